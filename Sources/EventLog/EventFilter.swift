@@ -1,0 +1,74 @@
+/// Which events of the whole log a read, export or subscription wants. Every limit is inclusive.
+public struct EventFilter: Sendable, Equatable {
+    /// Only these event types (nil: all).
+    public var types: Set<String>?
+    /// Only streams of these categories (nil: all).
+    public var categories: Set<String>?
+    /// First position to read.
+    public var fromPosition: UInt64 = 1
+    /// Last position to read ("as of position P").
+    public var toPosition: UInt64?
+    /// Only events recorded at or after this time.
+    public var recordedSince: Timestamp?
+    /// Only events recorded at or before this time ("as the system knew it").
+    public var recordedUntil: Timestamp?
+    /// Only events that occurred at or after this time.
+    public var occurredSince: Timestamp?
+    /// Only events that occurred at or before this time ("as it happened").
+    public var occurredUntil: Timestamp?
+
+    public init(
+        types: Set<String>? = nil, categories: Set<String>? = nil, fromPosition: UInt64 = 1, toPosition: UInt64? = nil,
+        recordedSince: Timestamp? = nil, recordedUntil: Timestamp? = nil, occurredSince: Timestamp? = nil,
+        occurredUntil: Timestamp? = nil
+    ) {
+        self.types = types
+        self.categories = categories
+        self.fromPosition = max(1, fromPosition)
+        self.toPosition = toPosition
+        self.recordedSince = recordedSince
+        self.recordedUntil = recordedUntil
+        self.occurredSince = occurredSince
+        self.occurredUntil = occurredUntil
+    }
+
+    /// The filter's byte forms, prepared once per scan.
+    struct Compiled {
+        let types: [[UInt8]]?
+        let categories: [[UInt8]]?
+        let filter: EventFilter
+
+        init(_ filter: EventFilter) {
+            self.filter = filter
+            types = filter.types.map { $0.sorted().map { Array($0.utf8) } }
+            categories = filter.categories.map { $0.sorted().map { Array($0.utf8) } }
+        }
+
+        /// Whether the scan is over once `view` is reached (its recordedAt or position is past the limits;
+        /// recordedAt never decreases along the log).
+        @inline(__always)
+        func isPastEnd(_ view: EventRecordView) -> Bool {
+            if let to = filter.toPosition, view.position > to { return true }
+            if let until = filter.recordedUntil, view.recordedAt > until { return true }
+            return false
+        }
+
+        @inline(__always)
+        func matches(_ view: EventRecordView) -> Bool {
+            if let types {
+                let t = view.typeBytes
+                guard types.contains(where: { t.elementsEqual($0) }) else { return false }
+            }
+            if let categories {
+                guard categories.contains(where: { view.hasCategory($0) }) else { return false }
+            }
+            if let since = filter.recordedSince, view.recordedAt < since { return false }
+            if filter.occurredSince != nil || filter.occurredUntil != nil {
+                let o = view.occurredAt
+                if let since = filter.occurredSince, o < since { return false }
+                if let until = filter.occurredUntil, o > until { return false }
+            }
+            return true
+        }
+    }
+}

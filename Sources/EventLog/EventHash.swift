@@ -1,0 +1,88 @@
+import Crypto
+
+/// A SHA-256 digest: an event's `hash` or `prevHash`, written as 64 lower-case hex digits.
+public struct EventHash: Sendable, Hashable, CustomStringConvertible {
+    public var words: (UInt64, UInt64, UInt64, UInt64)
+
+    public static func == (a: EventHash, b: EventHash) -> Bool { a.words == b.words }
+    public func hash(into h: inout Hasher) {
+        h.combine(words.0); h.combine(words.1); h.combine(words.2); h.combine(words.3)
+    }
+
+    /// 64 zeros: the `prevHash` of the first event.
+    public static let zero = EventHash(words: (0, 0, 0, 0))
+
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    /// Reads 32 raw bytes.
+    public init(raw: UnsafeRawBufferPointer) {
+        words = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+    }
+
+    /// SHA-256 of `bytes`.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> EventHash {
+        let digest = SHA256.hash(data: bytes)
+        return digest.withUnsafeBytes { EventHash(raw: $0) }
+    }
+
+    public static func sha256(_ bytes: [UInt8]) -> EventHash {
+        bytes.withUnsafeBytes { sha256($0) }
+    }
+
+    /// Parses 64 hex digits.
+    public init?(hex: some StringProtocol) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        var w: [UInt64] = [0, 0, 0, 0]
+        for (i, c) in utf8.enumerated() {
+            let v: UInt64
+            switch c {
+            case 0x30...0x39: v = UInt64(c - 0x30)
+            case 0x61...0x66: v = UInt64(c - 0x61 + 10)
+            case 0x41...0x46: v = UInt64(c - 0x41 + 10)
+            default: return nil
+            }
+            w[i / 16] = w[i / 16] << 4 | v
+        }
+        words = (w[0], w[1], w[2], w[3])
+    }
+
+    /// The 32 raw bytes.
+    public var raw: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        appendRaw(to: &out)
+        return out
+    }
+
+    func appendRaw(to out: inout [UInt8]) {
+        withUnsafeBytes(of: words.0.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: words.1.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: words.2.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: words.3.bigEndian) { out.append(contentsOf: $0) }
+    }
+
+    public var description: String { String(decoding: hexUTF8, as: UTF8.self) }
+
+    public var hexUTF8: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        writeHex(to: &out)
+        return out
+    }
+
+    /// Appends the 64 lower-case hex digits to `out`.
+    public func writeHex(to out: inout [UInt8]) {
+        for word in [words.0, words.1, words.2, words.3] {
+            var shift: UInt64 = 60
+            while true {
+                out.append(hexDigits[Int((word >> shift) & 0xF)])
+                if shift == 0 { break }
+                shift -= 4
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// An event's id: a UUID, written in lower case. Clients may choose it (to make retries
+/// idempotent); otherwise the log makes a random (version 4) one.
+public struct EventID: Sendable, Hashable, CustomStringConvertible {
+    /// The 16 bytes, in the order the text shows them.
+    public var bytes: (UInt64, UInt64)
+
+    public init(high: UInt64, low: UInt64) { bytes = (high, low) }
+
+    public static func == (a: EventID, b: EventID) -> Bool { a.bytes == b.bytes }
+    public func hash(into h: inout Hasher) { h.combine(bytes.0); h.combine(bytes.1) }
+
+    /// A new random version-4 UUID.
+    public static func random() -> EventID {
+        var g = SystemRandomNumberGenerator()
+        var hi = g.next() as UInt64, lo = g.next() as UInt64
+        hi = (hi & ~0xF000) | 0x4000           // version 4
+        lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)  // variant 10
+        return EventID(high: hi, low: lo)
+    }
+
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits in either case).
+    public init?(_ text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return nil }
+        var value: (UInt64, UInt64) = (0, 0)
+        var nibbles = 0
+        for (i, c) in utf8.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == 0x2D else { return nil }
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x61...0x66: v = c - 0x61 + 10
+            case 0x41...0x46: v = c - 0x41 + 10
+            default: return nil
+            }
+            if nibbles < 16 { value.0 = value.0 << 4 | UInt64(v) } else { value.1 = value.1 << 4 | UInt64(v) }
+            nibbles += 1
+        }
+        bytes = value
+    }
+
+    /// Reads 16 raw bytes (big-endian halves), as stored.
+    public init(raw: UnsafeRawBufferPointer) {
+        bytes = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+
+    /// The 16 raw bytes, as stored and indexed.
+    public var raw: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(16)
+        appendRaw(to: &out)
+        return out
+    }
+
+    func appendRaw(to out: inout [UInt8]) {
+        withUnsafeBytes(of: bytes.0.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: bytes.1.bigEndian) { out.append(contentsOf: $0) }
+    }
+
+    public var description: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The 36 bytes of the lower-case text form.
+    public var utf8: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        write(to: &out)
+        return out
+    }
+
+    /// Appends the 36 bytes of the lower-case text form to `out`.
+    public func write(to out: inout [UInt8]) {
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(0x2D) }
+            let word = i < 16 ? bytes.0 : bytes.1
+            let shift = UInt64(60 - (i % 16) * 4)
+            out.append(hexDigits[Int((word >> shift) & 0xF)])
+        }
+    }
+}
+
+@usableFromInline
+let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

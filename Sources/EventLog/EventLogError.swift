@@ -1,0 +1,66 @@
+import LMDB
+
+/// Why the log refused or failed an operation. `message` is one line that names the problem
+/// (and the field, where there is one) and says what to do; nothing was written when an append
+/// fails with any code.
+public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        /// The stream's version is not the one the caller expected (HTTP 409).
+        case wrongExpectedVersion
+        /// An event id already in the log with other content, or a batch mixing new events with
+        /// events already written (HTTP 409).
+        case duplicateIDConflict
+        /// Bad input: names, ids, timestamps, JSON, numbers (HTTP 400).
+        case invalidInput
+        /// Over a size limit (HTTP 413).
+        case tooLarge
+        /// A rule of the domain refused the events (HTTP 422).
+        case ruleViolation
+        /// The stored log does not check out (verify, decoding).
+        case corrupt
+        /// LMDB or the file system failed.
+        case storage
+        /// The store was closed.
+        case closed
+    }
+
+    public let code: Code
+    public let message: String
+    /// The input field at fault, as a path (`data.items[0].quantity`, `stream`, `id`), if any.
+    public let field: String?
+    /// For `wrongExpectedVersion`: the stream's actual version (0 when the stream does not exist).
+    public let actualVersion: UInt64?
+    /// For `corrupt`: the first position found bad.
+    public let position: UInt64?
+
+    public init(
+        _ code: Code, _ message: String, field: String? = nil, actualVersion: UInt64? = nil, position: UInt64? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.field = field
+        self.actualVersion = actualVersion
+        self.position = position
+    }
+
+    public var description: String { message }
+
+    static func storage(_ error: LMDBError) -> EventLogError {
+        EventLogError(.storage, error.message)
+    }
+
+    static func invalid(_ field: String, _ message: String) -> EventLogError {
+        EventLogError(.invalidInput, "\(field): \(message)", field: field)
+    }
+}
+
+extension EventLogError {
+    /// Wraps any error thrown below the log into an `EventLogError`.
+    static func wrap(_ error: any Error) -> EventLogError {
+        switch error {
+        case let e as EventLogError: return e
+        case let e as LMDBError: return .storage(e)
+        default: return EventLogError(.storage, String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import LMDB
+
+extension EventStore {
+    /// Records read per read transaction: reads never hold a snapshot for long, so the writer can
+    /// reuse pages, and memory stays constant.
+    static let recordsPerTransaction = 8192
+
+    /// Visits the events of the whole log that `filter` selects, in position order, in place
+    /// (no copy), until `body` returns false. Reads in chunks of short read transactions; constant memory.
+    /// Returns the last position scanned (matching or not).
+    @discardableResult
+    public func forEachRecord(
+        _ filter: EventFilter = EventFilter(), limit: Int? = nil, _ body: (EventRecordView) throws -> Bool
+    ) throws -> UInt64 {
+        let compiled = EventFilter.Compiled(filter)
+        var next = filter.fromPosition
+        var remaining = limit ?? Int.max
+        var lastScanned = next - 1
+        if let types = filter.types, types.count == 1, let type = types.first {
+            // One type: walk its index instead of the whole log.
+            let prefix = Array(type.utf8) + [0]
+            while remaining > 0 {
+                var scanned = 0
+                var done = true
+                try environment.read { txn in
+                    let events = try dbs.events.cursor(in: txn)
+                    try dbs.types.forEachRaw(in: txn, from: prefix + bigEndian(next), prefix: prefix) { key, _ in
+                        let position = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
+                        guard let entry = try events.seek(exactly: bigEndian(position)) else {
+                            throw EventLogError(.corrupt, "the type index names position \(position), which is missing", position: position)
+                        }
+                        let view = try EventRecordView(position: position, raw: entry.value)
+                        if compiled.isPastEnd(view) { return false }
+                        lastScanned = position
+                        next = position + 1
+                        if compiled.matches(view) {
+                            remaining -= 1
+                            guard try body(view), remaining > 0 else { return false }
+                        }
+                        scanned += 1
+                        if scanned >= Self.recordsPerTransaction { done = false; return false }
+                        return true
+                    }
+                }
+                if done { break }
+            }
+            return lastScanned
+        }
+        while remaining > 0 {
+            var scanned = 0
+            var done = true
+            try environment.read { txn in
+                try dbs.events.forEachRaw(in: txn, from: bigEndian(next)) { key, value in
+                    let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                    let view = try EventRecordView(position: position, raw: value)
+                    if compiled.isPastEnd(view) { return false }
+                    lastScanned = position
+                    next = position + 1
+                    if compiled.matches(view) {
+                        remaining -= 1
+                        guard try body(view), remaining > 0 else { return false }
+                    }
+                    scanned += 1
+                    if scanned >= Self.recordsPerTransaction { done = false; return false }
+                    return true
+                }
+            }
+            if done { break }
+        }
+        return lastScanned
+    }
+
+    /// The events of the whole log that `filter` selects, copied, at most `limit`.
+    public func readAll(_ filter: EventFilter = EventFilter(), limit: Int = 1000) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        try forEachRecord(filter, limit: limit) { view in
+            out.append(view.decode())
+            return true
+        }
+        return out
+    }
+
+    /// Direction of a stream read.
+    public enum ReadDirection: Sendable { case forward, backward }
+
+    /// Visits the events of `stream` from version `from` (forward: the first version >= it;
+    /// backward: the last <= it; nil: the start or the end), until `body` returns false or
+    /// `limit` events were visited. Constant memory.
+    public func forEachStreamRecord(
+        _ stream: String, from version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int? = nil,
+        _ body: (EventRecordView) throws -> Bool
+    ) throws {
+        let prefix = Array(stream.utf8) + [0]
+        var remaining = limit ?? Int.max
+        var start: [UInt8]? = version.map { LogDatabases.streamKey(stream, version: $0) }
+        if start == nil && direction == .forward { start = LogDatabases.streamKey(stream, version: 1) }
+        while remaining > 0 {
+            var scanned = 0
+            var nextVersion: UInt64? = nil
+            try environment.read { txn in
+                let events = try dbs.events.cursor(in: txn)
+                try dbs.streams.forEachRaw(
+                    in: txn, from: start, direction: direction == .forward ? .forward : .backward, prefix: prefix
+                ) { key, value in
+                    let position = try UInt64BE.decode(value)
+                    let v = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
+                    guard let entry = try events.seek(exactly: bigEndian(position)) else {
+                        throw EventLogError(.corrupt, "stream \(stream) version \(v) names position \(position), which is missing", position: position)
+                    }
+                    remaining -= 1
+                    guard try body(try EventRecordView(position: position, raw: entry.value)), remaining > 0 else { return false }
+                    scanned += 1
+                    if scanned >= Self.recordsPerTransaction {
+                        nextVersion = direction == .forward ? v + 1 : (v > 1 ? v - 1 : nil)
+                        return false
+                    }
+                    return true
+                }
+            }
+            guard let nv = nextVersion else { break }
+            start = LogDatabases.streamKey(stream, version: nv)
+        }
+    }
+
+    /// The events of `stream`, copied, at most `limit`.
+    public func readStream(
+        _ stream: String, from version: UInt64? = nil, direction: ReadDirection = .forward, limit: Int = 1000
+    ) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        try forEachStreamRecord(stream, from: version, direction: direction, limit: limit) { view in
+            out.append(view.decode())
+            return true
+        }
+        return out
+    }
+}
+
+@inline(__always)
+func bigEndian(_ value: UInt64) -> [UInt8] {
+    withUnsafeBytes(of: value.bigEndian) { [UInt8]($0) }
+}

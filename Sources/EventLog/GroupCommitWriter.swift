@@ -1,0 +1,249 @@
+import Foundation
+import LMDB
+
+/// The one writer of a store: a thread that gathers the appends waiting for it into one write
+/// transaction with one fsync (group commit). Each request runs in a nested transaction, so one
+/// that fails leaves the others of its group untouched; results are delivered after the commit.
+final class GroupCommitWriter: @unchecked Sendable {
+    typealias Completion = @Sendable (Result<AppendOutcome, EventLogError>) -> Void
+
+    struct Pending {
+        let request: AppendRequest
+        let completion: Completion
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopped = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+    let maxGroupEvents: Int
+
+    init(maxGroupEvents: Int) {
+        self.maxGroupEvents = maxGroupEvents
+    }
+
+    func start(store: EventStore) {
+        // The thread holds the store weakly: it ends when the store is closed or released.
+        let thread = Thread { [weak store, self] in
+            self.run(store: store)
+        }
+        thread.name = "lumbung-writer"
+        thread.stackSize = 4 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    func submit(_ request: AppendRequest, completion: @escaping Completion) {
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            completion(.failure(EventLogError(.closed, "the event store is closed")))
+            return
+        }
+        queue.append(Pending(request: request, completion: completion))
+        condition.signal()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        let wasRunning = !stopped && thread != nil
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        if wasRunning && Thread.current != thread { finished.wait() }
+    }
+
+    private func run(store: EventStore?) {
+        defer { finished.signal() }
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if queue.isEmpty && stopped {
+                condition.unlock()
+                return
+            }
+            var group: [Pending] = []
+            var events = 0
+            var taken = 0
+            while taken < queue.count {
+                let n = queue[taken].request.events.count
+                if !group.isEmpty && events + n > maxGroupEvents { break }
+                group.append(queue[taken])
+                events += n
+                taken += 1
+            }
+            queue.removeFirst(taken)
+            condition.unlock()
+            guard let store else {
+                for p in group { p.completion(.failure(EventLogError(.closed, "the event store is closed"))) }
+                continue
+            }
+            let outcomes = store.commit(group.map(\.request))
+            for (p, outcome) in zip(group, outcomes) { p.completion(outcome) }
+            store.signal.notify()
+        }
+    }
+}
+
+/// Thrown out of a one-request group to abort its transaction, carrying the request's error.
+private struct AbortGroup: Error {
+    let error: EventLogError
+}
+
+extension EventStore {
+    /// Writes the requests of one group in one transaction; one outcome per request.
+    func commit(_ requests: [AppendRequest]) -> [Result<AppendOutcome, EventLogError>] {
+        var outcomes: [Result<AppendOutcome, EventLogError>] = []
+        do {
+            try environment.write { txn in
+                outcomes.removeAll(keepingCapacity: true)  // the body runs again after the map grew
+                var head = try ChainHead.read(dbs, in: txn)
+                let start = head
+                let now = Timestamp.now()
+                if requests.count == 1 {
+                    do {
+                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, now: now)))
+                    } catch let error as LMDBError where error.code == .mapFull {
+                        throw error
+                    } catch {
+                        throw AbortGroup(error: .wrap(error))
+                    }
+                } else {
+                    for request in requests {
+                        var h = head
+                        do {
+                            let outcome = try txn.nested { child in try apply(request, in: child, head: &h, now: now) }
+                            head = h
+                            outcomes.append(.success(outcome))
+                        } catch let error as LMDBError where error.code == .mapFull {
+                            throw error
+                        } catch {
+                            outcomes.append(.failure(.wrap(error)))
+                        }
+                    }
+                }
+                if head != start {
+                    try dbs.meta.put("head", head.encoded, in: txn)
+                }
+            }
+            return outcomes
+        } catch let abort as AbortGroup {
+            return [.failure(abort.error)]
+        } catch {
+            let failure = EventLogError.wrap(error)
+            return requests.map { _ in .failure(failure) }
+        }
+    }
+
+    /// Writes one request's events inside `txn`, advancing `head`. Throws (leaving the caller to
+    /// undo `txn`) when any rule refuses the request.
+    func apply(_ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp) throws -> AppendOutcome {
+        // Idempotency: events whose ids are already in the log.
+        var originals: [AppendResult] = []
+        var firstNewID: EventID? = nil
+        for event in request.events {
+            guard let id = event.id, let position = try dbs.ids.get(id.raw, in: txn) else {
+                if firstNewID == nil { firstNewID = event.id ?? EventID(high: 0, low: 0) }
+                continue
+            }
+            let found = try dbs.events.withValueBytes(position, in: txn) { (raw) -> AppendResult? in
+                let view = try EventRecordView(position: position, raw: raw)
+                guard view.streamBytes.elementsEqual(event.stream.utf8), view.typeBytes.elementsEqual(event.type.utf8),
+                      view.dataBytes.elementsEqual(event.data) else { return nil }
+                return AppendResult(position: position, version: view.version, id: id, hash: view.hash, recordedAt: view.recordedAt)
+            }
+            guard let original = found ?? nil else {
+                throw EventLogError(
+                    .duplicateIDConflict,
+                    "id: event \(id) is already in the log at position \(position) with other content; use a new id",
+                    field: "id")
+            }
+            originals.append(original)
+        }
+        if originals.count == request.events.count {
+            return AppendOutcome(results: originals, duplicate: true)
+        }
+        if let first = originals.first {
+            throw EventLogError(
+                .duplicateIDConflict,
+                "id: event \(first.id) is already in the log at position \(first.position), but other events of the batch are not; resend the batch unchanged or only its new events",
+                field: "id")
+        }
+
+        var versions: [String: UInt64] = [:]
+        var results: [AppendResult] = []
+        results.reserveCapacity(request.events.count)
+        var scratch = [UInt8]()
+        for (i, event) in request.events.enumerated() {
+            let current = try versions[event.stream] ?? dbs.heads.get(event.stream, in: txn) ?? 0
+            guard event.expectedVersion.admits(current) else {
+                let actual = current == 0 ? "does not exist" : "is at version \(current)"
+                throw EventLogError(
+                    .wrongExpectedVersion,
+                    "expectedVersion: stream \(event.stream) was expected at \(event.expectedVersion) but \(actual)",
+                    field: "expectedVersion", actualVersion: current)
+            }
+            let version = current + 1
+            let position = head.position + 1
+            let recordedAt = max(now, head.recordedAt)
+            let occurredAt = event.occurredAt ?? recordedAt
+            let id = event.id ?? EventID.random()
+            let metadata = request.metadata[i]
+            var stream = event.stream, type = event.type
+            let hash: EventHash = stream.withUTF8 { s in
+                type.withUTF8 { t in
+                    metadata.withUnsafeBytes { m in
+                        event.data.withUnsafeBytes { d in
+                            scratch.removeAll(keepingCapacity: true)
+                            EventCoding.writeCanonical(
+                                to: &scratch, position: position, stream: UnsafeRawBufferPointer(s), version: version,
+                                id: id, type: UnsafeRawBufferPointer(t), occurredAt: occurredAt, recordedAt: recordedAt,
+                                metadata: m, data: d, prevHash: head.hash)
+                            return EventHash.sha256(scratch)
+                        }
+                    }
+                }
+            }
+            let size = EventCoding.recordSize(
+                stream: stream.utf8.count, type: type.utf8.count, metadata: metadata.count, data: event.data.count)
+            do {
+                try stream.withUTF8 { s in
+                    try type.withUTF8 { t in
+                        try metadata.withUnsafeBytes { m in
+                            try event.data.withUnsafeBytes { d in
+                                try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
+                                    EventCoding.writeRecord(
+                                        into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                                        prevHash: head.hash, hash: hash, stream: UnsafeRawBufferPointer(s),
+                                        type: UnsafeRawBufferPointer(t), metadata: m, data: d)
+                                }
+                                try dbs.types.put(LogDatabases.typeKey(UnsafeRawBufferPointer(t), position: position), (), in: txn)
+                                try dbs.streams.put(
+                                    LogDatabases.streamKey(UnsafeRawBufferPointer(s), version: version), position,
+                                    flags: .noOverwrite, in: txn)
+                            }
+                        }
+                    }
+                }
+            } catch let error as LMDBError where error.code == .keyExists {
+                throw EventLogError(
+                    .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(event.stream) version \(version) is already taken; run lumbung verify",
+                    position: position)
+            }
+            if try dbs.ids.contains(id.raw, in: txn) {
+                throw EventLogError(
+                    .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
+            }
+            try dbs.ids.put(id.raw, position, in: txn)
+            versions[event.stream] = version
+            head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
+            results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
+        }
+        for (stream, version) in versions {
+            try dbs.heads.put(stream, version, in: txn)
+        }
+        return AppendOutcome(results: results, duplicate: false)
+    }
+}

@@ -1,0 +1,88 @@
+import LMDB
+
+/// The databases of the log environment (DESIGN section 2) and their key layouts.
+struct LogDatabases: Sendable {
+    /// position (UInt64 BE) -> record (see `EventCoding`).
+    let events: Database<UInt64BE, Bytes>
+    /// stream bytes + 0x00 + version (UInt64 BE) -> position (UInt64 BE).
+    let streams: Database<Bytes, UInt64BE>
+    /// stream -> current version.
+    let heads: Database<UTF8String, UInt64BE>
+    /// event id (16 bytes) -> position.
+    let ids: Database<Bytes, UInt64BE>
+    /// type bytes + 0x00 + position (UInt64 BE) -> nothing.
+    let types: Database<Bytes, Unit>
+    /// "format" -> UInt32 BE; "head" -> position (8) + hash (32) + recordedAt (8).
+    let meta: Database<UTF8String, Bytes>
+
+    static let formatVersion: UInt32 = 1
+
+    init(environment env: Environment) throws {
+        events = try env.database("events")
+        streams = try env.database("streams")
+        heads = try env.database("heads")
+        ids = try env.database("ids")
+        types = try env.database("types")
+        meta = try env.database("meta")
+    }
+
+    static func streamKey(_ stream: UnsafeRawBufferPointer, version: UInt64) -> [UInt8] {
+        var key = [UInt8]()
+        key.reserveCapacity(stream.count + 9)
+        key.append(contentsOf: stream)
+        key.append(0)
+        withUnsafeBytes(of: version.bigEndian) { key.append(contentsOf: $0) }
+        return key
+    }
+
+    static func streamKey(_ stream: String, version: UInt64) -> [UInt8] {
+        var s = stream
+        return s.withUTF8 { streamKey(UnsafeRawBufferPointer($0), version: version) }
+    }
+
+    static func typeKey(_ type: UnsafeRawBufferPointer, position: UInt64) -> [UInt8] {
+        var key = [UInt8]()
+        key.reserveCapacity(type.count + 9)
+        key.append(contentsOf: type)
+        key.append(0)
+        withUnsafeBytes(of: position.bigEndian) { key.append(contentsOf: $0) }
+        return key
+    }
+}
+
+/// The head of the chain: the last position, its hash and its `recordedAt`.
+struct ChainHead: Sendable, Equatable {
+    var position: UInt64
+    var hash: EventHash
+    var recordedAt: Timestamp
+
+    static let empty = ChainHead(position: 0, hash: .zero, recordedAt: Timestamp(millisecondsSince1970: 0))
+
+    var encoded: [UInt8] {
+        var out = [UInt8]()
+        withUnsafeBytes(of: position.bigEndian) { out.append(contentsOf: $0) }
+        hash.appendRaw(to: &out)
+        withUnsafeBytes(of: recordedAt.millisecondsSince1970.bigEndian) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    init(position: UInt64, hash: EventHash, recordedAt: Timestamp) {
+        self.position = position
+        self.hash = hash
+        self.recordedAt = recordedAt
+    }
+
+    init?(encoded b: UnsafeRawBufferPointer) {
+        guard b.count == 48 else { return nil }
+        position = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        hash = EventHash(raw: UnsafeRawBufferPointer(rebasing: b[8..<40]))
+        recordedAt = Timestamp(millisecondsSince1970: Int64(bigEndian: b.loadUnaligned(fromByteOffset: 40, as: Int64.self)))
+    }
+
+    static func read<T: ReadableTransaction & ~Copyable>(_ dbs: LogDatabases, in txn: borrowing T) throws -> ChainHead {
+        try dbs.meta.withValueBytes("head", in: txn) { b throws(LMDBError) in
+            guard let head = ChainHead(encoded: b) else { throw .decoding("the log head") }
+            return head
+        } ?? .empty
+    }
+}

@@ -1,0 +1,107 @@
+import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What read and write transactions have in common: they can be read from.
+public protocol ReadableTransaction: ~Copyable {
+    /// The underlying `MDB_txn*`; valid while the transaction is open.
+    var unsafeHandle: OpaquePointer { get }
+}
+
+/// A read-only snapshot of the environment. It cannot be copied, and it cannot be used after it
+/// ended: `abort()` (or dropping it) ends it and frees its reader slot.
+public struct ReadTransaction: ~Copyable, ReadableTransaction {
+    public let unsafeHandle: OpaquePointer
+    let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init(handle: OpaquePointer, lock: UnsafeMutablePointer<pthread_rwlock_t>) {
+        self.unsafeHandle = handle
+        self.lock = lock
+    }
+
+    /// Ends the transaction.
+    public consuming func abort() {
+        mdb_txn_abort(unsafeHandle)
+        pthread_rwlock_unlock(lock)
+        discard self
+    }
+
+    deinit {
+        mdb_txn_abort(unsafeHandle)
+        pthread_rwlock_unlock(lock)
+    }
+
+    func openDatabase(_ name: String, flags: UInt32) throws(LMDBError) -> MDB_dbi {
+        var dbi: MDB_dbi = 0
+        try check(mdb_dbi_open(unsafeHandle, name, flags, &dbi), "cannot open database \(name)")
+        return dbi
+    }
+}
+
+/// A write transaction: the only writer of its environment while it is open. Usable for reads.
+/// It cannot be copied and cannot be used after `commit()` or `abort()`; dropping it aborts.
+public struct WriteTransaction: ~Copyable, ReadableTransaction {
+    public let unsafeHandle: OpaquePointer
+    /// nil for a nested transaction (the parent holds the lock).
+    let lock: UnsafeMutablePointer<pthread_rwlock_t>?
+
+    init(handle: OpaquePointer, lock: UnsafeMutablePointer<pthread_rwlock_t>?) {
+        self.unsafeHandle = handle
+        self.lock = lock
+    }
+
+    /// Commits: after it returns, the changes are durable (unless the environment is `noSync`).
+    /// On failure nothing of this transaction is written.
+    public consuming func commit() throws(LMDBError) {
+        let rc = mdb_txn_commit(unsafeHandle)
+        if let lock { pthread_rwlock_unlock(lock) }
+        discard self
+        try check(rc, "cannot commit")
+    }
+
+    consuming func commitReturningCode() -> Int32 {
+        let rc = mdb_txn_commit(unsafeHandle)
+        if let lock { pthread_rwlock_unlock(lock) }
+        discard self
+        return rc
+    }
+
+    /// Abandons every change of the transaction.
+    public consuming func abort() {
+        mdb_txn_abort(unsafeHandle)
+        if let lock { pthread_rwlock_unlock(lock) }
+        discard self
+    }
+
+    deinit {
+        mdb_txn_abort(unsafeHandle)
+        if let lock { pthread_rwlock_unlock(lock) }
+    }
+
+    /// Runs `body` in a nested transaction: its changes join this transaction if `body` returns,
+    /// and are undone (leaving this transaction as it was) if it throws.
+    public func nested<R, E: Error>(_ body: (borrowing WriteTransaction) throws(E) -> R) throws -> R {
+        var child: OpaquePointer?
+        try check(mdb_txn_begin(mdb_txn_env(unsafeHandle), unsafeHandle, 0, &child), "cannot begin nested transaction")
+        guard let child else { throw LMDBError(returnCode: EINVAL, context: "cannot begin nested transaction") }
+        let txn = WriteTransaction(handle: child, lock: nil)
+        let result: R
+        do {
+            result = try body(txn)
+        } catch {
+            txn.abort()
+            throw error
+        }
+        try txn.commit()
+        return result
+    }
+
+    func openDatabase(_ name: String, flags: UInt32) throws(LMDBError) -> MDB_dbi {
+        var dbi: MDB_dbi = 0
+        try check(mdb_dbi_open(unsafeHandle, name, flags, &dbi), "cannot open database \(name)")
+        return dbi
+    }
+}
