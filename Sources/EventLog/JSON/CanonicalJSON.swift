@@ -49,7 +49,7 @@ public enum CanonicalJSON {
             if isSortedByKey(members) {
                 appendMembers(members, to: &out)
             } else {
-                appendMembers(members.sorted { keyPrecedes($0.key, $1.key) }, to: &out)
+                appendSortedMembers(members, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -70,6 +70,22 @@ public enum CanonicalJSON {
             appendString(member.key, to: &out)
             out.append(UInt8(ascii: ":"))
             append(member.value, to: &out)
+        }
+    }
+
+    /// Sorts member indices (cheaper than moving the tuples) and appends in that order.
+    private static func appendSortedMembers(_ members: [(key: String, value: JSONValue)], to out: inout [UInt8]) {
+        members.withUnsafeBufferPointer { m in
+            var order = Array(m.indices)
+            order.sort { keyPrecedes(m[$0].key, m[$1].key) }
+            var first = true
+            for k in order {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                appendString(m[k].key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                append(m[k].value, to: &out)
+            }
         }
     }
 

@@ -1,0 +1,251 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+extension Lumbung {
+    /// `lumbung append`: one event from flags, or a file of NDJSON events.
+    struct Append: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append events to the log.",
+            discussion: """
+                One event: --stream S --type T --data JSON (or @FILE, or - for stdin). Prints \
+                {"position","version","id","hash"}.
+                A file: --ndjson FILE, one event per line with stream, type, data and optionally id, \
+                expectedVersion, occurredAt, metadata; prints one result line per event. With --atomic \
+                the whole file is one batch: all or nothing.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "Stream name, <category>-<id>.") var stream: String?
+        @Option(help: "Event type, <domain>.<name>.") var type: String?
+        @Option(help: "Event data: a JSON object, @FILE, or - for stdin.") var data: String?
+        @Option(help: "Event id (a UUID) for idempotent retries.") var id: String?
+        @Option(name: .customLong("expected-version"), help: "any, no-stream, exists, or a version number.")
+        var expectedVersion: ExpectedVersion = .any
+        @Option(name: .customLong("occurred-at"), help: "When it happened (RFC 3339); default: when recorded.")
+        var occurredAt: Timestamp?
+        @Option(help: "Metadata: a JSON object (correlationId, causationId, ...).") var metadata: String?
+
+        @Option(help: "Append the events of an NDJSON file (- for stdin).") var ndjson: String?
+        @Flag(help: "With --ndjson: the whole file is one all-or-nothing batch.") var atomic = false
+
+        func validate() throws {
+            if ndjson != nil {
+                guard stream == nil, type == nil, data == nil, id == nil, metadata == nil, occurredAt == nil else {
+                    throw ValidationError("--ndjson takes the events from the file: drop --stream, --type, --data, --id, --metadata, --occurred-at")
+                }
+            } else {
+                guard stream != nil, type != nil, data != nil else {
+                    throw ValidationError("give --stream, --type and --data (or --ndjson FILE)")
+                }
+                guard !atomic else { throw ValidationError("--atomic goes with --ndjson") }
+                if let id, EventID(id) == nil { throw ValidationError("--id \(id) is not a UUID") }
+            }
+        }
+
+        func run() async throws {
+            let store = try self.store.openStore()
+            defer { store.close() }
+            if let ndjson {
+                try await appendFile(ndjson, to: store)
+            } else {
+                let event = try ProposedEvent(
+                    stream: stream!, type: type!, data: try Self.readArgument(data!), id: id.flatMap(EventID.init),
+                    occurredAt: occurredAt, metadata: try metadata.map(Self.readArgument), expectedVersion: expectedVersion)
+                let outcome = try await store.append(AppendRequest(events: [event], actor: StoreOptions.actor))
+                Output.standard.line(Self.resultObject(outcome.results[0]))
+                Output.flush()
+            }
+        }
+
+        static func resultObject(_ r: AppendResult, line: Int? = nil) -> JSONObject {
+            var members: [(String, JSONValue)] = []
+            if let line { members.append(("line", .int(line))) }
+            members += [
+                ("position", .int(r.position)), ("version", .int(r.version)),
+                ("id", .string(r.id.description)), ("hash", .string(r.hash.description)),
+            ]
+            return JSONObject(members)
+        }
+
+        /// `@FILE` reads a file, `-` reads stdin, anything else is the text itself.
+        static func readArgument(_ text: String) throws -> [UInt8] {
+            if text == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+            if text.hasPrefix("@") {
+                let path = String(text.dropFirst())
+                guard let d = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+                return [UInt8](d)
+            }
+            return Array(text.utf8)
+        }
+
+        private func appendFile(_ path: String, to store: EventStore) async throws {
+            let lines = try NDJSONLines(path: path)
+            let actor = StoreOptions.actor
+            if atomic {
+                var events: [ProposedEvent] = []
+                while let (number, line) = try lines.next() {
+                    events.append(try Self.parseLine(line, number: number))
+                }
+                guard !events.isEmpty else { throw CLIError("\(path) holds no events") }
+                let outcome: AppendOutcome
+                do {
+                    outcome = try await store.append(AppendRequest(events: events, actor: actor))
+                } catch {
+                    throw CLIError("nothing written: \(error.message)")
+                }
+                for (i, r) in outcome.results.enumerated() {
+                    Output.standard.line(Self.resultObject(r, line: i + 1))
+                }
+                Output.flush()
+                return
+            }
+            // One request per line, many in flight so that group commit can gather them; results
+            // come back (and are printed) in file order.
+            var failures = 0
+            var written = 0
+            var progress = ProgressBar(label: "append", enabled: Console.stderrIsTerminal && path != "-")
+            try await withThrowingTaskGroup(of: (Int, Result<AppendOutcome, EventLogError>).self) { group in
+                var pending: [Int: Result<AppendOutcome, EventLogError>] = [:]
+                var nextToPrint = 1
+                var inFlight = 0
+                func drain(_ item: (Int, Result<AppendOutcome, EventLogError>)) {
+                    pending[item.0] = item.1
+                    inFlight -= 1
+                    while let r = pending.removeValue(forKey: nextToPrint) {
+                        switch r {
+                        case .success(let o):
+                            Output.standard.line(Self.resultObject(o.results[0], line: nextToPrint))
+                            written += 1
+                        case .failure(let e):
+                            failures += 1
+                            Output.standard.line(JSONObject([("line", .int(nextToPrint)), ("error", .string(e.message))]))
+                        }
+                        nextToPrint += 1
+                    }
+                    progress.update(UInt64(nextToPrint - 1), of: UInt64(nextToPrint - 1 + inFlight))
+                }
+                while let (number, line) = try lines.next() {
+                    let request: AppendRequest
+                    do {
+                        request = try AppendRequest(events: [try Self.parseLine(line, number: number)], actor: actor)
+                    } catch {
+                        let message = (error as? EventLogError)?.message ?? String(describing: error)
+                        group.addTask { (number, .failure(EventLogError(.invalidInput, message))) }
+                        inFlight += 1
+                        continue
+                    }
+                    group.addTask {
+                        do throws(EventLogError) {
+                            return (number, .success(try await store.append(request)))
+                        } catch {
+                            return (number, .failure(error))
+                        }
+                    }
+                    inFlight += 1
+                    if inFlight >= 512, let item = try await group.next() { drain(item) }
+                }
+                while let item = try await group.next() { drain(item) }
+            }
+            progress.finish(UInt64(written + failures), of: UInt64(written + failures))
+            Output.flush()
+            if failures > 0 {
+                throw CLIError("\(failures) of \(written + failures) events were refused (see their lines on stdout); the others were written")
+            }
+        }
+
+        /// One NDJSON line -> a proposed event; errors name the line and the field.
+        static func parseLine(_ line: [UInt8], number: Int) throws -> ProposedEvent {
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(line)
+            } catch {
+                throw CLIError("line \(number): \(error.description)")
+            }
+            guard case .object = value else { throw CLIError("line \(number): an event must be a JSON object") }
+            func string(_ key: String) throws -> String? {
+                guard let v = value[key], !v.isNull else { return nil }
+                guard let s = v.stringValue else { throw CLIError("line \(number): \(key) must be a string") }
+                return s
+            }
+            guard let stream = try string("stream") else { throw CLIError("line \(number): stream is required") }
+            guard let type = try string("type") else { throw CLIError("line \(number): type is required") }
+            guard let data = value["data"] else { throw CLIError("line \(number): data is required") }
+            var id: EventID? = nil
+            if let text = try string("id") {
+                guard let parsed = EventID(text) else { throw CLIError("line \(number): id \(text) is not a UUID") }
+                id = parsed
+            }
+            var occurredAt: Timestamp? = nil
+            if let text = try string("occurredAt") {
+                guard let t = Timestamp(text) else { throw CLIError("line \(number): occurredAt \(text) is not an RFC 3339 time") }
+                occurredAt = t
+            }
+            var expected = ExpectedVersion.any
+            switch value["expectedVersion"] {
+            case nil, .null?: break
+            case .string(let s)?:
+                guard let e = ExpectedVersion(s) else { throw CLIError("line \(number): expectedVersion \(s) is not any, no-stream, exists or a number") }
+                expected = e
+            case .number(let n)? where n >= 0 && n == n.rounded() && n < 9.007e15:
+                expected = .exact(UInt64(n))
+            default:
+                throw CLIError("line \(number): expectedVersion must be any, no-stream, exists or a number")
+            }
+            let metadata = value["metadata"].map { CanonicalJSON.encode($0) }
+            do {
+                return try ProposedEvent(
+                    stream: stream, type: type, value: data, id: id, occurredAt: occurredAt, metadata: metadata,
+                    expectedVersion: expected)
+            } catch {
+                throw CLIError("line \(number): \(error.message)")
+            }
+        }
+    }
+}
+
+/// Reads a file line by line without loading it whole; blank lines are skipped.
+final class NDJSONLines {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+    private var number = 0
+
+    init(path: String) throws {
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path)") }
+            handle = h
+        }
+    }
+
+    /// The next non-blank line and its 1-based number.
+    func next() throws -> (Int, [UInt8])? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                let line = Array(buffer[start..<nl])
+                start = nl + 1
+                number += 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                return (number, line.last == 0x0D ? Array(line.dropLast()) : line)
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                number += 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+                return (number, line)
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// `lumbung`: the event store of Kota Mataram's public services, on the command line.
+///
+/// Machine output (JSON, NDJSON) goes to stdout; messages and progress to stderr. Exit 0 on
+/// success, 1 on failure with a one-line reason on stderr, 64 on a usage error.
+@main
+struct Lumbung: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lumbung",
+        abstract: "An event store in LMDB for Kota Mataram's public services.",
+        subcommands: [Append.self, Read.self, Export.self, Verify.self, Stats.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as EventLogError {
+            fail(error.message)
+        } catch let error as CLIError {
+            fail(error.message)
+        } catch let error as JSONError {
+            fail(error.description)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        Output.flush()
+        FileHandle.standardError.write(Data("lumbung: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
+
+/// A failure of the command line itself (a file that cannot be read, a bad line in a file).
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Options every subcommand takes.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp("Data directory (default: $LUMBUNG_DATA_DIR, else ./lumbung-data).", valueName: "DIR"))
+    var dataDirectory: String?
+
+    var resolvedDataDirectory: String {
+        if let dataDirectory { return dataDirectory }
+        if let env = ProcessInfo.processInfo.environment["LUMBUNG_DATA_DIR"], !env.isEmpty { return env }
+        return "./lumbung-data"
+    }
+
+    /// Opens the log; `mustExist` refuses a data directory without a log (for reading commands).
+    func openStore(mustExist: Bool = false) throws -> EventStore {
+        let dir = resolvedDataDirectory
+        if mustExist && !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("log/data.mdb")) {
+            throw CLIError("no log in \(dir) (give --data-dir, or set LUMBUNG_DATA_DIR)")
+        }
+        return try EventStore(dataDirectory: dir)
+    }
+
+    /// Who the CLI acts as (`metadata.actor`): `cli:<user>`.
+    static var actor: String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
+        return "cli:\(user.isEmpty ? "unknown" : user)"
+    }
+}
+
+extension Timestamp: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension ExpectedVersion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

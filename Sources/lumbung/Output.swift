@@ -1,0 +1,94 @@
+import EventLog
+import Foundation
+
+/// Buffered writing to stdout (or a file), for NDJSON streams of any length.
+final class Output: @unchecked Sendable {
+    nonisolated(unsafe) static var standard = Output(fd: 1)
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private(set) var bytesWritten = 0
+    static let capacity = 1 << 20
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(Self.capacity + 4096)
+    }
+
+    /// Opens (truncating) `path` for writing.
+    convenience init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        self.init(fd: fd)
+    }
+
+    /// Appends through `body`, flushing when the buffer is full.
+    @inline(__always)
+    func write(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= Self.capacity { flush() }
+    }
+
+    func line(_ bytes: [UInt8]) {
+        write {
+            $0.append(contentsOf: bytes)
+            $0.append(0x0A)
+        }
+    }
+
+    func line(_ object: JSONObject) { line(object.bytes) }
+
+    func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { p in
+            while offset < p.count {
+                let n = Foundation.write(fd, p.baseAddress! + offset, p.count - offset)
+                if n <= 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+        bytesWritten += offset
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() {
+        flush()
+        if fd > 2 { Foundation.close(fd) }
+    }
+
+    static func flush() { standard.flush() }
+}
+
+/// A JSON object with its keys in the order given (for readable command output).
+struct JSONObject {
+    var members: [(String, JSONValue)]
+
+    init(_ members: [(String, JSONValue)]) { self.members = members }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = [0x7B]
+        for (i, (k, v)) in members.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            CanonicalJSON.appendString(k, to: &out)
+            out.append(0x3A)
+            CanonicalJSON.append(v, to: &out)
+        }
+        out.append(0x7D)
+        return out
+    }
+}
+
+extension JSONValue {
+    static func int<T: BinaryInteger>(_ v: T) -> JSONValue { .number(Double(v)) }
+}
+
+/// Messages to stderr.
+enum Console {
+    static func message(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}

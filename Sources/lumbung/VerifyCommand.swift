@@ -1,0 +1,49 @@
+import ArgumentParser
+import EventLog
+
+extension Lumbung {
+    /// `lumbung verify`: recompute the hash chain and name the first bad position.
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the hash chain from the first event; exit 1 naming the first bad position.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try self.store.openStore(mustExist: true)
+            defer { store.close() }
+            var progress = ProgressBar(label: "verify")
+            let report = try store.verify { done, total in progress.update(done, of: total) }
+            progress.finish(report.events, of: report.events)
+            if report.ok {
+                Output.standard.line(JSONObject([
+                    ("ok", .bool(true)), ("events", .int(report.events)), ("headHash", .string(report.headHash.description)),
+                ]))
+                Output.flush()
+            } else {
+                Output.standard.line(JSONObject([
+                    ("ok", .bool(false)), ("position", .int(report.position ?? 0)), ("reason", .string(report.reason ?? "")),
+                ]))
+                throw CLIError("the log does not verify at position \(report.position ?? 0): \(report.reason ?? "")")
+            }
+        }
+    }
+
+    /// `lumbung stats`: counts and the head of the chain.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print {events, streams, headPosition, headHash, bytes}.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try self.store.openStore(mustExist: true)
+            defer { store.close() }
+            let s = try store.stats()
+            Output.standard.line(JSONObject([
+                ("events", .int(s.events)), ("streams", .int(s.streams)), ("headPosition", .int(s.headPosition)),
+                ("headHash", .string(s.headHash.description)), ("bytes", .int(s.bytes)),
+            ]))
+            Output.flush()
+        }
+    }
+}
