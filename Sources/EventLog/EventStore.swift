@@ -24,6 +24,13 @@ public final class EventStore: @unchecked Sendable {
     }
 
     public let directory: String
+    /// The rules run before every request is written (see `AppendGuard`); set it before appending.
+    public var appendGuard: (any AppendGuard)? {
+        get { guardLock.withLock { _guard } }
+        set { guardLock.withLock { _guard = newValue } }
+    }
+    private var _guard: (any AppendGuard)?
+    private let guardLock = NSLock()
     let environment: Environment
     let dbs: LogDatabases
     let writer: GroupCommitWriter

@@ -96,15 +96,21 @@ extension EventStore {
     /// Writes the requests of one group in one transaction; one outcome per request.
     func commit(_ requests: [AppendRequest]) -> [Result<AppendOutcome, EventLogError>] {
         var outcomes: [Result<AppendOutcome, EventLogError>] = []
+        let appendGuard = self.appendGuard
+        var checked = false
+        var committed = false
+        defer { if checked { appendGuard?.transactionEnded(committed: committed) } }
         do {
             try environment.write { txn in
+                if checked { appendGuard?.transactionEnded(committed: false) }  // a retry after the map grew
+                checked = appendGuard != nil
                 outcomes.removeAll(keepingCapacity: true)  // the body runs again after the map grew
                 var head = try ChainHead.read(dbs, in: txn)
                 let start = head
                 let now = Timestamp.now()
                 if requests.count == 1 {
                     do {
-                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, now: now)))
+                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, now: now, guard: appendGuard)))
                     } catch let error as LMDBError where error.code == .mapFull {
                         throw error
                     } catch {
@@ -114,7 +120,7 @@ extension EventStore {
                     for request in requests {
                         var h = head
                         do {
-                            let outcome = try txn.nested { child in try apply(request, in: child, head: &h, now: now) }
+                            let outcome = try txn.nested { child in try apply(request, in: child, head: &h, now: now, guard: appendGuard) }
                             head = h
                             outcomes.append(.success(outcome))
                         } catch let error as LMDBError where error.code == .mapFull {
@@ -128,6 +134,7 @@ extension EventStore {
                     try dbs.meta.put("head", head.encoded, in: txn)
                 }
             }
+            committed = true
             return outcomes
         } catch let abort as AbortGroup {
             return [.failure(abort.error)]
@@ -139,7 +146,10 @@ extension EventStore {
 
     /// Writes one request's events inside `txn`, advancing `head`. Throws (leaving the caller to
     /// undo `txn`) when any rule refuses the request.
-    func apply(_ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp) throws -> AppendOutcome {
+    func apply(
+        _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp,
+        guard appendGuard: (any AppendGuard)?
+    ) throws -> AppendOutcome {
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
         var firstNewID: EventID? = nil
@@ -170,6 +180,10 @@ extension EventStore {
                 .duplicateIDConflict,
                 "id: event \(first.id) is already in the log at position \(first.position), but other events of the batch are not; resend the batch unchanged or only its new events",
                 field: "id")
+        }
+
+        if let appendGuard {
+            try appendGuard.check(request, log: LogReader(handle: txn.unsafeHandle, dbs: dbs, headPosition: head.position))
         }
 
         var versions: [String: UInt64] = [:]
