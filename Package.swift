@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "lumbung", targets: ["lumbung"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Projections", targets: ["Projections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "Projections", dependencies: ["EventLog", "LMDB"]),
+        .target(name: "MataramReference"),
+        .target(name: "AidLogistics", dependencies: ["Projections", "EventLog", "MataramReference"]),
+        .target(name: "DocumentTracking", dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "MarketPrices", dependencies: ["Projections", "EventLog", "MataramReference"]),
         .executableTarget(
             name: "lumbung",
             dependencies: [
@@ -36,6 +42,10 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: []),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventLog"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "MataramReference"]),
+        .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics"]),
+        .testTarget(name: "DocumentTrackingTests", dependencies: ["DocumentTracking"]),
+        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "lumbung"]),
     ]
 )

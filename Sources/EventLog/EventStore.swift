@@ -162,3 +162,13 @@ public final class EventStore: @unchecked Sendable {
 final class ResultBox: @unchecked Sendable {
     var result: Result<AppendOutcome, EventLogError>?
 }
+
+extension EventStore {
+    /// Returns once the log's head is beyond `position` (appended by this process or any other),
+    /// or after `timeout`, whichever comes first.
+    public func waitForAppend(beyond position: UInt64, timeout: Duration) async {
+        let seen = signal.current
+        if let head = try? head().position, head > position { return }
+        await signal.wait(after: seen, timeout: timeout)
+    }
+}

@@ -182,15 +182,11 @@ extension EventStore {
                 field: "id")
         }
 
-        if let appendGuard {
-            try appendGuard.check(request, log: LogReader(handle: txn.unsafeHandle, dbs: dbs, headPosition: head.position))
-        }
-
+        // Expected versions, all checked before the rules and before anything is written.
         var versions: [String: UInt64] = [:]
-        var results: [AppendResult] = []
-        results.reserveCapacity(request.events.count)
-        var scratch = [UInt8]()
-        for (i, event) in request.events.enumerated() {
+        var eventVersions: [UInt64] = []
+        eventVersions.reserveCapacity(request.events.count)
+        for event in request.events {
             let current = try versions[event.stream] ?? dbs.heads.get(event.stream, in: txn) ?? 0
             guard event.expectedVersion.admits(current) else {
                 let actual = current == 0 ? "does not exist" : "is at version \(current)"
@@ -199,7 +195,19 @@ extension EventStore {
                     "expectedVersion: stream \(event.stream) was expected at \(event.expectedVersion) but \(actual)",
                     field: "expectedVersion", actualVersion: current)
             }
-            let version = current + 1
+            versions[event.stream] = current + 1
+            eventVersions.append(current + 1)
+        }
+
+        if let appendGuard {
+            try appendGuard.check(request, log: LogReader(handle: txn.unsafeHandle, dbs: dbs, headPosition: head.position))
+        }
+
+        var results: [AppendResult] = []
+        results.reserveCapacity(request.events.count)
+        var scratch = [UInt8]()
+        for (i, event) in request.events.enumerated() {
+            let version = eventVersions[i]
             let position = head.position + 1
             let recordedAt = max(now, head.recordedAt)
             let occurredAt = event.occurredAt ?? recordedAt
@@ -251,7 +259,6 @@ extension EventStore {
                     .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
             }
             try dbs.ids.put(id.raw, position, in: txn)
-            versions[event.stream] = version
             head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
             results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
         }

@@ -47,10 +47,22 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     public let unsafeHandle: OpaquePointer
     /// nil for a nested transaction (the parent holds the lock).
     let lock: UnsafeMutablePointer<pthread_rwlock_t>?
+    /// false for a wrapper around a transaction that someone else ends.
+    let owned: Bool
 
     init(handle: OpaquePointer, lock: UnsafeMutablePointer<pthread_rwlock_t>?) {
         self.unsafeHandle = handle
         self.lock = lock
+        self.owned = true
+    }
+
+    /// Wraps a write transaction that is owned (and will be committed or aborted) by someone
+    /// else, to lend it to code that takes a `WriteTransaction`. Dropping the wrapper leaves the
+    /// transaction open; never commit or abort it.
+    public init(borrowing handle: OpaquePointer) {
+        self.unsafeHandle = handle
+        self.lock = nil
+        self.owned = false
     }
 
     /// Commits: after it returns, the changes are durable (unless the environment is `noSync`).
@@ -77,6 +89,7 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     }
 
     deinit {
+        guard owned else { return }
         mdb_txn_abort(unsafeHandle)
         if let lock { pthread_rwlock_unlock(lock) }
     }

@@ -1,0 +1,326 @@
+import EventLog
+import Foundation
+import LMDB
+
+/// Runs projectors over the log into the `views/` LMDB environment.
+///
+/// Contract:
+/// - Each projector's checkpoint (last position applied) is written in the same transaction as
+///   its data: a view is never ahead of or behind its checkpoint.
+/// - `catchUp` folds every event the views have not seen; `start` keeps doing so as the log
+///   grows (commits of any process); `sync(to:)` gives read-your-writes.
+/// - A projector whose `version` differs from the one its view was built with is rebuilt into a
+///   fresh copy (a new generation of its databases) and switched to atomically; the old copy
+///   serves reads until the switch. `rebuild` does the same on demand.
+/// - Deleting `views/` loses nothing: everything is folded again from the log.
+public final class ProjectionEngine: @unchecked Sendable {
+    public let store: EventStore
+    public let projectors: [any Projector]
+    let environment: Environment
+    /// projector name -> {"version": v, "generation": g}
+    let catalog: Database<UTF8String, Bytes>
+    /// "<name>@<generation>" -> last position applied
+    let checkpoints: Database<UTF8String, UInt64BE>
+    private let writeLock = NSLock()
+    private let cacheLock = NSLock()
+    private var handles: [String: Database<Bytes, Bytes>] = [:]
+    private var follower: Task<Void, Never>?
+    /// Events applied per write transaction.
+    public var batchSize = 2000
+
+    struct CatalogEntry: Codable, Equatable {
+        var version: Int
+        var generation: Int
+    }
+
+    /// Opens (creating) the views environment in `directory` for `projectors`. Views whose
+    /// projector version changed are rebuilt by `start()` or `prepare()`.
+    public init(store: EventStore, directory: String, projectors: [any Projector], mapSize: Int = 64 << 20) throws {
+        var seen = Set<String>()
+        for p in projectors where !seen.insert(p.name).inserted {
+            throw ProjectionError("two projectors are named \(p.name)")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var options = Environment.Options()
+        options.maxDatabases = 2048
+        options.mapSize = mapSize
+        self.store = store
+        self.projectors = projectors
+        environment = try Environment(path: directory, options: options)
+        environment.clearStaleReaders()
+        catalog = try environment.database("catalog")
+        checkpoints = try environment.database("checkpoints")
+        try environment.write { txn in
+            for p in projectors where try catalog.get(p.name, in: txn) == nil {
+                try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: 1)), in: txn)
+            }
+        }
+    }
+
+    /// Opens the views in `<dataDirectory>/views`.
+    public convenience init(store: EventStore, dataDirectory: String, projectors: [any Projector]) throws {
+        try self.init(store: store, directory: (dataDirectory as NSString).appendingPathComponent("views"), projectors: projectors)
+    }
+
+    deinit { follower?.cancel() }
+
+    public func projector(named name: String) -> (any Projector)? {
+        projectors.first { $0.name == name }
+    }
+
+    // MARK: Catalog and databases
+
+    func entry<T: ReadableTransaction & ~Copyable>(_ name: String, in txn: borrowing T) throws -> CatalogEntry {
+        guard let bytes = try catalog.get(name, in: txn) else { throw ProjectionError("no view named \(name)") }
+        return try ViewCoding.decode(CatalogEntry.self, bytes)
+    }
+
+    static func checkpointKey(_ name: String, _ generation: Int) -> String { "\(name)@\(generation)" }
+
+    /// The handle of database `local` of projector `name`'s generation `generation`, opened (and
+    /// created) on first use. Never call it inside a write transaction of this environment.
+    func handle(_ name: String, _ generation: Int, _ local: String) throws -> Database<Bytes, Bytes> {
+        let full = "\(name)@\(generation)/\(local)"
+        if let h = cacheLock.withLock({ handles[full] }) { return h }
+        let h: Database<Bytes, Bytes> = try environment.database(full)
+        cacheLock.withLock { handles[full] = h }
+        return h
+    }
+
+    func cachedHandle(_ name: String, _ generation: Int, _ local: String) throws -> Database<Bytes, Bytes> {
+        guard let h = cacheLock.withLock({ handles["\(name)@\(generation)/\(local)"] }) else {
+            throw ProjectionError("view \(name) has no database named \(local)")
+        }
+        return h
+    }
+
+    /// Opens the databases of every projector's current generation; returns the generations.
+    func openCurrentGenerations() throws -> [String: CatalogEntry] {
+        let entries = try environment.read { txn in
+            try Dictionary(uniqueKeysWithValues: projectors.map { ($0.name, try entry($0.name, in: txn)) })
+        }
+        for p in projectors {
+            for local in p.databases { _ = try handle(p.name, entries[p.name]!.generation, local) }
+        }
+        return entries
+    }
+
+    // MARK: Reading views
+
+    /// Runs `body` with readers of the named views, all in one consistent read transaction.
+    public func read<R>(_ body: (ViewSnapshot) throws -> R) throws -> R {
+        _ = try openCurrentGenerations()
+        return try environment.read { txn in
+            try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle))
+        }
+    }
+
+    /// The last position every view has applied.
+    public func checkpoint() throws -> UInt64 {
+        try environment.read { txn in
+            var lowest = UInt64.max
+            for p in projectors {
+                let e = try entry(p.name, in: txn)
+                lowest = min(lowest, try checkpoints.get(Self.checkpointKey(p.name, e.generation), in: txn) ?? 0)
+            }
+            return lowest == .max ? 0 : lowest
+        }
+    }
+
+    // MARK: Folding
+
+    /// Folds every event not yet applied (up to `position`, default the head) into every view.
+    /// Returns the lowest checkpoint afterwards. Safe to call from any thread; calls serialize.
+    @discardableResult
+    public func catchUp(to position: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        try writeLock.withLock {
+            try rebuildOutdated(progress: nil)
+            let target = try position.map { min($0, try store.head().position) } ?? store.head().position
+            while true {
+                let entries = try openCurrentGenerations()
+                let reached = try applyBatch(entries: entries, target: target)
+                progress?(reached, target)
+                if reached >= target { return reached }
+            }
+        }
+    }
+
+    /// Applies up to `batchSize` events after the lowest checkpoint in one write transaction.
+    /// Returns the lowest checkpoint after it.
+    private func applyBatch(entries: [String: CatalogEntry], target: UInt64) throws -> UInt64 {
+        try environment.write { txn in
+            // Re-read the catalog in the transaction: another process may have switched a view.
+            var current: [(any Projector, Int, UInt64)] = []
+            for p in projectors {
+                let e = try entry(p.name, in: txn)
+                guard e == entries[p.name] else { return 0 }  // changed meanwhile: caller retries
+                current.append((p, e.generation, try checkpoints.get(Self.checkpointKey(p.name, e.generation), in: txn) ?? 0))
+            }
+            let from = (current.map(\.2).min() ?? target) + 1
+            guard from <= target else { return target }
+            let to = min(target, from + UInt64(batchSize) - 1)
+            let writers = current.map { p, g, _ in
+                ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, g, local) })
+            }
+            try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
+                var decoded: RecordedEvent? = nil
+                for (i, (p, _, cp)) in current.enumerated() where cp < view.position {
+                    if let types = p.eventTypes, !types.contains(view.type) { continue }
+                    if decoded == nil { decoded = view.decode() }
+                    try p.apply(decoded!, to: writers[i])
+                }
+                return true
+            }
+            for (p, g, cp) in current where cp < to {
+                try checkpoints.put(Self.checkpointKey(p.name, g), to, in: txn)
+            }
+            return to
+        }
+    }
+
+    /// Makes every view current with the log before returning (read-your-writes for a write
+    /// that reached `position`).
+    public func sync(to position: UInt64) throws {
+        if try checkpoint() >= position { return }
+        try catchUp(to: position)
+    }
+
+    /// Waits until every view has applied `position`, up to `timeout`; false if it has not.
+    public func waitFor(position: UInt64, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let cp = try? checkpoint(), cp >= position { return true }
+            if ContinuousClock.now >= deadline { return false }
+            await store.waitForAppend(beyond: position, timeout: .milliseconds(20))
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Rebuilds outdated views, catches up, then keeps the views current in the background
+    /// until `stop()`.
+    public func start() throws {
+        try catchUp()
+        follower = Task.detached(priority: .utility) { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                let reached = (try? self.catchUp()) ?? 0
+                await self.store.waitForAppend(beyond: reached, timeout: .milliseconds(250))
+            }
+        }
+    }
+
+    public func stop() {
+        follower?.cancel()
+        follower = nil
+    }
+
+    // MARK: Rebuild
+
+    /// Views whose projector version changed are rebuilt (lock held by the caller).
+    private func rebuildOutdated(progress: ((String, UInt64, UInt64) -> Void)?) throws {
+        let outdated = try environment.read { txn in
+            try projectors.filter { try entry($0.name, in: txn).version != $0.version }
+        }
+        for p in outdated { try rebuildLocked(p, progress: progress) }
+    }
+
+    /// Rebuilds view `name` from the whole log into a fresh copy, then switches to it atomically
+    /// and drops the old copy. `progress(name, done, total)` reports positions folded.
+    public func rebuild(_ name: String, progress: ((String, UInt64, UInt64) -> Void)? = nil) throws {
+        guard let p = projector(named: name) else { throw ProjectionError("no view named \(name)") }
+        try writeLock.withLock { try rebuildLocked(p, progress: progress) }
+    }
+
+    private func rebuildLocked(_ p: any Projector, progress: ((String, UInt64, UInt64) -> Void)?) throws {
+        let old = try environment.read { txn in try entry(p.name, in: txn) }
+        let generation = old.generation + 1
+        let fresh = try p.databases.map { try handle(p.name, generation, $0) }
+        let key = Self.checkpointKey(p.name, generation)
+        try environment.write { txn in
+            for db in fresh { try db.clear(in: txn) }  // leftovers of an interrupted rebuild
+            try checkpoints.put(key, 0, in: txn)
+        }
+        var done: UInt64 = 0
+        while true {
+            let head = try store.head().position
+            let switched: Bool = try environment.write { txn in
+                let writer = ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, generation, local) })
+                let from = (try checkpoints.get(key, in: txn) ?? 0) + 1
+                let to = min(head, from + UInt64(batchSize) * 5 - 1)
+                if from <= to {
+                    try store.forEachRecord(EventFilter(types: p.eventTypes, fromPosition: from, toPosition: to)) { view in
+                        try p.apply(view.decode(), to: writer)
+                        return true
+                    }
+                    try checkpoints.put(key, to, in: txn)
+                    done = to
+                }
+                guard to >= head else { return false }
+                // Caught up with the head seen: switch in this same transaction.
+                let current = try entry(p.name, in: txn)
+                try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: generation)), in: txn)
+                // The old copy is emptied, not dropped: readers of this process may still hold its
+                // handles (LMDB closes a dropped database's handle under them).
+                for local in p.databases {
+                    if let h = cacheLock.withLock({ handles["\(p.name)@\(current.generation)/\(local)"] }) { try h.clear(in: txn) }
+                }
+                _ = try checkpoints.delete(Self.checkpointKey(p.name, current.generation), in: txn)
+                return true
+            }
+            progress?(p.name, done, head)
+            if switched { return }
+        }
+    }
+
+    // MARK: Status
+
+    public struct Status: Sendable, Codable, Equatable {
+        public var name: String
+        public var version: Int
+        public var builtVersion: Int
+        public var generation: Int
+        public var checkpoint: UInt64
+        public var head: UInt64
+        public var lag: UInt64 { head > checkpoint ? head - checkpoint : 0 }
+    }
+
+    public func status() throws -> [Status] {
+        let head = try store.head().position
+        return try environment.read { txn in
+            try projectors.map { p in
+                let e = try entry(p.name, in: txn)
+                return Status(
+                    name: p.name, version: p.version, builtVersion: e.version, generation: e.generation,
+                    checkpoint: try checkpoints.get(Self.checkpointKey(p.name, e.generation), in: txn) ?? 0, head: head)
+            }
+        }
+    }
+}
+
+/// A consistent read of every view (one read transaction). Valid only inside `ProjectionEngine.read`.
+public struct ViewSnapshot {
+    let engine: ProjectionEngine
+    let handle: OpaquePointer
+
+    /// The reader of view `name` (a projector's name).
+    public func view(_ name: String) throws -> ViewReader {
+        struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
+        let e = try engine.entry(name, in: T(unsafeHandle: handle))
+        let engine = self.engine
+        return ViewReader(handle: handle) { local in try engine.cachedHandle(name, e.generation, local) }
+    }
+
+    /// The last position view `name` has applied.
+    public func checkpoint(of name: String) throws -> UInt64 {
+        struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
+        let e = try engine.entry(name, in: T(unsafeHandle: handle))
+        return try engine.checkpoints.get(ProjectionEngine.checkpointKey(name, e.generation), in: T(unsafeHandle: handle)) ?? 0
+    }
+}
+
+/// A failure of the projection machinery (not of a domain rule).
+public struct ProjectionError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

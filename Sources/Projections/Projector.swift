@@ -1,0 +1,22 @@
+import EventLog
+
+/// A read model folded from the log: a name, a version, the event types it handles and a pure
+/// `apply` that updates its own databases in `views/`.
+///
+/// Contract:
+/// - `apply` sees every handled event once, in position order, and touches only its own
+///   databases through `view` (names from `databases`). It must be deterministic: the same log
+///   gives the same view, whether folded event by event or rebuilt from scratch.
+/// - Bumping `version` makes the engine rebuild the view into a fresh copy and switch to it.
+/// - Throwing stops the engine (the view stays at its last checkpoint); throw only for damage,
+///   never for an event a rule would refuse (the rules keep those out of the log).
+public protocol Projector: Sendable {
+    /// Unique and stable, e.g. `aid.stock`.
+    var name: String { get }
+    var version: Int { get }
+    /// The event types it folds; nil for every type.
+    var eventTypes: Set<String>? { get }
+    /// The local names of its databases, e.g. `["lots", "warehouses"]`.
+    var databases: [String] { get }
+    func apply(_ event: RecordedEvent, to view: ViewWriter) throws
+}
