@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -32,7 +33,9 @@ let package = Package(
         .target(name: "MataramReference"),
         .target(name: "AidLogistics", dependencies: ["Projections", "EventLog", "MataramReference"]),
         .target(name: "DocumentTracking", dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "MarketPrices", dependencies: ["Projections", "EventLog", "MataramReference"]),
+        .target(
+            name: "MarketPrices",
+            dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "lumbung",
             dependencies: [
