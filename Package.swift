@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -36,10 +40,21 @@ let package = Package(
         .target(
             name: "MarketPrices",
             dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "QueryService",
+            dependencies: [
+                "EventLog", "Projections", "MataramReference", "AidLogistics", "DocumentTracking", "MarketPrices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "lumbung",
             dependencies: [
-                "EventLog",
+                "EventLog", "Projections", "QueryService", "AidLogistics", "DocumentTracking", "MarketPrices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +64,9 @@ let package = Package(
         .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics"]),
         .testTarget(name: "DocumentTrackingTests", dependencies: ["DocumentTracking"]),
         .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices"]),
+        .testTarget(
+            name: "QueryServiceTests",
+            dependencies: ["QueryService", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "lumbung"]),
     ]
 )

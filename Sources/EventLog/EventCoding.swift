@@ -209,7 +209,8 @@ public struct EventRecordView {
     public func hasCategory(_ category: [UInt8]) -> Bool {
         let s = streamBytes
         guard s.count >= category.count else { return false }
-        for i in 0..<category.count where s[i] != category[i] { return false }
+        // A '-' inside `category` means the stream's category ended before it: no match.
+        for i in 0..<category.count where s[i] != category[i] || s[i] == 0x2D { return false }
         return s.count == category.count || s[category.count] == 0x2D
     }
 

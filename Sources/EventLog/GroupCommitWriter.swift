@@ -26,7 +26,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     func start(store: EventStore) {
         // The thread holds the store weakly: it ends when the store is closed or released.
         let thread = Thread { [weak store, self] in
-            self.run(store: store)
+            self.run { store }
         }
         thread.name = "lumbung-writer"
         thread.stackSize = 4 << 20
@@ -55,7 +55,9 @@ final class GroupCommitWriter: @unchecked Sendable {
         if wasRunning && Thread.current != thread { finished.wait() }
     }
 
-    private func run(store: EventStore?) {
+    /// `store` gives the store only while it is alive: the thread holds it strongly only while
+    /// it writes a group, so that releasing the store ends the thread (see `start`).
+    private func run(store: () -> EventStore?) {
         defer { finished.signal() }
         while true {
             condition.lock()
@@ -76,7 +78,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             queue.removeFirst(taken)
             condition.unlock()
-            guard let store else {
+            guard let store = store() else {
                 for p in group { p.completion(.failure(EventLogError(.closed, "the event store is closed"))) }
                 continue
             }

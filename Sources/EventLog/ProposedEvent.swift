@@ -37,7 +37,7 @@ public struct ProposedEvent: Sendable {
         do {
             parsed = try PayloadPolicy.parsePayload(data)
         } catch {
-            throw EventLogError(.invalidInput, "data: \(error.description)", field: "data")
+            throw EventLogError(.invalidInput, "data: \(error.description)", field: Self.field("data", error))
         }
         try self.init(
             stream: stream, type: type, value: parsed.value, canonical: parsed.canonical, id: id,
@@ -52,7 +52,7 @@ public struct ProposedEvent: Sendable {
         do {
             try PayloadPolicy.check(value)
         } catch {
-            throw EventLogError(.invalidInput, "data: \(error.description)", field: "data")
+            throw EventLogError(.invalidInput, "data: \(error.description)", field: Self.field("data", error))
         }
         try self.init(
             stream: stream, type: type, value: value, canonical: CanonicalJSON.encode(value), id: id,
@@ -100,6 +100,12 @@ public struct ProposedEvent: Sendable {
         self.occurredAt = occurredAt
         self.metadata = fields
         self.expectedVersion = expectedVersion
+    }
+
+    /// `data.items[0].price` for a JSON error at `$.items[0].price`.
+    static func field(_ root: String, _ error: JSONError) -> String {
+        guard let path = error.path, path.hasPrefix("$") else { return root }
+        return root + path.dropFirst()
     }
 
     /// The metadata as stored: the caller's fields plus `actor`, canonical.

@@ -124,6 +124,8 @@ extension Lumbung {
                         }
                         nextToPrint += 1
                     }
+                    // Each printed line is an acknowledgement: let the reader see it now, not at the end.
+                    Output.flush()
                     progress.update(UInt64(nextToPrint - 1), of: UInt64(nextToPrint - 1 + inFlight))
                 }
                 while let (number, line) = try lines.next() {

@@ -1,0 +1,27 @@
+# Lumbung: two commands on a fresh machine.
+#   make demo   seeds the 2018 Mataram scenario into ./lumbung-demo and serves it on http://127.0.0.1:8080
+#   make test   installs what is missing, builds, and runs every test
+.PHONY: deps build test demo bench clean
+
+deps:
+	./Scripts/install-deps.sh
+
+build: deps
+	swift build
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+	if [ -d Tests/python ]; then python3 -m pytest -q Tests/python; fi
+
+demo:
+	LUMBUNG_FULL_DEPS=0 ./Scripts/install-deps.sh
+	swift build -c release --product lumbung
+	.build/release/lumbung demo --data-dir ./lumbung-demo
+
+bench: deps
+	cd Benchmarks && swift package --disable-sandbox benchmark
+	./Benchmarks/compare.sh
+
+clean:
+	rm -rf .build lumbung-demo

@@ -1,0 +1,33 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of Lumbung's routes: Hummingbird's core storage, the caller's address
+/// (for rate limits) and the caller's key once authenticated.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    /// The authenticated caller, if the request carried a valid key.
+    public var caller: APIKey?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Bodies up to the log's batch limit (16 MiB) plus JSON overhead.
+    public var maxUploadSize: Int { 17 << 20 }
+
+    /// The caller, who must hold `role` (or `admin`): 401 without a valid key, 403 with another role.
+    public func require(_ role: Role) throws -> APIKey {
+        guard let caller else {
+            throw Problem(.unauthorized, "a key is required: send Authorization: Bearer <key>")
+        }
+        guard caller.role == role || caller.role == .admin else {
+            throw Problem(.forbidden, "the key \(caller.name) has role \(caller.role.rawValue); this needs \(role.rawValue)")
+        }
+        return caller
+    }
+
+    /// The client's address as text, for rate limits and logs.
+    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

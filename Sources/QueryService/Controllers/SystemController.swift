@@ -1,0 +1,62 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Metrics
+import Prometheus
+
+/// Health, metrics and the API's description: public.
+struct SystemController {
+    let services: LumbungServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/health", use: health)
+        router.get("/metrics", use: metrics)
+        router.get("/openapi.yaml", use: openAPI)
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let head = try services.store.head()
+        let views = try services.engine.checkpoint()
+        var members: [(String, JSONValue)] = [
+            ("status", .string("ok")),
+            ("role", .string(services.readOnlyPrimary == nil ? "primary" : "replica")),
+            ("headPosition", .number(Double(head.position))),
+            ("headHash", .string(head.hash.description)),
+            ("viewsPosition", .number(Double(views))),
+            ("viewsLag", .number(Double(head.position - min(views, head.position)))),
+        ]
+        if let primary = services.readOnlyPrimary { members.append(("primary", .string(primary))) }
+        return JSONResponse.object(members)
+    }
+
+    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let head = try services.store.head().position
+        let checkpoint = try services.engine.checkpoint()
+        ServiceMetrics.logHead.record(Int64(head))
+        ServiceMetrics.projectionLag.record(Int64(head - min(head, checkpoint)))
+        var buffer: [UInt8] = []
+        ServiceMetrics.registry.emit(into: &buffer)
+        return JSONResponse.raw(buffer, contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+
+    @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
+        JSONResponse.raw(Array(OpenAPIDocument.yaml.utf8), contentType: "application/yaml")
+    }
+}
+
+/// The service's metrics, exported in Prometheus' text format through swift-metrics.
+enum ServiceMetrics {
+    /// The Prometheus registry; bootstrapping the metrics system happens once per process.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    static func bootstrap() { _ = registry }
+
+    static let logHead = Gauge(label: "lumbung_log_head_position")
+    static let projectionLag = Gauge(label: "lumbung_projection_lag_events")
+    static let appendedEvents = Counter(label: "lumbung_appended_events_total")
+    static let appendRequests = Counter(label: "lumbung_append_requests_total")
+}

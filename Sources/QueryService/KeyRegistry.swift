@@ -1,0 +1,120 @@
+import Crypto
+import EventLog
+import Foundation
+
+/// API keys, kept as events in the log: `auth.key-created` (the secret's SHA-256 only, never the
+/// secret) and `auth.key-revoked`, on stream `apikey-<keyId>`. A key reads
+/// `lmb_<keyId>_<secret>`; the secret is shown once, when the key is made.
+public final class KeyRegistry: @unchecked Sendable {
+    public static let createdType = "auth.key-created"
+    public static let revokedType = "auth.key-revoked"
+
+    public struct KeyInfo: Sendable, Codable, Equatable {
+        public let keyId: String
+        public let name: String
+        public let role: Role
+        public let createdAt: String
+        public var revokedAt: String?
+        let secretHash: String
+    }
+
+    let store: EventStore
+    private let lock = NSLock()
+    private var keys: [String: KeyInfo] = [:]
+    private var seen: UInt64 = 0
+
+    public init(store: EventStore) {
+        self.store = store
+    }
+
+    /// Makes a key; returns it and the token to hand to its holder (shown only now).
+    public func create(role: Role, name: String, actor: String) async throws -> (key: APIKey, token: String) {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 100 else {
+            throw EventLogError(.invalidInput, "name: a key needs a name of 1-100 characters", field: "name")
+        }
+        let keyId = Self.randomID()
+        var rng = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in String(format: "%02x", rng.next() as UInt8) }.joined()
+        let data: JSONValue = .object([
+            ("keyId", .string(keyId)), ("name", .string(trimmed)), ("role", .string(role.rawValue)),
+            ("secretHash", .string(Self.hash(secret))),
+        ])
+        let event = try ProposedEvent(stream: "apikey-\(keyId)", type: Self.createdType, value: data, expectedVersion: .noStream)
+        _ = try await store.append(AppendRequest(events: [event], actor: actor))
+        return (APIKey(keyId: keyId, name: trimmed, role: role), "lmb_\(keyId)_\(secret)")
+    }
+
+    /// Revokes a key: from the next request on it is refused.
+    public func revoke(keyId: String, reason: String, actor: String) async throws {
+        try refresh()
+        guard let info = lock.withLock({ keys[keyId] }) else {
+            throw EventLogError(.invalidInput, "keyId: no key \(keyId)", field: "keyId")
+        }
+        guard info.revokedAt == nil else {
+            throw EventLogError(.ruleViolation, "keyId: key \(keyId) is already revoked", field: "keyId")
+        }
+        let data: JSONValue = .object([("keyId", .string(keyId)), ("reason", .string(reason))])
+        let event = try ProposedEvent(stream: "apikey-\(keyId)", type: Self.revokedType, value: data, expectedVersion: .exists)
+        _ = try await store.append(AppendRequest(events: [event], actor: actor))
+        try refresh()
+    }
+
+    /// Every key, revoked ones included.
+    public func list() throws -> [KeyInfo] {
+        try refresh()
+        return lock.withLock { keys.values.sorted { $0.createdAt == $1.createdAt ? $0.keyId < $1.keyId : $0.createdAt < $1.createdAt } }
+    }
+
+    /// The key a bearer token stands for, if it is valid and not revoked. The secret's hash is
+    /// compared in constant time.
+    public func authenticate(_ token: String) throws -> APIKey? {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "lmb", !parts[1].isEmpty, parts[2].utf8.count == 64 else { return nil }
+        try refresh()
+        guard let info = lock.withLock({ keys[String(parts[1])] }), info.revokedAt == nil else { return nil }
+        guard Self.constantTimeEqual(Array(Self.hash(String(parts[2])).utf8), Array(info.secretHash.utf8)) else { return nil }
+        return APIKey(keyId: info.keyId, name: info.name, role: info.role)
+    }
+
+    /// Folds the key events the registry has not seen yet.
+    func refresh() throws {
+        let head = try store.head().position
+        guard head > lock.withLock({ seen }) else { return }
+        try lock.withLock {
+            for type in [Self.createdType, Self.revokedType] {
+                try store.forEachRecord(EventFilter(types: [type], fromPosition: seen + 1, toPosition: head)) { view in
+                    guard let data = try? JSONParser.parse(view.dataBytes), let keyId = data["keyId"]?.stringValue else { return true }
+                    if type == Self.createdType {
+                        guard let name = data["name"]?.stringValue, let role = data["role"]?.stringValue.flatMap(Role.init),
+                              let hash = data["secretHash"]?.stringValue else { return true }
+                        keys[keyId] = KeyInfo(
+                            keyId: keyId, name: name, role: role, createdAt: view.recordedAt.description, revokedAt: nil,
+                            secretHash: hash)
+                    } else {
+                        keys[keyId]?.revokedAt = view.recordedAt.description
+                    }
+                    return true
+                }
+            }
+            seen = head
+        }
+    }
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func randomID() -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        var rng = SystemRandomNumberGenerator()
+        return String((0..<10).map { _ in alphabet[Int(rng.next(upperBound: UInt32(alphabet.count)))] })
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}

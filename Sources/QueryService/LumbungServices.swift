@@ -1,0 +1,67 @@
+import Crypto
+import EventLog
+import Foundation
+import Projections
+
+/// Everything the service runs on, opened from one data directory: the log, its rules, the
+/// views and the keys. The CLI opens the same for its commands.
+public final class LumbungServices: @unchecked Sendable {
+    public let dataDirectory: String
+    public let store: EventStore
+    public let rules: RuleGuard
+    public let engine: ProjectionEngine
+    public let keys: KeyRegistry
+    public let domains: Domains
+    public let lookupLimiter: RateLimiter
+    /// When set, this node is a read replica: writes answer 403 naming the primary.
+    public var readOnlyPrimary: String?
+
+    /// Opens (creating) the data directory: `log/`, `views/`, and `secret.key` (0600), the
+    /// server secret that keys the hashes of NIKs and PINs.
+    public init(dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options()) throws {
+        self.dataDirectory = dataDirectory
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        store = try EventStore(dataDirectory: dataDirectory, options: storeOptions)
+        let secret = try Self.loadSecret(in: dataDirectory)
+        domains = Domains(secret: secret)
+        rules = RuleGuard(rules: domains.rules)
+        store.appendGuard = rules
+        engine = try ProjectionEngine(store: store, dataDirectory: dataDirectory, projectors: domains.projectors)
+        keys = KeyRegistry(store: store)
+        lookupLimiter = RateLimiter(capacity: 10, refillPerSecond: 1)
+    }
+
+    /// Folds the log into the rules' state and the views (with progress), then keeps the views current.
+    public func start(progress: ((String, UInt64, UInt64) -> Void)? = nil) throws {
+        try rules.prepare(store)
+        try engine.catchUp { done, total in progress?("views", done, total) }
+        try engine.start()
+    }
+
+    public func close() {
+        engine.stop()
+        store.close()
+    }
+
+    /// Appends a decision's events for `actor`, makes the views current with it (read your
+    /// writes), and returns the outcome.
+    public func write(_ events: [ProposedEvent], actor: String) async throws -> AppendOutcome {
+        let outcome = try await store.append(AppendRequest(events: events, actor: actor))
+        try engine.sync(to: outcome.lastPosition)
+        return outcome
+    }
+
+    static func loadSecret(in directory: String) throws -> SymmetricKey {
+        let path = (directory as NSString).appendingPathComponent("secret.key")
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else { throw EventLogError(.storage, "\(path) is damaged (expected 32 bytes)") }
+            return SymmetricKey(data: data)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw EventLogError(.storage, "cannot write \(path)")
+        }
+        return key
+    }
+}

@@ -1,0 +1,88 @@
+import EventLog
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// Query parameter `name` as text, nil when absent.
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+
+    /// Every value of a repeatable query parameter (`type=a&type=b`, or `type=a,b`).
+    func queryAll(_ name: String) -> [String] {
+        uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+    }
+
+    func queryUInt(_ name: String) throws -> UInt64? {
+        guard let text = query(name) else { return nil }
+        guard let v = UInt64(text) else { throw Problem.field(name, "must be a non-negative integer, got \(text.prefix(40))") }
+        return v
+    }
+
+    func queryLimit(default d: Int, max m: Int) throws -> Int {
+        guard let text = query("limit") else { return d }
+        guard let v = Int(text), v >= 1, v <= m else { throw Problem.field("limit", "must be an integer from 1 to \(m)") }
+        return v
+    }
+
+    func queryTime(_ name: String) throws -> Timestamp? {
+        guard let text = query(name) else { return nil }
+        guard let t = Timestamp(text) else { throw Problem.field(name, "must be an RFC 3339 time such as 2018-08-10T12:00:00Z") }
+        return t
+    }
+
+    /// The body parsed as JSON (strictly), or a 400 naming what is wrong.
+    func jsonBody(context: some RequestContext) async throws -> JSONValue {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw Problem(.badRequest, "a JSON body is required") }
+        do {
+            return try JSONParser.parse(buffer.readableBytesView)
+        } catch {
+            throw Problem(.badRequest, "invalid JSON body: \(error.description)")
+        }
+    }
+
+    /// Whether the client asked for NDJSON.
+    var wantsNDJSON: Bool {
+        (headers[.accept] ?? "").contains("application/x-ndjson") || query("format") == "ndjson"
+    }
+}
+
+extension Problem {
+    /// A 400 naming a query parameter or field.
+    static func field(_ name: String, _ message: String) -> Problem {
+        Problem(.badRequest, "\(name): \(message)", errors: [FieldError(field: name, message: message)])
+    }
+}
+
+/// Responses with JSON bodies.
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let data = try encoder.encode(value)
+        return raw(Array(data), status: status, headers: headers)
+    }
+
+    static func raw(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = contentType
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func object(_ members: [(String, JSONValue)], status: HTTPResponse.Status = .ok) -> Response {
+        var out: [UInt8] = [0x7B]
+        for (i, (k, v)) in members.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            CanonicalJSON.appendString(k, to: &out)
+            out.append(0x3A)
+            CanonicalJSON.append(v, to: &out)
+        }
+        out.append(0x7D)
+        return raw(out, status: status)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Hummingbird
+import Logging
+import QueryService
+
+extension Lumbung {
+    /// `lumbung serve`: the HTTP API and the portal.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the HTTP API and the portal (default 127.0.0.1:8080).")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port to listen on.") var port = 8080
+        @Option(name: .customLong("read-only"), help: "Serve as a read replica of the primary at URL: writes answer 403 naming it.")
+        var readOnly: String?
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        }
+
+        func run() async throws {
+            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            services.readOnlyPrimary = readOnly
+            try await Self.serve(services, host: host, port: port)
+        }
+
+        static func serve(_ services: LumbungServices, host: String, port: Int, banner: String? = nil) async throws {
+            var progress = ProgressBar(label: "views")
+            try services.start { _, done, total in progress.update(done, of: total) }
+            let app = buildApplication(services, configuration: ServiceConfiguration(host: host, port: port))
+            Console.message(banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
+            try await app.runService()
+            services.close()
+        }
+    }
+
+    /// `lumbung keys`: API keys (their making and revoking are events in the log).
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make, list and revoke API keys.", subcommands: [Create.self, List.self, Revoke.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Make a key; prints its secret token once.")
+            @OptionGroup var store: StoreOptions
+            @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+            @Option(help: "Who or what holds the key.") var name: String
+
+            func validate() throws {
+                guard Role(rawValue: role) != nil else {
+                    throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
+                Output.standard.line(JSONObject([
+                    ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
+                    ("token", .string(token)),
+                ]))
+                Output.flush()
+                Console.message("lumbung: keep the token now: it is not stored and cannot be shown again")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List keys (without secrets).")
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                for k in try services.keys.list() {
+                    Output.standard.line(JSONObject([
+                        ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
+                        ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
+                    ]))
+                }
+                Output.flush()
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a key: it is refused from then on.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "The key's id.") var keyId: String
+            @Option(help: "Why.") var reason = "revoked"
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                try await services.keys.revoke(keyId: keyId, reason: reason, actor: StoreOptions.actor)
+                Output.standard.line(JSONObject([("keyId", .string(keyId)), ("revoked", .bool(true))]))
+                Output.flush()
+            }
+        }
+    }
+}
