@@ -103,10 +103,10 @@ extension Lumbung {
             }
             // One request per line, many in flight so that group commit can gather them; results
             // come back (and are printed) in file order.
-            var failures = 0
-            var written = 0
             var progress = ProgressBar(label: "append", enabled: Console.stderrIsTerminal && path != "-")
-            try await withThrowingTaskGroup(of: (Int, Result<AppendOutcome, EventLogError>).self) { group in
+            let (written, failures) = try await withThrowingTaskGroup(of: (Int, Result<AppendOutcome, EventLogError>).self) { group in
+                var failures = 0
+                var written = 0
                 var pending: [Int: Result<AppendOutcome, EventLogError>] = [:]
                 var nextToPrint = 1
                 var inFlight = 0
@@ -149,6 +149,7 @@ extension Lumbung {
                     if inFlight >= 512, let item = try await group.next() { drain(item) }
                 }
                 while let item = try await group.next() { drain(item) }
+                return (written, failures)
             }
             progress.finish(UInt64(written + failures), of: UInt64(written + failures))
             Output.flush()
