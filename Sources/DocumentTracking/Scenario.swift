@@ -79,7 +79,7 @@ public enum DocumentTrackingScenario {
 
     /// The scenario's events in `occurredAt` order (ties: application, then its own order), NIK and
     /// PIN hashes made under `secret`. `scale` multiplies the number of applications (1.0: about
-    /// 2,900 applications and 16,000 events).
+    /// 2,600 applications and 14,500 events).
     public static func scenario(seed: UInt64, scale: Double, secret: SymmetricKey) -> [ScenarioEvent] {
         var out: [(key: (Int64, Int, Int), event: ScenarioEvent)] = []
         for plan in plans(seed: seed, scale: scale) {
@@ -124,8 +124,8 @@ public enum DocumentTrackingScenario {
         }
     }
 
-    /// A receipt number and PIN that work on a server seeded with this seed (application 0,
-    /// submitted on 2 July 2018, present at every scale > 0).
+    /// A receipt number and PIN that work on a server seeded with this seed: application 0, the
+    /// first of the scenario (submitted on 2 July 2018 at scale 1), present at every scale > 0.
     public static func demoApplication(seed: UInt64) -> (receiptNumber: String, pin: String) {
         (scenarioReceiptNumber(seed: seed, index: 0), scenarioPIN(seed: seed, index: 0))
     }
@@ -215,10 +215,10 @@ public enum DocumentTrackingScenario {
         let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13), sep10 = ScenarioCalendar.dayNumber(2018, 9, 10)
         switch d {
         case ..<jul29: return 1.0
-        case ..<aug6: return 1.2
-        case ..<aug13: return 1.9
-        case ..<sep10: return 2.2 - 0.7 * Double(d - aug13) / Double(sep10 - aug13)
-        default: return 1.5 - 0.3 * Double(d - sep10) / Double(lastDay - sep10)
+        case ..<aug6: return 1.1
+        case ..<aug13: return 1.4
+        case ..<sep10: return 1.5 - 0.3 * Double(d - aug13) / Double(sep10 - aug13)
+        default: return 1.2 - 0.15 * Double(d - sep10) / Double(lastDay - sep10)
         }
     }
 
