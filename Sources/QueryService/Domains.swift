@@ -1,14 +1,15 @@
 import Crypto
+import DocumentTracking
 import Projections
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {
-    let secret: SymmetricKey
+    public let documents: DocumentTrackingDomain
 
     init(secret: SymmetricKey) {
-        self.secret = secret
+        documents = DocumentTrackingDomain(secret: secret)
     }
 
-    var rules: [any DomainRules] { [] }
-    var projectors: [any Projector] { [] }
+    var rules: [any DomainRules] { [documents.rules] }
+    var projectors: [any Projector] { documents.projectors }
 }
