@@ -12,7 +12,7 @@ import MataramReference
 /// - Stock is kept per warehouse, item (with its unit) and lot (the donation it came from).
 ///   Lots are ordered by the donation's receipt order (the order of `aid.donation-received` in
 ///   the log): first-in-first-out picks the lowest.
-public struct AidState: Sendable {
+public struct AidState: Sendable, Equatable {
     /// A registered warehouse or relief post.
     public struct Warehouse: Sendable, Hashable {
         public let name: String
