@@ -27,11 +27,10 @@ public enum AidQueries {
         var totals: [String: StockReport.Total] = [:]
         for w in warehouses {
             var items: [StockReport.Item] = []
-            let prefix = item.map { i in unit.map { ViewKey.prefix(w.warehouseId, i, $0) } ?? ViewKey.prefix(w.warehouseId, i) }
-                ?? ViewKey.prefix(w.warehouseId)
+            let prefix = item.map { ViewKey.prefix(w.warehouseId, $0) } ?? ViewKey.prefix(w.warehouseId)
             try view.scan("totals", prefix: prefix) { key, bytes in
                 let parts = ViewKey.split(key)
-                guard parts.count == 3 else { return true }
+                guard parts.count == 3, unit == nil || parts[2] == unit else { return true }
                 let t = try ViewCoding.decode(StockRecords.Total.self, bytes)
                 items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: t.onHand, inTransit: t.inTransit, lots: []))
                 return true
@@ -130,40 +129,56 @@ public enum AidQueries {
             steps.append(s)
             return true
         }
-        return DonationTrace(donation: donation, steps: steps, balance: balance(of: steps))
+        return DonationTrace(donation: donation, steps: steps, balance: balance(of: donation, steps: steps))
     }
 
-    /// Folds steps into the balance of each item (independently of any other view).
-    static func balance(of steps: [DonationTrace.Step]) -> DonationTrace.Balance {
+    /// The balance of each item of `donation`: `donated` from the donation itself, the rest
+    /// folded from the steps alone (independently of any other view). A shipment counts as in
+    /// transit until a receipt step (received or lost) for it appears; after that, whatever of
+    /// it is neither received nor lost is unaccounted for and the identity fails.
+    static func balance(of donation: DonationTrace.Donation, steps: [DonationTrace.Step]) -> DonationTrace.Balance {
         struct Acc {
-            var donated = 0, inTransit = 0, distributed = 0, lost = 0, adjusted = 0
+            var stepsDonated = 0, distributed = 0, lost = 0, adjusted = 0
             var onHand: [String: (name: String, quantity: Int)] = [:]
+            /// Per shipment: dispatched, settled (received + lost), and whether a receipt was seen.
+            var shipments: [String: (dispatched: Int, settled: Int, receipt: Bool)] = [:]
             mutating func hold(_ id: String, _ name: String, _ q: Int) {
                 onHand[id] = (name, (onHand[id]?.quantity ?? 0) + q)
+            }
+            mutating func ship(_ id: String, dispatched: Int = 0, settled: Int = 0, receipt: Bool = false) {
+                let s = shipments[id] ?? (0, 0, false)
+                shipments[id] = (s.dispatched + dispatched, s.settled + settled, s.receipt || receipt)
             }
         }
         var acc: [String: Acc] = [:]
         var order: [(String, String, String)] = []
-        for s in steps {
-            let key = ViewKey.make(s.item, s.unit)
-            if acc[key] == nil {
-                acc[key] = Acc()
-                order.append((key, s.item, s.unit))
+        func key(_ item: String, _ unit: String) -> String {
+            let k = ViewKey.make(item, unit)
+            if acc[k] == nil {
+                acc[k] = Acc()
+                order.append((k, item, unit))
             }
-            var a = acc[key] ?? Acc()
+            return k
+        }
+        var donated: [String: Int] = [:]
+        for i in donation.items { donated[key(i.item, i.unit), default: 0] += i.quantity }
+        for s in steps {
+            let k = key(s.item, s.unit)
+            var a = acc[k] ?? Acc()
+            let shipment = s.shipmentId ?? ""
             switch s.kind {
             case .donated:
-                a.donated += s.quantity
+                a.stepsDonated += s.quantity
                 a.hold(s.warehouseId, s.warehouseName, s.quantity)
             case .dispatched:
                 a.hold(s.warehouseId, s.warehouseName, -s.quantity)
-                a.inTransit += s.quantity
+                a.ship(shipment, dispatched: s.quantity)
             case .received:
-                a.inTransit -= s.quantity
                 a.hold(s.toWarehouseId ?? "", s.toWarehouseName ?? "", s.quantity)
+                a.ship(shipment, settled: s.quantity, receipt: true)
             case .lostInTransit:
-                a.inTransit -= s.quantity
                 a.lost += s.quantity
+                a.ship(shipment, settled: s.quantity, receipt: true)
             case .distributed:
                 a.hold(s.warehouseId, s.warehouseName, -s.quantity)
                 a.distributed += s.quantity
@@ -171,20 +186,22 @@ public enum AidQueries {
                 a.hold(s.warehouseId, s.warehouseName, s.quantity)
                 a.adjusted -= s.quantity
             }
-            acc[key] = a
+            acc[k] = a
         }
         var items: [DonationTrace.ItemBalance] = []
-        for (key, item, unit) in order {
-            guard let a = acc[key] else { continue }
+        for (k, item, unit) in order {
+            guard let a = acc[k] else { continue }
             let holdings = a.onHand.filter { $0.value.quantity != 0 }.sorted { $0.key < $1.key }
                 .map { DonationTrace.Holding(warehouseId: $0.key, warehouseName: $0.value.name, quantity: $0.value.quantity) }
             let onHand = holdings.reduce(0) { $0 + $1.quantity }
-            let accounted = onHand + a.inTransit + a.distributed + a.lost + a.adjusted
+            let inTransit = a.shipments.values.reduce(0) { $0 + ($1.receipt ? 0 : $1.dispatched - $1.settled) }
+            let accounted = onHand + inTransit + a.distributed + a.lost + a.adjusted
+            let d = donated[k] ?? 0
             items.append(
                 DonationTrace.ItemBalance(
-                    item: item, unit: unit, donated: a.donated, onHand: onHand, onHandByWarehouse: holdings, inTransit: a.inTransit,
+                    item: item, unit: unit, donated: d, onHand: onHand, onHandByWarehouse: holdings, inTransit: inTransit,
                     distributed: a.distributed, lost: a.lost, adjusted: a.adjusted, accountedFor: accounted,
-                    holds: accounted == a.donated))
+                    holds: accounted == d && a.stepsDonated == d))
         }
         return DonationTrace.Balance(identity: DonationTrace.Balance.identity, holds: items.allSatisfy(\.holds), items: items)
     }
