@@ -69,19 +69,19 @@ enum ScenarioCatalog {
     }
 
     static let items: [ItemSpec] = [
-        ItemSpec(item: "beras", unit: "kg", lot: 500...10_000, step: 50, ration: 5, perHouseholds: 1, priority: 0),
-        ItemSpec(item: "beras", unit: "karung", lot: 20...400, step: 5, ration: 1, perHouseholds: 5, priority: 1),
-        ItemSpec(item: "mi instan", unit: "dus", lot: 50...2_000, step: 10, ration: 1, perHouseholds: 2, priority: 2),
-        ItemSpec(item: "air mineral", unit: "dus", lot: 50...3_000, step: 10, ration: 1, perHouseholds: 2, priority: 3),
-        ItemSpec(item: "terpal", unit: "lembar", lot: 50...1_500, step: 10, ration: 1, perHouseholds: 2, priority: 4),
-        ItemSpec(item: "selimut", unit: "lembar", lot: 100...2_000, step: 10, ration: 1, perHouseholds: 1, priority: 5),
-        ItemSpec(item: "tikar", unit: "lembar", lot: 50...1_000, step: 10, ration: 1, perHouseholds: 2, priority: 6),
-        ItemSpec(item: "hygiene kit", unit: "paket", lot: 50...1_000, step: 10, ration: 1, perHouseholds: 2, priority: 7),
-        ItemSpec(item: "minyak goreng", unit: "liter", lot: 50...1_000, step: 10, ration: 1, perHouseholds: 1, priority: 8),
-        ItemSpec(item: "susu UHT", unit: "dus", lot: 20...500, step: 5, ration: 1, perHouseholds: 4, priority: 9),
-        ItemSpec(item: "popok bayi", unit: "paket", lot: 20...400, step: 5, ration: 1, perHouseholds: 6, priority: 10),
-        ItemSpec(item: "obat-obatan", unit: "paket", lot: 10...200, step: 5, ration: 1, perHouseholds: 25, priority: 11),
-        ItemSpec(item: "pakaian layak pakai", unit: "karung", lot: 5...100, step: 1, ration: 1, perHouseholds: 10, priority: 12),
+        ItemSpec(item: "beras", unit: "kg", lot: 200...5_000, step: 50, ration: 5, perHouseholds: 1, priority: 0),
+        ItemSpec(item: "beras", unit: "karung", lot: 10...200, step: 5, ration: 1, perHouseholds: 5, priority: 1),
+        ItemSpec(item: "mi instan", unit: "dus", lot: 20...800, step: 10, ration: 1, perHouseholds: 2, priority: 2),
+        ItemSpec(item: "air mineral", unit: "dus", lot: 20...1_000, step: 10, ration: 1, perHouseholds: 2, priority: 3),
+        ItemSpec(item: "terpal", unit: "lembar", lot: 20...500, step: 10, ration: 1, perHouseholds: 2, priority: 4),
+        ItemSpec(item: "selimut", unit: "lembar", lot: 20...600, step: 10, ration: 1, perHouseholds: 1, priority: 5),
+        ItemSpec(item: "tikar", unit: "lembar", lot: 20...400, step: 10, ration: 1, perHouseholds: 2, priority: 6),
+        ItemSpec(item: "hygiene kit", unit: "paket", lot: 20...400, step: 10, ration: 1, perHouseholds: 2, priority: 7),
+        ItemSpec(item: "minyak goreng", unit: "liter", lot: 20...400, step: 10, ration: 1, perHouseholds: 1, priority: 8),
+        ItemSpec(item: "susu UHT", unit: "dus", lot: 10...200, step: 5, ration: 1, perHouseholds: 4, priority: 9),
+        ItemSpec(item: "popok bayi", unit: "paket", lot: 10...200, step: 5, ration: 1, perHouseholds: 6, priority: 10),
+        ItemSpec(item: "obat-obatan", unit: "paket", lot: 5...100, step: 5, ration: 1, perHouseholds: 25, priority: 11),
+        ItemSpec(item: "pakaian layak pakai", unit: "karung", lot: 2...50, step: 1, ration: 1, perHouseholds: 10, priority: 12),
     ]
 
     static func itemIndex(_ item: String, _ unit: String) -> Int {
@@ -121,8 +121,8 @@ enum ScenarioCatalog {
                   items: [terpal, beras, air, selimut], size: 0.6, direct: 0, gudang: 0),
         DonorSpec(name: "Dinas Sosial Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
                   items: [beras, mi, selimut, pakaian], size: 0.6, direct: 0, gudang: 1),
-        DonorSpec(name: "Perum Bulog Divisi Regional NTB", kind: "state-company", weight: 1.5,
-                  items: [beras], size: 1.0, direct: 0, gudang: 1),
+        DonorSpec(name: "Perum Bulog Divisi Regional NTB", kind: "state-company", weight: 1,
+                  items: [beras], size: 0.6, direct: 0, gudang: 1),
         DonorSpec(name: "Palang Merah Indonesia (PMI) Kota Mataram", kind: "ngo", weight: 3,
                   items: [hygiene, selimut, terpal, air, obat], size: 0.5, direct: 0.1, gudang: 2),
         DonorSpec(name: "BAZNAS Provinsi NTB", kind: "ngo", weight: 2.5,

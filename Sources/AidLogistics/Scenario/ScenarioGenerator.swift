@@ -314,7 +314,7 @@ struct ScenarioGenerator {
         if !coverage { rng.shuffle(&candidates) }
         var lines: [(item: Int, lots: [LotQueue.Entry])] = []
         for i in candidates.prefix(maxItems) {
-            let target = households[k] * rng.double(0.3, 0.8)
+            let target = households[k] * rng.double(0.5, 1.5)
             let available = stock[g][i].total
             let q = min(Self.ration(i, households: target), max(1, available * 2 / 5), available)
             let lots = stock[g][i].take(q)
@@ -379,9 +379,12 @@ struct ScenarioGenerator {
         guard registered[w] else { return }
         var candidates = ScenarioCatalog.items.indices.filter { stock[w][$0].total > 0 }
         guard !candidates.isEmpty else { return }
+        // Staples (rice, noodles) whenever the post has them, then a few other items.
+        let staples = candidates.filter { ScenarioCatalog.items[$0].priority <= 2 }
+        candidates.removeAll { ScenarioCatalog.items[$0].priority <= 2 }
         rng.shuffle(&candidates)
-        let chosen = candidates.prefix(rng.int(1...4)).sorted { ScenarioCatalog.items[$0].priority < ScenarioCatalog.items[$1].priority }
-        let share = rng.double(0.08, 0.3) * (day < Self.mainQuakeDay ? 0.25 : 1)
+        let chosen = (staples + candidates.prefix(rng.int(1...3))).sorted { ScenarioCatalog.items[$0].priority < ScenarioCatalog.items[$1].priority }
+        let share = rng.double(0.1, 0.4) * (day < Self.mainQuakeDay ? 0.25 : 1)
         let hh = max(5, Int(households[k] * share + 0.5))
         let people = max(hh, Int(Double(hh) * rng.double(3.2, 4.2) + 0.5))
         var lines: [LotLine] = []
