@@ -228,6 +228,17 @@ struct RulesTests {
         ])
     }
 
+    @Test("an idempotent retry (same event ids) is answered with the original positions, not refused")
+    func idempotentRetry() throws {
+        let log = try TestLog()
+        let events = AidScenario.scenario(seed: 5, scale: 0.01).prefix(80).map(\.event)
+        let first = try log.store.appendBlocking(try AppendRequest(events: Array(events), actor: "seed"))
+        let again = try log.store.appendBlocking(try AppendRequest(events: Array(events), actor: "seed"))
+        #expect(again.duplicate)
+        #expect(again.results.map(\.position) == first.results.map(\.position))
+        #expect(try log.store.stats().events == UInt64(events.count))
+    }
+
     @Test("the message names the field and the numbers")
     func messageNamesNumbers() throws {
         let s = try Fx.state(Fx.base)
