@@ -1,0 +1,42 @@
+/// One price series: a commodity's prices of one type, in one currency and unit. Daily
+/// statistics, trends and alerts are per series (a median over kg and over 25 kg sacks, or over
+/// IDR and XAF, would mean nothing).
+///
+/// View keys: `<commodityId>|<priceType>|<currency>|<unit>` (`|` and `%` in the unit
+/// percent-escaped), so a prefix scan on `<commodityId>|` finds every series of a commodity, in
+/// a stable order. Ids never hold `|` (they are stream-name characters).
+public struct PriceSeries: Sendable, Hashable, Codable {
+    public var commodityId: String
+    public var priceType: PriceType
+    public var currency: String
+    public var unit: String
+
+    public init(commodityId: String, priceType: PriceType, currency: String, unit: String) {
+        self.commodityId = commodityId
+        self.priceType = priceType
+        self.currency = currency
+        self.unit = unit
+    }
+
+    init(_ report: PriceReported) {
+        self.init(commodityId: report.commodityId, priceType: report.priceType, currency: report.currency, unit: report.unit)
+    }
+
+    /// The view key of the series.
+    var key: String { "\(commodityId)|\(priceType.rawValue)|\(currency)|\(ViewKey.escape(unit))" }
+}
+
+/// Helpers for view keys.
+enum ViewKey {
+    /// Escapes `%` and `|` so that `|` can separate key parts.
+    static func escape(_ part: String) -> String {
+        guard part.contains("%") || part.contains("|") else { return part }
+        return part.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "|", with: "%7C")
+    }
+
+    /// A position as 20 digits, so that text order is numeric order.
+    static func position(_ p: UInt64) -> String {
+        let s = String(p)
+        return String(repeating: "0", count: max(0, 20 - s.count)) + s
+    }
+}

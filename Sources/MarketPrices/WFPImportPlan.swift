@@ -1,0 +1,73 @@
+import EventLog
+
+/// What an import of a WFP/HDX food price file would write, validated row by row (not yet
+/// against the log): events in file order (a market's and a commodity's registration before
+/// their first price) and the rows left out.
+public struct WFPImportPlan: Sendable {
+    /// One event to write and the row it comes from.
+    public struct Planned: Sendable {
+        public enum Kind: String, Sendable, Codable { case market, commodity, price }
+        public let kind: Kind
+        /// The 1-based line of the file the row starts on.
+        public let line: Int
+        /// The 0-based index of the row among the data rows.
+        public let row: Int
+        public let event: ProposedEvent
+    }
+
+    /// The file planned (for messages), if it was a file.
+    public let file: String?
+    public let events: [Planned]
+    /// Rows left out (only with `skipInvalid`; otherwise planning throws on the first).
+    public let skipped: [WFPSkippedLine]
+    /// Data rows read (the HXL hashtag row not counted).
+    public let rows: Int
+    /// Rows identical to an earlier row of the file (same id, same content): written once.
+    public let duplicateRows: Int
+    /// Whether the file had the HXL hashtag row (second row starting with `#`).
+    public let hadHXLRow: Bool
+    public let skipInvalid: Bool
+
+    public var markets: Int { events.count(where: { $0.kind == .market }) }
+    public var commodities: Int { events.count(where: { $0.kind == .commodity }) }
+    public var prices: Int { events.count(where: { $0.kind == .price }) }
+}
+
+/// A row left out of an import, and why.
+public struct WFPSkippedLine: Sendable, Codable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line): \(reason)" }
+}
+
+/// Why an import stopped. Nothing was written unless `written` says otherwise.
+public struct WFPImportError: Error, Sendable, CustomStringConvertible {
+    /// The line at fault (nil for the file as a whole).
+    public let line: Int?
+    public let reason: String
+    /// Every invalid row found (validation reads the whole file before stopping).
+    public let invalid: [WFPSkippedLine]
+    /// Events written before the failure (0 unless appending itself failed mid-way).
+    public let written: Int
+
+    public init(line: Int?, reason: String, invalid: [WFPSkippedLine] = [], written: Int = 0) {
+        self.line = line
+        self.reason = reason
+        self.invalid = invalid
+        self.written = written
+    }
+
+    /// One line: `line 57: price: "abc" is not a number (2 invalid rows; --skip-invalid imports the rest); nothing was written`.
+    public var description: String {
+        var s = line.map { "line \($0): \(reason)" } ?? reason
+        if invalid.count > 1 { s += " (\(invalid.count) invalid rows in all; skipInvalid imports the rest)" }
+        s += written == 0 ? "; nothing was written" : "; \(written) events were written before it (importing the file again adds only what is missing)"
+        return s
+    }
+}
