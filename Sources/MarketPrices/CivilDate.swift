@@ -61,11 +61,17 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public var description: String {
         let (y, m, d) = components
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
+        var b: [UInt8] = [48, 48, 48, 48, 45, 48, 48, 45, 48, 48]
+        var v = y
+        for i in stride(from: 3, through: 0, by: -1) {
+            b[i] = UInt8(48 + v % 10)
+            v /= 10
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        b[5] = UInt8(48 + m / 10)
+        b[6] = UInt8(48 + m % 10)
+        b[8] = UInt8(48 + d / 10)
+        b[9] = UInt8(48 + d % 10)
+        return String(decoding: b, as: UTF8.self)
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.days < b.days }

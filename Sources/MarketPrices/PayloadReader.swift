@@ -51,8 +51,10 @@ struct PayloadReader {
     func optionalText(_ name: String, max: Int = PayloadReader.maxText) throws(EventLogError) -> String? {
         guard let v = value(name) else { return nil }
         guard case .string(let s) = v else { throw invalid(name, "must be a string") }
-        guard !s.allSatisfy(\.isWhitespace) else { throw invalid(name, "must not be empty") }
-        guard s.count <= max else { throw invalid(name, "is \(s.count) characters long, more than the \(max) allowed") }
+        guard !s.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { throw invalid(name, "must not be empty") }
+        guard s.utf8.count <= max || s.count <= max else {
+            throw invalid(name, "is \(s.count) characters long, more than the \(max) allowed")
+        }
         return s
     }
 
@@ -97,6 +99,7 @@ struct PayloadReader {
     /// A price: a number with at most 4 fraction digits, at most `Price.maximum` in magnitude.
     /// Its sign is a rule (checked by the decider), not the schema.
     func price(_ name: String) throws(EventLogError) -> Price {
+        if case .number(let d)? = value(name), let p = Price(exactly: d) { return p }
         guard let d = try optionalNumber(name) else { throw invalid(name, "is required (a number)") }
         guard let p = Price(exactly: d) else {
             throw invalid(name, "\(CanonicalJSON.formatNumber(d)) is out of range (at most \(Price.maximum))")

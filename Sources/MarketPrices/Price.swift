@@ -23,8 +23,9 @@ public struct Price: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// The price that `value` writes, if it has at most 4 fraction digits and lies within
     /// ±`maximum` (nil otherwise).
     public init?(exactly value: Double) {
-        guard value.isFinite, PayloadPolicy.refusalReason(for: value) == nil,
-              abs(value) <= Double(Price.maximum.scaled / 10_000) else { return nil }
+        // A value with at most 4 fraction digits is the double nearest to scaled / 10^4, and
+        // conversely (so this agrees with `PayloadPolicy` without formatting the number).
+        guard value.isFinite, abs(value) <= Double(Price.maximum.scaled / 10_000) else { return nil }
         let s = (value * 10_000).rounded()
         guard Double(s) / 10_000 == value else { return nil }
         scaled = Int64(s)

@@ -32,7 +32,8 @@ public struct DailyPricesProjector: Projector {
         let seriesKey = touched.series.key
         guard !observations.isEmpty else { return }
         let stats = DailyStats(series: touched.series, date: touched.day, observations: observations)
-        try view.put("daily", "\(seriesKey)|\(touched.day)", value: stats)
-        try view.put("byDate", "\(touched.day)|\(seriesKey)", value: stats)
+        let bytes = try ViewCoding.encode(stats)
+        try view.put("daily", "\(seriesKey)|\(touched.day)", bytes: bytes)
+        try view.put("byDate", "\(touched.day)|\(seriesKey)", bytes: bytes)
     }
 }

@@ -25,9 +25,24 @@ public struct PriceAlertsProjector: Projector {
 
     public init() {}
 
-    struct Median: Codable {
+    /// A day's median, stored as `<median in ten-thousandths>|<count>`.
+    struct Median: Equatable {
         var median: Price
         var count: Int
+
+        var bytes: [UInt8] { Array("\(median.scaled)|\(count)".utf8) }
+
+        init(median: Price, count: Int) {
+            self.median = median
+            self.count = count
+        }
+
+        init?(_ bytes: [UInt8]?) {
+            guard let bytes, let bar = bytes.firstIndex(of: UInt8(ascii: "|")),
+                  let scaled = Int64(String(decoding: bytes[..<bar], as: UTF8.self)),
+                  let count = Int(String(decoding: bytes[(bar + 1)...], as: UTF8.self)) else { return nil }
+            self.init(median: Price(scaled: scaled), count: count)
+        }
     }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
@@ -45,24 +60,23 @@ public struct PriceAlertsProjector: Projector {
         let observations = try ObservationBook.observations(series, on: touched.day, in: view)
         guard !observations.isEmpty else { return }
         let median = Price.median(ofSorted: observations.map(\.price).sorted())
-        let medianKey = "\(series.key)|\(touched.day)"
-        if let old = try view.value(Median.self, "medians", medianKey), old.median == median, old.count == observations.count {
-            return
-        }
-        try view.put("medians", medianKey, value: Median(median: median, count: observations.count))
+        let seriesKey = series.key
+        let medianKey = "\(seriesKey)|\(touched.day)"
+        let current = Median(median: median, count: observations.count)
+        if Median(try view.get("medians", medianKey)) == current { return }
+        try view.put("medians", medianKey, bytes: current.bytes)
         for offset in 0...Self.baselineDays {
-            try judge(series, touched.day.adding(days: offset), view)
+            try judge(series, seriesKey, touched.day.adding(days: offset), view)
         }
     }
 
     /// Puts or removes the alert of `series` on `day`.
-    private func judge(_ series: PriceSeries, _ day: CivilDate, _ view: ViewWriter) throws {
-        let key = "\(series.key)|\(day)"
-        let byDayKey = "\(day)|\(series.key)"
-        guard let today = try view.value(Median.self, "medians", key) else { return }
+    private func judge(_ series: PriceSeries, _ seriesKey: String, _ day: CivilDate, _ view: ViewWriter) throws {
+        let key = "\(seriesKey)|\(day)"
+        guard let today = Median(try view.get("medians", key)) else { return }
         var previous: [Price] = []
         for back in 1...Self.baselineDays {
-            if let m = try view.value(Median.self, "medians", "\(series.key)|\(day.adding(days: -back))") {
+            if let m = Median(try view.get("medians", "\(seriesKey)|\(day.adding(days: -back))")) {
                 previous.append(m.median)
             }
         }
@@ -78,11 +92,12 @@ public struct PriceAlertsProjector: Projector {
             }
         }
         if let alert {
-            try view.put("alerts", key, value: alert)
-            try view.put("byDay", byDayKey, value: alert)
+            let bytes = try ViewCoding.encode(alert)
+            try view.put("alerts", key, bytes: bytes)
+            try view.put("byDay", "\(day)|\(seriesKey)", bytes: bytes)
         } else if try view.get("alerts", key) != nil {
             try view.delete("alerts", key)
-            try view.delete("byDay", byDayKey)
+            try view.delete("byDay", "\(day)|\(seriesKey)")
         }
     }
 }
