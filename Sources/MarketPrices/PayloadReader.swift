@@ -38,8 +38,11 @@ struct PayloadReader {
 
     /// The value of `name`; `null` counts as absent.
     func value(_ name: String) -> JSONValue? {
-        guard let v = members.first(where: { $0.key == name })?.value, !v.isNull else { return nil }
-        return v
+        let n = name.utf8.count
+        for m in members where m.key.utf8.count == n && m.key.utf8.elementsEqual(name.utf8) {
+            return m.value.isNull ? nil : m.value
+        }
+        return nil
     }
 
     /// A non-empty string (surrounding white space is not allowed to be all there is).
@@ -51,7 +54,8 @@ struct PayloadReader {
     func optionalText(_ name: String, max: Int = PayloadReader.maxText) throws(EventLogError) -> String? {
         guard let v = value(name) else { return nil }
         guard case .string(let s) = v else { throw invalid(name, "must be a string") }
-        guard !s.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { throw invalid(name, "must not be empty") }
+        let firstIsSpace = s.unicodeScalars.first.map(\.properties.isWhitespace) ?? true
+        guard !firstIsSpace || !s.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { throw invalid(name, "must not be empty") }
         guard s.utf8.count <= max || s.count <= max else {
             throw invalid(name, "is \(s.count) characters long, more than the \(max) allowed")
         }
@@ -73,16 +77,21 @@ struct PayloadReader {
 
     /// Why `s` is not an identifier, or nil.
     static func identifierProblem(_ s: String) -> String? {
-        let b = s.utf8
-        if b.isEmpty { return "must not be empty" }
-        if b.count > maxID { return "is \(b.count) bytes long, more than the \(maxID) allowed" }
-        if b.first == UInt8(ascii: "-") { return "\"\(s)\" must not start with '-'" }
-        for c in b {
-            switch c {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x3A, 0x2D: continue
-            default: return "\"\(s.prefix(60))\" may hold only letters, digits and . _ : -"
+        var copy = s
+        let count = copy.utf8.count
+        if count == 0 { return "must not be empty" }
+        if count > maxID { return "is \(count) bytes long, more than the \(maxID) allowed" }
+        let ok = copy.withUTF8 { b -> Bool in
+            for i in 0..<b.count {
+                switch b[i] {
+                case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x3A, 0x2D: continue
+                default: return false
+                }
             }
+            return true
         }
+        guard ok else { return "\"\(s.prefix(60))\" may hold only letters, digits and . _ : -" }
+        if s.utf8.first == UInt8(ascii: "-") { return "\"\(s)\" must not start with '-'" }
         return nil
     }
 

@@ -27,6 +27,12 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
         apply(decoded, journal: journal)
     }
 
+    /// `admit` for an event already typed (the importer's).
+    func admit(_ event: PricesEvent, journal: Journal) throws(EventLogError) {
+        try PriceBook.validate(event, state)
+        apply(event, journal: journal)
+    }
+
     public func evolve(_ event: DomainEvent, journal: Journal) {
         // Events in the log passed the rules when written; one this version cannot read is skipped.
         guard let decoded = try? PricesEvent.decode(event) else { return }

@@ -13,6 +13,8 @@ public struct WFPImportPlan: Sendable {
         /// The 0-based index of the row among the data rows.
         public let row: Int
         public let event: ProposedEvent
+        /// The same event, typed (the rules check it without reading its JSON again).
+        let typed: PricesEvent
     }
 
     /// The file planned (for messages), if it was a file.

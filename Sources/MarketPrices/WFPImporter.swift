@@ -111,22 +111,24 @@ public struct WFPImporter: Sendable {
         var commodities: Set<String> = []
         var priceRows: [EventID: (line: Int, data: [UInt8])] = [:]
         var duplicates = 0
+        var ids = IDCache()
         for (index, record) in records.enumerated() {
             do {
-                let row = try Row(record, columns, fileCountry: fileCountry)
+                let row = try Row(record, columns, fileCountry: fileCountry, ids: &ids)
                 var rowEvents: [WFPImportPlan.Planned] = []
                 if !markets.contains(row.market.marketId) {
-                    let e = try PricesEvent.marketRegistered(row.market).proposed(
-                        id: Self.eventID(forKey: "market|\(row.market.marketId)"))
-                    rowEvents.append(.init(kind: .market, line: record.line, row: index, event: e))
+                    let typed = PricesEvent.marketRegistered(row.market)
+                    let e = try typed.proposed(id: Self.eventID(forKey: "market|\(row.market.marketId)"))
+                    rowEvents.append(.init(kind: .market, line: record.line, row: index, event: e, typed: typed))
                 }
                 if !commodities.contains(row.commodity.commodityId) {
-                    let e = try PricesEvent.commodityRegistered(row.commodity).proposed(
-                        id: Self.eventID(forKey: "commodity|\(row.commodity.commodityId)"))
-                    rowEvents.append(.init(kind: .commodity, line: record.line, row: index, event: e))
+                    let typed = PricesEvent.commodityRegistered(row.commodity)
+                    let e = try typed.proposed(id: Self.eventID(forKey: "commodity|\(row.commodity.commodityId)"))
+                    rowEvents.append(.init(kind: .commodity, line: record.line, row: index, event: e, typed: typed))
                 }
                 let id = Self.eventID(forKey: row.priceKey)
-                let price = try PricesEvent.priceReported(id: id, row.report).proposed(occurredAt: row.report.observedOn.timestamp())
+                let typed = PricesEvent.priceReported(id: id, row.report)
+                let price = try typed.proposed(occurredAt: row.report.observedOn.timestamp())
                 if let earlier = priceRows[id] {
                     guard earlier.data == price.data else {
                         throw RowError(
@@ -136,7 +138,7 @@ public struct WFPImporter: Sendable {
                     continue
                 }
                 priceRows[id] = (record.line, price.data)
-                rowEvents.append(.init(kind: .price, line: record.line, row: index, event: price))
+                rowEvents.append(.init(kind: .price, line: record.line, row: index, event: price, typed: typed))
                 markets.insert(row.market.marketId)
                 commodities.insert(row.commodity.commodityId)
                 events.append(contentsOf: rowEvents)
@@ -232,7 +234,7 @@ public struct WFPImporter: Sendable {
                 default:
                     break
                 }
-                try rules.admit(DomainEvent(stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id), journal: journal)
+                try rules.admit(planned.typed, journal: journal)
                 toWrite.append(planned)
             } catch {
                 let reason = (error as? RowError)?.message ?? (error as? EventLogError)?.message ?? String(describing: error)
@@ -285,6 +287,30 @@ public struct WFPImporter: Sendable {
     }
 
     // MARK: Rows
+
+    /// Ids made once per distinct market and commodity of a file (slugs are not cheap).
+    struct IDCache {
+        private var markets: [String: String] = [:]
+        private var commodities: [String: String] = [:]
+
+        mutating func market(country: String, code: String?, name: String) throws -> String {
+            let key = "\(country)|\(code ?? "")|\(name)"
+            if let id = markets[key] { return id }
+            let id = WFPImporter.marketID(country: country, marketCode: code, market: name)
+            if let problem = PayloadReader.identifierProblem(id) { throw RowError("market: the id made of it \(problem)") }
+            markets[key] = id
+            return id
+        }
+
+        mutating func commodity(code: String?, name: String, unit: String) throws -> String {
+            let key = "\(code ?? "")|\(name)|\(unit)"
+            if let id = commodities[key] { return id }
+            let id = WFPImporter.commodityID(commodityCode: code, commodity: name, unit: unit)
+            if let problem = PayloadReader.identifierProblem(id) { throw RowError("commodity: the id made of it \(problem)") }
+            commodities[key] = id
+            return id
+        }
+    }
 
     /// A row that does not fit, and why.
     struct RowError: Error {
@@ -347,14 +373,14 @@ public struct WFPImporter: Sendable {
         let report: PriceReported
         let priceKey: String
 
-        init(_ record: CSVTable.Record, _ c: Columns, fileCountry: String?) throws {
+        init(_ record: CSVTable.Record, _ c: Columns, fileCountry: String?, ids: inout IDCache) throws {
             let f = record.fields
             guard f.count == c.count else {
                 throw RowError("has \(f.count) fields, the header has \(c.count)")
             }
             func text(_ i: Int?, _ name: String, required: Bool = false) throws -> String? {
                 guard let i else { return nil }
-                let v = f[i].trimmingCharacters(in: .whitespaces)
+                let v = Self.trimmed(f[i])
                 if v.isEmpty {
                     if required { throw RowError("\(name): is empty") }
                     return nil
@@ -400,10 +426,8 @@ public struct WFPImporter: Sendable {
             }
             guard price.scaled > 0 else { throw RowError("price: \(priceText) is not greater than 0") }
 
-            let marketId = WFPImporter.marketID(country: country, marketCode: marketCode, market: marketName)
-            let commodityId = WFPImporter.commodityID(commodityCode: commodityCode, commodity: commodityName, unit: unit)
-            if let problem = PayloadReader.identifierProblem(marketId) { throw RowError("market: the id made of it \(problem)") }
-            if let problem = PayloadReader.identifierProblem(commodityId) { throw RowError("commodity: the id made of it \(problem)") }
+            let marketId = try ids.market(country: country, code: marketCode, name: marketName)
+            let commodityId = try ids.commodity(code: commodityCode, name: commodityName, unit: unit)
             market = MarketRegistered(
                 marketId: marketId, name: marketName, kind: .traditional, latitude: try coordinate(c.latitude, "latitude", 90),
                 longitude: try coordinate(c.longitude, "longitude", 180), admin1: try text(c.admin1, "admin1"),
@@ -418,6 +442,13 @@ public struct WFPImporter: Sendable {
                 "price", country, date.description, marketCode ?? marketName, commodityCode ?? commodityName, unit, priceType.rawValue,
                 currency,
             ].joined(separator: "|")
+        }
+
+        /// `s` without surrounding spaces and tabs (cheap when there are none, the usual case).
+        static func trimmed(_ s: String) -> String {
+            func isSpace(_ u: Unicode.Scalar?) -> Bool { u == " " || u == "\t" }
+            guard isSpace(s.unicodeScalars.first) || isSpace(s.unicodeScalars.last) else { return s }
+            return s.trimmingCharacters(in: .whitespaces)
         }
     }
 }
