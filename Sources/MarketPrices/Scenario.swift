@@ -151,10 +151,12 @@ public enum MarketPricesScenario {
                     if typo { pending.append((id, market.registration.marketId, commodity.unit, price, price * 10)) }
                 }
             }
-            // Corrections in the afternoon, 14:00 WITA (or after the last report), a minute apart.
+            // Corrections in the afternoon from 14:00 WITA (or after the last report), a minute
+            // apart, closer when there are many, all before 23:00.
             var ct = max(
                 day.timestamp(offsetHours: 8, milliseconds: 14 * hour).millisecondsSince1970,
                 day.timestamp(offsetHours: 8, milliseconds: 7 * hour + i * spacing).millisecondsSince1970)
+            let step = max(1, min(minute, 9 * hour / Int64(max(1, pending.count))))
             for p in pending {
                 let time = Timestamp(millisecondsSince1970: ct)
                 let correction = PriceCorrected(
@@ -163,7 +165,7 @@ public enum MarketPricesScenario {
                 if let e = try? PricesEvent.priceCorrected(id: ids.next(), marketId: p.market, correction).proposed(occurredAt: time) {
                     try body(time, e)
                 }
-                ct += minute
+                ct += step
             }
             day = day.adding(days: 1)
             dayIndex += 1
