@@ -80,7 +80,7 @@ public enum MarketPricesScenario {
         case "Cabai Merah", "Cabai Rawit": 0.30
         case "Telur Ayam": 0.20
         case "Minyak Goreng": 0.15
-        case "Beras": 0.12
+        case "Beras": 0.15
         case "Bawang Merah": 0.08
         default: 0
         }
