@@ -12,6 +12,10 @@ import Projections
 /// first field starts with `#`) is skipped when present. Any unit and currency, `Retail` and
 /// `Wholesale` prices.
 ///
+/// WFP says nothing of a market's kind: imported markets register as `traditional`, with their
+/// `country`, `admin1`, `admin2` and coordinates (rounded to 4 decimals) and no kelurahan. The
+/// `priceflag` and `usdprice` columns are not imported.
+///
 /// Each market and commodity is registered once, with ids derived from the row
 /// (`wfp-<iso3>-<market_id>-<market slug>`, `wfp-<commodity_id>-<commodity slug>-<unit slug>`,
 /// stream-name-safe), and each row becomes a `prices.price-reported` event whose id is derived
