@@ -23,6 +23,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     EventsController(services: services).addRoutes(to: router)
     AidController(services: services).addRoutes(to: router)
     DocumentsController(services: services).addRoutes(to: router)
+    PricesController(services: services).addRoutes(to: router)
     return router
 }
 

@@ -1,18 +1,21 @@
 import AidLogistics
 import Crypto
 import DocumentTracking
+import MarketPrices
 import Projections
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {
     public let aid: AidLogisticsDomain
     public let documents: DocumentTrackingDomain
+    public let prices: MarketPricesDomain
 
     init(secret: SymmetricKey) {
         aid = AidLogisticsDomain()
         documents = DocumentTrackingDomain(secret: secret)
+        prices = MarketPricesDomain()
     }
 
-    var rules: [any DomainRules] { [aid.rules, documents.rules] }
-    var projectors: [any Projector] { aid.projectors + documents.projectors }
+    var rules: [any DomainRules] { [aid.rules, documents.rules, prices.rules] }
+    var projectors: [any Projector] { aid.projectors + documents.projectors + prices.projectors }
 }
