@@ -227,12 +227,21 @@ struct EventsController {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ": lumbung log from position \(from)\nretry: 1000\n\n"))
             var buffer: [UInt8] = []
-            for try await event in subscription {
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
-                event.writeJSON(to: &buffer)
-                buffer.append(contentsOf: [0x0A, 0x0A])
-                try await writer.write(ByteBuffer(bytes: buffer))
+            var events = subscription.makeAsyncIterator()
+            // A comment line every 15 s while idle keeps proxies open and finds departed clients.
+            loop: while true {
+                switch try await events.next(idleAfter: .seconds(15)) {
+                case .event(let event):
+                    buffer.removeAll(keepingCapacity: true)
+                    buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
+                    event.writeJSON(to: &buffer)
+                    buffer.append(contentsOf: [0x0A, 0x0A])
+                    try await writer.write(ByteBuffer(bytes: buffer))
+                case .idle:
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                case .end:
+                    break loop
+                }
             }
             try await writer.finish(nil)
         })
