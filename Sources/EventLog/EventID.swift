@@ -73,12 +73,33 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// Appends the 36 bytes of the lower-case text form to `out`.
     public func write(to out: inout [UInt8]) {
-        for i in 0..<32 {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(0x2D) }
-            let word = i < 16 ? bytes.0 : bytes.1
-            let shift = UInt64(60 - (i % 16) * 4)
-            out.append(hexDigits[Int((word >> shift) & 0xF)])
+        // 8-4-4-4-12 digits, built on the stack and appended at once.
+        var buf: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buf) { p in
+            writeHexDigits(bytes.0 >> 32, count: 8, into: p, at: 0)
+            p[8] = 0x2D
+            writeHexDigits(bytes.0 >> 16, count: 4, into: p, at: 9)
+            p[13] = 0x2D
+            writeHexDigits(bytes.0, count: 4, into: p, at: 14)
+            p[18] = 0x2D
+            writeHexDigits(bytes.1 >> 48, count: 4, into: p, at: 19)
+            p[23] = 0x2D
+            writeHexDigits(bytes.1, count: 12, into: p, at: 24)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<36]))
         }
+    }
+}
+
+/// Writes the `count` lowest hex digits of `value` (lower case, most significant first) at `offset`.
+@inline(__always)
+func writeHexDigits(_ value: UInt64, count: Int, into p: UnsafeMutableRawBufferPointer, at offset: Int) {
+    var v = value
+    var i = offset + count - 1
+    while i >= offset {
+        let d = UInt8(truncatingIfNeeded: v & 0xF)
+        p[i] = d < 10 ? 0x30 + d : 0x57 + d  // 0x57 + 10 = "a"
+        v >>= 4
+        i -= 1
     }
 }
 

@@ -256,11 +256,12 @@ extension EventStore {
                     .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(event.stream) version \(version) is already taken; run lumbung verify",
                     position: position)
             }
-            if try dbs.ids.contains(id.raw, in: txn) {
+            let idRaw = id.raw
+            if try dbs.ids.contains(idRaw, in: txn) {
                 throw EventLogError(
                     .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
             }
-            try dbs.ids.put(id.raw, position, in: txn)
+            try dbs.ids.put(idRaw, position, in: txn)
             head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
             results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
         }
