@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import QueryService
 
 extension Lumbung {
     /// `lumbung append`: one event from flags, or a file of NDJSON events.
@@ -45,8 +46,11 @@ extension Lumbung {
         }
 
         func run() async throws {
-            let store = try self.store.openStore()
-            defer { store.close() }
+            // Through the service's wiring: the domains' rules check every event of a domain type,
+            // exactly as for a command (DESIGN section 4: no invalid event through any door).
+            let services = try LumbungServices(dataDirectory: self.store.resolvedDataDirectory)
+            let store = services.store
+            defer { services.close() }
             if let ndjson {
                 try await appendFile(ndjson, to: store)
             } else {
