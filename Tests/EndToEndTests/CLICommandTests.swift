@@ -23,9 +23,9 @@ private func seedThirty(_ dir: Scratch) async throws -> String {
     var lines: [String] = []
     for i in 0..<30 {
         let (stream, type): (String, String) = switch i % 3 {
-        case 0: ("donation-D\(i % 2)", "aid.donation-received")
-        case 1: ("shipment-S1", "aid.shipment-dispatched")
-        default: ("price-P\(i % 4)", "prices.price-reported")
+        case 0: ("donation-D\(i % 2)", "relief.donation-received")
+        case 1: ("shipment-S1", "relief.shipment-dispatched")
+        default: ("price-P\(i % 4)", "market.price-reported")
         }
         lines.append(ndjsonLine(
             stream: stream, type: type, data: #"{"i":\#(i)}"#, occurredAt: String(format: "2018-08-%02dT00:00:00Z", i + 1)))
@@ -45,7 +45,7 @@ struct CLICommandTests {
         let data = dir.file("data")
         let stream = "donation-DN-2018-0001"
         let r1 = try await CLI.run([
-            "append", "--data-dir", data, "--stream", stream, "--type", "aid.donation-received", "--data",
+            "append", "--data-dir", data, "--stream", stream, "--type", "relief.donation-received", "--data",
             #"{ "items": [ {"item": "beras", "unit": "kg", "quantity": 500} ], "donor": {"name": "PT Maju", "kind": "company"} }"#,
         ])
         #expect(r1.status == 0, "\(r1)")
@@ -63,7 +63,7 @@ struct CLICommandTests {
         let file = try dir.write("data.json", #"{"quantity": 11750.25, "note": "Bantuan gempa Lombok ☃"}"#)
         let id2 = "6F1C8A9E-2D5B-4C61-9A0E-3B7F5D2C1E44"
         let r2 = try await CLI.run([
-            "append", "--data-dir", data, "--stream", stream, "--type", "aid.donation-received", "--data", "@" + file,
+            "append", "--data-dir", data, "--stream", stream, "--type", "relief.donation-received", "--data", "@" + file,
             "--id", id2, "--expected-version", "1", "--occurred-at", "2018-08-06T10:13:00+08:00",
             "--metadata", #"{"correlationId":"corr-7","actor":"mallory"}"#,
         ])
@@ -74,7 +74,7 @@ struct CLICommandTests {
         #expect(o2["id"]?.string == id2.lowercased())
         // Data from stdin.
         let r3 = try await CLI.run(
-            ["append", "--data-dir", data, "--stream", stream, "--type", "aid.stock-adjusted", "--data", "-", "--expected-version", "exists"],
+            ["append", "--data-dir", data, "--stream", stream, "--type", "relief.stock-adjusted", "--data", "-", "--expected-version", "exists"],
             stdin: Array(#"{"delta":-3}"#.utf8))
         #expect(r3.status == 0, "\(r3)")
         let o3 = try #require(try r3.json().first)
@@ -103,7 +103,7 @@ struct CLICommandTests {
         #expect(events[0]["occurredAt"] == events[0]["recordedAt"])
         #expect(events[1]["metadata"]?.keys == ["actor", "correlationId"])
         #expect(events[1]["metadata"]?["correlationId"]?.string == "corr-7")
-        #expect(events[2]["type"]?.string == "aid.stock-adjusted")
+        #expect(events[2]["type"]?.string == "relief.stock-adjusted")
         // Data is stored canonical (JCS).
         #expect(read.lines[0].contains(
             #""data":{"donor":{"kind":"company","name":"PT Maju"},"items":[{"item":"beras","quantity":500,"unit":"kg"}]}"#))
@@ -133,8 +133,8 @@ struct CLICommandTests {
         #expect(events.map { $0["position"]?.int } == (1...30).map { $0 })
         #expect(events.map { $0["data"]?["i"]?.int } == (0..<30).map { $0 })
         #expect(events.allSatisfy { $0.keys == eventFields })
-        #expect(try await read(["--type", "aid.shipment-dispatched"]) == stride(from: 2, through: 30, by: 3).map { $0 })
-        #expect(try await read(["--type", "aid.shipment-dispatched", "--type", "prices.price-reported"])
+        #expect(try await read(["--type", "relief.shipment-dispatched"]) == stride(from: 2, through: 30, by: 3).map { $0 })
+        #expect(try await read(["--type", "relief.shipment-dispatched", "--type", "market.price-reported"])
             == (1...30).filter { $0 % 3 != 1 })
         #expect(try await read(["--category", "price"]) == stride(from: 3, through: 30, by: 3).map { $0 })
         #expect(try await read(["--category", "donation", "--category", "shipment"]) == (1...30).filter { $0 % 3 != 0 })
@@ -142,8 +142,8 @@ struct CLICommandTests {
         #expect(try await read(["--limit", "5"]) == [1, 2, 3, 4, 5])
         #expect(try await read(["--from", "10", "--limit", "3"]) == [10, 11, 12])
         #expect(try await read(["--to", "4"]) == [1, 2, 3, 4])
-        #expect(try await read(["--type", "aid.donation-received", "--from", "10", "--to", "20"]) == [10, 13, 16, 19])
-        #expect(try await read(["--type", "aid.donation-received", "--limit", "2"]) == [1, 4])
+        #expect(try await read(["--type", "relief.donation-received", "--from", "10", "--to", "20"]) == [10, 13, 16, 19])
+        #expect(try await read(["--type", "relief.donation-received", "--limit", "2"]) == [1, 4])
         #expect(try await read(["--occurred-until", "2018-08-05T00:00:00Z"]) == [1, 2, 3, 4, 5])
         #expect(try await read(["--from", "31"]) == [])
         let last = try #require(events.last?["recordedAt"]?.string)
@@ -178,7 +178,7 @@ struct CLICommandTests {
         let dir = try Scratch("export")
         let data = try await seedThirty(dir)
         // A second batch, by a later process: recorded later than the first.
-        let more = (30..<40).map { ndjsonLine(stream: "price-P9", type: "prices.price-corrected", data: #"{"i":\#($0)}"#) }
+        let more = (30..<40).map { ndjsonLine(stream: "price-P9", type: "market.price-corrected", data: #"{"i":\#($0)}"#) }
         let moreFile = try dir.write("more.ndjson", more.joined(separator: "\n") + "\n")
         #expect(try await CLI.run(["append", "--ndjson", moreFile, "--data-dir", data]).status == 0)
 
@@ -202,8 +202,8 @@ struct CLICommandTests {
         }
         #expect(try await export(["--from", "5", "--to", "9"]) == [5, 6, 7, 8, 9])
         #expect(try await export(["--from", "38"]) == [38, 39, 40])
-        #expect(try await export(["--type", "prices.price-corrected"]) == Array(31...40))
-        #expect(try await export(["--type", "aid.shipment-dispatched", "--to", "10"]) == [2, 5, 8])
+        #expect(try await export(["--type", "market.price-corrected"]) == Array(31...40))
+        #expect(try await export(["--type", "relief.shipment-dispatched", "--to", "10"]) == [2, 5, 8])
         #expect(try await export(["--category", "shipment"]) == stride(from: 2, through: 30, by: 3).map { $0 })
         #expect(try await export(["--category", "price", "--from", "28"]) == [30] + Array(31...40))
 
@@ -214,7 +214,7 @@ struct CLICommandTests {
         #expect(try await export(["--since", since, "--until", until]) == expected)
         #expect(expected.contains(6) && expected.contains(34))
         #expect(try await export(["--since", recorded[39]]) == (1...40).filter { recorded[$0 - 1] >= recorded[39] })
-        #expect(try await export(["--until", recorded[0], "--type", "aid.donation-received"])
+        #expect(try await export(["--until", recorded[0], "--type", "relief.donation-received"])
             == (1...40).filter { recorded[$0 - 1] <= recorded[0] && $0 % 3 == 1 && $0 <= 30 })
         #expect(try await export(["--until", recorded[29], "--category", "price"])
             == (1...40).filter { recorded[$0 - 1] <= recorded[29] && ($0 % 3 == 0 || $0 > 30) })

@@ -48,6 +48,20 @@ struct CLIExitCodeTests {
             (log.append(["--stream", "order-2", "--data", "@" + log.dir.file("missing.json")] + ev), ["cannot read"]),
             (log.append(["--ndjson", log.dir.file("missing.ndjson")]), ["cannot read"]),
             (["read", "--data-dir", log.data, "--stream", "order 1"], ["stream"]),
+            // The domains' rules run on a raw append too (DESIGN section 4).
+            (log.append([
+                "--stream", "warehouse-gudang-x", "--type", "aid.warehouse-registered", "--data",
+                #"{"warehouseId":"gudang-x","name":"Gudang X","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
+            ]), ["kelurahanCode", "52.71.99.9999"]),
+            (log.append([
+                "--stream", "application-MTR-0000000000", "--type", "documents.status-changed", "--data",
+                #"{"receiptNumber":"MTR-0000000000","from":"submitted","to":"signed","reason":"x","officer":"y","changedAt":"2018-08-10T10:00:00Z"}"#,
+            ]), ["MTR-0000000000"]),
+            (log.append([
+                "--stream", "market-pasar-x", "--type", "prices.price-reported", "--data",
+                #"{"marketId":"pasar-x","commodityId":"beras","unit":"kg","price":11750,"currency":"IDR","priceType":"retail","observedOn":"2018-08-10","reporter":"r","source":"s"}"#,
+            ]), ["pasar-x"]),
+            (log.append(["--stream", "aid-1", "--type", "aid.unknown-thing", "--data", "{}"]), ["aid.unknown-thing"]),
         ]
         // Over 1 MiB of data.
         let big = try log.dir.write("big.json", #"{"s":""# + String(repeating: "x", count: 1 << 20) + #""}"#)
@@ -127,7 +141,7 @@ struct CLIExitCodeTests {
 @Suite("CLI append --ndjson", .serialized)
 struct CLINDJSONTests {
     private func lines(_ count: Int, stream: String = "lot-1") -> [String] {
-        (0..<count).map { ndjsonLine(stream: stream, type: "aid.stock-adjusted", data: #"{"n":\#($0)}"#) }
+        (0..<count).map { ndjsonLine(stream: stream, type: "relief.stock-adjusted", data: #"{"n":\#($0)}"#) }
     }
 
     @Test("one result line per event, with the file's line numbers (blank lines skipped)")
@@ -159,7 +173,7 @@ struct CLINDJSONTests {
         let data = dir.file("data")
         let count = 1500  // more than the CLI keeps in flight
         let l = (0..<count).map {
-            ndjsonLine(stream: $0 % 3 == 0 ? "other-1" : "seq-1", type: "aid.stock-adjusted", data: #"{"n":\#($0)}"#,
+            ndjsonLine(stream: $0 % 3 == 0 ? "other-1" : "seq-1", type: "relief.stock-adjusted", data: #"{"n":\#($0)}"#,
                        expectedVersion: $0 % 3 == 0 ? nil : String($0 - $0 / 3 - 1))
         }
         let file = try dir.write("ordered.ndjson", l.joined(separator: "\n") + "\n")
@@ -179,7 +193,7 @@ struct CLINDJSONTests {
         let data = dir.file("data")
         var l = lines(5)
         l[2] = ndjsonLine(stream: "lot-1", type: "Aid.Bad", data: "{}")
-        l[3] = ndjsonLine(stream: "lot-2", type: "aid.stock-adjusted", data: "{}", expectedVersion: "3")
+        l[3] = ndjsonLine(stream: "lot-2", type: "relief.stock-adjusted", data: "{}", expectedVersion: "3")
         let file = try dir.write("events.ndjson", l.joined(separator: "\n") + "\n")
         let r = try await CLI.run(["append", "--ndjson", file, "--data-dir", data])
         #expect(r.status == 1, "\(r)")
@@ -201,13 +215,13 @@ struct CLINDJSONTests {
         let dir = try Scratch("ndjson-atomic")
         let data = dir.file("data")
         let seed = try await CLI.run([
-            "append", "--data-dir", data, "--stream", "lot-2", "--type", "aid.stock-adjusted", "--data", "{}",
+            "append", "--data-dir", data, "--stream", "lot-2", "--type", "relief.stock-adjusted", "--data", "{}",
         ])
         #expect(seed.status == 0, "\(seed)")
         let before = try await CLI.stats(data)
 
         var bad = lines(5)
-        bad[2] = #"{"stream":"lot-1","type":"aid.stock-adjusted","data":{"n":}}"#
+        bad[2] = #"{"stream":"lot-1","type":"relief.stock-adjusted","data":{"n":}}"#
         let badFile = try dir.write("bad.ndjson", bad.joined(separator: "\n") + "\n")
         let r1 = try await CLI.run(["append", "--ndjson", badFile, "--atomic", "--data-dir", data])
         #expect(r1.status == 1, "\(r1)")
@@ -224,7 +238,7 @@ struct CLINDJSONTests {
         #expect(try await CLI.stats(data) == before)
 
         var conflict = lines(5)
-        conflict[4] = ndjsonLine(stream: "lot-2", type: "aid.stock-adjusted", data: "{}", expectedVersion: #""no-stream""#)
+        conflict[4] = ndjsonLine(stream: "lot-2", type: "relief.stock-adjusted", data: "{}", expectedVersion: #""no-stream""#)
         let r3 = try await CLI.run(["append", "--ndjson", try dir.write("c.ndjson", conflict.joined(separator: "\n")), "--atomic", "--data-dir", data])
         #expect(r3.status == 1, "\(r3)")
         #expect(r3.stderrIsOneLine && r3.stderr.contains("nothing written") && r3.stderr.contains("lot-2"))
@@ -246,7 +260,7 @@ struct CLINDJSONTests {
         let dir = try Scratch("ndjson-retry")
         let data = dir.file("data")
         let l = (0..<6).map {
-            ndjsonLine(stream: "lot-\($0 % 2)", type: "aid.stock-adjusted", data: #"{"n":\#($0)}"#, id: UUID().uuidString.lowercased())
+            ndjsonLine(stream: "lot-\($0 % 2)", type: "relief.stock-adjusted", data: #"{"n":\#($0)}"#, id: UUID().uuidString.lowercased())
         }
         let file = try dir.write("ids.ndjson", l.joined(separator: "\n") + "\n")
         let first = try await CLI.run(["append", "--ndjson", file, "--data-dir", data])
