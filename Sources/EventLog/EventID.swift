@@ -1,5 +1,6 @@
 /// An event's id: a UUID, written in lower case. Clients may choose it (to make retries
-/// idempotent); otherwise the log makes a random (version 4) one.
+/// idempotent); otherwise the log makes a time-ordered one (version 7, RFC 9562: the commit's
+/// milliseconds, then random bits), so that the id index grows mostly at its end.
 public struct EventID: Sendable, Hashable, CustomStringConvertible {
     /// The 16 bytes, in the order the text shows them.
     public var bytes: (UInt64, UInt64)
@@ -15,6 +16,15 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         var hi = g.next() as UInt64, lo = g.next() as UInt64
         hi = (hi & ~0xF000) | 0x4000           // version 4
         lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)  // variant 10
+        return EventID(high: hi, low: lo)
+    }
+
+    /// A version-7 UUID: 48 bits of `time` (ms since 1970), then 74 random bits from `random`.
+    public static func timeOrdered(at time: Timestamp, random: inout some RandomNumberGenerator) -> EventID {
+        let ms = UInt64(truncatingIfNeeded: max(0, time.millisecondsSince1970)) & 0xFFFF_FFFF_FFFF
+        let r1 = random.next() as UInt64, r2 = random.next() as UInt64
+        let hi = ms << 16 | 0x7000 | (r1 & 0x0FFF)                    // version 7, rand_a
+        let lo = (r2 & ~(0xC0 << 56)) | (0x80 << 56)                 // variant 10, rand_b
         return EventID(high: hi, low: lo)
     }
 

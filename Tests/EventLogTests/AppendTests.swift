@@ -135,7 +135,7 @@ struct AppendTests {
         #expect(String(decoding: events[0].data, as: UTF8.self) == #"{"a":{"x":"é","y":[]},"b":2.5}"#)
     }
 
-    @Test("ids: a client id is kept; without one the log makes a random lower-case v4 UUID")
+    @Test("ids: a client id is kept; without one the log makes a lower-case, time-ordered v7 UUID")
     func ids() throws {
         let scratch = try ScratchLog()
         let store = scratch.log
@@ -147,7 +147,10 @@ struct AppendTests {
         #expect(b.id != c.id && b.id != mine)
         let text = b.id.description
         #expect(text == text.lowercased())
-        #expect(Array(text)[14] == "4")
+        #expect(Array(text)[14] == "7")
+        #expect("89ab".contains(Array(text)[19]))
         #expect(EventID(text) == b.id)
+        // The first 48 bits are the commit's milliseconds.
+        #expect(Int64(b.id.bytes.0 >> 16) == b.recordedAt.millisecondsSince1970)
     }
 }
