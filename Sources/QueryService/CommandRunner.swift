@@ -14,14 +14,29 @@ extension LumbungServices {
     /// made current (read your writes), and the answer carries the ids, secrets and `position`.
     func run(caller: APIKey, _ decide: () throws -> CommandOutcome) async throws -> Response {
         try refuseIfReadOnly()
-        let outcome = try rules.withCurrentState(store) { try decide() }
-        let written = try await write(outcome.events, actor: caller.actor)
+        let written: AppendOutcome
+        let outcome: CommandOutcome
+        do {
+            outcome = try rules.withCurrentState(store) { try decide() }
+            written = try await write(outcome.events, actor: caller.actor)
+        } catch let error as EventLogError {
+            throw Self.bodyFields(error)
+        }
         var members: [(String, JSONValue)] = []
         for (k, v) in outcome.ids.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
         for (k, v) in outcome.secrets.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
         members.append(("position", .number(Double(written.lastPosition))))
         members.append(("events", .number(Double(written.results.count))))
         return JSONResponse.object(members, status: written.duplicate ? .ok : .created)
+    }
+
+    /// A command's body is its event's `data`: an error naming `data.<field>` (as the rules name
+    /// the fields of an event) names the body's `<field>`.
+    static func bodyFields(_ error: EventLogError) -> EventLogError {
+        guard let field = error.field, field.hasPrefix("data.") else { return error }
+        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
+        return EventLogError(
+            error.code, message, field: String(field.dropFirst(5)), actualVersion: error.actualVersion, position: error.position)
     }
 
     /// Reads views current to at least `?minPosition=` (read your writes): waits up to 2 s, else 503 with Retry-After.

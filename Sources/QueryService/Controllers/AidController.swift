@@ -25,14 +25,20 @@ struct AidController {
     }
 
     /// A write route: the body carries the event's data fields (ids made when absent); a path
-    /// parameter, when named, fills that field.
+    /// parameter, when named, fills that field (only `shipmentId` of a receipt: 404 when no such
+    /// shipment was dispatched).
     func command(_ name: String, pathField: String? = nil) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { [services] request, context in
             let caller = try context.require(.aidWriter)
             var body = try await request.jsonBody(context: context)
             if let pathField {
-                guard case .object(var members) = body else { throw Problem(.badRequest, "the body must be a JSON object") }
-                let value = try context.parameters.require(pathField)
+                let value = try context.path(pathField)
+                // The path names a shipment that must exist: 404 when it cannot or does not.
+                guard (try? AidIDs.check(value, field: pathField)) != nil,
+                      try services.store.version(of: AidIDs.shipmentStream(value)) > 0 else {
+                    throw Problem(.notFound, "no shipment \(value.prefix(100)) was dispatched")
+                }
+                guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
                 members.removeAll { $0.key == pathField }
                 members.append((key: pathField, value: .string(value)))
                 body = .object(members)
@@ -48,7 +54,7 @@ struct AidController {
 
     /// `GET /v1/aid/stock[/{warehouseId}]?item=&unit=`: on hand and in transit per warehouse, item and lot.
     @Sendable func stock(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let warehouse = context.parameters.get("warehouseId") ?? request.query("warehouseId")
+        let warehouse = context.optionalPath("warehouseId") ?? request.query("warehouseId")
         let item = request.query("item"), unit = request.query("unit")
         guard let report = try await services.views(request, { views in
             try AidQueries.stock(try views.view("aid.stock"), warehouseId: warehouse, item: item, unit: unit)
@@ -65,7 +71,7 @@ struct AidController {
 
     /// `GET /v1/aid/kelurahan/{code}`.
     @Sendable func kelurahanOne(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.path("code")
         guard let one = try await services.views(request, { views in try AidQueries.kelurahan(try views.view("aid.kelurahan"), code: code) }) else {
             throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
         }
@@ -86,7 +92,7 @@ struct AidController {
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.auditor)
-        let id = try context.parameters.require("donationId")
+        let id = try context.path("donationId")
         guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view("aid.trace"), donationId: id) }) else {
             throw Problem(.notFound, "no donation \(id)")
         }

@@ -32,11 +32,16 @@ struct DocumentsController {
     /// `POST /v1/documents/applications/{receiptNumber}/status`: `{"to","reason"?,"officer","changedAt"?}`.
     @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.require(.documentsWriter)
-        let receipt = try context.parameters.require("receiptNumber")
+        let receipt = try context.path("receiptNumber")
+        // The path names an application that must exist: 404 when it cannot or does not (as the lookup).
+        guard let canonical = ReceiptNumber.normalize(receipt),
+              try services.store.version(of: DocumentEvents.stream(receiptNumber: canonical)) > 0 else {
+            throw Problem(.notFound, "no application has receipt number \(receipt.prefix(40))")
+        }
         var body = try await request.jsonBody(context: context)
-        guard case .object(var members) = body else { throw Problem(.badRequest, "the body must be a JSON object") }
+        guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
         members.removeAll { $0.key == "receiptNumber" }
-        members.append((key: "receiptNumber", value: .string(receipt)))
+        members.append((key: "receiptNumber", value: .string(canonical)))
         body = .object(members)
         let command = try domain.parse(DocumentTrackingCommand.changeStatusName, body: body)
         return try await services.run(caller: caller) {
@@ -53,7 +58,7 @@ struct DocumentsController {
             p.headers[.retryAfter] = String(wait)
             throw p
         }
-        let receipt = try context.parameters.require("receiptNumber")
+        let receipt = try context.path("receiptNumber")
         guard let pin = request.query("pin"), !pin.isEmpty else {
             throw Problem.field("pin", "the PIN given with the receipt is required")
         }
@@ -69,14 +74,14 @@ struct DocumentsController {
     /// `GET /v1/documents/queue?office=`: the queue of an office by status (officers and auditors).
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(anyOf: [.documentsWriter, .auditor])
+        let asOf = try request.queryTime("asOf") ?? .now()
+        let limit = try request.queryLimit(default: 500, max: 5000)
         guard let office = request.query("office") else {
             let summary = try await services.views(request) { views in
                 try DocumentTrackingQueries.queueSummary(try views.view(DocumentTrackingDomain.queueView))
             }
             return try JSONResponse.make(["offices": summary])
         }
-        let asOf = try request.queryTime("asOf") ?? .now()
-        let limit = try request.queryLimit(default: 500, max: 5000)
         guard let queue = try await services.views(request, { views in
             try domain.queue(try views.view(DocumentTrackingDomain.queueView), office: office, asOf: asOf, limit: limit)
         }) else {

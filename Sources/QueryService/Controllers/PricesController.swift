@@ -71,7 +71,7 @@ struct PricesController {
 
     /// `GET /v1/prices/trend/{commodityId}?from=&to=&priceType=`: daily city medians (default: 30 days).
     @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let commodity = try context.parameters.require("commodityId")
+        let commodity = try context.path("commodityId")
         let from = try Self.date(request, "from"), to = try Self.date(request, "to")
         var priceType: PriceType? = nil
         if let text = request.query("priceType") {

@@ -1,0 +1,243 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+@testable import QueryService
+
+/// One SSE message: `id:`, `event:` and the `data:` line.
+struct SSEMessage: Sendable {
+    let id: UInt64
+    let event: String
+    let data: String
+}
+
+/// A minimal SSE client over a raw NIO connection (HTTP/1.1, chunked bodies decoded by NIO):
+/// it yields the response head, then each message as it arrives, and finishes when the
+/// connection closes or the response ends.
+final class SSEClient: @unchecked Sendable {
+    enum Part: Sendable {
+        case head(status: Int, headers: [(String, String)])
+        case message(SSEMessage)
+        case end
+    }
+
+    let channel: any Channel
+    let parts: AsyncStream<Part>
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPClientResponsePart
+        let continuation: AsyncStream<Part>.Continuation
+        var pending = ""
+
+        init(_ continuation: AsyncStream<Part>.Continuation) { self.continuation = continuation }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                continuation.yield(.head(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }))
+            case .body(let buffer):
+                pending += String(buffer: buffer)
+                while let range = pending.range(of: "\n\n") {
+                    let block = String(pending[..<range.lowerBound])
+                    pending = String(pending[range.upperBound...])
+                    if let m = Self.parse(block) { continuation.yield(.message(m)) }
+                }
+            case .end:
+                continuation.yield(.end)
+                continuation.finish()
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) { continuation.finish() }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            continuation.finish()
+            context.close(promise: nil)
+        }
+
+        /// A message with an id, or nil for comments and `retry:`.
+        static func parse(_ block: String) -> SSEMessage? {
+            var id: UInt64? = nil
+            var event = "message"
+            var data: [String] = []
+            for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix(":") { continue }
+                let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let field = parts[0]
+                var value = parts.count > 1 ? String(parts[1]) : ""
+                if value.hasPrefix(" ") { value.removeFirst() }
+                switch field {
+                case "id": id = UInt64(value)
+                case "event": event = value
+                case "data": data.append(value)
+                default: break
+                }
+            }
+            guard let id else { return nil }
+            return SSEMessage(id: id, event: event, data: data.joined(separator: "\n"))
+        }
+    }
+
+    private init(channel: any Channel, parts: AsyncStream<Part>) {
+        self.channel = channel
+        self.parts = parts
+    }
+
+    /// Connects and sends `GET uri` with the key and, when given, `Last-Event-ID`.
+    static func connect(port: Int, uri: String, token: String, lastEventID: UInt64? = nil) async throws -> SSEClient {
+        let (parts, continuation) = AsyncStream<Part>.makeStream()
+        let handler = Handler(continuation)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: "localhost", port: port).get()
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "localhost")
+        headers.add(name: "Accept", value: "text/event-stream")
+        headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let lastEventID { headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        return SSEClient(channel: channel, parts: parts)
+    }
+
+    func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// Fails instead of hanging when the server never sends what a test waits for.
+func withHangGuard<T: Sendable>(seconds: Int = 120, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw CancellationError()
+        }
+        return value
+    }
+}
+
+@Suite("Live server on loopback: SSE subscription")
+struct LiveSSETests {
+    /// Appends `count` events to `stream`, one request each, directly to the store (a writer
+    /// such as another process or the CLI).
+    static func write(_ services: LumbungServices, stream: String, count: Int) async throws {
+        for i in 0..<count {
+            let event = try ProposedEvent(stream: stream, type: "test.ticked", value: .object([("n", .number(Double(i)))]))
+            _ = try await services.store.append(AppendRequest(events: [event], actor: "test-writer"))
+        }
+    }
+
+    @Test("a client that disconnects and resumes with Last-Event-ID receives every event exactly once, in order")
+    func resume() async throws {
+        try await withEnv { env in
+            let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let token = env.token(.auditor)
+                try await Self.write(env.services, stream: "test-pre", count: 20)
+                let total = try env.head() + 60
+
+                // Writers append while the subscribers read.
+                let writers = Task {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { try await Self.write(env.services, stream: "test-w1", count: 30) }
+                        group.addTask { try await Self.write(env.services, stream: "test-w2", count: 30) }
+                        try await group.waitForAll()
+                    }
+                }
+
+                // The first subscriber reads 25 events, then goes away.
+                let first = try await withHangGuard { () -> [SSEMessage] in
+                    let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe", token: token)
+                    var got: [SSEMessage] = []
+                    for await part in sse.parts {
+                        switch part {
+                        case .head(let status, let headers):
+                            #expect(status == 200)
+                            #expect(headers.contains { $0.0.lowercased() == "content-type" && $0.1 == "text/event-stream" })
+                        case .message(let m):
+                            got.append(m)
+                        case .end:
+                            Issue.record("the subscription ended by itself")
+                        }
+                        if got.count == 25 { break }
+                    }
+                    await sse.close()
+                    return got
+                }
+                #expect(first.count == 25)
+                let lastSeen = try #require(first.last?.id)
+
+                // The second resumes after the last id seen and reads up to the final head.
+                let second = try await withHangGuard { () -> [SSEMessage] in
+                    let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe", token: token, lastEventID: lastSeen)
+                    var got: [SSEMessage] = []
+                    for await part in sse.parts {
+                        if case .message(let m) = part { got.append(m) }
+                        if got.last?.id == total { break }
+                    }
+                    await sse.close()
+                    return got
+                }
+                try await writers.value
+
+                let all = first + second
+                #expect(all.map(\.id) == Array(1...total), "not every event exactly once, in order")
+                for m in all {
+                    let e = try #require(try JSONSerialization.jsonObject(with: Data(m.data.utf8)) as? JSONObject)
+                    #expect(e.uint("position") == m.id)
+                    #expect(e.string("type") == m.event)
+                }
+                #expect(Set(all.compactMap { m in m.event == "test.ticked" ? m.id : nil }).count == 80)
+            }
+        }
+    }
+
+    @Test("a subscription with a filter and `to` sends the matching events, then ends")
+    func filteredAndBounded() async throws {
+        try await withEnv { env in
+            let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                try await Self.write(env.services, stream: "test-a", count: 5)
+                try await Self.write(env.services, stream: "other-b", count: 5)
+                let head = try env.head()
+                let got = try await withHangGuard { () -> (messages: [SSEMessage], ended: Bool) in
+                    let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe?category=test&from=3&to=\(head)", token: env.token(.admin))
+                    var messages: [SSEMessage] = []
+                    var ended = false
+                    for await part in sse.parts {
+                        if case .message(let m) = part { messages.append(m) }
+                        if case .end = part { ended = true }
+                    }
+                    await sse.close()
+                    return (messages, ended)
+                }
+                #expect(got.ended)
+                #expect(got.messages.count == 5)
+                #expect(got.messages.allSatisfy { $0.event == "test.ticked" })
+                #expect(got.messages.map(\.id) == got.messages.map(\.id).sorted())
+                // Also through the live test client: a plain request/response round trip.
+                let health = try await client.execute(uri: "/health", method: .get) { $0.status }
+                #expect(health == .ok)
+            }
+        }
+    }
+}
