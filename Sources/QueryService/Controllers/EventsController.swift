@@ -188,7 +188,10 @@ struct EventsController {
         }
     }
 
-    /// `GET /v1/export?format=ndjson`: the log (filtered), streamed in constant memory.
+    /// `GET /v1/export?format=ndjson|csv|hxl|wfp`: the log (filtered as `/v1/events` filters it),
+    /// streamed in constant memory in the format's content type, as an attachment named by the
+    /// format. The export is prepared (the format's state read, the end pinned to the current
+    /// head) before the response starts, so a failure to prepare is a problem response.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.auditor)
         let filter = try Self.filter(request)
@@ -197,13 +200,15 @@ struct EventsController {
             throw Problem.field("format", "must be one of \(Exporters.names.joined(separator: ", "))")
         }
         let store = services.store
+        let prepared = try Exporters.prepare(exporter, store: store, filter: filter)
         var headers = HTTPFields()
         headers[.contentType] = exporter.contentType
-        headers[.contentDisposition] = "attachment; filename=\"lumbung-export.\(exporter.fileExtension)\""
+        headers[.contentDisposition] = "attachment; filename=\"\(exporter.fileName)\""
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let exporter = prepared.exporter
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
-            var next = filter
+            var next = prepared.filter
             exporter.header(into: &buffer)
             var done = false
             while !done {
