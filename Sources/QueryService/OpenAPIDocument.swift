@@ -74,6 +74,20 @@ enum OpenAPIDocument {
                     application/json:
                       schema: {$ref: '#/components/schemas/Health'}
                 '401': {$ref: '#/components/responses/Unauthorized'}
+          /ping:
+            get:
+              tags: [system]
+              operationId: getPing
+              summary: A constant answer (the trivial route the load benchmarks compare with).
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200':
+                  description: pong
+                  content:
+                    text/plain:
+                      schema: {type: string}
+                '401': {$ref: '#/components/responses/Unauthorized'}
           /metrics:
             get:
               tags: [system]

@@ -294,7 +294,7 @@ struct EventsRoutesTests {
             }
             let all = try await client.get("/v1/export?format=ndjson", token: env.token(.admin))
             #expect(all.text.split(separator: "\n").count == Int(try env.head()))
-            expectProblem(try await client.get("/v1/export?format=csv", token: env.token(.auditor)), .badRequest, field: "format")
+            expectProblem(try await client.get("/v1/export?format=xml", token: env.token(.auditor)), .badRequest, field: "format")
             expectProblem(try await client.get("/v1/export?type=NOPE", token: env.token(.auditor)), .badRequest, field: "type")
         }
     }
