@@ -24,6 +24,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     AidController(services: services).addRoutes(to: router)
     DocumentsController(services: services).addRoutes(to: router)
     PricesController(services: services).addRoutes(to: router)
+    PortalController(services: services).addRoutes(to: router)
     return router
 }
 
