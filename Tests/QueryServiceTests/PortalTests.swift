@@ -39,7 +39,11 @@ struct PortalTests {
         let planned = try #require(DocumentTrackingScenario.applications(seed: SeededPortal.seed, scale: SeededPortal.documentsScale).first)
         #expect(planned.receiptNumber == demo.receiptNumber)
         let wrongPIN = demo.pin == "000000" ? "111111" : "000000"
-        // Four lookups: within the limiter's burst of 10 (all router-test clients share one address).
+        let refused = try #require(
+            DocumentTrackingScenario.applications(seed: SeededPortal.seed, scale: SeededPortal.documentsScale).first {
+                $0.finalStatus == .rejected || $0.finalStatus == .revisionRequested
+            })
+        // Five lookups: within the limiter's burst of 10 (all router-test clients share one address).
         try await fixture.withClient { client in
             try await client.execute(uri: "/cek-resi", method: .get) { response in
                 #expect(response.status == .ok)
@@ -63,6 +67,16 @@ struct PortalTests {
                 // No personal data: neither the NIK nor the PIN.
                 #expect(!html.contains(planned.nik))
                 #expect(!html.contains(demo.pin))
+            }
+            // A refused application or one sent back for revision: the officer's reason, no progress steps.
+            try await client.execute(
+                uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", refused.receiptNumber), ("pin", refused.pin)])
+            ) { response in
+                #expect(response.status == .ok)
+                let html = text(response)
+                #expect(html.contains("<p class=\"status\" id=\"status\">\(PortalController.statusName(refused.finalStatus))</p>"))
+                #expect(html.contains("Keterangan petugas"))
+                #expect(!html.contains("<ol class=\"steps\">"))
             }
             try await client.execute(
                 uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", demo.receiptNumber), ("pin", wrongPIN)])

@@ -114,11 +114,18 @@ extension PortalController {
             <h2 id="kelurahan">Bantuan per kelurahan</h2>
             <p class="muted">Jumlah yang sudah disalurkan posko kepada warga, menurut kecamatan. Ketuk nama kelurahan untuk rinciannya. Jumlah keluarga dan jiwa dihitung per penyaluran.</p>
             """
-        let measureLinks = measures.map { m -> HTML in
-            m == measure ? "<li><a href=\"\(m.href)#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
-                : "<li><a href=\"\(m.href)#kelurahan\">\(m.label)</a></li>"
+        func link(_ m: AidMeasure) -> HTML {
+            m == measure
+                ? "<li><a href=\"\(m.href)#kelurahan\" aria-current=\"true\">\(m.label)</a></li>" : "<li><a href=\"\(m.href)#kelurahan\">\(m.label)</a></li>"
         }
-        content += "<nav aria-label=\"Ukuran grafik\"><p class=\"muted\">Tampilkan menurut:</p><ul class=\"subnav\">\(measureLinks)</ul></nav>"
+        let itemMeasures = measures.filter { if case .item = $0 { true } else { false } }
+        let itemOpen: HTML = itemMeasures.contains(measure) ? " open" : .empty
+        content += """
+            <nav aria-label="Ukuran grafik"><p class="muted">Tampilkan menurut:</p>
+            <ul class="subnav">\(link(.households))\(link(.people))</ul>
+            \(itemMeasures.isEmpty ? HTML.empty : "<details\(itemOpen)><summary>Barang yang disalurkan (\(IndonesianFormat.integer(itemMeasures.count)) jenis)</summary><ul class=\"subnav\">\(itemMeasures.map(link))</ul></details>")
+            </nav>
+            """
         var groups: [(title: String, bars: [PortalCharts.Bar])] = []
         for kec in Mataram.kecamatan {
             let bars = report.kelurahan.filter { $0.kecamatanCode == kec.code }.map { k in
@@ -202,13 +209,13 @@ extension PortalController {
             let more = held.count > 3 ? ", +\(held.count - 3) lainnya" : ""
             let transit = w.items.contains { $0.inTransit > 0 } ? " (ada kiriman dalam perjalanan)" : ""
             return """
-                <tr><td><a href="/bantuan-bencana/gudang/\(HTML.percentEncode(w.warehouse.warehouseId))">\(w.warehouse.name)</a><br><span class="tag">\(Self.warehouseKindName(w.warehouse.kind))</span></td><td>\(w.warehouse.kelurahanName)<br><span class="muted">\(w.warehouse.kecamatanName)</span></td><td>\(held.isEmpty ? "Kosong" : summary + more)\(transit)</td></tr>
+                <tr><td><a href="/bantuan-bencana/gudang/\(HTML.percentEncode(w.warehouse.warehouseId))">\(w.warehouse.name)</a><br><span class="tag">\(Self.warehouseKindName(w.warehouse.kind))</span> <span class="muted">\(w.warehouse.kelurahanName), \(w.warehouse.kecamatanName)</span></td><td>\(held.isEmpty ? "Kosong" : summary + more)\(transit)</td></tr>
                 """
         }
         content += """
             <h2>Per gudang dan posko</h2>
             <div class="table-wrap"><table><caption>\(IndonesianFormat.integer(report.warehouses.count)) gudang dan posko</caption>
-            <thead><tr><th scope="col">Gudang/posko</th><th scope="col">Kelurahan</th><th scope="col">Stok tersedia (terbanyak)</th></tr></thead>
+            <thead><tr><th scope="col">Gudang/posko dan lokasinya</th><th scope="col">Stok tersedia (terbanyak)</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
         return Self.aidPage(title: "Stok gudang dan posko", section: .stock, content)
@@ -222,14 +229,24 @@ extension PortalController {
             throw PortalError.notFound("Gudang atau posko \(id) tidak terdaftar. Lihat daftar di halaman stok.", tab: .aid)
         }
         let rows = w.items.map { i -> HTML in
-            let lots = i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l -> HTML in
-                "<li>Donasi \(l.donationId): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(l.inTransit > 0 ? ", " + IndonesianFormat.quantity(l.inTransit, unit: i.unit) + " dalam perjalanan" : "")</li>"
-            }
-            let lotList: HTML = lots.isEmpty ? .empty : "<details><summary>\(IndonesianFormat.integer(lots.count)) lot donasi</summary><ul>\(lots)</ul></details>"
-            return """
-                <tr><td>\(i.item)\(lotList)</td><td class="num">\(IndonesianFormat.quantity(i.onHand, unit: i.unit))</td><td class="num">\(IndonesianFormat.quantity(i.inTransit, unit: i.unit))</td></tr>
-                """
+            """
+            <tr><td>\(i.item)</td><td class="num">\(IndonesianFormat.quantity(i.onHand, unit: i.unit))</td><td class="num">\(IndonesianFormat.quantity(i.inTransit, unit: i.unit))</td></tr>
+            """
         }
+        let lots = w.items.flatMap { i in
+            i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l -> HTML in
+                let transit = l.inTransit > 0 ? ", \(IndonesianFormat.quantity(l.inTransit, unit: i.unit)) dalam perjalanan" : ""
+                return "<li>\(i.item): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(transit) <span class=\"muted\">(donasi \(l.donationId))</span></li>"
+            }
+        }
+        let lotList: HTML =
+            lots.isEmpty
+            ? .empty
+            : """
+            <details><summary>Asal stok: \(IndonesianFormat.integer(lots.count)) lot donasi</summary>
+            <p class="muted">Setiap donasi dicatat sebagai lot, sehingga setiap barang dapat ditelusuri sampai ke donaturnya.</p>
+            <ul>\(lots)</ul></details>
+            """
         let content: HTML = """
             <p><a href="/bantuan-bencana/stok">← Semua gudang dan posko</a></p>
             <h1>\(w.warehouse.name)</h1>
@@ -237,6 +254,7 @@ extension PortalController {
             <div class="table-wrap"><table><caption>Stok per barang</caption>
             <thead><tr><th scope="col">Barang</th><th scope="col" class="num">Tersedia</th><th scope="col" class="num">Dalam perjalanan</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"3\">Tidak ada stok.</td></tr>"] : rows)</tbody></table></div>
+            \(lotList)
             """
         return Self.aidPage(title: w.warehouse.name, section: nil, content)
     }
@@ -275,22 +293,21 @@ extension PortalController {
     /// households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
         let report = try await services.views(request) { views in try AidQueries.donors(try views.view("aid.donors")) }
-        let rows = report.donors.map { d -> HTML in
+        let cards = report.donors.map { d -> HTML in
             let items = d.items.sorted { $0.donated > $1.donated }.map { i -> HTML in
                 let share = i.donated > 0 ? Double(i.distributed) / Double(i.donated) * 100 : 0
                 return "<li>\(IndonesianFormat.quantity(i.donated, unit: i.unit)) \(i.item) <span class=\"muted\">(\(IndonesianFormat.percent(share)) tersalurkan)</span></li>"
             }
+            let first = IndonesianFormat.date(d.firstReceivedAt), last = IndonesianFormat.date(d.lastReceivedAt)
             return """
-                <tr><td><strong>\(d.name)</strong><br><span class="tag">\(Self.donorKindName(d.kind))</span></td><td class="num">\(IndonesianFormat.integer(d.donations))</td><td><ul>\(items)</ul><span class="muted">\(IndonesianFormat.date(d.firstReceivedAt)) – \(IndonesianFormat.date(d.lastReceivedAt))</span></td></tr>
+                <li class="card"><h3>\(d.name)</h3><p><span class="tag">\(Self.donorKindName(d.kind))</span> \(IndonesianFormat.integer(d.donations)) donasi, \(first == last ? first : first + " – " + last)</p><ul>\(items)</ul></li>
                 """
         }
         let content: HTML = """
             <h1>Donatur</h1>
             \(Self.aidNav(.donors))
-            <p class="lead">Siapa menyumbang apa, dan berapa bagian yang sudah sampai ke warga.</p>
-            <div class="table-wrap"><table><caption>\(IndonesianFormat.integer(report.donors.count)) donatur, menurut nama</caption>
-            <thead><tr><th scope="col">Donatur</th><th scope="col" class="num">Donasi</th><th scope="col">Barang (tersalurkan)</th></tr></thead>
-            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"3\">Belum ada donasi tercatat.</td></tr>"] : rows)</tbody></table></div>
+            <p class="lead">Siapa menyumbang apa, dan berapa bagian yang sudah sampai ke warga. \(IndonesianFormat.integer(report.donors.count)) donatur, menurut nama.</p>
+            \(cards.isEmpty ? HTML("<p>Belum ada donasi tercatat.</p>") : "<ul class=\"donors\">\(cards)</ul>")
             """
         return Self.aidPage(title: "Donatur", section: .donors, content)
     }

@@ -70,6 +70,12 @@ extension PortalController {
         content += """
             <p class="lead">Harga terbaru per \(IndonesianFormat.date(latestDay)), dilaporkan petugas Dinas Perdagangan dari \(IndonesianFormat.integer(data.markets.count)) pasar.</p>
             """
+        let relevantAlerts = data.alerts.filter { commodityFilter == nil || $0.commodityId == commodityFilter }
+        if let newest = relevantAlerts.max(by: { ($0.day, $0.risePercent) < ($1.day, $1.risePercent) }) {
+            content += """
+                <p class="notice"><strong>Kenaikan harga terbaru:</strong> \(newest.commodityName ?? newest.commodityId) naik \(IndonesianFormat.percent(newest.risePercent)) pada \(IndonesianFormat.date(newest.day)). <a href="#peringatan">Lihat \(IndonesianFormat.integer(relevantAlerts.count)) peringatan</a></p>
+                """
+        }
         // Filters: plain GET form, works without script.
         let commodityOptions = Self.sortedCommodities(data.commodities).map { c -> HTML in
             c.commodityId == commodityFilter
@@ -133,8 +139,7 @@ extension PortalController {
             }
             content += Self.trendsHTML(series, commodity: c)
         }
-        content += Self.alertsHTML(
-            data.alerts.filter { commodityFilter == nil || $0.commodityId == commodityFilter }, limit: commodityFilter == nil ? 6 : nil)
+        content += Self.alertsHTML(relevantAlerts, limit: commodityFilter == nil ? 6 : nil)
         return PortalLayout.response(
             PortalLayout.page(title: "Harga Pasar", tab: .prices, description: "Harga terbaru bahan pokok di pasar Kota Mataram.", content))
     }

@@ -156,6 +156,10 @@ enum PortalLayout {
             details{margin:.5rem 0}
             summary{cursor:pointer;min-height:44px;padding:.6rem 0;font-weight:600;color:var(--link)}
             footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.92rem;padding:1rem 0 2rem}
+            ul.donors{list-style:none;margin:0;padding:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr))}
+            ul.donors .card{margin:0}
+            ul.donors h3{margin:0 0 .25rem}
+            ul.donors ul{margin:.5rem 0 0;padding-left:1.2rem}
             ul.alerts{list-style:none;margin:.5rem 0 1rem;padding:0;display:grid;gap:.5rem}
             ul.alerts li{background:#fff;border:1px solid var(--line);border-left:6px solid var(--warn);border-radius:.5rem;padding:.6rem .8rem}
             ul.alerts .what{display:flex;flex-wrap:wrap;gap:.25rem .6rem;align-items:center}
