@@ -27,6 +27,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     AidController(services: services).addRoutes(to: router)
     DocumentsController(services: services).addRoutes(to: router)
     PricesController(services: services).addRoutes(to: router)
+    PortalController(services: services).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }
