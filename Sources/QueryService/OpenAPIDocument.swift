@@ -74,6 +74,155 @@ enum OpenAPIDocument {
                     application/json:
                       schema: {$ref: '#/components/schemas/Health'}
                 '401': {$ref: '#/components/responses/Unauthorized'}
+          /:
+            get:
+              tags: [portal]
+              operationId: getPortalHome
+              summary: The portal's home page.
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /cek-resi:
+            get:
+              tags: [portal]
+              operationId: getPortalReceiptForm
+              summary: "Cek Resi: the form (a receipt number may prefill it with ?resi=)."
+              security: []
+              x-lumbung-roles: [public]
+              parameters:
+                - name: resi
+                  in: query
+                  required: false
+                  schema: {type: string}
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+            post:
+              tags: [portal]
+              operationId: postPortalReceiptLookup
+              summary: "Cek Resi: the status and timeline for a receipt number and PIN."
+              security: []
+              x-lumbung-roles: [public]
+              requestBody:
+                required: true
+                content:
+                  application/x-www-form-urlencoded:
+                    schema:
+                      type: object
+                      properties:
+                        resi: {type: string}
+                        pin: {type: string}
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+                '429': {description: A friendly page asking to wait., content: {text/html: {schema: {type: string}}}}
+          /harga-pasar:
+            get:
+              tags: [portal]
+              operationId: getPortalPrices
+              summary: "Harga Pasar: latest prices, alerts."
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /harga-pasar/{commodityId}:
+            get:
+              tags: [portal]
+              operationId: getPortalCommodity
+              summary: "One commodity: prices per market and its 30-day trend."
+              security: []
+              x-lumbung-roles: [public]
+              parameters:
+                - name: commodityId
+                  in: path
+                  required: true
+                  schema: {type: string}
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /bantuan-bencana:
+            get:
+              tags: [portal]
+              operationId: getPortalAid
+              summary: "Bantuan Bencana: aid per kelurahan with a bar chart."
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /bantuan-bencana/stok:
+            get:
+              tags: [portal]
+              operationId: getPortalStock
+              summary: Stock per gudang and posko.
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /bantuan-bencana/gudang/{warehouseId}:
+            get:
+              tags: [portal]
+              operationId: getPortalWarehouse
+              summary: One warehouse's stock per item and lot.
+              security: []
+              x-lumbung-roles: [public]
+              parameters:
+                - name: warehouseId
+                  in: path
+                  required: true
+                  schema: {type: string}
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /bantuan-bencana/kelurahan/{code}:
+            get:
+              tags: [portal]
+              operationId: getPortalKelurahan
+              summary: One kelurahan's aid.
+              security: []
+              x-lumbung-roles: [public]
+              parameters:
+                - name: code
+                  in: path
+                  required: true
+                  schema: {type: string}
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+          /bantuan-bencana/donatur:
+            get:
+              tags: [portal]
+              operationId: getPortalDonors
+              summary: Donor summary.
+              security: []
+              x-lumbung-roles: [public]
+              responses:
+                '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
+                '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
           /ping:
             get:
               tags: [system]
@@ -1452,7 +1601,7 @@ enum OpenAPIDocument {
             ExpectedVersionBody:
               oneOf:
                 - $ref: '#/components/schemas/ExpectedVersionText'
-                - $ref: '#/components/schemas/UInt64'
+                - {type: integer, minimum: 0, maximum: 9007199254740991}
             AppendResult:
               type: object
               additionalProperties: false
@@ -2183,6 +2332,7 @@ enum OpenAPIDocument {
               description: A decimal with at most 4 fraction digits, at most 10^12 in magnitude; a report's price must be greater than 0 (else 422).
               minimum: -1000000000000
               maximum: 1000000000000
+              multipleOf: 0.0001
             PriceType:
               type: string
               enum: [retail, wholesale]
@@ -2201,11 +2351,11 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/OptionalPricesText'
                 latitude:
                   oneOf:
-                    - {type: number, minimum: -90, maximum: 90}
+                    - {type: number, minimum: -90, maximum: 90, multipleOf: 0.0001}
                     - {type: 'null'}
                 longitude:
                   oneOf:
-                    - {type: number, minimum: -180, maximum: 180}
+                    - {type: number, minimum: -180, maximum: 180, multipleOf: 0.0001}
                     - {type: 'null'}
                 admin1: {$ref: '#/components/schemas/OptionalPricesText'}
                 admin2: {$ref: '#/components/schemas/OptionalPricesText'}
