@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
-import QueryService
 import Testing
+
+@testable import QueryService
 
 @Suite("CSV export")
 struct CSVExportTests {
@@ -83,6 +84,14 @@ struct CSVExportTests {
         var seen: [UInt64] = []
         try store.forEachRecord(prepared.filter) { seen.append($0.position); return true }
         #expect(seen == [1, 2, 3, 4])
+    }
+
+    @Test("RFC 4180 quoting: only fields with a comma, quote, CR or LF are quoted; quotes doubled; CRLF ends a record")
+    func quoting() {
+        var out: [UInt8] = []
+        CSVText.appendRecord(["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", "", "ümlaut ✓"], to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\",,ümlaut ✓\r\n")
+        #expect(parseCSV(String(decoding: out, as: UTF8.self)) == [["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", "", "ümlaut ✓"]])
     }
 
     @Test("every format is registered by name, with a CSV or NDJSON content type and its own file name")

@@ -158,8 +158,8 @@ struct HXLExportTests {
         let fromDistribution = try Self.rows(try exportText("hxl", services.store, EventFilter(fromPosition: 7))).rows
         #expect(fromDistribution.first?["#loc+name"] == "Posko Selagalas")
         #expect(fromDistribution.count == 4)
-        let since: Timestamp = try #require(Timestamp("2018-08-06T16:00:00Z"))
-        let occurred = try Self.rows(try exportText("hxl", services.store, EventFilter(occurredSince: since))).rows
+        let occurred = try Self.rows(try exportText(
+            "hxl", services.store, EventFilter(occurredSince: Timestamp("2018-08-06T16:00:00Z")))).rows
         #expect(occurred.map { $0["#activity"] ?? "" } == ["distribution", "distribution", "distribution", "adjustment"])
         // Types without rows give the two header rows only.
         let none = try #require(parseCSV(try exportText("hxl", services.store, EventFilter(types: [AidEventType.warehouseRegistered]))))

@@ -49,7 +49,7 @@ struct WFPExportTests {
         defer { dir.remove() }
         let source = try LumbungServices(dataDirectory: dir.appending("source"))
         defer { source.close() }
-        _ = try ScenarioSeeder.seed(source)
+        _ = try ScenarioSeeder.seed(source, events: 8000)
 
         let text = try exportText("wfp", source.store)
         let records = try #require(parseCSV(text))

@@ -153,20 +153,26 @@ def test_hxl_sums_match_the_kelurahan_view(store):
     assert sum(ind for _, ind in reached.values()) == report["totals"]["people"]
 
 
+def hxl_data(path):
+    return hxl.data(path, hxl.InputOptions(allow_local=True))
+
+
 def test_hxl_is_valid_for_libhxl(store):
-    dataset = hxl.data(store["hxl"], allow_local=True)
+    dataset = hxl_data(store["hxl"])
     assert [column.display_tag for column in dataset.columns] == HXL_TAGS
     assert [column.header for column in dataset.columns][:3] == ["Date", "Activity", "Activity ID"]
 
+    # libhxl's built-in schema: dates are dates, #value and #reached numbers, no stray
+    # whitespace, no inconsistent spellings. Only "info" notes (numeric outliers: a large
+    # distribution) are allowed.
     problems = []
-    valid = hxl.schema(None, callback=problems.append).validate(hxl.data(store["hxl"], allow_local=True))
-    errors = [p for p in problems if p.rule.severity == "error"]
-    assert errors == [], [f"{p.rule.tag_pattern}: {p.value} ({p.message})" for p in errors[:5]]
-    assert valid
+    hxl.schema(None, callback=problems.append).validate(hxl_data(store["hxl"]))
+    serious = [p for p in problems if p.rule.severity in ("error", "warning")]
+    assert serious == [], [f"{p.rule.severity} {p.rule.tag_pattern}: {p.value!r} ({p.message})" for p in serious[:5]]
 
     rows = 0
     per_activity = collections.Counter()
-    for row in hxl.data(store["hxl"], allow_local=True):
+    for row in hxl_data(store["hxl"]):
         rows += 1
         per_activity[row.get("#activity")] += 1
         assert row.get("#date") and row.get("#adm4+code").startswith("52.71.")
