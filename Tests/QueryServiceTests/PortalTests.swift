@@ -130,6 +130,25 @@ struct PortalTests {
         }
     }
 
+    @Test("Cek Resi: an oversized form is a friendly 413 page, not a 500")
+    func receiptTooLarge() async throws {
+        let directory = NSTemporaryDirectory() + "lumbung-portal-large-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = EventStore.Options()
+        options.noSync = true
+        let services = try LumbungServices(dataDirectory: directory, storeOptions: options)
+        defer { services.close() }
+        try services.start()
+        let app = Application(router: buildRouter(services))
+        try await app.test(.router) { client in
+            let body = form([("resi", String(repeating: "A", count: 20_000)), ("pin", "123456")])
+            try await client.execute(uri: "/cek-resi", method: .post, headers: formHeaders, body: body) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(text(response).contains("Isian formulir terlalu panjang"))
+            }
+        }
+    }
+
     @Test("Harga Pasar: the latest prices grouped by commodity, in rupiah with dots, and the alerts")
     func prices() async throws {
         let fixture = try await SeededPortal.shared.value

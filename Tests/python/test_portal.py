@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "lumbung"
 ARTIFACTS = ROOT / "artifacts" / "portal"
 PHONE = "390,844"
+# Screenshots of the portal's pages are taken with script off: every page must work without it.
+NO_SCRIPT = "--blink-settings=scriptEnabled=false"
 
 
 # ---------------------------------------------------------------- seeding
@@ -206,12 +208,18 @@ class Browser:
         return out.stdout
 
     def dom(self, url: str, *flags: str) -> str:
+        """The DOM of a page after loading. (--dump-dom serializes through script, so it cannot run
+        with script off; the pages carry none, and `test_pages_need_no_script` checks that.)"""
         return self.run(url, "--dump-dom", *flags)
+
+    def dom_after_submit(self, page: Path) -> str:
+        """The DOM of the page a form submission leads to (script on, for the submitting page only)."""
+        return self.run(page.as_uri(), "--dump-dom", "--virtual-time-budget=10000")
 
     def screenshot(self, url: str, name: str, *flags: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.run(url, f"--screenshot={path}", f"--window-size={PHONE}", *flags)
+        self.run(url, f"--screenshot={path}", f"--window-size={PHONE}", *(flags or (NO_SCRIPT,)))
         assert path.exists() and path.stat().st_size > 0
         return path
 
@@ -360,7 +368,7 @@ def test_cek_resi_shows_status_and_a_wrong_pin_the_friendly_message(portal, brow
                 portal.documents_token)
 
     page = browser.submit(tmp_path / "cek.html", portal.base + "/cek-resi", {"resi": receipt, "pin": pin})
-    dom = browser.dom(page.as_uri(), "--virtual-time-budget=10000")
+    dom = browser.dom_after_submit(page)
     assert receipt in dom
     assert '<p class="status" id="status">Diverifikasi</p>' in dom
     assert "Kartu Keluarga" in dom and "Kecamatan Selaparang" in dom
@@ -370,10 +378,21 @@ def test_cek_resi_shows_status_and_a_wrong_pin_the_friendly_message(portal, brow
 
     wrong = "000000" if pin != "000000" else "111111"
     page = browser.submit(tmp_path / "salah.html", portal.base + "/cek-resi", {"resi": receipt, "pin": wrong})
-    dom = browser.dom(page.as_uri(), "--virtual-time-budget=10000")
+    dom = browser.dom_after_submit(page)
     assert "Nomor resi atau PIN tidak cocok. Periksa kembali" in dom
     assert "Diverifikasi" not in dom
     browser.screenshot(page.as_uri(), "cek-resi-salah", "--virtual-time-budget=10000")
+
+
+def test_pages_need_no_script(portal):
+    """No page carries script or loads anything from elsewhere, and the CSP forbids both."""
+    for path in ("/", "/cek-resi", "/harga-pasar", "/bantuan-bencana", "/bantuan-bencana/stok", "/bantuan-bencana/donatur"):
+        with urllib.request.urlopen(portal.base + path, timeout=60) as r:
+            body = r.read().decode()
+            assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+        assert "<script" not in body, path
+        assert 'src="http' not in body and "url(http" not in body and '<link rel="stylesheet"' not in body, path
 
 
 def test_wrong_pin_is_a_404_over_http(portal):

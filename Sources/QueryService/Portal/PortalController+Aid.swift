@@ -38,7 +38,7 @@ extension PortalController {
         return "<nav aria-label=\"Bagian bantuan bencana\"><ul class=\"subnav\">\(links)</ul></nav>"
     }
 
-    static func aidPage(title: String, section: AidSection?, _ content: HTML) -> Response {
+    static func aidPage(title: String, _ content: HTML) -> Response {
         PortalLayout.response(
             PortalLayout.page(
                 title: title, tab: .aid, description: "Penyaluran bantuan bencana di Kota Mataram: stok, kelurahan, donatur.", content))
@@ -169,7 +169,7 @@ extension PortalController {
                 <p><a href="/bantuan-bencana/donatur">Lihat semua \(IndonesianFormat.integer(donors.donors.count)) donatur →</a></p>
                 """
         }
-        return Self.aidPage(title: "Bantuan Bencana", section: .summary, content)
+        return Self.aidPage(title: "Bantuan Bencana", content)
     }
 
     static func stockTotalsTable(_ totals: [StockReport.Total]) -> HTML {
@@ -196,7 +196,7 @@ extension PortalController {
             """
         guard let report, !report.warehouses.isEmpty else {
             content += "<p>Belum ada gudang atau posko terdaftar.</p>"
-            return Self.aidPage(title: "Stok", section: .stock, content)
+            return Self.aidPage(title: "Stok", content)
         }
         content += "<h2>Jumlah seluruhnya</h2>" + Self.stockTotalsTable(report.totals)
         let ordered = report.warehouses.sorted {
@@ -218,7 +218,7 @@ extension PortalController {
             <thead><tr><th scope="col">Gudang/posko dan lokasinya</th><th scope="col">Stok tersedia (terbanyak)</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
-        return Self.aidPage(title: "Stok gudang dan posko", section: .stock, content)
+        return Self.aidPage(title: "Stok gudang dan posko", content)
     }
 
     /// `GET /bantuan-bencana/gudang/{warehouseId}`: one gudang or posko, per item and lot.
@@ -256,7 +256,7 @@ extension PortalController {
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"3\">Tidak ada stok.</td></tr>"] : rows)</tbody></table></div>
             \(lotList)
             """
-        return Self.aidPage(title: w.warehouse.name, section: nil, content)
+        return Self.aidPage(title: w.warehouse.name, content)
     }
 
     /// `GET /bantuan-bencana/kelurahan/{code}`: aid received and distributed in one kelurahan.
@@ -286,7 +286,7 @@ extension PortalController {
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"3\">Belum ada bantuan tercatat.</td></tr>"] : rows)</tbody></table></div>
             \(posko.isEmpty ? HTML.empty : "<h2>Posko di kelurahan ini</h2><ul>\(posko)</ul>")
             """
-        return Self.aidPage(title: "Kelurahan \(k.name)", section: nil, content)
+        return Self.aidPage(title: "Kelurahan \(k.name)", content)
     }
 
     /// `GET /bantuan-bencana/donatur`: every donor with what it gave and how much of it reached
@@ -309,6 +309,6 @@ extension PortalController {
             <p class="lead">Siapa menyumbang apa, dan berapa bagian yang sudah sampai ke warga. \(IndonesianFormat.integer(report.donors.count)) donatur, menurut nama.</p>
             \(cards.isEmpty ? HTML("<p>Belum ada donasi tercatat.</p>") : "<ul class=\"donors\">\(cards)</ul>")
             """
-        return Self.aidPage(title: "Donatur", section: .donors, content)
+        return Self.aidPage(title: "Donatur", content)
     }
 }

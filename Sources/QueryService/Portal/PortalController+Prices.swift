@@ -170,7 +170,7 @@ extension PortalController {
             }
             let stats: HTML = data.today.filter { $0.priceType == .retail }.map { s -> HTML in
                 """
-                <ul class="stats">
+                <ul class="stats three" aria-label="Harga eceran di seluruh pasar">
                 <li>Median kota<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
                 <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
                 <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>

@@ -46,6 +46,12 @@ struct PortalController {
                 return error.response
             } catch let problem as Problem {
                 return PortalError(status: problem.status, title: "Permintaan tidak dapat dipenuhi", message: problem.detail).response
+            } catch let error as any HTTPResponseError {
+                let message =
+                    error.status == .contentTooLarge
+                    ? "Isian formulir terlalu panjang. Periksa kembali isian Anda."
+                    : "Permintaan ini tidak dapat dipenuhi (\(error.status.code)). Silakan kembali dan coba lagi."
+                return PortalError(status: error.status, title: "Permintaan tidak dapat dipenuhi", message: message).response
             } catch {
                 context.logger.error("portal page \(request.uri.path) failed: \(String(describing: error))")
                 return PortalError.serverFailure.response

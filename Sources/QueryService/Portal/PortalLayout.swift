@@ -108,6 +108,9 @@ enum PortalLayout {
             .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;margin:1rem 0;padding:0;list-style:none}
             .stats li{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:.75rem}
             .stats b{display:block;font-size:1.35rem}
+            .stats.three{grid-template-columns:repeat(3,1fr);gap:.5rem}
+            .stats.three li{padding:.5rem .4rem;font-size:.9rem;min-width:0}
+            .stats.three b{font-size:1rem}
             .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.5rem 0 1rem;border:1px solid var(--line);border-radius:.6rem;background:#fff}
             table{border-collapse:collapse;width:100%;font-size:.97rem}
             caption{text-align:left;padding:.6rem .75rem;font-weight:600}
