@@ -123,6 +123,7 @@ enum OpenAPIDocument {
                 '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
                 '401': {$ref: '#/components/responses/Unauthorized'}
                 '404': {description: A friendly page saying it was not found., content: {text/html: {schema: {type: string}}}}
+                '413': {description: A page saying the form is too large., content: {text/html: {schema: {type: string}}}}
                 '429': {description: A friendly page asking to wait., content: {text/html: {schema: {type: string}}}}
           /harga-pasar:
             get:

@@ -109,7 +109,7 @@ struct CLIExitCodeTests {
             ["read", "--data-dir", log.data, "--all", "--backwards"],
             ["read", "--data-dir", log.data, "--stream", "order-1", "--type", "shop.order-placed"],
             ["export", "--data-dir", log.data, "--from", "5", "--to", "2"],
-            ["export", "--data-dir", log.data, "--format", "csv"],
+            ["export", "--data-dir", log.data, "--format", "xml"],
             ["export", "--data-dir", log.data, "--since", "not-a-time"],
             ["no-such-command", "--data-dir", log.data],
         ]
