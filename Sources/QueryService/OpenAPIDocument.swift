@@ -2331,8 +2331,8 @@ enum OpenAPIDocument {
             PriceAmount:
               type: number
               description: A decimal with at most 4 fraction digits, at most 10^12 in magnitude; a report's price must be greater than 0 (else 422).
-              minimum: -1000000000000
-              maximum: 1000000000000
+              minimum: -999999999999
+              maximum: 999999999999
               multipleOf: 0.0001
             PriceType:
               type: string
