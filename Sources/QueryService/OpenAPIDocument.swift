@@ -115,9 +115,10 @@ enum OpenAPIDocument {
                   application/x-www-form-urlencoded:
                     schema:
                       type: object
+                      required: [resi, pin]
                       properties:
-                        resi: {type: string}
-                        pin: {type: string}
+                        resi: {type: string, minLength: 1, maxLength: 40}
+                        pin: {type: string, minLength: 1, maxLength: 12}
               responses:
                 '200': {description: A page in Bahasa Indonesia., content: {text/html: {schema: {type: string}}}}
                 '400': {description: A page naming what is missing., content: {text/html: {schema: {type: string}}}}
@@ -2331,8 +2332,8 @@ enum OpenAPIDocument {
             PriceAmount:
               type: number
               description: A decimal with at most 4 fraction digits, at most 10^12 in magnitude; a report's price must be greater than 0 (else 422).
-              minimum: -999999999999
-              maximum: 999999999999
+              minimum: -99999999999
+              maximum: 99999999999
               multipleOf: 0.0001
             PriceType:
               type: string

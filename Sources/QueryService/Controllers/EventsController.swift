@@ -119,7 +119,8 @@ struct EventsController {
         let body = try await request.jsonBody(context: context)
         // expectedVersion in the query or the body (the query wins); each is checked when given.
         let inBody = try body["expectedVersion"].map { v -> ExpectedVersion in
-            guard let e = v.stringValue.flatMap(ExpectedVersion.init) ?? v.intValue.map(String.init).flatMap(ExpectedVersion.init) else {
+            let number = v.intValue.flatMap { $0 >= 0 && $0 <= 9_007_199_254_740_991 ? String($0) : nil }
+            guard let e = v.stringValue.flatMap(ExpectedVersion.init) ?? number.flatMap(ExpectedVersion.init) else {
                 throw Problem.field("expectedVersion", "must be any, no-stream, exists or a version number")
             }
             return e
