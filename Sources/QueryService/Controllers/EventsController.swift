@@ -20,10 +20,12 @@ struct EventsController {
         let types = request.queryAll("type")
         for t in types { try Names.checkType(t) }
         let categories = request.queryAll("category")
+        // `until` and its alias `recordedUntil` are both checked; `until` wins.
+        let until = try request.queryTime("until"), recordedUntil = try request.queryTime("recordedUntil")
         return EventFilter(
             types: types.isEmpty ? nil : Set(types), categories: categories.isEmpty ? nil : Set(categories),
             fromPosition: try request.queryUInt(fromName) ?? 1, toPosition: try request.queryUInt("to"),
-            recordedSince: try request.queryTime("since"), recordedUntil: try request.queryTime("until") ?? request.queryTime("recordedUntil"),
+            recordedSince: try request.queryTime("since"), recordedUntil: until ?? recordedUntil,
             occurredSince: try request.queryTime("occurredSince"), occurredUntil: try request.queryTime("occurredUntil"))
     }
 
@@ -119,7 +121,9 @@ struct EventsController {
         let body = try await request.jsonBody(context: context)
         // expectedVersion in the query or the body (the query wins); each is checked when given.
         let inBody = try body["expectedVersion"].map { v -> ExpectedVersion in
-            guard let e = v.stringValue.flatMap(ExpectedVersion.init) ?? v.intValue.map(String.init).flatMap(ExpectedVersion.init) else {
+            // A number must be an exact JSON integer (within 2^53-1, as every number of the log).
+            let number = v.intValue.flatMap { $0.magnitude <= 9_007_199_254_740_991 ? String($0) : nil }
+            guard let e = v.stringValue.flatMap(ExpectedVersion.init) ?? number.flatMap(ExpectedVersion.init) else {
                 throw Problem.field("expectedVersion", "must be any, no-stream, exists or a version number")
             }
             return e
