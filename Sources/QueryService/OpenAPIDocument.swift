@@ -1141,7 +1141,8 @@ enum OpenAPIDocument {
               in: query
               description: |
                 Read your writes: answer from views that have applied at least this log position (a
-                write's `position`). Waits up to 2 s, else 503 with `Retry-After`; 400 beyond the log's head.
+                write's `position`). Waits up to 2 s, else 503 with `Retry-After`; 400 beyond the log's
+                head (on a read replica, whose log may not have it yet: the wait, then 503).
               schema: {$ref: '#/components/schemas/UInt64'}
             TypeFilter:
               name: type
