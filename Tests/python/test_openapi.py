@@ -27,7 +27,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("LUMBUNG_BINARY", ROOT / ".build" / "debug" / "lumbung"))
-SCHEMATHESIS_CONFIG = Path(__file__).with_name("schemathesis.toml")
+SCHEMATHESIS_CONFIG = Path(__file__).resolve().with_name("schemathesis.toml")
 
 
 def free_port() -> int:
@@ -314,7 +314,7 @@ def test_schemathesis_finds_nothing(server, document, seeded, tmp_path):
     pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -r requirements-test.txt)")
     report = tmp_path / "schemathesis.ndjson"
     cmd = [
-        sys.executable, str(Path(__file__).with_name("schemathesis_cli.py")), "--config-file", str(SCHEMATHESIS_CONFIG), "run", f"{server.base}/openapi.yaml",
+        sys.executable, str(Path(__file__).resolve().with_name("schemathesis_cli.py")), "--config-file", str(SCHEMATHESIS_CONFIG), "run", f"{server.base}/openapi.yaml",
         "-H", f"Authorization: Bearer {server.tokens['admin']}",
         "--exclude-path", "/v1/subscribe",
         "--phases", "examples,coverage,fuzzing",
@@ -326,7 +326,8 @@ def test_schemathesis_finds_nothing(server, document, seeded, tmp_path):
         "--report", "ndjson", "--report-ndjson-path", str(report),
     ]
     started = time.monotonic()
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # In a directory of its own: schemathesis keeps a cache (`.schemathesis/`) where it runs.
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     elapsed = time.monotonic() - started
     sys.stdout.write(out.stdout[-20000:])
     if out.returncode != 0:
