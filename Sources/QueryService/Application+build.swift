@@ -72,12 +72,17 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
 }
 
 /// The application serving `services` (Hummingbird's `buildApplication` pattern).
-public func buildApplication(_ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
+/// `onServerRunning` is told the port the server listens on (the one chosen for port 0).
+public func buildApplication(
+    _ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "lumbung")
     if logger.logLevel > .info { logger.logLevel = .info }
     return Application(
         router: buildRouter(services),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumbung"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 

@@ -44,7 +44,10 @@ extension LumbungServices {
         if let min = try request.queryUInt("minPosition"), min > 0 {
             if try engine.checkpoint() < min {
                 let head = try store.head().position
-                guard min <= head else { throw Problem.field("minPosition", "is beyond the log's head (\(head))") }
+                // Beyond the head: bad input on the primary; a replica's log may still receive it.
+                guard min <= head || readOnlyPrimary != nil else {
+                    throw Problem.field("minPosition", "is beyond the log's head (\(head))")
+                }
                 if !(await engine.waitFor(position: min, timeout: .seconds(2))) {
                     var p = Problem(.serviceUnavailable, "the views have not reached position \(min) yet; retry shortly")
                     p.headers[.retryAfter] = "1"

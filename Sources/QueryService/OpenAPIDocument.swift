@@ -322,6 +322,8 @@ enum OpenAPIDocument {
                 required: true
                 description: The stream, `<category>-<id>`.
                 schema: {$ref: '#/components/schemas/StreamName'}
+                examples:
+                  donation: {value: donation-DN-2018-7K3QF2ZA}
             get:
               tags: [log]
               operationId: readStream
@@ -390,6 +392,9 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/RawAppend'}
+                    example:
+                      expectedVersion: no-stream
+                      events: [{type: test.noted, data: {note: uji coba}, metadata: {correlationId: uji-1}}]
               responses:
                 '201':
                   description: Written.
@@ -496,6 +501,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/RegisterWarehouse'}
+                    example: {warehouseId: posko-rembiga, name: Posko Kelurahan Rembiga, kind: posko, kelurahanCode: 52.71.05.1005}
               responses:
                 '201':
                   description: Registered.
@@ -522,6 +528,12 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/ReceiveDonation'}
+                    example:
+                      donationId: DN-2018-7K3QF2ZA
+                      warehouseId: gudang-bpbd-mataram
+                      donor: {name: Kementerian Sosial RI, kind: government}
+                      items: [{item: beras, unit: kg, quantity: 5000}, {item: air mineral, unit: dus, quantity: 400}]
+                      receivedAt: '2018-08-06T10:13:00+08:00'
               responses:
                 '201':
                   description: Recorded.
@@ -550,6 +562,13 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/DispatchShipment'}
+                    example:
+                      shipmentId: SH-2018-4M2P8RQT
+                      fromWarehouseId: gudang-bpbd-mataram
+                      toWarehouseId: posko-rembiga
+                      lines: [{item: beras, unit: kg, quantity: 1000}]
+                      vehicle: Truk DR 8123 AB
+                      driver: Sahnan
               responses:
                 '201':
                   description: Dispatched.
@@ -580,11 +599,16 @@ enum OpenAPIDocument {
                   required: true
                   description: A dispatched shipment (404 for any other value).
                   schema: {$ref: '#/components/schemas/AidID'}
+                  examples:
+                    shipment: {value: SH-2018-4M2P8RQT}
               requestBody:
                 required: true
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/ReceiveShipment'}
+                    example:
+                      lines: [{item: beras, unit: kg, donationId: DN-2018-7K3QF2ZA, quantity: 990}]
+                      notes: 10 kg basah terkena hujan
               responses:
                 '201':
                   description: Received.
@@ -612,6 +636,12 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/DistributeAid'}
+                    example:
+                      warehouseId: posko-rembiga
+                      kelurahanCode: 52.71.05.1005
+                      lines: [{item: beras, unit: kg, quantity: 300}]
+                      households: 60
+                      people: 214
               responses:
                 '201':
                   description: Recorded.
@@ -638,6 +668,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/AdjustStock'}
+                    example: {warehouseId: gudang-bpbd-mataram, item: air mineral, unit: dus, donationId: DN-2018-7K3QF2ZA, quantity: -3, reason: kemasan rusak}
               responses:
                 '201':
                   description: Recorded.
@@ -687,6 +718,8 @@ enum OpenAPIDocument {
                   in: path
                   required: true
                   schema: {type: string}
+                  examples:
+                    posko: {value: posko-rembiga}
                 - $ref: '#/components/parameters/ItemFilter'
                 - $ref: '#/components/parameters/UnitFilter'
                 - $ref: '#/components/parameters/MinPosition'
@@ -731,6 +764,8 @@ enum OpenAPIDocument {
                   required: true
                   description: Kepmendagri code, e.g. `52.71.01.1004` (404 when not a kelurahan of Kota Mataram).
                   schema: {type: string}
+                  examples:
+                    rembiga: {value: 52.71.05.1005}
                 - $ref: '#/components/parameters/MinPosition'
               responses:
                 '200':
@@ -782,6 +817,8 @@ enum OpenAPIDocument {
                   in: path
                   required: true
                   schema: {type: string}
+                  examples:
+                    donation: {value: DN-2018-7K3QF2ZA}
                 - $ref: '#/components/parameters/MinPosition'
               responses:
                 '200':
@@ -812,6 +849,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/SubmitApplication'}
+                    example: {documentType: kk, office: mpp-mataram, channel: counter, applicant: {nik: '5271055507900002'}}
               responses:
                 '201':
                   description: Submitted.
@@ -845,6 +883,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/ChangeStatus'}
+                    example: {to: revision-requested, reason: Fotokopi akta kelahiran belum dilampirkan, officer: petugas-loket-3}
               responses:
                 '201':
                   description: Changed.
@@ -962,6 +1001,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/RegisterMarket'}
+                    example: {marketId: pasar-kebon-roek, name: Pasar Kebon Roek, kind: traditional, kelurahanCode: 52.71.01.1004, latitude: -8.5779, longitude: 116.0846}
               responses:
                 '201':
                   description: Registered.
@@ -1012,6 +1052,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/RegisterCommodity'}
+                    example: {commodityId: beras-medium, name: Beras Medium, category: beras, unit: kg}
               responses:
                 '201':
                   description: Registered.
@@ -1065,6 +1106,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/ReportPrice'}
+                    example: {marketId: pasar-kebon-roek, commodityId: beras-medium, price: 12500, observedOn: '2018-08-06', reporter: petugas-pasar-2}
               responses:
                 '201':
                   description: Reported.
@@ -1096,6 +1138,7 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema: {$ref: '#/components/schemas/CorrectPrice'}
+                    example: {correctsEventId: 6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44, price: 12000, reason: salah ketik}
               responses:
                 '201':
                   description: Corrected.
@@ -1190,6 +1233,8 @@ enum OpenAPIDocument {
                   in: path
                   required: true
                   schema: {type: string}
+                  examples:
+                    beras: {value: beras-medium}
                 - $ref: '#/components/parameters/FromDate'
                 - $ref: '#/components/parameters/ToDate'
                 - name: priceType
@@ -1261,7 +1306,8 @@ enum OpenAPIDocument {
               in: query
               description: |
                 Read your writes: answer from views that have applied at least this log position (a
-                write's `position`). Waits up to 2 s, else 503 with `Retry-After`; 400 beyond the log's head.
+                write's `position`). Waits up to 2 s, else 503 with `Retry-After`; 400 beyond the log's
+                head (on a read replica, whose log may not have it yet: the wait, then 503).
               schema: {$ref: '#/components/schemas/UInt64'}
             TypeFilter:
               name: type
@@ -1603,7 +1649,7 @@ enum OpenAPIDocument {
             ExpectedVersionBody:
               oneOf:
                 - $ref: '#/components/schemas/ExpectedVersionText'
-                - {type: integer, minimum: 0, maximum: 9007199254740991}
+                - {type: integer, minimum: 0, maximum: 9007199254740991, description: 'A JSON number: within 2^53-1.'}
             AppendResult:
               type: object
               additionalProperties: false
@@ -1790,7 +1836,7 @@ enum OpenAPIDocument {
                 unit: {allOf: [{$ref: '#/components/schemas/AidText'}], maxLength: 30}
                 quantity: {$ref: '#/components/schemas/Quantity'}
                 lots:
-                  description: The lots to take from (their quantities sum to `quantity`); absent or null takes them first-in-first-out.
+                  description: The lots to take from (their quantities sum to `quantity`, each lot once); absent or null takes them first-in-first-out.
                   oneOf:
                     - type: array
                       minItems: 1
@@ -1838,7 +1884,7 @@ enum OpenAPIDocument {
                   type: array
                   minItems: 1
                   maxItems: 500
-                  description: Distinct by (item, unit).
+                  description: Each (item, unit) once.
                   items: {$ref: '#/components/schemas/ItemQuantity'}
                 receivedAt: {$ref: '#/components/schemas/AidTime'}
             DispatchShipment:
@@ -1853,6 +1899,7 @@ enum OpenAPIDocument {
                 toWarehouseId: {$ref: '#/components/schemas/AidID'}
                 lines:
                   type: array
+                  description: Each (item, unit) once.
                   minItems: 1
                   maxItems: 500
                   items: {$ref: '#/components/schemas/RequestedLine'}
@@ -1866,7 +1913,7 @@ enum OpenAPIDocument {
                 shipmentId:
                   description: Ignored; the path's shipment id is used.
                 lines:
-                  description: What arrived, per lot (a lot that did not arrive is left out); absent or null receives everything dispatched.
+                  description: What arrived, per lot, each (item, unit, donationId) once (a lot that did not arrive is left out); absent or null receives everything dispatched.
                   oneOf:
                     - type: array
                       maxItems: 2000
@@ -1891,6 +1938,7 @@ enum OpenAPIDocument {
                 kelurahanCode: {$ref: '#/components/schemas/KelurahanCode'}
                 lines:
                   type: array
+                  description: Each (item, unit) once.
                   minItems: 1
                   maxItems: 500
                   items: {$ref: '#/components/schemas/RequestedLine'}

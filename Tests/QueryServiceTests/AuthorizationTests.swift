@@ -177,4 +177,15 @@ struct ReadYourWritesTests {
             #expect(try await client.get("/v1/aid/kelurahan?minPosition=0").status == .ok)
         }
     }
+
+    @Test("on a replica, minPosition beyond its head is a 503 with Retry-After (the primary may have it)")
+    func replicaBehind() async throws {
+        try await withRouter { env, client in
+            env.services.readOnlyPrimary = "http://primary.example:8080"
+            defer { env.services.readOnlyPrimary = nil }
+            let r = try await client.get("/v1/aid/kelurahan?minPosition=\(try env.head() + 1)")
+            expectProblem(r, .serviceUnavailable)
+            #expect(r.headers[.retryAfter] == "1")
+        }
+    }
 }

@@ -73,7 +73,7 @@ struct EventsRoutesTests {
     @Test("GET /v1/events refuses bad parameters, naming them", arguments: [
         ("type=Not_A_Type", "type"), ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=x", "limit"),
         ("cursor=0", "cursor"), ("cursor=abc", "cursor"), ("from=-1", "from"), ("to=x", "to"), ("since=yesterday", "since"),
-        ("until=2018-13-01", "until"), ("occurredSince=2018-08-06T25:00:00Z", "occurredSince"), ("format=xml", "format"),
+        ("until=2018-13-01", "until"), ("until=2018-08-01&recordedUntil=later", "recordedUntil"), ("occurredSince=2018-08-06T25:00:00Z", "occurredSince"), ("format=xml", "format"),
     ])
     func eventsBadInput(_ query: String, _ field: String) async throws {
         try await withRouter { env, client in
@@ -166,9 +166,14 @@ struct EventsRoutesTests {
     func bodyExpectedVersionChecked() async throws {
         try await withRouter { env, client in
             let head = try env.head()
-            let r = try await client.post("/v1/streams/test-q?expectedVersion=any", token: env.token(.admin), body: #"{"expectedVersion":1e30,"type":"test.noted","data":{}}"#)
-            expectProblem(r, .badRequest, field: "expectedVersion")
+            for bad in ["1e30", "9007199254740992", "1.5", "null", "true", #""2x""#] {
+                let r = try await client.post(
+                    "/v1/streams/test-q?expectedVersion=any", token: env.token(.admin), body: #"{"expectedVersion":\#(bad),"type":"test.noted","data":{}}"#)
+                expectProblem(r, .badRequest, field: "expectedVersion")
+            }
             #expect(try env.head() == head)
+            let ok = try await client.post("/v1/streams/test-q", token: env.token(.admin), body: #"{"expectedVersion":0,"type":"test.noted","data":{}}"#)
+            #expect(ok.status == .created)
         }
     }
 

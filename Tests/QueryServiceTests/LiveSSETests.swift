@@ -24,7 +24,8 @@ final class SSEClient: @unchecked Sendable {
     enum Part: Sendable {
         case head(status: Int, headers: [(String, String)])
         case message(SSEMessage)
-        case end
+        /// The response ended; `body` is all of it.
+        case end(body: String)
     }
 
     let channel: any Channel
@@ -34,6 +35,7 @@ final class SSEClient: @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
         let continuation: AsyncStream<Part>.Continuation
         var pending = ""
+        var body = ""
 
         init(_ continuation: AsyncStream<Part>.Continuation) { self.continuation = continuation }
 
@@ -42,6 +44,7 @@ final class SSEClient: @unchecked Sendable {
             case .head(let head):
                 continuation.yield(.head(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }))
             case .body(let buffer):
+                body += String(buffer: buffer)
                 pending += String(buffer: buffer)
                 while let range = pending.range(of: "\n\n") {
                     let block = String(pending[..<range.lowerBound])
@@ -49,7 +52,7 @@ final class SSEClient: @unchecked Sendable {
                     if let m = Self.parse(block) { continuation.yield(.message(m)) }
                 }
             case .end:
-                continuation.yield(.end)
+                continuation.yield(.end(body: body))
                 continuation.finish()
             }
         }
@@ -90,7 +93,7 @@ final class SSEClient: @unchecked Sendable {
     }
 
     /// Connects and sends `GET uri` with the key and, when given, `Last-Event-ID`.
-    static func connect(port: Int, uri: String, token: String, lastEventID: UInt64? = nil) async throws -> SSEClient {
+    static func connect(port: Int, uri: String, token: String? = nil, lastEventID: UInt64? = nil) async throws -> SSEClient {
         let (parts, continuation) = AsyncStream<Part>.makeStream()
         let handler = Handler(continuation)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -104,7 +107,7 @@ final class SSEClient: @unchecked Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "localhost")
         headers.add(name: "Accept", value: "text/event-stream")
-        headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let lastEventID { headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
@@ -115,10 +118,29 @@ final class SSEClient: @unchecked Sendable {
     func close() async {
         try? await channel.close().get()
     }
+
+    /// A plain `GET`: the status and the whole body.
+    static func get(port: Int, _ uri: String) async throws -> (status: Int, body: String) {
+        let client = try await connect(port: port, uri: uri)
+        var status = 0
+        var body = ""
+        for await part in client.parts {
+            switch part {
+            case .head(let s, _): status = s
+            case .message: break
+            case .end(let b): body = b
+            }
+        }
+        await client.close()
+        return (status, body)
+    }
 }
 
-/// Fails instead of hanging when the server never sends what a test waits for.
-func withHangGuard<T: Sendable>(seconds: Int = 120, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+/// Fails instead of hanging when the server never sends what a test waits for (a bound on a
+/// hang, far above the time it takes: not a measure of speed).
+func withHangGuard<T: Sendable>(
+    seconds: Int = 120, sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {
@@ -127,14 +149,42 @@ func withHangGuard<T: Sendable>(seconds: Int = 120, _ body: @escaping @Sendable 
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else {
+            Issue.record("still waiting after \(seconds) s", sourceLocation: sourceLocation)
             throw CancellationError()
         }
         return value
     }
 }
 
-@Suite("Live server on loopback: SSE subscription")
+/// Runs `buildApplication` on 127.0.0.1, port 0, and `body` with the port it got. The server's
+/// task is cancelled afterwards (which ends even a request that never would by itself).
+func withLiveServer<T: Sendable>(_ env: TestEnv, _ body: (Int) async throws -> T) async throws -> T {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0)) { port in
+        continuation.yield(port)
+        continuation.finish()
+    }
+    let server = Task { try await app.run() }
+    defer { server.cancel() }
+    var iterator = ports.makeAsyncIterator()
+    let port = try #require(await iterator.next())
+    let result = try await body(port)
+    server.cancel()
+    _ = await server.result
+    return result
+}
+
+@Suite("Live server on loopback: SSE subscription", .serialized)
 struct LiveSSETests {
+    /// How many `/v1/subscribe` responses have finished (Hummingbird's `hb_requests` counter,
+    /// counted when a response body ends, also when its client went away).
+    static func finishedSubscriptions(port: Int) async throws -> Int {
+        let metrics = try await SSEClient.get(port: port, "/metrics").body
+        let series = #"hb_requests{http_route="/v1/subscribe",http_request_method="GET",http_response_status_code="200"} "#
+        guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(series) }) else { return 0 }
+        return Int(Double(line.dropFirst(series.count)) ?? 0)
+    }
+
     /// Appends `count` events to `stream`, one request each, directly to the store (a writer
     /// such as another process or the CLI).
     static func write(_ services: LumbungServices, stream: String, count: Int) async throws {
@@ -147,9 +197,7 @@ struct LiveSSETests {
     @Test("a client that disconnects and resumes with Last-Event-ID receives every event exactly once, in order")
     func resume() async throws {
         try await withEnv { env in
-            let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0))
-            try await app.test(.live) { client in
-                let port = try #require(client.port)
+            try await withLiveServer(env) { port in
                 let token = env.token(.auditor)
                 try await Self.write(env.services, stream: "test-pre", count: 20)
                 let total = try env.head() + 60
@@ -185,6 +233,7 @@ struct LiveSSETests {
                 #expect(first.count == 25)
                 let lastSeen = try #require(first.last?.id)
 
+
                 // The second resumes after the last id seen and reads up to the final head.
                 let second = try await withHangGuard { () -> [SSEMessage] in
                     let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe", token: token, lastEventID: lastSeen)
@@ -210,12 +259,38 @@ struct LiveSSETests {
         }
     }
 
+    @Test("a subscriber that goes away while the log is idle is let go (its request ends)")
+    func idleDisconnect() async throws {
+        try await withEnv { env in
+            try await withLiveServer(env) { port in
+                try await Self.write(env.services, stream: "test-idle", count: 3)
+                let head = try env.head()
+                let finishedBefore = try await Self.finishedSubscriptions(port: port)
+                try await withHangGuard {
+                    let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe", token: env.token(.auditor))
+                    var seen: UInt64 = 0
+                    for await part in sse.parts {
+                        if case .message(let m) = part { seen = m.id }
+                        if seen == head { break }
+                    }
+                    await sse.close()
+                }
+                // Nothing more is written: only noticing the closed connection ends the response,
+                // which is then counted as finished.
+                try await withHangGuard {
+                    while try await Self.finishedSubscriptions(port: port) < finishedBefore + 1 {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                }
+                #expect(try env.head() == head)
+            }
+        }
+    }
+
     @Test("a subscription with a filter and `to` sends the matching events, then ends")
     func filteredAndBounded() async throws {
         try await withEnv { env in
-            let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0))
-            try await app.test(.live) { client in
-                let port = try #require(client.port)
+            try await withLiveServer(env) { port in
                 try await Self.write(env.services, stream: "test-a", count: 5)
                 try await Self.write(env.services, stream: "other-b", count: 5)
                 let head = try env.head()
@@ -234,9 +309,10 @@ struct LiveSSETests {
                 #expect(got.messages.count == 5)
                 #expect(got.messages.allSatisfy { $0.event == "test.ticked" })
                 #expect(got.messages.map(\.id) == got.messages.map(\.id).sorted())
-                // Also through the live test client: a plain request/response round trip.
-                let health = try await client.execute(uri: "/health", method: .get) { $0.status }
-                #expect(health == .ok)
+                // A plain request on the same server.
+                let health = try await SSEClient.get(port: port, "/health")
+                #expect(health.status == 200)
+                #expect(health.body.contains(#""headPosition":\#(head)"#))
             }
         }
     }
