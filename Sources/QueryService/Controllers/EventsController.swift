@@ -20,10 +20,12 @@ struct EventsController {
         let types = request.queryAll("type")
         for t in types { try Names.checkType(t) }
         let categories = request.queryAll("category")
+        // `until` and its alias `recordedUntil` are both checked; `until` wins.
+        let until = try request.queryTime("until"), recordedUntil = try request.queryTime("recordedUntil")
         return EventFilter(
             types: types.isEmpty ? nil : Set(types), categories: categories.isEmpty ? nil : Set(categories),
             fromPosition: try request.queryUInt(fromName) ?? 1, toPosition: try request.queryUInt("to"),
-            recordedSince: try request.queryTime("since"), recordedUntil: try request.queryTime("until") ?? request.queryTime("recordedUntil"),
+            recordedSince: try request.queryTime("since"), recordedUntil: until ?? recordedUntil,
             occurredSince: try request.queryTime("occurredSince"), occurredUntil: try request.queryTime("occurredUntil"))
     }
 
