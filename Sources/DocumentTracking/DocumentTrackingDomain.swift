@@ -72,6 +72,11 @@ public final class DocumentTrackingDomain: Sendable {
         try DocumentTrackingQueries.lookup(view, receiptNumber: receiptNumber, pin: pin, secret: secret)
     }
 
+    /// `DocumentTrackingQueries.lookupJSON` under this domain's secret.
+    public func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
+        try DocumentTrackingQueries.lookupJSON(view, receiptNumber: receiptNumber, pin: pin, secret: secret)
+    }
+
     /// `DocumentTrackingQueries.processing` with this domain's SLA; `view` is a reader of
     /// `documents.processing`.
     public func processing(_ view: ViewReader) throws -> ProcessingReport {
