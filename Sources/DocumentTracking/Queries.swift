@@ -25,9 +25,14 @@ public enum DocumentTrackingQueries {
     /// As `lookup`, answering the stored JSON of the `PublicApplication` (sorted keys, the form
     /// `ViewCoding` writes and the API answers) without decoding it: the hot path of cek resi.
     public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, secret: SymmetricKey) throws -> [UInt8]? {
+        try lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: DocumentSecrets.PreparedKey(secret))
+    }
+
+    /// As `lookupJSON(_:receiptNumber:pin:secret:)` with the secret's key schedule done once.
+    public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws -> [UInt8]? {
         let receipt = ReceiptNumber.normalize(receiptNumber)
         let pinText = pin.trimmingWhitespace()
-        let expected = Array(DocumentSecrets.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText, secret: secret).utf8)
+        let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText).utf8)
         let stored = try receipt.flatMap { try view.get("pins", $0) }
         // Compared even when nothing is stored: a value that no hex hash can equal.
         let matches = DocumentSecrets.constantTimeEqual(expected, stored ?? unmatchable)
