@@ -70,7 +70,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             var events = 0
             var taken = 0
             while taken < queue.count {
-                let n = queue[taken].request.events.count
+                let n = queue[taken].request.count
                 if !group.isEmpty && events + n > maxGroupEvents { break }
                 group.append(queue[taken])
                 events += n
@@ -152,6 +152,9 @@ extension EventStore {
         _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp,
         guard appendGuard: (any AppendGuard)?
     ) throws -> AppendOutcome {
+        // A replica's verbatim copy skips the rules (its primary checked them), not the chain.
+        if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head) }
+        try refuseIfReplica(in: txn)
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
         var firstNewID: EventID? = nil
@@ -209,64 +212,80 @@ extension EventStore {
         results.reserveCapacity(request.events.count)
         var scratch = [UInt8]()
         for (i, event) in request.events.enumerated() {
-            let version = eventVersions[i]
-            let position = head.position + 1
             let recordedAt = max(now, head.recordedAt)
-            let occurredAt = event.occurredAt ?? recordedAt
             let id = event.id ?? EventID.random()
-            let metadata = request.metadata[i]
             var stream = event.stream, type = event.type
-            let hash: EventHash = stream.withUTF8 { s in
-                type.withUTF8 { t in
-                    metadata.withUnsafeBytes { m in
-                        event.data.withUnsafeBytes { d in
-                            scratch.removeAll(keepingCapacity: true)
-                            EventCoding.writeCanonical(
-                                to: &scratch, position: position, stream: UnsafeRawBufferPointer(s), version: version,
-                                id: id, type: UnsafeRawBufferPointer(t), occurredAt: occurredAt, recordedAt: recordedAt,
-                                metadata: m, data: d, prevHash: head.hash)
-                            return EventHash.sha256(scratch)
+            let written = try stream.withUTF8 { s in
+                try type.withUTF8 { t in
+                    try request.metadata[i].withUnsafeBytes { m in
+                        try event.data.withUnsafeBytes { d in
+                            try writeEvent(
+                                stream: UnsafeRawBufferPointer(s), type: UnsafeRawBufferPointer(t), version: eventVersions[i],
+                                id: id, recordedAt: recordedAt, occurredAt: event.occurredAt ?? recordedAt, metadata: m, data: d,
+                                expectedHash: nil, head: &head, scratch: &scratch, in: txn)
                         }
                     }
                 }
             }
-            let size = EventCoding.recordSize(
-                stream: stream.utf8.count, type: type.utf8.count, metadata: metadata.count, data: event.data.count)
-            do {
-                try stream.withUTF8 { s in
-                    try type.withUTF8 { t in
-                        try metadata.withUnsafeBytes { m in
-                            try event.data.withUnsafeBytes { d in
-                                try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
-                                    EventCoding.writeRecord(
-                                        into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
-                                        prevHash: head.hash, hash: hash, stream: UnsafeRawBufferPointer(s),
-                                        type: UnsafeRawBufferPointer(t), metadata: m, data: d)
-                                }
-                                try dbs.types.put(LogDatabases.typeKey(UnsafeRawBufferPointer(t), position: position), (), in: txn)
-                                try dbs.streams.put(
-                                    LogDatabases.streamKey(UnsafeRawBufferPointer(s), version: version), position,
-                                    flags: .noOverwrite, in: txn)
-                            }
-                        }
-                    }
-                }
-            } catch let error as LMDBError where error.code == .keyExists {
-                throw EventLogError(
-                    .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(event.stream) version \(version) is already taken; run lumbung verify",
-                    position: position)
-            }
-            if try dbs.ids.contains(id.raw, in: txn) {
-                throw EventLogError(
-                    .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
-            }
-            try dbs.ids.put(id.raw, position, in: txn)
-            head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
-            results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
-        }
-        for (stream, version) in versions {
-            try dbs.heads.put(stream, version, in: txn)
+            results.append(AppendResult(
+                position: head.position, version: eventVersions[i], id: id, hash: written, recordedAt: recordedAt))
         }
         return AppendOutcome(results: results, duplicate: false)
+    }
+
+    /// Writes one event at position `head.position + 1`, chained to `head.hash`, and advances
+    /// `head` to it: THE per-event write of the log, shared by `apply` (appends) and
+    /// `applyReplicated` (a replica's verbatim copies of its primary's events), so that whatever
+    /// is stored per event is stored alike on a primary and on its replicas. Anything added per
+    /// event (an index, a Merkle leaf: `scratch` holds the event's canonical bytes without
+    /// `hash` when this returns) belongs here. The log head in `meta` is written once per
+    /// transaction by `commit`, from the `head` this advances.
+    ///
+    /// Contract: the caller has checked everything about the event (names, sizes, version,
+    /// `recordedAt` not before `head.recordedAt`); this computes the hash over the canonical form
+    /// and, when `expectedHash` is given, refuses (throws, writing nothing of this event) unless
+    /// they are equal. It throws as well when the position, the stream version or the id is
+    /// already taken. The caller aborts `txn` (or its nested transaction) on any throw.
+    /// - Returns: the event's hash.
+    func writeEvent(
+        stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer, version: UInt64, id: EventID,
+        recordedAt: Timestamp, occurredAt: Timestamp, metadata: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+        expectedHash: EventHash?, head: inout ChainHead, scratch: inout [UInt8], in txn: borrowing WriteTransaction
+    ) throws -> EventHash {
+        let position = head.position + 1
+        scratch.removeAll(keepingCapacity: true)
+        EventCoding.writeCanonical(
+            to: &scratch, position: position, stream: stream, version: version, id: id, type: type,
+            occurredAt: occurredAt, recordedAt: recordedAt, metadata: metadata, data: data, prevHash: head.hash)
+        let hash = EventHash.sha256(scratch)
+        if let expectedHash, expectedHash != hash {
+            throw EventLogError(
+                .invalidInput,
+                "hash: event at position \(position) has hash \(expectedHash) but its content hashes to \(hash); it was altered",
+                field: "hash", position: position)
+        }
+        let size = EventCoding.recordSize(stream: stream.count, type: type.count, metadata: metadata.count, data: data.count)
+        do {
+            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
+                EventCoding.writeRecord(
+                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                    prevHash: head.hash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
+            }
+            try dbs.types.put(LogDatabases.typeKey(type, position: position), (), in: txn)
+            try dbs.streams.put(LogDatabases.streamKey(stream, version: version), position, flags: .noOverwrite, in: txn)
+        } catch let error as LMDBError where error.code == .keyExists {
+            throw EventLogError(
+                .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
+                position: position)
+        }
+        if let existing = try dbs.ids.get(id.raw, in: txn) {
+            throw EventLogError(
+                .duplicateIDConflict, "id: event \(id) appears more than once in the batch or the log (first at position \(existing))",
+                field: "id")
+        }
+        try dbs.ids.put(id.raw, position, in: txn)
+        try dbs.heads.put(String(decoding: stream, as: UTF8.self), version, in: txn)
+        head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
+        return hash
     }
 }

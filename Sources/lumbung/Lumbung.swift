@@ -11,7 +11,7 @@ struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "An event store in LMDB for Kota Mataram's public services.",
-        subcommands: [Serve.self, Append.self, Read.self, Export.self, Verify.self, Stats.self, Keys.self]
+        subcommands: [Serve.self, Append.self, Read.self, Export.self, Verify.self, Stats.self, Keys.self, Relay.self, Follow.self]
     )
 
     static func main() async {
