@@ -74,6 +74,7 @@ let package = Package(
             name: "QueryServiceTests",
             dependencies: ["QueryService", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "lumbung"]),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "EventLog", "lumbung"]),
+        .testTarget(
+            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "Projections", "DocumentTracking", "lumbung"]),
     ]
 )
