@@ -125,18 +125,12 @@ extension EventStore {
                 throw refused("version", "is version \(event.version) of stream \(event.stream), which is at version \(current)")
             }
             versions[event.stream] = event.version
-            var stream = event.stream, type = event.type
-            let hash = try stream.withUTF8 { s in
-                try type.withUTF8 { t in
-                    try event.metadata.withUnsafeBytes { m in
-                        try event.data.withUnsafeBytes { d in
-                            try writeEvent(
-                                stream: UnsafeRawBufferPointer(s), type: UnsafeRawBufferPointer(t), version: event.version,
-                                id: event.id, recordedAt: event.recordedAt, occurredAt: event.occurredAt, metadata: m,
-                                data: d, expectedHash: event.hash, head: &head, scratch: &scratch, in: txn)
-                        }
-                    }
-                }
+            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: event.metadata, data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    stream: s, type: t, version: event.version, id: event.id, recordedAt: event.recordedAt,
+                    occurredAt: event.occurredAt, metadata: m, data: d, expectedHash: event.hash, head: &head,
+                    scratch: &scratch, in: txn)
             }
             results.append(AppendResult(
                 position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))

@@ -213,24 +213,36 @@ extension EventStore {
         var scratch = [UInt8]()
         for (i, event) in request.events.enumerated() {
             let recordedAt = max(now, head.recordedAt)
+            let occurredAt = event.occurredAt ?? recordedAt
             let id = event.id ?? EventID.random()
-            var stream = event.stream, type = event.type
-            let written = try stream.withUTF8 { s in
-                try type.withUTF8 { t in
-                    try request.metadata[i].withUnsafeBytes { m in
-                        try event.data.withUnsafeBytes { d in
-                            try writeEvent(
-                                stream: UnsafeRawBufferPointer(s), type: UnsafeRawBufferPointer(t), version: eventVersions[i],
-                                id: id, recordedAt: recordedAt, occurredAt: event.occurredAt ?? recordedAt, metadata: m, data: d,
-                                expectedHash: nil, head: &head, scratch: &scratch, in: txn)
-                        }
-                    }
-                }
+            let version = eventVersions[i]
+            let written = try withEventBytes(stream: event.stream, type: event.type, metadata: request.metadata[i], data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    stream: s, type: t, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                    metadata: m, data: d, expectedHash: nil, head: &head, scratch: &scratch, in: txn)
             }
             results.append(AppendResult(
                 position: head.position, version: eventVersions[i], id: id, hash: written, recordedAt: recordedAt))
         }
         return AppendOutcome(results: results, duplicate: false)
+    }
+
+    /// Calls `body` with the bytes of an event's stream, type, metadata and data.
+    func withEventBytes<R>(
+        stream: String, type: String, metadata: [UInt8], data: [UInt8],
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        var stream = stream, type = type
+        return try stream.withUTF8 { (s: UnsafeBufferPointer<UInt8>) throws -> R in
+            try type.withUTF8 { (t: UnsafeBufferPointer<UInt8>) throws -> R in
+                try metadata.withUnsafeBytes { (m: UnsafeRawBufferPointer) throws -> R in
+                    try data.withUnsafeBytes { (d: UnsafeRawBufferPointer) throws -> R in
+                        try body(UnsafeRawBufferPointer(s), UnsafeRawBufferPointer(t), m, d)
+                    }
+                }
+            }
+        }
     }
 
     /// Writes one event at position `head.position + 1`, chained to `head.hash`, and advances

@@ -39,6 +39,10 @@ public final class Follower: @unchecked Sendable {
         public var adopt: Bool = false
         /// How often, when idle, the stream's last sequence is read and recorded.
         public var idleInterval: Duration = .seconds(1)
+        /// When set, a line `<position> <milliseconds>` is appended to this file after each
+        /// committed batch: its last event's position and how long after the primary recorded it
+        /// the replica committed it (for benchmarks; same-clock machines only).
+        public var lagLog: String? = nil
 
         public init(urls: [String], durable: String) {
             self.urls = urls
@@ -162,7 +166,7 @@ public final class Follower: @unchecked Sendable {
             }
             return try js.pullSubscribe(stream: c.stream, durable: c.durable, filterSubject: filter)
         }
-        return subscription ?? nil
+        return subscription
     }
 
     enum Outcome {
@@ -255,6 +259,10 @@ public final class Follower: @unchecked Sendable {
                     throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
                 }
                 head = next - 1
+                if let lagLog = c.lagLog, let last = events.last {
+                    let ms = Timestamp.now().millisecondsSince1970 - last.recordedAt.millisecondsSince1970
+                    appendLine("\(last.position) \(ms)\n", to: lagLog)
+                }
             }
             do {
                 // Cumulative: acknowledges every message up to the last one checked, all of which
@@ -269,6 +277,13 @@ public final class Follower: @unchecked Sendable {
             }
         }
         return .stopped
+    }
+
+    private func appendLine(_ line: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { return }
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
     }
 
     private func record(_ streamLastSequence: UInt64) {

@@ -49,7 +49,7 @@ public final class JetStreamMessage: @unchecked Sendable {
     deinit { natsMsg_Destroy(handle) }
 
     /// Calls `body` with the message's data (valid only during the call).
-    public func withData<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withData<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         let count = Int(natsMsg_GetDataLength(handle))
         guard count > 0, let p = natsMsg_GetData(handle) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeRawBufferPointer(start: p, count: count))

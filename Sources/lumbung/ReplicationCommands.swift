@@ -119,7 +119,7 @@ extension Lumbung {
         }
 
         static func serveMetrics(_ relay: Replication.Relay, host: String, port: Int) async throws {
-            let router = Router()
+            let router = Router(context: BasicRequestContext.self)
             router.get("/metrics") { _, _ -> Response in
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -151,6 +151,8 @@ extension Lumbung {
         @Option(help: "Most events fetched and appended at once.") var batch = 2000
         @Flag(help: "Accept a data directory that has events but is not a replica yet (a copy of the primary's log).")
         var adopt = false
+        @Option(name: .customLong("lag-log"), help: ArgumentHelp("Append '<position> <ms behind the primary>' per committed batch to FILE (benchmarks).", valueName: "FILE"))
+        var lagLog: String?
 
         func validate() throws {
             if let durable {
@@ -172,6 +174,7 @@ extension Lumbung {
             configuration.subjectPrefix = jetStream.subjectPrefix
             configuration.batchSize = batch
             configuration.adopt = adopt
+            configuration.lagLog = lagLog
             let log = logLine("follow")
             let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, log: log)
             log("following stream \(jetStream.stream) at \(jetStream.nats) into \(directory) (consumer \(configuration.durable))")
