@@ -96,7 +96,6 @@ extension EventStore {
         var versions: [String: UInt64] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(events.count)
-        var scratch = [UInt8]()
         for event in events {
             func refused(_ field: String, _ why: String) -> EventLogError {
                 EventLogError(
@@ -125,13 +124,10 @@ extension EventStore {
                 throw refused("version", "is version \(event.version) of stream \(event.stream), which is at version \(current)")
             }
             versions[event.stream] = event.version
-            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: event.metadata, data: event.data) {
-                (s, t, m, d) throws -> EventHash in
-                try writeEvent(
-                    stream: s, type: t, version: event.version, id: event.id, recordedAt: event.recordedAt,
-                    occurredAt: event.occurredAt, metadata: m, data: d, expectedHash: event.hash, head: &head,
-                    scratch: &scratch, in: txn)
-            }
+            let hash = try writeEvent(
+                stream: Array(event.stream.utf8), type: Array(event.type.utf8), version: event.version, id: event.id,
+                recordedAt: event.recordedAt, occurredAt: event.occurredAt, metadata: event.metadata, data: event.data,
+                expectedHash: event.hash, head: &head, in: txn)
             results.append(AppendResult(
                 position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))
         }

@@ -210,47 +210,27 @@ extension EventStore {
 
         var results: [AppendResult] = []
         results.reserveCapacity(request.events.count)
-        var scratch = [UInt8]()
         for (i, event) in request.events.enumerated() {
             let recordedAt = max(now, head.recordedAt)
             let occurredAt = event.occurredAt ?? recordedAt
             let id = event.id ?? EventID.random()
             let version = eventVersions[i]
-            let written = try withEventBytes(stream: event.stream, type: event.type, metadata: request.metadata[i], data: event.data) {
-                (s, t, m, d) throws -> EventHash in
-                try writeEvent(
-                    stream: s, type: t, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
-                    metadata: m, data: d, expectedHash: nil, head: &head, scratch: &scratch, in: txn)
-            }
+            let written = try writeEvent(
+                stream: Array(event.stream.utf8), type: Array(event.type.utf8), version: version, id: id,
+                recordedAt: recordedAt, occurredAt: occurredAt, metadata: request.metadata[i], data: event.data,
+                expectedHash: nil, head: &head, in: txn)
             results.append(AppendResult(
                 position: head.position, version: eventVersions[i], id: id, hash: written, recordedAt: recordedAt))
         }
         return AppendOutcome(results: results, duplicate: false)
     }
 
-    /// Calls `body` with the bytes of an event's stream, type, metadata and data.
-    func withEventBytes<R>(
-        stream: String, type: String, metadata: [UInt8], data: [UInt8],
-        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
-    ) throws -> R {
-        var stream = stream, type = type
-        return try stream.withUTF8 { (s: UnsafeBufferPointer<UInt8>) throws -> R in
-            try type.withUTF8 { (t: UnsafeBufferPointer<UInt8>) throws -> R in
-                try metadata.withUnsafeBytes { (m: UnsafeRawBufferPointer) throws -> R in
-                    try data.withUnsafeBytes { (d: UnsafeRawBufferPointer) throws -> R in
-                        try body(UnsafeRawBufferPointer(s), UnsafeRawBufferPointer(t), m, d)
-                    }
-                }
-            }
-        }
-    }
-
     /// Writes one event at position `head.position + 1`, chained to `head.hash`, and advances
     /// `head` to it: THE per-event write of the log, shared by `apply` (appends) and
     /// `applyReplicated` (a replica's verbatim copies of its primary's events), so that whatever
     /// is stored per event is stored alike on a primary and on its replicas. Anything added per
-    /// event (an index, a Merkle leaf: `scratch` holds the event's canonical bytes without
-    /// `hash` when this returns) belongs here. The log head in `meta` is written once per
+    /// event (an index, a Merkle leaf: `canonical` holds the event's canonical bytes without
+    /// `hash`) belongs here. The log head in `meta` is written once per
     /// transaction by `commit`, from the `head` this advances.
     ///
     /// Contract: the caller has checked everything about the event (names, sizes, version,
@@ -260,16 +240,28 @@ extension EventStore {
     /// already taken. The caller aborts `txn` (or its nested transaction) on any throw.
     /// - Returns: the event's hash.
     func writeEvent(
-        stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer, version: UInt64, id: EventID,
-        recordedAt: Timestamp, occurredAt: Timestamp, metadata: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
-        expectedHash: EventHash?, head: inout ChainHead, scratch: inout [UInt8], in txn: borrowing WriteTransaction
+        stream: [UInt8], type: [UInt8], version: UInt64, id: EventID, recordedAt: Timestamp, occurredAt: Timestamp,
+        metadata: [UInt8], data: [UInt8], expectedHash: EventHash?, head: inout ChainHead, in txn: borrowing WriteTransaction
     ) throws -> EventHash {
         let position = head.position + 1
-        scratch.removeAll(keepingCapacity: true)
-        EventCoding.writeCanonical(
-            to: &scratch, position: position, stream: stream, version: version, id: id, type: type,
-            occurredAt: occurredAt, recordedAt: recordedAt, metadata: metadata, data: data, prevHash: head.hash)
-        let hash = EventHash.sha256(scratch)
+        let prevHash = head.hash
+        // (No closure below captures anything mutable: Swift 6.3.1's MandatoryAllocBoxToStack pass
+        // crashes on this function when one does.)
+        let canonical: [UInt8] = stream.withUnsafeBytes { s in
+            type.withUnsafeBytes { t in
+                metadata.withUnsafeBytes { m in
+                    data.withUnsafeBytes { d in
+                        var out = [UInt8]()
+                        out.reserveCapacity(300 + m.count + d.count)
+                        EventCoding.writeCanonical(
+                            to: &out, position: position, stream: s, version: version, id: id, type: t, occurredAt: occurredAt,
+                            recordedAt: recordedAt, metadata: m, data: d, prevHash: prevHash)
+                        return out
+                    }
+                }
+            }
+        }
+        let hash = EventHash.sha256(canonical)
         if let expectedHash, expectedHash != hash {
             throw EventLogError(
                 .invalidInput,
@@ -278,13 +270,21 @@ extension EventStore {
         }
         let size = EventCoding.recordSize(stream: stream.count, type: type.count, metadata: metadata.count, data: data.count)
         do {
-            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
-                EventCoding.writeRecord(
-                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
-                    prevHash: head.hash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
+            try stream.withUnsafeBytes { s in
+                try type.withUnsafeBytes { t in
+                    try metadata.withUnsafeBytes { m in
+                        try data.withUnsafeBytes { d in
+                            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
+                                EventCoding.writeRecord(
+                                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                                    prevHash: prevHash, hash: hash, stream: s, type: t, metadata: m, data: d)
+                            }
+                            try dbs.types.put(LogDatabases.typeKey(t, position: position), (), in: txn)
+                            try dbs.streams.put(LogDatabases.streamKey(s, version: version), position, flags: .noOverwrite, in: txn)
+                        }
+                    }
+                }
             }
-            try dbs.types.put(LogDatabases.typeKey(type, position: position), (), in: txn)
-            try dbs.streams.put(LogDatabases.streamKey(stream, version: version), position, flags: .noOverwrite, in: txn)
         } catch let error as LMDBError where error.code == .keyExists {
             throw EventLogError(
                 .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
