@@ -17,7 +17,7 @@ public enum EventWire {
     /// event exactly; anything altered shows when its hash is recomputed.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(ReplicationError) -> RecordedEvent {
         let value: JSONValue
-        do {
+        do throws(JSONError) {
             value = try JSONParser.parse(bytes)
         } catch {
             throw ReplicationError("the message is not JSON: \(error.description)")

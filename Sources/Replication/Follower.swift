@@ -82,11 +82,11 @@ public final class Follower: @unchecked Sendable {
         let c = configuration
         try claimLog()
         guard let connection = retry("connect to NATS at \(c.urls.joined(separator: ","))", {
-            try NATSConnection(urls: c.urls, name: "lumbung-follow")
+            () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: "lumbung-follow")
         }) else { return }
         log("connected to \(connection.connectedURL ?? c.urls[0])")
         let js: JetStream
-        do {
+        do throws(NATSError) {
             js = try JetStream(connection: connection)
         } catch {
             throw ReplicationError(error.message)
@@ -106,7 +106,10 @@ public final class Follower: @unchecked Sendable {
                     throw ReplicationError("\(message), again after recreating the consumer: the stream lacks that position")
                 }
                 log("\(message): recreating the consumer at this log's head")
-                _ = retry("delete consumer \(c.durable)") { try js.deleteConsumer(stream: c.stream, durable: c.durable) }
+                _ = retry("delete consumer \(c.durable)") { () throws(NATSError) -> Bool? in
+                    try js.deleteConsumer(stream: c.stream, durable: c.durable)
+                    return true
+                }
             }
         }
     }
@@ -188,7 +191,7 @@ public final class Follower: @unchecked Sendable {
         }
         while !isStopped {
             let messages: [JetStreamMessage]
-            do {
+            do throws(NATSError) {
                 messages = try subscription.fetch(batch: c.batchSize, timeout: c.fetchWait)
                 errors = 0
             } catch {
@@ -212,14 +215,14 @@ public final class Follower: @unchecked Sendable {
             var acknowledgeable: JetStreamMessage? = nil
             for message in messages {
                 let meta: MessageMetadata
-                do {
+                do throws(NATSError) {
                     meta = try message.metadata()
                 } catch {
                     throw ReplicationError("a message of stream \(c.stream) has no JetStream metadata: \(error.message)")
                 }
                 let sequence = meta.streamSequence
                 let event: RecordedEvent
-                do {
+                do throws(ReplicationError) {
                     event = try message.withData { b throws(ReplicationError) in try EventWire.decode(b) }
                 } catch {
                     throw ReplicationError("message \(sequence) of stream \(c.stream) is not an event: \(error.message); refused")
@@ -253,7 +256,7 @@ public final class Follower: @unchecked Sendable {
                 next += 1
             }
             if !events.isEmpty {
-                do {
+                do throws(EventLogError) {
                     _ = try store.appendReplicatedBlocking(events)
                 } catch {
                     throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
@@ -264,7 +267,7 @@ public final class Follower: @unchecked Sendable {
                     appendLine("\(last.position) \(ms)\n", to: lagLog)
                 }
             }
-            do {
+            do throws(NATSError) {
                 // Cumulative: acknowledges every message up to the last one checked, all of which
                 // are now durable in the log (appended now, or already there).
                 try acknowledgeable?.ack()
@@ -300,7 +303,7 @@ public final class Follower: @unchecked Sendable {
         var pause = 0.1
         var lastMessage = ""
         while !isStopped {
-            do {
+            do throws(NATSError) {
                 if let value = try body() { return value }
             } catch {
                 if error.message != lastMessage {

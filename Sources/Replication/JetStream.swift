@@ -152,10 +152,20 @@ public final class JetStream: @unchecked Sendable {
         try check(status, "cannot publish on \(subject)")
     }
 
+    /// As above, with the data in an array.
+    public func publishAsync(
+        subject: String, data: [UInt8], messageID: String, expectedLastSequence: UInt64, ackWait: Duration
+    ) throws(NATSError) {
+        try withBytes(data) { (b) throws(NATSError) in
+            try publishAsync(
+                subject: subject, data: b, messageID: messageID, expectedLastSequence: expectedLastSequence, ackWait: ackWait)
+        }
+    }
+
     static func message(
         subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
     ) throws(NATSError) -> OpaquePointer {
-        try data.withUnsafeBytes { (b) throws(NATSError) -> OpaquePointer in
+        try withBytes(data) { (b) throws(NATSError) -> OpaquePointer in
             try message(subject: subject, data: b, messageID: messageID, expectedLastSequence: expectedLastSequence)
         }
     }
@@ -168,7 +178,7 @@ public final class JetStream: @unchecked Sendable {
             natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
             "cannot make a message on \(subject)")
         guard let msg else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
-        do {
+        do throws(NATSError) {
             if let messageID { try check(natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID), "cannot set Nats-Msg-Id") }
             if let expectedLastSequence {
                 try check(

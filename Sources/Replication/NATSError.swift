@@ -48,3 +48,10 @@ public struct NATSError: Error, Sendable, CustomStringConvertible {
 func check(_ status: natsStatus, _ what: @autoclosure () -> String, jsCode: jsErrCode = jsErrCode(rawValue: 0)) throws(NATSError) {
     guard status == NATS_OK else { throw NATSError(status, what(), jsCode: jsCode) }
 }
+
+/// Calls `body` with the bytes of `data`, keeping `body`'s typed error (the standard library's
+/// `withUnsafeBytes` rethrows untyped).
+func withBytes<R>(_ data: [UInt8], _ body: (UnsafeRawBufferPointer) throws(NATSError) -> R) throws(NATSError) -> R {
+    let result: Result<R, NATSError> = data.withUnsafeBytes { b in Result { () throws(NATSError) -> R in try body(b) } }
+    return try result.get()
+}

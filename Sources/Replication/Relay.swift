@@ -66,13 +66,14 @@ public final class Relay: @unchecked Sendable {
 
     /// Relays until the task is cancelled (see the contract).
     public func run() async throws(ReplicationError) {
-        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(configuration.urls.joined(separator: ","))", {
-            try NATSConnection(urls: configuration.urls, name: "lumbung-relay")
+        let urls = configuration.urls
+        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(urls.joined(separator: ","))", {
+            () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
         }) else { return }
         log("connected to \(connection.connectedURL ?? configuration.urls[0])")
         let window = self.window
         let js: JetStream
-        do {
+        do throws(NATSError) {
             js = try JetStream(connection: connection, maxPendingAsync: configuration.maxInFlight * 2) { window.record($0) }
         } catch {
             throw ReplicationError(error.message)
@@ -167,12 +168,10 @@ public final class Relay: @unchecked Sendable {
                         guard await window.acquire() else { return }
                         buffer.removeAll(keepingCapacity: true)
                         event.writeJSON(to: &buffer)
-                        do {
-                            try buffer.withUnsafeBytes { (b) throws(NATSError) in
-                                try js.publishAsync(
-                                    subject: EventWire.subject(prefix: c.subjectPrefix, event: event), data: b,
-                                    messageID: event.id.description, expectedLastSequence: event.position - 1, ackWait: c.ackWait)
-                            }
+                        do throws(NATSError) {
+                            try js.publishAsync(
+                                subject: EventWire.subject(prefix: c.subjectPrefix, event: event), data: buffer,
+                                messageID: event.id.description, expectedLastSequence: event.position - 1, ackWait: c.ackWait)
                         } catch {
                             window.abandon(error)
                             return
@@ -200,7 +199,7 @@ enum Retry {
         var pause = Duration.milliseconds(100)
         var lastMessage = ""
         while !Task.isCancelled {
-            do {
+            do throws(NATSError) {
                 return try body()
             } catch {
                 if error.message != lastMessage {
