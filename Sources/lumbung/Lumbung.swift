@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
 ///
@@ -28,6 +29,8 @@ struct Lumbung: AsyncParsableCommand {
             fail(error.message)
         } catch let error as JSONError {
             fail(error.description)
+        } catch let error as ReplicationError {
+            fail(error.message)
         } catch {
             exit(withError: error)
         }

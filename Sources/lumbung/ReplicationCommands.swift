@@ -180,7 +180,7 @@ extension Lumbung {
             log("following stream \(jetStream.stream) at \(jetStream.nats) into \(directory) (consumer \(configuration.durable))")
             let result: Result<Void, ReplicationError> = await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    do {
+                    do throws(ReplicationError) {
                         try follower.run()
                         continuation.resume(returning: .success(()))
                     } catch {

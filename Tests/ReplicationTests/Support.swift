@@ -51,7 +51,7 @@ final class Child: @unchecked Sendable {
     init(_ name: String, executable: String, arguments: [String], logDirectory: String) throws {
         self.name = name
         logPath = (logDirectory as NSString).appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
