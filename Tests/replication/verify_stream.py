@@ -19,6 +19,7 @@ import json
 import sys
 
 import nats
+from nats.js.api import AckPolicy, ConsumerConfig
 import rfc8785
 
 
@@ -40,7 +41,9 @@ async def main():
     info = await js.stream_info(args.stream)
     last = info.state.last_seq
     expect = args.expect if args.expect is not None else last
-    sub = await js.pull_subscribe(args.subject, stream=args.stream)
+    # Cumulative acks: acking a batch's last message lets the consumer deliver the next ones.
+    sub = await js.pull_subscribe(
+        args.subject, stream=args.stream, config=ConsumerConfig(ack_policy=AckPolicy.ALL, max_ack_pending=10000))
 
     prev = "0" * 64
     count = 0
@@ -68,6 +71,8 @@ async def main():
                 break
             prev = event["hash"]
             count += 1
+        if msgs and problem is None:
+            await msgs[-1].ack()
     await nc.close()
     if problem is None and last != expect:
         problem = f"the stream's last sequence is {last}, expected {expect}"
