@@ -96,6 +96,7 @@ extension EventStore {
         var versions: [String: UInt64] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(events.count)
+        let scratch = EventScratch()
         for event in events {
             func refused(_ field: String, _ why: String) -> EventLogError {
                 EventLogError(
@@ -124,12 +125,20 @@ extension EventStore {
                 throw refused("version", "is version \(event.version) of stream \(event.stream), which is at version \(current)")
             }
             versions[event.stream] = event.version
-            let hash = try writeEvent(
-                stream: Array(event.stream.utf8), type: Array(event.type.utf8), version: event.version, id: event.id,
-                recordedAt: event.recordedAt, occurredAt: event.occurredAt, metadata: event.metadata, data: event.data,
-                expectedHash: event.hash, head: &head, in: txn)
+            let prevHash = head.hash
+            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: event.metadata, data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    position: position, prevHash: prevHash, stream: s, type: t, version: event.version, id: event.id,
+                    recordedAt: event.recordedAt, occurredAt: event.occurredAt, metadata: m, data: d,
+                    expectedHash: event.hash, scratch: scratch, in: txn)
+            }
+            head = ChainHead(position: position, hash: hash, recordedAt: event.recordedAt)
             results.append(AppendResult(
                 position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))
+        }
+        for (stream, version) in versions {
+            try dbs.heads.put(stream, version, in: txn)
         }
         return AppendOutcome(results: results, duplicate: false)
     }

@@ -210,58 +210,74 @@ extension EventStore {
 
         var results: [AppendResult] = []
         results.reserveCapacity(request.events.count)
+        // Ids the log makes: seeded once per request from the system, no syscall per event.
+        var system = SystemRandomNumberGenerator()
+        var idRandom = SplitMix64(seed: system.next())
+        let scratch = EventScratch()
         for (i, event) in request.events.enumerated() {
+            let version = eventVersions[i]
+            let position = head.position + 1
+            let prevHash = head.hash
             let recordedAt = max(now, head.recordedAt)
             let occurredAt = event.occurredAt ?? recordedAt
-            let id = event.id ?? EventID.random()
-            let version = eventVersions[i]
-            let written = try writeEvent(
-                stream: Array(event.stream.utf8), type: Array(event.type.utf8), version: version, id: id,
-                recordedAt: recordedAt, occurredAt: occurredAt, metadata: request.metadata[i], data: event.data,
-                expectedHash: nil, head: &head, in: txn)
-            results.append(AppendResult(
-                position: head.position, version: eventVersions[i], id: id, hash: written, recordedAt: recordedAt))
+            let id = event.id ?? EventID.timeOrdered(at: recordedAt, random: &idRandom)
+            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: request.metadata[i], data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    position: position, prevHash: prevHash, stream: s, type: t, version: version, id: id,
+                    recordedAt: recordedAt, occurredAt: occurredAt, metadata: m, data: d, expectedHash: nil,
+                    scratch: scratch, in: txn)
+            }
+            head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
+            results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
+        }
+        for (stream, version) in versions {
+            try dbs.heads.put(stream, version, in: txn)
         }
         return AppendOutcome(results: results, duplicate: false)
     }
 
-    /// Writes one event at position `head.position + 1`, chained to `head.hash`, and advances
-    /// `head` to it: THE per-event write of the log, shared by `apply` (appends) and
-    /// `applyReplicated` (a replica's verbatim copies of its primary's events), so that whatever
-    /// is stored per event is stored alike on a primary and on its replicas. Anything added per
-    /// event (an index, a Merkle leaf: `canonical` holds the event's canonical bytes without
-    /// `hash`) belongs here. The log head in `meta` is written once per
-    /// transaction by `commit`, from the `head` this advances.
-    ///
-    /// Contract: the caller has checked everything about the event (names, sizes, version,
-    /// `recordedAt` not before `head.recordedAt`); this computes the hash over the canonical form
-    /// and, when `expectedHash` is given, refuses (throws, writing nothing of this event) unless
-    /// they are equal. It throws as well when the position, the stream version or the id is
-    /// already taken. The caller aborts `txn` (or its nested transaction) on any throw.
-    /// - Returns: the event's hash.
-    func writeEvent(
-        stream: [UInt8], type: [UInt8], version: UInt64, id: EventID, recordedAt: Timestamp, occurredAt: Timestamp,
-        metadata: [UInt8], data: [UInt8], expectedHash: EventHash?, head: inout ChainHead, in txn: borrowing WriteTransaction
-    ) throws -> EventHash {
-        let position = head.position + 1
-        let prevHash = head.hash
-        // (No closure below captures anything mutable: Swift 6.3.1's MandatoryAllocBoxToStack pass
-        // crashes on this function when one does.)
-        let canonical: [UInt8] = stream.withUnsafeBytes { s in
-            type.withUnsafeBytes { t in
-                metadata.withUnsafeBytes { m in
-                    data.withUnsafeBytes { d in
-                        var out = [UInt8]()
-                        out.reserveCapacity(300 + m.count + d.count)
-                        EventCoding.writeCanonical(
-                            to: &out, position: position, stream: s, version: version, id: id, type: t, occurredAt: occurredAt,
-                            recordedAt: recordedAt, metadata: m, data: d, prevHash: prevHash)
-                        return out
-                    }
+    /// Calls `body` with the UTF-8 bytes of `stream` and `type` and the bytes of `metadata` and
+    /// `data`, valid only during the call.
+    func withEventBytes<R>(
+        stream: String, type: String, metadata: [UInt8], data: [UInt8],
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        try withUTF8Bytes(stream) { (s: UnsafeRawBufferPointer) throws -> R in
+            try withUTF8Bytes(type) { (t: UnsafeRawBufferPointer) throws -> R in
+                try metadata.withUnsafeBytes { (m: UnsafeRawBufferPointer) throws -> R in
+                    try data.withUnsafeBytes { (d: UnsafeRawBufferPointer) throws -> R in try body(s, t, m, d) }
                 }
             }
         }
-        let hash = EventHash.sha256(canonical)
+    }
+
+    /// Writes one event at `position`, chained to `prevHash`: THE per-event write of the log,
+    /// shared by `apply` (appends) and `applyReplicated` (a replica's verbatim copies of its
+    /// primary's events), so that whatever is stored per event is stored alike on a primary and
+    /// on its replicas. Anything added per event (an index, a Merkle leaf) belongs here, after the
+    /// id index put; when this returns, `scratch.bytes` holds the event's canonical bytes (the
+    /// chain hash's input, without `hash`). The stream's version in `heads` and the log head in
+    /// `meta` are written by the callers, once per request and once per transaction.
+    ///
+    /// Contract: the caller has checked everything about the event (names, sizes, version,
+    /// `recordedAt` not before the head's) and gives `position` = head position + 1 and
+    /// `prevHash` = head hash; this computes the hash over the canonical form and, when
+    /// `expectedHash` is given, refuses (throws, writing nothing of this event) unless they are
+    /// equal. It throws as well when the position, the stream version or the id is already
+    /// taken. The caller aborts `txn` (or its nested transaction) on any throw, and advances its
+    /// head to (`position`, the returned hash) otherwise.
+    /// - Returns: the event's hash.
+    func writeEvent(
+        position: UInt64, prevHash: EventHash, stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer,
+        version: UInt64, id: EventID, recordedAt: Timestamp, occurredAt: Timestamp, metadata: UnsafeRawBufferPointer,
+        data: UnsafeRawBufferPointer, expectedHash: EventHash?, scratch: EventScratch, in txn: borrowing WriteTransaction
+    ) throws -> EventHash {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        EventCoding.writeCanonical(
+            to: &scratch.bytes, position: position, stream: stream, version: version, id: id, type: type,
+            occurredAt: occurredAt, recordedAt: recordedAt, metadata: metadata, data: data, prevHash: prevHash)
+        let hash = EventHash.sha256(scratch.bytes)
         if let expectedHash, expectedHash != hash {
             throw EventLogError(
                 .invalidInput,
@@ -270,34 +286,58 @@ extension EventStore {
         }
         let size = EventCoding.recordSize(stream: stream.count, type: type.count, metadata: metadata.count, data: data.count)
         do {
-            try stream.withUnsafeBytes { s in
-                try type.withUnsafeBytes { t in
-                    try metadata.withUnsafeBytes { m in
-                        try data.withUnsafeBytes { d in
-                            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
-                                EventCoding.writeRecord(
-                                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
-                                    prevHash: prevHash, hash: hash, stream: s, type: t, metadata: m, data: d)
-                            }
-                            try dbs.types.put(LogDatabases.typeKey(t, position: position), (), in: txn)
-                            try dbs.streams.put(LogDatabases.streamKey(s, version: version), position, flags: .noOverwrite, in: txn)
-                        }
-                    }
-                }
+            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
+                EventCoding.writeRecord(
+                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                    prevHash: prevHash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
             }
-        } catch let error as LMDBError where error.code == .keyExists {
+            try dbs.types.put(LogDatabases.typeKey(type, position: position), (), in: txn)
+            try dbs.streams.put(LogDatabases.streamKey(stream, version: version), position, flags: .noOverwrite, in: txn)
+        } catch {
+            // (`error` is an LMDBError: the puts throw only that. A `catch let ... as ... where`
+            // here sends Swift 6.3.1's MandatoryAllocBoxToStack pass into an endless loop.)
+            guard error.code == .keyExists else { throw error }
             throw EventLogError(
-                .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
+                .corrupt, "the log's head says position \(position - 1) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
                 position: position)
         }
-        if let existing = try dbs.ids.get(id.raw, in: txn) {
+        let idRaw = id.raw
+        if let existing = try dbs.ids.get(idRaw, in: txn) {
             throw EventLogError(
                 .duplicateIDConflict, "id: event \(id) appears more than once in the batch or the log (first at position \(existing))",
                 field: "id")
         }
-        try dbs.ids.put(id.raw, position, in: txn)
-        try dbs.heads.put(String(decoding: stream, as: UTF8.self), version, in: txn)
-        head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
+        try dbs.ids.put(idRaw, position, in: txn)
         return hash
+    }
+}
+
+/// Calls `body` with the UTF-8 bytes of `string` (in place when the string is contiguous, as
+/// native strings are; copied otherwise).
+func withUTF8Bytes<R>(_ string: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    if let r = try string.utf8.withContiguousStorageIfAvailable({ (b: UnsafeBufferPointer<UInt8>) throws -> R in
+        try body(UnsafeRawBufferPointer(b))
+    }) {
+        return r
+    }
+    return try Array(string.utf8).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> R in try body(b) }
+}
+
+/// The reusable buffer of the per-event write (`writeEvent`): the event's canonical bytes.
+final class EventScratch {
+    var bytes: [UInt8] = []
+    init() { bytes.reserveCapacity(1024) }
+}
+
+/// A small, fast generator for the random bits of ids the log makes (not for secrets).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
