@@ -20,7 +20,8 @@ final class NATSCluster: @unchecked Sendable {
     /// Writes the config files of `size` nodes into `directory` (random free ports).
     init(size: Int, directory: String) throws {
         self.directory = directory
-        let ports = (0..<size).map { _ in (freePort(), freePort(), freePort()) }
+        let free = freePorts(3 * size)
+        let ports = (0..<size).map { (free[3 * $0], free[3 * $0 + 1], free[3 * $0 + 2]) }
         let routes = ports.map { "nats-route://127.0.0.1:\($0.1)" }.joined(separator: ", ")
         var nodes: [Node] = []
         for (i, p) in ports.enumerated() {
