@@ -78,15 +78,19 @@ public final class ProjectionEngine: @unchecked Sendable {
     // MARK: Catalog and databases
 
     func entry<T: ReadableTransaction & ~Copyable>(_ name: String, in txn: borrowing T) throws -> CatalogEntry {
-        let found = try catalog.withValueBytes(name, in: txn) { raw -> CatalogEntry in
-            if let cached = cacheLock.withLock({ entryCache[name] }), cached.raw.elementsEqual(raw) { return cached.entry }
-            let bytes = [UInt8](raw)
-            let decoded = try ViewCoding.decode(CatalogEntry.self, bytes)
-            cacheLock.withLock { entryCache[name] = (bytes, decoded) }
-            return decoded
+        guard let bytes = try catalog.get(name, in: txn) else {
+            throw ProjectionError("no view named \(name)")
         }
-        guard let found else { throw ProjectionError("no view named \(name)") }
-        return found
+        return try decodedEntry(name, bytes)
+    }
+
+    private func decodedEntry(_ name: String, _ bytes: [UInt8]) throws -> CatalogEntry {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = entryCache[name], cached.raw == bytes { return cached.entry }
+        let decoded = try ViewCoding.decode(CatalogEntry.self, bytes)
+        entryCache[name] = (bytes, decoded)
+        return decoded
     }
 
     /// Whether the databases of `name`'s generation `generation` are open in this process.
