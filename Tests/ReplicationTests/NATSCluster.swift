@@ -21,7 +21,11 @@ final class NATSCluster: @unchecked Sendable {
     init(size: Int, directory: String) throws {
         self.directory = directory
         let free = freePorts(3 * size)
-        let ports = (0..<size).map { (free[3 * $0], free[3 * $0 + 1], free[3 * $0 + 2]) }
+        var ports: [(Int, Int, Int)] = []
+        for i in 0..<size {
+            let base: Int = 3 * i
+            ports.append((free[base], free[base + 1], free[base + 2]))
+        }
         let routes = ports.map { "nats-route://127.0.0.1:\($0.1)" }.joined(separator: ", ")
         var nodes: [Node] = []
         for (i, p) in ports.enumerated() {
