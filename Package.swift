@@ -26,6 +26,12 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .systemLibrary(
+            name: "CNATS",
+            pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]
+        ),
+        .target(name: "Replication", dependencies: ["CNATS", "EventLog"]),
         .target(
             name: "EventLog",
             dependencies: [
@@ -54,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "lumbung",
             dependencies: [
-                "EventLog", "Projections", "QueryService", "AidLogistics", "DocumentTracking", "MarketPrices",
+                "EventLog", "Projections", "QueryService", "AidLogistics", "DocumentTracking", "MarketPrices", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,5 +74,7 @@ let package = Package(
             name: "QueryServiceTests",
             dependencies: ["QueryService", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "lumbung"]),
+        .testTarget(
+            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "Projections", "DocumentTracking", "lumbung"]),
     ]
 )

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Lumbung needs to build and test on a fresh Debian/Ubuntu machine, skipping what
-# is already there: liblmdb-dev (the LMDB system library), and the test tools (an independent JCS
+# is already there: liblmdb-dev and libnats-dev (the LMDB and NATS C client system libraries), and the test tools (an independent JCS
 # implementation, DuckDB, libhxl, schemathesis, Chromium, nats-server, wrk).
 set -euo pipefail
 need_apt=()
 pkg-config --exists lmdb 2>/dev/null || need_apt+=(liblmdb-dev)
+pkg-config --exists libnats 2>/dev/null || need_apt+=(libnats-dev)
 command -v mdb_stat >/dev/null 2>&1 || need_apt+=(lmdb-utils)
 if [ "${LUMBUNG_FULL_DEPS:-1}" = "1" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

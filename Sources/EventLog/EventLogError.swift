@@ -22,6 +22,8 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
         case storage
         /// The store was closed.
         case closed
+        /// The log is a read replica (`lumbung follow` writes it): append on its primary (HTTP 403).
+        case readOnlyReplica
     }
 
     public let code: Code

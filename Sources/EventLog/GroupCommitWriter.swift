@@ -70,7 +70,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             var events = 0
             var taken = 0
             while taken < queue.count {
-                let n = queue[taken].request.events.count
+                let n = queue[taken].request.count
                 if !group.isEmpty && events + n > maxGroupEvents { break }
                 group.append(queue[taken])
                 events += n
@@ -152,6 +152,9 @@ extension EventStore {
         _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp,
         guard appendGuard: (any AppendGuard)?
     ) throws -> AppendOutcome {
+        // A replica's verbatim copy skips the rules (its primary checked them), not the chain.
+        if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head) }
+        try refuseIfReplica(in: txn)
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
         var firstNewID: EventID? = nil
@@ -210,61 +213,21 @@ extension EventStore {
         // Ids the log makes: seeded once per request from the system, no syscall per event.
         var system = SystemRandomNumberGenerator()
         var idRandom = SplitMix64(seed: system.next())
-        var scratch = [UInt8]()
+        let scratch = EventScratch()
         for (i, event) in request.events.enumerated() {
             let version = eventVersions[i]
             let position = head.position + 1
+            let prevHash = head.hash
             let recordedAt = max(now, head.recordedAt)
             let occurredAt = event.occurredAt ?? recordedAt
             let id = event.id ?? EventID.timeOrdered(at: recordedAt, random: &idRandom)
-            let metadata = request.metadata[i]
-            var stream = event.stream, type = event.type
-            let hash: EventHash = stream.withUTF8 { s in
-                type.withUTF8 { t in
-                    metadata.withUnsafeBytes { m in
-                        event.data.withUnsafeBytes { d in
-                            scratch.removeAll(keepingCapacity: true)
-                            EventCoding.writeCanonical(
-                                to: &scratch, position: position, stream: UnsafeRawBufferPointer(s), version: version,
-                                id: id, type: UnsafeRawBufferPointer(t), occurredAt: occurredAt, recordedAt: recordedAt,
-                                metadata: m, data: d, prevHash: head.hash)
-                            return EventHash.sha256(scratch)
-                        }
-                    }
-                }
+            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: request.metadata[i], data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    position: position, prevHash: prevHash, stream: s, type: t, version: version, id: id,
+                    recordedAt: recordedAt, occurredAt: occurredAt, metadata: m, data: d, expectedHash: nil,
+                    scratch: scratch, in: txn)
             }
-            let size = EventCoding.recordSize(
-                stream: stream.utf8.count, type: type.utf8.count, metadata: metadata.count, data: event.data.count)
-            do {
-                try stream.withUTF8 { s in
-                    try type.withUTF8 { t in
-                        try metadata.withUnsafeBytes { m in
-                            try event.data.withUnsafeBytes { d in
-                                try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
-                                    EventCoding.writeRecord(
-                                        into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
-                                        prevHash: head.hash, hash: hash, stream: UnsafeRawBufferPointer(s),
-                                        type: UnsafeRawBufferPointer(t), metadata: m, data: d)
-                                }
-                                try dbs.types.put(LogDatabases.typeKey(UnsafeRawBufferPointer(t), position: position), (), in: txn)
-                                try dbs.streams.put(
-                                    LogDatabases.streamKey(UnsafeRawBufferPointer(s), version: version), position,
-                                    flags: .noOverwrite, in: txn)
-                            }
-                        }
-                    }
-                }
-            } catch let error as LMDBError where error.code == .keyExists {
-                throw EventLogError(
-                    .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(event.stream) version \(version) is already taken; run lumbung verify",
-                    position: position)
-            }
-            let idRaw = id.raw
-            if try dbs.ids.contains(idRaw, in: txn) {
-                throw EventLogError(
-                    .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
-            }
-            try dbs.ids.put(idRaw, position, in: txn)
             head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
             results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
         }
@@ -273,6 +236,97 @@ extension EventStore {
         }
         return AppendOutcome(results: results, duplicate: false)
     }
+
+    /// Calls `body` with the UTF-8 bytes of `stream` and `type` and the bytes of `metadata` and
+    /// `data`, valid only during the call.
+    func withEventBytes<R>(
+        stream: String, type: String, metadata: [UInt8], data: [UInt8],
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        try withUTF8Bytes(stream) { (s: UnsafeRawBufferPointer) throws -> R in
+            try withUTF8Bytes(type) { (t: UnsafeRawBufferPointer) throws -> R in
+                try metadata.withUnsafeBytes { (m: UnsafeRawBufferPointer) throws -> R in
+                    try data.withUnsafeBytes { (d: UnsafeRawBufferPointer) throws -> R in try body(s, t, m, d) }
+                }
+            }
+        }
+    }
+
+    /// Writes one event at `position`, chained to `prevHash`: THE per-event write of the log,
+    /// shared by `apply` (appends) and `applyReplicated` (a replica's verbatim copies of its
+    /// primary's events), so that whatever is stored per event is stored alike on a primary and
+    /// on its replicas. Anything added per event (an index, a Merkle leaf) belongs here, after the
+    /// id index put; when this returns, `scratch.bytes` holds the event's canonical bytes (the
+    /// chain hash's input, without `hash`). The stream's version in `heads` and the log head in
+    /// `meta` are written by the callers, once per request and once per transaction.
+    ///
+    /// Contract: the caller has checked everything about the event (names, sizes, version,
+    /// `recordedAt` not before the head's) and gives `position` = head position + 1 and
+    /// `prevHash` = head hash; this computes the hash over the canonical form and, when
+    /// `expectedHash` is given, refuses (throws, writing nothing of this event) unless they are
+    /// equal. It throws as well when the position, the stream version or the id is already
+    /// taken. The caller aborts `txn` (or its nested transaction) on any throw, and advances its
+    /// head to (`position`, the returned hash) otherwise.
+    /// - Returns: the event's hash.
+    func writeEvent(
+        position: UInt64, prevHash: EventHash, stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer,
+        version: UInt64, id: EventID, recordedAt: Timestamp, occurredAt: Timestamp, metadata: UnsafeRawBufferPointer,
+        data: UnsafeRawBufferPointer, expectedHash: EventHash?, scratch: EventScratch, in txn: borrowing WriteTransaction
+    ) throws -> EventHash {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        EventCoding.writeCanonical(
+            to: &scratch.bytes, position: position, stream: stream, version: version, id: id, type: type,
+            occurredAt: occurredAt, recordedAt: recordedAt, metadata: metadata, data: data, prevHash: prevHash)
+        let hash = EventHash.sha256(scratch.bytes)
+        if let expectedHash, expectedHash != hash {
+            throw EventLogError(
+                .invalidInput,
+                "hash: event at position \(position) has hash \(expectedHash) but its content hashes to \(hash); it was altered",
+                field: "hash", position: position)
+        }
+        let size = EventCoding.recordSize(stream: stream.count, type: type.count, metadata: metadata.count, data: data.count)
+        do {
+            try dbs.events.putReserved(position, size: size, flags: .append, in: txn) { p in
+                EventCoding.writeRecord(
+                    into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
+                    prevHash: prevHash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
+            }
+            try dbs.types.put(LogDatabases.typeKey(type, position: position), (), in: txn)
+            try dbs.streams.put(LogDatabases.streamKey(stream, version: version), position, flags: .noOverwrite, in: txn)
+        } catch {
+            // (`error` is an LMDBError: the puts throw only that. A `catch let ... as ... where`
+            // here sends Swift 6.3.1's MandatoryAllocBoxToStack pass into an endless loop.)
+            guard error.code == .keyExists else { throw error }
+            throw EventLogError(
+                .corrupt, "the log's head says position \(position - 1) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
+                position: position)
+        }
+        let idRaw = id.raw
+        if let existing = try dbs.ids.get(idRaw, in: txn) {
+            throw EventLogError(
+                .duplicateIDConflict, "id: event \(id) appears more than once in the batch or the log (first at position \(existing))",
+                field: "id")
+        }
+        try dbs.ids.put(idRaw, position, in: txn)
+        return hash
+    }
+}
+
+/// Calls `body` with the UTF-8 bytes of `string` (in place when the string is contiguous, as
+/// native strings are; copied otherwise).
+func withUTF8Bytes<R>(_ string: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    if let r = try string.utf8.withContiguousStorageIfAvailable({ (b: UnsafeBufferPointer<UInt8>) throws -> R in
+        try body(UnsafeRawBufferPointer(b))
+    }) {
+        return r
+    }
+    return try Array(string.utf8).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> R in try body(b) }
+}
+
+/// The reusable buffer of the per-event write (`writeEvent`): the event's canonical bytes.
+final class EventScratch {
+    var bytes: [UInt8] = []
+    init() { bytes.reserveCapacity(1024) }
 }
 
 /// A small, fast generator for the random bits of ids the log makes (not for secrets).

@@ -127,6 +127,11 @@ public struct AppendRequest: Sendable {
     /// Who asks: set by the server from the authenticated caller, stored as `metadata.actor`.
     public let actor: String
     let metadata: [[UInt8]]
+    /// Events copied verbatim from a primary (`EventStore.appendReplicated`); when not empty,
+    /// `events` is empty and the request is written by `applyReplicated`.
+    let replicated: [RecordedEvent]
+    /// The number of events the request writes (for the writer's group limit).
+    var count: Int { events.count + replicated.count }
 
     public init(events: [ProposedEvent], actor: String) throws(EventLogError) {
         guard !events.isEmpty else { throw .invalid("events", "at least one event is required") }
@@ -145,6 +150,15 @@ public struct AppendRequest: Sendable {
         self.events = events
         self.actor = actor
         self.metadata = metadata
+        self.replicated = []
+    }
+
+    /// A replica's verbatim copy of its primary's events (see `EventStore.appendReplicated`).
+    init(replicating events: [RecordedEvent]) {
+        self.events = []
+        self.actor = ""
+        self.metadata = []
+        self.replicated = events
     }
 
     /// Events for one stream, the first checked against `expectedVersion`.

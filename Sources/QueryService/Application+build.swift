@@ -22,6 +22,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routes))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(AuthMiddleware(keys: services.keys))
+    router.middlewares.add(ReadOnlyMiddleware(services: services, routes: routes))
     SystemController(services: services).addRoutes(to: router)
     EventsController(services: services).addRoutes(to: router)
     AidController(services: services).addRoutes(to: router)
@@ -68,6 +69,23 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             p.headers[.allow] = allowed.joined(separator: ", ")
             throw p
         }
+    }
+}
+
+/// On a read replica (`LumbungServices.readOnlyPrimary` set), every write route (a `/v1/` path
+/// with a POST route) answers 403 problem+json naming the primary, before its body is read or
+/// checked: a write is refused as a write, whatever it holds. The portal's POST form (a receipt
+/// lookup) is a read and is served.
+struct ReadOnlyMiddleware: RouterMiddleware {
+    let services: LumbungServices
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        if services.readOnlyPrimary != nil, request.method == .post, request.uri.path.hasPrefix("/v1/"),
+           routes.methods(for: request.uri.path).contains("POST") {
+            try services.refuseIfReadOnly()
+        }
+        return try await next(request, context)
     }
 }
 

@@ -46,7 +46,9 @@ public final class LumbungServices: @unchecked Sendable {
 
     /// Appends a decision's events for `actor`, makes the views current with it (read your
     /// writes), and returns the outcome.
+    /// On a read replica (`readOnlyPrimary` set) it refuses with 403 naming the primary.
     public func write(_ events: [ProposedEvent], actor: String) async throws -> AppendOutcome {
+        try refuseIfReadOnly()
         let outcome = try await store.append(AppendRequest(events: events, actor: actor))
         try engine.sync(to: outcome.lastPosition)
         return outcome

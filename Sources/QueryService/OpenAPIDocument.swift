@@ -1680,6 +1680,16 @@ enum OpenAPIDocument {
                 viewsPosition: {$ref: '#/components/schemas/Count'}
                 viewsLag: {$ref: '#/components/schemas/Count'}
                 primary: {type: string, description: 'Of a replica: its primary.'}
+                replication:
+                  type: object
+                  description: 'Of a read replica fed by `lumbung follow`: the JetStream stream it follows, the last sequence of it seen, and how many events this node is behind it.'
+                  additionalProperties: false
+                  required: [stream, streamLastSequence, lag, updatedAt]
+                  properties:
+                    stream: {type: string}
+                    streamLastSequence: {$ref: '#/components/schemas/Count'}
+                    lag: {$ref: '#/components/schemas/Count'}
+                    updatedAt: {$ref: '#/components/schemas/Time'}
 
             # ------------------------------------------------------------ command answers
             CommandResult:

@@ -71,6 +71,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .tooLarge: .contentTooLarge
             case .ruleViolation: .unprocessableContent
             case .closed: .serviceUnavailable
+            case .readOnlyReplica: .forbidden
             case .corrupt, .storage: .internalServerError
             }
         var errors: [FieldError] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
 ///
@@ -11,7 +12,7 @@ struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "An event store in LMDB for Kota Mataram's public services.",
-        subcommands: [Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self, Replay.self, Projections.self, Keys.self, Backup.self]
+        subcommands: [Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self, Replay.self, Projections.self, Keys.self, Backup.self, Relay.self, Follow.self]
     )
 
     static func main() async {
@@ -28,6 +29,8 @@ struct Lumbung: AsyncParsableCommand {
             fail(error.message)
         } catch let error as JSONError {
             fail(error.description)
+        } catch let error as ReplicationError {
+            fail(error.message)
         } catch {
             exit(withError: error)
         }

@@ -27,6 +27,13 @@ extension Lumbung {
 
         func run() async throws {
             let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            // A replica's log takes no write but the follower's: serving it as a primary would
+            // answer every write with a 403 that cannot say where to write.
+            if readOnly == nil, let source = try services.store.replicaSource() {
+                services.close()
+                throw CLIError(
+                    "\(store.resolvedDataDirectory) is a read replica of stream \(source) (lumbung follow writes it): serve it with --read-only PRIMARY_URL")
+            }
             services.readOnlyPrimary = readOnly
             services.lookupLimiter = RateLimiter(capacity: lookupBurst, refillPerSecond: lookupRate)
             try await Self.serve(services, host: host, port: port)

@@ -99,6 +99,15 @@ struct AuthorizationTests {
                 #expect(try r.object().string("primary") == "http://primary.example:8080")
             }
             #expect(try env.head() == head)
+            // Refused as a write whatever the body holds (checked before it is read); a path that
+            // is no write route stays a 404.
+            for uri in ["/v1/streams/test-auth", "/v1/aid/warehouses", "/v1/documents/applications/NOPE/status"] {
+                let r = try await client.post(uri, token: env.token(.admin), body: "not json")
+                expectProblem(r, .forbidden)
+                #expect(try r.object().string("primary") == "http://primary.example:8080")
+            }
+            expectProblem(try await client.post("/v1/nothing-here", token: env.token(.admin), body: "{}"), .notFound)
+            #expect(try env.head() == head)
         }
     }
 

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,6 +23,30 @@ struct SystemRoutesTests {
             #expect(h.uint("viewsPosition") != nil)
             #expect(h.uint("viewsLag") != nil)
             #expect(Set(h.keys) == ["status", "role", "headPosition", "headHash", "viewsPosition", "viewsLag"])
+        }
+    }
+
+    @Test("on a read replica, /health names the primary and the replication lag; /metrics has the lag")
+    func replicaHealth() async throws {
+        try await withRouter { env, client in
+            let head = try env.head()
+            env.services.readOnlyPrimary = "http://primary.example:8080"
+            // What `lumbung follow` records: the stream's last sequence, 7 events ahead of this log.
+            try ReplicationStatus(stream: "LUMBUNG", streamLastSequence: head + 7).write(dataDirectory: env.services.dataDirectory)
+            defer {
+                env.services.readOnlyPrimary = nil
+                try? FileManager.default.removeItem(atPath: ReplicationStatus.path(in: env.services.dataDirectory))
+            }
+            let h = try (await client.get("/health")).object()
+            #expect(h.string("role") == "replica")
+            #expect(h.string("primary") == "http://primary.example:8080")
+            let replication = try #require(h["replication"] as? [String: Any])
+            #expect(replication["stream"] as? String == "LUMBUNG")
+            #expect((replication["streamLastSequence"] as? NSNumber)?.uint64Value == head + 7)
+            #expect((replication["lag"] as? NSNumber)?.intValue == 7)
+            #expect(Set(replication.keys) == ["stream", "streamLastSequence", "lag", "updatedAt"])
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.text.contains("lumbung_replication_lag_events 7"))
         }
     }
 

@@ -32,6 +32,13 @@ struct SystemController {
             ("viewsLag", .number(Double(head.position - min(views, head.position)))),
         ]
         if let primary = services.readOnlyPrimary { members.append(("primary", .string(primary))) }
+        // A read replica (lumbung follow on this data directory): its lag behind the stream.
+        if let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) {
+            members.append(("replication", .object([
+                ("stream", .string(r.stream)), ("streamLastSequence", .number(Double(r.streamLastSequence))),
+                ("lag", .number(Double(r.lag(headPosition: head.position)))), ("updatedAt", .string(r.updatedAt)),
+            ])))
+        }
         return JSONResponse.object(members)
     }
 
@@ -40,6 +47,9 @@ struct SystemController {
         let checkpoint = try services.engine.checkpoint()
         ServiceMetrics.logHead.record(Int64(head))
         ServiceMetrics.projectionLag.record(Int64(head - min(head, checkpoint)))
+        if let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) {
+            ServiceMetrics.replicationLag.record(Int64(r.lag(headPosition: head)))
+        }
         var buffer: [UInt8] = []
         ServiceMetrics.registry.emit(into: &buffer)
         return JSONResponse.raw(buffer, contentType: "text/plain; version=0.0.4; charset=utf-8")
@@ -63,6 +73,8 @@ enum ServiceMetrics {
 
     static let logHead = Gauge(label: "lumbung_log_head_position")
     static let projectionLag = Gauge(label: "lumbung_projection_lag_events")
+    /// On a read replica: events of the stream it follows not yet in its log.
+    static let replicationLag = Gauge(label: "lumbung_replication_lag_events")
     static let appendedEvents = Counter(label: "lumbung_appended_events_total")
     static let appendRequests = Counter(label: "lumbung_append_requests_total")
 }

@@ -1,0 +1,145 @@
+import Foundation
+import LMDB
+
+/// A read replica's side of the log: verbatim appends of events copied from a primary, and the
+/// mark that makes a log refuse every other append.
+///
+/// Contract of a replicated append: the events keep everything the primary gave them (position,
+/// version, id, recordedAt, occurredAt, metadata, data, prevHash, hash). The domain rules are not
+/// run (the primary ran them), the chain is: each event must be at the next position, its
+/// `prevHash` must be the hash of the log's head, its `hash` must be SHA-256 of its canonical
+/// form recomputed here, its version the next of its stream, its `recordedAt` not before the
+/// head's, its names and sizes within the log's limits, its id new. Anything else refuses the
+/// whole call and nothing of it is written. `metadata` and `data` must be canonical JSON objects
+/// (as a `RecordedEvent` parsed from an export line holds them).
+extension EventStore {
+    /// Most events in one replicated append.
+    public static let maxReplicatedEvents = AppendRequest.maxEvents
+
+    /// Appends `events`, copied verbatim from a primary (see the contract above), and returns once
+    /// they are durable. Through the same writer (and per-event write) as every append.
+    public func appendReplicated(_ events: [RecordedEvent]) async throws(EventLogError) -> AppendOutcome {
+        let request = try Self.replicatedRequest(events)
+        let result: Result<AppendOutcome, EventLogError> = await withCheckedContinuation { continuation in
+            writer.submit(request) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// As `appendReplicated`, blocking the calling thread until the events are durable.
+    public func appendReplicatedBlocking(_ events: [RecordedEvent]) throws(EventLogError) -> AppendOutcome {
+        let request = try Self.replicatedRequest(events)
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        writer.submit(request) { result in
+            box.result = result
+            done.signal()
+        }
+        done.wait()
+        guard let result = box.result else { throw EventLogError(.closed, "the event store is closed") }
+        return try result.get()
+    }
+
+    private static func replicatedRequest(_ events: [RecordedEvent]) throws(EventLogError) -> AppendRequest {
+        guard !events.isEmpty else { throw .invalid("events", "at least one event is required") }
+        guard events.count <= maxReplicatedEvents else {
+            throw EventLogError(
+                .tooLarge, "events: \(events.count) events, more than the \(maxReplicatedEvents) allowed in one replicated append",
+                field: "events")
+        }
+        return AppendRequest(replicating: events)
+    }
+
+    // MARK: The replica mark
+
+    /// The name of what this log replicates (the JetStream stream) when it is a read replica,
+    /// else nil.
+    public func replicaSource() throws -> String? {
+        try environment.read { txn in
+            try dbs.meta.withValueBytes(Self.replicaKey, in: txn) { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// Marks the log as a read replica of `source` (every append but `appendReplicated` is then
+    /// refused with `readOnlyReplica`), or, with nil, removes the mark (promotion to primary).
+    public func setReplicaSource(_ source: String?) throws {
+        try environment.write { txn in
+            if let source {
+                try dbs.meta.put(Self.replicaKey, Array(source.utf8), in: txn)
+            } else {
+                _ = try dbs.meta.delete(Self.replicaKey, in: txn)
+            }
+        }
+    }
+
+    static let replicaKey = "replicaOf"
+
+    /// Throws `readOnlyReplica` when the log is marked as a replica (checked inside the write
+    /// transaction, so that no append slips in after a replica was marked).
+    func refuseIfReplica(in txn: borrowing WriteTransaction) throws {
+        guard let source = try dbs.meta.withValueBytes(Self.replicaKey, in: txn, { String(decoding: $0, as: UTF8.self) }) else {
+            return
+        }
+        throw EventLogError(
+            .readOnlyReplica,
+            "this log is a read replica of \(source) (only lumbung follow writes it); append on the primary")
+    }
+
+    // MARK: Writing
+
+    /// Writes a replica's verbatim events inside `txn` after checking each against the chain
+    /// (see the contract above), advancing `head`. Throws (the caller undoes `txn`) at the first
+    /// event that does not fit.
+    func applyReplicated(
+        _ events: [RecordedEvent], in txn: borrowing WriteTransaction, head: inout ChainHead
+    ) throws -> AppendOutcome {
+        var versions: [String: UInt64] = [:]
+        var results: [AppendResult] = []
+        results.reserveCapacity(events.count)
+        let scratch = EventScratch()
+        for event in events {
+            func refused(_ field: String, _ why: String) -> EventLogError {
+                EventLogError(
+                    .invalidInput, "\(field): the replicated event at position \(event.position) \(why)", field: field,
+                    position: event.position)
+            }
+            let position = head.position + 1
+            guard event.position == position else {
+                throw refused("position", "does not follow this log's head at position \(head.position)")
+            }
+            guard event.prevHash == head.hash else {
+                throw refused("prevHash", "has prevHash \(event.prevHash) but this log's head hash is \(head.hash)")
+            }
+            guard event.recordedAt >= head.recordedAt else {
+                throw refused("recordedAt", "was recorded at \(event.recordedAt), before the head (\(head.recordedAt))")
+            }
+            try Names.checkStream(event.stream)
+            try Names.checkType(event.type)
+            guard event.data.count <= ProposedEvent.maxDataBytes, event.metadata.count <= ProposedEvent.maxMetadataBytes else {
+                throw EventLogError(
+                    .tooLarge, "data: the replicated event at position \(position) is over the log's size limits",
+                    field: "data", position: position)
+            }
+            let current = try versions[event.stream] ?? dbs.heads.get(event.stream, in: txn) ?? 0
+            guard event.version == current + 1 else {
+                throw refused("version", "is version \(event.version) of stream \(event.stream), which is at version \(current)")
+            }
+            versions[event.stream] = event.version
+            let prevHash = head.hash
+            let hash = try withEventBytes(stream: event.stream, type: event.type, metadata: event.metadata, data: event.data) {
+                (s, t, m, d) throws -> EventHash in
+                try writeEvent(
+                    position: position, prevHash: prevHash, stream: s, type: t, version: event.version, id: event.id,
+                    recordedAt: event.recordedAt, occurredAt: event.occurredAt, metadata: m, data: d,
+                    expectedHash: event.hash, scratch: scratch, in: txn)
+            }
+            head = ChainHead(position: position, hash: hash, recordedAt: event.recordedAt)
+            results.append(AppendResult(
+                position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))
+        }
+        for (stream, version) in versions {
+            try dbs.heads.put(stream, version, in: txn)
+        }
+        return AppendOutcome(results: results, duplicate: false)
+    }
+}

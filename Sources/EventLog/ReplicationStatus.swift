@@ -1,0 +1,50 @@
+import Foundation
+
+/// What a read replica knows of the stream it follows, kept in `<data dir>/replication.json` by
+/// `lumbung follow` and read by `lumbung stats` and `/health` (in any process) to show the
+/// replica's lag: the stream's last sequence it saw minus its own head position.
+///
+/// Contract: `write` replaces the file atomically (write a temporary file, then rename), so a
+/// reader sees either the old or the new status, never a torn one. `read` returns nil when there
+/// is no such file (the data directory is not a replica) or it cannot be read.
+public struct ReplicationStatus: Codable, Sendable, Equatable {
+    /// The JetStream stream followed.
+    public var stream: String
+    /// The last sequence of the stream the follower saw (= the primary's last relayed position).
+    public var streamLastSequence: UInt64
+    /// When it saw it.
+    public var updatedAt: String
+
+    public init(stream: String, streamLastSequence: UInt64, updatedAt: Timestamp = .now()) {
+        self.stream = stream
+        self.streamLastSequence = streamLastSequence
+        self.updatedAt = updatedAt.description
+    }
+
+    public static let fileName = "replication.json"
+
+    public static func path(in dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent(fileName)
+    }
+
+    public static func read(dataDirectory: String) -> ReplicationStatus? {
+        guard let data = FileManager.default.contents(atPath: path(in: dataDirectory)) else { return nil }
+        return try? JSONDecoder().decode(ReplicationStatus.self, from: data)
+    }
+
+    public func write(dataDirectory: String) throws {
+        let path = Self.path(in: dataDirectory)
+        let temporary = path + ".tmp"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            throw EventLogError(.storage, "cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// How many events the replica at `headPosition` is behind the stream (0 when it is not).
+    public func lag(headPosition: UInt64) -> UInt64 {
+        streamLastSequence > headPosition ? streamLastSequence - headPosition : 0
+    }
+}

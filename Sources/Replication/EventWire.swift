@@ -1,0 +1,62 @@
+import EventLog
+
+/// How an event travels through JetStream: the message's data is the event's JSON exactly as
+/// `lumbung export` writes it (`RecordedEvent.json`), its subject `<prefix>.<category>.<type>`,
+/// its `Nats-Msg-Id` the event's id, and its stream sequence the event's position.
+public enum EventWire {
+    /// `<prefix>.<category>.<type>`; a `.` inside the category (allowed in stream names) becomes
+    /// `_`, so that the category is always one subject token.
+    public static func subject(prefix: String, event: RecordedEvent) -> String {
+        var category = String(event.category)
+        if category.contains(".") { category = category.replacingOccurrences(of: ".", with: "_") }
+        return prefix + "." + category + "." + event.type
+    }
+
+    /// Parses an event's JSON line. The data and metadata are kept in their canonical form (the
+    /// JSON the hash covers), so a faithful copy of the primary's line gives back the primary's
+    /// event exactly; anything altered shows when its hash is recomputed.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(ReplicationError) -> RecordedEvent {
+        let value: JSONValue
+        do throws(JSONError) {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw ReplicationError("the message is not JSON: \(error.description)")
+        }
+        guard case .object = value else { throw ReplicationError("the message is not a JSON object") }
+        func string(_ key: String) throws(ReplicationError) -> String {
+            guard let s = value[key]?.stringValue else { throw ReplicationError("the event has no string \(key)") }
+            return s
+        }
+        func integer(_ key: String) throws(ReplicationError) -> UInt64 {
+            guard let d = value[key]?.doubleValue, d >= 0, d <= 9_007_199_254_740_991, d.rounded() == d else {
+                throw ReplicationError("the event has no whole number \(key)")
+            }
+            return UInt64(d)
+        }
+        func time(_ key: String) throws(ReplicationError) -> Timestamp {
+            guard let t = Timestamp(try string(key)) else { throw ReplicationError("the event's \(key) is not a time") }
+            return t
+        }
+        func hash(_ key: String) throws(ReplicationError) -> EventHash {
+            guard let h = EventHash(hex: try string(key)) else { throw ReplicationError("the event's \(key) is not 64 hex digits") }
+            return h
+        }
+        func object(_ key: String) throws(ReplicationError) -> [UInt8] {
+            guard let v = value[key], case .object = v else { throw ReplicationError("the event has no object \(key)") }
+            return CanonicalJSON.encode(v)
+        }
+        guard let id = EventID(try string("id")) else { throw ReplicationError("the event's id is not a UUID") }
+        return RecordedEvent(
+            position: try integer("position"), stream: try string("stream"), version: try integer("version"), id: id,
+            type: try string("type"), occurredAt: try time("occurredAt"), recordedAt: try time("recordedAt"),
+            metadata: try object("metadata"), data: try object("data"), prevHash: try hash("prevHash"), hash: try hash("hash"))
+    }
+}
+
+/// A failure of replication that is not NATS's: a message that is not an event, an event that
+/// does not fit the chain, a stream that holds another log. `message` says what and where.
+public struct ReplicationError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

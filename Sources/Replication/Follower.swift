@@ -1,0 +1,319 @@
+import EventLog
+import Foundation
+
+/// A read replica's follower: consumes the stream a `Relay` fills, with a durable JetStream
+/// consumer, and appends each event verbatim to the replica's log.
+///
+/// Contract:
+/// - The log is marked as a replica of the stream (then nothing but this follower writes it). A
+///   log that has events but is not a replica is refused, unless `adopt` (a copy of the
+///   primary's log made into a replica: its events are still checked against the stream as
+///   they are redelivered).
+/// - Each message must carry the event whose position is its stream sequence, its `prevHash`
+///   must be this log's head hash, its hash must match its content: the store checks the chain
+///   (`EventStore.appendReplicated`) and writes nothing that does not fit. A message for a
+///   position this log already holds (a redelivery) must be identical to it. Anything that does
+///   not fit ends `run` with a `ReplicationError` naming the position: the replica never
+///   diverges silently. (A gap in delivery, which the stream itself cannot have, is first met by
+///   recreating the consumer at the head; it is fatal only if it persists.)
+/// - A batch is acknowledged (cumulatively) only after it is durable in the log, so a crash at
+///   any point loses nothing: what was not acknowledged is delivered again.
+/// - The stream's last sequence it saw is written to `ReplicationStatus` in the data directory
+///   (for `stats` and `/health`), after each batch and, when idle, every `idleInterval`.
+/// - NATS being unreachable is waited out (retries, logged), never fatal. `stop()` makes `run`
+///   return within about `fetchWait`.
+public final class Follower: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var urls: [String]
+        public var stream: String = "LUMBUNG"
+        public var subjectPrefix: String = "lumbung"
+        /// The durable consumer's name (one per replica).
+        public var durable: String
+        /// Most messages fetched (and appended in one transaction) at once.
+        public var batchSize: Int = 2000
+        /// How long a fetch waits for messages.
+        public var fetchWait: Duration = .milliseconds(500)
+        /// How long JetStream waits for an ack before delivering again.
+        public var ackWait: Duration = .seconds(60)
+        /// Accept a log with events that is not yet a replica (see the contract).
+        public var adopt: Bool = false
+        /// How often, when idle, the stream's last sequence is read and recorded.
+        public var idleInterval: Duration = .seconds(1)
+        /// When set, a line `<position> <milliseconds>` is appended to this file after each
+        /// committed batch: its last event's position and how long after the primary recorded it
+        /// the replica committed it (for benchmarks; same-clock machines only).
+        public var lagLog: String? = nil
+
+        public init(urls: [String], durable: String) {
+            self.urls = urls
+            self.durable = durable
+        }
+    }
+
+    public let store: EventStore
+    public let dataDirectory: String
+    public let configuration: Configuration
+    let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var stopped = false
+
+    public init(store: EventStore, dataDirectory: String, configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.dataDirectory = dataDirectory
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// Makes `run` return soon.
+    public func stop() { lock.withLock { stopped = true } }
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    /// A durable name for the replica in `dataDirectory` on this host: stable across restarts,
+    /// distinct between replicas.
+    public static func defaultDurable(dataDirectory: String) -> String {
+        let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let host = ProcessInfo.processInfo.hostName
+        let digest = EventHash.sha256(Array("\(host)\n\(path)".utf8)).description
+        return "lumbung-replica-" + digest.prefix(16)
+    }
+
+    /// Follows the stream until `stop()` (see the contract). Blocks the calling thread.
+    public func run() throws(ReplicationError) {
+        let c = configuration
+        try claimLog()
+        guard let connection = retry("connect to NATS at \(c.urls.joined(separator: ","))", {
+            () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: "lumbung-follow")
+        }) else { return }
+        log("connected to \(connection.connectedURL ?? c.urls[0])")
+        let js: JetStream
+        do throws(NATSError) {
+            js = try JetStream(connection: connection)
+        } catch {
+            throw ReplicationError(error.message)
+        }
+        var gaps = 0
+        var gapHead: UInt64 = .max
+        while !isStopped {
+            guard let subscription = try subscribe(js) else { return }
+            switch try follow(subscription, js) {
+            case .stopped: return
+            case .resubscribe: break
+            case .gap(let message):
+                let head = (try? store.head().position) ?? 0
+                gaps = head == gapHead ? gaps + 1 : 1
+                gapHead = head
+                guard gaps <= 3 else {
+                    throw ReplicationError("\(message), again after recreating the consumer: the stream lacks that position")
+                }
+                log("\(message): recreating the consumer at this log's head")
+                _ = retry("delete consumer \(c.durable)") { () throws(NATSError) -> Bool? in
+                    try js.deleteConsumer(stream: c.stream, durable: c.durable)
+                    return true
+                }
+            }
+        }
+    }
+
+    /// Marks the log as a replica of the stream, or checks it is one.
+    private func claimLog() throws(ReplicationError) {
+        let c = configuration
+        do {
+            if let source = try store.replicaSource() {
+                guard source == c.stream else {
+                    throw ReplicationError("the log in \(dataDirectory) is a replica of stream \(source), not of \(c.stream)")
+                }
+                return
+            }
+            let head = try store.head().position
+            guard head == 0 || c.adopt else {
+                throw ReplicationError(
+                    "the log in \(dataDirectory) has \(head) events and is not a replica: follow into an empty data directory (or --adopt a copy of the primary's)")
+            }
+            try store.setReplicaSource(c.stream)
+        } catch let error as ReplicationError {
+            throw error
+        } catch {
+            throw ReplicationError("cannot open the replica's log: \(error)")
+        }
+    }
+
+    /// A pull subscription to the durable consumer, created (at this log's head) when missing
+    /// or when it is ahead of the log; nil when stopped first.
+    private func subscribe(_ js: JetStream) throws(ReplicationError) -> PullSubscription? {
+        let c = configuration
+        let filter = "\(c.subjectPrefix).>"
+        var announced = false
+        let subscription = retry("subscribe to stream \(c.stream)") { () throws(NATSError) -> PullSubscription? in
+            guard try js.streamInfo(c.stream) != nil else {
+                if !announced { log("waiting for stream \(c.stream) (the relay creates it)") }
+                announced = true
+                return nil
+            }
+            let head = (try? store.head().position) ?? 0
+            if let info = try js.consumerInfo(stream: c.stream, durable: c.durable) {
+                // Deliveries not acknowledged (a crash between fetch and ack) would come again only
+                // after the ack wait, and an ack floor beyond the head means the log lost what it
+                // acknowledged: either way, start the consumer afresh at this log's head.
+                if info.ackFloorStreamSequence > head || info.deliveredStreamSequence != info.ackFloorStreamSequence {
+                    log("consumer \(c.durable) is at \(info.ackFloorStreamSequence) (delivered \(info.deliveredStreamSequence)), this log at \(head): recreating it from \(head + 1)")
+                    try js.deleteConsumer(stream: c.stream, durable: c.durable)
+                    _ = try js.addPullConsumer(
+                        stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1, ackWait: c.ackWait,
+                        maxAckPending: c.batchSize * 4)
+                }
+            } else {
+                _ = try js.addPullConsumer(
+                    stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1, ackWait: c.ackWait,
+                    maxAckPending: c.batchSize * 4)
+                log("created consumer \(c.durable) from position \(head + 1)")
+            }
+            return try js.pullSubscribe(stream: c.stream, durable: c.durable, filterSubject: filter)
+        }
+        return subscription
+    }
+
+    enum Outcome {
+        case stopped
+        case resubscribe
+        case gap(String)
+    }
+
+    /// Fetches, checks, appends and acknowledges until stopped or the subscription fails.
+    private func follow(_ subscription: PullSubscription, _ js: JetStream) throws(ReplicationError) -> Outcome {
+        let c = configuration
+        var errors = 0
+        var lastStatus = ContinuousClock.now - c.idleInterval
+        var head: UInt64
+        do {
+            head = try store.head().position
+        } catch {
+            throw ReplicationError("cannot read the replica's log: \(error)")
+        }
+        while !isStopped {
+            let messages: [JetStreamMessage]
+            do throws(NATSError) {
+                messages = try subscription.fetch(batch: c.batchSize, timeout: c.fetchWait)
+                errors = 0
+            } catch {
+                errors += 1
+                log("cannot fetch from stream \(c.stream) (\(errors)): \(error.message)")
+                if errors >= 3 { return .resubscribe }
+                Thread.sleep(forTimeInterval: 0.25 * Double(errors))
+                continue
+            }
+            if messages.isEmpty {
+                if ContinuousClock.now - lastStatus >= c.idleInterval, let info = try? js.streamInfo(c.stream) {
+                    record(info.lastSequence)
+                    lastStatus = ContinuousClock.now
+                }
+                continue
+            }
+            var events: [RecordedEvent] = []
+            events.reserveCapacity(messages.count)
+            var streamLast: UInt64 = 0
+            var next = head + 1
+            var acknowledgeable: JetStreamMessage? = nil
+            for message in messages {
+                let meta: MessageMetadata
+                do throws(NATSError) {
+                    meta = try message.metadata()
+                } catch {
+                    throw ReplicationError("a message of stream \(c.stream) has no JetStream metadata: \(error.message)")
+                }
+                let sequence = meta.streamSequence
+                let event: RecordedEvent
+                do throws(ReplicationError) {
+                    event = try message.withData { b throws(ReplicationError) in try EventWire.decode(b) }
+                } catch {
+                    throw ReplicationError("message \(sequence) of stream \(c.stream) is not an event: \(error.message); refused")
+                }
+                guard event.position == sequence else {
+                    throw ReplicationError(
+                        "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused")
+                }
+                streamLast = max(streamLast, sequence + meta.pending)
+                if sequence < next {
+                    // Delivered again (after a restart or a lost ack): it must be what this log holds.
+                    let mine: RecordedEvent?
+                    do {
+                        mine = try store.event(at: sequence)
+                    } catch {
+                        throw ReplicationError("cannot read the replica's log: \(error)")
+                    }
+                    guard mine == event else {
+                        throw ReplicationError(
+                            "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused")
+                    }
+                    acknowledgeable = message
+                    continue
+                }
+                guard sequence == next else {
+                    if !events.isEmpty { break }
+                    return .gap("stream \(c.stream) delivered position \(sequence) after \(head)")
+                }
+                events.append(event)
+                acknowledgeable = message
+                next += 1
+            }
+            if !events.isEmpty {
+                do throws(EventLogError) {
+                    _ = try store.appendReplicatedBlocking(events)
+                } catch {
+                    throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
+                }
+                head = next - 1
+                if let lagLog = c.lagLog, let last = events.last {
+                    let ms = Timestamp.now().millisecondsSince1970 - last.recordedAt.millisecondsSince1970
+                    appendLine("\(last.position) \(ms)\n", to: lagLog)
+                }
+            }
+            do throws(NATSError) {
+                // Cumulative: acknowledges every message up to the last one checked, all of which
+                // are now durable in the log (appended now, or already there).
+                try acknowledgeable?.ack()
+            } catch {
+                log("cannot acknowledge up to position \(head): \(error.message) (it will be delivered again)")
+            }
+            if streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || streamLast <= head {
+                record(max(streamLast, head))
+                lastStatus = ContinuousClock.now
+            }
+        }
+        return .stopped
+    }
+
+    private func appendLine(_ line: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { return }
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+
+    private func record(_ streamLastSequence: UInt64) {
+        do {
+            try ReplicationStatus(stream: configuration.stream, streamLastSequence: streamLastSequence).write(dataDirectory: dataDirectory)
+        } catch {
+            log("cannot record the replication status: \(error)")
+        }
+    }
+
+    /// Calls `body` until it returns a value, logging each new error, waiting between tries;
+    /// nil when stopped first.
+    private func retry<T>(_ what: String, _ body: () throws(NATSError) -> T?) -> T? {
+        var pause = 0.1
+        var lastMessage = ""
+        while !isStopped {
+            do throws(NATSError) {
+                if let value = try body() { return value }
+            } catch {
+                if error.message != lastMessage {
+                    log("cannot \(what) (retrying): \(error.message)")
+                    lastMessage = error.message
+                }
+            }
+            Thread.sleep(forTimeInterval: pause)
+            pause = min(pause * 2, 2)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,89 @@
+import CNATS
+import Foundation
+
+/// A pull subscription to a durable JetStream consumer: `fetch` asks for a batch and returns
+/// what arrives. Used by one thread at a time; unsubscribed when released (the durable consumer
+/// stays, with its acknowledged position).
+public final class PullSubscription: @unchecked Sendable {
+    let handle: OpaquePointer
+    /// Kept alive as long as the subscription.
+    let context: JetStream
+
+    init(handle: OpaquePointer, context: JetStream) {
+        self.handle = handle
+        self.context = context
+    }
+
+    deinit {
+        natsSubscription_Destroy(handle)
+    }
+
+    /// Up to `batch` messages, waiting at most `timeout` for the first; an empty array when none
+    /// came in time. Throws on any other failure (the consumer was deleted, the connection closed).
+    public func fetch(batch: Int, timeout: Duration) throws(NATSError) -> [JetStreamMessage] {
+        var list = natsMsgList()
+        var code = jsErrCode(rawValue: 0)
+        let status = natsSubscription_Fetch(&list, handle, Int32(batch), NATSConnection.milliseconds(timeout), &code)
+        defer { natsMsgList_Destroy(&list) }
+        if status == NATS_TIMEOUT && list.Count == 0 { return [] }
+        if status != NATS_OK && list.Count == 0 { throw NATSError(status, "cannot fetch from the consumer", jsCode: code) }
+        var messages: [JetStreamMessage] = []
+        messages.reserveCapacity(Int(list.Count))
+        if let msgs = list.Msgs {
+            for i in 0..<Int(list.Count) {
+                guard let m = msgs[i] else { continue }
+                msgs[i] = nil  // ours now: natsMsgList_Destroy must not destroy it
+                messages.append(JetStreamMessage(handle: m))
+            }
+        }
+        return messages
+    }
+}
+
+/// A message delivered by a JetStream consumer. Destroyed when released.
+public final class JetStreamMessage: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit { natsMsg_Destroy(handle) }
+
+    /// Calls `body` with the message's data (valid only during the call).
+    public func withData<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let count = Int(natsMsg_GetDataLength(handle))
+        guard count > 0, let p = natsMsg_GetData(handle) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: p, count: count))
+    }
+
+    public var subject: String { String(cString: natsMsg_GetSubject(handle)) }
+
+    /// The value of header `key`, if present.
+    public func header(_ key: String) -> String? { JetStream.header(handle, key) }
+
+    /// Where the message is in the stream and how many of the consumer's are still pending.
+    public func metadata() throws(NATSError) -> MessageMetadata {
+        var meta: UnsafeMutablePointer<jsMsgMetaData>? = nil
+        try check(natsMsg_GetMetaData(&meta, handle), "cannot read the message's JetStream metadata")
+        defer { jsMsgMetaData_Destroy(meta) }
+        guard let meta else { throw NATSError(status: NATS_ERR.rawValue, message: "the message has no JetStream metadata") }
+        return MessageMetadata(
+            streamSequence: meta.pointee.Sequence.Stream, consumerSequence: meta.pointee.Sequence.Consumer,
+            pending: meta.pointee.NumPending, deliveries: meta.pointee.NumDelivered)
+    }
+
+    /// Acknowledges this message (and, with the cumulative ack policy, every one before it).
+    public func ack() throws(NATSError) {
+        try check(natsMsg_Ack(handle, nil), "cannot acknowledge the message")
+    }
+}
+
+/// Where a delivered message is.
+public struct MessageMetadata: Sendable, Equatable {
+    /// Its sequence in the stream.
+    public let streamSequence: UInt64
+    public let consumerSequence: UInt64
+    /// Messages of the stream after it that the consumer has not delivered yet.
+    public let pending: UInt64
+    /// How many times it was delivered (1 the first time).
+    public let deliveries: UInt64
+}

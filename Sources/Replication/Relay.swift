@@ -1,0 +1,215 @@
+import EventLog
+import Foundation
+
+/// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
+/// sequence IS the log's position.
+///
+/// Contract:
+/// - Every event goes out as `EventWire` says, with `Nats-Msg-Id` = its id and
+///   `Nats-Expected-Last-Sequence` = position - 1: JetStream stores it only right after position
+///   - 1, so no gap and no duplicate can enter the stream, whatever relays run or restart.
+/// - The stream is created when missing (file storage, `replicas` copies, limits that never drop
+///   a message, deletes and purges denied). The relay resumes from the stream's last sequence,
+///   after checking that the stream's last message is this log's event at that position (a
+///   stream holding another log, or ahead of this log, is refused: `run` throws).
+/// - Publishes are pipelined: up to `maxInFlight` await their PubAck at once. Any failure (a
+///   wrong last sequence: another relay got there first; a timeout; a leader election) stops
+///   publishing; once every ack in flight has come back, the relay re-reads the stream's last
+///   sequence and continues from there. A duplicate ack is success.
+/// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
+/// - `run` returns when its task is cancelled; it throws `ReplicationError` only for what
+///   retrying cannot mend.
+public final class Relay: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var urls: [String]
+        public var stream: String = "LUMBUNG"
+        public var subjectPrefix: String = "lumbung"
+        public var replicas: Int = 3
+        /// Most publishes awaiting their PubAck at once.
+        public var maxInFlight: Int = 8192
+        /// How long a publish waits for its PubAck before counting as failed.
+        public var ackWait: Duration = .seconds(5)
+        /// JetStream's duplicate window (how long it remembers a `Nats-Msg-Id`).
+        public var duplicateWindow: Duration = .seconds(120)
+        /// File storage (false: memory, for tests that do not restart NATS).
+        public var fileStorage: Bool = true
+
+        public init(urls: [String]) { self.urls = urls }
+    }
+
+    /// Where the relay stands.
+    public struct Status: Sendable, Equatable {
+        /// The log's head position.
+        public var head: UInt64
+        /// The last position JetStream confirmed holding.
+        public var published: UInt64
+        /// `head - published`.
+        public var lag: UInt64 { head > published ? head - published : 0 }
+    }
+
+    public let store: EventStore
+    public let configuration: Configuration
+    let log: @Sendable (String) -> Void
+    let window: PublishWindow
+
+    /// - Parameter log: receives one line per notable event (connection, resync, failures).
+    public init(store: EventStore, configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.configuration = configuration
+        self.log = log
+        window = PublishWindow(limit: configuration.maxInFlight)
+    }
+
+    public func status() -> Status {
+        Status(head: (try? store.head().position) ?? 0, published: window.confirmedPosition)
+    }
+
+    /// Relays until the task is cancelled (see the contract).
+    public func run() async throws(ReplicationError) {
+        let urls = configuration.urls
+        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(urls.joined(separator: ","))", {
+            () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
+        }) else { return }
+        log("connected to \(connection.connectedURL ?? configuration.urls[0])")
+        let window = self.window
+        let js: JetStream
+        do throws(NATSError) {
+            js = try JetStream(connection: connection, maxPendingAsync: configuration.maxInFlight * 2) { window.record($0) }
+        } catch {
+            throw ReplicationError(error.message)
+        }
+        guard await ensureStream(js) else { return }
+        var pause = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            guard let last = try await resyncPoint(js) else { return }
+            window.reset(confirmed: last)
+            await publish(from: last + 1, js)
+            await window.waitUntilDrained()
+            if let fatal = window.fatalError { throw ReplicationError(fatal) }
+            guard let failure = window.pendingFailure else { continue }  // cancelled
+            if failure.isWrongLastSequence {
+                log("the stream moved under this relay (another relay?): resuming from its last sequence")
+                pause = .milliseconds(100)
+            } else {
+                log("publishing stopped: \(failure.message); resuming from the stream's last sequence in \(pause)")
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
+    }
+
+    /// Creates the stream when missing; false when cancelled first.
+    private func ensureStream(_ js: JetStream) async -> Bool {
+        let c = configuration
+        let subjects = ["\(c.subjectPrefix).>"]
+        return await Retry.until(log: log, what: "open stream \(c.stream)") { () throws(NATSError) -> Bool in
+            if let info = try js.streamInfo(c.stream) {
+                if !subjects.allSatisfy(info.subjects.contains) {
+                    log("note: stream \(c.stream) takes subjects \(info.subjects) (expected \(subjects))")
+                }
+                log("stream \(c.stream): last sequence \(info.lastSequence), \(info.replicas) replicas")
+                return true
+            }
+            let info = try js.addStream(StreamConfiguration(
+                name: c.stream, subjects: subjects, replicas: c.replicas, duplicateWindow: c.duplicateWindow,
+                memoryStorage: !c.fileStorage))
+            log("created stream \(c.stream) (subjects \(subjects.joined(separator: ",")), \(info.replicas) replicas)")
+            return true
+        } ?? false
+    }
+
+    /// The stream's last sequence, checked against the log; nil when cancelled.
+    private func resyncPoint(_ js: JetStream) async throws(ReplicationError) -> UInt64? {
+        let c = configuration
+        let store = self.store
+        let found = await Retry.until(log: log, what: "read stream \(c.stream)") { () throws(NATSError) -> Result<UInt64, ReplicationError> in
+            guard let info = try js.streamInfo(c.stream) else {
+                return .failure(ReplicationError("stream \(c.stream) disappeared"))
+            }
+            let last = info.lastSequence
+            guard last > 0 else { return .success(0) }
+            let head: UInt64
+            let mine: RecordedEvent?
+            do {
+                head = try store.head().position
+                mine = last <= head ? try store.event(at: last) : nil
+            } catch {
+                return .failure(ReplicationError("cannot read the log: \(error)"))
+            }
+            guard last <= head, let mine else {
+                return .failure(ReplicationError(
+                    "stream \(c.stream) is ahead of this log (last sequence \(last), log head \(head)): it holds another log, or this log lost events"))
+            }
+            guard let stored = try js.storedMessage(stream: c.stream, sequence: last) else {
+                return .failure(ReplicationError("stream \(c.stream) has no message at its last sequence \(last)"))
+            }
+            guard stored.data == mine.json else {
+                return .failure(ReplicationError(
+                    "stream \(c.stream) holds another log: its message \(last) is not this log's event at position \(last)"))
+            }
+            return .success(last)
+        }
+        guard let found else { return nil }
+        return try found.get()
+    }
+
+    /// Publishes from `position` on until a failure is recorded or the task is cancelled.
+    private func publish(from position: UInt64, _ js: JetStream) async {
+        let window = self.window
+        let store = self.store
+        let c = configuration
+        let log = self.log
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(4096)
+                do {
+                    for try await event in store.subscribe(EventFilter(fromPosition: position), batchSize: 4096) {
+                        guard await window.acquire() else { return }
+                        buffer.removeAll(keepingCapacity: true)
+                        event.writeJSON(to: &buffer)
+                        do throws(NATSError) {
+                            try js.publishAsync(
+                                subject: EventWire.subject(prefix: c.subjectPrefix, event: event), data: buffer,
+                                messageID: event.id.description, expectedLastSequence: event.position - 1, ackWait: c.ackWait)
+                        } catch {
+                            window.abandon(error)
+                            return
+                        }
+                    }
+                } catch {
+                    log("cannot read the log: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            group.addTask { await window.waitForFailure() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Retrying what fails because NATS is unreachable or busy.
+enum Retry {
+    /// Calls `body` until it returns, logging each new error and waiting between tries (100 ms,
+    /// doubling to 2 s); nil when the task is cancelled first.
+    static func until<T>(
+        log: (String) -> Void, what: String, _ body: () throws(NATSError) -> T
+    ) async -> T? {
+        var pause = Duration.milliseconds(100)
+        var lastMessage = ""
+        while !Task.isCancelled {
+            do throws(NATSError) {
+                return try body()
+            } catch {
+                if error.message != lastMessage {
+                    log("cannot \(what) (retrying): \(error.message)")
+                    lastMessage = error.message
+                }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
+        return nil
+    }
+}

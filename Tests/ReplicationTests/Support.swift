@@ -1,0 +1,189 @@
+import EventLog
+import Foundation
+import Testing
+
+/// A scratch directory, removed when released.
+final class ScratchDirectory: @unchecked Sendable {
+    let path: String
+    init(_ label: String) {
+        path = NSTemporaryDirectory() + "lumbung-\(label)-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Where the built `lumbung` binary is (next to the test bundle, in the build directory).
+enum Binaries {
+    static var lumbung: String {
+        var candidates: [String] = []
+        let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent().path
+        candidates.append((Bundle.main.bundlePath as NSString).appendingPathComponent("lumbung"))
+        candidates.append((bundleDir as NSString).appendingPathComponent("lumbung"))
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/lumbung").path)
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
+        return candidates.last ?? "lumbung"
+    }
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin:/usr/sbin:/sbin").split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+            return "\(dir)/\(name)"
+        }
+        for dir in ["/usr/sbin", "/usr/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+            return "\(dir)/\(name)"
+        }
+        return nil
+    }
+}
+
+/// A child process whose output goes to files; killed (SIGKILL) when released.
+final class Child: @unchecked Sendable {
+    let name: String
+    let process = Process()
+    let logPath: String
+
+    init(_ name: String, executable: String, arguments: [String], logDirectory: String) throws {
+        self.name = name
+        logPath = (logDirectory as NSString).appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
+
+    func kill(_ signal: Int32 = SIGKILL) {
+        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// Runs a command to completion (killed after `timeout`, a guard against hanging only).
+@discardableResult
+func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let guardTimer = DispatchSource.makeTimerSource()
+    guardTimer.schedule(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
+    let pid = process.processIdentifier
+    guardTimer.setEventHandler { Foundation.kill(pid, SIGKILL) }
+    guardTimer.resume()
+    // Read both pipes to the end before waiting, so a full pipe never blocks the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    guardTimer.cancel()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs `lumbung` with `arguments`.
+@discardableResult
+func lumbung(_ arguments: [String], timeout: Duration = .seconds(120)) throws -> (status: Int32, stdout: String, stderr: String) {
+    try run(Binaries.lumbung, arguments, timeout: timeout)
+}
+
+/// A TCP port free on loopback now.
+func freePort() -> Int { freePorts(1)[0] }
+
+/// `count` distinct TCP ports free on loopback now: every socket stays bound until all are
+/// chosen, so the kernel cannot hand out one port twice.
+func freePorts(_ count: Int) -> [Int] {
+    var sockets: [Int32] = []
+    defer { for fd in sockets { close(fd) } }
+    var ports: [Int] = []
+    for _ in 0..<count {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        sockets.append(fd)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        ports.append(Int(UInt16(bigEndian: addr.sin_port)))
+    }
+    return ports
+}
+
+/// Waits until `condition` holds, checking every `interval`; false after `timeout` (a guard
+/// against hanging: tests never depend on how fast something happens).
+func eventually(timeout: Duration = .seconds(120), interval: Duration = .milliseconds(200), _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try condition()
+}
+
+/// An HTTP GET on loopback (status and body), nil when nothing answers.
+func httpGet(_ url: String, headers: [String: String] = [:]) throws -> (status: Int, body: String)? {
+    let r = try run("/usr/bin/env", ["python3", "-c", """
+        import sys, urllib.request, urllib.error
+        req = urllib.request.Request(sys.argv[1], method=sys.argv[2])
+        for h in sys.argv[3:]:
+            k, v = h.split(":", 1); req.add_header(k, v)
+        try:
+            r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
+        except urllib.error.HTTPError as e:
+            print(e.code); print(e.read().decode())
+        except Exception as e:
+            print(0); print(e)
+        """, url, "GET"] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
+    let lines = r.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+    guard let first = lines.first, let status = Int(first), status != 0 else { return nil }
+    return (status, lines.count > 1 ? String(lines[1]) : "")
+}
+
+/// An HTTP request with a body on loopback.
+func httpSend(_ method: String, _ url: String, body: String, headers: [String: String] = [:]) throws -> (status: Int, body: String) {
+    let r = try run("/usr/bin/env", ["python3", "-c", """
+        import sys, urllib.request, urllib.error
+        req = urllib.request.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode())
+        req.add_header("Content-Type", "application/json")
+        for h in sys.argv[4:]:
+            k, v = h.split(":", 1); req.add_header(k, v)
+        try:
+            r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
+        except urllib.error.HTTPError as e:
+            print(e.code); print(e.read().decode())
+        """, url, method, body] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
+    let lines = r.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+    return (Int(lines.first ?? "") ?? 0, lines.count > 1 ? String(lines[1]) : "")
+}
+
+/// Parses one JSON object line.
+func jsonObject(_ text: String) -> [String: Any]? {
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("{") }) else { return nil }
+    return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+}
