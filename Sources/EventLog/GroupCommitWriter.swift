@@ -109,10 +109,14 @@ extension EventStore {
                 outcomes.removeAll(keepingCapacity: true)  // the body runs again after the map grew
                 var head = try ChainHead.read(dbs, in: txn)
                 let start = head
+                // The Merkle tree covers exactly the events before this transaction (it catches
+                // up here if a writer without it appended since).
+                var tree = try openTree(head: head, in: txn)
+                let treeStart = tree.size
                 let now = Timestamp.now()
                 if requests.count == 1 {
                     do {
-                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, now: now, guard: appendGuard)))
+                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, tree: &tree, now: now, guard: appendGuard)))
                     } catch let error as LMDBError where error.code == .mapFull {
                         throw error
                     } catch {
@@ -120,10 +124,13 @@ extension EventStore {
                     }
                 } else {
                     for request in requests {
-                        var h = head
+                        var h = head, t = tree
                         do {
-                            let outcome = try txn.nested { child in try apply(request, in: child, head: &h, now: now, guard: appendGuard) }
+                            let outcome = try txn.nested { child in
+                                try apply(request, in: child, head: &h, tree: &t, now: now, guard: appendGuard)
+                            }
                             head = h
+                            tree = t
                             outcomes.append(.success(outcome))
                         } catch let error as LMDBError where error.code == .mapFull {
                             throw error
@@ -134,6 +141,9 @@ extension EventStore {
                 }
                 if head != start {
                     try dbs.meta.put("head", head.encoded, in: txn)
+                }
+                if tree.size != treeStart {
+                    try MerkleStore.writeFrontier(tree, dbs, in: txn)
                 }
             }
             committed = true
@@ -146,11 +156,28 @@ extension EventStore {
         }
     }
 
-    /// Writes one request's events inside `txn`, advancing `head`. Throws (leaving the caller to
-    /// undo `txn`) when any rule refuses the request.
+    /// The Merkle tree's right edge at the start of a write transaction, caught up with `head`
+    /// (a log made before the tree, or events appended by a writer without it). Empty, and never
+    /// written, when the store does not maintain the tree (`Options.merkleTree` false).
+    func openTree(head: ChainHead, in txn: borrowing WriteTransaction) throws -> MerkleFrontier {
+        guard maintainsMerkleTree else { return MerkleFrontier() }
+        var tree = try MerkleStore.readFrontier(dbs, in: txn) ?? MerkleFrontier()
+        guard tree.size <= head.position else {
+            throw EventLogError(
+                .corrupt,
+                "the Merkle tree covers \(tree.size) events but the log's head is position \(head.position); run lumbung verify",
+                position: head.position + 1)
+        }
+        try MerkleStore.extend(&tree, through: head.position, dbs, in: txn)
+        return tree
+    }
+
+    /// Writes one request's events inside `txn`, advancing `head` and adding each event's leaf to
+    /// `tree` (storing the subtrees it completes, see `MerkleStore`). Throws (leaving the caller to
+    /// undo `txn`, and to drop `head` and `tree`) when any rule refuses the request.
     func apply(
-        _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp,
-        guard appendGuard: (any AppendGuard)?
+        _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, tree: inout MerkleFrontier,
+        now: Timestamp, guard appendGuard: (any AppendGuard)?
     ) throws -> AppendOutcome {
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
@@ -208,6 +235,7 @@ extension EventStore {
         var results: [AppendResult] = []
         results.reserveCapacity(request.events.count)
         var scratch = [UInt8]()
+        var treeNodes: [MerkleNode] = []
         for (i, event) in request.events.enumerated() {
             let version = eventVersions[i]
             let position = head.position + 1
@@ -216,16 +244,22 @@ extension EventStore {
             let id = event.id ?? EventID.random()
             let metadata = request.metadata[i]
             var stream = event.stream, type = event.type
-            let hash: EventHash = stream.withUTF8 { s in
+            // scratch = 0x00 + the canonical bytes: the chain hash covers the bytes, the Merkle
+            // leaf hash the prefixed bytes (RFC 6962: SHA-256(0x00 || leaf)).
+            let (hash, leafHash): (EventHash, EventHash?) = stream.withUTF8 { s in
                 type.withUTF8 { t in
                     metadata.withUnsafeBytes { m in
                         event.data.withUnsafeBytes { d in
                             scratch.removeAll(keepingCapacity: true)
+                            scratch.append(0)
                             EventCoding.writeCanonical(
                                 to: &scratch, position: position, stream: UnsafeRawBufferPointer(s), version: version,
                                 id: id, type: UnsafeRawBufferPointer(t), occurredAt: occurredAt, recordedAt: recordedAt,
                                 metadata: m, data: d, prevHash: head.hash)
-                            return EventHash.sha256(scratch)
+                            return scratch.withUnsafeBytes { b in
+                                (EventHash.sha256(UnsafeRawBufferPointer(rebasing: b[1...])),
+                                 maintainsMerkleTree ? EventHash.sha256(b) : nil)
+                            }
                         }
                     }
                 }
@@ -261,6 +295,7 @@ extension EventStore {
                     .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
             }
             try dbs.ids.put(id.raw, position, in: txn)
+            if let leafHash { try MerkleStore.append(leafHash: leafHash, to: &tree, buffer: &treeNodes, dbs, in: txn) }
             head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
             results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
         }

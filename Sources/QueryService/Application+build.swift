@@ -21,6 +21,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     router.middlewares.add(AuthMiddleware(keys: services.keys))
     SystemController(services: services).addRoutes(to: router)
     EventsController(services: services).addRoutes(to: router)
+    AuditController(services: services).addRoutes(to: router)
     return router
 }
 

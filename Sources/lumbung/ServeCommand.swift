@@ -21,7 +21,7 @@ extension Lumbung {
         }
 
         func run() async throws {
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory, storeOptions: StoreOptions.storeOptions)
             services.readOnlyPrimary = readOnly
             try await Self.serve(services, host: host, port: port)
         }

@@ -1,0 +1,199 @@
+import EventLog
+import Foundation
+
+// merkle-bench overhead --events N --batch B --rounds R
+//     Appends N small events in requests of B events (noSync, one writer, sequential) into a fresh
+//     log with the Merkle tree off, then on, alternating R times; prints each run and the median
+//     events/s of each mode, and the overhead.
+// merkle-bench proofs --events N --batch B [--keep DIR] [--samples S]
+//     Appends N events (tree on, noSync), then times S tree heads at past sizes, inclusion proofs
+//     (current and past trees) and consistency proofs at random sizes; writes DIR/digest.json,
+//     DIR/proof.json (an inclusion proof of a random position), DIR/event.json (that event's
+//     JSON) and DIR/consistency.json for Scripts/verify_export.py.
+
+struct Arguments {
+    var mode = "overhead"
+    var events = 200_000
+    var batch = 1000
+    var rounds = 3
+    var samples = 2000
+    var keep: String?
+
+    init() {
+        var args = CommandLine.arguments.dropFirst()
+        if let first = args.first, !first.hasPrefix("--") {
+            mode = first
+            args = args.dropFirst()
+        }
+        while let flag = args.popFirst() {
+            guard let value = args.popFirst() else { break }
+            switch flag {
+            case "--events": events = Int(value) ?? events
+            case "--batch": batch = Int(value) ?? batch
+            case "--rounds": rounds = Int(value) ?? rounds
+            case "--samples": samples = Int(value) ?? samples
+            case "--keep": keep = value
+            default: FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
+            }
+        }
+    }
+}
+
+func temporaryDirectory(_ label: String) -> String {
+    let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("merkle-bench-\(label)-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// The requests, built before any timing: small events over 64 streams.
+func makeRequests(events: Int, batch: Int) throws -> [AppendRequest] {
+    var requests: [AppendRequest] = []
+    var n = 0
+    while n < events {
+        let size = min(batch, events - n)
+        var proposed: [ProposedEvent] = []
+        proposed.reserveCapacity(size)
+        for _ in 0..<size {
+            n += 1
+            proposed.append(try ProposedEvent(
+                stream: "bench-\(n % 64)", type: "bench.happened",
+                data: Array(#"{"n":\#(n),"item":"beras","quantity":\#(n % 500),"price":11750.25}"#.utf8)))
+        }
+        requests.append(try AppendRequest(events: proposed, actor: "bench"))
+    }
+    return requests
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+func fill(_ store: EventStore, _ requests: [AppendRequest]) throws -> Double {
+    let start = now()
+    for r in requests { _ = try store.appendBlocking(r) }
+    return Double(now() - start) / 1e9
+}
+
+func openStore(_ dir: String, tree: Bool) throws -> EventStore {
+    var options = EventStore.Options()
+    options.noSync = true
+    options.merkleTree = tree
+    options.mapSize = 1 << 30
+    return try EventStore(dataDirectory: dir, options: options)
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? 0 : s[s.count / 2]
+}
+
+func line(_ members: [(String, JSONValue)]) {
+    var out: [UInt8] = [0x7B]
+    for (i, (k, v)) in members.enumerated() {
+        if i > 0 { out.append(0x2C) }
+        CanonicalJSON.appendString(k, to: &out)
+        out.append(0x3A)
+        CanonicalJSON.append(v, to: &out)
+    }
+    out.append(0x7D)
+    print(String(decoding: out, as: UTF8.self))
+    fflush(stdout)
+}
+
+func overhead(_ a: Arguments) throws {
+    let requests = try makeRequests(events: a.events, batch: a.batch)
+    var rates: [Bool: [Double]] = [false: [], true: []]
+    for round in 1...a.rounds {
+        for tree in [false, true] {
+            let dir = temporaryDirectory(tree ? "on" : "off")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let store = try openStore(dir, tree: tree)
+            let seconds = try fill(store, requests)
+            store.close()
+            let rate = Double(a.events) / seconds
+            rates[tree, default: []].append(rate)
+            line([("round", .number(Double(round))), ("merkleTree", .bool(tree)), ("events", .number(Double(a.events))),
+                  ("batch", .number(Double(a.batch))), ("seconds", .number((seconds * 1000).rounded() / 1000)),
+                  ("eventsPerSecond", .number(rate.rounded()))])
+        }
+    }
+    let off = median(rates[false] ?? []), on = median(rates[true] ?? [])
+    line([("medianEventsPerSecondWithoutTree", .number(off.rounded())), ("medianEventsPerSecondWithTree", .number(on.rounded())),
+          ("overheadPercent", .number(((off / on - 1) * 1000).rounded() / 10))])
+}
+
+func proofs(_ a: Arguments) throws {
+    let dir = a.keep ?? temporaryDirectory("proofs")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // Fill (in its own store, released before the timed one opens: one environment per process).
+    try {
+        let store = try openStore(dir, tree: true)
+        defer { store.close() }
+        let have = try store.head().position
+        guard have < UInt64(a.events) else { return }
+        let requests = try makeRequests(events: a.events - Int(have), batch: a.batch)
+        let seconds = try fill(store, requests)
+        line([("filled", .number(Double(a.events) - Double(have))), ("seconds", .number((seconds * 1000).rounded() / 1000))])
+    }()
+    let reopened = try openStore(dir, tree: true)
+    let n = try reopened.head().position
+    var g = SystemRandomNumberGenerator()
+    func time(_ label: String, _ body: () throws -> Void) throws {
+        var samples: [Double] = []
+        for _ in 0..<a.samples {
+            let start = now()
+            try body()
+            samples.append(Double(now() - start) / 1000)
+        }
+        samples.sort()
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        line([("operation", .string(label)), ("treeSize", .number(Double(n))), ("samples", .number(Double(samples.count))),
+              ("meanMicroseconds", .number((mean * 10).rounded() / 10)),
+              ("p50Microseconds", .number((samples[samples.count / 2] * 10).rounded() / 10)),
+              ("p99Microseconds", .number((samples[samples.count * 99 / 100] * 10).rounded() / 10)),
+              ("maxMicroseconds", .number((samples[samples.count - 1] * 10).rounded() / 10))])
+    }
+    try time("treeHead(current)") { _ = try reopened.treeHead() }
+    try time("treeHead(size: random)") { _ = try reopened.treeHead(size: UInt64.random(in: 1...n, using: &g)) }
+    var valid = true
+    try time("inclusionProof(random position, current tree)") {
+        let p = try reopened.inclusionProof(position: UInt64.random(in: 1...n, using: &g))
+        valid = valid && p.path.count <= 64
+    }
+    try time("inclusionProof(random position, random past tree)") {
+        let size = UInt64.random(in: 1...n, using: &g)
+        _ = try reopened.inclusionProof(position: UInt64.random(in: 1...size, using: &g), treeSize: size)
+    }
+    try time("consistencyProof(random from, current tree)") {
+        _ = try reopened.consistencyProof(from: UInt64.random(in: 0...n, using: &g))
+    }
+    try time("verifyInclusion (pure)") {
+        let p = try reopened.inclusionProof(position: UInt64.random(in: 1...n, using: &g))
+        valid = valid && p.isValid
+    }
+    // Files for the independent script.
+    let key = try AuditSigningKey.loadOrCreate(dataDirectory: dir)
+    let digest = try key.sign(try reopened.treeHead())
+    let position = UInt64.random(in: 1...n, using: &g)
+    let proof = try reopened.inclusionProof(position: position)
+    let consistency = try reopened.consistencyProof(from: UInt64.random(in: 1...n, using: &g))
+    guard let event = try reopened.event(at: position) else { throw EventLogError(.corrupt, "no event at \(position)") }
+    try Data(CanonicalJSON.encode(digest.json)).write(to: URL(fileURLWithPath: dir + "/digest.json"))
+    try Data(CanonicalJSON.encode(proof.json)).write(to: URL(fileURLWithPath: dir + "/proof.json"))
+    try Data(CanonicalJSON.encode(consistency.json)).write(to: URL(fileURLWithPath: dir + "/consistency.json"))
+    try Data(event.json).write(to: URL(fileURLWithPath: dir + "/event.json"))
+    line([("allProofsValid", .bool(valid && proof.isValid && consistency.isValid)), ("files", .string(dir)),
+          ("provenPosition", .number(Double(position))), ("pathLength", .number(Double(proof.path.count)))])
+    reopened.close()
+    if a.keep == nil { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+let arguments = Arguments()
+do {
+    switch arguments.mode {
+    case "overhead": try overhead(arguments)
+    case "proofs": try proofs(arguments)
+    default: FileHandle.standardError.write(Data("modes: overhead, proofs\n".utf8))
+    }
+} catch {
+    FileHandle.standardError.write(Data("merkle-bench: \(error)\n".utf8))
+    exit(1)
+}
