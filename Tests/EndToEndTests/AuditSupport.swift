@@ -67,8 +67,8 @@ enum AuditTool {
     private static func execute(_ exe: URL, _ args: [String], environment: [String: String]?) throws -> AuditRun {
         let scratch = try AuditScratch("run")
         let outPath = scratch.file("stdout"), errPath = scratch.file("stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let process = Process()
@@ -90,7 +90,8 @@ enum AuditTool {
     /// One NDJSON line of an event for `append --ndjson`.
     static func eventLine(_ n: Int, stream: String? = nil, marker: String = "orig") -> String {
         let data = #"{"n":\#(n),"marker":"\#(marker)-\#(n)","items":[{"item":"beras","unit":"kg","quantity":\#(n * 10)}],"price":\#(n).25,"note":"Kelurahan Pejanggik — bantuan 🍚"}"#
-        return #"{"stream":"\#(stream ?? "ledger-\#(n % 4)")","type":"audit.entry","data":\#(data)}"#
+        let name = stream ?? "ledger-\(n % 4)"
+        return #"{"stream":"\#(name)","type":"audit.entry","data":\#(data)}"#
     }
 
     /// Appends `lines` to the log of `dataDir`; the run must succeed.

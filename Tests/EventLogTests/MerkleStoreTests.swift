@@ -245,7 +245,7 @@ struct MerkleStoreTests {
             leafHash: leaves[4], index: 4, treeSize: 64, path: proof.path, root: MerkleTree.root(leafHashes: Array(leaves.prefix(64)))))
 
         // Removed.
-        try store.environment.write { txn in try store.dbs.merkle.delete(key, in: txn) }
+        _ = try store.environment.write { txn in try store.dbs.merkle.delete(key, in: txn) }
         report = try store.verify()
         #expect(!report.ok && report.position == 32 && report.reason?.contains("no node") == true, "\(report)")
         #expect(throws: EventLogError.self) { try store.inclusionProof(position: 5, treeSize: 64) }
