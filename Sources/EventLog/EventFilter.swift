@@ -32,6 +32,12 @@ public struct EventFilter: Sendable, Equatable {
         self.occurredUntil = occurredUntil
     }
 
+    /// Whether `event` is one this filter selects (every limit and filter checked).
+    public func admits(_ event: EventRecordView) -> Bool {
+        let compiled = Compiled(self)
+        return event.position >= fromPosition && !compiled.isPastEnd(event) && compiled.matches(event)
+    }
+
     /// The filter's byte forms, prepared once per scan.
     struct Compiled {
         let types: [[UInt8]]?

@@ -76,13 +76,14 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
 
     /// Appends the 64 lower-case hex digits to `out`.
     public func writeHex(to out: inout [UInt8]) {
-        for word in [words.0, words.1, words.2, words.3] {
-            var shift: UInt64 = 60
-            while true {
-                out.append(hexDigits[Int((word >> shift) & 0xF)])
-                if shift == 0 { break }
-                shift -= 4
-            }
+        // Built on the stack and appended at once (no per-digit append, no temporary array).
+        var buf: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buf) { p in
+            writeHexDigits(words.0, count: 16, into: p, at: 0)
+            writeHexDigits(words.1, count: 16, into: p, at: 16)
+            writeHexDigits(words.2, count: 16, into: p, at: 32)
+            writeHexDigits(words.3, count: 16, into: p, at: 48)
+            out.append(contentsOf: UnsafeRawBufferPointer(p))
         }
     }
 }

@@ -1,5 +1,6 @@
 /// An event's id: a UUID, written in lower case. Clients may choose it (to make retries
-/// idempotent); otherwise the log makes a random (version 4) one.
+/// idempotent); otherwise the log makes a time-ordered one (version 7, RFC 9562: the commit's
+/// milliseconds, then random bits), so that the id index grows mostly at its end.
 public struct EventID: Sendable, Hashable, CustomStringConvertible {
     /// The 16 bytes, in the order the text shows them.
     public var bytes: (UInt64, UInt64)
@@ -15,6 +16,15 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         var hi = g.next() as UInt64, lo = g.next() as UInt64
         hi = (hi & ~0xF000) | 0x4000           // version 4
         lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)  // variant 10
+        return EventID(high: hi, low: lo)
+    }
+
+    /// A version-7 UUID: 48 bits of `time` (ms since 1970), then 74 random bits from `random`.
+    public static func timeOrdered(at time: Timestamp, random: inout some RandomNumberGenerator) -> EventID {
+        let ms = UInt64(truncatingIfNeeded: max(0, time.millisecondsSince1970)) & 0xFFFF_FFFF_FFFF
+        let r1 = random.next() as UInt64, r2 = random.next() as UInt64
+        let hi = ms << 16 | 0x7000 | (r1 & 0x0FFF)                    // version 7, rand_a
+        let lo = (r2 & ~(0xC0 << 56)) | (0x80 << 56)                 // variant 10, rand_b
         return EventID(high: hi, low: lo)
     }
 
@@ -73,12 +83,33 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// Appends the 36 bytes of the lower-case text form to `out`.
     public func write(to out: inout [UInt8]) {
-        for i in 0..<32 {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(0x2D) }
-            let word = i < 16 ? bytes.0 : bytes.1
-            let shift = UInt64(60 - (i % 16) * 4)
-            out.append(hexDigits[Int((word >> shift) & 0xF)])
+        // 8-4-4-4-12 digits, built on the stack and appended at once.
+        var buf: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buf) { p in
+            writeHexDigits(bytes.0 >> 32, count: 8, into: p, at: 0)
+            p[8] = 0x2D
+            writeHexDigits(bytes.0 >> 16, count: 4, into: p, at: 9)
+            p[13] = 0x2D
+            writeHexDigits(bytes.0, count: 4, into: p, at: 14)
+            p[18] = 0x2D
+            writeHexDigits(bytes.1 >> 48, count: 4, into: p, at: 19)
+            p[23] = 0x2D
+            writeHexDigits(bytes.1, count: 12, into: p, at: 24)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<36]))
         }
+    }
+}
+
+/// Writes the `count` lowest hex digits of `value` (lower case, most significant first) at `offset`.
+@inline(__always)
+func writeHexDigits(_ value: UInt64, count: Int, into p: UnsafeMutableRawBufferPointer, at offset: Int) {
+    var v = value
+    var i = offset + count - 1
+    while i >= offset {
+        let d = UInt8(truncatingIfNeeded: v & 0xF)
+        p[i] = d < 10 ? 0x30 + d : 0x57 + d  // 0x57 + 10 = "a"
+        v >>= 4
+        i -= 1
     }
 }
 

@@ -16,53 +16,42 @@ extension EventStore {
         var next = filter.fromPosition
         var remaining = limit ?? Int.max
         var lastScanned = next - 1
-        if let types = filter.types, types.count == 1, let type = types.first {
-            // One type: walk its index instead of the whole log.
-            let prefix = Array(type.utf8) + [0]
-            while remaining > 0 {
-                var scanned = 0
-                var done = true
-                try environment.read { txn in
+        // One type: walk its index instead of the whole log.
+        let typePrefix: [UInt8]? = filter.types.flatMap { $0.count == 1 ? Array($0.first!.utf8) + [0] : nil }
+        while remaining > 0 {
+            var scanned = 0
+            var done = true
+            /// Visits one record; false ends this transaction's chunk (or the whole scan).
+            func visit(_ view: EventRecordView) throws -> Bool {
+                if compiled.isPastEnd(view) { return false }
+                lastScanned = view.position
+                next = view.position + 1
+                if compiled.matches(view) {
+                    remaining -= 1
+                    guard try body(view), remaining > 0 else { return false }
+                }
+                scanned += 1
+                if scanned >= Self.recordsPerTransaction {
+                    done = false
+                    return false
+                }
+                return true
+            }
+            try environment.read { txn in
+                if let typePrefix {
                     let events = try dbs.events.cursor(in: txn)
-                    try dbs.types.forEachRaw(in: txn, from: prefix + bigEndian(next), prefix: prefix) { key, _ in
+                    try dbs.types.forEachRaw(in: txn, from: typePrefix + bigEndian(next), prefix: typePrefix) { key, _ in
                         let position = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
                         guard let entry = try events.seek(exactly: bigEndian(position)) else {
                             throw EventLogError(.corrupt, "the type index names position \(position), which is missing", position: position)
                         }
-                        let view = try EventRecordView(position: position, raw: entry.value)
-                        if compiled.isPastEnd(view) { return false }
-                        lastScanned = position
-                        next = position + 1
-                        if compiled.matches(view) {
-                            remaining -= 1
-                            guard try body(view), remaining > 0 else { return false }
-                        }
-                        scanned += 1
-                        if scanned >= Self.recordsPerTransaction { done = false; return false }
-                        return true
+                        return try visit(try EventRecordView(position: position, raw: entry.value))
                     }
-                }
-                if done { break }
-            }
-            return lastScanned
-        }
-        while remaining > 0 {
-            var scanned = 0
-            var done = true
-            try environment.read { txn in
-                try dbs.events.forEachRaw(in: txn, from: bigEndian(next)) { key, value in
-                    let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
-                    let view = try EventRecordView(position: position, raw: value)
-                    if compiled.isPastEnd(view) { return false }
-                    lastScanned = position
-                    next = position + 1
-                    if compiled.matches(view) {
-                        remaining -= 1
-                        guard try body(view), remaining > 0 else { return false }
+                } else {
+                    try dbs.events.forEachRaw(in: txn, from: bigEndian(next)) { key, value in
+                        let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                        return try visit(try EventRecordView(position: position, raw: value))
                     }
-                    scanned += 1
-                    if scanned >= Self.recordsPerTransaction { done = false; return false }
-                    return true
                 }
             }
             if done { break }

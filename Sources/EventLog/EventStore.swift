@@ -112,6 +112,12 @@ public final class EventStore: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Queues `request` and returns at once; `completion` runs (on the writer thread) once the
+    /// request is durable or refused. Requests are written in the order they were submitted.
+    public func submit(_ request: AppendRequest, completion: @escaping @Sendable (Result<AppendOutcome, EventLogError>) -> Void) {
+        writer.submit(request, completion: completion)
+    }
+
     /// Appends `request` atomically, blocking the calling thread until it is durable.
     public func appendBlocking(_ request: AppendRequest) throws(EventLogError) -> AppendOutcome {
         let done = DispatchSemaphore(value: 0)

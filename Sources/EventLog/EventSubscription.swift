@@ -32,9 +32,27 @@ public struct EventSubscription: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> RecordedEvent? {
+            switch try await next(idleAfter: nil) {
+            case .event(let e): return e
+            case .idle, .end: return nil
+            }
+        }
+
+        /// What `next(idleAfter:)` found.
+        public enum Step: Sendable {
+            case event(RecordedEvent)
+            /// Nothing new for the idle time (a server may send a keep-alive and ask again).
+            case idle
+            /// The subscription ended (cancelled, or past its limits).
+            case end
+        }
+
+        /// The next event, or `.idle` when none came for `idleAfter` (never, when nil).
+        public mutating func next(idleAfter: Duration?) async throws -> Step {
+            let deadline = idleAfter.map { ContinuousClock.now + $0 }
             while index >= buffer.count {
-                if Task.isCancelled { return nil }
-                if let to = filter.toPosition, filter.fromPosition > to { return nil }
+                if Task.isCancelled { return .end }
+                if let to = filter.toPosition, filter.fromPosition > to { return .end }
                 let seen = store.signal.current
                 buffer.removeAll(keepingCapacity: true)
                 index = 0
@@ -48,13 +66,14 @@ public struct EventSubscription: AsyncSequence, Sendable {
                 if buffer.isEmpty {
                     if let until = filter.recordedUntil, Timestamp.now() > until,
                        (try store.head().position) < filter.fromPosition {
-                        return nil
+                        return .end
                     }
+                    if let deadline, ContinuousClock.now >= deadline { return .idle }
                     await store.signal.wait(after: seen, timeout: pollInterval)
                 }
             }
             defer { index += 1 }
-            return buffer[index]
+            return .event(buffer[index])
         }
     }
 }

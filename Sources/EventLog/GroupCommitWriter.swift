@@ -234,6 +234,9 @@ extension EventStore {
 
         var results: [AppendResult] = []
         results.reserveCapacity(request.events.count)
+        // Ids the log makes: seeded once per request from the system, no syscall per event.
+        var system = SystemRandomNumberGenerator()
+        var idRandom = SplitMix64(seed: system.next())
         var scratch = [UInt8]()
         var treeNodes: [MerkleNode] = []
         for (i, event) in request.events.enumerated() {
@@ -241,7 +244,7 @@ extension EventStore {
             let position = head.position + 1
             let recordedAt = max(now, head.recordedAt)
             let occurredAt = event.occurredAt ?? recordedAt
-            let id = event.id ?? EventID.random()
+            let id = event.id ?? EventID.timeOrdered(at: recordedAt, random: &idRandom)
             let metadata = request.metadata[i]
             var stream = event.stream, type = event.type
             // scratch = 0x00 + the canonical bytes: the chain hash covers the bytes, the Merkle
@@ -290,11 +293,12 @@ extension EventStore {
                     .corrupt, "the log's head says position \(head.position) but position \(position) or stream \(event.stream) version \(version) is already taken; run lumbung verify",
                     position: position)
             }
-            if try dbs.ids.contains(id.raw, in: txn) {
+            let idRaw = id.raw
+            if try dbs.ids.contains(idRaw, in: txn) {
                 throw EventLogError(
                     .duplicateIDConflict, "id: event \(id) appears more than once in the batch", field: "id")
             }
-            try dbs.ids.put(id.raw, position, in: txn)
+            try dbs.ids.put(idRaw, position, in: txn)
             if let leafHash { try MerkleStore.append(leafHash: leafHash, to: &tree, buffer: &treeNodes, dbs, in: txn) }
             head = ChainHead(position: position, hash: hash, recordedAt: recordedAt)
             results.append(AppendResult(position: position, version: version, id: id, hash: hash, recordedAt: recordedAt))
@@ -303,5 +307,18 @@ extension EventStore {
             try dbs.heads.put(stream, version, in: txn)
         }
         return AppendOutcome(results: results, duplicate: false)
+    }
+}
+
+/// A small, fast generator for the random bits of ids the log makes (not for secrets).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

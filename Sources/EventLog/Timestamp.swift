@@ -39,18 +39,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         if rem < 0 { rem += 86_400_000; days -= 1 }
         let (y, m, d) = Timestamp.civil(fromDays: days)
         let hour = rem / 3_600_000, minute = (rem / 60_000) % 60, second = (rem / 1000) % 60, milli = rem % 1000
-        func digits(_ v: Int64, _ n: Int) {
-            var buf: (UInt8, UInt8, UInt8, UInt8) = (48, 48, 48, 48)
-            var v = v
-            withUnsafeMutableBytes(of: &buf) { p in
+        // Built on the stack and appended at once.
+        var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buf) { p in
+            func digits(_ v: Int64, _ n: Int, at o: Int) {
+                var v = v
                 var i = n - 1
-                while i >= 0 { p[i] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; i -= 1 }
-                for j in 0..<n { out.append(p[j]) }
+                while i >= 0 { p[o + i] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; i -= 1 }
             }
+            digits(y, 4, at: 0); p[4] = 0x2D; digits(m, 2, at: 5); p[7] = 0x2D; digits(d, 2, at: 8); p[10] = 0x54
+            digits(hour, 2, at: 11); p[13] = 0x3A; digits(minute, 2, at: 14); p[16] = 0x3A; digits(second, 2, at: 17)
+            p[19] = 0x2E; digits(milli, 3, at: 20); p[23] = 0x5A
+            out.append(contentsOf: UnsafeRawBufferPointer(p))
         }
-        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2); out.append(0x54)
-        digits(hour, 2); out.append(0x3A); digits(minute, 2); out.append(0x3A); digits(second, 2)
-        out.append(0x2E); digits(milli, 3); out.append(0x5A)
     }
 
     /// Days since 1970-01-01 -> (year, month, day) in the proleptic Gregorian calendar

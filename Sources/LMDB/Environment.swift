@@ -84,9 +84,15 @@ public final class Environment: @unchecked Sendable {
                 try txn.openDatabase(name, flags: UInt32(MDB_CREATE))
             }
         } else {
-            dbi = try read { (txn: borrowing ReadTransaction) in
-                try txn.openDatabase(name, flags: 0)
+            // Committed, not aborted: LMDB closes the handles opened by an aborted transaction.
+            let txn = try beginRead()
+            do {
+                dbi = try txn.openDatabase(name, flags: 0)
+            } catch {
+                txn.abort()
+                throw error
             }
+            txn.commit()
         }
         return Database(dbi: dbi, name: name)
     }

@@ -29,6 +29,13 @@ public struct ReadTransaction: ~Copyable, ReadableTransaction {
         discard self
     }
 
+    /// Ends the transaction keeping the database handles it opened (an abort would close them).
+    consuming func commit() {
+        mdb_txn_commit(unsafeHandle)
+        pthread_rwlock_unlock(lock)
+        discard self
+    }
+
     deinit {
         mdb_txn_abort(unsafeHandle)
         pthread_rwlock_unlock(lock)

@@ -27,6 +27,8 @@ public final class ProjectionEngine: @unchecked Sendable {
     private var follower: Task<Void, Never>?
     /// Events applied per write transaction.
     public var batchSize = 2000
+    /// For replays "as of": only events this filter admits are folded (checkpoints still advance).
+    public var replayFilter: EventFilter?
 
     struct CatalogEntry: Codable, Equatable {
         var version: Int
@@ -162,7 +164,9 @@ public final class ProjectionEngine: @unchecked Sendable {
             let writers = current.map { p, g, _ in
                 ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, g, local) })
             }
+            let replay = replayFilter
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
+                if let replay, !replay.admits(view) { return true }
                 var decoded: RecordedEvent? = nil
                 for (i, (p, _, cp)) in current.enumerated() where cp < view.position {
                     if let types = p.eventTypes, !types.contains(view.type) { continue }

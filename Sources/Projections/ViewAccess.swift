@@ -10,14 +10,23 @@ public struct ViewReader {
 
     struct Borrowed: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
 
+    /// LMDB's largest key, in bytes (its default build). No key outside 1...511 bytes can be
+    /// stored, so a lookup of one finds nothing (LMDB itself would refuse it with MDB_BAD_VALSIZE:
+    /// a query with an empty or very long id must answer "not found", not fail).
+    public static let maxKeyBytes = 511
+
+    static func storable(_ key: String) -> Bool { !key.isEmpty && key.utf8.count <= maxKeyBytes }
+
     /// The bytes stored under `key` in database `db`, or nil.
     public func get(_ db: String, _ key: String) throws -> [UInt8]? {
-        try resolve(db).get(Array(key.utf8), in: Borrowed(unsafeHandle: handle))
+        guard Self.storable(key) else { return nil }
+        return try resolve(db).get(Array(key.utf8), in: Borrowed(unsafeHandle: handle))
     }
 
     /// A JSON value stored under `key` (see `ViewWriter.putJSON`), or nil.
     public func json(_ db: String, _ key: String) throws -> JSONValue? {
-        try resolve(db).withValueBytes(Array(key.utf8), in: Borrowed(unsafeHandle: handle)) { try JSONParser.parse($0) }
+        guard Self.storable(key) else { return nil }
+        return try resolve(db).withValueBytes(Array(key.utf8), in: Borrowed(unsafeHandle: handle)) { try JSONParser.parse($0) }
     }
 
     /// A Codable value stored under `key` (see `ViewWriter.put(_:_:value:)`), or nil.
@@ -32,6 +41,9 @@ public struct ViewReader {
         _ db: String, prefix: String = "", from: String? = nil, reverse: Bool = false,
         _ body: (String, [UInt8]) throws -> Bool
     ) throws {
+        // No stored key is longer than `maxKeyBytes`: a longer prefix selects nothing.
+        guard prefix.utf8.count <= Self.maxKeyBytes else { return }
+        let from = from.map { $0.utf8.count <= Self.maxKeyBytes ? $0 : String(decoding: Array($0.utf8.prefix(Self.maxKeyBytes - 4)), as: UTF8.self) }
         try resolve(db).forEachRaw(
             in: Borrowed(unsafeHandle: handle), from: from.map { Array($0.utf8) }, direction: reverse ? .backward : .forward,
             prefix: prefix.isEmpty ? nil : Array(prefix.utf8)

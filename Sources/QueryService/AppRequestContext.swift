@@ -28,6 +28,19 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         return caller
     }
 
+    /// The caller, who must hold one of `roles` (or `admin`).
+    public func require(anyOf roles: [Role]) throws -> APIKey {
+        guard let caller else {
+            throw Problem(.unauthorized, "a key is required: send Authorization: Bearer <key>")
+        }
+        guard roles.contains(caller.role) || caller.role == .admin else {
+            throw Problem(
+                .forbidden,
+                "the key \(caller.name) has role \(caller.role.rawValue); this needs one of \(roles.map(\.rawValue).joined(separator: ", "))")
+        }
+        return caller
+    }
+
     /// The client's address as text, for rate limits and logs.
     public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }

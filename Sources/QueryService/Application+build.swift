@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 import Hummingbird
 import Logging
 
@@ -16,22 +17,73 @@ public struct ServiceConfiguration: Sendable {
 public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext> {
     ServiceMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
+    let routes = RouteTable()
     router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: routes))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(AuthMiddleware(keys: services.keys))
     SystemController(services: services).addRoutes(to: router)
     EventsController(services: services).addRoutes(to: router)
+    AidController(services: services).addRoutes(to: router)
+    DocumentsController(services: services).addRoutes(to: router)
+    PricesController(services: services).addRoutes(to: router)
+    PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)
+    routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }
 
+/// The routes of the router (path patterns and methods), for answers about methods.
+final class RouteTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var routes: [(segments: [Substring], method: String)] = []
+
+    func set(_ list: [(path: String, method: String)]) {
+        let parsed = list.map { (segments: $0.path.split(separator: "/"), method: $0.method) }
+        lock.withLock { routes = parsed }
+    }
+
+    /// The methods of the routes whose pattern matches `path` (`{name}` matches one segment).
+    func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        let all = lock.withLock { routes }
+        let methods = all.filter { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { p, s in p == s || (p.hasPrefix("{") && p.hasSuffix("}")) }
+        }.map(\.method)
+        return Array(Set(methods)).sorted()
+    }
+}
+
+/// A method the path does not have is a 405 with `Allow` (the router alone would say 404).
+struct MethodNotAllowedMiddleware: RouterMiddleware {
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = routes.methods(for: request.uri.path)
+            guard !allowed.isEmpty else { throw error }
+            var p = Problem(.methodNotAllowed, "\(request.method.rawValue) is not a method of \(request.uri.path); it has \(allowed.joined(separator: ", "))")
+            p.headers[.allow] = allowed.joined(separator: ", ")
+            throw p
+        }
+    }
+}
+
 /// The application serving `services` (Hummingbird's `buildApplication` pattern).
-public func buildApplication(_ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
+/// `onServerRunning` is told the port the server listens on (the one chosen for port 0).
+public func buildApplication(
+    _ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "lumbung")
     if logger.logLevel > .info { logger.logLevel = .info }
     return Application(
         router: buildRouter(services),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumbung"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 

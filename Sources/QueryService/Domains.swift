@@ -1,14 +1,21 @@
+import AidLogistics
 import Crypto
+import DocumentTracking
+import MarketPrices
 import Projections
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {
-    let secret: SymmetricKey
+    public let aid: AidLogisticsDomain
+    public let documents: DocumentTrackingDomain
+    public let prices: MarketPricesDomain
 
     init(secret: SymmetricKey) {
-        self.secret = secret
+        aid = AidLogisticsDomain()
+        documents = DocumentTrackingDomain(secret: secret)
+        prices = MarketPricesDomain()
     }
 
-    var rules: [any DomainRules] { [] }
-    var projectors: [any Projector] { [] }
+    var rules: [any DomainRules] { [aid.rules, documents.rules, prices.rules] }
+    var projectors: [any Projector] { aid.projectors + documents.projectors + prices.projectors }
 }

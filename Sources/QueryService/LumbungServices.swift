@@ -12,7 +12,8 @@ public final class LumbungServices: @unchecked Sendable {
     public let engine: ProjectionEngine
     public let keys: KeyRegistry
     public let domains: Domains
-    public let lookupLimiter: RateLimiter
+    /// Per-client limit of public receipt lookups (a burst of 10, then 1 a second by default).
+    public var lookupLimiter: RateLimiter
     /// When set, this node is a read replica: writes answer 403 naming the primary.
     public var readOnlyPrimary: String?
 

@@ -31,6 +31,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         case 401: "https://lumbung.mataramkota.go.id/problems/unauthorized"
         case 403: "https://lumbung.mataramkota.go.id/problems/forbidden"
         case 404: "https://lumbung.mataramkota.go.id/problems/not-found"
+        case 405: "https://lumbung.mataramkota.go.id/problems/method-not-allowed"
         case 409: "https://lumbung.mataramkota.go.id/problems/conflict"
         case 413: "https://lumbung.mataramkota.go.id/problems/too-large"
         case 422: "https://lumbung.mataramkota.go.id/problems/rule-violation"

@@ -42,9 +42,29 @@ extension Request {
         }
     }
 
-    /// Whether the client asked for NDJSON.
-    var wantsNDJSON: Bool {
-        (headers[.accept] ?? "").contains("application/x-ndjson") || query("format") == "ndjson"
+    /// Whether the client asked for NDJSON (`?format=ndjson` or `Accept: application/x-ndjson`);
+    /// `format` may only be `json` or `ndjson`.
+    func wantsNDJSON() throws -> Bool {
+        switch query("format") {
+        case "ndjson": return true
+        case "json": return false
+        case nil: return (headers[.accept] ?? "").contains("application/x-ndjson")
+        case let other?: throw Problem.field("format", "must be json or ndjson, got \(other.prefix(40))")
+        }
+    }
+}
+
+extension AppRequestContext {
+    /// Path parameter `name`, percent-decoded (`donation-DN%3A1` is `donation-DN:1`): the router
+    /// hands path parameters over as they were sent.
+    func path(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// As `path`, nil when the route has no such parameter.
+    func optionalPath(_ name: String) -> String? {
+        parameters.get(name).map { $0.removingPercentEncoding ?? $0 }
     }
 }
 

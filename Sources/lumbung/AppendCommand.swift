@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import QueryService
 
 extension Lumbung {
     /// `lumbung append`: one event from flags, or a file of NDJSON events.
@@ -45,8 +46,11 @@ extension Lumbung {
         }
 
         func run() async throws {
-            let store = try self.store.openStore()
-            defer { store.close() }
+            // Through the service's wiring: the domains' rules check every event of a domain type,
+            // exactly as for a command (DESIGN section 4: no invalid event through any door).
+            let services = try LumbungServices(dataDirectory: self.store.resolvedDataDirectory)
+            let store = services.store
+            defer { services.close() }
             if let ndjson {
                 try await appendFile(ndjson, to: store)
             } else {
@@ -101,55 +105,63 @@ extension Lumbung {
                 Output.flush()
                 return
             }
-            // One request per line, many in flight so that group commit can gather them; results
-            // come back (and are printed) in file order.
+            // One request per line, submitted in file order (the writer keeps that order, so the log
+            // follows the file), many in flight so that group commit can gather them. Results are
+            // printed in file order, each as soon as it and those before it are known.
             var progress = ProgressBar(label: "append", enabled: Console.stderrIsTerminal && path != "-")
-            let (written, failures) = try await withThrowingTaskGroup(of: (Int, Result<AppendOutcome, EventLogError>).self) { group in
-                var failures = 0
-                var written = 0
-                var pending: [Int: Result<AppendOutcome, EventLogError>] = [:]
-                var nextToPrint = 1
-                var inFlight = 0
-                func drain(_ item: (Int, Result<AppendOutcome, EventLogError>)) {
-                    pending[item.0] = item.1
-                    inFlight -= 1
-                    while let r = pending.removeValue(forKey: nextToPrint) {
-                        switch r {
-                        case .success(let o):
-                            Output.standard.line(Self.resultObject(o.results[0], line: nextToPrint))
-                            written += 1
-                        case .failure(let e):
-                            failures += 1
-                            Output.standard.line(JSONObject([("line", .int(nextToPrint)), ("error", .string(e.message))]))
-                        }
-                        nextToPrint += 1
-                    }
-                    // Each printed line is an acknowledgement: let the reader see it now, not at the end.
-                    Output.flush()
-                    progress.update(UInt64(nextToPrint - 1), of: UInt64(nextToPrint - 1 + inFlight))
-                }
-                while let (number, line) = try lines.next() {
-                    let request: AppendRequest
+            var failures = 0
+            var written = 0
+            var queue: [(line: Int, result: PendingAppend)] = []  // submitted, in file order
+            var printed = 0  // queue[..<printed] are printed
+            while true {
+                let next = try lines.next()
+                if let item = next {
+                    let (number, line) = item
+                    let pending = PendingAppend()
                     do {
-                        request = try AppendRequest(events: [try Self.parseLine(line, number: number)], actor: actor)
+                        let request = try AppendRequest(events: [try Self.parseLine(line, number: number)], actor: actor)
+                        store.submit(request) { pending.fulfill($0) }
                     } catch {
                         let message = (error as? EventLogError)?.message ?? String(describing: error)
-                        group.addTask { (number, .failure(EventLogError(.invalidInput, message))) }
-                        inFlight += 1
-                        continue
+                        pending.fulfill(.failure(EventLogError(.invalidInput, message)))
                     }
-                    group.addTask {
-                        do throws(EventLogError) {
-                            return (number, .success(try await store.append(request)))
-                        } catch {
-                            return (number, .failure(error))
-                        }
-                    }
-                    inFlight += 1
-                    if inFlight >= 512, let item = try await group.next() { drain(item) }
+                    queue.append((number, pending))
                 }
-                while let item = try await group.next() { drain(item) }
-                return (written, failures)
+                // Wait for the oldest when too many are in flight, and for all at the end.
+                var wait = next == nil || queue.count - printed >= 512
+                var any = false
+                while printed < queue.count {
+                    let (number, pending) = queue[printed]
+                    let result: Result<AppendOutcome, EventLogError>
+                    if let known = pending.result {
+                        result = known
+                    } else if wait {
+                        result = await pending.value
+                    } else {
+                        break
+                    }
+                    switch result {
+                    case .success(let o):
+                        Output.standard.line(Self.resultObject(o.results[0], line: number))
+                        written += 1
+                    case .failure(let e):
+                        failures += 1
+                        Output.standard.line(JSONObject([("line", .int(number)), ("error", .string(e.message))]))
+                    }
+                    printed += 1
+                    any = true
+                    wait = next == nil
+                }
+                if any {
+                    // Each printed line is an acknowledgement: let the reader see it now, not at the end.
+                    Output.flush()
+                    progress.update(UInt64(written + failures), of: UInt64(queue.count - printed + written + failures))
+                }
+                if next == nil { break }
+                if printed >= 4096 {
+                    queue.removeFirst(printed)
+                    printed = 0
+                }
             }
             progress.finish(UInt64(written + failures), of: UInt64(written + failures))
             Output.flush()
@@ -249,6 +261,44 @@ final class NDJSONLines {
             }
             let chunk = handle.readData(ofLength: 1 << 20)
             if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}
+
+/// The outcome of a submitted append, awaited by the command that prints it.
+final class PendingAppend: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: Result<AppendOutcome, EventLogError>?
+    private var waiter: CheckedContinuation<Result<AppendOutcome, EventLogError>, Never>?
+
+    func fulfill(_ result: Result<AppendOutcome, EventLogError>) {
+        lock.lock()
+        guard let waiter else {
+            outcome = result
+            lock.unlock()
+            return
+        }
+        self.waiter = nil
+        outcome = result
+        lock.unlock()
+        waiter.resume(returning: result)
+    }
+
+    /// The outcome if it is known already.
+    var result: Result<AppendOutcome, EventLogError>? { lock.withLock { outcome } }
+
+    var value: Result<AppendOutcome, EventLogError> {
+        get async {
+            await withCheckedContinuation { c in
+                lock.lock()
+                if let outcome {
+                    lock.unlock()
+                    c.resume(returning: outcome)
+                } else {
+                    waiter = c
+                    lock.unlock()
+                }
+            }
         }
     }
 }

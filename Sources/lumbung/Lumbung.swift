@@ -11,7 +11,10 @@ struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "An event store in LMDB for Kota Mataram's public services.",
-        subcommands: [Serve.self, Append.self, Read.self, Export.self, Verify.self, Stats.self, Keys.self, Audit.self]
+        subcommands: [
+            Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self,
+            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self,
+        ]
     )
 
     static func main() async {

@@ -15,14 +15,20 @@ extension Lumbung {
         @Option(help: "Port to listen on.") var port = 8080
         @Option(name: .customLong("read-only"), help: "Serve as a read replica of the primary at URL: writes answer 403 naming it.")
         var readOnly: String?
+        @Option(name: .customLong("lookup-burst"), help: "Receipt lookups a client may make at once.")
+        var lookupBurst = 10
+        @Option(name: .customLong("lookup-rate"), help: "Receipt lookups a client regains per second.")
+        var lookupRate = 1.0
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+            guard lookupBurst >= 1, lookupRate > 0 else { throw ValidationError("--lookup-burst must be >= 1 and --lookup-rate > 0") }
         }
 
         func run() async throws {
             let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory, storeOptions: StoreOptions.storeOptions)
             services.readOnlyPrimary = readOnly
+            services.lookupLimiter = RateLimiter(capacity: lookupBurst, refillPerSecond: lookupRate)
             try await Self.serve(services, host: host, port: port)
         }
 

@@ -20,10 +20,12 @@ struct EventsController {
         let types = request.queryAll("type")
         for t in types { try Names.checkType(t) }
         let categories = request.queryAll("category")
+        // `until` and its alias `recordedUntil` are both checked; `until` wins.
+        let until = try request.queryTime("until"), recordedUntil = try request.queryTime("recordedUntil")
         return EventFilter(
             types: types.isEmpty ? nil : Set(types), categories: categories.isEmpty ? nil : Set(categories),
             fromPosition: try request.queryUInt(fromName) ?? 1, toPosition: try request.queryUInt("to"),
-            recordedSince: try request.queryTime("since"), recordedUntil: try request.queryTime("until") ?? request.queryTime("recordedUntil"),
+            recordedSince: try request.queryTime("since"), recordedUntil: until ?? recordedUntil,
             occurredSince: try request.queryTime("occurredSince"), occurredUntil: try request.queryTime("occurredUntil"))
     }
 
@@ -40,7 +42,7 @@ struct EventsController {
         var body: [UInt8] = []
         var count = 0
         var last: UInt64 = 0
-        let ndjson = request.wantsNDJSON
+        let ndjson = try request.wantsNDJSON()
         if !ndjson { body.append(contentsOf: Array(#"{"events":["#.utf8)) }
         last = try services.store.forEachRecord(filter, limit: limit) { view in
             if !ndjson && count > 0 { body.append(0x2C) }
@@ -66,7 +68,7 @@ struct EventsController {
     /// version `from` (or `cursor`).
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.auditor)
-        let stream = try context.parameters.require("stream")
+        let stream = try context.path("stream")
         try Names.checkStream(stream)
         let backward: Bool
         switch request.query("direction") ?? "forward" {
@@ -85,7 +87,7 @@ struct EventsController {
         var body: [UInt8] = []
         var count = 0
         var lastVersion: UInt64 = 0
-        let ndjson = request.wantsNDJSON
+        let ndjson = try request.wantsNDJSON()
         if !ndjson { body.append(contentsOf: Array(#"{"events":["#.utf8)) }
         try services.store.forEachStreamRecord(stream, from: from, direction: backward ? .backward : .forward, limit: limit) { view in
             if !ndjson && count > 0 { body.append(0x2C) }
@@ -114,32 +116,40 @@ struct EventsController {
     @Sendable func append(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.require(.admin)
         try services.refuseIfReadOnly()
-        let stream = try context.parameters.require("stream")
+        let stream = try context.path("stream")
         try Names.checkStream(stream)
         let body = try await request.jsonBody(context: context)
-        var expected = ExpectedVersion.any
-        let expectedText = request.query("expectedVersion") ?? body["expectedVersion"].flatMap { v -> String? in
-            if let s = v.stringValue { return s }
-            if let n = v.intValue { return String(n) }
-            return "invalid"
-        }
-        if let expectedText {
-            guard let e = ExpectedVersion(expectedText) else {
+        // expectedVersion in the query or the body (the query wins); each is checked when given.
+        let inBody = try body["expectedVersion"].map { v -> ExpectedVersion in
+            let number = v.intValue.flatMap { $0 >= 0 && $0 <= 9_007_199_254_740_991 ? String($0) : nil }
+            guard let e = v.stringValue.flatMap(ExpectedVersion.init) ?? number.flatMap(ExpectedVersion.init) else {
                 throw Problem.field("expectedVersion", "must be any, no-stream, exists or a version number")
             }
-            expected = e
+            return e
         }
+        let inQuery = try request.query("expectedVersion").map { text -> ExpectedVersion in
+            guard let e = ExpectedVersion(text) else {
+                throw Problem.field("expectedVersion", "must be any, no-stream, exists or a version number")
+            }
+            return e
+        }
+        let expected = inQuery ?? inBody ?? .any
+        guard case .object(let bodyMembers) = body else { throw Problem.field("body", "must be an object") }
         let items: [JSONValue]
         if let list = body["events"] {
             guard let array = list.arrayValue, !array.isEmpty else { throw Problem.field("events", "must be a non-empty array") }
             items = array
+            try Self.refuseUnknown(bodyMembers, allowed: ["events", "expectedVersion"], prefix: "")
         } else {
             items = [body]
         }
         var proposed: [ProposedEvent] = []
         for (i, item) in items.enumerated() {
-            let prefix = items.count > 1 || body["events"] != nil ? "events[\(i)]." : ""
-            guard case .object = item else { throw Problem.field(prefix.isEmpty ? "body" : String(prefix.dropLast()), "must be an object") }
+            let prefix = body["events"] != nil ? "events[\(i)]." : ""
+            guard case .object(let members) = item else {
+                throw Problem.field(prefix.isEmpty ? "body" : String(prefix.dropLast()), "must be an object")
+            }
+            try Self.refuseUnknown(members, allowed: prefix.isEmpty ? Self.eventFields.union(["expectedVersion"]) : Self.eventFields, prefix: prefix)
             guard let type = item["type"]?.stringValue else { throw Problem.field(prefix + "type", "is required") }
             guard let data = item["data"] else { throw Problem.field(prefix + "data", "is required") }
             var id: EventID? = nil
@@ -171,7 +181,20 @@ struct EventsController {
             status: outcome.duplicate ? .ok : .created)
     }
 
-    /// `GET /v1/export?format=ndjson`: the log (filtered), streamed in constant memory.
+    /// The members of one event of a raw append.
+    static let eventFields: Set<String> = ["type", "data", "id", "occurredAt", "metadata"]
+
+    /// A 400 naming the first member outside `allowed` (a typo such as `occuredAt` is not dropped silently).
+    static func refuseUnknown(_ members: [(key: String, value: JSONValue)], allowed: Set<String>, prefix: String) throws {
+        for m in members where !allowed.contains(m.key) {
+            throw Problem.field(prefix + m.key, "is not a field of an append (its fields: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// `GET /v1/export?format=ndjson|csv|hxl|wfp`: the log (filtered as `/v1/events` filters it),
+    /// streamed in constant memory in the format's content type, as an attachment named by the
+    /// format. The export is prepared (the format's state read, the end pinned to the current
+    /// head) before the response starts, so a failure to prepare is a problem response.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.auditor)
         let filter = try Self.filter(request)
@@ -180,13 +203,15 @@ struct EventsController {
             throw Problem.field("format", "must be one of \(Exporters.names.joined(separator: ", "))")
         }
         let store = services.store
+        let prepared = try Exporters.prepare(exporter, store: store, filter: filter)
         var headers = HTTPFields()
         headers[.contentType] = exporter.contentType
-        headers[.contentDisposition] = "attachment; filename=\"lumbung-export.\(exporter.fileExtension)\""
+        headers[.contentDisposition] = "attachment; filename=\"\(exporter.fileName)\""
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let exporter = prepared.exporter
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
-            var next = filter
+            var next = prepared.filter
             exporter.header(into: &buffer)
             var done = false
             while !done {
@@ -226,13 +251,25 @@ struct EventsController {
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ": lumbung log from position \(from)\nretry: 1000\n\n"))
-            var buffer: [UInt8] = []
-            for try await event in subscription {
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
-                event.writeJSON(to: &buffer)
-                buffer.append(contentsOf: [0x0A, 0x0A])
-                try await writer.write(ByteBuffer(bytes: buffer))
+            // The subscription ends (its task is cancelled) when the client closes the connection;
+            // a comment line every 15 s while idle also keeps proxies open.
+            try await request.body.consumeWithCancellationOnInboundClose { _ in
+                var buffer: [UInt8] = []
+                var events = subscription.makeAsyncIterator()
+                loop: while true {
+                    switch try await events.next(idleAfter: .seconds(15)) {
+                    case .event(let event):
+                        buffer.removeAll(keepingCapacity: true)
+                        buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
+                        event.writeJSON(to: &buffer)
+                        buffer.append(contentsOf: [0x0A, 0x0A])
+                        try await writer.write(ByteBuffer(bytes: buffer))
+                    case .idle:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .end:
+                        break loop
+                    }
+                }
             }
             try await writer.finish(nil)
         })

@@ -10,8 +10,14 @@ struct SystemController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health", use: health)
+        router.get("/ping", use: ping)
         router.get("/metrics", use: metrics)
         router.get("/openapi.yaml", use: openAPI)
+    }
+
+    /// `GET /ping`: a constant answer, the trivial route the load benchmarks compare with.
+    @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> Response {
+        JSONResponse.raw(Array("pong\n".utf8), contentType: "text/plain")
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {

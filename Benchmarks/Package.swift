@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+// A package of its own, so that the main package's builds and tests never pull package-benchmark.
+// Run from this folder: `swift package --disable-sandbox benchmark` (standard suite) or
+// `./compare.sh` (side-by-side with raw LMDB in C). See README.md.
+import PackageDescription
+
+let package = Package(
+    name: "LumbungBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Lumbung", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Shared workload: the events both executables append and scan.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "EventLog", package: "Lumbung"),
+                .product(name: "LMDB", package: "Lumbung"),
+            ],
+            path: "Sources/BenchSupport"
+        ),
+        // JSON-lines measurements for compare.sh (exact same-run ratios against raw LMDB).
+        .executableTarget(
+            name: "lumbung-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "EventLog", package: "Lumbung"),
+            ],
+            path: "Sources/lumbung-bench"
+        ),
+        // The package-benchmark suite (discovered under Benchmarks/<Name>/).
+        .executableTarget(
+            name: "LumbungBenchmarks",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "EventLog", package: "Lumbung"),
+            ],
+            path: "Benchmarks/LumbungBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ]
+)

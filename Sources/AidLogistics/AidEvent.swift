@@ -1,0 +1,110 @@
+import EventLog
+import Projections
+
+/// One event of the aid domain, parsed: the decider's output and the rules' and projectors' input.
+public enum AidEvent: Sendable, Hashable {
+    case warehouseRegistered(WarehouseRegistered)
+    case donationReceived(DonationReceived)
+    case shipmentDispatched(ShipmentDispatched)
+    case shipmentReceived(ShipmentReceived)
+    case aidDistributed(AidDistributed)
+    case stockAdjusted(StockAdjusted)
+
+    /// Its type name, e.g. `aid.donation-received`.
+    public var type: String {
+        switch self {
+        case .warehouseRegistered: AidEventType.warehouseRegistered
+        case .donationReceived: AidEventType.donationReceived
+        case .shipmentDispatched: AidEventType.shipmentDispatched
+        case .shipmentReceived: AidEventType.shipmentReceived
+        case .aidDistributed: AidEventType.aidDistributed
+        case .stockAdjusted: AidEventType.stockAdjusted
+        }
+    }
+
+    /// The stream it belongs on: `warehouse-<id>` (registrations and adjustments), `donation-<id>`,
+    /// `shipment-<id>` or `distribution-<id>`.
+    public var stream: String {
+        switch self {
+        case .warehouseRegistered(let e): AidIDs.warehouseStream(e.warehouseId)
+        case .donationReceived(let e): AidIDs.donationStream(e.donationId)
+        case .shipmentDispatched(let e): AidIDs.shipmentStream(e.shipmentId)
+        case .shipmentReceived(let e): AidIDs.shipmentStream(e.shipmentId)
+        case .aidDistributed(let e): AidIDs.distributionStream(e.distributionId)
+        case .stockAdjusted(let e): AidIDs.warehouseStream(e.warehouseId)
+        }
+    }
+
+    /// The payload as JSON (integers stay integers).
+    public var data: JSONValue {
+        switch self {
+        case .warehouseRegistered(let e): e.json
+        case .donationReceived(let e): e.json
+        case .shipmentDispatched(let e): e.json
+        case .shipmentReceived(let e): e.json
+        case .aidDistributed(let e): e.json
+        case .stockAdjusted(let e): e.json
+        }
+    }
+
+    /// The name and text of the payload's own time field (`receivedAt`, `dispatchedAt`,
+    /// `distributedAt`), if the type has one: the event's occurredAt must equal it.
+    public var timeField: (name: String, text: String)? {
+        switch self {
+        case .donationReceived(let e): ("receivedAt", e.receivedAt)
+        case .shipmentDispatched(let e): ("dispatchedAt", e.dispatchedAt)
+        case .shipmentReceived(let e): ("receivedAt", e.receivedAt)
+        case .aidDistributed(let e): ("distributedAt", e.distributedAt)
+        case .warehouseRegistered, .stockAdjusted: nil
+        }
+    }
+
+    /// The instant of `timeField`.
+    public var time: Timestamp? { timeField.flatMap { Timestamp($0.text) } }
+
+    /// Parses `data` of an event of `type`: a known aid type and a payload that fits its schema
+    /// (`.invalidInput` naming the field under `root`, e.g. `data.items[0].quantity`).
+    public static func parse(type: String, data: JSONValue, root: String = "data") throws(EventLogError) -> AidEvent {
+        var r = try PayloadReader(data, path: root)
+        switch type {
+        case AidEventType.warehouseRegistered: return .warehouseRegistered(try WarehouseRegistered.read(&r))
+        case AidEventType.donationReceived: return .donationReceived(try DonationReceived.read(&r))
+        case AidEventType.shipmentDispatched: return .shipmentDispatched(try ShipmentDispatched.read(&r))
+        case AidEventType.shipmentReceived: return .shipmentReceived(try ShipmentReceived.read(&r))
+        case AidEventType.aidDistributed: return .aidDistributed(try AidDistributed.read(&r))
+        case AidEventType.stockAdjusted: return .stockAdjusted(try StockAdjusted.read(&r))
+        default:
+            throw EventLogError(
+                .invalidInput,
+                "type: \(type) is not an event type of the aid domain (known: \(AidEventType.all.sorted().joined(separator: ", ")))",
+                field: "type")
+        }
+    }
+
+    /// Parses an event as it is offered to the log: `parse(type:data:)`, then checks that it is on
+    /// its own stream (`stream` must be `self.stream`) and that `occurredAt`, when given, is the
+    /// payload's time.
+    public static func parse(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
+        let e = try parse(type: event.type, data: event.data)
+        guard event.stream == e.stream else {
+            throw EventLogError(
+                .invalidInput, "stream: an \(event.type) event with these ids belongs on stream \(e.stream), not \(event.stream)",
+                field: "stream")
+        }
+        if let occurredAt = event.occurredAt, let field = e.timeField, let t = Timestamp(field.text), t != occurredAt {
+            throw EventLogError(
+                .invalidInput, "occurredAt: \(occurredAt) differs from data.\(field.name) \(field.text); leave it out or make them equal",
+                field: "occurredAt")
+        }
+        return e
+    }
+
+    /// The event to append: on its stream, occurredAt = its time (or `occurredAt` for types
+    /// without one), the given id and expected version.
+    public func proposed(
+        id: EventID? = nil, occurredAt: Timestamp? = nil, expectedVersion: ExpectedVersion = .any
+    ) throws(EventLogError) -> ProposedEvent {
+        try ProposedEvent(
+            stream: stream, type: type, value: data, id: id, occurredAt: time ?? occurredAt, expectedVersion: expectedVersion)
+    }
+}

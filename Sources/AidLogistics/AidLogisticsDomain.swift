@@ -1,0 +1,49 @@
+import EventLog
+import Projections
+
+/// The aid logistics domain, bundled for the service: its rules (for the `RuleGuard`), its
+/// projectors (for the `ProjectionEngine`), its commands and its part of the scenario.
+///
+/// ```swift
+/// let aid = AidLogisticsDomain()
+/// store.appendGuard = RuleGuard(rules: [aid.rules, ...])
+/// let engine = try ProjectionEngine(store: store, dataDirectory: dir, projectors: aid.projectors + ...)
+/// let decision = try guard.withCurrentState(store) { try aid.handle("receive-donation", body: body, now: .now()) }
+/// ```
+///
+/// Thread safety: `rules` is guarded by the `RuleGuard` it is given to; call `decide`/`handle`
+/// only inside that guard's `withCurrentState`.
+public final class AidLogisticsDomain: @unchecked Sendable {
+    /// The names of the views, as `ProjectionEngine` and `ViewSnapshot.view(_:)` know them.
+    public static let viewNames = [StockProjector.viewName, KelurahanProjector.viewName, TraceProjector.viewName, DonorsProjector.viewName]
+    /// The command names (`register-warehouse`, ...).
+    public static let commandNames = AidLogisticsCommand.names
+
+    public let rules: AidLogisticsRules
+    public let projectors: [any Projector]
+
+    public init() {
+        rules = AidLogisticsRules()
+        projectors = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
+    }
+
+    /// Parses a command's body (see `AidLogisticsCommand.parse`).
+    public func parse(_ name: String, body: JSONValue) throws(EventLogError) -> AidLogisticsCommand {
+        try AidLogisticsCommand.parse(name, body: body)
+    }
+
+    /// Decides a command on the current state (see `AidLogisticsCommand.decide`).
+    public func decide(_ command: AidLogisticsCommand, now: Timestamp) throws(EventLogError) -> AidLogisticsCommand.Decision {
+        try AidLogisticsCommand.decide(command, rules: rules, now: now)
+    }
+
+    /// Parses and decides command `name` with `body`.
+    public func handle(_ name: String, body: JSONValue, now: Timestamp) throws(EventLogError) -> AidLogisticsCommand.Decision {
+        try decide(try parse(name, body: body), now: now)
+    }
+
+    /// The domain's part of the 2018 scenario (see `AidScenario`).
+    public static func scenario(seed: UInt64, scale: Double) -> [AidScenario.ScenarioEvent] {
+        AidScenario.scenario(seed: seed, scale: scale)
+    }
+}

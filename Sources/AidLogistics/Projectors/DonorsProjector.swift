@@ -1,0 +1,55 @@
+import EventLog
+import Projections
+
+/// `aid.donors`: per donor (by name), the donations, the items and quantities given, and how
+/// much of each has been distributed to households so far.
+///
+/// Databases:
+/// - `donors`: `<name>` -> `{name, kind, donations, firstReceivedAt, lastReceivedAt}`
+/// - `items`: `<name>␟<item>␟<unit>` -> `{donated, distributed}`
+/// - `donations`: `<name>␟<position, 20 digits>` -> `DonorReport.Donation`
+/// - `lots`: `<donationId>` -> `{donor}`
+public struct DonorsProjector: Projector {
+    public static let viewName = "aid.donors"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = [AidEventType.donationReceived, AidEventType.aidDistributed]
+    public let databases = ["donors", "items", "donations", "lots"]
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        switch e {
+        case .donationReceived(let d):
+            let name = d.donor.name
+            try view.put("lots", d.donationId, value: DonorRecords.Lot(donor: name))
+            var donor = try view.value(DonorRecords.Donor.self, "donors", name)
+                ?? DonorRecords.Donor(name: name, kind: d.donor.kind, donations: 0, firstReceivedAt: d.receivedAt, lastReceivedAt: d.receivedAt)
+            donor.kind = d.donor.kind
+            donor.donations += 1
+            if let t = Timestamp(d.receivedAt) {
+                if let first = Timestamp(donor.firstReceivedAt), t < first { donor.firstReceivedAt = d.receivedAt }
+                if let last = Timestamp(donor.lastReceivedAt), t > last { donor.lastReceivedAt = d.receivedAt }
+            }
+            try view.put("donors", name, value: donor)
+            for i in d.items {
+                try view.update("items", ViewKey.make(name, i.item, i.unit), initial: DonorRecords.Item()) { $0.donated += i.quantity }
+            }
+            try view.put(
+                "donations", ViewKey.make(name, ViewKey.position(event.position)),
+                value: DonorReport.Donation(donationId: d.donationId, warehouseId: d.warehouseId, receivedAt: d.receivedAt, items: d.items))
+        case .aidDistributed(let d):
+            for line in d.lines {
+                for lot in line.lots {
+                    guard let donor = try view.value(DonorRecords.Lot.self, "lots", lot.donationId)?.donor else { continue }
+                    try view.update("items", ViewKey.make(donor, line.item, line.unit), initial: DonorRecords.Item()) {
+                        $0.distributed += lot.quantity
+                    }
+                }
+            }
+        default:
+            return
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import EventLog
+import Projections
+
+/// `aid.kelurahan`: aid per kelurahan (see `KelurahanReport` for what is counted).
+///
+/// Databases:
+/// - `kelurahan`: `<code>` -> `{shipmentsReceived, donationsReceived, distributions, households, people}`
+/// - `items`: `<code>␟<item>␟<unit>` -> `{received, distributed}`
+/// - `warehouses`: `<warehouseId>` -> `{kind, kelurahanCode}`
+/// - `shipments`: `<shipmentId>` -> the destination posko, while the shipment is on its way
+public struct KelurahanProjector: Projector {
+    public static let viewName = "aid.kelurahan"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = [
+        AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.shipmentDispatched,
+        AidEventType.shipmentReceived, AidEventType.aidDistributed,
+    ]
+    public let databases = ["kelurahan", "items", "warehouses", "shipments"]
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        switch e {
+        case .warehouseRegistered(let r):
+            try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))
+        case .donationReceived(let d):
+            guard let w = try posko(view, d.warehouseId) else { return }
+            try view.update("kelurahan", w.kelurahanCode, initial: KelurahanRecords.Counters()) { $0.donationsReceived += 1 }
+            for i in d.items {
+                try view.update("items", ViewKey.make(w.kelurahanCode, i.item, i.unit), initial: KelurahanRecords.ItemCounters()) {
+                    $0.received += i.quantity
+                }
+            }
+        case .shipmentDispatched(let s):
+            guard try posko(view, s.toWarehouseId) != nil else { return }
+            try view.put("shipments", s.shipmentId, value: KelurahanRecords.Destination(warehouseId: s.toWarehouseId))
+        case .shipmentReceived(let r):
+            guard let to = try view.value(KelurahanRecords.Destination.self, "shipments", r.shipmentId)?.warehouseId else { return }
+            try view.delete("shipments", r.shipmentId)
+            guard let w = try posko(view, to) else { return }
+            try view.update("kelurahan", w.kelurahanCode, initial: KelurahanRecords.Counters()) { $0.shipmentsReceived += 1 }
+            for line in r.lines {
+                try view.update("items", ViewKey.make(w.kelurahanCode, line.item, line.unit), initial: KelurahanRecords.ItemCounters()) {
+                    $0.received += line.quantity
+                }
+            }
+        case .aidDistributed(let d):
+            try view.update("kelurahan", d.kelurahanCode, initial: KelurahanRecords.Counters()) {
+                $0.distributions += 1
+                $0.households += d.households
+                $0.people += d.people
+            }
+            for line in d.lines {
+                try view.update("items", ViewKey.make(d.kelurahanCode, line.item, line.unit), initial: KelurahanRecords.ItemCounters()) {
+                    $0.distributed += line.quantity
+                }
+            }
+        case .stockAdjusted:
+            return
+        }
+    }
+
+    private func posko(_ view: ViewWriter, _ warehouseId: String) throws -> KelurahanRecords.Warehouse? {
+        guard let w = try view.value(KelurahanRecords.Warehouse.self, "warehouses", warehouseId), w.kind == "posko" else { return nil }
+        return w
+    }
+}

@@ -1,0 +1,104 @@
+import EventLog
+import MataramReference
+import Projections
+
+/// `aid.trace`: the donation trace. Every movement of a lot is a step, keyed by the lot and the
+/// event's position, so a donation's steps read back in log order.
+///
+/// Databases:
+/// - `donations`: `<donationId>` -> `DonationTrace.Donation`
+/// - `steps`: `<donationId>␟<position, 20 digits>␟<index, 6 digits>` -> `DonationTrace.Step`
+/// - `shipments`: `<shipmentId>` -> the lots of a shipment not yet received
+/// - `warehouses`: `<warehouseId>` -> `{name}`
+///
+/// A receipt makes a `received` step for what arrived and a `lost-in-transit` step for the rest
+/// of each lot the shipment carried.
+public struct TraceProjector: Projector {
+    public static let viewName = "aid.trace"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = AidEventType.all
+    public let databases = ["donations", "steps", "shipments", "warehouses"]
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        var index = 0
+        func step(_ donationId: String, _ s: DonationTrace.Step) throws {
+            try view.put("steps", ViewKey.make(donationId, ViewKey.position(event.position), ViewKey.index(index)), value: s)
+            index += 1
+        }
+        func base(_ kind: DonationTrace.Kind, _ item: String, _ unit: String, _ quantity: Int, _ warehouseId: String) throws -> DonationTrace.Step {
+            DonationTrace.Step(
+                position: event.position, eventId: event.id.description, type: event.type, occurredAt: event.occurredAt.description,
+                kind: kind, item: item, unit: unit, quantity: quantity, warehouseId: warehouseId,
+                warehouseName: try name(view, warehouseId))
+        }
+        switch e {
+        case .warehouseRegistered(let r):
+            try view.put("warehouses", r.warehouseId, value: TraceRecords.Warehouse(name: r.name))
+        case .donationReceived(let d):
+            try view.put(
+                "donations", d.donationId,
+                value: DonationTrace.Donation(
+                    donationId: d.donationId, warehouseId: d.warehouseId, warehouseName: try name(view, d.warehouseId), donor: d.donor,
+                    items: d.items, receivedAt: d.receivedAt, position: event.position, eventId: event.id.description))
+            for i in d.items {
+                try step(d.donationId, try base(.donated, i.item, i.unit, i.quantity, d.warehouseId))
+            }
+        case .shipmentDispatched(let s):
+            var lots: [ReceivedLine] = []
+            for line in s.lines {
+                for lot in line.lots {
+                    var st = try base(.dispatched, line.item, line.unit, lot.quantity, s.fromWarehouseId)
+                    st.toWarehouseId = s.toWarehouseId
+                    st.toWarehouseName = try name(view, s.toWarehouseId)
+                    st.shipmentId = s.shipmentId
+                    st.vehicle = s.vehicle
+                    st.driver = s.driver
+                    try step(lot.donationId, st)
+                    lots.append(ReceivedLine(item: line.item, unit: line.unit, donationId: lot.donationId, quantity: lot.quantity))
+                }
+            }
+            try view.put(
+                "shipments", s.shipmentId, value: TraceRecords.Shipment(fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, lots: lots))
+        case .shipmentReceived(let r):
+            guard let s = try view.value(TraceRecords.Shipment.self, "shipments", r.shipmentId) else { return }
+            var arrived: [String: Int] = [:]
+            for line in r.lines { arrived[ViewKey.make(line.item, line.unit, line.donationId), default: 0] += line.quantity }
+            for lot in s.lots {
+                let got = min(arrived[ViewKey.make(lot.item, lot.unit, lot.donationId)] ?? 0, lot.quantity)
+                for (kind, q) in [(DonationTrace.Kind.received, got), (.lostInTransit, lot.quantity - got)] where q > 0 {
+                    var st = try base(kind, lot.item, lot.unit, q, s.fromWarehouseId)
+                    st.toWarehouseId = s.toWarehouseId
+                    st.toWarehouseName = try name(view, s.toWarehouseId)
+                    st.shipmentId = r.shipmentId
+                    st.notes = r.notes.isEmpty ? nil : r.notes
+                    try step(lot.donationId, st)
+                }
+            }
+            try view.delete("shipments", r.shipmentId)
+        case .aidDistributed(let d):
+            for line in d.lines {
+                for lot in line.lots {
+                    var st = try base(.distributed, line.item, line.unit, lot.quantity, d.warehouseId)
+                    st.distributionId = d.distributionId
+                    st.kelurahanCode = d.kelurahanCode
+                    st.kelurahanName = Mataram.kelurahan(code: d.kelurahanCode)?.name
+                    st.households = d.households
+                    st.people = d.people
+                    try step(lot.donationId, st)
+                }
+            }
+        case .stockAdjusted(let a):
+            var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
+            st.reason = a.reason
+            try step(a.donationId, st)
+        }
+    }
+
+    private func name(_ view: ViewWriter, _ warehouseId: String) throws -> String {
+        try view.value(TraceRecords.Warehouse.self, "warehouses", warehouseId)?.name ?? ""
+    }
+}

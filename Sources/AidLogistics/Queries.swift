@@ -1,0 +1,248 @@
+import MataramReference
+import Projections
+
+/// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
+/// `ProjectionEngine.read { try $0.view("aid.stock") }`, or of a replay), returning
+/// `Codable & Sendable` results.
+///
+/// Each function reads only the view named in its documentation.
+public enum AidQueries {
+    // MARK: aid.stock
+
+    /// Stock (view `aid.stock`): every warehouse, or only `warehouseId`; every item, or only
+    /// `item` (and `unit`, when given). With an item filter, only warehouses holding it (on hand
+    /// or in transit) are listed. Returns nil when `warehouseId` is not registered.
+    public static func stock(_ view: ViewReader, warehouseId: String? = nil, item: String? = nil, unit: String? = nil) throws -> StockReport? {
+        var warehouses: [StockReport.Warehouse] = []
+        if let warehouseId {
+            guard let w = try view.value(StockReport.Warehouse.self, "warehouses", warehouseId) else { return nil }
+            warehouses = [w]
+        } else {
+            try view.scanValues(StockReport.Warehouse.self, "warehouses") { _, w in
+                warehouses.append(w)
+                return true
+            }
+        }
+        var listed: [StockReport.WarehouseStock] = []
+        var totals: [String: StockReport.Total] = [:]
+        for w in warehouses {
+            var items: [StockReport.Item] = []
+            let prefix = item.map { ViewKey.prefix(w.warehouseId, $0) } ?? ViewKey.prefix(w.warehouseId)
+            try view.scan("totals", prefix: prefix) { key, bytes in
+                let parts = ViewKey.split(key)
+                guard parts.count == 3, unit == nil || parts[2] == unit else { return true }
+                let t = try ViewCoding.decode(StockRecords.Total.self, bytes)
+                items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: t.onHand, inTransit: t.inTransit, lots: []))
+                return true
+            }
+            for i in items.indices {
+                try view.scan("lots", prefix: ViewKey.prefix(w.warehouseId, items[i].item, items[i].unit)) { key, bytes in
+                    let parts = ViewKey.split(key)
+                    guard parts.count == 4 else { return true }
+                    let l = try ViewCoding.decode(StockRecords.Lot.self, bytes)
+                    items[i].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
+                    return true
+                }
+                let key = ViewKey.make(items[i].item, items[i].unit)
+                var t = totals[key] ?? StockReport.Total(item: items[i].item, unit: items[i].unit, onHand: 0, inTransit: 0, warehouses: 0)
+                t.onHand += items[i].onHand
+                t.inTransit += items[i].inTransit
+                t.warehouses += 1
+                totals[key] = t
+            }
+            if item != nil && items.isEmpty && warehouseId == nil { continue }
+            listed.append(StockReport.WarehouseStock(warehouse: w, items: items))
+        }
+        return StockReport(warehouses: listed, totals: totals.keys.sorted().compactMap { totals[$0] })
+    }
+
+    // MARK: aid.kelurahan
+
+    /// Aid per kelurahan (view `aid.kelurahan`): all 50 kelurahan of Kota Mataram in code order,
+    /// zeros where nothing happened, and city totals.
+    public static func kelurahan(_ view: ViewReader) throws -> KelurahanReport {
+        let posko = try poskoByKelurahan(view)
+        var list: [KelurahanReport.Kelurahan] = []
+        for k in Mataram.kelurahan { list.append(try kelurahanEntry(view, k, posko: posko[k.code] ?? [])) }
+        var totals = KelurahanReport.Totals(
+            kelurahanServed: 0, shipmentsReceived: 0, donationsReceived: 0, distributions: 0, households: 0, people: 0, items: [])
+        var items: [String: KelurahanReport.Item] = [:]
+        for k in list {
+            if k.distributions > 0 { totals.kelurahanServed += 1 }
+            totals.shipmentsReceived += k.shipmentsReceived
+            totals.donationsReceived += k.donationsReceived
+            totals.distributions += k.distributions
+            totals.households += k.households
+            totals.people += k.people
+            for i in k.items {
+                let key = ViewKey.make(i.item, i.unit)
+                var t = items[key] ?? KelurahanReport.Item(item: i.item, unit: i.unit, received: 0, distributed: 0)
+                t.received += i.received
+                t.distributed += i.distributed
+                items[key] = t
+            }
+        }
+        totals.items = items.keys.sorted().compactMap { items[$0] }
+        return KelurahanReport(kelurahan: list, totals: totals)
+    }
+
+    /// Aid in one kelurahan (view `aid.kelurahan`); nil when `code` is not a kelurahan of Kota Mataram.
+    public static func kelurahan(_ view: ViewReader, code: String) throws -> KelurahanReport.Kelurahan? {
+        guard let k = Mataram.kelurahan(code: code) else { return nil }
+        return try kelurahanEntry(view, k, posko: try poskoByKelurahan(view)[code] ?? [])
+    }
+
+    private static func poskoByKelurahan(_ view: ViewReader) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        try view.scanValues(KelurahanRecords.Warehouse.self, "warehouses") { id, w in
+            if w.kind == "posko" { out[w.kelurahanCode, default: []].append(id) }
+            return true
+        }
+        return out
+    }
+
+    private static func kelurahanEntry(_ view: ViewReader, _ k: Kelurahan, posko: [String]) throws -> KelurahanReport.Kelurahan {
+        let c = try view.value(KelurahanRecords.Counters.self, "kelurahan", k.code) ?? KelurahanRecords.Counters()
+        var items: [KelurahanReport.Item] = []
+        try view.scan("items", prefix: ViewKey.prefix(k.code)) { key, bytes in
+            let parts = ViewKey.split(key)
+            guard parts.count == 3 else { return true }
+            let i = try ViewCoding.decode(KelurahanRecords.ItemCounters.self, bytes)
+            items.append(KelurahanReport.Item(item: parts[1], unit: parts[2], received: i.received, distributed: i.distributed))
+            return true
+        }
+        return KelurahanReport.Kelurahan(
+            code: k.code, name: k.name, kecamatanCode: k.kecamatan.code, kecamatanName: k.kecamatan.name, posko: posko,
+            shipmentsReceived: c.shipmentsReceived, donationsReceived: c.donationsReceived, distributions: c.distributions,
+            households: c.households, people: c.people, items: items)
+    }
+
+    // MARK: aid.trace
+
+    /// The trace of one donation (view `aid.trace`): its steps in log order and the balance of
+    /// each item, folded from the steps: `donated = onHand + inTransit + distributed + lost +
+    /// adjusted`. Nil when no donation `donationId` was received.
+    public static func trace(_ view: ViewReader, donationId: String) throws -> DonationTrace? {
+        guard let donation = try view.value(DonationTrace.Donation.self, "donations", donationId) else { return nil }
+        var steps: [DonationTrace.Step] = []
+        try view.scanValues(DonationTrace.Step.self, "steps", prefix: ViewKey.prefix(donationId)) { _, s in
+            steps.append(s)
+            return true
+        }
+        return DonationTrace(donation: donation, steps: steps, balance: balance(of: donation, steps: steps))
+    }
+
+    /// The balance of each item of `donation`: `donated` from the donation itself, the rest
+    /// folded from the steps alone (independently of any other view). A shipment counts as in
+    /// transit until a receipt step (received or lost) for it appears; after that, whatever of
+    /// it is neither received nor lost is unaccounted for and the identity fails.
+    static func balance(of donation: DonationTrace.Donation, steps: [DonationTrace.Step]) -> DonationTrace.Balance {
+        struct Acc {
+            var stepsDonated = 0, distributed = 0, lost = 0, adjusted = 0
+            var onHand: [String: (name: String, quantity: Int)] = [:]
+            /// Per shipment: dispatched, settled (received + lost), and whether a receipt was seen.
+            var shipments: [String: (dispatched: Int, settled: Int, receipt: Bool)] = [:]
+            mutating func hold(_ id: String, _ name: String, _ q: Int) {
+                onHand[id] = (name, (onHand[id]?.quantity ?? 0) + q)
+            }
+            mutating func ship(_ id: String, dispatched: Int = 0, settled: Int = 0, receipt: Bool = false) {
+                let s = shipments[id] ?? (0, 0, false)
+                shipments[id] = (s.dispatched + dispatched, s.settled + settled, s.receipt || receipt)
+            }
+        }
+        var acc: [String: Acc] = [:]
+        var order: [(String, String, String)] = []
+        func key(_ item: String, _ unit: String) -> String {
+            let k = ViewKey.make(item, unit)
+            if acc[k] == nil {
+                acc[k] = Acc()
+                order.append((k, item, unit))
+            }
+            return k
+        }
+        var donated: [String: Int] = [:]
+        for i in donation.items { donated[key(i.item, i.unit), default: 0] += i.quantity }
+        for s in steps {
+            let k = key(s.item, s.unit)
+            var a = acc[k] ?? Acc()
+            let shipment = s.shipmentId ?? ""
+            switch s.kind {
+            case .donated:
+                a.stepsDonated += s.quantity
+                a.hold(s.warehouseId, s.warehouseName, s.quantity)
+            case .dispatched:
+                a.hold(s.warehouseId, s.warehouseName, -s.quantity)
+                a.ship(shipment, dispatched: s.quantity)
+            case .received:
+                a.hold(s.toWarehouseId ?? "", s.toWarehouseName ?? "", s.quantity)
+                a.ship(shipment, settled: s.quantity, receipt: true)
+            case .lostInTransit:
+                a.lost += s.quantity
+                a.ship(shipment, settled: s.quantity, receipt: true)
+            case .distributed:
+                a.hold(s.warehouseId, s.warehouseName, -s.quantity)
+                a.distributed += s.quantity
+            case .adjusted:
+                a.hold(s.warehouseId, s.warehouseName, s.quantity)
+                a.adjusted -= s.quantity
+            }
+            acc[k] = a
+        }
+        var items: [DonationTrace.ItemBalance] = []
+        for (k, item, unit) in order {
+            guard let a = acc[k] else { continue }
+            let holdings = a.onHand.filter { $0.value.quantity != 0 }.sorted { $0.key < $1.key }
+                .map { DonationTrace.Holding(warehouseId: $0.key, warehouseName: $0.value.name, quantity: $0.value.quantity) }
+            let onHand = holdings.reduce(0) { $0 + $1.quantity }
+            let inTransit = a.shipments.values.reduce(0) { $0 + ($1.receipt ? 0 : $1.dispatched - $1.settled) }
+            let accounted = onHand + inTransit + a.distributed + a.lost + a.adjusted
+            let d = donated[k] ?? 0
+            items.append(
+                DonationTrace.ItemBalance(
+                    item: item, unit: unit, donated: d, onHand: onHand, onHandByWarehouse: holdings, inTransit: inTransit,
+                    distributed: a.distributed, lost: a.lost, adjusted: a.adjusted, accountedFor: accounted,
+                    holds: accounted == d && a.stepsDonated == d))
+        }
+        return DonationTrace.Balance(identity: DonationTrace.Balance.identity, holds: items.allSatisfy(\.holds), items: items)
+    }
+
+    // MARK: aid.donors
+
+    /// Every donor (view `aid.donors`), by name, with items donated and distributed so far
+    /// (without the list of donations).
+    public static func donors(_ view: ViewReader) throws -> DonorReport {
+        var donors: [DonorReport.Donor] = []
+        try view.scanValues(DonorRecords.Donor.self, "donors") { _, d in
+            donors.append(try donorEntry(view, d))
+            return true
+        }
+        return DonorReport(donors: donors)
+    }
+
+    /// One donor by exact name (view `aid.donors`), with every donation; nil when unknown.
+    public static func donor(_ view: ViewReader, name: String) throws -> DonorReport.Donor? {
+        guard let d = try view.value(DonorRecords.Donor.self, "donors", name) else { return nil }
+        var entry = try donorEntry(view, d)
+        var list: [DonorReport.Donation] = []
+        try view.scanValues(DonorReport.Donation.self, "donations", prefix: ViewKey.prefix(name)) { _, v in
+            list.append(v)
+            return true
+        }
+        entry.donationList = list
+        return entry
+    }
+
+    private static func donorEntry(_ view: ViewReader, _ d: DonorRecords.Donor) throws -> DonorReport.Donor {
+        var items: [DonorReport.Item] = []
+        try view.scan("items", prefix: ViewKey.prefix(d.name)) { key, bytes in
+            let parts = ViewKey.split(key)
+            guard parts.count == 3 else { return true }
+            let i = try ViewCoding.decode(DonorRecords.Item.self, bytes)
+            items.append(DonorReport.Item(item: parts[1], unit: parts[2], donated: i.donated, distributed: i.distributed))
+            return true
+        }
+        return DonorReport.Donor(
+            name: d.name, kind: d.kind, donations: d.donations, firstReceivedAt: d.firstReceivedAt, lastReceivedAt: d.lastReceivedAt,
+            items: items, donationList: nil)
+    }
+}

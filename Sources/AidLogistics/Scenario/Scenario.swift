@@ -1,0 +1,30 @@
+import EventLog
+
+/// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
+///
+/// 29 July - 31 August 2018 (times in WITA, UTC+8): the M6.4 of 29 July 06:47 (little damage in
+/// the city: the city's gudang and posko in the five hardest-hit kelurahan are registered that
+/// day, a trickle of donations and shipments follows); the M7.0 of 5 August 19:46 (11:46 UTC),
+/// after which a posko opens in every one of the 50 kelurahan overnight and donations surge
+/// (BNPB, Kementerian Sosial, Bulog, PMI, BAZNAS, ACT, companies, community groups); the M5.9 of
+/// 9 August and the M6.3 and M6.9 of 19 August, each followed by more activity. The gudang
+/// (BPBD, Dinas Sosial, PMI) ship to the posko, weighted by how hard each kelurahan was hit
+/// (north and east harder; see `Fixtures/aid/README.md`); some goods are lost in transit; posko
+/// hand aid to households in every kelurahan (20,343 people displaced on 12 August, shared by
+/// the same weights); weekly stock-taking adjusts the gudang's stock.
+///
+/// Contract: the same `seed` and `scale` give the same events (ids derived from the seed);
+/// events come in strictly increasing occurredAt order (= their payload's time), and each
+/// passes `AidLogisticsRules` when appended in that order into a log without other aid events.
+/// `scale` multiplies the number of donations, shipments, distributions and adjustments (1.0:
+/// about 5,000-6,000 events); the warehouses, a first shipment to every posko and a first
+/// distribution in every kelurahan are there at any scale.
+public enum AidScenario {
+    /// An event of the scenario and when it happened.
+    public typealias ScenarioEvent = (occurredAt: Timestamp, event: ProposedEvent)
+
+    public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
+        var generator = ScenarioGenerator(seed: seed, scale: scale)
+        return generator.run()
+    }
+}

@@ -1,0 +1,115 @@
+/// The trace of one donation (the `aid.trace` view), as `AidQueries.trace` returns it: every
+/// step its lots went through, in log order, and a balance showing that the quantities add up.
+public struct DonationTrace: Codable, Sendable, Equatable {
+    /// The donation as received.
+    public struct Donation: Codable, Sendable, Equatable {
+        public var donationId: String
+        public var warehouseId: String
+        public var warehouseName: String
+        public var donor: Donor
+        public var items: [ItemQuantity]
+        public var receivedAt: String
+        public var position: UInt64
+        public var eventId: String
+    }
+
+    /// What a step did to the lot.
+    public enum Kind: String, Codable, Sendable, Equatable {
+        /// The donation entered `warehouseId`.
+        case donated
+        /// Left `warehouseId` for `toWarehouseId` in `shipmentId`.
+        case dispatched
+        /// Arrived at `toWarehouseId` (from `warehouseId`) in `shipmentId`.
+        case received
+        /// Dispatched in `shipmentId` but not received: lost in transit.
+        case lostInTransit = "lost-in-transit"
+        /// Handed out from `warehouseId` to households of `kelurahanCode`.
+        case distributed
+        /// Stock of `warehouseId` corrected by `quantity` (signed; negative took stock out).
+        case adjusted
+    }
+
+    /// One movement of the lot, with the event that recorded it.
+    public struct Step: Codable, Sendable, Equatable {
+        public var position: UInt64
+        public var eventId: String
+        public var type: String
+        /// The event's occurredAt (UTC).
+        public var occurredAt: String
+        public var kind: Kind
+        public var item: String
+        public var unit: String
+        /// Positive, except for `adjusted` (signed).
+        public var quantity: Int
+        public var warehouseId: String
+        public var warehouseName: String
+        public var toWarehouseId: String?
+        public var toWarehouseName: String?
+        public var shipmentId: String?
+        public var distributionId: String?
+        public var kelurahanCode: String?
+        public var kelurahanName: String?
+        /// Of the whole distribution (all its lots).
+        public var households: Int?
+        public var people: Int?
+        public var vehicle: String?
+        public var driver: String?
+        public var reason: String?
+        public var notes: String?
+    }
+
+    /// Where some of an item of the lot lies now.
+    public struct Holding: Codable, Sendable, Equatable {
+        public var warehouseId: String
+        public var warehouseName: String
+        public var quantity: Int
+    }
+
+    /// The balance of one item of the lot: `donated = onHand + inTransit + distributed + lost + adjusted`.
+    public struct ItemBalance: Codable, Sendable, Equatable {
+        public var item: String
+        public var unit: String
+        public var donated: Int
+        /// Summed over `onHandByWarehouse`.
+        public var onHand: Int
+        public var onHandByWarehouse: [Holding]
+        public var inTransit: Int
+        public var distributed: Int
+        public var lost: Int
+        /// Net quantity taken out by adjustments (negative when adjustments added stock).
+        public var adjusted: Int
+        /// `onHand + inTransit + distributed + lost + adjusted`.
+        public var accountedFor: Int
+        /// `accountedFor == donated`.
+        public var holds: Bool
+    }
+
+    /// The balance of every item of the lot, folded from the steps alone.
+    public struct Balance: Codable, Sendable, Equatable {
+        public static let identity = "donated = onHand + inTransit + distributed + lost + adjusted"
+        /// The identity checked, in words.
+        public var identity: String
+        /// True when it holds for every item.
+        public var holds: Bool
+        public var items: [ItemBalance]
+    }
+
+    public var donation: Donation
+    public var steps: [Step]
+    public var balance: Balance
+}
+
+/// Stored records of `aid.trace`.
+enum TraceRecords {
+    /// `warehouses`: `<warehouseId>`.
+    struct Warehouse: Codable, Equatable {
+        var name: String
+    }
+
+    /// `shipments`: `<shipmentId>`, until received.
+    struct Shipment: Codable, Equatable {
+        var fromWarehouseId: String
+        var toWarehouseId: String
+        var lots: [ReceivedLine]
+    }
+}

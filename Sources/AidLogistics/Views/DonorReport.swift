@@ -1,0 +1,58 @@
+/// The donor summary (the `aid.donors` view), as `AidQueries.donors` and `AidQueries.donor`
+/// return it.
+public struct DonorReport: Codable, Sendable, Equatable {
+    /// One item given by a donor: how much, and how much of it reached households so far.
+    public struct Item: Codable, Sendable, Equatable {
+        public var item: String
+        public var unit: String
+        public var donated: Int
+        public var distributed: Int
+    }
+
+    /// One donation of a donor.
+    public struct Donation: Codable, Sendable, Equatable {
+        public var donationId: String
+        public var warehouseId: String
+        public var receivedAt: String
+        public var items: [ItemQuantity]
+    }
+
+    /// One donor (by name).
+    public struct Donor: Codable, Sendable, Equatable {
+        public var name: String
+        /// As given with the latest donation.
+        public var kind: String
+        public var donations: Int
+        public var firstReceivedAt: String
+        public var lastReceivedAt: String
+        public var items: [Item]
+        /// Every donation, in log order: only when one donor is asked for (`AidQueries.donor`).
+        public var donationList: [Donation]?
+    }
+
+    /// Donors by name.
+    public var donors: [Donor]
+}
+
+/// Stored records of `aid.donors`.
+enum DonorRecords {
+    /// `donors`: `<name>`.
+    struct Donor: Codable, Equatable {
+        var name: String
+        var kind: String
+        var donations: Int
+        var firstReceivedAt: String
+        var lastReceivedAt: String
+    }
+
+    /// `items`: `<name>␟<item>␟<unit>`.
+    struct Item: Codable, Equatable {
+        var donated = 0
+        var distributed = 0
+    }
+
+    /// `lots`: `<donationId>`.
+    struct Lot: Codable, Equatable {
+        var donor: String
+    }
+}

@@ -1,0 +1,76 @@
+/// Aid per kelurahan (the `aid.kelurahan` view), as `AidQueries.kelurahan` returns it.
+///
+/// `received` counts what arrived at the posko (relief posts, kind `posko`) located in the
+/// kelurahan: shipments received there and donations handed in there directly. `distributed`,
+/// `households` and `people` count the distributions recorded for the kelurahan (from any post);
+/// households and people are summed over distributions (a household served twice counts twice).
+public struct KelurahanReport: Codable, Sendable, Equatable {
+    /// One item in one kelurahan.
+    public struct Item: Codable, Sendable, Equatable {
+        public var item: String
+        public var unit: String
+        public var received: Int
+        public var distributed: Int
+    }
+
+    /// One kelurahan.
+    public struct Kelurahan: Codable, Sendable, Equatable {
+        public var code: String
+        public var name: String
+        public var kecamatanCode: String
+        public var kecamatanName: String
+        /// The posko registered in this kelurahan.
+        public var posko: [String]
+        public var shipmentsReceived: Int
+        public var donationsReceived: Int
+        public var distributions: Int
+        public var households: Int
+        public var people: Int
+        /// Per item: received at its posko, distributed to its households.
+        public var items: [Item]
+    }
+
+    /// Totals over the city.
+    public struct Totals: Codable, Sendable, Equatable {
+        public var kelurahanServed: Int
+        public var shipmentsReceived: Int
+        public var donationsReceived: Int
+        public var distributions: Int
+        public var households: Int
+        public var people: Int
+        public var items: [Item]
+    }
+
+    /// All 50 kelurahan of Kota Mataram in code order, with zeros where nothing happened.
+    public var kelurahan: [Kelurahan]
+    public var totals: Totals
+}
+
+/// Stored records of `aid.kelurahan`.
+enum KelurahanRecords {
+    /// `kelurahan`: `<code>`.
+    struct Counters: Codable, Equatable {
+        var shipmentsReceived = 0
+        var donationsReceived = 0
+        var distributions = 0
+        var households = 0
+        var people = 0
+    }
+
+    /// `items`: `<code>␟<item>␟<unit>`.
+    struct ItemCounters: Codable, Equatable {
+        var received = 0
+        var distributed = 0
+    }
+
+    /// `warehouses`: `<warehouseId>`.
+    struct Warehouse: Codable, Equatable {
+        var kind: String
+        var kelurahanCode: String
+    }
+
+    /// `shipments`: `<shipmentId>` -> its destination posko.
+    struct Destination: Codable, Equatable {
+        var warehouseId: String
+    }
+}

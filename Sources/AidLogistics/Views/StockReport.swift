@@ -1,0 +1,73 @@
+/// Stock per warehouse, item and lot (the `aid.stock` view), as `AidQueries.stock` returns it.
+///
+/// `onHand` is what lies in the warehouse; `inTransit` is what was dispatched from it and is not
+/// yet received (it counts at the source until the receipt).
+public struct StockReport: Codable, Sendable, Equatable {
+    /// A warehouse or post as registered, with its kelurahan's names.
+    public struct Warehouse: Codable, Sendable, Equatable {
+        public var warehouseId: String
+        public var name: String
+        public var kind: String
+        public var kelurahanCode: String
+        public var kelurahanName: String
+        public var kecamatanName: String
+    }
+
+    /// One lot of one item at one warehouse.
+    public struct Lot: Codable, Sendable, Equatable {
+        public var donationId: String
+        public var onHand: Int
+        public var inTransit: Int
+    }
+
+    /// One item at one warehouse: totals and the lots.
+    public struct Item: Codable, Sendable, Equatable {
+        public var item: String
+        public var unit: String
+        public var onHand: Int
+        public var inTransit: Int
+        public var lots: [Lot]
+    }
+
+    /// A warehouse with its stock.
+    public struct WarehouseStock: Codable, Sendable, Equatable {
+        public var warehouse: Warehouse
+        public var items: [Item]
+    }
+
+    /// Totals of one item over the warehouses listed.
+    public struct Total: Codable, Sendable, Equatable {
+        public var item: String
+        public var unit: String
+        public var onHand: Int
+        public var inTransit: Int
+        public var warehouses: Int
+    }
+
+    /// The warehouses asked for (all, or one), each with the items asked for (all, or one).
+    public var warehouses: [WarehouseStock]
+    /// Per item, over `warehouses`.
+    public var totals: [Total]
+}
+
+/// Stored records of `aid.stock`.
+enum StockRecords {
+    /// `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>`.
+    struct Lot: Codable, Equatable {
+        var onHand: Int
+        var inTransit: Int
+    }
+
+    /// `totals`: `<warehouseId>␟<item>␟<unit>`.
+    struct Total: Codable, Equatable {
+        var onHand: Int
+        var inTransit: Int
+    }
+
+    /// `shipments`: shipments not yet received.
+    struct OpenShipment: Codable, Equatable {
+        var fromWarehouseId: String
+        var toWarehouseId: String
+        var lots: [ReceivedLine]
+    }
+}

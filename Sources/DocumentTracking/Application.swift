@@ -1,0 +1,140 @@
+import EventLog
+
+/// The decider of one application (stream `application-<receiptNumber>`): pure functions over
+/// its state, tested without storage. `DocumentTrackingRules` runs them for every door into the
+/// log, and `DocumentTrackingDomain` for commands.
+public enum Application {
+    /// What the rules need to know of one application.
+    public struct State: Sendable, Equatable {
+        /// Nil until it is submitted.
+        public var status: ApplicationStatus?
+        public var submittedAt: Timestamp?
+        /// The time of its latest event (submission or change).
+        public var lastChangedAt: Timestamp?
+
+        public init(status: ApplicationStatus? = nil, submittedAt: Timestamp? = nil, lastChangedAt: Timestamp? = nil) {
+            self.status = status
+            self.submittedAt = submittedAt
+            self.lastChangedAt = lastChangedAt
+        }
+
+        /// No application yet.
+        public static let initial = State()
+    }
+
+    /// What may be asked of an application.
+    public enum Command: Sendable, Equatable {
+        /// Record a submission whose receipt number, hashes and time are already made.
+        case submit(ApplicationSubmitted)
+        /// Move the application to `to`. `from`, when given, must be the current status (an
+        /// event from the log or an import carries it); nil takes the current status.
+        case changeStatus(
+            receiptNumber: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?, officer: String,
+            changedAt: Timestamp)
+    }
+
+    /// The events of an application.
+    public enum Event: Sendable, Equatable {
+        case submitted(ApplicationSubmitted)
+        case statusChanged(StatusChanged)
+
+        /// The event's type name.
+        public var type: String {
+            switch self {
+            case .submitted: DocumentEvents.applicationSubmitted
+            case .statusChanged: DocumentEvents.statusChanged
+            }
+        }
+
+        /// The payload as the log stores it.
+        public var json: JSONValue {
+            switch self {
+            case .submitted(let e): e.json
+            case .statusChanged(let e): e.json
+            }
+        }
+
+        public var receiptNumber: String {
+            switch self {
+            case .submitted(let e): e.receiptNumber
+            case .statusChanged(let e): e.receiptNumber
+            }
+        }
+
+        /// When it happened (`submittedAt` or `changedAt`).
+        public var occurredAt: Timestamp {
+            switch self {
+            case .submitted(let e): e.submittedAt
+            case .statusChanged(let e): e.changedAt
+            }
+        }
+    }
+
+    /// The events `command` produces on `state`, or the rule it breaks (`.ruleViolation`, the
+    /// message naming the `data.` field and the values involved). Rules:
+    /// - a receipt number is used once;
+    /// - a change needs a submitted application, `from` equal to its current status, a move the
+    ///   lifecycle allows (nothing after `rejected` or `collected`), a reason when the new status
+    ///   is `revision-requested` or `rejected`, and a time not before the application's last event.
+    public static func decide(_ command: Command, _ state: State) throws(EventLogError) -> [Event] {
+        switch command {
+        case .submit(let e):
+            if state.status != nil {
+                let when = state.submittedAt.map { " submitted at \($0)" } ?? ""
+                throw violation("receiptNumber", "receipt number \(e.receiptNumber) is already used by an application\(when); a receipt number is used once")
+            }
+            return [.submitted(e)]
+
+        case .changeStatus(let receipt, let from, let to, let reason, let officer, let changedAt):
+            guard let current = state.status else {
+                throw violation("receiptNumber", "no application \(receipt) has been submitted")
+            }
+            if let from, from != current {
+                throw violation("from", "\"\(from.rawValue)\" is not the status of application \(receipt), which is \"\(current.rawValue)\"")
+            }
+            if current.isFinal {
+                throw violation("to", "application \(receipt) is \"\(current.rawValue)\", a final status: it cannot become \"\(to.rawValue)\"")
+            }
+            guard current.canMove(to: to) else {
+                let allowed = current.next.map(\.rawValue).joined(separator: ", ")
+                throw violation("to", "application \(receipt) cannot go from \"\(current.rawValue)\" to \"\(to.rawValue)\"; from \"\(current.rawValue)\" it may go to: \(allowed)")
+            }
+            let trimmed = reason.map { $0.trimmingWhitespace() }
+            if to.requiresReason, trimmed?.isEmpty ?? true {
+                throw violation("reason", "a reason is required when application \(receipt) becomes \"\(to.rawValue)\": the resident must learn why")
+            }
+            if let last = state.lastChangedAt, changedAt < last {
+                throw violation("changedAt", "\(changedAt) is before the last event of application \(receipt), at \(last)")
+            }
+            return [.statusChanged(StatusChanged(receiptNumber: receipt, from: current, to: to, reason: reason, officer: officer, changedAt: changedAt))]
+        }
+    }
+
+    /// Applies an event already decided (or read from the log). Never fails.
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var s = state
+        switch event {
+        case .submitted(let e):
+            s.status = .submitted
+            s.submittedAt = e.submittedAt
+            s.lastChangedAt = max(s.lastChangedAt ?? e.submittedAt, e.submittedAt)
+        case .statusChanged(let e):
+            s.status = e.to
+            s.lastChangedAt = max(s.lastChangedAt ?? e.changedAt, e.changedAt)
+        }
+        return s
+    }
+
+    static func violation(_ field: String, _ message: String) -> EventLogError {
+        EventLogError(.ruleViolation, "data.\(field): \(message)", field: "data.\(field)")
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,93 @@
+import Crypto
+import EventLog
+import Projections
+
+/// Document tracking ("cek resi") wired in one line: its rules, its projectors, its commands and
+/// its public lookup, all bound to the server's secret.
+///
+/// The secret (a `SymmetricKey`, kept by the service in its data directory, never in the log)
+/// keys the hashes of NIKs and PINs (`DocumentSecrets`): the same data directory must always be
+/// opened with the same secret, or no PIN will match.
+public final class DocumentTrackingDomain: Sendable {
+    /// The rules to give the `RuleGuard` of the store.
+    public let rules: DocumentTrackingRules
+    /// `documents.applications`, `documents.queue`, `documents.processing`.
+    public let projectors: [any Projector]
+    /// The SLA the queries judge against by default.
+    public let sla: SLATable
+    let secret: SymmetricKey
+
+    /// The view names, as the projectors carry them.
+    public static let applicationsView = ApplicationsProjector.viewName
+    public static let queueView = QueueProjector.viewName
+    public static let processingView = ProcessingProjector.viewName
+
+    public init(secret: SymmetricKey, sla: SLATable = .mataram) {
+        self.secret = secret
+        self.sla = sla
+        rules = DocumentTrackingRules()
+        projectors = [ApplicationsProjector(), QueueProjector(), ProcessingProjector()]
+    }
+
+    // MARK: Commands
+
+    /// The command names (`submit-application`, `change-status`).
+    public static var commandNames: [String] { DocumentTrackingCommand.names }
+
+    /// See `DocumentTrackingCommand.parse`.
+    public func parse(_ name: String, body: JSONValue) throws(EventLogError) -> DocumentTrackingCommand {
+        try DocumentTrackingCommand.parse(name, body: body)
+    }
+
+    /// Decides `command` on the current state of `rules` (call it inside
+    /// `RuleGuard.withCurrentState`, then append `events` in one request). Receipt numbers and
+    /// PINs come from the system's cryptographic generator.
+    /// - `submit-application`: ids `receiptNumber`, secrets `pin` (show it once; it is not stored).
+    /// - `change-status`: ids `receiptNumber`.
+    /// Errors: `.invalidInput` (a time in the future) and `.ruleViolation` (the lifecycle), naming
+    /// the body field.
+    public func decide(_ command: DocumentTrackingCommand, rules: DocumentTrackingRules, now: Timestamp) throws(EventLogError) -> Decision {
+        var generator = SystemRandomNumberGenerator()
+        return try command.decide(rules: rules, secret: secret, now: now, using: &generator)
+    }
+
+    /// As `decide(_:rules:now:)` on this domain's own rules.
+    public func decide(_ command: DocumentTrackingCommand, now: Timestamp) throws(EventLogError) -> Decision {
+        try decide(command, rules: rules, now: now)
+    }
+
+    /// As `decide(_:rules:now:)` with a chosen generator (tests; never a seeded one in production).
+    public func decide(
+        _ command: DocumentTrackingCommand, rules: DocumentTrackingRules, now: Timestamp,
+        using generator: inout some RandomNumberGenerator
+    ) throws(EventLogError) -> Decision {
+        try command.decide(rules: rules, secret: secret, now: now, using: &generator)
+    }
+
+    // MARK: Queries
+
+    /// `DocumentTrackingQueries.lookup` with this domain's secret; `view` is a reader of
+    /// `documents.applications`. Nil for an unknown receipt and for a wrong PIN alike.
+    public func lookup(_ view: ViewReader, receiptNumber: String, pin: String) throws -> PublicApplication? {
+        try DocumentTrackingQueries.lookup(view, receiptNumber: receiptNumber, pin: pin, secret: secret)
+    }
+
+    /// `DocumentTrackingQueries.processing` with this domain's SLA; `view` is a reader of
+    /// `documents.processing`.
+    public func processing(_ view: ViewReader) throws -> ProcessingReport {
+        try DocumentTrackingQueries.processing(view, sla: sla)
+    }
+
+    /// `DocumentTrackingQueries.queue` with this domain's SLA; `view` is a reader of `documents.queue`.
+    public func queue(_ view: ViewReader, office: String, asOf: Timestamp, limit: Int = 500) throws -> OfficeQueue? {
+        try DocumentTrackingQueries.queue(view, office: office, asOf: asOf, sla: sla, limit: limit)
+    }
+
+    // MARK: Scenario
+
+    /// The 2018 scenario with its hashes made under this domain's secret, so that
+    /// `DocumentTrackingScenario.demoApplication(seed:)` can be looked up on this server.
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
+        DocumentTrackingScenario.scenario(seed: seed, scale: scale, secret: secret)
+    }
+}

@@ -1,0 +1,40 @@
+import EventLog
+import Projections
+
+/// `documents.applications`: each application's public status and timeline, by receipt number,
+/// and its PIN hash kept apart for the lookup.
+///
+/// Databases:
+/// - `applications`: receiptNumber -> `PublicApplication` (no personal data: no NIK hash, no
+///   PIN hash, no officer);
+/// - `pins`: receiptNumber -> the PIN hash (64 hex digits, as bytes), read only by
+///   `DocumentTrackingQueries.lookup`.
+public struct ApplicationsProjector: Projector {
+    public static let viewName = "documents.applications"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = DocumentEvents.all
+    public let databases = ["applications", "pins"]
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let typed = ViewKeys.typed(event) else { return }
+        switch typed {
+        case .submitted(let e):
+            let app = PublicApplication(
+                receiptNumber: e.receiptNumber, documentType: e.documentType, office: e.office,
+                officeName: Office.named(e.office)?.shortName ?? e.office, channel: e.channel, status: .submitted,
+                submittedAt: e.submittedAt.description, updatedAt: e.submittedAt.description,
+                timeline: [TimelineEntry(status: .submitted, at: e.submittedAt.description, reason: nil)])
+            try view.put("applications", e.receiptNumber, value: app)
+            try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
+        case .statusChanged(let e):
+            guard var app = try view.value(PublicApplication.self, "applications", e.receiptNumber) else { return }
+            app.status = e.to
+            app.updatedAt = e.changedAt.description
+            app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reason: e.reason))
+            try view.put("applications", e.receiptNumber, value: app)
+        }
+    }
+}

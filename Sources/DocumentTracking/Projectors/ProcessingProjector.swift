@@ -1,0 +1,59 @@
+import EventLog
+import Projections
+
+/// `documents.processing`: how long each application took from its submission to `ready`
+/// (the first time; `collected` always follows `ready`), kept sorted per document type so that
+/// the median and p90 are read by rank and the count over any SLA by a range.
+///
+/// The clock starts at the application's `submittedAt` (its first submission: time spent on a
+/// revision counts, as the resident waits through it).
+///
+/// Databases:
+/// - `open`: receiptNumber -> `ProcessingStart` (applications not yet ready; deleted at `ready`
+///   or `rejected`);
+/// - `durations`: `<documentType>/<duration ms, 13 digits>/<receiptNumber>` -> `ProcessingDone`.
+public struct ProcessingProjector: Projector {
+    public static let viewName = "documents.processing"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = DocumentEvents.all
+    public let databases = ["open", "durations"]
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let typed = ViewKeys.typed(event) else { return }
+        switch typed {
+        case .submitted(let e):
+            try view.put(
+                "open", e.receiptNumber,
+                value: ProcessingStart(documentType: e.documentType, office: e.office, submittedAt: e.submittedAt.description))
+        case .statusChanged(let e):
+            guard e.to == .ready || e.to == .rejected,
+                let start = try view.value(ProcessingStart.self, "open", e.receiptNumber)
+            else { return }
+            try view.delete("open", e.receiptNumber)
+            guard e.to == .ready, let submitted = Timestamp(start.submittedAt) else { return }
+            let ms = e.changedAt.millisecondsSince1970 - submitted.millisecondsSince1970
+            let key = [start.documentType.rawValue, ViewKeys.duration(ms), e.receiptNumber].joined(separator: ViewKeys.separator)
+            try view.put(
+                "durations", key,
+                value: ProcessingDone(office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
+        }
+    }
+}
+
+/// An application on its way to `ready` (a value of the `documents.processing` view).
+public struct ProcessingStart: Codable, Sendable, Equatable {
+    public var documentType: DocumentType
+    public var office: String
+    public var submittedAt: String
+}
+
+/// An application that reached `ready` (a value of the `documents.processing` view).
+public struct ProcessingDone: Codable, Sendable, Equatable {
+    public var office: String
+    public var submittedAt: String
+    public var readyAt: String
+    public var milliseconds: Int64
+}

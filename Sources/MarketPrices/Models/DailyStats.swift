@@ -1,0 +1,37 @@
+/// The statistics of one price series on one day, across every report of that day (after
+/// corrections): `count` reports from `markets` distinct markets.
+public struct DailyStats: Codable, Sendable, Equatable {
+    public var commodityId: String
+    public var priceType: PriceType
+    public var currency: String
+    public var unit: String
+    public var date: CivilDate
+    public var min: Price
+    public var max: Price
+    /// Rounded half up to 4 fraction digits.
+    public var mean: Price
+    /// The middle report, or the mean of the two middle ones.
+    public var median: Price
+    public var count: Int
+    public var markets: Int
+
+    public var series: PriceSeries {
+        PriceSeries(commodityId: commodityId, priceType: priceType, currency: currency, unit: unit)
+    }
+
+    /// The statistics of `observations` (not empty) of `series` on `date`.
+    init(series: PriceSeries, date: CivilDate, observations: [ObservationBook.Observation]) {
+        let sorted = observations.map(\.price).sorted()
+        commodityId = series.commodityId
+        priceType = series.priceType
+        currency = series.currency
+        unit = series.unit
+        self.date = date
+        min = sorted[0]
+        max = sorted[sorted.count - 1]
+        mean = Price.mean(of: observations.map(\.price))
+        median = Price.median(ofSorted: sorted)
+        count = observations.count
+        markets = Set(observations.map(\.marketId)).count
+    }
+}

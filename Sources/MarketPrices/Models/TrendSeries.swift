@@ -1,0 +1,18 @@
+/// The daily city median of one price series over a date range (days without data left out).
+public struct TrendSeries: Codable, Sendable, Equatable {
+    public var commodityId: String
+    public var priceType: PriceType
+    public var currency: String
+    public var unit: String
+    public var from: CivilDate
+    public var to: CivilDate
+    public var points: [Point]
+
+    public struct Point: Codable, Sendable, Equatable {
+        public var date: CivilDate
+        public var median: Price
+        public var min: Price
+        public var max: Price
+        public var count: Int
+    }
+}

@@ -1,0 +1,84 @@
+import EventLog
+import Projections
+
+/// A `prices.*` event, typed, with the stream it belongs on.
+public enum PricesEvent: Sendable, Equatable {
+    case marketRegistered(MarketRegistered)
+    case commodityRegistered(CommodityRegistered)
+    /// `id` is the event's id (nil when the log is to make one: such a report cannot be corrected
+    /// in the same batch).
+    case priceReported(id: EventID?, PriceReported)
+    /// `marketId` is the market of the stream it is on.
+    case priceCorrected(id: EventID?, marketId: String, PriceCorrected)
+
+    public var type: String {
+        switch self {
+        case .marketRegistered: MarketPricesEventType.marketRegistered
+        case .commodityRegistered: MarketPricesEventType.commodityRegistered
+        case .priceReported: MarketPricesEventType.priceReported
+        case .priceCorrected: MarketPricesEventType.priceCorrected
+        }
+    }
+
+    public var stream: String {
+        switch self {
+        case .marketRegistered(let m): MarketPricesEventType.marketStream(m.marketId)
+        case .commodityRegistered(let c): MarketPricesEventType.commodityStream(c.commodityId)
+        case .priceReported(_, let r): MarketPricesEventType.marketStream(r.marketId)
+        case .priceCorrected(_, let marketId, _): MarketPricesEventType.marketStream(marketId)
+        }
+    }
+
+    public var id: EventID? {
+        switch self {
+        case .priceReported(let id, _), .priceCorrected(let id, _, _): id
+        case .marketRegistered, .commodityRegistered: nil
+        }
+    }
+
+    /// The payload.
+    public var data: JSONValue {
+        switch self {
+        case .marketRegistered(let m): m.json
+        case .commodityRegistered(let c): c.json
+        case .priceReported(_, let r): r.json
+        case .priceCorrected(_, _, let c): c.json
+        }
+    }
+
+    /// The event as the log takes it.
+    public func proposed(id: EventID? = nil, occurredAt: Timestamp? = nil, metadata: [UInt8]? = nil) throws(EventLogError) -> ProposedEvent {
+        try ProposedEvent(stream: stream, type: type, value: data, id: id ?? self.id, occurredAt: occurredAt, metadata: metadata)
+    }
+
+    /// Reads a `prices.*` event: a known type, its payload schema, and the stream it must be on.
+    /// Throws `.invalidInput` naming the field (`type`, `stream`, `data.<field>`).
+    public static func decode(_ event: DomainEvent) throws(EventLogError) -> PricesEvent {
+        let decoded: PricesEvent
+        switch event.type {
+        case MarketPricesEventType.marketRegistered:
+            decoded = .marketRegistered(try MarketRegistered.parse(event.data, prefix: "data"))
+        case MarketPricesEventType.commodityRegistered:
+            decoded = .commodityRegistered(try CommodityRegistered.parse(event.data, prefix: "data"))
+        case MarketPricesEventType.priceReported:
+            decoded = .priceReported(id: event.id, try PriceReported.parse(event.data, prefix: "data"))
+        case MarketPricesEventType.priceCorrected:
+            let correction = try PriceCorrected.parse(event.data, prefix: "data")
+            let category = "market-"
+            guard event.stream.hasPrefix(category), event.stream.utf8.count > category.utf8.count else {
+                throw EventLogError(
+                    .invalidInput,
+                    "stream: a correction goes on the stream of the corrected report's market (market-<marketId>), not on \(event.stream)",
+                    field: "stream")
+            }
+            return .priceCorrected(id: event.id, marketId: String(event.stream.dropFirst(category.count)), correction)
+        default:
+            let known = MarketPricesEventType.all.sorted().joined(separator: ", ")
+            throw EventLogError(.invalidInput, "type: \(event.type) is not an event type of the prices domain (\(known))", field: "type")
+        }
+        guard decoded.stream == event.stream else {
+            throw EventLogError(.invalidInput, "stream: a \(event.type) event of this payload goes on \(decoded.stream), not on \(event.stream)", field: "stream")
+        }
+        return decoded
+    }
+}

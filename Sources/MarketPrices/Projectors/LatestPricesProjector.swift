@@ -1,0 +1,88 @@
+import EventLog
+import Projections
+
+/// `prices.latest`: the registered markets and commodities, and the latest price per market,
+/// commodity and price type.
+///
+/// Databases:
+/// - `markets`: marketId -> `MarketRegistered`; `commodities`: commodityId -> `CommodityRegistered`;
+/// - `reports`: report event id -> the `byMarket` key its latest entry would have;
+/// - `byMarket`: `<marketId>|<commodityId>|<priceType>` -> `LatestPrice`;
+/// - `byCommodity`: `<commodityId>|<marketId>|<priceType>` -> the same `LatestPrice`;
+/// - `stamps`: the `byMarket` key -> `<YYYY-MM-DD>|<position>|<event id>` of the entry shown
+///   (compact, so that a report is judged without decoding the entry).
+///
+/// A report replaces the entry when its (`observedOn`, position) is later. A correction changes
+/// only a price, not a date: it rewrites the entry when its report is the one shown, and is kept
+/// out otherwise (an older report is never shown again).
+public struct LatestPricesProjector: Projector {
+    public static let viewName = "prices.latest"
+    public var name: String { Self.viewName }
+    public let version = 1
+    public let eventTypes: Set<String>? = MarketPricesEventType.all
+    public let databases = ["markets", "commodities", "reports", "byMarket", "byCommodity", "stamps"]
+
+    public init() {}
+
+    static func marketKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
+        "\(marketId)|\(commodityId)|\(priceType.rawValue)"
+    }
+
+    static func commodityKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
+        "\(commodityId)|\(marketId)|\(priceType.rawValue)"
+    }
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let decoded = ObservationBook.decode(event) else { return }
+        switch decoded {
+        case .marketRegistered(let m):
+            if try view.get("markets", m.marketId) == nil { try view.put("markets", m.marketId, value: m) }
+        case .commodityRegistered(let c):
+            if try view.get("commodities", c.commodityId) == nil { try view.put("commodities", c.commodityId, value: c) }
+        case .priceReported(_, let r):
+            let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
+            try view.put("reports", event.id.description, bytes: Array(key.utf8))
+            if let stamp = try view.get("stamps", key).flatMap(Stamp.init), (stamp.observedOn, stamp.position) > (r.observedOn, event.position) {
+                return
+            }
+            let latest = LatestPrice(
+                marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
+                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: event.id.description,
+                position: event.position)
+            try put(latest, view)
+        case .priceCorrected(_, _, let c):
+            guard let keyBytes = try view.get("reports", c.correctsEventId) else { return }
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctsEventId,
+                  var latest = try view.value(LatestPrice.self, "byMarket", key) else { return }
+            let reported = latest.correction?.reportedPrice ?? latest.price
+            latest.price = c.price
+            latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
+            try put(latest, view)
+        }
+    }
+
+    private func put(_ latest: LatestPrice, _ view: ViewWriter) throws {
+        let bytes = try ViewCoding.encode(latest)
+        let key = Self.marketKey(latest.marketId, latest.commodityId, latest.priceType)
+        try view.put("byMarket", key, bytes: bytes)
+        try view.put("byCommodity", Self.commodityKey(latest.marketId, latest.commodityId, latest.priceType), bytes: bytes)
+        try view.put("stamps", key, bytes: Array("\(latest.observedOn)|\(latest.position)|\(latest.eventId)".utf8))
+    }
+
+    /// Which report an entry shows.
+    struct Stamp {
+        var observedOn: CivilDate
+        var position: UInt64
+        var eventId: String
+
+        init?(_ bytes: [UInt8]) {
+            let parts = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
+            guard parts.count == 3, let day = CivilDate(String(decoding: parts[0], as: UTF8.self)),
+                  let position = UInt64(String(decoding: parts[1], as: UTF8.self)) else { return nil }
+            observedOn = day
+            self.position = position
+            eventId = String(decoding: parts[2], as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import EventLog
+import Projections
+
+/// The read side of the prices domain: functions over a `ViewReader` (a live view, or a replay
+/// into a temporary environment) returning `Codable & Sendable` values for the HTTP API and
+/// `lumbung replay`. Each function says which view its reader must be.
+public enum MarketPricesQueries {
+    /// How many days a trend covers when no range is given (the days up to the latest with data).
+    public static let defaultTrendDays = 30
+
+    // MARK: prices.latest
+
+    /// Every registered market, by id. `view`: `prices.latest`.
+    public static func markets(_ view: ViewReader) throws -> [MarketRegistered] {
+        var out: [MarketRegistered] = []
+        try view.scanValues(MarketRegistered.self, "markets") { _, m in
+            out.append(m)
+            return true
+        }
+        return out
+    }
+
+    /// One market. `view`: `prices.latest`.
+    public static func market(_ view: ViewReader, id: String) throws -> MarketRegistered? {
+        try view.value(MarketRegistered.self, "markets", id)
+    }
+
+    /// Every registered commodity, by id. `view`: `prices.latest`.
+    public static func commodities(_ view: ViewReader) throws -> [CommodityRegistered] {
+        var out: [CommodityRegistered] = []
+        try view.scanValues(CommodityRegistered.self, "commodities") { _, c in
+            out.append(c)
+            return true
+        }
+        return out
+    }
+
+    /// The latest prices (corrections applied), with market and commodity names: of one market
+    /// (by commodity), of one commodity (by market), of both, or all (by market).
+    /// `view`: `prices.latest`.
+    public static func latest(_ view: ViewReader, marketId: String? = nil, commodityId: String? = nil) throws -> [LatestPrice] {
+        var out: [LatestPrice] = []
+        var marketNames: [String: String?] = [:]
+        var commodityNames: [String: String?] = [:]
+        let visit: (String, LatestPrice) throws -> Bool = { _, price in
+            if let commodityId, price.commodityId != commodityId { return true }
+            var p = price
+            if marketNames[p.marketId] == nil { marketNames[p.marketId] = try market(view, id: p.marketId)?.name }
+            if commodityNames[p.commodityId] == nil {
+                commodityNames[p.commodityId] = try view.value(CommodityRegistered.self, "commodities", p.commodityId)?.name
+            }
+            p.marketName = marketNames[p.marketId] ?? nil
+            p.commodityName = commodityNames[p.commodityId] ?? nil
+            out.append(p)
+            return true
+        }
+        if let marketId {
+            let prefix = commodityId.map { "\(marketId)|\($0)|" } ?? "\(marketId)|"
+            try view.scanValues(LatestPrice.self, "byMarket", prefix: prefix, visit)
+        } else if let commodityId {
+            try view.scanValues(LatestPrice.self, "byCommodity", prefix: "\(commodityId)|", visit)
+        } else {
+            try view.scanValues(LatestPrice.self, "byMarket", visit)
+        }
+        return out
+    }
+
+    // MARK: prices.daily
+
+    /// Daily statistics, per series and day: of one commodity (series by series, each by day),
+    /// or of every commodity (day by day), optionally limited to `from`...`to` (inclusive).
+    /// `view`: `prices.daily`.
+    public static func daily(
+        _ view: ViewReader, commodityId: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil
+    ) throws -> [DailyStats] {
+        var out: [DailyStats] = []
+        if let commodityId {
+            try view.scanValues(DailyStats.self, "daily", prefix: "\(commodityId)|") { _, s in
+                if let from, s.date < from { return true }
+                if let to, s.date > to { return true }
+                out.append(s)
+                return true
+            }
+        } else {
+            try view.scan("byDate", from: from.map { "\($0)|" }) { key, bytes in
+                if let to, let day = CivilDate(key.prefix(10)), day > to { return false }
+                out.append(try ViewCoding.decode(DailyStats.self, bytes))
+                return true
+            }
+        }
+        return out
+    }
+
+    /// The statistics of every series on one day (optionally of one commodity). `view`: `prices.daily`.
+    public static func daily(_ view: ViewReader, on day: CivilDate, commodityId: String? = nil) throws -> [DailyStats] {
+        var out: [DailyStats] = []
+        let prefix = commodityId.map { "\(day)|\($0)|" } ?? "\(day)|"
+        try view.scanValues(DailyStats.self, "byDate", prefix: prefix) { _, s in
+            out.append(s)
+            return true
+        }
+        return out
+    }
+
+    /// The trend of a commodity: for each of its series (optionally one price type), the daily
+    /// city median from `from` to `to` (inclusive). Defaults: `to` is the latest day with data for
+    /// the commodity, `from` is 29 days before `to` (30 days). Empty when there is no data.
+    /// `view`: `prices.daily`.
+    public static func trend(
+        _ view: ViewReader, commodityId: String, from: CivilDate? = nil, to: CivilDate? = nil, priceType: PriceType? = nil
+    ) throws -> [TrendSeries] {
+        var all: [DailyStats] = []
+        try view.scanValues(DailyStats.self, "daily", prefix: "\(commodityId)|") { _, s in
+            if priceType == nil || s.priceType == priceType { all.append(s) }
+            return true
+        }
+        guard let latest = all.map(\.date).max() else { return [] }
+        let end = to ?? latest
+        let start = from ?? end.adding(days: -(defaultTrendDays - 1))
+        var order: [PriceSeries] = []
+        var points: [PriceSeries: [TrendSeries.Point]] = [:]
+        for s in all {
+            let series = s.series
+            if points[series] == nil {
+                order.append(series)
+                points[series] = []
+            }
+            guard s.date >= start, s.date <= end else { continue }
+            points[series, default: []].append(TrendSeries.Point(date: s.date, median: s.median, min: s.min, max: s.max, count: s.count))
+        }
+        return order.map { series in
+            TrendSeries(
+                commodityId: series.commodityId, priceType: series.priceType, currency: series.currency, unit: series.unit,
+                from: start, to: end, points: points[series] ?? [])
+        }
+    }
+
+    // MARK: prices.alerts
+
+    /// The alerts, day by day (then by series), optionally from `from` to `to` (inclusive) and of
+    /// one commodity. `view`: `prices.alerts`; `names`, when given, is `prices.latest`, to fill
+    /// the commodities' names.
+    public static func alerts(
+        _ view: ViewReader, names: ViewReader? = nil, from: CivilDate? = nil, to: CivilDate? = nil, commodityId: String? = nil
+    ) throws -> [PriceAlert] {
+        var out: [PriceAlert] = []
+        var commodityNames: [String: String?] = [:]
+        try view.scan("byDay", from: from.map { "\($0)|" }) { key, bytes in
+            if let to, let day = CivilDate(key.prefix(10)), day > to { return false }
+            var alert = try ViewCoding.decode(PriceAlert.self, bytes)
+            if let commodityId, alert.commodityId != commodityId { return true }
+            if let names {
+                if commodityNames[alert.commodityId] == nil {
+                    commodityNames[alert.commodityId] = try names.value(CommodityRegistered.self, "commodities", alert.commodityId)?.name
+                }
+                alert.commodityName = commodityNames[alert.commodityId] ?? nil
+            }
+            out.append(alert)
+            return true
+        }
+        return out
+    }
+}

@@ -1,0 +1,12 @@
+/// A row left out of an import, and why.
+public struct WFPSkippedLine: Sendable, Codable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line): \(reason)" }
+}

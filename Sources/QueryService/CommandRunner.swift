@@ -1,0 +1,68 @@
+import EventLog
+import Hummingbird
+
+/// What a domain's command produced, domain-neutral: the events, the ids made, and secrets shown once.
+struct CommandOutcome {
+    let events: [ProposedEvent]
+    let ids: [String: String]
+    let secrets: [String: String]
+}
+
+extension LumbungServices {
+    /// Runs a command: `decide` runs against the rules' current state (the same rules then check
+    /// the events again inside the write), the events are appended for `caller`, the views are
+    /// made current (read your writes), and the answer carries the ids, secrets and `position`.
+    func run(caller: APIKey, _ decide: () throws -> CommandOutcome) async throws -> Response {
+        try refuseIfReadOnly()
+        let written: AppendOutcome
+        let outcome: CommandOutcome
+        do {
+            outcome = try rules.withCurrentState(store) { try decide() }
+            written = try await write(outcome.events, actor: caller.actor)
+        } catch let error as EventLogError {
+            throw Self.bodyFields(error)
+        }
+        var members: [(String, JSONValue)] = []
+        for (k, v) in outcome.ids.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
+        for (k, v) in outcome.secrets.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
+        members.append(("position", .number(Double(written.lastPosition))))
+        members.append(("events", .number(Double(written.results.count))))
+        return JSONResponse.object(members, status: written.duplicate ? .ok : .created)
+    }
+
+    /// A command's body is its event's `data`: an error naming `data.<field>` (as the rules name
+    /// the fields of an event) names the body's `<field>`.
+    static func bodyFields(_ error: EventLogError) -> EventLogError {
+        guard let field = error.field, field.hasPrefix("data.") else { return error }
+        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
+        return EventLogError(
+            error.code, message, field: String(field.dropFirst(5)), actualVersion: error.actualVersion, position: error.position)
+    }
+
+    /// Reads views current to at least `?minPosition=` (read your writes): waits up to 2 s, else 503 with Retry-After.
+    func views<R>(_ request: Request, _ body: (ViewSnapshotAccess) throws -> R) async throws -> R {
+        if let min = try request.queryUInt("minPosition"), min > 0 {
+            if try engine.checkpoint() < min {
+                let head = try store.head().position
+                // Beyond the head: bad input on the primary; a replica's log may still receive it.
+                guard min <= head || readOnlyPrimary != nil else {
+                    throw Problem.field("minPosition", "is beyond the log's head (\(head))")
+                }
+                if !(await engine.waitFor(position: min, timeout: .seconds(2))) {
+                    var p = Problem(.serviceUnavailable, "the views have not reached position \(min) yet; retry shortly")
+                    p.headers[.retryAfter] = "1"
+                    throw p
+                }
+            }
+        }
+        return try engine.read { snapshot in try body(ViewSnapshotAccess(snapshot: snapshot)) }
+    }
+}
+
+import Projections
+
+/// The views of one consistent read, by name.
+struct ViewSnapshotAccess {
+    let snapshot: ViewSnapshot
+    func view(_ name: String) throws -> ViewReader { try snapshot.view(name) }
+}

@@ -1,0 +1,101 @@
+import AidLogistics
+import EventLog
+import Foundation
+import Hummingbird
+
+/// Quick win 1, aid logistics: warehouses, donations, shipments, receipts, distributions and
+/// adjustments (role aid-writer); stock and aid per kelurahan (public); the donation trace (auditors).
+struct AidController {
+    let services: LumbungServices
+    var domain: AidLogisticsDomain { services.domains.aid }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/aid/warehouses", use: command("register-warehouse"))
+        router.post("/v1/aid/donations", use: command("receive-donation"))
+        router.post("/v1/aid/shipments", use: command("dispatch-shipment"))
+        router.post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
+        router.post("/v1/aid/distributions", use: command("distribute-aid"))
+        router.post("/v1/aid/adjustments", use: command("adjust-stock"))
+        router.get("/v1/aid/stock", use: stock)
+        router.get("/v1/aid/stock/{warehouseId}", use: stock)
+        router.get("/v1/aid/kelurahan", use: kelurahan)
+        router.get("/v1/aid/kelurahan/{code}", use: kelurahanOne)
+        router.get("/v1/aid/donors", use: donors)
+        router.get("/v1/aid/donations/{donationId}/trace", use: trace)
+    }
+
+    /// A write route: the body carries the event's data fields (ids made when absent); a path
+    /// parameter, when named, fills that field (only `shipmentId` of a receipt: 404 when no such
+    /// shipment was dispatched).
+    func command(_ name: String, pathField: String? = nil) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [services] request, context in
+            let caller = try context.require(.aidWriter)
+            var body = try await request.jsonBody(context: context)
+            if let pathField {
+                let value = try context.path(pathField)
+                // The path names a shipment that must exist: 404 when it cannot or does not.
+                guard (try? AidIDs.check(value, field: pathField)) != nil,
+                      try services.store.version(of: AidIDs.shipmentStream(value)) > 0 else {
+                    throw Problem(.notFound, "no shipment \(value.prefix(100)) was dispatched")
+                }
+                guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
+                members.removeAll { $0.key == pathField }
+                members.append((key: pathField, value: .string(value)))
+                body = .object(members)
+            }
+            let domain = services.domains.aid
+            let command = try domain.parse(name, body: body)
+            return try await services.run(caller: caller) {
+                let d = try domain.decide(command, now: .now())
+                return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+            }
+        }
+    }
+
+    /// `GET /v1/aid/stock[/{warehouseId}]?item=&unit=`: on hand and in transit per warehouse, item and lot.
+    @Sendable func stock(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let warehouse = context.optionalPath("warehouseId") ?? request.query("warehouseId")
+        let item = request.query("item"), unit = request.query("unit")
+        guard let report = try await services.views(request, { views in
+            try AidQueries.stock(try views.view("aid.stock"), warehouseId: warehouse, item: item, unit: unit)
+        }) else {
+            throw Problem(.notFound, "no warehouse \(warehouse ?? "")")
+        }
+        return try JSONResponse.make(report)
+    }
+
+    /// `GET /v1/aid/kelurahan`: aid received and distributed in each of the 50 kelurahan.
+    @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try await services.views(request) { views in try AidQueries.kelurahan(try views.view("aid.kelurahan")) })
+    }
+
+    /// `GET /v1/aid/kelurahan/{code}`.
+    @Sendable func kelurahanOne(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.path("code")
+        guard let one = try await services.views(request, { views in try AidQueries.kelurahan(try views.view("aid.kelurahan"), code: code) }) else {
+            throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
+        }
+        return try JSONResponse.make(one)
+    }
+
+    /// `GET /v1/aid/donors[?name=]`: what each donor gave and how much of it reached households.
+    @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let name = request.query("name") {
+            guard let donor = try await services.views(request, { views in try AidQueries.donor(try views.view("aid.donors"), name: name) }) else {
+                throw Problem(.notFound, "no donor named \(name)")
+            }
+            return try JSONResponse.make(donor)
+        }
+        return try JSONResponse.make(try await services.views(request) { views in try AidQueries.donors(try views.view("aid.donors")) })
+    }
+
+    /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
+    @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.auditor)
+        let id = try context.path("donationId")
+        guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view("aid.trace"), donationId: id) }) else {
+            throw Problem(.notFound, "no donation \(id)")
+        }
+        return try JSONResponse.make(trace)
+    }
+}

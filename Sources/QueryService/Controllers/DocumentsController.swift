@@ -1,0 +1,100 @@
+import DocumentTracking
+import EventLog
+import Foundation
+import Hummingbird
+
+/// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
+/// the public lookup by receipt number + PIN, queues and processing times.
+struct DocumentsController {
+    let services: LumbungServices
+    var domain: DocumentTrackingDomain { services.domains.documents }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/documents/applications", use: submit)
+        router.post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
+        router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
+        router.get("/v1/documents/queue", use: queue)
+        router.get("/v1/documents/processing", use: processing)
+    }
+
+    /// `POST /v1/documents/applications`: answers `{"receiptNumber","pin","position"}`; the
+    /// only time the PIN is shown.
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.require(.documentsWriter)
+        let body = try await request.jsonBody(context: context)
+        let command = try domain.parse(DocumentTrackingCommand.submitApplicationName, body: body)
+        return try await services.run(caller: caller) {
+            let d = try domain.decide(command, now: .now())
+            return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+        }
+    }
+
+    /// `POST /v1/documents/applications/{receiptNumber}/status`: `{"to","reason"?,"officer","changedAt"?}`.
+    @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.require(.documentsWriter)
+        let receipt = try context.path("receiptNumber")
+        // The path names an application that must exist: 404 when it cannot or does not (as the lookup).
+        guard let canonical = ReceiptNumber.normalize(receipt),
+              try services.store.version(of: DocumentEvents.stream(receiptNumber: canonical)) > 0 else {
+            throw Problem(.notFound, "no application has receipt number \(receipt.prefix(40))")
+        }
+        var body = try await request.jsonBody(context: context)
+        guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
+        members.removeAll { $0.key == "receiptNumber" }
+        members.append((key: "receiptNumber", value: .string(canonical)))
+        body = .object(members)
+        let command = try domain.parse(DocumentTrackingCommand.changeStatusName, body: body)
+        return try await services.run(caller: caller) {
+            let d = try domain.decide(command, now: .now())
+            return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+        }
+    }
+
+    /// `GET /v1/documents/applications/{receiptNumber}?pin=`: public. Unknown receipt and wrong
+    /// PIN answer the same 404; lookups are rate-limited per client (429 with Retry-After).
+    @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let wait = services.lookupLimiter.take(context.clientAddress) {
+            var p = Problem(.tooManyRequests, "too many lookups from this address; try again in \(wait) s")
+            p.headers[.retryAfter] = String(wait)
+            throw p
+        }
+        let receipt = try context.path("receiptNumber")
+        guard let pin = request.query("pin"), !pin.isEmpty else {
+            throw Problem.field("pin", "the PIN given with the receipt is required")
+        }
+        let found = try await services.views(request) { views in
+            try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+        }
+        guard let found else {
+            throw Problem(.notFound, "no application matches this receipt number and PIN")
+        }
+        return try JSONResponse.make(found)
+    }
+
+    /// `GET /v1/documents/queue?office=`: the queue of an office by status (officers and auditors).
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(anyOf: [.documentsWriter, .auditor])
+        let asOf = try request.queryTime("asOf") ?? .now()
+        let limit = try request.queryLimit(default: 500, max: 5000)
+        guard let office = request.query("office") else {
+            let summary = try await services.views(request) { views in
+                try DocumentTrackingQueries.queueSummary(try views.view(DocumentTrackingDomain.queueView))
+            }
+            return try JSONResponse.make(["offices": summary])
+        }
+        guard let queue = try await services.views(request, { views in
+            try domain.queue(try views.view(DocumentTrackingDomain.queueView), office: office, asOf: asOf, limit: limit)
+        }) else {
+            throw Problem(.notFound, "no office \(office); offices: \(Office.all.map(\.id).joined(separator: ", "))")
+        }
+        return try JSONResponse.make(queue)
+    }
+
+    /// `GET /v1/documents/processing`: processing time per document type (public aggregates).
+    @Sendable func processing(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try await services.views(request) { views in
+            try domain.processing(try views.view(DocumentTrackingDomain.processingView))
+        }
+        return try JSONResponse.make(report)
+    }
+}

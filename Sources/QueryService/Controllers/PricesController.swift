@@ -1,0 +1,97 @@
+import EventLog
+import Foundation
+import Hummingbird
+import MarketPrices
+
+/// Quick win 3, market prices: registrations, reports and corrections (role prices-writer);
+/// latest prices, daily statistics, trends and alerts (public).
+struct PricesController {
+    let services: LumbungServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/prices/markets", use: command("register-market"))
+        router.post("/v1/prices/commodities", use: command("register-commodity"))
+        router.post("/v1/prices/reports", use: command("report-price"))
+        router.post("/v1/prices/corrections", use: command("correct-price"))
+        router.get("/v1/prices/markets", use: markets)
+        router.get("/v1/prices/commodities", use: commodities)
+        router.get("/v1/prices/latest", use: latest)
+        router.get("/v1/prices/daily", use: daily)
+        router.get("/v1/prices/trend/{commodityId}", use: trend)
+        router.get("/v1/prices/alerts", use: alerts)
+    }
+
+    func command(_ name: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [services] request, context in
+            let caller = try context.require(.pricesWriter)
+            let body = try await request.jsonBody(context: context)
+            let domain = services.domains.prices
+            let command = try domain.parse(name, body: body)
+            return try await services.run(caller: caller) {
+                let d = try domain.decide(command, now: .now())
+                return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+            }
+        }
+    }
+
+    static func date(_ request: Request, _ name: String) throws -> CivilDate? {
+        guard let text = request.query(name) else { return nil }
+        guard let d = CivilDate(text) else { throw Problem.field(name, "must be a date YYYY-MM-DD") }
+        return d
+    }
+
+    @Sendable func markets(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(["markets": try await services.views(request) { try MarketPricesQueries.markets(try $0.view("prices.latest")) }])
+    }
+
+    @Sendable func commodities(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(["commodities": try await services.views(request) { try MarketPricesQueries.commodities(try $0.view("prices.latest")) }])
+    }
+
+    /// `GET /v1/prices/latest?marketId=&commodityId=`: the latest price per market and commodity.
+    @Sendable func latest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let market = request.query("marketId"), commodity = request.query("commodityId")
+        let prices = try await services.views(request) { views in
+            try MarketPricesQueries.latest(try views.view("prices.latest"), marketId: market, commodityId: commodity)
+        }
+        return try JSONResponse.make(["prices": prices])
+    }
+
+    /// `GET /v1/prices/daily?commodityId=&from=&to=` or `?on=`: statistics across markets per day.
+    @Sendable func daily(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let commodity = request.query("commodityId")
+        let on = try Self.date(request, "on"), from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        let stats = try await services.views(request) { views in
+            let view = try views.view("prices.daily")
+            if let on { return try MarketPricesQueries.daily(view, on: on, commodityId: commodity) }
+            return try MarketPricesQueries.daily(view, commodityId: commodity, from: from, to: to)
+        }
+        return try JSONResponse.make(["daily": stats])
+    }
+
+    /// `GET /v1/prices/trend/{commodityId}?from=&to=&priceType=`: daily city medians (default: 30 days).
+    @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let commodity = try context.path("commodityId")
+        let from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        var priceType: PriceType? = nil
+        if let text = request.query("priceType") {
+            guard let t = PriceType(rawValue: text) else { throw Problem.field("priceType", "must be retail or wholesale") }
+            priceType = t
+        }
+        let series = try await services.views(request) { views in
+            try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: commodity, from: from, to: to, priceType: priceType)
+        }
+        return try JSONResponse.make(["series": series])
+    }
+
+    /// `GET /v1/prices/alerts?from=&to=&commodityId=`: medians up 10% or more on the previous 7 days.
+    @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        let commodity = request.query("commodityId")
+        let alerts = try await services.views(request) { views in
+            try MarketPricesQueries.alerts(
+                try views.view("prices.alerts"), names: try views.view("prices.latest"), from: from, to: to, commodityId: commodity)
+        }
+        return try JSONResponse.make(["alerts": alerts])
+    }
+}

@@ -1,0 +1,254 @@
+import Hummingbird
+import MarketPrices
+
+/// Harga Pasar: latest prices per commodity and market, alerts, and a commodity's 30-day trend.
+extension PortalController {
+    /// What the prices pages read in one snapshot.
+    struct PricesData {
+        var markets: [MarketRegistered]
+        var commodities: [CommodityRegistered]
+        var latest: [LatestPrice]
+        var alerts: [PriceAlert]
+        /// The city statistics of the latest day, per commodity and price type.
+        var today: [DailyStats]
+        var latestDay: CivilDate?
+    }
+
+    static func priceTypeName(_ type: PriceType) -> String { type == .retail ? "eceran" : "grosir" }
+
+    static func marketKindName(_ kind: MarketKind) -> String {
+        switch kind {
+        case .traditional: "pasar tradisional"
+        case .modern: "pasar modern"
+        case .wholesale: "pasar induk (grosir)"
+        }
+    }
+
+    /// Commodities in the order residents look for them: by name.
+    static func sortedCommodities(_ list: [CommodityRegistered]) -> [CommodityRegistered] {
+        list.sorted { ($0.name, $0.commodityId) < ($1.name, $1.commodityId) }
+    }
+
+    func readPrices(_ request: Request, commodityId: String? = nil) async throws -> PricesData {
+        try await services.views(request) { views in
+            let latestView = try views.view("prices.latest")
+            let latest = try MarketPricesQueries.latest(latestView, commodityId: commodityId)
+            let latestDay = latest.map(\.observedOn).max()
+            let today = try latestDay.map { try MarketPricesQueries.daily(try views.view("prices.daily"), on: $0, commodityId: commodityId) } ?? []
+            return PricesData(
+                markets: try MarketPricesQueries.markets(latestView), commodities: try MarketPricesQueries.commodities(latestView),
+                latest: latest,
+                alerts: try MarketPricesQueries.alerts(try views.view("prices.alerts"), names: latestView, commodityId: commodityId),
+                today: today, latestDay: latestDay)
+        }
+    }
+
+    /// `GET /harga-pasar[?komoditas=&pasar=]`: the latest prices grouped by commodity (optionally
+    /// one commodity, one market), the recent alerts, and the trend of the chosen commodity.
+    @Sendable func prices(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let commodityFilter = request.query("komoditas").flatMap { $0.isEmpty ? nil : $0 }
+        let marketFilter = request.query("pasar").flatMap { $0.isEmpty ? nil : $0 }
+        let data = try await readPrices(request)
+        let commodityNames = Dictionary(data.commodities.map { ($0.commodityId, $0) }, uniquingKeysWith: { a, _ in a })
+        let marketNames = Dictionary(data.markets.map { ($0.marketId, $0) }, uniquingKeysWith: { a, _ in a })
+        if let commodityFilter, commodityNames[commodityFilter] == nil {
+            throw PortalError.notFound("Komoditas \(commodityFilter) tidak dikenal. Pilih komoditas dari daftar.", tab: .prices)
+        }
+        if let marketFilter, marketNames[marketFilter] == nil {
+            throw PortalError.notFound("Pasar \(marketFilter) tidak dikenal. Pilih pasar dari daftar.", tab: .prices)
+        }
+        let commodities = Self.sortedCommodities(data.commodities).filter { commodityFilter == nil || $0.commodityId == commodityFilter }
+        let markets = data.markets.sorted { $0.name < $1.name }
+
+        var content: HTML = """
+            <h1>Harga bahan pokok di pasar Kota Mataram</h1>
+            """
+        guard let latestDay = data.latestDay else {
+            content += "<p class=\"lead\">Belum ada laporan harga.</p>"
+            return PortalLayout.response(PortalLayout.page(title: "Harga Pasar", tab: .prices, content))
+        }
+        content += """
+            <p class="lead">Harga terbaru per \(IndonesianFormat.date(latestDay)), dilaporkan petugas Dinas Perdagangan dari \(IndonesianFormat.integer(data.markets.count)) pasar.</p>
+            """
+        let relevantAlerts = data.alerts.filter { commodityFilter == nil || $0.commodityId == commodityFilter }
+        if let newest = relevantAlerts.max(by: { ($0.day, $0.risePercent) < ($1.day, $1.risePercent) }) {
+            content += """
+                <p class="notice"><strong>Kenaikan harga terbaru:</strong> \(newest.commodityName ?? newest.commodityId) naik \(IndonesianFormat.percent(newest.risePercent)) pada \(IndonesianFormat.date(newest.day)). <a href="#peringatan">Lihat \(IndonesianFormat.integer(relevantAlerts.count)) peringatan</a></p>
+                """
+        }
+        // Filters: plain GET form, works without script.
+        let commodityOptions = Self.sortedCommodities(data.commodities).map { c -> HTML in
+            c.commodityId == commodityFilter
+                ? "<option value=\"\(c.commodityId)\" selected>\(c.name)</option>" : "<option value=\"\(c.commodityId)\">\(c.name)</option>"
+        }
+        let marketOptions = markets.map { m -> HTML in
+            m.marketId == marketFilter ? "<option value=\"\(m.marketId)\" selected>\(m.name)</option>" : "<option value=\"\(m.marketId)\">\(m.name)</option>"
+        }
+        content += """
+            <form class="inline card" method="get" action="/harga-pasar" role="search" aria-label="Saring harga">
+            <div><label for="komoditas">Komoditas</label><select id="komoditas" name="komoditas"><option value="">Semua komoditas</option>\(commodityOptions)</select></div>
+            <div><label for="pasar">Pasar</label><select id="pasar" name="pasar"><option value="">Semua pasar</option>\(marketOptions)</select></div>
+            <div><button type="submit">Tampilkan</button></div>
+            </form>
+            """
+
+        // The latest prices, grouped by commodity.
+        var rows: [HTML] = []
+        for c in commodities {
+            let prices = data.latest.filter { $0.commodityId == c.commodityId && (marketFilter == nil || $0.marketId == marketFilter) }
+                .sorted { ($0.marketName ?? $0.marketId, $0.priceType.rawValue) < ($1.marketName ?? $1.marketId, $1.priceType.rawValue) }
+            let median = data.today.first { $0.commodityId == c.commodityId && $0.priceType == .retail }
+            let medianText: HTML = median.map {
+                " <span class=\"tag\">median kota \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
+            } ?? .empty
+            rows.append("""
+                <tr><th scope="rowgroup" colspan="2"><a href="/harga-pasar/\(HTML.percentEncode(c.commodityId))">\(c.name)</a> <span class="muted">per \(c.unit)</span>\(medianText)</th></tr>
+                """)
+            if prices.isEmpty {
+                rows.append("<tr><td colspan=\"2\" class=\"muted\">Belum ada laporan.</td></tr>")
+            }
+            for p in prices {
+                let name = p.marketName ?? p.marketId
+                let type: HTML = p.priceType == .wholesale ? " <span class=\"tag\">grosir</span>" : .empty
+                let stale: HTML = p.observedOn < latestDay ? "<br><span class=\"muted\">\(IndonesianFormat.date(p.observedOn))</span>" : .empty
+                let corrected: HTML = p.correction == nil ? .empty : " <span class=\"tag\">dikoreksi</span>"
+                rows.append("""
+                    <tr><td><a href="/harga-pasar?pasar=\(HTML.percentEncode(p.marketId))">\(name)</a>\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(corrected)\(stale)</td></tr>
+                    """)
+            }
+        }
+        let scope: String =
+            switch (commodityFilter.flatMap { commodityNames[$0]?.name }, marketFilter.flatMap { marketNames[$0]?.name }) {
+            case let (c?, m?): "\(c) di \(m)"
+            case let (c?, nil): "\(c) di semua pasar"
+            case let (nil, m?): "Semua komoditas di \(m)"
+            case (nil, nil): "Semua komoditas di semua pasar"
+            }
+        content += """
+            <h2 id="harga-terbaru">Harga terbaru</h2>
+            <p class="muted">\(scope). Ketuk nama komoditas untuk melihat tren 30 hari, atau nama pasar untuk melihat hanya pasar itu.</p>
+            <div class="table-wrap"><table>
+            <caption>Harga terbaru per komoditas dan pasar (\(IndonesianFormat.date(latestDay)))</caption>
+            <thead><tr><th scope="col">Pasar</th><th scope="col" class="num">Harga</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table></div>
+            """
+        if let commodityFilter, let c = commodityNames[commodityFilter] {
+            let series = try await services.views(request) { views in
+                try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: commodityFilter)
+            }
+            content += Self.trendsHTML(series, commodity: c)
+        }
+        content += Self.alertsHTML(relevantAlerts, limit: commodityFilter == nil ? 6 : nil)
+        return PortalLayout.response(
+            PortalLayout.page(title: "Harga Pasar", tab: .prices, description: "Harga terbaru bahan pokok di pasar Kota Mataram.", content))
+    }
+
+    /// `GET /harga-pasar/{commodityId}`: one commodity: its latest prices by market, its 30-day
+    /// trend (chart and table) and its alerts.
+    @Sendable func commodity(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("commodityId")
+        let data = try await readPrices(request, commodityId: id)
+        guard let c = data.commodities.first(where: { $0.commodityId == id }) else {
+            throw PortalError.notFound("Komoditas \(id) tidak dikenal. Lihat daftar di halaman Harga Pasar.", tab: .prices)
+        }
+        let series = try await services.views(request) { views in
+            try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: id)
+        }
+        var content: HTML = """
+            <p><a href="/harga-pasar">← Semua harga</a></p>
+            <h1>\(c.name)</h1>
+            <p class="lead">Kategori \(c.category), harga per \(c.unit).</p>
+            """
+        if let latestDay = data.latestDay {
+            let rows = data.latest.sorted { ($0.price, $0.marketId) < ($1.price, $1.marketId) }.map { p -> HTML in
+                let type: HTML = p.priceType == .wholesale ? " <span class=\"tag\">grosir</span>" : .empty
+                let day: HTML = p.observedOn < latestDay ? " <span class=\"muted\">(\(IndonesianFormat.date(p.observedOn)))</span>" : .empty
+                return """
+                    <tr><td>\(p.marketName ?? p.marketId)\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(day)</td></tr>
+                    """
+            }
+            let stats: HTML = data.today.filter { $0.priceType == .retail }.map { s -> HTML in
+                """
+                <ul class="stats three" aria-label="Harga eceran di seluruh pasar">
+                <li>Median kota<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
+                <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
+                <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>
+                </ul>
+                """
+            }.first ?? .empty
+            content += """
+                <h2>Harga terbaru, \(IndonesianFormat.date(latestDay))</h2>
+                \(stats)
+                <div class="table-wrap"><table>
+                <caption>Harga \(c.name) per pasar, termurah dahulu</caption>
+                <thead><tr><th scope="col">Pasar</th><th scope="col" class="num">Harga per \(c.unit)</th></tr></thead>
+                <tbody>\(rows)</tbody></table></div>
+                """
+        } else {
+            content += "<p>Belum ada laporan harga untuk komoditas ini.</p>"
+        }
+        content += Self.trendsHTML(series, commodity: c)
+        content += Self.alertsHTML(data.alerts, limit: nil)
+        return PortalLayout.response(
+            PortalLayout.page(title: c.name, tab: .prices, description: "Harga dan tren 30 hari \(c.name) di Kota Mataram.", content))
+    }
+
+    /// The trend charts of a commodity (retail first), each with its figures in a table.
+    static func trendsHTML(_ series: [TrendSeries], commodity c: CommodityRegistered) -> HTML {
+        let ordered = series.sorted { ($0.priceType == .retail ? 0 : 1) < ($1.priceType == .retail ? 0 : 1) }
+        var out: HTML = "<h2 id=\"tren\">Tren 30 hari</h2>"
+        if ordered.isEmpty { return out + "<p>Belum ada data untuk grafik.</p>" }
+        for (i, s) in ordered.enumerated() {
+            let title = "Harga \(priceTypeName(s.priceType)) \(c.name) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
+            let rows = s.points.reversed().map { p -> HTML in
+                """
+                <tr><td>\(IndonesianFormat.date(p.date))</td><td class="num">\(IndonesianFormat.money(p.median, currency: s.currency))</td><td class="num">\(IndonesianFormat.money(p.min, currency: s.currency)) – \(IndonesianFormat.money(p.max, currency: s.currency))</td><td class="num">\(IndonesianFormat.integer(p.count))</td></tr>
+                """
+            }
+            out += """
+                <h3>\(title)</h3>
+                \(PortalCharts.trend(s, title: title, id: "tren-\(i)"))
+                <details><summary>Lihat angka per hari</summary>
+                <div class="table-wrap"><table><caption>\(title)</caption>
+                <thead><tr><th scope="col">Tanggal</th><th scope="col" class="num">Median</th><th scope="col" class="num">Terendah – tertinggi</th><th scope="col" class="num">Laporan</th></tr></thead>
+                <tbody>\(rows)</tbody></table></div>
+                </details>
+                """
+        }
+        return out
+    }
+
+    /// The alerts (a city median up 10% or more on the previous 7 days), newest first; at most
+    /// `limit` shown, the rest behind a disclosure.
+    static func alertsHTML(_ alerts: [PriceAlert], limit: Int?) -> HTML {
+        let sorted = alerts.sorted { ($0.day, $0.risePercent) > ($1.day, $1.risePercent) }
+        var out: HTML = """
+            <h2 id="peringatan">Peringatan kenaikan harga</h2>
+            <p class="muted">Muncul bila median harga kota suatu hari naik 10% atau lebih dibanding median 7 hari sebelumnya.</p>
+            """
+        guard !sorted.isEmpty else { return out + "<p>Tidak ada kenaikan harga 10% atau lebih.</p>" }
+        func items(_ list: ArraySlice<PriceAlert>) -> [HTML] {
+            list.map { a in
+                let grosir: HTML = a.priceType == .wholesale ? " <span class=\"tag\">grosir</span>" : .empty
+                return """
+                    <li><div class="what"><a href="/harga-pasar/\(HTML.percentEncode(a.commodityId))">\(a.commodityName ?? a.commodityId)</a>\(grosir)<span class="tag up">naik \(IndonesianFormat.percent(a.risePercent))</span></div>\
+                    <span class="muted">\(IndonesianFormat.date(a.day)): median \(IndonesianFormat.money(a.median, currency: a.currency))/\(a.unit), sebelumnya \(IndonesianFormat.money(a.baseline, currency: a.currency))</span></li>
+                    """
+            }
+        }
+        let shown = limit.map { sorted.prefix($0) } ?? sorted[...]
+        out += """
+            <p>\(IndonesianFormat.integer(sorted.count)) peringatan, terbaru dahulu:</p>
+            <ul class="alerts">\(items(shown))</ul>
+            """
+        if sorted.count > shown.count {
+            out += """
+                <details><summary>Lihat \(IndonesianFormat.integer(sorted.count - shown.count)) peringatan lainnya</summary>
+                <ul class="alerts">\(items(sorted.dropFirst(shown.count)))</ul>
+                </details>
+                """
+        }
+        return out
+    }
+}

@@ -1,0 +1,157 @@
+import EventLog
+import Foundation
+import MataramReference
+import Projections
+import Testing
+
+@testable import AidLogistics
+
+/// What the scenario produced, folded without storage.
+struct ScenarioSummary {
+    var byType: [String: Int] = [:]
+    var state = AidState()
+    var poskoWithShipment: Set<String> = []
+    var kelurahanWithDistribution: Set<String> = []
+    var lossEvents = 0
+    var peopleServed = 0
+
+    init(_ events: [AidScenario.ScenarioEvent]) throws {
+        for (occurredAt, p) in events {
+            let e = try AidEvent.parse(DomainEvent(stream: p.stream, type: p.type, data: p.dataValue, occurredAt: occurredAt))
+            try state.check(e)
+            byType[e.type, default: 0] += 1
+            switch e {
+            case .shipmentReceived(let r):
+                if let s = state.shipments[r.shipmentId] {
+                    poskoWithShipment.insert(s.toWarehouseId)
+                    if r.lines.reduce(0, { $0 + $1.quantity }) < s.lots.values.reduce(0, +) { lossEvents += 1 }
+                }
+            case .aidDistributed(let d):
+                kelurahanWithDistribution.insert(d.kelurahanCode)
+                peopleServed += d.people
+            default: break
+            }
+            state.apply(e)
+        }
+    }
+}
+
+@Suite("The 2018 scenario")
+struct ScenarioTests {
+    @Test("every event passes the rules in occurredAt order; all 50 kelurahan get shipments and distributions")
+    func passesRules() throws {
+        let events = AidScenario.scenario(seed: 2018, scale: 1.0)
+        let s = try ScenarioSummary(events)
+        print("aid scenario scale 1.0: \(events.count) events, \(s.byType.sorted { $0.key < $1.key }), losses \(s.lossEvents), people served \(s.peopleServed)")
+        #expect(events.count > 3000 && events.count < 30_000)
+        #expect(s.byType[AidEventType.warehouseRegistered] == 53)
+        #expect(s.poskoWithShipment.count == 50)
+        #expect(s.kelurahanWithDistribution.count == 50)
+        #expect(s.lossEvents > 0)
+        #expect((s.byType[AidEventType.stockAdjusted] ?? 0) > 0)
+        #expect(s.byType[AidEventType.shipmentDispatched] == s.byType[AidEventType.shipmentReceived])
+        #expect(s.state.onHand.values.allSatisfy { $0 > 0 })
+    }
+
+    @Test("times: strictly increasing, in 2018 WITA, occurredAt = the payload's time")
+    func times() throws {
+        let events = AidScenario.scenario(seed: 7, scale: 0.3)
+        let first = try #require(Timestamp("2018-07-29T00:00:00+08:00"))
+        let end = try #require(Timestamp("2018-09-01T12:00:00+08:00"))
+        #expect(ScenarioGenerator.start == first.millisecondsSince1970)
+        var last = Timestamp(millisecondsSince1970: 0)
+        for (t, p) in events {
+            #expect(t > last)
+            last = t
+            #expect(t >= first && t < end)
+            #expect(p.occurredAt == t)
+            if let field = try AidEvent.parse(type: p.type, data: p.dataValue).timeField {
+                #expect(field.text.hasSuffix("+08:00"))
+                #expect(Timestamp(field.text) == t)
+            }
+        }
+        // The M7.0 at 19:46 WITA on 5 August: no donation that day before it is after it.
+        #expect(ScenarioGenerator.text(ScenarioGenerator.mainQuake) == "2018-08-05T19:46:00+08:00")
+    }
+
+    @Test("deterministic: the same seed gives the same events, another seed others")
+    func deterministic() throws {
+        let a = AidScenario.scenario(seed: 42, scale: 0.2)
+        let b = AidScenario.scenario(seed: 42, scale: 0.2)
+        let c = AidScenario.scenario(seed: 43, scale: 0.2)
+        #expect(a.count == b.count)
+        #expect(zip(a, b).allSatisfy { $0.event.id == $1.event.id && $0.event.data == $1.event.data && $0.occurredAt == $1.occurredAt })
+        #expect(a.map(\.event.data) != c.map(\.event.data))
+        #expect(Set(a.compactMap(\.event.id)).count == a.count)
+    }
+
+    @Test("scale multiplies the volume; the basics are there at any scale")
+    func scales() throws {
+        let small = AidScenario.scenario(seed: 1, scale: 0.01)
+        let larger = AidScenario.scenario(seed: 1, scale: 2.0)
+        let s = try ScenarioSummary(small)
+        #expect(s.kelurahanWithDistribution.count == 50 && s.poskoWithShipment.count == 50)
+        #expect(larger.count > 3 * small.count)
+        _ = try ScenarioSummary(larger)
+        #expect(AidScenario.scenario(seed: 1, scale: 0).count > 100)
+    }
+
+    @Test("displacement: 20,343 people shared by the impact weights")
+    func displacement() throws {
+        #expect(ScenarioCatalog.displaced.reduce(0, +) == 20_343)
+        #expect(Set(ScenarioCatalog.impactWeights.keys) == Set(Mataram.kelurahan.map(\.code)))
+        // North (Selaparang) and east (Sandubaya) weigh more than the south-west (Sekarbela).
+        func mean(_ kec: String) -> Double {
+            let ws = Mataram.kelurahan.filter { $0.kecamatan.code == kec }.compactMap { ScenarioCatalog.impactWeights[$0.code] }
+            return ws.reduce(0, +) / Double(ws.count)
+        }
+        #expect(mean("52.71.05") > mean("52.71.02") && mean("52.71.06") > mean("52.71.04"))
+    }
+
+    @Test("Fixtures/aid/kelurahan-impact.csv agrees with the weights in the code")
+    func fixtureAgrees() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/aid/kelurahan-impact.csv").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 50)
+        for (i, row) in rows.enumerated() {
+            let k = Mataram.kelurahan[i]
+            #expect(row[0] == k.code && row[1] == k.name && row[2] == k.kecamatan.name)
+            #expect(Double(row[3]) == ScenarioCatalog.impactWeights[k.code])
+            #expect(Int(row[4]) == ScenarioCatalog.displaced[i])
+        }
+    }
+
+    @Test("appended through a guarded store, folding views in steps equals rebuilding them")
+    func rebuildEqualsIncremental() throws {
+        let events = AidScenario.scenario(seed: 2018, scale: 0.15)
+        let log = try TestLog()
+        log.engine.batchSize = 97
+        var i = 0
+        var chunk = 1
+        while i < events.count {
+            let end = min(events.count, i + 37 * chunk)
+            _ = try log.store.appendBlocking(try AppendRequest(events: events[i..<end].map(\.event), actor: "seed"))
+            i = end
+            chunk += 1
+            try log.engine.catchUp()
+        }
+        #expect(try log.store.stats().events == UInt64(events.count))
+        let incremental = try log.dump()
+        #expect(incremental.values.reduce(0) { $0 + $1.count } > 1000)
+        for p in log.engine.projectors { try log.engine.rebuild(p.name) }
+        let rebuilt = try log.dump()
+        #expect(rebuilt.keys.sorted() == incremental.keys.sorted())
+        for name in incremental.keys.sorted() {
+            #expect(rebuilt[name] == incremental[name], "\(name) differs after rebuild")
+        }
+        // And the views tell the scenario's story.
+        let kel = try log.read(KelurahanProjector.viewName) { try AidQueries.kelurahan($0) }
+        #expect(kel.kelurahan.allSatisfy { $0.distributions > 0 && $0.shipmentsReceived > 0 && $0.posko.count == 1 })
+        let donors = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0) }
+        #expect(donors.donors.contains { $0.name == "Badan Nasional Penanggulangan Bencana (BNPB)" })
+        let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-2018-000001") })
+        #expect(trace.balance.holds)
+    }
+}

@@ -1,0 +1,117 @@
+import EventLog
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+private func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
+
+@Suite("Crash safety of the CLI", .serialized)
+struct CrashSafetyTests {
+    @Test("SIGKILL during append --ndjson, 20 times: every acknowledged event is at its printed position and the log verifies")
+    func killDuringAppend() async throws {
+        let iterations = 20, perFile = 8000
+        let dir = try Scratch("crash")
+        var rng = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        var acknowledgedTotal = 0
+        var data = ""
+        for iteration in 0..<iterations {
+            // A fresh log every five runs keeps verification cheap; within a group each run reopens a killed one.
+            if iteration % 5 == 0 { data = dir.file("data-\(iteration / 5)") }
+            var ids: [String] = []
+            var text = ""
+            for k in 0..<perFile {
+                let id = UUID().uuidString.lowercased()
+                ids.append(id)
+                text += ndjsonLine(
+                    stream: "crash-\(iteration)-\(k % 40)", type: "test.crash",
+                    data: #"{"iteration":\#(iteration),"k":\#(k),"note":"gempa ☃ \#(k)"}"#, id: id) + "\n"
+            }
+            let file = try dir.write("events-\(iteration).ndjson", text)
+            let outPath = dir.file("out-\(iteration)")
+            _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+            let process = try CLI.makeProcess(["append", "--ndjson", file, "--data-dir", data])
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            let (exit, exited) = AsyncStream<Void>.makeStream()
+            process.terminationHandler = { _ in exited.finish() }
+            try process.run()
+            // Until some acknowledgements arrived (the deadline only guards against hanging) ...
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning && fileSize(outPath) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            // ... then a random short while more, then SIGKILL.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...300, using: &rng)))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for await _ in exit {}
+            try out.close()
+            if process.terminationReason == .uncaughtSignal {
+                #expect(process.terminationStatus == SIGKILL)
+                killedMidway += 1
+            } else {
+                #expect(process.terminationStatus == 0, "run \(iteration) ended by itself with \(process.terminationStatus)")
+            }
+
+            // What the killed process acknowledged (complete lines only).
+            let printed = CLI.completeLines([UInt8](try Data(contentsOf: URL(fileURLWithPath: outPath))))
+            var acknowledged: [(line: Int, position: UInt64, id: String, hash: String)] = []
+            for text in printed {
+                let o = try JSONParser.parse(text)
+                let line = try #require(o["line"]?.int)
+                let position = try #require(o["position"]?.int)
+                let id = try #require(o["id"]?.string)
+                let hash = try #require(o["hash"]?.string)
+                #expect(o["error"] == nil, "run \(iteration): \(text)")
+                #expect(id == ids[line - 1], "run \(iteration): line \(line) acknowledged with another id")
+                acknowledged.append((line, UInt64(position), id, hash))
+            }
+            #expect(acknowledged.map(\.line) == (0..<acknowledged.count).map { $0 + 1 }, "results are printed in file order")
+            acknowledgedTotal += acknowledged.count
+
+            // Open the killed log: every acknowledged event is there, at its position, with its hash.
+            do {
+                let store = try EventStore(dataDirectory: data)
+                defer { store.close() }
+                var missing = 0
+                for a in acknowledged {
+                    let id = try #require(EventID(a.id))
+                    let event = try store.event(at: a.position)
+                    let indexed = try store.position(of: id)
+                    if event?.id != id || event?.hash.description != a.hash || indexed != a.position {
+                        missing += 1
+                    }
+                }
+                #expect(missing == 0, "run \(iteration): \(missing) of \(acknowledged.count) acknowledged events are not where they were acknowledged")
+                // Whatever else was written (committed, not yet printed) comes from the file.
+                let known = Set(ids)
+                var foreign = 0, written = 0
+                try store.forEachRecord(EventFilter(categories: ["crash"])) { view in
+                    guard view.stream.hasPrefix("crash-\(iteration)-") else { return true }
+                    written += 1
+                    if !known.contains(view.id.description) { foreign += 1 }
+                    return true
+                }
+                #expect(foreign == 0)
+                #expect(written >= acknowledged.count)
+                let report = try store.verify()
+                #expect(report.ok, "run \(iteration): \(report.reason ?? "")")
+            }
+        }
+        // The test is only worth something if the kills landed while the process was appending.
+        #expect(killedMidway > 0, "no run was killed while appending; the test proved nothing")
+        #expect(acknowledgedTotal > 0)
+
+        // The CLI agrees with the last log.
+        let verify = try await CLI.run(["verify", "--data-dir", data])
+        #expect(verify.status == 0, "\(verify)")
+        #expect(try verify.json().first?["ok"] == .bool(true))
+    }
+}

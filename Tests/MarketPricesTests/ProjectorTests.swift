@@ -1,0 +1,185 @@
+import EventLog
+import Projections
+import Testing
+@testable import MarketPrices
+
+@Suite struct ProjectorTests {
+    static func day(_ d: Int) -> CivilDate { CivilDate(year: 2018, month: 8, day: 1)!.adding(days: d - 1) }
+
+    func setUp(_ t: TestStore) throws {
+        try t.append(
+            Sample.market("pasar-kebon-roek"), Sample.market("pasar-sindu", kelurahan: "52.71.03.1006"),
+            Sample.market("ruby-supermarket", kind: .modern, kelurahan: "52.71.03.1012"), Sample.commodity("beras-km1"),
+            Sample.commodity("telur-ayam-rs"))
+    }
+
+    @Test func latestPricePerMarketAndCommodity() throws {
+        let t = try TestStore()
+        try setUp(t)
+        let day1 = EventID.random(), day2 = EventID.random(), lateDay1 = EventID.random()
+        try t.append(Sample.report(day1, price: 11_800, on: Self.day(1)))
+        try t.append(Sample.report(day2, price: 12_000, on: Self.day(2)))
+        try t.append(Sample.report(lateDay1, price: 11_000, on: Self.day(1)))  // late, older day: not the latest
+        try t.append(Sample.report(market: "pasar-sindu", price: 11_900, on: Self.day(1)))
+        try t.append(Sample.report(market: "pasar-kebon-roek", price: 12_100, on: Self.day(2), type: .wholesale))
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.latest")
+            let kebonRoek = try MarketPricesQueries.latest(v, marketId: "pasar-kebon-roek")
+            #expect(kebonRoek.count == 2)  // retail and wholesale
+            let retail = try #require(kebonRoek.first { $0.priceType == .retail })
+            #expect(retail.price == Price(12_000))
+            #expect(retail.eventId == day2.description)
+            #expect(retail.observedOn == Self.day(2))
+            #expect(retail.marketName == "Pasar pasar-kebon-roek")
+            #expect(retail.commodityName == "Beras beras-km1")
+            #expect(retail.correction == nil)
+            let beras = try MarketPricesQueries.latest(v, commodityId: "beras-km1")
+            #expect(beras.count == 3)
+            #expect(Set(beras.map(\.marketId)) == ["pasar-kebon-roek", "pasar-sindu"])
+            #expect(try MarketPricesQueries.latest(v, commodityId: "telur-ayam-rs").isEmpty)
+            #expect(try MarketPricesQueries.latest(v).count == 3)
+            #expect(try MarketPricesQueries.markets(v).count == 3)
+            #expect(try MarketPricesQueries.commodities(v).map(\.commodityId) == ["beras-km1", "telur-ayam-rs"])
+            #expect(try MarketPricesQueries.market(v, id: "ruby-supermarket")?.kind == .modern)
+        }
+        // Correcting the latest report replaces its price; correcting an older one changes nothing here.
+        let fix = EventID.random()
+        try t.append(Sample.correction(of: day2, price: 12_050, id: fix))
+        try t.append(Sample.correction(of: day1, price: 11_850))
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.latest")
+            let retail = try #require(try MarketPricesQueries.latest(v, marketId: "pasar-kebon-roek", commodityId: "beras-km1").first { $0.priceType == .retail })
+            #expect(retail.price == Price(12_050))
+            #expect(retail.correction == LatestPrice.Correction(eventId: fix.description, reportedPrice: Price(12_000), reason: "salah ketik"))
+            #expect(retail.eventId == day2.description)
+        }
+    }
+
+    @Test func dailyStatisticsAcrossMarkets() throws {
+        let t = try TestStore()
+        try setUp(t)
+        let high = EventID.random()
+        try t.append(
+            Sample.report(market: "pasar-kebon-roek", price: 10_000, on: Self.day(6)),
+            Sample.report(market: "pasar-sindu", price: 12_000, on: Self.day(6)),
+            Sample.report(market: "pasar-sindu", price: 11_000, on: Self.day(6)),
+            Sample.report(high, market: "ruby-supermarket", price: 13_001, on: Self.day(6)),
+            Sample.report(market: "pasar-kebon-roek", price: 9_000, on: Self.day(6), type: .wholesale),
+            Sample.report(market: "pasar-kebon-roek", price: 5, on: Self.day(6), currency: "USD"),
+            Sample.report(market: "pasar-kebon-roek", price: 10_500, on: Self.day(7)))
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.daily")
+            let day6 = try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1")
+            #expect(day6.count == 3)  // retail IDR, retail USD, wholesale IDR
+            let retail = try #require(day6.first { $0.priceType == .retail && $0.currency == "IDR" })
+            #expect(retail.min == Price(10_000))
+            #expect(retail.max == Price(13_001))
+            #expect(retail.mean == Price(scaled: 115_002_500))  // 46001 / 4 = 11500.25
+            #expect(retail.median == Price(11_500))
+            #expect(retail.count == 4)
+            #expect(retail.markets == 3)
+            #expect(retail.unit == "kg")
+            let wholesale = try #require(day6.first { $0.priceType == .wholesale })
+            #expect(wholesale.count == 1 && wholesale.median == Price(9_000))
+            #expect(try MarketPricesQueries.daily(v, commodityId: "beras-km1").count == 4)
+            #expect(try MarketPricesQueries.daily(v, commodityId: "beras-km1", from: Self.day(7)).count == 1)
+            #expect(try MarketPricesQueries.daily(v, from: Self.day(6), to: Self.day(6)).count == 3)
+            #expect(try MarketPricesQueries.daily(v).count == 4)
+        }
+        // The modern market's price was a typing error: corrected, every statistic changes.
+        try t.append(Sample.correction(of: high, market: "ruby-supermarket", price: 9_500))
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.daily")
+            let retail = try #require(try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1").first { $0.priceType == .retail && $0.currency == "IDR" })
+            #expect(retail.min == Price(9_500))
+            #expect(retail.max == Price(12_000))
+            #expect(retail.mean == Price(10_625))
+            #expect(retail.median == Price(10_500))
+            #expect(retail.count == 4)
+        }
+    }
+
+    @Test func trendDefaultsToThirtyDaysUpToTheLatest() throws {
+        let t = try TestStore()
+        try setUp(t)
+        // 40 days of one report a day, 10000 + 10 * day; 1 August to 9 September.
+        try t.append((1...40).map { try Sample.report(price: 10_000 + 10 * $0, on: Self.day($0)).proposed() })
+        try t.append(Sample.report(price: 9_000, on: Self.day(10), type: .wholesale))
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.daily")
+            let trend = try MarketPricesQueries.trend(v, commodityId: "beras-km1", priceType: .retail)
+            #expect(trend.count == 1)
+            let series = try #require(trend.first)
+            #expect(series.from == Self.day(11))
+            #expect(series.to == Self.day(40))
+            #expect(series.points.count == 30)
+            #expect(series.points.first?.median == Price(10_110))
+            #expect(series.points.last?.median == Price(10_400))
+            // Both series; the wholesale one has no point in the default range.
+            let both = try MarketPricesQueries.trend(v, commodityId: "beras-km1")
+            #expect(both.count == 2)
+            #expect(both.first { $0.priceType == .wholesale }?.points.isEmpty == true)
+            let ranged = try MarketPricesQueries.trend(v, commodityId: "beras-km1", from: Self.day(5), to: Self.day(10))
+            #expect(ranged.first { $0.priceType == .retail }?.points.count == 6)
+            #expect(ranged.first { $0.priceType == .wholesale }?.points.map(\.median) == [Price(9_000)])
+            #expect(try MarketPricesQueries.trend(v, commodityId: "telur-ayam-rs").isEmpty)
+        }
+    }
+
+    @Test func alertsWhenTheMedianRisesTenPercent() throws {
+        let t = try TestStore()
+        try setUp(t)
+        // Days 1-7: medians 10000 (two markets, 9900 and 10100); day 3 has no data.
+        for d in [1, 2, 4, 5, 6, 7] {
+            try t.append(Sample.report(market: "pasar-kebon-roek", price: 9_900, on: Self.day(d)), Sample.report(market: "pasar-sindu", price: 10_100, on: Self.day(d)))
+        }
+        // Day 8: +10% exactly. Day 9: +9%. Day 10: +15% but corrected later.
+        try t.append(Sample.report(market: "pasar-kebon-roek", price: 10_900, on: Self.day(8)), Sample.report(market: "pasar-sindu", price: 11_100, on: Self.day(8)))
+        try t.append(Sample.report(market: "pasar-kebon-roek", price: 10_900, on: Self.day(9)))
+        let typo = EventID.random()
+        try t.append(Sample.report(typo, market: "pasar-sindu", price: 11_500, on: Self.day(10)))
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let alerts = try MarketPricesQueries.alerts(try s.view("prices.alerts"), names: try s.view("prices.latest"))
+            #expect(alerts.map(\.day) == [Self.day(8), Self.day(10)])
+            let first = try #require(alerts.first)
+            #expect(first.commodityId == "beras-km1")
+            #expect(first.commodityName == "Beras beras-km1")
+            #expect(first.median == Price(11_000))
+            #expect(first.baseline == Price(10_000))
+            #expect(first.risePercent == 10)
+            #expect(first.baselineDays == 6)  // day 3 had no data
+            #expect(first.count == 2)
+            // Day 10's baseline: days 3-9 with data: 10000 x4, 11000, 10900 -> median 10000.
+            #expect(alerts.last?.risePercent == 15)
+            #expect(try MarketPricesQueries.alerts(try s.view("prices.alerts"), from: Self.day(9)).map(\.day) == [Self.day(10)])
+            #expect(try MarketPricesQueries.alerts(try s.view("prices.alerts"), to: Self.day(9)).map(\.day) == [Self.day(8)])
+            #expect(try MarketPricesQueries.alerts(try s.view("prices.alerts"), commodityId: "telur-ayam-rs").isEmpty)
+        }
+        // The correction takes day 10's alert away; a late report on day 1 (raising its median)
+        // does not change day 8's baseline enough to matter, but one on day 7 does.
+        try t.append(Sample.correction(of: typo, market: "pasar-sindu", price: 10_150))
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.alerts")
+            #expect(try MarketPricesQueries.alerts(v).map(\.day) == [Self.day(8)])
+        }
+        try t.append(Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(7)), Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(6)),
+                     Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(5)), Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(4)))
+        try engine.catchUp()
+        try engine.read { s in
+            // Days 4-7 now have medians 10100; baseline of day 8 = median(10000, 10000, 10100 x4) = 10100: +8.9%.
+            let v = try s.view("prices.alerts")
+            #expect(try MarketPricesQueries.alerts(v).isEmpty)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import EventLog
+import Foundation
+import Projections
+import Testing
+
+@Suite("Projection engine")
+struct ProjectionEngineTests {
+    @Test("catch-up folds every event once and the checkpoint follows the data")
+    func catchUp() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 5), try move("acct-b", 7), try move("acct-a", 3)])
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        #expect(try engine.checkpoint() == 0)
+        #expect(try engine.catchUp() == 3)
+        let sums = try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") }
+        #expect(sums == 8)
+        _ = try store.write([try move("acct-a", 1)])
+        try engine.catchUp()
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") } == 9)
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "types", "acct.moved") } == 4)
+        #expect(try engine.checkpoint() == 4)
+    }
+
+    @Test("small batches give the same view as one pass; rebuild gives the same view again")
+    func rebuildEqualsIncremental() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        engine.batchSize = 7
+        for i in 0..<20 {
+            _ = try store.write((0..<5).map { j in try move("acct-\(j % 3)", i + j) })
+            if i % 3 == 0 { try engine.catchUp() }
+        }
+        try engine.catchUp()
+        let incremental = try dump(engine, "test.counts", databases: ["types", "sums"])
+        let before = try engine.status().first { $0.name == "test.counts" }
+        try engine.rebuild("test.counts")
+        let after = try engine.status().first { $0.name == "test.counts" }
+        #expect(after?.generation == (before?.generation ?? 0) + 1)
+        #expect(after?.checkpoint == 100)
+        #expect(try dump(engine, "test.counts", databases: ["types", "sums"]) == incremental)
+        #expect(incremental["sums"]?.count == 3)
+    }
+
+    @Test("bumping a projector's version rebuilds its view into a new generation")
+    func versionBump() throws {
+        let dir = ScratchDirectory()
+        do {
+            let store = try EventStore(dataDirectory: dir.path)
+            _ = try store.write([try move("acct-a", 2)])
+            let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+            try engine.catchUp()
+            store.close()
+        }
+        let store = try EventStore(dataDirectory: dir.path)
+        var v2 = CountingProjector()
+        v2.version = 2
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [v2])
+        let stale = try #require(try engine.status().first)
+        #expect(stale.builtVersion == 1)
+        try engine.catchUp()
+        let fresh = try #require(try engine.status().first)
+        #expect(fresh.builtVersion == 2)
+        #expect(fresh.generation == 2)
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") } == 2)
+    }
+
+    @Test("deleting views/ loses nothing: it is folded again from the log")
+    func deleteViews() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 2), try move("acct-a", 3)])
+        do {
+            let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+            try engine.catchUp()
+        }
+        try FileManager.default.removeItem(atPath: dir.path + "/views")
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        try engine.catchUp()
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") } == 5)
+    }
+
+    @Test("sync(to:) makes a write visible to the next read; start() follows new commits")
+    func readYourWrites() async throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        try engine.start()
+        defer { engine.stop() }
+        let outcome = try await store.append(AppendRequest(events: [try move("acct-z", 11)], actor: "t"))
+        try engine.sync(to: outcome.lastPosition)
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-z") } == 11)
+        let second = try await store.append(AppendRequest(events: [try move("acct-z", 1)], actor: "t"))
+        #expect(await engine.waitFor(position: second.lastPosition, timeout: .seconds(30)))
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-z") } == 12)
+    }
+
+    @Test("two projectors with one name are refused")
+    func duplicateNames() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        #expect(throws: ProjectionError.self) {
+            _ = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector(), CountingProjector()])
+        }
+    }
+}
+
+@Suite("Rule guard")
+struct RuleGuardTests {
+    @Test("a rule refuses a raw append and nothing is written")
+    func refusesRawAppend() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        store.appendGuard = RuleGuard(rules: [AccountRules()])
+        _ = try store.write([try move("acct-a", 5)])
+        let before = try store.stats()
+        #expect {
+            _ = try store.write([try move("acct-a", -6)])
+        } throws: { error in
+            (error as? EventLogError)?.code == .ruleViolation && (error as? EventLogError)?.field == "data.amount"
+        }
+        #expect(try store.stats() == before)
+        #expect {
+            _ = try store.write([try ProposedEvent(stream: "acct-a", type: "acct.unknown", data: Array("{}".utf8))])
+        } throws: { ($0 as? EventLogError)?.code == .invalidInput }
+        #expect(try store.stats() == before)
+        _ = try store.write([try move("acct-a", -5)])
+        #expect(try store.head().position == 2)
+    }
+
+    @Test("the rules see events of other requests of the same group, and a refused request undoes its trial")
+    func groupSemantics() async throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        store.appendGuard = RuleGuard(rules: [AccountRules()])
+        _ = try await store.append(AppendRequest(events: [try move("acct-a", 10)], actor: "t"))
+        // 30 concurrent withdrawals of 1 and one of 100 (refused): exactly 10 of the 1s may pass.
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<31 {
+                group.addTask {
+                    let amount = i == 15 ? -100 : -1
+                    guard let request = try? AppendRequest(events: [try move("acct-a", amount)], actor: "t") else { return false }
+                    return (try? await store.append(request)) != nil
+                }
+            }
+            var ok = 0
+            for await r in group where r { ok += 1 }
+            return ok
+        }
+        #expect(results == 10)
+        #expect(try store.head().position == 11)
+        #expect(try store.verify().ok)
+        // A fresh guard folds the log and agrees: the balance is 0.
+        let fresh = AccountRules()
+        let guard2 = RuleGuard(rules: [fresh])
+        try guard2.prepare(store)
+        #expect(fresh.balances["acct-a"] == 0)
+    }
+
+    @Test("the journal undoes changes newest first")
+    func journal() {
+        let journal = Journal()
+        let dict = JournaledDictionary<String, Int>(journal: journal)
+        dict["a"] = 1
+        let mark = journal.mark
+        dict["a"] = 2
+        dict["b"] = 3
+        dict.modify("a", default: 0) { $0 += 10 }
+        #expect(dict["a"] == 12)
+        journal.rollback(to: mark)
+        #expect(dict["a"] == 1)
+        #expect(dict["b"] == nil)
+        journal.commit()
+        journal.rollback(to: 0)
+        #expect(dict["a"] == 1)
+    }
+}
