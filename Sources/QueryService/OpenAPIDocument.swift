@@ -2566,10 +2566,9 @@ enum OpenAPIDocument {
               oneOf: [{$ref: '#/components/schemas/PricesText'}, {type: 'null'}]
             PriceAmount:
               type: number
-              description: A decimal with at most 4 fraction digits, at most 10^12 in magnitude; a report's price must be greater than 0 (else 422).
+              description: A decimal with at most 4 fraction digits (not said with `multipleOf`, which is inexact in binary floating point), at most 10^12 in magnitude; a report's price must be greater than 0 (else 422).
               minimum: -99999999999
               maximum: 99999999999
-              multipleOf: 0.0001
             PriceType:
               type: string
               enum: [retail, wholesale]
@@ -2588,11 +2587,11 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/OptionalPricesText'
                 latitude:
                   oneOf:
-                    - {type: number, minimum: -90, maximum: 90, multipleOf: 0.0001}
+                    - {type: number, minimum: -90, maximum: 90, description: 'At most 4 fraction digits (JSON Schema cannot say it exactly: multipleOf is inexact in binary floating point).'}
                     - {type: 'null'}
                 longitude:
                   oneOf:
-                    - {type: number, minimum: -180, maximum: 180, multipleOf: 0.0001}
+                    - {type: number, minimum: -180, maximum: 180, description: 'At most 4 fraction digits.'}
                     - {type: 'null'}
                 admin1: {$ref: '#/components/schemas/OptionalPricesText'}
                 admin2: {$ref: '#/components/schemas/OptionalPricesText'}
