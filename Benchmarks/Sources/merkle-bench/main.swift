@@ -1,23 +1,31 @@
+import BenchSupport
 import EventLog
 import Foundation
 
-// merkle-bench overhead --events N --batch B --rounds R
-//     Appends N small events in requests of B events (noSync, one writer, sequential) into a fresh
-//     log with the Merkle tree off, then on, alternating R times; prints each run and the median
-//     events/s of each mode, and the overhead.
+// merkle-bench: the Merkle tree's cost and proof times (issue 5), over the workload of
+// BenchSupport (the events compare.sh and the package-benchmark suite append). Each line of
+// output is one JSON object. Run by audit.sh; by hand from Benchmarks/:
+//
+// merkle-bench overhead --events N --batch B --rounds R [--sync 1]
+//     Appends N events in requests of B events (one writer, sequential, without fsync unless
+//     --sync 1) into a fresh log with the Merkle tree off, then on (the order alternating by
+//     round), R times; prints each run, the median events/s of each mode, the overhead of the
+//     medians and the median of the per-round overheads.
 // merkle-bench proofs --events N --batch B [--keep DIR] [--samples S]
-//     Appends N events (tree on, noSync), then times S tree heads at past sizes, inclusion proofs
-//     (current and past trees) and consistency proofs at random sizes; writes DIR/digest.json,
+//     Appends N events (tree on, no fsync) to DIR (a data directory the lumbung CLI can open),
+//     then times S tree heads at past sizes, inclusion proofs (current and past trees) and
+//     consistency proofs at random sizes; writes DIR/digest.json (signed with DIR's key),
 //     DIR/proof.json (an inclusion proof of a random position), DIR/event.json (that event's
 //     JSON) and DIR/consistency.json for Scripts/verify_export.py.
 
 struct Arguments {
     var mode = "overhead"
-    var events = 200_000
+    var events = 1_000_000
     var batch = 1000
     var rounds = 3
     var samples = 2000
     var keep: String?
+    var sync = false
 
     init() {
         var args = CommandLine.arguments.dropFirst()
@@ -33,6 +41,7 @@ struct Arguments {
             case "--rounds": rounds = Int(value) ?? rounds
             case "--samples": samples = Int(value) ?? samples
             case "--keep": keep = value
+            case "--sync": sync = value == "1" || value == "true"
             default: FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
             }
         }
@@ -40,26 +49,22 @@ struct Arguments {
 }
 
 func temporaryDirectory(_ label: String) -> String {
-    let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("merkle-bench-\(label)-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
+    do {
+        return try Workload.freshDirectory("merkle-\(label)")
+    } catch {
+        FileHandle.standardError.write(Data("merkle-bench: cannot make a directory: \(error)\n".utf8))
+        exit(1)
+    }
 }
 
-/// The requests, built before any timing: small events over 64 streams.
+/// The requests, built before any timing: the workload's events `0..<events` in requests of `batch`.
 func makeRequests(events: Int, batch: Int) throws -> [AppendRequest] {
     var requests: [AppendRequest] = []
     var n = 0
     while n < events {
         let size = min(batch, events - n)
-        var proposed: [ProposedEvent] = []
-        proposed.reserveCapacity(size)
-        for _ in 0..<size {
-            n += 1
-            proposed.append(try ProposedEvent(
-                stream: "bench-\(n % 64)", type: "bench.happened",
-                data: Array(#"{"n":\#(n),"item":"beras","quantity":\#(n % 500),"price":11750.25}"#.utf8)))
-        }
-        requests.append(try AppendRequest(events: proposed, actor: "bench"))
+        requests.append(try Workload.request(first: n, count: size))
+        n += size
     }
     return requests
 }
@@ -72,11 +77,11 @@ func fill(_ store: EventStore, _ requests: [AppendRequest]) throws -> Double {
     return Double(now() - start) / 1e9
 }
 
-func openStore(_ dir: String, tree: Bool) throws -> EventStore {
+func openStore(_ dir: String, tree: Bool, sync: Bool = false) throws -> EventStore {
     var options = EventStore.Options()
-    options.noSync = true
+    options.noSync = !sync
     options.merkleTree = tree
-    options.mapSize = 1 << 30
+    options.mapSize = 4 << 30  // room for 1M+ events without growing the map mid-run
     return try EventStore(dataDirectory: dir, options: options)
 }
 
@@ -101,23 +106,30 @@ func line(_ members: [(String, JSONValue)]) {
 func overhead(_ a: Arguments) throws {
     let requests = try makeRequests(events: a.events, batch: a.batch)
     var rates: [Bool: [Double]] = [false: [], true: []]
+    var roundOverheads: [Double] = []
     for round in 1...a.rounds {
-        for tree in [false, true] {
+        var rate: [Bool: Double] = [:]
+        // Alternate which mode goes first, so that drift in the machine's load favours neither.
+        for tree in round % 2 == 1 ? [false, true] : [true, false] {
             let dir = temporaryDirectory(tree ? "on" : "off")
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            let store = try openStore(dir, tree: tree)
+            defer { Workload.remove(dir) }
+            let store = try openStore(dir, tree: tree, sync: a.sync)
             let seconds = try fill(store, requests)
             store.close()
-            let rate = Double(a.events) / seconds
-            rates[tree, default: []].append(rate)
+            rate[tree] = Double(a.events) / seconds
+            rates[tree, default: []].append(Double(a.events) / seconds)
             line([("round", .number(Double(round))), ("merkleTree", .bool(tree)), ("events", .number(Double(a.events))),
-                  ("batch", .number(Double(a.batch))), ("seconds", .number((seconds * 1000).rounded() / 1000)),
-                  ("eventsPerSecond", .number(rate.rounded()))])
+                  ("batch", .number(Double(a.batch))), ("fsync", .bool(a.sync)),
+                  ("seconds", .number((seconds * 1000).rounded() / 1000)),
+                  ("eventsPerSecond", .number((Double(a.events) / seconds).rounded()))])
         }
+        if let off = rate[false], let on = rate[true] { roundOverheads.append(off / on - 1) }
     }
     let off = median(rates[false] ?? []), on = median(rates[true] ?? [])
     line([("medianEventsPerSecondWithoutTree", .number(off.rounded())), ("medianEventsPerSecondWithTree", .number(on.rounded())),
-          ("overheadPercent", .number(((off / on - 1) * 1000).rounded() / 10))])
+          ("overheadPercent", .number(((off / on - 1) * 1000).rounded() / 10)),
+          ("medianRoundOverheadPercent", .number((median(roundOverheads) * 1000).rounded() / 10)),
+          ("roundOverheadsPercent", .array(roundOverheads.map { .number(($0 * 1000).rounded() / 10) }))])
 }
 
 func proofs(_ a: Arguments) throws {
@@ -183,7 +195,7 @@ func proofs(_ a: Arguments) throws {
     line([("allProofsValid", .bool(valid && proof.isValid && consistency.isValid)), ("files", .string(dir)),
           ("provenPosition", .number(Double(position))), ("pathLength", .number(Double(proof.path.count)))])
     reopened.close()
-    if a.keep == nil { try? FileManager.default.removeItem(atPath: dir) }
+    if a.keep == nil { Workload.remove(dir) }
 }
 
 let arguments = Arguments()
