@@ -9,8 +9,9 @@ import Foundation
 // merkle-bench overhead --events N --batch B --rounds R [--sync 1]
 //     Appends N events in requests of B events (one writer, sequential, without fsync unless
 //     --sync 1) into a fresh log with the Merkle tree off, then on (the order alternating by
-//     round), R times; prints each run, the median events/s of each mode, the overhead of the
-//     medians and the median of the per-round overheads.
+//     round), R times; prints each run (wall and process CPU seconds), the median events/s of
+//     each mode, the overhead of the medians, and the medians of the per-round overheads in wall
+//     time and in CPU time (the cost itself, less at the mercy of the machine's other load).
 // merkle-bench proofs --events N --batch B [--keep DIR] [--samples S]
 //     Appends N events (tree on, no fsync) to DIR (a data directory the lumbung CLI can open),
 //     then times S tree heads at past sizes, inclusion proofs (current and past trees) and
@@ -71,10 +72,12 @@ func makeRequests(events: Int, batch: Int) throws -> [AppendRequest] {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-func fill(_ store: EventStore, _ requests: [AppendRequest]) throws -> Double {
-    let start = now()
+/// Appends `requests` in order; returns the wall seconds and the process's CPU seconds (every
+/// thread: the caller and the store's writer) they took.
+func fill(_ store: EventStore, _ requests: [AppendRequest]) throws -> (seconds: Double, cpuSeconds: Double) {
+    let start = now(), cpu = processCPUSeconds()
     for r in requests { _ = try store.appendBlocking(r) }
-    return Double(now() - start) / 1e9
+    return (Double(now() - start) / 1e9, processCPUSeconds() - cpu)
 }
 
 func openStore(_ dir: String, tree: Bool, sync: Bool = false) throws -> EventStore {
@@ -107,29 +110,36 @@ func overhead(_ a: Arguments) throws {
     let requests = try makeRequests(events: a.events, batch: a.batch)
     var rates: [Bool: [Double]] = [false: [], true: []]
     var roundOverheads: [Double] = []
+    var cpuRoundOverheads: [Double] = []
     for round in 1...a.rounds {
-        var rate: [Bool: Double] = [:]
+        var rate: [Bool: Double] = [:], cpu: [Bool: Double] = [:]
         // Alternate which mode goes first, so that drift in the machine's load favours neither.
         for tree in round % 2 == 1 ? [false, true] : [true, false] {
             let dir = temporaryDirectory(tree ? "on" : "off")
             defer { Workload.remove(dir) }
             let store = try openStore(dir, tree: tree, sync: a.sync)
-            let seconds = try fill(store, requests)
+            let (seconds, cpuSeconds) = try fill(store, requests)
             store.close()
             rate[tree] = Double(a.events) / seconds
+            cpu[tree] = cpuSeconds
             rates[tree, default: []].append(Double(a.events) / seconds)
             line([("round", .number(Double(round))), ("merkleTree", .bool(tree)), ("events", .number(Double(a.events))),
                   ("batch", .number(Double(a.batch))), ("fsync", .bool(a.sync)),
                   ("seconds", .number((seconds * 1000).rounded() / 1000)),
-                  ("eventsPerSecond", .number((Double(a.events) / seconds).rounded()))])
+                  ("cpuSeconds", .number((cpuSeconds * 1000).rounded() / 1000)),
+                  ("eventsPerSecond", .number((Double(a.events) / seconds).rounded())),
+                  ("eventsPerCPUSecond", .number((Double(a.events) / cpuSeconds).rounded()))])
         }
         if let off = rate[false], let on = rate[true] { roundOverheads.append(off / on - 1) }
+        if let off = cpu[false], let on = cpu[true] { cpuRoundOverheads.append(on / off - 1) }
     }
     let off = median(rates[false] ?? []), on = median(rates[true] ?? [])
     line([("medianEventsPerSecondWithoutTree", .number(off.rounded())), ("medianEventsPerSecondWithTree", .number(on.rounded())),
           ("overheadPercent", .number(((off / on - 1) * 1000).rounded() / 10)),
           ("medianRoundOverheadPercent", .number((median(roundOverheads) * 1000).rounded() / 10)),
-          ("roundOverheadsPercent", .array(roundOverheads.map { .number(($0 * 1000).rounded() / 10) }))])
+          ("roundOverheadsPercent", .array(roundOverheads.map { .number(($0 * 1000).rounded() / 10) })),
+          ("medianRoundCPUOverheadPercent", .number((median(cpuRoundOverheads) * 1000).rounded() / 10)),
+          ("roundCPUOverheadsPercent", .array(cpuRoundOverheads.map { .number(($0 * 1000).rounded() / 10) }))])
 }
 
 func proofs(_ a: Arguments) throws {
@@ -142,7 +152,7 @@ func proofs(_ a: Arguments) throws {
         let have = try store.head().position
         guard have < UInt64(a.events) else { return }
         let requests = try makeRequests(events: a.events - Int(have), batch: a.batch)
-        let seconds = try fill(store, requests)
+        let (seconds, _) = try fill(store, requests)
         line([("filled", .number(Double(a.events) - Double(have))), ("seconds", .number((seconds * 1000).rounded() / 1000))])
     }()
     let reopened = try openStore(dir, tree: true)
