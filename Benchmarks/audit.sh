@@ -40,6 +40,7 @@ if [ "$(stat -f -c %T "$base")" = "tmpfs" ]; then
     echo "audit.sh: $base is tmpfs; set LUMBUNG_BENCH_DIR to a directory on a real disk" >&2
     exit 2
 fi
+[ -x /usr/bin/time ] || { echo "audit.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 python3 -c 'import rfc8785, cryptography' 2>/dev/null || {
     echo "audit.sh: python3 needs rfc8785 and cryptography (pip install -r requirements-test.txt)" >&2
     exit 2
