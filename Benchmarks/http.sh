@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Load on loopback with wrk, 32 connections: the cek resi lookup and the latest prices against
 # the trivial /ping route of the same server, in the same run. Prints requests/s, p99 and ratios.
-# Usage: Benchmarks/http.sh [seconds per route, default 10]
+# Usage: Benchmarks/http.sh [seconds per route and round, default 5] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10}
+secs=${1:-5}
+rounds=${2:-5}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 swift build -c release --product lumbung >/dev/null
 bin=.build/release/lumbung
@@ -17,23 +18,42 @@ $bin serve --data-dir "$dir" --port "$port" --lookup-burst 100000000 --lookup-ra
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.1; done
-run() { # name path
-  local out rps p99
-  out=$(wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port$2")
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  echo "$1|$rps|$p99|${non2xx:-0}"
+run() { # path -> "rps p99ms non2xx"
+  local out
+  out=$(wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port$1")
+  echo "$out" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", t).group(1))
+m = re.search(r"\n\s+99%\s+([0-9.]+)(us|ms|s)", t)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+n = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
+print(rps, p99, n.group(1) if n else 0)'
 }
-base=$(run ping /ping)
-lookup=$(run "cek resi" "/v1/documents/applications/$receipt?pin=$pin")
-latest=$(run "latest prices" "/v1/prices/latest?commodityId=beras-km1")
-echo "date: $(date -u +%F), $(nproc) cores, wrk -t2 -c32 -d${secs}s"
-echo "| route | requests/s | p99 | non-2xx | ratio to /ping |"
-echo "|---|---|---|---|---|"
-brps=$(echo "$base" | cut -d'|' -f2)
-for row in "$base" "$lookup" "$latest"; do
-  IFS='|' read -r name rps p99 non <<<"$row"
-  ratio=$(python3 -c "print(f'{float(\"$rps\")/float(\"$brps\"):.2f}x')")
-  echo "| $name | $rps | $p99 | $non | $ratio |"
+# The routes take turns, round after round, so that a change in the machine's load falls on all
+# of them alike; the table gives each route's median over the rounds.
+names=("ping" "cek resi" "latest prices")
+paths=("/ping" "/v1/documents/applications/$receipt?pin=$pin" "/v1/prices/latest?commodityId=beras-km1")
+results=$(mktemp)
+for round in $(seq "$rounds"); do
+  for i in 0 1 2; do
+    echo "$i $(run "${paths[$i]}")" >> "$results"
+  done
 done
+echo "date: $(date -u +%F), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), wrk -t2 -c32, $rounds rounds of ${secs}s per route"
+python3 - "$results" "${names[@]}" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+names = sys.argv[2:]
+med = {}
+for i, name in enumerate(names):
+    mine = [r for r in rows if int(r[0]) == i]
+    med[i] = (statistics.median(float(r[1]) for r in mine), statistics.median(float(r[2]) for r in mine),
+              sum(int(r[3]) for r in mine), [round(float(r[1])) for r in mine])
+print("| route | requests/s (median) | p99 (median) | non-2xx | ratio to /ping | each round |")
+print("|---|---|---|---|---|---|")
+for i, name in enumerate(names):
+    rps, p99, non, each = med[i]
+    print(f"| {name} | {rps:.0f} | {p99:.2f} ms | {non} | {rps / med[0][0]:.2f}x | {' '.join(map(str, each))} |")
+PY
+rm -f "$results"

@@ -25,6 +25,20 @@ public enum DocumentSecrets {
         return hex(Array(mac))
     }
 
+    /// HMAC-SHA256 under one secret with the key schedule done once (a copy of the prepared state
+    /// per message): the PIN check of every cek resi lookup. Same results as `pinHash`.
+    public struct PreparedKey: Sendable {
+        private let prepared: HMAC<SHA256>
+
+        public init(_ secret: SymmetricKey) { prepared = HMAC<SHA256>(key: secret) }
+
+        public func pinHash(receiptNumber: String, pin: String) -> String {
+            var mac = prepared
+            mac.update(data: Array(("pin:" + receiptNumber + ":" + pin).utf8))
+            return hex(Array(mac.finalize()))
+        }
+    }
+
     static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

@@ -16,6 +16,7 @@ public final class DocumentTrackingDomain: Sendable {
     /// The SLA the queries judge against by default.
     public let sla: SLATable
     let secret: SymmetricKey
+    let preparedKey: DocumentSecrets.PreparedKey
 
     /// The view names, as the projectors carry them.
     public static let applicationsView = ApplicationsProjector.viewName
@@ -24,6 +25,7 @@ public final class DocumentTrackingDomain: Sendable {
 
     public init(secret: SymmetricKey, sla: SLATable = .mataram) {
         self.secret = secret
+        preparedKey = DocumentSecrets.PreparedKey(secret)
         self.sla = sla
         rules = DocumentTrackingRules()
         projectors = [ApplicationsProjector(), QueueProjector(), ProcessingProjector()]
@@ -70,6 +72,11 @@ public final class DocumentTrackingDomain: Sendable {
     /// `documents.applications`. Nil for an unknown receipt and for a wrong PIN alike.
     public func lookup(_ view: ViewReader, receiptNumber: String, pin: String) throws -> PublicApplication? {
         try DocumentTrackingQueries.lookup(view, receiptNumber: receiptNumber, pin: pin, secret: secret)
+    }
+
+    /// `DocumentTrackingQueries.lookupJSON` under this domain's secret.
+    public func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
+        try DocumentTrackingQueries.lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: preparedKey)
     }
 
     /// `DocumentTrackingQueries.processing` with this domain's SLA; `view` is a reader of

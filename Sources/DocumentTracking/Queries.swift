@@ -19,15 +19,26 @@ public enum DocumentTrackingQueries {
     /// known one: an unknown receipt, a wrong PIN and a malformed PIN all give nil, which the
     /// service answers with the same 404.
     public static func lookup(_ view: ViewReader, receiptNumber: String, pin: String, secret: SymmetricKey) throws -> PublicApplication? {
+        try lookupJSON(view, receiptNumber: receiptNumber, pin: pin, secret: secret).map { try ViewCoding.decode(PublicApplication.self, $0) }
+    }
+
+    /// As `lookup`, answering the stored JSON of the `PublicApplication` (sorted keys, the form
+    /// `ViewCoding` writes and the API answers) without decoding it: the hot path of cek resi.
+    public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, secret: SymmetricKey) throws -> [UInt8]? {
+        try lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: DocumentSecrets.PreparedKey(secret))
+    }
+
+    /// As `lookupJSON(_:receiptNumber:pin:secret:)` with the secret's key schedule done once.
+    public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws -> [UInt8]? {
         let receipt = ReceiptNumber.normalize(receiptNumber)
         let pinText = pin.trimmingWhitespace()
-        let expected = Array(DocumentSecrets.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText, secret: secret).utf8)
+        let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText).utf8)
         let stored = try receipt.flatMap { try view.get("pins", $0) }
         // Compared even when nothing is stored: a value that no hex hash can equal.
         let matches = DocumentSecrets.constantTimeEqual(expected, stored ?? unmatchable)
         let wellFormed = pinText.utf8.count == 6 && pinText.utf8.allSatisfy { (0x30...0x39).contains($0) }
         guard let receipt, stored != nil, matches, wellFormed else { return nil }
-        return try view.value(PublicApplication.self, "applications", receipt)
+        return try view.get("applications", receipt)
     }
 
     private static let unmatchable = [UInt8](repeating: UInt8(ascii: "x"), count: 64)

@@ -40,29 +40,40 @@ public enum MarketPricesQueries {
     /// `view`: `prices.latest`.
     public static func latest(_ view: ViewReader, marketId: String? = nil, commodityId: String? = nil) throws -> [LatestPrice] {
         var out: [LatestPrice] = []
-        var marketNames: [String: String?] = [:]
-        var commodityNames: [String: String?] = [:]
-        let visit: (String, LatestPrice) throws -> Bool = { _, price in
-            if let commodityId, price.commodityId != commodityId { return true }
-            var p = price
-            if marketNames[p.marketId] == nil { marketNames[p.marketId] = try market(view, id: p.marketId)?.name }
-            if commodityNames[p.commodityId] == nil {
-                commodityNames[p.commodityId] = try view.value(CommodityRegistered.self, "commodities", p.commodityId)?.name
-            }
-            p.marketName = marketNames[p.marketId] ?? nil
-            p.commodityName = commodityNames[p.commodityId] ?? nil
-            out.append(p)
+        try scanLatest(view, marketId: marketId, commodityId: commodityId) { bytes in
+            out.append(try ViewCoding.decode(LatestPrice.self, bytes))
+        }
+        return out
+    }
+
+    /// `{"prices":[...]}` of `latest` as JSON (sorted keys, as the API answers), made of the
+    /// stored entries without decoding them: the hot path of `GET /v1/prices/latest`.
+    public static func latestJSON(_ view: ViewReader, marketId: String? = nil, commodityId: String? = nil) throws -> [UInt8] {
+        var out = Array(#"{"prices":["#.utf8)
+        var first = true
+        try scanLatest(view, marketId: marketId, commodityId: commodityId) { bytes in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: bytes)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    /// Visits the stored entries of `prices.latest` that match, in the order `latest` lists them.
+    private static func scanLatest(_ view: ViewReader, marketId: String?, commodityId: String?, _ body: ([UInt8]) throws -> Void) throws {
+        let visit: (String, [UInt8]) throws -> Bool = { _, bytes in
+            try body(bytes)
             return true
         }
         if let marketId {
             let prefix = commodityId.map { "\(marketId)|\($0)|" } ?? "\(marketId)|"
-            try view.scanValues(LatestPrice.self, "byMarket", prefix: prefix, visit)
+            try view.scan("byMarket", prefix: prefix, visit)
         } else if let commodityId {
-            try view.scanValues(LatestPrice.self, "byCommodity", prefix: "\(commodityId)|", visit)
+            try view.scan("byCommodity", prefix: "\(commodityId)|", visit)
         } else {
-            try view.scanValues(LatestPrice.self, "byMarket", visit)
+            try view.scan("byMarket", visit)
         }
-        return out
     }
 
     // MARK: prices.daily

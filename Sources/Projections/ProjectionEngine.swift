@@ -24,6 +24,11 @@ public final class ProjectionEngine: @unchecked Sendable {
     private let writeLock = NSLock()
     private let cacheLock = NSLock()
     private var handles: [String: Database<Bytes, Bytes>] = [:]
+    /// "<name>@<generation>" whose databases are all open (every read needs them).
+    private var openedGenerations: Set<String> = []
+    /// The last catalog entry decoded per view, with its stored bytes: a read compares the bytes
+    /// (a few dozen) instead of decoding JSON on every request.
+    private var entryCache: [String: (raw: [UInt8], entry: CatalogEntry)] = [:]
     private var follower: Task<Void, Never>?
     /// Events applied per write transaction.
     public var batchSize = 2000
@@ -73,9 +78,29 @@ public final class ProjectionEngine: @unchecked Sendable {
     // MARK: Catalog and databases
 
     func entry<T: ReadableTransaction & ~Copyable>(_ name: String, in txn: borrowing T) throws -> CatalogEntry {
-        guard let bytes = try catalog.get(name, in: txn) else { throw ProjectionError("no view named \(name)") }
-        return try ViewCoding.decode(CatalogEntry.self, bytes)
+        guard let bytes = try catalog.get(name, in: txn) else {
+            throw ProjectionError("no view named \(name)")
+        }
+        return try decodedEntry(name, bytes)
     }
+
+    private func decodedEntry(_ name: String, _ bytes: [UInt8]) throws -> CatalogEntry {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = entryCache[name], cached.raw == bytes { return cached.entry }
+        let decoded = try ViewCoding.decode(CatalogEntry.self, bytes)
+        entryCache[name] = (bytes, decoded)
+        return decoded
+    }
+
+    /// Whether the databases of `name`'s generation `generation` are open in this process.
+    func isOpened(_ name: String, _ generation: Int) -> Bool {
+        cacheLock.withLock { openedGenerations.contains(Self.checkpointKey(name, generation)) }
+    }
+
+    /// Thrown inside `read` when a view's current generation has no open handles yet (a rebuild
+    /// switched it, possibly in another process): `read` opens them and runs its body again.
+    struct UnopenedGeneration: Error {}
 
     static func checkpointKey(_ name: String, _ generation: Int) -> String { "\(name)@\(generation)" }
 
@@ -102,7 +127,9 @@ public final class ProjectionEngine: @unchecked Sendable {
             try Dictionary(uniqueKeysWithValues: projectors.map { ($0.name, try entry($0.name, in: txn)) })
         }
         for p in projectors {
-            for local in p.databases { _ = try handle(p.name, entries[p.name]!.generation, local) }
+            let generation = entries[p.name]!.generation
+            for local in p.databases { _ = try handle(p.name, generation, local) }
+            cacheLock.withLock { _ = openedGenerations.insert(Self.checkpointKey(p.name, generation)) }
         }
         return entries
     }
@@ -110,10 +137,15 @@ public final class ProjectionEngine: @unchecked Sendable {
     // MARK: Reading views
 
     /// Runs `body` with readers of the named views, all in one consistent read transaction.
+    /// The handles of the views' current generations are opened once per generation (outside
+    /// any transaction, as LMDB wants); a body that meets a generation not yet opened runs again
+    /// after they are, so it must only read.
     public func read<R>(_ body: (ViewSnapshot) throws -> R) throws -> R {
-        _ = try openCurrentGenerations()
-        return try environment.read { txn in
-            try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle))
+        do {
+            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle)) }
+        } catch is UnopenedGeneration {
+            _ = try openCurrentGenerations()
+            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle)) }
         }
     }
 
@@ -310,6 +342,10 @@ public struct ViewSnapshot {
     public func view(_ name: String) throws -> ViewReader {
         struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
         let e = try engine.entry(name, in: T(unsafeHandle: handle))
+        guard engine.isOpened(name, e.generation) else {
+            guard engine.projector(named: name) != nil else { throw ProjectionError("no view named \(name)") }
+            throw ProjectionEngine.UnopenedGeneration()
+        }
         let engine = self.engine
         return ViewReader(handle: handle) { local in try engine.cachedHandle(name, e.generation, local) }
     }

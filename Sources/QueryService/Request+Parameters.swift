@@ -58,13 +58,19 @@ extension AppRequestContext {
     /// Path parameter `name`, percent-decoded (`donation-DN%3A1` is `donation-DN:1`): the router
     /// hands path parameters over as they were sent.
     func path(_ name: String) throws -> String {
-        let raw = try parameters.require(name)
+        Self.percentDecoded(try parameters.require(name))
+    }
+
+    /// `raw` percent-decoded; as it is when it has no `%` (most paths: Foundation's decoding is
+    /// costly on a hot route) or is not valid percent-encoding.
+    static func percentDecoded(_ raw: String) -> String {
+        guard raw.utf8.contains(UInt8(ascii: "%")) else { return raw }
         return raw.removingPercentEncoding ?? raw
     }
 
     /// As `path`, nil when the route has no such parameter.
     func optionalPath(_ name: String) -> String? {
-        parameters.get(name).map { $0.removingPercentEncoding ?? $0 }
+        parameters.get(name).map(Self.percentDecoded)
     }
 }
 

@@ -93,6 +93,10 @@ struct CommandsTests {
         let pinMAC = HMAC<SHA256>.authenticationCode(for: Data("pin:\(receipt):\(pin)".utf8), using: testSecret)
         #expect(e.dataValue["applicant"]?["nikHash"]?.stringValue == Data(nikMAC).map { String(format: "%02x", $0) }.joined())
         #expect(e.dataValue["pinHash"]?.stringValue == Data(pinMAC).map { String(format: "%02x", $0) }.joined())
+        // The lookup's prepared key (key schedule done once, reused for many PINs) hashes alike.
+        let prepared = DocumentSecrets.PreparedKey(testSecret)
+        for _ in 0..<2 { #expect(prepared.pinHash(receiptNumber: receipt, pin: pin) == e.dataValue["pinHash"]?.stringValue) }
+        #expect(prepared.pinHash(receiptNumber: receipt, pin: "000000") != e.dataValue["pinHash"]?.stringValue)
         #expect(e.dataValue["submittedAt"]?.stringValue == "2018-08-13T01:30:00.000Z")
     }
 

@@ -44,6 +44,15 @@ import Testing
             #expect(try MarketPricesQueries.commodities(v).map(\.commodityId) == ["beras-km1", "telur-ayam-rs"])
             #expect(try MarketPricesQueries.market(v, id: "ruby-supermarket")?.kind == .modern)
         }
+        // The JSON the API answers is the stored entries as they are: equal to encoding `latest`.
+        try engine.read { s in
+            let v = try s.view("prices.latest")
+            for (market, commodity) in [("pasar-kebon-roek", nil), (nil, "beras-km1"), (nil, nil), ("pasar-sindu", "beras-km1"), ("pasar-x", nil)] as [(String?, String?)] {
+                let json = try MarketPricesQueries.latestJSON(v, marketId: market, commodityId: commodity)
+                let encoded = try ViewCoding.encode(["prices": try MarketPricesQueries.latest(v, marketId: market, commodityId: commodity)])
+                #expect(json == encoded, "\(market ?? "-") \(commodity ?? "-")")
+            }
+        }
         // Correcting the latest report replaces its price; correcting an older one changes nothing here.
         let fix = EventID.random()
         try t.append(Sample.correction(of: day2, price: 12_050, id: fix))
@@ -180,6 +189,28 @@ import Testing
             // Days 4-7 now have medians 10100; baseline of day 8 = median(10000, 10000, 10100 x4) = 10100: +8.9%.
             let v = try s.view("prices.alerts")
             #expect(try MarketPricesQueries.alerts(v).isEmpty)
+        }
+    }
+
+    @Test("A price shown before its market and commodity were registered gets their names when they are")
+    func namesArriveLater() throws {
+        let t = try TestStore(guarded: false)  // unguarded: the rules would refuse a report for an unknown market
+        try t.append(Sample.report(market: "pasar-sindu", price: 11_900, on: Self.day(1)))
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let entry = try #require(try MarketPricesQueries.latest(s.view("prices.latest")).first)
+            #expect(entry.marketName == nil && entry.commodityName == nil)
+        }
+        try t.append(Sample.market("pasar-sindu"), Sample.commodity("beras-km1"))
+        try engine.catchUp()
+        try engine.read { s in
+            let v = try s.view("prices.latest")
+            for entry in [try MarketPricesQueries.latest(v, marketId: "pasar-sindu"), try MarketPricesQueries.latest(v, commodityId: "beras-km1")] {
+                #expect(entry.count == 1)
+                #expect(entry.first?.marketName == "Pasar pasar-sindu")
+                #expect(entry.first?.commodityName == "Beras beras-km1")
+            }
         }
     }
 }

@@ -4,10 +4,10 @@ import EventLog
 /// `observedOn`, then the latest position; its price is the corrected one when a correction came.
 public struct LatestPrice: Codable, Sendable, Equatable {
     public var marketId: String
-    /// The market's name (filled by the queries).
+    /// The market's name (filled by the projector; absent while the market is not registered).
     public var marketName: String?
     public var commodityId: String
-    /// The commodity's name (filled by the queries).
+    /// The commodity's name (filled by the projector; absent while it is not registered).
     public var commodityName: String?
     public var priceType: PriceType
     public var price: Price

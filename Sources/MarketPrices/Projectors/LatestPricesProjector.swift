@@ -7,7 +7,8 @@ import Projections
 /// Databases:
 /// - `markets`: marketId -> `MarketRegistered`; `commodities`: commodityId -> `CommodityRegistered`;
 /// - `reports`: report event id -> the `byMarket` key its latest entry would have;
-/// - `byMarket`: `<marketId>|<commodityId>|<priceType>` -> `LatestPrice`;
+/// - `byMarket`: `<marketId>|<commodityId>|<priceType>` -> `LatestPrice`, with the market's and
+///   the commodity's names filled in (so that a query answers the stored bytes as they are);
 /// - `byCommodity`: `<commodityId>|<marketId>|<priceType>` -> the same `LatestPrice`;
 /// - `stamps`: the `byMarket` key -> `<YYYY-MM-DD>|<position>|<event id>` of the entry shown
 ///   (compact, so that a report is judged without decoding the entry).
@@ -18,7 +19,7 @@ import Projections
 public struct LatestPricesProjector: Projector {
     public static let viewName = "prices.latest"
     public var name: String { Self.viewName }
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String>? = MarketPricesEventType.all
     public let databases = ["markets", "commodities", "reports", "byMarket", "byCommodity", "stamps"]
 
@@ -36,9 +37,14 @@ public struct LatestPricesProjector: Projector {
         guard let decoded = ObservationBook.decode(event) else { return }
         switch decoded {
         case .marketRegistered(let m):
-            if try view.get("markets", m.marketId) == nil { try view.put("markets", m.marketId, value: m) }
+            guard try view.get("markets", m.marketId) == nil else { return }
+            try view.put("markets", m.marketId, value: m)
+            // Entries shown before the market was known (a replay, a raw import) get its name now.
+            try renameEntries(view, db: "byMarket", prefix: "\(m.marketId)|") { $0.marketName = m.name }
         case .commodityRegistered(let c):
-            if try view.get("commodities", c.commodityId) == nil { try view.put("commodities", c.commodityId, value: c) }
+            guard try view.get("commodities", c.commodityId) == nil else { return }
+            try view.put("commodities", c.commodityId, value: c)
+            try renameEntries(view, db: "byCommodity", prefix: "\(c.commodityId)|") { $0.commodityName = c.name }
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
             try view.put("reports", event.id.description, bytes: Array(key.utf8))
@@ -62,12 +68,33 @@ public struct LatestPricesProjector: Projector {
         }
     }
 
+    /// Stores `latest` under both keys, with the names of its market and commodity.
     private func put(_ latest: LatestPrice, _ view: ViewWriter) throws {
+        var latest = latest
+        latest.marketName = try view.value(MarketRegistered.self, "markets", latest.marketId)?.name
+        latest.commodityName = try view.value(CommodityRegistered.self, "commodities", latest.commodityId)?.name
+        try store(latest, view)
+    }
+
+    private func store(_ latest: LatestPrice, _ view: ViewWriter) throws {
         let bytes = try ViewCoding.encode(latest)
         let key = Self.marketKey(latest.marketId, latest.commodityId, latest.priceType)
         try view.put("byMarket", key, bytes: bytes)
         try view.put("byCommodity", Self.commodityKey(latest.marketId, latest.commodityId, latest.priceType), bytes: bytes)
         try view.put("stamps", key, bytes: Array("\(latest.observedOn)|\(latest.position)|\(latest.eventId)".utf8))
+    }
+
+    /// Changes every entry of `db` under `prefix` and stores it again under both keys.
+    private func renameEntries(_ view: ViewWriter, db: String, prefix: String, _ change: (inout LatestPrice) -> Void) throws {
+        var entries: [LatestPrice] = []
+        try view.scan(db, prefix: prefix) { _, bytes in
+            entries.append(try ViewCoding.decode(LatestPrice.self, bytes))
+            return true
+        }
+        for var entry in entries {
+            change(&entry)
+            try store(entry, view)
+        }
     }
 
     /// Which report an entry shows.

@@ -63,12 +63,13 @@ struct DocumentsController {
             throw Problem.field("pin", "the PIN given with the receipt is required")
         }
         let found = try await services.views(request) { views in
-            try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+            try domain.lookupJSON(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
         }
         guard let found else {
             throw Problem(.notFound, "no application matches this receipt number and PIN")
         }
-        return try JSONResponse.make(found)
+        // The view stores the public record in the answer's own form (sorted keys).
+        return JSONResponse.raw(found)
     }
 
     /// `GET /v1/documents/queue?office=`: the queue of an office by status (officers and auditors).

@@ -51,10 +51,10 @@ struct PricesController {
     /// `GET /v1/prices/latest?marketId=&commodityId=`: the latest price per market and commodity.
     @Sendable func latest(_ request: Request, context: AppRequestContext) async throws -> Response {
         let market = request.query("marketId"), commodity = request.query("commodityId")
-        let prices = try await services.views(request) { views in
-            try MarketPricesQueries.latest(try views.view("prices.latest"), marketId: market, commodityId: commodity)
+        let json = try await services.views(request) { views in
+            try MarketPricesQueries.latestJSON(try views.view("prices.latest"), marketId: market, commodityId: commodity)
         }
-        return try JSONResponse.make(["prices": prices])
+        return JSONResponse.raw(json)
     }
 
     /// `GET /v1/prices/daily?commodityId=&from=&to=` or `?on=`: statistics across markets per day.
