@@ -30,6 +30,15 @@ let package = Package(
             ],
             path: "Sources/lumbung-bench"
         ),
+        // The Merkle tree's cost on batched appends and its proof times (audit.sh runs it).
+        .executableTarget(
+            name: "merkle-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "EventLog", package: "Lumbung"),
+            ],
+            path: "Sources/merkle-bench"
+        ),
         // The package-benchmark suite (discovered under Benchmarks/<Name>/).
         .executableTarget(
             name: "LumbungBenchmarks",

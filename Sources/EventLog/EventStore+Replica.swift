@@ -91,12 +91,14 @@ extension EventStore {
     /// (see the contract above), advancing `head`. Throws (the caller undoes `txn`) at the first
     /// event that does not fit.
     func applyReplicated(
-        _ events: [RecordedEvent], in txn: borrowing WriteTransaction, head: inout ChainHead
+        _ events: [RecordedEvent], in txn: borrowing WriteTransaction, head: inout ChainHead, tree: inout MerkleFrontier
     ) throws -> AppendOutcome {
         var versions: [String: UInt64] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(events.count)
-        let scratch = EventScratch()
+        // The replica keeps the same Merkle tree as its primary (the same leaves in the same order).
+        let scratch = EventScratch(tree: maintainsMerkleTree ? tree : nil)
+        defer { if let t = scratch.tree { tree = t } }
         for event in events {
             func refused(_ field: String, _ why: String) -> EventLogError {
                 EventLogError(

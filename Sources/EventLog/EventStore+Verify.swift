@@ -11,17 +11,31 @@ public struct VerifyReport: Sendable, Equatable {
     public var position: UInt64?
     /// Why it is bad.
     public var reason: String?
+    /// The Merkle root recomputed from the events checked (when ok: the tree's current root).
+    public var rootHash: EventHash? = nil
 }
 
 extension EventStore {
     /// Recomputes the hash chain from the first event: every position present and gapless, every
     /// record readable, every `prevHash` equal to the previous `hash`, every `hash` equal to
     /// SHA-256 of the event's canonical form, `recordedAt` never decreasing, stream versions
-    /// gapless, and the stored head equal to the last event. Stops at the first bad position.
+    /// gapless, and the stored head equal to the last event. The Merkle tree too: every stored
+    /// node equal to the one recomputed from the events (no more, no fewer), and the tree's right
+    /// edge covering exactly the events, with the recomputed root. Stops at the first bad position.
     /// `progress(checked, total)` is called now and then.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerifyReport {
-        let storedHead = try environment.read { txn in try ChainHead.read(dbs, in: txn) }
+        let (storedHead, storedTree): (ChainHead, Result<MerkleFrontier?, EventLogError>) = try environment.read { txn in
+            let head = try ChainHead.read(dbs, in: txn)
+            do {
+                return (head, .success(try MerkleStore.readFrontier(dbs, in: txn)))
+            } catch {
+                return (head, .failure(.wrap(error)))
+            }
+        }
         let total = storedHead.position
+        var tree = MerkleFrontier()
+        var completed: [MerkleNode] = []
+        var nodesChecked = 0
         var expected: UInt64 = 1
         var prev = EventHash.zero
         var lastRecorded = Timestamp(millisecondsSince1970: .min)
@@ -33,6 +47,7 @@ extension EventStore {
             var scanned = 0
             done = true
             try environment.read { txn in
+                let handle = txn.unsafeHandle
                 try dbs.events.forEachRaw(in: txn, from: bigEndian(expected)) { key, value in
                     guard key.count == 8 else {
                         failure = (expected, "a key of the events database is not a position")
@@ -54,7 +69,8 @@ extension EventStore {
                         failure = (position, "prevHash does not match the hash of position \(position - 1)")
                         return false
                     }
-                    guard view.computeHash(scratch: &scratch) == view.hash else {
+                    let hashes = view.computeHashes(scratch: &scratch)
+                    guard hashes.hash == view.hash else {
                         failure = (position, "hash does not match the event's content")
                         return false
                     }
@@ -69,6 +85,11 @@ extension EventStore {
                         return false
                     }
                     versions[stream] = version
+                    tree.append(leafHash: hashes.leafHash, completed: &completed)
+                    if let bad = try checkStoredNodes(completed, handle: handle, counting: &nodesChecked) {
+                        failure = (position, bad)
+                        return false
+                    }
                     lastRecorded = view.recordedAt
                     prev = view.hash
                     expected = position + 1
@@ -92,6 +113,58 @@ extension EventStore {
                 ok: false, events: checked, headHash: prev, position: min(checked, storedHead.position) + 1,
                 reason: "the stored head (position \(storedHead.position)) does not match the last event (position \(checked))")
         }
-        return VerifyReport(ok: true, events: checked, headHash: prev, position: nil, reason: nil)
+        if let treeFailure = try checkStoredTree(storedTree, recomputed: tree, nodesChecked: nodesChecked) {
+            return VerifyReport(
+                ok: false, events: checked, headHash: prev, position: treeFailure.0, reason: treeFailure.1, rootHash: tree.root)
+        }
+        return VerifyReport(ok: true, events: checked, headHash: prev, position: nil, reason: nil, rootHash: tree.root)
+    }
+
+    /// Compares the stored nodes among `nodes` (those at the stored levels) with the recomputed
+    /// ones, adding to `checked` how many it compared; returns why one is bad, or nil.
+    private func checkStoredNodes(_ nodes: [MerkleNode], handle: OpaquePointer, counting checked: inout Int) throws -> String? {
+        let txn = LogReader.Borrowed(unsafeHandle: handle)
+        for node in nodes where node.level >= MerkleStore.storedLevels {
+            checked += 1
+            let key = MerkleStore.nodeKey(level: node.level, index: node.index)
+            let stored = try dbs.merkle.withValueBytes(key, in: txn) { $0.count == 32 ? EventHash(raw: $0) : nil }
+            let first = (node.index << node.level) + 1
+            switch stored {
+            case nil:
+                return "the Merkle tree has no node for positions \(first)-\(node.lastPosition) (level \(node.level))"
+            case .some(let hash) where hash != node.hash:
+                return "the Merkle tree's node for positions \(first)-\(node.lastPosition) (level \(node.level)) does not match the events"
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Compares the stored tree with the one recomputed from every event: its right edge, and the
+    /// number of stored nodes (each one seen was already compared). Returns (position, reason).
+    private func checkStoredTree(
+        _ stored: Result<MerkleFrontier?, EventLogError>, recomputed: MerkleFrontier, nodesChecked: Int
+    ) throws -> (UInt64, String)? {
+        let n = recomputed.size
+        let frontier: MerkleFrontier
+        switch stored {
+        case .failure(let error): return (n, error.message)
+        case .success(nil):
+            guard n == 0 else { return (1, "the log has no Merkle tree (open it with this lumbung to build it)") }
+            frontier = MerkleFrontier()
+        case .success(let f?): frontier = f
+        }
+        guard frontier.size == n else {
+            return (min(frontier.size, n) + 1, "the Merkle tree covers \(frontier.size) events but the log has \(n)")
+        }
+        guard frontier == recomputed else {
+            return (n, "the Merkle tree's right edge does not match the events (its root is \(frontier.root), the events give \(recomputed.root))")
+        }
+        let storedNodes = try environment.read { txn in try dbs.merkle.count(in: txn) }
+        guard storedNodes == nodesChecked else {
+            return (n, "the Merkle tree holds \(storedNodes) stored nodes, the events make \(nodesChecked)")
+        }
+        return nil
     }
 }

@@ -20,6 +20,13 @@ public final class EventStore: @unchecked Sendable {
         public var noSync: Bool = false
         /// Most events the writer gathers into one transaction.
         public var maxGroupEvents: Int = 50_000
+        /// Maintain the Merkle tree (DESIGN section 3) in every append's transaction. Off is for
+        /// benchmarks only: the tree then stops at the size it had, and the next store opened
+        /// with it on builds the rest (on open, and in its first write).
+        public var merkleTree: Bool = true
+        /// Called while the Merkle tree of a log made before it (or left behind) is built on open,
+        /// with (events covered, events in the log).
+        public var treeBuildProgress: (@Sendable (UInt64, UInt64) -> Void)? = nil
         public init() {}
     }
 
@@ -35,6 +42,8 @@ public final class EventStore: @unchecked Sendable {
     let dbs: LogDatabases
     let writer: GroupCommitWriter
     let signal = CommitSignal()
+    /// Whether appends maintain the Merkle tree (`Options.merkleTree`).
+    let maintainsMerkleTree: Bool
 
     /// Opens (creating if needed) the log in `<dataDirectory>/log`.
     public convenience init(dataDirectory: String, options: Options = Options()) throws {
@@ -72,7 +81,15 @@ public final class EventStore: @unchecked Sendable {
             throw EventLogError.wrap(error)
         }
         directory = logDirectory
+        maintainsMerkleTree = options.merkleTree
         writer = GroupCommitWriter(maxGroupEvents: options.maxGroupEvents)
+        if options.merkleTree {
+            do {
+                try buildMerkleTree(progress: options.treeBuildProgress)
+            } catch {
+                throw EventLogError.wrap(error)
+            }
+        }
         writer.start(store: self)
     }
 

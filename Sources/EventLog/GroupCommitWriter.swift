@@ -109,10 +109,14 @@ extension EventStore {
                 outcomes.removeAll(keepingCapacity: true)  // the body runs again after the map grew
                 var head = try ChainHead.read(dbs, in: txn)
                 let start = head
+                // The Merkle tree covers exactly the events before this transaction (it catches
+                // up here if a writer without it appended since).
+                var tree = try openTree(head: head, in: txn)
+                let treeStart = tree.size
                 let now = Timestamp.now()
                 if requests.count == 1 {
                     do {
-                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, now: now, guard: appendGuard)))
+                        outcomes.append(.success(try apply(requests[0], in: txn, head: &head, tree: &tree, now: now, guard: appendGuard)))
                     } catch let error as LMDBError where error.code == .mapFull {
                         throw error
                     } catch {
@@ -120,10 +124,13 @@ extension EventStore {
                     }
                 } else {
                     for request in requests {
-                        var h = head
+                        var h = head, t = tree
                         do {
-                            let outcome = try txn.nested { child in try apply(request, in: child, head: &h, now: now, guard: appendGuard) }
+                            let outcome = try txn.nested { child in
+                                try apply(request, in: child, head: &h, tree: &t, now: now, guard: appendGuard)
+                            }
                             head = h
+                            tree = t
                             outcomes.append(.success(outcome))
                         } catch let error as LMDBError where error.code == .mapFull {
                             throw error
@@ -134,6 +141,9 @@ extension EventStore {
                 }
                 if head != start {
                     try dbs.meta.put("head", head.encoded, in: txn)
+                }
+                if tree.size != treeStart {
+                    try MerkleStore.writeFrontier(tree, dbs, in: txn)
                 }
             }
             committed = true
@@ -146,14 +156,31 @@ extension EventStore {
         }
     }
 
-    /// Writes one request's events inside `txn`, advancing `head`. Throws (leaving the caller to
-    /// undo `txn`) when any rule refuses the request.
+    /// The Merkle tree's right edge at the start of a write transaction, caught up with `head`
+    /// (a log made before the tree, or events appended by a writer without it). Empty, and never
+    /// written, when the store does not maintain the tree (`Options.merkleTree` false).
+    func openTree(head: ChainHead, in txn: borrowing WriteTransaction) throws -> MerkleFrontier {
+        guard maintainsMerkleTree else { return MerkleFrontier() }
+        var tree = try MerkleStore.readFrontier(dbs, in: txn) ?? MerkleFrontier()
+        guard tree.size <= head.position else {
+            throw EventLogError(
+                .corrupt,
+                "the Merkle tree covers \(tree.size) events but the log's head is position \(head.position); run lumbung verify",
+                position: head.position + 1)
+        }
+        try MerkleStore.extend(&tree, through: head.position, dbs, in: txn)
+        return tree
+    }
+
+    /// Writes one request's events inside `txn`, advancing `head` and adding each event's leaf to
+    /// `tree` (storing the subtrees it completes, see `MerkleStore`). Throws (leaving the caller to
+    /// undo `txn`, and to drop `head` and `tree`) when any rule refuses the request.
     func apply(
-        _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, now: Timestamp,
-        guard appendGuard: (any AppendGuard)?
+        _ request: AppendRequest, in txn: borrowing WriteTransaction, head: inout ChainHead, tree: inout MerkleFrontier,
+        now: Timestamp, guard appendGuard: (any AppendGuard)?
     ) throws -> AppendOutcome {
         // A replica's verbatim copy skips the rules (its primary checked them), not the chain.
-        if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head) }
+        if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head, tree: &tree) }
         try refuseIfReplica(in: txn)
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
@@ -213,7 +240,8 @@ extension EventStore {
         // Ids the log makes: seeded once per request from the system, no syscall per event.
         var system = SystemRandomNumberGenerator()
         var idRandom = SplitMix64(seed: system.next())
-        let scratch = EventScratch()
+        let scratch = EventScratch(tree: maintainsMerkleTree ? tree : nil)
+        defer { if let t = scratch.tree { tree = t } }
         for (i, event) in request.events.enumerated() {
             let version = eventVersions[i]
             let position = head.position + 1
@@ -273,11 +301,16 @@ extension EventStore {
         version: UInt64, id: EventID, recordedAt: Timestamp, occurredAt: Timestamp, metadata: UnsafeRawBufferPointer,
         data: UnsafeRawBufferPointer, expectedHash: EventHash?, scratch: EventScratch, in txn: borrowing WriteTransaction
     ) throws -> EventHash {
+        // scratch = 0x00 + the canonical bytes: the chain hash covers the bytes, the Merkle leaf
+        // hash the prefixed bytes (RFC 6962: SHA-256(0x00 || leaf)).
         scratch.bytes.removeAll(keepingCapacity: true)
+        scratch.bytes.append(0)
         EventCoding.writeCanonical(
             to: &scratch.bytes, position: position, stream: stream, version: version, id: id, type: type,
             occurredAt: occurredAt, recordedAt: recordedAt, metadata: metadata, data: data, prevHash: prevHash)
-        let hash = EventHash.sha256(scratch.bytes)
+        let (hash, leafHash) = scratch.bytes.withUnsafeBytes { b in
+            (EventHash.sha256(UnsafeRawBufferPointer(rebasing: b[1...])), scratch.tree == nil ? nil : EventHash.sha256(b))
+        }
         if let expectedHash, expectedHash != hash {
             throw EventLogError(
                 .invalidInput,
@@ -308,6 +341,9 @@ extension EventStore {
                 field: "id")
         }
         try dbs.ids.put(idRaw, position, in: txn)
+        if let leafHash, scratch.tree != nil {
+            try MerkleStore.append(leafHash: leafHash, to: &scratch.tree!, buffer: &scratch.treeNodes, dbs, in: txn)
+        }
         return hash
     }
 }
@@ -323,10 +359,18 @@ func withUTF8Bytes<R>(_ string: String, _ body: (UnsafeRawBufferPointer) throws 
     return try Array(string.utf8).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> R in try body(b) }
 }
 
-/// The reusable buffer of the per-event write (`writeEvent`): the event's canonical bytes.
+/// What the per-event write (`writeEvent`) carries from event to event of one request: the
+/// reusable buffer of an event's canonical bytes, and the Merkle tree's right edge with its node
+/// buffer (nil when the store does not maintain the tree). A class, so that `writeEvent` can run
+/// inside the closures that lend it the event's bytes.
 final class EventScratch {
     var bytes: [UInt8] = []
-    init() { bytes.reserveCapacity(1024) }
+    var tree: MerkleFrontier?
+    var treeNodes: [MerkleNode] = []
+    init(tree: MerkleFrontier?) {
+        self.tree = tree
+        bytes.reserveCapacity(1024)
+    }
 }
 
 /// A small, fast generator for the random bits of ids the log makes (not for secrets).

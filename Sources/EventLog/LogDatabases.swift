@@ -12,8 +12,14 @@ struct LogDatabases: Sendable {
     let ids: Database<Bytes, UInt64BE>
     /// type bytes + 0x00 + position (UInt64 BE) -> nothing.
     let types: Database<Bytes, Unit>
-    /// "format" -> UInt32 BE; "head" -> position (8) + hash (32) + recordedAt (8).
+    /// "format" -> UInt32 BE; "head" -> position (8) + hash (32) + recordedAt (8);
+    /// "merkle" -> the Merkle tree's right edge (`MerkleFrontier.encoded`), always covering
+    /// exactly positions 1...head (absent in a log made before the tree, until it is built).
     let meta: Database<UTF8String, Bytes>
+    /// The Merkle tree's complete subtrees at levels >= `MerkleStore.storedLevels` (see
+    /// `MerkleStore`): end leaf count (UInt64 BE) + level (1 byte) -> 32-byte node hash. Keys
+    /// grow with every node made, so they are written with `MDB_APPEND`.
+    let merkle: Database<Bytes, Bytes>
 
     static let formatVersion: UInt32 = 1
 
@@ -24,6 +30,7 @@ struct LogDatabases: Sendable {
         ids = try env.database("ids")
         types = try env.database("types")
         meta = try env.database("meta")
+        merkle = try env.database("merkle")
     }
 
     static func streamKey(_ stream: UnsafeRawBufferPointer, version: UInt64) -> [UInt8] {

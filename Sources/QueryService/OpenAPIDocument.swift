@@ -50,6 +50,10 @@ enum OpenAPIDocument {
             description: Health, metrics and this description (public).
           - name: log
             description: The raw event log for auditors, and the admin's validated raw append.
+          - name: audit
+            description: |
+              The log's RFC 6962 Merkle tree (leaf i = the JCS of the event at position i + 1 without
+              `hash`): signed tree heads, inclusion and consistency proofs, as `lumbung audit` prints them.
           - name: aid
             description: Quick win 1, aid logistics after the 2018 Lombok earthquakes.
           - name: documents
@@ -485,6 +489,140 @@ enum OpenAPIDocument {
                 '400': {$ref: '#/components/responses/BadRequest'}
                 '401': {$ref: '#/components/responses/Unauthorized'}
                 '403': {$ref: '#/components/responses/Forbidden'}
+
+          # ---------------------------------------------------------------- audit
+          /v1/audit/digest:
+            get:
+              tags: [audit]
+              operationId: getAuditDigest
+              summary: The signed tree head of the log as it is now.
+              description: |
+                `signature` is Ed25519 (key `publicKey`) over the RFC 8785 (JCS) bytes of
+                `{"rootHash","timestamp","treeSize"}`. The key is made on first use and kept in the data
+                directory (`audit-signing.key`, mode 0600). Keep the digest: later proofs and exports are
+                checked against it.
+              security:
+                - bearerAuth: [auditor]
+              x-lumbung-roles: [auditor, admin]
+              responses:
+                '200':
+                  description: The signed tree head.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/SignedTreeHead'}
+                      example:
+                        treeSize: 7
+                        rootHash: b00bec64f9b534dcb19625abcc67fed3ea7812bde55e60929c2a3f13828ad7af
+                        timestamp: '2026-11-29T02:52:23.117Z'
+                        signature: d2587678d5fa6761f9d20b6702be106fd90a36dbdd838934f1f1e40edd212cd770eff306d4ac502682c5df3b6c9b233bc2eece24cded121001bee6e50f078505
+                        publicKey: 2d294dac545f04b283e5b80b911da58fc8b6c71b863db523a46a5cfe7e09c198
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+          /v1/audit/public-key:
+            get:
+              tags: [audit]
+              operationId: getAuditPublicKey
+              summary: The Ed25519 public key that signs the digests (raw 32 bytes, hex).
+              security:
+                - bearerAuth: [auditor]
+              x-lumbung-roles: [auditor, admin]
+              responses:
+                '200':
+                  description: The public key.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/AuditPublicKey'}
+                      example: {publicKey: 2d294dac545f04b283e5b80b911da58fc8b6c71b863db523a46a5cfe7e09c198}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+          /v1/audit/inclusion:
+            get:
+              tags: [audit]
+              operationId: getInclusionProof
+              summary: The inclusion proof of the event at a position, in the current or an earlier tree.
+              description: |
+                `path` holds the sibling hashes from the leaf up (RFC 9162 section 2.1.3). 404 when
+                `position` or `treeSize` lies beyond the log's head; 400 when `position` lies beyond
+                `treeSize`.
+              security:
+                - bearerAuth: [auditor]
+              x-lumbung-roles: [auditor, admin]
+              parameters:
+                - name: position
+                  in: query
+                  required: true
+                  description: The event's log position (its leaf index + 1).
+                  schema: {type: integer, minimum: 1, maximum: 18446744073709551615}
+                  examples:
+                    first: {value: 1}
+                - name: treeSize
+                  in: query
+                  description: The tree to prove it in (default the current tree, every event).
+                  schema: {$ref: '#/components/schemas/UInt64'}
+              responses:
+                '200':
+                  description: The inclusion proof.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/InclusionProof'}
+                      example:
+                        position: 3
+                        treeSize: 7
+                        leafHash: ac203d5f8ef36a9532b898918c866464e32ed05196a4ff36dd6611ad407a4a68
+                        rootHash: b00bec64f9b534dcb19625abcc67fed3ea7812bde55e60929c2a3f13828ad7af
+                        path:
+                          - abe34c1eb96c026ef94ed391d119703afd1d6e2c8c82c6d82170b70ab3672023
+                          - cc49e7c4cd10056446bcee611be4e5ffa57fa35e02690794ddc530736f14541a
+                          - 45327e935b6c0fa1818930852da086a313cd59eea40a648638932231ae951752
+                '400': {$ref: '#/components/responses/BadRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '404': {$ref: '#/components/responses/NotFound'}
+          /v1/audit/consistency:
+            get:
+              tags: [audit]
+              operationId: getConsistencyProof
+              summary: The consistency proof from an earlier tree to a later one (default the current tree).
+              description: |
+                Proves that the tree of `from` events is a prefix of the tree of `to` events (RFC 9162
+                section 2.1.4): nothing in the first `from` events changed. `from` may be 0 (the empty
+                tree); `path` is empty when `from` is 0 or equals `to`. 404 when `from` or `to` lies
+                beyond the log's head; 400 when `from` is after `to`.
+              security:
+                - bearerAuth: [auditor]
+              x-lumbung-roles: [auditor, admin]
+              parameters:
+                - name: from
+                  in: query
+                  required: true
+                  description: The earlier tree's size (a digest's `treeSize`).
+                  schema: {$ref: '#/components/schemas/UInt64'}
+                  examples:
+                    first: {value: 1}
+                - name: to
+                  in: query
+                  description: The later tree's size (default the current tree).
+                  schema: {$ref: '#/components/schemas/UInt64'}
+              responses:
+                '200':
+                  description: The consistency proof.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/ConsistencyProof'}
+                      example:
+                        from: 3
+                        to: 7
+                        fromRoot: e696a42456023b67e27fb9a369f98cdb0bd95b0ada391233bb22aa4c95bed62f
+                        toRoot: b00bec64f9b534dcb19625abcc67fed3ea7812bde55e60929c2a3f13828ad7af
+                        path:
+                          - ac203d5f8ef36a9532b898918c866464e32ed05196a4ff36dd6611ad407a4a68
+                          - abe34c1eb96c026ef94ed391d119703afd1d6e2c8c82c6d82170b70ab3672023
+                          - cc49e7c4cd10056446bcee611be4e5ffa57fa35e02690794ddc530736f14541a
+                          - 45327e935b6c0fa1818930852da086a313cd59eea40a648638932231ae951752
+                '400': {$ref: '#/components/responses/BadRequest'}
+                '401': {$ref: '#/components/responses/Unauthorized'}
+                '403': {$ref: '#/components/responses/Forbidden'}
+                '404': {$ref: '#/components/responses/NotFound'}
 
           # ---------------------------------------------------------------- aid
           /v1/aid/warehouses:
@@ -1690,6 +1828,55 @@ enum OpenAPIDocument {
                     streamLastSequence: {$ref: '#/components/schemas/Count'}
                     lag: {$ref: '#/components/schemas/Count'}
                     updatedAt: {$ref: '#/components/schemas/Time'}
+
+            # ------------------------------------------------------------ audit
+            SignedTreeHead:
+              type: object
+              description: |
+                A signed tree head ("digest"). `signature` is Ed25519 by `publicKey` over the JCS bytes of
+                `{"rootHash","timestamp","treeSize"}`.
+              additionalProperties: false
+              required: [treeSize, rootHash, timestamp, signature, publicKey]
+              properties:
+                treeSize: {$ref: '#/components/schemas/Count'}
+                rootHash: {$ref: '#/components/schemas/Hash'}
+                timestamp: {$ref: '#/components/schemas/Time'}
+                signature: {type: string, pattern: '^[0-9a-f]{128}$'}
+                publicKey: {type: string, pattern: '^[0-9a-f]{64}$'}
+            AuditPublicKey:
+              type: object
+              additionalProperties: false
+              required: [publicKey]
+              properties:
+                publicKey: {type: string, pattern: '^[0-9a-f]{64}$', description: The raw Ed25519 public key.}
+            InclusionProof:
+              type: object
+              additionalProperties: false
+              required: [position, treeSize, leafHash, rootHash, path]
+              properties:
+                position: {$ref: '#/components/schemas/Position'}
+                treeSize: {type: integer, minimum: 1}
+                leafHash: {$ref: '#/components/schemas/Hash'}
+                rootHash: {$ref: '#/components/schemas/Hash'}
+                path:
+                  type: array
+                  description: Sibling hashes from the leaf up to the root (at most 64).
+                  maxItems: 64
+                  items: {$ref: '#/components/schemas/Hash'}
+            ConsistencyProof:
+              type: object
+              additionalProperties: false
+              required: [from, to, fromRoot, toRoot, path]
+              properties:
+                from: {$ref: '#/components/schemas/Count'}
+                to: {$ref: '#/components/schemas/Count'}
+                fromRoot: {$ref: '#/components/schemas/Hash'}
+                toRoot: {$ref: '#/components/schemas/Hash'}
+                path:
+                  type: array
+                  description: The RFC's consistency path (empty when `from` is 0 or equals `to`).
+                  maxItems: 128
+                  items: {$ref: '#/components/schemas/Hash'}
 
             # ------------------------------------------------------------ command answers
             CommandResult:

@@ -12,7 +12,10 @@ struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "An event store in LMDB for Kota Mataram's public services.",
-        subcommands: [Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self, Replay.self, Projections.self, Keys.self, Backup.self, Relay.self, Follow.self]
+        subcommands: [
+            Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self,
+            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self,
+        ]
     )
 
     static func main() async {
@@ -69,7 +72,15 @@ struct StoreOptions: ParsableArguments {
         if mustExist && !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("log/data.mdb")) {
             throw CLIError("no log in \(dir) (give --data-dir, or set LUMBUNG_DATA_DIR)")
         }
-        return try EventStore(dataDirectory: dir)
+        return try EventStore(dataDirectory: dir, options: Self.storeOptions)
+    }
+
+    /// The store's options: a progress bar while the Merkle tree of an older log is built on open.
+    static var storeOptions: EventStore.Options {
+        var options = EventStore.Options()
+        let progress = SharedProgress(ProgressBar(label: "merkle tree"))
+        options.treeBuildProgress = { done, total in progress.update(done, of: total) }
+        return options
     }
 
     /// Who the CLI acts as (`metadata.actor`): `cli:<user>`.

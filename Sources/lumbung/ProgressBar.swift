@@ -49,3 +49,19 @@ struct ProgressBar {
         }
     }
 }
+
+/// A progress bar that callbacks from other threads may update.
+final class SharedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bar: ProgressBar
+
+    init(_ bar: ProgressBar) { self.bar = bar }
+
+    /// Draws `done` of `total`, and ends the line when done reaches total.
+    func update(_ done: UInt64, of total: UInt64) {
+        lock.withLock {
+            bar.update(done, of: total)
+            if done >= total { bar.finish(done, of: total) }
+        }
+    }
+}

@@ -26,7 +26,7 @@ extension Lumbung {
         }
 
         func run() async throws {
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory, storeOptions: StoreOptions.storeOptions)
             // A replica's log takes no write but the follower's: serving it as a primary would
             // answer every write with a 403 that cannot say where to write.
             if readOnly == nil, let source = try services.store.replicaSource() {

@@ -165,10 +165,15 @@ struct CLICommandTests {
         let verify = try await CLI.run(["verify", "--data-dir", data])
         #expect(verify.status == 0, "\(verify)")
         let v = try #require(try verify.json().first)
-        #expect(v.keys == ["ok", "events", "headHash"])
+        #expect(v.keys == ["ok", "events", "headHash", "rootHash"])
         #expect(v["ok"] == .bool(true))
         #expect(v["events"]?.int == 30)
         #expect(v["headHash"] == s["headHash"])
+        // The root verify recomputed is the one the signed digest carries.
+        let digest = try await CLI.run(["audit", "digest", "--data-dir", data])
+        #expect(digest.status == 0, "\(digest)")
+        let d = try #require(try digest.json().first)
+        #expect(v["rootHash"] != nil && v["rootHash"] == d["rootHash"])
         let last = try await CLI.run(["read", "--data-dir", data, "--all", "--from", "30"])
         #expect(try last.json().first?["hash"] == s["headHash"])
     }

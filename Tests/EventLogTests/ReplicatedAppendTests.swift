@@ -54,6 +54,29 @@ struct ReplicatedAppendTests {
         #expect(try store.verify().ok)
     }
 
+    @Test("a replica keeps the primary's Merkle tree: the same heads and proofs at every size")
+    func replicaKeepsTheTree() async throws {
+        let (primaryDir, events) = try await Self.primaryEvents(45)  // beyond the stored levels (16, 32)
+        let primary = try primaryDir.store()
+        defer { primary.close() }
+        let replica = Scratch()
+        let store = try replica.store()
+        defer { store.close() }
+        var at = 0
+        for size in [1, 2, 13, 16, 1, 12] {  // batches across the tree's stored blocks
+            _ = try await store.appendReplicated(Array(events[at..<(at + size)]))
+            at += size
+            #expect(try store.treeHead() == primary.treeHead(size: UInt64(at)))
+        }
+        #expect(at == events.count)
+        // The tree is written, not rebuilt on demand: the frontier the replica stored is current.
+        #expect(try store.verify().ok)
+        for p in [1, 16, 17, 33, 45] as [UInt64] {
+            #expect(try store.inclusionProof(position: p) == primary.inclusionProof(position: p))
+        }
+        #expect(try store.consistencyProof(from: 7, to: 45) == primary.consistencyProof(from: 7, to: 45))
+    }
+
     @Test("a wrong position is refused and nothing is written")
     func refusesWrongPosition() async throws {
         let (_, events) = try await Self.primaryEvents(4)

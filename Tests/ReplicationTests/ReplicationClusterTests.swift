@@ -129,11 +129,16 @@ struct ReplicationClusterTests {
 
         // Equal logs: stats (head position and hash, counts), chains that verify.
         let primaryStats = try Self.stats(primary)
+        let primaryVerify = try lumbung(["verify", "--data-dir", primary])
+        let primaryRoot = jsonObject(primaryVerify.stdout)?["rootHash"] as? String
+        #expect(primaryRoot != nil, "verify primary: \(primaryVerify.stdout) \(primaryVerify.stderr)")
         for r in [replica1, replica2] {
             #expect(try Self.stats(r) == primaryStats)
             let verify = try lumbung(["verify", "--data-dir", r])
             #expect(verify.status == 0, "verify \(r): \(verify.stdout) \(verify.stderr)")
             #expect(jsonObject(verify.stdout)?["ok"] as? Bool == true)
+            // The same Merkle tree: a proof made on a replica holds against the primary's heads.
+            #expect(jsonObject(verify.stdout)?["rootHash"] as? String == primaryRoot)
         }
         // Equal views.
         let primaryStore = try #require(heads.store(primary))

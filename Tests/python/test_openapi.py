@@ -261,6 +261,12 @@ def test_answers_match_the_document(server, document, seeded):
         ("/v1/documents/processing", None, "ProcessingReport"),
         ("/v1/events?limit=5", "auditor", "EventsPage"),
         ("/v1/streams/test-py", "auditor", "StreamPage"),
+        ("/v1/audit/digest", "auditor", "SignedTreeHead"),
+        ("/v1/audit/public-key", "auditor", "AuditPublicKey"),
+        ("/v1/audit/inclusion?position=1", "auditor", "InclusionProof"),
+        (f"/v1/audit/inclusion?position=2&treeSize={p}", "auditor", "InclusionProof"),
+        ("/v1/audit/consistency?from=1", "auditor", "ConsistencyProof"),
+        (f"/v1/audit/consistency?from=0&to={p}", "auditor", "ConsistencyProof"),
     ]
     for path, role, name in reads:
         status, _, body = server.request("GET", path, role=role)
@@ -289,6 +295,9 @@ def test_answers_match_the_document(server, document, seeded):
     for method, path, body, role, want in [
         ("GET", "/v1/events", None, None, 401), ("GET", "/v1/events", None, "aid-writer", 403),
         ("GET", "/v1/aid/kelurahan/00", None, None, 404), ("POST", "/v1/aid/warehouses", {"kind": "x"}, "aid-writer", 400),
+        ("GET", "/v1/audit/inclusion?position=999999", None, "auditor", 404),
+        ("GET", "/v1/audit/inclusion?position=3&treeSize=2", None, "auditor", 400),
+        ("GET", "/v1/audit/consistency?from=x", None, "auditor", 400), ("GET", "/v1/audit/digest", None, "aid-writer", 403),
         ("POST", "/v1/streams/test-py?expectedVersion=no-stream", {"type": "test.noted", "data": {}}, "admin", 409),
         ("POST", "/v1/prices/reports", {"marketId": "pasar-x", "commodityId": "beras-medium", "price": 1, "reporter": "p"},
          "prices-writer", 422),

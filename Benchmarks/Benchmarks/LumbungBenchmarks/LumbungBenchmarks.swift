@@ -113,4 +113,18 @@ let benchmarks: @Sendable () -> Void = {
         setup: { fixture = try Fixture(label: "pb-scan", populate: 1_000_000) },
         teardown: { fixture?.tearDown(); fixture = nil }
     )
+
+    Benchmark(
+        "audit: inclusion proof of a random position, 1M-event log",
+        configuration: .init(warmupIterations: 10, maxDuration: .seconds(10), maxIterations: 20_000),
+        closure: { benchmark in
+            let store = fixture!.store
+            var g = SystemRandomNumberGenerator()
+            for _ in benchmark.scaledIterations {
+                blackHole(try store.inclusionProof(position: UInt64.random(in: 1...1_000_000, using: &g)))
+            }
+        },
+        setup: { fixture = try Fixture(label: "pb-proof", populate: 1_000_000) },
+        teardown: { fixture?.tearDown(); fixture = nil }
+    )
 }

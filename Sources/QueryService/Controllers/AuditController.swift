@@ -1,0 +1,87 @@
+import EventLog
+import Foundation
+import Hummingbird
+
+/// The auditor's proofs (role `auditor`): the signed tree head, the key that signs it, and
+/// inclusion and consistency proofs over the log's Merkle tree (RFC 6962), shaped as the CLI's
+/// `lumbung audit` prints them.
+///
+/// - `GET /v1/audit/digest` -> `{"treeSize","rootHash","timestamp","signature","publicKey"}`
+/// - `GET /v1/audit/public-key` -> `{"publicKey"}`
+/// - `GET /v1/audit/inclusion?position=P[&treeSize=N]` -> `{"position","treeSize","leafHash","rootHash","path"}`
+/// - `GET /v1/audit/consistency?from=M[&to=N]` -> `{"from","to","fromRoot","toRoot","path"}`
+///
+/// A missing or malformed parameter is a 400 naming it; a position or size beyond the log's head
+/// is a 404. The signing key is `<data-dir>/audit-signing.key`, made on first use.
+struct AuditController {
+    let services: LumbungServices
+    private let key = SigningKeyCache()
+
+    init(services: LumbungServices) {
+        self.services = services
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/v1/audit/digest", use: digest)
+        router.get("/v1/audit/public-key", use: publicKey)
+        router.get("/v1/audit/inclusion", use: inclusion)
+        router.get("/v1/audit/consistency", use: consistency)
+    }
+
+    @Sendable func digest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.auditor)
+        let signed = try key.get(services.dataDirectory).sign(try services.store.treeHead())
+        return Self.response(signed.json)
+    }
+
+    @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.auditor)
+        return JSONResponse.object([("publicKey", .string(try key.get(services.dataDirectory).publicKeyHex))])
+    }
+
+    @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.auditor)
+        guard let position = try request.queryUInt("position") else { throw Problem.field("position", "is required") }
+        guard position >= 1 else { throw Problem.field("position", "positions start at 1") }
+        let treeSize = try request.queryUInt("treeSize")
+        let head = try services.store.treeHead().size
+        if let treeSize {
+            guard treeSize <= head else { throw Problem(.notFound, "treeSize \(treeSize) is beyond the log's head (\(head) events)") }
+            guard position <= treeSize else { throw Problem.field("position", "\(position) is beyond treeSize \(treeSize)") }
+        }
+        guard position <= head else { throw Problem(.notFound, "position \(position) is beyond the log's head (\(head))") }
+        return Self.response(try services.store.inclusionProof(position: position, treeSize: treeSize).json)
+    }
+
+    @Sendable func consistency(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.auditor)
+        guard let from = try request.queryUInt("from") else { throw Problem.field("from", "is required") }
+        let to = try request.queryUInt("to")
+        if let to, from > to { throw Problem.field("from", "\(from) is after to (\(to))") }
+        let head = try services.store.treeHead().size
+        if let to, to > head { throw Problem(.notFound, "to \(to) is beyond the log's head (\(head) events)") }
+        guard from <= head else { throw Problem(.notFound, "from \(from) is beyond the log's head (\(head) events)") }
+        return Self.response(try services.store.consistencyProof(from: from, to: to).json)
+    }
+
+    /// A JSON object response with its members in the order built.
+    static func response(_ value: JSONValue) -> Response {
+        guard case .object(let members) = value else { return JSONResponse.raw(CanonicalJSON.encode(value)) }
+        return JSONResponse.object(members.map { ($0.key, $0.value) })
+    }
+}
+
+/// The signing key, read (or made) on first use and kept.
+private final class SigningKeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: AuditSigningKey?
+
+    func get(_ dataDirectory: String) throws -> AuditSigningKey {
+        try lock.withLock {
+            if let key { return key }
+            let loaded = try AuditSigningKey.loadOrCreate(dataDirectory: dataDirectory)
+            key = loaded
+            return loaded
+        }
+    }
+}
