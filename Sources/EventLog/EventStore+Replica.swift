@@ -26,6 +26,14 @@ extension EventStore {
         return try result.get()
     }
 
+    /// As `appendReplicated`, returning at once: `completion` is called (on the writer's thread)
+    /// once the events are durable or refused. Throws only for a batch that cannot form a request.
+    public func submitReplicated(
+        _ events: [RecordedEvent], completion: @escaping @Sendable (Result<AppendOutcome, EventLogError>) -> Void
+    ) throws(EventLogError) {
+        writer.submit(try Self.replicatedRequest(events), completion: completion)
+    }
+
     /// As `appendReplicated`, blocking the calling thread until the events are durable.
     public func appendReplicatedBlocking(_ events: [RecordedEvent]) throws(EventLogError) -> AppendOutcome {
         let request = try Self.replicatedRequest(events)

@@ -189,18 +189,52 @@ public final class Follower: @unchecked Sendable {
         } catch {
             throw ReplicationError("cannot read the replica's log: \(error)")
         }
+        // The batch being committed while the next one is fetched: fetching (network, decoding)
+        // overlaps the commit (fsync). It is finished (awaited, then acknowledged) before the next
+        // batch's messages are checked against the log, so every check sees a durable head.
+        var pending: PendingCommit? = nil
+        func finishPending() throws(ReplicationError) {
+            guard let p = pending else { return }
+            pending = nil
+            p.done.wait()
+            guard let result = p.result else { throw ReplicationError("the replica's log was closed") }
+            if case .failure(let error) = result {
+                throw ReplicationError("refused position \(error.position ?? p.first) of stream \(c.stream): \(error.message)")
+            }
+            if let lagLog = c.lagLog, let last = p.last {
+                let ms = Timestamp.now().millisecondsSince1970 - last.recordedAt.millisecondsSince1970
+                appendLine("\(last.position) \(ms)\n", to: lagLog)
+            }
+            acknowledge(p.acknowledgeable, head: p.head)
+            if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= p.head {
+                record(max(p.streamLast, p.head))
+                lastStatus = ContinuousClock.now
+            }
+        }
+        func acknowledge(_ message: JetStreamMessage?, head: UInt64) {
+            do throws(NATSError) {
+                // Cumulative: acknowledges every message up to the last one checked, all of which
+                // are now durable in the log (appended now, or already there).
+                try message?.ack()
+            } catch {
+                log("cannot acknowledge up to position \(head): \(error.message) (it will be delivered again)")
+            }
+        }
+        defer { if pending != nil { try? finishPending() } }
         while !isStopped {
             let messages: [JetStreamMessage]
             do throws(NATSError) {
                 messages = try subscription.fetch(batch: c.batchSize, timeout: c.fetchWait)
                 errors = 0
             } catch {
+                try finishPending()
                 errors += 1
                 log("cannot fetch from stream \(c.stream) (\(errors)): \(error.message)")
                 if errors >= 3 { return .resubscribe }
                 Thread.sleep(forTimeInterval: 0.25 * Double(errors))
                 continue
             }
+            try finishPending()
             if messages.isEmpty {
                 if ContinuousClock.now - lastStatus >= c.idleInterval, let info = try? js.streamInfo(c.stream) {
                     record(info.lastSequence)
@@ -255,30 +289,26 @@ public final class Follower: @unchecked Sendable {
                 acknowledgeable = message
                 next += 1
             }
-            if !events.isEmpty {
-                do throws(EventLogError) {
-                    _ = try store.appendReplicatedBlocking(events)
-                } catch {
-                    throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
-                }
-                head = next - 1
-                if let lagLog = c.lagLog, let last = events.last {
-                    let ms = Timestamp.now().millisecondsSince1970 - last.recordedAt.millisecondsSince1970
-                    appendLine("\(last.position) \(ms)\n", to: lagLog)
-                }
+            guard !events.isEmpty else {
+                // Only deliveries of what the log already holds: acknowledged at once.
+                acknowledge(acknowledgeable, head: head)
+                continue
             }
-            do throws(NATSError) {
-                // Cumulative: acknowledges every message up to the last one checked, all of which
-                // are now durable in the log (appended now, or already there).
-                try acknowledgeable?.ack()
+            let commit = PendingCommit(
+                first: events[0].position, head: next - 1, last: events.last, acknowledgeable: acknowledgeable,
+                streamLast: streamLast)
+            do throws(EventLogError) {
+                try store.submitReplicated(events) { result in
+                    commit.result = result
+                    commit.done.signal()
+                }
             } catch {
-                log("cannot acknowledge up to position \(head): \(error.message) (it will be delivered again)")
+                throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
             }
-            if streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || streamLast <= head {
-                record(max(streamLast, head))
-                lastStatus = ContinuousClock.now
-            }
+            pending = commit
+            head = next - 1
         }
+        try finishPending()
         return .stopped
     }
 
@@ -315,5 +345,25 @@ public final class Follower: @unchecked Sendable {
             pause = min(pause * 2, 2)
         }
         return nil
+    }
+}
+
+/// A batch handed to the log's writer and not yet acknowledged to JetStream.
+private final class PendingCommit: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    /// Set by the writer's thread before `done` is signalled.
+    var result: Result<AppendOutcome, EventLogError>?
+    let first: UInt64
+    let head: UInt64
+    let last: RecordedEvent?
+    let acknowledgeable: JetStreamMessage?
+    let streamLast: UInt64
+
+    init(first: UInt64, head: UInt64, last: RecordedEvent?, acknowledgeable: JetStreamMessage?, streamLast: UInt64) {
+        self.first = first
+        self.head = head
+        self.last = last
+        self.acknowledgeable = acknowledgeable
+        self.streamLast = streamLast
     }
 }
