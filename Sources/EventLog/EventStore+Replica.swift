@@ -19,11 +19,7 @@ extension EventStore {
     /// Appends `events`, copied verbatim from a primary (see the contract above), and returns once
     /// they are durable. Through the same writer (and per-event write) as every append.
     public func appendReplicated(_ events: [RecordedEvent]) async throws(EventLogError) -> AppendOutcome {
-        let request = try Self.replicatedRequest(events)
-        let result: Result<AppendOutcome, EventLogError> = await withCheckedContinuation { continuation in
-            writer.submit(request) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
+        try await append(Self.replicatedRequest(events))
     }
 
     /// As `appendReplicated`, returning at once: `completion` is called (on the writer's thread)
@@ -31,21 +27,12 @@ extension EventStore {
     public func submitReplicated(
         _ events: [RecordedEvent], completion: @escaping @Sendable (Result<AppendOutcome, EventLogError>) -> Void
     ) throws(EventLogError) {
-        writer.submit(try Self.replicatedRequest(events), completion: completion)
+        submit(try Self.replicatedRequest(events), completion: completion)
     }
 
     /// As `appendReplicated`, blocking the calling thread until the events are durable.
     public func appendReplicatedBlocking(_ events: [RecordedEvent]) throws(EventLogError) -> AppendOutcome {
-        let request = try Self.replicatedRequest(events)
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        writer.submit(request) { result in
-            box.result = result
-            done.signal()
-        }
-        done.wait()
-        guard let result = box.result else { throw EventLogError(.closed, "the event store is closed") }
-        return try result.get()
+        try appendBlocking(Self.replicatedRequest(events))
     }
 
     private static func replicatedRequest(_ events: [RecordedEvent]) throws(EventLogError) -> AppendRequest {

@@ -373,15 +373,28 @@ final class EventScratch {
     }
 }
 
-/// A small, fast generator for the random bits of ids the log makes (not for secrets).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast generator, the same numbers from the same
+/// seed on every platform. The log draws the random bits of the ids it makes from one seeded per
+/// request; the domains' scenarios draw everything from one, so a seed gives the same events.
+/// Never for secrets (receipt numbers, PINs): those come from `SystemRandomNumberGenerator`.
+public struct SplitMix64: RandomNumberGenerator {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.finalize(state)
+    }
+
+    /// The SplitMix64 finalizer: a well-mixed hash of one 64-bit word.
+    public static func finalize(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in [0, 1), from the next 53 bits.
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

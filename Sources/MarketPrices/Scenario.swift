@@ -104,7 +104,7 @@ public enum MarketPricesScenario {
     /// scales).
     public static func forEachEvent(seed: UInt64, scale: Double, _ body: (Timestamp, ProposedEvent) throws -> Void) rethrows {
         var ids = IDMaker(seed: seed)
-        var rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0x7072_6963_6573_2D70))  // "prices-p"
+        var rng = SplitMix64(seed: SplitMix64.finalize(seed ^ 0x7072_6963_6573_2D70))  // "prices-p"
         let commodities = PIHPSTable.commodities
         let levels = dailyLevels()
         let minute: Int64 = 60_000
@@ -214,12 +214,12 @@ public enum MarketPricesScenario {
         let seed: UInt64
         var counter: UInt64 = 0
 
-        init(seed: UInt64) { self.seed = SplitMix64.mix(seed ^ 0x5052_4943_4553_4944)  /* "PRICESID" */ }
+        init(seed: UInt64) { self.seed = SplitMix64.finalize(seed ^ 0x5052_4943_4553_4944)  /* "PRICESID" */ }
 
         mutating func next() -> EventID {
             counter += 1
-            var hi = SplitMix64.mix(seed &+ counter &* 2)
-            var lo = SplitMix64.mix(seed &+ counter &* 2 &+ 1)
+            var hi = SplitMix64.finalize(seed &+ counter &* 2)
+            var lo = SplitMix64.finalize(seed &+ counter &* 2 &+ 1)
             hi = (hi & ~0xF000) | 0x4000
             lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)
             return EventID(high: hi, low: lo)

@@ -121,13 +121,21 @@ public struct ViewWriter {
 
 /// How Codable view values are stored: JSON with sorted keys (readable with `mdb_dump`).
 public enum ViewCoding {
+    /// Sorted keys, slashes unescaped: the form views store and the API answers (a query may
+    /// answer stored bytes as they are). One encoder and one decoder for every fold and query
+    /// (both are safe to share once configured).
+    public static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+    static let decoder = JSONDecoder()
+
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return [UInt8](try encoder.encode(value))
+        [UInt8](try encoder.encode(value))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try decoder.decode(type, from: Data(bytes))
     }
 }

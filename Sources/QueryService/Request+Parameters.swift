@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import Projections
 
 extension Request {
     /// Query parameter `name` as text, nil when absent.
@@ -83,15 +84,10 @@ extension Problem {
 
 /// Responses with JSON bodies.
 enum JSONResponse {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
+    /// `value` in the form views store (`ViewCoding`), so that a route answering stored bytes
+    /// answers exactly what encoding the decoded value would.
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        let data = try encoder.encode(value)
-        return raw(Array(data), status: status, headers: headers)
+        raw(try ViewCoding.encode(value), status: status, headers: headers)
     }
 
     static func raw(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {

@@ -23,36 +23,11 @@ struct AuditRun: CustomStringConvertible {
 /// Runs the real `lumbung` binary (found next to the test bundle, or `LUMBUNG_BINARY`) and the
 /// independent Python checker.
 enum AuditTool {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let script = packageRoot.appendingPathComponent("Scripts/verify_export.py").path
-
-    static let binary: URL? = {
-        let fm = FileManager.default
-        if let given = ProcessInfo.processInfo.environment["LUMBUNG_BINARY"], fm.isExecutableFile(atPath: given) {
-            return URL(fileURLWithPath: given)
-        }
-        var dirs: [URL] = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
-        if let exe = Bundle.main.executableURL { dirs.append(exe.resolvingSymlinksInPath().deletingLastPathComponent()) }
-        dirs.append(Bundle.main.bundleURL)
-        dirs.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for dir in dirs {
-            var d = dir
-            for _ in 0..<4 {
-                let candidate = d.appendingPathComponent("lumbung")
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
-                    return candidate
-                }
-                d = d.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
 
     /// Runs `lumbung args...`.
     static func lumbung(_ args: [String]) throws -> AuditRun {
-        let exe = try #require(binary, "the lumbung binary was not found next to the test bundle; build with `swift build --build-tests` or set LUMBUNG_BINARY")
+        let exe = try CLI.requireBinary()
         var env = ProcessInfo.processInfo.environment
         env["LUMBUNG_DATA_DIR"] = nil
         env["USER"] = "audit-tester"

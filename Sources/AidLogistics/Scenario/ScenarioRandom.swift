@@ -1,24 +1,11 @@
 import EventLog
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, the same numbers on every
-/// platform and toolchain. The scenario draws everything from it (never from the system's
-/// generator), so a seed always gives the same events.
-struct ScenarioRandom: RandomNumberGenerator {
-    private var state: UInt64
+/// The scenario's generator: the log's seeded SplitMix64 (`EventLog.SplitMix64`), the same
+/// numbers on every platform and toolchain. The scenario draws everything from it (never from the
+/// system's generator), so a seed always gives the same events.
+typealias ScenarioRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
+extension SplitMix64 {
     /// Uniform in `range` (closed).
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         let span = UInt64(range.upperBound - range.lowerBound) + 1

@@ -6,6 +6,8 @@ import Projections
 ///
 /// Databases:
 /// - `markets`: marketId -> `MarketRegistered`; `commodities`: commodityId -> `CommodityRegistered`;
+/// - `names`: `market|<id>` and `commodity|<id>` -> the name as UTF-8 (what every report's entry
+///   needs, read without decoding a registration);
 /// - `reports`: report event id -> the `byMarket` key its latest entry would have;
 /// - `byMarket`: `<marketId>|<commodityId>|<priceType>` -> `LatestPrice`, with the market's and
 ///   the commodity's names filled in (so that a query answers the stored bytes as they are);
@@ -21,7 +23,7 @@ public struct LatestPricesProjector: Projector {
     public var name: String { Self.viewName }
     public let version = 2
     public let eventTypes: Set<String>? = MarketPricesEventType.all
-    public let databases = ["markets", "commodities", "reports", "byMarket", "byCommodity", "stamps"]
+    public let databases = ["markets", "commodities", "names", "reports", "byMarket", "byCommodity", "stamps"]
 
     public init() {}
 
@@ -39,11 +41,13 @@ public struct LatestPricesProjector: Projector {
         case .marketRegistered(let m):
             guard try view.get("markets", m.marketId) == nil else { return }
             try view.put("markets", m.marketId, value: m)
+            try view.put("names", "market|\(m.marketId)", bytes: Array(m.name.utf8))
             // Entries shown before the market was known (a replay, a raw import) get its name now.
             try renameEntries(view, db: "byMarket", prefix: "\(m.marketId)|") { $0.marketName = m.name }
         case .commodityRegistered(let c):
             guard try view.get("commodities", c.commodityId) == nil else { return }
             try view.put("commodities", c.commodityId, value: c)
+            try view.put("names", "commodity|\(c.commodityId)", bytes: Array(c.name.utf8))
             try renameEntries(view, db: "byCommodity", prefix: "\(c.commodityId)|") { $0.commodityName = c.name }
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
@@ -71,8 +75,8 @@ public struct LatestPricesProjector: Projector {
     /// Stores `latest` under both keys, with the names of its market and commodity.
     private func put(_ latest: LatestPrice, _ view: ViewWriter) throws {
         var latest = latest
-        latest.marketName = try view.value(MarketRegistered.self, "markets", latest.marketId)?.name
-        latest.commodityName = try view.value(CommodityRegistered.self, "commodities", latest.commodityId)?.name
+        latest.marketName = try view.get("names", "market|\(latest.marketId)").map { String(decoding: $0, as: UTF8.self) }
+        latest.commodityName = try view.get("names", "commodity|\(latest.commodityId)").map { String(decoding: $0, as: UTF8.self) }
         try store(latest, view)
     }
 
