@@ -34,20 +34,35 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses 64 hex digits.
     public init?(hex: some StringProtocol) {
-        let utf8 = Array(hex.utf8)
+        guard let h = Array(hex.utf8).withUnsafeBufferPointer({ EventHash(hexUTF8: $0) }) else { return nil }
+        self = h
+    }
+
+    /// Parses 64 hex digits (either case) given as UTF-8 bytes.
+    public init?(hexUTF8 utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 64 else { return nil }
-        var w: [UInt64] = [0, 0, 0, 0]
-        for (i, c) in utf8.enumerated() {
-            let v: UInt64
-            switch c {
-            case 0x30...0x39: v = UInt64(c - 0x30)
-            case 0x61...0x66: v = UInt64(c - 0x61 + 10)
-            case 0x41...0x46: v = UInt64(c - 0x41 + 10)
-            default: return nil
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for word in 0..<4 {
+            var v: UInt64 = 0
+            for k in word * 16..<word * 16 + 16 {
+                let c = utf8[k]
+                let d: UInt64
+                switch c {
+                case 0x30...0x39: d = UInt64(c &- 0x30)
+                case 0x61...0x66: d = UInt64(c &- 0x61 &+ 10)
+                case 0x41...0x46: d = UInt64(c &- 0x41 &+ 10)
+                default: return nil
+                }
+                v = v << 4 | d
             }
-            w[i / 16] = w[i / 16] << 4 | v
+            switch word {
+            case 0: w.0 = v
+            case 1: w.1 = v
+            case 2: w.2 = v
+            default: w.3 = v
+            }
         }
-        words = (w[0], w[1], w[2], w[3])
+        words = w
     }
 
     /// The 32 raw bytes.

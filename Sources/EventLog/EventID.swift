@@ -30,20 +30,26 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex digits in either case).
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
+        guard let id = Array(text.utf8).withUnsafeBufferPointer({ EventID(utf8: $0) }) else { return nil }
+        self = id
+    }
+
+    /// As `init?(_:)`, from the text's UTF-8 bytes.
+    public init?(utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 36 else { return nil }
         var value: (UInt64, UInt64) = (0, 0)
         var nibbles = 0
-        for (i, c) in utf8.enumerated() {
+        for i in 0..<36 {
+            let c = utf8[i]
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 guard c == 0x2D else { return nil }
                 continue
             }
             let v: UInt8
             switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x61 + 10
-            case 0x41...0x46: v = c - 0x41 + 10
+            case 0x30...0x39: v = c &- 0x30
+            case 0x61...0x66: v = c &- 0x61 &+ 10
+            case 0x41...0x46: v = c &- 0x41 &+ 10
             default: return nil
             }
             if nibbles < 16 { value.0 = value.0 << 4 | UInt64(v) } else { value.1 = value.1 << 4 | UInt64(v) }

@@ -83,7 +83,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `YYYY-MM-DD` (midnight UTC). Fractions beyond milliseconds are truncated. Returns nil when
     /// the text is not such a time or names an impossible date.
     public init?(_ text: some StringProtocol) {
-        let b = Array(text.utf8)
+        guard let t = Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
+        self = t
+    }
+
+    /// As `init?(_:)`, from the text's UTF-8 bytes.
+    public init?(utf8 b: UnsafeBufferPointer<UInt8>) {
         var i = 0
         func num(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }

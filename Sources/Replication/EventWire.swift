@@ -7,15 +7,31 @@ public enum EventWire {
     /// `<prefix>.<category>.<type>`; a `.` inside the category (allowed in stream names) becomes
     /// `_`, so that the category is always one subject token.
     public static func subject(prefix: String, event: RecordedEvent) -> String {
-        var category = String(event.category)
-        if category.contains(".") { category = category.replacingOccurrences(of: ".", with: "_") }
-        return prefix + "." + category + "." + event.type
+        let category = event.category
+        var subject = [UInt8]()
+        subject.reserveCapacity(prefix.utf8.count + category.utf8.count + event.type.utf8.count + 2)
+        subject.append(contentsOf: prefix.utf8)
+        subject.append(UInt8(ascii: "."))
+        for b in category.utf8 { subject.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b) }
+        subject.append(UInt8(ascii: "."))
+        subject.append(contentsOf: event.type.utf8)
+        return String(decoding: subject, as: UTF8.self)
     }
 
     /// Parses an event's JSON line. The data and metadata are kept in their canonical form (the
     /// JSON the hash covers), so a faithful copy of the primary's line gives back the primary's
     /// event exactly; anything altered shows when its hash is recomputed.
+    ///
+    /// A line exactly as the relay writes it is read without building a JSON tree
+    /// (`RecordedEvent.init?(exportedJSON:)`); any other is parsed in general, to the same event.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(ReplicationError) -> RecordedEvent {
+        if let event = RecordedEvent(exportedJSON: bytes) { return event }
+        return try decodeParsing(bytes)
+    }
+
+    /// `decode` by parsing the JSON in general (any key order, whitespace, escapes); data and
+    /// metadata re-encoded canonically.
+    public static func decodeParsing(_ bytes: UnsafeRawBufferPointer) throws(ReplicationError) -> RecordedEvent {
         let value: JSONValue
         do throws(JSONError) {
             value = try JSONParser.parse(bytes)

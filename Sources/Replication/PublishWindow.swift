@@ -92,7 +92,9 @@ final class PublishWindow: @unchecked Sendable {
         inFlight -= 1
         body()
         var resume: [CheckedContinuation<Void, Never>] = []
-        if inFlight < limit || failure != nil || fatal != nil, let c = spaceWaiter {
+        // A waiting publisher is woken once a quarter of the window is free, not at every ack:
+        // it then publishes a run of events instead of switching threads for each one.
+        if inFlight <= limit - max(1, limit / 4) || failure != nil || fatal != nil, let c = spaceWaiter {
             spaceWaiter = nil
             resume.append(c)
         }

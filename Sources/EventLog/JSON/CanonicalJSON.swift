@@ -112,7 +112,7 @@ public enum CanonicalJSON {
         return a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 
-    private static func utf16Precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func utf16Precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(a.count, b.count)
         var k = 0
         while k < common {
