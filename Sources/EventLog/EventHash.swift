@@ -41,28 +41,21 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     /// Parses 64 hex digits (either case) given as UTF-8 bytes.
     public init?(hexUTF8 utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 64 else { return nil }
-        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for word in 0..<4 {
+        @inline(__always) func word(_ from: Int) -> UInt64? {
             var v: UInt64 = 0
-            for k in word * 16..<word * 16 + 16 {
+            var bad: UInt8 = 0
+            for k in from..<from + 16 {
                 let c = utf8[k]
-                let d: UInt64
-                switch c {
-                case 0x30...0x39: d = UInt64(c &- 0x30)
-                case 0x61...0x66: d = UInt64(c &- 0x61 &+ 10)
-                case 0x41...0x46: d = UInt64(c &- 0x41 &+ 10)
-                default: return nil
-                }
-                v = v << 4 | d
+                let digit = c &- 0x30
+                let letter = (c | 0x20) &- 0x61
+                let isDigit = digit < 10
+                bad |= (isDigit || letter < 6) ? 0 : 1
+                v = v << 4 | UInt64(isDigit ? digit : letter &+ 10)
             }
-            switch word {
-            case 0: w.0 = v
-            case 1: w.1 = v
-            case 2: w.2 = v
-            default: w.3 = v
-            }
+            return bad == 0 ? v : nil
         }
-        words = w
+        guard let a = word(0), let b = word(16), let c = word(32), let d = word(48) else { return nil }
+        words = (a, b, c, d)
     }
 
     /// The 32 raw bytes.

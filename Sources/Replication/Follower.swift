@@ -327,14 +327,17 @@ public final class Follower: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` until it returns a value, logging each new error, waiting between tries;
-    /// nil when stopped first.
+    /// Calls `body` until it returns a value, logging each new error, waiting between tries
+    /// (after an error 0.1 s doubling to 2 s; after a nil, "not yet", a steady 0.1 s, so that a
+    /// replica starts as soon as what it waits for appears); nil when stopped first.
     private func retry<T>(_ what: String, _ body: () throws(NATSError) -> T?) -> T? {
         var pause = 0.1
         var lastMessage = ""
         while !isStopped {
             do throws(NATSError) {
                 if let value = try body() { return value }
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
             } catch {
                 if error.message != lastMessage {
                     log("cannot \(what) (retrying): \(error.message)")

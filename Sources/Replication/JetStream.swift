@@ -152,6 +152,32 @@ public final class JetStream: @unchecked Sendable {
         try check(status, "cannot publish on \(subject)")
     }
 
+    /// As above, with every text already a NUL-terminated C string (`expectedLastSequence` in
+    /// decimal): nothing is converted or allocated on the Swift side.
+    public func publishAsync(
+        subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
+        expectedLastSequence: UnsafePointer<CChar>, ackWait: Duration
+    ) throws(NATSError) {
+        guard acks != nil else {
+            throw NATSError(status: NATS_ILLEGAL_STATE.rawValue, message: "publishAsync needs a context made with onAsyncAck")
+        }
+        var msg: OpaquePointer? = nil
+        try check(
+            natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
+            "cannot make a message on \(String(cString: subject))")
+        guard msg != nil else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
+        var status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID)
+        if status == NATS_OK { status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence) }
+        if status == NATS_OK {
+            var options = jsPubOptions()
+            jsPubOptions_Init(&options)
+            options.MaxWait = NATSConnection.milliseconds(ackWait)
+            status = js_PublishMsgAsync(handle, &msg, &options)
+        }
+        natsMsg_Destroy(msg)  // nil (a no-op) when the client took it
+        try check(status, "cannot publish on \(String(cString: subject))")
+    }
+
     /// As above, with the data in an array.
     public func publishAsync(
         subject: String, data: [UInt8], messageID: String, expectedLastSequence: UInt64, ackWait: Duration

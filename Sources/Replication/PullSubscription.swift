@@ -62,6 +62,13 @@ public final class JetStreamMessage: @unchecked Sendable {
 
     /// Where the message is in the stream and how many of the consumer's are still pending.
     public func metadata() throws(NATSError) -> MessageMetadata {
+        if let reply = natsMsg_GetReply(handle) {
+            let length = strlen(reply)
+            let parsed = reply.withMemoryRebound(to: UInt8.self, capacity: length) {
+                MessageMetadata(ackSubject: UnsafeBufferPointer(start: $0, count: length))
+            }
+            if let parsed { return parsed }
+        }
         var meta: UnsafeMutablePointer<jsMsgMetaData>? = nil
         try check(natsMsg_GetMetaData(&meta, handle), "cannot read the message's JetStream metadata")
         defer { jsMsgMetaData_Destroy(meta) }
@@ -86,4 +93,57 @@ public struct MessageMetadata: Sendable, Equatable {
     public let pending: UInt64
     /// How many times it was delivered (1 the first time).
     public let deliveries: UInt64
+
+    public init(streamSequence: UInt64, consumerSequence: UInt64, pending: UInt64, deliveries: UInt64) {
+        self.streamSequence = streamSequence
+        self.consumerSequence = consumerSequence
+        self.pending = pending
+        self.deliveries = deliveries
+    }
+
+    /// Reads a JetStream ack subject without allocating: `$JS.ACK.<stream>.<consumer>.<delivered>.
+    /// <stream seq>.<consumer seq>.<time>.<pending>` (9 tokens), or the form with a domain and an
+    /// account hash after `$JS.ACK` (12 or more tokens). Nil for anything else (the C client's
+    /// parser is then asked).
+    public init?(ackSubject subject: UnsafeBufferPointer<UInt8>) {
+        let prefix: StaticString = "$JS.ACK."
+        guard subject.count > prefix.utf8CodeUnitCount,
+              memcmp(subject.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0 else { return nil }
+        var dots = 0
+        for b in subject where b == UInt8(ascii: ".") { dots += 1 }
+        let first: Int  // the index of the <delivered> token; five numbers from there
+        switch dots + 1 {
+        case 9: first = 4
+        case 12, 13: first = 6
+        default: return nil
+        }
+        var values: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        var token = 0
+        var value: UInt64 = 0
+        var digits = 0
+        for k in 0...subject.count {
+            if k == subject.count || subject[k] == UInt8(ascii: ".") {
+                if token >= first && token < first + 5 {
+                    guard digits > 0 else { return nil }
+                    switch token - first {
+                    case 0: values.0 = value
+                    case 1: values.1 = value
+                    case 2: values.2 = value
+                    case 3: values.3 = value
+                    default: values.4 = value
+                    }
+                }
+                token += 1
+                value = 0
+                digits = 0
+                continue
+            }
+            guard token >= first && token < first + 5 else { continue }
+            let d = subject[k] &- 0x30
+            guard d < 10, digits < 19 else { return nil }
+            value = value * 10 + UInt64(d)
+            digits += 1
+        }
+        self.init(streamSequence: values.1, consumerSequence: values.2, pending: values.4, deliveries: values.0)
+    }
 }

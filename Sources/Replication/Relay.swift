@@ -161,25 +161,40 @@ public final class Relay: @unchecked Sendable {
         let log = self.log
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(4096)
-                do {
-                    for try await event in store.subscribe(EventFilter(fromPosition: position), batchSize: 4096) {
+                // Events go out from the log's records as read (no decoded copies): each batch's
+                // messages are laid out in one buffer, then published one by one as the window
+                // admits them.
+                var batch = RelayBatch(subjectPrefix: c.subjectPrefix)
+                var next = position
+                while !Task.isCancelled {
+                    batch.removeAll()
+                    do {
+                        try store.forEachRecord(EventFilter(fromPosition: next), limit: 4096) { view in
+                            batch.append(view)
+                            return true
+                        }
+                    } catch {
+                        log("cannot read the log: \(error)")
+                        try? await Task.sleep(for: .seconds(1))
+                        continue
+                    }
+                    if batch.count == 0 {
+                        await store.waitForAppend(beyond: next - 1, timeout: .milliseconds(50))
+                        continue
+                    }
+                    for k in 0..<batch.count {
                         guard await window.acquire() else { return }
-                        buffer.removeAll(keepingCapacity: true)
-                        event.writeJSON(to: &buffer)
                         do throws(NATSError) {
-                            try js.publishAsync(
-                                subject: EventWire.subject(prefix: c.subjectPrefix, event: event), data: buffer,
-                                messageID: event.id.description, expectedLastSequence: event.position - 1, ackWait: c.ackWait)
+                            try batch.withMessage(k) { (subject, data, id, expected) throws(NATSError) in
+                                try js.publishAsync(
+                                    subject: subject, data: data, messageID: id, expectedLastSequence: expected, ackWait: c.ackWait)
+                            }
                         } catch {
                             window.abandon(error)
                             return
                         }
                     }
-                } catch {
-                    log("cannot read the log: \(error)")
-                    try? await Task.sleep(for: .seconds(1))
+                    next = batch.lastPosition + 1
                 }
             }
             group.addTask { await window.waitForFailure() }
@@ -211,5 +226,73 @@ enum Retry {
             }
         }
         return nil
+    }
+}
+
+/// A batch of the log's events laid out as the relay's messages, in one buffer: for each, the
+/// subject, the id and `position - 1` as NUL-terminated texts, and the JSON line
+/// (`EventWire`'s form, byte for byte what `RecordedEvent.writeJSON` writes).
+struct RelayBatch {
+    private let prefix: [UInt8]
+    private var bytes: [UInt8] = []
+    /// Per message: where its subject, id, expected last sequence, JSON start, and its end are.
+    private var offsets: [(subject: Int, id: Int, expected: Int, json: Int, end: Int)] = []
+    private(set) var lastPosition: UInt64 = 0
+
+    init(subjectPrefix: String) {
+        prefix = Array(subjectPrefix.utf8)
+        bytes.reserveCapacity(1 << 20)
+        offsets.reserveCapacity(4096)
+    }
+
+    var count: Int { offsets.count }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(_ view: EventRecordView) {
+        let subject = bytes.count
+        // <prefix>.<category>.<type>, a `.` in the category written `_` (EventWire.subject).
+        bytes.append(contentsOf: prefix)
+        bytes.append(UInt8(ascii: "."))
+        for b in view.streamBytes {
+            if b == UInt8(ascii: "-") { break }
+            bytes.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b)
+        }
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(contentsOf: view.typeBytes)
+        bytes.append(0)
+        let id = bytes.count
+        view.id.write(to: &bytes)
+        bytes.append(0)
+        let expected = bytes.count
+        bytes.append(contentsOf: String(view.position - 1).utf8)
+        bytes.append(0)
+        let json = bytes.count
+        view.writeJSON(to: &bytes)
+        offsets.append((subject, id, expected, json, bytes.count))
+        lastPosition = view.position
+    }
+
+    /// Calls `body` with message `k`'s subject, data, id and expected last sequence (valid only
+    /// during the call).
+    func withMessage<E: Error>(
+        _ k: Int,
+        _ body: (UnsafePointer<CChar>, UnsafeRawBufferPointer, UnsafePointer<CChar>, UnsafePointer<CChar>) throws(E) -> Void
+    ) throws(E) {
+        let o = offsets[k]
+        let result: Result<Void, E> = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+            do throws(E) {
+                try body(
+                    base + o.subject, UnsafeRawBufferPointer(rebasing: raw[o.json..<o.end]), base + o.id, base + o.expected)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
     }
 }

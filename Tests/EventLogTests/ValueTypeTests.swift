@@ -116,5 +116,9 @@ struct ValueTypeTests {
         #expect(EventHash(hex: abc.description + "0") == nil)
         #expect(EventHash(hex: String(abc.description.dropLast()) + "g") == nil)
         #expect(EventHash(hex: "") == nil)
+        for bad in ["/", ":", "@", "G", "`", "g", " ", "\u{7F}", "é"] {
+            #expect(EventHash(hex: String(abc.description.dropLast(bad.utf8.count)) + bad) == nil, "\(bad)")
+            #expect(EventHash(hex: bad + String(abc.description.dropFirst(bad.utf8.count))) == nil, "\(bad)")
+        }
     }
 }

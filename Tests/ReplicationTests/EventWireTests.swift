@@ -75,6 +75,21 @@ struct EventWireTests {
         #expect(decoded.data == e.data)
     }
 
+    @Test("JetStream ack subjects give the delivered message's place, in both forms; anything else nil")
+    func ackSubjects() {
+        func parse(_ s: String) -> MessageMetadata? {
+            Array(s.utf8).withUnsafeBufferPointer { MessageMetadata(ackSubject: $0) }
+        }
+        #expect(parse("$JS.ACK.LUMBUNG.lumbung-replica-1.2.1507.1499.1764392041000000000.31")
+            == MessageMetadata(streamSequence: 1507, consumerSequence: 1499, pending: 31, deliveries: 2))
+        #expect(parse("$JS.ACK.hub.ACCHASH.LUMBUNG.r1.1.7.7.1764392041000000000.0.XYZ")
+            == MessageMetadata(streamSequence: 7, consumerSequence: 7, pending: 0, deliveries: 1))
+        for bad in ["", "$JS.ACK", "$JS.ACK.S.C.1.2.3.4", "$JS.ACK.S.C.1.2.3.4.5.6", "$JS.ACK.S.C.1.x.3.4.5", "$JS.ACK.S.C.1..3.4.5",
+                    "$JS.NAK.S.C.1.2.3.4.5", "_INBOX.a.b.c.d.e.f.g.h", "$JS.ACK.S.C.1.99999999999999999999999.3.4.5"] {
+            #expect(parse(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test("the subject is <prefix>.<category>.<type>, the category one token")
     func subject() throws {
         #expect(EventWire.subject(prefix: "lumbung", event: try Self.event()) == "lumbung.application.documents.status-changed")
