@@ -18,14 +18,33 @@ public final class PullSubscription: @unchecked Sendable {
         natsSubscription_Destroy(handle)
     }
 
-    /// Up to `batch` messages, waiting at most `timeout` for the first; an empty array when none
-    /// came in time. Throws on any other failure (the consumer was deleted, the connection closed).
+    /// Up to `batch` messages, as soon as there are any: what the consumer has now, or else the
+    /// first that comes within `timeout` together with whatever came with it; an empty array when
+    /// none came in time. (A plain JetStream fetch waits until the whole batch is there or the
+    /// time is up, which makes a replica of a quiet log lag by the whole `timeout`.) Throws on any
+    /// other failure (the consumer was deleted, the connection closed).
     public func fetch(batch: Int, timeout: Duration) throws(NATSError) -> [JetStreamMessage] {
+        var messages = try request(batch: batch, noWait: true, timeout: timeout)
+        if messages.isEmpty {
+            messages = try request(batch: 1, noWait: false, timeout: timeout)
+            if !messages.isEmpty, batch > 1 { messages += try request(batch: batch - 1, noWait: true, timeout: timeout) }
+        }
+        return messages
+    }
+
+    /// One pull request: up to `batch` messages, waiting for all of them at most `timeout` (or,
+    /// with `noWait`, only what is there now).
+    func request(batch: Int, noWait: Bool, timeout: Duration) throws(NATSError) -> [JetStreamMessage] {
         var list = natsMsgList()
-        var code = jsErrCode(rawValue: 0)
-        let status = natsSubscription_Fetch(&list, handle, Int32(batch), NATSConnection.milliseconds(timeout), &code)
+        var request = jsFetchRequest()
+        jsFetchRequest_Init(&request)
+        request.Batch = Int32(batch)
+        request.NoWait = noWait
+        request.Expires = timeout.nanoseconds
+        let status = natsSubscription_FetchRequest(&list, handle, &request)
         defer { natsMsgList_Destroy(&list) }
-        if status == NATS_TIMEOUT && list.Count == 0 { return [] }
+        let code = jsErrCode(rawValue: 0)
+        if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) && list.Count == 0 { return [] }
         if status != NATS_OK && list.Count == 0 { throw NATSError(status, "cannot fetch from the consumer", jsCode: code) }
         var messages: [JetStreamMessage] = []
         messages.reserveCapacity(Int(list.Count))

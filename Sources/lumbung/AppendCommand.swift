@@ -127,8 +127,11 @@ extension Lumbung {
                     }
                     queue.append((number, pending))
                 }
-                // Wait for the oldest when too many are in flight, and for all at the end.
-                var wait = next == nil || queue.count - printed >= 512
+                // Wait for the oldest when too many are in flight; for all at the end, and before
+                // reading on would block (the input has no whole line buffered: a pipe fed line by
+                // line gets each line's acknowledgement before it sends the next).
+                let drain = next == nil || !lines.hasBufferedLine
+                var wait = drain || queue.count - printed >= 512
                 var any = false
                 while printed < queue.count {
                     let (number, pending) = queue[printed]
@@ -150,7 +153,7 @@ extension Lumbung {
                     }
                     printed += 1
                     any = true
-                    wait = next == nil
+                    wait = drain
                 }
                 if any {
                     // Each printed line is an acknowledgement: let the reader see it now, not at the end.
@@ -227,8 +230,11 @@ final class NDJSONLines {
     private var start = 0
     private var eof = false
     private var number = 0
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    private let path: String
 
     init(path: String) throws {
+        self.path = path
         if path == "-" {
             handle = FileHandle.standardInput
         } else {
@@ -236,6 +242,9 @@ final class NDJSONLines {
             handle = h
         }
     }
+
+    /// Whether `next()` can answer without reading (a whole line is buffered, or the input ended).
+    var hasBufferedLine: Bool { eof || buffer[start...].contains(0x0A) }
 
     /// The next non-blank line and its 1-based number.
     func next() throws -> (Int, [UInt8])? {
@@ -259,8 +268,14 @@ final class NDJSONLines {
                 buffer.removeFirst(start)
                 start = 0
             }
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+            // What is there now (up to 1 MiB), not a full MiB: lines piped in one by one are
+            // appended as they come.
+            let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("cannot read \(path == "-" ? "standard input" : path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { eof = true } else { buffer.append(contentsOf: chunk[..<count]) }
         }
     }
 }

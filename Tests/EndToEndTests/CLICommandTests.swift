@@ -39,6 +39,37 @@ private func seedThirty(_ dir: Scratch) async throws -> String {
 
 @Suite("CLI commands and their output", .serialized)
 struct CLICommandTests {
+    @Test("append --ndjson - appends piped lines as they come: each is acknowledged before stdin closes")
+    func appendStreamsStandardInput() async throws {
+        let dir = try Scratch("append-stream")
+        let process = Process()
+        process.executableURL = try CLI.requireBinary()
+        process.arguments = ["append", "--data-dir", dir.file("data"), "--ndjson", "-"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let reader = output.fileHandleForReading
+        for k in 1...3 {
+            input.fileHandleForWriting.write(Data(#"{"stream":"sensor-\#(k)","type":"sensor.ticked","data":{"k":\#(k)}}"#.utf8 + [0x0A]))
+            // The acknowledgement comes while stdin is still open (availableData blocks until some
+            // output arrives; a reader waiting for a full buffer would never answer here).
+            var line = Data()
+            while !line.contains(0x0A) {
+                let more = reader.availableData
+                try #require(!more.isEmpty, "lumbung append ended early")
+                line.append(more)
+            }
+            let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+            #expect(object["position"] as? Int == k)
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("append prints {position, version, id, hash}; read --stream shows the events as stored")
     func appendAndReadStream() async throws {
         let dir = try Scratch("append")
