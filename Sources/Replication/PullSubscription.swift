@@ -18,16 +18,22 @@ public final class PullSubscription: @unchecked Sendable {
         natsSubscription_Destroy(handle)
     }
 
-    /// Up to `batch` messages, as soon as there are any: what the consumer has now, or else the
-    /// first that comes within `timeout` together with whatever came with it; an empty array when
-    /// none came in time. (A plain JetStream fetch waits until the whole batch is there or the
-    /// time is up, which makes a replica of a quiet log lag by the whole `timeout`.) Throws on any
-    /// other failure (the consumer was deleted, the connection closed).
-    public func fetch(batch: Int, timeout: Duration) throws(NATSError) -> [JetStreamMessage] {
+    /// Up to `batch` messages, soon: a whole batch at once when the consumer has that many;
+    /// otherwise what it has, or else the first message that comes within `timeout`, together
+    /// with what comes within `gather` after (a short wait that keeps batches from shrinking to
+    /// single events when the replica keeps up). An empty array when nothing came in time. (A
+    /// plain JetStream fetch would wait until the whole batch is there or `timeout` is up, which
+    /// makes a replica of a quiet log lag by the whole `timeout`.) Throws on any other failure
+    /// (the consumer was deleted, the connection closed).
+    public func fetch(batch: Int, timeout: Duration, gather: Duration = .milliseconds(20)) throws(NATSError) -> [JetStreamMessage] {
         var messages = try request(batch: batch, noWait: true, timeout: timeout)
+        if messages.count >= batch { return messages }
         if messages.isEmpty {
             messages = try request(batch: 1, noWait: false, timeout: timeout)
-            if !messages.isEmpty, batch > 1 { messages += try request(batch: batch - 1, noWait: true, timeout: timeout) }
+            if messages.isEmpty { return [] }
+        }
+        if (messages.count < batch) && (gather > .zero) {
+            messages += try request(batch: batch - messages.count, noWait: false, timeout: gather)
         }
         return messages
     }
