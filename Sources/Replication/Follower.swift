@@ -221,10 +221,15 @@ public final class Follower: @unchecked Sendable {
             }
         }
         defer { if pending != nil { try? finishPending() } }
+        // How many messages to ask for: what the consumer had left after the last batch (a fetch
+        // returns at once when that many are there), at most a batch, at least one. A fetch of a
+        // whole batch when only a few are pending would wait until the batch fills or
+        // `fetchWait` is up, and the replica of a slow log would lag by that much.
+        var request = c.batchSize
         while !isStopped {
             let messages: [JetStreamMessage]
             do throws(NATSError) {
-                messages = try subscription.fetch(batch: c.batchSize, timeout: c.fetchWait)
+                messages = try subscription.fetch(batch: request, timeout: c.fetchWait)
                 errors = 0
             } catch {
                 try finishPending()
@@ -266,6 +271,7 @@ public final class Follower: @unchecked Sendable {
                         "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused")
                 }
                 streamLast = max(streamLast, sequence + meta.pending)
+                request = Int(min(UInt64(c.batchSize), max(1, meta.pending)))
                 if sequence < next {
                     // Delivered again (after a restart or a lost ack): it must be what this log holds.
                     let mine: RecordedEvent?
