@@ -82,8 +82,15 @@ python3 -c "n=$N; t=$end-$start; r=$relayed-$start; print(f'throughput: {n} even
 # --- 2. lag under a sustained load -------------------------------------------------------------
 kill -9 $FOLLOW 2>/dev/null || true
 rm -f "$WORK/lag.log"
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & PIDS+=($!)
-while [ "$(head_of "$R")" -lt "$N" ]; do sleep 0.2; done
+"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+# Waits for the replica to reach a position; fails (with the follower's log) if it dies first.
+replica_reaches() {
+  while [ "$(head_of "$R")" -lt "$1" ]; do
+    sleep 0.2
+    kill -0 $FOLLOW 2>/dev/null || { echo "the follower died:" >&2; cat "$WORK/follow2.log" >&2; exit 1; }
+  done
+}
+replica_reaches "$N"
 rm -f "$WORK/lag.log"
 echo "appending $RATE events/s for $SECS s..." >&2
 python3 - "$RATE" "$SECS" "$N" <<'PY' | "$LUMBUNG" append --data-dir "$P" --ndjson - > /dev/null
@@ -109,7 +116,7 @@ while True:
 print(f"sent {sent} events in {time.monotonic() - start:.1f} s", file=sys.stderr)
 PY
 TOTAL=$(head_of "$P")
-while [ "$(head_of "$R")" -lt "$TOTAL" ]; do sleep 0.2; done
+replica_reaches "$TOTAL"
 python3 - "$WORK/lag.log" "$RATE" <<'PY'
 import sys
 lags = sorted(int(l.split()[1]) for l in open(sys.argv[1]) if l.strip())
