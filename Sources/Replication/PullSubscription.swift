@@ -23,8 +23,8 @@ public final class PullSubscription: @unchecked Sendable {
     /// time. Throws on any other failure (the consumer was deleted, the connection closed).
     ///
     /// (A lower-latency pattern, what the consumer has now with no-wait requests and else the
-    /// first message plus a short gather, crashed the follower with heap corruption inside
-    /// libnats 3.4.1 against a 3-node cluster, twice in five runs; see docs/replication.md.)
+    /// first message plus a short gather, crashed the follower with heap corruption (glibc
+    /// aborts) against a 3-node cluster, twice in three runs; cause not found; see Benchmarks/README.md.)
     public func fetch(batch: Int, timeout: Duration) throws(NATSError) -> [JetStreamMessage] {
         var list = natsMsgList()
         var code = jsErrCode(rawValue: 0)
