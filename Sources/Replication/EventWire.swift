@@ -7,15 +7,25 @@ public enum EventWire {
     /// `<prefix>.<category>.<type>`; a `.` inside the category (allowed in stream names) becomes
     /// `_`, so that the category is always one subject token.
     public static func subject(prefix: String, event: RecordedEvent) -> String {
-        let category = event.category
         var subject = [UInt8]()
-        subject.reserveCapacity(prefix.utf8.count + category.utf8.count + event.type.utf8.count + 2)
-        subject.append(contentsOf: prefix.utf8)
-        subject.append(UInt8(ascii: "."))
-        for b in category.utf8 { subject.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b) }
-        subject.append(UInt8(ascii: "."))
-        subject.append(contentsOf: event.type.utf8)
+        appendSubject(prefix: prefix.utf8, stream: event.stream.utf8, type: event.type.utf8, to: &subject)
         return String(decoding: subject, as: UTF8.self)
+    }
+
+    /// Appends the subject of an event of `stream` and `type` (UTF-8) to `out` (see
+    /// `subject(prefix:event:)`; the category is the stream's text before its first `-`, as
+    /// `Names.category(of:)`).
+    static func appendSubject(
+        prefix: some Sequence<UInt8>, stream: some Sequence<UInt8>, type: some Sequence<UInt8>, to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: prefix)
+        out.append(UInt8(ascii: "."))
+        for b in stream {
+            if b == UInt8(ascii: "-") { break }
+            out.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b)
+        }
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: type)
     }
 
     /// Parses an event's JSON line. The data and metadata are kept in their canonical form (the

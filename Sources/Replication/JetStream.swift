@@ -135,25 +135,9 @@ public final class JetStream: @unchecked Sendable {
 
     /// Publishes like `publish` without waiting: the outcome goes to the `onAsyncAck` handler,
     /// within `ackWait` (a timeout error after it). Throws only when the message could not be
-    /// handed to the client (then no outcome is reported for it).
-    public func publishAsync(
-        subject: String, data: UnsafeRawBufferPointer, messageID: String, expectedLastSequence: UInt64, ackWait: Duration
-    ) throws(NATSError) {
-        guard acks != nil else {
-            throw NATSError(status: NATS_ILLEGAL_STATE.rawValue, message: "publishAsync needs a context made with onAsyncAck")
-        }
-        var msg: OpaquePointer? = try Self.message(
-            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
-        var options = jsPubOptions()
-        jsPubOptions_Init(&options)
-        options.MaxWait = NATSConnection.milliseconds(ackWait)
-        let status = js_PublishMsgAsync(handle, &msg, &options)
-        natsMsg_Destroy(msg)  // nil (a no-op) when the client took it
-        try check(status, "cannot publish on \(subject)")
-    }
-
-    /// As above, with every text already a NUL-terminated C string (`expectedLastSequence` in
-    /// decimal): nothing is converted or allocated on the Swift side.
+    /// handed to the client (then no outcome is reported for it). Every text is a NUL-terminated
+    /// C string (`expectedLastSequence` in decimal): nothing is converted or allocated on the
+    /// Swift side.
     public func publishAsync(
         subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
         expectedLastSequence: UnsafePointer<CChar>, ackWait: Duration
@@ -176,16 +160,6 @@ public final class JetStream: @unchecked Sendable {
         }
         natsMsg_Destroy(msg)  // nil (a no-op) when the client took it
         try check(status, "cannot publish on \(String(cString: subject))")
-    }
-
-    /// As above, with the data in an array.
-    public func publishAsync(
-        subject: String, data: [UInt8], messageID: String, expectedLastSequence: UInt64, ackWait: Duration
-    ) throws(NATSError) {
-        try withBytes(data) { (b) throws(NATSError) in
-            try publishAsync(
-                subject: subject, data: b, messageID: messageID, expectedLastSequence: expectedLastSequence, ackWait: ackWait)
-        }
     }
 
     static func message(

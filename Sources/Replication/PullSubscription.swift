@@ -128,7 +128,7 @@ public struct MessageMetadata: Sendable, Equatable {
         case 12, 13: first = 6
         default: return nil
         }
-        var values: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        var values = InlineArray<5, UInt64>(repeating: 0)  // delivered, stream seq, consumer seq, time, pending
         var token = 0
         var value: UInt64 = 0
         var digits = 0
@@ -136,13 +136,7 @@ public struct MessageMetadata: Sendable, Equatable {
             if k == subject.count || subject[k] == UInt8(ascii: ".") {
                 if token >= first && token < first + 5 {
                     guard digits > 0 else { return nil }
-                    switch token - first {
-                    case 0: values.0 = value
-                    case 1: values.1 = value
-                    case 2: values.2 = value
-                    case 3: values.3 = value
-                    default: values.4 = value
-                    }
+                    values[token - first] = value
                 }
                 token += 1
                 value = 0
@@ -155,6 +149,6 @@ public struct MessageMetadata: Sendable, Equatable {
             value = value * 10 + UInt64(d)
             digits += 1
         }
-        self.init(streamSequence: values.1, consumerSequence: values.2, pending: values.4, deliveries: values.0)
+        self.init(streamSequence: values[1], consumerSequence: values[2], pending: values[4], deliveries: values[0])
     }
 }

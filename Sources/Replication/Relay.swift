@@ -254,15 +254,7 @@ struct RelayBatch {
 
     mutating func append(_ view: EventRecordView) {
         let subject = bytes.count
-        // <prefix>.<category>.<type>, a `.` in the category written `_` (EventWire.subject).
-        bytes.append(contentsOf: prefix)
-        bytes.append(UInt8(ascii: "."))
-        for b in view.streamBytes {
-            if b == UInt8(ascii: "-") { break }
-            bytes.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b)
-        }
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(contentsOf: view.typeBytes)
+        EventWire.appendSubject(prefix: prefix, stream: view.streamBytes, type: view.typeBytes, to: &bytes)
         bytes.append(0)
         let id = bytes.count
         view.id.write(to: &bytes)

@@ -243,13 +243,23 @@ final class NDJSONLines {
         }
     }
 
+    /// Where the newline ending the line at `start` is, once looked for (each line is scanned
+    /// once, whether `hasBufferedLine` or `next()` looks first).
+    private var newline: Int?
+
+    private func findNewline() -> Int? {
+        if newline == nil { newline = buffer[start...].firstIndex(of: 0x0A) }
+        return newline
+    }
+
     /// Whether `next()` can answer without reading (a whole line is buffered, or the input ended).
-    var hasBufferedLine: Bool { eof || buffer[start...].contains(0x0A) }
+    var hasBufferedLine: Bool { eof || findNewline() != nil }
 
     /// The next non-blank line and its 1-based number.
     func next() throws -> (Int, [UInt8])? {
         while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            if let nl = findNewline() {
+                newline = nil
                 let line = Array(buffer[start..<nl])
                 start = nl + 1
                 number += 1
