@@ -39,9 +39,11 @@ public final class Follower: @unchecked Sendable {
         public var adopt: Bool = false
         /// How often, when idle, the stream's last sequence is read and recorded.
         public var idleInterval: Duration = .seconds(1)
-        /// When set, a line `<position> <milliseconds>` is appended to this file after each
-        /// committed batch: its last event's position and how long after the primary recorded it
-        /// the replica committed it (for benchmarks; same-clock machines only).
+        /// When set, a line `<position> <lag ms> <commit ms>` is appended to this file after each
+        /// committed batch: its last event's position, how long after the primary recorded it the
+        /// replica committed it, and when (milliseconds since 1970), for benchmarks (the lag is
+        /// only meaningful on one clock). Reading its last line is how a benchmark watches the
+        /// replica without spending CPU beside it.
         public var lagLog: String? = nil
 
         public init(urls: [String], durable: String) {
@@ -202,8 +204,8 @@ public final class Follower: @unchecked Sendable {
                 throw ReplicationError("refused position \(error.position ?? p.first) of stream \(c.stream): \(error.message)")
             }
             if let lagLog = c.lagLog, let last = p.last {
-                let ms = Timestamp.now().millisecondsSince1970 - last.recordedAt.millisecondsSince1970
-                appendLine("\(last.position) \(ms)\n", to: lagLog)
+                let now = Timestamp.now().millisecondsSince1970
+                appendLine("\(last.position) \(now - last.recordedAt.millisecondsSince1970) \(now)\n", to: lagLog)
             }
             acknowledge(p.acknowledgeable, head: p.head)
             if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= p.head {

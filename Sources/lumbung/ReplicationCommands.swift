@@ -151,7 +151,7 @@ extension Lumbung {
         @Option(help: "Most events fetched and appended at once.") var batch = 2000
         @Flag(help: "Accept a data directory that has events but is not a replica yet (a copy of the primary's log).")
         var adopt = false
-        @Option(name: .customLong("lag-log"), help: ArgumentHelp("Append '<position> <ms behind the primary>' per committed batch to FILE (benchmarks).", valueName: "FILE"))
+        @Option(name: .customLong("lag-log"), help: ArgumentHelp("Append '<position> <ms behind the primary> <commit time in ms since 1970>' per committed batch to FILE (benchmarks).", valueName: "FILE"))
         var lagLog: String?
 
         func validate() throws {
