@@ -162,6 +162,27 @@ public final class JetStream: @unchecked Sendable {
         try check(status, "cannot publish on \(String(cString: subject))")
     }
 
+    /// Publishes like `publishAsync` but asks for no PubAck: JetStream stores the message or drops
+    /// it (a wrong last sequence, a limit) without a word. Only a later acknowledged publish on this
+    /// connection, with `Nats-Expected-Last-Sequence` = its own position - 1, tells that it (and
+    /// every message before it) was stored: messages of one connection reach the stream in the
+    /// order they were published. Throws only when the message could not be handed to the client.
+    public func publishUnacknowledged(
+        subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
+        expectedLastSequence: UnsafePointer<CChar>
+    ) throws(NATSError) {
+        var msg: OpaquePointer? = nil
+        try check(
+            natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
+            "cannot make a message on \(String(cString: subject))")
+        guard msg != nil else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
+        defer { natsMsg_Destroy(msg) }
+        var status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID)
+        if status == NATS_OK { status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence) }
+        if status == NATS_OK { status = natsConnection_PublishMsg(connection.handle, msg) }
+        try check(status, "cannot publish on \(String(cString: subject))")
+    }
+
     static func message(
         subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
     ) throws(NATSError) -> OpaquePointer {

@@ -1,18 +1,26 @@
 import Foundation
 
-/// The relay's bookkeeping of asynchronous publishes: how many are in flight (bounded), the last
-/// position JetStream confirmed, and the first failure since the last `reset`. Fed by the C
-/// client's ack thread (`record`), awaited by the relay's tasks.
+/// The relay's bookkeeping of asynchronous publishes: how many messages are in flight (bounded),
+/// the last position JetStream confirmed, and the first failure since the last `reset`. Fed by
+/// the C client's ack thread (`record`), awaited by the relay's tasks.
 ///
-/// Contract: `acquire` admits a publish only while fewer than `limit` are in flight and no
-/// failure is pending (it waits, without blocking a thread, otherwise); every admitted publish
-/// must end in exactly one `record` or `abandon`. `waitUntilDrained` returns once nothing is in
-/// flight; `waitForFailure` once a failure (or a fatal inconsistency) is recorded. Each wait has
-/// one waiter at a time and also returns when its task is cancelled.
+/// Messages go out in runs: every message of a run but the last is published without a PubAck,
+/// the last with one (`Relay`'s contract says why its ack confirms the whole run). A run is
+/// admitted, and counted in flight, as a whole.
+///
+/// Contract: `acquire` admits a run of `count` messages ending at a position only while no
+/// failure is pending and the run fits in `limit` besides those in flight (a run is admitted
+/// alone into an empty window whatever its size); it waits, without blocking a thread, otherwise.
+/// Every admitted run must end in exactly one `record` (of its last message's outcome) or
+/// `abandon`. `waitUntilDrained` returns once nothing is in flight; `waitForFailure` once a
+/// failure (or a fatal inconsistency) is recorded. Each wait has one waiter at a time and also
+/// returns when its task is cancelled.
 final class PublishWindow: @unchecked Sendable {
     let limit: Int
     private let lock = NSLock()
     private var inFlight = 0
+    /// The runs in flight: their last position and how many messages they hold.
+    private var runs: [UInt64: Int] = [:]
     private var confirmed: UInt64 = 0
     private var failure: NATSError?
     private var fatal: String?
@@ -26,7 +34,8 @@ final class PublishWindow: @unchecked Sendable {
     var confirmedPosition: UInt64 { lock.withLock { confirmed } }
     var pendingFailure: NATSError? { lock.withLock { failure } }
     var fatalError: String? { lock.withLock { fatal } }
-    var publishesInFlight: Int { lock.withLock { inFlight } }
+    /// Messages published (or about to be) whose run's PubAck has not come back.
+    var messagesInFlight: Int { lock.withLock { inFlight } }
 
     /// Clears the failure after a resync at `position` (the stream's last sequence).
     func reset(confirmed position: UInt64) {
@@ -36,14 +45,17 @@ final class PublishWindow: @unchecked Sendable {
         }
     }
 
-    /// Waits for room in the window; false when a failure is pending (publish nothing more).
-    func acquire() async -> Bool {
+    /// Waits for room for a run of `count` messages whose last is at `position`; false when a
+    /// failure is pending (publish nothing more).
+    func acquire(count: Int, endingAt position: UInt64) async -> Bool {
+        precondition(count > 0, "a run holds at least one message")
         while true {
             if Task.isCancelled { return false }
             let admitted: Bool? = lock.withLock {
                 if failure != nil || fatal != nil { return false }
-                if inFlight < limit {
-                    inFlight += 1
+                if inFlight == 0 || inFlight + count <= limit {
+                    inFlight += count
+                    runs[position] = count
                     return true
                 }
                 return nil
@@ -52,7 +64,7 @@ final class PublishWindow: @unchecked Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     lock.lock()
-                    if inFlight < limit || failure != nil || fatal != nil || Task.isCancelled {
+                    if inFlight == 0 || inFlight + count <= limit || failure != nil || fatal != nil || Task.isCancelled {
                         lock.unlock()
                         c.resume()
                         return
@@ -66,16 +78,17 @@ final class PublishWindow: @unchecked Sendable {
         }
     }
 
-    /// A publish that was admitted but could not be handed to the client.
-    func abandon(_ error: NATSError) {
-        finish { if failure == nil { failure = error } }
+    /// A run that was admitted but could not be handed to the client whole (its last message
+    /// was not published, so no outcome will come for it).
+    func abandon(_ error: NATSError, endingAt position: UInt64) {
+        finish(position) { if failure == nil { failure = error } }
     }
 
-    /// The outcome of one publish, from the C client's thread.
+    /// The outcome of a run's last message, from the C client's thread.
     func record(_ result: AsyncPublishResult) {
-        finish {
+        let position = (result.expectedLastSequence ?? 0) + 1
+        finish(position) {
             if let ack = result.ack {
-                let position = (result.expectedLastSequence ?? 0) + 1
                 if ack.sequence != position {
                     fatal = fatal ?? "JetStream acknowledged position \(position) at stream sequence \(ack.sequence)"
                         + (ack.duplicate ? " (as a duplicate)" : "") + ": the stream does not hold this log in order"
@@ -87,9 +100,15 @@ final class PublishWindow: @unchecked Sendable {
         }
     }
 
-    private func finish(_ body: () -> Void) {
+    /// Releases the run ending at `position` (an outcome for a message that ends no run would
+    /// be a bug: it releases nothing and is recorded as fatal).
+    private func finish(_ position: UInt64, _ body: () -> Void) {
         lock.lock()
-        inFlight -= 1
+        if let count = runs.removeValue(forKey: position) {
+            inFlight -= count
+        } else {
+            fatal = fatal ?? "an outcome for position \(position), which ends no run in flight"
+        }
         body()
         var resume: [CheckedContinuation<Void, Never>] = []
         // A waiting publisher is woken once a quarter of the window is free, not at every ack:

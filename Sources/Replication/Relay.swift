@@ -12,10 +12,16 @@ import Foundation
 ///   a message, deletes and purges denied). The relay resumes from the stream's last sequence,
 ///   after checking that the stream's last message is this log's event at that position (a
 ///   stream holding another log, or ahead of this log, is refused: `run` throws).
-/// - Publishes are pipelined: up to `maxInFlight` await their PubAck at once. Any failure (a
-///   wrong last sequence: another relay got there first; a timeout; a leader election) stops
-///   publishing; once every ack in flight has come back, the relay re-reads the stream's last
-///   sequence and continues from there. A duplicate ack is success.
+/// - Publishes are pipelined, in runs of up to `runLength` events of which only the last asks
+///   for a PubAck: JetStream gets a run's messages in order over one connection, so an ack of its
+///   last (stored right after position - 1) proves every earlier one stored (by this relay or,
+///   identically, another relay of the same log); one the stream dropped makes the last fail with
+///   a wrong last sequence. The first run after every (re)sync is a single event, so that a
+///   refusal (a limit, a permission) comes back with its own reason. Up to `maxInFlight` events
+///   await their run's PubAck at once. Any failure (a wrong last sequence: another relay got there
+///   first; a timeout; a leader election) stops publishing; once every ack in flight has come
+///   back, the relay re-reads the stream's last sequence and continues from there. A duplicate
+///   ack is success.
 /// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
 /// - `run` returns when its task is cancelled; it throws `ReplicationError` only for what
 ///   retrying cannot mend.
@@ -25,8 +31,10 @@ public final class Relay: @unchecked Sendable {
         public var stream: String = "LUMBUNG"
         public var subjectPrefix: String = "lumbung"
         public var replicas: Int = 3
-        /// Most publishes awaiting their PubAck at once.
+        /// Most events published and awaiting their run's PubAck at once.
         public var maxInFlight: Int = 8192
+        /// Most events per run (see the contract): 1 asks JetStream to acknowledge every event.
+        public var runLength: Int = 256
         /// How long a publish waits for its PubAck before counting as failed.
         public var ackWait: Duration = .seconds(5)
         /// JetStream's duplicate window (how long it remembers a `Nats-Msg-Id`).
@@ -166,6 +174,8 @@ public final class Relay: @unchecked Sendable {
                 // admits them.
                 var batch = RelayBatch(subjectPrefix: c.subjectPrefix)
                 var next = position
+                // The first run after a (re)sync: one event, acknowledged (see the contract).
+                var runLength = 1
                 while !Task.isCancelled {
                     batch.removeAll()
                     do {
@@ -182,19 +192,29 @@ public final class Relay: @unchecked Sendable {
                         await store.waitForAppend(beyond: next - 1, timeout: .milliseconds(50))
                         continue
                     }
-                    for k in 0..<batch.count {
-                        guard await window.acquire() else { return }
+                    var k = 0
+                    while k < batch.count {
+                        let end = min(batch.count, k + runLength)
+                        let last = batch.position(end - 1)
+                        guard await window.acquire(count: end - k, endingAt: last) else { return }
                         do throws(NATSError) {
-                            try batch.withMessage(k) { (subject, data, id, expected) throws(NATSError) in
+                            for i in k..<(end - 1) {
+                                try batch.withMessage(i) { (subject, data, id, expected) throws(NATSError) in
+                                    try js.publishUnacknowledged(subject: subject, data: data, messageID: id, expectedLastSequence: expected)
+                                }
+                            }
+                            try batch.withMessage(end - 1) { (subject, data, id, expected) throws(NATSError) in
                                 try js.publishAsync(
                                     subject: subject, data: data, messageID: id, expectedLastSequence: expected, ackWait: c.ackWait)
                             }
                         } catch {
-                            window.abandon(error)
+                            window.abandon(error, endingAt: last)
                             return
                         }
+                        k = end
+                        runLength = max(1, c.runLength)
                     }
-                    next = batch.lastPosition + 1
+                    next = batch.position(batch.count - 1) + 1
                 }
             }
             group.addTask { await window.waitForFailure() }
@@ -237,12 +257,14 @@ struct RelayBatch {
     private var bytes: [UInt8] = []
     /// Per message: where its subject, id, expected last sequence, JSON start, and its end are.
     private var offsets: [(subject: Int, id: Int, expected: Int, json: Int, end: Int)] = []
-    private(set) var lastPosition: UInt64 = 0
+    /// Per message: its event's position.
+    private var positions: [UInt64] = []
 
     init(subjectPrefix: String) {
         prefix = Array(subjectPrefix.utf8)
         bytes.reserveCapacity(1 << 20)
         offsets.reserveCapacity(4096)
+        positions.reserveCapacity(4096)
     }
 
     var count: Int { offsets.count }
@@ -250,7 +272,11 @@ struct RelayBatch {
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
     }
+
+    /// Message `k`'s event position.
+    func position(_ k: Int) -> UInt64 { positions[k] }
 
     mutating func append(_ view: EventRecordView) {
         let subject = bytes.count
@@ -265,7 +291,7 @@ struct RelayBatch {
         let json = bytes.count
         view.writeJSON(to: &bytes)
         offsets.append((subject, id, expected, json, bytes.count))
-        lastPosition = view.position
+        positions.append(view.position)
     }
 
     /// Calls `body` with message `k`'s subject, data, id and expected last sequence (valid only

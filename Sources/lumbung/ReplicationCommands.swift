@@ -56,13 +56,16 @@ extension Lumbung {
         @Option(name: .customLong("metrics-port"), help: "Serve the relay's lag as Prometheus text on http://<metrics-host>:PORT/metrics.")
         var metricsPort: Int?
         @Option(name: .customLong("metrics-host"), help: "Address of the metrics endpoint.") var metricsHost = "127.0.0.1"
-        @Option(name: .customLong("max-in-flight"), help: "Most publishes awaiting their acknowledgment at once.")
+        @Option(name: .customLong("max-in-flight"), help: "Most events published and awaiting their acknowledgment at once.")
         var maxInFlight = 8192
+        @Option(name: .customLong("run-length"), help: "Most events per run, of which JetStream acknowledges the last (1: every event).")
+        var runLength = 256
 
         func validate() throws {
             guard (1...5).contains(replicas) else { throw ValidationError("--replicas must be 1-5") }
             if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
             guard (1...1_000_000).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1-1000000") }
+            guard (1...65_536).contains(runLength) else { throw ValidationError("--run-length must be 1-65536") }
         }
 
         func run() async throws {
@@ -73,6 +76,7 @@ extension Lumbung {
             configuration.subjectPrefix = jetStream.subjectPrefix
             configuration.replicas = replicas
             configuration.maxInFlight = maxInFlight
+            configuration.runLength = runLength
             let log = logLine("relay")
             let relay = Replication.Relay(store: store, configuration: configuration, log: log)
             log("relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats)")
