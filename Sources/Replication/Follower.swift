@@ -16,8 +16,9 @@ import Foundation
 ///   not fit ends `run` with a `ReplicationError` naming the position: the replica never
 ///   diverges silently. (A gap in delivery, which the stream itself cannot have, is first met by
 ///   recreating the consumer at the head; it is fatal only if it persists.)
-/// - A batch is acknowledged (cumulatively) only after it is durable in the log, so a crash at
-///   any point loses nothing: what was not acknowledged is delivered again.
+/// - A batch is acknowledged (cumulatively) as soon as it is durable in the log (from the log's
+///   writer, not after the next fetch), never before, so a crash at any point loses nothing: what
+///   was not acknowledged is delivered again.
 /// - The stream's last sequence it saw is written to `ReplicationStatus` in the data directory
 ///   (for `stats` and `/health`), after each batch and, when idle, every `idleInterval`.
 /// - NATS being unreachable is waited out (retries, logged), never fatal. `stop()` makes `run`
@@ -203,17 +204,13 @@ public final class Follower: @unchecked Sendable {
             if case .failure(let error) = result {
                 throw ReplicationError("refused position \(error.position ?? p.first) of stream \(c.stream): \(error.message)")
             }
-            if let lagLog = c.lagLog, let last = p.last {
-                let now = Timestamp.now().millisecondsSince1970
-                appendLine("\(last.position) \(now - last.recordedAt.millisecondsSince1970) \(now)\n", to: lagLog)
-            }
-            acknowledge(p.acknowledgeable, head: p.head)
             if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= p.head {
                 record(max(p.streamLast, p.head))
                 lastStatus = ContinuousClock.now
             }
         }
-        func acknowledge(_ message: JetStreamMessage?, head: UInt64) {
+        let log = self.log
+        @Sendable func acknowledge(_ message: JetStreamMessage?, head: UInt64) {
             do throws(NATSError) {
                 // Cumulative: acknowledges every message up to the last one checked, all of which
                 // are now durable in the log (appended now, or already there).
@@ -306,7 +303,17 @@ public final class Follower: @unchecked Sendable {
                 first: events[0].position, head: next - 1, last: events.last, acknowledgeable: acknowledgeable,
                 streamLast: streamLast)
             do throws(EventLogError) {
+                let lagLog = c.lagLog
                 try store.submitReplicated(events) { result in
+                    // On the log's writer thread, right after the commit: acknowledged (and timed,
+                    // for --lag-log) at once, while this thread may be waiting in its next fetch.
+                    if case .success = result {
+                        acknowledge(commit.acknowledgeable, head: commit.head)
+                        if let lagLog, let last = commit.last {
+                            let now = Timestamp.now().millisecondsSince1970
+                            Self.appendLine("\(last.position) \(now - last.recordedAt.millisecondsSince1970) \(now)\n", to: lagLog)
+                        }
+                    }
                     commit.result = result
                     commit.done.signal()
                 }
@@ -320,7 +327,7 @@ public final class Follower: @unchecked Sendable {
         return .stopped
     }
 
-    private func appendLine(_ line: String, to path: String) {
+    private static func appendLine(_ line: String, to path: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { return }
         _ = line.withCString { write(fd, $0, strlen($0)) }
