@@ -85,7 +85,7 @@ public final class JetStream: @unchecked Sendable {
             config.Replicas = Int64(configuration.replicas)
             config.Retention = js_LimitsPolicy
             config.Discard = js_DiscardNew
-            config.MaxMsgs = -1
+            config.MaxMsgs = configuration.maxMessages ?? -1
             config.MaxBytes = -1
             config.MaxAge = 0
             config.MaxMsgsPerSubject = -1
@@ -331,6 +331,9 @@ public struct StreamConfiguration: Sendable {
     public var duplicateWindow: Duration
     /// Memory instead of file storage (tests only).
     public var memoryStorage: Bool
+    /// Most messages the stream holds, refusing more (nil: no limit, as a relay's stream must
+    /// be; a limit is for tests of how a refusal is reported).
+    public var maxMessages: Int64? = nil
 
     public init(name: String, subjects: [String], replicas: Int, duplicateWindow: Duration = .seconds(120), memoryStorage: Bool = false) {
         self.name = name

@@ -1,0 +1,65 @@
+import EventLog
+import Foundation
+import Testing
+@testable import Replication
+
+@Suite("Relay runs")
+struct RelayRunTests {
+    /// Lines a relay logs.
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    @Test("a message JetStream drops inside a run lets nothing after it in, and the refusal is logged with its own reason")
+    func refusalInsideARun() async throws {
+        guard NATSCluster.serverBinary != nil else {
+            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
+            return
+        }
+        let dir = ScratchDirectory("relay-runs")
+        let server = try NATSCluster(size: 1, directory: dir.path)
+        defer { server.killAll() }
+        try server.startAll()
+        try #require(await server.waitReady(), "nats-server did not become ready:\n\(server.logs())")
+        let urls = NATSConnection.urls(from: server.urls)
+
+        let store = try EventStore(dataDirectory: dir.sub("primary"))
+        defer { store.close() }
+        for k in 0..<12 {
+            _ = try store.appendBlocking(try AppendRequest(
+                stream: "aid-\(k % 3)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
+        }
+        // A stream that refuses its 6th message: the relay's runs (after a first run of one event,
+        // one of 11 with only the last acknowledged) meet the limit in the middle of a run.
+        let js = try JetStream(connection: try NATSConnection(urls: urls, name: "test"))
+        var limited = StreamConfiguration(name: "LIMITED", subjects: ["lumbung.>"], replicas: 1, memoryStorage: true)
+        limited.maxMessages = 5
+        _ = try js.addStream(limited)
+
+        var configuration = Relay.Configuration(urls: urls)
+        configuration.stream = "LIMITED"
+        configuration.replicas = 1
+        let lines = Lines()
+        let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
+        let task = Task { try await relay.run() }
+        defer { task.cancel() }
+        let reported = await eventually(timeout: .seconds(30), interval: .milliseconds(100)) {
+            lines.all.contains { $0.contains("maximum messages") }
+        }
+        #expect(reported, "\(lines.all.joined(separator: "\n"))")
+        task.cancel()
+        _ = try? await task.value
+
+        let info = try #require(try js.streamInfo("LIMITED"))
+        #expect(info.lastSequence == 5)
+        #expect(info.messages == 5)
+        for position in UInt64(1)...5 {
+            let stored = try #require(try js.storedMessage(stream: "LIMITED", sequence: position))
+            #expect(stored.data == (try store.event(at: position))?.json)
+        }
+        #expect(relay.status().published == 5)
+    }
+}
