@@ -27,7 +27,7 @@ done
 MP=$(port)
 start=$(date +%s%3N)
 "$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream BENCH --metrics-port "$MP" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag1.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH ${FOLLOW_ARGS:-} --lag-log "$WORK/lag1.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
 relayed=""
 while [ "$(replica_position "$WORK/lag1.log")" -lt "$N" ]; do
   sleep 0.2

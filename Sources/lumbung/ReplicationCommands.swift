@@ -152,7 +152,7 @@ extension Lumbung {
         @OptionGroup var store: StoreOptions
         @OptionGroup var jetStream: JetStreamOptions
         @Option(help: "Durable consumer name (default: derived from this host and data directory).") var durable: String?
-        @Option(help: "Most events fetched and appended at once.") var batch = 2000
+        @Option(help: "Most events fetched and appended at once (one transaction).") var batch = EventStore.maxReplicatedEvents
         @Flag(help: "Accept a data directory that has events but is not a replica yet (a copy of the primary's log).")
         var adopt = false
         @Option(name: .customLong("lag-log"), help: ArgumentHelp("Append '<position> <ms behind the primary> <commit time in ms since 1970>' per committed batch to FILE (benchmarks).", valueName: "FILE"))
@@ -164,7 +164,9 @@ extension Lumbung {
                     throw ValidationError("--durable may hold only letters, digits, - and _")
                 }
             }
-            guard (1...10_000).contains(batch) else { throw ValidationError("--batch must be 1-10000") }
+            guard (1...EventStore.maxReplicatedEvents).contains(batch) else {
+                throw ValidationError("--batch must be 1-\(EventStore.maxReplicatedEvents)")
+            }
         }
 
         func run() async throws {
