@@ -7,8 +7,8 @@ import Foundation
 /// Contract:
 /// - The log is marked as a replica of the stream (then nothing but this follower writes it). A
 ///   log that has events but is not a replica is refused, unless `adopt` (a copy of the
-///   primary's log made into a replica: its events are still checked against the stream as
-///   they are redelivered).
+///   primary's log made into a replica: the stream's next event must chain onto its head hash,
+///   which covers every event before it).
 /// - Each message must carry the event whose position is its stream sequence, its `prevHash`
 ///   must be this log's head hash, its hash must match its content: the store checks the chain
 ///   (`EventStore.appendReplicated`) and writes nothing that does not fit. A message for a
@@ -16,9 +16,11 @@ import Foundation
 ///   not fit ends `run` with a `ReplicationError` naming the position: the replica never
 ///   diverges silently. (A gap in delivery, which the stream itself cannot have, is first met by
 ///   recreating the consumer at the head; it is fatal only if it persists.)
-/// - A batch is acknowledged (cumulatively) as soon as it is durable in the log (from the log's
-///   writer, not after the next fetch), never before, so a crash at any point loses nothing: what
-///   was not acknowledged is delivered again.
+/// - Where the replica stands is its own log's head, nothing else. The durable consumer expects
+///   no acks (its position advances as it delivers: no per-message state in JetStream, no ack
+///   traffic); whenever the follower (re)subscribes and the consumer is not exactly at the head
+///   (a crash between a fetch and its commit left it ahead), it is recreated at head + 1. A
+///   crash at any point loses nothing: what was fetched and not committed is fetched again.
 /// - The stream's last sequence it saw is written to `ReplicationStatus` in the data directory
 ///   (for `stats` and `/health`), after each batch and, when idle, every `idleInterval`.
 /// - NATS being unreachable is waited out (retries, logged), never fatal. `stop()` makes `run`
@@ -37,8 +39,6 @@ public final class Follower: @unchecked Sendable {
         public var batchSize: Int = EventStore.maxReplicatedEvents
         /// How long a fetch waits for messages.
         public var fetchWait: Duration = .milliseconds(500)
-        /// How long JetStream waits for an ack before delivering again.
-        public var ackWait: Duration = .seconds(60)
         /// Accept a log with events that is not yet a replica (see the contract).
         public var adopt: Bool = false
         /// How often, when idle, the stream's last sequence is read and recorded.
@@ -157,20 +157,16 @@ public final class Follower: @unchecked Sendable {
             }
             let head = (try? store.head().position) ?? 0
             if let info = try js.consumerInfo(stream: c.stream, durable: c.durable) {
-                // Deliveries not acknowledged (a crash between fetch and ack) would come again only
-                // after the ack wait, and an ack floor beyond the head means the log lost what it
-                // acknowledged: either way, start the consumer afresh at this log's head.
-                if info.ackFloorStreamSequence > head || info.deliveredStreamSequence != info.ackFloorStreamSequence {
-                    log("consumer \(c.durable) is at \(info.ackFloorStreamSequence) (delivered \(info.deliveredStreamSequence)), this log at \(head): recreating it from \(head + 1)")
+                // Ahead of the head: delivered what a crash kept from the log. Behind it: would
+                // deliver again what the log holds. Expecting acks: made by an older follower.
+                // Either way, start it afresh right after this log's head.
+                if info.deliveredStreamSequence != head || info.expectsAcks {
+                    log("consumer \(c.durable) has delivered up to \(info.deliveredStreamSequence)\(info.expectsAcks ? " and expects acks" : ""), this log is at \(head): recreating it from \(head + 1)")
                     try js.deleteConsumer(stream: c.stream, durable: c.durable)
-                    _ = try js.addPullConsumer(
-                        stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1, ackWait: c.ackWait,
-                        maxAckPending: c.batchSize * 4)
+                    _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1)
                 }
             } else {
-                _ = try js.addPullConsumer(
-                    stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1, ackWait: c.ackWait,
-                    maxAckPending: c.batchSize * 4)
+                _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1)
                 log("created consumer \(c.durable) from position \(head + 1)")
             }
             return try js.pullSubscribe(stream: c.stream, durable: c.durable, filterSubject: filter)
@@ -184,7 +180,7 @@ public final class Follower: @unchecked Sendable {
         case gap(String)
     }
 
-    /// Fetches, checks, appends and acknowledges until stopped or the subscription fails.
+    /// Fetches, checks and appends until stopped or the subscription fails.
     private func follow(_ subscription: PullSubscription, _ js: JetStream) throws(ReplicationError) -> Outcome {
         let c = configuration
         var errors = 0
@@ -196,8 +192,8 @@ public final class Follower: @unchecked Sendable {
             throw ReplicationError("cannot read the replica's log: \(error)")
         }
         // The batch being committed while the next one is fetched: fetching (network, decoding)
-        // overlaps the commit (fsync). It is finished (awaited, then acknowledged) before the next
-        // batch's messages are checked against the log, so every check sees a durable head.
+        // overlaps the commit (fsync). It is finished (awaited) before the next batch's messages
+        // are checked against the log, so every check sees a durable head.
         var pending: PendingCommit? = nil
         func finishPending() throws(ReplicationError) {
             guard let p = pending else { return }
@@ -210,16 +206,6 @@ public final class Follower: @unchecked Sendable {
             if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= p.head {
                 record(max(p.streamLast, p.head))
                 lastStatus = ContinuousClock.now
-            }
-        }
-        let log = self.log
-        @Sendable func acknowledge(_ message: JetStreamMessage?, head: UInt64) {
-            do throws(NATSError) {
-                // Cumulative: acknowledges every message up to the last one checked, all of which
-                // are now durable in the log (appended now, or already there).
-                try message?.ack()
-            } catch {
-                log("cannot acknowledge up to position \(head): \(error.message) (it will be delivered again)")
             }
         }
         defer { if pending != nil { try? finishPending() } }
@@ -253,7 +239,6 @@ public final class Follower: @unchecked Sendable {
             events.reserveCapacity(messages.count)
             var streamLast: UInt64 = 0
             var next = head + 1
-            var acknowledgeable: JetStreamMessage? = nil
             for message in messages {
                 let meta: MessageMetadata
                 do throws(NATSError) {
@@ -275,7 +260,7 @@ public final class Follower: @unchecked Sendable {
                 streamLast = max(streamLast, sequence + meta.pending)
                 request = Int(min(UInt64(c.batchSize), max(1, meta.pending)))
                 if sequence < next {
-                    // Delivered again (after a restart or a lost ack): it must be what this log holds.
+                    // Delivered again (after a NATS node's restart): it must be what this log holds.
                     let mine: RecordedEvent?
                     do {
                         mine = try store.event(at: sequence)
@@ -286,7 +271,6 @@ public final class Follower: @unchecked Sendable {
                         throw ReplicationError(
                             "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused")
                     }
-                    acknowledgeable = message
                     continue
                 }
                 guard sequence == next else {
@@ -294,24 +278,16 @@ public final class Follower: @unchecked Sendable {
                     return .gap("stream \(c.stream) delivered position \(sequence) after \(head)")
                 }
                 events.append(event)
-                acknowledgeable = message
                 next += 1
             }
-            guard !events.isEmpty else {
-                // Only deliveries of what the log already holds: acknowledged at once.
-                acknowledge(acknowledgeable, head: head)
-                continue
-            }
-            let commit = PendingCommit(
-                first: events[0].position, head: next - 1, last: events.last, acknowledgeable: acknowledgeable,
-                streamLast: streamLast)
+            guard !events.isEmpty else { continue }  // only what the log already holds
+            let commit = PendingCommit(first: events[0].position, head: next - 1, last: events.last, streamLast: streamLast)
             do throws(EventLogError) {
                 let lagLog = c.lagLog
                 try store.submitReplicated(events) { result in
-                    // On the log's writer thread, right after the commit: acknowledged (and timed,
-                    // for --lag-log) at once, while this thread may be waiting in its next fetch.
+                    // On the log's writer thread, right after the commit: timed (for --lag-log) at
+                    // once, while this thread may be waiting in its next fetch.
                     if case .success = result {
-                        acknowledge(commit.acknowledgeable, head: commit.head)
                         if let lagLog, let last = commit.last {
                             let now = Timestamp.now().millisecondsSince1970
                             Self.appendLine("\(last.position) \(now - last.recordedAt.millisecondsSince1970) \(now)\n", to: lagLog)
@@ -369,7 +345,7 @@ public final class Follower: @unchecked Sendable {
     }
 }
 
-/// A batch handed to the log's writer and not yet acknowledged to JetStream.
+/// A batch handed to the log's writer and not yet known committed by the follower's loop.
 private final class PendingCommit: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     /// Set by the writer's thread before `done` is signalled.
@@ -377,14 +353,12 @@ private final class PendingCommit: @unchecked Sendable {
     let first: UInt64
     let head: UInt64
     let last: RecordedEvent?
-    let acknowledgeable: JetStreamMessage?
     let streamLast: UInt64
 
-    init(first: UInt64, head: UInt64, last: RecordedEvent?, acknowledgeable: JetStreamMessage?, streamLast: UInt64) {
+    init(first: UInt64, head: UInt64, last: RecordedEvent?, streamLast: UInt64) {
         self.first = first
         self.head = head
         self.last = last
-        self.acknowledgeable = acknowledgeable
         self.streamLast = streamLast
     }
 }

@@ -239,13 +239,10 @@ public final class JetStream: @unchecked Sendable {
         return ConsumerInfo(info.pointee)
     }
 
-    /// Creates the durable pull consumer `durable` of `stream`, acknowledged cumulatively (an ack
-    /// of a message acknowledges every one before it), delivering from `startSequence` (from the
-    /// first message when nil).
-    public func addPullConsumer(
-        stream: String, durable: String, filterSubject: String, startSequence: UInt64?, ackWait: Duration,
-        maxAckPending: Int
-    ) throws(NATSError) -> ConsumerInfo {
+    /// Creates the durable pull consumer `durable` of `stream` that expects no acks (its position
+    /// advances as it delivers: the consumer's reader keeps its own record of what it holds),
+    /// delivering from `startSequence` (from the first message when nil).
+    public func addPullConsumer(stream: String, durable: String, filterSubject: String, startSequence: UInt64?) throws(NATSError) -> ConsumerInfo {
         var config = jsConsumerConfig()
         try check(jsConsumerConfig_Init(&config), "cannot initialise a consumer configuration")
         let durableC = strdup(durable), filterC = strdup(filterSubject)
@@ -255,9 +252,7 @@ public final class JetStream: @unchecked Sendable {
         }
         config.Durable = UnsafePointer(durableC)
         config.FilterSubject = UnsafePointer(filterC)
-        config.AckPolicy = js_AckAll
-        config.AckWait = ackWait.nanoseconds
-        config.MaxAckPending = Int64(maxAckPending)
+        config.AckPolicy = js_AckNone
         config.MaxDeliver = -1
         if let startSequence, startSequence > 1 {
             config.DeliverPolicy = js_DeliverByStartSequence
@@ -381,11 +376,14 @@ public struct ConsumerInfo: Sendable, Equatable {
     public let deliveredStreamSequence: UInt64
     /// Messages of the stream not yet delivered.
     public let pending: UInt64
+    /// Whether the consumer expects acks (a consumer made by `addPullConsumer` does not).
+    public let expectsAcks: Bool
 
     init(_ info: jsConsumerInfo) {
         ackFloorStreamSequence = info.AckFloor.Stream
         deliveredStreamSequence = info.Delivered.Stream
         pending = info.NumPending
+        expectsAcks = info.Config.map { $0.pointee.AckPolicy != js_AckNone } ?? true
     }
 }
 

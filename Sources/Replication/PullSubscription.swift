@@ -88,11 +88,6 @@ public final class JetStreamMessage: @unchecked Sendable {
             streamSequence: meta.pointee.Sequence.Stream, consumerSequence: meta.pointee.Sequence.Consumer,
             pending: meta.pointee.NumPending, deliveries: meta.pointee.NumDelivered)
     }
-
-    /// Acknowledges this message (and, with the cumulative ack policy, every one before it).
-    public func ack() throws(NATSError) {
-        try check(natsMsg_Ack(handle, nil), "cannot acknowledge the message")
-    }
 }
 
 /// Where a delivered message is.

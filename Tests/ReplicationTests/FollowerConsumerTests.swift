@@ -1,0 +1,72 @@
+import EventLog
+import Foundation
+import Testing
+@testable import Replication
+
+@Suite("Follower's consumer")
+struct FollowerConsumerTests {
+    @Test("a consumer that delivered beyond the replica's head (a crash before the commit) is recreated at the head; nothing is lost")
+    func consumerAheadOfTheHead() async throws {
+        guard NATSCluster.serverBinary != nil else {
+            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
+            return
+        }
+        let dir = ScratchDirectory("follower-consumer")
+        let server = try NATSCluster(size: 1, directory: dir.path)
+        defer { server.killAll() }
+        try server.startAll()
+        try #require(await server.waitReady(), "nats-server did not become ready:\n\(server.logs())")
+        let urls = NATSConnection.urls(from: server.urls)
+
+        let primary = try EventStore(dataDirectory: dir.sub("primary"))
+        defer { primary.close() }
+        func append(_ count: Int) throws {
+            for k in 0..<count {
+                _ = try primary.appendBlocking(try AppendRequest(
+                    stream: "aid-\(k % 4)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
+            }
+        }
+        try append(30)
+        var relayConfiguration = Relay.Configuration(urls: urls)
+        relayConfiguration.replicas = 1
+        relayConfiguration.fileStorage = false
+        let relay = Relay(store: primary, configuration: relayConfiguration) { _ in }
+        let relaying = Task { try await relay.run() }
+        defer { relaying.cancel() }
+
+        let replicaDirectory = dir.sub("replica")
+        let replica = try EventStore(dataDirectory: replicaDirectory)
+        defer { replica.close() }
+        let lines = RelayRunTests.Lines()
+        func follow() -> (Follower, Thread) {
+            var configuration = Follower.Configuration(urls: urls, durable: "replica-test")
+            configuration.fetchWait = .milliseconds(100)
+            let follower = Follower(store: replica, dataDirectory: replicaDirectory, configuration: configuration) { lines.add($0) }
+            let thread = Thread { try? follower.run() }
+            thread.start()
+            return (follower, thread)
+        }
+        var (follower, _) = follow()
+        #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 30 }, "\(lines.all)")
+        follower.stop()
+        try await Task.sleep(for: .milliseconds(300))
+
+        // 20 more events reach the stream; a fetch takes 10 of them from the durable consumer and
+        // the replica never commits them, as if it crashed between the fetch and the commit.
+        try append(20)
+        #expect(await eventually(timeout: .seconds(30)) { relay.status().published == 50 })
+        let js = try JetStream(connection: try NATSConnection(urls: urls, name: "test"))
+        let subscription = try js.pullSubscribe(stream: "LUMBUNG", durable: "replica-test", filterSubject: "lumbung.>")
+        let taken = try subscription.fetch(batch: 10, timeout: .seconds(5))
+        #expect(taken.count == 10)
+        let info = try js.consumerInfo(stream: "LUMBUNG", durable: "replica-test")
+        #expect(info?.deliveredStreamSequence == 40)
+
+        (follower, _) = follow()
+        defer { follower.stop() }
+        #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 50 }, "\(lines.all)")
+        #expect(lines.all.contains { $0.contains("has delivered up to 40, this log is at 30: recreating it from 31") }, "\(lines.all)")
+        #expect(try replica.head().hash == (try primary.head().hash))
+        #expect(!lines.all.contains { $0.contains("recreating the consumer at this log's head") })  // no gap was met
+    }
+}
