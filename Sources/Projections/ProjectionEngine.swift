@@ -197,11 +197,17 @@ public final class ProjectionEngine: @unchecked Sendable {
                 ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, g, local) })
             }
             let replay = replayFilter
+            // Which types each view folds (nil: all), and the types any view folds (nil: all),
+            // read once per batch: an event no view folds costs one set lookup.
+            let wanted = current.map { p, _, _ in p.eventTypes }
+            let folded: Set<String>? = wanted.contains { $0 == nil } ? nil : wanted.reduce(into: []) { $0.formUnion($1 ?? []) }
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
                 if let replay, !replay.admits(view) { return true }
+                let type = view.type
+                if let folded, !folded.contains(type) { return true }
                 var decoded: RecordedEvent? = nil
                 for (i, (p, _, cp)) in current.enumerated() where cp < view.position {
-                    if let types = p.eventTypes, !types.contains(view.type) { continue }
+                    if let types = wanted[i], !types.contains(type) { continue }
                     if decoded == nil { decoded = view.decode() }
                     try p.apply(decoded!, to: writers[i])
                 }
