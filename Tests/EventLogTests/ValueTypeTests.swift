@@ -121,4 +121,35 @@ struct ValueTypeTests {
             #expect(EventHash(hex: bad + String(abc.description.dropFirst(bad.utf8.count))) == nil, "\(bad)")
         }
     }
+
+    @Test("hash hex parsing: every byte value at every place is accepted exactly when it is a hex digit")
+    func hashHexEveryByte() throws {
+        let hexDigits = Set("0123456789abcdefABCDEF".utf8)
+        var generator = SplitMix64(seed: 64)
+        for _ in 0..<20 {
+            var raw = [UInt8](repeating: 0, count: 32)
+            for i in raw.indices { raw[i] = UInt8(truncatingIfNeeded: generator.next()) }
+            let hash = try #require(raw.withUnsafeBytes { EventHash(raw: $0) })
+            // Mixed case round trip.
+            let mixed = Array(hash.description.utf8).enumerated().map { i, c in i % 3 == 0 && c >= 0x61 ? c - 0x20 : c }
+            #expect(mixed.withUnsafeBufferPointer { EventHash(hexUTF8: $0) } == hash)
+        }
+        let base = Array(EventHash.sha256(Array("abc".utf8)).description.utf8)
+        for place in 0..<64 {
+            for byte in 0...255 {
+                var text = base
+                text[place] = UInt8(byte)
+                let parsed = text.withUnsafeBufferPointer { EventHash(hexUTF8: $0) }
+                if hexDigits.contains(UInt8(byte)) {
+                    let value = UInt8(byte) <= 0x39 ? UInt8(byte) - 0x30 : (UInt8(byte) | 0x20) - 0x61 + 10
+                    let expectedRaw = EventHash.sha256(Array("abc".utf8)).raw
+                    var raw = expectedRaw
+                    raw[place / 2] = place % 2 == 0 ? (value << 4) | (raw[place / 2] & 0x0F) : (raw[place / 2] & 0xF0) | value
+                    #expect(parsed?.raw == raw, "byte \(byte) at \(place)")
+                } else {
+                    #expect(parsed == nil, "byte \(byte) at \(place)")
+                }
+            }
+        }
+    }
 }
