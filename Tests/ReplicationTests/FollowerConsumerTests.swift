@@ -38,18 +38,23 @@ struct FollowerConsumerTests {
         let replica = try EventStore(dataDirectory: replicaDirectory)
         defer { replica.close() }
         let lines = RelayRunTests.Lines()
-        func follow() -> (Follower, Thread) {
+        /// A follower on its own thread, and a semaphore signalled when its `run` has returned.
+        func follow() -> (Follower, DispatchSemaphore) {
             var configuration = Follower.Configuration(urls: urls, durable: "replica-test")
             configuration.fetchWait = .milliseconds(100)
             let follower = Follower(store: replica, dataDirectory: replicaDirectory, configuration: configuration) { lines.add($0) }
-            let thread = Thread { try? follower.run() }
-            thread.start()
-            return (follower, thread)
+            let finished = DispatchSemaphore(value: 0)
+            Thread {
+                try? follower.run()
+                finished.signal()
+            }.start()
+            return (follower, finished)
         }
-        var (follower, _) = follow()
+        var (follower, finished) = follow()
         #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 30 }, "\(lines.all)")
         follower.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        // Gone, with its subscription, before the stream gets more: no fetch of its is in flight.
+        #expect(finished.wait(timeout: .now() + 10) == .success)
 
         // 20 more events reach the stream; a fetch takes 10 of them from the durable consumer and
         // the replica never commits them, as if it crashed between the fetch and the commit.
@@ -62,8 +67,11 @@ struct FollowerConsumerTests {
         let info = try js.consumerInfo(stream: "LUMBUNG", durable: "replica-test")
         #expect(info?.deliveredStreamSequence == 40)
 
-        (follower, _) = follow()
-        defer { follower.stop() }
+        (follower, finished) = follow()
+        defer {
+            follower.stop()
+            _ = finished.wait(timeout: .now() + 10)
+        }
         #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 50 }, "\(lines.all)")
         #expect(lines.all.contains { $0.contains("has delivered up to 40, this log is at 30: recreating it from 31") }, "\(lines.all)")
         #expect(try replica.head().hash == (try primary.head().hash))
