@@ -42,35 +42,13 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public init?(hexUTF8 utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 64, let base = utf8.baseAddress else { return nil }
         let p = UnsafeRawPointer(base)
-        guard let a = Self.hex8(p), let b = Self.hex8(p + 8), let c = Self.hex8(p + 16), let d = Self.hex8(p + 24),
-            let e = Self.hex8(p + 32), let f = Self.hex8(p + 40), let g = Self.hex8(p + 48), let h = Self.hex8(p + 56)
+        guard let a = Hex.parse8(Hex.word(p)), let b = Hex.parse8(Hex.word(p + 8)), let c = Hex.parse8(Hex.word(p + 16)),
+            let d = Hex.parse8(Hex.word(p + 24)), let e = Hex.parse8(Hex.word(p + 32)), let f = Hex.parse8(Hex.word(p + 40)),
+            let g = Hex.parse8(Hex.word(p + 48)), let h = Hex.parse8(Hex.word(p + 56))
         else { return nil }
         words = (
             UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d), UInt64(e) << 32 | UInt64(f), UInt64(g) << 32 | UInt64(h)
         )
-    }
-
-    /// The 8 hex digits (UTF-8, either case) at `p` as a number, nil if any byte is not one:
-    /// eight bytes at once in a 64-bit word (SWAR), without a branch per digit.
-    @inline(__always)
-    static func hex8(_ p: UnsafeRawPointer) -> UInt32? {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let x = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))  // byte i = digit i
-        let ascii = ~x & high  // 0x80 in each byte below 0x80
-        let v = x & ~high  // each byte's low 7 bits: the sums below never carry into the next byte
-        // 0x80 in each byte of `w` that is >= n (for bytes below 0x80).
-        @inline(__always) func atLeast(_ w: UInt64, _ n: UInt64) -> UInt64 { (w &+ (0x80 &- n) &* ones) & high }
-        let digit = atLeast(v, 0x30) & ~atLeast(v, 0x3A)  // 0-9
-        let lower = v | (0x20 &* ones)  // A-F to a-f (other bytes only move within what is refused)
-        let letter = atLeast(lower, 0x61) & ~atLeast(lower, 0x67)  // a-f, A-F
-        guard (digit | letter) & ascii == high else { return nil }
-        let nibbles = (v & (0x0F &* ones)) &+ ((letter >> 7) &* 9)  // a-f: low nibble 1-6, + 9
-        // Pairs of nibbles to bytes, then the four bytes together (first digit most significant).
-        var t = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF_00FF_00FF_00FF
-        t = (t | (t >> 8)) & 0x0000_FFFF_0000_FFFF
-        t = (t | (t >> 16)) & 0x0000_0000_FFFF_FFFF
-        return UInt32(truncatingIfNeeded: t).byteSwapped
     }
 
     /// The 32 raw bytes.

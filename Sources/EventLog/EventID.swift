@@ -36,26 +36,15 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// As `init?(_:)`, from the text's UTF-8 bytes.
     public init?(utf8: UnsafeBufferPointer<UInt8>) {
-        guard utf8.count == 36 else { return nil }
-        var value: (UInt64, UInt64) = (0, 0)
-        var nibbles = 0
-        for i in 0..<36 {
-            let c = utf8[i]
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == 0x2D else { return nil }
-                continue
-            }
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c &- 0x30
-            case 0x61...0x66: v = c &- 0x61 &+ 10
-            case 0x41...0x46: v = c &- 0x41 &+ 10
-            default: return nil
-            }
-            if nibbles < 16 { value.0 = value.0 << 4 | UInt64(v) } else { value.1 = value.1 << 4 | UInt64(v) }
-            nibbles += 1
-        }
-        bytes = value
+        guard utf8.count == 36, let base = utf8.baseAddress,
+            utf8[8] == 0x2D, utf8[13] == 0x2D, utf8[18] == 0x2D, utf8[23] == 0x2D
+        else { return nil }
+        let p = UnsafeRawPointer(base)
+        // Groups 8-4-4-4-12: digits 0-7, 9-12 with 14-17, 19-22 with 24-27, 28-35.
+        guard let a = Hex.parse8(Hex.word(p)), let b = Hex.parse8(Hex.word(p + 9, p + 14)),
+            let c = Hex.parse8(Hex.word(p + 19, p + 24)), let d = Hex.parse8(Hex.word(p + 28))
+        else { return nil }
+        bytes = (UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d))
     }
 
     /// Reads 16 raw bytes (big-endian halves), as stored.

@@ -86,6 +86,36 @@ struct ValueTypeTests {
         }
     }
 
+    @Test("id parsing: every byte value at every place is accepted exactly when it belongs there")
+    func idEveryByte() throws {
+        let hexDigits = Set("0123456789abcdefABCDEF".utf8)
+        let text = Array("6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44".utf8)
+        let id = try #require(EventID(String(decoding: text, as: UTF8.self)))
+        for place in 0..<36 {
+            let dash = [8, 13, 18, 23].contains(place)
+            for byte in 0...255 {
+                var bad = text
+                bad[place] = UInt8(byte)
+                let parsed = bad.withUnsafeBufferPointer { EventID(utf8: $0) }
+                if dash {
+                    #expect((parsed != nil) == (byte == 0x2D), "byte \(byte) at \(place)")
+                } else if hexDigits.contains(UInt8(byte)) {
+                    // The digit's value lands in its own nibble, the rest unchanged.
+                    var digits: [UInt64] = []
+                    for (i, c) in bad.enumerated() where ![8, 13, 18, 23].contains(i) {
+                        digits.append(c <= 0x39 ? UInt64(c - 0x30) : UInt64((c | 0x20) - 0x61 + 10))
+                    }
+                    let high = digits[0..<16].reduce(UInt64(0)) { $0 << 4 | $1 }
+                    let low = digits[16..<32].reduce(UInt64(0)) { $0 << 4 | $1 }
+                    #expect(parsed?.bytes.0 == high && parsed?.bytes.1 == low, "byte \(byte) at \(place)")
+                } else {
+                    #expect(parsed == nil, "byte \(byte) at \(place)")
+                }
+            }
+        }
+        #expect(id.bytes.0 == 0x6F1C_8A9E_2D5B_4C61)
+    }
+
     @Test("random ids are version 4, variant 10, and distinct")
     func randomIDs() {
         var seen = Set<EventID>()
