@@ -51,7 +51,7 @@ struct FollowerConsumerTests {
             return (follower, finished)
         }
         var (follower, finished) = follow()
-        #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 30 }, "\(lines.all)")
+        #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 30 }, "\(lines.all)")
         follower.stop()
         // Gone, with its subscription, before the stream gets more: no fetch of its is in flight.
         #expect(finished.wait(timeout: .now() + 10) == .success)
@@ -59,7 +59,7 @@ struct FollowerConsumerTests {
         // 20 more events reach the stream; a fetch takes 10 of them from the durable consumer and
         // the replica never commits them, as if it crashed between the fetch and the commit.
         try append(20)
-        #expect(await eventually(timeout: .seconds(30)) { relay.status().published == 50 })
+        #expect(await eventually(timeout: .seconds(180)) { relay.status().published == 50 })
         let js = try JetStream(connection: try NATSConnection(urls: urls, name: "test"))
         let subscription = try js.pullSubscribe(stream: "LUMBUNG", durable: "replica-test", filterSubject: "lumbung.>")
         let taken = try subscription.fetch(batch: 10, timeout: .seconds(5))
@@ -72,7 +72,7 @@ struct FollowerConsumerTests {
             follower.stop()
             _ = finished.wait(timeout: .now() + 10)
         }
-        #expect(try await eventually(timeout: .seconds(30)) { (try replica.head().position) == 50 }, "\(lines.all)")
+        #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 50 }, "\(lines.all)")
         #expect(lines.all.contains { $0.contains("has delivered up to 40, this log is at 30: recreating it from 31") }, "\(lines.all)")
         #expect(try replica.head().hash == (try primary.head().hash))
         #expect(!lines.all.contains { $0.contains("recreating the consumer at this log's head") })  // no gap was met

@@ -46,7 +46,9 @@ struct RelayRunTests {
         let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
         let task = Task { try await relay.run() }
         defer { task.cancel() }
-        let reported = await eventually(timeout: .seconds(30), interval: .milliseconds(100)) {
+        // Generous: in the full parallel test run, tests that wait on processes synchronously can hold
+        // the cooperative threads the relay runs on for long stretches.
+        let reported = await eventually(timeout: .seconds(180), interval: .milliseconds(100)) {
             lines.all.contains { $0.contains("maximum messages") }
         }
         #expect(reported, "\(lines.all.joined(separator: "\n"))")
