@@ -27,7 +27,7 @@ done
 MP=$(port)
 start=$(date +%s%3N)
 "$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream BENCH --metrics-port "$MP" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH ${FOLLOW_ARGS:-} --lag-log "$WORK/lag1.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag1.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
 relayed=""
 while [ "$(replica_position "$WORK/lag1.log")" -lt "$N" ]; do
   sleep 0.2
@@ -36,7 +36,6 @@ while [ "$(replica_position "$WORK/lag1.log")" -lt "$N" ]; do
 done
 end=$(await_replica "$WORK/lag1.log" "$N" $FOLLOW "$WORK/follow.log")
 relayed=${relayed:-$end}
-[ -n "${KEEP_LAG:-}" ] && { echo "start $start relayed $relayed"; cat "$WORK/lag1.log"; } > "$KEEP_LAG"
 natsCPU=0; for p in "${NATS_PIDS[@]}"; do natsCPU="$natsCPU + $(cpu "$p")"; done
 python3 -c "n=$N; t=($end-$start)/1000; r=($relayed-$start)/1000; print(f'throughput: {n} events relayed and replicated in {t:.2f} s = {n/t:,.0f} events/s (R$REPLICAS, $NODES node(s)); the relay alone had all of them in the stream after {r:.2f} s = {n/r:,.0f} events/s (polled every 0.2 s)')"
 python3 -c "n=$N; t=($end-$start)/1000; c=[$(cpu $RELAY), $(cpu $FOLLOW), $natsCPU]; print(f'CPU seconds per 100,000 events: relay {c[0]*1e5/n:.2f}, follower {c[1]*1e5/n:.2f}, nats-server {c[2]*1e5/n:.2f}; {sum(c)/t:.2f} of the machine\'s $(nproc) cores busy with them')"

@@ -58,6 +58,11 @@ public enum Names {
 
     /// The category of a stream: the text before its first `-` (the whole name if none).
     public static func category(of stream: String) -> Substring {
-        stream.prefix { $0 != "-" }
+        Substring(category(ofUTF8: stream.utf8))
+    }
+
+    /// As `category(of:)`, on the stream name's UTF-8 bytes.
+    public static func category<Bytes: Collection<UInt8>>(ofUTF8 stream: Bytes) -> Bytes.SubSequence {
+        stream.prefix { $0 != UInt8(ascii: "-") }
     }
 }

@@ -13,17 +13,13 @@ public enum EventWire {
     }
 
     /// Appends the subject of an event of `stream` and `type` (UTF-8) to `out` (see
-    /// `subject(prefix:event:)`; the category is the stream's text before its first `-`, as
-    /// `Names.category(of:)`).
+    /// `subject(prefix:event:)`).
     static func appendSubject(
-        prefix: some Sequence<UInt8>, stream: some Sequence<UInt8>, type: some Sequence<UInt8>, to out: inout [UInt8]
+        prefix: some Sequence<UInt8>, stream: some Collection<UInt8>, type: some Sequence<UInt8>, to out: inout [UInt8]
     ) {
         out.append(contentsOf: prefix)
         out.append(UInt8(ascii: "."))
-        for b in stream {
-            if b == UInt8(ascii: "-") { break }
-            out.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b)
-        }
+        for b in Names.category(ofUTF8: stream) { out.append(b == UInt8(ascii: ".") ? UInt8(ascii: "_") : b) }
         out.append(UInt8(ascii: "."))
         out.append(contentsOf: type)
     }

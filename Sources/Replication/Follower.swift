@@ -203,8 +203,13 @@ public final class Follower: @unchecked Sendable {
             if case .failure(let error) = result {
                 throw ReplicationError("refused position \(error.position ?? p.first) of stream \(c.stream): \(error.message)")
             }
-            if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= p.head {
-                record(max(p.streamLast, p.head))
+            if let lagLog = c.lagLog, let committedAt = p.committedAt {
+                let at = committedAt.millisecondsSince1970
+                Self.appendLine("\(p.last.position) \(at - p.last.recordedAt.millisecondsSince1970) \(at)\n", to: lagLog)
+            }
+            let head = p.last.position
+            if p.streamLast > 0, ContinuousClock.now - lastStatus >= .milliseconds(200) || p.streamLast <= head {
+                record(max(p.streamLast, head))
                 lastStatus = ContinuousClock.now
             }
         }
@@ -280,19 +285,13 @@ public final class Follower: @unchecked Sendable {
                 events.append(event)
                 next += 1
             }
-            guard !events.isEmpty else { continue }  // only what the log already holds
-            let commit = PendingCommit(first: events[0].position, head: next - 1, last: events.last, streamLast: streamLast)
+            guard let first = events.first, let last = events.last else { continue }  // only what the log already holds
+            let commit = PendingCommit(first: first.position, last: last, streamLast: streamLast)
             do throws(EventLogError) {
-                let lagLog = c.lagLog
                 try store.submitReplicated(events) { result in
-                    // On the log's writer thread, right after the commit: timed (for --lag-log) at
-                    // once, while this thread may be waiting in its next fetch.
-                    if case .success = result {
-                        if let lagLog, let last = commit.last {
-                            let now = Timestamp.now().millisecondsSince1970
-                            Self.appendLine("\(last.position) \(now - last.recordedAt.millisecondsSince1970) \(now)\n", to: lagLog)
-                        }
-                    }
+                    // On the log's writer thread: the commit's time is taken now (for --lag-log),
+                    // the line written by this loop, while the writer goes on.
+                    if case .success = result { commit.committedAt = Timestamp.now() }
                     commit.result = result
                     commit.done.signal()
                 }
@@ -348,16 +347,16 @@ public final class Follower: @unchecked Sendable {
 /// A batch handed to the log's writer and not yet known committed by the follower's loop.
 private final class PendingCommit: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
-    /// Set by the writer's thread before `done` is signalled.
+    /// Set by the writer's thread before `done` is signalled: the outcome, and when it committed.
     var result: Result<AppendOutcome, EventLogError>?
+    var committedAt: Timestamp?
     let first: UInt64
-    let head: UInt64
-    let last: RecordedEvent?
+    /// The batch's last event (its position is the log's head once the batch is committed).
+    let last: RecordedEvent
     let streamLast: UInt64
 
-    init(first: UInt64, head: UInt64, last: RecordedEvent?, streamLast: UInt64) {
+    init(first: UInt64, last: RecordedEvent, streamLast: UInt64) {
         self.first = first
-        self.head = head
         self.last = last
         self.streamLast = streamLast
     }

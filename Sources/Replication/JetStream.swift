@@ -145,19 +145,12 @@ public final class JetStream: @unchecked Sendable {
         guard acks != nil else {
             throw NATSError(status: NATS_ILLEGAL_STATE.rawValue, message: "publishAsync needs a context made with onAsyncAck")
         }
-        var msg: OpaquePointer? = nil
-        try check(
-            natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
-            "cannot make a message on \(String(cString: subject))")
-        guard msg != nil else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
-        var status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID)
-        if status == NATS_OK { status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence) }
-        if status == NATS_OK {
-            var options = jsPubOptions()
-            jsPubOptions_Init(&options)
-            options.MaxWait = NATSConnection.milliseconds(ackWait)
-            status = js_PublishMsgAsync(handle, &msg, &options)
-        }
+        var msg: OpaquePointer? = try Self.message(
+            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
+        var options = jsPubOptions()
+        jsPubOptions_Init(&options)
+        options.MaxWait = NATSConnection.milliseconds(ackWait)
+        let status = js_PublishMsgAsync(handle, &msg, &options)
         natsMsg_Destroy(msg)  // nil (a no-op) when the client took it
         try check(status, "cannot publish on \(String(cString: subject))")
     }
@@ -171,16 +164,29 @@ public final class JetStream: @unchecked Sendable {
         subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
         expectedLastSequence: UnsafePointer<CChar>
     ) throws(NATSError) {
+        let msg = try Self.message(subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
+        defer { natsMsg_Destroy(msg) }
+        try check(natsConnection_PublishMsg(connection.handle, msg), "cannot publish on \(String(cString: subject))")
+    }
+
+    /// A message of the relay's form (`data` on `subject` with the headers `Nats-Msg-Id` and
+    /// `Nats-Expected-Last-Sequence`, all texts C strings), owned by the caller.
+    static func message(
+        subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
+        expectedLastSequence: UnsafePointer<CChar>
+    ) throws(NATSError) -> OpaquePointer {
         var msg: OpaquePointer? = nil
         try check(
             natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
             "cannot make a message on \(String(cString: subject))")
-        guard msg != nil else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
-        defer { natsMsg_Destroy(msg) }
+        guard let msg else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
         var status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID)
         if status == NATS_OK { status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence) }
-        if status == NATS_OK { status = natsConnection_PublishMsg(connection.handle, msg) }
-        try check(status, "cannot publish on \(String(cString: subject))")
+        guard status == NATS_OK else {
+            natsMsg_Destroy(msg)
+            throw NATSError(status, "cannot set the headers of a message on \(String(cString: subject))")
+        }
+        return msg
     }
 
     static func message(
@@ -368,10 +374,8 @@ public struct StreamInfo: Sendable, Equatable {
     }
 }
 
-/// What a consumer has delivered and had acknowledged.
+/// What a consumer has delivered.
 public struct ConsumerInfo: Sendable, Equatable {
-    /// Stream sequence of the last message acknowledged (all before it are acknowledged too).
-    public let ackFloorStreamSequence: UInt64
     /// Stream sequence of the last message delivered.
     public let deliveredStreamSequence: UInt64
     /// Messages of the stream not yet delivered.
@@ -380,7 +384,6 @@ public struct ConsumerInfo: Sendable, Equatable {
     public let expectsAcks: Bool
 
     init(_ info: jsConsumerInfo) {
-        ackFloorStreamSequence = info.AckFloor.Stream
         deliveredStreamSequence = info.Delivered.Stream
         pending = info.NumPending
         expectsAcks = info.Config.map { $0.pointee.AckPolicy != js_AckNone } ?? true

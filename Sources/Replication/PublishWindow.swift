@@ -53,7 +53,7 @@ final class PublishWindow: @unchecked Sendable {
             if Task.isCancelled { return false }
             let admitted: Bool? = lock.withLock {
                 if failure != nil || fatal != nil { return false }
-                if inFlight == 0 || inFlight + count <= limit {
+                if fits(count) {
                     inFlight += count
                     runs[position] = count
                     return true
@@ -64,7 +64,7 @@ final class PublishWindow: @unchecked Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     lock.lock()
-                    if inFlight == 0 || inFlight + count <= limit || failure != nil || fatal != nil || Task.isCancelled {
+                    if fits(count) || failure != nil || fatal != nil || Task.isCancelled {
                         lock.unlock()
                         c.resume()
                         return
@@ -77,6 +77,9 @@ final class PublishWindow: @unchecked Sendable {
             }
         }
     }
+
+    /// Whether a run of `count` messages may go out now (call with `lock` held).
+    private func fits(_ count: Int) -> Bool { inFlight == 0 || inFlight + count <= limit }
 
     /// A run that was admitted but could not be handed to the client whole (its last message
     /// was not published, so no outcome will come for it).

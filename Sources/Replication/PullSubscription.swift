@@ -29,12 +29,6 @@ public final class PullSubscription: @unchecked Sendable {
         var list = natsMsgList()
         var code = jsErrCode(rawValue: 0)
         let status = natsSubscription_Fetch(&list, handle, Int32(batch), NATSConnection.milliseconds(timeout), &code)
-        return try take(&list, status: status, code: code)
-    }
-
-    /// The messages of a fetch's list, now owned by the caller; throws the fetch's failure when
-    /// it brought none.
-    private func take(_ list: inout natsMsgList, status: natsStatus, code: jsErrCode) throws(NATSError) -> [JetStreamMessage] {
         defer { natsMsgList_Destroy(&list) }
         if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) && list.Count == 0 { return [] }
         if status != NATS_OK && list.Count == 0 { throw NATSError(status, "cannot fetch from the consumer", jsCode: code) }

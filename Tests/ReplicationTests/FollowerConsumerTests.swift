@@ -7,15 +7,9 @@ import Testing
 struct FollowerConsumerTests {
     @Test("a consumer that delivered beyond the replica's head (a crash before the commit) is recreated at the head; nothing is lost")
     func consumerAheadOfTheHead() async throws {
-        guard NATSCluster.serverBinary != nil else {
-            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
-            return
-        }
         let dir = ScratchDirectory("follower-consumer")
-        let server = try NATSCluster(size: 1, directory: dir.path)
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
         defer { server.killAll() }
-        try server.startAll()
-        try #require(await server.waitReady(), "nats-server did not become ready:\n\(server.logs())")
         let urls = NATSConnection.urls(from: server.urls)
 
         let primary = try EventStore(dataDirectory: dir.sub("primary"))
@@ -37,7 +31,7 @@ struct FollowerConsumerTests {
         let replicaDirectory = dir.sub("replica")
         let replica = try EventStore(dataDirectory: replicaDirectory)
         defer { replica.close() }
-        let lines = RelayRunTests.Lines()
+        let lines = LogLines()
         /// A follower on its own thread, and a semaphore signalled when its `run` has returned.
         func follow() -> (Follower, DispatchSemaphore) {
             var configuration = Follower.Configuration(urls: urls, durable: "replica-test")

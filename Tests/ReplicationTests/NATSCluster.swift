@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// `nats-server` processes with JetStream on loopback, started by the test: one node, or a
 /// cluster of several (each with its own client, cluster and monitoring ports and store dir).
@@ -64,6 +65,19 @@ final class NATSCluster: @unchecked Sendable {
     var urls: String { nodes.map { "nats://127.0.0.1:\($0.clientPort)" }.joined(separator: ",") }
 
     static var serverBinary: String? { Binaries.which("nats-server") }
+
+    /// `size` nodes in `directory`, started and ready; nil (with an issue recorded) when
+    /// nats-server is not installed. A cluster that does not become ready fails the test.
+    static func running(size: Int, directory: String) async throws -> NATSCluster? {
+        guard serverBinary != nil else {
+            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
+            return nil
+        }
+        let cluster = try NATSCluster(size: size, directory: directory)
+        try cluster.startAll()
+        try #require(await cluster.waitReady(), "nats-server did not become ready:\n\(cluster.logs())")
+        return cluster
+    }
 
     func start(_ i: Int) throws {
         guard let binary = Self.serverBinary else { throw ClusterError("nats-server is not installed") }

@@ -5,25 +5,11 @@ import Testing
 
 @Suite("Relay runs")
 struct RelayRunTests {
-    /// Lines a relay logs.
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func add(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
-    }
-
     @Test("a message JetStream drops inside a run lets nothing after it in, and the refusal is logged with its own reason")
     func refusalInsideARun() async throws {
-        guard NATSCluster.serverBinary != nil else {
-            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
-            return
-        }
         let dir = ScratchDirectory("relay-runs")
-        let server = try NATSCluster(size: 1, directory: dir.path)
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
         defer { server.killAll() }
-        try server.startAll()
-        try #require(await server.waitReady(), "nats-server did not become ready:\n\(server.logs())")
         let urls = NATSConnection.urls(from: server.urls)
 
         let store = try EventStore(dataDirectory: dir.sub("primary"))
@@ -42,7 +28,7 @@ struct RelayRunTests {
         var configuration = Relay.Configuration(urls: urls)
         configuration.stream = "LIMITED"
         configuration.replicas = 1
-        let lines = Lines()
+        let lines = LogLines()
         let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
         let task = Task { try await relay.run() }
         defer { task.cancel() }

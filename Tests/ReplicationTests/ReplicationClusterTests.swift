@@ -49,15 +49,9 @@ struct ReplicationClusterTests {
 
     @Test("three NATS nodes, a primary appending, relays and two replicas, through faults: replicas equal the primary")
     func clusterWithFaults() async throws {
-        guard NATSCluster.serverBinary != nil else {
-            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
-            return
-        }
         let dir = ScratchDirectory("replication")
-        let cluster = try NATSCluster(size: 3, directory: dir.path)
+        guard let cluster = try await NATSCluster.running(size: 3, directory: dir.path) else { return }
         defer { cluster.killAll() }
-        try cluster.startAll()
-        try #require(await cluster.waitReady(), "the NATS cluster did not become ready:\n\(cluster.logs())")
         let nats = cluster.urls
         let primary = dir.sub("primary"), replica1 = dir.sub("replica1"), replica2 = dir.sub("replica2")
         let heads = Heads()
@@ -186,15 +180,9 @@ struct ReplicationClusterTests {
 
     @Test("two relays started at once on one log give a stream equal to the log; a stream of another log is refused")
     func twoRelays() async throws {
-        guard NATSCluster.serverBinary != nil else {
-            Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
-            return
-        }
         let dir = ScratchDirectory("two-relays")
-        let server = try NATSCluster(size: 1, directory: dir.path)
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
         defer { server.killAll() }
-        try server.startAll()
-        try #require(await server.waitReady(), "nats-server did not become ready:\n\(server.logs())")
         let nats = server.urls
         let primary = dir.sub("primary")
         let chunks = try Workload.chunks(directory: dir.path, scale: 0.3, chunkSize: 2000)

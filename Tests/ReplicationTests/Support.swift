@@ -13,6 +13,14 @@ final class ScratchDirectory: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// The lines a relay or a follower run in the test process logs (from any thread).
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
 /// Where the built `lumbung` binary is (next to the test bundle, in the build directory).
 enum Binaries {
     static var lumbung: String {
