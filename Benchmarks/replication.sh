@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Replication speed, reproducibly, on loopback (docs/replication.md gives the numbers measured):
-#  1. throughput: N events already committed on the primary, then a relay and a replica start;
-#     events/s from the relay's start to the replica's commit of the last one (the commit time
-#     the follower logs, so the harness's polling neither adds CPU load nor rounds the time);
+#  1. throughput, ROUNDS times: N events already committed on the primary, then a relay (into a
+#     new stream) and a replica (into a new data directory) start. Per round: events/s from the
+#     relay's start to the replica's commit of the last one (the commit time the follower logs,
+#     so the harness's polling neither adds CPU load nor rounds the time), and the steady rate,
+#     from the replica's commits of the 10% and the 90% mark (process starts, connections and
+#     the first fetch left out); the CPU each process spent. Then the median of the rounds.
 #  2. lag under a sustained load of RATE events/s appended to the primary for SECONDS: the
 #     replica logs, per committed batch, how long after the primary recorded its last event it
 #     committed it (follow --lag-log); p50/p99/max of those.
 # Runs a 3-node JetStream cluster (R3, file storage) unless NODES=1. Needs nats-server, python3.
-#   Benchmarks/replication.sh            N=200000 RATE=10000 SECONDS_LOAD=30 NODES=3
+#   Benchmarks/replication.sh            N=200000 ROUNDS=3 RATE=10000 SECONDS_LOAD=30 NODES=3
 source "$(dirname "$0")/replication-lib.sh"
 N=${N:-200000}
+ROUNDS=${ROUNDS:-3}
 RATE=${RATE:-10000}
 SECS=${SECONDS_LOAD:-30}
 NODES=${NODES:-3}
@@ -17,32 +21,49 @@ start_nats "$NODES"
 REPLICAS=$(( NODES >= 3 ? 3 : 1 ))
 
 # --- 1. throughput -----------------------------------------------------------------------------
-P="$WORK/primary"; R="$WORK/replica"
+P="$WORK/primary"
 echo "seeding $N events into the primary..." >&2
 for ((off = 0; off < N; off += 10000)); do
   c=$(( N - off < 10000 ? N - off : 10000 ))
   bench_events "$c" "$off" > "$WORK/chunk.ndjson"
   "$LUMBUNG" append --data-dir "$P" --ndjson "$WORK/chunk.ndjson" --atomic > /dev/null
 done
-MP=$(port)
-start=$(date +%s%3N)
-"$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream BENCH --metrics-port "$MP" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag1.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
-relayed=""
-while [ "$(replica_position "$WORK/lag1.log")" -lt "$N" ]; do
-  sleep 0.2
-  if [ -z "$relayed" ] && [ "$(published "$MP")" = "$N" ]; then relayed=$(date +%s%3N); fi
-  kill -0 $RELAY 2>/dev/null || { cat "$WORK/relay.log" >&2; exit 1; }
+natsCPU() { local p t=0; for p in "${NATS_PIDS[@]}"; do t="$t + $(cpu "$p")"; done; python3 -c "print($t)"; }
+for round in $(seq 1 "$ROUNDS"); do
+  R="$WORK/replica$round"; MP=$(port)
+  nats0=$(natsCPU)
+  start=$(date +%s%3N)
+  "$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream "BENCH$round" --subject-prefix "bench$round" --metrics-port "$MP" > "$WORK/relay$round.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
+  "$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream "BENCH$round" --subject-prefix "bench$round" --lag-log "$WORK/tp$round.log" > "$WORK/follow$round.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+  end=$(await_replica "$WORK/tp$round.log" "$N" $FOLLOW "$WORK/follow$round.log")
+  echo "$round $start $end $(cpu $RELAY) $(cpu $FOLLOW) $nats0 $(natsCPU)" >> "$WORK/rounds"
+  kill -9 $RELAY $FOLLOW 2>/dev/null || true
+  wait $RELAY $FOLLOW 2>/dev/null || true
 done
-end=$(await_replica "$WORK/lag1.log" "$N" $FOLLOW "$WORK/follow.log")
-relayed=${relayed:-$end}
-natsCPU=0; for p in "${NATS_PIDS[@]}"; do natsCPU="$natsCPU + $(cpu "$p")"; done
-python3 -c "n=$N; t=($end-$start)/1000; r=($relayed-$start)/1000; print(f'throughput: {n} events relayed and replicated in {t:.2f} s = {n/t:,.0f} events/s (R$REPLICAS, $NODES node(s)); the relay alone had all of them in the stream after {r:.2f} s = {n/r:,.0f} events/s (polled every 0.2 s)')"
-python3 -c "n=$N; t=($end-$start)/1000; c=[$(cpu $RELAY), $(cpu $FOLLOW), $natsCPU]; print(f'CPU seconds per 100,000 events: relay {c[0]*1e5/n:.2f}, follower {c[1]*1e5/n:.2f}, nats-server {c[2]*1e5/n:.2f}; {sum(c)/t:.2f} of the machine\'s $(nproc) cores busy with them')"
+python3 - "$WORK" "$N" "$REPLICAS" "$NODES" "$(nproc)" <<'PY'
+import statistics, sys
+work, n, replicas, nodes, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+totals, steadies = [], []
+for line in open(f"{work}/rounds"):
+    r, start, end, relay, follow, nats0, nats1 = line.split()
+    t = (int(end) - int(start)) / 1000
+    commits = [tuple(int(x) for x in l.split()) for l in open(f"{work}/tp{r}.log") if l.strip()]
+    a = next(c for c in commits if c[0] >= n * 0.1)
+    b = next(c for c in commits if c[0] >= n * 0.9)
+    steady = (b[0] - a[0]) * 1000 / max(1, b[2] - a[2])
+    cpu = [float(relay), float(follow), float(nats1) - float(nats0)]
+    totals.append(n / t); steadies.append(steady)
+    print(f"round {r}: {n} events relayed and replicated in {t:.2f} s = {n / t:,.0f} events/s end to end, "
+          f"{steady:,.0f} events/s steady (10%-90%); CPU s per 100,000 events: relay {cpu[0] * 1e5 / n:.2f}, "
+          f"follower {cpu[1] * 1e5 / n:.2f}, nats-server {cpu[2] * 1e5 / n:.2f}; {sum(cpu) / t:.2f} of {cores} cores busy")
+print(f"throughput (R{replicas}, {nodes} node(s)), median of {len(totals)} rounds: {statistics.median(totals):,.0f} events/s end to end "
+      f"({min(totals):,.0f}-{max(totals):,.0f}), {statistics.median(steadies):,.0f} events/s steady ({min(steadies):,.0f}-{max(steadies):,.0f})")
+PY
 
 # --- 2. lag under a sustained load -------------------------------------------------------------
-kill -9 $FOLLOW 2>/dev/null || true
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream BENCH --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+# The last round's stream and replica, with a relay and a replica running again.
+"$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream "BENCH$ROUNDS" --subject-prefix "bench$ROUNDS" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
+"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream "BENCH$ROUNDS" --subject-prefix "bench$ROUNDS" --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
 echo "appending $RATE events/s for $SECS s..." >&2
 python3 - "$RATE" "$SECS" "$N" <<'PY' | "$LUMBUNG" append --data-dir "$P" --ndjson - > /dev/null
 import json, sys, time

@@ -324,8 +324,10 @@ extension EventStore {
                     into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
                     prevHash: prevHash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
             }
-            try dbs.types.put(LogDatabases.typeKey(type, position: position), (), in: txn)
-            try dbs.streams.put(LogDatabases.streamKey(stream, version: version), position, flags: .noOverwrite, in: txn)
+            LogDatabases.writeTypeKey(type, position: position, into: &scratch.key)
+            try dbs.types.put(scratch.key, (), in: txn)
+            LogDatabases.writeStreamKey(stream, version: version, into: &scratch.key)
+            try dbs.streams.put(scratch.key, position, flags: .noOverwrite, in: txn)
         } catch {
             // (`error` is an LMDBError: the puts throw only that. A `catch let ... as ... where`
             // here sends Swift 6.3.1's MandatoryAllocBoxToStack pass into an endless loop.)
@@ -334,13 +336,18 @@ extension EventStore {
                 .corrupt, "the log's head says position \(position - 1) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
                 position: position)
         }
-        let idRaw = id.raw
-        if let existing = try dbs.ids.get(idRaw, in: txn) {
+        scratch.key.removeAll(keepingCapacity: true)
+        id.appendRaw(to: &scratch.key)
+        do {
+            // One descent of the id index: the put itself refuses an id already taken.
+            try dbs.ids.put(scratch.key, position, flags: .noOverwrite, in: txn)
+        } catch {
+            guard error.code == .keyExists else { throw error }
+            let existing = try dbs.ids.get(scratch.key, in: txn).map(String.init) ?? "?"
             throw EventLogError(
                 .duplicateIDConflict, "id: event \(id) appears more than once in the batch or the log (first at position \(existing))",
                 field: "id")
         }
-        try dbs.ids.put(idRaw, position, in: txn)
         if let leafHash, scratch.tree != nil {
             try MerkleStore.append(leafHash: leafHash, to: &scratch.tree!, buffer: &scratch.treeNodes, dbs, in: txn)
         }
@@ -365,11 +372,14 @@ func withUTF8Bytes<R>(_ string: String, _ body: (UnsafeRawBufferPointer) throws 
 /// inside the closures that lend it the event's bytes.
 final class EventScratch {
     var bytes: [UInt8] = []
+    /// An index key being put (one at a time).
+    var key: [UInt8] = []
     var tree: MerkleFrontier?
     var treeNodes: [MerkleNode] = []
     init(tree: MerkleFrontier?) {
         self.tree = tree
         bytes.reserveCapacity(1024)
+        key.reserveCapacity(256)
     }
 }
 

@@ -47,6 +47,20 @@ struct LogDatabases: Sendable {
         return s.withUTF8 { streamKey(UnsafeRawBufferPointer($0), version: version) }
     }
 
+    /// `streamKey` written into `key` (replacing what it held): the per-event write reuses one
+    /// buffer instead of allocating a key per put.
+    static func writeStreamKey(_ stream: UnsafeRawBufferPointer, version: UInt64, into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: stream)
+        key.append(0)
+        withUnsafeBytes(of: version.bigEndian) { key.append(contentsOf: $0) }
+    }
+
+    /// `typeKey` written into `key` (replacing what it held).
+    static func writeTypeKey(_ type: UnsafeRawBufferPointer, position: UInt64, into key: inout [UInt8]) {
+        writeStreamKey(type, version: position, into: &key)
+    }
+
     static func typeKey(_ type: UnsafeRawBufferPointer, position: UInt64) -> [UInt8] {
         var key = [UInt8]()
         key.reserveCapacity(type.count + 9)

@@ -158,15 +158,18 @@ public final class Follower: @unchecked Sendable {
             let head = (try? store.head().position) ?? 0
             if let info = try js.consumerInfo(stream: c.stream, durable: c.durable) {
                 // Ahead of the head: delivered what a crash kept from the log. Behind it: would
-                // deliver again what the log holds. Expecting acks: made by an older follower.
-                // Either way, start it afresh right after this log's head.
-                if info.deliveredStreamSequence != head || info.expectsAcks {
-                    log("consumer \(c.durable) has delivered up to \(info.deliveredStreamSequence)\(info.expectsAcks ? " and expects acks" : ""), this log is at \(head): recreating it from \(head + 1)")
+                // deliver again what the log holds. Expecting acks or filtering subjects: made
+                // by an older follower. Either way, start it afresh right after this log's head.
+                if info.deliveredStreamSequence != head || info.expectsAcks || info.filterSubject != nil {
+                    let made = info.expectsAcks ? " and expects acks" : info.filterSubject.map { " and filters \($0)" } ?? ""
+                    log("consumer \(c.durable) has delivered up to \(info.deliveredStreamSequence)\(made), this log is at \(head): recreating it from \(head + 1)")
                     try js.deleteConsumer(stream: c.stream, durable: c.durable)
-                    _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1)
+                    _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, startSequence: head + 1)
                 }
             } else {
-                _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, filterSubject: filter, startSequence: head + 1)
+                // The whole stream (no filter): every message of it must be the log's next event
+                // anyway, and anything else is refused when it arrives.
+                _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, startSequence: head + 1)
                 log("created consumer \(c.durable) from position \(head + 1)")
             }
             return try js.pullSubscribe(stream: c.stream, durable: c.durable, filterSubject: filter)

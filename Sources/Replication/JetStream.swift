@@ -247,17 +247,19 @@ public final class JetStream: @unchecked Sendable {
 
     /// Creates the durable pull consumer `durable` of `stream` that expects no acks (its position
     /// advances as it delivers: the consumer's reader keeps its own record of what it holds),
-    /// delivering from `startSequence` (from the first message when nil).
-    public func addPullConsumer(stream: String, durable: String, filterSubject: String, startSequence: UInt64?) throws(NATSError) -> ConsumerInfo {
+    /// delivering from `startSequence` (from the first message when nil), every message of the
+    /// stream or, with `filterSubject`, those whose subject matches it. (Unfiltered is cheaper for
+    /// JetStream: it matches no subject per delivered message.)
+    public func addPullConsumer(stream: String, durable: String, filterSubject: String? = nil, startSequence: UInt64?) throws(NATSError) -> ConsumerInfo {
         var config = jsConsumerConfig()
         try check(jsConsumerConfig_Init(&config), "cannot initialise a consumer configuration")
-        let durableC = strdup(durable), filterC = strdup(filterSubject)
+        let durableC = strdup(durable), filterC = filterSubject.map { strdup($0) } ?? nil
         defer {
             free(durableC)
             free(filterC)
         }
         config.Durable = UnsafePointer(durableC)
-        config.FilterSubject = UnsafePointer(filterC)
+        config.FilterSubject = filterC.map { UnsafePointer($0) }
         config.AckPolicy = js_AckNone
         config.MaxDeliver = -1
         if let startSequence, startSequence > 1 {
@@ -382,11 +384,14 @@ public struct ConsumerInfo: Sendable, Equatable {
     public let pending: UInt64
     /// Whether the consumer expects acks (a consumer made by `addPullConsumer` does not).
     public let expectsAcks: Bool
+    /// The subjects it delivers, when it does not deliver the whole stream.
+    public let filterSubject: String?
 
     init(_ info: jsConsumerInfo) {
         deliveredStreamSequence = info.Delivered.Stream
         pending = info.NumPending
         expectsAcks = info.Config.map { $0.pointee.AckPolicy != js_AckNone } ?? true
+        filterSubject = info.Config.flatMap { $0.pointee.FilterSubject }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
