@@ -18,6 +18,11 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 
 # start_nats NODES: a JetStream cluster of NODES nodes (one: no cluster block), file storage in
 # $WORK; sets URLS (client URLs, comma-separated) and NATS_PIDS; returns when all are healthy.
+# Each nats-server runs with GOMAXPROCS=$NATS_GOMAXPROCS (default 1; 0 leaves Go's default, one
+# per core): on this 2-core machine it shares the cores with the relay and the replica, and with
+# one processor its goroutines hand each message on within one thread instead of waking another
+# (measured in Benchmarks/README.md, session 5).
+NATS_GOMAXPROCS=${NATS_GOMAXPROCS:-1}
 start_nats() {
   local nodes=$1 i
   local -a cp rp hp
@@ -32,7 +37,11 @@ start_nats() {
       echo "jetstream { store_dir: \"$WORK/js-n$i\", max_file_store: 20GB, max_memory_store: 1GB }"
       if [ "$nodes" -gt 1 ]; then echo "cluster { name: bench, listen: 127.0.0.1:${rp[$i]}, routes: [$routes] }"; fi
     } > "$WORK/n$i.conf"
-    nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
+    if [ "$NATS_GOMAXPROCS" = 0 ]; then
+      nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
+    else
+      GOMAXPROCS=$NATS_GOMAXPROCS nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
+    fi
   done
   for i in $(seq 1 "$nodes"); do
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:${hp[$i]}/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -40,9 +40,10 @@ for round in $(seq 1 "$ROUNDS"); do
   kill -9 $RELAY $FOLLOW 2>/dev/null || true
   wait $RELAY $FOLLOW 2>/dev/null || true
 done
-python3 - "$WORK" "$N" "$REPLICAS" "$NODES" "$(nproc)" <<'PY'
+python3 - "$WORK" "$N" "$REPLICAS" "$NODES" "$(nproc)" "$NATS_GOMAXPROCS" <<'PY'
 import statistics, sys
 work, n, replicas, nodes, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+gomaxprocs = sys.argv[6] if sys.argv[6] != "0" else "default"
 totals, steadies = [], []
 for line in open(f"{work}/rounds"):
     r, start, end, relay, follow, nats0, nats1 = line.split()
@@ -56,7 +57,7 @@ for line in open(f"{work}/rounds"):
     print(f"round {r}: {n} events relayed and replicated in {t:.2f} s = {n / t:,.0f} events/s end to end, "
           f"{steady:,.0f} events/s steady (10%-90%); CPU s per 100,000 events: relay {cpu[0] * 1e5 / n:.2f}, "
           f"follower {cpu[1] * 1e5 / n:.2f}, nats-server {cpu[2] * 1e5 / n:.2f}; {sum(cpu) / t:.2f} of {cores} cores busy")
-print(f"throughput (R{replicas}, {nodes} node(s)), median of {len(totals)} rounds: {statistics.median(totals):,.0f} events/s end to end "
+print(f"throughput (R{replicas}, {nodes} node(s), nats-server GOMAXPROCS={gomaxprocs}), median of {len(totals)} rounds: {statistics.median(totals):,.0f} events/s end to end "
       f"({min(totals):,.0f}-{max(totals):,.0f}), {statistics.median(steadies):,.0f} events/s steady ({min(steadies):,.0f}-{max(steadies):,.0f})")
 PY
 
