@@ -25,7 +25,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 NATS_GOMAXPROCS=${NATS_GOMAXPROCS:-1}
 start_nats() {
   local nodes=$1 i
-  local -a cp rp hp
+  local -a cp rp hp goenv=()
+  [ "$NATS_GOMAXPROCS" = 0 ] || goenv=("GOMAXPROCS=$NATS_GOMAXPROCS")
   for i in $(seq 1 "$nodes"); do cp[$i]=$(port); rp[$i]=$(port); hp[$i]=$(port); done
   local routes
   routes=$(for i in $(seq 1 "$nodes"); do printf 'nats-route://127.0.0.1:%s, ' "${rp[$i]}"; done | sed 's/, $//')
@@ -37,11 +38,7 @@ start_nats() {
       echo "jetstream { store_dir: \"$WORK/js-n$i\", max_file_store: 20GB, max_memory_store: 1GB }"
       if [ "$nodes" -gt 1 ]; then echo "cluster { name: bench, listen: 127.0.0.1:${rp[$i]}, routes: [$routes] }"; fi
     } > "$WORK/n$i.conf"
-    if [ "$NATS_GOMAXPROCS" = 0 ]; then
-      nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
-    else
-      GOMAXPROCS=$NATS_GOMAXPROCS nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
-    fi
+    env ${goenv[@]+"${goenv[@]}"} nats-server -c "$WORK/n$i.conf" > "$WORK/n$i.log" 2>&1 & PIDS+=($!); NATS_PIDS+=($!)
   done
   for i in $(seq 1 "$nodes"); do
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:${hp[$i]}/healthz" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -42,13 +42,9 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public init?(hexUTF8 utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 64, let base = utf8.baseAddress else { return nil }
         let p = UnsafeRawPointer(base)
-        guard let a = Hex.parse8(Hex.word(p)), let b = Hex.parse8(Hex.word(p + 8)), let c = Hex.parse8(Hex.word(p + 16)),
-            let d = Hex.parse8(Hex.word(p + 24)), let e = Hex.parse8(Hex.word(p + 32)), let f = Hex.parse8(Hex.word(p + 40)),
-            let g = Hex.parse8(Hex.word(p + 48)), let h = Hex.parse8(Hex.word(p + 56))
-        else { return nil }
-        words = (
-            UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d), UInt64(e) << 32 | UInt64(f), UInt64(g) << 32 | UInt64(h)
-        )
+        func digits(_ at: Int) -> UInt64? { Hex.parse16(Hex.word(p + at), Hex.word(p + at + 8)) }
+        guard let a = digits(0), let b = digits(16), let c = digits(32), let d = digits(48) else { return nil }
+        words = (a, b, c, d)
     }
 
     /// The 32 raw bytes.

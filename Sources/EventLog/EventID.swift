@@ -41,10 +41,10 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         else { return nil }
         let p = UnsafeRawPointer(base)
         // Groups 8-4-4-4-12: digits 0-7, 9-12 with 14-17, 19-22 with 24-27, 28-35.
-        guard let a = Hex.parse8(Hex.word(p)), let b = Hex.parse8(Hex.word(p + 9, p + 14)),
-            let c = Hex.parse8(Hex.word(p + 19, p + 24)), let d = Hex.parse8(Hex.word(p + 28))
+        guard let high = Hex.parse16(Hex.word(p), Hex.word(p + 9, p + 14)),
+            let low = Hex.parse16(Hex.word(p + 19, p + 24), Hex.word(p + 28))
         else { return nil }
-        bytes = (UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d))
+        bytes = (high, low)
     }
 
     /// Reads 16 raw bytes (big-endian halves), as stored.

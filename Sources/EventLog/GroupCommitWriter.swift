@@ -324,9 +324,9 @@ extension EventStore {
                     into: p, version: version, id: id, recordedAt: recordedAt, occurredAt: occurredAt,
                     prevHash: prevHash, hash: hash, stream: stream, type: type, metadata: metadata, data: data)
             }
-            LogDatabases.writeTypeKey(type, position: position, into: &scratch.key)
+            LogDatabases.writeKey(type, position, into: &scratch.key)
             try dbs.types.put(scratch.key, (), in: txn)
-            LogDatabases.writeStreamKey(stream, version: version, into: &scratch.key)
+            LogDatabases.writeKey(stream, version, into: &scratch.key)
             try dbs.streams.put(scratch.key, position, flags: .noOverwrite, in: txn)
         } catch {
             // (`error` is an LMDBError: the puts throw only that. A `catch let ... as ... where`

@@ -45,6 +45,14 @@ public enum Hex {
             | UInt64(UInt32(littleEndian: q.loadUnaligned(as: UInt32.self))) << 32
     }
 
+    /// The 16 hex digits in `first` then `second` (two `word`s) as a number; nil if any byte is
+    /// not a hex digit.
+    @inline(__always)
+    static func parse16(_ first: UInt64, _ second: UInt64) -> UInt64? {
+        guard let a = parse8(first), let b = parse8(second) else { return nil }
+        return UInt64(a) << 32 | UInt64(b)
+    }
+
     /// The 8 hex digits (UTF-8, either case) in `word` (first digit in its lowest byte) as a
     /// number, the first digit most significant; nil if any byte is not a hex digit.
     @inline(__always)

@@ -33,41 +33,26 @@ struct LogDatabases: Sendable {
         merkle = try env.database("merkle")
     }
 
+    /// The key layout of `streams` and `types`: a name's bytes, 0x00, then `number` (UInt64 BE),
+    /// written into `key` (replacing what it held). The per-event write reuses one buffer for
+    /// its puts; `streamKey` allocates one.
+    static func writeKey(_ name: UnsafeRawBufferPointer, _ number: UInt64, into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: name)
+        key.append(0)
+        withUnsafeBytes(of: number.bigEndian) { key.append(contentsOf: $0) }
+    }
+
     static func streamKey(_ stream: UnsafeRawBufferPointer, version: UInt64) -> [UInt8] {
         var key = [UInt8]()
         key.reserveCapacity(stream.count + 9)
-        key.append(contentsOf: stream)
-        key.append(0)
-        withUnsafeBytes(of: version.bigEndian) { key.append(contentsOf: $0) }
+        writeKey(stream, version, into: &key)
         return key
     }
 
     static func streamKey(_ stream: String, version: UInt64) -> [UInt8] {
         var s = stream
         return s.withUTF8 { streamKey(UnsafeRawBufferPointer($0), version: version) }
-    }
-
-    /// `streamKey` written into `key` (replacing what it held): the per-event write reuses one
-    /// buffer instead of allocating a key per put.
-    static func writeStreamKey(_ stream: UnsafeRawBufferPointer, version: UInt64, into key: inout [UInt8]) {
-        key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: stream)
-        key.append(0)
-        withUnsafeBytes(of: version.bigEndian) { key.append(contentsOf: $0) }
-    }
-
-    /// `typeKey` written into `key` (replacing what it held).
-    static func writeTypeKey(_ type: UnsafeRawBufferPointer, position: UInt64, into key: inout [UInt8]) {
-        writeStreamKey(type, version: position, into: &key)
-    }
-
-    static func typeKey(_ type: UnsafeRawBufferPointer, position: UInt64) -> [UInt8] {
-        var key = [UInt8]()
-        key.reserveCapacity(type.count + 9)
-        key.append(contentsOf: type)
-        key.append(0)
-        withUnsafeBytes(of: position.bigEndian) { key.append(contentsOf: $0) }
-        return key
     }
 }
 

@@ -169,19 +169,22 @@ public final class JetStream: @unchecked Sendable {
         try check(natsConnection_PublishMsg(connection.handle, msg), "cannot publish on \(String(cString: subject))")
     }
 
-    /// A message of the relay's form (`data` on `subject` with the headers `Nats-Msg-Id` and
-    /// `Nats-Expected-Last-Sequence`, all texts C strings), owned by the caller.
+    /// A message of `data` on `subject` with the headers `Nats-Msg-Id` and
+    /// `Nats-Expected-Last-Sequence` when given (all texts C strings), owned by the caller.
     static func message(
-        subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
-        expectedLastSequence: UnsafePointer<CChar>
+        subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>?,
+        expectedLastSequence: UnsafePointer<CChar>?
     ) throws(NATSError) -> OpaquePointer {
         var msg: OpaquePointer? = nil
         try check(
             natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
             "cannot make a message on \(String(cString: subject))")
         guard let msg else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
-        var status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID)
-        if status == NATS_OK { status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence) }
+        var status = NATS_OK
+        if let messageID { status = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID) }
+        if status == NATS_OK, let expectedLastSequence {
+            status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence)
+        }
         guard status == NATS_OK else {
             natsMsg_Destroy(msg)
             throw NATSError(status, "cannot set the headers of a message on \(String(cString: subject))")
@@ -189,34 +192,20 @@ public final class JetStream: @unchecked Sendable {
         return msg
     }
 
+    /// As the C-string `message`, from Swift values.
     static func message(
         subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
     ) throws(NATSError) -> OpaquePointer {
-        try withBytes(data) { (b) throws(NATSError) -> OpaquePointer in
-            try message(subject: subject, data: b, messageID: messageID, expectedLastSequence: expectedLastSequence)
+        let subjectC = strdup(subject), idC = messageID.map { strdup($0) } ?? nil
+        let expectedC = expectedLastSequence.map { strdup(String($0)) } ?? nil
+        defer {
+            free(subjectC)
+            free(idC)
+            free(expectedC)
         }
-    }
-
-    static func message(
-        subject: String, data: UnsafeRawBufferPointer, messageID: String?, expectedLastSequence: UInt64?
-    ) throws(NATSError) -> OpaquePointer {
-        var msg: OpaquePointer? = nil
-        try check(
-            natsMsg_Create(&msg, subject, nil, data.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(data.count)),
-            "cannot make a message on \(subject)")
-        guard let msg else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no message") }
-        do throws(NATSError) {
-            if let messageID { try check(natsMsgHeader_Set(msg, "Nats-Msg-Id", messageID), "cannot set Nats-Msg-Id") }
-            if let expectedLastSequence {
-                try check(
-                    natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", String(expectedLastSequence)),
-                    "cannot set Nats-Expected-Last-Sequence")
-            }
-        } catch {
-            natsMsg_Destroy(msg)
-            throw error
+        return try withBytes(data) { (b) throws(NATSError) -> OpaquePointer in
+            try message(subject: subjectC!, data: b, messageID: idC, expectedLastSequence: expectedC)
         }
-        return msg
     }
 
     static func header(_ msg: OpaquePointer, _ key: String) -> String? {

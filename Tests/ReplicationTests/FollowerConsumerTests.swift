@@ -14,45 +14,22 @@ struct FollowerConsumerTests {
 
         let primary = try EventStore(dataDirectory: dir.sub("primary"))
         defer { primary.close() }
-        func append(_ count: Int) throws {
-            for k in 0..<count {
-                _ = try primary.appendBlocking(try AppendRequest(
-                    stream: "aid-\(k % 4)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
-            }
-        }
-        try append(30)
-        var relayConfiguration = Relay.Configuration(urls: urls)
-        relayConfiguration.replicas = 1
-        relayConfiguration.fileStorage = false
-        let relay = Relay(store: primary, configuration: relayConfiguration) { _ in }
-        let relaying = Task { try await relay.run() }
+        try appendTestEvents(primary, count: 30, streams: 4)
+        let (relay, relaying) = startRelay(primary, urls: urls)
         defer { relaying.cancel() }
 
         let replicaDirectory = dir.sub("replica")
         let replica = try EventStore(dataDirectory: replicaDirectory)
         defer { replica.close() }
         let lines = LogLines()
-        /// A follower on its own thread, and a semaphore signalled when its `run` has returned.
-        func follow() -> (Follower, DispatchSemaphore) {
-            var configuration = Follower.Configuration(urls: urls, durable: "replica-test")
-            configuration.fetchWait = .milliseconds(100)
-            let follower = Follower(store: replica, dataDirectory: replicaDirectory, configuration: configuration) { lines.add($0) }
-            let finished = DispatchSemaphore(value: 0)
-            Thread {
-                try? follower.run()
-                finished.signal()
-            }.start()
-            return (follower, finished)
-        }
-        var (follower, finished) = follow()
+        let first = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "replica-test", lines: lines)
         #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 30 }, "\(lines.all)")
-        follower.stop()
         // Gone, with its subscription, before the stream gets more: no fetch of its is in flight.
-        #expect(finished.wait(timeout: .now() + 10) == .success)
+        #expect(first.stop())
 
         // 20 more events reach the stream; a fetch takes 10 of them from the durable consumer and
         // the replica never commits them, as if it crashed between the fetch and the commit.
-        try append(20)
+        try appendTestEvents(primary, count: 20, streams: 4)
         #expect(await eventually(timeout: .seconds(180)) { relay.status().published == 50 })
         let js = try JetStream(connection: try NATSConnection(urls: urls, name: "test"))
         let subscription = try js.pullSubscribe(stream: "LUMBUNG", durable: "replica-test", filterSubject: "lumbung.>")
@@ -61,11 +38,8 @@ struct FollowerConsumerTests {
         let info = try js.consumerInfo(stream: "LUMBUNG", durable: "replica-test")
         #expect(info?.deliveredStreamSequence == 40)
 
-        (follower, finished) = follow()
-        defer {
-            follower.stop()
-            _ = finished.wait(timeout: .now() + 10)
-        }
+        let second = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "replica-test", lines: lines)
+        defer { second.stop() }
         #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 50 }, "\(lines.all)")
         #expect(lines.all.contains { $0.contains("has delivered up to 40, this log is at 30: recreating it from 31") }, "\(lines.all)")
         #expect(try replica.head().hash == (try primary.head().hash))
@@ -81,15 +55,8 @@ struct FollowerConsumerTests {
 
         let primary = try EventStore(dataDirectory: dir.sub("primary"))
         defer { primary.close() }
-        for k in 0..<12 {
-            _ = try primary.appendBlocking(try AppendRequest(
-                stream: "aid-\(k % 3)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
-        }
-        var relayConfiguration = Relay.Configuration(urls: urls)
-        relayConfiguration.replicas = 1
-        relayConfiguration.fileStorage = false
-        let relay = Relay(store: primary, configuration: relayConfiguration) { _ in }
-        let relaying = Task { try await relay.run() }
+        try appendTestEvents(primary, count: 12, streams: 3)
+        let (relay, relaying) = startRelay(primary, urls: urls)
         defer { relaying.cancel() }
         #expect(await eventually(timeout: .seconds(180)) { relay.status().published == 12 })
 
@@ -102,18 +69,8 @@ struct FollowerConsumerTests {
         let replica = try EventStore(dataDirectory: replicaDirectory)
         defer { replica.close() }
         let lines = LogLines()
-        var configuration = Follower.Configuration(urls: urls, durable: "replica-old")
-        configuration.fetchWait = .milliseconds(100)
-        let follower = Follower(store: replica, dataDirectory: replicaDirectory, configuration: configuration) { lines.add($0) }
-        let finished = DispatchSemaphore(value: 0)
-        Thread {
-            try? follower.run()
-            finished.signal()
-        }.start()
-        defer {
-            follower.stop()
-            _ = finished.wait(timeout: .now() + 10)
-        }
+        let following = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "replica-old", lines: lines)
+        defer { following.stop() }
         #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 12 }, "\(lines.all)")
         #expect(lines.all.contains { $0.contains("has delivered up to 0 and filters lumbung.>, this log is at 0: recreating it from 1") }, "\(lines.all)")
         let info = try js.consumerInfo(stream: "LUMBUNG", durable: "replica-old")

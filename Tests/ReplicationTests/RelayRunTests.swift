@@ -14,10 +14,7 @@ struct RelayRunTests {
 
         let store = try EventStore(dataDirectory: dir.sub("primary"))
         defer { store.close() }
-        for k in 0..<12 {
-            _ = try store.appendBlocking(try AppendRequest(
-                stream: "aid-\(k % 3)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
-        }
+        try appendTestEvents(store, count: 12, streams: 3)
         // A stream that refuses its 6th message: the relay's runs (after a first run of one event,
         // one of 11 with only the last acknowledged) meet the limit in the middle of a run.
         let js = try JetStream(connection: try NATSConnection(urls: urls, name: "test"))
@@ -25,12 +22,8 @@ struct RelayRunTests {
         limited.maxMessages = 5
         _ = try js.addStream(limited)
 
-        var configuration = Relay.Configuration(urls: urls)
-        configuration.stream = "LIMITED"
-        configuration.replicas = 1
         let lines = LogLines()
-        let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
-        let task = Task { try await relay.run() }
+        let (relay, task) = startRelay(store, urls: urls, lines: lines) { $0.stream = "LIMITED" }
         defer { task.cancel() }
         // Generous: in the full parallel test run, tests that wait on processes synchronously can hold
         // the cooperative threads the relay runs on for long stretches.

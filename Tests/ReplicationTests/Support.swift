@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Replication
 import Testing
 
 /// A scratch directory, removed when released.
@@ -194,4 +195,49 @@ func httpSend(_ method: String, _ url: String, body: String, headers: [String: S
 func jsonObject(_ text: String) -> [String: Any]? {
     guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("{") }) else { return nil }
     return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+}
+
+/// Appends `count` small events (`test.happened`, data `{"k":k}`) to `store`, one request each,
+/// over the streams `aid-0` ... `aid-<streams - 1>`.
+func appendTestEvents(_ store: EventStore, count: Int, streams: Int) throws {
+    for k in 0..<count {
+        _ = try store.appendBlocking(try AppendRequest(
+            stream: "aid-\(k % streams)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
+    }
+}
+
+/// A relay of `store` running in a task (one JetStream replica, memory storage, unless
+/// `configure` says otherwise), logging to `lines`. Cancel the task to stop it.
+func startRelay(
+    _ store: EventStore, urls: [String], lines: LogLines = LogLines(), configure: (inout Relay.Configuration) -> Void = { _ in }
+) -> (Relay, Task<Void, any Error>) {
+    var configuration = Relay.Configuration(urls: urls)
+    configuration.replicas = 1
+    configuration.fileStorage = false
+    configure(&configuration)
+    let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
+    return (relay, Task { try await relay.run() })
+}
+
+/// A follower running on its own thread (fetching with a short wait), logging to `lines`.
+final class FollowerThread: @unchecked Sendable {
+    let follower: Follower
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ store: EventStore, dataDirectory: String, urls: [String], durable: String, lines: LogLines) {
+        var configuration = Follower.Configuration(urls: urls, durable: durable)
+        configuration.fetchWait = .milliseconds(100)
+        follower = Follower(store: store, dataDirectory: dataDirectory, configuration: configuration) { lines.add($0) }
+        Thread { [follower, finished] in
+            try? follower.run()
+            finished.signal()
+        }.start()
+    }
+
+    /// Stops it; whether its `run` returned within 10 s.
+    @discardableResult
+    func stop() -> Bool {
+        follower.stop()
+        return finished.wait(timeout: .now() + 10) == .success
+    }
 }
