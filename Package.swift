@@ -26,30 +26,39 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(name: "JSON"),
         .systemLibrary(
             name: "CNATS",
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog"]),
+        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON"]),
         .target(
             name: "EventLog",
             dependencies: [
-                "LMDB",
+                "LMDB", "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "Projections", dependencies: ["EventLog", "LMDB"]),
+        .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"]),
+        .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"]),
         .target(name: "MataramReference"),
-        .target(name: "AidLogistics", dependencies: ["Projections", "EventLog", "MataramReference"]),
-        .target(name: "DocumentTracking", dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+        .target(name: "DocumentTracking", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "MarketPrices",
-            dependencies: ["Projections", "EventLog", "MataramReference", .product(name: "CSV", package: "CSV.swift")]),
+            dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "LumbungCore",
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking", "MarketPrices",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "QueryService",
             dependencies: [
-                "EventLog", "Projections", "MataramReference", "AidLogistics", "DocumentTracking", "MarketPrices",
+                "LumbungCore", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
+                "DocumentTracking", "MarketPrices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -60,21 +69,29 @@ let package = Package(
         .executableTarget(
             name: "lumbung",
             dependencies: [
-                "EventLog", "Projections", "QueryService", "AidLogistics", "DocumentTracking", "MarketPrices", "Replication",
+                "LumbungCore", "EventLog", "JSON", "Projections", "QueryService", "AidLogistics", "DocumentTracking",
+                "MarketPrices", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: []),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "MataramReference"]),
-        .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics"]),
-        .testTarget(name: "DocumentTrackingTests", dependencies: ["DocumentTracking"]),
-        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "JSON", "LMDB"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog", "JSON", "LMDB", "MataramReference"]),
+        .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+        .testTarget(
+            name: "DocumentTrackingTests",
+            dependencies: ["DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON"]),
         .testTarget(
             name: "QueryServiceTests",
-            dependencies: ["QueryService", .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "lumbung"]),
+            dependencies: [
+                "QueryService", "LumbungCore", "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
+                "MarketPrices", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "lumbung"]),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "Projections", "DocumentTracking", "lumbung"]),
+            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung"]),
     ]
 )

@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// One event of the aid domain, parsed: the decider's output and the rules' and projectors' input.

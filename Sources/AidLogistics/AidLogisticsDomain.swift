@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// The aid logistics domain, bundled for the service: its rules (for the `RuleGuard`), its

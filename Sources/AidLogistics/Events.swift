@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// The event types of the aid domain (DESIGN section 7), all under `aid.`.
 public enum AidEventType {

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Reads one JSON object of a payload (an event's `data` or a command's body) field by field,
 /// with errors that name the field by its path (`data.items[0].quantity`).

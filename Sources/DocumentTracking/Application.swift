@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// The decider of one application (stream `application-<receiptNumber>`): pure functions over
 /// its state, tested without storage. `DocumentTrackingRules` runs them for every door into the

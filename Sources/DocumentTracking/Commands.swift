@@ -1,5 +1,7 @@
 import Crypto
+import DomainKit
 import EventLog
+import JSON
 
 /// The write side of document tracking for the HTTP API: one case per command.
 ///

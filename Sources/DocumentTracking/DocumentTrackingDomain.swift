@@ -1,5 +1,7 @@
 import Crypto
+import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// Document tracking ("cek resi") wired in one line: its rules, its projectors, its commands and

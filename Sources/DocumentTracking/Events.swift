@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 
 /// The event types of document tracking (DESIGN section 7) and their stream.
 public enum DocumentEvents {

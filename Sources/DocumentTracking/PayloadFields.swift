@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Strict reading of a JSON object (an event's `data` or a command's body) with errors that name
 /// the field by its path (`data.applicant.nikHash`, or `applicant.nik` for a body).

@@ -1,4 +1,5 @@
 import Crypto
+import DomainKit
 import EventLog
 import Foundation
 

@@ -1,3 +1,5 @@
+import JSON
+
 /// The byte layouts of an event: the stored record, the canonical form the hash covers, and
 /// the JSON line that reads and exports show.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// An event offered to the log, checked for everything that can be checked without the log:
 /// names, id, payload JSON (strict, canonicalized with JCS, numbers within the payload policy)
 /// and sizes. Building one that breaks a rule throws an `EventLogError` naming the field.

@@ -103,3 +103,4 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JSON

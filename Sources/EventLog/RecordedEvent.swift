@@ -1,3 +1,5 @@
+import JSON
+
 /// An event as the log holds it: the envelope of DESIGN section 3.
 public struct RecordedEvent: Sendable, Equatable {
     public var position: UInt64

@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 
 /// The write side of the prices domain for the HTTP API: one case per command.
 ///

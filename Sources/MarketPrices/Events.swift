@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// The event types of the market prices domain (DESIGN section 7, `prices.*`) and their streams:
 /// `market-<marketId>` for a market's registration, its price reports and their corrections;

@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// The market prices domain (quick win 3) as the service wires it: its rules (for the

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Reads the fields of a JSON object strictly, with errors that name the field by its path
 /// (`data.price`, or `price` for a command body): the one place payload schemas are checked.

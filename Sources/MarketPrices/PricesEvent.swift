@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// A `prices.*` event, typed, with the stream it belongs on.

@@ -1,5 +1,7 @@
+import DomainKit
 import EventLog
 import Foundation
+import JSON
 import Projections
 
 /// Imports WFP food prices as published on HDX (CSV), in both layouts:

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 import LMDB
 
 /// Read access to the databases of the views environment, by the local names projectors use.

@@ -1,4 +1,5 @@
 import Hummingbird
+import LumbungCore
 import NIOCore
 
 /// The request context of Lumbung's routes: Hummingbird's core storage, the caller's address

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import Logging
+import LumbungCore
 
 /// Where and how the service listens.
 public struct ServiceConfiguration: Sendable {

@@ -1,5 +1,7 @@
 import EventLog
 import Hummingbird
+import JSON
+import LumbungCore
 
 /// What a domain's command produced, domain-neutral: the events, the ids made, and secrets shown once.
 struct CommandOutcome {

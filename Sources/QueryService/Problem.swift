@@ -2,6 +2,8 @@ import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
+import LumbungCore
 
 /// An RFC 9457 problem: every failure of the API answers `application/problem+json` with
 /// `type`, `title`, `status`, `detail`, and `errors` (per field) for validation failures.
@@ -90,6 +92,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as EventLogError {
             throw Problem(error)
+        } catch let refusal as ReadOnlyReplicaRefusal {
+            var p = Problem(.forbidden, refusal.description)
+            p.extra["primary"] = .string(refusal.primary)
+            throw p
         } catch let error as JSONError {
             throw Problem(.badRequest, "invalid JSON body: \(error.description)")
         } catch let error as HTTPError {

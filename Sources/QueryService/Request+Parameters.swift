@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
 import Projections
 
 extension Request {

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// How an event travels through JetStream: the message's data is the event's JSON exactly as
 /// `lumbung export` writes it (`RecordedEvent.json`), its subject `<prefix>.<category>.<type>`,

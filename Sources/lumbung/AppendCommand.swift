@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
+import LumbungCore
 import QueryService
 
 extension Lumbung {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
 
 extension Lumbung {
     /// `lumbung audit`: the auditor's proofs over the log's Merkle tree (RFC 6962) and signed

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
 import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.

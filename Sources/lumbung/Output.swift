@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 
 /// Buffered writing to stdout (or a file), for NDJSON streams of any length.
 final class Output: @unchecked Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Hummingbird
+import LumbungCore
 import QueryService
 import Replication
 

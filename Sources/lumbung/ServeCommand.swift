@@ -2,7 +2,9 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
 import Logging
+import LumbungCore
 import QueryService
 
 extension Lumbung {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import JSON
 
 extension Lumbung {
     /// `lumbung verify`: recompute the hash chain and the Merkle tree and name the first bad position.

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Testing
 
@@ -137,7 +138,7 @@ struct DeciderTests {
         let now = try #require(Timestamp("2018-08-07T01:00:00Z"))
         let c = AidLogisticsCommand.receiveDonation(ReceiveDonation(
             warehouseId: "gudang-a", donor: Donor(name: "ACT", kind: "ngo"), items: [ItemQuantity(item: "beras", unit: "karung", quantity: 3)]))
-        var g = ScenarioRandom(seed: 7)
+        var g = SplitMix64(seed: 7)
         let (resolved, ids) = c.resolved(now: now) { AidIDs.make($0, year: $1, using: &g) }
         guard case .receiveDonation(let r) = resolved else { Issue.record("changed kind"); return }
         let id = try #require(ids["donationId"])

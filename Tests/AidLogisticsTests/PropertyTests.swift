@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import MataramReference
 import Projections
@@ -71,12 +72,12 @@ struct Ledger {
 
 /// Random commands, mostly valid, some not, over a small world.
 struct CommandGenerator {
-    var rng: ScenarioRandom
+    var rng: SplitMix64
     var n = 0
     var minute = 0
     let items = [("beras", "kg"), ("mi instan", "dus"), ("terpal", "lembar")]
 
-    init(seed: UInt64) { rng = ScenarioRandom(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func time() -> String {
         minute += rng.int(1...90)

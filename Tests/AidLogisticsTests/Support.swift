@@ -1,5 +1,7 @@
+import DomainKit
 import EventLog
 import Foundation
+import JSON
 import Projections
 import Testing
 

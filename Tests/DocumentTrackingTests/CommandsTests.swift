@@ -1,6 +1,7 @@
 import Crypto
 import EventLog
 import Foundation
+import JSON
 import Projections
 import Testing
 

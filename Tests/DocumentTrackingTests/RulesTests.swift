@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import Projections
 import Testing
 

@@ -1,6 +1,8 @@
 import Crypto
+import DomainKit
 import EventLog
 import Foundation
+import JSON
 import Projections
 import Testing
 

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 import Testing
 
 /// A data directory with `count` events, its export and a digest of it, made with the real binary.

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 import Testing
 
 private let verifyScript = packageRoot.appendingPathComponent("Scripts/verify_chain.py").path

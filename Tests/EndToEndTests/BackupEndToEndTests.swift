@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 import Testing
 
 /// Whether a writing task should stop, and how far it got.

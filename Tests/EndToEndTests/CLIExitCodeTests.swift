@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 import Testing
 
 /// A data directory holding one event: stream `order-1`, id `knownID`, data {"a":1}.

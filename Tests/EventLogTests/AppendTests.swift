@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EventLog
+import JSON
 
 @Suite("Appends: positions, versions, hash chain, envelope")
 struct AppendTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EventLog
+import JSON
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EventLog
+import JSON
 
 /// Fixtures/merkle-rfc6962 (C2SP CCTV test vectors; hashes in base64).
 enum MerkleVectors {

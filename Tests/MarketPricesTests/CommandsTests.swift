@@ -2,6 +2,7 @@ import EventLog
 import Projections
 import Testing
 @testable import MarketPrices
+import JSON
 
 @Suite struct CommandsTests {
     /// 6 August 2018, 09:30 WITA (01:30 UTC).

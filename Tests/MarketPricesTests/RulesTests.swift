@@ -2,6 +2,8 @@ import EventLog
 import Projections
 import Testing
 @testable import MarketPrices
+import JSON
+import DomainKit
 
 /// Every rule and schema check, through `admit` (state unchanged) and through a raw append to a
 /// real store guarded by the rules (log unchanged).

@@ -3,6 +3,7 @@ import Foundation
 import Projections
 import Testing
 @testable import MarketPrices
+import DomainKit
 
 /// A throwaway data directory with a log guarded by the prices rules.
 final class TestStore {

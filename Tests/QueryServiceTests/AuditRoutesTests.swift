@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSON
+@testable import LumbungCore
 import NIOCore
 import Testing
 

@@ -1,5 +1,7 @@
 import EventLog
 import Foundation
+import JSON
+@testable import LumbungCore
 import Testing
 
 @testable import QueryService

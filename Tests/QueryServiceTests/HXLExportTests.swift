@@ -1,6 +1,7 @@
 import AidLogistics
 import EventLog
 import Foundation
+@testable import LumbungCore
 import QueryService
 import Testing
 

@@ -7,6 +7,8 @@ import HummingbirdTesting
 import MarketPrices
 import Testing
 @testable import QueryService
+import JSON
+@testable import LumbungCore
 
 /// A data directory seeded once per test process with the 2018 scenario of the three domains
 /// (small scales), plus a donation from a donor whose name is markup, served by one

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import MarketPrices
 import Testing
 @testable import QueryService
+@testable import LumbungCore
 
 /// The portal's pages over the seeded 2018 scenario: each shows real data from the views, in
 /// Indonesian formats, escaped.

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+@testable import LumbungCore
 import MarketPrices
 import Projections
 import QueryService

@@ -1,6 +1,7 @@
 import DocumentTracking
 import EventLog
 import Foundation
+import JSON
 import Projections
 
 /// The primary's workload: document tracking's 2018 scenario (real domain events, so that the

@@ -1,6 +1,7 @@
 import BenchSupport
 import EventLog
 import Foundation
+import JSON
 
 // merkle-bench: the Merkle tree's cost and proof times (issue 5), over the workload of
 // BenchSupport (the events compare.sh and the package-benchmark suite append). Each line of

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import MataramReference
 
@@ -79,8 +80,8 @@ struct ScenarioGenerator {
     }
 
     let scale: Double
-    var rng: ScenarioRandom
-    var ids: ScenarioRandom
+    var rng: SplitMix64
+    var ids: SplitMix64
     var out: [Output] = []
     var last: Int64 = 0
     var heap: [Scheduled] = []
@@ -101,8 +102,8 @@ struct ScenarioGenerator {
 
     init(seed: UInt64, scale: Double) {
         self.scale = scale.isFinite ? max(0, scale) : 1
-        rng = ScenarioRandom(seed: seed)
-        ids = ScenarioRandom(seed: seed ^ 0x5EED_A1D0_2018_0805)
+        rng = SplitMix64(seed: seed)
+        ids = SplitMix64(seed: seed ^ 0x5EED_A1D0_2018_0805)
         let n = ScenarioCatalog.warehouses.count + Mataram.kelurahan.count
         registered = Array(repeating: false, count: n)
         stock = Array(repeating: Array(repeating: LotQueue(), count: ScenarioCatalog.items.count), count: n)
@@ -270,7 +271,7 @@ struct ScenarioGenerator {
             let spec = ScenarioCatalog.items[choices[i]]
             choices.remove(at: i)
             let upper = Double(spec.lot.lowerBound) + Double(spec.lot.upperBound - spec.lot.lowerBound) * donor.size
-            let raw = rng.double(Double(spec.lot.lowerBound) * min(1, donor.size * 2), max(Double(spec.lot.lowerBound), upper))
+            let raw = rng.uniform(Double(spec.lot.lowerBound) * min(1, donor.size * 2), max(Double(spec.lot.lowerBound), upper))
             let q = max(spec.step, Int(raw / Double(spec.step)) * spec.step)
             items.append((ScenarioCatalog.items.firstIndex { $0.item == spec.item && $0.unit == spec.unit } ?? 0, q))
         }
@@ -314,7 +315,7 @@ struct ScenarioGenerator {
         if !coverage { rng.shuffle(&candidates) }
         var lines: [(item: Int, lots: [LotQueue.Entry])] = []
         for i in candidates.prefix(maxItems) {
-            let target = households[k] * rng.double(0.5, 1.5)
+            let target = households[k] * rng.uniform(0.5, 1.5)
             let available = stock[g][i].total
             let q = min(Self.ration(i, households: target), max(1, available * 2 / 5), available)
             let lots = stock[g][i].take(q)
@@ -344,7 +345,7 @@ struct ScenarioGenerator {
         if rng.chance(0.06), let j = rng.element(Array(lines.indices)) {
             // Some of one line lost in transit, taken from its last lots.
             let q = lines[j].lots.reduce(0) { $0 + $1.quantity }
-            var lost = max(1, Int(Double(q) * rng.double(0.01, 0.06)))
+            var lost = max(1, Int(Double(q) * rng.uniform(0.01, 0.06)))
             let spec = ScenarioCatalog.items[lines[j].item]
             notes = "\(lost) \(spec.unit) \(spec.item) \(rng.element(ScenarioCatalog.lossNotes) ?? "hilang")"
             var lots = lines[j].lots
@@ -384,9 +385,9 @@ struct ScenarioGenerator {
         candidates.removeAll { ScenarioCatalog.items[$0].priority <= 2 }
         rng.shuffle(&candidates)
         let chosen = (staples + candidates.prefix(rng.int(1...3))).sorted { ScenarioCatalog.items[$0].priority < ScenarioCatalog.items[$1].priority }
-        let share = rng.double(0.1, 0.4) * (day < Self.mainQuakeDay ? 0.25 : 1)
+        let share = rng.uniform(0.1, 0.4) * (day < Self.mainQuakeDay ? 0.25 : 1)
         let hh = max(5, Int(households[k] * share + 0.5))
-        let people = max(hh, Int(Double(hh) * rng.double(3.2, 4.2) + 0.5))
+        let people = max(hh, Int(Double(hh) * rng.uniform(3.2, 4.2) + 0.5))
         var lines: [LotLine] = []
         for i in chosen {
             let q = min(Self.ration(i, households: Double(hh)), stock[w][i].total)

@@ -1,3 +1,5 @@
+import JSON
+
 /// Proof that the log's tree of `from` leaves (root `fromRoot`) is a prefix of its tree of `to`
 /// leaves (root `toRoot`): nothing in the first `from` events changed (RFC 6962 section 2.1.2,
 /// RFC 9162 section 2.1.4).

@@ -1,3 +1,5 @@
+import JSON
+
 /// Checks an NDJSON export line by line, from the JSON alone (no log needed): the hash chain, and
 /// the Merkle root of the events, to compare with a signed tree head.
 ///

@@ -2,6 +2,7 @@ import AidLogistics
 import EventLog
 import Foundation
 import Hummingbird
+import LumbungCore
 
 /// Quick win 1, aid logistics: warehouses, donations, shipments, receipts, distributions and
 /// adjustments (role aid-writer); stock and aid per kelurahan (public); the donation trace (auditors).

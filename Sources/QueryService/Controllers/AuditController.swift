@@ -1,6 +1,8 @@
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
+import LumbungCore
 
 /// The auditor's proofs (role `auditor`): the signed tree head, the key that signs it, and
 /// inclusion and consistency proofs over the log's Merkle tree (RFC 6962), shaped as the CLI's

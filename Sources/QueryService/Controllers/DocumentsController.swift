@@ -2,6 +2,7 @@ import DocumentTracking
 import EventLog
 import Foundation
 import Hummingbird
+import LumbungCore
 
 /// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
 /// the public lookup by receipt number + PIN, queues and processing times.

@@ -1,6 +1,8 @@
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
+import LumbungCore
 
 /// The raw log for auditors: pages of events, streams, the export, the live subscription, and
 /// the admin's validated raw append.
@@ -273,16 +275,5 @@ struct EventsController {
             }
             try await writer.finish(nil)
         })
-    }
-}
-
-extension LumbungServices {
-    /// 403 naming the primary when this node is a read replica.
-    func refuseIfReadOnly() throws {
-        if let primary = readOnlyPrimary {
-            var p = Problem(.forbidden, "this node is a read-only replica; send writes to the primary at \(primary)")
-            p.extra["primary"] = .string(primary)
-            throw p
-        }
     }
 }

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import LumbungCore
 import MarketPrices
 
 /// Quick win 3, market prices: registrations, reports and corrections (role prices-writer);

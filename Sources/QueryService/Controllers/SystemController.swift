@@ -1,6 +1,8 @@
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
+import LumbungCore
 import Metrics
 import Prometheus
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import LumbungCore
 
 /// The resident-facing portal: server-rendered pages in Bahasa Indonesia over the same views as
 /// the JSON API (DESIGN section 8, `GET /`).

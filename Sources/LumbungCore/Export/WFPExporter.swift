@@ -1,4 +1,6 @@
+import DomainKit
 import EventLog
+import JSON
 import MarketPrices
 import Projections
 

@@ -1,5 +1,6 @@
 import AidLogistics
 import EventLog
+import JSON
 import MarketPrices
 import MataramReference
 

@@ -1,6 +1,7 @@
 import AidLogistics
 import Crypto
 import DocumentTracking
+import DomainKit
 import MarketPrices
 import Projections
 

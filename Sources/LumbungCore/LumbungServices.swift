@@ -1,4 +1,5 @@
 import Crypto
+import DomainKit
 import EventLog
 import Foundation
 import Projections
@@ -54,6 +55,11 @@ public final class LumbungServices: @unchecked Sendable {
         return outcome
     }
 
+    /// Refuses a write on a read replica (`readOnlyPrimary` set), naming the primary.
+    public func refuseIfReadOnly() throws(ReadOnlyReplicaRefusal) {
+        if let primary = readOnlyPrimary { throw ReadOnlyReplicaRefusal(primary: primary) }
+    }
+
     static func loadSecret(in directory: String) throws -> SymmetricKey {
         let path = (directory as NSString).appendingPathComponent("secret.key")
         if let data = FileManager.default.contents(atPath: path) {
@@ -66,5 +72,14 @@ public final class LumbungServices: @unchecked Sendable {
             throw EventLogError(.storage, "cannot write \(path)")
         }
         return key
+    }
+}
+
+/// A write sent to a read replica: it must go to the primary at `primary` (HTTP 403).
+public struct ReadOnlyReplicaRefusal: Error, Sendable, CustomStringConvertible {
+    /// The primary's URL, as the replica was started with.
+    public let primary: String
+    public var description: String {
+        "this node is a read-only replica; send writes to the primary at \(primary)"
     }
 }

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Every event as one CSV row (RFC 4180, see `CSVText`), after a header row:
 ///

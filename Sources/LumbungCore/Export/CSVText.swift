@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Writing CSV as RFC 4180 says: fields separated by `,`, records ended by CRLF, a field
 /// quoted with `"` when it holds `,`, `"`, CR or LF (a `"` inside doubled), every other field

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import EventLog
+import EventLog
+@testable import JSON
 
 /// `CanonicalJSON.isCanonical` must never say yes to bytes that are not their own canonical
 /// encoding (soundness), and should say yes to what the encoder writes (names without escapes).

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EventLog
+@testable import JSON
 
 /// The `Fixtures` folder at the package root, found from this file's path.
 private let fixturesURL = URL(fileURLWithPath: #filePath)
