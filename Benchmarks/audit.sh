@@ -20,6 +20,7 @@
 #   ROUNDS             overhead rounds (each: tree off and tree on) [3]
 #   SAMPLES            timed samples of each proof operation [5000]
 #   PROVES             `lumbung audit prove` processes timed [20]
+#   LUMBUNG_PYTHON     the Python of Scripts/verify_export.py [../.venv/bin/python3, made by `make deps`]
 #   PYTHON_EXPORT=0    skip the Python script's check of the whole export (minutes at 1M)
 #   OUT                JSON lines of every measurement [$LUMBUNG_BENCH_DIR/lumbung-audit-<time>.jsonl]
 #   KEEP=1             keep the log and the export (their directory is printed)
@@ -41,8 +42,10 @@ if [ "$(stat -f -c %T "$base")" = "tmpfs" ]; then
     exit 2
 fi
 [ -x /usr/bin/time ] || { echo "audit.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-python3 -c 'import rfc8785, cryptography' 2>/dev/null || {
-    echo "audit.sh: python3 needs rfc8785 and cryptography (pip install -r requirements-test.txt)" >&2
+# The Python of Scripts/verify_export.py: the tests' virtual environment (`make deps` makes it).
+python="${LUMBUNG_PYTHON:-$root/.venv/bin/python3}"
+"$python" -c 'import rfc8785, cryptography' 2>/dev/null || {
+    echo "audit.sh: $python needs rfc8785 and cryptography (run \`make deps\`, or set LUMBUNG_PYTHON)" >&2
     exit 2
 }
 
@@ -103,8 +106,8 @@ echo "1. overhead: $ROUNDS rounds of $EVENTS events, tree off and on" >&2
 # 2. A log of EVENTS events, proof times inside one process, files for the script.
 echo "2. proofs in a $EVENTS-event log" >&2
 "$mb" proofs --events "$EVENTS" --batch "$BATCH" --samples "$SAMPLES" --keep "$data" | while read -r line; do emit "$line"; done
-emit "{\"step\":\"python: inclusion proof (merkle-bench) against its digest\",\"result\":$(python3 "$script" --prove "$data/proof.json" --digest "$data/digest.json" --event "$data/event.json")}"
-emit "{\"step\":\"python: consistency proof (merkle-bench) against its digest\",\"result\":$(python3 "$script" --prove "$data/consistency.json" --digest "$data/digest.json")}"
+emit "{\"step\":\"python: inclusion proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/proof.json" --digest "$data/digest.json" --event "$data/event.json")}"
+emit "{\"step\":\"python: consistency proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/consistency.json" --digest "$data/digest.json")}"
 
 # 3. The CLI on that log.
 echo "3. CLI: export, verify, digest, prove, verify-export" >&2
@@ -131,7 +134,7 @@ s=$(elapsed "$t")
 emit "{\"step\":\"lumbung audit prove (one process each, startup included)\",\"processes\":$PROVES,\"secondsEach\":$(python3 -c "print(round($s / $PROVES, 4))")}"
 p=$(python3 -c "import json; print(json.load(open('$work/prove-1.json'))['position'])")
 "$lumbung" read --data-dir "$data" --all --from "$p" --limit 1 > "$work/event-cli.json"
-emit "{\"step\":\"python: inclusion proof of position $p (lumbung audit prove) against the CLI's digest\",\"result\":$(python3 "$script" --prove "$work/prove-1.json" --digest "$work/digest.json" --event "$work/event-cli.json")}"
+emit "{\"step\":\"python: inclusion proof of position $p (lumbung audit prove) against the CLI's digest\",\"result\":$("$python" "$script" --prove "$work/prove-1.json" --digest "$work/digest.json" --event "$work/event-cli.json")}"
 
 timed "$lumbung" audit verify-export "$work/export.ndjson" --digest "$work/digest.json" 2>/dev/null || true
 emit "{\"step\":\"lumbung audit verify-export --digest\",\"events\":$lines,$(rates "$lines"),\"result\":$(cat "$work/timed.out")}"
@@ -139,7 +142,7 @@ emit "{\"step\":\"lumbung audit verify-export --digest\",\"events\":$lines,$(rat
 # 4. The independent script on the whole export.
 if [ "${PYTHON_EXPORT:-1}" != 0 ]; then
     echo "4. Scripts/verify_export.py on the whole export (slow)" >&2
-    timed python3 "$script" "$work/export.ndjson" --digest "$work/digest.json" || true
+    timed "$python" "$script" "$work/export.ndjson" --digest "$work/digest.json" || true
     emit "{\"step\":\"python: verify_export.py EXPORT --digest\",\"events\":$lines,$(rates "$lines"),\"result\":$(cat "$work/timed.out")}"
 fi
 echo "done; JSON lines in $OUT" >&2

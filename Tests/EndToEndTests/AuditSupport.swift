@@ -35,9 +35,16 @@ enum AuditTool {
         return try execute(exe, args, environment: env)
     }
 
-    /// Runs Scripts/verify_export.py with `python3`.
+    /// Runs Scripts/verify_export.py with `python` (below).
     static func script(_ args: [String]) throws -> AuditRun {
-        try execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script] + args, environment: nil)
+        try execute(URL(fileURLWithPath: "/usr/bin/env"), [python, script] + args, environment: nil)
+    }
+
+    /// The Python of the independent checkers: `LUMBUNG_PYTHON`, else the package's `.venv`, else `python3` on PATH.
+    static var python: String {
+        if let given = ProcessInfo.processInfo.environment["LUMBUNG_PYTHON"], !given.isEmpty { return given }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
     }
 
     private static func execute(_ exe: URL, _ args: [String], environment: [String: String]?) throws -> AuditRun {

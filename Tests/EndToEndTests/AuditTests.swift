@@ -7,7 +7,7 @@ private let verifyScript = packageRoot.appendingPathComponent("Scripts/verify_ch
 
 /// Runs Scripts/verify_chain.py on `file`.
 private func independentCheck(_ file: String) async throws -> (result: CLIResult, report: JSONValue?) {
-    let r = try await CLI.runTool(["python3", verifyScript, file])
+    let r = try await CLI.runTool([AuditTool.python, verifyScript, file])
     return (r, try? r.json().first)
 }
 

@@ -146,7 +146,7 @@ struct ReplicationClusterTests {
         // The stream itself, read by an independent consumer (nats-py, rfc8785, hashlib): one
         // message per position, in order, the chain intact, ending at the primary's head.
         let script = Binaries.packageRoot + "/Tests/replication/verify_stream.py"
-        let independent = try run("/usr/bin/env", ["python3", script, "--servers", nats, "--expect", String(head)], timeout: .seconds(180))
+        let independent = try run("/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(180))
         #expect(independent.status == 0, "verify_stream.py: \(independent.stdout) \(independent.stderr)")
         #expect(jsonObject(independent.stdout)?["headHash"] as? String == primaryStats["headHash"])
 
@@ -197,8 +197,8 @@ struct ReplicationClusterTests {
         let script = Binaries.packageRoot + "/Tests/replication/verify_stream.py"
         var checked: (status: Int32, stdout: String, stderr: String) = (1, "", "")
         #expect(await eventually(timeout: .seconds(180), interval: .seconds(1)) {
-            checked = (try? run("/usr/bin/env", ["python3", script, "--servers", nats, "--expect", String(head)], timeout: .seconds(120)))
-                ?? (1, "", "python3 did not run")
+            checked = (try? run("/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(120)))
+                ?? (1, "", "\(Binaries.python) did not run")
             return checked.status == 0
         }, "\(checked.stdout) \(checked.stderr)\n\(relays.map(\.log).joined(separator: "\n"))")
         let primaryStats = try Self.stats(primary)

@@ -39,6 +39,13 @@ enum Binaries {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
+    /// The Python of the independent checkers: `LUMBUNG_PYTHON`, else the package's `.venv`, else `python3` on PATH.
+    static var python: String {
+        if let given = ProcessInfo.processInfo.environment["LUMBUNG_PYTHON"], !given.isEmpty { return given }
+        let venv = packageRoot + "/.venv/bin/python3"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }
+
     static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin:/usr/sbin:/sbin").split(separator: ":")
         where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
@@ -157,7 +164,7 @@ func eventually(timeout: Duration = .seconds(120), interval: Duration = .millise
 
 /// An HTTP GET on loopback (status and body), nil when nothing answers.
 func httpGet(_ url: String, headers: [String: String] = [:]) throws -> (status: Int, body: String)? {
-    let r = try run("/usr/bin/env", ["python3", "-c", """
+    let r = try run("/usr/bin/env", [Binaries.python, "-c", """
         import sys, urllib.request, urllib.error
         req = urllib.request.Request(sys.argv[1], method=sys.argv[2])
         for h in sys.argv[3:]:
@@ -176,7 +183,7 @@ func httpGet(_ url: String, headers: [String: String] = [:]) throws -> (status: 
 
 /// An HTTP request with a body on loopback.
 func httpSend(_ method: String, _ url: String, body: String, headers: [String: String] = [:]) throws -> (status: Int, body: String) {
-    let r = try run("/usr/bin/env", ["python3", "-c", """
+    let r = try run("/usr/bin/env", [Binaries.python, "-c", """
         import sys, urllib.request, urllib.error
         req = urllib.request.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode())
         req.add_header("Content-Type", "application/json")

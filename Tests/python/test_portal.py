@@ -190,7 +190,7 @@ def chromium_binary() -> str:
         path = shutil.which(name)
         if path:
             return path
-    pytest.fail("Chromium is needed for the portal's browser test: apt-get install chromium (make deps does)")
+    pytest.fail("Chromium is needed for the portal's browser test: apt-get install chromium, or chromium-browser (make deps does)")
 
 
 class Browser:
