@@ -1,0 +1,111 @@
+public import EventLog
+public import JSON
+
+/// An event's payload or a command's body: a `Codable` type written once, read strictly by
+/// `JSONValueDecoder` and written by `JSONValueEncoder`. This is the one payload reader of every
+/// domain; it applies the strictest rules any domain had:
+/// - members the type does not read are refused, keys compared byte for byte;
+/// - strings: at most 200 UTF-8 bytes unless the field's rule says otherwise, not empty, no
+///   control characters;
+/// - integers within ±(2^53-1), decimals as the log's number policy allows;
+/// - each field's own rule (`JSONFieldRules.rule(forKey:)`, built from `FieldRule`'s presets).
+/// A refusal is `EventLogError(.invalidInput, "<path>: <what is wrong>", field: <path>)`, the path
+/// being `data.items[0].quantity` for an event and `items[0].quantity` for a command's body.
+public protocol Payload: Codable, Sendable, JSONFieldRules {}
+
+extension Payload {
+    /// No rules beyond the defaults.
+    public static func rule(forKey key: String) -> JSONFieldRule? { nil }
+
+    /// Reads the payload from `value`; `root` prefixes the paths of errors (`data` for an event).
+    public static func read(_ value: JSONValue, root: String = "data") throws(EventLogError) -> Self {
+        do {
+            return try JSONValueDecoder(root: root).decode(Self.self, from: value)
+        } catch {
+            throw EventLogError(.invalidInput, error.description, field: error.path.isEmpty ? root : error.path)
+        }
+    }
+
+    /// The payload as the log stores it.
+    public var json: JSONValue { JSONValueEncoder().encode(self) }
+}
+
+/// The field rules the domains share (see `JSONFieldRule`).
+extension JSONFieldRule {
+    /// Text of 1 to `maxBytes` UTF-8 bytes (or empty when `allowEmpty`).
+    public static func text(maxBytes: Int, allowEmpty: Bool = false) -> JSONFieldRule {
+        JSONFieldRule(expected: "a non-empty string", maxBytes: maxBytes, allowEmpty: allowEmpty)
+    }
+
+    /// An identifier: 1-100 bytes of `[A-Za-z0-9._:-]`, not starting with `-`, so that
+    /// `<category>-<id>` is a valid stream name.
+    public static let identifier = JSONFieldRule(
+        expected: "an id of [A-Za-z0-9._:-]", maxBytes: 100,
+        checkString: { s in Identifier.problem(s) })
+
+    /// An RFC 3339 time between 1970 and 9999, kept as written.
+    public static let time = JSONFieldRule(
+        expected: "an RFC 3339 time such as 2018-08-06T10:00:00+08:00", maxBytes: 40,
+        checkString: { s in
+            guard s.contains("T") || s.contains("t"), let instant = Timestamp(s) else {
+                return "must be an RFC 3339 time such as 2018-08-06T10:00:00+08:00"
+            }
+            guard instant.millisecondsSince1970 >= 0, instant.millisecondsSince1970 < 253_402_300_799_999 else {
+                return "must lie between 1970 and 9999"
+            }
+            return nil
+        })
+
+    /// An integer of at least 1.
+    public static let positiveInteger = JSONFieldRule(
+        expected: "a positive integer", checkNumber: { $0 >= 1 ? nil : "must be a positive integer" })
+
+    /// An integer of at least 0.
+    public static let nonNegativeInteger = JSONFieldRule(
+        expected: "an integer of at least 0", checkNumber: { $0 >= 0 ? nil : "must be an integer of at least 0" })
+
+    /// An integer other than 0, either sign.
+    public static func nonZeroInteger(_ meaning: String = "") -> JSONFieldRule {
+        let note = meaning.isEmpty ? "" : "; \(meaning)"
+        return JSONFieldRule(
+            expected: "an integer other than 0\(note)", checkNumber: { $0 != 0 ? nil : "must be an integer other than 0\(note)" })
+    }
+
+    /// A number greater than 0.
+    public static let positiveNumber = JSONFieldRule(
+        expected: "a number greater than 0", checkNumber: { $0 > 0 ? nil : "must be greater than 0" })
+
+    /// An array of 1 to `max` entries (or none when `allowEmpty`), each read by its own type's rules.
+    public static func list(max: Int, allowEmpty: Bool = false, of expected: String? = nil) -> JSONFieldRule {
+        JSONFieldRule(expected: expected, maxCount: max, allowEmptyArray: allowEmpty)
+    }
+
+    /// Strings of one of `allowed` values.
+    public static func oneOf(_ allowed: [String]) -> JSONFieldRule {
+        let list = allowed.joined(separator: ", ")
+        return JSONFieldRule(
+            expected: "one of \(list)", maxBytes: allowed.map(\.utf8.count).max() ?? 0,
+            checkString: { allowed.contains($0) ? nil : "must be one of \(list)" })
+    }
+}
+
+/// The syntax of identifiers in payloads (`donationId`, `marketId`, ...).
+public enum Identifier {
+    /// Why `s` is not an identifier, or nil.
+    public static func problem(_ s: String) -> String? {
+        let bytes = s.utf8
+        guard !bytes.isEmpty else { return "must not be empty" }
+        guard bytes.count <= 100 else { return "is \(bytes.count) bytes, longer than the 100 allowed" }
+        guard bytes.first != UInt8(ascii: "-") else { return "must not start with '-'" }
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+                continue
+            default:
+                return "\"\(s.prefix(60))\" has a character outside [A-Za-z0-9._:-]"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,395 @@
+/// Reads a `Decodable` type from a `JSONValue`, strictly: the one reader of payloads (an event's
+/// `data`, a command's body), so that a payload is a `Codable` type written once.
+///
+/// Contract (every refusal is a `JSONDecodingError` naming the value by its path, e.g.
+/// `data.items[0].quantity`, and what is wrong with it):
+/// - a member that the type does not read is refused (`is not a field of this payload`): typos are
+///   never dropped silently. Keys compare byte for byte (no Unicode normalisation).
+/// - `null` is the same as absent: an optional property reads nil, a required one is refused
+///   (`is required`, with what is expected when the field has a rule).
+/// - strings: no control characters (U+0000-U+001F, U+007F), not empty or only whitespace, and at
+///   most `maxStringBytes` UTF-8 bytes, unless the field's `JSONFieldRule` says otherwise.
+/// - integers: integral numbers within ±(2^53-1); doubles: numbers the `PayloadPolicy` allows.
+/// - a `JSONEnumeration` must be one of its raw values, and the refusal lists them.
+/// - a type that conforms to `JSONFieldRules` gives rules per field (limits, syntax, ranges); they
+///   apply to that field's value, and to each element when the field is an array.
+/// Duplicate keys cannot reach it: `JSONParser` refuses them at the door.
+public struct JSONValueDecoder: Sendable {
+    /// The path of the decoded value, prefixed to every error's path (`data` for an event's
+    /// payload, empty for a command's body, whose fields are named alone).
+    public var root: String
+    /// The byte limit of strings whose field has no rule of its own.
+    public var maxStringBytes: Int
+
+    public init(root: String = "", maxStringBytes: Int = 200) {
+        self.root = root
+        self.maxStringBytes = maxStringBytes
+    }
+
+    /// Decodes `type` from `value`, then refuses the first member (in document order) that no part
+    /// of the type read.
+    public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONDecodingError) -> T {
+        let state = DecodingState(maxStringBytes: maxStringBytes)
+        let decoder = ValueDecoder(value: value, path: JSONPath(root), state: state, rules: nil, fieldRule: nil)
+        let result: T
+        do {
+            result = try decoder.decodeValue(T.self)
+        } catch let error as JSONDecodingError {
+            throw error
+        } catch let error as DecodingError {
+            throw JSONDecodingError(decoding: error, root: root)
+        } catch {
+            throw JSONDecodingError(path: root, message: String(describing: error))
+        }
+        try state.refuseUnread()
+        return result
+    }
+}
+
+/// A value refused by `JSONValueDecoder`: `path` names it (`data.items[0].quantity`; empty for the
+/// root), `message` says what is wrong (`must be a positive integer`).
+public struct JSONDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `<path>: <message>`, or the message alone for the root.
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+
+    init(decoding error: DecodingError, root: String) {
+        switch error {
+        case .dataCorrupted(let c), .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c):
+            var path = JSONPath(root)
+            for key in c.codingPath { path = path.appending(key) }
+            self.init(path: path.text, message: c.debugDescription)
+        @unknown default:
+            self.init(path: root, message: String(describing: error))
+        }
+    }
+}
+
+/// A string enumeration read and written by its raw value; refusals list the allowed values.
+public protocol JSONEnumeration: CaseIterable, RawRepresentable, Codable, Sendable where RawValue == String {}
+
+extension JSONEnumeration {
+    /// The raw values, in declaration order.
+    public static var rawValues: [String] { allCases.map(\.rawValue) }
+}
+
+/// A type whose fields have rules beyond their Swift type (limits, syntax, ranges).
+public protocol JSONFieldRules {
+    /// The rule of the field named `key` (its coding key's string), nil for the defaults.
+    static func rule(forKey key: String) -> JSONFieldRule?
+}
+
+/// What one field (or each element of an array field) must be.
+public struct JSONFieldRule: Sendable {
+    /// What is expected, for "is required (…)" (e.g. `a positive integer`).
+    public var expected: String?
+    /// Strings: the byte limit (nil: the decoder's default) and whether empty text is allowed.
+    public var maxBytes: Int?
+    public var allowEmpty: Bool
+    /// Arrays: the most elements, and whether `[]` is allowed.
+    public var maxCount: Int?
+    public var allowEmptyArray: Bool
+    /// A check of a string's content; returns the refusal's message.
+    public var checkString: (@Sendable (String) -> String?)?
+    /// A check of a number (integers come as their Double); returns the refusal's message.
+    public var checkNumber: (@Sendable (Double) -> String?)?
+
+    public init(
+        expected: String? = nil, maxBytes: Int? = nil, allowEmpty: Bool = false, maxCount: Int? = nil,
+        allowEmptyArray: Bool = false, checkString: (@Sendable (String) -> String?)? = nil,
+        checkNumber: (@Sendable (Double) -> String?)? = nil
+    ) {
+        self.expected = expected
+        self.maxBytes = maxBytes
+        self.allowEmpty = allowEmpty
+        self.maxCount = maxCount
+        self.allowEmptyArray = allowEmptyArray
+        self.checkString = checkString
+        self.checkNumber = checkNumber
+    }
+}
+
+// MARK: - Paths
+
+/// A JSON path as errors show it: `data.items[0].quantity`.
+struct JSONPath {
+    let text: String
+
+    init(_ root: String) { text = root }
+
+    func appending(_ key: any CodingKey) -> JSONPath {
+        if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == String(index) {
+            return JSONPath("\(text)[\(index)]")
+        }
+        return appending(key.stringValue)
+    }
+
+    func appending(_ key: String) -> JSONPath { JSONPath(text.isEmpty ? key : "\(text).\(key)") }
+
+    func appending(index: Int) -> JSONPath { JSONPath("\(text)[\(index)]") }
+}
+
+/// A coding key for array elements and for members found by name.
+struct IndexKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init(intValue: Int) {
+        stringValue = "Index \(intValue)"
+        self.intValue = intValue
+    }
+}
+
+// MARK: - State
+
+/// What the decoding of one value has read, to refuse the members it did not.
+final class DecodingState {
+    let maxStringBytes: Int
+    /// Objects in the order they were opened, with the keys read of each.
+    private var objects: [(path: JSONPath, keys: [String], read: Set<String>)] = []
+    private var index: [String: Int] = [:]
+
+    init(maxStringBytes: Int) { self.maxStringBytes = maxStringBytes }
+
+    func opened(_ path: JSONPath, keys: [String]) -> Int {
+        if let i = index[path.text] { return i }
+        objects.append((path, keys, []))
+        index[path.text] = objects.count - 1
+        return objects.count - 1
+    }
+
+    func read(_ key: String, in object: Int) { objects[object].read.insert(key) }
+
+    func refuseUnread() throws(JSONDecodingError) {
+        for object in objects {
+            for key in object.keys where !object.read.contains(key) {
+                throw JSONDecodingError(path: object.path.appending(key).text, message: "is not a field of this payload")
+            }
+        }
+    }
+}
+
+// MARK: - Decoder
+
+struct ValueDecoder: Decoder {
+    let value: JSONValue
+    let path: JSONPath
+    let state: DecodingState
+    /// The rules of the type being decoded here (for its members).
+    let rules: (any JSONFieldRules.Type)?
+    /// The rule of the field this value is (or is an element of).
+    let fieldRule: JSONFieldRule?
+
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func refuse(_ message: String) -> JSONDecodingError { JSONDecodingError(path: path.text, message: message) }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let members) = value else {
+            throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
+        }
+        let object = state.opened(path, keys: members.map(\.key))
+        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, object: object))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .array(let elements) = value else { throw refuse("must be an array") }
+        return UnkeyedContainer(decoder: self, elements: elements)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
+
+    /// A child value: a member or an element.
+    func child(_ value: JSONValue, path: JSONPath, fieldRule: JSONFieldRule?) -> ValueDecoder {
+        ValueDecoder(value: value, path: path, state: state, rules: nil, fieldRule: fieldRule)
+    }
+
+    /// Decodes `T` from this value, applying the field's rule to strings and numbers.
+    func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == String.self { return try string() as! T }
+        if T.self == Int.self { return try integer() as! T }
+        if T.self == Double.self { return try number() as! T }
+        if T.self == Bool.self { return try bool() as! T }
+        if T.self == Int64.self { return Int64(try integer()) as! T }
+        if T.self == UInt64.self {
+            let n = try integer()
+            guard n >= 0 else { throw refuse("must be an integer of at least 0") }
+            return UInt64(n) as! T
+        }
+        if T.self == JSONValue.self { return value as! T }
+        if let enumeration = T.self as? any JSONEnumeration.Type {
+            return try decodeEnumeration(enumeration) as! T
+        }
+        if case .array(let elements) = value, let rule = fieldRule {
+            if !rule.allowEmptyArray && elements.isEmpty { throw refuse("must not be empty") }
+            if let max = rule.maxCount, elements.count > max {
+                throw refuse("has \(elements.count) entries, more than the \(max) allowed")
+            }
+        }
+        let typed = ValueDecoder(
+            value: value, path: path, state: state, rules: T.self as? any JSONFieldRules.Type, fieldRule: fieldRule)
+        return try T(from: typed)
+    }
+
+    private func decodeEnumeration<E: JSONEnumeration>(_ type: E.Type) throws -> E {
+        guard case .string(let s) = value, let e = E(rawValue: s) else {
+            throw refuse("must be one of \(E.rawValues.joined(separator: ", "))")
+        }
+        return e
+    }
+
+    func string() throws -> String {
+        guard case .string(let s) = value else { throw refuse("must be a string") }
+        let rule = fieldRule
+        if !(rule?.allowEmpty ?? false) && s.allSatisfy(\.isWhitespace) { throw refuse("must not be empty") }
+        let max = rule?.maxBytes ?? state.maxStringBytes
+        if s.utf8.count > max { throw refuse("is \(s.utf8.count) bytes, longer than the \(max) allowed") }
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw refuse("must not contain control characters")
+        }
+        if let check = rule?.checkString, let message = check(s) { throw refuse(message) }
+        return s
+    }
+
+    func integer() throws -> Int {
+        guard case .number(let d) = value, let n = value.intValue, Double(n) == d, n.magnitude <= 9_007_199_254_740_991
+        else {
+            throw refuse(fieldRule?.expected.map { "must be \($0)" } ?? "must be an integer")
+        }
+        if let check = fieldRule?.checkNumber, let message = check(d) { throw refuse(message) }
+        return n
+    }
+
+    func number() throws -> Double {
+        guard case .number(let d) = value else {
+            throw refuse(fieldRule?.expected.map { "must be \($0)" } ?? "must be a number")
+        }
+        if let reason = PayloadPolicy.refusalReason(for: d) {
+            throw refuse("number \(CanonicalJSON.formatNumber(d)) is not allowed: \(reason)")
+        }
+        if let check = fieldRule?.checkNumber, let message = check(d) { throw refuse(message) }
+        return d
+    }
+
+    func bool() throws -> Bool {
+        guard case .bool(let b) = value else { throw refuse("must be true or false") }
+        return b
+    }
+}
+
+struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: ValueDecoder
+    let members: [(key: String, value: JSONValue)]
+    let object: Int
+
+    var codingPath: [any CodingKey] { [] }
+    var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
+
+    private func member(_ key: Key) -> JSONValue? {
+        decoder.state.read(key.stringValue, in: object)
+        for m in members where JSONValue.sameString(m.key, key.stringValue) {
+            return m.value.isNull ? nil : m.value
+        }
+        return nil
+    }
+
+    private func rule(_ key: Key) -> JSONFieldRule? { decoder.rules?.rule(forKey: key.stringValue) }
+
+    func contains(_ key: Key) -> Bool { member(key) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool { member(key) == nil }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        let rule = rule(key)
+        let path = decoder.path.appending(key.stringValue)
+        guard let value = member(key) else {
+            let expected = rule?.expected.map { " (\($0))" } ?? ""
+            throw JSONDecodingError(path: path.text, message: "is required\(expected)")
+        }
+        return try decoder.child(value, path: path, fieldRule: rule).decodeValue(T.self)
+    }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let value = member(key) else { return nil }
+        return try decoder.child(value, path: decoder.path.appending(key.stringValue), fieldRule: rule(key)).decodeValue(T.self)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        let path = decoder.path.appending(key.stringValue)
+        guard let value = member(key) else { throw JSONDecodingError(path: path.text, message: "is required (an object)") }
+        return try decoder.child(value, path: path, fieldRule: rule(key)).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        let path = decoder.path.appending(key.stringValue)
+        guard let value = member(key) else { throw JSONDecodingError(path: path.text, message: "is required (an array)") }
+        return try decoder.child(value, path: path, fieldRule: rule(key)).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { decoder }
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        decoder.child(member(key) ?? .null, path: decoder.path.appending(key.stringValue), fieldRule: rule(key))
+    }
+}
+
+struct UnkeyedContainer: UnkeyedDecodingContainer {
+    let decoder: ValueDecoder
+    let elements: [JSONValue]
+    var currentIndex = 0
+
+    init(decoder: ValueDecoder, elements: [JSONValue]) {
+        self.decoder = decoder
+        self.elements = elements
+    }
+
+    var codingPath: [any CodingKey] { [] }
+    var count: Int? { elements.count }
+    var isAtEnd: Bool { currentIndex >= elements.count }
+
+    private mutating func next() throws -> ValueDecoder {
+        guard !isAtEnd else { throw decoder.refuse("has too few entries") }
+        defer { currentIndex += 1 }
+        return decoder.child(elements[currentIndex], path: decoder.path.appending(index: currentIndex), fieldRule: decoder.fieldRule)
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd, elements[currentIndex].isNull else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let element = try next()
+        if element.value.isNull { throw element.refuse("must not be null") }
+        return try element.decodeValue(T.self)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        try next().container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
+
+    mutating func superDecoder() throws -> any Decoder { try next() }
+}
+
+struct SingleContainer: SingleValueDecodingContainer {
+    let decoder: ValueDecoder
+    var codingPath: [any CodingKey] { [] }
+
+    func decodeNil() -> Bool { decoder.value.isNull }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(T.self) }
+}
