@@ -344,6 +344,9 @@ public struct ViewSnapshot {
     let engine: ProjectionEngine
     let handle: OpaquePointer
 
+    /// The reader of the view named `name`.
+    public func view(_ name: ViewName) throws -> ViewReader { try view(name.rawValue) }
+
     /// The reader of view `name` (a projector's name).
     public func view(_ name: String) throws -> ViewReader {
         struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }

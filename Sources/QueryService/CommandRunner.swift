@@ -67,4 +67,5 @@ import Projections
 struct ViewSnapshotAccess {
     let snapshot: ViewSnapshot
     func view(_ name: String) throws -> ViewReader { try snapshot.view(name) }
+    func view(_ name: ViewName) throws -> ViewReader { try snapshot.view(name) }
 }
