@@ -21,30 +21,26 @@ public protocol AppendGuard: AnyObject, Sendable {
 /// Read access to the log inside the writer's transaction (see `AppendGuard`). Not copyable,
 /// valid only during the call it is given to.
 public struct LogReader: ~Copyable {
-    let handle: OpaquePointer
+    let handle: UnsafeTransactionReference
     let dbs: LogDatabases
     /// The last position this transaction sees.
     public let headPosition: UInt64
 
-    struct Borrowed: ReadableTransaction, ~Copyable {
-        let unsafeHandle: OpaquePointer
-    }
-
     /// The current version of `stream` (0 when it does not exist).
     public func version(of stream: String) throws -> UInt64 {
-        let txn = Borrowed(unsafeHandle: handle)
+        let txn = handle
         return try dbs.heads.get(stream, in: txn) ?? 0
     }
 
     /// The position of the event with `id`, if it is in the log.
     public func position(of id: EventID) throws -> UInt64? {
-        let txn = Borrowed(unsafeHandle: handle)
+        let txn = handle
         return try dbs.ids.get(id.raw, in: txn)
     }
 
     /// The event at `position`, if any.
     public func event(at position: UInt64) throws -> RecordedEvent? {
-        let txn = Borrowed(unsafeHandle: handle)
+        let txn = handle
         return try dbs.events.withValueBytes(position, in: txn) { raw in
             try EventRecordView(position: position, raw: raw).decode()
         }
@@ -52,7 +48,7 @@ public struct LogReader: ~Copyable {
 
     /// Visits the events after `position`, in order, in place, until `body` returns false.
     public func forEachRecord(after position: UInt64, _ body: (EventRecordView) throws -> Bool) throws {
-        let txn = Borrowed(unsafeHandle: handle)
+        let txn = handle
         try dbs.events.forEachRaw(in: txn, from: bigEndian(position + 1)) { key, value in
             let p = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
             return try body(try EventRecordView(position: p, raw: value))
@@ -61,7 +57,7 @@ public struct LogReader: ~Copyable {
 
     /// Visits the events of `stream` in version order, until `body` returns false.
     public func forEachStreamRecord(_ stream: String, _ body: (EventRecordView) throws -> Bool) throws {
-        let txn = Borrowed(unsafeHandle: handle)
+        let txn = handle
         let prefix = Array(stream.utf8) + [0]
         let events = try dbs.events.cursor(in: txn)
         try dbs.streams.forEachRaw(in: txn, prefix: prefix) { _, value in

@@ -63,7 +63,7 @@ extension EventStore {
                     "the Merkle tree covers \(tree.size) events but the log has \(head.position); run lumbung verify",
                     position: min(tree.size, head.position) + 1)
             }
-            return try body(tree, LogSubtreeSource(handle: txn.unsafeHandle, dbs: dbs))
+            return try body(tree, LogSubtreeSource(handle: txn.reference, dbs: dbs))
         }
     }
 

@@ -47,7 +47,7 @@ extension EventStore {
             var scanned = 0
             done = true
             try environment.read { txn in
-                let handle = txn.unsafeHandle
+                let handle = txn.reference
                 try dbs.events.forEachRaw(in: txn, from: bigEndian(expected)) { key, value in
                     guard key.count == 8 else {
                         failure = (expected, "a key of the events database is not a position")
@@ -122,8 +122,8 @@ extension EventStore {
 
     /// Compares the stored nodes among `nodes` (those at the stored levels) with the recomputed
     /// ones, adding to `checked` how many it compared; returns why one is bad, or nil.
-    private func checkStoredNodes(_ nodes: [MerkleNode], handle: OpaquePointer, counting checked: inout Int) throws -> String? {
-        let txn = LogReader.Borrowed(unsafeHandle: handle)
+    private func checkStoredNodes(_ nodes: [MerkleNode], handle: UnsafeTransactionReference, counting checked: inout Int) throws -> String? {
+        let txn = handle
         for node in nodes where node.level >= MerkleStore.storedLevels {
             checked += 1
             let key = MerkleStore.nodeKey(level: node.level, index: node.index)

@@ -232,7 +232,7 @@ extension EventStore {
         }
 
         if let appendGuard {
-            try appendGuard.check(request, log: LogReader(handle: txn.unsafeHandle, dbs: dbs, headPosition: head.position))
+            try appendGuard.check(request, log: LogReader(handle: txn.reference, dbs: dbs, headPosition: head.position))
         }
 
         var results: [AppendResult] = []

@@ -28,7 +28,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     /// The value stored under `key`, or nil when there is none.
     public func get<T: ReadableTransaction & ~Copyable>(_ key: Key.Value, in txn: borrowing T) throws(LMDBError) -> Value.Value? {
         var data = MDB_val()
-        guard try rawGet(key, handle: txn.unsafeHandle, into: &data) else { return nil }
+        guard try rawGet(key, handle: txn.handle, into: &data) else { return nil }
         return try Value.decode(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
     }
 
@@ -38,14 +38,14 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
         _ key: Key.Value, in txn: borrowing T, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R? {
         var data = MDB_val()
-        guard try rawGet(key, handle: txn.unsafeHandle, into: &data) else { return nil }
+        guard try rawGet(key, handle: txn.handle, into: &data) else { return nil }
         return try body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
     }
 
     /// Whether `key` is present.
     public func contains<T: ReadableTransaction & ~Copyable>(_ key: Key.Value, in txn: borrowing T) throws(LMDBError) -> Bool {
         var data = MDB_val()
-        return try rawGet(key, handle: txn.unsafeHandle, into: &data)
+        return try rawGet(key, handle: txn.handle, into: &data)
     }
 
     @inline(__always)
@@ -62,7 +62,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     /// Number of entries.
     public func count<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws(LMDBError) -> Int {
         var stat = MDB_stat()
-        try check(mdb_stat(txn.unsafeHandle, dbi, &stat), "cannot stat \(name)")
+        try check(mdb_stat(txn.handle, dbi, &stat), "cannot stat \(name)")
         return stat.ms_entries
     }
 
@@ -70,7 +70,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
 
     /// Stores `value` under `key`.
     public func put(_ key: Key.Value, _ value: Value.Value, flags: PutFlags = [], in txn: borrowing WriteTransaction) throws(LMDBError) {
-        let handle = txn.unsafeHandle
+        let handle = txn.handle
         let rc: Int32 = Key.withEncoded(key) { kb in
             Value.withEncoded(value) { vb in
                 var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
@@ -87,7 +87,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
         _ key: Key.Value, size: Int, flags: PutFlags = [], in txn: borrowing WriteTransaction,
         _ fill: (UnsafeMutableRawBufferPointer) -> Void
     ) throws(LMDBError) {
-        let handle = txn.unsafeHandle
+        let handle = txn.handle
         var v = MDB_val(mv_size: size, mv_data: nil)
         let rc: Int32 = Key.withEncoded(key) { kb in
             var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
@@ -100,7 +100,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     /// Removes `key`; returns whether it was there.
     @discardableResult
     public func delete(_ key: Key.Value, in txn: borrowing WriteTransaction) throws(LMDBError) -> Bool {
-        let handle = txn.unsafeHandle
+        let handle = txn.handle
         let rc: Int32 = Key.withEncoded(key) { kb in
             var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
             return mdb_del(handle, dbi, &k, nil)
@@ -112,12 +112,12 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
 
     /// Removes every entry (the database stays).
     public func clear(in txn: borrowing WriteTransaction) throws(LMDBError) {
-        try check(mdb_drop(txn.unsafeHandle, dbi, 0), "cannot clear \(name)")
+        try check(mdb_drop(txn.handle, dbi, 0), "cannot clear \(name)")
     }
 
     /// Removes the database itself from the environment.
     public func drop(in txn: borrowing WriteTransaction) throws(LMDBError) {
-        try check(mdb_drop(txn.unsafeHandle, dbi, 1), "cannot drop \(name)")
+        try check(mdb_drop(txn.handle, dbi, 1), "cannot drop \(name)")
     }
 
     // MARK: Cursors
@@ -125,7 +125,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     /// Opens a cursor over this database, valid within `txn`.
     public func cursor<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws(LMDBError) -> Cursor {
         var c: OpaquePointer?
-        try check(mdb_cursor_open(txn.unsafeHandle, dbi, &c), "cannot open cursor on \(name)")
+        try check(mdb_cursor_open(txn.handle, dbi, &c), "cannot open cursor on \(name)")
         guard let c else { throw LMDBError(returnCode: 22, context: "cannot open cursor on \(name)") }
         return Cursor(handle: c)
     }

@@ -7,14 +7,41 @@ import Darwin
 
 /// What read and write transactions have in common: they can be read from.
 public protocol ReadableTransaction: ~Copyable {
-    /// The underlying `MDB_txn*`; valid while the transaction is open.
-    var unsafeHandle: OpaquePointer { get }
+    /// A reference to this transaction, for code that must reach it where a borrow cannot go.
+    var reference: UnsafeTransactionReference { get }
+}
+
+extension ReadableTransaction where Self: ~Copyable {
+    /// The underlying `MDB_txn*`, for this module's calls into LMDB only.
+    var handle: OpaquePointer { reference.handle }
+}
+
+/// An unowned reference to an open transaction, for code that must reach the transaction from a
+/// place a borrow cannot reach (a snapshot handed to a closure, a callback of the log's writer).
+///
+/// Contract: it is valid only while the transaction it was taken from is open; using it later is
+/// undefined, like any dangling reference, which is why its name says unsafe. It never ends the
+/// transaction. Only this module sees the `MDB_txn*` it holds: code above LMDB reads and writes
+/// through it as through the transaction itself.
+public struct UnsafeTransactionReference: ReadableTransaction, @unchecked Sendable {
+    let handle: OpaquePointer
+
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    public var reference: UnsafeTransactionReference { self }
+
+    /// Lends the write transaction this refers to as a `WriteTransaction` (never commit or abort
+    /// it: its owner does). Only for a reference taken from a `WriteTransaction`.
+    public func withWriteTransaction<R, E: Error>(_ body: (borrowing WriteTransaction) throws(E) -> R) throws(E) -> R {
+        try body(WriteTransaction(borrowing: handle))
+    }
 }
 
 /// A read-only snapshot of the environment. It cannot be copied, and it cannot be used after it
 /// ended: `abort()` (or dropping it) ends it and frees its reader slot.
 public struct ReadTransaction: ~Copyable, ReadableTransaction {
-    public let unsafeHandle: OpaquePointer
+    let unsafeHandle: OpaquePointer
+    public var reference: UnsafeTransactionReference { UnsafeTransactionReference(unsafeHandle) }
     let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
     init(handle: OpaquePointer, lock: UnsafeMutablePointer<pthread_rwlock_t>) {
@@ -51,7 +78,8 @@ public struct ReadTransaction: ~Copyable, ReadableTransaction {
 /// A write transaction: the only writer of its environment while it is open. Usable for reads.
 /// It cannot be copied and cannot be used after `commit()` or `abort()`; dropping it aborts.
 public struct WriteTransaction: ~Copyable, ReadableTransaction {
-    public let unsafeHandle: OpaquePointer
+    let unsafeHandle: OpaquePointer
+    public var reference: UnsafeTransactionReference { UnsafeTransactionReference(unsafeHandle) }
     /// nil for a nested transaction (the parent holds the lock).
     let lock: UnsafeMutablePointer<pthread_rwlock_t>?
     /// false for a wrapper around a transaction that someone else ends.
@@ -66,7 +94,7 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     /// Wraps a write transaction that is owned (and will be committed or aborted) by someone
     /// else, to lend it to code that takes a `WriteTransaction`. Dropping the wrapper leaves the
     /// transaction open; never commit or abort it.
-    public init(borrowing handle: OpaquePointer) {
+    init(borrowing handle: OpaquePointer) {
         self.unsafeHandle = handle
         self.lock = nil
         self.owned = false

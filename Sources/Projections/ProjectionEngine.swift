@@ -142,10 +142,10 @@ public final class ProjectionEngine: @unchecked Sendable {
     /// after they are, so it must only read.
     public func read<R>(_ body: (ViewSnapshot) throws -> R) throws -> R {
         do {
-            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle)) }
+            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.reference)) }
         } catch is UnopenedGeneration {
             _ = try openCurrentGenerations()
-            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.unsafeHandle)) }
+            return try environment.read { txn in try body(ViewSnapshot(engine: self, handle: txn.reference)) }
         }
     }
 
@@ -194,7 +194,7 @@ public final class ProjectionEngine: @unchecked Sendable {
             guard from <= target else { return target }
             let to = min(target, from + UInt64(batchSize) - 1)
             let writers = current.map { p, g, _ in
-                ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, g, local) })
+                ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, g, local) })
             }
             let replay = replayFilter
             // Which types each view folds (nil: all), and the types any view folds (nil: all),
@@ -286,7 +286,7 @@ public final class ProjectionEngine: @unchecked Sendable {
         while true {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
-                let writer = ViewWriter(reader: ViewReader(handle: txn.unsafeHandle) { [self] local in try cachedHandle(p.name, generation, local) })
+                let writer = ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
                 let from = (try checkpoints.get(key, in: txn) ?? 0) + 1
                 let to = min(head, from + UInt64(batchSize) * 5 - 1)
                 if from <= to {
@@ -342,15 +342,14 @@ public final class ProjectionEngine: @unchecked Sendable {
 /// A consistent read of every view (one read transaction). Valid only inside `ProjectionEngine.read`.
 public struct ViewSnapshot {
     let engine: ProjectionEngine
-    let handle: OpaquePointer
+    let handle: UnsafeTransactionReference
 
     /// The reader of the view named `name`.
     public func view(_ name: ViewName) throws -> ViewReader { try view(name.rawValue) }
 
     /// The reader of view `name` (a projector's name).
     public func view(_ name: String) throws -> ViewReader {
-        struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
-        let e = try engine.entry(name, in: T(unsafeHandle: handle))
+        let e = try engine.entry(name, in: handle)
         guard engine.isOpened(name, e.generation) else {
             guard engine.projector(named: name) != nil else { throw ProjectionError("no view named \(name)") }
             throw ProjectionEngine.UnopenedGeneration()
@@ -361,9 +360,8 @@ public struct ViewSnapshot {
 
     /// The last position view `name` has applied.
     public func checkpoint(of name: String) throws -> UInt64 {
-        struct T: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
-        let e = try engine.entry(name, in: T(unsafeHandle: handle))
-        return try engine.checkpoints.get(ProjectionEngine.checkpointKey(name, e.generation), in: T(unsafeHandle: handle)) ?? 0
+        let e = try engine.entry(name, in: handle)
+        return try engine.checkpoints.get(ProjectionEngine.checkpointKey(name, e.generation), in: handle) ?? 0
     }
 }
 

@@ -6,10 +6,9 @@ import LMDB
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).
 public struct ViewReader {
-    let handle: OpaquePointer
+    let handle: UnsafeTransactionReference
     let resolve: (String) throws -> Database<Bytes, Bytes>
 
-    struct Borrowed: ReadableTransaction, ~Copyable { let unsafeHandle: OpaquePointer }
 
     /// LMDB's largest key, in bytes (its default build). No key outside 1...511 bytes can be
     /// stored, so a lookup of one finds nothing (LMDB itself would refuse it with MDB_BAD_VALSIZE:
@@ -21,13 +20,13 @@ public struct ViewReader {
     /// The bytes stored under `key` in database `db`, or nil.
     public func get(_ db: String, _ key: String) throws -> [UInt8]? {
         guard Self.storable(key) else { return nil }
-        return try resolve(db).get(Array(key.utf8), in: Borrowed(unsafeHandle: handle))
+        return try resolve(db).get(Array(key.utf8), in: handle)
     }
 
     /// A JSON value stored under `key` (see `ViewWriter.putJSON`), or nil.
     public func json(_ db: String, _ key: String) throws -> JSONValue? {
         guard Self.storable(key) else { return nil }
-        return try resolve(db).withValueBytes(Array(key.utf8), in: Borrowed(unsafeHandle: handle)) { try JSONParser.parse($0) }
+        return try resolve(db).withValueBytes(Array(key.utf8), in: handle) { try JSONParser.parse($0) }
     }
 
     /// A Codable value stored under `key` (see `ViewWriter.put(_:_:value:)`), or nil.
@@ -46,7 +45,7 @@ public struct ViewReader {
         guard prefix.utf8.count <= Self.maxKeyBytes else { return }
         let from = from.map { $0.utf8.count <= Self.maxKeyBytes ? $0 : String(decoding: Array($0.utf8.prefix(Self.maxKeyBytes - 4)), as: UTF8.self) }
         try resolve(db).forEachRaw(
-            in: Borrowed(unsafeHandle: handle), from: from.map { Array($0.utf8) }, direction: reverse ? .backward : .forward,
+            in: handle, from: from.map { Array($0.utf8) }, direction: reverse ? .backward : .forward,
             prefix: prefix.isEmpty ? nil : Array(prefix.utf8)
         ) { k, v in
             try body(String(decoding: k, as: UTF8.self), [UInt8](v))
@@ -62,7 +61,7 @@ public struct ViewReader {
 
     /// Number of entries in `db`.
     public func count(_ db: String) throws -> Int {
-        try resolve(db).count(in: Borrowed(unsafeHandle: handle))
+        try resolve(db).count(in: handle)
     }
 }
 
@@ -71,7 +70,7 @@ public struct ViewReader {
 public struct ViewWriter {
     public let reader: ViewReader
 
-    var handle: OpaquePointer { reader.handle }
+    var handle: UnsafeTransactionReference { reader.handle }
 
     public func get(_ db: String, _ key: String) throws -> [UInt8]? { try reader.get(db, key) }
     public func json(_ db: String, _ key: String) throws -> JSONValue? { try reader.json(db, key) }
@@ -114,9 +113,8 @@ public struct ViewWriter {
     }
 
     /// Lends the engine's write transaction to an LMDB call (it stays open afterwards).
-    static func withWriteTransaction<R>(_ handle: OpaquePointer, _ body: (borrowing WriteTransaction) throws -> R) throws -> R {
-        let txn = WriteTransaction(borrowing: handle)
-        return try body(txn)
+    static func withWriteTransaction<R>(_ handle: UnsafeTransactionReference, _ body: (borrowing WriteTransaction) throws -> R) throws -> R {
+        try handle.withWriteTransaction(body)
     }
 }
 

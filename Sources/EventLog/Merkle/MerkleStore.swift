@@ -99,11 +99,11 @@ enum MerkleStore {
 /// `MerkleStore.storedLevels`, recomputed from the events below. Valid only while that
 /// transaction is open; every subtree asked for must be complete (inside the tree's size).
 struct LogSubtreeSource: MerkleSubtreeSource {
-    let handle: OpaquePointer
+    let handle: UnsafeTransactionReference
     let dbs: LogDatabases
 
     func perfectSubtree(level: Int, index: UInt64) throws -> EventHash {
-        let txn = LogReader.Borrowed(unsafeHandle: handle)
+        let txn = handle
         if level >= MerkleStore.storedLevels {
             let key = MerkleStore.nodeKey(level: level, index: index)
             let node = try dbs.merkle.withValueBytes(key, in: txn) { b -> EventHash? in
