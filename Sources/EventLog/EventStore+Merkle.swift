@@ -1,6 +1,6 @@
 import LMDB
 
-/// The log's Merkle tree (RFC 6962, DESIGN section 3): leaf `i` is the JCS of the event at
+/// The log's Merkle tree (RFC 6962): leaf `i` is the JCS of the event at
 /// position `i + 1` without "hash", the very bytes its chain hash covers.
 ///
 /// Contract:

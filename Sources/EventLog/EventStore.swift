@@ -20,7 +20,7 @@ public final class EventStore: @unchecked Sendable {
         public var noSync: Bool = false
         /// Most events the writer gathers into one transaction.
         public var maxGroupEvents: Int = 50_000
-        /// Maintain the Merkle tree (DESIGN section 3) in every append's transaction. Off is for
+        /// Maintain the Merkle tree (RFC 6962) in every append's transaction. Off is for
         /// benchmarks only: the tree then stops at the size it had, and the next store opened
         /// with it on builds the rest (on open, and in its first write).
         public var merkleTree: Bool = true

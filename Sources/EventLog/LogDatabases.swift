@@ -1,6 +1,6 @@
 import LMDB
 
-/// The databases of the log environment (DESIGN section 2) and their key layouts.
+/// The databases of the log environment and their key layouts.
 struct LogDatabases: Sendable {
     /// position (UInt64 BE) -> record (see `EventCoding`).
     let events: Database<UInt64BE, Bytes>

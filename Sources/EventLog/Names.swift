@@ -1,4 +1,4 @@
-/// The rules for stream names and event types (DESIGN section 3).
+/// The rules for stream names and event types.
 public enum Names {
     /// Longest stream name, in bytes.
     public static let maxStreamBytes = 200

@@ -1,6 +1,6 @@
 extension RecordedEvent {
     /// Reads an event from a line exactly as `writeJSON` writes it (`lumbung export`, the
-    /// replication wire), without building a JSON tree: the fields in DESIGN's order with no
+    /// replication wire), without building a JSON tree: the fields in the envelope's documented order (README "The log") with no
     /// whitespace, `stream` and `type` as printable ASCII without escapes, `position` and
     /// `version` as plain digits, the id, times and hashes as their text, and `metadata` and
     /// `data` objects already in canonical form (`CanonicalJSON.isCanonical`), kept verbatim.

@@ -1,6 +1,6 @@
 import JSON
 
-/// An event as the log holds it: the envelope of DESIGN section 3.
+/// An event as the log holds it: the envelope every read, export and API answer shows (position, stream, version, id, type, occurredAt, recordedAt, metadata, data, prevHash, hash).
 public struct RecordedEvent: Sendable, Equatable {
     public var position: UInt64
     public var stream: String
@@ -42,7 +42,7 @@ public struct RecordedEvent: Sendable, Equatable {
     /// `metadata`, parsed.
     public func metadataValue() throws(JSONError) -> JSONValue { try JSONParser.parse(metadata) }
 
-    /// The event as one line of JSON (no newline), fields in DESIGN's order.
+    /// The event as one line of JSON (no newline), fields in the envelope's documented order (README "The log").
     public var json: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(300 + data.count + metadata.count)

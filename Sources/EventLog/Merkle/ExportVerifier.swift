@@ -6,7 +6,7 @@ import JSON
 /// Contract:
 /// - Each line must be a JSON object (parsed strictly with `JSONParser`) with an integer
 ///   `position`, and `hash` and `prevHash` of 64 lower-case hex digits. Its hash is recomputed as
-///   SHA-256 of `CanonicalJSON.encode` of the object without "hash" (DESIGN section 3), and its
+///   SHA-256 of `CanonicalJSON.encode` of the object without "hash" and its
 ///   Merkle leaf hash as SHA-256(0x00 || those bytes).
 /// - Positions must follow each other from 1 (or, with `allowPartial`, from the first line's
 ///   position, whose `prevHash` is then taken as given); position 1's `prevHash` is 64 zeros;

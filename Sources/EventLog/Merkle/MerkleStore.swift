@@ -1,6 +1,6 @@
 import LMDB
 
-/// How the log keeps its Merkle tree in the log environment (DESIGN section 3).
+/// How the log keeps its Merkle tree in the log environment.
 ///
 /// - The right edge (`MerkleFrontier`) is in `meta` under "merkle", written in the same write
 ///   transaction as the events it covers, so the tree always covers exactly positions 1...head.
