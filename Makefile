@@ -3,7 +3,7 @@
 #   make test   installs what is missing, builds, and runs every test
 # Python runs only in the virtual environment .venv (made by `make deps`, pinned by
 # requirements-test.lock); `make demo` needs no Python at all.
-.PHONY: deps build test test-fuzz demo bench lock clean
+.PHONY: deps build test test-fuzz fuzz format lint demo bench lock clean
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -51,3 +51,21 @@ lock:
 
 clean:
 	rm -rf .build lumbung-demo
+
+# libFuzzer over the JSON parser, canonical form and strict decoder (Fuzz/JSONFuzz.swift) for
+# FUZZ_SECONDS; new inputs that reach new code are kept in Fuzz/corpus/json (commit them).
+FUZZ_SECONDS ?= 60
+fuzz:
+	mkdir -p .build/fuzz
+	swiftc -sanitize=fuzzer,address -parse-as-library -module-name JSON -O Sources/JSON/*.swift Fuzz/JSONFuzz.swift -o .build/fuzz/json-fuzz
+	mkdir -p .build/fuzz/new
+	.build/fuzz/json-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 .build/fuzz/new Fuzz/corpus/json
+	.build/fuzz/json-fuzz -merge=1 Fuzz/corpus/json .build/fuzz/new
+	rm -rf .build/fuzz/new
+
+# Formats Sources and Tests in place with the rules of .swift-format; `make test` lints with them.
+format:
+	swift format format --in-place --parallel --recursive Sources Tests Package.swift
+
+lint:
+	swift format lint --strict --parallel --recursive Sources Tests Package.swift

@@ -23,6 +23,11 @@ extension EventStore {
     /// node equal to the one recomputed from the events (no more, no fewer), and the tree's right
     /// edge covering exactly the events, with the recomputed root. Stops at the first bad position.
     /// `progress(checked, total)` is called now and then.
+    ///
+    /// Snapshot-consistent: it checks exactly the log of the head it reads when it starts (its
+    /// events, its stored head, its tree and the stored nodes that cover positions up to it), reading
+    /// in chunks of short read transactions. Events written meanwhile, by this or another process,
+    /// are neither checked nor counted against it, so a concurrent writer never makes it fail.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerifyReport {
         let (storedHead, storedTree): (ChainHead, Result<MerkleFrontier?, EventLogError>) = try environment.read { txn in
             let head = try ChainHead.read(dbs, in: txn)
@@ -54,6 +59,8 @@ extension EventStore {
                         return false
                     }
                     let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                    // Past the head fixed at the start: written meanwhile, not part of this check.
+                    if position > total { return false }
                     guard position == expected else {
                         failure = (expected, "position \(expected) is missing (the next one is \(position))")
                         return false
@@ -113,7 +120,7 @@ extension EventStore {
                 ok: false, events: checked, headHash: prev, position: min(checked, storedHead.position) + 1,
                 reason: "the stored head (position \(storedHead.position)) does not match the last event (position \(checked))")
         }
-        if let treeFailure = try checkStoredTree(storedTree, recomputed: tree, nodesChecked: nodesChecked) {
+        if let treeFailure = try checkStoredTree(storedTree, recomputed: tree, nodesChecked: nodesChecked, head: total) {
             return VerifyReport(
                 ok: false, events: checked, headHash: prev, position: treeFailure.0, reason: treeFailure.1, rootHash: tree.root)
         }
@@ -141,10 +148,11 @@ extension EventStore {
         return nil
     }
 
-    /// Compares the stored tree with the one recomputed from every event: its right edge, and the
-    /// number of stored nodes (each one seen was already compared). Returns (position, reason).
+    /// Compares the stored tree with the one recomputed from every event up to `head`: its right
+    /// edge, and the number of stored nodes that cover positions up to `head` (each one seen was
+    /// already compared; nodes of later events are not counted). Returns (position, reason).
     private func checkStoredTree(
-        _ stored: Result<MerkleFrontier?, EventLogError>, recomputed: MerkleFrontier, nodesChecked: Int
+        _ stored: Result<MerkleFrontier?, EventLogError>, recomputed: MerkleFrontier, nodesChecked: Int, head: UInt64
     ) throws -> (UInt64, String)? {
         let n = recomputed.size
         let frontier: MerkleFrontier
@@ -161,7 +169,15 @@ extension EventStore {
         guard frontier == recomputed else {
             return (n, "the Merkle tree's right edge does not match the events (its root is \(frontier.root), the events give \(recomputed.root))")
         }
-        let storedNodes = try environment.read { txn in try dbs.merkle.count(in: txn) }
+        // Node keys start with the leaf count the node completed at (big-endian): count those up to the head.
+        var storedNodes = 0
+        try environment.read { txn in
+            try dbs.merkle.forEachRaw(in: txn) { key, _ in
+                guard key.count >= 8, UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) <= head else { return false }
+                storedNodes += 1
+                return true
+            }
+        }
         guard storedNodes == nodesChecked else {
             return (n, "the Merkle tree holds \(storedNodes) stored nodes, the events make \(nodesChecked)")
         }
