@@ -3,7 +3,7 @@
 #   make test   installs what is missing, builds, and runs every test
 # Python runs only in the virtual environment .venv (made by `make deps`, pinned by
 # requirements-test.lock); `make demo` needs no Python at all.
-.PHONY: deps build test test-fuzz fuzz format lint demo bench lock clean
+.PHONY: deps build test test-fuzz fuzz format lint demo bench lock install clean
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -69,3 +69,21 @@ format:
 
 lint:
 	swift format lint --strict --parallel --recursive Sources Tests Package.swift
+
+# Installs the release binary, its man pages (generated from the commands' help by
+# swift-argument-parser's generate-manual plugin), shell completions and the docs under PREFIX:
+#   make install PREFIX=/usr/local        (DESTDIR= for packaging)
+PREFIX ?= /usr/local
+install:
+	./Scripts/install-deps.sh demo
+	swift build -c release --product lumbung
+	swift package --disable-sandbox generate-manual --multi-page
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/lumbung \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 .build/release/lumbung $(DESTDIR)$(PREFIX)/bin/lumbung
+	install -m 0644 .build/plugins/GenerateManual/outputs/lumbung/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	.build/release/lumbung --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lumbung
+	.build/release/lumbung --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_lumbung
+	.build/release/lumbung --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/lumbung.fish
+	install -m 0644 README.md CHANGELOG.md LICENSE docs/*.md deploy/* $(DESTDIR)$(PREFIX)/share/doc/lumbung/

@@ -36,6 +36,9 @@ if [ "$mode" = test ]; then
   have nats-server || need+=(nats-server)
   have wrk || need+=(wrk)
   have zbarimg || need+=(zbar-tools)
+  # systemd-analyze verifies the units in deploy/ (the package is only a tool here; nothing is booted).
+  have systemd-analyze || need+=(systemd)
+  have jq || need+=(jq)
   has_lib libqrencode || need+=(libqrencode-dev)
   have chromium || have chromium-browser || need_chromium=1
   have python3 || need+=(python3)
