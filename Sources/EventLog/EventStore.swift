@@ -53,7 +53,8 @@ public final class EventStore: @unchecked Sendable {
     /// Opens (creating if needed) the log environment in `logDirectory` itself.
     public init(logDirectory: String, options: Options = Options()) throws {
         do {
-            try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw EventLogError(.storage, "cannot create the log directory \(logDirectory): \(error.localizedDescription)")
         }
@@ -177,7 +178,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// Copies the log to `directory` (created, must be empty) as one consistent, compacted snapshot.
     public func copy(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try environment.copy(to: directory, compact: true)
     }
 }

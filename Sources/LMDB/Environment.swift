@@ -31,8 +31,8 @@ public final class Environment: @unchecked Sendable {
         public var noSync: Bool = false
         /// Open read-only.
         public var readOnly: Bool = false
-        /// File mode for new files.
-        public var fileMode: mode_t = 0o644
+        /// File mode for new files: the owner's alone (a log holds what the city was told).
+        public var fileMode: mode_t = 0o600
 
         public init() {}
     }

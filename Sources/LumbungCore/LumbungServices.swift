@@ -18,13 +18,14 @@ public final class LumbungServices: @unchecked Sendable {
     /// When set, this node is a read replica: writes answer 403 naming the primary.
     public var readOnlyPrimary: String?
 
-    /// Opens (creating) the data directory: `log/`, `views/`, and `secret.key` (0600), the
-    /// server secret that keys the hashes of NIKs and PINs.
+    /// Opens (creating, 0700) the data directory: `log/`, `views/`, and `secret.key` (0600), the
+    /// server secret that keys the hashes of NIKs and PINs, guarded by `SecretKeyFile`.
     public init(dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options()) throws {
         self.dataDirectory = dataDirectory
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         store = try EventStore(dataDirectory: dataDirectory, options: storeOptions)
-        let secret = try Self.loadSecret(in: dataDirectory)
+        let secret = try SecretKeyFile.load(dataDirectory: dataDirectory, store: store)
         domains = Domains(secret: secret)
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
@@ -60,19 +61,6 @@ public final class LumbungServices: @unchecked Sendable {
         if let primary = readOnlyPrimary { throw ReadOnlyReplicaRefusal(primary: primary) }
     }
 
-    static func loadSecret(in directory: String) throws -> SymmetricKey {
-        let path = (directory as NSString).appendingPathComponent("secret.key")
-        if let data = FileManager.default.contents(atPath: path) {
-            guard data.count == 32 else { throw EventLogError(.storage, "\(path) is damaged (expected 32 bytes)") }
-            return SymmetricKey(data: data)
-        }
-        let key = SymmetricKey(size: .bits256)
-        let data = key.withUnsafeBytes { Data($0) }
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw EventLogError(.storage, "cannot write \(path)")
-        }
-        return key
-    }
 }
 
 /// A write sent to a read replica: it must go to the primary at `primary` (HTTP 403).

@@ -47,7 +47,7 @@ public final class ProjectionEngine: @unchecked Sendable {
         for p in projectors where !seen.insert(p.name).inserted {
             throw ProjectionError("two projectors are named \(p.name)")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var options = Environment.Options()
         options.maxDatabases = 2048
         options.mapSize = mapSize

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import JSON
+import LumbungCore
 import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
@@ -34,6 +35,8 @@ struct Lumbung: AsyncParsableCommand {
         } catch let error as JSONError {
             fail(error.description)
         } catch let error as ReplicationError {
+            fail(error.message)
+        } catch let error as SecretKeyFile.Refusal {
             fail(error.message)
         } catch {
             exit(withError: error)

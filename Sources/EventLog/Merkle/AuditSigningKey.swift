@@ -33,7 +33,8 @@ public struct AuditSigningKey: Sendable {
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
         if let key = try load(path: path) { return key }
         do {
-            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw EventLogError(.storage, "cannot create the data directory \(dataDirectory): \(error.localizedDescription)")
         }
