@@ -89,6 +89,7 @@ let package = Package(
             dependencies: [
                 "QueryService", "LumbungCore", "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
                 "MarketPrices", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "lumbung"]),

@@ -182,6 +182,13 @@ extension EventStore {
         // A replica's verbatim copy skips the rules (its primary checked them), not the chain.
         if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head, tree: &tree) }
         try refuseIfReplica(in: txn)
+        // System types (`auth.`, `privacy.`) are Lumbung's own: no door may write them.
+        if !request.isSystem, let event = request.events.first(where: { Names.isSystemType($0.type) }) {
+            throw EventLogError(
+                .ruleViolation,
+                "type: \"\(event.type)\" is a system type, written only by Lumbung itself (the key registry, the vault); it cannot be appended",
+                field: "type")
+        }
         // Idempotency: events whose ids are already in the log.
         var originals: [AppendResult] = []
         var firstNewID: EventID? = nil

@@ -29,6 +29,15 @@ public enum Names {
 
     /// An event type is `<domain>.<name>`, each part lower-case kebab (`[a-z0-9]` runs joined by
     /// single `-`), at most 100 bytes, e.g. `aid.donation-received`.
+    /// The prefixes of system types: events Lumbung writes itself (API keys, erasures) and that no
+    /// door (HTTP, CLI, import) may append. See `AppendRequest.isSystem`.
+    public static let systemTypePrefixes = ["auth.", "privacy."]
+
+    /// Whether `type` is a system type.
+    public static func isSystemType(_ type: String) -> Bool {
+        systemTypePrefixes.contains { type.hasPrefix($0) }
+    }
+
     public static func checkType(_ type: String, field: String = "type") throws(EventLogError) {
         let b = Array(type.utf8)
         guard !b.isEmpty else { throw .invalid(field, "an event type is required") }

@@ -134,6 +134,17 @@ public struct AppendRequest: Sendable {
     let replicated: [RecordedEvent]
     /// The number of events the request writes (for the writer's group limit).
     var count: Int { events.count + replicated.count }
+    /// Whether Lumbung itself writes this request (the key registry, the vault): only such a request
+    /// may hold system types (`Names.systemTypePrefixes`). Made by `AppendRequest.system`, which no
+    /// door (HTTP route, CLI command, import) calls.
+    public private(set) var isSystem = false
+
+    /// A request of Lumbung's own, which may append system types (see `isSystem`).
+    public static func system(events: [ProposedEvent], actor: String) throws(EventLogError) -> AppendRequest {
+        var request = try AppendRequest(events: events, actor: actor)
+        request.isSystem = true
+        return request
+    }
 
     public init(events: [ProposedEvent], actor: String) throws(EventLogError) {
         guard !events.isEmpty else { throw .invalid("events", "at least one event is required") }

@@ -42,7 +42,7 @@ public final class KeyRegistry: @unchecked Sendable {
             ("secretHash", .string(Self.hash(secret))),
         ])
         let event = try ProposedEvent(stream: "apikey-\(keyId)", type: Self.createdType, value: data, expectedVersion: .noStream)
-        _ = try await store.append(AppendRequest(events: [event], actor: actor))
+        _ = try await store.append(AppendRequest.system(events: [event], actor: actor))
         return (APIKey(keyId: keyId, name: trimmed, role: role), "lmb_\(keyId)_\(secret)")
     }
 
@@ -57,7 +57,7 @@ public final class KeyRegistry: @unchecked Sendable {
         }
         let data: JSONValue = .object([("keyId", .string(keyId)), ("reason", .string(reason))])
         let event = try ProposedEvent(stream: "apikey-\(keyId)", type: Self.revokedType, value: data, expectedVersion: .exists)
-        _ = try await store.append(AppendRequest(events: [event], actor: actor))
+        _ = try await store.append(AppendRequest.system(events: [event], actor: actor))
         try refresh()
     }
 
@@ -78,25 +78,30 @@ public final class KeyRegistry: @unchecked Sendable {
         return APIKey(keyId: info.keyId, name: info.name, role: info.role)
     }
 
-    /// Folds the key events the registry has not seen yet.
+    /// Folds the key events the registry has not seen yet, in position order (a revocation before
+    /// a creation of the same id would otherwise be lost). The first `created` of a key id is the
+    /// key: a later `created` for the same id (which only a system append could write, and the
+    /// registry never does: every id is new and its stream must not exist) changes nothing, so the
+    /// server and the CLI, folding the same log, always agree.
     func refresh() throws {
         let head = try store.head().position
         guard head > lock.withLock({ seen }) else { return }
         try lock.withLock {
-            for type in [Self.createdType, Self.revokedType] {
-                try store.forEachRecord(EventFilter(types: [type], fromPosition: seen + 1, toPosition: head)) { view in
-                    guard let data = try? JSONParser.parse(view.dataBytes), let keyId = data["keyId"]?.stringValue else { return true }
-                    if type == Self.createdType {
-                        guard let name = data["name"]?.stringValue, let role = data["role"]?.stringValue.flatMap(Role.init),
-                              let hash = data["secretHash"]?.stringValue else { return true }
-                        keys[keyId] = KeyInfo(
-                            keyId: keyId, name: name, role: role, createdAt: view.recordedAt.description, revokedAt: nil,
-                            secretHash: hash)
-                    } else {
-                        keys[keyId]?.revokedAt = view.recordedAt.description
-                    }
-                    return true
+            let filter = EventFilter(types: [Self.createdType, Self.revokedType], fromPosition: seen + 1, toPosition: head)
+            try store.forEachRecord(filter) { view in
+                guard let data = try? JSONParser.parse(view.dataBytes), let keyId = data["keyId"]?.stringValue else { return true }
+                if view.type == Self.createdType {
+                    guard keys[keyId] == nil, view.stream == "apikey-\(keyId)",
+                        let name = data["name"]?.stringValue, let role = data["role"]?.stringValue.flatMap(Role.init),
+                        let hash = data["secretHash"]?.stringValue
+                    else { return true }
+                    keys[keyId] = KeyInfo(
+                        keyId: keyId, name: name, role: role, createdAt: view.recordedAt.description, revokedAt: nil,
+                        secretHash: hash)
+                } else if view.stream == "apikey-\(keyId)", keys[keyId]?.revokedAt == nil {
+                    keys[keyId]?.revokedAt = view.recordedAt.description
                 }
+                return true
             }
             seen = head
         }
