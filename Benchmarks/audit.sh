@@ -106,8 +106,8 @@ echo "1. overhead: $ROUNDS rounds of $EVENTS events, tree off and on" >&2
 # 2. A log of EVENTS events, proof times inside one process, files for the script.
 echo "2. proofs in a $EVENTS-event log" >&2
 "$mb" proofs --events "$EVENTS" --batch "$BATCH" --samples "$SAMPLES" --keep "$data" | while read -r line; do emit "$line"; done
-emit "{\"step\":\"python: inclusion proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/proof.json" --digest "$data/digest.json" --event "$data/event.json")}"
-emit "{\"step\":\"python: consistency proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/consistency.json" --digest "$data/digest.json")}"
+emit "{\"step\":\"python: inclusion proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/proof.json" --digest "$data/digest.json" --public-key "$(jq -r .publicKey "$data/digest.json")" --event "$data/event.json")}"
+emit "{\"step\":\"python: consistency proof (merkle-bench) against its digest\",\"result\":$("$python" "$script" --prove "$data/consistency.json" --digest "$data/digest.json" --public-key "$(jq -r .publicKey "$data/digest.json")")}"
 
 # 3. The CLI on that log.
 echo "3. CLI: export, verify, digest, prove, verify-export" >&2
@@ -123,6 +123,8 @@ timed "$lumbung" verify --data-dir "$data" 2>/dev/null || true
 emit "{\"step\":\"lumbung verify\",\"events\":$lines,$(rates "$lines"),\"result\":$(cat "$work/timed.out")}"
 
 "$lumbung" audit digest --data-dir "$data" > "$work/digest.json"
+# The auditor's pinned key: the benchmark made this data directory, so it reads the key from it.
+key=$("$lumbung" audit public-key --data-dir "$data" | jq -r .publicKey)
 emit "{\"step\":\"lumbung audit digest\",\"result\":$(cat "$work/digest.json")}"
 
 t=$(now)
@@ -134,15 +136,15 @@ s=$(elapsed "$t")
 emit "{\"step\":\"lumbung audit prove (one process each, startup included)\",\"processes\":$PROVES,\"secondsEach\":$(python3 -c "print(round($s / $PROVES, 4))")}"
 p=$(python3 -c "import json; print(json.load(open('$work/prove-1.json'))['position'])")
 "$lumbung" read --data-dir "$data" --all --from "$p" --limit 1 > "$work/event-cli.json"
-emit "{\"step\":\"python: inclusion proof of position $p (lumbung audit prove) against the CLI's digest\",\"result\":$("$python" "$script" --prove "$work/prove-1.json" --digest "$work/digest.json" --event "$work/event-cli.json")}"
+emit "{\"step\":\"python: inclusion proof of position $p (lumbung audit prove) against the CLI's digest\",\"result\":$("$python" "$script" --prove "$work/prove-1.json" --digest "$work/digest.json" --public-key "$key" --event "$work/event-cli.json")}"
 
-timed "$lumbung" audit verify-export "$work/export.ndjson" --digest "$work/digest.json" 2>/dev/null || true
+timed "$lumbung" audit verify-export "$work/export.ndjson" --digest "$work/digest.json" --public-key "$key" 2>/dev/null || true
 emit "{\"step\":\"lumbung audit verify-export --digest\",\"events\":$lines,$(rates "$lines"),\"result\":$(cat "$work/timed.out")}"
 
 # 4. The independent script on the whole export.
 if [ "${PYTHON_EXPORT:-1}" != 0 ]; then
     echo "4. Scripts/verify_export.py on the whole export (slow)" >&2
-    timed "$python" "$script" "$work/export.ndjson" --digest "$work/digest.json" || true
+    timed "$python" "$script" "$work/export.ndjson" --digest "$work/digest.json" --public-key "$key" || true
     emit "{\"step\":\"python: verify_export.py EXPORT --digest\",\"events\":$lines,$(rates "$lines"),\"result\":$(cat "$work/timed.out")}"
 fi
 echo "done; JSON lines in $OUT" >&2

@@ -3,7 +3,7 @@
 
 Needs Python 3 with only `rfc8785` and `cryptography` (pip install rfc8785 cryptography).
 
-  verify_export.py EXPORT.ndjson [--digest DIGEST.json [--public-key HEX]] [--partial]
+  verify_export.py EXPORT.ndjson [--digest DIGEST.json [--public-key HEX|@FILE]] [--partial]
       Recomputes every event's hash = hex(SHA-256(RFC 8785 JCS of the event without "hash")),
       checks positions 1, 2, 3, ... and that each prevHash is the previous event's hash (64 zeros
       for position 1). With --partial the export may start later (its first prevHash is taken as
@@ -11,9 +11,9 @@ Needs Python 3 with only `rfc8785` and `cryptography` (pip install rfc8785 crypt
       checks the digest's Ed25519 signature (over the JCS of {"rootHash","timestamp","treeSize"}),
       that the export holds exactly treeSize events, and that their RFC 6962 Merkle root
       (leaf = SHA-256(0x00 || the JCS bytes above), node = SHA-256(0x01 || left || right)) is
-      the digest's rootHash. --public-key pins the key the digest must be signed with.
+      the digest's rootHash.
 
-  verify_export.py --prove PROOF.json --digest DIGEST.json [--public-key HEX] [--event EVENT.json]
+  verify_export.py --prove PROOF.json --digest DIGEST.json [--public-key HEX|@FILE] [--event EVENT.json]
       Checks a proof against a signed digest. An inclusion proof
       {"position","treeSize","leafHash","rootHash","path"} (from `lumbung audit prove`) must be
       for the digest's tree and its path must lead from leafHash to the digest's rootHash
@@ -22,12 +22,19 @@ Needs Python 3 with only `rfc8785` and `cryptography` (pip install rfc8785 crypt
       (from `lumbung audit consistency`) must have the digest's tree at one end and verify
       (RFC 9162 section 2.1.4.2).
 
+A digest is checked against a public key the auditor pinned beforehand (the key the city
+publishes; `lumbung audit public-key` on the primary), never against the key it carries, which
+anyone can make: --public-key HEX or @FILE, else the environment variable LUMBUNG_AUDIT_PUBLIC_KEY
+(HEX or @FILE), else the file `lumbung audit pin` writes ($XDG_CONFIG_HOME/lumbung/audit-public-key,
+else ~/.config/lumbung/audit-public-key). With --digest and no pinned key it exits 2 saying so.
+
 Prints one line of JSON and exits 0 when everything checks out ({"ok": true, ...}), or exits 1
 naming the first bad position ({"ok": false, "position": P, "reason": "..."}; P is null when no
 single event can be named). Exit 2 on a usage error or an unreadable file.
 """
 
 import argparse
+import os
 import hashlib
 import json
 import re
@@ -340,12 +347,36 @@ def check_proof(proof, size, signed_root, event):
     raise Failure(None, "the proof is neither an inclusion proof (leafHash) nor a consistency proof (fromRoot)")
 
 
+def pinned_key(option):
+    """The pinned public key (hex), from --public-key, LUMBUNG_AUDIT_PUBLIC_KEY or the pin file."""
+    source, value = "--public-key", option
+    if value is None and os.environ.get("LUMBUNG_AUDIT_PUBLIC_KEY"):
+        source, value = "LUMBUNG_AUDIT_PUBLIC_KEY", os.environ["LUMBUNG_AUDIT_PUBLIC_KEY"]
+    if value is None:
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        path = os.path.join(base, "lumbung", "audit-public-key")
+        if os.path.exists(path):
+            source, value = path, "@" + path
+    if value is None:
+        usage("no public key is pinned: a digest proves nothing under the key it carries; give --public-key HEX|@FILE "
+              "(the key the city publishes), set LUMBUNG_AUDIT_PUBLIC_KEY, or pin it with `lumbung audit pin HEX`")
+    if value.startswith("@"):
+        try:
+            with open(value[1:], encoding="utf-8") as f:
+                value = f.read().strip()
+        except OSError as error:
+            usage(f"cannot read the public key file {value[1:]}: {error.strerror}")
+    if not HEX64.match(value):
+        usage(f"{source}: a public key is 64 lower-case hex digits")
+    return value
+
+
 def main(argv):
     parser = argparse.ArgumentParser(
         prog="verify_export.py", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("export", nargs="?", help="the NDJSON export (- for stdin)")
     parser.add_argument("--digest", help="a signed tree head (JSON)")
-    parser.add_argument("--public-key", help="the Ed25519 key (hex) the digest must be signed by")
+    parser.add_argument("--public-key", help="the pinned Ed25519 key (hex, or @FILE) the digest must be signed by")
     parser.add_argument("--prove", help="an inclusion or consistency proof (JSON) to check against --digest")
     parser.add_argument("--event", help="with --prove: the event (JSON) the inclusion proof is about")
     parser.add_argument("--partial", action="store_true", help="accept an export that starts after position 1")
@@ -358,14 +389,15 @@ def main(argv):
         usage("--event goes with --prove")
     if args.partial and args.digest is not None:
         usage("--partial cannot go with --digest: a digest covers the log from position 1")
-    if args.public_key is not None and (args.digest is None or not HEX64.match(args.public_key)):
-        usage("--public-key takes 64 lower-case hex digits and goes with --digest")
+    if args.public_key is not None and args.digest is None:
+        usage("--public-key goes with --digest")
+    key = pinned_key(args.public_key) if args.digest is not None else None
 
     digest = read_json_file(args.digest, "digest") if args.digest else None
     proof = read_json_file(args.prove, "proof") if args.prove else None
     event = read_json_file(args.event, "event") if args.event else None
     try:
-        signed = check_digest(digest, args.public_key) if digest is not None else None
+        signed = check_digest(digest, key) if digest is not None else None
         if proof is not None:
             report(check_proof(proof, signed[0], signed[1], event), 0)
         count, first, head, root = check_export(args.export, args.partial)

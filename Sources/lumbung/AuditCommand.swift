@@ -13,7 +13,7 @@ extension Lumbung {
                 The log's events are the leaves of an RFC 6962 Merkle tree (leaf i = the JCS of the event \
                 at position i+1 without "hash"). Hashes, keys and signatures are lower-case hex.
                 """,
-            subcommands: [Digest.self, PublicKey.self, Prove.self, Consistency.self, VerifyExport.self])
+            subcommands: [Digest.self, PublicKey.self, Pin.self, Prove.self, Consistency.self, VerifyExport.self])
 
         /// `audit digest`: the signed tree head of the log as it is now.
         struct Digest: ParsableCommand {
@@ -42,6 +42,32 @@ extension Lumbung {
                 log.close()
                 let key = try AuditSigningKey.loadOrCreate(dataDirectory: store.resolvedDataDirectory)
                 Output.standard.line(JSONObject([("publicKey", .string(key.publicKeyHex))]))
+                Output.flush()
+            }
+        }
+
+        /// `audit pin`: pins the key digests must be signed by, once, for this user.
+        struct Pin: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "pin",
+                abstract: "Pin the audit public key (HEX or @FILE) that `consistency --digest` and `verify-export --digest` check against.",
+                discussion: "Writes it to $XDG_CONFIG_HOME/lumbung/audit-public-key (else ~/.config/lumbung/audit-public-key), mode 0600; prints {\"publicKey\",\"file\"}.")
+            @Argument(help: ArgumentHelp("The key, as `audit public-key` prints it on the primary.", valueName: "HEX|@FILE"))
+            var key: String
+
+            func validate() throws {
+                do { _ = try PinnedKey.parse(key, from: "key") } catch let error as CLIError { throw ValidationError(error.message) }
+            }
+
+            func run() throws {
+                let bytes = try PinnedKey.parse(key, from: "key")
+                let file = PinnedKey.file
+                try FileManager.default.createDirectory(
+                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
+                guard FileManager.default.createFile(atPath: file, contents: Data((Hex.encode(bytes) + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                else { throw CLIError("cannot write \(file)") }
+                Output.standard.line(JSONObject([("publicKey", .string(Hex.encode(bytes))), ("file", .string(file))]))
                 Output.flush()
             }
         }
@@ -86,16 +112,17 @@ extension Lumbung {
             @Option(help: "The older tree size.") var from: UInt64?
             @Option(help: "The newer tree size (default: the whole log).") var to: UInt64?
             @Option(help: "Check against this digest (its treeSize is the older size).") var digest: String?
-            @Option(name: .customLong("public-key"), help: "With --digest: the key it must be signed by (hex).")
+            @Option(
+                name: .customLong("public-key"),
+                help: ArgumentHelp(
+                    "With --digest: the pinned key it must be signed by (hex, or @FILE); else $LUMBUNG_AUDIT_PUBLIC_KEY, else the key pinned with `audit pin`.",
+                    valueName: "HEX|@FILE"))
             var publicKey: String?
 
             func validate() throws {
                 guard (from == nil) != (digest == nil) else { throw ValidationError("give --from M or --digest FILE") }
                 if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
                 if publicKey != nil && digest == nil { throw ValidationError("--public-key goes with --digest") }
-                if let publicKey, Hex.decode(publicKey)?.count != 32 {
-                    throw ValidationError("--public-key must be 64 lower-case hex digits")
-                }
             }
 
             func run() throws {
@@ -107,6 +134,7 @@ extension Lumbung {
                     Output.flush()
                     return
                 }
+                let pinned = try PinnedKey.resolve(publicKey)
                 let signed = try AuditFiles.readDigest(digestPath)
                 let head = try log.treeHead()
                 let target = to ?? head.size
@@ -117,7 +145,7 @@ extension Lumbung {
                     throw CLIError("the log is not consistent with the digest of \(signed.timestamp): \(reason)")
                 }
                 do {
-                    try ExportVerifier.checkSignature(of: signed, publicKey: publicKey.flatMap(Hex.decode))
+                    try ExportVerifier.checkSignature(of: signed, publicKey: pinned)
                 } catch {
                     try refuse(error.reason)
                 }
@@ -151,7 +179,11 @@ extension Lumbung {
                     """)
             @Argument(help: "The NDJSON export (- for stdin).") var file: String
             @Option(help: "A digest printed by `audit digest`.") var digest: String?
-            @Option(name: .customLong("public-key"), help: "With --digest: the key it must be signed by (hex).")
+            @Option(
+                name: .customLong("public-key"),
+                help: ArgumentHelp(
+                    "With --digest: the pinned key it must be signed by (hex, or @FILE); else $LUMBUNG_AUDIT_PUBLIC_KEY, else the key pinned with `audit pin`.",
+                    valueName: "HEX|@FILE"))
             var publicKey: String?
             @Flag(help: "Accept an export that starts after position 1 (made with export --from); not with --digest.")
             var partial = false
@@ -159,12 +191,10 @@ extension Lumbung {
             func validate() throws {
                 if partial && digest != nil { throw ValidationError("--partial cannot go with --digest: a digest covers the log from position 1") }
                 if publicKey != nil && digest == nil { throw ValidationError("--public-key goes with --digest") }
-                if let publicKey, Hex.decode(publicKey)?.count != 32 {
-                    throw ValidationError("--public-key must be 64 lower-case hex digits")
-                }
             }
 
             func run() throws {
+                let pinned = try digest.map { _ in try PinnedKey.resolve(publicKey) }
                 let signed = try digest.map(AuditFiles.readDigest)
                 func refuse(_ failure: ExportVerifier.Failure) throws -> Never {
                     Output.standard.line(JSONObject([
@@ -173,9 +203,9 @@ extension Lumbung {
                     ]))
                     throw CLIError("the export does not verify: \(failure)")
                 }
-                if let signed {
+                if let signed, let pinned {
                     do {
-                        try ExportVerifier.checkSignature(of: signed, publicKey: publicKey.flatMap(Hex.decode))
+                        try ExportVerifier.checkSignature(of: signed, publicKey: pinned)
                     } catch {
                         try refuse(error)
                     }
@@ -210,6 +240,46 @@ extension Lumbung {
                 Output.flush()
             }
         }
+    }
+}
+
+/// The audit signing key an auditor trusts, pinned beforehand: a digest is checked against it,
+/// never against the key it carries. In order: `--public-key HEX|@FILE`, the environment variable
+/// `LUMBUNG_AUDIT_PUBLIC_KEY` (HEX or @FILE), the file `audit pin` wrote
+/// (`$XDG_CONFIG_HOME/lumbung/audit-public-key`, else `~/.config/lumbung/audit-public-key`).
+/// With none, the command fails saying that no key is pinned: it never answers ok.
+enum PinnedKey {
+    static let environmentVariable = "LUMBUNG_AUDIT_PUBLIC_KEY"
+
+    static var file: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
+        return base + "/lumbung/audit-public-key"
+    }
+
+    static func resolve(_ option: String?) throws -> [UInt8] {
+        if let option { return try parse(option, from: "--public-key") }
+        if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
+            return try parse(value, from: environmentVariable)
+        }
+        if FileManager.default.fileExists(atPath: file) { return try parse("@" + file, from: file) }
+        throw CLIError(
+            "no public key is pinned: a digest proves nothing under the key it carries; give --public-key HEX|@FILE (the key the city "
+                + "publishes, `lumbung audit public-key` on the primary), set \(environmentVariable), or pin it once with `lumbung audit pin HEX`")
+    }
+
+    /// 64 lower-case hex digits, or @FILE holding them (whitespace around them is ignored).
+    static func parse(_ value: String, from source: String) throws -> [UInt8] {
+        var text = value
+        if value.hasPrefix("@") {
+            let path = String(value.dropFirst())
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the public key file \(path)") }
+            text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard text.utf8.count == 64, text == text.lowercased(), let key = Hex.decode(text), key.count == 32 else {
+            throw CLIError("\(source): a public key is 64 lower-case hex digits (an Ed25519 key as `audit public-key` prints it)")
+        }
+        return key
     }
 }
 

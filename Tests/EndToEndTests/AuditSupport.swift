@@ -26,18 +26,31 @@ struct AuditRun: CustomStringConvertible {
 enum AuditTool {
     static let script = packageRoot.appendingPathComponent("Scripts/verify_export.py").path
 
-    /// Runs `lumbung args...`.
-    static func lumbung(_ args: [String]) throws -> AuditRun {
+    /// Runs `lumbung args...`. The pinned audit key is read from `configHome` (`XDG_CONFIG_HOME`),
+    /// never from the tester's own configuration or environment.
+    static func lumbung(_ args: [String], configHome: String? = nil, environment extra: [String: String] = [:]) throws -> AuditRun {
         let exe = try CLI.requireBinary()
-        var env = ProcessInfo.processInfo.environment
+        var env = isolated(configHome: configHome)
         env["LUMBUNG_DATA_DIR"] = nil
         env["USER"] = "audit-tester"
+        env.merge(extra) { $1 }
         return try execute(exe, args, environment: env)
     }
 
-    /// Runs Scripts/verify_export.py with `python` (below).
-    static func script(_ args: [String]) throws -> AuditRun {
-        try execute(URL(fileURLWithPath: "/usr/bin/env"), [python, script] + args, environment: nil)
+    /// Runs Scripts/verify_export.py with `python` (below), isolated as `lumbung` is.
+    static func script(_ args: [String], configHome: String? = nil, environment extra: [String: String] = [:]) throws -> AuditRun {
+        var env = isolated(configHome: configHome)
+        env.merge(extra) { $1 }
+        return try execute(URL(fileURLWithPath: "/usr/bin/env"), [python, script] + args, environment: env)
+    }
+
+    /// The environment without a pinned key of the tester's: `XDG_CONFIG_HOME` points at
+    /// `configHome` (or a directory that holds nothing).
+    static func isolated(configHome: String?) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["LUMBUNG_AUDIT_PUBLIC_KEY"] = nil
+        env["XDG_CONFIG_HOME"] = configHome ?? "/nonexistent/lumbung-test-config"
+        return env
     }
 
     /// The Python of the independent checkers: `LUMBUNG_PYTHON`, else the package's `.venv`, else `python3` on PATH.

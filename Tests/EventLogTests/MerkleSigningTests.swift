@@ -86,7 +86,7 @@ struct MerkleSigningTests {
         d = digest
         d.publicKey = try AuditSigningKey.loadOrCreate(dataDirectory: scratch.dataDirectory + "/other").publicKey
         #expect(!d.hasValidSignature)
-        #expect(throws: ExportVerifier.Failure.self) { try ExportVerifier.checkSignature(of: d) }
+        #expect(throws: ExportVerifier.Failure.self) { try ExportVerifier.checkSignature(of: d, publicKey: d.publicKey) }
         #expect(throws: ExportVerifier.Failure.self) { try ExportVerifier.checkSignature(of: digest, publicKey: d.publicKey) }
         try ExportVerifier.checkSignature(of: digest, publicKey: key.publicKey)
         // Malformed digests name the member.

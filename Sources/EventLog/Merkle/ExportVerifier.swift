@@ -125,8 +125,11 @@ public struct ExportVerifier {
 
     /// Checks `digest` on its own: its signature, and (when given) that it was signed by `publicKey`.
     /// Call it before reading the export: a forged digest makes everything else moot.
-    public static func checkSignature(of digest: SignedTreeHead, publicKey: [UInt8]? = nil) throws(Failure) {
-        if let publicKey, publicKey != digest.publicKey {
+    /// A digest vouches for a log only under a key the auditor pinned beforehand (published by the
+    /// city, read from the primary once): the key inside the digest proves nothing by itself, since
+    /// anyone can re-chain an edited export and sign it with a fresh key.
+    public static func checkSignature(of digest: SignedTreeHead, publicKey: [UInt8]) throws(Failure) {
+        if publicKey != digest.publicKey {
             throw Failure(
                 position: nil,
                 reason: "the digest was signed by key \(Hex.encode(digest.publicKey)), not by the expected key \(Hex.encode(publicKey))")
