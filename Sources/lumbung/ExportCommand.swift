@@ -23,7 +23,9 @@ extension Lumbung {
 
         @Option(help: "Output format: \(Exporters.names.joined(separator: ", ")).")
         var format: String = "ndjson"
-        @Option(help: "Write to FILE instead of stdout.") var output: String?
+        @Option(help: ArgumentHelp("Write to FILE (made 0600; never through a symbolic link) instead of stdout.", valueName: "FILE"))
+        var output: String?
+        @Flag(help: "With --output: overwrite the file if it exists.") var force = false
         @Option(help: "First position.") var from: UInt64?
         @Option(help: "Last position.") var to: UInt64?
         @Option(help: "Only this type (repeatable).") var type: [String] = []
@@ -54,7 +56,7 @@ extension Lumbung {
             let prepared = try Exporters.prepare(exporter, store: store, filter: requested)
             let filter = prepared.filter
             let writer = prepared.exporter
-            let out = try output.map(Output.init(path:)) ?? Output.standard
+            let out = try output.map { try Output(path: $0, force: force) } ?? Output.standard
             let total = filter.toPosition ?? 0
             let first = filter.fromPosition
             var progress = ProgressBar(label: "export")

@@ -15,9 +15,18 @@ final class Output: @unchecked Sendable {
         buffer.reserveCapacity(Self.capacity + 4096)
     }
 
-    /// Opens (truncating) `path` for writing.
-    convenience init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    /// Creates `path` (0600: an export holds what the log holds) for writing. It never follows a
+    /// symbolic link, and an existing file is refused unless `force` (then it is truncated).
+    convenience init(path: String, force: Bool = false) throws {
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == EEXIST {
+            var info = stat()
+            if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+                throw CLIError("\(path) is a symbolic link: an export never follows one; name the file itself")
+            }
+            guard force else { throw CLIError("\(path) exists: give --force to overwrite it") }
+            fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)
+        }
         guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
         self.init(fd: fd)
     }

@@ -28,3 +28,35 @@ struct SystemTypesCLITests {
         #expect(!keys.stdoutText.contains("abc"))
     }
 }
+
+/// `export --output` writes a new file of the owner's alone: never through a symbolic link (an
+/// attacker's link to a file of the auditor's), never over an existing file without `--force`.
+@Suite("export --output is careful with files")
+struct ExportOutputTests {
+    @Test("a symlink is refused, an existing file needs --force, the file is 0600")
+    func output() async throws {
+        let scratch = try Scratch("export-output")
+        let dir = scratch.file("data")
+        #expect(try await CLI.run(["append", "--data-dir", dir, "--stream", "test-1", "--type", "test.noted", "--data", #"{"n":1}"#]).status == 0)
+        let victim = try scratch.write("victim.txt", "keep me\n")
+        let link = scratch.file("link.ndjson")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        let viaLink = try await CLI.run(["export", "--data-dir", dir, "--output", link])
+        #expect(viaLink.status == 1, "\(viaLink)")
+        #expect(viaLink.stderr.contains("symbolic link"), "\(viaLink)")
+        let forcedLink = try await CLI.run(["export", "--data-dir", dir, "--output", link, "--force"])
+        #expect(forcedLink.status == 1, "\(forcedLink)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me\n")
+
+        let out = scratch.file("export.ndjson")
+        let first = try await CLI.run(["export", "--data-dir", dir, "--output", out])
+        #expect(first.status == 0, "\(first)")
+        #expect((try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int) == 0o600)
+        let again = try await CLI.run(["export", "--data-dir", dir, "--output", out])
+        #expect(again.status == 1, "\(again)")
+        #expect(again.stderr.contains("--force"), "\(again)")
+        let forced = try await CLI.run(["export", "--data-dir", dir, "--output", out, "--force"])
+        #expect(forced.status == 0, "\(forced)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 1)
+    }
+}
