@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The upcoming language features every target of ours builds with (as Hummingbird's do): `any`
+/// spelled out for existentials, imports visible only where a file declares them, and imports
+/// internal unless a file says `public import`.
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "Lumbung",
     platforms: [.macOS(.v14)],
@@ -25,23 +34,24 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
-        .target(name: "LMDB", dependencies: ["CLMDB"]),
-        .target(name: "JSON"),
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: upcoming),
+        .target(name: "JSON", swiftSettings: upcoming),
         .systemLibrary(
             name: "CNATS",
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON"]),
+        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(
             name: "EventLog",
             dependencies: [
                 "LMDB", "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: upcoming
         ),
-        .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"]),
-        .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"]),
+        .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"], swiftSettings: upcoming),
+        .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(name: "MataramReference"),
         .target(name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .target(name: "DocumentTracking", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,5 +1,5 @@
-import EventLog
-import JSON
+public import EventLog
+public import JSON
 
 /// An event as the rules see it: proposed (not yet written) or already in the log.
 public struct DomainEvent: Sendable {

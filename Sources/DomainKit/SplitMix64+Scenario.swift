@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 
 /// The scenarios' draws on the log's seeded generator (`EventLog.SplitMix64`): the same numbers on
 /// every platform and toolchain, so a seed always gives the same events. Every domain's scenario

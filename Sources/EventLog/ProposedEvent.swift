@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// An event offered to the log, checked for everything that can be checked without the log:
 /// names, id, payload JSON (strict, canonicalized with JCS, numbers within the payload policy)

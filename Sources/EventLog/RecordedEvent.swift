@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// An event as the log holds it: the envelope every read, export and API answer shows (position, stream, version, id, type, occurredAt, recordedAt, metadata, data, prevHash, hash).
 public struct RecordedEvent: Sendable, Equatable {

@@ -15,7 +15,7 @@ public struct PutFlags: OptionSet, Sendable {
 /// (after heed's `Database<KC, DC>`). It is a handle only: every operation takes the
 /// transaction it runs in.
 public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
-    public let dbi: MDB_dbi
+    let dbi: MDB_dbi
     public let name: String
 
     init(dbi: MDB_dbi, name: String) {

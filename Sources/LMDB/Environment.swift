@@ -32,7 +32,7 @@ public final class Environment: @unchecked Sendable {
         /// Open read-only.
         public var readOnly: Bool = false
         /// File mode for new files: the owner's alone (a log holds what the city was told).
-        public var fileMode: mode_t = 0o600
+        public var fileMode: UInt32 = 0o600
 
         public init() {}
     }
@@ -57,7 +57,7 @@ public final class Environment: @unchecked Sendable {
         var flags = UInt32(MDB_NOTLS)
         if options.noSync { flags |= UInt32(MDB_NOSYNC) }
         if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-        try check(mdb_env_open(env, path, flags, options.fileMode), "cannot open LMDB environment at \(path)")
+        try check(mdb_env_open(env, path, flags, mode_t(options.fileMode)), "cannot open LMDB environment at \(path)")
         self.handle = env
         self.path = path
         self.options = options

@@ -1,6 +1,6 @@
-import EventLog
-import Foundation
-import LMDB
+public import EventLog
+public import Foundation
+public import LMDB
 
 /// Runs projectors over the log into the `views/` LMDB environment.
 ///

@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 
 /// A read model folded from the log: a name, a version, the event types it handles and a pure
 /// `apply` that updates its own databases in `views/`.

@@ -1,7 +1,7 @@
-import EventLog
-import Foundation
-import JSON
-import LMDB
+public import EventLog
+public import Foundation
+public import JSON
+public import LMDB
 
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).

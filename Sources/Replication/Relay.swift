@@ -1,5 +1,5 @@
-import EventLog
-import Foundation
+public import EventLog
+public import Foundation
 
 /// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
 /// sequence IS the log's position.

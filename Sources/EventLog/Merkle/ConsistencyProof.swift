@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// Proof that the log's tree of `from` leaves (root `fromRoot`) is a prefix of its tree of `to`
 /// leaves (root `toRoot`): nothing in the first `from` events changed (RFC 6962 section 2.1.2,

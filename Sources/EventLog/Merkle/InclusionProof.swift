@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// Proof that the event at `position` is leaf `position - 1` of the log's tree of `treeSize`
 /// leaves with root `rootHash` (RFC 6962 audit path, RFC 9162 section 2.1.3).

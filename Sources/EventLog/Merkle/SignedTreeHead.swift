@@ -1,6 +1,6 @@
-import Crypto
-import Foundation
-import JSON
+public import Crypto
+public import Foundation
+public import JSON
 
 /// A signed tree head, the "digest" an auditor keeps: the log's Merkle tree size and root at a
 /// time, signed with the data directory's Ed25519 key (`AuditSigningKey`).
