@@ -21,60 +21,30 @@ public enum MarketPricesCommand: Sendable, Equatable {
     case reportPrice(ReportPrice)
     case correctPrice(CorrectPrice)
 
-    /// A price report as a command: optional fields take their defaults in `decide`.
+    /// A price report as a command (made by `parse`, or in the module by its memberwise
+    /// initializer): an absent `unit` is the commodity's, an absent `observedOn` the day of the
+    /// command in Mataram, an absent `eventId` a new id.
     public struct ReportPrice: Sendable, Equatable {
-        public var eventId: EventID?
+        public var eventId: EventID? = nil
         public var marketId: String
         public var commodityId: String
-        public var unit: String?
+        public var unit: String? = nil
         public var price: Price
-        public var currency: String
-        public var priceType: PriceType
-        public var observedOn: CivilDate?
+        public var currency = "IDR"
+        public var priceType = PriceType.retail
+        public var observedOn: CivilDate? = nil
         public var reporter: String
-        public var source: String
-
-        public init(
-            eventId: EventID? = nil, marketId: String, commodityId: String, unit: String? = nil, price: Price,
-            currency: String = "IDR", priceType: PriceType = .retail, observedOn: CivilDate? = nil, reporter: String,
-            source: String = MarketPricesCommand.defaultSource
-        ) {
-            self.eventId = eventId
-            self.marketId = marketId
-            self.commodityId = commodityId
-            self.unit = unit
-            self.price = price
-            self.currency = currency
-            self.priceType = priceType
-            self.observedOn = observedOn
-            self.reporter = reporter
-            self.source = source
-        }
+        public var source = MarketPricesCommand.defaultSource
     }
 
-    /// A correction as a command: the market is the corrected report's.
+    /// A correction as a command: the market is the corrected report's (`marketId`, when given,
+    /// must be it).
     public struct CorrectPrice: Sendable, Equatable {
-        public var eventId: EventID?
+        public var eventId: EventID? = nil
         public var correctsEventId: EventID
-        public var marketId: String?
+        public var marketId: String? = nil
         public var price: Price
         public var reason: String
-
-        public init(eventId: EventID? = nil, correctsEventId: EventID, marketId: String? = nil, price: Price, reason: String) {
-            self.eventId = eventId
-            self.correctsEventId = correctsEventId
-            self.marketId = marketId
-            self.price = price
-            self.reason = reason
-        }
-    }
-
-    /// What a command decided: the events to append (one request, atomic), the ids made or used
-    /// (`marketId`, `commodityId`, `eventId`, `correctsEventId`) and secrets (none in this domain).
-    public struct Decision: Sendable {
-        public let events: [ProposedEvent]
-        public let ids: [String: String]
-        public let secrets: [String: String]
     }
 
     /// `source` of a report made through the API when the body names none.
@@ -92,32 +62,15 @@ public enum MarketPricesCommand: Sendable, Equatable {
         }
     }
 
-    /// Reads command `name` from an HTTP body. Throws `.invalidInput` naming the field (the body's
-    /// field names, e.g. `price: must be a number`), or naming `command` for an unknown name.
+    /// Reads command `name` from an HTTP body (its command-body type, read strictly). Throws
+    /// `.invalidInput` naming the field (the body's field names, e.g. `price: must be a number`),
+    /// or naming `command` for an unknown name.
     public static func parse(_ name: String, body: JSONValue) throws(EventLogError) -> MarketPricesCommand {
         switch name {
-        case "register-market":
-            return .registerMarket(try MarketRegistered.parse(body, prefix: "", idRequired: false))
-        case "register-commodity":
-            return .registerCommodity(try CommodityRegistered.parse(body, prefix: "", idRequired: false))
-        case "report-price":
-            let r = try PayloadReader(body, prefix: "", allowed: PriceReported.fields.union(["eventId"]), schema: "report-price")
-            return .reportPrice(
-                ReportPrice(
-                    eventId: try r.optionalEventID("eventId"), marketId: try r.identifier("marketId"),
-                    commodityId: try r.identifier("commodityId"), unit: try r.optionalText("unit"), price: try r.price("price"),
-                    currency: try r.optionalCurrency("currency") ?? "IDR",
-                    priceType: try r.optionalEnum("priceType", PriceType.self) ?? .retail,
-                    observedOn: try r.optionalDate("observedOn"), reporter: try r.text("reporter"),
-                    source: try r.optionalText("source") ?? defaultSource))
-        case "correct-price":
-            let r = try PayloadReader(
-                body, prefix: "", allowed: PriceCorrected.fields.union(["eventId", "marketId"]), schema: "correct-price")
-            return .correctPrice(
-                CorrectPrice(
-                    eventId: try r.optionalEventID("eventId"), correctsEventId: try r.eventID("correctsEventId"),
-                    marketId: try r.optionalIdentifier("marketId"), price: try r.price("price"),
-                    reason: try r.text("reason", max: PayloadReader.maxReason)))
+        case "register-market": return .registerMarket(try read(RegisterMarketBody.self, body).registration)
+        case "register-commodity": return .registerCommodity(try read(RegisterCommodityBody.self, body).registration)
+        case "report-price": return .reportPrice(try read(ReportPriceBody.self, body).command)
+        case "correct-price": return .correctPrice(try read(CorrectPriceBody.self, body).command())
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the prices domain (\(names.joined(separator: ", ")))",
@@ -125,20 +78,36 @@ public enum MarketPricesCommand: Sendable, Equatable {
         }
     }
 
+    /// A body of type `T`: a JSON object whose fields are named alone in errors.
+    private static func read<T: Payload>(_ type: T.Type, _ body: JSONValue) throws(EventLogError) -> T {
+        guard case .object = body else { throw EventLogError(.invalidInput, "body: must be a JSON object") }
+        return try T.read(body, root: "")
+    }
+
     /// Decides `command` on the rules' current state (call it inside `RuleGuard.withCurrentState`):
-    /// fills the defaults (`observedOn` = the day of `now` in WITA, UTC+8), makes the ids that are
-    /// absent, checks the rules, and returns the events with `occurredAt = now`. Throws
-    /// `.invalidInput` or `.ruleViolation` naming the field; nothing is written either way.
+    /// makes the ids that are absent (a market's or commodity's from its name: `Pasar Kebon Roek`
+    /// -> `pasar-kebon-roek`, then `-2`, `-3`, ... when taken), fills `observedOn` (the day of
+    /// `now` in WITA, UTC+8), runs the decider, and returns the events with `occurredAt = now` and
+    /// a new event id where the command names none. Throws `.invalidInput` or `.ruleViolation`
+    /// naming the field; nothing is written either way.
     public static func decide(_ command: MarketPricesCommand, rules: MarketPricesRules, now: Timestamp) throws(EventLogError) -> Decision {
         var command = command
-        if case .reportPrice(var r) = command, r.observedOn == nil {
+        switch command {
+        case .registerMarket(var m) where m.marketId.isEmpty:
+            m.marketId = freeID(Slug.make(m.name)) { rules.markets[$0] != nil }
+            command = .registerMarket(m)
+        case .registerCommodity(var c) where c.commodityId.isEmpty:
+            c.commodityId = freeID(Slug.make(c.name)) { rules.commodities[$0] != nil }
+            command = .registerCommodity(c)
+        case .reportPrice(var r) where r.observedOn == nil:
             r.observedOn = CivilDate(now, offsetHours: 8)
             command = .reportPrice(r)
+        default:
+            break
         }
-        let decided = try PriceBook.decide(command, rules.state)
         var events: [ProposedEvent] = []
         var ids: [String: String] = [:]
-        for event in decided {
+        for event in try rules.decide(command) {
             let id = event.id ?? EventID.random()
             events.append(try event.proposed(id: id, occurredAt: now))
             ids["eventId"] = id.description
@@ -155,6 +124,15 @@ public enum MarketPricesCommand: Sendable, Equatable {
                 ids["correctsEventId"] = c.correctsEventId
             }
         }
-        return Decision(events: events, ids: ids, secrets: [:])
+        return Decision(events: events, ids: ids)
+    }
+
+    /// `base`, or `base-2`, `base-3`, ... : the first that is not taken.
+    static func freeID(_ base: String, taken: (String) -> Bool) -> String {
+        let root = base.isEmpty ? "id" : base
+        if !taken(root) { return root }
+        var n = 2
+        while taken("\(root)-\(n)") { n += 1 }
+        return "\(root)-\(n)"
     }
 }
