@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates Sources/MarketPrices/PIHPSTable.swift from Fixtures/pihps/daily_2018_2024.csv.
+"""Generates Sources/MarketPrices/Scenario/PIHPSTable.swift from Fixtures/pihps/daily_2018_2024.csv.
 
 Source: PIHPS Nasional, Bank Indonesia, via azzandwi1/indonesian-food-prices-dataset
 (see Fixtures/ATTRIBUTION.md). Run from the repository root:
@@ -17,7 +17,7 @@ import os
 FIRST, LAST = "2018-07-01", "2018-08-31"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CSV = os.path.join(ROOT, "Fixtures", "pihps", "daily_2018_2024.csv")
-OUT = os.path.join(ROOT, "Sources", "MarketPrices", "PIHPSTable.swift")
+OUT = os.path.join(ROOT, "Sources", "MarketPrices", "Scenario", "PIHPSTable.swift")
 
 # column, id, name (PIHPS), category (PIHPS group), unit
 COMMODITIES = [

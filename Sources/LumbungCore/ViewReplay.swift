@@ -17,7 +17,7 @@ public enum ViewReplay {
             case .kelurahan: "aid.kelurahan"
             case .trace: "aid.trace"
             case .application: "documents.applications"
-            case .prices: "prices.latest"
+            case .prices: PricesViews.latest.rawValue
             }
         }
 

@@ -1,48 +1,194 @@
 import DomainKit
 import EventLog
+import JSON
 import Projections
 
 /// The rules of the prices domain, run by the `RuleGuard` for every door into the log
-/// (commands, raw appends, imports). Holds the decision state (`PriceBook.State`) folded from
-/// the log.
+/// (commands, raw appends, imports).
 ///
 /// Contract (see `DomainRules`): `owns` every `prices.` type; `admit` refuses unknown `prices.`
-/// types and malformed payloads (`.invalidInput`) and rule breaches (`.ruleViolation`), naming
-/// the field, and leaves the state unchanged when it throws; when it passes (and in `evolve`),
-/// the change is recorded in the journal so that a trial or an uncommitted transaction is undone
-/// exactly.
+/// types, payloads that do not fit their schema and events off their stream (`.invalidInput`),
+/// and whatever `PriceBook.decide` refuses (`.ruleViolation`), naming the field; it changes
+/// nothing when it throws. Otherwise (and in `evolve`) it loads the state of what the event
+/// touches, applies `PriceBook.evolve` and stores the result, recording the undo in the journal so
+/// that a trial or an uncommitted transaction is undone exactly.
+///
+/// The decision state is kept per aggregate: each market's registration, each commodity's, and
+/// each report's market (market ids interned, so that a report costs a few bytes).
 ///
 /// Thread safety: not synchronized itself; the `RuleGuard` owning it serializes every call
 /// (and `RuleGuard.withCurrentState` gives commands a consistent state).
 public final class MarketPricesRules: DomainRules, @unchecked Sendable {
-    /// The decision state. Read it only while the `RuleGuard` holds it current.
-    public private(set) var state = PriceBook.State()
+    /// Registered markets by id. Read it only while the `RuleGuard` holds it current.
+    public private(set) var markets: [String: MarketRegistered] = [:]
+    /// Registered commodities by id.
+    public private(set) var commodities: [String: CommodityRegistered] = [:]
+    /// Each report's market, as an index into `marketIds`.
+    private var reports: [EventID: Int32] = [:]
+    /// Interned market ids (append-only: an index no report uses any more is harmless).
+    private var marketIds: [String] = []
+    private var marketIndex: [String: Int32] = [:]
 
     public init() {}
+
+    /// The market of price report `id`, if it is a report the rules have seen.
+    public func market(ofReport id: EventID) -> String? {
+        reports[id].map { marketIds[Int($0)] }
+    }
+
+    /// How many price reports the rules know.
+    public var reportCount: Int { reports.count }
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(MarketPricesEventType.prefix) }
 
     public func admit(_ event: DomainEvent, journal: Journal) throws {
-        let decoded = try PricesEvent.decode(event)
-        try PriceBook.validate(decoded, state)
-        apply(decoded, journal: journal)
+        try admit(try PricesEvent.read(event), journal: journal)
     }
 
     /// `admit` for an event already typed (the importer's).
     func admit(_ event: PricesEvent, journal: Journal) throws(EventLogError) {
-        try PriceBook.validate(event, state)
-        apply(event, journal: journal)
+        let command = try event.command
+        let keys = Keys(command)
+        let state = load(keys)
+        var next = state
+        for e in try PriceBook.decide(command, state) { next = PriceBook.evolve(next, e) }
+        store(keys, state, next, journal: journal)
     }
 
     public func evolve(_ event: DomainEvent, journal: Journal) {
         // Events in the log passed the rules when written; one this version cannot read is skipped.
-        guard let decoded = try? PricesEvent.decode(event) else { return }
-        apply(decoded, journal: journal)
+        guard let typed = try? PricesEvent.read(event), let command = try? typed.command else { return }
+        let keys = Keys(command)
+        let state = load(keys)
+        store(keys, state, PriceBook.evolve(state, typed), journal: journal)
     }
 
-    private func apply(_ event: PricesEvent, journal: Journal) {
-        let undo = state.apply(event)
-        if case .none = undo { return }
-        journal.record { [unowned self] in self.state.undo(undo) }
+    /// The events `command` makes on the current state (call inside `RuleGuard.withCurrentState`).
+    func decide(_ command: MarketPricesCommand) throws(EventLogError) -> [PricesEvent] {
+        try PriceBook.decide(command, load(Keys(command)))
+    }
+
+    // MARK: State per aggregate
+
+    /// What a command touches.
+    struct Keys {
+        var marketId: String?
+        var commodityId: String?
+        var reportId: EventID?
+
+        init(_ command: MarketPricesCommand) {
+            switch command {
+            case .registerMarket(let m): marketId = m.marketId
+            case .registerCommodity(let c): commodityId = c.commodityId
+            case .reportPrice(let r):
+                marketId = r.marketId
+                commodityId = r.commodityId
+                reportId = r.eventId
+            case .correctPrice(let c): reportId = c.correctsEventId
+            }
+        }
+    }
+
+    func load(_ keys: Keys) -> PriceBook.State {
+        PriceBook.State(
+            market: keys.marketId.flatMap { markets[$0] }, commodity: keys.commodityId.flatMap { commodities[$0] },
+            reportMarket: keys.reportId.flatMap { market(ofReport: $0) })
+    }
+
+    private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State, journal: Journal) {
+        if let id = keys.marketId, new.market != old.market { set(\.markets, id, new.market, journal) }
+        if let id = keys.commodityId, new.commodity != old.commodity { set(\.commodities, id, new.commodity, journal) }
+        if let id = keys.reportId, new.reportMarket != old.reportMarket {
+            set(\.reports, id, new.reportMarket.map(intern), journal)
+        }
+    }
+
+    private func set<Key: Hashable, Value>(
+        _ store: ReferenceWritableKeyPath<MarketPricesRules, [Key: Value]>, _ key: Key, _ value: Value?, _ journal: Journal
+    ) {
+        let old = self[keyPath: store][key]
+        self[keyPath: store][key] = value
+        journal.record { [unowned self] in self[keyPath: store][key] = old }
+    }
+
+    private func intern(_ marketId: String) -> Int32 {
+        if let i = marketIndex[marketId] { return i }
+        let i = Int32(marketIds.count)
+        marketIds.append(marketId)
+        marketIndex[marketId] = i
+        return i
+    }
+}
+
+extension PricesEvent {
+    /// Reads a `prices.*` event: a known type, its payload (strictly, by the payload's type), and
+    /// the stream it must be on. Throws `.invalidInput` naming the field (`type`, `stream`,
+    /// `data.<field>`).
+    public static func read(_ event: DomainEvent) throws(EventLogError) -> PricesEvent {
+        let typed: PricesEvent
+        switch event.type {
+        case MarketPricesEventType.marketRegistered:
+            typed = .marketRegistered(try MarketRegistered.read(event.data))
+        case MarketPricesEventType.commodityRegistered:
+            typed = .commodityRegistered(try CommodityRegistered.read(event.data))
+        case MarketPricesEventType.priceReported:
+            typed = .priceReported(id: event.id, try PriceReported.read(event.data))
+        case MarketPricesEventType.priceCorrected:
+            let correction = try PriceCorrected.read(event.data)
+            let category = MarketPricesEventType.marketCategory
+            guard event.stream.hasPrefix(category), event.stream.utf8.count > category.utf8.count else {
+                throw EventLogError(
+                    .invalidInput,
+                    "stream: a correction goes on the stream of the corrected report's market (market-<marketId>), not on \(event.stream)",
+                    field: "stream")
+            }
+            return .priceCorrected(id: event.id, marketId: String(event.stream.dropFirst(category.count)), correction)
+        default:
+            let known = MarketPricesEventType.all.sorted().joined(separator: ", ")
+            throw EventLogError(.invalidInput, "type: \(event.type) is not an event type of the prices domain (\(known))", field: "type")
+        }
+        guard typed.stream == event.stream else {
+            throw EventLogError(
+                .invalidInput, "stream: a \(event.type) event of this payload goes on \(typed.stream), not on \(event.stream)",
+                field: "stream")
+        }
+        return typed
+    }
+
+    /// An event of the log, or nil when this version cannot read it (for views and exports).
+    public static func read(_ event: RecordedEvent) -> PricesEvent? {
+        guard let data = try? event.dataValue() else { return nil }
+        return try? read(DomainEvent(stream: event.stream, type: event.type, data: data, position: event.position, id: event.id))
+    }
+
+    /// An event of the log seen in place, or nil when this version cannot read it.
+    public static func read(_ view: EventRecordView) -> PricesEvent? {
+        guard let data = try? JSONParser.parse(view.dataBytes) else { return nil }
+        return try? read(DomainEvent(stream: view.stream, type: view.type, data: data, position: view.position, id: view.id))
+    }
+
+    /// The command that makes this event: the rules decide an event of the log as that command.
+    var command: MarketPricesCommand {
+        get throws(EventLogError) {
+            switch self {
+            case .marketRegistered(let m):
+                return .registerMarket(m)
+            case .commodityRegistered(let c):
+                return .registerCommodity(c)
+            case .priceReported(let id, let r):
+                return .reportPrice(
+                    MarketPricesCommand.ReportPrice(
+                        eventId: id, marketId: r.marketId, commodityId: r.commodityId, unit: r.unit, price: r.price,
+                        currency: r.currency, priceType: r.priceType, observedOn: r.observedOn, reporter: r.reporter, source: r.source))
+            case .priceCorrected(let id, let marketId, let c):
+                guard let corrected = EventID(c.correctsEventId) else {
+                    throw EventLogError(
+                        .invalidInput, "data.correctsEventId: must be an event id: a UUID", field: "data.correctsEventId")
+                }
+                return .correctPrice(
+                    MarketPricesCommand.CorrectPrice(
+                        eventId: id, correctsEventId: corrected, marketId: marketId, price: c.price, reason: c.reason))
+            }
+        }
     }
 }

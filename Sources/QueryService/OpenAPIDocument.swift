@@ -2569,9 +2569,8 @@ enum OpenAPIDocument {
               pattern: '^[A-Za-z0-9._:][A-Za-z0-9._:-]{0,99}$'
             PricesText:
               type: string
-              description: Not blank, at most 200 characters.
-              maxLength: 200
-              pattern: '\S'
+              description: Not blank, no control characters, at most 200 UTF-8 bytes.
+              pattern: '^[^\x00-\x1F\x7F]*[^\s\x00-\x1F\x7F][^\x00-\x1F\x7F]*$'
             OptionalPricesText:
               oneOf: [{$ref: '#/components/schemas/PricesText'}, {type: 'null'}]
             PriceAmount:
@@ -2664,8 +2663,8 @@ enum OpenAPIDocument {
                 price: {$ref: '#/components/schemas/PriceAmount'}
                 reason:
                   type: string
-                  maxLength: 2000
-                  pattern: '\S'
+                  description: Not blank, no control characters, at most 2000 UTF-8 bytes.
+                  pattern: '^[^\x00-\x1F\x7F]*[^\s\x00-\x1F\x7F][^\x00-\x1F\x7F]*$'
             Market:
               type: object
               additionalProperties: false

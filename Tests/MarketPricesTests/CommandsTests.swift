@@ -3,12 +3,13 @@ import Projections
 import Testing
 @testable import MarketPrices
 import JSON
+import DomainKit
 
 @Suite struct CommandsTests {
     /// 6 August 2018, 09:30 WITA (01:30 UTC).
     static let now = Timestamp("2018-08-06T01:30:00Z")!
 
-    func decide(_ t: TestStore, _ name: String, _ body: JSONValue, now: Timestamp = CommandsTests.now) throws -> MarketPricesCommand.Decision {
+    func decide(_ t: TestStore, _ name: String, _ body: JSONValue, now: Timestamp = CommandsTests.now) throws -> Decision {
         let command = try MarketPricesCommand.parse(name, body: body)
         return try t.ruleGuard.withCurrentState(t.store) { try MarketPricesCommand.decide(command, rules: t.rules, now: now) }
     }
@@ -42,6 +43,20 @@ import JSON
         #expect(correction.events[0].stream == "market-pasar-kebon-roek")
         try t.append(correction.events)
         #expect(try t.store.stats().events == 4)
+    }
+
+    @Test func registerMarketMakesIDsFromNames() throws {
+        let t = try TestStore()
+        let body: JSONValue = ["name": "Pasar Kebon Roek", "kind": "traditional", "kelurahanCode": "52.71.01.1005"]
+        let first = try decide(t, "register-market", body)
+        #expect(first.events.count == 1)
+        #expect(first.ids["marketId"] == "pasar-kebon-roek")
+        #expect(first.events[0].stream == "market-pasar-kebon-roek")
+        try t.append(first.events)
+        let second = try decide(t, "register-market", body)
+        #expect(second.events[0].stream == "market-pasar-kebon-roek-2")
+        let commodity = try decide(t, "register-commodity", ["name": "Cabai Rawit Merah", "category": "Cabai Rawit", "unit": "kg"])
+        #expect(commodity.events[0].stream == "commodity-cabai-rawit-merah")
     }
 
     @Test func observedOnDefaultsToTheDayInMataram() throws {
@@ -115,7 +130,9 @@ import JSON
     @Test func domainBundlesEverything() throws {
         let domain = MarketPricesDomain()
         #expect(domain.projectors.map(\.name) == ["prices.latest", "prices.daily", "prices.alerts"])
-        #expect(domain.commandNames == ["register-market", "register-commodity", "report-price", "correct-price"])
+        #expect(MarketPricesDomain.viewNames == domain.projectors.map(\.name))
+        #expect(MarketPricesDomain.eventTypes == MarketPricesEventType.all)
+        #expect(MarketPricesDomain.commandNames == ["register-market", "register-commodity", "report-price", "correct-price"])
         #expect(MarketPricesDomain.name == "prices")
         let command = try domain.parse("register-commodity", body: ["name": "Gula Pasir Lokal", "category": "Gula Pasir", "unit": "kg"])
         let decision = try domain.decide(command, now: Self.now)

@@ -2,12 +2,16 @@ import EventLog
 import Testing
 @testable import MarketPrices
 
-/// The decider, pure: decide and evolve without storage.
+/// The decider, pure: decide and evolve over the state of what a command touches, without storage.
 @Suite struct PriceBookTests {
+    static let market = MarketRegistered(marketId: "pasar-kebon-roek", name: "Pasar pasar-kebon-roek", kind: .traditional, kelurahanCode: "52.71.01.1005")
+    static let commodity = CommodityRegistered(commodityId: "beras-km1", name: "Beras beras-km1", category: "Beras", unit: "kg")
+
+    /// The state of a report on market pasar-kebon-roek and commodity beras-km1, both registered.
     func registered() -> PriceBook.State {
-        var s = PriceBook.State()
-        s = PriceBook.evolve(s, Sample.market())
-        s = PriceBook.evolve(s, Sample.commodity())
+        var s = PriceBook.initial
+        s = PriceBook.evolve(s, .marketRegistered(Self.market))
+        s = PriceBook.evolve(s, .commodityRegistered(Self.commodity))
         return s
     }
 
@@ -27,33 +31,29 @@ import Testing
         var s = registered()
         let id = EventID.random()
         s = PriceBook.evolve(s, Sample.report(id))
-        #expect(s.markets["pasar-kebon-roek"]?.kind == .traditional)
-        #expect(s.commodities["beras-km1"]?.unit == "kg")
-        #expect(s.market(ofReport: id) == "pasar-kebon-roek")
-        #expect(s.reportCount == 1)
+        #expect(s.market?.kind == .traditional)
+        #expect(s.commodity?.unit == "kg")
+        #expect(s.reportMarket == "pasar-kebon-roek")
         // A correction changes nothing the rules look at; a second registration is ignored.
         let again = PriceBook.evolve(PriceBook.evolve(s, Sample.correction(of: id, price: 11_700)), .marketRegistered(
             MarketRegistered(marketId: "pasar-kebon-roek", name: "Other", kind: .modern)))
-        #expect(again.markets["pasar-kebon-roek"]?.name == "Pasar pasar-kebon-roek")
-        #expect(again.reportCount == 1)
+        #expect(again.market?.name == "Pasar pasar-kebon-roek")
+        #expect(again == s)
+        // A report without an id (the log makes one) is not known by id yet.
+        #expect(PriceBook.evolve(registered(), Sample.report(nil)).reportMarket == nil)
     }
 
-    @Test func registerMarketMakesIDsFromNames() throws {
-        var s = PriceBook.State()
-        let command = MarketPricesCommand.registerMarket(MarketRegistered(marketId: "", name: "Pasar Kebon Roek", kind: .traditional, kelurahanCode: "52.71.01.1005"))
-        let first = try PriceBook.decide(command, s)
-        #expect(first.count == 1)
-        guard case .marketRegistered(let m) = first[0] else { Issue.record("not a registration"); return }
-        #expect(m.marketId == "pasar-kebon-roek")
-        #expect(first[0].stream == "market-pasar-kebon-roek")
-        s = PriceBook.evolve(s, first[0])
-        let second = try PriceBook.decide(command, s)
-        #expect(second[0].stream == "market-pasar-kebon-roek-2")
-        let commodity = try PriceBook.decide(.registerCommodity(CommodityRegistered(commodityId: "", name: "Cabai Rawit Merah", category: "Cabai Rawit", unit: "kg")), s)
-        #expect(commodity[0].stream == "commodity-cabai-rawit-merah")
+    @Test func registrationsNeedTheirIds() {
+        // The command layer makes ids from names; the decider refuses a registration without one.
+        #expect(throws: EventLogError.self) {
+            _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "", name: "Pasar Kebon Roek", kind: .traditional)), .initial)
+        }
+        #expect(throws: EventLogError.self) {
+            _ = try PriceBook.decide(.registerCommodity(CommodityRegistered(commodityId: "", name: "Gula", category: "Gula", unit: "kg")), .initial)
+        }
     }
 
-    @Test func registerTwiceIsRefused() {
+    @Test func registerTwiceIsRefused() throws {
         let s = registered()
         expectViolation("already registered") {
             _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "pasar-kebon-roek", name: "X", kind: .modern)), s)
@@ -61,10 +61,13 @@ import Testing
         expectViolation("already registered") {
             _ = try PriceBook.decide(.registerCommodity(CommodityRegistered(commodityId: "beras-km1", name: "X", category: "Beras", unit: "kg")), s)
         }
+        let first = try PriceBook.decide(.registerMarket(Self.market), .initial)
+        #expect(first == [PricesEvent.marketRegistered(Self.market)])
+        #expect(first[0].stream == "market-pasar-kebon-roek")
     }
 
     @Test func kelurahanMustExistWhenGiven() throws {
-        let s = PriceBook.State()
+        let s = PriceBook.initial
         expectViolation("52.71.09.9999 is not a kelurahan of Kota Mataram") {
             _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "x", name: "X", kind: .traditional, kelurahanCode: "52.71.09.9999")), s)
         }
@@ -83,41 +86,42 @@ import Testing
         #expect(r.currency == "IDR")
         #expect(r.priceType == .retail)
 
+        var noMarket = s
+        noMarket.market = nil
         var badMarket = ok
         badMarket.marketId = "pasar-nowhere"
-        expectViolation("market pasar-nowhere is not registered") { _ = try PriceBook.decide(.reportPrice(badMarket), s) }
+        expectViolation("market pasar-nowhere is not registered") { _ = try PriceBook.decide(.reportPrice(badMarket), noMarket) }
+        var noCommodity = s
+        noCommodity.commodity = nil
         var badCommodity = ok
         badCommodity.commodityId = "durian"
-        expectViolation("commodity durian is not registered") { _ = try PriceBook.decide(.reportPrice(badCommodity), s) }
+        expectViolation("commodity durian is not registered") { _ = try PriceBook.decide(.reportPrice(badCommodity), noCommodity) }
         var zero = ok
         zero.price = Price(0)
         expectViolation("data.price: 0 is not a price") { _ = try PriceBook.decide(.reportPrice(zero), s) }
         var negative = ok
         negative.price = Price(-5)
         expectViolation("-5 is not a price") { _ = try PriceBook.decide(.reportPrice(negative), s) }
-        // The rule also holds for events decided elsewhere (validate).
-        expectViolation("-5 is not a price") { try PriceBook.validate(Sample.report(price: -5), s) }
+        // The rule also holds for events decided elsewhere (the rules decide an event as its command).
+        expectViolation("-5 is not a price") { _ = try PriceBook.decide(try Sample.report(price: -5).command, s) }
     }
 
     @Test func correctionMustNameAReportOfTheSameMarket() throws {
-        var s = registered()
-        s = PriceBook.evolve(s, Sample.market("pasar-sindu"))
         let report = EventID.random()
-        s = PriceBook.evolve(s, Sample.report(report))
+        let s = PriceBook.evolve(registered(), Sample.report(report))
         let events = try PriceBook.decide(.correctPrice(.init(correctsEventId: report, price: Price(11_700), reason: "salah ketik")), s)
         #expect(events[0].stream == "market-pasar-kebon-roek")
 
-        let unknown = EventID.random()
         expectViolation("is not the id of a prices.price-reported event") {
-            _ = try PriceBook.decide(.correctPrice(.init(correctsEventId: unknown, price: Price(1), reason: "r")), s)
+            _ = try PriceBook.decide(.correctPrice(.init(correctsEventId: EventID.random(), price: Price(1), reason: "r")), .initial)
         }
         expectViolation("is of market pasar-kebon-roek, not of market pasar-sindu") {
-            try PriceBook.validate(Sample.correction(of: report, market: "pasar-sindu", price: 11_700), s)
+            _ = try PriceBook.decide(try Sample.correction(of: report, market: "pasar-sindu", price: 11_700).command, s)
         }
         expectViolation("is of market pasar-kebon-roek, not of market pasar-sindu") {
             _ = try PriceBook.decide(.correctPrice(.init(correctsEventId: report, marketId: "pasar-sindu", price: Price(1), reason: "r")), s)
         }
-        expectViolation("0 is not a price") { try PriceBook.validate(Sample.correction(of: report, price: 0), s) }
+        expectViolation("0 is not a price") { _ = try PriceBook.decide(try Sample.correction(of: report, price: 0).command, s) }
     }
 
     @Test func reportWithoutDateIsRefusedByTheDecider() {
@@ -129,5 +133,17 @@ import Testing
             #expect(error.code == .invalidInput)
             #expect(error.field == "observedOn")
         }
+    }
+
+    @Test func anEventIsDecidedAsTheCommandThatMakesIt() throws {
+        let id = EventID.random()
+        let s = registered()
+        for event in [Sample.report(id), PricesEvent.marketRegistered(Self.market), .commodityRegistered(Self.commodity)] {
+            let state = event.type == MarketPricesEventType.priceReported ? s : PriceBook.initial
+            #expect(try PriceBook.decide(try event.command, state) == [event])
+        }
+        let withReport = PriceBook.evolve(s, Sample.report(id))
+        let correction = Sample.correction(of: id, price: 11_700)
+        #expect(try PriceBook.decide(try correction.command, withReport) == [correction])
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import Projections
 import MataramReference
 import Testing
+import DomainKit
 @testable import MarketPrices
 
 @Suite struct ScenarioTests {
     static func date(_ text: String) -> CivilDate { CivilDate(text)! }
 
     /// Appends the scenario in `occurredAt` order in requests of `chunk` events, calling `between` after each.
-    static func append(_ events: [MarketPricesScenario.ScenarioEvent], to t: TestStore, chunk: Int = 2000, between: () throws -> Void = {}) throws {
+    static func append(_ events: [ScenarioEvent], to t: TestStore, chunk: Int = 2000, between: () throws -> Void = {}) throws {
         var i = 0
         while i < events.count {
             let part = events[i..<min(events.count, i + chunk)].map(\.event)

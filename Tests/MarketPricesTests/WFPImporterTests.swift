@@ -202,6 +202,39 @@ import Testing
         #expect(throws: WFPImportError.self) { try WFPImporter().plan(csv: [header, good, conflicting].joined(separator: "\n")) }
     }
 
+    @Test func textFieldsFollowThePayloadRules() async throws {
+        let header = "countryiso3,date,market,market_id,commodity,commodity_id,unit,pricetype,currency,price"
+        func row(market: String, code: String = "703", commodity: String = "Rice", unit: String = "KG") -> String {
+            "COG,2018-01-15,\"\(market)\",\(code),\(commodity),165,\(unit),Retail,XAF,635"
+        }
+        // Accented and other non-ASCII names import; a name of 101 two-byte characters (202 bytes)
+        // is longer than the 200 bytes a name may have; a control character is refused where it
+        // would be written, not in a code only used to make ids.
+        let rows = [
+            row(market: "Grand marché/Fond Ntié-Ntié/Nkouikou"), row(market: "Ouenzé", code: "702"), row(market: "市场 (Brazzaville)", code: "7\t04"),
+            row(market: String(repeating: "é", count: 101), code: "705"), row(market: "Tab\there", code: "706"),
+            row(market: "Mikalou", commodity: "Rice\u{7F}"), row(market: String(repeating: "é", count: 100), code: "707"), row(market: "\u{A0}", code: "708"),
+        ]
+        let plan = try WFPImporter().plan(csv: ([header] + rows).joined(separator: "\n"), skipInvalid: true)
+        #expect(plan.skipped == [
+            WFPSkippedLine(line: 5, reason: "market: longer than 200 bytes"),
+            WFPSkippedLine(line: 6, reason: "market: must not contain control characters"),
+            WFPSkippedLine(line: 7, reason: "commodity: must not contain control characters"),
+            WFPSkippedLine(line: 9, reason: "market: is empty"),
+        ])
+        #expect(plan.prices == 4)
+        do {
+            _ = try WFPImporter().plan(csv: ([header] + rows).joined(separator: "\n"))
+            Issue.record("planned a file with bad rows")
+        } catch let e as WFPImportError {
+            #expect(e.line == 5 && e.invalid.count == 4)
+        }
+        // What was planned passes the store's rules.
+        let t = try TestStore()
+        let report = try await WFPImporter().run(plan, into: t.store)
+        #expect(report.pricesReported == 4 && report.marketsRegistered == 4)
+    }
+
     @Test func fileLevelErrors() throws {
         // No price column.
         #expect(throws: WFPImportError.self) { try WFPImporter().plan(csv: "date,market,commodity,unit,pricetype,currency\n2018-01-01,M,C,KG,Retail,XAF") }

@@ -116,6 +116,9 @@ struct PricesRoutesTests {
         ("/v1/prices/reports", #"{"marketId":"kebon roek","commodityId":"beras-medium","price":12500,"reporter":"p"}"#, "marketId"),
         ("/v1/prices/corrections", #"{"correctsEventId":"nope","price":1,"reason":"x"}"#, "correctsEventId"),
         ("/v1/prices/corrections", #"{"correctsEventId":"0b4f7c6e-1a2b-4c3d-8e9f-001122334455","price":1}"#, "reason"),
+        // Strings: no control characters, at most 200 UTF-8 bytes (101 two-byte characters are 202).
+        ("/v1/prices/markets", #"{"name":"Pasar\u0007X","kind":"modern"}"#, "name"),
+        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":""# + String(repeating: "é", count: 101) + #""}"#, "reporter"),
     ])
     func badBodies(_ uri: String, _ body: String, _ field: String) async throws {
         try await withRouter { env, client in

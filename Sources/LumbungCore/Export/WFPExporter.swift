@@ -68,7 +68,7 @@ public struct WFPExporter: Exporter {
             case .priceCorrected(_, _, let c):
                 if let until = filter.recordedUntil, view.recordedAt > until { return true }
                 if let until = filter.occurredUntil, view.occurredAt > until { return true }
-                prepared.corrections[c.correctsEventId.lowercased()] = c.price
+                prepared.corrections[c.correctedReport] = c.price
             case .priceReported:
                 break
             }
@@ -111,9 +111,5 @@ public struct WFPExporter: Exporter {
     }
 
     /// A `prices.*` event of the log, or nil when this version cannot read it.
-    static func decode(_ view: EventRecordView) -> PricesEvent? {
-        guard let data = try? JSONParser.parse(view.dataBytes) else { return nil }
-        return try? PricesEvent.decode(
-            DomainEvent(stream: view.stream, type: view.type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id))
-    }
+    static func decode(_ view: EventRecordView) -> PricesEvent? { PricesEvent.read(view) }
 }

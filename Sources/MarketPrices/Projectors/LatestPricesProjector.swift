@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Projections
 
@@ -6,49 +7,53 @@ import Projections
 ///
 /// Databases:
 /// - `markets`: marketId -> `MarketRegistered`; `commodities`: commodityId -> `CommodityRegistered`;
-/// - `names`: `market|<id>` and `commodity|<id>` -> the name as UTF-8 (what every report's entry
-///   needs, read without decoding a registration);
+/// - `names`: `ViewKey` (`market`, id) and (`commodity`, id) -> the name as UTF-8 (what every
+///   report's entry needs, read without decoding a registration);
 /// - `reports`: report event id -> the `byMarket` key its latest entry would have;
-/// - `byMarket`: `<marketId>|<commodityId>|<priceType>` -> `LatestPrice`, with the market's and
-///   the commodity's names filled in (so that a query answers the stored bytes as they are);
-/// - `byCommodity`: `<commodityId>|<marketId>|<priceType>` -> the same `LatestPrice`;
-/// - `stamps`: the `byMarket` key -> `<YYYY-MM-DD>|<position>|<event id>` of the entry shown
+/// - `byMarket`: `ViewKey` (marketId, commodityId, priceType) -> `LatestPrice`, with the market's
+///   and the commodity's names filled in (so that a query answers the stored bytes as they are);
+/// - `byCommodity`: `ViewKey` (commodityId, marketId, priceType) -> the same `LatestPrice`;
+/// - `stamps`: the `byMarket` key -> `<YYYY-MM-DD>|<position>|<event id>` (a `BarValue`) of the entry shown
 ///   (compact, so that a report is judged without decoding the entry).
 ///
 /// A report replaces the entry when its (`observedOn`, position) is later. A correction changes
 /// only a price, not a date: it rewrites the entry when its report is the one shown, and is kept
 /// out otherwise (an older report is never shown again).
 public struct LatestPricesProjector: Projector {
-    public static let viewName = "prices.latest"
-    public var name: String { Self.viewName }
-    public let version = 2
+    public static let viewName = PricesViews.latest
+    public var name: String { Self.viewName.rawValue }
+    /// 3: keys are `ViewKey` parts (were joined by `|`).
+    public let version = 3
     public let eventTypes: Set<String>? = MarketPricesEventType.all
     public let databases = ["markets", "commodities", "names", "reports", "byMarket", "byCommodity", "stamps"]
 
     public init() {}
 
     static func marketKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
-        "\(marketId)|\(commodityId)|\(priceType.rawValue)"
+        ViewKey.make(marketId, commodityId, priceType.rawValue)
     }
 
     static func commodityKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
-        "\(commodityId)|\(marketId)|\(priceType.rawValue)"
+        ViewKey.make(commodityId, marketId, priceType.rawValue)
     }
 
+    /// The `names` key of a market's or a commodity's name.
+    static func nameKey(_ kind: String, _ id: String) -> String { ViewKey.make(kind, id) }
+
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let decoded = ObservationBook.decode(event) else { return }
+        guard let decoded = PricesEvent.read(event) else { return }
         switch decoded {
         case .marketRegistered(let m):
             guard try view.get("markets", m.marketId) == nil else { return }
             try view.put("markets", m.marketId, value: m)
-            try view.put("names", "market|\(m.marketId)", bytes: Array(m.name.utf8))
+            try view.put("names", Self.nameKey("market", m.marketId), bytes: Array(m.name.utf8))
             // Entries shown before the market was known (a replay, a raw import) get its name now.
-            try renameEntries(view, db: "byMarket", prefix: "\(m.marketId)|") { $0.marketName = m.name }
+            try renameEntries(view, db: "byMarket", prefix: ViewKey.prefix(m.marketId)) { $0.marketName = m.name }
         case .commodityRegistered(let c):
             guard try view.get("commodities", c.commodityId) == nil else { return }
             try view.put("commodities", c.commodityId, value: c)
-            try view.put("names", "commodity|\(c.commodityId)", bytes: Array(c.name.utf8))
-            try renameEntries(view, db: "byCommodity", prefix: "\(c.commodityId)|") { $0.commodityName = c.name }
+            try view.put("names", Self.nameKey("commodity", c.commodityId), bytes: Array(c.name.utf8))
+            try renameEntries(view, db: "byCommodity", prefix: ViewKey.prefix(c.commodityId)) { $0.commodityName = c.name }
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
             try view.put("reports", event.id.description, bytes: Array(key.utf8))
@@ -61,9 +66,9 @@ public struct LatestPricesProjector: Projector {
                 position: event.position)
             try put(latest, view)
         case .priceCorrected(_, _, let c):
-            guard let keyBytes = try view.get("reports", c.correctsEventId) else { return }
+            guard let keyBytes = try view.get("reports", c.correctedReport) else { return }
             let key = String(decoding: keyBytes, as: UTF8.self)
-            guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctsEventId,
+            guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
                   var latest = try view.value(LatestPrice.self, "byMarket", key) else { return }
             let reported = latest.correction?.reportedPrice ?? latest.price
             latest.price = c.price
@@ -75,8 +80,8 @@ public struct LatestPricesProjector: Projector {
     /// Stores `latest` under both keys, with the names of its market and commodity.
     private func put(_ latest: LatestPrice, _ view: ViewWriter) throws {
         var latest = latest
-        latest.marketName = try view.get("names", "market|\(latest.marketId)").map { String(decoding: $0, as: UTF8.self) }
-        latest.commodityName = try view.get("names", "commodity|\(latest.commodityId)").map { String(decoding: $0, as: UTF8.self) }
+        latest.marketName = try view.get("names", Self.nameKey("market", latest.marketId)).map { String(decoding: $0, as: UTF8.self) }
+        latest.commodityName = try view.get("names", Self.nameKey("commodity", latest.commodityId)).map { String(decoding: $0, as: UTF8.self) }
         try store(latest, view)
     }
 
@@ -85,7 +90,7 @@ public struct LatestPricesProjector: Projector {
         let key = Self.marketKey(latest.marketId, latest.commodityId, latest.priceType)
         try view.put("byMarket", key, bytes: bytes)
         try view.put("byCommodity", Self.commodityKey(latest.marketId, latest.commodityId, latest.priceType), bytes: bytes)
-        try view.put("stamps", key, bytes: Array("\(latest.observedOn)|\(latest.position)|\(latest.eventId)".utf8))
+        try view.put("stamps", key, bytes: BarValue.make(latest.observedOn.description, String(latest.position), latest.eventId))
     }
 
     /// Changes every entry of `db` under `prefix` and stores it again under both keys.
@@ -108,12 +113,12 @@ public struct LatestPricesProjector: Projector {
         var eventId: String
 
         init?(_ bytes: [UInt8]) {
-            let parts = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
-            guard parts.count == 3, let day = CivilDate(String(decoding: parts[0], as: UTF8.self)),
-                  let position = UInt64(String(decoding: parts[1], as: UTF8.self)) else { return nil }
+            guard let parts = BarValue.split(bytes, count: 3), let day = CivilDate(parts[0]), let position = UInt64(parts[1]) else {
+                return nil
+            }
             observedOn = day
             self.position = position
-            eventId = String(decoding: parts[2], as: UTF8.self)
+            eventId = parts[2]
         }
     }
 }

@@ -6,15 +6,16 @@ import Projections
 /// across markets) is 10% or more above its baseline, the median of the daily medians of the 7
 /// preceding calendar days that have data (no alert without any such day).
 ///
-/// Databases: `reports` and `observations` (see `ObservationBook`); `medians`:
-/// `<series key>|<YYYY-MM-DD>` -> `Median`; `alerts`: `<series key>|<YYYY-MM-DD>` -> `PriceAlert`;
-/// `byDay`: `<YYYY-MM-DD>|<series key>` -> the same alert. A change of day d's median (a report or
+/// Databases: `reports` and `observations` (see `ObservationBook`); `medians`: the series' key on
+/// the day (`PriceSeries.key(on:)`) -> `Median`; `alerts`: the same key -> `PriceAlert`; `byDay`:
+/// the day, then the series (`PriceSeries.dayFirstKey`) -> the same alert. A change of day d's median (a report or
 /// a correction) re-judges days d to d+7, so alerts appear and disappear exactly as a fold from
 /// scratch would have them.
 public struct PriceAlertsProjector: Projector {
-    public static let viewName = "prices.alerts"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public static let viewName = PricesViews.alerts
+    public var name: String { Self.viewName.rawValue }
+    /// 2: keys are `ViewKey` parts (were joined by `|`).
+    public let version = 2
     public let eventTypes: Set<String>? = [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected]
     public let databases = ObservationBook.databases + ["medians", "alerts", "byDay"]
 
@@ -25,12 +26,12 @@ public struct PriceAlertsProjector: Projector {
 
     public init() {}
 
-    /// A day's median, stored as `<median in ten-thousandths>|<count>`.
+    /// A day's median and the number of reports behind it: `<median in ten-thousandths>|<count>`.
     struct Median: Equatable {
         var median: Price
         var count: Int
 
-        var bytes: [UInt8] { Array("\(median.scaled)|\(count)".utf8) }
+        var bytes: [UInt8] { BarValue.make(String(median.scaled), String(count)) }
 
         init(median: Price, count: Int) {
             self.median = median
@@ -38,45 +39,33 @@ public struct PriceAlertsProjector: Projector {
         }
 
         init?(_ bytes: [UInt8]?) {
-            guard let bytes, let bar = bytes.firstIndex(of: UInt8(ascii: "|")),
-                  let scaled = Int64(String(decoding: bytes[..<bar], as: UTF8.self)),
-                  let count = Int(String(decoding: bytes[(bar + 1)...], as: UTF8.self)) else { return nil }
+            guard let parts = BarValue.split(bytes, count: 2), let scaled = Int64(parts[0]), let count = Int(parts[1]) else { return nil }
             self.init(median: Price(scaled: scaled), count: count)
         }
     }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        let touched: ObservationBook.Touched?
-        switch ObservationBook.decode(event) {
-        case .priceReported(_, let r)?:
-            touched = try ObservationBook.record(r, id: event.id, position: event.position, in: view)
-        case .priceCorrected(_, _, let c)?:
-            touched = try ObservationBook.correct(c, in: view)
-        default:
-            touched = nil
-        }
-        guard let touched else { return }
+        guard let touched = try ObservationBook.touch(event, in: view) else { return }
         let series = touched.series
         let observations = try ObservationBook.observations(series, on: touched.day, in: view)
         guard !observations.isEmpty else { return }
         let median = Price.median(ofSorted: observations.map(\.price).sorted())
-        let seriesKey = series.key
-        let medianKey = "\(seriesKey)|\(touched.day)"
+        let medianKey = series.key(on: touched.day)
         let current = Median(median: median, count: observations.count)
         if Median(try view.get("medians", medianKey)) == current { return }
         try view.put("medians", medianKey, bytes: current.bytes)
         for offset in 0...Self.baselineDays {
-            try judge(series, seriesKey, touched.day.adding(days: offset), view)
+            try judge(series, touched.day.adding(days: offset), view)
         }
     }
 
     /// Puts or removes the alert of `series` on `day`.
-    private func judge(_ series: PriceSeries, _ seriesKey: String, _ day: CivilDate, _ view: ViewWriter) throws {
-        let key = "\(seriesKey)|\(day)"
+    private func judge(_ series: PriceSeries, _ day: CivilDate, _ view: ViewWriter) throws {
+        let key = series.key(on: day)
         guard let today = Median(try view.get("medians", key)) else { return }
         var previous: [Price] = []
         for back in 1...Self.baselineDays {
-            if let m = Median(try view.get("medians", "\(seriesKey)|\(day.adding(days: -back))")) {
+            if let m = Median(try view.get("medians", series.key(on: day.adding(days: -back)))) {
                 previous.append(m.median)
             }
         }
@@ -94,10 +83,10 @@ public struct PriceAlertsProjector: Projector {
         if let alert {
             let bytes = try ViewCoding.encode(alert)
             try view.put("alerts", key, bytes: bytes)
-            try view.put("byDay", "\(day)|\(seriesKey)", bytes: bytes)
+            try view.put("byDay", series.dayFirstKey(day), bytes: bytes)
         } else if try view.get("alerts", key) != nil {
             try view.delete("alerts", key)
-            try view.delete("byDay", "\(day)|\(seriesKey)")
+            try view.delete("byDay", series.dayFirstKey(day))
         }
     }
 }

@@ -42,18 +42,18 @@ struct PricesController {
     }
 
     @Sendable func markets(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["markets": try await services.views(request) { try MarketPricesQueries.markets(try $0.view("prices.latest")) }])
+        try JSONResponse.make(["markets": try await services.views(request) { try MarketPricesQueries.markets(try $0.view(PricesViews.latest)) }])
     }
 
     @Sendable func commodities(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["commodities": try await services.views(request) { try MarketPricesQueries.commodities(try $0.view("prices.latest")) }])
+        try JSONResponse.make(["commodities": try await services.views(request) { try MarketPricesQueries.commodities(try $0.view(PricesViews.latest)) }])
     }
 
     /// `GET /v1/prices/latest?marketId=&commodityId=`: the latest price per market and commodity.
     @Sendable func latest(_ request: Request, context: AppRequestContext) async throws -> Response {
         let market = request.query("marketId"), commodity = request.query("commodityId")
         let json = try await services.views(request) { views in
-            try MarketPricesQueries.latestJSON(try views.view("prices.latest"), marketId: market, commodityId: commodity)
+            try MarketPricesQueries.latestJSON(try views.view(PricesViews.latest), marketId: market, commodityId: commodity)
         }
         return JSONResponse.raw(json)
     }
@@ -63,7 +63,7 @@ struct PricesController {
         let commodity = request.query("commodityId")
         let on = try Self.date(request, "on"), from = try Self.date(request, "from"), to = try Self.date(request, "to")
         let stats = try await services.views(request) { views in
-            let view = try views.view("prices.daily")
+            let view = try views.view(PricesViews.daily)
             if let on { return try MarketPricesQueries.daily(view, on: on, commodityId: commodity) }
             return try MarketPricesQueries.daily(view, commodityId: commodity, from: from, to: to)
         }
@@ -80,7 +80,7 @@ struct PricesController {
             priceType = t
         }
         let series = try await services.views(request) { views in
-            try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: commodity, from: from, to: to, priceType: priceType)
+            try MarketPricesQueries.trend(try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType)
         }
         return try JSONResponse.make(["series": series])
     }
@@ -91,7 +91,7 @@ struct PricesController {
         let commodity = request.query("commodityId")
         let alerts = try await services.views(request) { views in
             try MarketPricesQueries.alerts(
-                try views.view("prices.alerts"), names: try views.view("prices.latest"), from: from, to: to, commodityId: commodity)
+                try views.view(PricesViews.alerts), names: try views.view(PricesViews.latest), from: from, to: to, commodityId: commodity)
         }
         return try JSONResponse.make(["alerts": alerts])
     }

@@ -6,7 +6,7 @@ extension PortalController {
     /// `GET /`: the three services, each with a current figure from its view.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (latestDay, commodities, kelurahan) = try await services.views(request) { views in
-            let latest = try views.view("prices.latest")
+            let latest = try views.view(PricesViews.latest)
             let prices = try MarketPricesQueries.latest(latest)
             let report = try AidQueries.kelurahan(try views.view("aid.kelurahan"))
             return (prices.map(\.observedOn).max(), Set(prices.map(\.commodityId)).count, report.totals)

@@ -31,14 +31,14 @@ extension PortalController {
 
     func readPrices(_ request: Request, commodityId: String? = nil) async throws -> PricesData {
         try await services.views(request) { views in
-            let latestView = try views.view("prices.latest")
+            let latestView = try views.view(PricesViews.latest)
             let latest = try MarketPricesQueries.latest(latestView, commodityId: commodityId)
             let latestDay = latest.map(\.observedOn).max()
-            let today = try latestDay.map { try MarketPricesQueries.daily(try views.view("prices.daily"), on: $0, commodityId: commodityId) } ?? []
+            let today = try latestDay.map { try MarketPricesQueries.daily(try views.view(PricesViews.daily), on: $0, commodityId: commodityId) } ?? []
             return PricesData(
                 markets: try MarketPricesQueries.markets(latestView), commodities: try MarketPricesQueries.commodities(latestView),
                 latest: latest,
-                alerts: try MarketPricesQueries.alerts(try views.view("prices.alerts"), names: latestView, commodityId: commodityId),
+                alerts: try MarketPricesQueries.alerts(try views.view(PricesViews.alerts), names: latestView, commodityId: commodityId),
                 today: today, latestDay: latestDay)
         }
     }
@@ -135,7 +135,7 @@ extension PortalController {
             """
         if let commodityFilter, let c = commodityNames[commodityFilter] {
             let series = try await services.views(request) { views in
-                try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: commodityFilter)
+                try MarketPricesQueries.trend(try views.view(PricesViews.daily), commodityId: commodityFilter)
             }
             content += Self.trendsHTML(series, commodity: c)
         }
@@ -153,7 +153,7 @@ extension PortalController {
             throw PortalError.notFound("Komoditas \(id) tidak dikenal. Lihat daftar di halaman Harga Pasar.", tab: .prices)
         }
         let series = try await services.views(request) { views in
-            try MarketPricesQueries.trend(try views.view("prices.daily"), commodityId: id)
+            try MarketPricesQueries.trend(try views.view(PricesViews.daily), commodityId: id)
         }
         var content: HTML = """
             <p><a href="/harga-pasar">← Semua harga</a></p>

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Foundation
 
@@ -21,9 +22,6 @@ import Foundation
 /// reports: 1.0 is one report per market, commodity and day (about 5,800 events); 2.0 is two
 /// enumerators per commodity; 0.5 covers half the commodities each day (rotating).
 public enum MarketPricesScenario {
-    /// One event of the scenario and when it happened.
-    public typealias ScenarioEvent = (occurredAt: Timestamp, event: ProposedEvent)
-
     /// The first and last day of the scenario.
     public static let firstDay = CivilDate(year: 2018, month: 7, day: 29) ?? CivilDate(days: 17741)
     public static let lastDay = CivilDate(year: 2018, month: 8, day: 31) ?? CivilDate(days: 17774)

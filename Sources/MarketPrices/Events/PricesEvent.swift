@@ -1,7 +1,6 @@
 import DomainKit
 import EventLog
 import JSON
-import Projections
 
 /// A `prices.*` event, typed, with the stream it belongs on.
 public enum PricesEvent: Sendable, Equatable {
@@ -51,36 +50,5 @@ public enum PricesEvent: Sendable, Equatable {
     /// The event as the log takes it.
     public func proposed(id: EventID? = nil, occurredAt: Timestamp? = nil, metadata: [UInt8]? = nil) throws(EventLogError) -> ProposedEvent {
         try ProposedEvent(stream: stream, type: type, value: data, id: id ?? self.id, occurredAt: occurredAt, metadata: metadata)
-    }
-
-    /// Reads a `prices.*` event: a known type, its payload schema, and the stream it must be on.
-    /// Throws `.invalidInput` naming the field (`type`, `stream`, `data.<field>`).
-    public static func decode(_ event: DomainEvent) throws(EventLogError) -> PricesEvent {
-        let decoded: PricesEvent
-        switch event.type {
-        case MarketPricesEventType.marketRegistered:
-            decoded = .marketRegistered(try MarketRegistered.parse(event.data, prefix: "data"))
-        case MarketPricesEventType.commodityRegistered:
-            decoded = .commodityRegistered(try CommodityRegistered.parse(event.data, prefix: "data"))
-        case MarketPricesEventType.priceReported:
-            decoded = .priceReported(id: event.id, try PriceReported.parse(event.data, prefix: "data"))
-        case MarketPricesEventType.priceCorrected:
-            let correction = try PriceCorrected.parse(event.data, prefix: "data")
-            let category = "market-"
-            guard event.stream.hasPrefix(category), event.stream.utf8.count > category.utf8.count else {
-                throw EventLogError(
-                    .invalidInput,
-                    "stream: a correction goes on the stream of the corrected report's market (market-<marketId>), not on \(event.stream)",
-                    field: "stream")
-            }
-            return .priceCorrected(id: event.id, marketId: String(event.stream.dropFirst(category.count)), correction)
-        default:
-            let known = MarketPricesEventType.all.sorted().joined(separator: ", ")
-            throw EventLogError(.invalidInput, "type: \(event.type) is not an event type of the prices domain (\(known))", field: "type")
-        }
-        guard decoded.stream == event.stream else {
-            throw EventLogError(.invalidInput, "stream: a \(event.type) event of this payload goes on \(decoded.stream), not on \(event.stream)", field: "stream")
-        }
-        return decoded
     }
 }

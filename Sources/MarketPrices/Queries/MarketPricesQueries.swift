@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Projections
 
@@ -8,16 +9,11 @@ public enum MarketPricesQueries {
     /// How many days a trend covers when no range is given (the days up to the latest with data).
     public static let defaultTrendDays = 30
 
-    // MARK: prices.latest
+    // MARK: prices.latest (PricesViews.latest)
 
     /// Every registered market, by id. `view`: `prices.latest`.
     public static func markets(_ view: ViewReader) throws -> [MarketRegistered] {
-        var out: [MarketRegistered] = []
-        try view.scanValues(MarketRegistered.self, "markets") { _, m in
-            out.append(m)
-            return true
-        }
-        return out
+        try values(MarketRegistered.self, view, "markets")
     }
 
     /// One market. `view`: `prices.latest`.
@@ -27,12 +23,7 @@ public enum MarketPricesQueries {
 
     /// Every registered commodity, by id. `view`: `prices.latest`.
     public static func commodities(_ view: ViewReader) throws -> [CommodityRegistered] {
-        var out: [CommodityRegistered] = []
-        try view.scanValues(CommodityRegistered.self, "commodities") { _, c in
-            out.append(c)
-            return true
-        }
-        return out
+        try values(CommodityRegistered.self, view, "commodities")
     }
 
     /// The latest prices (corrections applied), with market and commodity names: of one market
@@ -67,16 +58,16 @@ public enum MarketPricesQueries {
             return true
         }
         if let marketId {
-            let prefix = commodityId.map { "\(marketId)|\($0)|" } ?? "\(marketId)|"
+            let prefix = commodityId.map { ViewKey.prefix(marketId, $0) } ?? ViewKey.prefix(marketId)
             try view.scan("byMarket", prefix: prefix, visit)
         } else if let commodityId {
-            try view.scan("byCommodity", prefix: "\(commodityId)|", visit)
+            try view.scan("byCommodity", prefix: ViewKey.prefix(commodityId), visit)
         } else {
             try view.scan("byMarket", visit)
         }
     }
 
-    // MARK: prices.daily
+    // MARK: prices.daily (PricesViews.daily)
 
     /// Daily statistics, per series and day: of one commodity (series by series, each by day),
     /// or of every commodity (day by day), optionally limited to `from`...`to` (inclusive).
@@ -86,14 +77,14 @@ public enum MarketPricesQueries {
     ) throws -> [DailyStats] {
         var out: [DailyStats] = []
         if let commodityId {
-            try view.scanValues(DailyStats.self, "daily", prefix: "\(commodityId)|") { _, s in
+            try view.scanValues(DailyStats.self, "daily", prefix: ViewKey.prefix(commodityId)) { _, s in
                 if let from, s.date < from { return true }
                 if let to, s.date > to { return true }
                 out.append(s)
                 return true
             }
         } else {
-            try view.scan("byDate", from: from.map { "\($0)|" }) { key, bytes in
+            try view.scan("byDate", from: from.map { ViewKey.prefix($0.description) }) { key, bytes in
                 if let to, let day = CivilDate(key.prefix(10)), day > to { return false }
                 out.append(try ViewCoding.decode(DailyStats.self, bytes))
                 return true
@@ -104,13 +95,8 @@ public enum MarketPricesQueries {
 
     /// The statistics of every series on one day (optionally of one commodity). `view`: `prices.daily`.
     public static func daily(_ view: ViewReader, on day: CivilDate, commodityId: String? = nil) throws -> [DailyStats] {
-        var out: [DailyStats] = []
-        let prefix = commodityId.map { "\(day)|\($0)|" } ?? "\(day)|"
-        try view.scanValues(DailyStats.self, "byDate", prefix: prefix) { _, s in
-            out.append(s)
-            return true
-        }
-        return out
+        let prefix = commodityId.map { ViewKey.prefix(day.description, $0) } ?? ViewKey.prefix(day.description)
+        return try values(DailyStats.self, view, "byDate", prefix: prefix)
     }
 
     /// The trend of a commodity: for each of its series (optionally one price type), the daily
@@ -121,7 +107,7 @@ public enum MarketPricesQueries {
         _ view: ViewReader, commodityId: String, from: CivilDate? = nil, to: CivilDate? = nil, priceType: PriceType? = nil
     ) throws -> [TrendSeries] {
         var all: [DailyStats] = []
-        try view.scanValues(DailyStats.self, "daily", prefix: "\(commodityId)|") { _, s in
+        try view.scanValues(DailyStats.self, "daily", prefix: ViewKey.prefix(commodityId)) { _, s in
             if priceType == nil || s.priceType == priceType { all.append(s) }
             return true
         }
@@ -146,7 +132,7 @@ public enum MarketPricesQueries {
         }
     }
 
-    // MARK: prices.alerts
+    // MARK: prices.alerts (PricesViews.alerts)
 
     /// The alerts, day by day (then by series), optionally from `from` to `to` (inclusive) and of
     /// one commodity. `view`: `prices.alerts`; `names`, when given, is `prices.latest`, to fill
@@ -156,7 +142,7 @@ public enum MarketPricesQueries {
     ) throws -> [PriceAlert] {
         var out: [PriceAlert] = []
         var commodityNames: [String: String?] = [:]
-        try view.scan("byDay", from: from.map { "\($0)|" }) { key, bytes in
+        try view.scan("byDay", from: from.map { ViewKey.prefix($0.description) }) { key, bytes in
             if let to, let day = CivilDate(key.prefix(10)), day > to { return false }
             var alert = try ViewCoding.decode(PriceAlert.self, bytes)
             if let commodityId, alert.commodityId != commodityId { return true }
@@ -167,6 +153,16 @@ public enum MarketPricesQueries {
                 alert.commodityName = commodityNames[alert.commodityId] ?? nil
             }
             out.append(alert)
+            return true
+        }
+        return out
+    }
+
+    /// Every value of `db` (under `prefix`), in key order.
+    private static func values<T: Decodable>(_ type: T.Type, _ view: ViewReader, _ db: String, prefix: String = "") throws -> [T] {
+        var out: [T] = []
+        try view.scanValues(type, db, prefix: prefix) { _, value in
+            out.append(value)
             return true
         }
         return out

@@ -1,0 +1,95 @@
+import DomainKit
+import EventLog
+import JSON
+
+// The bodies of the prices commands: each an event's data fields, with the fields the server
+// may fill left optional. Read by `Payload.read(body, root: "")`, with the rules of the event's
+// fields.
+
+/// `register-market`: a market's registration whose `marketId` may be absent (made from the name).
+struct RegisterMarketBody: Payload {
+    var marketId: String?
+    var name: String
+    var kind: MarketKind
+    var kelurahanCode: String?
+    var latitude: Double?
+    var longitude: Double?
+    var admin1: String?
+    var admin2: String?
+    var country: String?
+
+    static func rule(forKey key: String) -> JSONFieldRule? { MarketRegistered.rule(forKey: key) }
+
+    /// The registration; an empty `marketId` is made by `MarketPricesCommand.decide`.
+    var registration: MarketRegistered {
+        MarketRegistered(
+            marketId: marketId ?? "", name: name, kind: kind, kelurahanCode: kelurahanCode, latitude: latitude, longitude: longitude,
+            admin1: admin1, admin2: admin2, country: country)
+    }
+}
+
+/// `register-commodity`: a commodity's registration whose `commodityId` may be absent.
+struct RegisterCommodityBody: Payload {
+    var commodityId: String?
+    var name: String
+    var category: String
+    var unit: String
+
+    static func rule(forKey key: String) -> JSONFieldRule? { CommodityRegistered.rule(forKey: key) }
+
+    var registration: CommodityRegistered {
+        CommodityRegistered(commodityId: commodityId ?? "", name: name, category: category, unit: unit)
+    }
+}
+
+/// `report-price`: a report whose optional fields take their defaults (see `ReportPrice`), and
+/// `eventId`, the client's id for an idempotent retry.
+struct ReportPriceBody: Payload {
+    var eventId: String?
+    var marketId: String
+    var commodityId: String
+    var unit: String?
+    var price: Price
+    var currency: String?
+    var priceType: PriceType?
+    var observedOn: CivilDate?
+    var reporter: String
+    var source: String?
+
+    static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "eventId" ? PricesFields.eventID : PriceReported.rule(forKey: key)
+    }
+
+    var command: MarketPricesCommand.ReportPrice {
+        MarketPricesCommand.ReportPrice(
+            eventId: eventId.flatMap { EventID($0) }, marketId: marketId, commodityId: commodityId, unit: unit, price: price,
+            currency: currency ?? "IDR", priceType: priceType ?? .retail, observedOn: observedOn, reporter: reporter,
+            source: source ?? MarketPricesCommand.defaultSource)
+    }
+}
+
+/// `correct-price`: a correction, `marketId` (checked when given) and `eventId`.
+struct CorrectPriceBody: Payload {
+    var eventId: String?
+    var correctsEventId: String
+    var marketId: String?
+    var price: Price
+    var reason: String
+
+    static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "eventId": PricesFields.eventID
+        case "marketId": .identifier
+        default: PriceCorrected.rule(forKey: key)
+        }
+    }
+
+    /// The command (`correctsEventId` is a UUID: its rule was checked when the body was read).
+    func command() throws(EventLogError) -> MarketPricesCommand.CorrectPrice {
+        guard let corrected = EventID(correctsEventId) else {
+            throw EventLogError(.invalidInput, "correctsEventId: must be an event id", field: "correctsEventId")
+        }
+        return MarketPricesCommand.CorrectPrice(
+            eventId: eventId.flatMap { EventID($0) }, correctsEventId: corrected, marketId: marketId, price: price, reason: reason)
+    }
+}

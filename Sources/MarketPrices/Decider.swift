@@ -1,0 +1,135 @@
+import DomainKit
+import EventLog
+import MataramReference
+
+/// The decider of the prices domain: pure functions over the state of what one command touches
+/// (a market, a commodity, a report), tested without storage. `MarketPricesRules` runs them for
+/// every door into the log (an event is decided as the command that would make it), and
+/// `MarketPricesCommand.decide` for commands.
+///
+/// Rules:
+/// - a market registers once; its `kelurahanCode`, when given, is a kelurahan of Kota Mataram;
+/// - a commodity registers once;
+/// - a price report names a registered market and a registered commodity, and its price is > 0;
+/// - a correction names an earlier `prices.price-reported` event of the same market (the market
+///   of the stream it is on), and its price is > 0.
+public enum PriceBook: Decider {
+    /// What a command touches, loaded by the rules from their per-aggregate stores.
+    public struct State: Sendable, Equatable {
+        /// The registration of the market the command names (nil: not registered).
+        public var market: MarketRegistered?
+        /// The registration of the commodity the command names (nil: not registered).
+        public var commodity: CommodityRegistered?
+        /// The market of the report the command names (the corrected one, or the reported one
+        /// once it is in the log); nil: no such report.
+        public var reportMarket: String?
+
+        public init(market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil) {
+            self.market = market
+            self.commodity = commodity
+            self.reportMarket = reportMarket
+        }
+
+        /// Nothing registered, no report.
+        public static let initial = State()
+    }
+
+    public typealias Command = MarketPricesCommand
+    public typealias Event = PricesEvent
+
+    public static let initial = State.initial
+
+    /// The events `command` makes on `state`, or the rule it breaks (`.ruleViolation` naming the
+    /// `data.` field and the values). The command's ids are made already (`MarketPricesCommand`
+    /// makes a missing market or commodity id from the name, and fills `observedOn`); a report's
+    /// unit is its commodity's when absent.
+    public static func decide(_ command: MarketPricesCommand, _ state: State) throws(EventLogError) -> [PricesEvent] {
+        switch command {
+        case .registerMarket(let m):
+            try requireID(m.marketId, "marketId")
+            if let existing = state.market {
+                throw violation("marketId", "market \(m.marketId) is already registered (as \(existing.name)); a market registers once")
+            }
+            if let code = m.kelurahanCode, Mataram.kelurahan(code: code) == nil {
+                throw violation(
+                    "kelurahanCode",
+                    "\(code) is not a kelurahan of Kota Mataram (a Kepmendagri code like 52.71.01.1005); leave it out for a market outside Mataram")
+            }
+            return [.marketRegistered(m)]
+
+        case .registerCommodity(let c):
+            try requireID(c.commodityId, "commodityId")
+            if let existing = state.commodity {
+                throw violation(
+                    "commodityId", "commodity \(c.commodityId) is already registered (as \(existing.name)); a commodity registers once")
+            }
+            return [.commodityRegistered(c)]
+
+        case .reportPrice(let r):
+            guard let observedOn = r.observedOn else {
+                throw EventLogError(.invalidInput, "observedOn: is required (a YYYY-MM-DD date)", field: "observedOn")
+            }
+            guard state.market != nil else {
+                throw violation("marketId", "market \(r.marketId) is not registered; register it first (prices.market-registered)")
+            }
+            guard let commodity = state.commodity else {
+                throw violation(
+                    "commodityId", "commodity \(r.commodityId) is not registered; register it first (prices.commodity-registered)")
+            }
+            try checkPositive(r.price)
+            return [
+                .priceReported(
+                    id: r.eventId,
+                    PriceReported(
+                        marketId: r.marketId, commodityId: r.commodityId, unit: r.unit ?? commodity.unit, price: r.price,
+                        currency: r.currency, priceType: r.priceType, observedOn: observedOn, reporter: r.reporter, source: r.source))
+            ]
+
+        case .correctPrice(let c):
+            guard let market = state.reportMarket else {
+                throw violation("correctsEventId", "\(c.correctsEventId) is not the id of a prices.price-reported event in the log")
+            }
+            if let named = c.marketId, named != market {
+                throw violation("correctsEventId", "report \(c.correctsEventId) is of market \(market), not of market \(named)")
+            }
+            try checkPositive(c.price)
+            return [
+                .priceCorrected(
+                    id: c.eventId, marketId: market,
+                    PriceCorrected(correctsEventId: c.correctsEventId.description, price: c.price, reason: c.reason))
+            ]
+        }
+    }
+
+    /// Applies an event already decided (or read from the log). Never fails; a second
+    /// registration of a market or commodity changes nothing (the first one stands).
+    public static func evolve(_ state: State, _ event: PricesEvent) -> State {
+        var s = state
+        switch event {
+        case .marketRegistered(let m):
+            if s.market == nil { s.market = m }
+        case .commodityRegistered(let c):
+            if s.commodity == nil { s.commodity = c }
+        case .priceReported(let id, let r):
+            if id != nil, s.reportMarket == nil { s.reportMarket = r.marketId }
+        case .priceCorrected:
+            break
+        }
+        return s
+    }
+
+    static func checkPositive(_ price: Price) throws(EventLogError) {
+        guard price.scaled > 0 else {
+            throw violation("price", "\(price) is not a price: a price must be greater than 0")
+        }
+    }
+
+    /// A registration reaches the decider with its id made; an empty one is a caller's error.
+    static func requireID(_ id: String, _ field: String) throws(EventLogError) {
+        if id.isEmpty { throw EventLogError(.invalidInput, "\(field): is required", field: field) }
+    }
+
+    static func violation(_ field: String, _ message: String) -> EventLogError {
+        EventLogError(.ruleViolation, "data.\(field): \(message)", field: "data.\(field)")
+    }
+}

@@ -1,0 +1,23 @@
+/// The event types of the market prices domain (`prices.*`) and their streams:
+/// `market-<marketId>` for a market's registration, its price reports and their corrections;
+/// `commodity-<commodityId>` for a commodity's registration.
+public enum MarketPricesEventType {
+    public static let marketRegistered = "prices.market-registered"
+    public static let commodityRegistered = "prices.commodity-registered"
+    public static let priceReported = "prices.price-reported"
+    public static let priceCorrected = "prices.price-corrected"
+
+    /// Every type of the domain.
+    public static let all: Set<String> = [marketRegistered, commodityRegistered, priceReported, priceCorrected]
+
+    /// The prefix every type of the domain has.
+    public static let prefix = "prices."
+
+    /// The category of a market's stream.
+    public static let marketCategory = "market-"
+
+    /// The stream of market `marketId`.
+    public static func marketStream(_ marketId: String) -> String { marketCategory + marketId }
+    /// The stream of commodity `commodityId`.
+    public static func commodityStream(_ commodityId: String) -> String { "commodity-\(commodityId)" }
+}

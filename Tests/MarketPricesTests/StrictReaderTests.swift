@@ -1,0 +1,157 @@
+import DomainKit
+import EventLog
+import JSON
+import Testing
+@testable import MarketPrices
+
+/// The one payload reader's rules on the prices payloads: strings counted in UTF-8 bytes, no
+/// control characters, no unknown fields, required fields, enumerations. Each refusal names the
+/// field's path (`data.<field>` for an event, `<field>` for a command's body) and writes nothing.
+@Suite struct StrictReaderTests {
+    /// A raw event refused with `field` and a message containing `text`.
+    struct Case: CustomTestStringConvertible, Sendable {
+        let label: String
+        let stream: String
+        let type: String
+        let data: JSONValue
+        let field: String
+        let text: String
+        var testDescription: String { label }
+    }
+
+    static let reportID = "6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44"
+    /// 101 two-byte characters: 202 bytes, though only 101 characters.
+    static let longName = String(repeating: "é", count: 101)
+
+    static func market(_ change: [String: JSONValue]) -> JSONValue {
+        var m: [String: JSONValue] = ["marketId": "pasar-baru", "name": "Pasar Baru", "kind": "traditional"]
+        for (k, v) in change { m[k] = v }
+        return .object(m.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+    }
+
+    static func report(_ change: [String: JSONValue?]) -> JSONValue {
+        var m: [String: JSONValue] = [
+            "marketId": "pasar-kebon-roek", "commodityId": "beras-km1", "unit": "kg", "price": 11800, "currency": "IDR",
+            "priceType": "retail", "observedOn": "2018-08-06", "reporter": "Baiq", "source": "test",
+        ]
+        for (k, v) in change { m[k] = v }
+        return .object(m.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+    }
+
+    static let cases: [Case] = [
+        Case(label: "unknown field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
+             data: ["commodityId": "gula", "name": "Gula", "category": "Gula", "unit": "kg", "colour": "white"],
+             field: "data.colour", text: "is not a field"),
+        Case(label: "control character in a name", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
+             data: market(["name": "Pasar\u{7}Baru"]), field: "data.name", text: "must not contain control characters"),
+        Case(label: "line break in a reporter", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+             data: report(["reporter": "Baiq\nNurul"]), field: "data.reporter", text: "must not contain control characters"),
+        Case(label: "DEL in a unit", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+             data: report(["unit": "kg\u{7F}"]), field: "data.unit", text: "must not contain control characters"),
+        Case(label: "too long in bytes, not in characters", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+             data: report(["reporter": .string(longName)]), field: "data.reporter", text: "is 202 bytes, longer than the 200 allowed"),
+        Case(label: "reason too long in bytes", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
+             data: ["correctsEventId": .string(reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1001))],
+             field: "data.reason", text: "is 2002 bytes, longer than the 2000 allowed"),
+        Case(label: "missing required field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
+             data: ["commodityId": "gula", "name": "Gula", "unit": "kg"], field: "data.category", text: "is required"),
+        Case(label: "missing price", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+             data: report(["price": nil]), field: "data.price", text: "is required"),
+        Case(label: "price type outside the list", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+             data: report(["priceType": "farm-gate"]), field: "data.priceType", text: "must be one of retail, wholesale"),
+        Case(label: "market kind outside the list", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
+             data: market(["kind": "mall"]), field: "data.kind", text: "must be one of traditional, modern, wholesale"),
+    ]
+
+    /// Markets pasar-kebon-roek, commodity beras-km1 and report `reportID`.
+    static func setUp(_ t: TestStore) throws {
+        guard let id = EventID(reportID) else { throw EventLogError(.invalidInput, "bad id") }
+        try t.append(Sample.market(), Sample.commodity(), Sample.report(id))
+    }
+
+    @Test(arguments: cases) func refusedThroughTheStore(_ c: Case) throws {
+        let t = try TestStore()
+        try Self.setUp(t)
+        let before = try t.store.stats()
+        do {
+            try t.append([try ProposedEvent(stream: c.stream, type: c.type, value: c.data)])
+            Issue.record("appended: \(c.label)")
+        } catch let e as EventLogError {
+            #expect(e.code == .invalidInput, "\(e.message)")
+            #expect(e.field == c.field, "\(e.message)")
+            #expect(e.message.contains(c.text), "\(e.message)")
+        }
+        #expect(try t.store.stats() == before)
+    }
+
+    @Test(arguments: cases) func refusedByAdmitWithTheStateUnchanged(_ c: Case) throws {
+        let rules = MarketPricesRules()
+        let journal = Journal()
+        let mark = journal.mark
+        do {
+            try rules.admit(DomainEvent(stream: c.stream, type: c.type, data: c.data, id: EventID.random()), journal: journal)
+            Issue.record("admitted: \(c.label)")
+        } catch let e as EventLogError {
+            #expect(e.field == c.field, "\(e.message)")
+            #expect(e.message.hasPrefix("\(c.field): "), "\(e.message)")
+        }
+        #expect(journal.mark == mark)
+        #expect(rules.markets.isEmpty && rules.commodities.isEmpty && rules.reportCount == 0)
+    }
+
+    @Test func theLimitsAreBytesInclusive() throws {
+        let t = try TestStore()
+        try Self.setUp(t)
+        // 200 bytes (100 two-byte characters) and a 2000-byte reason pass; tabs and line breaks are
+        // control characters, other Unicode is text.
+        let fits = String(repeating: "é", count: 100)
+        try t.append([try ProposedEvent(stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported, value: Self.report(["reporter": .string(fits)]))])
+        try t.append([try ProposedEvent(
+            stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
+            value: ["correctsEventId": .string(Self.reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1000))])])
+        try t.append([try ProposedEvent(stream: "market-pasar-ouenze", type: MarketPricesEventType.marketRegistered, value: Self.market(["marketId": "pasar-ouenze", "name": "Ouenzé — marché 市场"]))])
+        #expect(try t.store.stats().events == 6)
+    }
+
+    @Test func commandBodiesNameTheFieldAlone() {
+        func refusal(_ name: String, _ body: JSONValue) -> EventLogError? {
+            do {
+                _ = try MarketPricesCommand.parse(name, body: body)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let report: [(key: String, value: JSONValue)] = [("marketId", "m"), ("commodityId", "c"), ("price", 1), ("reporter", "r")]
+        for (name, body, field, text) in [
+            ("report-price", .object(report + [("colour", "red")]), "colour", "is not a field"),
+            ("report-price", .object(report + [("unit", "kg\t25")]), "unit", "must not contain control characters"),
+            ("report-price", .object(report + [("source", .string(Self.longName))]), "source", "is 202 bytes, longer than the 200 allowed"),
+            ("report-price", .object(report + [("priceType", "grosir")]), "priceType", "must be one of retail, wholesale"),
+            ("register-commodity", ["name": "Gula", "unit": "kg"], "category", "is required"),
+            ("register-market", ["name": "Pasar\u{0}", "kind": "modern"], "name", "must not contain control characters"),
+            ("correct-price", ["correctsEventId": .string(Self.reportID), "price": 1, "reason": .string(String(repeating: "ü", count: 1001))], "reason", "longer than the 2000 allowed"),
+        ] as [(String, JSONValue, String, String)] {
+            let e = refusal(name, body)
+            #expect(e?.code == .invalidInput, "\(name) \(field)")
+            #expect(e?.field == field, "\(e?.message ?? "accepted")")
+            #expect(e?.message.hasPrefix("\(field): ") == true && e?.message.contains(text) == true, "\(e?.message ?? "accepted")")
+        }
+        // A body that is not an object.
+        #expect(refusal("report-price", .array([.number(1)]))?.message == "body: must be a JSON object")
+    }
+
+    @Test func payloadsWriteWhatTheyRead() throws {
+        let market = MarketRegistered(marketId: "wfp-cog-702-ouenze", name: "Ouenzé", kind: .traditional, latitude: -4.25, longitude: 15.28, admin1: "Brazzaville", country: "COG")
+        // Absent optionals are left out, as before.
+        #expect(market.json == ["marketId": "wfp-cog-702-ouenze", "name": "Ouenzé", "kind": "traditional", "latitude": -4.25, "longitude": 15.28, "admin1": "Brazzaville", "country": "COG"])
+        #expect(try MarketRegistered.read(market.json) == market)
+        let report = PriceReported(marketId: "m", commodityId: "c", unit: "kg", price: Price(scaled: 110_502_500), observedOn: Sample.day, reporter: "r", source: "s")
+        #expect(report.json["price"] == 11050.25)
+        #expect(report.json["observedOn"] == "2018-08-06")
+        #expect(try PriceReported.read(report.json) == report)
+        let correction = PriceCorrected(correctsEventId: Self.reportID.uppercased(), price: Price(1), reason: "r")
+        #expect(try PriceCorrected.read(correction.json) == correction)
+        #expect(correction.correctedReport == Self.reportID)
+    }
+}
