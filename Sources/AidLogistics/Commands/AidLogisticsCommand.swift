@@ -36,87 +36,54 @@ public enum AidLogisticsCommand: Sendable, Hashable {
         }
     }
 
-    /// What a command decided: the events to append (in one request), the ids it made or was
-    /// given (`warehouseId`, `donationId`, `shipmentId`, `distributionId`), and secrets to show
-    /// once (none in this domain).
-    public struct Decision: Sendable {
-        public let events: [ProposedEvent]
-        public let ids: [String: String]
-        public let secrets: [String: String]
-        public init(events: [ProposedEvent], ids: [String: String], secrets: [String: String] = [:]) {
-            self.events = events
-            self.ids = ids
-            self.secrets = secrets
-        }
-    }
-
     // MARK: Parsing
 
     /// Parses the body of command `name`. Throws `.invalidInput` naming the field (paths relative
     /// to the body, e.g. `items[0].quantity`), or naming `command` for an unknown name.
     public static func parse(_ name: String, body: JSONValue) throws(EventLogError) -> AidLogisticsCommand {
-        var r = try PayloadReader(body, path: "")
-        let command: AidLogisticsCommand
+        guard case .object = body else {
+            throw EventLogError(.invalidInput, "body: must be a JSON object", field: "body")
+        }
         switch name {
-        case "register-warehouse":
-            command = .registerWarehouse(
-                RegisterWarehouse(
-                    warehouseId: try r.optionalIdentifier("warehouseId"), name: try r.string("name", maxBytes: AidLimits.name),
-                    kind: try r.choice("kind", WarehouseRegistered.kinds), kelurahanCode: try r.string("kelurahanCode", maxBytes: 20),
-                    registeredAt: try r.optionalTime("registeredAt")?.text))
-        case "receive-donation":
-            let donationId = try r.optionalIdentifier("donationId")
-            let warehouseId = try r.identifier("warehouseId")
-            var donorReader = try r.object("donor")
-            let donor = try Donor.read(&donorReader)
-            guard let itemReaders = try r.objects("items", max: AidLimits.lines) else {
-                throw PayloadReader.invalid("items", "is required (an array of {item, unit, quantity})")
-            }
-            var items: [ItemQuantity] = []
-            for var i in itemReaders { items.append(try ItemQuantity.read(&i)) }
-            command = .receiveDonation(
-                ReceiveDonation(
-                    donationId: donationId, warehouseId: warehouseId, donor: donor, items: items,
-                    receivedAt: try r.optionalTime("receivedAt")?.text))
-        case "dispatch-shipment":
-            command = .dispatchShipment(
-                DispatchShipment(
-                    shipmentId: try r.optionalIdentifier("shipmentId"), fromWarehouseId: try r.identifier("fromWarehouseId"),
-                    toWarehouseId: try r.identifier("toWarehouseId"), lines: try RequestedLine.readAll(&r, "lines"),
-                    vehicle: try r.string("vehicle", maxBytes: AidLimits.name), driver: try r.string("driver", maxBytes: AidLimits.name),
-                    dispatchedAt: try r.optionalTime("dispatchedAt")?.text))
-        case "receive-shipment":
-            let shipmentId = try r.identifier("shipmentId")
-            var lines: [ReceivedLine]? = nil
-            if let readers = try r.objects("lines", allowEmpty: true, max: AidLimits.lines * 4) {
-                lines = []
-                for var l in readers { lines?.append(try ReceivedLine.read(&l)) }
-            }
-            command = .receiveShipment(
-                ReceiveShipment(
-                    shipmentId: shipmentId, lines: lines, receivedAt: try r.optionalTime("receivedAt")?.text,
-                    notes: try r.optionalString("notes", maxBytes: AidLimits.text, allowEmpty: true)))
-        case "distribute-aid":
-            command = .distributeAid(
-                DistributeAid(
-                    distributionId: try r.optionalIdentifier("distributionId"), warehouseId: try r.identifier("warehouseId"),
-                    kelurahanCode: try r.string("kelurahanCode", maxBytes: 20), lines: try RequestedLine.readAll(&r, "lines"),
-                    households: try r.positiveInt("households"), people: try r.positiveInt("people"),
-                    distributedAt: try r.optionalTime("distributedAt")?.text))
-        case "adjust-stock":
-            command = .adjustStock(
-                AdjustStock(
-                    warehouseId: try r.identifier("warehouseId"), item: try r.string("item", maxBytes: AidLimits.item),
-                    unit: try r.string("unit", maxBytes: AidLimits.unit), donationId: try r.identifier("donationId"),
-                    quantity: try r.nonZeroInt("quantity"), reason: try r.string("reason", maxBytes: AidLimits.text),
-                    adjustedAt: try r.optionalTime("adjustedAt")?.text))
+        case "register-warehouse": return .registerWarehouse(try .read(body, root: ""))
+        case "receive-donation": return .receiveDonation(try .read(body, root: ""))
+        case "dispatch-shipment": return .dispatchShipment(try .read(body, root: ""))
+        case "receive-shipment": return .receiveShipment(try .read(body, root: ""))
+        case "distribute-aid": return .distributeAid(try .read(body, root: ""))
+        case "adjust-stock": return .adjustStock(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
                 field: "command")
         }
-        try r.finish()
-        return command
+    }
+
+    /// The command that records `event` as it stands: every id, time, lot and line given. The
+    /// rules decide an event offered to the log as this command.
+    public init(recording event: AidEvent) {
+        switch event {
+        case .warehouseRegistered(let e):
+            self = .registerWarehouse(RegisterWarehouse(warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode))
+        case .donationReceived(let e):
+            self = .receiveDonation(
+                ReceiveDonation(donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt))
+        case .shipmentDispatched(let e):
+            self = .dispatchShipment(
+                DispatchShipment(
+                    shipmentId: e.shipmentId, fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId,
+                    lines: e.lines.map(RequestedLine.init(recording:)), vehicle: e.vehicle, driver: e.driver, dispatchedAt: e.dispatchedAt))
+        case .shipmentReceived(let e):
+            self = .receiveShipment(ReceiveShipment(shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes))
+        case .aidDistributed(let e):
+            self = .distributeAid(
+                DistributeAid(
+                    distributionId: e.distributionId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode,
+                    lines: e.lines.map(RequestedLine.init(recording:)), households: e.households, people: e.people,
+                    distributedAt: e.distributedAt))
+        case .stockAdjusted(let e):
+            self = .adjustStock(
+                AdjustStock(warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason))
+        }
     }
 
     // MARK: Deciding
@@ -177,25 +144,37 @@ public enum AidLogisticsCommand: Sendable, Hashable {
         }
     }
 
-    /// Decides `command` on the rules' current state (call it inside
+    /// Decides `command` on the state of what it touches (call it inside
     /// `RuleGuard.withCurrentState`): ids and times made when absent, lots chosen
     /// first-in-first-out when absent, every rule checked. Throws `.invalidInput` or
-    /// `.ruleViolation` naming the body's field; nothing is decided then.
+    /// `.ruleViolation` naming the body's field (`lines[0].quantity`); nothing is decided then.
     public static func decide(_ command: AidLogisticsCommand, rules: AidLogisticsRules, now: Timestamp) throws(EventLogError) -> Decision {
         let (resolved, ids) = command.resolved(now: now) { AidIDs.make($0, year: $1) }
-        let events = try AidDecider.decide(resolved, rules.state)
+        let events: [AidEvent]
+        do throws(EventLogError) {
+            events = try AidDecider.decide(resolved, rules.state(touchedBy: resolved))
+        } catch {
+            throw Self.bodyField(error)
+        }
         var proposed: [ProposedEvent] = []
         for e in events {
             proposed.append(try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: resolved.expectedVersion))
         }
-        return Decision(events: proposed, ids: ids, secrets: [:])
+        return Decision(events: proposed, ids: ids)
+    }
+
+    /// The decider's refusal, naming the body's field instead of the event's (`data.` dropped:
+    /// a command's body carries its event's data fields).
+    static func bodyField(_ error: EventLogError) -> EventLogError {
+        guard let field = error.field, field.hasPrefix("data.") else { return error }
+        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
+        return EventLogError(error.code, message, field: String(field.dropFirst(5)))
     }
 }
 
-/// The decision of an aid command (`AidLogisticsCommand.Decision`).
-public typealias AidLogisticsDecision = AidLogisticsCommand.Decision
-
-/// Decides an aid command on the rules' current state: `AidLogisticsCommand.decide`.
-public func decide(_ command: AidLogisticsCommand, rules: AidLogisticsRules, now: Timestamp) throws(EventLogError) -> AidLogisticsDecision {
-    try AidLogisticsCommand.decide(command, rules: rules, now: now)
+extension RequestedLine {
+    /// A line of an event, its lots given.
+    init(recording line: LotLine) {
+        self.init(item: line.item, unit: line.unit, quantity: line.quantity, lots: line.lots)
+    }
 }

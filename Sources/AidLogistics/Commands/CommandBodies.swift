@@ -1,8 +1,8 @@
-import EventLog
+import JSON
 
 /// A line asked for by `dispatch-shipment` or `distribute-aid`: `lots` may be left out, and
 /// the decider then takes them first-in-first-out and records them in the event.
-public struct RequestedLine: Codable, Sendable, Hashable {
+public struct RequestedLine: AidPayload, Hashable {
     public var item: String
     public var unit: String
     public var quantity: Int
@@ -14,32 +14,13 @@ public struct RequestedLine: Codable, Sendable, Hashable {
         self.lots = lots
     }
 
-    static func read(_ r: inout PayloadReader) throws(EventLogError) -> RequestedLine {
-        let item = try r.string("item", maxBytes: AidLimits.item)
-        let unit = try r.string("unit", maxBytes: AidLimits.unit)
-        let quantity = try r.positiveInt("quantity")
-        var lots: [LotQuantity]? = nil
-        if let readers = try r.objects("lots", max: AidLimits.lines) {
-            lots = []
-            for var l in readers { lots?.append(try LotQuantity.read(&l)) }
-        }
-        try r.finish()
-        return RequestedLine(item: item, unit: unit, quantity: quantity, lots: lots)
-    }
-
-    static func readAll(_ r: inout PayloadReader, _ key: String) throws(EventLogError) -> [RequestedLine] {
-        guard let readers = try r.objects(key, max: AidLimits.lines) else {
-            throw PayloadReader.invalid(r.field(key), "is required (an array of {item, unit, quantity, lots?})")
-        }
-        var out: [RequestedLine] = []
-        for var l in readers { out.append(try read(&l)) }
-        return out
-    }
+    /// `lines` of a command: lots may be left out.
+    static let list = JSONFieldRule.list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots?}")
 }
 
 /// Body of `register-warehouse`. `warehouseId` is made when absent; `registeredAt` (RFC 3339,
 /// optional) becomes the event's occurredAt.
-public struct RegisterWarehouse: Codable, Sendable, Hashable {
+public struct RegisterWarehouse: AidPayload, Hashable {
     public var warehouseId: String?
     public var name: String
     public var kind: String
@@ -52,10 +33,12 @@ public struct RegisterWarehouse: Codable, Sendable, Hashable {
         self.kelurahanCode = kelurahanCode
         self.registeredAt = registeredAt
     }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { WarehouseRegistered.rule(forKey: key) }
 }
 
 /// Body of `receive-donation`. `donationId` is made when absent, `receivedAt` defaults to now.
-public struct ReceiveDonation: Codable, Sendable, Hashable {
+public struct ReceiveDonation: AidPayload, Hashable {
     public var donationId: String?
     public var warehouseId: String
     public var donor: Donor
@@ -72,7 +55,7 @@ public struct ReceiveDonation: Codable, Sendable, Hashable {
 
 /// Body of `dispatch-shipment`. `shipmentId` is made when absent, `dispatchedAt` defaults to
 /// now, lines without `lots` are taken first-in-first-out.
-public struct DispatchShipment: Codable, Sendable, Hashable {
+public struct DispatchShipment: AidPayload, Hashable {
     public var shipmentId: String?
     public var fromWarehouseId: String
     public var toWarehouseId: String
@@ -92,11 +75,15 @@ public struct DispatchShipment: Codable, Sendable, Hashable {
         self.driver = driver
         self.dispatchedAt = dispatchedAt
     }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
+    }
 }
 
 /// Body of `receive-shipment`. Without `lines`, everything dispatched is received in full;
 /// `receivedAt` defaults to now, `notes` to "".
-public struct ReceiveShipment: Codable, Sendable, Hashable {
+public struct ReceiveShipment: AidPayload, Hashable {
     public var shipmentId: String
     public var lines: [ReceivedLine]?
     public var receivedAt: String?
@@ -107,11 +94,13 @@ public struct ReceiveShipment: Codable, Sendable, Hashable {
         self.receivedAt = receivedAt
         self.notes = notes
     }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { ShipmentReceived.rule(forKey: key) }
 }
 
 /// Body of `distribute-aid`. `distributionId` is made when absent, `distributedAt` defaults to
 /// now, lines without `lots` are taken first-in-first-out.
-public struct DistributeAid: Codable, Sendable, Hashable {
+public struct DistributeAid: AidPayload, Hashable {
     public var distributionId: String?
     public var warehouseId: String
     public var kelurahanCode: String
@@ -131,11 +120,15 @@ public struct DistributeAid: Codable, Sendable, Hashable {
         self.people = people
         self.distributedAt = distributedAt
     }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
+    }
 }
 
 /// Body of `adjust-stock`. `quantity` is signed (negative takes stock out); `adjustedAt` (RFC
 /// 3339, optional) becomes the event's occurredAt.
-public struct AdjustStock: Codable, Sendable, Hashable {
+public struct AdjustStock: AidPayload, Hashable {
     public var warehouseId: String
     public var item: String
     public var unit: String
@@ -154,4 +147,6 @@ public struct AdjustStock: Codable, Sendable, Hashable {
         self.reason = reason
         self.adjustedAt = adjustedAt
     }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }
 }

@@ -1,8 +1,9 @@
+import DomainKit
 import MataramReference
 import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
-/// `ProjectionEngine.read { try $0.view("aid.stock") }`, or of a replay), returning
+/// `ProjectionEngine.read { try $0.view(AidViews.stock) }`, or of a replay), returning
 /// `Codable & Sendable` results.
 ///
 /// Each function reads only the view named in its documentation.
