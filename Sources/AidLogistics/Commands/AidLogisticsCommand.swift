@@ -93,32 +93,30 @@ public enum AidLogisticsCommand: Sendable, Hashable {
     /// ids it carries, by field name.
     public func resolved(now: Timestamp, makeID: (String, Int) -> String) -> (command: AidLogisticsCommand, ids: [String: String]) {
         let nowText = now.description
-        func year(_ text: String) -> Int { Timestamp(text).map(AidIDs.year(of:)) ?? AidIDs.year(of: now) }
+        /// The id at `id`, made when absent (`<prefix>-<year of the time at time, or of now>-...`);
+        /// the time is set to now when absent and `fillTime`.
+        func complete<C>(_ c: inout C, _ id: WritableKeyPath<C, String?>, _ prefix: String, time: WritableKeyPath<C, String?>, fillTime: Bool = true) -> String {
+            let at = c[keyPath: time] ?? nowText
+            if fillTime { c[keyPath: time] = at }
+            let made = c[keyPath: id] ?? makeID(prefix, Timestamp(at).map(AidIDs.year(of:)) ?? AidIDs.year(of: now))
+            c[keyPath: id] = made
+            return made
+        }
         switch self {
         case .registerWarehouse(var c):
-            let id = c.warehouseId ?? makeID("WH", year(c.registeredAt ?? nowText))
-            c.warehouseId = id
+            let id = complete(&c, \.warehouseId, "WH", time: \.registeredAt, fillTime: false)
             return (.registerWarehouse(c), ["warehouseId": id])
         case .receiveDonation(var c):
-            let at = c.receivedAt ?? nowText
-            let id = c.donationId ?? makeID("DN", year(at))
-            c.donationId = id
-            c.receivedAt = at
+            let id = complete(&c, \.donationId, "DN", time: \.receivedAt)
             return (.receiveDonation(c), ["donationId": id])
         case .dispatchShipment(var c):
-            let at = c.dispatchedAt ?? nowText
-            let id = c.shipmentId ?? makeID("SH", year(at))
-            c.shipmentId = id
-            c.dispatchedAt = at
+            let id = complete(&c, \.shipmentId, "SH", time: \.dispatchedAt)
             return (.dispatchShipment(c), ["shipmentId": id])
         case .receiveShipment(var c):
             c.receivedAt = c.receivedAt ?? nowText
             return (.receiveShipment(c), ["shipmentId": c.shipmentId])
         case .distributeAid(var c):
-            let at = c.distributedAt ?? nowText
-            let id = c.distributionId ?? makeID("DS", year(at))
-            c.distributionId = id
-            c.distributedAt = at
+            let id = complete(&c, \.distributionId, "DS", time: \.distributedAt)
             return (.distributeAid(c), ["distributionId": id])
         case .adjustStock(let c):
             return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])

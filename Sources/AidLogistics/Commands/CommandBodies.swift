@@ -1,5 +1,9 @@
 import JSON
 
+// The bodies of the aid commands: each carries the fields of its event's data, some of them
+// optional (made by the server). They are read from a body by `AidLogisticsCommand.parse`; their
+// memberwise initializers are the module's (and its tests').
+
 /// A line asked for by `dispatch-shipment` or `distribute-aid`: `lots` may be left out, and
 /// the decider then takes them first-in-first-out and records them in the event.
 public struct RequestedLine: AidPayload, Hashable {
@@ -7,12 +11,6 @@ public struct RequestedLine: AidPayload, Hashable {
     public var unit: String
     public var quantity: Int
     public var lots: [LotQuantity]?
-    public init(item: String, unit: String, quantity: Int, lots: [LotQuantity]? = nil) {
-        self.item = item
-        self.unit = unit
-        self.quantity = quantity
-        self.lots = lots
-    }
 
     /// `lines` of a command: lots may be left out.
     static let list = JSONFieldRule.list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots?}")
@@ -26,13 +24,6 @@ public struct RegisterWarehouse: AidPayload, Hashable {
     public var kind: String
     public var kelurahanCode: String
     public var registeredAt: String?
-    public init(warehouseId: String? = nil, name: String, kind: String, kelurahanCode: String, registeredAt: String? = nil) {
-        self.warehouseId = warehouseId
-        self.name = name
-        self.kind = kind
-        self.kelurahanCode = kelurahanCode
-        self.registeredAt = registeredAt
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? { WarehouseRegistered.rule(forKey: key) }
 }
@@ -44,13 +35,6 @@ public struct ReceiveDonation: AidPayload, Hashable {
     public var donor: Donor
     public var items: [ItemQuantity]
     public var receivedAt: String?
-    public init(donationId: String? = nil, warehouseId: String, donor: Donor, items: [ItemQuantity], receivedAt: String? = nil) {
-        self.donationId = donationId
-        self.warehouseId = warehouseId
-        self.donor = donor
-        self.items = items
-        self.receivedAt = receivedAt
-    }
 }
 
 /// Body of `dispatch-shipment`. `shipmentId` is made when absent, `dispatchedAt` defaults to
@@ -63,18 +47,6 @@ public struct DispatchShipment: AidPayload, Hashable {
     public var vehicle: String
     public var driver: String
     public var dispatchedAt: String?
-    public init(
-        shipmentId: String? = nil, fromWarehouseId: String, toWarehouseId: String, lines: [RequestedLine], vehicle: String,
-        driver: String, dispatchedAt: String? = nil
-    ) {
-        self.shipmentId = shipmentId
-        self.fromWarehouseId = fromWarehouseId
-        self.toWarehouseId = toWarehouseId
-        self.lines = lines
-        self.vehicle = vehicle
-        self.driver = driver
-        self.dispatchedAt = dispatchedAt
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
@@ -88,12 +60,6 @@ public struct ReceiveShipment: AidPayload, Hashable {
     public var lines: [ReceivedLine]?
     public var receivedAt: String?
     public var notes: String?
-    public init(shipmentId: String, lines: [ReceivedLine]? = nil, receivedAt: String? = nil, notes: String? = nil) {
-        self.shipmentId = shipmentId
-        self.lines = lines
-        self.receivedAt = receivedAt
-        self.notes = notes
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? { ShipmentReceived.rule(forKey: key) }
 }
@@ -108,18 +74,6 @@ public struct DistributeAid: AidPayload, Hashable {
     public var households: Int
     public var people: Int
     public var distributedAt: String?
-    public init(
-        distributionId: String? = nil, warehouseId: String, kelurahanCode: String, lines: [RequestedLine], households: Int,
-        people: Int, distributedAt: String? = nil
-    ) {
-        self.distributionId = distributionId
-        self.warehouseId = warehouseId
-        self.kelurahanCode = kelurahanCode
-        self.lines = lines
-        self.households = households
-        self.people = people
-        self.distributedAt = distributedAt
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
@@ -136,17 +90,6 @@ public struct AdjustStock: AidPayload, Hashable {
     public var quantity: Int
     public var reason: String
     public var adjustedAt: String?
-    public init(
-        warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String, adjustedAt: String? = nil
-    ) {
-        self.warehouseId = warehouseId
-        self.item = item
-        self.unit = unit
-        self.donationId = donationId
-        self.quantity = quantity
-        self.reason = reason
-        self.adjustedAt = adjustedAt
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }
 }
