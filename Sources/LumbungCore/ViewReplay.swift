@@ -13,9 +13,9 @@ public enum ViewReplay {
 
         var projector: String {
             switch self {
-            case .stock: "aid.stock"
-            case .kelurahan: "aid.kelurahan"
-            case .trace: "aid.trace"
+            case .stock: AidViews.stock.rawValue
+            case .kelurahan: AidViews.kelurahan.rawValue
+            case .trace: AidViews.trace.rawValue
             case .application: "documents.applications"
             case .prices: PricesViews.latest.rawValue
             }

@@ -96,7 +96,8 @@ struct CommandTests {
         let d = AidLogisticsDomain()
         #expect(d.projectors.map(\.name) == AidLogisticsDomain.viewNames)
         #expect(AidLogisticsDomain.viewNames == ["aid.stock", "aid.kelurahan", "aid.trace", "aid.donors"])
-        #expect(d.projectors.allSatisfy { $0.version == 1 })
+        // Stock, kelurahan and donors keys escape `%` in their parts since version 2.
+        #expect(d.projectors.map(\.version) == [2, 2, 1, 2])
         let decision = try d.handle(
             "register-warehouse", body: try Fx.json(#"{"warehouseId":"g1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#),
             now: .now())

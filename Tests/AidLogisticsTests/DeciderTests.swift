@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Decider: decide and evolve without storage")
 struct DeciderTests {
-    let beras = AidState.Item(item: "beras", unit: "kg")
-    let mi = AidState.Item(item: "mi instan", unit: "dus")
+    let beras = AidDecider.Item(item: "beras", unit: "kg")
+    let mi = AidDecider.Item(item: "mi instan", unit: "dus")
 
     func dispatch(_ lines: [RequestedLine], from: String = "gudang-a", to: String = "posko-b", id: String = "SH-2") -> AidLogisticsCommand {
         .dispatchShipment(DispatchShipment(
@@ -30,7 +30,7 @@ struct DeciderTests {
             Fx.donate("DN-Z", at: "gudang-a", [("terpal", "lembar", 5)], time: Fx.t(6, 8)),
             Fx.donate("DN-A", at: "gudang-a", [("terpal", "lembar", 5)], time: Fx.t(6, 7)),
         ])
-        #expect(s.lots(at: "gudang-a", AidState.Item(item: "terpal", unit: "lembar")).map(\.donationId) == ["DN-Z", "DN-A"])
+        #expect(s.lots(at: "gudang-a", AidDecider.Item(item: "terpal", unit: "lembar")).map(\.donationId) == ["DN-Z", "DN-A"])
         let events = try AidDecider.decide(dispatch([RequestedLine(item: "terpal", unit: "lembar", quantity: 7)]), s)
         guard case .shipmentDispatched(let e) = try #require(events.first) else { Issue.record("not a dispatch"); return }
         #expect(e.lines[0].lots == [LotQuantity(donationId: "DN-Z", quantity: 5), LotQuantity(donationId: "DN-A", quantity: 2)])
@@ -49,15 +49,35 @@ struct DeciderTests {
     func fifoShort() throws {
         let s = try Fx.state(Fx.base)
         #expect(throws: EventLogError(
-            .ruleViolation, "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)", field: "lines[0].quantity")) {
+            .ruleViolation, "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)", field: "data.lines[0].quantity")) {
             try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]), s)
         }
-        // Explicit lots are checked by the rules, with paths of the command's body.
+        // Explicit lots are checked by the rules.
+        #expect(throws: EventLogError(
+            .ruleViolation, "data.lines[0].lots[0].quantity: 21 kg of beras from lot DN-1 exceeds the 20 on hand at gudang-a",
+            field: "data.lines[0].lots[0].quantity")) {
+            try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 21, lots: [LotQuantity(donationId: "DN-1", quantity: 21)])]), s)
+        }
+    }
+
+    @Test("a command reports the decider's refusals with the paths of its body")
+    func bodyPaths() throws {
+        let log = try TestLog()
+        try log.append(Fx.base)
+        #expect(throws: EventLogError(
+            .ruleViolation, "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)", field: "lines[0].quantity")) {
+            try log.run(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]))
+        }
         #expect(throws: EventLogError(
             .ruleViolation, "lines[0].lots[0].quantity: 21 kg of beras from lot DN-1 exceeds the 20 on hand at gudang-a",
             field: "lines[0].lots[0].quantity")) {
-            try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 21, lots: [LotQuantity(donationId: "DN-1", quantity: 21)])]), s)
+            try log.run(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 21, lots: [LotQuantity(donationId: "DN-1", quantity: 21)])]))
         }
+        let error = #expect(throws: EventLogError.self) {
+            try log.run(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 1)], from: "gudang-z"))
+        }
+        #expect(error?.field == "fromWarehouseId")
+        #expect(try log.store.stats().events == UInt64(Fx.base.count))
     }
 
     @Test("an unregistered source is refused as such, not as empty stock")
@@ -66,7 +86,7 @@ struct DeciderTests {
         let error = #expect(throws: EventLogError.self) {
             try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 1)], from: "gudang-z"), s)
         }
-        #expect(error?.field == "fromWarehouseId")
+        #expect(error?.field == "data.fromWarehouseId")
     }
 
     @Test("a receipt without lines receives everything dispatched in full")

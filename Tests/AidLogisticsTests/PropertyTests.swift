@@ -14,7 +14,7 @@ struct LotItem: Hashable, Comparable {
     static func < (a: LotItem, b: LotItem) -> Bool { (a.donationId, a.item, a.unit) < (b.donationId, b.item, b.unit) }
 }
 
-/// An independent bookkeeping of every lot, folded from the events alone (not from `AidState`).
+/// An independent bookkeeping of every lot, folded from the events alone (not from `AidDecider.State`).
 struct Ledger {
     var donated: [LotItem: Int] = [:]
     var donor: [String: String] = [:]
@@ -57,7 +57,7 @@ struct Ledger {
 
     /// Checks `donated = onHand + inTransit + distributed + lost + adjusted` for every lot, and
     /// that no stock is negative. Returns the first failure.
-    func check(_ state: AidState) -> String? {
+    func check(_ state: AidDecider.State) -> String? {
         if let bad = state.onHand.first(where: { $0.value <= 0 }) { return "negative or zero stock kept: \(bad)" }
         var onHand: [LotItem: Int] = [:]
         for (k, q) in state.onHand { onHand[LotItem(donationId: k.donationId, item: k.item.item, unit: k.item.unit), default: 0] += q }
@@ -90,13 +90,13 @@ struct CommandGenerator {
         return "\(prefix)-\(n)"
     }
 
-    func stock(_ s: AidState, at w: String) -> [(AidState.Item, Int)] {
-        var totals: [AidState.Item: Int] = [:]
+    func stock(_ s: AidDecider.State, at w: String) -> [(AidDecider.Item, Int)] {
+        var totals: [AidDecider.Item: Int] = [:]
         for (k, q) in s.onHand where k.warehouseId == w { totals[k.item, default: 0] += q }
         return totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    mutating func lines(_ s: AidState, at w: String) -> [RequestedLine] {
+    mutating func lines(_ s: AidDecider.State, at w: String) -> [RequestedLine] {
         var held = stock(s, at: w)
         if held.isEmpty || rng.chance(0.05) {
             let i = rng.element(items) ?? ("beras", "kg")
@@ -128,7 +128,7 @@ struct CommandGenerator {
         return out
     }
 
-    mutating func command(_ s: AidState) -> AidLogisticsCommand {
+    mutating func command(_ s: AidDecider.State) -> AidLogisticsCommand {
         let ws = s.warehouses.keys.sorted()
         let roll = rng.unit()
         let w = rng.element(ws) ?? "W-0"
@@ -187,10 +187,10 @@ struct CommandGenerator {
 @Suite("Properties over random command sequences")
 struct PropertyTests {
     /// The lots a first-in-first-out pick must take.
-    static func expectedFIFO(_ s: AidState, at w: String, _ line: LotLine) -> [LotQuantity] {
+    static func expectedFIFO(_ s: AidDecider.State, at w: String, _ line: LotLine) -> [LotQuantity] {
         var remaining = line.quantity
         var out: [LotQuantity] = []
-        for lot in s.lots(at: w, AidState.Item(item: line.item, unit: line.unit)) where remaining > 0 {
+        for lot in s.lots(at: w, AidDecider.Item(item: line.item, unit: line.unit)) where remaining > 0 {
             let q = min(remaining, lot.quantity)
             out.append(LotQuantity(donationId: lot.donationId, quantity: q))
             remaining -= q
@@ -198,7 +198,7 @@ struct PropertyTests {
         return out
     }
 
-    static func checkFIFO(_ command: AidLogisticsCommand, _ event: AidEvent, _ s: AidState) -> Bool {
+    static func checkFIFO(_ command: AidLogisticsCommand, _ event: AidEvent, _ s: AidDecider.State) -> Bool {
         switch (command, event) {
         case (.dispatchShipment(let c), .shipmentDispatched(let e)):
             return zip(c.lines, e.lines).allSatisfy { $0.lots != nil || $1.lots == expectedFIFO(s, at: e.fromWarehouseId, $1) }
@@ -214,7 +214,7 @@ struct PropertyTests {
         var accepted = 0, refused = 0
         for seed in UInt64(1)...300 {
             var gen = CommandGenerator(seed: seed)
-            var state = AidState()
+            var state = AidDecider.initial
             var ledger = Ledger()
             for step in 0..<60 {
                 let command = gen.command(state)
@@ -230,9 +230,9 @@ struct PropertyTests {
                 for e in events {
                     #expect(Self.checkFIFO(command, e, state), "seed \(seed) step \(step): FIFO")
                     // What the decider made passes the rules' own check, and the raw door's schema.
-                    let parsed = try AidEvent.parse(Fx.domainEvent(e))
+                    let parsed = try AidEvent.read(Fx.domainEvent(e))
                     #expect(parsed == e)
-                    try state.check(e)
+                    try Fx.check(e, on: state)
                     state = AidDecider.evolve(state, e)
                     ledger.fold(e)
                 }
@@ -245,19 +245,54 @@ struct PropertyTests {
         #expect(accepted > 10_000 && refused > 500)
     }
 
+    @Test("the state of what a command touches decides as the whole state does, and the rules store what evolve leaves (200 seeded sequences)")
+    func touchedState() throws {
+        var compared = 0
+        for seed in UInt64(1)...200 {
+            var gen = CommandGenerator(seed: seed)
+            var whole = AidDecider.initial
+            let rules = AidLogisticsRules()
+            let journal = Journal()
+            for step in 0..<60 {
+                let command = gen.command(whole)
+                let touched = rules.state(touchedBy: command)
+                let onTouched = Result { () throws(EventLogError) in try AidDecider.decide(command, touched) }
+                let onWhole = Result { () throws(EventLogError) in try AidDecider.decide(command, whole) }
+                #expect(onTouched == onWhole, "seed \(seed) step \(step)")
+                compared += 1
+                guard case .success(let events) = onWhole else { continue }
+                let mark = journal.mark
+                for e in events {
+                    try rules.admit(Fx.domainEvent(e), journal: journal)
+                    whole = AidDecider.evolve(whole, e)
+                }
+                if step % 7 == 3 {
+                    // A trial undone leaves the rules as they were.
+                    journal.rollback(to: mark)
+                    for e in events { rules.evolve(Fx.domainEvent(e), journal: journal) }
+                }
+                if step % 5 == 0 { journal.commit() }
+                let same = rules.state == whole
+                #expect(same, "seed \(seed) step \(step)")
+                if !same { return }
+            }
+        }
+        #expect(compared == 200 * 60)
+    }
+
     @Test("through a real store and views: the views and every trace add up to the same", arguments: [UInt64(11), 12])
     func throughStore(seed: UInt64) throws {
         let log = try TestLog()
         var gen = CommandGenerator(seed: seed)
         var ledger = Ledger()
-        var state = AidState()
+        var state = AidDecider.initial
         var checkedMidway = false
         for step in 0..<400 {
             let command = gen.command(state)
             guard let decision = try? log.run(command) else { continue }
             for p in decision.events {
-                let e = try AidEvent.parse(type: p.type, data: p.dataValue)
-                state.apply(e)
+                let e = try AidEvent.read(type: p.type, data: p.dataValue)
+                state = AidDecider.evolve(state, e)
                 ledger.fold(e)
             }
             if step == 200 {
@@ -274,7 +309,7 @@ struct PropertyTests {
         try Self.compareViews(log, ledger, state)
     }
 
-    static func compareViews(_ log: TestLog, _ ledger: Ledger, _ state: AidState) throws {
+    static func compareViews(_ log: TestLog, _ ledger: Ledger, _ state: AidDecider.State) throws {
         // aid.stock: on hand = the rules' state; in transit = the open shipments, at their source.
         let stock = try #require(try log.read(StockProjector.viewName) { try AidQueries.stock($0) })
         var seen = 0
@@ -283,7 +318,7 @@ struct PropertyTests {
                 #expect(item.onHand == item.lots.reduce(0) { $0 + $1.onHand })
                 for lot in item.lots {
                     let k = LotItem(donationId: lot.donationId, item: item.item, unit: item.unit)
-                    #expect(lot.onHand == state.onHand(at: w.warehouse.warehouseId, AidState.Item(item: item.item, unit: item.unit), lot: lot.donationId))
+                    #expect(lot.onHand == state.onHand(at: w.warehouse.warehouseId, AidDecider.Item(item: item.item, unit: item.unit), lot: lot.donationId))
                     #expect(lot.inTransit == ledger.inTransit(k, from: w.warehouse.warehouseId))
                     #expect(lot.onHand >= 0 && lot.inTransit >= 0)
                     seen += lot.onHand
@@ -305,7 +340,7 @@ struct PropertyTests {
                     #expect(b.adjusted == ledger.adjustedOut[k] ?? 0)
                     #expect(b.inTransit == ledger.inTransit(k))
                     for h in b.onHandByWarehouse {
-                        #expect(h.quantity == state.onHand(at: h.warehouseId, AidState.Item(item: b.item, unit: b.unit), lot: donationId))
+                        #expect(h.quantity == state.onHand(at: h.warehouseId, AidDecider.Item(item: b.item, unit: b.unit), lot: donationId))
                     }
                 }
             }

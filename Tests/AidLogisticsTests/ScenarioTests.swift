@@ -10,16 +10,16 @@ import Testing
 /// What the scenario produced, folded without storage.
 struct ScenarioSummary {
     var byType: [String: Int] = [:]
-    var state = AidState()
+    var state = AidDecider.initial
     var poskoWithShipment: Set<String> = []
     var kelurahanWithDistribution: Set<String> = []
     var lossEvents = 0
     var peopleServed = 0
 
-    init(_ events: [AidScenario.ScenarioEvent]) throws {
+    init(_ events: [ScenarioEvent]) throws {
         for (occurredAt, p) in events {
-            let e = try AidEvent.parse(DomainEvent(stream: p.stream, type: p.type, data: p.dataValue, occurredAt: occurredAt))
-            try state.check(e)
+            let e = try AidEvent.read(DomainEvent(stream: p.stream, type: p.type, data: p.dataValue, occurredAt: occurredAt))
+            try Fx.check(e, on: state)
             byType[e.type, default: 0] += 1
             switch e {
             case .shipmentReceived(let r):
@@ -32,7 +32,7 @@ struct ScenarioSummary {
                 peopleServed += d.people
             default: break
             }
-            state.apply(e)
+            state = AidDecider.evolve(state, e)
         }
     }
 }
@@ -66,7 +66,7 @@ struct ScenarioTests {
             last = t
             #expect(t >= first && t < end)
             #expect(p.occurredAt == t)
-            if let field = try AidEvent.parse(type: p.type, data: p.dataValue).timeField {
+            if let field = try AidEvent.read(type: p.type, data: p.dataValue).timeField {
                 #expect(field.text.hasSuffix("+08:00"))
                 #expect(Timestamp(field.text) == t)
             }

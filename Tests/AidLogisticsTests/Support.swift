@@ -72,17 +72,24 @@ enum Fx {
         dispatch("SH-1", from: "gudang-a", to: "posko-b", [line("beras", "kg", [("DN-1", 80)]), line("mi instan", "dus", [("DN-1", 10)])]),
     ]
 
-    static func state(_ events: [AidEvent]) throws -> AidState {
-        var s = AidState()
+    static func state(_ events: [AidEvent]) throws -> AidDecider.State {
+        var s = AidDecider.initial
         for e in events {
-            try s.check(e)
-            s.apply(e)
+            try check(e, on: s)
+            s = AidDecider.evolve(s, e)
         }
         return s
     }
 
+    /// Checks `e` on `s` as the rules do: decides the command that records it, which must give
+    /// `e` back.
+    static func check(_ e: AidEvent, on s: AidDecider.State) throws {
+        let events = try AidDecider.decide(AidLogisticsCommand(recording: e), s)
+        #expect(events == [e])
+    }
+
     static func domainEvent(_ e: AidEvent, occurredAt: Timestamp? = nil) -> DomainEvent {
-        DomainEvent(stream: e.stream, type: e.type, data: e.data, occurredAt: occurredAt ?? e.time)
+        DomainEvent(stream: e.stream, type: e.type, data: e.json, occurredAt: occurredAt ?? e.time)
     }
 
     static func json(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
@@ -134,13 +141,13 @@ final class TestLog {
 
     /// Decides a command on the guard's current state and appends its events.
     @discardableResult
-    func run(_ command: AidLogisticsCommand, now: Timestamp = Timestamp("2018-08-07T09:00:00+08:00") ?? .now()) throws -> AidLogisticsCommand.Decision {
+    func run(_ command: AidLogisticsCommand, now: Timestamp = Timestamp("2018-08-07T09:00:00+08:00") ?? .now()) throws -> Decision {
         let decision = try ruleGuard.withCurrentState(store) { try domain.decide(command, now: now) }
         _ = try store.appendBlocking(try AppendRequest(events: decision.events, actor: "test"))
         return decision
     }
 
-    func read<R>(_ view: String, _ body: (ViewReader) throws -> R) throws -> R {
+    func read<R>(_ view: ViewName, _ body: (ViewReader) throws -> R) throws -> R {
         try engine.catchUp()
         return try engine.read { try body(try $0.view(view)) }
     }

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Projections
 
@@ -10,16 +11,17 @@ import Projections
 /// - `donations`: `<name>␟<position, 20 digits>` -> `DonorReport.Donation`
 /// - `lots`: `<donationId>` -> `{donor}`
 public struct DonorsProjector: Projector {
-    public static let viewName = "aid.donors"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public static let viewName = AidViews.donors
+    public var name: String { Self.viewName.rawValue }
+    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
+    public let version = 2
     public let eventTypes: Set<String>? = [AidEventType.donationReceived, AidEventType.aidDistributed]
     public let databases = ["donors", "items", "donations", "lots"]
 
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
         switch e {
         case .donationReceived(let d):
             let name = d.donor.name
@@ -51,5 +53,28 @@ public struct DonorsProjector: Projector {
         default:
             return
         }
+    }
+}
+
+/// Stored records of `aid.donors`.
+enum DonorRecords {
+    /// `donors`: `<name>`.
+    struct Donor: Codable, Equatable {
+        var name: String
+        var kind: String
+        var donations: Int
+        var firstReceivedAt: String
+        var lastReceivedAt: String
+    }
+
+    /// `items`: `<name>␟<item>␟<unit>`.
+    struct Item: Codable, Equatable {
+        var donated = 0
+        var distributed = 0
+    }
+
+    /// `lots`: `<donationId>`.
+    struct Lot: Codable, Equatable {
+        var donor: String
     }
 }

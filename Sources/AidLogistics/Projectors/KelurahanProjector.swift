@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Projections
 
@@ -9,9 +10,10 @@ import Projections
 /// - `warehouses`: `<warehouseId>` -> `{kind, kelurahanCode}`
 /// - `shipments`: `<shipmentId>` -> the destination posko, while the shipment is on its way
 public struct KelurahanProjector: Projector {
-    public static let viewName = "aid.kelurahan"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public static let viewName = AidViews.kelurahan
+    public var name: String { Self.viewName.rawValue }
+    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
+    public let version = 2
     public let eventTypes: Set<String>? = [
         AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.shipmentDispatched,
         AidEventType.shipmentReceived, AidEventType.aidDistributed,
@@ -21,7 +23,7 @@ public struct KelurahanProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
         switch e {
         case .warehouseRegistered(let r):
             try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))
@@ -65,5 +67,34 @@ public struct KelurahanProjector: Projector {
     private func posko(_ view: ViewWriter, _ warehouseId: String) throws -> KelurahanRecords.Warehouse? {
         guard let w = try view.value(KelurahanRecords.Warehouse.self, "warehouses", warehouseId), w.kind == "posko" else { return nil }
         return w
+    }
+}
+
+/// Stored records of `aid.kelurahan`.
+enum KelurahanRecords {
+    /// `kelurahan`: `<code>`.
+    struct Counters: Codable, Equatable {
+        var shipmentsReceived = 0
+        var donationsReceived = 0
+        var distributions = 0
+        var households = 0
+        var people = 0
+    }
+
+    /// `items`: `<code>␟<item>␟<unit>`.
+    struct ItemCounters: Codable, Equatable {
+        var received = 0
+        var distributed = 0
+    }
+
+    /// `warehouses`: `<warehouseId>`.
+    struct Warehouse: Codable, Equatable {
+        var kind: String
+        var kelurahanCode: String
+    }
+
+    /// `shipments`: `<shipmentId>` -> its destination posko.
+    struct Destination: Codable, Equatable {
+        var warehouseId: String
     }
 }

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import MataramReference
 import Projections
@@ -13,16 +14,17 @@ import Projections
 /// A dispatch moves a lot's quantity from on hand to in transit at the source; the receipt
 /// takes it out of transit and puts what arrived on hand at the destination (the rest is lost).
 public struct StockProjector: Projector {
-    public static let viewName = "aid.stock"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public static let viewName = AidViews.stock
+    public var name: String { Self.viewName.rawValue }
+    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
+    public let version = 2
     public let eventTypes: Set<String>? = AidEventType.all
     public let databases = ["warehouses", "lots", "totals", "shipments"]
 
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
         switch e {
         case .warehouseRegistered(let r):
             let k = Mataram.kelurahan(code: r.kelurahanCode)
@@ -84,5 +86,27 @@ public struct StockProjector: Projector {
         } else {
             try view.put("totals", totalKey, value: total)
         }
+    }
+}
+
+/// Stored records of `aid.stock`.
+enum StockRecords {
+    /// `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>`.
+    struct Lot: Codable, Equatable {
+        var onHand: Int
+        var inTransit: Int
+    }
+
+    /// `totals`: `<warehouseId>␟<item>␟<unit>`.
+    struct Total: Codable, Equatable {
+        var onHand: Int
+        var inTransit: Int
+    }
+
+    /// `shipments`: shipments not yet received.
+    struct OpenShipment: Codable, Equatable {
+        var fromWarehouseId: String
+        var toWarehouseId: String
+        var lots: [ReceivedLine]
     }
 }

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import MataramReference
 import Projections
@@ -14,8 +15,8 @@ import Projections
 /// A receipt makes a `received` step for what arrived and a `lost-in-transit` step for the rest
 /// of each lot the shipment carried.
 public struct TraceProjector: Projector {
-    public static let viewName = "aid.trace"
-    public var name: String { Self.viewName }
+    public static let viewName = AidViews.trace
+    public var name: String { Self.viewName.rawValue }
     public let version = 1
     public let eventTypes: Set<String>? = AidEventType.all
     public let databases = ["donations", "steps", "shipments", "warehouses"]
@@ -23,7 +24,7 @@ public struct TraceProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.parse(type: event.type, data: data) else { return }
+        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
         var index = 0
         func step(_ donationId: String, _ s: DonationTrace.Step) throws {
             try view.put("steps", ViewKey.make(donationId, ViewKey.position(event.position), ViewKey.index(index)), value: s)
@@ -100,5 +101,20 @@ public struct TraceProjector: Projector {
 
     private func name(_ view: ViewWriter, _ warehouseId: String) throws -> String {
         try view.value(TraceRecords.Warehouse.self, "warehouses", warehouseId)?.name ?? ""
+    }
+}
+
+/// Stored records of `aid.trace`.
+enum TraceRecords {
+    /// `warehouses`: `<warehouseId>`.
+    struct Warehouse: Codable, Equatable {
+        var name: String
+    }
+
+    /// `shipments`: `<shipmentId>`, until received.
+    struct Shipment: Codable, Equatable {
+        var fromWarehouseId: String
+        var toWarehouseId: String
+        var lots: [ReceivedLine]
     }
 }

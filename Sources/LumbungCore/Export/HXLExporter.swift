@@ -100,7 +100,7 @@ public struct HXLExporter: Exporter {
             types: [AidEventType.warehouseRegistered, AidEventType.shipmentDispatched, AidEventType.shipmentReceived],
             toPosition: filter.toPosition)
         try store.forEachRecord(scan) { view in
-            guard let data = try? JSONParser.parse(view.dataBytes), let event = try? AidEvent.parse(type: view.type, data: data) else {
+            guard let data = try? JSONParser.parse(view.dataBytes), let event = try? AidEvent.read(type: view.type, data: data) else {
                 return true
             }
             switch event {
@@ -128,7 +128,7 @@ public struct HXLExporter: Exporter {
 
     public func write(_ event: EventRecordView, into out: inout [UInt8]) {
         guard Self.movementTypes.contains(event.type), let data = try? JSONParser.parse(event.dataBytes),
-              let parsed = try? AidEvent.parse(type: event.type, data: data) else { return }
+              let parsed = try? AidEvent.read(type: event.type, data: data) else { return }
         let context = RowContext(
             date: CivilDate(event.occurredAt, offsetHours: Self.utcOffsetHours).description, position: event.position,
             eventId: event.id.description)

@@ -58,7 +58,7 @@ struct AidController {
         let warehouse = context.optionalPath("warehouseId") ?? request.query("warehouseId")
         let item = request.query("item"), unit = request.query("unit")
         guard let report = try await services.views(request, { views in
-            try AidQueries.stock(try views.view("aid.stock"), warehouseId: warehouse, item: item, unit: unit)
+            try AidQueries.stock(try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit)
         }) else {
             throw Problem(.notFound, "no warehouse \(warehouse ?? "")")
         }
@@ -67,13 +67,13 @@ struct AidController {
 
     /// `GET /v1/aid/kelurahan`: aid received and distributed in each of the 50 kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try await services.views(request) { views in try AidQueries.kelurahan(try views.view("aid.kelurahan")) })
+        try JSONResponse.make(try await services.views(request) { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan)) })
     }
 
     /// `GET /v1/aid/kelurahan/{code}`.
     @Sendable func kelurahanOne(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.path("code")
-        guard let one = try await services.views(request, { views in try AidQueries.kelurahan(try views.view("aid.kelurahan"), code: code) }) else {
+        guard let one = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) }) else {
             throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
         }
         return try JSONResponse.make(one)
@@ -82,19 +82,19 @@ struct AidController {
     /// `GET /v1/aid/donors[?name=]`: what each donor gave and how much of it reached households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let name = request.query("name") {
-            guard let donor = try await services.views(request, { views in try AidQueries.donor(try views.view("aid.donors"), name: name) }) else {
+            guard let donor = try await services.views(request, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) }) else {
                 throw Problem(.notFound, "no donor named \(name)")
             }
             return try JSONResponse.make(donor)
         }
-        return try JSONResponse.make(try await services.views(request) { views in try AidQueries.donors(try views.view("aid.donors")) })
+        return try JSONResponse.make(try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors)) })
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.auditor)
         let id = try context.path("donationId")
-        guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view("aid.trace"), donationId: id) }) else {
+        guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) }) else {
             throw Problem(.notFound, "no donation \(id)")
         }
         return try JSONResponse.make(trace)

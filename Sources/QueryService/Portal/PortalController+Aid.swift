@@ -87,8 +87,8 @@ extension PortalController {
     @Sendable func aid(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (report, stock, donors) = try await services.views(request) { views in
             (
-                try AidQueries.kelurahan(try views.view("aid.kelurahan")), try AidQueries.stock(try views.view("aid.stock")),
-                try AidQueries.donors(try views.view("aid.donors"))
+                try AidQueries.kelurahan(try views.view(AidViews.kelurahan)), try AidQueries.stock(try views.view(AidViews.stock)),
+                try AidQueries.donors(try views.view(AidViews.donors))
             )
         }
         let measures: [AidMeasure] = [.households, .people] + report.totals.items.filter { $0.distributed > 0 }.map { .item($0.item, $0.unit) }
@@ -188,7 +188,7 @@ extension PortalController {
 
     /// `GET /bantuan-bencana/stok`: the stock of every gudang and posko (on hand, in transit).
     @Sendable func stock(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await services.views(request) { views in try AidQueries.stock(try views.view("aid.stock")) }
+        let report = try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock)) }
         var content: HTML = """
             <h1>Stok gudang dan posko</h1>
             \(Self.aidNav(.stock))
@@ -224,7 +224,7 @@ extension PortalController {
     /// `GET /bantuan-bencana/gudang/{warehouseId}`: one gudang or posko, per item and lot.
     @Sendable func warehouse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("warehouseId")
-        let report = try await services.views(request) { views in try AidQueries.stock(try views.view("aid.stock"), warehouseId: id) }
+        let report = try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock), warehouseId: id) }
         guard let w = report?.warehouses.first else {
             throw PortalError.notFound("Gudang atau posko \(id) tidak terdaftar. Lihat daftar di halaman stok.", tab: .aid)
         }
@@ -262,7 +262,7 @@ extension PortalController {
     /// `GET /bantuan-bencana/kelurahan/{code}`: aid received and distributed in one kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
-        guard let k = try await services.views(request, { views in try AidQueries.kelurahan(try views.view("aid.kelurahan"), code: code) }) else {
+        guard let k = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) }) else {
             throw PortalError.notFound("Kelurahan \(code) tidak ada di Kota Mataram.", tab: .aid)
         }
         let rows = k.items.map { i -> HTML in
@@ -292,7 +292,7 @@ extension PortalController {
     /// `GET /bantuan-bencana/donatur`: every donor with what it gave and how much of it reached
     /// households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await services.views(request) { views in try AidQueries.donors(try views.view("aid.donors")) }
+        let report = try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors)) }
         let cards = report.donors.map { d -> HTML in
             let items = d.items.sorted { $0.donated > $1.donated }.map { i -> HTML in
                 let share = i.donated > 0 ? Double(i.distributed) / Double(i.donated) * 100 : 0

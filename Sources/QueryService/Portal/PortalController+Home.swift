@@ -8,7 +8,7 @@ extension PortalController {
         let (latestDay, commodities, kelurahan) = try await services.views(request) { views in
             let latest = try views.view(PricesViews.latest)
             let prices = try MarketPricesQueries.latest(latest)
-            let report = try AidQueries.kelurahan(try views.view("aid.kelurahan"))
+            let report = try AidQueries.kelurahan(try views.view(AidViews.kelurahan))
             return (prices.map(\.observedOn).max(), Set(prices.map(\.commodityId)).count, report.totals)
         }
         let priceLine: HTML =

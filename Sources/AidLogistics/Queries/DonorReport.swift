@@ -33,26 +33,3 @@ public struct DonorReport: Codable, Sendable, Equatable {
     /// Donors by name.
     public var donors: [Donor]
 }
-
-/// Stored records of `aid.donors`.
-enum DonorRecords {
-    /// `donors`: `<name>`.
-    struct Donor: Codable, Equatable {
-        var name: String
-        var kind: String
-        var donations: Int
-        var firstReceivedAt: String
-        var lastReceivedAt: String
-    }
-
-    /// `items`: `<name>␟<item>␟<unit>`.
-    struct Item: Codable, Equatable {
-        var donated = 0
-        var distributed = 0
-    }
-
-    /// `lots`: `<donationId>`.
-    struct Lot: Codable, Equatable {
-        var donor: String
-    }
-}

@@ -1,15 +1,14 @@
+import DomainKit
 import EventLog
 
 /// Identifiers of the aid domain (warehouses, donations, shipments, distributions) and the
 /// streams they name.
 ///
-/// Contract: an id is 1-100 bytes of `[A-Za-z0-9._:-]`, not starting with `-`, so that
+/// Contract: an id is an `Identifier` (1-100 bytes of `[A-Za-z0-9._:-]`, not starting with `-`), so that
 /// `warehouse-<id>`, `donation-<id>`, `shipment-<id>` and `distribution-<id>` are valid stream
 /// names. Ids made by `make` are `<PREFIX>-<year>-<8 characters of Crockford base 32>`, e.g.
 /// `DN-2018-7K3QF2ZA`: random, so two concurrent commands never pick the same one.
 public enum AidIDs {
-    public static let maxBytes = 100
-
     /// Stream of a warehouse (registrations and stock adjustments).
     public static func warehouseStream(_ id: String) -> String { "warehouse-\(id)" }
     /// Stream of a donation (its receipt).
@@ -19,24 +18,9 @@ public enum AidIDs {
     /// Stream of a distribution to households.
     public static func distributionStream(_ id: String) -> String { "distribution-\(id)" }
 
-    /// Throws `.invalidInput` naming `field` unless `id` is a valid id.
+    /// Throws `.invalidInput` naming `field` unless `id` is a valid id (`Identifier`).
     public static func check(_ id: String, field: String) throws(EventLogError) {
-        let b = id.utf8
-        guard !b.isEmpty else { throw PayloadReader.invalid(field, "must not be empty") }
-        guard b.count <= maxBytes else {
-            throw PayloadReader.invalid(field, "is \(b.count) bytes, longer than the \(maxBytes) allowed")
-        }
-        guard b.first != UInt8(ascii: "-") else { throw PayloadReader.invalid(field, "must not start with '-'") }
-        for c in b {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
-                UInt8(ascii: "-"):
-                continue
-            default:
-                throw PayloadReader.invalid(field, "\"\(id.prefix(60))\" has a character outside [A-Za-z0-9._:-]")
-            }
-        }
+        if let problem = Identifier.problem(id) { throw EventLogError(.invalidInput, "\(field): \(problem)", field: field) }
     }
 
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")

@@ -1,7 +1,6 @@
 import DomainKit
 import EventLog
 import JSON
-import Projections
 
 /// One event of the aid domain, parsed: the decider's output and the rules' and projectors' input.
 public enum AidEvent: Sendable, Hashable {
@@ -37,8 +36,8 @@ public enum AidEvent: Sendable, Hashable {
         }
     }
 
-    /// The payload as JSON (integers stay integers).
-    public var data: JSONValue {
+    /// The payload as the log stores it.
+    public var json: JSONValue {
         switch self {
         case .warehouseRegistered(let e): e.json
         case .donationReceived(let e): e.json
@@ -64,17 +63,16 @@ public enum AidEvent: Sendable, Hashable {
     /// The instant of `timeField`.
     public var time: Timestamp? { timeField.flatMap { Timestamp($0.text) } }
 
-    /// Parses `data` of an event of `type`: a known aid type and a payload that fits its schema
+    /// Reads `data` of an event of `type`: a known aid type and a payload that fits its schema
     /// (`.invalidInput` naming the field under `root`, e.g. `data.items[0].quantity`).
-    public static func parse(type: String, data: JSONValue, root: String = "data") throws(EventLogError) -> AidEvent {
-        var r = try PayloadReader(data, path: root)
+    public static func read(type: String, data: JSONValue, root: String = "data") throws(EventLogError) -> AidEvent {
         switch type {
-        case AidEventType.warehouseRegistered: return .warehouseRegistered(try WarehouseRegistered.read(&r))
-        case AidEventType.donationReceived: return .donationReceived(try DonationReceived.read(&r))
-        case AidEventType.shipmentDispatched: return .shipmentDispatched(try ShipmentDispatched.read(&r))
-        case AidEventType.shipmentReceived: return .shipmentReceived(try ShipmentReceived.read(&r))
-        case AidEventType.aidDistributed: return .aidDistributed(try AidDistributed.read(&r))
-        case AidEventType.stockAdjusted: return .stockAdjusted(try StockAdjusted.read(&r))
+        case AidEventType.warehouseRegistered: return .warehouseRegistered(try .read(data, root: root))
+        case AidEventType.donationReceived: return .donationReceived(try .read(data, root: root))
+        case AidEventType.shipmentDispatched: return .shipmentDispatched(try .read(data, root: root))
+        case AidEventType.shipmentReceived: return .shipmentReceived(try .read(data, root: root))
+        case AidEventType.aidDistributed: return .aidDistributed(try .read(data, root: root))
+        case AidEventType.stockAdjusted: return .stockAdjusted(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,
@@ -83,11 +81,11 @@ public enum AidEvent: Sendable, Hashable {
         }
     }
 
-    /// Parses an event as it is offered to the log: `parse(type:data:)`, then checks that it is on
+    /// Reads an event as it is offered to the log: `read(type:data:)`, then checks that it is on
     /// its own stream (`stream` must be `self.stream`) and that `occurredAt`, when given, is the
     /// payload's time.
-    public static func parse(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
-        let e = try parse(type: event.type, data: event.data)
+    public static func read(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
+        let e = try read(type: event.type, data: event.data)
         guard event.stream == e.stream else {
             throw EventLogError(
                 .invalidInput, "stream: an \(event.type) event with these ids belongs on stream \(e.stream), not \(event.stream)",
@@ -107,6 +105,6 @@ public enum AidEvent: Sendable, Hashable {
         id: EventID? = nil, occurredAt: Timestamp? = nil, expectedVersion: ExpectedVersion = .any
     ) throws(EventLogError) -> ProposedEvent {
         try ProposedEvent(
-            stream: stream, type: type, value: data, id: id, occurredAt: time ?? occurredAt, expectedVersion: expectedVersion)
+            stream: stream, type: type, value: json, id: id, occurredAt: time ?? occurredAt, expectedVersion: expectedVersion)
     }
 }

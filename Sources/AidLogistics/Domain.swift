@@ -15,11 +15,13 @@ import Projections
 ///
 /// Thread safety: `rules` is guarded by the `RuleGuard` it is given to; call `decide`/`handle`
 /// only inside that guard's `withCurrentState`.
-public final class AidLogisticsDomain: @unchecked Sendable {
-    /// The names of the views, as `ProjectionEngine` and `ViewSnapshot.view(_:)` know them.
-    public static let viewNames = [StockProjector.viewName, KelurahanProjector.viewName, TraceProjector.viewName, DonorsProjector.viewName]
+public final class AidLogisticsDomain: Domain, @unchecked Sendable {
+    public static let name = "aid"
+    public static let eventTypes = AidEventType.all
     /// The command names (`register-warehouse`, ...).
     public static let commandNames = AidLogisticsCommand.names
+    /// The names of the views, as `ProjectionEngine` and `ViewSnapshot.view(_:)` know them.
+    public static let viewNames = AidViews.all.map(\.rawValue)
 
     public let rules: AidLogisticsRules
     public let projectors: [any Projector]
@@ -35,17 +37,17 @@ public final class AidLogisticsDomain: @unchecked Sendable {
     }
 
     /// Decides a command on the current state (see `AidLogisticsCommand.decide`).
-    public func decide(_ command: AidLogisticsCommand, now: Timestamp) throws(EventLogError) -> AidLogisticsCommand.Decision {
+    public func decide(_ command: AidLogisticsCommand, now: Timestamp) throws(EventLogError) -> Decision {
         try AidLogisticsCommand.decide(command, rules: rules, now: now)
     }
 
-    /// Parses and decides command `name` with `body`.
-    public func handle(_ name: String, body: JSONValue, now: Timestamp) throws(EventLogError) -> AidLogisticsCommand.Decision {
-        try decide(try parse(name, body: body), now: now)
+    /// The domain's part of the 2018 scenario (see `AidScenario`).
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
+        Self.scenario(seed: seed, scale: scale)
     }
 
     /// The domain's part of the 2018 scenario (see `AidScenario`).
-    public static func scenario(seed: UInt64, scale: Double) -> [AidScenario.ScenarioEvent] {
+    public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
         AidScenario.scenario(seed: seed, scale: scale)
     }
 }

@@ -49,25 +49,3 @@ public struct StockReport: Codable, Sendable, Equatable {
     /// Per item, over `warehouses`.
     public var totals: [Total]
 }
-
-/// Stored records of `aid.stock`.
-enum StockRecords {
-    /// `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>`.
-    struct Lot: Codable, Equatable {
-        var onHand: Int
-        var inTransit: Int
-    }
-
-    /// `totals`: `<warehouseId>␟<item>␟<unit>`.
-    struct Total: Codable, Equatable {
-        var onHand: Int
-        var inTransit: Int
-    }
-
-    /// `shipments`: shipments not yet received.
-    struct OpenShipment: Codable, Equatable {
-        var fromWarehouseId: String
-        var toWarehouseId: String
-        var lots: [ReceivedLine]
-    }
-}

@@ -98,18 +98,3 @@ public struct DonationTrace: Codable, Sendable, Equatable {
     public var steps: [Step]
     public var balance: Balance
 }
-
-/// Stored records of `aid.trace`.
-enum TraceRecords {
-    /// `warehouses`: `<warehouseId>`.
-    struct Warehouse: Codable, Equatable {
-        var name: String
-    }
-
-    /// `shipments`: `<shipmentId>`, until received.
-    struct Shipment: Codable, Equatable {
-        var fromWarehouseId: String
-        var toWarehouseId: String
-        var lots: [ReceivedLine]
-    }
-}

@@ -1,8 +1,9 @@
+import DomainKit
 import MataramReference
 import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
-/// `ProjectionEngine.read { try $0.view("aid.stock") }`, or of a replay), returning
+/// `ProjectionEngine.read { try $0.view(AidViews.stock) }`, or of a replay), returning
 /// `Codable & Sendable` results.
 ///
 /// Each function reads only the view named in its documentation.
@@ -103,13 +104,8 @@ public enum AidQueries {
 
     private static func kelurahanEntry(_ view: ViewReader, _ k: Kelurahan, posko: [String]) throws -> KelurahanReport.Kelurahan {
         let c = try view.value(KelurahanRecords.Counters.self, "kelurahan", k.code) ?? KelurahanRecords.Counters()
-        var items: [KelurahanReport.Item] = []
-        try view.scan("items", prefix: ViewKey.prefix(k.code)) { key, bytes in
-            let parts = ViewKey.split(key)
-            guard parts.count == 3 else { return true }
-            let i = try ViewCoding.decode(KelurahanRecords.ItemCounters.self, bytes)
-            items.append(KelurahanReport.Item(item: parts[1], unit: parts[2], received: i.received, distributed: i.distributed))
-            return true
+        let items = try items(view, of: k.code, KelurahanRecords.ItemCounters.self) {
+            KelurahanReport.Item(item: $0, unit: $1, received: $2.received, distributed: $2.distributed)
         }
         return KelurahanReport.Kelurahan(
             code: k.code, name: k.name, kecamatanCode: k.kecamatan.code, kecamatanName: k.kecamatan.name, posko: posko,
@@ -233,16 +229,24 @@ public enum AidQueries {
     }
 
     private static func donorEntry(_ view: ViewReader, _ d: DonorRecords.Donor) throws -> DonorReport.Donor {
-        var items: [DonorReport.Item] = []
-        try view.scan("items", prefix: ViewKey.prefix(d.name)) { key, bytes in
-            let parts = ViewKey.split(key)
-            guard parts.count == 3 else { return true }
-            let i = try ViewCoding.decode(DonorRecords.Item.self, bytes)
-            items.append(DonorReport.Item(item: parts[1], unit: parts[2], donated: i.donated, distributed: i.distributed))
-            return true
+        let items = try items(view, of: d.name, DonorRecords.Item.self) {
+            DonorReport.Item(item: $0, unit: $1, donated: $2.donated, distributed: $2.distributed)
         }
         return DonorReport.Donor(
             name: d.name, kind: d.kind, donations: d.donations, firstReceivedAt: d.firstReceivedAt, lastReceivedAt: d.lastReceivedAt,
             items: items, donationList: nil)
+    }
+
+    /// The entries of database `items` keyed `<owner>␟<item>␟<unit>` (kelurahan, donors), in key
+    /// order, each made from its item, unit and record.
+    private static func items<T: Decodable, R>(_ view: ViewReader, of owner: String, _ type: T.Type, _ make: (String, String, T) -> R) throws -> [R] {
+        var out: [R] = []
+        try view.scan("items", prefix: ViewKey.prefix(owner)) { key, bytes in
+            let parts = ViewKey.split(key)
+            guard parts.count == 3 else { return true }
+            out.append(make(parts[1], parts[2], try ViewCoding.decode(T.self, bytes)))
+            return true
+        }
+        return out
     }
 }

@@ -45,32 +45,3 @@ public struct KelurahanReport: Codable, Sendable, Equatable {
     public var kelurahan: [Kelurahan]
     public var totals: Totals
 }
-
-/// Stored records of `aid.kelurahan`.
-enum KelurahanRecords {
-    /// `kelurahan`: `<code>`.
-    struct Counters: Codable, Equatable {
-        var shipmentsReceived = 0
-        var donationsReceived = 0
-        var distributions = 0
-        var households = 0
-        var people = 0
-    }
-
-    /// `items`: `<code>␟<item>␟<unit>`.
-    struct ItemCounters: Codable, Equatable {
-        var received = 0
-        var distributed = 0
-    }
-
-    /// `warehouses`: `<warehouseId>`.
-    struct Warehouse: Codable, Equatable {
-        var kind: String
-        var kelurahanCode: String
-    }
-
-    /// `shipments`: `<shipmentId>` -> its destination posko.
-    struct Destination: Codable, Equatable {
-        var warehouseId: String
-    }
-}

@@ -21,9 +21,6 @@ import EventLog
 /// about 5,000-6,000 events); the warehouses, a first shipment to every posko and a first
 /// distribution in every kelurahan are there at any scale.
 public enum AidScenario {
-    /// An event of the scenario and when it happened.
-    public typealias ScenarioEvent = (occurredAt: Timestamp, event: ProposedEvent)
-
     public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
         var generator = ScenarioGenerator(seed: seed, scale: scale)
         return generator.run()

@@ -1,0 +1,178 @@
+import DomainKit
+import EventLog
+import JSON
+
+/// The write side of the aid domain for the HTTP API: one case per command.
+///
+/// The body of a command carries the fields of its event's `data` (see `AidEventType`), with
+/// these differences: ids (`warehouseId` of `register-warehouse`, `donationId`, `shipmentId`,
+/// `distributionId`) and times (`receivedAt`, `dispatchedAt`, `distributedAt`) may be left out
+/// (made by the server: a random id, the current time); `lots` of a line may be left out (taken
+/// first-in-first-out, recorded in the event); `lines` of `receive-shipment` may be left out
+/// (everything dispatched received in full); `register-warehouse` and `adjust-stock` accept an
+/// optional `registeredAt` / `adjustedAt`, used as the event's occurredAt.
+public enum AidLogisticsCommand: Sendable, Hashable {
+    case registerWarehouse(RegisterWarehouse)
+    case receiveDonation(ReceiveDonation)
+    case dispatchShipment(DispatchShipment)
+    case receiveShipment(ReceiveShipment)
+    case distributeAid(DistributeAid)
+    case adjustStock(AdjustStock)
+
+    /// The command names, as the HTTP routes use them.
+    public static let names = [
+        "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
+    ]
+
+    /// The command's name, e.g. `receive-donation`.
+    public var name: String {
+        switch self {
+        case .registerWarehouse: "register-warehouse"
+        case .receiveDonation: "receive-donation"
+        case .dispatchShipment: "dispatch-shipment"
+        case .receiveShipment: "receive-shipment"
+        case .distributeAid: "distribute-aid"
+        case .adjustStock: "adjust-stock"
+        }
+    }
+
+    // MARK: Parsing
+
+    /// Parses the body of command `name`. Throws `.invalidInput` naming the field (paths relative
+    /// to the body, e.g. `items[0].quantity`), or naming `command` for an unknown name.
+    public static func parse(_ name: String, body: JSONValue) throws(EventLogError) -> AidLogisticsCommand {
+        guard case .object = body else {
+            throw EventLogError(.invalidInput, "body: must be a JSON object", field: "body")
+        }
+        switch name {
+        case "register-warehouse": return .registerWarehouse(try .read(body, root: ""))
+        case "receive-donation": return .receiveDonation(try .read(body, root: ""))
+        case "dispatch-shipment": return .dispatchShipment(try .read(body, root: ""))
+        case "receive-shipment": return .receiveShipment(try .read(body, root: ""))
+        case "distribute-aid": return .distributeAid(try .read(body, root: ""))
+        case "adjust-stock": return .adjustStock(try .read(body, root: ""))
+        default:
+            throw EventLogError(
+                .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
+                field: "command")
+        }
+    }
+
+    /// The command that records `event` as it stands: every id, time, lot and line given. The
+    /// rules decide an event offered to the log as this command.
+    public init(recording event: AidEvent) {
+        switch event {
+        case .warehouseRegistered(let e):
+            self = .registerWarehouse(RegisterWarehouse(warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode))
+        case .donationReceived(let e):
+            self = .receiveDonation(
+                ReceiveDonation(donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt))
+        case .shipmentDispatched(let e):
+            self = .dispatchShipment(
+                DispatchShipment(
+                    shipmentId: e.shipmentId, fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId,
+                    lines: e.lines.map(RequestedLine.init(recording:)), vehicle: e.vehicle, driver: e.driver, dispatchedAt: e.dispatchedAt))
+        case .shipmentReceived(let e):
+            self = .receiveShipment(ReceiveShipment(shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes))
+        case .aidDistributed(let e):
+            self = .distributeAid(
+                DistributeAid(
+                    distributionId: e.distributionId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode,
+                    lines: e.lines.map(RequestedLine.init(recording:)), households: e.households, people: e.people,
+                    distributedAt: e.distributedAt))
+        case .stockAdjusted(let e):
+            self = .adjustStock(
+                AdjustStock(warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason))
+        }
+    }
+
+    // MARK: Deciding
+
+    /// Fills what the caller left out and only the server can choose: ids (`make(prefix, year)`,
+    /// prefixes `WH`, `DN`, `SH`, `DS`) and times (`now`). Returns the completed command and the
+    /// ids it carries, by field name.
+    public func resolved(now: Timestamp, makeID: (String, Int) -> String) -> (command: AidLogisticsCommand, ids: [String: String]) {
+        let nowText = now.description
+        /// The id at `id`, made when absent (`<prefix>-<year of the time at time, or of now>-...`);
+        /// the time is set to now when absent and `fillTime`.
+        func complete<C>(_ c: inout C, _ id: WritableKeyPath<C, String?>, _ prefix: String, time: WritableKeyPath<C, String?>, fillTime: Bool = true) -> String {
+            let at = c[keyPath: time] ?? nowText
+            if fillTime { c[keyPath: time] = at }
+            let made = c[keyPath: id] ?? makeID(prefix, Timestamp(at).map(AidIDs.year(of:)) ?? AidIDs.year(of: now))
+            c[keyPath: id] = made
+            return made
+        }
+        switch self {
+        case .registerWarehouse(var c):
+            let id = complete(&c, \.warehouseId, "WH", time: \.registeredAt, fillTime: false)
+            return (.registerWarehouse(c), ["warehouseId": id])
+        case .receiveDonation(var c):
+            let id = complete(&c, \.donationId, "DN", time: \.receivedAt)
+            return (.receiveDonation(c), ["donationId": id])
+        case .dispatchShipment(var c):
+            let id = complete(&c, \.shipmentId, "SH", time: \.dispatchedAt)
+            return (.dispatchShipment(c), ["shipmentId": id])
+        case .receiveShipment(var c):
+            c.receivedAt = c.receivedAt ?? nowText
+            return (.receiveShipment(c), ["shipmentId": c.shipmentId])
+        case .distributeAid(var c):
+            let id = complete(&c, \.distributionId, "DS", time: \.distributedAt)
+            return (.distributeAid(c), ["distributionId": id])
+        case .adjustStock(let c):
+            return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])
+        }
+    }
+
+    /// The event's occurredAt for types without a time field of their own.
+    func occurredAt(now: Timestamp) -> Timestamp {
+        switch self {
+        case .registerWarehouse(let c): c.registeredAt.flatMap { Timestamp($0) } ?? now
+        case .adjustStock(let c): c.adjustedAt.flatMap { Timestamp($0) } ?? now
+        default: now
+        }
+    }
+
+    /// The expected version of the event's stream: new streams for registrations, donations,
+    /// dispatches and distributions; the dispatch alone before a receipt.
+    var expectedVersion: ExpectedVersion {
+        switch self {
+        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid: .noStream
+        case .receiveShipment: .exact(1)
+        case .adjustStock: .exists
+        }
+    }
+
+    /// Decides `command` on the state of what it touches (call it inside
+    /// `RuleGuard.withCurrentState`): ids and times made when absent, lots chosen
+    /// first-in-first-out when absent, every rule checked. Throws `.invalidInput` or
+    /// `.ruleViolation` naming the body's field (`lines[0].quantity`); nothing is decided then.
+    public static func decide(_ command: AidLogisticsCommand, rules: AidLogisticsRules, now: Timestamp) throws(EventLogError) -> Decision {
+        let (resolved, ids) = command.resolved(now: now) { AidIDs.make($0, year: $1) }
+        let events: [AidEvent]
+        do throws(EventLogError) {
+            events = try AidDecider.decide(resolved, rules.state(touchedBy: resolved))
+        } catch {
+            throw Self.bodyField(error)
+        }
+        var proposed: [ProposedEvent] = []
+        for e in events {
+            proposed.append(try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: resolved.expectedVersion))
+        }
+        return Decision(events: proposed, ids: ids)
+    }
+
+    /// The decider's refusal, naming the body's field instead of the event's (`data.` dropped:
+    /// a command's body carries its event's data fields).
+    static func bodyField(_ error: EventLogError) -> EventLogError {
+        guard let field = error.field, field.hasPrefix("data.") else { return error }
+        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
+        return EventLogError(error.code, message, field: String(field.dropFirst(5)))
+    }
+}
+
+extension RequestedLine {
+    /// A line of an event, its lots given.
+    init(recording line: LotLine) {
+        self.init(item: line.item, unit: line.unit, quantity: line.quantity, lots: line.lots)
+    }
+}

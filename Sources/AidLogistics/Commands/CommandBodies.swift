@@ -1,0 +1,95 @@
+import JSON
+
+// The bodies of the aid commands: each carries the fields of its event's data, some of them
+// optional (made by the server). They are read from a body by `AidLogisticsCommand.parse`; their
+// memberwise initializers are the module's (and its tests').
+
+/// A line asked for by `dispatch-shipment` or `distribute-aid`: `lots` may be left out, and
+/// the decider then takes them first-in-first-out and records them in the event.
+public struct RequestedLine: AidPayload, Hashable {
+    public var item: String
+    public var unit: String
+    public var quantity: Int
+    public var lots: [LotQuantity]?
+
+    /// `lines` of a command: lots may be left out.
+    static let list = JSONFieldRule.list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots?}")
+}
+
+/// Body of `register-warehouse`. `warehouseId` is made when absent; `registeredAt` (RFC 3339,
+/// optional) becomes the event's occurredAt.
+public struct RegisterWarehouse: AidPayload, Hashable {
+    public var warehouseId: String?
+    public var name: String
+    public var kind: String
+    public var kelurahanCode: String
+    public var registeredAt: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { WarehouseRegistered.rule(forKey: key) }
+}
+
+/// Body of `receive-donation`. `donationId` is made when absent, `receivedAt` defaults to now.
+public struct ReceiveDonation: AidPayload, Hashable {
+    public var donationId: String?
+    public var warehouseId: String
+    public var donor: Donor
+    public var items: [ItemQuantity]
+    public var receivedAt: String?
+}
+
+/// Body of `dispatch-shipment`. `shipmentId` is made when absent, `dispatchedAt` defaults to
+/// now, lines without `lots` are taken first-in-first-out.
+public struct DispatchShipment: AidPayload, Hashable {
+    public var shipmentId: String?
+    public var fromWarehouseId: String
+    public var toWarehouseId: String
+    public var lines: [RequestedLine]
+    public var vehicle: String
+    public var driver: String
+    public var dispatchedAt: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
+    }
+}
+
+/// Body of `receive-shipment`. Without `lines`, everything dispatched is received in full;
+/// `receivedAt` defaults to now, `notes` to "".
+public struct ReceiveShipment: AidPayload, Hashable {
+    public var shipmentId: String
+    public var lines: [ReceivedLine]?
+    public var receivedAt: String?
+    public var notes: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { ShipmentReceived.rule(forKey: key) }
+}
+
+/// Body of `distribute-aid`. `distributionId` is made when absent, `distributedAt` defaults to
+/// now, lines without `lots` are taken first-in-first-out.
+public struct DistributeAid: AidPayload, Hashable {
+    public var distributionId: String?
+    public var warehouseId: String
+    public var kelurahanCode: String
+    public var lines: [RequestedLine]
+    public var households: Int
+    public var people: Int
+    public var distributedAt: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
+    }
+}
+
+/// Body of `adjust-stock`. `quantity` is signed (negative takes stock out); `adjustedAt` (RFC
+/// 3339, optional) becomes the event's occurredAt.
+public struct AdjustStock: AidPayload, Hashable {
+    public var warehouseId: String
+    public var item: String
+    public var unit: String
+    public var donationId: String
+    public var quantity: Int
+    public var reason: String
+    public var adjustedAt: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }
+}

@@ -1,0 +1,324 @@
+import DomainKit
+import EventLog
+import MataramReference
+
+/// The decider of the aid domain: pure functions from a command and the state of what it touches
+/// to events, and from a state and an event to the next state. No storage, no clock, no
+/// randomness. `AidLogisticsRules` runs it for every door into the log (an event offered to the
+/// log is decided as the command that records it, `AidLogisticsCommand(recording:)`), and
+/// `AidLogisticsCommand.decide` for the HTTP commands.
+public enum AidDecider: Decider {
+    public typealias Command = AidLogisticsCommand
+    public typealias Event = AidEvent
+
+    public static let initial = State()
+
+    /// The event of a command whose ids and times are given (see `AidLogisticsCommand.resolved`),
+    /// or the rule it breaks. The message and field name the `data.` field of the event and the
+    /// numbers involved (`AidLogisticsCommand.decide` reports them as fields of the body).
+    ///
+    /// - Lines of a dispatch or distribution without `lots` are taken first-in-first-out (by the
+    ///   donation's receipt order) from the source's lots, and the lots are recorded in the event.
+    /// - `receive-shipment` without `lines` receives every dispatched lot in full.
+    ///
+    /// Rules: a warehouse registers once, in an existing kelurahan; a donation is received once,
+    /// into a registered warehouse; a shipment or distribution never takes more of a lot than the
+    /// source holds, and the lots of a line add up to its quantity; a shipment goes to another
+    /// registered warehouse, is received once, never more of a lot than was dispatched; a
+    /// distribution is recorded once, for an existing kelurahan, and counts at least one person
+    /// per household; an adjustment never leaves a lot below zero. Items, lots and lines are
+    /// listed once per payload (`.invalidInput`); a missing id or time is `.invalidInput` too.
+    public static func decide(_ command: Command, _ state: State) throws(EventLogError) -> [Event] {
+        let event = try event(of: command, state)
+        try check(event, state)
+        return [event]
+    }
+
+    /// Applies an event already decided (or read from the log). Never fails: an event that a
+    /// rule would refuse is folded as well as it can be (it can only be in the log if it was
+    /// written without the rules).
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var s = state
+        switch event {
+        case .warehouseRegistered(let e):
+            s.warehouses[e.warehouseId] = Warehouse(name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode)
+        case .donationReceived(let e):
+            var items: [Item: Int] = [:]
+            for i in e.items { items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity }
+            s.donationCount += 1
+            s.donations[e.donationId] = Donation(warehouseId: e.warehouseId, sequence: s.donationCount, donorName: e.donor.name, items: items)
+            for (item, q) in items { s.add(q, to: LotKey(warehouseId: e.warehouseId, item: item, donationId: e.donationId)) }
+        case .shipmentDispatched(let e):
+            var lots: [LotKey: Int] = [:]
+            for line in e.lines {
+                for lot in line.lots {
+                    let key = LotKey(warehouseId: e.fromWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId)
+                    lots[key, default: 0] += lot.quantity
+                    s.add(-lot.quantity, to: key)
+                }
+            }
+            s.shipments[e.shipmentId] = Shipment(fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false)
+        case .shipmentReceived(let e):
+            guard let shipment = s.shipments[e.shipmentId] else { return s }
+            s.shipments[e.shipmentId] = Shipment(
+                fromWarehouseId: shipment.fromWarehouseId, toWarehouseId: shipment.toWarehouseId, lots: [:], received: true)
+            for line in e.lines {
+                s.add(line.quantity, to: LotKey(warehouseId: shipment.toWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: line.donationId))
+            }
+        case .aidDistributed(let e):
+            s.distributions.insert(e.distributionId)
+            for line in e.lines {
+                for lot in line.lots {
+                    s.add(-lot.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId))
+                }
+            }
+        case .stockAdjusted(let e):
+            s.add(e.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: e.item, unit: e.unit), donationId: e.donationId))
+        }
+        return s
+    }
+
+    // MARK: The event of a command
+
+    /// The event `command` asks for, with the lots and lines it left out filled in from `state`.
+    static func event(of command: Command, _ state: State) throws(EventLogError) -> AidEvent {
+        switch command {
+        case .registerWarehouse(let c):
+            return .warehouseRegistered(
+                WarehouseRegistered(warehouseId: try need(c.warehouseId, "warehouseId"), name: c.name, kind: c.kind, kelurahanCode: c.kelurahanCode))
+        case .receiveDonation(let c):
+            return .donationReceived(
+                DonationReceived(
+                    donationId: try need(c.donationId, "donationId"), warehouseId: c.warehouseId, donor: c.donor, items: c.items,
+                    receivedAt: try need(c.receivedAt, "receivedAt")))
+        case .dispatchShipment(let c):
+            let lines = try fill(c.lines, at: c.fromWarehouseId, state)
+            return .shipmentDispatched(
+                ShipmentDispatched(
+                    shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId,
+                    toWarehouseId: c.toWarehouseId, lines: lines, vehicle: c.vehicle, driver: c.driver,
+                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt")))
+        case .receiveShipment(let c):
+            var lines = c.lines
+            if lines == nil, let s = state.shipments[c.shipmentId], !s.received {
+                lines = s.lots.sorted { (state.sequence(of: $0.key.donationId), $0.key.item) < (state.sequence(of: $1.key.donationId), $1.key.item) }
+                    .map { ReceivedLine(item: $0.key.item.item, unit: $0.key.item.unit, donationId: $0.key.donationId, quantity: $0.value) }
+            }
+            return .shipmentReceived(
+                ShipmentReceived(
+                    shipmentId: c.shipmentId, lines: lines ?? [], receivedAt: try need(c.receivedAt, "receivedAt"), notes: c.notes ?? ""))
+        case .distributeAid(let c):
+            let lines = try fill(c.lines, at: c.warehouseId, state)
+            return .aidDistributed(
+                AidDistributed(
+                    distributionId: try need(c.distributionId, "distributionId"), warehouseId: c.warehouseId,
+                    kelurahanCode: c.kelurahanCode, lines: lines, households: c.households, people: c.people,
+                    distributedAt: try need(c.distributedAt, "distributedAt")))
+        case .adjustStock(let c):
+            return .stockAdjusted(
+                StockAdjusted(
+                    warehouseId: c.warehouseId, item: c.item, unit: c.unit, donationId: c.donationId, quantity: c.quantity,
+                    reason: c.reason))
+        }
+    }
+
+    /// Lines with their lots: as given, or first-in-first-out from `warehouseId`'s stock. A
+    /// line asking for more than the warehouse holds of the item is refused here, naming the
+    /// total; an unknown warehouse is left to `check`.
+    static func fill(_ lines: [RequestedLine], at warehouseId: String, _ state: State) throws(EventLogError) -> [LotLine] {
+        var taken: [LotKey: Int] = [:]
+        var out: [LotLine] = []
+        for (i, line) in lines.enumerated() {
+            if let lots = line.lots {
+                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
+                continue
+            }
+            guard state.warehouses[warehouseId] != nil else {
+                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: []))
+                continue
+            }
+            let item = Item(item: line.item, unit: line.unit)
+            var remaining = line.quantity
+            var lots: [LotQuantity] = []
+            var available = 0
+            for lot in state.lots(at: warehouseId, item) {
+                let key = LotKey(warehouseId: warehouseId, item: item, donationId: lot.donationId)
+                let free = lot.quantity - (taken[key] ?? 0)
+                guard free > 0 else { continue }
+                available += free
+                guard remaining > 0 else { continue }
+                let q = min(free, remaining)
+                lots.append(LotQuantity(donationId: lot.donationId, quantity: q))
+                taken[key, default: 0] += q
+                remaining -= q
+            }
+            guard remaining == 0 else {
+                throw violation(
+                    "lines[\(i)].quantity", "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots)")
+            }
+            out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
+        }
+        return out
+    }
+
+    static func need(_ value: String?, _ field: String) throws(EventLogError) -> String {
+        guard let value else { throw invalid(field, "is required") }
+        return value
+    }
+
+    // MARK: Helpers of the rules
+
+    /// `.ruleViolation` naming `data.<field>`.
+    static func violation(_ field: String, _ message: String) -> EventLogError {
+        EventLogError(.ruleViolation, "data.\(field): \(message)", field: "data.\(field)")
+    }
+
+    /// `.invalidInput` naming `data.<field>` (what the payload lists twice).
+    static func invalid(_ field: String, _ message: String) -> EventLogError {
+        EventLogError(.invalidInput, "data.\(field): \(message)", field: "data.\(field)")
+    }
+}
+
+// MARK: - The rules
+
+extension AidDecider {
+    /// Whether `event` may enter the log on `state` (see `decide` for the rules).
+    static func check(_ event: AidEvent, _ state: State) throws(EventLogError) {
+        switch event {
+        case .warehouseRegistered(let e):
+            guard state.warehouses[e.warehouseId] == nil else {
+                throw violation("warehouseId", "warehouse \(e.warehouseId) is already registered; a warehouse registers once")
+            }
+            try checkKelurahan(e.kelurahanCode, "kelurahanCode")
+
+        case .donationReceived(let e):
+            guard state.donations[e.donationId] == nil else {
+                throw violation("donationId", "donation \(e.donationId) is already received; a donation (a lot) is received once")
+            }
+            try requireWarehouse(state, e.warehouseId, "warehouseId")
+            var seen: [Item: Int] = [:]
+            for (i, line) in e.items.enumerated() {
+                let item = Item(item: line.item, unit: line.unit)
+                if let j = seen[item] {
+                    throw invalid("items[\(i)]", "\(item) is already in items[\(j)]; list each item and unit once")
+                }
+                seen[item] = i
+            }
+
+        case .shipmentDispatched(let e):
+            guard state.shipments[e.shipmentId] == nil else {
+                throw violation("shipmentId", "shipment \(e.shipmentId) is already dispatched; a shipment is dispatched once")
+            }
+            try requireWarehouse(state, e.fromWarehouseId, "fromWarehouseId")
+            try requireWarehouse(state, e.toWarehouseId, "toWarehouseId")
+            guard e.fromWarehouseId != e.toWarehouseId else {
+                throw violation("toWarehouseId", "a shipment must go to another warehouse than \(e.fromWarehouseId)")
+            }
+            try checkLines(e.lines, state, from: e.fromWarehouseId, "lines")
+
+        case .shipmentReceived(let e):
+            guard let s = state.shipments[e.shipmentId] else {
+                throw violation("shipmentId", "shipment \(e.shipmentId) was never dispatched")
+            }
+            guard !s.received else {
+                throw violation("shipmentId", "shipment \(e.shipmentId) is already received; a shipment is received once")
+            }
+            var seen: [LotKey: Int] = [:]
+            for (i, line) in e.lines.enumerated() {
+                let item = Item(item: line.item, unit: line.unit)
+                let key = LotKey(warehouseId: s.fromWarehouseId, item: item, donationId: line.donationId)
+                if let j = seen[key] {
+                    throw invalid(
+                        ("lines[\(i)]"), "\(item) from lot \(line.donationId) is already in lines[\(j)]; list each lot once")
+                }
+                seen[key] = i
+                guard let dispatched = s.lots[key] else {
+                    throw violation(
+                        ("lines[\(i)]"), "shipment \(e.shipmentId) carried no \(item) from lot \(line.donationId)")
+                }
+                guard line.quantity <= dispatched else {
+                    throw violation(
+                        ("lines[\(i)].quantity"),
+                        "\(line.quantity) \(line.unit) of \(line.item) from lot \(line.donationId) exceeds the \(dispatched) dispatched in shipment \(e.shipmentId)")
+                }
+            }
+
+        case .aidDistributed(let e):
+            guard !state.distributions.contains(e.distributionId) else {
+                throw violation("distributionId", "distribution \(e.distributionId) is already recorded")
+            }
+            try requireWarehouse(state, e.warehouseId, "warehouseId")
+            try checkKelurahan(e.kelurahanCode, "kelurahanCode")
+            guard e.people >= e.households else {
+                throw violation("people", "\(e.people) people in \(e.households) households: every household has at least one person")
+            }
+            try checkLines(e.lines, state, from: e.warehouseId, "lines")
+
+        case .stockAdjusted(let e):
+            try requireWarehouse(state, e.warehouseId, "warehouseId")
+            let item = Item(item: e.item, unit: e.unit)
+            guard let d = state.donations[e.donationId] else {
+                throw violation("donationId", "no donation (lot) \(e.donationId) was received")
+            }
+            guard d.items[item] != nil else {
+                throw violation("item", "lot \(e.donationId) holds no \(item)")
+            }
+            let have = state.onHand(at: e.warehouseId, item, lot: e.donationId)
+            guard have + e.quantity >= 0 else {
+                throw violation(
+                    ("quantity"),
+                    "taking \(-e.quantity) \(e.unit) of \(e.item) of lot \(e.donationId) out of \(e.warehouseId) would leave \(have + e.quantity): only \(have) on hand")
+            }
+        }
+    }
+
+    /// Lines of a dispatch or distribution: distinct items, distinct lots per line, lots adding
+    /// up to the line, and never more of a lot than `warehouseId` holds.
+    static func checkLines(_ lines: [LotLine], _ state: State, from warehouseId: String, _ field: String) throws(EventLogError) {
+        var seen: [Item: Int] = [:]
+        for (i, line) in lines.enumerated() {
+            let item = Item(item: line.item, unit: line.unit)
+            if let j = seen[item] {
+                throw invalid("\(field)[\(i)]", "\(item) is already in \(field)[\(j)]; list each item and unit once")
+            }
+            seen[item] = i
+            var lotsSeen: [String: Int] = [:]
+            var sum = 0
+            for (k, lot) in line.lots.enumerated() {
+                if let j = lotsSeen[lot.donationId] {
+                    throw invalid(
+                        "\(field)[\(i)].lots[\(k)].donationId", "lot \(lot.donationId) is already in lots[\(j)]; list each lot once")
+                }
+                lotsSeen[lot.donationId] = k
+                sum += lot.quantity
+            }
+            guard sum == line.quantity else {
+                throw violation(
+                    "\(field)[\(i)].lots", "the lots add up to \(sum) \(line.unit) of \(line.item), not the line's quantity \(line.quantity)")
+            }
+            for (k, lot) in line.lots.enumerated() {
+                guard state.donations[lot.donationId] != nil else {
+                    throw violation("\(field)[\(i)].lots[\(k)].donationId", "no donation (lot) \(lot.donationId) was received")
+                }
+                let have = state.onHand(at: warehouseId, item, lot: lot.donationId)
+                guard lot.quantity <= have else {
+                    throw violation(
+                        "\(field)[\(i)].lots[\(k)].quantity",
+                        "\(lot.quantity) \(line.unit) of \(line.item) from lot \(lot.donationId) exceeds the \(have) on hand at \(warehouseId)")
+                }
+            }
+        }
+    }
+
+    static func requireWarehouse(_ state: State, _ id: String, _ field: String) throws(EventLogError) {
+        guard state.warehouses[id] != nil else {
+            throw violation(field, "warehouse \(id) is not registered; register it first (aid.warehouse-registered)")
+        }
+    }
+
+    static func checkKelurahan(_ code: String, _ field: String) throws(EventLogError) {
+        guard Mataram.kelurahan(code: code) != nil else {
+            throw violation(field, "\(code) is not the code of a kelurahan of Kota Mataram (e.g. 52.71.01.1004)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import DomainKit
+import JSON
+
+/// The event types of the aid domain, all under `aid.`.
+public enum AidEventType {
+    public static let warehouseRegistered = "aid.warehouse-registered"
+    public static let donationReceived = "aid.donation-received"
+    public static let shipmentDispatched = "aid.shipment-dispatched"
+    public static let shipmentReceived = "aid.shipment-received"
+    public static let aidDistributed = "aid.aid-distributed"
+    public static let stockAdjusted = "aid.stock-adjusted"
+
+    /// Every known type.
+    public static let all: Set<String> = [
+        warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted,
+    ]
+    /// The prefix every aid type has.
+    public static let prefix = "aid."
+}
+
+/// Limits on the text fields and lists of payloads (text in UTF-8 bytes).
+public enum AidLimits {
+    public static let name = 200
+    public static let item = 100
+    public static let unit = 30
+    public static let kind = 50
+    public static let kelurahanCode = 20
+    public static let text = 1000
+    /// Most lines (items) in one event, and most lots in one line.
+    public static let lines = 500
+    /// Most lines of a shipment's receipt (one per lot and item).
+    public static let receivedLines = lines * 4
+}
+
+/// A payload of the aid domain (an event's data, a command's body, or a part of one). A field has
+/// the same rule in every aid payload, by its name (`quantity` is a positive integer, `item` 1-100
+/// bytes, ...); a payload whose field differs says so in its own `rule(forKey:)`, falling back to
+/// `AidFields.rule(forKey:)`.
+public protocol AidPayload: Payload {}
+
+extension AidPayload {
+    public static func rule(forKey key: String) -> JSONFieldRule? { AidFields.rule(forKey: key) }
+}
+
+/// The rules of the aid payloads' fields, by name.
+public enum AidFields {
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId": .identifier
+        case "name", "vehicle", "driver": .text(maxBytes: AidLimits.name)
+        case "item": .text(maxBytes: AidLimits.item)
+        case "unit": .text(maxBytes: AidLimits.unit)
+        case "kelurahanCode": .text(maxBytes: AidLimits.kelurahanCode)
+        case "reason": .text(maxBytes: AidLimits.text)
+        case "notes": .text(maxBytes: AidLimits.text, allowEmpty: true)
+        case "quantity", "households", "people": .positiveInteger
+        case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt": .time
+        case "donor": JSONFieldRule(expected: "an object {name, kind}")
+        case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity}")
+        case "lines": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots}")
+        case "lots": .list(max: AidLimits.lines, of: "an array of {donationId, quantity}")
+        default: nil
+        }
+    }
+
+    /// `kind` of a warehouse: `gudang` or `posko`.
+    static let warehouseKind = JSONFieldRule(
+        expected: "one of \(WarehouseRegistered.kinds.joined(separator: ", "))",
+        checkString: { WarehouseRegistered.kinds.contains($0) ? nil : "must be one of \(WarehouseRegistered.kinds.joined(separator: ", "))" })
+
+    /// `quantity` of an adjustment: signed.
+    static let adjustment = JSONFieldRule.nonZeroInteger("negative takes stock out")
+
+    /// `lines` of a shipment's receipt: may be empty (nothing arrived).
+    static let receivedLines = JSONFieldRule.list(
+        max: AidLimits.receivedLines, allowEmpty: true, of: "an array of {item, unit, donationId, quantity}; [] if nothing arrived")
+}

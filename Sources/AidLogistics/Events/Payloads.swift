@@ -1,0 +1,142 @@
+import JSON
+
+/// `aid.warehouse-registered` on stream `warehouse-<warehouseId>`. `kind` is `gudang` (a
+/// warehouse) or `posko` (a relief post); `kelurahanCode` is a Kepmendagri code of Kota Mataram.
+public struct WarehouseRegistered: AidPayload, Hashable {
+    public static let kinds = ["gudang", "posko"]
+    public var warehouseId: String
+    public var name: String
+    public var kind: String
+    public var kelurahanCode: String
+    public init(warehouseId: String, name: String, kind: String, kelurahanCode: String) {
+        self.warehouseId = warehouseId
+        self.name = name
+        self.kind = kind
+        self.kelurahanCode = kelurahanCode
+    }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "kind" ? AidFields.warehouseKind : AidFields.rule(forKey: key)
+    }
+}
+
+/// `aid.donation-received` on stream `donation-<donationId>`: a lot (lot id = `donationId`)
+/// entering `warehouseId`. Items are distinct by (item, unit).
+public struct DonationReceived: AidPayload, Hashable {
+    public var donationId: String
+    public var warehouseId: String
+    public var donor: Donor
+    public var items: [ItemQuantity]
+    /// RFC 3339; the event's occurredAt.
+    public var receivedAt: String
+    public init(donationId: String, warehouseId: String, donor: Donor, items: [ItemQuantity], receivedAt: String) {
+        self.donationId = donationId
+        self.warehouseId = warehouseId
+        self.donor = donor
+        self.items = items
+        self.receivedAt = receivedAt
+    }
+}
+
+/// `aid.shipment-dispatched` on stream `shipment-<shipmentId>`: goods leave `fromWarehouseId`
+/// for `toWarehouseId`, each line naming the lots it takes.
+public struct ShipmentDispatched: AidPayload, Hashable {
+    public var shipmentId: String
+    public var fromWarehouseId: String
+    public var toWarehouseId: String
+    public var lines: [LotLine]
+    public var vehicle: String
+    public var driver: String
+    /// RFC 3339; the event's occurredAt.
+    public var dispatchedAt: String
+    public init(
+        shipmentId: String, fromWarehouseId: String, toWarehouseId: String, lines: [LotLine], vehicle: String, driver: String,
+        dispatchedAt: String
+    ) {
+        self.shipmentId = shipmentId
+        self.fromWarehouseId = fromWarehouseId
+        self.toWarehouseId = toWarehouseId
+        self.lines = lines
+        self.vehicle = vehicle
+        self.driver = driver
+        self.dispatchedAt = dispatchedAt
+    }
+}
+
+/// `aid.shipment-received` on stream `shipment-<shipmentId>`: what arrived, per lot. Whatever
+/// was dispatched and is not listed here was lost in transit.
+public struct ShipmentReceived: AidPayload, Hashable {
+    public var shipmentId: String
+    public var lines: [ReceivedLine]
+    /// RFC 3339; the event's occurredAt.
+    public var receivedAt: String
+    /// Free text (may be empty; "" when left out, and always written).
+    public var notes: String
+    public init(shipmentId: String, lines: [ReceivedLine], receivedAt: String, notes: String) {
+        self.shipmentId = shipmentId
+        self.lines = lines
+        self.receivedAt = receivedAt
+        self.notes = notes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        shipmentId = try c.decode(String.self, forKey: .shipmentId)
+        lines = try c.decode([ReceivedLine].self, forKey: .lines)
+        receivedAt = try c.decode(String.self, forKey: .receivedAt)
+        notes = try c.decodeIfPresent(String.self, forKey: .notes) ?? ""
+    }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? AidFields.receivedLines : AidFields.rule(forKey: key)
+    }
+}
+
+/// `aid.aid-distributed` on stream `distribution-<distributionId>`: aid handed to households of
+/// `kelurahanCode` from the stock of `warehouseId`.
+public struct AidDistributed: AidPayload, Hashable {
+    public var distributionId: String
+    public var warehouseId: String
+    public var kelurahanCode: String
+    public var lines: [LotLine]
+    public var households: Int
+    public var people: Int
+    /// RFC 3339; the event's occurredAt.
+    public var distributedAt: String
+    public init(
+        distributionId: String, warehouseId: String, kelurahanCode: String, lines: [LotLine], households: Int, people: Int,
+        distributedAt: String
+    ) {
+        self.distributionId = distributionId
+        self.warehouseId = warehouseId
+        self.kelurahanCode = kelurahanCode
+        self.lines = lines
+        self.households = households
+        self.people = people
+        self.distributedAt = distributedAt
+    }
+}
+
+/// `aid.stock-adjusted` on stream `warehouse-<warehouseId>`: a correction of one lot's stock of
+/// one item (stock-taking, damage, expiry). `quantity` is signed: negative takes stock out.
+public struct StockAdjusted: AidPayload, Hashable {
+    public var warehouseId: String
+    public var item: String
+    public var unit: String
+    public var donationId: String
+    /// Not 0; negative takes stock out.
+    public var quantity: Int
+    public var reason: String
+    public init(warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String) {
+        self.warehouseId = warehouseId
+        self.item = item
+        self.unit = unit
+        self.donationId = donationId
+        self.quantity = quantity
+        self.reason = reason
+    }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)
+    }
+}

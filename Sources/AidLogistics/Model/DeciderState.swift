@@ -1,0 +1,138 @@
+extension AidDecider {
+    /// What the aid decider needs to know of the aggregates a command touches: the warehouses it
+    /// names, the donations (lots) it names or takes from, the lots on hand at each warehouse and
+    /// item it takes from or adds to, the shipment it dispatches or receives, whether its
+    /// distribution is recorded, and the count of donations received (for a new donation's receipt
+    /// order). `AidLogisticsRules.state(touchedBy:)` loads exactly that; folding every event from
+    /// `initial` gives the whole state, which decides the same.
+    ///
+    /// Stock is kept per warehouse and item (with its unit), lot by lot (the donation it came
+    /// from). Lots are ordered by the donation's receipt order (the order of
+    /// `aid.donation-received` in the log): first-in-first-out picks the lowest.
+    public struct State: Sendable, Equatable {
+        public var warehouses: [String: Warehouse]
+        public var donations: [String: Donation]
+        /// Stock per warehouse and item: the lots' quantities by donation id, never 0 (a lot
+        /// taken to 0 is removed, and a place without lots too). Only events written without
+        /// the rules can leave a quantity below 0.
+        public var stock: [Place: [String: Int]]
+        public var shipments: [String: Shipment]
+        public var distributions: Set<String>
+        /// Donations received so far (the last receipt order given).
+        public var donationCount: Int
+
+        public init(
+            warehouses: [String: Warehouse] = [:], donations: [String: Donation] = [:], stock: [Place: [String: Int]] = [:],
+            shipments: [String: Shipment] = [:], distributions: Set<String> = [], donationCount: Int = 0
+        ) {
+            self.warehouses = warehouses
+            self.donations = donations
+            self.stock = stock
+            self.shipments = shipments
+            self.distributions = distributions
+            self.donationCount = donationCount
+        }
+
+        // MARK: Reading
+
+        /// Stock on hand of one lot of one item at one warehouse.
+        public func onHand(at warehouseId: String, _ item: Item, lot donationId: String) -> Int {
+            stock[Place(warehouseId: warehouseId, item: item)]?[donationId] ?? 0
+        }
+
+        /// Every lot's stock on hand, by where it lies.
+        public var onHand: [LotKey: Int] {
+            var out: [LotKey: Int] = [:]
+            for (place, lots) in stock {
+                for (donationId, q) in lots { out[LotKey(warehouseId: place.warehouseId, item: place.item, donationId: donationId)] = q }
+            }
+            return out
+        }
+
+        /// The lots of `item` with stock on hand at `warehouseId`, first-in-first-out (by receipt
+        /// order, then id).
+        public func lots(at warehouseId: String, _ item: Item) -> [LotQuantity] {
+            guard let lots = stock[Place(warehouseId: warehouseId, item: item)] else { return [] }
+            return lots.filter { $0.value > 0 }
+                .sorted { (sequence(of: $0.key), $0.key) < (sequence(of: $1.key), $1.key) }
+                .map { LotQuantity(donationId: $0.key, quantity: $0.value) }
+        }
+
+        /// Total stock on hand of `item` at `warehouseId`.
+        public func total(at warehouseId: String, _ item: Item) -> Int {
+            lots(at: warehouseId, item).reduce(0) { $0 + $1.quantity }
+        }
+
+        /// The receipt order of a donation (`Int.max` when unknown).
+        func sequence(of donationId: String) -> Int { donations[donationId]?.sequence ?? .max }
+
+        // MARK: Changing
+
+        /// Adds `delta` to a lot's stock.
+        mutating func add(_ delta: Int, to key: LotKey) {
+            let place = Place(warehouseId: key.warehouseId, item: key.item)
+            var lots = stock[place] ?? [:]
+            let new = (lots[key.donationId] ?? 0) + delta
+            lots[key.donationId] = new == 0 ? nil : new
+            stock[place] = lots.isEmpty ? nil : lots
+        }
+    }
+
+    /// A registered warehouse or relief post.
+    public struct Warehouse: Sendable, Hashable {
+        public let name: String
+        public let kind: String
+        public let kelurahanCode: String
+    }
+
+    /// An item in its unit: `beras` in `kg` and `beras` in `karung` are different stock.
+    public struct Item: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public let item: String
+        public let unit: String
+        public init(item: String, unit: String) {
+            self.item = item
+            self.unit = unit
+        }
+        public static func < (a: Item, b: Item) -> Bool { (a.item, a.unit) < (b.item, b.unit) }
+        public var description: String { "\(item) (\(unit))" }
+    }
+
+    /// A received donation: a lot.
+    public struct Donation: Sendable, Hashable {
+        public let warehouseId: String
+        /// Receipt order, from 1.
+        public let sequence: Int
+        public let donorName: String
+        public let items: [Item: Int]
+    }
+
+    /// Where a quantity of a lot lies.
+    public struct LotKey: Sendable, Hashable {
+        public let warehouseId: String
+        public let item: Item
+        public let donationId: String
+        public init(warehouseId: String, item: Item, donationId: String) {
+            self.warehouseId = warehouseId
+            self.item = item
+            self.donationId = donationId
+        }
+    }
+
+    /// A warehouse and an item: the lots there are one aggregate of stock.
+    public struct Place: Sendable, Hashable {
+        public let warehouseId: String
+        public let item: Item
+        public init(warehouseId: String, item: Item) {
+            self.warehouseId = warehouseId
+            self.item = item
+        }
+    }
+
+    /// A dispatched shipment. `lots` is what left the source (emptied once received).
+    public struct Shipment: Sendable, Hashable {
+        public let fromWarehouseId: String
+        public let toWarehouseId: String
+        public let lots: [LotKey: Int]
+        public let received: Bool
+    }
+}
