@@ -16,7 +16,7 @@ public enum ViewReplay {
             case .stock: "aid.stock"
             case .kelurahan: "aid.kelurahan"
             case .trace: "aid.trace"
-            case .application: "documents.applications"
+            case .application: DocumentViews.applications.rawValue
             case .prices: "prices.latest"
             }
         }
