@@ -16,7 +16,7 @@ public enum ViewReplay {
             case .stock: AidViews.stock.rawValue
             case .kelurahan: AidViews.kelurahan.rawValue
             case .trace: AidViews.trace.rawValue
-            case .application: "documents.applications"
+            case .application: DocumentViews.applications.rawValue
             case .prices: PricesViews.latest.rawValue
             }
         }

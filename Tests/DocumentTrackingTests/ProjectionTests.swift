@@ -48,7 +48,7 @@ struct ProjectionTests {
     @Test func lookupWithTheRightPINShowsThePublicTimelineOnly() async throws {
         let (h, apps) = try await seeded()
         let b = apps["B"]!
-        let found = try h.read(ApplicationsProjector.viewName) { try h.domain.lookup($0, receiptNumber: b.receipt, pin: b.pin) }
+        let found = try h.read(DocumentViews.applications) { try h.domain.lookup($0, receiptNumber: b.receipt, pin: b.pin) }
         let app = try #require(found)
         #expect(app.receiptNumber == b.receipt)
         #expect(app.status == .ready)
@@ -69,7 +69,7 @@ struct ProjectionTests {
         let (h, apps) = try await seeded()
         let a = apps["A"]!
         let typed = " " + a.receipt.lowercased().replacingOccurrences(of: "1", with: "l") + " "
-        let found = try h.read(ApplicationsProjector.viewName) { try h.domain.lookup($0, receiptNumber: typed, pin: a.pin) }
+        let found = try h.read(DocumentViews.applications) { try h.domain.lookup($0, receiptNumber: typed, pin: a.pin) }
         #expect(found?.status == .collected)
     }
 
@@ -88,11 +88,11 @@ struct ProjectionTests {
             (a.receipt, a.pin, true),
         ]
         for (receipt, pin, expected) in attempts {
-            let found = try h.read(ApplicationsProjector.viewName) { try h.domain.lookup($0, receiptNumber: receipt, pin: pin) }
+            let found = try h.read(DocumentViews.applications) { try h.domain.lookup($0, receiptNumber: receipt, pin: pin) }
             #expect((found != nil) == expected, "\(receipt) \(pin)")
         }
         // Another secret (another server) cannot read it either.
-        let elsewhere = try h.read(ApplicationsProjector.viewName) {
+        let elsewhere = try h.read(DocumentViews.applications) {
             try DocumentTrackingQueries.lookup($0, receiptNumber: a.receipt, pin: a.pin, secret: DocumentSecrets.newSecret())
         }
         #expect(elsewhere == nil)
@@ -101,7 +101,7 @@ struct ProjectionTests {
     @Test func theQueueOfAnOfficeCountsAndListsOldestFirst() async throws {
         let (h, apps) = try await seeded()
         let asOf = ts("2018-08-20T09:00:00+08:00")
-        let q = try #require(try h.read(QueueProjector.viewName) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf) })
+        let q = try #require(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf) })
         let counts = Dictionary(uniqueKeysWithValues: q.statuses.map { ($0.status, $0.count) })
         #expect(counts == [.submitted: 0, .verified: 1, .revisionRequested: 0, .rejected: 1, .inProcess: 0, .signed: 0, .ready: 2, .collected: 1])
         #expect(q.open == 3)
@@ -118,20 +118,20 @@ struct ProjectionTests {
         #expect(verified.applications.first?.overSLA == true)  // akta-kelahiran: 7 days
         #expect(q.statuses.first { $0.status == .collected }?.applications.isEmpty == true)
 
-        let limited = try #require(try h.read(QueueProjector.viewName) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf, limit: 1) })
+        let limited = try #require(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf, limit: 1) })
         #expect(limited.statuses.first { $0.status == .ready }?.applications.count == 1)
         #expect(limited.statuses.first { $0.status == .ready }?.truncated == true)
 
-        let ampenan = try #require(try h.read(QueueProjector.viewName) { try h.domain.queue($0, office: "kec-ampenan", asOf: asOf) })
+        let ampenan = try #require(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "kec-ampenan", asOf: asOf) })
         #expect(ampenan.open == 1)
         #expect(ampenan.statuses.first { $0.status == .submitted }?.applications.first?.ageDays == 12)
         #expect(ampenan.statuses.first { $0.status == .submitted }?.applications.first?.overSLA == false)  // ktp-el: 14 days
-        #expect(try h.read(QueueProjector.viewName) { try h.domain.queue($0, office: "kantor-bupati", asOf: asOf) } == nil)
+        #expect(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "kantor-bupati", asOf: asOf) } == nil)
     }
 
     @Test func theQueueSummaryCoversEveryOffice() async throws {
         let (h, _) = try await seeded()
-        let summary = try h.read(QueueProjector.viewName) { try DocumentTrackingQueries.queueSummary($0) }
+        let summary = try h.read(DocumentViews.queue) { try DocumentTrackingQueries.queueSummary($0) }
         #expect(summary.map(\.office) == Office.all.map(\.id))
         #expect(summary[0].counts == ["verified": 1, "rejected": 1, "ready": 2, "collected": 1])
         #expect(summary[0].open == 3)
@@ -141,7 +141,7 @@ struct ProjectionTests {
 
     @Test func processingTimesPerTypeWithMedianP90AndSLA() async throws {
         let (h, _) = try await seeded()
-        let report = try h.read(ProcessingProjector.viewName) { try h.domain.processing($0) }
+        let report = try h.read(DocumentViews.processing) { try h.domain.processing($0) }
         #expect(report.types.map(\.documentType) == DocumentType.allCases)
         let kk = try #require(report.types.first { $0.documentType == .kk })
         #expect(kk.count == 3)
@@ -153,11 +153,11 @@ struct ProjectionTests {
         let ktp = try #require(report.types.first { $0.documentType == .ktpEl })
         #expect(ktp.count == 0 && ktp.medianDays == nil && ktp.overSLA == 0)
         // Another target, no rebuild: with 5 days for KK, two of three are over.
-        let strict = try h.read(ProcessingProjector.viewName) {
+        let strict = try h.read(DocumentViews.processing) {
             try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [.kk: 5]))
         }
         #expect(strict.overSLA == 2 && strict.slaDays == 5)
-        let none = try h.read(ProcessingProjector.viewName) { try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [:])) }
+        let none = try h.read(DocumentViews.processing) { try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [:])) }
         #expect(none.overSLA == 0 && none.slaDays == nil)
     }
 
@@ -173,7 +173,7 @@ struct ProjectionTests {
             try await h.change(app.receipt, to: "ready", at: ready)
         }
         try h.engine().catchUp()
-        let s = try h.read(ProcessingProjector.viewName) { try DocumentTrackingQueries.processing($0, documentType: .suratPindah) }
+        let s = try h.read(DocumentViews.processing) { try DocumentTrackingQueries.processing($0, documentType: .suratPindah) }
         #expect(s.count == 2)
         #expect(s.medianDays == 1.67)  // (1.25 + 2.0833) / 2 = 1.6667
         #expect(s.p90Days == 2.08)
@@ -184,6 +184,9 @@ struct ProjectionTests {
         let domain = DocumentTrackingDomain(secret: testSecret)
         #expect(domain.projectors.map(\.name) == ["documents.applications", "documents.queue", "documents.processing"])
         #expect(domain.projectors.map(\.databases) == [["applications", "pins"], ["counts", "items", "current"], ["open", "durations"]])
-        #expect(domain.projectors.allSatisfy { $0.version == 1 && $0.eventTypes == DocumentEvents.all })
+        // Queue and processing are at 2 since their keys are made by `ViewKey`.
+        #expect(domain.projectors.map(\.version) == [1, 2, 2])
+        #expect(domain.projectors.allSatisfy { $0.eventTypes == DocumentEvents.all })
+        #expect(DocumentTrackingDomain.viewNames == domain.projectors.map(\.name))
     }
 }

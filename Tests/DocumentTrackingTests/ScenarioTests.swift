@@ -139,16 +139,16 @@ struct ScenarioTests {
 
         // The views agree with the plan.
         let apps = DocumentTrackingScenario.applications(seed: seed, scale: 0.25)
-        let report = try h.read(ProcessingProjector.viewName) { try h.domain.processing($0) }
+        let report = try h.read(DocumentViews.processing) { try h.domain.processing($0) }
         let readyEvents = events.filter { $0.event.dataValue["to"]?.stringValue == "ready" }.count
         #expect(report.types.reduce(0) { $0 + $1.count } == readyEvents)
-        let summary = try h.read(QueueProjector.viewName) { try DocumentTrackingQueries.queueSummary($0) }
+        let summary = try h.read(DocumentViews.queue) { try DocumentTrackingQueries.queueSummary($0) }
         let openPlanned = apps.filter { !$0.finalStatus.isFinal }.count
         #expect(summary.reduce(0) { $0 + $1.open } == openPlanned)
 
         // The demo receipt and PIN work on a server with this secret.
         let demo = DocumentTrackingScenario.demoApplication(seed: seed)
-        let found = try h.read(ApplicationsProjector.viewName) { try h.domain.lookup($0, receiptNumber: demo.receiptNumber, pin: demo.pin) }
+        let found = try h.read(DocumentViews.applications) { try h.domain.lookup($0, receiptNumber: demo.receiptNumber, pin: demo.pin) }
         let app = try #require(found)
         #expect(app.timeline.count == apps[0].eventCount)
         #expect(app.status == apps[0].finalStatus)

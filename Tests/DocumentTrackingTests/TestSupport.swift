@@ -145,7 +145,7 @@ final class Harness {
         }
     }
 
-    func read<R>(_ view: String, _ body: (ViewReader) throws -> R) throws -> R {
+    func read<R>(_ view: ViewName, _ body: (ViewReader) throws -> R) throws -> R {
         try engine().read { snapshot in try body(try snapshot.view(view)) }
     }
 }

@@ -10,8 +10,7 @@ import Projections
 /// - `pins`: receiptNumber -> the PIN hash (64 hex digits, as bytes), read only by
 ///   `DocumentTrackingQueries.lookup`.
 public struct ApplicationsProjector: Projector {
-    public static let viewName = "documents.applications"
-    public var name: String { Self.viewName }
+    public var name: String { DocumentViews.applications.rawValue }
     public let version = 1
     public let eventTypes: Set<String>? = DocumentEvents.all
     public let databases = ["applications", "pins"]
@@ -19,7 +18,7 @@ public struct ApplicationsProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = ViewKeys.typed(event) else { return }
+        guard let typed = Application.Event.read(event) else { return }
         switch typed {
         case .submitted(let e):
             let app = PublicApplication(

@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import Projections
 
@@ -11,18 +12,19 @@ import Projections
 /// Databases:
 /// - `open`: receiptNumber -> `ProcessingStart` (applications not yet ready; deleted at `ready`
 ///   or `rejected`);
-/// - `durations`: `<documentType>/<duration ms, 13 digits>/<receiptNumber>` -> `ProcessingDone`.
+/// - `durations`: `ViewKey` of (documentType, duration in ms as 13 digits, receiptNumber) ->
+///   `ProcessingDone`.
 public struct ProcessingProjector: Projector {
-    public static let viewName = "documents.processing"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public var name: String { DocumentViews.processing.rawValue }
+    /// 2: keys made by `ViewKey` (parts joined by U+001F instead of `/`).
+    public let version = 2
     public let eventTypes: Set<String>? = DocumentEvents.all
     public let databases = ["open", "durations"]
 
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = ViewKeys.typed(event) else { return }
+        guard let typed = Application.Event.read(event) else { return }
         switch typed {
         case .submitted(let e):
             try view.put(
@@ -35,9 +37,8 @@ public struct ProcessingProjector: Projector {
             try view.delete("open", e.receiptNumber)
             guard e.to == .ready, let submitted = Timestamp(start.submittedAt) else { return }
             let ms = e.changedAt.millisecondsSince1970 - submitted.millisecondsSince1970
-            let key = [start.documentType.rawValue, ViewKeys.duration(ms), e.receiptNumber].joined(separator: ViewKeys.separator)
             try view.put(
-                "durations", key,
+                "durations", ViewKey.make(start.documentType.rawValue, ViewKey.duration(ms), e.receiptNumber),
                 value: ProcessingDone(office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
         }
     }

@@ -1,34 +1,39 @@
+import DomainKit
 import EventLog
 import Projections
 
 /// `documents.queue`: the work waiting at each office, by status.
 ///
 /// Databases:
-/// - `counts`: `<office>/<status>` -> number of applications in that status now (final statuses
-///   count every application that ended there);
-/// - `items`: `<office>/<status>/<submittedAt>/<receiptNumber>` -> `QueueItem`, only for open
-///   (not final) statuses; key order is oldest submission first;
+/// - `counts`: `ViewKey` of (office, status) -> number of applications in that status now (final
+///   statuses count every application that ended there);
+/// - `items`: `ViewKey` of (office, status, submittedAt, receiptNumber) -> `QueueItem`, only for
+///   open (not final) statuses; key order is oldest submission first;
 /// - `current`: receiptNumber -> `QueueItem` (where the application is now).
 public struct QueueProjector: Projector {
-    public static let viewName = "documents.queue"
-    public var name: String { Self.viewName }
-    public let version = 1
+    public var name: String { DocumentViews.queue.rawValue }
+    /// 2: keys made by `ViewKey` (parts joined by U+001F instead of `/`).
+    public let version = 2
     public let eventTypes: Set<String>? = DocumentEvents.all
     public let databases = ["counts", "items", "current"]
 
     public init() {}
 
     static func countKey(office: String, status: ApplicationStatus) -> String {
-        office + ViewKeys.separator + status.rawValue
+        ViewKey.make(office, status.rawValue)
+    }
+
+    /// The prefix of the items of one office in one status.
+    static func itemPrefix(office: String, status: ApplicationStatus) -> String {
+        ViewKey.prefix(office, status.rawValue)
     }
 
     static func itemKey(_ item: QueueItem) -> String {
-        [item.office, item.status.rawValue, ViewKeys.time(item.submittedAtTime), item.receiptNumber]
-            .joined(separator: ViewKeys.separator)
+        ViewKey.make(item.office, item.status.rawValue, ViewKey.time(item.submittedAtTime), item.receiptNumber)
     }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = ViewKeys.typed(event) else { return }
+        guard let typed = Application.Event.read(event) else { return }
         switch typed {
         case .submitted(let e):
             let item = QueueItem(

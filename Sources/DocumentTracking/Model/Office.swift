@@ -56,5 +56,6 @@ public struct Office: Sendable, Hashable, Codable {
     /// The office with this id, if there is one.
     public static func named(_ id: String) -> Office? { byID[id] }
 
+    /// The ids, for error messages.
     static let allowedList = all.map(\.id).joined(separator: ", ")
 }

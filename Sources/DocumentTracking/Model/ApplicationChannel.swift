@@ -1,9 +1,9 @@
+import JSON
+
 /// How an application reached the office.
-public enum ApplicationChannel: String, Codable, Sendable, CaseIterable {
+public enum ApplicationChannel: String, JSONEnumeration {
     /// Through the city's online service.
     case online
     /// In person at an office's counter (loket).
     case counter
-
-    static let allowedList = allCases.map(\.rawValue).joined(separator: ", ")
 }

@@ -1,10 +1,11 @@
+import DomainKit
 import EventLog
-import JSON
 
 /// The decider of one application (stream `application-<receiptNumber>`): pure functions over
 /// its state, tested without storage. `DocumentTrackingRules` runs them for every door into the
-/// log, and `DocumentTrackingDomain` for commands.
-public enum Application {
+/// log, and `DocumentTrackingCommand.decide` for commands. Its events are `Application.Event`
+/// (Events/ApplicationEvent.swift).
+public enum Application: Decider {
     /// What the rules need to know of one application.
     public struct State: Sendable, Equatable {
         /// Nil until it is submitted.
@@ -23,6 +24,9 @@ public enum Application {
         public static let initial = State()
     }
 
+    /// No application yet.
+    public static var initial: State { .initial }
+
     /// What may be asked of an application.
     public enum Command: Sendable, Equatable {
         /// Record a submission whose receipt number, hashes and time are already made.
@@ -32,43 +36,6 @@ public enum Application {
         case changeStatus(
             receiptNumber: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?, officer: String,
             changedAt: Timestamp)
-    }
-
-    /// The events of an application.
-    public enum Event: Sendable, Equatable {
-        case submitted(ApplicationSubmitted)
-        case statusChanged(StatusChanged)
-
-        /// The event's type name.
-        public var type: String {
-            switch self {
-            case .submitted: DocumentEvents.applicationSubmitted
-            case .statusChanged: DocumentEvents.statusChanged
-            }
-        }
-
-        /// The payload as the log stores it.
-        public var json: JSONValue {
-            switch self {
-            case .submitted(let e): e.json
-            case .statusChanged(let e): e.json
-            }
-        }
-
-        public var receiptNumber: String {
-            switch self {
-            case .submitted(let e): e.receiptNumber
-            case .statusChanged(let e): e.receiptNumber
-            }
-        }
-
-        /// When it happened (`submittedAt` or `changedAt`).
-        public var occurredAt: Timestamp {
-            switch self {
-            case .submitted(let e): e.submittedAt
-            case .statusChanged(let e): e.changedAt
-            }
-        }
     }
 
     /// The events `command` produces on `state`, or the rule it breaks (`.ruleViolation`, the

@@ -3,9 +3,6 @@ import DomainKit
 import EventLog
 import Foundation
 
-/// One event of the deterministic scenario: when it happened, and the event to append.
-public typealias ScenarioEvent = (occurredAt: Timestamp, event: ProposedEvent)
-
 /// Document tracking's part of the 2018 scenario of Kota Mataram.
 ///
 /// After the Lombok earthquakes (29 July, the M6.9 of 5 August, 9 and 19 August 2018) residents
@@ -84,17 +81,14 @@ public enum DocumentTrackingScenario {
     public static func scenario(seed: UInt64, scale: Double, secret: SymmetricKey) -> [ScenarioEvent] {
         var out: [(key: (Int64, Int, Int), event: ScenarioEvent)] = []
         for plan in plans(seed: seed, scale: scale) {
-            let stream = DocumentEvents.stream(receiptNumber: plan.receipt)
             let submitted = ApplicationSubmitted(
                 receiptNumber: plan.receipt, documentType: plan.documentType, office: plan.office, channel: plan.channel,
                 applicant: Applicant(nikHash: DocumentSecrets.nikHash(nik: plan.nik, secret: secret)),
                 pinHash: DocumentSecrets.pinHash(receiptNumber: plan.receipt, pin: plan.pin, secret: secret),
                 submittedAt: Timestamp(millisecondsSince1970: plan.submittedAt))
             guard
-                let first = try? ProposedEvent(
-                    stream: stream, type: DocumentEvents.applicationSubmitted, value: submitted.json,
-                    id: eventID(seed: seed, index: plan.index, step: 0), occurredAt: submitted.submittedAt,
-                    expectedVersion: .noStream)
+                let first = try? Application.Event.submitted(submitted).proposed(
+                    expectedVersion: .noStream, id: eventID(seed: seed, index: plan.index, step: 0))
             else { continue }
             out.append(((plan.submittedAt, plan.index, 0), (submitted.submittedAt, first)))
             var from = ApplicationStatus.submitted
@@ -102,10 +96,8 @@ public enum DocumentTrackingScenario {
                 let at = Timestamp(millisecondsSince1970: c.at)
                 let changed = StatusChanged(receiptNumber: plan.receipt, from: from, to: c.to, reason: c.reason, officer: c.officer, changedAt: at)
                 guard
-                    let e = try? ProposedEvent(
-                        stream: stream, type: DocumentEvents.statusChanged, value: changed.json,
-                        id: eventID(seed: seed, index: plan.index, step: k + 1), occurredAt: at,
-                        expectedVersion: .exact(UInt64(k + 1)))
+                    let e = try? Application.Event.statusChanged(changed).proposed(
+                        expectedVersion: .exact(UInt64(k + 1)), id: eventID(seed: seed, index: plan.index, step: k + 1))
                 else { break }
                 out.append(((c.at, plan.index, k + 1), (at, e)))
                 from = c.to

@@ -10,7 +10,7 @@ import Projections
 /// The secret (a `SymmetricKey`, kept by the service in its data directory, never in the log)
 /// keys the hashes of NIKs and PINs (`DocumentSecrets`): the same data directory must always be
 /// opened with the same secret, or no PIN will match.
-public final class DocumentTrackingDomain: Sendable {
+public final class DocumentTrackingDomain: Domain {
     /// The rules to give the `RuleGuard` of the store.
     public let rules: DocumentTrackingRules
     /// `documents.applications`, `documents.queue`, `documents.processing`.
@@ -20,10 +20,14 @@ public final class DocumentTrackingDomain: Sendable {
     let secret: SymmetricKey
     let preparedKey: DocumentSecrets.PreparedKey
 
-    /// The view names, as the projectors carry them.
-    public static let applicationsView = ApplicationsProjector.viewName
-    public static let queueView = QueueProjector.viewName
-    public static let processingView = ProcessingProjector.viewName
+    public static let name = "documents"
+    public static let eventTypes = DocumentEvents.all
+    public static var viewNames: [String] { DocumentViews.all.map(\.rawValue) }
+
+    /// The views (`DocumentViews`), under the names the service's readers use.
+    public static let applicationsView = DocumentViews.applications
+    public static let queueView = DocumentViews.queue
+    public static let processingView = DocumentViews.processing
 
     public init(secret: SymmetricKey, sla: SLATable = .mataram) {
         self.secret = secret

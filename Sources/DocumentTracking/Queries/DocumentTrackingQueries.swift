@@ -1,4 +1,5 @@
 import Crypto
+import DomainKit
 import EventLog
 import Foundation
 import Projections
@@ -67,8 +68,7 @@ public enum DocumentTrackingQueries {
             var listed: [QueuedApplication] = []
             if !status.isFinal {
                 open += count
-                let prefix = QueueProjector.countKey(office: office, status: status) + ViewKeys.separator
-                try view.scanValues(QueueItem.self, "items", prefix: prefix) { _, item in
+                try view.scanValues(QueueItem.self, "items", prefix: QueueProjector.itemPrefix(office: office, status: status)) { _, item in
                     guard listed.count < limit else { return false }
                     listed.append(queued(item, asOf: asOf, sla: sla))
                     return true
@@ -100,7 +100,7 @@ public enum DocumentTrackingQueries {
     public static func queueSummary(_ view: ViewReader) throws -> [OfficeQueueCounts] {
         var byOffice: [String: [String: Int]] = [:]
         try view.scanValues(Int.self, "counts") { key, n in
-            let parts = key.split(separator: Character(ViewKeys.separator), maxSplits: 1).map(String.init)
+            let parts = ViewKey.split(key)
             if parts.count == 2 { byOffice[parts[0], default: [:]][parts[1]] = n }
             return true
         }
@@ -123,7 +123,7 @@ public enum DocumentTrackingQueries {
     /// Processing time of one document type. `view` is a reader of `documents.processing`.
     public static func processing(_ view: ViewReader, documentType: DocumentType, sla: SLATable = .mataram) throws -> ProcessingStats {
         var durations: [Int64] = []
-        try view.scanValues(ProcessingDone.self, "durations", prefix: documentType.rawValue + ViewKeys.separator) { _, done in
+        try view.scanValues(ProcessingDone.self, "durations", prefix: ViewKey.prefix(documentType.rawValue)) { _, done in
             durations.append(done.milliseconds)
             return true
         }

@@ -1,9 +1,11 @@
-/// Where an application is in its lifecycle (DESIGN section 7):
+import JSON
+
+/// Where an application is in its lifecycle:
 ///
 /// `submitted` -> `verified` | `revision-requested` | `rejected`; `revision-requested` ->
 /// `submitted`; `verified` -> `in-process` -> `signed` -> `ready` -> `collected`.
 /// `rejected` and `collected` are final.
-public enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
+public enum ApplicationStatus: String, JSONEnumeration {
     case submitted
     case verified
     case revisionRequested = "revision-requested"
@@ -48,6 +50,4 @@ public enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
         case .collected: "Sudah diambil"
         }
     }
-
-    static let allowedList = allCases.map(\.rawValue).joined(separator: ", ")
 }

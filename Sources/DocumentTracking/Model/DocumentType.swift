@@ -1,5 +1,7 @@
-/// The civil-registry documents an application can be for (DESIGN section 7).
-public enum DocumentType: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable, Comparable {
+import JSON
+
+/// The civil-registry documents an application can be for.
+public enum DocumentType: String, JSONEnumeration, CodingKeyRepresentable, Comparable {
     /// Kartu Tanda Penduduk elektronik (identity card).
     case ktpEl = "ktp-el"
     /// Kartu Keluarga (family card).
@@ -24,9 +26,6 @@ public enum DocumentType: String, Codable, CodingKeyRepresentable, Sendable, Cas
         case .suratPindah: "Surat Keterangan Pindah"
         }
     }
-
-    /// The allowed values, for error messages.
-    static let allowedList = allCases.map(\.rawValue).joined(separator: ", ")
 
     public static func < (a: DocumentType, b: DocumentType) -> Bool { a.rawValue < b.rawValue }
 }

@@ -1,0 +1,109 @@
+import Crypto
+import DomainKit
+import EventLog
+import JSON
+
+/// The write side of document tracking for the HTTP API: one case per command.
+///
+/// Names and bodies (the body carries the event's data fields; the server makes the rest):
+/// - `submit-application` (`SubmitApplication`). The server makes the receipt number and the PIN;
+///   the NIK and the PIN reach the log only as keyed hashes. Answer ids `receiptNumber`, secrets
+///   `pin` (shown once).
+/// - `change-status` (`ChangeStatus`). Answer ids `receiptNumber`.
+public enum DocumentTrackingCommand: Sendable {
+    case submitApplication(SubmitApplication)
+    case changeStatus(ChangeStatus)
+
+    public static let submitApplicationName = "submit-application"
+    public static let changeStatusName = "change-status"
+    /// Every command name.
+    public static let names = [submitApplicationName, changeStatusName]
+
+    /// Reads a command from its name and HTTP body. `.invalidInput` errors name the body field
+    /// (`applicant.nik`, `documentType`); an unknown name is reported on field `command`.
+    public static func parse(_ name: String, body: JSONValue) throws(EventLogError) -> DocumentTrackingCommand {
+        switch name {
+        case submitApplicationName: return .submitApplication(try SubmitApplication(body: body))
+        case changeStatusName: return .changeStatus(try ChangeStatus(body: body))
+        default:
+            throw EventLogError(
+                .invalidInput, "command: \"\(name.prefix(60))\" is not a document tracking command; known: \(names.joined(separator: ", "))",
+                field: "command")
+        }
+    }
+}
+
+extension DocumentTrackingCommand {
+    /// How far in the future a given `submittedAt`/`changedAt` may lie (clock skew).
+    static let futureTolerance: Int64 = 5 * 60 * 1000
+
+    /// Decides `command` on the current state of `rules` (call it inside
+    /// `RuleGuard.withCurrentState`). Rule errors name the body field (`to`, `reason`, `from`).
+    func decide(
+        rules: DocumentTrackingRules, secret: SymmetricKey, now: Timestamp, using generator: inout some RandomNumberGenerator
+    ) throws(EventLogError) -> Decision {
+        switch self {
+        case .submitApplication(let c):
+            let submittedAt = c.submittedAt ?? now
+            try Self.notFuture(submittedAt, now: now, field: "submittedAt")
+            var receipt = ReceiptNumber.random(using: &generator)
+            var tries = 1
+            while rules.state(of: receipt).status != nil {
+                guard tries < 16 else {
+                    throw EventLogError(.storage, "could not make an unused receipt number; try again")
+                }
+                receipt = ReceiptNumber.random(using: &generator)
+                tries += 1
+            }
+            let pin = Self.pinText(UInt32.random(in: 0..<1_000_000, using: &generator))
+            let event = ApplicationSubmitted(
+                receiptNumber: receipt, documentType: c.documentType, office: c.office, channel: c.channel,
+                applicant: Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret)),
+                pinHash: DocumentSecrets.pinHash(receiptNumber: receipt, pin: pin, secret: secret),
+                submittedAt: submittedAt)
+            let events = try Self.bodyErrors { () throws(EventLogError) in
+                try Application.decide(.submit(event), rules.state(of: receipt))
+            }
+            return Decision(
+                events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .noStream) },
+                ids: ["receiptNumber": receipt], secrets: ["pin": pin])
+
+        case .changeStatus(let c):
+            let changedAt = c.changedAt ?? now
+            try Self.notFuture(changedAt, now: now, field: "changedAt")
+            let events = try Self.bodyErrors { () throws(EventLogError) in
+                try Application.decide(
+                    .changeStatus(
+                        receiptNumber: c.receiptNumber, from: c.from, to: c.to, reason: c.reason, officer: c.officer,
+                        changedAt: changedAt),
+                    rules.state(of: c.receiptNumber))
+            }
+            return Decision(
+                events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
+                ids: ["receiptNumber": c.receiptNumber])
+        }
+    }
+
+    /// Six digits, leading zeros kept.
+    static func pinText(_ value: UInt32) -> String {
+        let s = String(value % 1_000_000)
+        return String(repeating: "0", count: 6 - s.count) + s
+    }
+
+    static func notFuture(_ t: Timestamp, now: Timestamp, field: String) throws(EventLogError) {
+        if t.millisecondsSince1970 > now.millisecondsSince1970 + futureTolerance {
+            throw EventLogError(.invalidInput, "\(field): \(t) is in the future (now is \(now))", field: field)
+        }
+    }
+
+    /// Runs `body`, reporting its `data.`-fields as fields of the command's body.
+    static func bodyErrors<R>(_ body: () throws(EventLogError) -> R) throws(EventLogError) -> R {
+        do {
+            return try body()
+        } catch {
+            guard let field = error.field, field.hasPrefix("data.") else { throw error }
+            let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
+            throw EventLogError(error.code, message, field: String(field.dropFirst(5)))
+        }
+    }
+}

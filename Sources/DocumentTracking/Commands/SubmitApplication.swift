@@ -1,0 +1,61 @@
+import DomainKit
+import EventLog
+import JSON
+
+/// A resident's application, as the counter or the online form sends it:
+/// `{"documentType", "office", "channel", "applicant": {"nik"}, "submittedAt"?}`. Holds the NIK in
+/// clear only in memory, until `decide` hashes it; its `description` masks it.
+public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
+    public var documentType: DocumentType
+    /// An `Office.id`.
+    public var office: String
+    public var channel: ApplicationChannel
+    /// The applicant's NIK: 16 digits.
+    public var nik: String
+    /// Defaults to the time of the decision.
+    public var submittedAt: Timestamp?
+
+    public init(documentType: DocumentType, office: String, channel: ApplicationChannel, nik: String, submittedAt: Timestamp? = nil) {
+        self.documentType = documentType
+        self.office = office
+        self.channel = channel
+        self.nik = nik
+        self.submittedAt = submittedAt
+    }
+
+    /// The body as sent.
+    struct Body: Payload {
+        var documentType: DocumentType
+        var office: String
+        var channel: ApplicationChannel
+        var applicant: Applicant
+        var submittedAt: Timestamp?
+
+        struct Applicant: Payload {
+            var nik: String
+            static func rule(forKey key: String) -> JSONFieldRule? { key == CodingKeys.nik.stringValue ? .nik : nil }
+        }
+
+        /// The rules of the event's fields (`ApplicationSubmitted`).
+        static func rule(forKey key: String) -> JSONFieldRule? { ApplicationSubmitted.rule(forKey: key) }
+    }
+
+    /// Members the server makes itself, or that would carry the NIK under another name.
+    static let refused: KeyValuePairs = [
+        "receiptNumber": "the receipt number is made by the server; do not send one",
+        "pinHash": "the PIN is made by the server; do not send one",
+        "pin": "the PIN is made by the server; do not send one",
+        "applicant.nikHash": "send the NIK as applicant.nik; the server hashes it",
+    ]
+
+    /// Reads a command's body (errors name its fields: `applicant.nik`, `documentType`).
+    init(body: JSONValue) throws(EventLogError) {
+        let b = try Body.read(body, root: "", refusing: Self.refused)
+        self.init(documentType: b.documentType, office: b.office, channel: b.channel, nik: b.applicant.nik, submittedAt: b.submittedAt)
+    }
+
+    public var description: String {
+        let masked = nik.count == 16 ? String(nik.prefix(4)) + "********" + String(nik.suffix(4)) : "****"
+        return "SubmitApplication(\(documentType.rawValue) at \(office) via \(channel.rawValue), nik \(masked))"
+    }
+}

@@ -1,0 +1,74 @@
+import DomainKit
+import EventLog
+import JSON
+
+extension Application {
+    /// The events of an application.
+    public enum Event: Sendable, Equatable {
+        case submitted(ApplicationSubmitted)
+        case statusChanged(StatusChanged)
+
+        /// The event's type name.
+        public var type: String {
+            switch self {
+            case .submitted: DocumentEvents.applicationSubmitted
+            case .statusChanged: DocumentEvents.statusChanged
+            }
+        }
+
+        /// The payload as the log stores it.
+        public var json: JSONValue {
+            switch self {
+            case .submitted(let e): e.json
+            case .statusChanged(let e): e.json
+            }
+        }
+
+        public var receiptNumber: String {
+            switch self {
+            case .submitted(let e): e.receiptNumber
+            case .statusChanged(let e): e.receiptNumber
+            }
+        }
+
+        /// When it happened (`submittedAt` or `changedAt`).
+        public var occurredAt: Timestamp {
+            switch self {
+            case .submitted(let e): e.submittedAt
+            case .statusChanged(let e): e.changedAt
+            }
+        }
+
+        /// Reads an event of type `type` with payload `data`: `.invalidInput` for a type that is not
+        /// document tracking's (field `type`) or a payload that does not fit it (naming the `data.`
+        /// field: unknown members, a NIK in clear, hashes that are not 64 hex digits, an unknown
+        /// office, document type or status, a bad time).
+        public static func read(type: String, data: JSONValue) throws(EventLogError) -> Event {
+            switch type {
+            case DocumentEvents.applicationSubmitted:
+                return .submitted(try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused))
+            case DocumentEvents.statusChanged:
+                return .statusChanged(try StatusChanged.read(data))
+            default:
+                throw EventLogError(
+                    .invalidInput,
+                    "type: \"\(type.prefix(100))\" is not a document tracking event; known: \(DocumentEvents.all.sorted().joined(separator: ", "))",
+                    field: "type")
+            }
+        }
+
+        /// The event in the log at `event`, nil for what the rules would have refused (a projector
+        /// skips it rather than stop every view).
+        static func read(_ event: RecordedEvent) -> Event? {
+            guard let data = try? event.dataValue() else { return nil }
+            return try? read(type: event.type, data: data)
+        }
+
+        /// The event to append: in its application's stream, at the time it happened.
+        func proposed(expectedVersion: ExpectedVersion, id: EventID? = nil) throws(EventLogError) -> ProposedEvent {
+            try ProposedEvent(
+                stream: DocumentEvents.stream(receiptNumber: receiptNumber), type: type, value: json, id: id, occurredAt: occurredAt,
+                expectedVersion: expectedVersion)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import DomainKit
+import EventLog
+import JSON
+
+/// The rules of document tracking's fields, shared by its event payloads and command bodies.
+extension JSONFieldRule {
+    /// A receipt number in its canonical form, as events carry it.
+    static let receiptNumber = JSONFieldRule(
+        expected: "a receipt number such as MTR-7GQ2K9XW4D",
+        checkString: { s in
+            ReceiptNumber.isValid(s)
+                ? nil : "\"\(s.prefix(40))\" is not a receipt number (MTR- and 10 characters of Crockford base32, made by the server)"
+        })
+
+    /// A receipt number as an officer may type it (`ReceiptNumber.normalize` reads it).
+    static let typedReceiptNumber = JSONFieldRule(
+        expected: "a receipt number such as MTR-7GQ2K9XW4D",
+        checkString: { s in
+            ReceiptNumber.normalize(s) != nil ? nil : "\"\(s.prefix(40))\" is not a receipt number (MTR- and 10 characters)"
+        })
+
+    /// An `Office.id`.
+    static let office = JSONFieldRule(
+        expected: "an office id",
+        checkString: { s in Office.named(s) != nil ? nil : "\"\(s.prefix(60))\" is not an office; known: \(Office.allowedList)" })
+
+    /// A keyed hash (`DocumentSecrets`) of a secret that must never be stored itself (`NIK`, `PIN`).
+    static func keyedHash(of secret: String) -> JSONFieldRule {
+        JSONFieldRule(
+            expected: "64 lower-case hex digits (an HMAC-SHA256)",
+            checkString: { s in
+                DocumentSecrets.isHash(s) ? nil : "must be 64 lower-case hex digits (an HMAC-SHA256), never the \(secret) itself"
+            })
+    }
+
+    /// An applicant's NIK, in a command's body only (it reaches the log as its keyed hash). The
+    /// messages never repeat it.
+    static let nik = JSONFieldRule(
+        expected: "a string of 16 digits",
+        checkString: { s in
+            let b = s.utf8
+            guard b.allSatisfy({ (0x30...0x39).contains($0) }) else { return "a NIK has only digits (16 of them, as on the KTP-el or KK)" }
+            guard b.count == 16 else { return "a NIK has 16 digits (as on the KTP-el or KK), this one has \(b.count)" }
+            return nil
+        })
+
+    /// Why a status changed: up to 500 bytes.
+    static let reason = JSONFieldRule.text(maxBytes: 500)
+
+    /// Who made a change (an officer's id): up to 100 bytes.
+    static let officer = JSONFieldRule.text(maxBytes: 100)
+}
+
+extension Payload {
+    /// `read(value, root:)`, refusing first the members of `refused` (paths below `root`, e.g.
+    /// `applicant.nik`) with their own reason: a NIK in clear, a receipt number or PIN that only the
+    /// server makes. A command's body (root "") that is not an object is refused on field `body`.
+    static func read(_ value: JSONValue, root: String, refusing refused: KeyValuePairs<String, String>) throws(EventLogError) -> Self {
+        if root.isEmpty, value.objectValue == nil {
+            throw EventLogError(.invalidInput, "body: must be a JSON object", field: "body")
+        }
+        for (path, reason) in refused {
+            let keys = path.split(separator: ".").map(String.init)
+            guard keys.reduce(value as JSONValue?, { $0?[$1] }) != nil else { continue }
+            let field = root.isEmpty ? path : root + "." + path
+            throw EventLogError(.invalidInput, "\(field): \(reason)", field: field)
+        }
+        return try read(value, root: root)
+    }
+}
