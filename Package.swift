@@ -52,12 +52,20 @@ let package = Package(
         ),
         .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"], swiftSettings: upcoming),
         .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
-        .target(name: "MataramReference"),
-        .target(name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
-        .target(name: "DocumentTracking", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "MataramReference", swiftSettings: upcoming),
+        .target(
+            name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"],
+            swiftSettings: upcoming),
+        .target(
+            name: "DocumentTracking",
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming),
         .target(
             name: "MarketPrices",
-            dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift")]),
+            dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: upcoming),
         .target(
             name: "LumbungCore",
             dependencies: [

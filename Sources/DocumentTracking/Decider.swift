@@ -1,5 +1,5 @@
-import DomainKit
-import EventLog
+public import DomainKit
+public import EventLog
 
 /// The decider of one application (stream `application-<receiptNumber>`): pure functions over
 /// its state, tested without storage. `DocumentTrackingRules` runs them for every door into the

@@ -1,8 +1,8 @@
-import Crypto
-import DomainKit
-import EventLog
-import JSON
-import Projections
+public import Crypto
+public import DomainKit
+public import EventLog
+public import JSON
+public import Projections
 
 /// Document tracking ("cek resi") wired in one line: its rules, its projectors, its commands and
 /// its public lookup, all bound to the server's secret.

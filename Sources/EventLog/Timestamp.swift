@@ -69,8 +69,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// (year, month, day) -> days since 1970-01-01.
-    static func days(year y0: Int64, month m: Int64, day d: Int64) -> Int64 {
+    /// (year, month, day) -> days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's algorithm).
+    public static func days(year y0: Int64, month m: Int64, day d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -141,7 +141,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.millisecondsSince1970 = ms
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
+    /// The number of days of `month` (1-12) in `year`.
+    public static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

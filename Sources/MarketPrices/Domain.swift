@@ -1,7 +1,7 @@
-import DomainKit
-import EventLog
-import JSON
-import Projections
+public import DomainKit
+public import EventLog
+public import JSON
+public import Projections
 
 /// The market prices domain as the service wires it: its rules (for the `RuleGuard`), its
 /// projectors (for the `ProjectionEngine`), its commands and its part of the scenario.

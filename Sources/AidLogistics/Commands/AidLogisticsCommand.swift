@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// The write side of the aid domain for the HTTP API: one case per command.
 ///

@@ -1,4 +1,5 @@
-import JSON
+public import JSON
+import DomainKit
 
 // The bodies of the aid commands: each carries the fields of its event's data, some of them
 // optional (made by the server). They are read from a body by `AidLogisticsCommand.parse`; their

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// One event of the aid domain, parsed: the decider's output and the rules' and projectors' input.
 public enum AidEvent: Sendable, Hashable {

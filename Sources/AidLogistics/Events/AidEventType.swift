@@ -1,5 +1,5 @@
-import DomainKit
-import JSON
+public import DomainKit
+public import JSON
 
 /// The event types of the aid domain, all under `aid.`.
 public enum AidEventType {

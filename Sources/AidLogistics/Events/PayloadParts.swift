@@ -1,4 +1,5 @@
-import JSON
+public import JSON
+import DomainKit
 
 /// Who gave a donation. `kind` is free text; the scenario uses `government`, `state-company`,
 /// `company`, `ngo`, `community` and `individual`.

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// `aid.warehouse-registered` on stream `warehouse-<warehouseId>`. `kind` is `gudang` (a
 /// warehouse) or `posko` (a relief post); `kelurahanCode` is a Kepmendagri code of Kota Mataram.

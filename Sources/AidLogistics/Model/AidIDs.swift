@@ -1,5 +1,5 @@
-import DomainKit
-import EventLog
+public import DomainKit
+public import EventLog
 
 /// Identifiers of the aid domain (warehouses, donations, shipments, distributions) and the
 /// streams they name.

@@ -1,4 +1,4 @@
-import Projections
+public import Projections
 
 /// The names of the aid views, declared once: the projectors use them, and so does every reader.
 public enum AidViews {

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// `aid.donors`: per donor (by name), the donations, the items and quantities given, and how
 /// much of each has been distributed to households so far.

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// `aid.kelurahan`: aid per kelurahan (see `KelurahanReport` for what is counted).
 ///

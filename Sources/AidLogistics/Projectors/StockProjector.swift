@@ -1,7 +1,7 @@
-import DomainKit
-import EventLog
-import MataramReference
-import Projections
+public import DomainKit
+public import EventLog
+public import MataramReference
+public import Projections
 
 /// `aid.stock`: stock per warehouse, item and lot, on hand and in transit.
 ///

@@ -1,7 +1,7 @@
-import DomainKit
-import EventLog
-import MataramReference
-import Projections
+public import DomainKit
+public import EventLog
+public import MataramReference
+public import Projections
 
 /// `aid.trace`: the donation trace. Every movement of a lot is a step, keyed by the lot and the
 /// event's position, so a donation's steps read back in log order.

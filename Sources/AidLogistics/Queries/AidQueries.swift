@@ -1,6 +1,6 @@
-import DomainKit
-import MataramReference
-import Projections
+public import DomainKit
+public import MataramReference
+public import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
 /// `ProjectionEngine.read { try $0.view(AidViews.stock) }`, or of a replay), returning

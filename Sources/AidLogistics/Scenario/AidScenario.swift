@@ -1,5 +1,5 @@
-import DomainKit
-import EventLog
+public import DomainKit
+public import EventLog
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
 ///

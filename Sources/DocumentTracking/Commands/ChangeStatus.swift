@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// An officer moving an application along its lifecycle:
 /// `{"receiptNumber", "to", "reason"?, "officer", "changedAt"?, "from"?}`. `from` is taken from the

@@ -1,7 +1,7 @@
-import Crypto
-import DomainKit
-import EventLog
-import JSON
+public import Crypto
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// The write side of document tracking for the HTTP API: one case per command.
 ///

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// A resident's application, as the counter or the online form sends it:
 /// `{"documentType", "office", "channel", "applicant": {"nik"}, "submittedAt"?}`. Holds the NIK in

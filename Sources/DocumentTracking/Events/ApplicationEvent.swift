@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 extension Application {
     /// The events of an application.

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// `documents.application-submitted`: a resident applied; the server made the receipt number and
 /// the PIN (shown once to the resident; only its keyed hash is here).

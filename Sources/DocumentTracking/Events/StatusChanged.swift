@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// `documents.status-changed`: an officer moved an application along its lifecycle. `from` is the
 /// status it had; `reason` is required when `to` is `revision-requested` or `rejected` (a rule of

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// How an application reached the office.
 public enum ApplicationChannel: String, JSONEnumeration {

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// Where an application is in its lifecycle:
 ///

@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// The keyed hashes that keep a resident's NIK and PIN out of the log.
 ///

@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// The civil-registry documents an application can be for.
 public enum DocumentType: String, JSONEnumeration, CodingKeyRepresentable, Comparable {

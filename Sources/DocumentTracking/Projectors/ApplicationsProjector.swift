@@ -1,5 +1,5 @@
-import EventLog
-import Projections
+public import EventLog
+public import Projections
 
 /// `documents.applications`: each application's public status and timeline, by receipt number,
 /// and its PIN hash kept apart for the lookup.

@@ -1,4 +1,4 @@
-import Projections
+public import Projections
 
 /// The names of document tracking's views, declared once: the projectors carry them and every
 /// reader (queries, routes, replay) finds the views by them.

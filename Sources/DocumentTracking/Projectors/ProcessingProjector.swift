@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// `documents.processing`: how long each application took from its submission to `ready`
 /// (the first time; `collected` always follows `ready`), kept sorted per document type so that

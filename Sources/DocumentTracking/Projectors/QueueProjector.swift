@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// `documents.queue`: the work waiting at each office, by status.
 ///

@@ -1,8 +1,8 @@
-import Crypto
-import DomainKit
-import EventLog
-import Foundation
-import Projections
+public import Crypto
+public import DomainKit
+public import EventLog
+public import Foundation
+public import Projections
 
 /// The read side of document tracking: functions over a `ViewReader` of one view (live views, or
 /// a replay into a temporary environment), returning `Codable & Sendable` values that the HTTP API

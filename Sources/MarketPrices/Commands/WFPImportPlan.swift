@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 
 /// What an import of a WFP/HDX food price file would write, validated row by row (not yet
 /// against the log): events in file order (a market's and a commodity's registration before

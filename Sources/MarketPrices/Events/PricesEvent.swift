@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// A `prices.*` event, typed, with the stream it belongs on.
 public enum PricesEvent: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import DomainKit
-import JSON
+public import DomainKit
+public import JSON
 
 /// `prices.market-registered` on `market-<marketId>`: a market whose prices are reported.
 /// A Mataram market names its kelurahan (`kelurahanCode`, a Kepmendagri code that must exist);

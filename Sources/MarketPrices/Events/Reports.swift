@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import JSON
+public import DomainKit
+public import EventLog
+public import JSON
 
 /// `prices.price-reported` on `market-<marketId>`: the price of one unit of a commodity at a
 /// market on a day. `price` is positive with at most 4 fraction digits, in `currency`

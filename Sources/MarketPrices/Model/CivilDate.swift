@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 
 /// A calendar day (`YYYY-MM-DD`, proleptic Gregorian), as `observedOn` and the views use it.
 ///
@@ -90,20 +90,10 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(description)
     }
 
-    static func days(year y0: Int, month m: Int, day d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    /// Days since 1970-01-01 and the length of a month: the log's own calendar (`Timestamp`).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        Int(Timestamp.days(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func daysIn(month: Int, year: Int) -> Int { Int(Timestamp.daysIn(month: Int64(month), year: Int64(year))) }
 }

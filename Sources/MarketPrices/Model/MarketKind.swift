@@ -1,4 +1,4 @@
-import JSON
+public import JSON
 
 /// What kind of market: a traditional `pasar`, a modern retailer (supermarket) or a wholesale market.
 public enum MarketKind: String, JSONEnumeration {

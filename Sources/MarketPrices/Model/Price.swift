@@ -1,6 +1,6 @@
-import EventLog
-import Foundation
-import JSON
+public import EventLog
+public import Foundation
+public import JSON
 
 /// A price as an exact decimal with at most 4 fraction digits (the payload policy's limit),
 /// held as an integer count of ten-thousandths, so that sums, comparisons and medians are exact

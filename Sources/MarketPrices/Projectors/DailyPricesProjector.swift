@@ -1,5 +1,5 @@
-import EventLog
-import Projections
+public import EventLog
+public import Projections
 
 /// `prices.daily`: daily statistics per price series (commodity, price type, currency, unit)
 /// across markets: min, max, mean, median, count.

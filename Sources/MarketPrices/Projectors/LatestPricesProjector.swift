@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// `prices.latest`: the registered markets and commodities, and the latest price per market,
 /// commodity and price type.

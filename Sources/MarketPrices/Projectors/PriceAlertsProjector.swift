@@ -1,6 +1,6 @@
-import EventLog
-import Foundation
-import Projections
+public import EventLog
+public import Foundation
+public import Projections
 
 /// `prices.alerts`: a day on which a series' city median (the median of the day's reports
 /// across markets) is 10% or more above its baseline, the median of the daily medians of the 7

@@ -1,4 +1,4 @@
-import Projections
+public import Projections
 
 /// The names of the prices domain's views, declared once: projectors carry them and every reader
 /// (queries, HTTP, CLI, replay) names a view by these constants.

@@ -1,6 +1,6 @@
-import DomainKit
-import EventLog
-import Projections
+public import DomainKit
+public import EventLog
+public import Projections
 
 /// The read side of the prices domain: functions over a `ViewReader` (a live view, or a replay
 /// into a temporary environment) returning `Codable & Sendable` values for the HTTP API and
