@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit", "EventLog", "JSON"]),
+        .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "JSON", "LMDB"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog", "JSON", "LMDB", "MataramReference"]),
         .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
