@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "LumbungCore",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking", "MarketPrices",
+                "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "AidLogistics", "DocumentTracking", "MarketPrices",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(

@@ -15,6 +15,8 @@ public final class LumbungServices: @unchecked Sendable {
     public let domains: Domains
     /// Per-client limit of public receipt lookups (a burst of 10, then 1 a second by default).
     public var lookupLimiter: RateLimiter
+    /// Failed PINs per receipt, shared by every process on the data directory.
+    public let lookupGuard: LookupGuard
     /// When set, this node is a read replica: writes answer 403 naming the primary.
     public var readOnlyPrimary: String?
 
@@ -32,6 +34,7 @@ public final class LumbungServices: @unchecked Sendable {
         engine = try ProjectionEngine(store: store, dataDirectory: dataDirectory, projectors: domains.projectors)
         keys = KeyRegistry(store: store)
         lookupLimiter = RateLimiter(capacity: 10, refillPerSecond: 1)
+        lookupGuard = try LookupGuard(dataDirectory: dataDirectory)
     }
 
     /// Folds the log into the rules' state and the views (with progress), then keeps the views current.
