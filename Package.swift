@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -64,8 +65,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            plugins: ["EmbedFiles"]
         ),
+        // The build tool that embeds a target's `.yaml` files in its code (`openapi.yaml` of
+        // QueryService), and its tool.
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+        .executableTarget(name: "EmbedFilesTool"),
         .executableTarget(
             name: "lumbung",
             dependencies: [
@@ -89,6 +95,7 @@ let package = Package(
                 "QueryService", "LumbungCore", "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
                 "MarketPrices", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "lumbung"]),
         .testTarget(
