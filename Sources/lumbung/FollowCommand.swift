@@ -2,8 +2,8 @@ import ArgumentParser
 import EventLog
 import Foundation
 import LumbungCore
-import QueryService
 import Replication
+import ServiceLifecycle
 
 extension Lumbung {
     /// `lumbung follow`: a read replica fed from JetStream.
@@ -55,7 +55,24 @@ extension Lumbung {
             let log = logLine("follow")
             let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, log: log)
             log("following stream \(jetStream.stream) at \(jetStream.nats) into \(directory) (consumer \(configuration.durable))")
-            let result: Result<Void, ReplicationError> = await withCheckedContinuation { continuation in
+            // Until SIGTERM or SIGINT: then the batch in hand is committed, the log closes
+            // (`defer` above) and the command exits 0.
+            try await ServiceGroup.stoppedBySignals([.init(service: FollowerService(follower: follower, log: log))]).run()
+        }
+    }
+}
+
+/// The follower as a service: its blocking loop runs on a thread of its own until it fails
+/// (the service throws why) or the group shuts down (`Follower.stop`: the loop returns once the
+/// batch being committed is durable, within about a fetch's wait).
+struct FollowerService: Service {
+    let follower: Follower
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        let follower = self.follower, log = self.log
+        let result: Result<Void, ReplicationError> = await withTaskCancellationOrGracefulShutdownHandler {
+            await withCheckedContinuation { continuation in
                 let thread = Thread {
                     do throws(ReplicationError) {
                         try follower.run()
@@ -67,7 +84,11 @@ extension Lumbung {
                 thread.name = "lumbung-follow"
                 thread.start()
             }
-            if case .failure(let error) = result { throw CLIError(error.message) }
+        } onCancelOrGracefulShutdown: {
+            log("stopping: committing the batch in hand")
+            follower.stop()
         }
+        if case .failure(let error) = result { throw CLIError(error.message) }
+        log("stopped at position \((try? follower.store.head().position) ?? 0)")
     }
 }

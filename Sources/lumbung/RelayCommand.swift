@@ -1,10 +1,9 @@
 import ArgumentParser
 import EventLog
 import Foundation
-import Hummingbird
-import LumbungCore
 import QueryService
 import Replication
+import ServiceLifecycle
 
 extension Lumbung {
     /// `lumbung relay`: publishes the log to JetStream, position = stream sequence.
@@ -50,30 +49,18 @@ extension Lumbung {
             let log = logLine("relay")
             let relay = Replication.Relay(store: store, configuration: configuration, log: log)
             log("relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats)")
-            let metricsPort = self.metricsPort
-            let metricsHost = self.metricsHost
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await relay.run() }
-                group.addTask { await Self.reportLag(relay, log: log) }
-                if let metricsPort {
-                    group.addTask { try await Self.serveMetrics(relay, host: metricsHost, port: metricsPort) }
-                }
-                // The relay ends only by failing (or being cancelled): then stop the rest.
-                try await group.next()
-                group.cancelAll()
+            // Until SIGTERM or SIGINT: the relay stops first (what it published is acknowledged),
+            // then the lag reports and the metrics endpoint; the log closes (`defer` above) and the
+            // command exits 0. The relay ends by itself only by failing: that ends the rest.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let metricsPort {
+                services.append(.init(service: buildMetricsEndpoint(host: metricsHost, port: metricsPort, serverName: "lumbung-relay") {
+                    Self.metricsText(relay.status())
+                }))
             }
-        }
-
-        static func reportLag(_ relay: Replication.Relay, log: @Sendable (String) -> Void) async {
-            var last: Replication.Relay.Status? = nil
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                let status = relay.status()
-                if status != last {
-                    log("head \(status.head), published \(status.published), lag \(status.lag)")
-                    last = status
-                }
-            }
+            services.append(.init(service: LagReporter(relay: relay, log: log)))
+            services.append(.init(service: RelayService(relay: relay, log: log)))
+            try await ServiceGroup.stoppedBySignals(services).run()
         }
 
         /// The relay's gauges in Prometheus' text format.
@@ -91,17 +78,43 @@ extension Lumbung {
 
             """
         }
+    }
+}
 
-        static func serveMetrics(_ relay: Replication.Relay, host: String, port: Int) async throws {
-            let router = Router(context: BasicRequestContext.self)
-            router.get("/metrics") { _, _ -> Response in
-                var headers = HTTPFields()
-                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-                return Response(
-                    status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metricsText(relay.status()))))
+/// The relay as a service: a graceful shutdown (SIGTERM, SIGINT) stops it publishing and it
+/// returns once JetStream has acknowledged what it sent (`Relay.stop`).
+struct RelayService: Service {
+    let relay: Replication.Relay
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        let relay = self.relay, log = self.log
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await relay.run()
+        } onCancelOrGracefulShutdown: {
+            log("stopping: waiting for the acknowledgments of what was published")
+            relay.stop()
+        }
+        let status = relay.status()
+        log("stopped: head \(status.head), published \(status.published), lag \(status.lag)")
+    }
+}
+
+/// Logs the relay's head, published position and lag every 5 seconds when they change.
+struct LagReporter: Service {
+    let relay: Replication.Relay
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        var last: Replication.Relay.Status? = nil
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
+            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+            let status = relay.status()
+            if status != last {
+                log("head \(status.head), published \(status.published), lag \(status.lag)")
+                last = status
             }
-            let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "lumbung-relay"))
-            try await app.run()
         }
     }
 }

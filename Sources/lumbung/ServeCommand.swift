@@ -6,6 +6,7 @@ import JSON
 import Logging
 import LumbungCore
 import QueryService
+import ServiceLifecycle
 
 extension Lumbung {
     /// `lumbung serve`: the HTTP API and the portal.
@@ -41,13 +42,36 @@ extension Lumbung {
             try await Self.serve(services, host: host, port: port)
         }
 
+        /// Serves `services` until SIGTERM or SIGINT, as a service group of the log with its views
+        /// (`LumbungService`) and the HTTP application, which listens once the views are current.
+        /// On either signal the application stops taking connections and finishes the requests in
+        /// flight, then the views stop and the log closes, and the command exits 0.
         static func serve(_ services: LumbungServices, host: String, port: Int, banner: String? = nil) async throws {
-            var progress = ProgressBar(label: "views")
-            try services.start { _, done, total in progress.update(done, of: total) }
+            let progress = ProgressBox(ProgressBar(label: "views"))
+            let store = LumbungService(services) { _, done, total in progress.update(done, total) }
             let app = buildApplication(services, configuration: ServiceConfiguration(host: host, port: port))
-            Console.message(banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
-            try await app.runService()
-            services.close()
+            let http = ServeWhenStarted(
+                store: store, app: app, banner: banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
+            try await ServiceGroup.stoppedBySignals([.init(service: store), .init(service: http)], logger: app.logger).run()
         }
+    }
+}
+
+/// The HTTP application of `serve` and `demo`, listening once the views are current (it never
+/// answers from views still catching up with the log), with a line on stderr saying where.
+struct ServeWhenStarted<App: ApplicationProtocol>: Service {
+    let store: LumbungService
+    let app: App
+    let banner: String
+
+    func run() async throws {
+        guard (try? await cancelWhenGracefulShutdown({ [store] in try await store.waitUntilStarted() })) != nil else {
+            // Shut down before the views were current, or their start failed (the store's
+            // service throws why, and the group is cancelled): nothing to serve.
+            try? await gracefulShutdown()
+            return
+        }
+        Console.message(banner)
+        try await app.run()
     }
 }
