@@ -57,6 +57,8 @@ struct SignalStopTests {
         let follower = try ReplicationClusterTests.follower(nats, replica, dir, name: "follow-last")
         defer { for c in [relay, follower] { c.kill() } }
         let head = heads.head(primary)
+        // Both running (a signal before a command has set up its handling ends it as a signal does).
+        #expect(await eventually(timeout: .seconds(120)) { relay.log.contains("connected to") && follower.log.contains("connected to") })
         #expect(await eventually(timeout: .seconds(120)) { heads.head(replica) == head }, "\(relay.log)\n\(follower.log)")
         #expect(await Self.stop(relay, with: SIGTERM) == 0, "\(relay.log)")
         #expect(await Self.stop(follower, with: SIGTERM) == 0, "\(follower.log)")
