@@ -44,7 +44,9 @@ extension Exporter {
     public var fileName: String { "lumbung-export.\(fileExtension)" }
 }
 
-/// The events as DESIGN section 3 shows them, one JSON object per line.
+/// The events in the log's JSON form, one object per line: `position`, `stream`, `version`,
+/// `id`, `type`, `occurredAt`, `recordedAt`, `metadata`, `data`, `prevHash`, `hash`, as
+/// `writeJSON` writes them (what `/v1/events` and `lumbung read` show).
 public struct NDJSONExporter: Exporter {
     public let name = "ndjson"
     public let contentType = "application/x-ndjson"

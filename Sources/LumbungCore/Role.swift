@@ -1,4 +1,5 @@
-/// What a key may do (DESIGN section 8). `admin` may do everything.
+/// What a key may do: each writer role writes its own domain, `auditor` reads the raw log and
+/// its proofs, and `admin` may do everything.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case aidWriter = "aid-writer"
     case documentsWriter = "documents-writer"

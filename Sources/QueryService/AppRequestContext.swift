@@ -18,11 +18,17 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Bodies up to the log's batch limit (16 MiB) plus JSON overhead.
     public var maxUploadSize: Int { 17 << 20 }
 
-    /// The caller, who must hold `role` (or `admin`): 401 without a valid key, 403 with another role.
-    public func require(_ role: Role) throws -> APIKey {
+    /// The authenticated caller: 401 without a valid key. Behind `RequireRole` there always is one.
+    public func authenticatedCaller() throws -> APIKey {
         guard let caller else {
             throw Problem(.unauthorized, "a key is required: send Authorization: Bearer <key>")
         }
+        return caller
+    }
+
+    /// The caller, who must hold `role` (or `admin`): 401 without a valid key, 403 with another role.
+    public func require(_ role: Role) throws -> APIKey {
+        let caller = try authenticatedCaller()
         guard caller.role == role || caller.role == .admin else {
             throw Problem(.forbidden, "the key \(caller.name) has role \(caller.role.rawValue); this needs \(role.rawValue)")
         }
@@ -31,9 +37,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 
     /// The caller, who must hold one of `roles` (or `admin`).
     public func require(anyOf roles: [Role]) throws -> APIKey {
-        guard let caller else {
-            throw Problem(.unauthorized, "a key is required: send Authorization: Bearer <key>")
-        }
+        let caller = try authenticatedCaller()
         guard roles.contains(caller.role) || caller.role == .admin else {
             throw Problem(
                 .forbidden,

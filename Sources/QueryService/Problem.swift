@@ -64,7 +64,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The problem for an error of the log: 400, 409, 413, 422, 500 as DESIGN section 8 says.
+    /// The problem for an error of the log: 400 bad input, 409 an expected-version or event-id
+    /// conflict, 413 too large, 422 a domain rule refused it, 503 the log is closed, 403 a write
+    /// to a read replica, 500 a damaged or failing store.
     public init(_ error: EventLogError) {
         let status: HTTPResponse.Status =
             switch error.code {

@@ -23,8 +23,9 @@ public import Foundation
 ///   back, the relay re-reads the stream's last sequence and continues from there. A duplicate
 ///   ack is success.
 /// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
-/// - `run` returns when its task is cancelled; it throws `ReplicationError` only for what
-///   retrying cannot mend.
+/// - `run` returns when its task is cancelled, or after `stop()` once every event published is
+///   acknowledged (or its ack has failed or timed out); it throws `ReplicationError` only for
+///   what retrying cannot mend.
 public final class Relay: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var urls: [String]
@@ -59,6 +60,8 @@ public final class Relay: @unchecked Sendable {
     public let configuration: Configuration
     let log: @Sendable (String) -> Void
     let window: PublishWindow
+    private let stopLock = NSLock()
+    private var stopped = false
 
     /// - Parameter log: receives one line per notable event (connection, resync, failures).
     public init(store: EventStore, configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
@@ -68,6 +71,14 @@ public final class Relay: @unchecked Sendable {
         window = PublishWindow(limit: configuration.maxInFlight)
     }
 
+    /// Makes `run` publish nothing more and return once what it published is acknowledged (a
+    /// graceful stop: the stream then holds every event the relay sent, and the next relay
+    /// resumes from its last sequence).
+    public func stop() { stopLock.withLock { stopped = true } }
+    var isStopped: Bool { stopLock.withLock { stopped } }
+    /// Whether `run` should end: its task is cancelled or `stop()` was called.
+    var shouldEnd: Bool { Task.isCancelled || isStopped }
+
     public func status() -> Status {
         Status(head: (try? store.head().position) ?? 0, published: window.confirmedPosition)
     }
@@ -75,7 +86,7 @@ public final class Relay: @unchecked Sendable {
     /// Relays until the task is cancelled (see the contract).
     public func run() async throws(ReplicationError) {
         let urls = configuration.urls
-        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(urls.joined(separator: ","))", {
+        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(urls.joined(separator: ","))", stop: { self.isStopped }, {
             () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
         }) else { return }
         log("connected to \(connection.connectedURL ?? configuration.urls[0])")
@@ -88,13 +99,13 @@ public final class Relay: @unchecked Sendable {
         }
         guard await ensureStream(js) else { return }
         var pause = Duration.milliseconds(100)
-        while !Task.isCancelled {
+        while !shouldEnd {
             guard let last = try await resyncPoint(js) else { return }
             window.reset(confirmed: last)
             await publish(from: last + 1, js)
             await window.waitUntilDrained()
             if let fatal = window.fatalError { throw ReplicationError(fatal) }
-            guard let failure = window.pendingFailure else { continue }  // cancelled
+            guard let failure = window.pendingFailure else { continue }  // cancelled or stopped
             if failure.isWrongLastSequence {
                 log("the stream moved under this relay (another relay?): resuming from its last sequence")
                 pause = .milliseconds(100)
@@ -110,7 +121,7 @@ public final class Relay: @unchecked Sendable {
     private func ensureStream(_ js: JetStream) async -> Bool {
         let c = configuration
         let subjects = ["\(c.subjectPrefix).>"]
-        return await Retry.until(log: log, what: "open stream \(c.stream)") { () throws(NATSError) -> Bool in
+        return await Retry.until(log: log, what: "open stream \(c.stream)", stop: { self.isStopped }) { () throws(NATSError) -> Bool in
             if let info = try js.streamInfo(c.stream) {
                 if !subjects.allSatisfy(info.subjects.contains) {
                     log("note: stream \(c.stream) takes subjects \(info.subjects) (expected \(subjects))")
@@ -130,7 +141,7 @@ public final class Relay: @unchecked Sendable {
     private func resyncPoint(_ js: JetStream) async throws(ReplicationError) -> UInt64? {
         let c = configuration
         let store = self.store
-        let found = await Retry.until(log: log, what: "read stream \(c.stream)") { () throws(NATSError) -> Result<UInt64, ReplicationError> in
+        let found = await Retry.until(log: log, what: "read stream \(c.stream)", stop: { self.isStopped }) { () throws(NATSError) -> Result<UInt64, ReplicationError> in
             guard let info = try js.streamInfo(c.stream) else {
                 return .failure(ReplicationError("stream \(c.stream) disappeared"))
             }
@@ -161,7 +172,7 @@ public final class Relay: @unchecked Sendable {
         return try found.get()
     }
 
-    /// Publishes from `position` on until a failure is recorded or the task is cancelled.
+    /// Publishes from `position` on until a failure is recorded, the task is cancelled or the relay stopped.
     private func publish(from position: UInt64, _ js: JetStream) async {
         let window = self.window
         let store = self.store
@@ -176,7 +187,7 @@ public final class Relay: @unchecked Sendable {
                 var next = position
                 // The first run after a (re)sync: one event, acknowledged (see the contract).
                 var runLength = 1
-                while !Task.isCancelled {
+                while !self.shouldEnd {
                     batch.removeAll()
                     do {
                         try store.forEachRecord(EventFilter(fromPosition: next), limit: 4096) { view in
@@ -227,13 +238,13 @@ public final class Relay: @unchecked Sendable {
 /// Retrying what fails because NATS is unreachable or busy.
 enum Retry {
     /// Calls `body` until it returns, logging each new error and waiting between tries (100 ms,
-    /// doubling to 2 s); nil when the task is cancelled first.
+    /// doubling to 2 s); nil when the task is cancelled or `stop` says so first.
     static func until<T>(
-        log: (String) -> Void, what: String, _ body: () throws(NATSError) -> T
+        log: (String) -> Void, what: String, stop: () -> Bool = { false }, _ body: () throws(NATSError) -> T
     ) async -> T? {
         var pause = Duration.milliseconds(100)
         var lastMessage = ""
-        while !Task.isCancelled {
+        while !Task.isCancelled && !stop() {
             do throws(NATSError) {
                 return try body()
             } catch {

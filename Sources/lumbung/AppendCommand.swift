@@ -49,7 +49,8 @@ extension Lumbung {
 
         func run() async throws {
             // Through the service's wiring: the domains' rules check every event of a domain type,
-            // exactly as for a command (DESIGN section 4: no invalid event through any door).
+            // exactly as for a command, so that no door (HTTP command, raw append, CLI) lets an
+            // event in that the domain's rules would refuse.
             let services = try LumbungServices(dataDirectory: self.store.resolvedDataDirectory)
             let store = services.store
             defer { services.close() }

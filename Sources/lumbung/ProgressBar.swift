@@ -65,3 +65,18 @@ final class SharedProgress: @unchecked Sendable {
         }
     }
 }
+
+/// A progress bar shared with a @Sendable callback.
+final class ProgressBox: @unchecked Sendable {
+    private var bar: ProgressBar
+    private var last: (UInt64, UInt64) = (0, 0)
+    private let lock = NSLock()
+    init(_ bar: ProgressBar) { self.bar = bar }
+    func update(_ done: UInt64, _ total: UInt64) {
+        lock.withLock {
+            last = (done, total)
+            bar.update(done, of: total)
+        }
+    }
+    func finish() { lock.withLock { bar.finish(last.0, of: last.1) } }
+}

@@ -6,6 +6,7 @@ import JSON
 import Logging
 import LumbungCore
 import QueryService
+import ServiceLifecycle
 
 extension Lumbung {
     /// `lumbung serve`: the HTTP API and the portal.
@@ -41,76 +42,36 @@ extension Lumbung {
             try await Self.serve(services, host: host, port: port)
         }
 
+        /// Serves `services` until SIGTERM or SIGINT, as a service group of the log with its views
+        /// (`LumbungService`) and the HTTP application, which listens once the views are current.
+        /// On either signal the application stops taking connections and finishes the requests in
+        /// flight, then the views stop and the log closes, and the command exits 0.
         static func serve(_ services: LumbungServices, host: String, port: Int, banner: String? = nil) async throws {
-            var progress = ProgressBar(label: "views")
-            try services.start { _, done, total in progress.update(done, of: total) }
+            let progress = ProgressBox(ProgressBar(label: "views"))
+            let store = LumbungService(services) { _, done, total in progress.update(done, total) }
             let app = buildApplication(services, configuration: ServiceConfiguration(host: host, port: port))
-            Console.message(banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
-            try await app.runService()
-            services.close()
+            let http = ServeWhenStarted(
+                store: store, app: app, banner: banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
+            try await ServiceGroup.stoppedBySignals([.init(service: store), .init(service: http)], logger: app.logger).run()
         }
     }
+}
 
-    /// `lumbung keys`: API keys (their making and revoking are events in the log).
-    struct Keys: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Make, list and revoke API keys.", subcommands: [Create.self, List.self, Revoke.self])
+/// The HTTP application of `serve` and `demo`, listening once the views are current (it never
+/// answers from views still catching up with the log), with a line on stderr saying where.
+struct ServeWhenStarted<App: ApplicationProtocol>: Service {
+    let store: LumbungService
+    let app: App
+    let banner: String
 
-        struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Make a key; prints its secret token once.")
-            @OptionGroup var store: StoreOptions
-            @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
-            @Option(help: "Who or what holds the key.") var name: String
-
-            func validate() throws {
-                guard Role(rawValue: role) != nil else {
-                    throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-            }
-
-            func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-                defer { services.close() }
-                let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
-                Output.standard.line(JSONObject([
-                    ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
-                    ("token", .string(token)),
-                ]))
-                Output.flush()
-                Console.message("lumbung: keep the token now: it is not stored and cannot be shown again")
-            }
+    func run() async throws {
+        guard (try? await cancelWhenGracefulShutdown({ [store] in try await store.waitUntilStarted() })) != nil else {
+            // Shut down before the views were current, or their start failed (the store's
+            // service throws why, and the group is cancelled): nothing to serve.
+            try? await gracefulShutdown()
+            return
         }
-
-        struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List keys (without secrets).")
-            @OptionGroup var store: StoreOptions
-
-            func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-                defer { services.close() }
-                for k in try services.keys.list() {
-                    Output.standard.line(JSONObject([
-                        ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
-                        ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
-                    ]))
-                }
-                Output.flush()
-            }
-        }
-
-        struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a key: it is refused from then on.")
-            @OptionGroup var store: StoreOptions
-            @Argument(help: "The key's id.") var keyId: String
-            @Option(help: "Why.") var reason = "revoked"
-
-            func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-                defer { services.close() }
-                try await services.keys.revoke(keyId: keyId, reason: reason, actor: StoreOptions.actor)
-                Output.standard.line(JSONObject([("keyId", .string(keyId)), ("revoked", .bool(true))]))
-                Output.flush()
-            }
-        }
+        Console.message(banner)
+        try await app.run()
     }
 }

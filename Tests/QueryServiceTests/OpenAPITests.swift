@@ -2,76 +2,78 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+@testable import LumbungCore
+import NIOCore
 import Testing
+import Yams
 
 @testable import QueryService
 
-/// The OpenAPI document against the router: served as YAML, and describing every route the
-/// router knows (and no route it does not). The document's full validation (and schemathesis
-/// against a live server) is `Tests/python/test_openapi.py`.
+/// The OpenAPI document against the router: served as YAML, byte for byte the file in the
+/// repository, and describing every route the router knows (and no route it does not), each
+/// with the roles the router enforces. The document's full validation (and schemathesis against
+/// a live server) is `Tests/python/test_openapi.py`.
 @Suite("OpenAPI document")
 struct OpenAPITests {
-    /// One operation of the document: its method and path, and the lines of its block.
-    struct Operation: Hashable {
+    /// One operation of the document: its method and path.
+    struct Operation: Hashable, CustomStringConvertible {
         let method: String
         let path: String
         var key: String { "\(method) \(path)" }
+        var description: String { key }
     }
 
-    /// The operations under `paths:` of the document, read from its layout (paths at indent 2,
-    /// methods at indent 4), with each operation's block of lines.
-    static func operations(_ yaml: String) -> [Operation: [Substring]] {
-        let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
-        var out: [Operation: [Substring]] = [:]
-        var inPaths = false
-        var path: String? = nil
-        var current: Operation? = nil
-        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-            let indent = line.prefix { $0 == " " }.count
-            let text = line.dropFirst(indent)
-            if text.isEmpty || text.hasPrefix("#") { continue }
-            if indent == 0 {
-                inPaths = text == "paths:"
-                current = nil
-                continue
-            }
-            guard inPaths else { continue }
-            if indent == 2, text.hasPrefix("/"), text.hasSuffix(":") {
-                path = String(text.dropLast())
-                current = nil
-            } else if indent == 4, text.hasSuffix(":"), methods.contains(String(text.dropLast())), let path {
-                let op = Operation(method: text.dropLast().uppercased(), path: path)
-                out[op] = []
-                current = op
-            } else if indent == 4 {
-                current = nil
-            } else if let op = current {
-                out[op, default: []].append(line)
+    static let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
+
+    /// The document parsed as YAML.
+    static func document(_ yaml: String = OpenAPIDocument.yaml, sourceLocation: SourceLocation = #_sourceLocation) throws -> Node {
+        try #require(try Yams.compose(yaml: yaml), "the document is empty", sourceLocation: sourceLocation)
+    }
+
+    /// The operations under `paths` of the document (path items' methods), each with its node.
+    static func operations(_ document: Node) -> [Operation: Node] {
+        var out: [Operation: Node] = [:]
+        for (path, item) in document.member("paths")?.mapping ?? [:] {
+            guard let path = path.string else { continue }
+            for (method, operation) in item.mapping ?? [:] {
+                guard let method = method.string, methods.contains(method) else { continue }
+                out[Operation(method: method.uppercased(), path: path)] = operation
             }
         }
         return out
     }
 
-    @Test("served at /openapi.yaml as application/yaml, OpenAPI 3.1")
+    /// The file the binary embeds, as it is in the repository.
+    static let sourceFile = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/QueryService/openapi.yaml")
+
+    @Test("served at /openapi.yaml as application/yaml, OpenAPI 3.1, byte for byte Sources/QueryService/openapi.yaml")
     func served() async throws {
+        let file = try Data(contentsOf: Self.sourceFile)
         try await withRouter { _, client in
             let r = try await client.get("/openapi.yaml")
             #expect(r.status == .ok)
             #expect(r.contentType == "application/yaml")
             #expect(r.text.hasPrefix("openapi: 3.1.0\n"))
             #expect(r.text == OpenAPIDocument.yaml)
+            #expect(Array(buffer: r.body) == Array(file), "the served document differs from Sources/QueryService/openapi.yaml")
             // Public even with no key, and refused with a bad key like every route.
             let bad = try await client.get("/openapi.yaml", token: "lmb_nope_nope")
             expectProblem(bad, .unauthorized)
         }
+        #expect(Array(OpenAPIDocument.yaml.utf8) == Array(file))
+        let document = try Self.document()
+        #expect(document.member("openapi")?.string == "3.1.0")
+        #expect(document.member("info")?.member("license")?.member("identifier")?.string == "Apache-2.0")
     }
 
     @Test("every route of the router is described, and every described route exists")
     func everyRoute() async throws {
+        let described = Set(Self.operations(try Self.document()).keys.map(\.key))
         try await withEnv { env in
             let router = buildRouter(env.services)
             let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
-            let described = Set(Self.operations(OpenAPIDocument.yaml).keys.map(\.key))
             #expect(routes.count >= 32)
             #expect(routes.subtracting(described).sorted() == [], "routes missing from openapi.yaml")
             #expect(described.subtracting(routes).sorted() == [], "openapi.yaml describes routes the router does not have")
@@ -80,51 +82,86 @@ struct OpenAPITests {
 
     @Test("every operation says who may call it and documents its errors as problem+json")
     func securityAndErrors() throws {
-        let ops = Self.operations(OpenAPIDocument.yaml)
+        let document = try Self.document()
+        let ops = Self.operations(document)
         #expect(!ops.isEmpty)
-        for (op, lines) in ops {
-            let block = lines.joined(separator: "\n")
-            #expect(block.contains("operationId: "), "\(op.key) has no operationId")
-            #expect(block.contains("security:"), "\(op.key) does not say its security")
-            #expect(block.contains("x-lumbung-roles: ["), "\(op.key) does not name its roles")
-            #expect(block.contains("'401': {$ref: '#/components/responses/Unauthorized'}"), "\(op.key) lacks 401")
-            let isPublic = block.contains("security: []")
-            #expect(isPublic == block.contains("x-lumbung-roles: [public]"), "\(op.key): security and roles disagree")
+        for (op, node) in ops {
+            let responses = node.member("responses")
+            func ref(_ status: String) -> String? { responses?.member(status)?.member("$ref")?.string }
+            #expect(node.member("operationId")?.string?.isEmpty == false, "\(op) has no operationId")
+            let security = node.member("security")
+            #expect(security?.sequence != nil, "\(op) does not say its security")
+            let roles = node.member("x-lumbung-roles")?.array(of: String.self)
+            #expect(roles?.isEmpty == false, "\(op) does not name its roles")
+            #expect(ref("401") == "#/components/responses/Unauthorized", "\(op) lacks 401")
+            let isPublic = security?.sequence?.isEmpty == true
+            #expect(isPublic == (roles == ["public"]), "\(op): security and roles disagree")
             if !isPublic {
-                #expect(block.contains("'403': {$ref: '#/components/responses/Forbidden"), "\(op.key) lacks 403")
+                #expect(ref("403")?.hasPrefix("#/components/responses/Forbidden") == true, "\(op) lacks 403")
             }
             if op.method == "POST" {
                 // The portal's form answers HTML pages; the API answers problem+json responses.
-                let html = block.contains("tags: [portal]")
+                let html = node.member("tags")?.array(of: String.self).contains("portal") == true
                 for status in ["400", "413"] {
-                    let documented = html ? "'\(status)': {description:" : "'\(status)': {$ref: '#/components/responses/"
-                    #expect(block.contains(documented), "\(op.key) lacks \(status)")
+                    if html {
+                        #expect(responses?.member(status)?.member("description")?.string != nil, "\(op) lacks \(status)")
+                    } else {
+                        #expect(ref(status)?.hasPrefix("#/components/responses/") == true, "\(op) lacks \(status)")
+                    }
                 }
-                #expect(block.contains("requestBody:"), "\(op.key) has no request body")
+                #expect(node.member("requestBody") != nil, "\(op) has no request body")
             }
-            if block.contains("$ref: '#/components/parameters/MinPosition'") {
-                #expect(block.contains("'503': {$ref: '#/components/responses/Unavailable'}"), "\(op.key) lacks 503")
+            let parameters = node.member("parameters")?.array().compactMap { $0.member("$ref")?.string } ?? []
+            if parameters.contains("#/components/parameters/MinPosition") {
+                #expect(ref("503") == "#/components/responses/Unavailable", "\(op) lacks 503")
             }
         }
         // Every problem response of the components is problem+json with the shared schema.
-        var responses: [String: String] = [:]
-        var section = "", name = ""
-        for line in OpenAPIDocument.yaml.split(separator: "\n") {
-            let indent = line.prefix { $0 == " " }.count
-            if indent == 2 { section = line.trimmingCharacters(in: .whitespaces) }
-            guard section == "responses:", indent >= 4 else { continue }
-            if indent == 4 { name = line.trimmingCharacters(in: .whitespaces) }
-            responses[name, default: ""] += line + "\n"
-        }
+        let responses = try #require(document.member("components")?.member("responses")?.mapping)
         #expect(responses.count >= 9)
-        for (name, block) in responses {
-            #expect(block.contains("application/problem+json:"), "\(name) is not problem+json")
-            #expect(block.contains("$ref: '#/components/schemas/Problem'"), "\(name) does not use Problem")
+        for (name, response) in responses {
+            let name = name.string ?? "?"
+            let problem = response.member("content")?.member("application/problem+json")
+            #expect(problem != nil, "\(name) is not problem+json")
+            #expect(problem?.member("schema")?.member("$ref")?.string == "#/components/schemas/Problem", "\(name) does not use Problem")
         }
     }
 
-    @Test("the layout reader finds operations and their blocks")
-    func reader() {
+    @Test("the roles each operation names are the roles the router enforces: others get 403, no key 401")
+    func rolesEnforced() async throws {
+        let ops = Self.operations(try Self.document())
+            .map { (op: $0.key, named: Set($0.value.member("x-lumbung-roles")?.array(of: String.self) ?? [])) }
+            .sorted { $0.op.key < $1.op.key }
+        try await withRouter { env, client in
+            for (op, named) in ops {
+                // Path parameters get a value no route holds: a role the route accepts then gets
+                // past the role check to a 400 or 404, never a 401 or 403.
+                let uri = op.path.replacingOccurrences(of: #"\{[^}]+\}"#, with: "no-such-thing", options: .regularExpression)
+                let method = HTTPRequest.Method(rawValue: op.method)!
+                let body: String? = method == .post ? "{}" : nil
+                if named == ["public"] {
+                    let r = try await client.send(method, uri, body: body)
+                    #expect(r.status != .unauthorized && r.status != .forbidden, "\(op) without a key: \(r.status)")
+                    continue
+                }
+                #expect(named.contains(Role.admin.rawValue), "\(op): admin may do everything")
+                expectProblem(try await client.send(method, uri, body: body), .unauthorized)
+                for role in Role.allCases {
+                    // The live subscription streams until the client goes: only its refusals are asked for.
+                    if op.path == "/v1/subscribe" && named.contains(role.rawValue) { continue }
+                    let r = try await client.send(method, uri, token: env.token(role), body: body)
+                    if named.contains(role.rawValue) {
+                        #expect(r.status != .unauthorized && r.status != .forbidden, "\(op) as \(role.rawValue): \(r.text.prefix(200))")
+                    } else {
+                        expectProblem(r, .forbidden)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("the reader finds operations (path items' methods, not their parameters)")
+    func reader() throws {
         let yaml = """
             openapi: 3.1.0
             paths:
@@ -144,8 +181,15 @@ struct OpenAPITests {
                   get:
                     type: object
             """
-        let ops = Self.operations(yaml)
+        let ops = Self.operations(try Self.document(yaml))
         #expect(Set(ops.keys.map(\.key)) == ["GET /a/{id}", "POST /a/{id}", "GET /b"])
-        #expect(ops[Operation(method: "POST", path: "/a/{id}")]?.joined().contains("postA") == true)
+        #expect(ops[Operation(method: "POST", path: "/a/{id}")]?.member("operationId")?.string == "postA")
+    }
+}
+
+extension Node {
+    /// The value of the mapping's member named `key` (a quoted `'401'` as well as a plain one).
+    func member(_ key: String) -> Node? {
+        mapping?.first { $0.key.string == key }?.value
     }
 }

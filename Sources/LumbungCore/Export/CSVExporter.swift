@@ -5,8 +5,8 @@ import JSON
 ///
 /// `position,stream,version,id,type,occurredAt,recordedAt,actor,prevHash,hash,metadata,data`
 ///
-/// The envelope's fields as DESIGN section 3 shows them (times RFC 3339 UTC with milliseconds,
-/// hashes 64 hex digits); `actor` is `metadata.actor` (empty when absent); `metadata` and
+/// The envelope's fields as the log's JSON form shows them (times RFC 3339 UTC with
+/// milliseconds, hashes 64 hex digits); `actor` is `metadata.actor` (empty when absent); `metadata` and
 /// `data` are the event's canonical JSON text (RFC 8785), so a hash can be recomputed from a
 /// row. Needs no state: `prepare` is the default.
 public struct CSVExporter: Exporter {

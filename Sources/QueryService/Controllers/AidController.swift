@@ -11,26 +11,28 @@ struct AidController {
     var domain: AidLogisticsDomain { services.domains.aid }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/v1/aid/warehouses", use: command("register-warehouse"))
-        router.post("/v1/aid/donations", use: command("receive-donation"))
-        router.post("/v1/aid/shipments", use: command("dispatch-shipment"))
-        router.post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
-        router.post("/v1/aid/distributions", use: command("distribute-aid"))
-        router.post("/v1/aid/adjustments", use: command("adjust-stock"))
+        router.group().add(middleware: RequireRole(.aidWriter))
+            .post("/v1/aid/warehouses", use: command("register-warehouse"))
+            .post("/v1/aid/donations", use: command("receive-donation"))
+            .post("/v1/aid/shipments", use: command("dispatch-shipment"))
+            .post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
+            .post("/v1/aid/distributions", use: command("distribute-aid"))
+            .post("/v1/aid/adjustments", use: command("adjust-stock"))
         router.get("/v1/aid/stock", use: stock)
         router.get("/v1/aid/stock/{warehouseId}", use: stock)
         router.get("/v1/aid/kelurahan", use: kelurahan)
         router.get("/v1/aid/kelurahan/{code}", use: kelurahanOne)
         router.get("/v1/aid/donors", use: donors)
-        router.get("/v1/aid/donations/{donationId}/trace", use: trace)
+        router.group().add(middleware: RequireRole(.auditor))
+            .get("/v1/aid/donations/{donationId}/trace", use: trace)
     }
 
-    /// A write route: the body carries the event's data fields (ids made when absent); a path
+    /// A write route (role aid-writer): the body carries the event's data fields (ids made when absent); a path
     /// parameter, when named, fills that field (only `shipmentId` of a receipt: 404 when no such
     /// shipment was dispatched).
     func command(_ name: String, pathField: String? = nil) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { [services] request, context in
-            let caller = try context.require(.aidWriter)
+            let caller = try context.authenticatedCaller()
             var body = try await request.jsonBody(context: context)
             if let pathField {
                 let value = try context.path(pathField)
@@ -92,7 +94,6 @@ struct AidController {
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.auditor)
         let id = try context.path("donationId")
         guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) }) else {
             throw Problem(.notFound, "no donation \(id)")

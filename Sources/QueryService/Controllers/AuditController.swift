@@ -24,25 +24,23 @@ struct AuditController {
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/v1/audit/digest", use: digest)
-        router.get("/v1/audit/public-key", use: publicKey)
-        router.get("/v1/audit/inclusion", use: inclusion)
-        router.get("/v1/audit/consistency", use: consistency)
+        router.group().add(middleware: RequireRole(.auditor))
+            .get("/v1/audit/digest", use: digest)
+            .get("/v1/audit/public-key", use: publicKey)
+            .get("/v1/audit/inclusion", use: inclusion)
+            .get("/v1/audit/consistency", use: consistency)
     }
 
     @Sendable func digest(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.auditor)
         let signed = try key.get(services.dataDirectory).sign(try services.store.treeHead())
         return Self.response(signed.json)
     }
 
     @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.auditor)
         return JSONResponse.object([("publicKey", .string(try key.get(services.dataDirectory).publicKeyHex))])
     }
 
     @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.auditor)
         guard let position = try request.queryUInt("position") else { throw Problem.field("position", "is required") }
         guard position >= 1 else { throw Problem.field("position", "positions start at 1") }
         let treeSize = try request.queryUInt("treeSize")
@@ -56,7 +54,6 @@ struct AuditController {
     }
 
     @Sendable func consistency(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(.auditor)
         guard let from = try request.queryUInt("from") else { throw Problem.field("from", "is required") }
         let to = try request.queryUInt("to")
         if let to, from > to { throw Problem.field("from", "\(from) is after to (\(to))") }

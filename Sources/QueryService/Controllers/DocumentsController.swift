@@ -11,17 +11,19 @@ struct DocumentsController {
     var domain: DocumentTrackingDomain { services.domains.documents }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/v1/documents/applications", use: submit)
-        router.post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
+        router.group().add(middleware: RequireRole(.documentsWriter))
+            .post("/v1/documents/applications", use: submit)
+            .post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
         router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
-        router.get("/v1/documents/queue", use: queue)
+        router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
+            .get("/v1/documents/queue", use: queue)
         router.get("/v1/documents/processing", use: processing)
     }
 
     /// `POST /v1/documents/applications`: answers `{"receiptNumber","pin","position"}`; the
     /// only time the PIN is shown.
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.require(.documentsWriter)
+        let caller = try context.authenticatedCaller()
         let body = try await request.jsonBody(context: context)
         let command = try domain.parse(DocumentTrackingCommand.submitApplicationName, body: body)
         return try await services.run(caller: caller) {
@@ -32,7 +34,7 @@ struct DocumentsController {
 
     /// `POST /v1/documents/applications/{receiptNumber}/status`: `{"to","reason"?,"officer","changedAt"?}`.
     @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.require(.documentsWriter)
+        let caller = try context.authenticatedCaller()
         let receipt = try context.path("receiptNumber")
         // The path names an application that must exist: 404 when it cannot or does not (as the lookup).
         guard let canonical = ReceiptNumber.normalize(receipt),
@@ -75,7 +77,6 @@ struct DocumentsController {
 
     /// `GET /v1/documents/queue?office=`: the queue of an office by status (officers and auditors).
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.require(anyOf: [.documentsWriter, .auditor])
         let asOf = try request.queryTime("asOf") ?? .now()
         let limit = try request.queryLimit(default: 500, max: 5000)
         guard let office = request.query("office") else {

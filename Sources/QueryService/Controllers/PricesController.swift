@@ -10,10 +10,11 @@ struct PricesController {
     let services: LumbungServices
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/v1/prices/markets", use: command("register-market"))
-        router.post("/v1/prices/commodities", use: command("register-commodity"))
-        router.post("/v1/prices/reports", use: command("report-price"))
-        router.post("/v1/prices/corrections", use: command("correct-price"))
+        router.group().add(middleware: RequireRole(.pricesWriter))
+            .post("/v1/prices/markets", use: command("register-market"))
+            .post("/v1/prices/commodities", use: command("register-commodity"))
+            .post("/v1/prices/reports", use: command("report-price"))
+            .post("/v1/prices/corrections", use: command("correct-price"))
         router.get("/v1/prices/markets", use: markets)
         router.get("/v1/prices/commodities", use: commodities)
         router.get("/v1/prices/latest", use: latest)
@@ -24,7 +25,7 @@ struct PricesController {
 
     func command(_ name: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { [services] request, context in
-            let caller = try context.require(.pricesWriter)
+            let caller = try context.authenticatedCaller()
             let body = try await request.jsonBody(context: context)
             let domain = services.domains.prices
             let command = try domain.parse(name, body: body)

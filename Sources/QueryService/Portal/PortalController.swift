@@ -3,7 +3,7 @@ import Logging
 import LumbungCore
 
 /// The resident-facing portal: server-rendered pages in Bahasa Indonesia over the same views as
-/// the JSON API (DESIGN section 8, `GET /`).
+/// the JSON API, from `GET /` on.
 ///
 /// Routes (all `text/html; charset=utf-8`):
 /// - `GET /`: the home page with the three services;

@@ -1,0 +1,70 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+import LumbungCore
+
+extension Lumbung {
+    /// `lumbung keys`: API keys (their making and revoking are events in the log).
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make, list and revoke API keys.", subcommands: [Create.self, List.self, Revoke.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Make a key; prints its secret token once.")
+            @OptionGroup var store: StoreOptions
+            @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+            @Option(help: "Who or what holds the key.") var name: String
+
+            func validate() throws {
+                guard Role(rawValue: role) != nil else {
+                    throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
+                Output.standard.line(JSONObject([
+                    ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
+                    ("token", .string(token)),
+                ]))
+                Output.flush()
+                Console.message("lumbung: keep the token now: it is not stored and cannot be shown again")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List keys (without secrets).")
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                for k in try services.keys.list() {
+                    Output.standard.line(JSONObject([
+                        ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
+                        ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
+                    ]))
+                }
+                Output.flush()
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a key: it is refused from then on.")
+            @OptionGroup var store: StoreOptions
+            @Argument(help: "The key's id.") var keyId: String
+            @Option(help: "Why.") var reason = "revoked"
+
+            func run() async throws {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                try await services.keys.revoke(keyId: keyId, reason: reason, actor: StoreOptions.actor)
+                Output.standard.line(JSONObject([("keyId", .string(keyId)), ("revoked", .bool(true))]))
+                Output.flush()
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import QueryService
+import Replication
+import ServiceLifecycle
+
+extension Lumbung {
+    /// `lumbung relay`: publishes the log to JetStream, position = stream sequence.
+    struct Relay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish the log, in position order, to a JetStream stream (run it on the primary).",
+            discussion: """
+                Every event goes to subject <prefix>.<category>.<type> with its export JSON as body, \
+                Nats-Msg-Id = its id and Nats-Expected-Last-Sequence = position - 1: the stream's \
+                sequence is the log's position, with no gap and no duplicate, even when relays are \
+                killed, restarted or run twice. Creates the stream when missing and resumes from its \
+                last sequence. Its lag (head - last published) is logged every 5 seconds when it \
+                changes and, with --metrics-port, served as Prometheus text on /metrics.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var jetStream: JetStreamOptions
+        @Option(help: "Copies JetStream keeps of the stream (when it creates it).") var replicas = 3
+        @Option(name: .customLong("metrics-port"), help: "Serve the relay's lag as Prometheus text on http://<metrics-host>:PORT/metrics.")
+        var metricsPort: Int?
+        @Option(name: .customLong("metrics-host"), help: "Address of the metrics endpoint.") var metricsHost = "127.0.0.1"
+        @Option(name: .customLong("max-in-flight"), help: "Most events published and awaiting their acknowledgment at once.")
+        var maxInFlight = 8192
+        @Option(name: .customLong("run-length"), help: "Most events per run, of which JetStream acknowledges the last (1: every event).")
+        var runLength = 256
+
+        func validate() throws {
+            guard (1...5).contains(replicas) else { throw ValidationError("--replicas must be 1-5") }
+            if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
+            guard (1...1_000_000).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1-1000000") }
+            guard (1...65_536).contains(runLength) else { throw ValidationError("--run-length must be 1-65536") }
+        }
+
+        func run() async throws {
+            let store = try self.store.openStore()
+            defer { store.close() }
+            var configuration = Replication.Relay.Configuration(urls: jetStream.urls)
+            configuration.stream = jetStream.stream
+            configuration.subjectPrefix = jetStream.subjectPrefix
+            configuration.replicas = replicas
+            configuration.maxInFlight = maxInFlight
+            configuration.runLength = runLength
+            let log = logLine("relay")
+            let relay = Replication.Relay(store: store, configuration: configuration, log: log)
+            log("relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats)")
+            // Until SIGTERM or SIGINT: the relay stops first (what it published is acknowledged),
+            // then the lag reports and the metrics endpoint; the log closes (`defer` above) and the
+            // command exits 0. The relay ends by itself only by failing: that ends the rest.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let metricsPort {
+                services.append(.init(service: buildMetricsEndpoint(host: metricsHost, port: metricsPort, serverName: "lumbung-relay") {
+                    Self.metricsText(relay.status())
+                }))
+            }
+            services.append(.init(service: LagReporter(relay: relay, log: log)))
+            services.append(.init(service: RelayService(relay: relay, log: log)))
+            try await ServiceGroup.stoppedBySignals(services).run()
+        }
+
+        /// The relay's gauges in Prometheus' text format.
+        static func metricsText(_ s: Replication.Relay.Status) -> String {
+            """
+            # HELP lumbung_relay_lag_events Events of the log not yet confirmed by JetStream (head - published).
+            # TYPE lumbung_relay_lag_events gauge
+            lumbung_relay_lag_events \(s.lag)
+            # HELP lumbung_relay_published_position Last position JetStream confirmed holding.
+            # TYPE lumbung_relay_published_position gauge
+            lumbung_relay_published_position \(s.published)
+            # HELP lumbung_log_head_position Head position of the log.
+            # TYPE lumbung_log_head_position gauge
+            lumbung_log_head_position \(s.head)
+
+            """
+        }
+    }
+}
+
+/// The relay as a service: a graceful shutdown (SIGTERM, SIGINT) stops it publishing and it
+/// returns once JetStream has acknowledged what it sent (`Relay.stop`).
+struct RelayService: Service {
+    let relay: Replication.Relay
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        let relay = self.relay, log = self.log
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await relay.run()
+        } onCancelOrGracefulShutdown: {
+            log("stopping: waiting for the acknowledgments of what was published")
+            relay.stop()
+        }
+        let status = relay.status()
+        log("stopped: head \(status.head), published \(status.published), lag \(status.lag)")
+    }
+}
+
+/// Logs the relay's head, published position and lag every 5 seconds when they change.
+struct LagReporter: Service {
+    let relay: Replication.Relay
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        var last: Replication.Relay.Status? = nil
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
+            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+            let status = relay.status()
+            if status != last {
+                log("head \(status.head), published \(status.published), lag \(status.lag)")
+                last = status
+            }
+        }
+    }
+}
