@@ -50,8 +50,28 @@ public final class LookupGuard: @unchecked Sendable {
 
     /// Whether a lookup of `receipt` may be checked now.
     public func verdict(_ receipt: String, now: Int64 = Timestamp.now().millisecondsSince1970) throws -> Verdict {
+        try state(receipt, now: now).verdict
+    }
+
+    /// The verdict, and whether wrong PINs are counted for `receipt` (so a success has a count to clear).
+    func state(_ receipt: String, now: Int64) throws -> (verdict: Verdict, counted: Bool) {
         let state = try environment.read { txn in try counts.get(receipt, in: txn) }.flatMap(State.init) ?? State()
-        return state.lockedUntil > now ? .locked(retryAfter: Self.seconds(state.lockedUntil - now)) : .allowed
+        return (state.lockedUntil > now ? .locked(retryAfter: Self.seconds(state.lockedUntil - now)) : .allowed, state.failures > 0)
+    }
+
+    /// Runs a PIN check of `receipt` under the guard: refused with `LookupLocked` while the receipt
+    /// is locked (the check does not run); a miss (nil) is counted, and may lock it; a hit clears
+    /// the count. Only misses and the first hit after misses write.
+    public func guarded<R>(_ receipt: String, _ check: () async throws -> R?) async throws -> R? {
+        let now = Timestamp.now().millisecondsSince1970
+        let (verdict, counted) = try state(receipt, now: now)
+        if case .locked(let seconds) = verdict { throw LookupLocked(retryAfter: seconds) }
+        guard let found = try await check() else {
+            try failed(receipt, now: now)
+            return nil
+        }
+        if counted { try succeeded(receipt) }
+        return found
     }
 
     /// Counts a wrong PIN (or an unknown receipt); returns the verdict after it.
@@ -95,5 +115,13 @@ public final class LookupGuard: @unchecked Sendable {
         var bytes: [UInt8] {
             withUnsafeBytes(of: failures.bigEndian, Array.init) + withUnsafeBytes(of: UInt64(bitPattern: lockedUntil).bigEndian, Array.init)
         }
+    }
+}
+
+/// A lookup of a receipt that is locked after too many wrong PINs (HTTP 429 with `Retry-After`).
+public struct LookupLocked: Error, Sendable, CustomStringConvertible {
+    public let retryAfter: Int
+    public var description: String {
+        "this receipt number is locked after too many wrong PINs; try again in \(retryAfter) s (the right PIN too waits until then)"
     }
 }

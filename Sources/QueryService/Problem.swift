@@ -94,6 +94,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as EventLogError {
             throw Problem(error)
+        } catch let locked as LookupLocked {
+            var p = Problem(.tooManyRequests, locked.description)
+            p.headers[.retryAfter] = String(locked.retryAfter)
+            p.headers[.cacheControl] = "no-store"
+            throw p
         } catch let refusal as ReadOnlyReplicaRefusal {
             var p = Problem(.forbidden, refusal.description)
             p.extra["primary"] = .string(refusal.primary)

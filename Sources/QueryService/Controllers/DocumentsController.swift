@@ -65,14 +65,19 @@ struct DocumentsController {
         guard let pin = request.query("pin"), !pin.isEmpty else {
             throw Problem.field("pin", "the PIN given with the receipt is required")
         }
-        let found = try await services.views(request) { views in
-            try domain.lookupJSON(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+        let found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
+            try await services.views(request) { views in
+                try domain.lookupJSON(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+            }
         }
         guard let found else {
             throw Problem(.notFound, "no application matches this receipt number and PIN")
         }
-        // The view stores the public record in the answer's own form (sorted keys).
-        return JSONResponse.raw(found)
+        // The view stores the public record in the answer's own form (sorted keys); a personal
+        // record is never kept by a cache.
+        var response = JSONResponse.raw(found)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// `GET /v1/documents/queue?office=`: the queue of an office by status (officers and auditors).

@@ -1,6 +1,7 @@
 import DocumentTracking
 import Foundation
 import Hummingbird
+import LumbungCore
 
 /// Cek Resi: the form and the lookup.
 ///
@@ -83,8 +84,23 @@ extension PortalController {
                 """)
         }
         let domain = services.domains.documents
-        let found = try await services.views(request) { views in
-            try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+        let found: PublicApplication?
+        do {
+            found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
+                try await services.views(request) { views in
+                    try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+                }
+            }
+        } catch let locked as LookupLocked {
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(locked.retryAfter)
+            return Self.receiptPage(
+                title: "Resi dikunci sementara", status: .tooManyRequests, headers: headers,
+                """
+                <h1>Resi dikunci sementara</h1>
+                <div class="notice" role="alert"><p>PIN untuk nomor resi ini sudah terlalu sering salah. Demi keamanan data Anda, resi ini dikunci sekitar \(IndonesianFormat.integer(locked.retryAfter)) detik. Jika PIN Anda hilang, petugas di kantor dapat memberikan PIN baru.</p></div>
+                <p><a class="button" href="/cek-resi">Kembali</a></p>
+                """)
         }
         guard let found else {
             return Self.receiptPage(
@@ -111,7 +127,7 @@ extension PortalController {
         <div><label for="resi">Nomor resi <span class="hint">contoh: MTR-7GQ2K9XW4D</span></label>
         <input class="code" id="resi" name="resi" type="text" required maxlength="40" autocapitalize="characters" spellcheck="false" value="\(receipt)"></div>
         <div><label for="pin">PIN <span class="hint">6 angka, tertera pada bukti permohonan</span></label>
-        <input id="pin" name="pin" type="password" required inputmode="numeric" maxlength="6" autocomplete="off"></div>
+        <input id="pin" name="pin" type="password" required inputmode="numeric" maxlength="16" autocomplete="off"></div>
         <div><button type="submit">Cek status</button></div>
         </form>
         """
