@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "DocumentTracking",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "Crypto", package: "swift-crypto"),
+                "DomainKit", "Projections", "EventLog", "JSON", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
         .target(
@@ -73,10 +73,12 @@ let package = Package(
         .target(
             name: "LumbungCore",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "AidLogistics", "DocumentTracking", "MarketPrices",
+                "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "MataramReference", "AidLogistics", "DocumentTracking",
+                "MarketPrices",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ],
+            swiftSettings: upcoming),
         .target(
             name: "QueryService",
             dependencies: [
@@ -86,46 +88,54 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: upcoming,
             plugins: ["EmbedFiles"]
         ),
         // The build tool that embeds a target's `.yaml` files in its code (`openapi.yaml` of
         // QueryService), and its tool.
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
-        .executableTarget(name: "EmbedFilesTool"),
+        .executableTarget(name: "EmbedFilesTool", swiftSettings: upcoming),
         .executableTarget(
             name: "lumbung",
             dependencies: [
-                "LumbungCore", "EventLog", "JSON", "Projections", "QueryService", "AidLogistics", "DocumentTracking",
-                "MarketPrices", "Replication",
+                "LumbungCore", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit", "EventLog", "JSON"]),
         .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "JSON", "LMDB"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog", "JSON", "LMDB", "MataramReference"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
         .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
             name: "DocumentTrackingTests",
-            dependencies: ["DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON"]),
+            dependencies: [
+                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
-                "QueryService", "LumbungCore", "DomainKit", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
-                "MarketPrices", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "QueryService", "LumbungCore", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking", "MarketPrices",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "lumbung"]),

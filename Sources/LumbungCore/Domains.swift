@@ -1,9 +1,9 @@
-import AidLogistics
-import Crypto
-import DocumentTracking
-import DomainKit
-import MarketPrices
-import Projections
+public import AidLogistics
+public import Crypto
+public import DocumentTracking
+public import DomainKit
+public import MarketPrices
+public import Projections
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {

@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 
 /// A format the log can be exported in (CLI `lumbung export --format` and `GET /v1/export`).
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import ServiceLifecycle
+public import Foundation
+public import ServiceLifecycle
 
 /// The log and its views run as a service of a swift-service-lifecycle `ServiceGroup`.
 ///

@@ -1,8 +1,8 @@
-import Crypto
-import DomainKit
-import EventLog
-import Foundation
-import Projections
+public import Crypto
+public import DomainKit
+public import EventLog
+public import Foundation
+public import Projections
 
 /// Everything the service runs on, opened from one data directory: the log, its rules, the
 /// views and the keys. The CLI opens the same for its commands.

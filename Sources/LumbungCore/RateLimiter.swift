@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A token bucket per client: `capacity` requests at once, refilled at `refillPerSecond`.
 ///

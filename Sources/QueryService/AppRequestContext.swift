@@ -1,6 +1,6 @@
-import Hummingbird
-import LumbungCore
-import NIOCore
+public import Hummingbird
+public import LumbungCore
+public import NIOCore
 
 /// The request context of Lumbung's routes: Hummingbird's core storage, the caller's address
 /// (for rate limits) and the caller's key once authenticated.

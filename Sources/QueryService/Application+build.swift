@@ -1,8 +1,8 @@
-import EventLog
-import Foundation
-import Hummingbird
-import Logging
-import LumbungCore
+public import EventLog
+public import Foundation
+public import Hummingbird
+public import Logging
+public import LumbungCore
 
 /// Where and how the service listens.
 public struct ServiceConfiguration: Sendable {

@@ -62,6 +62,7 @@ extension LumbungServices {
 }
 
 import Projections
+import DomainKit
 
 /// The views of one consistent read, by name.
 struct ViewSnapshotAccess {

@@ -1,6 +1,6 @@
-import Hummingbird
-import NIOCore
-import ServiceLifecycle
+public import Hummingbird
+public import NIOCore
+public import ServiceLifecycle
 
 /// A server of one route, `GET /metrics`, answering `text()` as Prometheus' text format: the
 /// metrics of a process that serves no API (`lumbung relay --metrics-port`). It is a service of

@@ -1,9 +1,10 @@
-import EventLog
-import Foundation
-import HTTPTypes
-import Hummingbird
-import JSON
-import LumbungCore
+public import EventLog
+public import Foundation
+public import HTTPTypes
+public import Hummingbird
+public import JSON
+public import LumbungCore
+public import Logging
 
 /// An RFC 9457 problem: every failure of the API answers `application/problem+json` with
 /// `type`, `title`, `status`, `detail`, and `errors` (per field) for validation failures.

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import LumbungCore
 import QueryService
+import JSON
 
 extension Lumbung {
     /// `lumbung backup DEST`: a consistent, compacted, verified copy of the log and the data

@@ -4,6 +4,7 @@ import Foundation
 import LumbungCore
 import Replication
 import ServiceLifecycle
+import Projections
 
 extension Lumbung {
     /// `lumbung follow`: a read replica fed from JetStream.

@@ -1,9 +1,9 @@
-import ArgumentParser
-import EventLog
-import Foundation
-import JSON
-import LumbungCore
-import Replication
+public import ArgumentParser
+public import EventLog
+public import Foundation
+public import JSON
+public import LumbungCore
+public import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
 ///

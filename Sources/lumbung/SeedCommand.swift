@@ -4,6 +4,8 @@ import Foundation
 import LumbungCore
 import MarketPrices
 import QueryService
+import JSON
+import Projections
 
 extension Lumbung {
     /// `lumbung seed`: the deterministic 2018 scenario of Kota Mataram.

@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 extension ServiceGroup {
     /// A group of the long-running commands (`serve`, `demo`, `relay`, `follow`): SIGTERM and

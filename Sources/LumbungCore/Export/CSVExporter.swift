@@ -1,5 +1,5 @@
-import EventLog
-import JSON
+public import EventLog
+public import JSON
 
 /// Every event as one CSV row (RFC 4180, see `CSVText`), after a header row:
 ///

@@ -1,8 +1,8 @@
-import DomainKit
-import EventLog
-import JSON
-import MarketPrices
-import Projections
+public import DomainKit
+public import EventLog
+public import JSON
+public import MarketPrices
+public import Projections
 
 /// Price reports in the column layout of WFP's global food price file on HDX
 /// (`wfp_food_prices_global_*.csv`), which `lumbung import wfp` reads back:

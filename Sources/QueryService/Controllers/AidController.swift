@@ -1,8 +1,10 @@
 import AidLogistics
+import JSON
 import EventLog
 import Foundation
 import Hummingbird
 import LumbungCore
+import DomainKit
 
 /// Quick win 1, aid logistics: warehouses, donations, shipments, receipts, distributions and
 /// adjustments (role aid-writer); stock and aid per kelurahan (public); the donation trace (auditors).

@@ -1,8 +1,10 @@
 import DocumentTracking
+import JSON
 import EventLog
 import Foundation
 import Hummingbird
 import LumbungCore
+import DomainKit
 
 /// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
 /// the public lookup by receipt number + PIN, queues and processing times.

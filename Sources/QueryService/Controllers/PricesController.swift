@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LumbungCore
 import MarketPrices
+import DomainKit
 
 /// Quick win 3, market prices: registrations, reports and corrections (role prices-writer);
 /// latest prices, daily statistics, trends and alerts (public).

@@ -5,6 +5,7 @@ import JSON
 import LumbungCore
 import Metrics
 import Prometheus
+import Projections
 
 /// Health, metrics and the API's description: public.
 struct SystemController {

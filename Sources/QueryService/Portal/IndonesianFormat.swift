@@ -1,5 +1,5 @@
-import EventLog
-import MarketPrices
+public import EventLog
+public import MarketPrices
 
 /// Numbers, money and dates written the Indonesian way, by hand (Foundation's locales are not
 /// always installed on Linux, and their output changes between versions).
