@@ -16,7 +16,7 @@ deps:
 build: deps
 	swift build
 
-test: deps
+test: deps lint
 	swift build --build-tests
 	LUMBUNG_PYTHON=$(LUMBUNG_PYTHON) swift test --skip-build
 	$(PYTHON) -m pytest -q Tests/python

@@ -68,7 +68,9 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "MarketPrices",
-            dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: upcoming),
         .target(
             name: "LumbungCore",
@@ -117,14 +119,16 @@ let package = Package(
         .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "JSON", "LMDB"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
-        .testTarget(name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+        .testTarget(
+            name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [
                 "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+        .testTarget(
+            name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [

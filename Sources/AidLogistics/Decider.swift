@@ -46,30 +46,38 @@ public enum AidDecider: Decider {
             var items: [Item: Int] = [:]
             for i in e.items { items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity }
             s.donationCount += 1
-            s.donations[e.donationId] = Donation(warehouseId: e.warehouseId, sequence: s.donationCount, donorName: e.donor.name, items: items)
+            s.donations[e.donationId] = Donation(
+                warehouseId: e.warehouseId, sequence: s.donationCount, donorName: e.donor.name, items: items)
             for (item, q) in items { s.add(q, to: LotKey(warehouseId: e.warehouseId, item: item, donationId: e.donationId)) }
         case .shipmentDispatched(let e):
             var lots: [LotKey: Int] = [:]
             for line in e.lines {
                 for lot in line.lots {
-                    let key = LotKey(warehouseId: e.fromWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId)
+                    let key = LotKey(
+                        warehouseId: e.fromWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId)
                     lots[key, default: 0] += lot.quantity
                     s.add(-lot.quantity, to: key)
                 }
             }
-            s.shipments[e.shipmentId] = Shipment(fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false)
+            s.shipments[e.shipmentId] = Shipment(
+                fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false)
         case .shipmentReceived(let e):
             guard let shipment = s.shipments[e.shipmentId] else { return s }
             s.shipments[e.shipmentId] = Shipment(
                 fromWarehouseId: shipment.fromWarehouseId, toWarehouseId: shipment.toWarehouseId, lots: [:], received: true)
             for line in e.lines {
-                s.add(line.quantity, to: LotKey(warehouseId: shipment.toWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: line.donationId))
+                s.add(
+                    line.quantity,
+                    to: LotKey(
+                        warehouseId: shipment.toWarehouseId, item: Item(item: line.item, unit: line.unit), donationId: line.donationId))
             }
         case .aidDistributed(let e):
             s.distributions.insert(e.distributionId)
             for line in e.lines {
                 for lot in line.lots {
-                    s.add(-lot.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId))
+                    s.add(
+                        -lot.quantity,
+                        to: LotKey(warehouseId: e.warehouseId, item: Item(item: line.item, unit: line.unit), donationId: lot.donationId))
                 }
             }
         case .stockAdjusted(let e):
@@ -85,7 +93,8 @@ public enum AidDecider: Decider {
         switch command {
         case .registerWarehouse(let c):
             return .warehouseRegistered(
-                WarehouseRegistered(warehouseId: try need(c.warehouseId, "warehouseId"), name: c.name, kind: c.kind, kelurahanCode: c.kelurahanCode))
+                WarehouseRegistered(
+                    warehouseId: try need(c.warehouseId, "warehouseId"), name: c.name, kind: c.kind, kelurahanCode: c.kelurahanCode))
         case .receiveDonation(let c):
             return .donationReceived(
                 DonationReceived(
@@ -101,8 +110,10 @@ public enum AidDecider: Decider {
         case .receiveShipment(let c):
             var lines = c.lines
             if lines == nil, let s = state.shipments[c.shipmentId], !s.received {
-                lines = s.lots.sorted { (state.sequence(of: $0.key.donationId), $0.key.item) < (state.sequence(of: $1.key.donationId), $1.key.item) }
-                    .map { ReceivedLine(item: $0.key.item.item, unit: $0.key.item.unit, donationId: $0.key.donationId, quantity: $0.value) }
+                lines = s.lots.sorted {
+                    (state.sequence(of: $0.key.donationId), $0.key.item) < (state.sequence(of: $1.key.donationId), $1.key.item)
+                }
+                .map { ReceivedLine(item: $0.key.item.item, unit: $0.key.item.unit, donationId: $0.key.donationId, quantity: $0.value) }
             }
             return .shipmentReceived(
                 ShipmentReceived(
@@ -154,7 +165,8 @@ public enum AidDecider: Decider {
             }
             guard remaining == 0 else {
                 throw violation(
-                    "lines[\(i)].quantity", "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots)")
+                    "lines[\(i)].quantity",
+                    "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots)")
             }
             out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
         }
@@ -239,7 +251,8 @@ extension AidDecider {
                 guard line.quantity <= dispatched else {
                     throw violation(
                         ("lines[\(i)].quantity"),
-                        "\(line.quantity) \(line.unit) of \(line.item) from lot \(line.donationId) exceeds the \(dispatched) dispatched in shipment \(e.shipmentId)")
+                        "\(line.quantity) \(line.unit) of \(line.item) from lot \(line.donationId) exceeds the \(dispatched) dispatched in shipment \(e.shipmentId)"
+                    )
                 }
             }
 
@@ -267,7 +280,8 @@ extension AidDecider {
             guard have + e.quantity >= 0 else {
                 throw violation(
                     ("quantity"),
-                    "taking \(-e.quantity) \(e.unit) of \(e.item) of lot \(e.donationId) out of \(e.warehouseId) would leave \(have + e.quantity): only \(have) on hand")
+                    "taking \(-e.quantity) \(e.unit) of \(e.item) of lot \(e.donationId) out of \(e.warehouseId) would leave \(have + e.quantity): only \(have) on hand"
+                )
             }
         }
     }
@@ -294,7 +308,8 @@ extension AidDecider {
             }
             guard sum == line.quantity else {
                 throw violation(
-                    "\(field)[\(i)].lots", "the lots add up to \(sum) \(line.unit) of \(line.item), not the line's quantity \(line.quantity)")
+                    "\(field)[\(i)].lots",
+                    "the lots add up to \(sum) \(line.unit) of \(line.item), not the line's quantity \(line.quantity)")
             }
             for (k, lot) in line.lots.enumerated() {
                 guard state.donations[lot.donationId] != nil else {
@@ -304,7 +319,8 @@ extension AidDecider {
                 guard lot.quantity <= have else {
                     throw violation(
                         "\(field)[\(i)].lots[\(k)].quantity",
-                        "\(lot.quantity) \(line.unit) of \(line.item) from lot \(lot.donationId) exceeds the \(have) on hand at \(warehouseId)")
+                        "\(lot.quantity) \(line.unit) of \(line.item) from lot \(lot.donationId) exceeds the \(have) on hand at \(warehouseId)"
+                    )
                 }
             }
         }

@@ -49,7 +49,9 @@ public enum Application: Decider {
         case .submit(let e):
             if state.status != nil {
                 let when = state.submittedAt.map { " submitted at \($0)" } ?? ""
-                throw violation("receiptNumber", "receipt number \(e.receiptNumber) is already used by an application\(when); a receipt number is used once")
+                throw violation(
+                    "receiptNumber",
+                    "receipt number \(e.receiptNumber) is already used by an application\(when); a receipt number is used once")
             }
             return [.submitted(e)]
 
@@ -58,23 +60,32 @@ public enum Application: Decider {
                 throw violation("receiptNumber", "no application \(receipt) has been submitted")
             }
             if let from, from != current {
-                throw violation("from", "\"\(from.rawValue)\" is not the status of application \(receipt), which is \"\(current.rawValue)\"")
+                throw violation(
+                    "from", "\"\(from.rawValue)\" is not the status of application \(receipt), which is \"\(current.rawValue)\"")
             }
             if current.isFinal {
-                throw violation("to", "application \(receipt) is \"\(current.rawValue)\", a final status: it cannot become \"\(to.rawValue)\"")
+                throw violation(
+                    "to", "application \(receipt) is \"\(current.rawValue)\", a final status: it cannot become \"\(to.rawValue)\"")
             }
             guard current.canMove(to: to) else {
                 let allowed = current.next.map(\.rawValue).joined(separator: ", ")
-                throw violation("to", "application \(receipt) cannot go from \"\(current.rawValue)\" to \"\(to.rawValue)\"; from \"\(current.rawValue)\" it may go to: \(allowed)")
+                throw violation(
+                    "to",
+                    "application \(receipt) cannot go from \"\(current.rawValue)\" to \"\(to.rawValue)\"; from \"\(current.rawValue)\" it may go to: \(allowed)"
+                )
             }
             let trimmed = reason.map { $0.trimmingWhitespace() }
             if to.requiresReason, trimmed?.isEmpty ?? true {
-                throw violation("reason", "a reason is required when application \(receipt) becomes \"\(to.rawValue)\": the resident must learn why")
+                throw violation(
+                    "reason", "a reason is required when application \(receipt) becomes \"\(to.rawValue)\": the resident must learn why")
             }
             if let last = state.lastChangedAt, changedAt < last {
                 throw violation("changedAt", "\(changedAt) is before the last event of application \(receipt), at \(last)")
             }
-            return [.statusChanged(StatusChanged(receiptNumber: receipt, from: current, to: to, reason: reason, officer: officer, changedAt: changedAt))]
+            return [
+                .statusChanged(
+                    StatusChanged(receiptNumber: receipt, from: current, to: to, reason: reason, officer: officer, changedAt: changedAt))
+            ]
         }
     }
 

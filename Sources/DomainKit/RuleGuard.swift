@@ -65,7 +65,8 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
         seen = view.position
         let type = view.type
         guard let domain = rules.first(where: { $0.owns(type) }),
-              let data = try? JSONParser.parse(view.dataBytes) else { return }
+            let data = try? JSONParser.parse(view.dataBytes)
+        else { return }
         domain.evolve(
             DomainEvent(stream: view.stream, type: type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id),
             journal: journal)

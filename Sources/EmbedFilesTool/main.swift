@@ -22,7 +22,10 @@ func identifier(forFileName name: String) throws -> String {
 /// The text as a Swift raw multi-line string literal that reads back as exactly the same bytes.
 func rawLiteral(_ text: String, name: String) throws -> String {
     for scalar in text.unicodeScalars where scalar.value < 0x20 && scalar != "\n" && scalar != "\t" || scalar.value == 0x7F {
-        throw EmbedError(description: "\(name): holds the control character U+\(String(scalar.value, radix: 16, uppercase: true)); only text with newlines and tabs can be embedded")
+        throw EmbedError(
+            description:
+                "\(name): holds the control character U+\(String(scalar.value, radix: 16, uppercase: true)); only text with newlines and tabs can be embedded"
+        )
     }
     // Enough `#`s that neither the closing delimiter nor an escape occurs in the text.
     var hashes = "#"

@@ -109,7 +109,8 @@ enum EventCoding {
         }
         var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &buf) { p in
-            var v = value, i = 24
+            var v = value
+            var i = 24
             while v > 0 {
                 i -= 1
                 p[i] = UInt8(truncatingIfNeeded: 48 + v % 10)

@@ -6,7 +6,10 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (a: EventHash, b: EventHash) -> Bool { a.words == b.words }
     public func hash(into h: inout Hasher) {
-        h.combine(words.0); h.combine(words.1); h.combine(words.2); h.combine(words.3)
+        h.combine(words.0)
+        h.combine(words.1)
+        h.combine(words.2)
+        h.combine(words.3)
     }
 
     /// 64 zeros: the `prevHash` of the first event.
@@ -16,10 +19,12 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads 32 raw bytes.
     public init(raw: UnsafeRawBufferPointer) {
-        words = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        words = (
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        )
     }
 
     /// SHA-256 of `bytes`.

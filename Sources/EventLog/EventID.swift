@@ -8,13 +8,17 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     public init(high: UInt64, low: UInt64) { bytes = (high, low) }
 
     public static func == (a: EventID, b: EventID) -> Bool { a.bytes == b.bytes }
-    public func hash(into h: inout Hasher) { h.combine(bytes.0); h.combine(bytes.1) }
+    public func hash(into h: inout Hasher) {
+        h.combine(bytes.0)
+        h.combine(bytes.1)
+    }
 
     /// A new random version-4 UUID.
     public static func random() -> EventID {
         var g = SystemRandomNumberGenerator()
-        var hi = g.next() as UInt64, lo = g.next() as UInt64
-        hi = (hi & ~0xF000) | 0x4000           // version 4
+        var hi = g.next() as UInt64
+        var lo = g.next() as UInt64
+        hi = (hi & ~0xF000) | 0x4000  // version 4
         lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)  // variant 10
         return EventID(high: hi, low: lo)
     }
@@ -22,9 +26,10 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     /// A version-7 UUID: 48 bits of `time` (ms since 1970), then 74 random bits from `random`.
     public static func timeOrdered(at time: Timestamp, random: inout some RandomNumberGenerator) -> EventID {
         let ms = UInt64(truncatingIfNeeded: max(0, time.millisecondsSince1970)) & 0xFFFF_FFFF_FFFF
-        let r1 = random.next() as UInt64, r2 = random.next() as UInt64
-        let hi = ms << 16 | 0x7000 | (r1 & 0x0FFF)                    // version 7, rand_a
-        let lo = (r2 & ~(0xC0 << 56)) | (0x80 << 56)                 // variant 10, rand_b
+        let r1 = random.next() as UInt64
+        let r2 = random.next() as UInt64
+        let hi = ms << 16 | 0x7000 | (r1 & 0x0FFF)  // version 7, rand_a
+        let lo = (r2 & ~(0xC0 << 56)) | (0x80 << 56)  // variant 10, rand_b
         return EventID(high: hi, low: lo)
     }
 
@@ -49,8 +54,10 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads 16 raw bytes (big-endian halves), as stored.
     public init(raw: UnsafeRawBufferPointer) {
-        bytes = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        bytes = (
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        )
     }
 
     /// The 16 raw bytes, as stored and indexed.

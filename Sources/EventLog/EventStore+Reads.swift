@@ -94,7 +94,8 @@ extension EventStore {
                     let position = try UInt64BE.decode(value)
                     let v = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
                     guard let entry = try events.seek(exactly: bigEndian(position)) else {
-                        throw EventLogError(.corrupt, "stream \(stream) version \(v) names position \(position), which is missing", position: position)
+                        throw EventLogError(
+                            .corrupt, "stream \(stream) version \(v) names position \(position), which is missing", position: position)
                     }
                     remaining -= 1
                     guard try body(try EventRecordView(position: position, raw: entry.value)), remaining > 0 else { return false }

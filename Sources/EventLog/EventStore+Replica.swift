@@ -131,8 +131,9 @@ extension EventStore {
                     expectedHash: event.hash, scratch: scratch, in: txn)
             }
             head = ChainHead(position: position, hash: hash, recordedAt: event.recordedAt)
-            results.append(AppendResult(
-                position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))
+            results.append(
+                AppendResult(
+                    position: position, version: event.version, id: event.id, hash: hash, recordedAt: event.recordedAt))
         }
         for (stream, version) in versions {
             try dbs.heads.put(stream, version, in: txn)

@@ -129,7 +129,8 @@ extension EventStore {
 
     /// Compares the stored nodes among `nodes` (those at the stored levels) with the recomputed
     /// ones, adding to `checked` how many it compared; returns why one is bad, or nil.
-    private func checkStoredNodes(_ nodes: [MerkleNode], handle: UnsafeTransactionReference, counting checked: inout Int) throws -> String? {
+    private func checkStoredNodes(_ nodes: [MerkleNode], handle: UnsafeTransactionReference, counting checked: inout Int) throws -> String?
+    {
         let txn = handle
         for node in nodes where node.level >= MerkleStore.storedLevels {
             checked += 1
@@ -167,7 +168,10 @@ extension EventStore {
             return (min(frontier.size, n) + 1, "the Merkle tree covers \(frontier.size) events but the log has \(n)")
         }
         guard frontier == recomputed else {
-            return (n, "the Merkle tree's right edge does not match the events (its root is \(frontier.root), the events give \(recomputed.root))")
+            return (
+                n,
+                "the Merkle tree's right edge does not match the events (its root is \(frontier.root), the events give \(recomputed.root))"
+            )
         }
         // Node keys start with the leaf count the node completed at (big-endian): count those up to the head.
         var storedNodes = 0

@@ -72,7 +72,8 @@ public final class EventStore: @unchecked Sendable {
                 if let format = try dbs.meta.withValueBytes("format", in: txn, { try UInt32BE.decode($0) }) {
                     guard format == LogDatabases.formatVersion else {
                         throw EventLogError(
-                            .storage, "the log at \(logDirectory) has format \(format); this lumbung reads format \(LogDatabases.formatVersion)")
+                            .storage,
+                            "the log at \(logDirectory) has format \(format); this lumbung reads format \(LogDatabases.formatVersion)")
                     }
                 } else {
                     try dbs.meta.put("format", UInt32BE.withEncoded(LogDatabases.formatVersion) { [UInt8]($0) }, in: txn)
@@ -178,7 +179,8 @@ public final class EventStore: @unchecked Sendable {
 
     /// Copies the log to `directory` (created, must be empty) as one consistent, compacted snapshot.
     public func copy(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try environment.copy(to: directory, compact: true)
     }
 }

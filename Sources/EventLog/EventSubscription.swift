@@ -65,7 +65,8 @@ public struct EventSubscription: AsyncSequence, Sendable {
                 if last >= filter.fromPosition { filter.fromPosition = last + 1 }
                 if buffer.isEmpty {
                     if let until = filter.recordedUntil, Timestamp.now() > until,
-                       (try store.head().position) < filter.fromPosition {
+                        (try store.head().position) < filter.fromPosition
+                    {
                         return .end
                     }
                     if let deadline, ContinuousClock.now >= deadline { return .idle }

@@ -124,7 +124,8 @@ extension EventStore {
                     }
                 } else {
                     for request in requests {
-                        var h = head, t = tree
+                        var h = head
+                        var t = tree
                         do {
                             let outcome = try txn.nested { child in
                                 try apply(request, in: child, head: &h, tree: &t, now: now, guard: appendGuard)
@@ -200,7 +201,8 @@ extension EventStore {
             let found = try dbs.events.withValueBytes(position, in: txn) { (raw) -> AppendResult? in
                 let view = try EventRecordView(position: position, raw: raw)
                 guard view.streamBytes.elementsEqual(event.stream.utf8), view.typeBytes.elementsEqual(event.type.utf8),
-                      view.dataBytes.elementsEqual(event.data) else { return nil }
+                    view.dataBytes.elementsEqual(event.data)
+                else { return nil }
                 return AppendResult(position: position, version: view.version, id: id, hash: view.hash, recordedAt: view.recordedAt)
             }
             guard let original = found ?? nil else {
@@ -340,7 +342,8 @@ extension EventStore {
             // here sends Swift 6.3.1's MandatoryAllocBoxToStack pass into an endless loop.)
             guard error.code == .keyExists else { throw error }
             throw EventLogError(
-                .corrupt, "the log's head says position \(position - 1) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
+                .corrupt,
+                "the log's head says position \(position - 1) but position \(position) or stream \(String(decoding: stream, as: UTF8.self)) version \(version) is already taken; run lumbung verify",
                 position: position)
         }
         scratch.key.removeAll(keepingCapacity: true)

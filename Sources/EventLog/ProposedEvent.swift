@@ -175,7 +175,9 @@ public struct AppendRequest: Sendable {
     }
 
     /// Events for one stream, the first checked against `expectedVersion`.
-    public init(stream: String, events: [(type: String, data: [UInt8])], expectedVersion: ExpectedVersion = .any, actor: String) throws(EventLogError) {
+    public init(stream: String, events: [(type: String, data: [UInt8])], expectedVersion: ExpectedVersion = .any, actor: String)
+        throws(EventLogError)
+    {
         var proposed: [ProposedEvent] = []
         for (i, e) in events.enumerated() {
             proposed.append(try ProposedEvent(stream: stream, type: e.type, data: e.data, expectedVersion: i == 0 ? expectedVersion : .any))

@@ -1,3 +1,5 @@
+import JSON
+
 extension RecordedEvent {
     /// Reads an event from a line exactly as `writeJSON` writes it (`lumbung export`, the
     /// replication wire), without building a JSON tree: the fields in the envelope's documented order (README "The log") with no
@@ -13,17 +15,17 @@ extension RecordedEvent {
         let bytes = raw.assumingMemoryBound(to: UInt8.self)
         var line = ExportedLine(bytes: bytes)
         guard line.literal(#"{"position":"#), let position = line.wholeNumber(),
-              line.literal(#","stream":""#), let stream = line.plainString(),
-              line.literal(#","version":"#), let version = line.wholeNumber(),
-              line.literal(#","id":""#), let id = line.text({ EventID(utf8: $0) }),
-              line.literal(#","type":""#), let type = line.plainString(),
-              line.literal(#","occurredAt":""#), let occurredAt = line.text({ Timestamp(utf8: $0) }),
-              line.literal(#","recordedAt":""#), let recordedAt = line.text({ Timestamp(utf8: $0) }),
-              line.literal(#","metadata":"#), let metadata = line.canonicalObject(),
-              line.literal(#","data":"#), let data = line.canonicalObject(),
-              line.literal(#","prevHash":""#), let prevHash = line.text({ EventHash(hexUTF8: $0) }),
-              line.literal(#","hash":""#), let hash = line.text({ EventHash(hexUTF8: $0) }),
-              line.literal("}"), line.i == bytes.count
+            line.literal(#","stream":""#), let stream = line.plainString(),
+            line.literal(#","version":"#), let version = line.wholeNumber(),
+            line.literal(#","id":""#), let id = line.text({ EventID(utf8: $0) }),
+            line.literal(#","type":""#), let type = line.plainString(),
+            line.literal(#","occurredAt":""#), let occurredAt = line.text({ Timestamp(utf8: $0) }),
+            line.literal(#","recordedAt":""#), let recordedAt = line.text({ Timestamp(utf8: $0) }),
+            line.literal(#","metadata":"#), let metadata = line.canonicalObject(),
+            line.literal(#","data":"#), let data = line.canonicalObject(),
+            line.literal(#","prevHash":""#), let prevHash = line.text({ EventHash(hexUTF8: $0) }),
+            line.literal(#","hash":""#), let hash = line.text({ EventHash(hexUTF8: $0) }),
+            line.literal("}"), line.i == bytes.count
         else { return nil }
         self.init(
             position: position, stream: stream, version: version, id: id, type: type, occurredAt: occurredAt,
@@ -39,7 +41,8 @@ private struct ExportedLine {
     mutating func literal(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
         guard bytes.count - i >= count, let base = bytes.baseAddress,
-              memcmp(base + i, text.utf8Start, count) == 0 else { return false }
+            memcmp(base + i, text.utf8Start, count) == 0
+        else { return false }
         i += count
         return true
     }
@@ -91,7 +94,8 @@ private struct ExportedLine {
     /// A JSON object in canonical form, as its bytes.
     mutating func canonicalObject() -> [UInt8]? {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{"),
-              let end = CanonicalJSON.canonicalValueEnd(in: bytes, from: i) else { return nil }
+            let end = CanonicalJSON.canonicalValueEnd(in: bytes, from: i)
+        else { return nil }
         let value = Array(UnsafeBufferPointer(rebasing: bytes[i..<end]))
         i = end
         return value
@@ -103,4 +107,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JSON

@@ -51,7 +51,8 @@ public struct RecordedEvent: Sendable, Equatable {
     }
 
     public func writeJSON(to out: inout [UInt8]) {
-        var s = stream, t = type
+        var s = stream
+        var t = type
         s.withUTF8 { sb in
             t.withUTF8 { tb in
                 metadata.withUnsafeBytes { m in
@@ -69,7 +70,8 @@ public struct RecordedEvent: Sendable, Equatable {
     /// The canonical bytes the hash covers: JCS of the event without `hash`.
     public var canonicalBytesWithoutHash: [UInt8] {
         var out = [UInt8]()
-        var s = stream, t = type
+        var s = stream
+        var t = type
         s.withUTF8 { sb in
             t.withUTF8 { tb in
                 metadata.withUnsafeBytes { m in

@@ -36,20 +36,41 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let ms = millisecondsSince1970
         var days = ms / 86_400_000
         var rem = ms % 86_400_000
-        if rem < 0 { rem += 86_400_000; days -= 1 }
+        if rem < 0 {
+            rem += 86_400_000
+            days -= 1
+        }
         let (y, m, d) = Timestamp.civil(fromDays: days)
-        let hour = rem / 3_600_000, minute = (rem / 60_000) % 60, second = (rem / 1000) % 60, milli = rem % 1000
+        let hour = rem / 3_600_000
+        let minute = (rem / 60_000) % 60
+        let second = (rem / 1000) % 60
+        let milli = rem % 1000
         // Built on the stack and appended at once.
         var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &buf) { p in
             func digits(_ v: Int64, _ n: Int, at o: Int) {
                 var v = v
                 var i = n - 1
-                while i >= 0 { p[o + i] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; i -= 1 }
+                while i >= 0 {
+                    p[o + i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                    i -= 1
+                }
             }
-            digits(y, 4, at: 0); p[4] = 0x2D; digits(m, 2, at: 5); p[7] = 0x2D; digits(d, 2, at: 8); p[10] = 0x54
-            digits(hour, 2, at: 11); p[13] = 0x3A; digits(minute, 2, at: 14); p[16] = 0x3A; digits(second, 2, at: 17)
-            p[19] = 0x2E; digits(milli, 3, at: 20); p[23] = 0x5A
+            digits(y, 4, at: 0)
+            p[4] = 0x2D
+            digits(m, 2, at: 5)
+            p[7] = 0x2D
+            digits(d, 2, at: 8)
+            p[10] = 0x54
+            digits(hour, 2, at: 11)
+            p[13] = 0x3A
+            digits(minute, 2, at: 14)
+            p[16] = 0x3A
+            digits(second, 2, at: 17)
+            p[19] = 0x2E
+            digits(milli, 3, at: 20)
+            p[23] = 0x5A
             out.append(contentsOf: UnsafeRawBufferPointer(p))
         }
     }
@@ -114,10 +135,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return
         }
         guard lit(0x54) || lit(0x74) || lit(0x20), let h = num(2), lit(0x3A), let mi = num(2), lit(0x3A), let s = num(2),
-              h < 24, mi < 60, s < 61 else { return nil }
+            h < 24, mi < 60, s < 61
+        else { return nil }
         ms += h * 3_600_000 + mi * 60_000 + min(s, 59) * 1000
         if lit(0x2E) {
-            var frac: Int64 = 0, digits = 0
+            var frac: Int64 = 0
+            var digits = 0
             while i < b.count, b[i] >= 48, b[i] <= 57 {
                 if digits < 3 { frac = frac * 10 + Int64(b[i] - 48) }
                 digits += 1

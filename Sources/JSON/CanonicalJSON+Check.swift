@@ -67,8 +67,10 @@ struct CanonicalChecker {
         var previous: Range<Int>? = nil
         while true {
             guard reader.i < n, p[reader.i] == UInt8(ascii: "\""), let key = string(escapes: false) else { return false }
-            if let previous, !CanonicalJSON.utf16Precedes(
-                UnsafeBufferPointer(rebasing: p[previous]), UnsafeBufferPointer(rebasing: p[key])) {
+            if let previous,
+                !CanonicalJSON.utf16Precedes(
+                    UnsafeBufferPointer(rebasing: p[previous]), UnsafeBufferPointer(rebasing: p[key]))
+            {
                 return false  // out of order, or the same name twice
             }
             previous = key
@@ -128,7 +130,8 @@ struct CanonicalChecker {
                 case UInt8(ascii: "u"):
                     // Only a control character without a short form, as \u00xx with lower-case hex.
                     guard i + 5 < n, p[i + 2] == UInt8(ascii: "0"), p[i + 3] == UInt8(ascii: "0"),
-                          let hi = Self.lowerHex(p[i + 4]), let lo = Self.lowerHex(p[i + 5]) else { return nil }
+                        let hi = Self.lowerHex(p[i + 4]), let lo = Self.lowerHex(p[i + 5])
+                    else { return nil }
                     let c = hi << 4 | lo
                     guard c < 0x20, c != 0x08, c != 0x09, c != 0x0A, c != 0x0C, c != 0x0D else { return nil }
                     i += 6

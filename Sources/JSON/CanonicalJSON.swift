@@ -116,7 +116,8 @@ public enum CanonicalJSON {
         let common = min(a.count, b.count)
         var k = 0
         while k < common {
-            let x = a[k], y = b[k]
+            let x = a[k]
+            let y = b[k]
             if x != y {
                 if x >= 0xF0 && (y == 0xEE || y == 0xEF) { return true }
                 if y >= 0xF0 && (x == 0xEE || x == 0xEF) { return false }

@@ -422,9 +422,9 @@ extension JSONParser {
             }
             // Significand accumulation for the exact fast path.
             var mantissa: UInt64 = 0
-            var digits = 0          // significant digits kept in `mantissa`
-            var truncated = false   // more significant digits than fit
-            var exponent = 0        // decimal exponent applied to `mantissa`
+            var digits = 0  // significant digits kept in `mantissa`
+            var truncated = false  // more significant digits than fit
+            var exponent = 0  // decimal exponent applied to `mantissa`
 
             // Integer part.
             guard i < n, isDigit(p[i]) else {

@@ -137,7 +137,8 @@ extension JSONValue: Equatable {
     /// Exact equality of Unicode scalar sequences (not canonical equivalence).
     @inline(__always)
     public static func sameString(_ a: String, _ b: String) -> Bool {
-        let ua = a.utf8, ub = b.utf8
+        let ua = a.utf8
+        let ub = b.utf8
         return ua.count == ub.count && ua.elementsEqual(ub)
     }
 }

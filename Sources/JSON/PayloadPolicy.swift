@@ -70,7 +70,8 @@ public enum PayloadPolicy {
             return "decimals must not need an exponent"
         }
         if let point = text.firstIndex(of: UInt8(ascii: ".")),
-            text.distance(from: text.index(after: point), to: text.endIndex) > maxFractionDigits {
+            text.distance(from: text.index(after: point), to: text.endIndex) > maxFractionDigits
+        {
             return "decimals may have at most \(maxFractionDigits) fraction digits"
         }
         return nil

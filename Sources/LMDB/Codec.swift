@@ -72,5 +72,5 @@ public enum Unit: LMDBCodec {
         try body(UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(LMDBError) -> Void {}
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(LMDBError) {}
 }

@@ -63,7 +63,8 @@ public enum DataDirectoryBackup {
             throw Failure("cannot create \(parent): \(error.localizedDescription)")
         }
         let staging = (parent as NSString).appendingPathComponent(
-            ".\((target as NSString).lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+            ".\((target as NSString).lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        )
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
@@ -92,7 +93,8 @@ public enum DataDirectoryBackup {
         let report = try verifyCopy(logDirectory: log)
         guard report.ok else {
             throw Failure(
-                "the copy does not verify at position \(report.position ?? 0): \(report.reason ?? "unknown reason"); nothing was put at \(target)")
+                "the copy does not verify at position \(report.position ?? 0): \(report.reason ?? "unknown reason"); nothing was put at \(target)"
+            )
         }
         try? fm.removeItem(atPath: (log as NSString).appendingPathComponent("lock.mdb"))
         // 4. On disk, then in place.

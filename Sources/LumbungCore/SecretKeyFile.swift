@@ -43,7 +43,8 @@ public enum SecretKeyFile {
             if stored != nil || dependent {
                 throw Refusal(
                     code: .missing,
-                    message: "\(path) is missing, and the log in \(dataDirectory) depends on it (the PINs and NIK hashes of its applications "
+                    message:
+                        "\(path) is missing, and the log in \(dataDirectory) depends on it (the PINs and NIK hashes of its applications "
                         + "are keyed by it): restore secret.key from a backup of this data directory (lumbung backup copies it); "
                         + "a new key would make every existing PIN fail")
             }

@@ -53,7 +53,8 @@ public enum PriceBook: Decider {
             if let code = m.kelurahanCode, Mataram.kelurahan(code: code) == nil {
                 throw violation(
                     "kelurahanCode",
-                    "\(code) is not a kelurahan of Kota Mataram (a Kepmendagri code like 52.71.01.1005); leave it out for a market outside Mataram")
+                    "\(code) is not a kelurahan of Kota Mataram (a Kepmendagri code like 52.71.01.1005); leave it out for a market outside Mataram"
+                )
             }
             return [.marketRegistered(m)]
 

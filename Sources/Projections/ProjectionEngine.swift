@@ -47,7 +47,8 @@ public final class ProjectionEngine: @unchecked Sendable {
         for p in projectors where !seen.insert(p.name).inserted {
             throw ProjectionError("two projectors are named \(p.name)")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var options = Environment.Options()
         options.maxDatabases = 2048
         options.mapSize = mapSize
@@ -286,7 +287,8 @@ public final class ProjectionEngine: @unchecked Sendable {
         while true {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
-                let writer = ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
+                let writer = ViewWriter(
+                    reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
                 let from = (try checkpoints.get(key, in: txn) ?? 0) + 1
                 let to = min(head, from + UInt64(batchSize) * 5 - 1)
                 if from <= to {

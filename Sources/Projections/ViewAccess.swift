@@ -9,7 +9,6 @@ public struct ViewReader {
     let handle: UnsafeTransactionReference
     let resolve: (String) throws -> Database<Bytes, Bytes>
 
-
     /// LMDB's largest key, in bytes (its default build). No key outside 1...511 bytes can be
     /// stored, so a lookup of one finds nothing (LMDB itself would refuse it with MDB_BAD_VALSIZE:
     /// a query with an empty or very long id must answer "not found", not fail).
@@ -43,7 +42,9 @@ public struct ViewReader {
     ) throws {
         // No stored key is longer than `maxKeyBytes`: a longer prefix selects nothing.
         guard prefix.utf8.count <= Self.maxKeyBytes else { return }
-        let from = from.map { $0.utf8.count <= Self.maxKeyBytes ? $0 : String(decoding: Array($0.utf8.prefix(Self.maxKeyBytes - 4)), as: UTF8.self) }
+        let from = from.map {
+            $0.utf8.count <= Self.maxKeyBytes ? $0 : String(decoding: Array($0.utf8.prefix(Self.maxKeyBytes - 4)), as: UTF8.self)
+        }
         try resolve(db).forEachRaw(
             in: handle, from: from.map { Array($0.utf8) }, direction: reverse ? .backward : .forward,
             prefix: prefix.isEmpty ? nil : Array(prefix.utf8)
@@ -113,7 +114,8 @@ public struct ViewWriter {
     }
 
     /// Lends the engine's write transaction to an LMDB call (it stays open afterwards).
-    static func withWriteTransaction<R>(_ handle: UnsafeTransactionReference, _ body: (borrowing WriteTransaction) throws -> R) throws -> R {
+    static func withWriteTransaction<R>(_ handle: UnsafeTransactionReference, _ body: (borrowing WriteTransaction) throws -> R) throws -> R
+    {
         try handle.withWriteTransaction(body)
     }
 }

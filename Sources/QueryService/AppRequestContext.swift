@@ -41,7 +41,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         guard roles.contains(caller.role) || caller.role == .admin else {
             throw Problem(
                 .forbidden,
-                "the key \(caller.name) has role \(caller.role.rawValue); this needs one of \(roles.map(\.rawValue).joined(separator: ", "))")
+                "the key \(caller.name) has role \(caller.role.rawValue); this needs one of \(roles.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         return caller
     }

@@ -61,13 +61,17 @@ final class RouteTable: @unchecked Sendable {
 struct MethodNotAllowedMiddleware: RouterMiddleware {
     let routes: RouteTable
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = routes.methods(for: request.uri.path)
             guard !allowed.isEmpty else { throw error }
-            var p = Problem(.methodNotAllowed, "\(request.method.rawValue) is not a method of \(request.uri.path); it has \(allowed.joined(separator: ", "))")
+            var p = Problem(
+                .methodNotAllowed,
+                "\(request.method.rawValue) is not a method of \(request.uri.path); it has \(allowed.joined(separator: ", "))")
             p.headers[.allow] = allowed.joined(separator: ", ")
             throw p
         }
@@ -82,9 +86,12 @@ struct ReadOnlyMiddleware: RouterMiddleware {
     let services: LumbungServices
     let routes: RouteTable
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         if services.readOnlyPrimary != nil, request.method == .post, request.uri.path.hasPrefix("/v1/"),
-           routes.methods(for: request.uri.path).contains("POST") {
+            routes.methods(for: request.uri.path).contains("POST")
+        {
             try services.refuseIfReadOnly()
         }
         return try await next(request, context)
@@ -110,10 +117,14 @@ public func buildApplication(
 struct AuthMiddleware: RouterMiddleware {
     let keys: KeyRegistry
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         if let header = request.headers[.authorization] {
-            guard header.hasPrefix("Bearer "), let key = try keys.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+            guard header.hasPrefix("Bearer "),
+                let key = try keys.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            else {
                 var p = Problem(.unauthorized, "the key is not valid (unknown, revoked or malformed)")
                 p.headers[.wwwAuthenticate] = "Bearer"
                 throw p

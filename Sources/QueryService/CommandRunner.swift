@@ -1,7 +1,9 @@
+import DomainKit
 import EventLog
 import Hummingbird
 import JSON
 import LumbungCore
+import Projections
 
 /// What a domain's command produced, domain-neutral: the events, the ids made, and secrets shown once.
 struct CommandOutcome {
@@ -60,9 +62,6 @@ extension LumbungServices {
         return try engine.read { snapshot in try body(ViewSnapshotAccess(snapshot: snapshot)) }
     }
 }
-
-import Projections
-import DomainKit
 
 /// The views of one consistent read, by name.
 struct ViewSnapshotAccess {

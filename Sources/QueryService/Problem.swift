@@ -3,8 +3,8 @@ public import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import JSON
-public import LumbungCore
 public import Logging
+public import LumbungCore
 
 /// An RFC 9457 problem: every failure of the API answers `application/problem+json` with
 /// `type`, `title`, `status`, `detail`, and `errors` (per field) for validation failures.
@@ -50,10 +50,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             ("detail", .string(detail)),
         ]
         if !errors.isEmpty {
-            members.append((
-                "errors",
-                .array(errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })
-            ))
+            members.append(
+                (
+                    "errors",
+                    .array(errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })
+                ))
         }
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) { members.append((k, v)) }
         return CanonicalJSON.encode(.object(members))

@@ -91,7 +91,9 @@ enum JSONResponse {
         raw(try ViewCoding.encode(value), status: status, headers: headers)
     }
 
-    static func raw(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {
+    static func raw(
+        _ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]
+    ) -> Response {
         var h = headers
         h[.contentType] = contentType
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -12,7 +12,9 @@ struct RequireRole: RouterMiddleware {
     init(_ role: Role) { roles = [role] }
     init(anyOf roles: [Role]) { self.roles = roles }
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         if roles.count == 1 {
             _ = try context.require(roles[0])
         } else {

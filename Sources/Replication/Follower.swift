@@ -87,9 +87,13 @@ public final class Follower: @unchecked Sendable {
     public func run() throws(ReplicationError) {
         let c = configuration
         try claimLog()
-        guard let connection = retry("connect to NATS at \(c.urls.joined(separator: ","))", {
-            () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: "lumbung-follow")
-        }) else { return }
+        guard
+            let connection = retry(
+                "connect to NATS at \(c.urls.joined(separator: ","))",
+                {
+                    () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: "lumbung-follow")
+                })
+        else { return }
         log("connected to \(connection.connectedURL ?? c.urls[0])")
         let js: JetStream
         do throws(NATSError) {
@@ -133,7 +137,8 @@ public final class Follower: @unchecked Sendable {
             let head = try store.head().position
             guard head == 0 || c.adopt else {
                 throw ReplicationError(
-                    "the log in \(dataDirectory) has \(head) events and is not a replica: follow into an empty data directory (or --adopt a copy of the primary's)")
+                    "the log in \(dataDirectory) has \(head) events and is not a replica: follow into an empty data directory (or --adopt a copy of the primary's)"
+                )
             }
             try store.setReplicaSource(c.stream)
         } catch let error as ReplicationError {
@@ -162,7 +167,9 @@ public final class Follower: @unchecked Sendable {
                 // by an older follower. Either way, start it afresh right after this log's head.
                 if info.deliveredStreamSequence != head || info.expectsAcks || info.filterSubject != nil {
                     let made = info.expectsAcks ? " and expects acks" : info.filterSubject.map { " and filters \($0)" } ?? ""
-                    log("consumer \(c.durable) has delivered up to \(info.deliveredStreamSequence)\(made), this log is at \(head): recreating it from \(head + 1)")
+                    log(
+                        "consumer \(c.durable) has delivered up to \(info.deliveredStreamSequence)\(made), this log is at \(head): recreating it from \(head + 1)"
+                    )
                     try js.deleteConsumer(stream: c.stream, durable: c.durable)
                     _ = try js.addPullConsumer(stream: c.stream, durable: c.durable, startSequence: head + 1)
                 }
@@ -263,7 +270,8 @@ public final class Follower: @unchecked Sendable {
                 }
                 guard event.position == sequence else {
                     throw ReplicationError(
-                        "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused")
+                        "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused"
+                    )
                 }
                 streamLast = max(streamLast, sequence + meta.pending)
                 request = Int(min(UInt64(c.batchSize), max(1, meta.pending)))
@@ -277,7 +285,8 @@ public final class Follower: @unchecked Sendable {
                     }
                     guard mine == event else {
                         throw ReplicationError(
-                            "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused")
+                            "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused"
+                        )
                     }
                     continue
                 }

@@ -196,7 +196,8 @@ public final class JetStream: @unchecked Sendable {
     static func message(
         subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
     ) throws(NATSError) -> OpaquePointer {
-        let subjectC = strdup(subject), idC = messageID.map { strdup($0) } ?? nil
+        let subjectC = strdup(subject)
+        let idC = messageID.map { strdup($0) } ?? nil
         let expectedC = expectedLastSequence.map { strdup(String($0)) } ?? nil
         defer {
             free(subjectC)
@@ -239,10 +240,13 @@ public final class JetStream: @unchecked Sendable {
     /// delivering from `startSequence` (from the first message when nil), every message of the
     /// stream or, with `filterSubject`, those whose subject matches it. (Unfiltered is cheaper for
     /// JetStream: it matches no subject per delivered message.)
-    public func addPullConsumer(stream: String, durable: String, filterSubject: String? = nil, startSequence: UInt64?) throws(NATSError) -> ConsumerInfo {
+    public func addPullConsumer(stream: String, durable: String, filterSubject: String? = nil, startSequence: UInt64?) throws(NATSError)
+        -> ConsumerInfo
+    {
         var config = jsConsumerConfig()
         try check(jsConsumerConfig_Init(&config), "cannot initialise a consumer configuration")
-        let durableC = strdup(durable), filterC = filterSubject.map { strdup($0) } ?? nil
+        let durableC = strdup(durable)
+        let filterC = filterSubject.map { strdup($0) } ?? nil
         defer {
             free(durableC)
             free(filterC)
@@ -278,7 +282,8 @@ public final class JetStream: @unchecked Sendable {
     public func pullSubscribe(stream: String, durable: String, filterSubject: String) throws(NATSError) -> PullSubscription {
         var options = jsSubOptions()
         try check(jsSubOptions_Init(&options), "cannot initialise the subscribe options")
-        let streamC = strdup(stream), durableC = strdup(durable)
+        let streamC = strdup(stream)
+        let durableC = strdup(durable)
         defer {
             free(streamC)
             free(durableC)
@@ -405,9 +410,10 @@ private let asyncAckHandler: jsPubAckHandler = { _, msg, ack, failure, closure i
     let box = Unmanaged<AsyncAckBox>.fromOpaque(closure).takeUnretainedValue()
     let expected = msg.flatMap { JetStream.header($0, "Nats-Expected-Last-Sequence") }.flatMap { UInt64($0) }
     if let ack {
-        box.handler(AsyncPublishResult(
-            expectedLastSequence: expected, ack: PubAck(sequence: ack.pointee.Sequence, duplicate: ack.pointee.Duplicate),
-            error: nil))
+        box.handler(
+            AsyncPublishResult(
+                expectedLastSequence: expected, ack: PubAck(sequence: ack.pointee.Sequence, duplicate: ack.pointee.Duplicate),
+                error: nil))
     } else {
         var message = "publish failed"
         var status = NATS_ERR.rawValue
@@ -418,8 +424,9 @@ private let asyncAckHandler: jsPubAckHandler = { _, msg, ack, failure, closure i
             let text = failure.pointee.ErrText.map { String(cString: $0) } ?? String(cString: natsStatus_GetText(failure.pointee.Err))
             message = "publish of position \((expected ?? 0) + 1) failed: \(text)" + (code != 0 ? " (JetStream error \(code))" : "")
         }
-        box.handler(AsyncPublishResult(
-            expectedLastSequence: expected, ack: nil, error: NATSError(status: status, jetStreamCode: code, message: message)))
+        box.handler(
+            AsyncPublishResult(
+                expectedLastSequence: expected, ack: nil, error: NATSError(status: status, jetStreamCode: code, message: message)))
     }
 }
 

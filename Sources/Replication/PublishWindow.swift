@@ -93,7 +93,8 @@ final class PublishWindow: @unchecked Sendable {
         finish(position) {
             if let ack = result.ack {
                 if ack.sequence != position {
-                    fatal = fatal ?? "JetStream acknowledged position \(position) at stream sequence \(ack.sequence)"
+                    fatal =
+                        fatal ?? "JetStream acknowledged position \(position) at stream sequence \(ack.sequence)"
                         + (ack.duplicate ? " (as a duplicate)" : "") + ": the stream does not hold this log in order"
                 }
                 if ack.sequence > confirmed { confirmed = ack.sequence }

@@ -108,7 +108,8 @@ public struct MessageMetadata: Sendable, Equatable {
     public init?(ackSubject subject: UnsafeBufferPointer<UInt8>) {
         let prefix: StaticString = "$JS.ACK."
         guard subject.count > prefix.utf8CodeUnitCount,
-              memcmp(subject.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0 else { return nil }
+            memcmp(subject.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+        else { return nil }
         var dots = 0
         for b in subject where b == UInt8(ascii: ".") { dots += 1 }
         let first: Int  // the index of the <delivered> token; five numbers from there

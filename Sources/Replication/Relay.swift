@@ -86,9 +86,13 @@ public final class Relay: @unchecked Sendable {
     /// Relays until the task is cancelled (see the contract).
     public func run() async throws(ReplicationError) {
         let urls = configuration.urls
-        guard let connection = await Retry.until(log: log, what: "connect to NATS at \(urls.joined(separator: ","))", stop: { self.isStopped }, {
-            () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
-        }) else { return }
+        guard
+            let connection = await Retry.until(
+                log: log, what: "connect to NATS at \(urls.joined(separator: ","))", stop: { self.isStopped },
+                {
+                    () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
+                })
+        else { return }
         log("connected to \(connection.connectedURL ?? configuration.urls[0])")
         let window = self.window
         let js: JetStream
@@ -129,9 +133,10 @@ public final class Relay: @unchecked Sendable {
                 log("stream \(c.stream): last sequence \(info.lastSequence), \(info.replicas) replicas")
                 return true
             }
-            let info = try js.addStream(StreamConfiguration(
-                name: c.stream, subjects: subjects, replicas: c.replicas, duplicateWindow: c.duplicateWindow,
-                memoryStorage: !c.fileStorage))
+            let info = try js.addStream(
+                StreamConfiguration(
+                    name: c.stream, subjects: subjects, replicas: c.replicas, duplicateWindow: c.duplicateWindow,
+                    memoryStorage: !c.fileStorage))
             log("created stream \(c.stream) (subjects \(subjects.joined(separator: ",")), \(info.replicas) replicas)")
             return true
         } ?? false
@@ -141,7 +146,8 @@ public final class Relay: @unchecked Sendable {
     private func resyncPoint(_ js: JetStream) async throws(ReplicationError) -> UInt64? {
         let c = configuration
         let store = self.store
-        let found = await Retry.until(log: log, what: "read stream \(c.stream)", stop: { self.isStopped }) { () throws(NATSError) -> Result<UInt64, ReplicationError> in
+        let found = await Retry.until(log: log, what: "read stream \(c.stream)", stop: { self.isStopped }) {
+            () throws(NATSError) -> Result<UInt64, ReplicationError> in
             guard let info = try js.streamInfo(c.stream) else {
                 return .failure(ReplicationError("stream \(c.stream) disappeared"))
             }
@@ -156,15 +162,18 @@ public final class Relay: @unchecked Sendable {
                 return .failure(ReplicationError("cannot read the log: \(error)"))
             }
             guard last <= head, let mine else {
-                return .failure(ReplicationError(
-                    "stream \(c.stream) is ahead of this log (last sequence \(last), log head \(head)): it holds another log, or this log lost events"))
+                return .failure(
+                    ReplicationError(
+                        "stream \(c.stream) is ahead of this log (last sequence \(last), log head \(head)): it holds another log, or this log lost events"
+                    ))
             }
             guard let stored = try js.storedMessage(stream: c.stream, sequence: last) else {
                 return .failure(ReplicationError("stream \(c.stream) has no message at its last sequence \(last)"))
             }
             guard stored.data == mine.json else {
-                return .failure(ReplicationError(
-                    "stream \(c.stream) holds another log: its message \(last) is not this log's event at position \(last)"))
+                return .failure(
+                    ReplicationError(
+                        "stream \(c.stream) holds another log: its message \(last) is not this log's event at position \(last)"))
             }
             return .success(last)
         }
@@ -211,7 +220,8 @@ public final class Relay: @unchecked Sendable {
                         do throws(NATSError) {
                             for i in k..<(end - 1) {
                                 try batch.withMessage(i) { (subject, data, id, expected) throws(NATSError) in
-                                    try js.publishUnacknowledged(subject: subject, data: data, messageID: id, expectedLastSequence: expected)
+                                    try js.publishUnacknowledged(
+                                        subject: subject, data: data, messageID: id, expectedLastSequence: expected)
                                 }
                             }
                             try batch.withMessage(end - 1) { (subject, data, id, expected) throws(NATSError) in

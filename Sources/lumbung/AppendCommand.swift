@@ -36,7 +36,8 @@ extension Lumbung {
         func validate() throws {
             if ndjson != nil {
                 guard stream == nil, type == nil, data == nil, id == nil, metadata == nil, occurredAt == nil else {
-                    throw ValidationError("--ndjson takes the events from the file: drop --stream, --type, --data, --id, --metadata, --occurred-at")
+                    throw ValidationError(
+                        "--ndjson takes the events from the file: drop --stream, --type, --data, --id, --metadata, --occurred-at")
                 }
             } else {
                 guard stream != nil, type != nil, data != nil else {
@@ -172,7 +173,8 @@ extension Lumbung {
             progress.finish(UInt64(written + failures), of: UInt64(written + failures))
             Output.flush()
             if failures > 0 {
-                throw CLIError("\(failures) of \(written + failures) events were refused (see their lines on stdout); the others were written")
+                throw CLIError(
+                    "\(failures) of \(written + failures) events were refused (see their lines on stdout); the others were written")
             }
         }
 
@@ -207,7 +209,9 @@ extension Lumbung {
             switch value["expectedVersion"] {
             case nil, .null?: break
             case .string(let s)?:
-                guard let e = ExpectedVersion(s) else { throw CLIError("line \(number): expectedVersion \(s) is not any, no-stream, exists or a number") }
+                guard let e = ExpectedVersion(s) else {
+                    throw CLIError("line \(number): expectedVersion \(s) is not any, no-stream, exists or a number")
+                }
                 expected = e
             case .number(let n)? where n >= 0 && n == n.rounded() && n < 9.007e15:
                 expected = .exact(UInt64(n))

@@ -51,7 +51,9 @@ extension Lumbung {
             static let configuration = CommandConfiguration(
                 commandName: "pin",
                 abstract: "Pin the audit public key (HEX or @FILE) that `consistency --digest` and `verify-export --digest` check against.",
-                discussion: "Writes it to $XDG_CONFIG_HOME/lumbung/audit-public-key (else ~/.config/lumbung/audit-public-key), mode 0600; prints {\"publicKey\",\"file\"}.")
+                discussion:
+                    "Writes it to $XDG_CONFIG_HOME/lumbung/audit-public-key (else ~/.config/lumbung/audit-public-key), mode 0600; prints {\"publicKey\",\"file\"}."
+            )
             @Argument(help: ArgumentHelp("The key, as `audit public-key` prints it on the primary.", valueName: "HEX|@FILE"))
             var key: String
 
@@ -65,7 +67,9 @@ extension Lumbung {
                 try FileManager.default.createDirectory(
                     atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
                     attributes: [.posixPermissions: 0o700])
-                guard FileManager.default.createFile(atPath: file, contents: Data((Hex.encode(bytes) + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                guard
+                    FileManager.default.createFile(
+                        atPath: file, contents: Data((Hex.encode(bytes) + "\n").utf8), attributes: [.posixPermissions: 0o600])
                 else { throw CLIError("cannot write \(file)") }
                 Output.standard.line(JSONObject([("publicKey", .string(Hex.encode(bytes))), ("file", .string(file))]))
                 Output.flush()
@@ -139,9 +143,10 @@ extension Lumbung {
                 let head = try log.treeHead()
                 let target = to ?? head.size
                 func refuse(_ reason: String) throws -> Never {
-                    Output.standard.line(JSONObject([
-                        ("ok", .bool(false)), ("from", .int(signed.treeSize)), ("to", .int(target)), ("reason", .string(reason)),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("ok", .bool(false)), ("from", .int(signed.treeSize)), ("to", .int(target)), ("reason", .string(reason)),
+                        ]))
                     throw CLIError("the log is not consistent with the digest of \(signed.timestamp): \(reason)")
                 }
                 do {
@@ -155,7 +160,8 @@ extension Lumbung {
                 let proof = try log.consistencyProof(from: signed.treeSize, to: target)
                 guard proof.fromRoot == signed.rootHash else {
                     try refuse(
-                        "this log's tree of \(signed.treeSize) events has root \(proof.fromRoot), not the \(signed.rootHash) the digest signed (events up to position \(signed.treeSize) were changed, removed or rewritten)")
+                        "this log's tree of \(signed.treeSize) events has root \(proof.fromRoot), not the \(signed.rootHash) the digest signed (events up to position \(signed.treeSize) were changed, removed or rewritten)"
+                    )
                 }
                 guard proof.isValid else { try refuse("the consistency proof does not verify") }
                 var members: [(key: String, value: JSONValue)] = [("ok", .bool(true))]
@@ -189,7 +195,9 @@ extension Lumbung {
             var partial = false
 
             func validate() throws {
-                if partial && digest != nil { throw ValidationError("--partial cannot go with --digest: a digest covers the log from position 1") }
+                if partial && digest != nil {
+                    throw ValidationError("--partial cannot go with --digest: a digest covers the log from position 1")
+                }
                 if publicKey != nil && digest == nil { throw ValidationError("--public-key goes with --digest") }
             }
 
@@ -197,10 +205,11 @@ extension Lumbung {
                 let pinned = try digest.map { _ in try PinnedKey.resolve(publicKey) }
                 let signed = try digest.map(AuditFiles.readDigest)
                 func refuse(_ failure: ExportVerifier.Failure) throws -> Never {
-                    Output.standard.line(JSONObject([
-                        ("ok", .bool(false)), ("position", failure.position.map { .int($0) } ?? .null),
-                        ("reason", .string(failure.reason)),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("ok", .bool(false)), ("position", failure.position.map { .int($0) } ?? .null),
+                            ("reason", .string(failure.reason)),
+                        ]))
                     throw CLIError("the export does not verify: \(failure)")
                 }
                 if let signed, let pinned {
@@ -265,7 +274,8 @@ enum PinnedKey {
         if FileManager.default.fileExists(atPath: file) { return try parse("@" + file, from: file) }
         throw CLIError(
             "no public key is pinned: a digest proves nothing under the key it carries; give --public-key HEX|@FILE (the key the city "
-                + "publishes, `lumbung audit public-key` on the primary), set \(environmentVariable), or pin it once with `lumbung audit pin HEX`")
+                + "publishes, `lumbung audit public-key` on the primary), set \(environmentVariable), or pin it once with `lumbung audit pin HEX`"
+        )
     }
 
     /// 64 lower-case hex digits, or @FILE holding them (whitespace around them is ignored).

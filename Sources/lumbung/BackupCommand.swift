@@ -1,9 +1,9 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
 import LumbungCore
 import QueryService
-import JSON
 
 extension Lumbung {
     /// `lumbung backup DEST`: a consistent, compacted, verified copy of the log and the data
@@ -32,10 +32,11 @@ extension Lumbung {
             } catch let failure as DataDirectoryBackup.Failure {
                 throw CLIError("backup failed: \(failure.message)")
             }
-            Output.standard.line(JSONObject([
-                ("ok", .bool(true)), ("events", .int(report.events)), ("headHash", .string(report.headHash.description)),
-                ("destination", .string(report.destination)),
-            ]))
+            Output.standard.line(
+                JSONObject([
+                    ("ok", .bool(true)), ("events", .int(report.events)), ("headHash", .string(report.headHash.description)),
+                    ("destination", .string(report.destination)),
+                ]))
             Output.flush()
             let secrets = report.secretFiles.isEmpty ? "no secret files" : report.secretFiles.joined(separator: ", ")
             Console.message("backed up \(report.events) events (verified) and \(secrets) to \(report.destination)")

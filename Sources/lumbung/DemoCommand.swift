@@ -16,14 +16,16 @@ extension Lumbung {
 
         func run() async throws {
             let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-            var receipt = "", pin = ""
+            var receipt = ""
+            var pin = ""
             if try services.store.head().position == 0 {
                 Console.message("lumbung: seeding the 2018 Mataram scenario into \(services.dataDirectory)")
                 let report = try Seed.seed(services, seed: seed, events: nil, views: true)
                 receipt = report.demoReceiptNumber
                 pin = report.demoPIN
             } else {
-                Console.message("lumbung: \(services.dataDirectory) already holds \(try services.store.head().position) events; serving them")
+                Console.message(
+                    "lumbung: \(services.dataDirectory) already holds \(try services.store.head().position) events; serving them")
             }
             var lines = ["", "Lumbung demo: http://\(host):\(port)/", ""]
             lines.append("Demo keys (made now; the secret is shown only here):")

@@ -2,9 +2,9 @@ import ArgumentParser
 import EventLog
 import Foundation
 import LumbungCore
+import Projections
 import Replication
 import ServiceLifecycle
-import Projections
 
 extension Lumbung {
     /// `lumbung follow`: a read replica fed from JetStream.
@@ -27,7 +27,11 @@ extension Lumbung {
         @Option(help: "Most events fetched and appended at once (one transaction).") var batch = EventStore.maxReplicatedEvents
         @Flag(help: "Accept a data directory that has events but is not a replica yet (a copy of the primary's log).")
         var adopt = false
-        @Option(name: .customLong("lag-log"), help: ArgumentHelp("Append '<position> <ms behind the primary> <commit time in ms since 1970>' per committed batch to FILE (benchmarks).", valueName: "FILE"))
+        @Option(
+            name: .customLong("lag-log"),
+            help: ArgumentHelp(
+                "Append '<position> <ms behind the primary> <commit time in ms since 1970>' per committed batch to FILE (benchmarks).",
+                valueName: "FILE"))
         var lagLog: String?
 
         func validate() throws {
@@ -71,7 +75,8 @@ struct FollowerService: Service {
     let log: @Sendable (String) -> Void
 
     func run() async throws {
-        let follower = self.follower, log = self.log
+        let follower = self.follower
+        let log = self.log
         let result: Result<Void, ReplicationError> = await withTaskCancellationOrGracefulShutdownHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {

@@ -13,7 +13,9 @@ extension Lumbung {
             static let configuration = CommandConfiguration(
                 commandName: "wfp",
                 abstract: "Import a WFP/HDX food price CSV (per-country or global layout, with or without the HXL row).",
-                discussion: "Markets and commodities are registered once; each price gets an id derived from its row, so importing a file twice adds nothing. A malformed row stops the import with its line number and nothing written, unless --skip-invalid.")
+                discussion:
+                    "Markets and commodities are registered once; each price gets an id derived from its row, so importing a file twice adds nothing. A malformed row stops the import with its line number and nothing written, unless --skip-invalid."
+            )
 
             @OptionGroup var store: StoreOptions
             @Argument(help: "The CSV file.") var file: String

@@ -26,10 +26,11 @@ extension Lumbung {
                 let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
                 defer { services.close() }
                 let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
-                Output.standard.line(JSONObject([
-                    ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
-                    ("token", .string(token)),
-                ]))
+                Output.standard.line(
+                    JSONObject([
+                        ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
+                        ("token", .string(token)),
+                    ]))
                 Output.flush()
                 Console.message("lumbung: keep the token now: it is not stored and cannot be shown again")
             }
@@ -43,10 +44,11 @@ extension Lumbung {
                 let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
                 defer { services.close() }
                 for k in try services.keys.list() {
-                    Output.standard.line(JSONObject([
-                        ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
-                        ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
+                            ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
+                        ]))
                 }
                 Output.flush()
             }

@@ -20,11 +20,12 @@ extension Lumbung {
                 let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
                 defer { services.close() }
                 for p in services.engine.projectors {
-                    Output.standard.line(JSONObject([
-                        ("name", .string(p.name)), ("version", .int(p.version)),
-                        ("types", p.eventTypes.map { .array($0.sorted().map(JSONValue.string)) } ?? .string("*")),
-                        ("databases", .array(p.databases.map(JSONValue.string))),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("name", .string(p.name)), ("version", .int(p.version)),
+                            ("types", p.eventTypes.map { .array($0.sorted().map(JSONValue.string)) } ?? .string("*")),
+                            ("databases", .array(p.databases.map(JSONValue.string))),
+                        ]))
                 }
                 Output.flush()
             }
@@ -38,11 +39,12 @@ extension Lumbung {
                 let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
                 defer { services.close() }
                 for s in try services.engine.status() {
-                    Output.standard.line(JSONObject([
-                        ("name", .string(s.name)), ("version", .int(s.version)), ("builtVersion", .int(s.builtVersion)),
-                        ("generation", .int(s.generation)), ("checkpoint", .int(s.checkpoint)), ("head", .int(s.head)),
-                        ("lag", .int(s.lag)),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("name", .string(s.name)), ("version", .int(s.version)), ("builtVersion", .int(s.builtVersion)),
+                            ("generation", .int(s.generation)), ("checkpoint", .int(s.checkpoint)), ("head", .int(s.head)),
+                            ("lag", .int(s.lag)),
+                        ]))
                 }
                 Output.flush()
             }
@@ -50,7 +52,8 @@ extension Lumbung {
 
         struct Rebuild: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Rebuild views from the whole log into fresh copies, switched atomically when done (the old ones serve until then).")
+                abstract:
+                    "Rebuild views from the whole log into fresh copies, switched atomically when done (the old ones serve until then).")
             @OptionGroup var store: StoreOptions
             @Argument(help: "The view to rebuild.") var name: String?
             @Flag(help: "Rebuild every view.") var all = false
@@ -75,10 +78,11 @@ extension Lumbung {
                     }
                     bar.finish(reached, of: reached)
                     let s = try services.engine.status().first { $0.name == n }
-                    Output.standard.line(JSONObject([
-                        ("name", .string(n)), ("rebuilt", .bool(true)), ("generation", .int(s?.generation ?? 0)),
-                        ("checkpoint", .int(s?.checkpoint ?? 0)),
-                    ]))
+                    Output.standard.line(
+                        JSONObject([
+                            ("name", .string(n)), ("rebuilt", .bool(true)), ("generation", .int(s?.generation ?? 0)),
+                            ("checkpoint", .int(s?.checkpoint ?? 0)),
+                        ]))
                 }
                 Output.flush()
             }

@@ -38,7 +38,10 @@ extension Lumbung {
             if let stream {
                 try Names.checkStream(stream)
                 try store.forEachStreamRecord(stream, from: from, direction: backwards ? .backward : .forward, limit: limit) { view in
-                    out.write { view.writeJSON(to: &$0); $0.append(0x0A) }
+                    out.write {
+                        view.writeJSON(to: &$0)
+                        $0.append(0x0A)
+                    }
                     return true
                 }
             } else {
@@ -46,7 +49,10 @@ extension Lumbung {
                     types: type.isEmpty ? nil : Set(type), categories: category.isEmpty ? nil : Set(category),
                     fromPosition: from ?? 1, toPosition: to, recordedUntil: recordedUntil, occurredUntil: occurredUntil)
                 try store.forEachRecord(filter, limit: limit) { view in
-                    out.write { view.writeJSON(to: &$0); $0.append(0x0A) }
+                    out.write {
+                        view.writeJSON(to: &$0)
+                        $0.append(0x0A)
+                    }
                     return true
                 }
             }

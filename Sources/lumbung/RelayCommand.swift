@@ -54,9 +54,11 @@ extension Lumbung {
             // command exits 0. The relay ends by itself only by failing: that ends the rest.
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             if let metricsPort {
-                services.append(.init(service: buildMetricsEndpoint(host: metricsHost, port: metricsPort, serverName: "lumbung-relay") {
-                    Self.metricsText(relay.status())
-                }))
+                services.append(
+                    .init(
+                        service: buildMetricsEndpoint(host: metricsHost, port: metricsPort, serverName: "lumbung-relay") {
+                            Self.metricsText(relay.status())
+                        }))
             }
             services.append(.init(service: LagReporter(relay: relay, log: log)))
             services.append(.init(service: RelayService(relay: relay, log: log)))
@@ -88,7 +90,8 @@ struct RelayService: Service {
     let log: @Sendable (String) -> Void
 
     func run() async throws {
-        let relay = self.relay, log = self.log
+        let relay = self.relay
+        let log = self.log
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await relay.run()
         } onCancelOrGracefulShutdown: {

@@ -8,7 +8,8 @@ extension Lumbung {
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fold the log from scratch up to a point and print a view as JSON (the auditor's \"as of\").",
-            discussion: "e.g. what was in the Cakranegara posko on 10 August: replay --view stock --id WH-... --as-of 2018-08-10T23:59:59+08:00")
+            discussion:
+                "e.g. what was in the Cakranegara posko on 10 August: replay --view stock --id WH-... --as-of 2018-08-10T23:59:59+08:00")
 
         enum ViewName: String, ExpressibleByArgument, CaseIterable {
             case stock, kelurahan, trace, application, prices
@@ -36,7 +37,9 @@ extension Lumbung {
             let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
             defer { services.close() }
             let point: ViewReplay.AsOf =
-                if let asOf { .occurred(asOf) } else if let recordedAsOf { .recorded(recordedAsOf) } else if let position { .position(position) } else { .now }
+                if let asOf { .occurred(asOf) } else if let recordedAsOf { .recorded(recordedAsOf) } else if let position {
+                    .position(position)
+                } else { .now }
             var bar = ProgressBar(label: "replay")
             let json = try ViewReplay.run(services, view: ViewReplay.View(rawValue: view.rawValue)!, id: id, asOf: point) { done, total in
                 bar.update(done, of: total)

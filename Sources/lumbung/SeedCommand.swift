@@ -1,11 +1,11 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
 import LumbungCore
 import MarketPrices
-import QueryService
-import JSON
 import Projections
+import QueryService
 
 extension Lumbung {
     /// `lumbung seed`: the deterministic 2018 scenario of Kota Mataram.
@@ -33,10 +33,11 @@ extension Lumbung {
             let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
             defer { services.close() }
             let report = try Self.seed(services, seed: seed, events: events, views: !noViews)
-            Output.standard.line(JSONObject([
-                ("events", .int(report.events)), ("headPosition", .int(report.headPosition)), ("seed", .int(report.seed)),
-                ("demoReceiptNumber", .string(report.demoReceiptNumber)), ("demoPIN", .string(report.demoPIN)),
-            ]))
+            Output.standard.line(
+                JSONObject([
+                    ("events", .int(report.events)), ("headPosition", .int(report.headPosition)), ("seed", .int(report.seed)),
+                    ("demoReceiptNumber", .string(report.demoReceiptNumber)), ("demoPIN", .string(report.demoPIN)),
+                ]))
             Output.flush()
         }
 

@@ -35,7 +35,8 @@ extension Lumbung {
             if readOnly == nil, let source = try services.store.replicaSource() {
                 services.close()
                 throw CLIError(
-                    "\(store.resolvedDataDirectory) is a read replica of stream \(source) (lumbung follow writes it): serve it with --read-only PRIMARY_URL")
+                    "\(store.resolvedDataDirectory) is a read replica of stream \(source) (lumbung follow writes it): serve it with --read-only PRIMARY_URL"
+                )
             }
             services.readOnlyPrimary = readOnly
             services.lookupLimiter = RateLimiter(capacity: lookupBurst, refillPerSecond: lookupRate)

@@ -6,7 +6,9 @@ extension Lumbung {
     /// `lumbung stats`: counts and the head of the chain.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print {events, streams, headPosition, headHash, bytes} (and, on a read replica, replication: {stream, streamLastSequence, lag, updatedAt}).")
+            abstract:
+                "Print {events, streams, headPosition, headHash, bytes} (and, on a read replica, replication: {stream, streamLastSequence, lag, updatedAt})."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -20,10 +22,14 @@ extension Lumbung {
             ]
             // A read replica (lumbung follow): how far behind the stream it follows.
             if let r = ReplicationStatus.read(dataDirectory: self.store.resolvedDataDirectory) {
-                members.append(("replication", .object([
-                    ("stream", .string(r.stream)), ("streamLastSequence", .int(r.streamLastSequence)),
-                    ("lag", .int(r.lag(headPosition: s.headPosition))), ("updatedAt", .string(r.updatedAt)),
-                ])))
+                members.append(
+                    (
+                        "replication",
+                        .object([
+                            ("stream", .string(r.stream)), ("streamLastSequence", .int(r.streamLastSequence)),
+                            ("lag", .int(r.lag(headPosition: s.headPosition))), ("updatedAt", .string(r.updatedAt)),
+                        ])
+                    ))
             }
             Output.standard.line(JSONObject(members))
             Output.flush()

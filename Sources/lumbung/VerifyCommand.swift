@@ -25,15 +25,17 @@ extension Lumbung {
             let report = try store.verify { done, total in progress.update(done, of: total) }
             progress.finish(report.events, of: report.events)
             if report.ok {
-                Output.standard.line(JSONObject([
-                    ("ok", .bool(true)), ("events", .int(report.events)), ("headHash", .string(report.headHash.description)),
-                    ("rootHash", .string((report.rootHash ?? MerkleFrontier().root).description)),
-                ]))
+                Output.standard.line(
+                    JSONObject([
+                        ("ok", .bool(true)), ("events", .int(report.events)), ("headHash", .string(report.headHash.description)),
+                        ("rootHash", .string((report.rootHash ?? MerkleFrontier().root).description)),
+                    ]))
                 Output.flush()
             } else {
-                Output.standard.line(JSONObject([
-                    ("ok", .bool(false)), ("position", .int(report.position ?? 0)), ("reason", .string(report.reason ?? "")),
-                ]))
+                Output.standard.line(
+                    JSONObject([
+                        ("ok", .bool(false)), ("position", .int(report.position ?? 0)), ("reason", .string(report.reason ?? "")),
+                    ]))
                 throw CLIError("the log does not verify at position \(report.position ?? 0): \(report.reason ?? "")")
             }
         }

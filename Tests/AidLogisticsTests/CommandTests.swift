@@ -10,11 +10,23 @@ struct CommandTests {
     func parseAll() throws {
         let bodies: [(String, String)] = [
             ("register-warehouse", #"{"name":"Posko Kelurahan Rembiga","kind":"posko","kelurahanCode":"52.71.05.1005"}"#),
-            ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"karung","quantity":40}]}"#),
-            ("dispatch-shipment", #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan"}"#),
+            (
+                "receive-donation",
+                #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"karung","quantity":40}]}"#
+            ),
+            (
+                "dispatch-shipment",
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan"}"#
+            ),
             ("receive-shipment", #"{"shipmentId":"SH-1"}"#),
-            ("distribute-aid", #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1","quantity":5}]}],"households":2,"people":7}"#),
-            ("adjust-stock", #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","donationId":"DN-1","quantity":-3,"reason":"rusak","adjustedAt":"2018-08-12T16:00:00+08:00"}"#),
+            (
+                "distribute-aid",
+                #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1","quantity":5}]}],"households":2,"people":7}"#
+            ),
+            (
+                "adjust-stock",
+                #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","donationId":"DN-1","quantity":-3,"reason":"rusak","adjustedAt":"2018-08-12T16:00:00+08:00"}"#
+            ),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -23,20 +35,52 @@ struct CommandTests {
         #expect(AidLogisticsCommand.names == bodies.map(\.0))
     }
 
-    @Test("bad bodies are refused naming the body's field", arguments: [
-        ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"karung","quantity":-1}]}"#, "items[0].quantity"),
-        ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS"},"items":[{"item":"beras","unit":"karung","quantity":1}]}"#, "donor.kind"),
-        ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[]}"#, "items"),
-        ("receive-donation", #"{"donationId":"DN 1","warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#, "donationId"),
-        ("dispatch-shipment", #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk"}"#, "driver"),
-        ("dispatch-shipment", #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1"}]}],"vehicle":"Truk","driver":"S"}"#, "lines[0].lots[0].quantity"),
-        ("receive-shipment", #"{"shipmentId":"SH-1","receivedAt":"31/08/2018"}"#, "receivedAt"),
-        ("distribute-aid", #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":2}"#, "people"),
-        ("adjust-stock", #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#, "quantity"),
-        ("register-warehouse", #"{"name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005","alamat":"Jl. Majapahit"}"#, "alamat"),
-        ("register-warehouse", #"[1,2]"#, "body"),
-        ("teleport-aid", #"{}"#, "command"),
-    ])
+    @Test(
+        "bad bodies are refused naming the body's field",
+        arguments: [
+            (
+                "receive-donation",
+                #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"karung","quantity":-1}]}"#,
+                "items[0].quantity"
+            ),
+            (
+                "receive-donation",
+                #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS"},"items":[{"item":"beras","unit":"karung","quantity":1}]}"#,
+                "donor.kind"
+            ),
+            ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[]}"#, "items"),
+            (
+                "receive-donation",
+                #"{"donationId":"DN 1","warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#,
+                "donationId"
+            ),
+            (
+                "dispatch-shipment",
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk"}"#,
+                "driver"
+            ),
+            (
+                "dispatch-shipment",
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1"}]}],"vehicle":"Truk","driver":"S"}"#,
+                "lines[0].lots[0].quantity"
+            ),
+            ("receive-shipment", #"{"shipmentId":"SH-1","receivedAt":"31/08/2018"}"#, "receivedAt"),
+            (
+                "distribute-aid",
+                #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":2}"#,
+                "people"
+            ),
+            (
+                "adjust-stock", #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#,
+                "quantity"
+            ),
+            (
+                "register-warehouse", #"{"name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005","alamat":"Jl. Majapahit"}"#,
+                "alamat"
+            ),
+            ("register-warehouse", #"[1,2]"#, "body"),
+            ("teleport-aid", #"{}"#, "command"),
+        ])
     func parseRefuses(_ name: String, _ body: String, _ field: String) throws {
         let error = #expect(throws: EventLogError.self) { try AidLogisticsCommand.parse(name, body: try Fx.json(body)) }
         #expect(error?.code == .invalidInput)
@@ -47,25 +91,37 @@ struct CommandTests {
     func decideAndAppend() throws {
         let log = try TestLog()
         let now = try #require(Timestamp("2018-08-07T02:00:00Z"))
-        let reg = try log.run(try AidLogisticsCommand.parse("register-warehouse", body: try Fx.json(
-            #"{"name":"Gudang BPBD Kota Mataram","kind":"gudang","kelurahanCode":"52.71.02.1002","registeredAt":"2018-07-29T09:00:00+08:00"}"#)), now: now)
+        let reg = try log.run(
+            try AidLogisticsCommand.parse(
+                "register-warehouse",
+                body: try Fx.json(
+                    #"{"name":"Gudang BPBD Kota Mataram","kind":"gudang","kelurahanCode":"52.71.02.1002","registeredAt":"2018-07-29T09:00:00+08:00"}"#
+                )), now: now)
         let gudang = try #require(reg.ids["warehouseId"])
         #expect(reg.events.first?.stream == "warehouse-\(gudang)")
         #expect(reg.events.first?.occurredAt == Timestamp("2018-07-29T09:00:00+08:00"))
         #expect(reg.secrets.isEmpty)
-        let posko = try log.run(.registerWarehouse(RegisterWarehouse(warehouseId: "posko-52.71.05.1005", name: "Posko Rembiga", kind: "posko", kelurahanCode: Fx.rembiga)), now: now)
+        let posko = try log.run(
+            .registerWarehouse(
+                RegisterWarehouse(warehouseId: "posko-52.71.05.1005", name: "Posko Rembiga", kind: "posko", kelurahanCode: Fx.rembiga)),
+            now: now)
         #expect(posko.ids == ["warehouseId": "posko-52.71.05.1005"])
 
-        let don = try log.run(.receiveDonation(ReceiveDonation(
-            warehouseId: gudang, donor: Donor(name: "Kementerian Sosial RI", kind: "government"),
-            items: [ItemQuantity(item: "beras", unit: "kg", quantity: 1000)])), now: now)
+        let don = try log.run(
+            .receiveDonation(
+                ReceiveDonation(
+                    warehouseId: gudang, donor: Donor(name: "Kementerian Sosial RI", kind: "government"),
+                    items: [ItemQuantity(item: "beras", unit: "kg", quantity: 1000)])), now: now)
         let dn = try #require(don.ids["donationId"])
         #expect(don.events.first?.stream == "donation-\(dn)")
         #expect(don.events.first?.occurredAt == now)
 
-        let ship = try log.run(.dispatchShipment(DispatchShipment(
-            fromWarehouseId: gudang, toWarehouseId: "posko-52.71.05.1005", lines: [RequestedLine(item: "beras", unit: "kg", quantity: 400)],
-            vehicle: "Truk BPBD DR 8011 AM", driver: "Sahnan", dispatchedAt: "2018-08-07T10:00:00+08:00")), now: now)
+        let ship = try log.run(
+            .dispatchShipment(
+                DispatchShipment(
+                    fromWarehouseId: gudang, toWarehouseId: "posko-52.71.05.1005",
+                    lines: [RequestedLine(item: "beras", unit: "kg", quantity: 400)],
+                    vehicle: "Truk BPBD DR 8011 AM", driver: "Sahnan", dispatchedAt: "2018-08-07T10:00:00+08:00")), now: now)
         let sh = try #require(ship.ids["shipmentId"])
         let recorded = try #require(log.store.readStream("shipment-\(sh)").first)
         let data = try recorded.dataValue()
@@ -76,11 +132,17 @@ struct CommandTests {
         // A second receipt is refused by the decider (the rules), before the log sees it.
         #expect(throws: EventLogError.self) { try log.run(.receiveShipment(ReceiveShipment(shipmentId: sh)), now: now) }
 
-        let dist = try log.run(.distributeAid(DistributeAid(
-            warehouseId: "posko-52.71.05.1005", kelurahanCode: Fx.rembiga, lines: [RequestedLine(item: "beras", unit: "kg", quantity: 150)],
-            households: 30, people: 104)), now: now)
+        let dist = try log.run(
+            .distributeAid(
+                DistributeAid(
+                    warehouseId: "posko-52.71.05.1005", kelurahanCode: Fx.rembiga,
+                    lines: [RequestedLine(item: "beras", unit: "kg", quantity: 150)],
+                    households: 30, people: 104)), now: now)
         #expect(dist.ids["distributionId"]?.hasPrefix("DS-2018-") == true)
-        try log.run(.adjustStock(AdjustStock(warehouseId: gudang, item: "beras", unit: "kg", donationId: dn, quantity: -10, reason: "beras berkutu")), now: now)
+        try log.run(
+            .adjustStock(
+                AdjustStock(warehouseId: gudang, item: "beras", unit: "kg", donationId: dn, quantity: -10, reason: "beras berkutu")),
+            now: now)
 
         let stock = try #require(try log.read(StockProjector.viewName) { try AidQueries.stock($0, item: "beras") })
         #expect(stock.totals == [StockReport.Total(item: "beras", unit: "kg", onHand: 840, inTransit: 0, warehouses: 2)])
@@ -99,7 +161,8 @@ struct CommandTests {
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2.
         #expect(d.projectors.map(\.version) == [2, 2, 1, 2])
         let decision = try d.handle(
-            "register-warehouse", body: try Fx.json(#"{"warehouseId":"g1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#),
+            "register-warehouse",
+            body: try Fx.json(#"{"warehouseId":"g1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#),
             now: .now())
         #expect(decision.events.count == 1)
         #expect(decision.events[0].expectedVersion == .noStream)

@@ -58,7 +58,8 @@ let payloadCases: [PayloadCase] = [
         data: edited(donation) { $0["receivedAt"] = nil }, field: "data.receivedAt", words: "is required (an RFC 3339 time"),
     PayloadCase(
         name: "a required field given as null", type: receipt.type, stream: receipt.stream,
-        data: edited(receipt) { $0["lines"] = .null }, field: "data.lines", words: "is required (an array of {item, unit, donationId, quantity}"),
+        data: edited(receipt) { $0["lines"] = .null }, field: "data.lines",
+        words: "is required (an array of {item, unit, donationId, quantity}"),
     PayloadCase(
         name: "a missing field of a part", type: donation.type, stream: donation.stream,
         data: edited(donation) { $0["donor"] = ["name": "BNPB"] }, field: "data.donor.kind", words: "is required"),
@@ -108,14 +109,36 @@ struct PayloadTests {
         #expect(d.items[0].item.utf8.count == 100)
     }
 
-    @Test("command bodies are read by the same reader, paths relative to the body", arguments: [
-        ("receive-donation", #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1,"colour":"red"}]}"#, "items[0].colour", "is not a field of this payload"),
-        ("dispatch-shipment", #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sah\u0000nan"}"#, "driver", "control characters"),
-        ("register-warehouse", #"{"name":"Gudang","kind":"gudang","kelurahanCode":"ééééééééééé"}"#, "kelurahanCode", "is 22 bytes, longer than the 20 allowed"),
-        ("distribute-aid", #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","households":2,"people":7}"#, "lines", "is required (an array of {item, unit, quantity, lots?})"),
-        ("register-warehouse", #"{"name":"Gudang","kind":"lumbung","kelurahanCode":"52.71.05.1005"}"#, "kind", "must be one of gudang, posko"),
-        ("receive-shipment", #"{"shipmentId":"SH-1","notes":"x","lines":[{"item":"beras","unit":"kg","donationId":"DN-1"}]}"#, "lines[0].quantity", "is required (a positive integer)"),
-    ])
+    @Test(
+        "command bodies are read by the same reader, paths relative to the body",
+        arguments: [
+            (
+                "receive-donation",
+                #"{"warehouseId":"gudang-a","donor":{"name":"BAZNAS","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1,"colour":"red"}]}"#,
+                "items[0].colour", "is not a field of this payload"
+            ),
+            (
+                "dispatch-shipment",
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sah\u0000nan"}"#,
+                "driver", "control characters"
+            ),
+            (
+                "register-warehouse", #"{"name":"Gudang","kind":"gudang","kelurahanCode":"ééééééééééé"}"#, "kelurahanCode",
+                "is 22 bytes, longer than the 20 allowed"
+            ),
+            (
+                "distribute-aid", #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","households":2,"people":7}"#, "lines",
+                "is required (an array of {item, unit, quantity, lots?})"
+            ),
+            (
+                "register-warehouse", #"{"name":"Gudang","kind":"lumbung","kelurahanCode":"52.71.05.1005"}"#, "kind",
+                "must be one of gudang, posko"
+            ),
+            (
+                "receive-shipment", #"{"shipmentId":"SH-1","notes":"x","lines":[{"item":"beras","unit":"kg","donationId":"DN-1"}]}"#,
+                "lines[0].quantity", "is required (a positive integer)"
+            ),
+        ])
     func commandRefuses(_ name: String, _ body: String, _ field: String, _ words: String) throws {
         let error = #expect(throws: EventLogError.self) { try AidLogisticsCommand.parse(name, body: try Fx.json(body)) }
         #expect(error?.code == .invalidInput)
@@ -132,7 +155,8 @@ struct PayloadTests {
         #expect(throws: EventLogError.self) {
             try log.ruleGuard.withCurrentState(log.store) {
                 try log.domain.handle(
-                    "register-warehouse", body: try Fx.json(#"{"name":"Gudang","kind":"depot","kelurahanCode":"52.71.05.1005"}"#), now: .now())
+                    "register-warehouse", body: try Fx.json(#"{"name":"Gudang","kind":"depot","kelurahanCode":"52.71.05.1005"}"#),
+                    now: .now())
             }
         }
         #expect(try log.store.stats() == before)
@@ -140,12 +164,17 @@ struct PayloadTests {
 
     @Test("payloads are written as before: every field, notes even when empty, no nulls")
     func written() throws {
-        #expect(receipt.json.description
-            == #"{"lines":[{"donationId":"DN-1","item":"beras","quantity":80,"unit":"kg"}],"notes":"","receivedAt":"2018-08-06T12:00:00+08:00","shipmentId":"SH-1"}"#)
-        #expect(donation.json.description
-            == #"{"donationId":"DN-9","donor":{"kind":"government","name":"BNPB"},"items":[{"item":"beras","quantity":5,"unit":"kg"}],"receivedAt":"2018-08-06T08:00:00+08:00","warehouseId":"gudang-a"}"#)
-        #expect(adjustment.json.description
-            == #"{"donationId":"DN-1","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#)
+        #expect(
+            receipt.json.description
+                == #"{"lines":[{"donationId":"DN-1","item":"beras","quantity":80,"unit":"kg"}],"notes":"","receivedAt":"2018-08-06T12:00:00+08:00","shipmentId":"SH-1"}"#
+        )
+        #expect(
+            donation.json.description
+                == #"{"donationId":"DN-9","donor":{"kind":"government","name":"BNPB"},"items":[{"item":"beras","quantity":5,"unit":"kg"}],"receivedAt":"2018-08-06T08:00:00+08:00","warehouseId":"gudang-a"}"#
+        )
+        #expect(
+            adjustment.json.description
+                == #"{"donationId":"DN-1","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#)
         // Notes left out read as "".
         let data = edited(receipt) { $0["notes"] = nil }
         guard case .shipmentReceived(let r) = try AidEvent.read(type: receipt.type, data: data) else {

@@ -8,14 +8,16 @@ import Testing
 /// `Fx.base`, then: SH-1 received with 2 kg beras lost; 50 kg beras and 10 dus mi of DN-1
 /// distributed at posko-b; 5 kg of DN-2 written off at gudang-a; SH-2 takes 20 kg of DN-2 to
 /// posko-b (on its way); DN-3 (15 lembar tikar) handed in at posko-b.
-let story: [AidEvent] = Fx.base + [
-    Fx.receive("SH-1", [("beras", "kg", "DN-1", 78), ("mi instan", "dus", "DN-1", 10)], notes: "2 kg beras tumpah"),
-    Fx.distribute("DS-1", at: "posko-b", [Fx.line("beras", "kg", [("DN-1", 50)]), Fx.line("mi instan", "dus", [("DN-1", 10)])],
-                  households: 20, people: 75),
-    Fx.adjust("gudang-a", "beras", "kg", lot: "DN-2", -5, reason: "rusak terkena hujan"),
-    Fx.dispatch("SH-2", from: "gudang-a", to: "posko-b", [Fx.line("beras", "kg", [("DN-2", 20)])], time: Fx.t(7, 9)),
-    Fx.donate("DN-3", at: "posko-b", [("tikar", "lembar", 15)], donor: "Hamba Allah", kind: "individual", time: Fx.t(7, 10)),
-]
+let story: [AidEvent] =
+    Fx.base + [
+        Fx.receive("SH-1", [("beras", "kg", "DN-1", 78), ("mi instan", "dus", "DN-1", 10)], notes: "2 kg beras tumpah"),
+        Fx.distribute(
+            "DS-1", at: "posko-b", [Fx.line("beras", "kg", [("DN-1", 50)]), Fx.line("mi instan", "dus", [("DN-1", 10)])],
+            households: 20, people: 75),
+        Fx.adjust("gudang-a", "beras", "kg", lot: "DN-2", -5, reason: "rusak terkena hujan"),
+        Fx.dispatch("SH-2", from: "gudang-a", to: "posko-b", [Fx.line("beras", "kg", [("DN-2", 20)])], time: Fx.t(7, 9)),
+        Fx.donate("DN-3", at: "posko-b", [("tikar", "lembar", 15)], donor: "Hamba Allah", kind: "individual", time: Fx.t(7, 10)),
+    ]
 
 @Suite("Projectors and queries over a real log")
 struct ProjectorTests {
@@ -26,27 +28,42 @@ struct ProjectorTests {
         let all = try #require(try log.read(StockProjector.viewName) { try AidQueries.stock($0) })
         #expect(all.warehouses.map(\.warehouse.warehouseId) == ["gudang-a", "posko-b"])
         let a = all.warehouses[0]
-        #expect(a.warehouse == StockReport.Warehouse(
-            warehouseId: "gudang-a", name: "Gudang gudang-a", kind: "gudang", kelurahanCode: Fx.rembiga, kelurahanName: "Rembiga",
-            kecamatanName: "Selaparang"))
-        #expect(a.items == [
-            StockReport.Item(item: "beras", unit: "kg", onHand: 45, inTransit: 20, lots: [
-                StockReport.Lot(donationId: "DN-1", onHand: 20, inTransit: 0), StockReport.Lot(donationId: "DN-2", onHand: 25, inTransit: 20),
-            ]),
-            StockReport.Item(item: "mi instan", unit: "dus", onHand: 10, inTransit: 0, lots: [StockReport.Lot(donationId: "DN-1", onHand: 10, inTransit: 0)]),
-        ])
-        #expect(all.warehouses[1].items == [
-            StockReport.Item(item: "beras", unit: "kg", onHand: 28, inTransit: 0, lots: [StockReport.Lot(donationId: "DN-1", onHand: 28, inTransit: 0)]),
-            StockReport.Item(item: "tikar", unit: "lembar", onHand: 15, inTransit: 0, lots: [StockReport.Lot(donationId: "DN-3", onHand: 15, inTransit: 0)]),
-        ])
-        #expect(all.totals == [
-            StockReport.Total(item: "beras", unit: "kg", onHand: 73, inTransit: 20, warehouses: 2),
-            StockReport.Total(item: "mi instan", unit: "dus", onHand: 10, inTransit: 0, warehouses: 1),
-            StockReport.Total(item: "tikar", unit: "lembar", onHand: 15, inTransit: 0, warehouses: 1),
-        ])
+        #expect(
+            a.warehouse
+                == StockReport.Warehouse(
+                    warehouseId: "gudang-a", name: "Gudang gudang-a", kind: "gudang", kelurahanCode: Fx.rembiga, kelurahanName: "Rembiga",
+                    kecamatanName: "Selaparang"))
+        #expect(
+            a.items == [
+                StockReport.Item(
+                    item: "beras", unit: "kg", onHand: 45, inTransit: 20,
+                    lots: [
+                        StockReport.Lot(donationId: "DN-1", onHand: 20, inTransit: 0),
+                        StockReport.Lot(donationId: "DN-2", onHand: 25, inTransit: 20),
+                    ]),
+                StockReport.Item(
+                    item: "mi instan", unit: "dus", onHand: 10, inTransit: 0,
+                    lots: [StockReport.Lot(donationId: "DN-1", onHand: 10, inTransit: 0)]),
+            ])
+        #expect(
+            all.warehouses[1].items == [
+                StockReport.Item(
+                    item: "beras", unit: "kg", onHand: 28, inTransit: 0,
+                    lots: [StockReport.Lot(donationId: "DN-1", onHand: 28, inTransit: 0)]),
+                StockReport.Item(
+                    item: "tikar", unit: "lembar", onHand: 15, inTransit: 0,
+                    lots: [StockReport.Lot(donationId: "DN-3", onHand: 15, inTransit: 0)]),
+            ])
+        #expect(
+            all.totals == [
+                StockReport.Total(item: "beras", unit: "kg", onHand: 73, inTransit: 20, warehouses: 2),
+                StockReport.Total(item: "mi instan", unit: "dus", onHand: 10, inTransit: 0, warehouses: 1),
+                StockReport.Total(item: "tikar", unit: "lembar", onHand: 15, inTransit: 0, warehouses: 1),
+            ])
         let tikar = try #require(try log.read(StockProjector.viewName) { try AidQueries.stock($0, item: "tikar") })
         #expect(tikar.warehouses.map(\.warehouse.warehouseId) == ["posko-b"])
-        let one = try #require(try log.read(StockProjector.viewName) { try AidQueries.stock($0, warehouseId: "posko-b", item: "beras", unit: "kg") })
+        let one = try #require(
+            try log.read(StockProjector.viewName) { try AidQueries.stock($0, warehouseId: "posko-b", item: "beras", unit: "kg") })
         #expect(one.warehouses.count == 1 && one.warehouses[0].items.map(\.item) == ["beras"])
         #expect(try log.read(StockProjector.viewName) { try AidQueries.stock($0, warehouseId: "gudang-z") } == nil)
 
@@ -68,11 +85,12 @@ struct ProjectorTests {
         #expect(selagalas.posko == ["posko-b"])
         #expect(selagalas.shipmentsReceived == 1 && selagalas.donationsReceived == 1)
         #expect(selagalas.distributions == 1 && selagalas.households == 20 && selagalas.people == 75)
-        #expect(selagalas.items == [
-            KelurahanReport.Item(item: "beras", unit: "kg", received: 78, distributed: 50),
-            KelurahanReport.Item(item: "mi instan", unit: "dus", received: 10, distributed: 10),
-            KelurahanReport.Item(item: "tikar", unit: "lembar", received: 15, distributed: 0),
-        ])
+        #expect(
+            selagalas.items == [
+                KelurahanReport.Item(item: "beras", unit: "kg", received: 78, distributed: 50),
+                KelurahanReport.Item(item: "mi instan", unit: "dus", received: 10, distributed: 10),
+                KelurahanReport.Item(item: "tikar", unit: "lembar", received: 15, distributed: 0),
+            ])
         // gudang-a lies in Rembiga but is no posko: nothing counts as received there.
         let rembiga = try #require(report.kelurahan.first { $0.code == Fx.rembiga })
         #expect(rembiga.items.isEmpty && rembiga.posko.isEmpty && rembiga.distributions == 0)
@@ -88,7 +106,10 @@ struct ProjectorTests {
         let t = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-1") })
         #expect(t.donation.donor == Donor(name: "BNPB", kind: "government"))
         #expect(t.donation.warehouseName == "Gudang gudang-a")
-        #expect(t.steps.map(\.kind) == [.donated, .donated, .dispatched, .dispatched, .received, .lostInTransit, .received, .distributed, .distributed])
+        #expect(
+            t.steps.map(\.kind) == [
+                .donated, .donated, .dispatched, .dispatched, .received, .lostInTransit, .received, .distributed, .distributed,
+            ])
         #expect(t.steps.map(\.quantity) == [100, 20, 80, 10, 78, 2, 10, 50, 10])
         #expect(t.steps.map(\.position) == t.steps.map(\.position).sorted())
         #expect(t.steps[5].notes == "2 kg beras tumpah" && t.steps[5].shipmentId == "SH-1" && t.steps[5].toWarehouseId == "posko-b")
@@ -96,17 +117,20 @@ struct ProjectorTests {
         #expect(t.steps[2].vehicle == "Truk BPBD DR 8011 AM" && t.steps[2].occurredAt == "2018-08-06T02:00:00.000Z")
         #expect(t.balance.identity == "donated = onHand + inTransit + distributed + lost + adjusted")
         #expect(t.balance.holds)
-        #expect(t.balance.items == [
-            DonationTrace.ItemBalance(
-                item: "beras", unit: "kg", donated: 100, onHand: 48,
-                onHandByWarehouse: [DonationTrace.Holding(warehouseId: "gudang-a", warehouseName: "Gudang gudang-a", quantity: 20),
-                                    DonationTrace.Holding(warehouseId: "posko-b", warehouseName: "Gudang posko-b", quantity: 28)],
-                inTransit: 0, distributed: 50, lost: 2, adjusted: 0, accountedFor: 100, holds: true),
-            DonationTrace.ItemBalance(
-                item: "mi instan", unit: "dus", donated: 20, onHand: 10,
-                onHandByWarehouse: [DonationTrace.Holding(warehouseId: "gudang-a", warehouseName: "Gudang gudang-a", quantity: 10)],
-                inTransit: 0, distributed: 10, lost: 0, adjusted: 0, accountedFor: 20, holds: true),
-        ])
+        #expect(
+            t.balance.items == [
+                DonationTrace.ItemBalance(
+                    item: "beras", unit: "kg", donated: 100, onHand: 48,
+                    onHandByWarehouse: [
+                        DonationTrace.Holding(warehouseId: "gudang-a", warehouseName: "Gudang gudang-a", quantity: 20),
+                        DonationTrace.Holding(warehouseId: "posko-b", warehouseName: "Gudang posko-b", quantity: 28),
+                    ],
+                    inTransit: 0, distributed: 50, lost: 2, adjusted: 0, accountedFor: 100, holds: true),
+                DonationTrace.ItemBalance(
+                    item: "mi instan", unit: "dus", donated: 20, onHand: 10,
+                    onHandByWarehouse: [DonationTrace.Holding(warehouseId: "gudang-a", warehouseName: "Gudang gudang-a", quantity: 10)],
+                    inTransit: 0, distributed: 10, lost: 0, adjusted: 0, accountedFor: 20, holds: true),
+            ])
         let t2 = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-2") })
         #expect(t2.steps.map(\.kind) == [.donated, .adjusted, .dispatched])
         #expect(t2.steps[1].quantity == -5 && t2.steps[1].reason == "rusak terkena hujan")
@@ -139,10 +163,11 @@ struct ProjectorTests {
         #expect(report.donors.map(\.name) == ["BNPB", "Hamba Allah", "PMI"])
         let bnpb = report.donors[0]
         #expect(bnpb.kind == "government" && bnpb.donations == 1 && bnpb.donationList == nil)
-        #expect(bnpb.items == [
-            DonorReport.Item(item: "beras", unit: "kg", donated: 100, distributed: 50),
-            DonorReport.Item(item: "mi instan", unit: "dus", donated: 20, distributed: 10),
-        ])
+        #expect(
+            bnpb.items == [
+                DonorReport.Item(item: "beras", unit: "kg", donated: 100, distributed: 50),
+                DonorReport.Item(item: "mi instan", unit: "dus", donated: 20, distributed: 10),
+            ])
         #expect(report.donors[2].items == [DonorReport.Item(item: "beras", unit: "kg", donated: 50, distributed: 0)])
         let one = try #require(try log.read(DonorsProjector.viewName) { try AidQueries.donor($0, name: "PMI") })
         #expect(one.donationList?.map(\.donationId) == ["DN-2"])

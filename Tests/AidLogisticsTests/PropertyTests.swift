@@ -33,7 +33,9 @@ struct Ledger {
             for i in d.items { donated[LotItem(donationId: d.donationId, item: i.item, unit: i.unit), default: 0] += i.quantity }
         case .shipmentDispatched(let s):
             var lots: [LotItem: Int] = [:]
-            for l in s.lines { for lot in l.lots { lots[LotItem(donationId: lot.donationId, item: l.item, unit: l.unit), default: 0] += lot.quantity } }
+            for l in s.lines {
+                for lot in l.lots { lots[LotItem(donationId: lot.donationId, item: l.item, unit: l.unit), default: 0] += lot.quantity }
+            }
             open[s.shipmentId] = (s.fromWarehouseId, lots)
         case .shipmentReceived(let r):
             guard let s = open.removeValue(forKey: r.shipmentId) else { return }
@@ -43,7 +45,9 @@ struct Ledger {
         case .aidDistributed(let d):
             for l in d.lines {
                 distributedByKelurahan[ViewKey.make(d.kelurahanCode, l.item, l.unit), default: 0] += l.quantity
-                for lot in l.lots { distributed[LotItem(donationId: lot.donationId, item: l.item, unit: l.unit), default: 0] += lot.quantity }
+                for lot in l.lots {
+                    distributed[LotItem(donationId: lot.donationId, item: l.item, unit: l.unit), default: 0] += lot.quantity
+                }
             }
         case .stockAdjusted(let a):
             adjustedOut[LotItem(donationId: a.donationId, item: a.item, unit: a.unit), default: 0] -= a.quantity
@@ -81,7 +85,9 @@ struct CommandGenerator {
 
     mutating func time() -> String {
         minute += rng.int(1...90)
-        let day = 6 + minute / 1440, hour = (minute / 60) % 24, min = minute % 60
+        let day = 6 + minute / 1440
+        let hour = (minute / 60) % 24
+        let min = minute % 60
         return Fx.t(day, hour, min)
     }
 
@@ -135,23 +141,26 @@ struct CommandGenerator {
         if ws.count < 3 || roll < 0.05 {
             let code = rng.chance(0.05) ? "52.71.09.0001" : (rng.element(Mataram.kelurahan)?.code ?? Fx.rembiga)
             let reuse = rng.chance(0.05) && !ws.isEmpty
-            return .registerWarehouse(RegisterWarehouse(
-                warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code))
+            return .registerWarehouse(
+                RegisterWarehouse(
+                    warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code))
         }
         if roll < 0.30 {
             var pool = items
             rng.shuffle(&pool)
-            return .receiveDonation(ReceiveDonation(
-                donationId: id("DN"), warehouseId: rng.chance(0.05) ? "W-nowhere" : w,
-                donor: Donor(name: rng.element(["BNPB", "PMI", "ACT", "Hamba Allah"]) ?? "BNPB", kind: "ngo"),
-                items: pool.prefix(rng.int(1...3)).map { ItemQuantity(item: $0.0, unit: $0.1, quantity: rng.int(1...60)) },
-                receivedAt: time()))
+            return .receiveDonation(
+                ReceiveDonation(
+                    donationId: id("DN"), warehouseId: rng.chance(0.05) ? "W-nowhere" : w,
+                    donor: Donor(name: rng.element(["BNPB", "PMI", "ACT", "Hamba Allah"]) ?? "BNPB", kind: "ngo"),
+                    items: pool.prefix(rng.int(1...3)).map { ItemQuantity(item: $0.0, unit: $0.1, quantity: rng.int(1...60)) },
+                    receivedAt: time()))
         }
         if roll < 0.55 {
             let to = rng.chance(0.05) ? w : (rng.element(ws.filter { $0 != w }) ?? w)
-            return .dispatchShipment(DispatchShipment(
-                shipmentId: id("SH"), fromWarehouseId: w, toWarehouseId: to, lines: lines(s, at: w), vehicle: "Truk", driver: "Sahnan",
-                dispatchedAt: time()))
+            return .dispatchShipment(
+                DispatchShipment(
+                    shipmentId: id("SH"), fromWarehouseId: w, toWarehouseId: to, lines: lines(s, at: w), vehicle: "Truk", driver: "Sahnan",
+                    dispatchedAt: time()))
         }
         if roll < 0.72 {
             let open = s.shipments.filter { !$0.value.received }.keys.sorted()
@@ -163,15 +172,17 @@ struct CommandGenerator {
                     return got > 0 ? ReceivedLine(item: k.item.item, unit: k.item.unit, donationId: k.donationId, quantity: got) : nil
                 }
             }
-            return .receiveShipment(ReceiveShipment(shipmentId: shipment, lines: lines, receivedAt: time(), notes: lines == nil ? nil : "sebagian"))
+            return .receiveShipment(
+                ReceiveShipment(shipmentId: shipment, lines: lines, receivedAt: time(), notes: lines == nil ? nil : "sebagian"))
         }
         if roll < 0.92 {
             let households = rng.int(1...50)
-            return .distributeAid(DistributeAid(
-                distributionId: id("DS"), warehouseId: w,
-                kelurahanCode: rng.chance(0.03) ? "52.71.00.0000" : (rng.element(Mataram.kelurahan)?.code ?? Fx.rembiga),
-                lines: lines(s, at: w), households: households, people: rng.chance(0.03) ? households - 1 : households * rng.int(1...5),
-                distributedAt: time()))
+            return .distributeAid(
+                DistributeAid(
+                    distributionId: id("DS"), warehouseId: w,
+                    kelurahanCode: rng.chance(0.03) ? "52.71.00.0000" : (rng.element(Mataram.kelurahan)?.code ?? Fx.rembiga),
+                    lines: lines(s, at: w), households: households, people: rng.chance(0.03) ? households - 1 : households * rng.int(1...5),
+                    distributedAt: time()))
         }
         let held = s.onHand.keys.sorted { ($0.warehouseId, $0.donationId, $0.item) < ($1.warehouseId, $1.donationId, $1.item) }
         guard let k = rng.element(held) else {
@@ -180,7 +191,10 @@ struct CommandGenerator {
         let have = s.onHand[k] ?? 0
         var q = rng.int(-(have + 2)...5)
         if q == 0 { q = -1 }
-        return .adjustStock(AdjustStock(warehouseId: k.warehouseId, item: k.item.item, unit: k.item.unit, donationId: k.donationId, quantity: q, reason: "stock opname"))
+        return .adjustStock(
+            AdjustStock(
+                warehouseId: k.warehouseId, item: k.item.item, unit: k.item.unit, donationId: k.donationId, quantity: q,
+                reason: "stock opname"))
     }
 }
 
@@ -211,7 +225,8 @@ struct PropertyTests {
 
     @Test("stock never negative, every lot adds up, FIFO picks the oldest lots (300 seeded sequences)")
     func randomSequences() throws {
-        var accepted = 0, refused = 0
+        var accepted = 0
+        var refused = 0
         for seed in UInt64(1)...300 {
             var gen = CommandGenerator(seed: seed)
             var state = AidDecider.initial
@@ -245,7 +260,9 @@ struct PropertyTests {
         #expect(accepted > 10_000 && refused > 500)
     }
 
-    @Test("the state of what a command touches decides as the whole state does, and the rules store what evolve leaves (200 seeded sequences)")
+    @Test(
+        "the state of what a command touches decides as the whole state does, and the rules store what evolve leaves (200 seeded sequences)"
+    )
     func touchedState() throws {
         var compared = 0
         for seed in UInt64(1)...200 {
@@ -318,7 +335,10 @@ struct PropertyTests {
                 #expect(item.onHand == item.lots.reduce(0) { $0 + $1.onHand })
                 for lot in item.lots {
                     let k = LotItem(donationId: lot.donationId, item: item.item, unit: item.unit)
-                    #expect(lot.onHand == state.onHand(at: w.warehouse.warehouseId, AidDecider.Item(item: item.item, unit: item.unit), lot: lot.donationId))
+                    #expect(
+                        lot.onHand
+                            == state.onHand(
+                                at: w.warehouse.warehouseId, AidDecider.Item(item: item.item, unit: item.unit), lot: lot.donationId))
                     #expect(lot.inTransit == ledger.inTransit(k, from: w.warehouse.warehouseId))
                     #expect(lot.onHand >= 0 && lot.inTransit >= 0)
                     seen += lot.onHand

@@ -56,30 +56,36 @@ let ruleCases: [RuleCase] = [
         "a warehouse id fits the stream charset", stream: "warehouse-w1", type: AidEventType.warehouseRegistered,
         data: #"{"warehouseId":"w 1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#, field: "data.warehouseId"),
     // aid.donation-received
-    RuleCase("a donation goes to a registered warehouse", Fx.donate("DN-9", at: "gudang-z", [("beras", "kg", 5)]), field: "data.warehouseId"),
+    RuleCase(
+        "a donation goes to a registered warehouse", Fx.donate("DN-9", at: "gudang-z", [("beras", "kg", 5)]), field: "data.warehouseId"),
     RuleCase("a donation is received once", Fx.donate("DN-1", at: "gudang-a", [("beras", "kg", 5)]), field: "data.donationId"),
     RuleCase(
         "quantities are positive integers", stream: "donation-DN-9", type: AidEventType.donationReceived,
-        data: #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":0}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
+        data:
+            #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":0}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
         field: "data.items[0].quantity"),
     RuleCase(
         "quantities are integers", stream: "donation-DN-9", type: AidEventType.donationReceived,
-        data: #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":2.5}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
+        data:
+            #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":2.5}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
         field: "data.items[0].quantity"),
     RuleCase(
         "each item and unit once per donation", Fx.donate("DN-9", at: "gudang-a", [("beras", "kg", 5), ("beras", "kg", 7)]),
         code: .invalidInput, field: "data.items[1]"),
     RuleCase(
         "receivedAt is an RFC 3339 time", stream: "donation-DN-9", type: AidEventType.donationReceived,
-        data: #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"kemarin"}"#,
+        data:
+            #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"kemarin"}"#,
         field: "data.receivedAt"),
     RuleCase(
         "the donor is required", stream: "donation-DN-9", type: AidEventType.donationReceived,
-        data: #"{"donationId":"DN-9","warehouseId":"gudang-a","items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
+        data:
+            #"{"donationId":"DN-9","warehouseId":"gudang-a","items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-06T08:00:00+08:00"}"#,
         field: "data.donor"),
     RuleCase(
         "unknown fields are refused", stream: "donation-DN-9", type: AidEventType.donationReceived,
-        data: #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-06T08:00:00+08:00","colour":"red"}"#,
+        data:
+            #"{"donationId":"DN-9","warehouseId":"gudang-a","donor":{"name":"BNPB","kind":"government"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-06T08:00:00+08:00","colour":"red"}"#,
         field: "data.colour"),
     RuleCase(
         "an event belongs on its own stream", stream: "donation-DN-8", type: AidEventType.donationReceived,
@@ -102,7 +108,9 @@ let ruleCases: [RuleCase] = [
         field: "data.lines[0].lots[0].quantity"),
     RuleCase(
         "lots add up to the line's quantity",
-        Fx.dispatch("SH-2", from: "gudang-a", to: "posko-b", [LotLine(item: "beras", unit: "kg", quantity: 30, lots: [LotQuantity(donationId: "DN-2", quantity: 20)])]),
+        Fx.dispatch(
+            "SH-2", from: "gudang-a", to: "posko-b",
+            [LotLine(item: "beras", unit: "kg", quantity: 30, lots: [LotQuantity(donationId: "DN-2", quantity: 20)])]),
         field: "data.lines[0].lots"),
     RuleCase(
         "lots must be received donations",
@@ -122,11 +130,13 @@ let ruleCases: [RuleCase] = [
         field: "data.shipmentId"),
     RuleCase(
         "each item once per shipment",
-        Fx.dispatch("SH-2", from: "gudang-a", to: "posko-b", [Fx.line("beras", "kg", [("DN-2", 1)]), Fx.line("beras", "kg", [("DN-2", 1)])]),
+        Fx.dispatch(
+            "SH-2", from: "gudang-a", to: "posko-b", [Fx.line("beras", "kg", [("DN-2", 1)]), Fx.line("beras", "kg", [("DN-2", 1)])]),
         code: .invalidInput, field: "data.lines[1]"),
     RuleCase(
         "lots are required in the event", stream: "shipment-SH-2", type: AidEventType.shipmentDispatched,
-        data: #"{"shipmentId":"SH-2","fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan","dispatchedAt":"2018-08-06T10:00:00+08:00"}"#,
+        data:
+            #"{"shipmentId":"SH-2","fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan","dispatchedAt":"2018-08-06T10:00:00+08:00"}"#,
         field: "data.lines[0].lots"),
     // aid.shipment-received
     RuleCase("only a dispatched shipment is received", Fx.receive("SH-404", []), field: "data.shipmentId"),
@@ -154,7 +164,8 @@ let ruleCases: [RuleCase] = [
         Fx.distribute("DS-1", at: "posko-b", [Fx.line("beras", "kg", [("DN-1", 10)])]), field: "data.distributionId"),
     RuleCase(
         "households are positive", stream: "distribution-DS-1", type: AidEventType.aidDistributed,
-        data: #"{"distributionId":"DS-1","warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":1,"lots":[{"donationId":"DN-1","quantity":1}]}],"households":0,"people":0,"distributedAt":"2018-08-06T15:00:00+08:00"}"#,
+        data:
+            #"{"distributionId":"DS-1","warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","lines":[{"item":"beras","unit":"kg","quantity":1,"lots":[{"donationId":"DN-1","quantity":1}]}],"households":0,"people":0,"distributedAt":"2018-08-06T15:00:00+08:00"}"#,
         field: "data.households"),
     // aid.stock-adjusted
     RuleCase("never below zero", Fx.adjust("gudang-a", "beras", "kg", lot: "DN-1", -21), field: "data.quantity"),
@@ -244,9 +255,11 @@ struct RulesTests {
     func messageNamesNumbers() throws {
         let s = try Fx.state(Fx.base)
         let e = Fx.dispatch("SH-2", from: "gudang-a", to: "posko-b", [Fx.line("beras", "kg", [("DN-1", 60)])])
-        #expect(throws: EventLogError(
-            .ruleViolation, "data.lines[0].lots[0].quantity: 60 kg of beras from lot DN-1 exceeds the 20 on hand at gudang-a",
-            field: "data.lines[0].lots[0].quantity")) {
+        #expect(
+            throws: EventLogError(
+                .ruleViolation, "data.lines[0].lots[0].quantity: 60 kg of beras from lot DN-1 exceeds the 20 on hand at gudang-a",
+                field: "data.lines[0].lots[0].quantity")
+        ) {
             try AidDecider.decide(AidLogisticsCommand(recording: e), s)
         }
     }

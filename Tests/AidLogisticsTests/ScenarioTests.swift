@@ -43,7 +43,9 @@ struct ScenarioTests {
     func passesRules() throws {
         let events = AidScenario.scenario(seed: 2018, scale: 1.0)
         let s = try ScenarioSummary(events)
-        print("aid scenario scale 1.0: \(events.count) events, \(s.byType.sorted { $0.key < $1.key }), losses \(s.lossEvents), people served \(s.peopleServed)")
+        print(
+            "aid scenario scale 1.0: \(events.count) events, \(s.byType.sorted { $0.key < $1.key }), losses \(s.lossEvents), people served \(s.peopleServed)"
+        )
         #expect(events.count > 3000 && events.count < 30_000)
         #expect(s.byType[AidEventType.warehouseRegistered] == 53)
         #expect(s.poskoWithShipment.count == 50)
@@ -114,7 +116,9 @@ struct ScenarioTests {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/aid/kelurahan-impact.csv").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = text.split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.count == 50)
         for (i, row) in rows.enumerated() {
             let k = Mataram.kelurahan[i]

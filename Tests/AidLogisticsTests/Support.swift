@@ -28,37 +28,45 @@ enum Fx {
         _ id: String, at warehouse: String, _ items: [(String, String, Int)], donor: String = "BNPB", kind: String = "government",
         time: String = t(6, 8)
     ) -> AidEvent {
-        .donationReceived(DonationReceived(
-            donationId: id, warehouseId: warehouse, donor: Donor(name: donor, kind: kind),
-            items: items.map { ItemQuantity(item: $0.0, unit: $0.1, quantity: $0.2) }, receivedAt: time))
+        .donationReceived(
+            DonationReceived(
+                donationId: id, warehouseId: warehouse, donor: Donor(name: donor, kind: kind),
+                items: items.map { ItemQuantity(item: $0.0, unit: $0.1, quantity: $0.2) }, receivedAt: time))
     }
 
     static func line(_ item: String, _ unit: String, _ lots: [(String, Int)]) -> LotLine {
-        LotLine(item: item, unit: unit, quantity: lots.reduce(0) { $0 + $1.1 }, lots: lots.map { LotQuantity(donationId: $0.0, quantity: $0.1) })
+        LotLine(
+            item: item, unit: unit, quantity: lots.reduce(0) { $0 + $1.1 }, lots: lots.map { LotQuantity(donationId: $0.0, quantity: $0.1) }
+        )
     }
 
     static func dispatch(_ id: String, from: String, to: String, _ lines: [LotLine], time: String = t(6, 10)) -> AidEvent {
-        .shipmentDispatched(ShipmentDispatched(
-            shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk BPBD DR 8011 AM",
-            driver: "Lalu Muhammad Zaini", dispatchedAt: time))
+        .shipmentDispatched(
+            ShipmentDispatched(
+                shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk BPBD DR 8011 AM",
+                driver: "Lalu Muhammad Zaini", dispatchedAt: time))
     }
 
     static func receive(_ id: String, _ lines: [(String, String, String, Int)], time: String = t(6, 12), notes: String = "") -> AidEvent {
-        .shipmentReceived(ShipmentReceived(
-            shipmentId: id, lines: lines.map { ReceivedLine(item: $0.0, unit: $0.1, donationId: $0.2, quantity: $0.3) },
-            receivedAt: time, notes: notes))
+        .shipmentReceived(
+            ShipmentReceived(
+                shipmentId: id, lines: lines.map { ReceivedLine(item: $0.0, unit: $0.1, donationId: $0.2, quantity: $0.3) },
+                receivedAt: time, notes: notes))
     }
 
     static func distribute(
         _ id: String, at warehouse: String, code: String = selagalas, _ lines: [LotLine], households: Int = 20, people: Int = 75,
         time: String = t(6, 15)
     ) -> AidEvent {
-        .aidDistributed(AidDistributed(
-            distributionId: id, warehouseId: warehouse, kelurahanCode: code, lines: lines, households: households, people: people,
-            distributedAt: time))
+        .aidDistributed(
+            AidDistributed(
+                distributionId: id, warehouseId: warehouse, kelurahanCode: code, lines: lines, households: households, people: people,
+                distributedAt: time))
     }
 
-    static func adjust(_ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname") -> AidEvent {
+    static func adjust(_ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname")
+        -> AidEvent
+    {
         .stockAdjusted(StockAdjusted(warehouseId: warehouse, item: item, unit: unit, donationId: lot, quantity: q, reason: reason))
     }
 

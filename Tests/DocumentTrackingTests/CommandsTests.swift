@@ -53,7 +53,9 @@ struct CommandsTests {
         _ = expectParseError("submit-application", replacing("office", with: "dukcapil-bima"), field: "office")
         _ = expectParseError("submit-application", replacing("channel", with: "fax"), field: "channel")
         _ = expectParseError("submit-application", replacing("applicant", with: nil), field: "applicant")
-        _ = expectParseError("submit-application", replacing("applicant", with: ["nikHash": .string(String(repeating: "a", count: 64))]), field: "applicant.nikHash")
+        _ = expectParseError(
+            "submit-application", replacing("applicant", with: ["nikHash": .string(String(repeating: "a", count: 64))]),
+            field: "applicant.nikHash")
         _ = expectParseError("submit-application", replacing("applicant", with: ["nik": 5_271_036_203_890_002]), field: "applicant.nik")
         _ = expectParseError("submit-application", replacing("receiptNumber", with: "MTR-0123456789"), field: "receiptNumber")
         _ = expectParseError("submit-application", replacing("submittedAt", with: "kemarin"), field: "submittedAt")
@@ -107,7 +109,8 @@ struct CommandsTests {
         let d = try domain.decide(try domain.parse("submit-application", body: replacing("submittedAt", with: nil)), now: now)
         #expect(d.events.first?.occurredAt == now)
         do {
-            _ = try domain.decide(try domain.parse("submit-application", body: replacing("submittedAt", with: "2018-08-14T10:00:00+08:00")), now: now)
+            _ = try domain.decide(
+                try domain.parse("submit-application", body: replacing("submittedAt", with: "2018-08-14T10:00:00+08:00")), now: now)
             Issue.record("a future submission was accepted")
         } catch {
             #expect(error.code == .invalidInput && error.field == "submittedAt")
@@ -139,8 +142,10 @@ struct CommandsTests {
         let typed = receipt.lowercased().replacingOccurrences(of: "0", with: "o")
         let d = try await h.run(
             "change-status",
-            ["receiptNumber": .string(typed), "to": "verified", "officer": "dukcapil-mataram/petugas-02",
-             "changedAt": "2018-08-07T10:00:00+08:00"])
+            [
+                "receiptNumber": .string(typed), "to": "verified", "officer": "dukcapil-mataram/petugas-02",
+                "changedAt": "2018-08-07T10:00:00+08:00",
+            ])
         #expect(d.ids["receiptNumber"] == receipt)
         #expect(d.secrets.isEmpty)
         let e = try #require(d.events.first)
@@ -169,8 +174,10 @@ struct CommandsTests {
         try await h.expectRefused(.ruleViolation, field: "from") {
             _ = try await h.run(
                 "change-status",
-                ["receiptNumber": .string(receipt), "from": "verified", "to": "in-process", "officer": "x",
-                 "changedAt": "2018-08-07T10:00:00+08:00"])
+                [
+                    "receiptNumber": .string(receipt), "from": "verified", "to": "in-process", "officer": "x",
+                    "changedAt": "2018-08-07T10:00:00+08:00",
+                ])
         }
         try await h.expectRefused(.invalidInput, field: "changedAt") {
             _ = try await h.run(
@@ -184,11 +191,14 @@ struct CommandsTests {
         let h = try Harness()
         let (receipt, _) = try await h.submit()
         let command = try h.domain.parse(
-            "change-status", body: ["receiptNumber": .string(receipt), "to": "verified", "officer": "a", "changedAt": "2018-08-07T10:00:00+08:00"])
+            "change-status",
+            body: ["receiptNumber": .string(receipt), "to": "verified", "officer": "a", "changedAt": "2018-08-07T10:00:00+08:00"])
         let other = try h.domain.parse(
             "change-status",
-            body: ["receiptNumber": .string(receipt), "to": "revision-requested", "reason": "Foto buram", "officer": "b",
-                   "changedAt": "2018-08-07T10:05:00+08:00"])
+            body: [
+                "receiptNumber": .string(receipt), "to": "revision-requested", "reason": "Foto buram", "officer": "b",
+                "changedAt": "2018-08-07T10:05:00+08:00",
+            ])
         // Two officers decide on the same state; the second to append loses.
         let d1 = try h.ruleGuard.withCurrentState(h.store) { try h.domain.decide(command, now: ts("2018-08-20T00:00:00Z")) }
         let d2 = try h.ruleGuard.withCurrentState(h.store) { try h.domain.decide(other, now: ts("2018-08-20T00:00:00Z")) }
@@ -199,7 +209,8 @@ struct CommandsTests {
     @Test func realReceiptNumbersAndPINsAreRandom() throws {
         let domain = DocumentTrackingDomain(secret: testSecret)
         let c = try domain.parse("submit-application", body: body)
-        var receipts = Set<String>(), pins = Set<String>()
+        var receipts = Set<String>()
+        var pins = Set<String>()
         for _ in 0..<200 {
             let d = try domain.decide(c, now: ts("2018-08-13T10:00:00+08:00"))
             receipts.insert(d.ids["receiptNumber"] ?? "")

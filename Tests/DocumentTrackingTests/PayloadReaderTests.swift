@@ -33,12 +33,17 @@ struct PayloadReaderTests {
             name: "unknown field in the applicant", type: DocumentEvents.applicationSubmitted,
             data: submittedJSON(applicant: "{\"nikHash\":\"\(String(repeating: "a", count: 64))\",\"nama\":\"Baiq\"}"),
             field: "data.applicant.nama", words: ["not a field"]),
-        EventCase(name: "control character in the officer", data: changedJSON(officer: "petugas\\u0007"), field: "data.officer", words: ["control"]),
+        EventCase(
+            name: "control character in the officer", data: changedJSON(officer: "petugas\\u0007"), field: "data.officer",
+            words: ["control"]),
         EventCase(
             name: "line feed in the reason", data: changedJSON(to: "rejected", reason: "Bukan\\npenduduk"), field: "data.reason",
             words: ["control"]),
-        EventCase(name: "reason over 500 bytes", data: changedJSON(to: "rejected", reason: longReason), field: "data.reason", words: ["600 bytes", "500"]),
-        EventCase(name: "officer over 100 bytes", data: changedJSON(officer: longOfficer), field: "data.officer", words: ["120 bytes", "100"]),
+        EventCase(
+            name: "reason over 500 bytes", data: changedJSON(to: "rejected", reason: longReason), field: "data.reason",
+            words: ["600 bytes", "500"]),
+        EventCase(
+            name: "officer over 100 bytes", data: changedJSON(officer: longOfficer), field: "data.officer", words: ["120 bytes", "100"]),
         EventCase(
             name: "missing changedAt",
             data: changedJSON().replacingOccurrences(of: ",\"changedAt\":\"2018-08-07T01:00:00.000Z\"", with: ""),
@@ -46,7 +51,8 @@ struct PayloadReaderTests {
         EventCase(
             name: "missing submittedAt", type: DocumentEvents.applicationSubmitted, data: submittedJSON(submittedAt: "null"),
             field: "data.submittedAt", words: ["required"]),
-        EventCase(name: "status outside the list", data: changedJSON(from: "hilang"), field: "data.from", words: ["one of", "revision-requested"]),
+        EventCase(
+            name: "status outside the list", data: changedJSON(from: "hilang"), field: "data.from", words: ["one of", "revision-requested"]),
         EventCase(
             name: "channel outside the list", type: DocumentEvents.applicationSubmitted, data: submittedJSON(channel: "\"pos\""),
             field: "data.channel", words: ["one of", "online", "counter"]),
@@ -85,11 +91,16 @@ struct PayloadReaderTests {
     static let submit = #"{"documentType":"kk","office":"kec-ampenan","channel":"counter","applicant":{"nik":"5271036203890002"}"#
 
     static let bodyCases: [BodyCase] = [
-        BodyCase(name: "unknown field", command: "change-status", body: #"{"to":"verified","officer":"p","stamp":1}"#, field: "stamp", words: ["not a field"]),
+        BodyCase(
+            name: "unknown field", command: "change-status", body: #"{"to":"verified","officer":"p","stamp":1}"#, field: "stamp",
+            words: ["not a field"]),
         BodyCase(
             name: "unknown field in the applicant", command: "submit-application",
-            body: submit.replacingOccurrences(of: #"{"nik""#, with: #"{"nama":"X","nik""#) + "}", field: "applicant.nama", words: ["not a field"]),
-        BodyCase(name: "control character in the officer", command: "change-status", body: #"{"to":"verified","officer":"p\t1"}"#, field: "officer", words: ["control"]),
+            body: submit.replacingOccurrences(of: #"{"nik""#, with: #"{"nama":"X","nik""#) + "}", field: "applicant.nama",
+            words: ["not a field"]),
+        BodyCase(
+            name: "control character in the officer", command: "change-status", body: #"{"to":"verified","officer":"p\t1"}"#,
+            field: "officer", words: ["control"]),
         BodyCase(
             name: "control character in the NIK", command: "submit-application",
             body: submit.replacingOccurrences(of: #""nik":"5"#, with: #""nik":"\u00005"#) + "}", field: "applicant.nik", words: ["control"]),
@@ -97,13 +108,16 @@ struct PayloadReaderTests {
             name: "reason over 500 bytes", command: "change-status", body: #"{"to":"rejected","officer":"p","reason":"\#(longReason)"}"#,
             field: "reason", words: ["600 bytes", "500"]),
         BodyCase(
-            name: "officer over 100 bytes", command: "change-status", body: #"{"to":"verified","officer":"\#(longOfficer)"}"#, field: "officer",
+            name: "officer over 100 bytes", command: "change-status", body: #"{"to":"verified","officer":"\#(longOfficer)"}"#,
+            field: "officer",
             words: ["120 bytes", "100"]),
         BodyCase(name: "missing to", command: "change-status", body: #"{"officer":"p"}"#, field: "to", words: ["required"]),
         BodyCase(
             name: "missing document type", command: "submit-application",
             body: submit.replacingOccurrences(of: #""documentType":"kk","#, with: "") + "}", field: "documentType", words: ["required"]),
-        BodyCase(name: "status outside the list", command: "change-status", body: #"{"to":"hilang","officer":"p"}"#, field: "to", words: ["one of", "collected"]),
+        BodyCase(
+            name: "status outside the list", command: "change-status", body: #"{"to":"hilang","officer":"p"}"#, field: "to",
+            words: ["one of", "collected"]),
         BodyCase(
             name: "document type outside the list", command: "submit-application",
             body: submit.replacingOccurrences(of: #""kk""#, with: #""paspor""#) + "}", field: "documentType", words: ["one of", "ktp-el"]),

@@ -23,13 +23,16 @@ struct ProjectionTests {
         apps["E"] = try await h.submit("ktp-el", office: "kec-ampenan", nik: "5271010101800005", at: "2018-08-08T09:00:00+08:00")
         // F: akta-kelahiran, verified and waiting.
         apps["F"] = try await h.submit("akta-kelahiran", nik: "5271010101800006", at: "2018-08-09T09:00:00+08:00")
-        let a = apps["A"]!.receipt, b = apps["B"]!.receipt, c = apps["C"]!.receipt
+        let a = apps["A"]!.receipt
+        let b = apps["B"]!.receipt
+        let c = apps["C"]!.receipt
         try await h.change(a, to: "verified", at: "2018-08-07T09:00:00+08:00")
         try await h.change(a, to: "in-process", at: "2018-08-07T10:00:00+08:00")
         try await h.change(a, to: "signed", at: "2018-08-09T09:00:00+08:00")
         try await h.change(a, to: "ready", at: "2018-08-10T09:00:00+08:00")
         try await h.change(a, to: "collected", at: "2018-08-13T11:00:00+08:00")
-        try await h.change(apps["D"]!.receipt, to: "rejected", at: "2018-08-06T12:00:00+08:00", reason: "Pemohon bukan penduduk Kota Mataram")
+        try await h.change(
+            apps["D"]!.receipt, to: "rejected", at: "2018-08-06T12:00:00+08:00", reason: "Pemohon bukan penduduk Kota Mataram")
         try await h.change(b, to: "revision-requested", at: "2018-08-06T14:00:00+08:00", reason: "Fotokopi KK tidak terbaca")
         try await h.change(b, to: "submitted", at: "2018-08-08T09:00:00+08:00")
         try await h.change(b, to: "verified", at: "2018-08-08T11:00:00+08:00")
@@ -75,7 +78,8 @@ struct ProjectionTests {
 
     @Test func aWrongPINAndAnUnknownReceiptLookTheSame() async throws {
         let (h, apps) = try await seeded()
-        let a = apps["A"]!, b = apps["B"]!
+        let a = apps["A"]!
+        let b = apps["B"]!
         let wrong = a.pin == "000000" ? "000001" : "000000"
         let attempts: [(String, String, Bool)] = [
             (a.receipt, wrong, false),
@@ -103,7 +107,10 @@ struct ProjectionTests {
         let asOf = ts("2018-08-20T09:00:00+08:00")
         let q = try #require(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf) })
         let counts = Dictionary(uniqueKeysWithValues: q.statuses.map { ($0.status, $0.count) })
-        #expect(counts == [.submitted: 0, .verified: 1, .revisionRequested: 0, .rejected: 1, .inProcess: 0, .signed: 0, .ready: 2, .collected: 1])
+        #expect(
+            counts == [
+                .submitted: 0, .verified: 1, .revisionRequested: 0, .rejected: 1, .inProcess: 0, .signed: 0, .ready: 2, .collected: 1,
+            ])
         #expect(q.open == 3)
         #expect(q.officeName == "Dukcapil Kota Mataram")
         let ready = try #require(q.statuses.first { $0.status == .ready })
@@ -118,7 +125,8 @@ struct ProjectionTests {
         #expect(verified.applications.first?.overSLA == true)  // akta-kelahiran: 7 days
         #expect(q.statuses.first { $0.status == .collected }?.applications.isEmpty == true)
 
-        let limited = try #require(try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf, limit: 1) })
+        let limited = try #require(
+            try h.read(DocumentViews.queue) { try h.domain.queue($0, office: "dukcapil-mataram", asOf: asOf, limit: 1) })
         #expect(limited.statuses.first { $0.status == .ready }?.applications.count == 1)
         #expect(limited.statuses.first { $0.status == .ready }?.truncated == true)
 
@@ -157,7 +165,9 @@ struct ProjectionTests {
             try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [.kk: 5]))
         }
         #expect(strict.overSLA == 2 && strict.slaDays == 5)
-        let none = try h.read(DocumentViews.processing) { try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [:])) }
+        let none = try h.read(DocumentViews.processing) {
+            try DocumentTrackingQueries.processing($0, documentType: .kk, sla: SLATable(days: [:]))
+        }
         #expect(none.overSLA == 0 && none.slaDays == nil)
     }
 

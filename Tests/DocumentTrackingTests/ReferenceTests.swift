@@ -1,8 +1,8 @@
 import Crypto
+import EventLog
 import Foundation
 import MataramReference
 import Testing
-import EventLog
 
 @testable import DocumentTracking
 
@@ -13,7 +13,9 @@ struct ReferenceTests {
 
     func rows(_ file: String) throws -> [[String]] {
         let text = try String(contentsOf: Self.fixtures.appendingPathComponent(file), encoding: .utf8)
-        return text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return text.split(whereSeparator: \.isNewline).dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     @Test func officesCSVAgreesWithTheEmbeddedTable() throws {
@@ -53,7 +55,8 @@ struct ReferenceTests {
             DocumentSecrets.pinHash(receiptNumber: "MTR-0000000001", pin: "123456", secret: testSecret)
                 != DocumentSecrets.pinHash(receiptNumber: "MTR-0000000002", pin: "123456", secret: testSecret))
         // RFC 4231 test case 2, through the same hex path.
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("what do ya want for nothing?".utf8), using: SymmetricKey(data: Data("Jefe".utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("what do ya want for nothing?".utf8), using: SymmetricKey(data: Data("Jefe".utf8)))
         #expect(DocumentSecrets.hex(Array(mac)) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
@@ -73,7 +76,9 @@ struct ReferenceTests {
         #expect(ReceiptNumber.encode((1 << 50) - 1) == "MTR-ZZZZZZZZZZ")
         #expect(ReceiptNumber.encode(1 << 50) == "MTR-0000000000")  // 50 bits only
         #expect(ReceiptNumber.isValid("MTR-7GQ2K9XW4D"))
-        for bad in ["MTR-7GQ2K9XW4", "MTR-7GQ2K9XW4DD", "mtr-7GQ2K9XW4D", "MTR-7GQ2K9XW4U", "MTR-7GQ2K9XW4I", "XYZ-7GQ2K9XW4D", "MTR7GQ2K9XW4DX"] {
+        for bad in [
+            "MTR-7GQ2K9XW4", "MTR-7GQ2K9XW4DD", "mtr-7GQ2K9XW4D", "MTR-7GQ2K9XW4U", "MTR-7GQ2K9XW4I", "XYZ-7GQ2K9XW4D", "MTR7GQ2K9XW4DX",
+        ] {
             #expect(!ReceiptNumber.isValid(bad), "\(bad)")
         }
         #expect(ReceiptNumber.normalize("mtr-7gq2k9xw4d") == "MTR-7GQ2K9XW4D")

@@ -21,7 +21,8 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
 let submittedSetup = [("application-MTR-0123456789", DocumentEvents.applicationSubmitted, submittedJSON())]
 
 let refusalCases: [RefusalCase] = [
-    RefusalCase(name: "unknown documents type", type: "documents.application-cancelled", data: submittedJSON(), code: .invalidInput, field: "type"),
+    RefusalCase(
+        name: "unknown documents type", type: "documents.application-cancelled", data: submittedJSON(), code: .invalidInput, field: "type"),
     RefusalCase(
         name: "clear NIK in applicant", data: submittedJSON(applicant: "{\"nik\":\"5271014507850001\"}"), code: .invalidInput,
         field: "data.applicant.nik"),
@@ -29,7 +30,8 @@ let refusalCases: [RefusalCase] = [
         name: "clear NIK beside the hash",
         data: submittedJSON(applicant: "{\"nikHash\":\"\(String(repeating: "a", count: 64))\",\"nik\":\"5271014507850001\"}"),
         code: .invalidInput, field: "data.applicant.nik"),
-    RefusalCase(name: "NIK at top level", data: submittedJSON(extra: ",\"nik\":\"5271014507850001\""), code: .invalidInput, field: "data.nik"),
+    RefusalCase(
+        name: "NIK at top level", data: submittedJSON(extra: ",\"nik\":\"5271014507850001\""), code: .invalidInput, field: "data.nik"),
     RefusalCase(
         name: "personal data under another name", data: submittedJSON(extra: ",\"applicantName\":\"Baiq Nurul\""),
         code: .invalidInput, field: "data.applicantName"),
@@ -47,13 +49,18 @@ let refusalCases: [RefusalCase] = [
     RefusalCase(
         name: "look-alike letter in receipt", stream: "application-MTR-O123456789", data: submittedJSON(receipt: "MTR-O123456789"),
         code: .invalidInput, field: "data.receiptNumber"),
-    RefusalCase(name: "stream of another receipt", stream: "application-MTR-9999999999", data: submittedJSON(), code: .invalidInput, field: "stream"),
+    RefusalCase(
+        name: "stream of another receipt", stream: "application-MTR-9999999999", data: submittedJSON(), code: .invalidInput, field: "stream"
+    ),
     RefusalCase(name: "unknown document type", data: submittedJSON(type: "\"paspor\""), code: .invalidInput, field: "data.documentType"),
     RefusalCase(name: "document type as a number", data: submittedJSON(type: "5"), code: .invalidInput, field: "data.documentType"),
-    RefusalCase(name: "unknown office", data: submittedJSON(office: "\"dukcapil-lombok-barat\""), code: .invalidInput, field: "data.office"),
+    RefusalCase(
+        name: "unknown office", data: submittedJSON(office: "\"dukcapil-lombok-barat\""), code: .invalidInput, field: "data.office"),
     RefusalCase(name: "unknown channel", data: submittedJSON(channel: "\"pos\""), code: .invalidInput, field: "data.channel"),
-    RefusalCase(name: "bad submittedAt", data: submittedJSON(submittedAt: "\"6 Agustus 2018\""), code: .invalidInput, field: "data.submittedAt"),
-    RefusalCase(name: "receipt number used twice", setup: submittedSetup, data: submittedJSON(), code: .ruleViolation, field: "data.receiptNumber"),
+    RefusalCase(
+        name: "bad submittedAt", data: submittedJSON(submittedAt: "\"6 Agustus 2018\""), code: .invalidInput, field: "data.submittedAt"),
+    RefusalCase(
+        name: "receipt number used twice", setup: submittedSetup, data: submittedJSON(), code: .ruleViolation, field: "data.receiptNumber"),
     RefusalCase(
         name: "change of an unknown application", type: DocumentEvents.statusChanged, data: changedJSON(), code: .ruleViolation,
         field: "data.receiptNumber"),
@@ -125,7 +132,8 @@ struct RulesTests {
 
     @Test func aRefusedEventTakesItsWholeRequestWithIt() async throws {
         let h = try Harness()
-        let good = try ProposedEvent(stream: "application-MTR-0123456789", type: DocumentEvents.applicationSubmitted, data: Array(submittedJSON().utf8))
+        let good = try ProposedEvent(
+            stream: "application-MTR-0123456789", type: DocumentEvents.applicationSubmitted, data: Array(submittedJSON().utf8))
         let bad = try ProposedEvent(
             stream: "application-MTR-0123456789", type: DocumentEvents.statusChanged, data: Array(changedJSON(to: "ready").utf8))
         try await h.expectRefused(.ruleViolation, field: "data.to") { try await h.append([good, bad]) }

@@ -14,7 +14,11 @@ struct ScenarioTests {
         let b = DocumentTrackingScenario.scenario(seed: seed, scale: 0.05)
         #expect(!a.isEmpty)
         #expect(a.count == b.count)
-        #expect(zip(a, b).allSatisfy { $0.occurredAt == $1.occurredAt && $0.event.id == $1.event.id && $0.event.data == $1.event.data && $0.event.stream == $1.event.stream })
+        #expect(
+            zip(a, b).allSatisfy {
+                $0.occurredAt == $1.occurredAt && $0.event.id == $1.event.id && $0.event.data == $1.event.data
+                    && $0.event.stream == $1.event.stream
+            })
         let c = DocumentTrackingScenario.scenario(seed: seed + 1, scale: 0.05)
         #expect(a.first?.event.stream != c.first?.event.stream)
     }
@@ -73,7 +77,9 @@ struct ScenarioTests {
         #expect(stillOpen > 0)
         #expect((finals[.revisionRequested] ?? 0) > 0)
         let revised = Set(
-            events.filter { $0.event.dataValue["to"]?.stringValue == "revision-requested" }.compactMap { $0.event.dataValue["receiptNumber"]?.stringValue })
+            events.filter { $0.event.dataValue["to"]?.stringValue == "revision-requested" }.compactMap {
+                $0.event.dataValue["receiptNumber"]?.stringValue
+            })
         #expect(revised.count > apps.count / 20 && revised.count < apps.count / 4)
         #expect(apps.contains { $0.channel == .online } && apps.contains { $0.channel == .counter })
         // Replacement documents dominate the surge.
@@ -85,7 +91,8 @@ struct ScenarioTests {
         // Processing times from the plans, per submission period.
         let events = DocumentTrackingScenario.scenario(seed: seed, scale: 1)
         var submitted: [String: (Timestamp, DocumentType)] = [:]
-        var before = (over: 0, all: 0), surge = (over: 0, all: 0)
+        var before = (over: 0, all: 0)
+        var surge = (over: 0, all: 0)
         for e in events {
             let d = e.event.dataValue
             guard let receipt = d["receiptNumber"]?.stringValue else { continue }

@@ -84,13 +84,17 @@ final class Harness {
     ) async throws -> (receipt: String, pin: String) {
         let d = try await run(
             "submit-application",
-            ["documentType": .string(type), "office": .string(office), "channel": "counter", "applicant": ["nik": .string(nik)],
-             "submittedAt": .string(at)])
+            [
+                "documentType": .string(type), "office": .string(office), "channel": "counter", "applicant": ["nik": .string(nik)],
+                "submittedAt": .string(at),
+            ])
         return (d.ids["receiptNumber"] ?? "", d.secrets["pin"] ?? "")
     }
 
     /// Moves an application along.
-    func change(_ receipt: String, to: String, at: String, reason: String? = nil, officer: String = "dukcapil-mataram/petugas-01") async throws {
+    func change(_ receipt: String, to: String, at: String, reason: String? = nil, officer: String = "dukcapil-mataram/petugas-01")
+        async throws
+    {
         var body: JSONValue = ["receiptNumber": .string(receipt), "to": .string(to), "officer": .string(officer), "changedAt": .string(at)]
         if let reason, case .object(var m) = body {
             m.append((key: "reason", value: .string(reason)))

@@ -56,43 +56,54 @@ struct PayloadTests {
     func roundTrip() throws {
         let value = try parse(valid)
         let parcel = try Parcel.read(value)
-        #expect(parcel == Parcel(parcelId: "P-1", kind: .pangan, lines: [.init(item: "beras", quantity: 2)], sentAt: "2018-08-06T10:00:00+08:00"))
+        #expect(
+            parcel
+                == Parcel(parcelId: "P-1", kind: .pangan, lines: [.init(item: "beras", quantity: 2)], sentAt: "2018-08-06T10:00:00+08:00"))
         #expect(parcel.json == value)
         #expect(CanonicalJSON.encode(parcel.json) == CanonicalJSON.encode(value))
     }
 
     @Test("an unknown member is refused by its path, nested ones too")
     func unknownMembers() throws {
-        let top = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","colour":"red"}"#)
+        let top = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","colour":"red"}"#)
         #expect(top.code == .invalidInput)
         #expect(top.field == "data.colour")
         #expect(top.message == "data.colour: is not a field of this payload")
-        let nested = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2,"qty":3}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let nested = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2,"qty":3}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(nested.field == "data.lines[0].qty")
     }
 
     @Test("keys compare byte for byte: a key in another Unicode form is unknown")
     func byteExactKeys() throws {
         // "note" spelled with a Cyrillic о is not "note".
-        let e = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","nоte":"x"}"#)
+        let e = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","nоte":"x"}"#)
         #expect(e.field == "data.nоte")
     }
 
     @Test("strings: control characters, empty text and byte limits (multibyte counted in bytes)")
     func strings() throws {
-        let control = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"be\u0007ras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let control = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"be\u0007ras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(control.field == "data.lines[0].item")
         #expect(control.message.contains("control characters"))
         let empty = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"  ","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(empty.message == "data.lines[0].item: must not be empty")
         // 4 characters, 12 bytes: over the 10-byte limit.
-        let long = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"日本語字","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let long = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"日本語字","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(long.message == "data.lines[0].item: is 12 bytes, longer than the 10 allowed")
         // A field with no rule of its own gets the default 200 bytes.
         let note = String(repeating: "a", count: 1001)
-        let longNote = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":"\#(note)"}"#)
+        let longNote = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":"\#(note)"}"#
+        )
         #expect(longNote.field == "data.note")
-        let emptyNote = try Parcel.read(try parse(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":""}"#))
+        let emptyNote = try Parcel.read(
+            try parse(
+                #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":""}"#))
         #expect(emptyNote.note == "")
     }
 
@@ -100,27 +111,35 @@ struct PayloadTests {
     func required() throws {
         let missing = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}]}"#)
         #expect(missing.message == "data.sentAt: is required (an RFC 3339 time such as 2018-08-06T10:00:00+08:00)")
-        let null = try refusal(#"{"parcelId":null,"kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let null = try refusal(
+            #"{"parcelId":null,"kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(null.message == "data.parcelId: is required (an id of [A-Za-z0-9._:-])")
-        let nullOptional = try Parcel.read(try parse(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":null}"#))
+        let nullOptional = try Parcel.read(
+            try parse(
+                #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","note":null}"#))
         #expect(nullOptional.note == nil)
     }
 
     @Test("enumerations list their values; identifiers, times, integers, lists and numbers keep their rules")
     func rules() throws {
-        let kind = try refusal(#"{"parcelId":"P-1","kind":"hunian","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let kind = try refusal(
+            #"{"parcelId":"P-1","kind":"hunian","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(kind.message == "data.kind: must be one of pangan, sandang")
         let id = try refusal(#"{"parcelId":"P 1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(id.message == "data.parcelId: \"P 1\" has a character outside [A-Za-z0-9._:-]")
         let time = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"6 Agustus 2018"}"#)
         #expect(time.field == "data.sentAt")
-        let zero = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":0}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let zero = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":0}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(zero.message == "data.lines[0].quantity: must be a positive integer")
-        let fraction = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":1.5}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let fraction = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":1.5}],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(fraction.field == "data.lines[0].quantity")
         let emptyList = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[],"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(emptyList.message == "data.lines: must not be empty")
-        let tooMany = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"a","quantity":1},{"item":"b","quantity":1},{"item":"c","quantity":1},{"item":"d","quantity":1}],"sentAt":"2018-08-06T10:00:00Z"}"#)
+        let tooMany = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"a","quantity":1},{"item":"b","quantity":1},{"item":"c","quantity":1},{"item":"d","quantity":1}],"sentAt":"2018-08-06T10:00:00Z"}"#
+        )
         #expect(tooMany.message == "data.lines: has 4 entries, more than the 3 allowed")
         let type = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":{"item":"a"},"sentAt":"2018-08-06T10:00:00Z"}"#)
         #expect(type.message == "data.lines: must be an array")
@@ -128,7 +147,8 @@ struct PayloadTests {
 
     @Test("a command's body is read with an empty root: fields are named alone")
     func commandBody() throws {
-        let e = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":-1}],"sentAt":"2018-08-06T10:00:00Z"}"#, root: "")
+        let e = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":-1}],"sentAt":"2018-08-06T10:00:00Z"}"#, root: "")
         #expect(e.field == "lines[0].quantity")
         let notObject = try refusal("[1]", root: "")
         #expect(notObject.message == "the body must be a JSON object")
@@ -136,9 +156,13 @@ struct PayloadTests {
 
     @Test("decimals follow the log's number policy, by path")
     func numbers() throws {
-        let ok = try Parcel.read(try parse(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","weight":12.25}"#))
+        let ok = try Parcel.read(
+            try parse(
+                #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","weight":12.25}"#
+            ))
         #expect(ok.weight == 12.25)
-        let e = try refusal(#"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","weight":1.23456}"#)
+        let e = try refusal(
+            #"{"parcelId":"P-1","kind":"pangan","lines":[{"item":"beras","quantity":2}],"sentAt":"2018-08-06T10:00:00Z","weight":1.23456}"#)
         #expect(e.field == "data.weight")
         #expect(e.message.contains("at most 4 fraction digits"))
     }

@@ -111,8 +111,10 @@ struct AuditProofTests {
         #expect(consistency.isValid && consistency.toRoot == signed.rootHash)
 
         // Usage errors exit 64; a position beyond the head exits 1 with one line.
-        for args in [["audit", "prove"], ["audit", "prove", "--position", "0"], ["audit", "consistency"],
-                     ["audit", "prove", "--position", "5", "--tree-size", "4"]] {
+        for args in [
+            ["audit", "prove"], ["audit", "prove", "--position", "0"], ["audit", "consistency"],
+            ["audit", "prove", "--position", "5", "--tree-size", "4"],
+        ] {
             let r = try AuditTool.lumbung(args + ["--data-dir", log.dataDir])
             #expect(r.status == 64, "\(args): \(r)")
         }
@@ -162,14 +164,17 @@ struct AuditProofTests {
 
         var reordered = lines
         reordered.swapAt(4, 5)
-        try expectBothRefuse(try bothCheck(try log.writeExport("reordered.ndjson", reordered), digest: log.digest, key: log.key), position: 5)
+        try expectBothRefuse(
+            try bothCheck(try log.writeExport("reordered.ndjson", reordered), digest: log.digest, key: log.key), position: 5)
 
         var inserted = lines
         inserted.insert(lines[2], at: 25)
-        try expectBothRefuse(try bothCheck(try log.writeExport("inserted.ndjson", inserted), digest: log.digest, key: log.key), position: 26)
+        try expectBothRefuse(
+            try bothCheck(try log.writeExport("inserted.ndjson", inserted), digest: log.digest, key: log.key), position: 26)
 
         // The last event dropped: the chain is whole, the digest's size is not.
-        try expectBothRefuse(try bothCheck(try log.writeExport("short.ndjson", Array(lines.dropLast())), digest: log.digest, key: log.key), position: 30)
+        try expectBothRefuse(
+            try bothCheck(try log.writeExport("short.ndjson", Array(lines.dropLast())), digest: log.digest, key: log.key), position: 30)
         // The first event dropped: not an export from position 1.
         try expectBothRefuse(try bothCheck(try log.writeExport("headless.ndjson", Array(lines.dropFirst()))), position: 1)
     }
@@ -208,7 +213,9 @@ struct AuditProofTests {
         let original = try AuditedLog("rewrite-a", count: n)
         // The honest log grows: it stays consistent with the old digest.
         try AuditTool.seed(original.dataDir, (31...37).map { AuditTool.eventLine($0) }, in: original.scratch)
-        let honest = try AuditTool.lumbung(["audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", original.dataDir])
+        let honest = try AuditTool.lumbung([
+            "audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", original.dataDir,
+        ])
         #expect(honest.status == 0, "\(honest)")
         #expect(try honest.json()["ok"] == .bool(true))
         let proofRun = try AuditTool.lumbung(["audit", "consistency", "--from", "\(n)", "--data-dir", original.dataDir])
@@ -221,7 +228,9 @@ struct AuditProofTests {
         let dataDir = rewritten.file("data")
         try AuditTool.seed(dataDir, (1...(n - 3)).map { AuditTool.eventLine($0) }, in: rewritten)
         try AuditTool.seed(dataDir, (1...8).map { AuditTool.eventLine(100 + $0, marker: "rewritten") }, in: rewritten)
-        let check = try AuditTool.lumbung(["audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", dataDir])
+        let check = try AuditTool.lumbung([
+            "audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", dataDir,
+        ])
         #expect(check.status == 1, "\(check)")
         #expect(check.stderrIsOneLine, "\(check)")
         #expect(try check.json()["ok"] == .bool(false))
@@ -240,12 +249,16 @@ struct AuditProofTests {
         // And a log cut below the digest's size is refused outright.
         let cut = try AuditScratch("rewrite-c")
         try AuditTool.seed(cut.file("data"), (1...(n - 3)).map { AuditTool.eventLine($0) }, in: cut)
-        let short = try AuditTool.lumbung(["audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", cut.file("data")])
+        let short = try AuditTool.lumbung([
+            "audit", "consistency", "--digest", original.digest, "--public-key", original.key, "--data-dir", cut.file("data"),
+        ])
         #expect(short.status == 1, "\(short)")
         #expect(try short.json()["ok"] == .bool(false), "\(short)")
     }
 
-    @Test("the attack: an edited export, re-chained and signed with a fresh key, never verifies ok; with no key pinned both checkers refuse to judge")
+    @Test(
+        "the attack: an edited export, re-chained and signed with a fresh key, never verifies ok; with no key pinned both checkers refuse to judge"
+    )
     func rechainedAndResigned() throws {
         let honest = try AuditedLog("resign-honest", count: 20)
         // The forger rebuilds the log with one event changed (every hash re-chained) in a data
@@ -284,7 +297,8 @@ struct AuditProofTests {
         #expect(pin.status == 0, "\(pin)")
         let pinFile = unpinned.path + "/lumbung/audit-public-key"
         #expect((try FileManager.default.attributesOfItem(atPath: pinFile)[.posixPermissions] as? Int) == 0o600)
-        let pinnedCLI = try AuditTool.lumbung(["audit", "verify-export", forgedExport, "--digest", forgedDigest], configHome: unpinned.path)
+        let pinnedCLI = try AuditTool.lumbung(
+            ["audit", "verify-export", forgedExport, "--digest", forgedDigest], configHome: unpinned.path)
         #expect(pinnedCLI.status == 1, "\(pinnedCLI)")
         #expect(pinnedCLI.stdoutText.contains("not by the expected key"), "\(pinnedCLI)")
         let pinnedScript = try AuditTool.script([forgedExport, "--digest", forgedDigest], configHome: unpinned.path)

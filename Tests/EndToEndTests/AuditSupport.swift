@@ -62,7 +62,8 @@ enum AuditTool {
 
     private static func execute(_ exe: URL, _ args: [String], environment: [String: String]?) throws -> AuditRun {
         let scratch = try AuditScratch("run")
-        let outPath = scratch.file("stdout"), errPath = scratch.file("stderr")
+        let outPath = scratch.file("stdout")
+        let errPath = scratch.file("stderr")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -85,13 +86,16 @@ enum AuditTool {
 
     /// One NDJSON line of an event for `append --ndjson`.
     static func eventLine(_ n: Int, stream: String? = nil, marker: String = "orig") -> String {
-        let data = #"{"n":\#(n),"marker":"\#(marker)-\#(n)","items":[{"item":"beras","unit":"kg","quantity":\#(n * 10)}],"price":\#(n).25,"note":"Kelurahan Pejanggik — bantuan 🍚"}"#
+        let data =
+            #"{"n":\#(n),"marker":"\#(marker)-\#(n)","items":[{"item":"beras","unit":"kg","quantity":\#(n * 10)}],"price":\#(n).25,"note":"Kelurahan Pejanggik — bantuan 🍚"}"#
         let name = stream ?? "ledger-\(n % 4)"
         return #"{"stream":"\#(name)","type":"audit.entry","data":\#(data)}"#
     }
 
     /// Appends `lines` to the log of `dataDir`; the run must succeed.
-    static func seed(_ dataDir: String, _ lines: [String], in scratch: AuditScratch, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func seed(_ dataDir: String, _ lines: [String], in scratch: AuditScratch, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let file = try scratch.write("seed-\(UUID().uuidString).ndjson", lines.joined(separator: "\n") + "\n")
         let r = try lumbung(["append", "--ndjson", file, "--atomic", "--data-dir", dataDir])
         #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)

@@ -35,9 +35,10 @@ private func variedEvents() -> [String] {
     for i in 0..<24 {
         let occurred = i % 2 == 0 ? String(format: "2018-08-%02dT19:46:00+08:00", 5 + i) : nil
         let metadata = i % 3 == 0 ? #"{"correlationId":"corr-\#(i)","causationId":"cause-\#(i)"}"# : nil
-        lines.append(ndjsonLine(
-            stream: "audit-\(i % 4)", type: "audit.case-\(i % 3)", data: payloads[i % payloads.count], occurredAt: occurred,
-            metadata: metadata))
+        lines.append(
+            ndjsonLine(
+                stream: "audit-\(i % 4)", type: "audit.case-\(i % 3)", data: payloads[i % payloads.count], occurredAt: occurred,
+                metadata: metadata))
     }
     return lines
 }
@@ -49,9 +50,12 @@ struct AuditTests {
         let dir = try Scratch("audit-tamper")
         let data = dir.file("data")
         let lines = (1...30).map {
-            ndjsonLine(stream: "ledger-\($0 % 3)", type: "audit.entry", data: String(format: #"{"marker":"MARK-%04d-MARK","n":%d}"#, $0, $0))
+            ndjsonLine(
+                stream: "ledger-\($0 % 3)", type: "audit.entry", data: String(format: #"{"marker":"MARK-%04d-MARK","n":%d}"#, $0, $0))
         }
-        let seed = try await CLI.run(["append", "--ndjson", try dir.write("seed.ndjson", lines.joined(separator: "\n")), "--data-dir", data])
+        let seed = try await CLI.run([
+            "append", "--ndjson", try dir.write("seed.ndjson", lines.joined(separator: "\n")), "--data-dir", data,
+        ])
         #expect(seed.status == 0, "\(seed)")
         let good = try await CLI.run(["verify", "--data-dir", data])
         #expect(good.status == 0, "\(good)")
@@ -94,7 +98,9 @@ struct AuditTests {
         let data = dir.file("data")
         let events = variedEvents()
         // Two appends (one atomic), so that the chain spans several transactions.
-        let first = try await CLI.run(["append", "--ndjson", try dir.write("a.ndjson", events[..<10].joined(separator: "\n")), "--data-dir", data])
+        let first = try await CLI.run([
+            "append", "--ndjson", try dir.write("a.ndjson", events[..<10].joined(separator: "\n")), "--data-dir", data,
+        ])
         #expect(first.status == 0, "\(first)")
         let second = try await CLI.run([
             "append", "--ndjson", try dir.write("b.ndjson", events[10...].joined(separator: "\n")), "--atomic", "--data-dir", data,
@@ -151,7 +157,9 @@ struct AuditTests {
 
         let firstLink = dir.file("first-link.ndjson")
         try FileManager.default.copyItem(atPath: export, toPath: firstLink)
-        try editLine(firstLink, 1) { $0.replacingOccurrences(of: String(repeating: "0", count: 64), with: String(repeating: "0", count: 63) + "1") }
+        try editLine(firstLink, 1) {
+            $0.replacingOccurrences(of: String(repeating: "0", count: 64), with: String(repeating: "0", count: 63) + "1")
+        }
         #expect(try await independentCheck(firstLink).report?["position"]?.int == 1)
     }
 }

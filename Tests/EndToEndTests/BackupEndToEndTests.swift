@@ -25,7 +25,9 @@ struct BackupEndToEndTests {
         let store = try EventStore(dataDirectory: data)
         defer { store.close() }
         try Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: (data as NSString).appendingPathComponent("secret.key")))
-        let seed = try (0..<500).map { try ProposedEvent(stream: "seed-\($0 % 13)", type: "test.seeded", value: ["n": .number(Double($0))]) }
+        let seed = try (0..<500).map {
+            try ProposedEvent(stream: "seed-\($0 % 13)", type: "test.seeded", value: ["n": .number(Double($0))])
+        }
         _ = try store.appendBlocking(AppendRequest(events: seed, actor: "seed"))
 
         let flag = WriterFlag()
@@ -34,7 +36,8 @@ struct BackupEndToEndTests {
             var n = 0
             while !flag.isStopped {
                 let events = try (0..<25).map { i in
-                    try ProposedEvent(stream: "tick-\(n % 5)", type: "test.ticked", value: ["batch": .number(Double(n)), "i": .number(Double(i))])
+                    try ProposedEvent(
+                        stream: "tick-\(n % 5)", type: "test.ticked", value: ["batch": .number(Double(n)), "i": .number(Double(i))])
                 }
                 _ = try await store.append(AppendRequest(events: events, actor: "writer"))
                 n += 1
@@ -64,9 +67,16 @@ struct BackupEndToEndTests {
         #expect(report.ok)
         #expect(report.events == events)
         #expect(report.headHash.description == headHash)
-        var mine: [RecordedEvent] = [], theirs: [RecordedEvent] = []
-        try store.forEachRecord(EventFilter(toPosition: events)) { mine.append($0.decode()); return true }
-        try copy.forEachRecord { theirs.append($0.decode()); return true }
+        var mine: [RecordedEvent] = []
+        var theirs: [RecordedEvent] = []
+        try store.forEachRecord(EventFilter(toPosition: events)) {
+            mine.append($0.decode())
+            return true
+        }
+        try copy.forEachRecord {
+            theirs.append($0.decode())
+            return true
+        }
         #expect(theirs.count == Int(events))
         #expect(theirs == mine)
         let attributes = try FileManager.default.attributesOfItem(atPath: (destination as NSString).appendingPathComponent("secret.key"))

@@ -51,7 +51,8 @@ enum CLI {
             for _ in 0..<4 {
                 let candidate = d.appendingPathComponent("lumbung")
                 var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
+                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path)
+                {
                     return candidate
                 }
                 d = d.deletingLastPathComponent()
@@ -93,7 +94,8 @@ enum CLI {
 
     static func execute(_ process: Process, stdin: [UInt8]?) async throws -> CLIResult {
         let scratch = try Scratch("run")
-        let outPath = scratch.path + "/stdout", errPath = scratch.path + "/stderr"
+        let outPath = scratch.path + "/stdout"
+        let errPath = scratch.path + "/stderr"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))

@@ -22,13 +22,15 @@ private func seedThirty(_ dir: Scratch) async throws -> String {
     let data = dir.file("data")
     var lines: [String] = []
     for i in 0..<30 {
-        let (stream, type): (String, String) = switch i % 3 {
-        case 0: ("donation-D\(i % 2)", "relief.donation-received")
-        case 1: ("shipment-S1", "relief.shipment-dispatched")
-        default: ("price-P\(i % 4)", "market.price-reported")
-        }
-        lines.append(ndjsonLine(
-            stream: stream, type: type, data: #"{"i":\#(i)}"#, occurredAt: String(format: "2018-08-%02dT00:00:00Z", i + 1)))
+        let (stream, type): (String, String) =
+            switch i % 3 {
+            case 0: ("donation-D\(i % 2)", "relief.donation-received")
+            case 1: ("shipment-S1", "relief.shipment-dispatched")
+            default: ("price-P\(i % 4)", "market.price-reported")
+            }
+        lines.append(
+            ndjsonLine(
+                stream: stream, type: type, data: #"{"i":\#(i)}"#, occurredAt: String(format: "2018-08-%02dT00:00:00Z", i + 1)))
     }
     let file = try dir.write("seed.ndjson", lines.joined(separator: "\n") + "\n")
     let r = try await CLI.run(["append", "--ndjson", file, "--data-dir", data])
@@ -45,7 +47,8 @@ struct CLICommandTests {
         let process = Process()
         process.executableURL = try CLI.requireBinary()
         process.arguments = ["append", "--data-dir", dir.file("data"), "--ndjson", "-"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -105,7 +108,10 @@ struct CLICommandTests {
         #expect(o2["id"]?.string == id2.lowercased())
         // Data from stdin.
         let r3 = try await CLI.run(
-            ["append", "--data-dir", data, "--stream", stream, "--type", "relief.stock-adjusted", "--data", "-", "--expected-version", "exists"],
+            [
+                "append", "--data-dir", data, "--stream", stream, "--type", "relief.stock-adjusted", "--data", "-", "--expected-version",
+                "exists",
+            ],
             stdin: Array(#"{"delta":-3}"#.utf8))
         #expect(r3.status == 0, "\(r3)")
         let o3 = try #require(try r3.json().first)
@@ -136,8 +142,9 @@ struct CLICommandTests {
         #expect(events[1]["metadata"]?["correlationId"]?.string == "corr-7")
         #expect(events[2]["type"]?.string == "relief.stock-adjusted")
         // Data is stored canonical (JCS).
-        #expect(read.lines[0].contains(
-            #""data":{"donor":{"kind":"company","name":"PT Maju"},"items":[{"item":"beras","quantity":500,"unit":"kg"}]}"#))
+        #expect(
+            read.lines[0].contains(
+                #""data":{"donor":{"kind":"company","name":"PT Maju"},"items":[{"item":"beras","quantity":500,"unit":"kg"}]}"#))
         #expect(read.lines[1].contains(#""data":{"note":"Bantuan gempa Lombok ☃","quantity":11750.25}"#))
 
         let backward = try await CLI.run(["read", "--data-dir", data, "--stream", stream, "--backwards", "--limit", "2"])
@@ -165,8 +172,9 @@ struct CLICommandTests {
         #expect(events.map { $0["data"]?["i"]?.int } == (0..<30).map { $0 })
         #expect(events.allSatisfy { $0.keys == eventFields })
         #expect(try await read(["--type", "relief.shipment-dispatched"]) == stride(from: 2, through: 30, by: 3).map { $0 })
-        #expect(try await read(["--type", "relief.shipment-dispatched", "--type", "market.price-reported"])
-            == (1...30).filter { $0 % 3 != 1 })
+        #expect(
+            try await read(["--type", "relief.shipment-dispatched", "--type", "market.price-reported"])
+                == (1...30).filter { $0 % 3 != 1 })
         #expect(try await read(["--category", "price"]) == stride(from: 3, through: 30, by: 3).map { $0 })
         #expect(try await read(["--category", "donation", "--category", "shipment"]) == (1...30).filter { $0 % 3 != 0 })
         #expect(try await read(["--category", "pric"]) == [])
@@ -245,14 +253,17 @@ struct CLICommandTests {
 
         // --since/--until are inclusive bounds on recordedAt.
         let recorded = try events.map { try #require($0["recordedAt"]?.string) }
-        let since = recorded[5], until = recorded[33]
+        let since = recorded[5]
+        let until = recorded[33]
         let expected = (1...40).filter { recorded[$0 - 1] >= since && recorded[$0 - 1] <= until }
         #expect(try await export(["--since", since, "--until", until]) == expected)
         #expect(expected.contains(6) && expected.contains(34))
         #expect(try await export(["--since", recorded[39]]) == (1...40).filter { recorded[$0 - 1] >= recorded[39] })
-        #expect(try await export(["--until", recorded[0], "--type", "relief.donation-received"])
-            == (1...40).filter { recorded[$0 - 1] <= recorded[0] && $0 % 3 == 1 && $0 <= 30 })
-        #expect(try await export(["--until", recorded[29], "--category", "price"])
-            == (1...40).filter { recorded[$0 - 1] <= recorded[29] && ($0 % 3 == 0 || $0 > 30) })
+        #expect(
+            try await export(["--until", recorded[0], "--type", "relief.donation-received"])
+                == (1...40).filter { recorded[$0 - 1] <= recorded[0] && $0 % 3 == 1 && $0 <= 30 })
+        #expect(
+            try await export(["--until", recorded[29], "--category", "price"])
+                == (1...40).filter { recorded[$0 - 1] <= recorded[29] && ($0 % 3 == 0 || $0 > 30) })
     }
 }

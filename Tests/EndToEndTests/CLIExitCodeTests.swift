@@ -50,18 +50,24 @@ struct CLIExitCodeTests {
             (log.append(["--ndjson", log.dir.file("missing.ndjson")]), ["cannot read"]),
             (["read", "--data-dir", log.data, "--stream", "order 1"], ["stream"]),
             // The domains' rules run on a raw append too (DESIGN section 4).
-            (log.append([
-                "--stream", "warehouse-gudang-x", "--type", "aid.warehouse-registered", "--data",
-                #"{"warehouseId":"gudang-x","name":"Gudang X","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
-            ]), ["kelurahanCode", "52.71.99.9999"]),
-            (log.append([
-                "--stream", "application-MTR-0000000000", "--type", "documents.status-changed", "--data",
-                #"{"receiptNumber":"MTR-0000000000","from":"submitted","to":"signed","reason":"x","officer":"y","changedAt":"2018-08-10T10:00:00Z"}"#,
-            ]), ["MTR-0000000000"]),
-            (log.append([
-                "--stream", "market-pasar-x", "--type", "prices.price-reported", "--data",
-                #"{"marketId":"pasar-x","commodityId":"beras","unit":"kg","price":11750,"currency":"IDR","priceType":"retail","observedOn":"2018-08-10","reporter":"r","source":"s"}"#,
-            ]), ["pasar-x"]),
+            (
+                log.append([
+                    "--stream", "warehouse-gudang-x", "--type", "aid.warehouse-registered", "--data",
+                    #"{"warehouseId":"gudang-x","name":"Gudang X","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
+                ]), ["kelurahanCode", "52.71.99.9999"]
+            ),
+            (
+                log.append([
+                    "--stream", "application-MTR-0000000000", "--type", "documents.status-changed", "--data",
+                    #"{"receiptNumber":"MTR-0000000000","from":"submitted","to":"signed","reason":"x","officer":"y","changedAt":"2018-08-10T10:00:00Z"}"#,
+                ]), ["MTR-0000000000"]
+            ),
+            (
+                log.append([
+                    "--stream", "market-pasar-x", "--type", "prices.price-reported", "--data",
+                    #"{"marketId":"pasar-x","commodityId":"beras","unit":"kg","price":11750,"currency":"IDR","priceType":"retail","observedOn":"2018-08-10","reporter":"r","source":"s"}"#,
+                ]), ["pasar-x"]
+            ),
             (log.append(["--stream", "aid-1", "--type", "aid.unknown-thing", "--data", "{}"]), ["aid.unknown-thing"]),
         ]
         // Over 1 MiB of data.
@@ -128,9 +134,10 @@ struct CLIExitCodeTests {
     func idempotentRetry() async throws {
         let log = try await OneEventLog()
         let before = try await CLI.stats(log.data)
-        let r = try await CLI.run(log.append([
-            "--stream", "order-1", "--type", "shop.order-placed", "--data", #"{ "a" : 1 }"#, "--id", OneEventLog.knownID.uppercased(),
-        ]))
+        let r = try await CLI.run(
+            log.append([
+                "--stream", "order-1", "--type", "shop.order-placed", "--data", #"{ "a" : 1 }"#, "--id", OneEventLog.knownID.uppercased(),
+            ]))
         #expect(r.status == 0, "\(r)")
         let o = try #require(try r.json().first)
         #expect(o["position"]?.int == 1)
@@ -161,7 +168,8 @@ struct CLINDJSONTests {
         #expect(results.map { $0["position"]?.int } == [1, 2, 3, 4, 5])
         #expect(results.map { $0["version"]?.int } == [1, 2, 3, 4, 5])
         // From stdin too.
-        let s = try await CLI.run(["append", "--ndjson", "-", "--data-dir", data], stdin: Array((lines(2).joined(separator: "\n") + "\n").utf8))
+        let s = try await CLI.run(
+            ["append", "--ndjson", "-", "--data-dir", data], stdin: Array((lines(2).joined(separator: "\n") + "\n").utf8))
         #expect(s.status == 0, "\(s)")
         #expect(try s.json().map { $0["position"]?.int } == [6, 7])
         let read = try await CLI.run(["read", "--all", "--data-dir", data])
@@ -174,8 +182,9 @@ struct CLINDJSONTests {
         let data = dir.file("data")
         let count = 1500  // more than the CLI keeps in flight
         let l = (0..<count).map {
-            ndjsonLine(stream: $0 % 3 == 0 ? "other-1" : "seq-1", type: "relief.stock-adjusted", data: #"{"n":\#($0)}"#,
-                       expectedVersion: $0 % 3 == 0 ? nil : String($0 - $0 / 3 - 1))
+            ndjsonLine(
+                stream: $0 % 3 == 0 ? "other-1" : "seq-1", type: "relief.stock-adjusted", data: #"{"n":\#($0)}"#,
+                expectedVersion: $0 % 3 == 0 ? nil : String($0 - $0 / 3 - 1))
         }
         let file = try dir.write("ordered.ndjson", l.joined(separator: "\n") + "\n")
         let r = try await CLI.run(["append", "--ndjson", file, "--data-dir", data])
@@ -233,14 +242,18 @@ struct CLINDJSONTests {
 
         var badType = lines(5)
         badType[3] = ndjsonLine(stream: "lot-1", type: "aid.", data: "{}")
-        let r2 = try await CLI.run(["append", "--ndjson", try dir.write("t.ndjson", badType.joined(separator: "\n")), "--atomic", "--data-dir", data])
+        let r2 = try await CLI.run([
+            "append", "--ndjson", try dir.write("t.ndjson", badType.joined(separator: "\n")), "--atomic", "--data-dir", data,
+        ])
         #expect(r2.status == 1, "\(r2)")
         #expect(r2.stderrIsOneLine && r2.stderr.contains("line 4") && r2.stderr.contains("type"))
         #expect(try await CLI.stats(data) == before)
 
         var conflict = lines(5)
         conflict[4] = ndjsonLine(stream: "lot-2", type: "relief.stock-adjusted", data: "{}", expectedVersion: #""no-stream""#)
-        let r3 = try await CLI.run(["append", "--ndjson", try dir.write("c.ndjson", conflict.joined(separator: "\n")), "--atomic", "--data-dir", data])
+        let r3 = try await CLI.run([
+            "append", "--ndjson", try dir.write("c.ndjson", conflict.joined(separator: "\n")), "--atomic", "--data-dir", data,
+        ])
         #expect(r3.status == 1, "\(r3)")
         #expect(r3.stderrIsOneLine && r3.stderr.contains("nothing written") && r3.stderr.contains("lot-2"))
         #expect(try await CLI.stats(data) == before)

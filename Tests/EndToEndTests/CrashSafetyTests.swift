@@ -17,7 +17,8 @@ private func fileSize(_ path: String) -> Int {
 struct CrashSafetyTests {
     @Test("SIGKILL during append --ndjson, 20 times: every acknowledged event is at its printed position and the log verifies")
     func killDuringAppend() async throws {
-        let iterations = 20, perFile = 8000
+        let iterations = 20
+        let perFile = 8000
         let dir = try Scratch("crash")
         var rng = SystemRandomNumberGenerator()
         var killedMidway = 0
@@ -31,9 +32,10 @@ struct CrashSafetyTests {
             for k in 0..<perFile {
                 let id = UUID().uuidString.lowercased()
                 ids.append(id)
-                text += ndjsonLine(
-                    stream: "crash-\(iteration)-\(k % 40)", type: "test.crash",
-                    data: #"{"iteration":\#(iteration),"k":\#(k),"note":"gempa ☃ \#(k)"}"#, id: id) + "\n"
+                text +=
+                    ndjsonLine(
+                        stream: "crash-\(iteration)-\(k % 40)", type: "test.crash",
+                        data: #"{"iteration":\#(iteration),"k":\#(k),"note":"gempa ☃ \#(k)"}"#, id: id) + "\n"
             }
             let file = try dir.write("events-\(iteration).ndjson", text)
             let outPath = dir.file("out-\(iteration)")
@@ -90,10 +92,13 @@ struct CrashSafetyTests {
                         missing += 1
                     }
                 }
-                #expect(missing == 0, "run \(iteration): \(missing) of \(acknowledged.count) acknowledged events are not where they were acknowledged")
+                #expect(
+                    missing == 0,
+                    "run \(iteration): \(missing) of \(acknowledged.count) acknowledged events are not where they were acknowledged")
                 // Whatever else was written (committed, not yet printed) comes from the file.
                 let known = Set(ids)
-                var foreign = 0, written = 0
+                var foreign = 0
+                var written = 0
                 try store.forEachRecord(EventFilter(categories: ["crash"])) { view in
                     guard view.stream.hasPrefix("crash-\(iteration)-") else { return true }
                     written += 1

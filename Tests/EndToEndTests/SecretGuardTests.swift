@@ -30,7 +30,9 @@ struct SecretGuardTests {
         let dir = scratch.file("data")
         let seeded = try await CLI.run(["seed", "--data-dir", dir, "--events", "3000", "--no-views"])
         #expect(seeded.status == 0, "\(seeded)")
-        let applications = try await CLI.run(["read", "--all", "--data-dir", dir, "--type", "documents.application-submitted", "--limit", "1"])
+        let applications = try await CLI.run([
+            "read", "--all", "--data-dir", dir, "--type", "documents.application-submitted", "--limit", "1",
+        ])
         #expect(applications.lines.count == 1, "the seed must hold an application for this test to mean anything")
         let secret = dir + "/secret.key"
         let original = try Data(contentsOf: URL(fileURLWithPath: secret))

@@ -81,7 +81,9 @@ private func loopbackPort() -> Int {
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` on a connection of its own (closed after the
 /// answer): the status and the body; nil when nothing answers.
-private func httpRequest(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) -> (status: Int, body: String)? {
+private func httpRequest(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) -> (
+    status: Int, body: String
+)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

@@ -15,10 +15,12 @@ struct SystemTypesCLITests {
         let one = try await CLI.run(["append", "--data-dir", dir, "--stream", "apikey-abc", "--type", "auth.key-created", "--data", forged])
         #expect(one.status == 1, "\(one)")
         #expect(one.stderr.contains("auth.key-created") && one.stderr.contains("system type"), "\(one)")
-        let file = try scratch.write("batch.ndjson", [
-            ndjsonLine(stream: "test-2", type: "test.noted", data: #"{"n":2}"#),
-            ndjsonLine(stream: "privacy-x", type: "privacy.subject-forgotten", data: #"{"subject":"x"}"#),
-        ].joined(separator: "\n") + "\n")
+        let file = try scratch.write(
+            "batch.ndjson",
+            [
+                ndjsonLine(stream: "test-2", type: "test.noted", data: #"{"n":2}"#),
+                ndjsonLine(stream: "privacy-x", type: "privacy.subject-forgotten", data: #"{"subject":"x"}"#),
+            ].joined(separator: "\n") + "\n")
         let batch = try await CLI.run(["append", "--data-dir", dir, "--ndjson", file, "--atomic"])
         #expect(batch.status == 1, "\(batch)")
         #expect(batch.stderr.contains("privacy.subject-forgotten"), "\(batch)")
@@ -37,7 +39,9 @@ struct ExportOutputTests {
     func output() async throws {
         let scratch = try Scratch("export-output")
         let dir = scratch.file("data")
-        #expect(try await CLI.run(["append", "--data-dir", dir, "--stream", "test-1", "--type", "test.noted", "--data", #"{"n":1}"#]).status == 0)
+        #expect(
+            try await CLI.run(["append", "--data-dir", dir, "--stream", "test-1", "--type", "test.noted", "--data", #"{"n":1}"#]).status
+                == 0)
         let victim = try scratch.write("victim.txt", "keep me\n")
         let link = scratch.file("link.ndjson")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A rule: no stream may hold more than two events. It reads the log through the writer's transaction.

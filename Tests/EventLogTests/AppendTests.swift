@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import EventLog
 import JSON
+import Testing
+
+@testable import EventLog
 
 @Suite("Appends: positions, versions, hash chain, envelope")
 struct AppendTests {
@@ -17,9 +18,10 @@ struct AppendTests {
             results.append(try LogTest.append(store, streams[i % 3], "aid.donation-received", data: #"{"n":\#(i)}"#))
         }
         // A batch over two streams.
-        let batch = try store.appendBlocking(LogTest.request(
-            try LogTest.event("donation-DN-1", data: #"{"b":1}"#), try LogTest.event("warehouse-W-1", data: #"{"b":2}"#),
-            try LogTest.event("donation-DN-1", data: #"{"b":3}"#)))
+        let batch = try store.appendBlocking(
+            LogTest.request(
+                try LogTest.event("donation-DN-1", data: #"{"b":1}"#), try LogTest.event("warehouse-W-1", data: #"{"b":2}"#),
+                try LogTest.event("donation-DN-1", data: #"{"b":3}"#)))
         results += batch.results
         #expect(!batch.duplicate)
         #expect(results.map(\.position) == (1...33).map { UInt64($0) })
@@ -62,13 +64,16 @@ struct AppendTests {
         let scratch = try ScratchLog()
         let id = EventID("6F1C8A9E-2D5B-4C61-9A0E-3B7F5D2C1E44")!
         let occurred = Timestamp("2018-08-06T02:13:00.000Z")!
-        let result = try scratch.log.appendBlocking(LogTest.request(
-            try LogTest.event(
-                "donation-DN-2018-0001", "aid.donation-received", data: #"{ "z": 1, "a": [ 11750.25, -3 ], "é": "ü" }"#,
-                id: id, occurredAt: occurred, metadata: #"{"correlationId":"c-1"}"#))).results[0]
+        let result = try scratch.log.appendBlocking(
+            LogTest.request(
+                try LogTest.event(
+                    "donation-DN-2018-0001", "aid.donation-received", data: #"{ "z": 1, "a": [ 11750.25, -3 ], "é": "ü" }"#,
+                    id: id, occurredAt: occurred, metadata: #"{"correlationId":"c-1"}"#))
+        ).results[0]
         let e = try #require(try scratch.log.event(at: 1))
         let canonical = String(decoding: e.canonicalBytesWithoutHash, as: UTF8.self)
-        let expected = #"{"data":{"a":[11750.25,-3],"z":1,"é":"ü"},"id":"6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44","#
+        let expected =
+            #"{"data":{"a":[11750.25,-3],"z":1,"é":"ü"},"id":"6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44","#
             + #""metadata":{"actor":"test-actor","correlationId":"c-1"},"occurredAt":"2018-08-06T02:13:00.000Z","#
             + #""position":1,"prevHash":"0000000000000000000000000000000000000000000000000000000000000000","#
             + #""recordedAt":"\#(e.recordedAt)","stream":"donation-DN-2018-0001","type":"aid.donation-received","version":1}"#
@@ -76,12 +81,16 @@ struct AppendTests {
         #expect(EventHash.sha256(Array(expected.utf8)) == result.hash)
         // The JSON line has DESIGN's field order.
         let line = String(decoding: e.json, as: UTF8.self)
-        #expect(line.hasPrefix(#"{"position":1,"stream":"donation-DN-2018-0001","version":1,"id":"6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44","type":"aid.donation-received","occurredAt":"2018-08-06T02:13:00.000Z","recordedAt":""#))
+        #expect(
+            line.hasPrefix(
+                #"{"position":1,"stream":"donation-DN-2018-0001","version":1,"id":"6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44","type":"aid.donation-received","occurredAt":"2018-08-06T02:13:00.000Z","recordedAt":""#
+            ))
         #expect(line.hasSuffix(#","hash":"\#(result.hash)"}"#))
         let parsed = try JSONParser.parse(e.json)
-        #expect(parsed.objectValue?.map(\.key) == [
-            "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "metadata", "data", "prevHash", "hash",
-        ])
+        #expect(
+            parsed.objectValue?.map(\.key) == [
+                "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "metadata", "data", "prevHash", "hash",
+            ])
     }
 
     @Test("recordedAt never decreases along the log, and occurredAt defaults to it")

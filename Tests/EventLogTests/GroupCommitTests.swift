@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A guard that holds the writer inside the first transaction until released, so that every
@@ -180,7 +181,8 @@ struct GroupCommitTests {
         options.noSync = true  // durability is not what this test is about; the commit path is the same
         let scratch = try ScratchLog("eight-writers", options: options)
         let store = scratch.log
-        let writers = 8, perWriter = 1000
+        let writers = 8
+        let perWriter = 1000
         let positions = try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for w in 0..<writers {
                 group.addTask {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A store in a fresh temporary data directory; the directory is removed when this is released.

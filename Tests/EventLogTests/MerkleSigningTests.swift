@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import EventLog
 import JSON
+import Testing
+
+@testable import EventLog
 
 #if canImport(Glibc)
 import Glibc
@@ -66,8 +67,9 @@ struct MerkleSigningTests {
         let time = try #require(Timestamp("2026-11-28T10:00:00.123Z"))
         let digest = try key.sign(head, at: time)
         #expect(digest.hasValidSignature)
-        #expect(String(decoding: digest.signedBytes, as: UTF8.self)
-            == #"{"rootHash":"\#(head.rootHash)","timestamp":"2026-11-28T10:00:00.123Z","treeSize":42}"#)
+        #expect(
+            String(decoding: digest.signedBytes, as: UTF8.self)
+                == #"{"rootHash":"\#(head.rootHash)","timestamp":"2026-11-28T10:00:00.123Z","treeSize":42}"#)
         #expect(digest.json.objectValue?.map(\.key) == ["treeSize", "rootHash", "timestamp", "signature", "publicKey"])
         #expect(try SignedTreeHead(json: digest.json) == digest)
         #expect(try SignedTreeHead(json: JSONParser.parse(CanonicalJSON.encode(digest.json))) == digest)

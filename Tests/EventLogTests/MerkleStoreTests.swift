@@ -1,6 +1,7 @@
 import Foundation
 import LMDB
 import Testing
+
 @testable import EventLog
 
 /// A store in a fresh temporary directory, removed when released.
@@ -80,13 +81,17 @@ enum MerkleCheck {
                 #expect(proof.treeSize == size && proof.position == p, sourceLocation: sourceLocation)
                 #expect(proof.leafHash == leaves[Int(p - 1)], sourceLocation: sourceLocation)
                 #expect(proof.rootHash == roots[Int(size)], sourceLocation: sourceLocation)
-                #expect(proof.path == (try MerkleTree.inclusionPath(index: p - 1, size: size, source: memory)), "\(p) in \(size)", sourceLocation: sourceLocation)
+                #expect(
+                    proof.path == (try MerkleTree.inclusionPath(index: p - 1, size: size, source: memory)), "\(p) in \(size)",
+                    sourceLocation: sourceLocation)
                 #expect(proof.isValid, "\(p) in \(size)", sourceLocation: sourceLocation)
             }
             for m in Set([0, 1, 2, 7, 16, 17, size / 3, size - 1, size].filter { $0 <= size }).sorted() {
                 let proof = try store.consistencyProof(from: m, to: size)
                 #expect(proof.fromRoot == roots[Int(m)] && proof.toRoot == roots[Int(size)], sourceLocation: sourceLocation)
-                #expect(proof.path == (try MerkleTree.consistencyPath(from: m, to: size, source: memory)), "\(m) -> \(size)", sourceLocation: sourceLocation)
+                #expect(
+                    proof.path == (try MerkleTree.consistencyPath(from: m, to: size, source: memory)), "\(m) -> \(size)",
+                    sourceLocation: sourceLocation)
                 #expect(proof.isValid, "\(m) -> \(size)", sourceLocation: sourceLocation)
             }
         }
@@ -119,7 +124,9 @@ struct MerkleStoreTests {
         try MerkleCheck.expectTreeMatches(store)
     }
 
-    @Test("hundreds of events in batches of varying sizes and concurrent requests, some refused: every head and proof matches the pure algorithm")
+    @Test(
+        "hundreds of events in batches of varying sizes and concurrent requests, some refused: every head and proof matches the pure algorithm"
+    )
     func batchesAndConcurrency() async throws {
         let scratch = try MerkleScratchStore("batches")
         let store = try scratch.log
@@ -241,8 +248,9 @@ struct MerkleStoreTests {
         // A proof that needs it no longer verifies against the true root.
         let leaves = try MerkleCheck.leafHashes(store)
         let proof = try store.inclusionProof(position: 5, treeSize: 64)
-        #expect(!MerkleTree.verifyInclusion(
-            leafHash: leaves[4], index: 4, treeSize: 64, path: proof.path, root: MerkleTree.root(leafHashes: Array(leaves.prefix(64)))))
+        #expect(
+            !MerkleTree.verifyInclusion(
+                leafHash: leaves[4], index: 4, treeSize: 64, path: proof.path, root: MerkleTree.root(leafHashes: Array(leaves.prefix(64)))))
 
         // Removed.
         _ = try store.environment.write { txn in try store.dbs.merkle.delete(key, in: txn) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import EventLog
 import JSON
+import Testing
+
+@testable import EventLog
 
 /// Fixtures/merkle-rfc6962 (C2SP CCTV test vectors; hashes in base64).
 enum MerkleVectors {
@@ -69,8 +70,10 @@ struct MerkleVectorTests {
         let cases = try MerkleVectors.load("inclusion-valid.json")
         try #require(!cases.isEmpty)
         for c in cases {
-            let index = try MerkleVectors.size(c["leaf_index"]), size = try MerkleVectors.size(c["tree_size"])
-            let leaf = try MerkleVectors.hash(c["leaf_hash"]), root = try MerkleVectors.hash(c["root_hash"])
+            let index = try MerkleVectors.size(c["leaf_index"])
+            let size = try MerkleVectors.size(c["tree_size"])
+            let leaf = try MerkleVectors.hash(c["leaf_hash"])
+            let root = try MerkleVectors.hash(c["root_hash"])
             let path = try MerkleVectors.hashes(c["inclusion_path"])
             #expect(MerkleTree.verifyInclusion(leafHash: leaf, index: index, treeSize: size, path: path, root: root))
             let subset = InMemoryMerkleLeaves(leafHashes: Array(leaves.leafHashes.prefix(Int(size))))
@@ -99,8 +102,10 @@ struct MerkleVectorTests {
         let cases = try MerkleVectors.load("consistency-valid.json")
         try #require(!cases.isEmpty)
         for c in cases {
-            let from = try MerkleVectors.size(c["old_size"]), to = try MerkleVectors.size(c["new_size"])
-            let fromRoot = try MerkleVectors.hash(c["old_root"]), toRoot = try MerkleVectors.hash(c["new_root"])
+            let from = try MerkleVectors.size(c["old_size"])
+            let to = try MerkleVectors.size(c["new_size"])
+            let fromRoot = try MerkleVectors.hash(c["old_root"])
+            let toRoot = try MerkleVectors.hash(c["new_root"])
             let path = try MerkleVectors.hashes(c["consistency_path"])
             #expect(MerkleTree.verifyConsistency(fromSize: from, toSize: to, fromRoot: fromRoot, toRoot: toRoot, path: path))
             let source = InMemoryMerkleLeaves(leafHashes: Array(leaves.prefix(Int(to))))
@@ -136,21 +141,28 @@ struct MerkleVectorTests {
                 #expect(MerkleTree.verifyInclusion(leafHash: leaves[Int(i)], index: i, treeSize: n, path: path, root: roots[Int(n)]))
                 #expect(!MerkleTree.verifyInclusion(leafHash: other, index: i, treeSize: n, path: path, root: roots[Int(n)]))
                 if n > 1 {
-                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[Int(i)], index: (i + 1) % n, treeSize: n, path: path, root: roots[Int(n)]))
+                    #expect(
+                        !MerkleTree.verifyInclusion(
+                            leafHash: leaves[Int(i)], index: (i + 1) % n, treeSize: n, path: path, root: roots[Int(n)]))
                     var altered = path
                     altered[altered.count - 1] = other
-                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[Int(i)], index: i, treeSize: n, path: altered, root: roots[Int(n)]))
+                    #expect(
+                        !MerkleTree.verifyInclusion(leafHash: leaves[Int(i)], index: i, treeSize: n, path: altered, root: roots[Int(n)]))
                 }
             }
             for m in 0...n {
                 let path = try MerkleTree.consistencyPath(from: m, to: n, source: source)
-                #expect(MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: roots[Int(n)], path: path), "\(m) -> \(n)")
+                #expect(
+                    MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: roots[Int(n)], path: path),
+                    "\(m) -> \(n)")
                 if m > 0 && m < n {
                     #expect(!MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: other, toRoot: roots[Int(n)], path: path))
                     #expect(!MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: other, path: path))
                     var altered = path
                     altered[0] = other
-                    #expect(!MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: roots[Int(n)], path: altered))
+                    #expect(
+                        !MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: roots[Int(n)], path: altered)
+                    )
                     #expect(!MerkleTree.verifyConsistency(fromSize: m, toSize: n, fromRoot: roots[Int(m)], toRoot: roots[Int(n)], path: []))
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 @Suite("Reads: streams, the whole log, filters, as-of limits")
@@ -19,20 +20,23 @@ struct ReadTests {
         scratch = try ScratchLog("reads")
         let store = scratch.log
         func batch(_ range: Range<Int>) throws -> AppendOutcome {
-            try store.appendBlocking(LogTest.request(range.map { i in
-                try LogTest.event(
-                    Self.streams[i % 3], Self.types[i % 3], data: #"{"i":\#(i)}"#,
-                    occurredAt: Timestamp(String(format: "2018-08-%02dT06:00:00+08:00", i + 1)))
-            }))
+            try store.appendBlocking(
+                LogTest.request(
+                    range.map { i in
+                        try LogTest.event(
+                            Self.streams[i % 3], Self.types[i % 3], data: #"{"i":\#(i)}"#,
+                            occurredAt: Timestamp(String(format: "2018-08-%02dT06:00:00+08:00", i + 1)))
+                    }))
         }
         let first = try batch(0..<12)
         firstBatchRecordedAt = first.results[0].recordedAt
         Self.waitForClock(after: firstBatchRecordedAt)
         let second = try batch(12..<21)
         Self.waitForClock(after: second.results[0].recordedAt)
-        _ = try store.appendBlocking(LogTest.request(
-            LogTest.event("donation-D10", "aid.donation-received", data: #"{"i":21}"#),
-            LogTest.event("donation-D10", "aid.donation-received", data: #"{"i":22}"#)))
+        _ = try store.appendBlocking(
+            LogTest.request(
+                LogTest.event("donation-D10", "aid.donation-received", data: #"{"i":21}"#),
+                LogTest.event("donation-D10", "aid.donation-received", data: #"{"i":22}"#)))
         all = try store.readAll(limit: .max)
     }
 
@@ -119,8 +123,13 @@ struct ReadTests {
         // As the system knew it at the first batch's commit: exactly the first batch.
         let known = try store.readAll(EventFilter(recordedUntil: firstBatchRecordedAt))
         #expect(known == Array(all.prefix(12)))
-        #expect(try store.readAll(EventFilter(types: ["prices.price-reported"], recordedUntil: firstBatchRecordedAt)).map(\.position) == [3, 6, 9, 12])
-        #expect(try store.readAll(EventFilter(recordedUntil: Timestamp(millisecondsSince1970: firstBatchRecordedAt.millisecondsSince1970 - 1))).isEmpty)
+        #expect(
+            try store.readAll(EventFilter(types: ["prices.price-reported"], recordedUntil: firstBatchRecordedAt)).map(\.position) == [
+                3, 6, 9, 12,
+            ])
+        #expect(
+            try store.readAll(EventFilter(recordedUntil: Timestamp(millisecondsSince1970: firstBatchRecordedAt.millisecondsSince1970 - 1)))
+                .isEmpty)
         #expect(try store.readAll(EventFilter(recordedSince: all[12].recordedAt)) == Array(all.suffix(11)))
 
         // As it happened: occurredAt up to 2018-08-05T06:00+08:00 (events 0...4).

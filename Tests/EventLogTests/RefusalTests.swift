@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// Every refusal names its field and leaves the log exactly as it was (same stats, same head hash).
@@ -85,8 +86,9 @@ struct RefusalTests {
         #expect(again.duplicate)
         #expect(again.results == first.results)
         // The retry may be formatted differently: the canonical data is what counts.
-        let reformatted = try store.appendBlocking(LogTest.request(
-            LogTest.event("order-1", data: #"{ "x" : 1.0 }"#, id: ids[0], expected: .exact(2))))
+        let reformatted = try store.appendBlocking(
+            LogTest.request(
+                LogTest.event("order-1", data: #"{ "x" : 1.0 }"#, id: ids[0], expected: .exact(2))))
         #expect(reformatted.duplicate)
         #expect(reformatted.results == [first.results[0]])
         #expect(try store.stats() == before)
@@ -122,9 +124,11 @@ struct RefusalTests {
         #expect(try store.version(of: "order-4") == 0)
     }
 
-    @Test("stream names: empty, leading '-', a bad character, 201 bytes", arguments: [
-        "", "-donation", "donation 1", "donation/1", "donasi-é", "a\"b", String(repeating: "s", count: 201),
-    ])
+    @Test(
+        "stream names: empty, leading '-', a bad character, 201 bytes",
+        arguments: [
+            "", "-donation", "donation 1", "donation/1", "donasi-é", "a\"b", String(repeating: "s", count: 201),
+        ])
     func badStreamNames(_ stream: String) throws {
         try LogTest.expectRefusal(store, .invalidInput, field: "stream") {
             try LogTest.request(LogTest.event(stream))
@@ -138,10 +142,12 @@ struct RefusalTests {
         }
     }
 
-    @Test("types: upper case, no dot, two dots, bad kebab, 101 bytes", arguments: [
-        "", "Aid.donation-received", "aid.Donation", "aiddonation", "aid.donation.received", "aid.-x", "aid.x-", "aid.a--b",
-        "aid_x.y", ".x", "aid.", "a." + String(repeating: "b", count: 99),
-    ])
+    @Test(
+        "types: upper case, no dot, two dots, bad kebab, 101 bytes",
+        arguments: [
+            "", "Aid.donation-received", "aid.Donation", "aiddonation", "aid.donation.received", "aid.-x", "aid.x-", "aid.a--b",
+            "aid_x.y", ".x", "aid.", "a." + String(repeating: "b", count: 99),
+        ])
     func badTypes(_ type: String) throws {
         try LogTest.expectRefusal(store, .invalidInput, field: "type") {
             try LogTest.request(LogTest.event("order-1", type))
@@ -189,11 +195,13 @@ struct RefusalTests {
         #expect(outcome.lastPosition == 10_003)
     }
 
-    @Test("data that is not JSON or has forbidden numbers is invalidInput naming data (or the path in it)", arguments: [
-        #"{"a":}"#, #"{"a":1,}"#, "{", #"{"a":1} x"#, #"{'a':1}"#, #"{"a":1,"a":2}"#, #"{"a":NaN}"#, #"{"a":01}"#,
-        #"{"price":1.23456}"#, #"{"big":1e300}"#, #"{"n":9007199254740993}"#, #"{"n":-9007199254740992}"#, #"{"t":1e-7}"#,
-        #"{"deep":{"x":[1,2,{"p":0.00001}]}}"#,
-    ])
+    @Test(
+        "data that is not JSON or has forbidden numbers is invalidInput naming data (or the path in it)",
+        arguments: [
+            #"{"a":}"#, #"{"a":1,}"#, "{", #"{"a":1} x"#, #"{'a':1}"#, #"{"a":1,"a":2}"#, #"{"a":NaN}"#, #"{"a":01}"#,
+            #"{"price":1.23456}"#, #"{"big":1e300}"#, #"{"n":9007199254740993}"#, #"{"n":-9007199254740992}"#, #"{"t":1e-7}"#,
+            #"{"deep":{"x":[1,2,{"p":0.00001}]}}"#,
+        ])
     func invalidData(_ data: String) throws {
         let error = try LogTest.expectRefusal(store, .invalidInput, field: "data") {
             try LogTest.request(LogTest.event("order-1", data: data))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 @Suite("Live subscriptions")
@@ -10,7 +11,8 @@ struct SubscriptionTests {
         let store = scratch.log
         for i in 0..<100 { try LogTest.append(store, "early-\(i % 7)", data: #"{"i":\#(i)}"#) }
         let from: UInt64 = 40
-        let writers = 4, perWriter = 60
+        let writers = 4
+        let perWriter = 60
         let last = UInt64(100 + writers * perWriter)
 
         let subscription = store.subscribe(EventFilter(fromPosition: from), batchSize: 16)
@@ -28,9 +30,10 @@ struct SubscriptionTests {
                     for k in 0..<perWriter {
                         // Single events and small batches, to several streams.
                         if k % 10 == 0 {
-                            _ = try await store.append(LogTest.request(
-                                LogTest.event("live-\(w)", data: #"{"w":\#(w),"k":\#(k)}"#),
-                                LogTest.event("live-\(w)", data: #"{"w":\#(w),"k":\#(k + 1000)}"#)))
+                            _ = try await store.append(
+                                LogTest.request(
+                                    LogTest.event("live-\(w)", data: #"{"w":\#(w),"k":\#(k)}"#),
+                                    LogTest.event("live-\(w)", data: #"{"w":\#(w),"k":\#(k + 1000)}"#)))
                         } else if k % 10 != 1 {
                             _ = try await store.append(LogTest.request(LogTest.event("live-\(w)", data: #"{"w":\#(w),"k":\#(k)}"#)))
                         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// Byte offsets of every occurrence of `needle` in `haystack`.
@@ -29,8 +30,9 @@ private struct TamperedLog {
         scratch = try ScratchLog("tamper")
         var results: [AppendResult] = []
         for i in 1...50 {
-            results.append(try LogTest.append(
-                scratch.log, Self.stream(i), Self.type, data: #"{"marker":"\#(Self.marker(i))","n":\#(i)}"#))
+            results.append(
+                try LogTest.append(
+                    scratch.log, Self.stream(i), Self.type, data: #"{"marker":"\#(Self.marker(i))","n":\#(i)}"#))
         }
         self.results = results
         headBefore = try scratch.log.stats()
@@ -54,8 +56,9 @@ private struct TamperedLog {
         return occurrences(of: Array(Self.marker(i).utf8), in: bytes).compactMap { o -> Int? in
             let start = o - before
             guard start >= 0, bytes[start] == EventCoding.format,
-                  Int(bytes[start + 105]) << 8 | Int(bytes[start + 106]) == Self.stream(i).utf8.count,
-                  bytes[(start + 73)..<(start + 105)].elementsEqual(hash) else { return nil }
+                Int(bytes[start + 105]) << 8 | Int(bytes[start + 106]) == Self.stream(i).utf8.count,
+                bytes[(start + 73)..<(start + 105)].elementsEqual(hash)
+            else { return nil }
             return start
         }
     }

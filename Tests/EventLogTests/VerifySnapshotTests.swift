@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import EventLog
 
 /// An auditor running `verify` on a live server must never get a false tamper alarm: verify checks

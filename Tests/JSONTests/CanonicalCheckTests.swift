@@ -1,6 +1,7 @@
+import EventLog
 import Foundation
 import Testing
-import EventLog
+
 @testable import JSON
 
 /// `CanonicalJSON.isCanonical` must never say yes to bytes that are not their own canonical
@@ -21,23 +22,27 @@ struct CanonicalCheckTests {
         return CanonicalJSON.encode(value) == bytes
     }
 
-    @Test("what the encoder writes is shown canonical", arguments: [
-        "{}", "[]", "0", "-1", "1.5", "1e+21", "1e-7", "0.000001", "-8.5779", "123456789012345", "9007199254740991",
-        "true", "false", "null", #""""#, #""é\n\t\u001f\"\\""#, #"{"a":1,"b":[1,2,{"c":null}]}"#,
-        #"{"\#u{1F600}":1,"\#u{E000}":2}"#, #"{"":0,"a":0,"aa":0,"b":0}"#, #"{"harga":12500.25,"nama":"Beras Medium"}"#,
-    ])
+    @Test(
+        "what the encoder writes is shown canonical",
+        arguments: [
+            "{}", "[]", "0", "-1", "1.5", "1e+21", "1e-7", "0.000001", "-8.5779", "123456789012345", "9007199254740991",
+            "true", "false", "null", #""""#, #""é\n\t\u001f\"\\""#, #"{"a":1,"b":[1,2,{"c":null}]}"#,
+            #"{"\#u{1F600}":1,"\#u{E000}":2}"#, #"{"":0,"a":0,"aa":0,"b":0}"#, #"{"harga":12500.25,"nama":"Beras Medium"}"#,
+        ])
     func accepts(text: String) throws {
         #expect(Self.reallyCanonical(Array(text.utf8)), "the test's own example is not canonical")
         #expect(Self.isCanonical(text))
     }
 
-    @Test("anything the encoder would write otherwise is not", arguments: [
-        "", " {}", "{} ", "{ }", #"{"a": 1}"#, #"{"b":1,"a":2}"#, #"{"a":1,"a":2}"#, "-0", "1.0", "1E2", "1e2", "01",
-        "0.10", "1e21", "100000000000000000000000", "12345678901234567890", ".5", "1.", "+1", "NaN", "Infinity",
-        #""\/""#, #""\u0041""#, #""\u001F""#, #""\u0009""#, #""\u000a""#, "\"\u{01}\"", "[1,]", "{\"a\":1,}", "[1 ,2]",
-        "tru", "nul", "{\"a\"}", "{\"a\":}", #"{"\#u{E000}":1,"\#u{1F600}":2}"#, "[", "{", "\"abc", #"{"a\n":1}"#,
-        "[1][2]", "1 2",
-    ])
+    @Test(
+        "anything the encoder would write otherwise is not",
+        arguments: [
+            "", " {}", "{} ", "{ }", #"{"a": 1}"#, #"{"b":1,"a":2}"#, #"{"a":1,"a":2}"#, "-0", "1.0", "1E2", "1e2", "01",
+            "0.10", "1e21", "100000000000000000000000", "12345678901234567890", ".5", "1.", "+1", "NaN", "Infinity",
+            #""\/""#, #""\u0041""#, #""\u001F""#, #""\u0009""#, #""\u000a""#, "\"\u{01}\"", "[1,]", "{\"a\":1,}", "[1 ,2]",
+            "tru", "nul", "{\"a\"}", "{\"a\":}", #"{"\#u{E000}":1,"\#u{1F600}":2}"#, "[", "{", "\"abc", #"{"a\n":1}"#,
+            "[1][2]", "1 2",
+        ])
     func refuses(text: String) throws {
         #expect(!Self.isCanonical(text))
     }
@@ -92,7 +97,8 @@ struct CanonicalCheckTests {
         case 1: return .bool(r.next() % 2 == 0)
         case 2:
             let choices: [Double] = [0, -1, 7, 12500.25, 1e21, 1e-7, 0.1 + 0.2, -8.5779, 9007199254740991, 5e-324, 123456.789]
-            return r.next() % 2 == 0 ? .number(choices[Int(r.next() % UInt64(choices.count))])
+            return r.next() % 2 == 0
+                ? .number(choices[Int(r.next() % UInt64(choices.count))])
                 : .number(Double(Int64(bitPattern: r.next()) >> 20) / 1024)
         case 3: return .string(randomString(&r))
         case 4: return .array((0..<Int(r.next() % 4)).map { _ in randomValue(&r, depth: depth + 1) })
@@ -128,7 +134,10 @@ struct CanonicalCheckTests {
         switch r.next() % 6 {
         case 0: bytes.insert(UInt8(ascii: " "), at: at)
         case 1: if !bytes.isEmpty { bytes.remove(at: at) }
-        case 2: if !bytes.isEmpty { bytes[at] = [UInt8(ascii: "0"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: ","), 0xC3][Int(r.next() % 5)] }
+        case 2:
+            if !bytes.isEmpty {
+                bytes[at] = [UInt8(ascii: "0"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: ","), 0xC3][Int(r.next() % 5)]
+            }
         case 3: bytes.insert(contentsOf: Array(".0".utf8), at: at)
         case 4: bytes.insert(contentsOf: Array(#""a":1,"#.utf8), at: at)
         default: if at + 1 < bytes.count { bytes.swapAt(at, at + 1) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JSON
 
 /// The `Fixtures` folder at the package root, found from this file's path.
@@ -117,7 +118,8 @@ struct SerializationTests {
     func utf16KeyOrder() {
         let keys = ["\u{20ac}", "\r", "1", "\u{1F600}", "\u{FB33}", "\u{80}", "\u{F6}", "\n", "</script>"]
         let value = JSONValue.object(keys.map { (key: $0, value: JSONValue.null) })
-        let expected = "{\"\\n\":null,\"\\r\":null,\"1\":null,\"</script>\":null,\"\u{80}\":null,"
+        let expected =
+            "{\"\\n\":null,\"\\r\":null,\"1\":null,\"</script>\":null,\"\u{80}\":null,"
             + "\"\u{F6}\":null,\"\u{20ac}\":null,\"\u{1F600}\":null,\"\u{FB33}\":null}"
         #expect(text(CanonicalJSON.encode(value)) == expected)
         // U+1F600 (surrogates D83D DE00) sorts before U+FB33 in UTF-16, though not in UTF-8.
@@ -158,24 +160,28 @@ struct ParserTests {
         #expect(try JSONParser.parse(#""\u0000\/""#).stringValue == "\u{0}/")
     }
 
-    @Test("invalid UTF-8 is rejected", arguments: [
-        [0x22, 0xC0, 0x80, 0x22],               // overlong NUL
-        [0x22, 0xE0, 0x80, 0xAF, 0x22],         // overlong '/'
-        [0x22, 0xED, 0xA0, 0x80, 0x22],         // UTF-8-encoded surrogate U+D800
-        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],   // above U+10FFFF
-        [0x22, 0xF5, 0x80, 0x80, 0x80, 0x22],   // byte > F4
-        [0x22, 0xFF, 0x22],
-        [0x22, 0x80, 0x22],                     // stray continuation byte
-        [0x22, 0xC3, 0x22],                     // truncated sequence
-        [0x5B, 0xFE, 0x5D],                     // outside a string
-    ] as [[UInt8]])
+    @Test(
+        "invalid UTF-8 is rejected",
+        arguments: [
+            [0x22, 0xC0, 0x80, 0x22],  // overlong NUL
+            [0x22, 0xE0, 0x80, 0xAF, 0x22],  // overlong '/'
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // UTF-8-encoded surrogate U+D800
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+            [0x22, 0xF5, 0x80, 0x80, 0x80, 0x22],  // byte > F4
+            [0x22, 0xFF, 0x22],
+            [0x22, 0x80, 0x22],  // stray continuation byte
+            [0x22, 0xC3, 0x22],  // truncated sequence
+            [0x5B, 0xFE, 0x5D],  // outside a string
+        ] as [[UInt8]])
     func invalidUTF8(input: [UInt8]) {
         #expect(parseError(input)?.code == .invalidUTF8)
     }
 
-    @Test("lone surrogate escapes are rejected", arguments: [
-        #""\uD800""#, #""\uDC00""#, #""\uD83D\u0041""#, #""\uD83Dx""#, #""\uDE02\uD83D""#,
-    ])
+    @Test(
+        "lone surrogate escapes are rejected",
+        arguments: [
+            #""\uD800""#, #""\uDC00""#, #""\uD83D\u0041""#, #""\uD83Dx""#, #""\uDE02\uD83D""#,
+        ])
     func loneSurrogate(input: String) {
         #expect(parseError(input)?.code == .loneSurrogate)
     }
@@ -195,29 +201,31 @@ struct ParserTests {
         #expect(parseError("{" + many + ",\"k42\":0}")?.code == .duplicateKey)
     }
 
-    @Test("rejections carry the right code", arguments: [
-        ("[1,2,]", JSONError.Code.unexpectedCharacter),      // trailing comma
-        (#"{"a":1,}"#, .unexpectedCharacter),                 // trailing comma
-        ("01", .invalidNumber),                               // leading zero
-        ("-01", .invalidNumber),
-        ("[1.]", .invalidNumber),
-        ("[1e+]", .invalidNumber),
-        ("NaN", .invalidNumber),
-        ("-Infinity", .invalidNumber),
-        ("1e400", .invalidNumber),                            // overflows to infinity
-        ("[.5]", .unexpectedCharacter),
-        ("\"a\u{1}b\"", .controlCharacter),
-        ("\"a\nb\"", .controlCharacter),
-        (#""\x""#, .invalidEscape),
-        (#""\u12G4""#, .invalidEscape),
-        ("[1]x", .trailingData),
-        ("1 2", .trailingData),
-        ("", .unexpectedEnd),
-        ("[1", .unexpectedEnd),
-        ("\"abc", .unexpectedEnd),
-        ("tru", .unexpectedEnd),
-        ("\u{FEFF}1", .unexpectedCharacter),                  // byte order mark
-    ])
+    @Test(
+        "rejections carry the right code",
+        arguments: [
+            ("[1,2,]", JSONError.Code.unexpectedCharacter),  // trailing comma
+            (#"{"a":1,}"#, .unexpectedCharacter),  // trailing comma
+            ("01", .invalidNumber),  // leading zero
+            ("-01", .invalidNumber),
+            ("[1.]", .invalidNumber),
+            ("[1e+]", .invalidNumber),
+            ("NaN", .invalidNumber),
+            ("-Infinity", .invalidNumber),
+            ("1e400", .invalidNumber),  // overflows to infinity
+            ("[.5]", .unexpectedCharacter),
+            ("\"a\u{1}b\"", .controlCharacter),
+            ("\"a\nb\"", .controlCharacter),
+            (#""\x""#, .invalidEscape),
+            (#""\u12G4""#, .invalidEscape),
+            ("[1]x", .trailingData),
+            ("1 2", .trailingData),
+            ("", .unexpectedEnd),
+            ("[1", .unexpectedEnd),
+            ("\"abc", .unexpectedEnd),
+            ("tru", .unexpectedEnd),
+            ("\u{FEFF}1", .unexpectedCharacter),  // byte order mark
+        ])
     func rejects(input: String, code: JSONError.Code) {
         #expect(parseError(input)?.code == code)
     }
@@ -242,18 +250,22 @@ struct ParserTests {
 
 @Suite("Payload number policy")
 struct PayloadPolicyTests {
-    @Test("allowed numbers", arguments: [
-        "11750.25", "0.0001", "-0.0001", "9007199254740991", "-9007199254740991", "0", "-0",
-        "1.5", "1.50000", "2.0", "1e3", "123456789012.5", #"[1,{"a":3.1415}]"#, #""1e300""#,
-    ])
+    @Test(
+        "allowed numbers",
+        arguments: [
+            "11750.25", "0.0001", "-0.0001", "9007199254740991", "-9007199254740991", "0", "-0",
+            "1.5", "1.50000", "2.0", "1e3", "123456789012.5", #"[1,{"a":3.1415}]"#, #""1e300""#,
+        ])
     func allowed(input: String) {
         #expect(policyError(input) == nil)
     }
 
-    @Test("refused numbers", arguments: [
-        "1.23456", "1e-7", "1e300", "9007199254740993", "9007199254740992", "-9007199254740992",
-        "0.00001", "0.12345", "1e21",
-    ])
+    @Test(
+        "refused numbers",
+        arguments: [
+            "1.23456", "1e-7", "1e300", "9007199254740993", "9007199254740992", "-9007199254740992",
+            "0.00001", "0.12345", "1e21",
+        ])
     func refused(input: String) {
         #expect(policyError(input)?.code == .numberNotAllowed)
     }
@@ -264,11 +276,13 @@ struct PayloadPolicyTests {
         #expect(error?.code == .numberNotAllowed)
         #expect(error?.path == "$.items[0].price")
         #expect(error?.offset == nil)
-        #expect(error?.description
-            == "number 1.23456 at $.items[0].price is not allowed: decimals may have at most 4 fraction digits")
+        #expect(
+            error?.description
+                == "number 1.23456 at $.items[0].price is not allowed: decimals may have at most 4 fraction digits")
         #expect(policyError(#"{"a b":{"c":[0,[1e-7]]}}"#)?.path == #"$["a b"].c[1][0]"#)
-        #expect(policyError("9007199254740993")?.description
-            == "number 9007199254740992 at $ is not allowed: integers must be within ±9007199254740991 (2^53-1)")
+        #expect(
+            policyError("9007199254740993")?.description
+                == "number 9007199254740992 at $ is not allowed: integers must be within ±9007199254740991 (2^53-1)")
     }
 
     @Test("parsePayload returns the value and its canonical bytes")

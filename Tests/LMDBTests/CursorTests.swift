@@ -25,7 +25,8 @@ struct CursorTests {
         env = try Environment(path: dir.path)
         numbered = try env.database("numbered")
         indexed = try env.database("indexed")
-        let numbered = self.numbered, indexed = self.indexed
+        let numbered = self.numbered
+        let indexed = self.indexed
         var shuffled = Self.numbers
         var rng = SystemRandomNumberGenerator()
         shuffled.shuffle(using: &rng)
@@ -85,7 +86,8 @@ struct CursorTests {
 
     @Test("scans from a key: forward takes the first key >= it, backward the last key <= it")
     func scanFrom() throws {
-        #expect(try scanNumbers(from: 256) == [256, 257, 65_535, 65_536, 1 << 24, 1 << 32, (1 << 32) + 1, 1 << 56, UInt64.max - 1, UInt64.max])
+        #expect(
+            try scanNumbers(from: 256) == [256, 257, 65_535, 65_536, 1 << 24, 1 << 32, (1 << 32) + 1, 1 << 56, UInt64.max - 1, UInt64.max])
         #expect(try scanNumbers(from: 300) == [65_535, 65_536, 1 << 24, 1 << 32, (1 << 32) + 1, 1 << 56, UInt64.max - 1, UInt64.max])
         #expect(try scanNumbers(from: 256, direction: .backward) == [256, 255, 2, 1, 0])
         #expect(try scanNumbers(from: 300, direction: .backward) == [257, 256, 255, 2, 1, 0])
@@ -159,13 +161,22 @@ struct CursorTests {
         let db: Database<UInt64BE, Bytes> = try env.database("d")
         var visited = 0
         try env.read { txn in
-            try db.forEach(in: txn, direction: .backward) { _, _ in visited += 1; return true }
-            try db.forEach(in: txn, from: 5) { _, _ in visited += 1; return true }
+            try db.forEach(in: txn, direction: .backward) { _, _ in
+                visited += 1
+                return true
+            }
+            try db.forEach(in: txn, from: 5) { _, _ in
+                visited += 1
+                return true
+            }
         }
         #expect(visited == 0)
         try env.write { txn in for k in UInt64(10)...12 { try db.put(k, [], in: txn) } }
         try env.read { txn in
-            try db.forEach(in: txn, from: 9, direction: .backward) { _, _ in visited += 1; return true }
+            try db.forEach(in: txn, from: 9, direction: .backward) { _, _ in
+                visited += 1
+                return true
+            }
         }
         #expect(visited == 0)
     }

@@ -26,7 +26,10 @@ struct LookupGuardTests {
         #expect(try guardian.failed("MTR-1", now: t0 + 180_007) == .locked(retryAfter: 240))
         // Capped at a day.
         var now = t0 + 500_000
-        for _ in 0..<40 { now += 1; _ = try guardian.failed("MTR-1", now: now) }
+        for _ in 0..<40 {
+            now += 1
+            _ = try guardian.failed("MTR-1", now: now)
+        }
         #expect(try guardian.verdict("MTR-1", now: now) == .locked(retryAfter: 86_400))
         // A new PIN (reset) or a success starts the count again.
         try guardian.reset("MTR-1")

@@ -1,10 +1,12 @@
 import EventLog
 import Testing
+
 @testable import MarketPrices
 
 /// The decider, pure: decide and evolve over the state of what a command touches, without storage.
 @Suite struct PriceBookTests {
-    static let market = MarketRegistered(marketId: "pasar-kebon-roek", name: "Pasar pasar-kebon-roek", kind: .traditional, kelurahanCode: "52.71.01.1005")
+    static let market = MarketRegistered(
+        marketId: "pasar-kebon-roek", name: "Pasar pasar-kebon-roek", kind: .traditional, kelurahanCode: "52.71.01.1005")
     static let commodity = CommodityRegistered(commodityId: "beras-km1", name: "Beras beras-km1", category: "Beras", unit: "kg")
 
     /// The state of a report on market pasar-kebon-roek and commodity beras-km1, both registered.
@@ -35,8 +37,10 @@ import Testing
         #expect(s.commodity?.unit == "kg")
         #expect(s.reportMarket == "pasar-kebon-roek")
         // A correction changes nothing the rules look at; a second registration is ignored.
-        let again = PriceBook.evolve(PriceBook.evolve(s, Sample.correction(of: id, price: 11_700)), .marketRegistered(
-            MarketRegistered(marketId: "pasar-kebon-roek", name: "Other", kind: .modern)))
+        let again = PriceBook.evolve(
+            PriceBook.evolve(s, Sample.correction(of: id, price: 11_700)),
+            .marketRegistered(
+                MarketRegistered(marketId: "pasar-kebon-roek", name: "Other", kind: .modern)))
         #expect(again.market?.name == "Pasar pasar-kebon-roek")
         #expect(again == s)
         // A report without an id (the log makes one) is not known by id yet.
@@ -46,10 +50,12 @@ import Testing
     @Test func registrationsNeedTheirIds() {
         // The command layer makes ids from names; the decider refuses a registration without one.
         #expect(throws: EventLogError.self) {
-            _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "", name: "Pasar Kebon Roek", kind: .traditional)), .initial)
+            _ = try PriceBook.decide(
+                .registerMarket(MarketRegistered(marketId: "", name: "Pasar Kebon Roek", kind: .traditional)), .initial)
         }
         #expect(throws: EventLogError.self) {
-            _ = try PriceBook.decide(.registerCommodity(CommodityRegistered(commodityId: "", name: "Gula", category: "Gula", unit: "kg")), .initial)
+            _ = try PriceBook.decide(
+                .registerCommodity(CommodityRegistered(commodityId: "", name: "Gula", category: "Gula", unit: "kg")), .initial)
         }
     }
 
@@ -59,7 +65,8 @@ import Testing
             _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "pasar-kebon-roek", name: "X", kind: .modern)), s)
         }
         expectViolation("already registered") {
-            _ = try PriceBook.decide(.registerCommodity(CommodityRegistered(commodityId: "beras-km1", name: "X", category: "Beras", unit: "kg")), s)
+            _ = try PriceBook.decide(
+                .registerCommodity(CommodityRegistered(commodityId: "beras-km1", name: "X", category: "Beras", unit: "kg")), s)
         }
         let first = try PriceBook.decide(.registerMarket(Self.market), .initial)
         #expect(first == [PricesEvent.marketRegistered(Self.market)])
@@ -69,19 +76,26 @@ import Testing
     @Test func kelurahanMustExistWhenGiven() throws {
         let s = PriceBook.initial
         expectViolation("52.71.09.9999 is not a kelurahan of Kota Mataram") {
-            _ = try PriceBook.decide(.registerMarket(MarketRegistered(marketId: "x", name: "X", kind: .traditional, kelurahanCode: "52.71.09.9999")), s)
+            _ = try PriceBook.decide(
+                .registerMarket(MarketRegistered(marketId: "x", name: "X", kind: .traditional, kelurahanCode: "52.71.09.9999")), s)
         }
         // Without a kelurahan (a market elsewhere, as WFP's): allowed.
         let events = try PriceBook.decide(
-            .registerMarket(MarketRegistered(marketId: "wfp-cog-703-mikalou", name: "Mikalou", kind: .traditional, admin1: "Brazzaville", country: "COG")), s)
+            .registerMarket(
+                MarketRegistered(
+                    marketId: "wfp-cog-703-mikalou", name: "Mikalou", kind: .traditional, admin1: "Brazzaville", country: "COG")), s)
         #expect(events.count == 1)
     }
 
     @Test func reportNeedsRegisteredMarketCommodityAndPositivePrice() throws {
         let s = registered()
-        let ok = MarketPricesCommand.ReportPrice(marketId: "pasar-kebon-roek", commodityId: "beras-km1", price: Price(11_800), observedOn: Sample.day, reporter: "r")
+        let ok = MarketPricesCommand.ReportPrice(
+            marketId: "pasar-kebon-roek", commodityId: "beras-km1", price: Price(11_800), observedOn: Sample.day, reporter: "r")
         let events = try PriceBook.decide(.reportPrice(ok), s)
-        guard case .priceReported(_, let r) = events[0] else { Issue.record("not a report"); return }
+        guard case .priceReported(_, let r) = events[0] else {
+            Issue.record("not a report")
+            return
+        }
         #expect(r.unit == "kg")  // the commodity's unit by default
         #expect(r.currency == "IDR")
         #expect(r.priceType == .retail)
@@ -119,7 +133,8 @@ import Testing
             _ = try PriceBook.decide(try Sample.correction(of: report, market: "pasar-sindu", price: 11_700).command, s)
         }
         expectViolation("is of market pasar-kebon-roek, not of market pasar-sindu") {
-            _ = try PriceBook.decide(.correctPrice(.init(correctsEventId: report, marketId: "pasar-sindu", price: Price(1), reason: "r")), s)
+            _ = try PriceBook.decide(
+                .correctPrice(.init(correctsEventId: report, marketId: "pasar-sindu", price: Price(1), reason: "r")), s)
         }
         expectViolation("0 is not a price") { _ = try PriceBook.decide(try Sample.correction(of: report, price: 0).command, s) }
     }
@@ -127,7 +142,8 @@ import Testing
     @Test func reportWithoutDateIsRefusedByTheDecider() {
         let s = registered()
         do {
-            _ = try PriceBook.decide(.reportPrice(.init(marketId: "pasar-kebon-roek", commodityId: "beras-km1", price: Price(1), reporter: "r")), s)
+            _ = try PriceBook.decide(
+                .reportPrice(.init(marketId: "pasar-kebon-roek", commodityId: "beras-km1", price: Price(1), reporter: "r")), s)
             Issue.record("expected a refusal")
         } catch {
             #expect(error.code == .invalidInput)

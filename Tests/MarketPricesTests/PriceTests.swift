@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MarketPrices
 
 @Suite struct PriceTests {

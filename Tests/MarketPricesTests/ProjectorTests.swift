@@ -1,6 +1,7 @@
 import EventLog
 import Projections
 import Testing
+
 @testable import MarketPrices
 
 @Suite struct ProjectorTests {
@@ -16,7 +17,9 @@ import Testing
     @Test func latestPricePerMarketAndCommodity() throws {
         let t = try TestStore()
         try setUp(t)
-        let day1 = EventID.random(), day2 = EventID.random(), lateDay1 = EventID.random()
+        let day1 = EventID.random()
+        let day2 = EventID.random()
+        let lateDay1 = EventID.random()
         try t.append(Sample.report(day1, price: 11_800, on: Self.day(1)))
         try t.append(Sample.report(day2, price: 12_000, on: Self.day(2)))
         try t.append(Sample.report(lateDay1, price: 11_000, on: Self.day(1)))  // late, older day: not the latest
@@ -47,7 +50,9 @@ import Testing
         // The JSON the API answers is the stored entries as they are: equal to encoding `latest`.
         try engine.read { s in
             let v = try s.view("prices.latest")
-            for (market, commodity) in [("pasar-kebon-roek", nil), (nil, "beras-km1"), (nil, nil), ("pasar-sindu", "beras-km1"), ("pasar-x", nil)] as [(String?, String?)] {
+            for (market, commodity) in [
+                ("pasar-kebon-roek", nil), (nil, "beras-km1"), (nil, nil), ("pasar-sindu", "beras-km1"), ("pasar-x", nil),
+            ] as [(String?, String?)] {
                 let json = try MarketPricesQueries.latestJSON(v, marketId: market, commodityId: commodity)
                 let encoded = try ViewCoding.encode(["prices": try MarketPricesQueries.latest(v, marketId: market, commodityId: commodity)])
                 #expect(json == encoded, "\(market ?? "-") \(commodity ?? "-")")
@@ -60,9 +65,11 @@ import Testing
         try engine.catchUp()
         try engine.read { s in
             let v = try s.view("prices.latest")
-            let retail = try #require(try MarketPricesQueries.latest(v, marketId: "pasar-kebon-roek", commodityId: "beras-km1").first { $0.priceType == .retail })
+            let retail = try #require(
+                try MarketPricesQueries.latest(v, marketId: "pasar-kebon-roek", commodityId: "beras-km1").first { $0.priceType == .retail })
             #expect(retail.price == Price(12_050))
-            #expect(retail.correction == LatestPrice.Correction(eventId: fix.description, reportedPrice: Price(12_000), reason: "salah ketik"))
+            #expect(
+                retail.correction == LatestPrice.Correction(eventId: fix.description, reportedPrice: Price(12_000), reason: "salah ketik"))
             #expect(retail.eventId == day2.description)
         }
     }
@@ -105,7 +112,10 @@ import Testing
         try engine.catchUp()
         try engine.read { s in
             let v = try s.view("prices.daily")
-            let retail = try #require(try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1").first { $0.priceType == .retail && $0.currency == "IDR" })
+            let retail = try #require(
+                try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1").first {
+                    $0.priceType == .retail && $0.currency == "IDR"
+                })
             #expect(retail.min == Price(9_500))
             #expect(retail.max == Price(12_000))
             #expect(retail.mean == Price(10_625))
@@ -148,10 +158,14 @@ import Testing
         try setUp(t)
         // Days 1-7: medians 10000 (two markets, 9900 and 10100); day 3 has no data.
         for d in [1, 2, 4, 5, 6, 7] {
-            try t.append(Sample.report(market: "pasar-kebon-roek", price: 9_900, on: Self.day(d)), Sample.report(market: "pasar-sindu", price: 10_100, on: Self.day(d)))
+            try t.append(
+                Sample.report(market: "pasar-kebon-roek", price: 9_900, on: Self.day(d)),
+                Sample.report(market: "pasar-sindu", price: 10_100, on: Self.day(d)))
         }
         // Day 8: +10% exactly. Day 9: +9%. Day 10: +15% but corrected later.
-        try t.append(Sample.report(market: "pasar-kebon-roek", price: 10_900, on: Self.day(8)), Sample.report(market: "pasar-sindu", price: 11_100, on: Self.day(8)))
+        try t.append(
+            Sample.report(market: "pasar-kebon-roek", price: 10_900, on: Self.day(8)),
+            Sample.report(market: "pasar-sindu", price: 11_100, on: Self.day(8)))
         try t.append(Sample.report(market: "pasar-kebon-roek", price: 10_900, on: Self.day(9)))
         let typo = EventID.random()
         try t.append(Sample.report(typo, market: "pasar-sindu", price: 11_500, on: Self.day(10)))
@@ -182,8 +196,11 @@ import Testing
             let v = try s.view("prices.alerts")
             #expect(try MarketPricesQueries.alerts(v).map(\.day) == [Self.day(8)])
         }
-        try t.append(Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(7)), Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(6)),
-                     Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(5)), Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(4)))
+        try t.append(
+            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(7)),
+            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(6)),
+            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(5)),
+            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(4)))
         try engine.catchUp()
         try engine.read { s in
             // Days 4-7 now have medians 10100; baseline of day 8 = median(10000, 10000, 10100 x4) = 10100: +8.9%.
@@ -206,7 +223,9 @@ import Testing
         try engine.catchUp()
         try engine.read { s in
             let v = try s.view("prices.latest")
-            for entry in [try MarketPricesQueries.latest(v, marketId: "pasar-sindu"), try MarketPricesQueries.latest(v, commodityId: "beras-km1")] {
+            for entry in [
+                try MarketPricesQueries.latest(v, marketId: "pasar-sindu"), try MarketPricesQueries.latest(v, commodityId: "beras-km1"),
+            ] {
                 #expect(entry.count == 1)
                 #expect(entry.first?.marketName == "Pasar pasar-sindu")
                 #expect(entry.first?.commodityName == "Beras beras-km1")

@@ -1,9 +1,10 @@
+import DomainKit
 import EventLog
 import Foundation
-import Projections
 import MataramReference
+import Projections
 import Testing
-import DomainKit
+
 @testable import MarketPrices
 
 @Suite struct ScenarioTests {
@@ -42,7 +43,11 @@ import DomainKit
         let b = MarketPricesScenario.scenario(seed: 2018, scale: 0.3)
         let c = MarketPricesScenario.scenario(seed: 2019, scale: 0.3)
         #expect(a.count == b.count)
-        #expect(zip(a, b).allSatisfy { $0.occurredAt == $1.occurredAt && $0.event.id == $1.event.id && $0.event.data == $1.event.data && $0.event.stream == $1.event.stream })
+        #expect(
+            zip(a, b).allSatisfy {
+                $0.occurredAt == $1.occurredAt && $0.event.id == $1.event.id && $0.event.data == $1.event.data
+                    && $0.event.stream == $1.event.stream
+            })
         #expect(zip(a, c).contains { $0.event.id != $1.event.id })
         #expect(zip(a, c).contains { $0.event.data != $1.event.data })
         // Strictly increasing times, every event with an id, all in 2018 between 29 July and 31 August (WITA).
@@ -57,7 +62,8 @@ import DomainKit
         func reports(_ scale: Double) -> Int {
             MarketPricesScenario.scenario(seed: 1, scale: scale).count { $0.event.type == MarketPricesEventType.priceReported }
         }
-        let days = 34, markets = 8
+        let days = 34
+        let markets = 8
         #expect(reports(1) == days * markets * 21)
         #expect(reports(2) == days * markets * 42)
         #expect(reports(0.5) == days * markets * 11)
@@ -99,7 +105,9 @@ import DomainKit
                 #expect(shock.contains(c), "no alert for \(c) on 6 August: \(shock)")
             }
             // Nothing before the shock, something after the 19 August shocks.
-            #expect(alerts.allSatisfy { $0.day >= MarketPricesScenario.shockDay }, "\(alerts.filter { $0.day < MarketPricesScenario.shockDay })")
+            #expect(
+                alerts.allSatisfy { $0.day >= MarketPricesScenario.shockDay }, "\(alerts.filter { $0.day < MarketPricesScenario.shockDay })"
+            )
             #expect(alerts.contains { $0.day == MarketPricesScenario.aftershockDay })
             #expect(alerts.allSatisfy { $0.risePercent >= 10 && $0.commodityName != nil })
 
@@ -107,15 +115,21 @@ import DomainKit
             let daily = try s.view("prices.daily")
             for c in corrections {
                 guard let id = c["correctsEventId"]?.stringValue, let eid = EventID(id), let pos = try t.store.position(of: eid),
-                      let report = try t.store.event(at: pos), let data = try? report.dataValue(),
-                      let commodity = data["commodityId"]?.stringValue, let day = data["observedOn"]?.stringValue.flatMap(CivilDate.init),
-                      let typo = data["price"]?.doubleValue else { Issue.record("correction of an unreadable report"); continue }
+                    let report = try t.store.event(at: pos), let data = try? report.dataValue(),
+                    let commodity = data["commodityId"]?.stringValue, let day = data["observedOn"]?.stringValue.flatMap(CivilDate.init),
+                    let typo = data["price"]?.doubleValue
+                else {
+                    Issue.record("correction of an unreadable report")
+                    continue
+                }
                 let stats = try MarketPricesQueries.daily(daily, on: day, commodityId: commodity)
                 #expect(!stats.isEmpty)
                 #expect(stats.allSatisfy { $0.max.doubleValue < typo })
             }
             // Prices are at PIHPS levels: beras medium I around Rp 11,800 before the quake.
-            let beras = try MarketPricesQueries.daily(daily, on: Self.date("2018-08-01"), commodityId: "beras-km1").first { $0.priceType == .retail }
+            let beras = try MarketPricesQueries.daily(daily, on: Self.date("2018-08-01"), commodityId: "beras-km1").first {
+                $0.priceType == .retail
+            }
             #expect(beras.map { $0.median >= Price(11_300) && $0.median <= Price(12_300) } == true, "\(String(describing: beras))")
             #expect(beras?.count == 7)
             // The modern retailer is dearer, the wholesale market cheaper.

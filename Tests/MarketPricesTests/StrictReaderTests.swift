@@ -2,6 +2,7 @@ import DomainKit
 import EventLog
 import JSON
 import Testing
+
 @testable import MarketPrices
 
 /// The one payload reader's rules on the prices payloads: strings counted in UTF-8 bytes, no
@@ -39,28 +40,38 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(label: "unknown field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
-             data: ["commodityId": "gula", "name": "Gula", "category": "Gula", "unit": "kg", "colour": "white"],
-             field: "data.colour", text: "is not a field"),
-        Case(label: "control character in a name", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
-             data: market(["name": "Pasar\u{7}Baru"]), field: "data.name", text: "must not contain control characters"),
-        Case(label: "line break in a reporter", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-             data: report(["reporter": "Baiq\nNurul"]), field: "data.reporter", text: "must not contain control characters"),
-        Case(label: "DEL in a unit", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-             data: report(["unit": "kg\u{7F}"]), field: "data.unit", text: "must not contain control characters"),
-        Case(label: "too long in bytes, not in characters", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-             data: report(["reporter": .string(longName)]), field: "data.reporter", text: "is 202 bytes, longer than the 200 allowed"),
-        Case(label: "reason too long in bytes", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
-             data: ["correctsEventId": .string(reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1001))],
-             field: "data.reason", text: "is 2002 bytes, longer than the 2000 allowed"),
-        Case(label: "missing required field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
-             data: ["commodityId": "gula", "name": "Gula", "unit": "kg"], field: "data.category", text: "is required"),
-        Case(label: "missing price", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-             data: report(["price": nil]), field: "data.price", text: "is required"),
-        Case(label: "price type outside the list", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-             data: report(["priceType": "farm-gate"]), field: "data.priceType", text: "must be one of retail, wholesale"),
-        Case(label: "market kind outside the list", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
-             data: market(["kind": "mall"]), field: "data.kind", text: "must be one of traditional, modern, wholesale"),
+        Case(
+            label: "unknown field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
+            data: ["commodityId": "gula", "name": "Gula", "category": "Gula", "unit": "kg", "colour": "white"],
+            field: "data.colour", text: "is not a field"),
+        Case(
+            label: "control character in a name", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
+            data: market(["name": "Pasar\u{7}Baru"]), field: "data.name", text: "must not contain control characters"),
+        Case(
+            label: "line break in a reporter", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+            data: report(["reporter": "Baiq\nNurul"]), field: "data.reporter", text: "must not contain control characters"),
+        Case(
+            label: "DEL in a unit", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+            data: report(["unit": "kg\u{7F}"]), field: "data.unit", text: "must not contain control characters"),
+        Case(
+            label: "too long in bytes, not in characters", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+            data: report(["reporter": .string(longName)]), field: "data.reporter", text: "is 202 bytes, longer than the 200 allowed"),
+        Case(
+            label: "reason too long in bytes", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
+            data: ["correctsEventId": .string(reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1001))],
+            field: "data.reason", text: "is 2002 bytes, longer than the 2000 allowed"),
+        Case(
+            label: "missing required field", stream: "commodity-gula", type: MarketPricesEventType.commodityRegistered,
+            data: ["commodityId": "gula", "name": "Gula", "unit": "kg"], field: "data.category", text: "is required"),
+        Case(
+            label: "missing price", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+            data: report(["price": nil]), field: "data.price", text: "is required"),
+        Case(
+            label: "price type outside the list", stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+            data: report(["priceType": "farm-gate"]), field: "data.priceType", text: "must be one of retail, wholesale"),
+        Case(
+            label: "market kind outside the list", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
+            data: market(["kind": "mall"]), field: "data.kind", text: "must be one of traditional, modern, wholesale"),
     ]
 
     /// Markets pasar-kebon-roek, commodity beras-km1 and report `reportID`.
@@ -105,11 +116,21 @@ import Testing
         // 200 bytes (100 two-byte characters) and a 2000-byte reason pass; tabs and line breaks are
         // control characters, other Unicode is text.
         let fits = String(repeating: "é", count: 100)
-        try t.append([try ProposedEvent(stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported, value: Self.report(["reporter": .string(fits)]))])
-        try t.append([try ProposedEvent(
-            stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
-            value: ["correctsEventId": .string(Self.reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1000))])])
-        try t.append([try ProposedEvent(stream: "market-pasar-ouenze", type: MarketPricesEventType.marketRegistered, value: Self.market(["marketId": "pasar-ouenze", "name": "Ouenzé — marché 市场"]))])
+        try t.append([
+            try ProposedEvent(
+                stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+                value: Self.report(["reporter": .string(fits)]))
+        ])
+        try t.append([
+            try ProposedEvent(
+                stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceCorrected,
+                value: ["correctsEventId": .string(Self.reportID), "price": 11700, "reason": .string(String(repeating: "é", count: 1000))])
+        ])
+        try t.append([
+            try ProposedEvent(
+                stream: "market-pasar-ouenze", type: MarketPricesEventType.marketRegistered,
+                value: Self.market(["marketId": "pasar-ouenze", "name": "Ouenzé — marché 市场"]))
+        ])
         #expect(try t.store.stats().events == 6)
     }
 
@@ -130,7 +151,11 @@ import Testing
             ("report-price", .object(report + [("priceType", "grosir")]), "priceType", "must be one of retail, wholesale"),
             ("register-commodity", ["name": "Gula", "unit": "kg"], "category", "is required"),
             ("register-market", ["name": "Pasar\u{0}", "kind": "modern"], "name", "must not contain control characters"),
-            ("correct-price", ["correctsEventId": .string(Self.reportID), "price": 1, "reason": .string(String(repeating: "ü", count: 1001))], "reason", "longer than the 2000 allowed"),
+            (
+                "correct-price",
+                ["correctsEventId": .string(Self.reportID), "price": 1, "reason": .string(String(repeating: "ü", count: 1001))], "reason",
+                "longer than the 2000 allowed"
+            ),
         ] as [(String, JSONValue, String, String)] {
             let e = refusal(name, body)
             #expect(e?.code == .invalidInput, "\(name) \(field)")
@@ -142,11 +167,19 @@ import Testing
     }
 
     @Test func payloadsWriteWhatTheyRead() throws {
-        let market = MarketRegistered(marketId: "wfp-cog-702-ouenze", name: "Ouenzé", kind: .traditional, latitude: -4.25, longitude: 15.28, admin1: "Brazzaville", country: "COG")
+        let market = MarketRegistered(
+            marketId: "wfp-cog-702-ouenze", name: "Ouenzé", kind: .traditional, latitude: -4.25, longitude: 15.28, admin1: "Brazzaville",
+            country: "COG")
         // Absent optionals are left out, as before.
-        #expect(market.json == ["marketId": "wfp-cog-702-ouenze", "name": "Ouenzé", "kind": "traditional", "latitude": -4.25, "longitude": 15.28, "admin1": "Brazzaville", "country": "COG"])
+        #expect(
+            market.json == [
+                "marketId": "wfp-cog-702-ouenze", "name": "Ouenzé", "kind": "traditional", "latitude": -4.25, "longitude": 15.28,
+                "admin1": "Brazzaville", "country": "COG",
+            ])
         #expect(try MarketRegistered.read(market.json) == market)
-        let report = PriceReported(marketId: "m", commodityId: "c", unit: "kg", price: Price(scaled: 110_502_500), observedOn: Sample.day, reporter: "r", source: "s")
+        let report = PriceReported(
+            marketId: "m", commodityId: "c", unit: "kg", price: Price(scaled: 110_502_500), observedOn: Sample.day, reporter: "r",
+            source: "s")
         #expect(report.json["price"] == 11050.25)
         #expect(report.json["observedOn"] == "2018-08-06")
         #expect(try PriceReported.read(report.json) == report)

@@ -1,9 +1,10 @@
+import DomainKit
 import EventLog
 import Foundation
 import Projections
 import Testing
+
 @testable import MarketPrices
-import DomainKit
 
 /// A throwaway data directory with a log guarded by the prices rules.
 final class TestStore {
@@ -42,7 +43,9 @@ final class TestStore {
     }
 
     /// Expects `body` to fail with `code` and a message containing `text`, and the log unchanged.
-    func expectRefused(_ code: EventLogError.Code, _ text: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws {
+    func expectRefused(
+        _ code: EventLogError.Code, _ text: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) throws {
         let before = try store.stats()
         do {
             try body()
@@ -72,8 +75,12 @@ enum Fixture {
 enum Sample {
     static let day = CivilDate(year: 2018, month: 8, day: 6)!
 
-    static func market(_ id: String = "pasar-kebon-roek", kind: MarketKind = .traditional, kelurahan: String? = "52.71.01.1005") -> PricesEvent {
-        .marketRegistered(MarketRegistered(marketId: id, name: "Pasar \(id)", kind: kind, kelurahanCode: kelurahan, latitude: -8.5652, longitude: 116.078))
+    static func market(_ id: String = "pasar-kebon-roek", kind: MarketKind = .traditional, kelurahan: String? = "52.71.01.1005")
+        -> PricesEvent
+    {
+        .marketRegistered(
+            MarketRegistered(marketId: id, name: "Pasar \(id)", kind: kind, kelurahanCode: kelurahan, latitude: -8.5652, longitude: 116.078)
+        )
     }
 
     static func commodity(_ id: String = "beras-km1", unit: String = "kg") -> PricesEvent {
@@ -91,7 +98,10 @@ enum Sample {
                 observedOn: day, reporter: "Baiq Nurul", source: "test"))
     }
 
-    static func correction(of report: EventID, market: String = "pasar-kebon-roek", price: Int, id: EventID = EventID.random()) -> PricesEvent {
-        .priceCorrected(id: id, marketId: market, PriceCorrected(correctsEventId: report.description, price: Price(price), reason: "salah ketik"))
+    static func correction(of report: EventID, market: String = "pasar-kebon-roek", price: Int, id: EventID = EventID.random())
+        -> PricesEvent
+    {
+        .priceCorrected(
+            id: id, marketId: market, PriceCorrected(correctsEventId: report.description, price: Price(price), reason: "salah ketik"))
     }
 }

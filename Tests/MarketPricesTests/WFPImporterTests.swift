@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+
 @testable import MarketPrices
 
 @Suite struct WFPImporterTests {
@@ -20,7 +21,8 @@ import Testing
     }
 
     /// The HXL hashtag row HDX puts under the header of the per-country file.
-    static let cogHXL = "#date,#adm1+name,#adm2+name,#loc+market+name,#loc+market+code,#geo+lat,#geo+lon,#item+type,#item+name,#item+code,#item+unit,#item+price+flag,#item+price+type,#currency,#value,#value+usd"
+    static let cogHXL =
+        "#date,#adm1+name,#adm2+name,#loc+market+name,#loc+market+code,#geo+lat,#geo+lon,#item+type,#item+name,#item+code,#item+unit,#item+price+flag,#item+price+type,#currency,#value,#value+usd"
 
     final class Progress: @unchecked Sendable {
         private let lock = NSLock()
@@ -60,9 +62,17 @@ import Testing
         #expect(data["reporter"] == "WFP")
         #expect(row.occurredAt == Timestamp("2011-01-15T00:00:00Z"))
         let ouenze = try #require(try event(t, key: "market|wfp-cog-702-ouenze"))
-        #expect(try ouenze.dataValue() == ["marketId": "wfp-cog-702-ouenze", "name": "Ouenzé", "kind": "traditional", "latitude": -4.25, "longitude": 15.28, "admin1": "Brazzaville", "admin2": "Brazzaville", "country": "COG"])
+        #expect(
+            try ouenze.dataValue() == [
+                "marketId": "wfp-cog-702-ouenze", "name": "Ouenzé", "kind": "traditional", "latitude": -4.25, "longitude": 15.28,
+                "admin1": "Brazzaville", "admin2": "Brazzaville", "country": "COG",
+            ])
         let rice = try #require(try event(t, key: "commodity|wfp-165-rice-mixed-low-quality-kg"))
-        #expect(try rice.dataValue() == ["commodityId": "wfp-165-rice-mixed-low-quality-kg", "name": "Rice (mixed, low quality)", "category": "cereals and tubers", "unit": "KG"])
+        #expect(
+            try rice.dataValue() == [
+                "commodityId": "wfp-165-rice-mixed-low-quality-kg", "name": "Rice (mixed, low quality)", "category": "cereals and tubers",
+                "unit": "KG",
+            ])
 
         // Again: nothing new.
         let before = try t.store.stats()
@@ -147,7 +157,10 @@ import Testing
         #expect(hxl.hadHXLRow)
         #expect(hxl.rows == plain.rows)
         #expect(hxl.events.count == plain.events.count)
-        #expect(zip(plain.events, hxl.events).allSatisfy { $0.event.id == $1.event.id && $0.event.data == $1.event.data && $0.event.stream == $1.event.stream })
+        #expect(
+            zip(plain.events, hxl.events).allSatisfy {
+                $0.event.id == $1.event.id && $0.event.data == $1.event.data && $0.event.stream == $1.event.stream
+            })
         #expect(zip(plain.events, hxl.events).allSatisfy { $0.line + 1 == $1.line })
         // Imported after the plain file, the HXL variant adds nothing.
         let t = try TestStore()
@@ -159,8 +172,10 @@ import Testing
     }
 
     @Test func rowErrorsNameTheLineAndTheField() throws {
-        let header = "countryiso3,date,admin1,admin2,market,market_id,latitude,longitude,category,commodity,commodity_id,unit,priceflag,pricetype,currency,price,usdprice"
-        let good = "IDN,2018-08-06,Nusa Tenggara Barat,Kota Mataram,Pasar Kebon Roek,9001,-8.5651707,116.0779731,cereals and tubers,\"Rice (medium, local)\",52,KG,actual,Retail,IDR,11800,0.82"
+        let header =
+            "countryiso3,date,admin1,admin2,market,market_id,latitude,longitude,category,commodity,commodity_id,unit,priceflag,pricetype,currency,price,usdprice"
+        let good =
+            "IDN,2018-08-06,Nusa Tenggara Barat,Kota Mataram,Pasar Kebon Roek,9001,-8.5651707,116.0779731,cereals and tubers,\"Rice (medium, local)\",52,KG,actual,Retail,IDR,11800,0.82"
         func firstError(_ row: String) -> String? {
             do {
                 _ = try WFPImporter().plan(csv: [header, good, row].joined(separator: "\r\n"))
@@ -173,7 +188,10 @@ import Testing
             }
         }
         func replacing(_ column: Int, _ value: String) -> String {
-            var f = ["IDN", "2018-08-07", "Nusa Tenggara Barat", "Kota Mataram", "Pasar Mandalika", "9002", "-8.5966", "116.1563", "cereals and tubers", "Rice", "52", "KG", "actual", "Retail", "IDR", "11900", "0.83"]
+            var f = [
+                "IDN", "2018-08-07", "Nusa Tenggara Barat", "Kota Mataram", "Pasar Mandalika", "9002", "-8.5966", "116.1563",
+                "cereals and tubers", "Rice", "52", "KG", "actual", "Retail", "IDR", "11900", "0.83",
+            ]
             f[column] = value
             return f.joined(separator: ",")
         }
@@ -211,17 +229,20 @@ import Testing
         // is longer than the 200 bytes a name may have; a control character is refused where it
         // would be written, not in a code only used to make ids.
         let rows = [
-            row(market: "Grand marché/Fond Ntié-Ntié/Nkouikou"), row(market: "Ouenzé", code: "702"), row(market: "市场 (Brazzaville)", code: "7\t04"),
+            row(market: "Grand marché/Fond Ntié-Ntié/Nkouikou"), row(market: "Ouenzé", code: "702"),
+            row(market: "市场 (Brazzaville)", code: "7\t04"),
             row(market: String(repeating: "é", count: 101), code: "705"), row(market: "Tab\there", code: "706"),
-            row(market: "Mikalou", commodity: "Rice\u{7F}"), row(market: String(repeating: "é", count: 100), code: "707"), row(market: "\u{A0}", code: "708"),
+            row(market: "Mikalou", commodity: "Rice\u{7F}"), row(market: String(repeating: "é", count: 100), code: "707"),
+            row(market: "\u{A0}", code: "708"),
         ]
         let plan = try WFPImporter().plan(csv: ([header] + rows).joined(separator: "\n"), skipInvalid: true)
-        #expect(plan.skipped == [
-            WFPSkippedLine(line: 5, reason: "market: longer than 200 bytes"),
-            WFPSkippedLine(line: 6, reason: "market: must not contain control characters"),
-            WFPSkippedLine(line: 7, reason: "commodity: must not contain control characters"),
-            WFPSkippedLine(line: 9, reason: "market: is empty"),
-        ])
+        #expect(
+            plan.skipped == [
+                WFPSkippedLine(line: 5, reason: "market: longer than 200 bytes"),
+                WFPSkippedLine(line: 6, reason: "market: must not contain control characters"),
+                WFPSkippedLine(line: 7, reason: "commodity: must not contain control characters"),
+                WFPSkippedLine(line: 9, reason: "market: is empty"),
+            ])
         #expect(plan.prices == 4)
         do {
             _ = try WFPImporter().plan(csv: ([header] + rows).joined(separator: "\n"))
@@ -237,16 +258,20 @@ import Testing
 
     @Test func fileLevelErrors() throws {
         // No price column.
-        #expect(throws: WFPImportError.self) { try WFPImporter().plan(csv: "date,market,commodity,unit,pricetype,currency\n2018-01-01,M,C,KG,Retail,XAF") }
+        #expect(throws: WFPImportError.self) {
+            try WFPImporter().plan(csv: "date,market,commodity,unit,pricetype,currency\n2018-01-01,M,C,KG,Retail,XAF")
+        }
         // A per-country layout whose country nobody says.
         do {
-            _ = try WFPImporter().plan(csv: "date,market,commodity,unit,pricetype,currency,price\n2018-01-01,M,C,KG,Retail,XAF,1", fileName: "prices.csv")
+            _ = try WFPImporter().plan(
+                csv: "date,market,commodity,unit,pricetype,currency,price\n2018-01-01,M,C,KG,Retail,XAF,1", fileName: "prices.csv")
             Issue.record("planned without a country")
         } catch let e as WFPImportError {
             #expect(e.description.contains("no countryiso3 column"))
         }
         // ... said by the caller.
-        let plan = try WFPImporter(country: "COG").plan(csv: "date,market,commodity,unit,pricetype,currency,price\n2018-01-01,M,C,KG,Retail,XAF,1")
+        let plan = try WFPImporter(country: "COG").plan(
+            csv: "date,market,commodity,unit,pricetype,currency,price\n2018-01-01,M,C,KG,Retail,XAF,1")
         #expect(plan.events.first?.event.stream == "market-wfp-cog-m")
         #expect(plan.events.first { $0.kind == .commodity }?.event.dataValue["category"] == "uncategorized")
     }
@@ -257,7 +282,11 @@ import Testing
         let rows = ["COG,2018-01-15,Mikalou,703,Rice,165,KG,Retail,XAF,635", "COG,2018-02-15,Mikalou,703,Rice,165,KG,Retail,XAF,640"]
         _ = try await WFPImporter().run(try WFPImporter().plan(csv: ([header] + rows).joined(separator: "\n")), into: t.store)
         let before = try t.store.stats()
-        let changed = try WFPImporter().plan(csv: [header, rows[0].replacingOccurrences(of: "635", with: "636"), rows[1], "COG,2018-03-15,Mikalou,703,Rice,165,KG,Retail,XAF,650"].joined(separator: "\n"))
+        let changed = try WFPImporter().plan(
+            csv: [
+                header, rows[0].replacingOccurrences(of: "635", with: "636"), rows[1],
+                "COG,2018-03-15,Mikalou,703,Rice,165,KG,Retail,XAF,650",
+            ].joined(separator: "\n"))
         do {
             _ = try await WFPImporter().run(changed, into: t.store)
             Issue.record("imported a changed row")
@@ -266,7 +295,11 @@ import Testing
             #expect(e.reason.contains("already in the log at position"))
         }
         #expect(try t.store.stats() == before)
-        let skipping = try WFPImporter().plan(csv: [header, rows[0].replacingOccurrences(of: "635", with: "636"), rows[1], "COG,2018-03-15,Mikalou,703,Rice,165,KG,Retail,XAF,650"].joined(separator: "\n"), skipInvalid: true)
+        let skipping = try WFPImporter().plan(
+            csv: [
+                header, rows[0].replacingOccurrences(of: "635", with: "636"), rows[1],
+                "COG,2018-03-15,Mikalou,703,Rice,165,KG,Retail,XAF,650",
+            ].joined(separator: "\n"), skipInvalid: true)
         let report = try await WFPImporter().run(skipping, into: t.store)
         #expect(report.skipped.map(\.line) == [2])
         #expect(report.pricesReported == 1)
@@ -277,7 +310,9 @@ import Testing
         #expect(WFPImporter.eventID(forKey: "k") == WFPImporter.eventID(forKey: "k"))
         #expect(WFPImporter.eventID(forKey: "k") != WFPImporter.eventID(forKey: "l"))
         #expect(WFPImporter.eventID(forKey: "k").description.dropFirst(14).first == "5")  // version 5 form
-        #expect(WFPImporter.marketID(country: "COG", marketCode: "1234", market: "Grand marché/Fond Ntié-Ntié/Nkouikou") == "wfp-cog-1234-grand-marche-fond-ntie-ntie-nkouikou")
+        #expect(
+            WFPImporter.marketID(country: "COG", marketCode: "1234", market: "Grand marché/Fond Ntié-Ntié/Nkouikou")
+                == "wfp-cog-1234-grand-marche-fond-ntie-ntie-nkouikou")
         #expect(WFPImporter.marketID(country: "SYR", marketCode: nil, market: "Dar'a (XB)") == "wfp-syr-dara-xb")
         #expect(WFPImporter.commodityID(commodityCode: "1", commodity: "Fuel (diesel)", unit: "1.1 KG") == "wfp-1-fuel-diesel-1.1-kg")
     }

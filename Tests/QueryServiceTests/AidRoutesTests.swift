@@ -15,28 +15,41 @@ struct AidRoutesTests {
             try await seed.apply(client, env)
             let token = env.token(.aidWriter)
             // An id made by the server when absent.
-            let made = try await client.command("/v1/aid/warehouses", token: token, body: #"{"name":"Gudang Baru","kind":"gudang","kelurahanCode":"52.71.02.1002"}"#)
+            let made = try await client.command(
+                "/v1/aid/warehouses", token: token, body: #"{"name":"Gudang Baru","kind":"gudang","kelurahanCode":"52.71.02.1002"}"#)
             #expect(made.string("warehouseId")?.hasPrefix("WH-") == true)
             #expect(made.uint("position") == (try env.head()))
             #expect(made.int("events") == 1)
             #expect(Set(made.keys) == ["warehouseId", "position", "events"])
 
-            let ship = try await client.command("/v1/aid/shipments", token: token, body: Fx.shipment("SH-T1", from: seed.gudang, to: seed.posko, quantity: 30))
+            let ship = try await client.command(
+                "/v1/aid/shipments", token: token, body: Fx.shipment("SH-T1", from: seed.gudang, to: seed.posko, quantity: 30))
             #expect(ship.string("shipmentId") == "SH-T1")
-            let receipt = try await client.command("/v1/aid/shipments/SH-T1/receipt", token: token, body: #"{"lines":[{"item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":28}],"notes":"2 kg basah"}"#)
+            let receipt = try await client.command(
+                "/v1/aid/shipments/SH-T1/receipt", token: token,
+                body: #"{"lines":[{"item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":28}],"notes":"2 kg basah"}"#)
             #expect(receipt.string("shipmentId") == "SH-T1")
-            let dist = try await client.command("/v1/aid/distributions", token: token, body: #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":20}],"households":4,"people":15,"distributedAt":"2018-08-08T09:00:00+08:00"}"#)
+            let dist = try await client.command(
+                "/v1/aid/distributions", token: token,
+                body:
+                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":20}],"households":4,"people":15,"distributedAt":"2018-08-08T09:00:00+08:00"}"#
+            )
             #expect(dist.string("distributionId")?.hasPrefix("DS-2018-") == true)
-            let adj = try await client.command("/v1/aid/adjustments", token: token, body: #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-5,"reason":"rusak terkena hujan"}"#)
+            let adj = try await client.command(
+                "/v1/aid/adjustments", token: token,
+                body:
+                    #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-5,"reason":"rusak terkena hujan"}"#
+            )
             #expect(adj.string("warehouseId") == seed.gudang)
             #expect(adj.string("donationId") == seed.donation)
             let last = try #require(adj.uint("position"))
 
             // Stock: gudang 100 - 30 - 5 = 65; posko 28 - 20 = 8.
             let stock = try await client.get("/v1/aid/stock?minPosition=\(last)").object()
-            let byWarehouse = Dictionary(uniqueKeysWithValues: stock.objects("warehouses").map {
-                ($0.object("warehouse")?.string("warehouseId") ?? "", $0.objects("items").first?.int("onHand") ?? -1)
-            })
+            let byWarehouse = Dictionary(
+                uniqueKeysWithValues: stock.objects("warehouses").map {
+                    ($0.object("warehouse")?.string("warehouseId") ?? "", $0.objects("items").first?.int("onHand") ?? -1)
+                })
             #expect(byWarehouse[seed.gudang] == 65)
             #expect(byWarehouse[seed.posko] == 8)
             let one = try await client.get("/v1/aid/stock/\(seed.posko)?item=beras&unit=kg").object()
@@ -94,7 +107,9 @@ struct AidRoutesTests {
                 expectProblem(try await client.get("\(uri)?minPosition=x"), .badRequest, field: "minPosition")
                 expectProblem(try await client.get("\(uri)?minPosition=999999"), .badRequest, field: "minPosition")
             }
-            expectProblem(try await client.get("/v1/aid/donations/DN-1/trace?minPosition=-3", token: env.token(.auditor)), .badRequest, field: "minPosition")
+            expectProblem(
+                try await client.get("/v1/aid/donations/DN-1/trace?minPosition=-3", token: env.token(.auditor)), .badRequest,
+                field: "minPosition")
         }
     }
 
@@ -109,26 +124,52 @@ struct AidRoutesTests {
         }
     }
 
-    @Test("aid commands refuse bad bodies with 400 naming the field; nothing written", arguments: [
-        ("/v1/aid/warehouses", #"{"name":"G","kind":"lumbung","kelurahanCode":"52.71.01.1004"}"#, "kind"),
-        ("/v1/aid/warehouses", #"{"name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004","alamat":"Jl. Majapahit"}"#, "alamat"),
-        ("/v1/aid/warehouses", #"{"warehouseId":"-x","name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004"}"#, "warehouseId"),
-        ("/v1/aid/warehouses", #"[1]"#, "body"),
-        ("/v1/aid/donations", #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":0}]}"#, "items[0].quantity"),
-        ("/v1/aid/donations", #"{"warehouseId":"gudang-bpbd","donor":{"name":"A"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#, "donor.kind"),
-        ("/v1/aid/donations", #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"06/08/2018"}"#, "receivedAt"),
-        ("/v1/aid/shipments", #"{"fromWarehouseId":"gudang-bpbd","toWarehouseId":"posko-rembiga","lines":[{"item":"beras","unit":"kg","quantity":1}],"vehicle":"Truk"}"#, "driver"),
-        ("/v1/aid/shipments/SH-SEEDED/receipt", #"{"lines":[{"item":"beras","unit":"kg","quantity":1}]}"#, "lines[0].donationId"),
-        ("/v1/aid/shipments/SH-SEEDED/receipt", #"{"notes":"x","catatan":"y"}"#, "catatan"),
-        ("/v1/aid/shipments/SH-SEEDED/receipt", #"[]"#, "body"),
-        ("/v1/aid/distributions", #"{"warehouseId":"posko-rembiga","kelurahanCode":"52.71.05.1005","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1}"#, "people"),
-        ("/v1/aid/adjustments", #"{"warehouseId":"gudang-bpbd","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#, "quantity"),
-    ])
+    @Test(
+        "aid commands refuse bad bodies with 400 naming the field; nothing written",
+        arguments: [
+            ("/v1/aid/warehouses", #"{"name":"G","kind":"lumbung","kelurahanCode":"52.71.01.1004"}"#, "kind"),
+            ("/v1/aid/warehouses", #"{"name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004","alamat":"Jl. Majapahit"}"#, "alamat"),
+            ("/v1/aid/warehouses", #"{"warehouseId":"-x","name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004"}"#, "warehouseId"),
+            ("/v1/aid/warehouses", #"[1]"#, "body"),
+            (
+                "/v1/aid/donations",
+                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":0}]}"#,
+                "items[0].quantity"
+            ),
+            (
+                "/v1/aid/donations",
+                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#, "donor.kind"
+            ),
+            (
+                "/v1/aid/donations",
+                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"06/08/2018"}"#,
+                "receivedAt"
+            ),
+            (
+                "/v1/aid/shipments",
+                #"{"fromWarehouseId":"gudang-bpbd","toWarehouseId":"posko-rembiga","lines":[{"item":"beras","unit":"kg","quantity":1}],"vehicle":"Truk"}"#,
+                "driver"
+            ),
+            ("/v1/aid/shipments/SH-SEEDED/receipt", #"{"lines":[{"item":"beras","unit":"kg","quantity":1}]}"#, "lines[0].donationId"),
+            ("/v1/aid/shipments/SH-SEEDED/receipt", #"{"notes":"x","catatan":"y"}"#, "catatan"),
+            ("/v1/aid/shipments/SH-SEEDED/receipt", #"[]"#, "body"),
+            (
+                "/v1/aid/distributions",
+                #"{"warehouseId":"posko-rembiga","kelurahanCode":"52.71.05.1005","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1}"#,
+                "people"
+            ),
+            (
+                "/v1/aid/adjustments",
+                #"{"warehouseId":"gudang-bpbd","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#, "quantity"
+            ),
+        ])
     func badBodies(_ uri: String, _ body: String, _ field: String) async throws {
         try await withRouter { env, client in
             let seed = AidSeed()
             try await seed.apply(client, env)
-            _ = try await client.command("/v1/aid/shipments", token: env.token(.aidWriter), body: Fx.shipment("SH-SEEDED", from: seed.gudang, to: seed.posko, quantity: 1))
+            _ = try await client.command(
+                "/v1/aid/shipments", token: env.token(.aidWriter),
+                body: Fx.shipment("SH-SEEDED", from: seed.gudang, to: seed.posko, quantity: 1))
             let head = try env.head()
             expectProblem(try await client.post(uri, token: env.token(.aidWriter), body: body), .badRequest, field: field)
             #expect(try env.head() == head)
@@ -141,7 +182,10 @@ struct AidRoutesTests {
             let seed = AidSeed()
             try await seed.apply(client, env)
             let token = env.token(.aidWriter)
-            #expect(try await client.post("/v1/aid/shipments", token: token, body: Fx.shipment("SH-OK", from: seed.gudang, to: seed.posko, quantity: 10)).status == .created)
+            #expect(
+                try await client.post(
+                    "/v1/aid/shipments", token: token, body: Fx.shipment("SH-OK", from: seed.gudang, to: seed.posko, quantity: 10)
+                ).status == .created)
             #expect(try await client.post("/v1/aid/shipments/SH-OK/receipt", token: token, body: "{}").status == .created)
             let head = try env.head()
             let cases: [(String, String, String)] = [
@@ -152,9 +196,21 @@ struct AidRoutesTests {
                 ("/v1/aid/shipments", Fx.shipment("SH-BIG", from: seed.gudang, to: seed.posko, quantity: 1000), "lines[0].quantity"),
                 ("/v1/aid/shipments", Fx.shipment("SH-SELF", from: seed.gudang, to: seed.gudang, quantity: 1), "toWarehouseId"),
                 ("/v1/aid/shipments/SH-OK/receipt", "{}", "shipmentId"),
-                ("/v1/aid/distributions", #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":3,"people":2}"#, "people"),
-                ("/v1/aid/distributions", #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":500}],"households":3,"people":9}"#, "lines[0].quantity"),
-                ("/v1/aid/adjustments", #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-1000,"reason":"hilang"}"#, "quantity"),
+                (
+                    "/v1/aid/distributions",
+                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":3,"people":2}"#,
+                    "people"
+                ),
+                (
+                    "/v1/aid/distributions",
+                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":500}],"households":3,"people":9}"#,
+                    "lines[0].quantity"
+                ),
+                (
+                    "/v1/aid/adjustments",
+                    #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-1000,"reason":"hilang"}"#,
+                    "quantity"
+                ),
             ]
             for (uri, body, field) in cases {
                 expectProblem(try await client.post(uri, token: token, body: body), .unprocessableContent, field: field)

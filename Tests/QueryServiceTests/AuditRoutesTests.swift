@@ -4,10 +4,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSON
-@testable import LumbungCore
 import NIOCore
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 /// A data directory with `events` events, an auditor's and a writer's key.
@@ -23,9 +23,10 @@ private final class AuditRoutesEnv: Sendable {
         auditor = try await services.keys.create(role: .auditor, name: "auditor", actor: "test").token
         writer = try await services.keys.create(role: .pricesWriter, name: "writer", actor: "test").token
         for i in 0..<events {
-            _ = try await services.store.append(try AppendRequest(
-                events: [try ProposedEvent(stream: "ledger-\(i % 3)", type: "audit.entry", data: Array(#"{"n":\#(i)}"#.utf8))],
-                actor: "test"))
+            _ = try await services.store.append(
+                try AppendRequest(
+                    events: [try ProposedEvent(stream: "ledger-\(i % 3)", type: "audit.entry", data: Array(#"{"n":\#(i)}"#.utf8))],
+                    actor: "test"))
         }
     }
 
@@ -65,7 +66,8 @@ struct AuditRoutesTests {
         let proof = try InclusionProof(json: try #require(inclusion.json))
         #expect(inclusion.json?.objectValue?.map(\.key) == ["position", "treeSize", "leafHash", "rootHash", "path"])
         #expect(proof.isValid && proof.rootHash == signed.rootHash && proof.position == 7)
-        let past = try InclusionProof(json: try #require(try await env.get("/v1/audit/inclusion?position=3&treeSize=5", token: env.auditor).json))
+        let past = try InclusionProof(
+            json: try #require(try await env.get("/v1/audit/inclusion?position=3&treeSize=5", token: env.auditor).json))
         #expect(past.isValid && past.treeSize == 5)
 
         let consistency = try await env.get("/v1/audit/consistency?from=5&to=\(head.size)", token: env.auditor)

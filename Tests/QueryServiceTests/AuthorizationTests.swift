@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LumbungCore
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 @Suite("Authorization: every write route and every protected read")
@@ -23,28 +23,39 @@ struct AuthorizationTests {
         Write(uri: "/v1/streams/test-auth", body: Fx.rawEvent(), role: .admin, wrong: .auditor),
         Write(uri: "/v1/aid/warehouses", body: Fx.warehouse("gudang-2"), role: .aidWriter, wrong: .pricesWriter),
         Write(uri: "/v1/aid/donations", body: Fx.donation("DN-AUTH", at: seed.gudang), role: .aidWriter, wrong: .auditor),
-        Write(uri: "/v1/aid/shipments", body: Fx.shipment("SH-AUTH", from: seed.gudang, to: seed.posko, quantity: 1), role: .aidWriter, wrong: .documentsWriter),
+        Write(
+            uri: "/v1/aid/shipments", body: Fx.shipment("SH-AUTH", from: seed.gudang, to: seed.posko, quantity: 1), role: .aidWriter,
+            wrong: .documentsWriter),
         Write(uri: "/v1/aid/shipments/SH-SEED/receipt", body: "{}", role: .aidWriter, wrong: .pricesWriter),
         Write(
             uri: "/v1/aid/distributions",
-            body: #"{"warehouseId":"\#(seed.gudang)","kelurahanCode":"\#(Fx.ampenanSelatan)","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1,"people":1}"#,
+            body:
+                #"{"warehouseId":"\#(seed.gudang)","kelurahanCode":"\#(Fx.ampenanSelatan)","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1,"people":1}"#,
             role: .aidWriter, wrong: .auditor),
         Write(
             uri: "/v1/aid/adjustments",
-            body: #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":1,"reason":"hitung ulang"}"#,
+            body:
+                #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":1,"reason":"hitung ulang"}"#,
             role: .aidWriter, wrong: .documentsWriter),
         Write(uri: "/v1/documents/applications", body: Fx.application, role: .documentsWriter, wrong: .aidWriter),
-        Write(uri: "/v1/documents/applications/{receipt}/status", body: #"{"to":"verified","officer":"p"}"#, role: .documentsWriter, wrong: .auditor),
+        Write(
+            uri: "/v1/documents/applications/{receipt}/status", body: #"{"to":"verified","officer":"p"}"#, role: .documentsWriter,
+            wrong: .auditor),
         Write(uri: "/v1/prices/markets", body: Fx.market("pasar-baru"), role: .pricesWriter, wrong: .documentsWriter),
-        Write(uri: "/v1/prices/commodities", body: #"{"name":"Gula Pasir","category":"gula","unit":"kg"}"#, role: .pricesWriter, wrong: .aidWriter),
+        Write(
+            uri: "/v1/prices/commodities", body: #"{"name":"Gula Pasir","category":"gula","unit":"kg"}"#, role: .pricesWriter,
+            wrong: .aidWriter),
         Write(uri: "/v1/prices/reports", body: Fx.report(market: "kebon-roek"), role: .pricesWriter, wrong: .auditor),
-        Write(uri: "/v1/prices/corrections", body: #"{"correctsEventId":"{report}","price":12000,"reason":"salah"}"#, role: .pricesWriter, wrong: .documentsWriter),
+        Write(
+            uri: "/v1/prices/corrections", body: #"{"correctsEventId":"{report}","price":12000,"reason":"salah"}"#, role: .pricesWriter,
+            wrong: .documentsWriter),
     ]
 
     /// Seeds what each write needs, so that with the right key it would succeed.
     static func prepare(_ client: any TestClientProtocol, _ env: TestEnv) async throws -> (receipt: String, report: String) {
         try await seed.apply(client, env)
-        _ = try await client.command("/v1/aid/shipments", token: env.token(.aidWriter), body: Fx.shipment("SH-SEED", from: seed.gudang, to: seed.posko, quantity: 1))
+        _ = try await client.command(
+            "/v1/aid/shipments", token: env.token(.aidWriter), body: Fx.shipment("SH-SEED", from: seed.gudang, to: seed.posko, quantity: 1))
         let app = try await client.command("/v1/documents/applications", token: env.token(.documentsWriter), body: Fx.application)
         _ = try await client.command("/v1/prices/markets", token: env.token(.pricesWriter), body: Fx.market("kebon-roek"))
         _ = try await client.command("/v1/prices/commodities", token: env.token(.pricesWriter), body: Fx.commodity)
@@ -60,7 +71,8 @@ struct AuthorizationTests {
             let body = w.body.replacingOccurrences(of: "{report}", with: report)
             let head = try env.head()
             expectProblem(try await client.post(uri, body: body), .unauthorized)
-            expectProblem(try await client.post(uri, token: "lmb_0000000000_" + String(repeating: "a", count: 64), body: body), .unauthorized)
+            expectProblem(
+                try await client.post(uri, token: "lmb_0000000000_" + String(repeating: "a", count: 64), body: body), .unauthorized)
             expectProblem(try await client.post(uri, token: env.token(w.wrong), body: body), .forbidden)
             for role in Role.allCases where role != w.role && role != .admin {
                 expectProblem(try await client.post(uri, token: env.token(role), body: body), .forbidden)
@@ -163,7 +175,8 @@ struct ReadYourWritesTests {
             let token = env.token(.aidWriter)
             _ = try await client.command("/v1/aid/warehouses", token: token, body: Fx.warehouse("gudang-ryw"))
             for i in 1...5 {
-                let d = try await client.command("/v1/aid/donations", token: token, body: Fx.donation("DN-RYW-\(i)", at: "gudang-ryw", quantity: i))
+                let d = try await client.command(
+                    "/v1/aid/donations", token: token, body: Fx.donation("DN-RYW-\(i)", at: "gudang-ryw", quantity: i))
                 let position = try #require(d.uint("position"))
                 #expect(position == (try env.head()))
                 let stock = try await client.get("/v1/aid/stock/gudang-ryw?minPosition=\(position)").object()

@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
-@testable import LumbungCore
 import QueryService
 import Testing
+
+@testable import LumbungCore
 
 /// A flag and a counter shared with a writing task.
 final class WriterControl: @unchecked Sendable {
@@ -28,7 +29,8 @@ func appendContinuously(_ store: EventStore, _ control: WriterControl) -> Task<I
         var batches = 0
         while !control.isStopped {
             let events = try (0..<20).map { i in
-                try ProposedEvent(stream: "tick-\(batches % 7)", type: "test.ticked", value: ["batch": .number(Double(batches)), "i": .number(Double(i))])
+                try ProposedEvent(
+                    stream: "tick-\(batches % 7)", type: "test.ticked", value: ["batch": .number(Double(batches)), "i": .number(Double(i))])
             }
             _ = try await store.append(AppendRequest(events: events, actor: "writer"))
             batches += 1
@@ -41,7 +43,10 @@ func appendContinuously(_ store: EventStore, _ control: WriterControl) -> Task<I
 /// Every event of `store` from 1 to `to`.
 func events(_ store: EventStore, to: UInt64) throws -> [RecordedEvent] {
     var out: [RecordedEvent] = []
-    try store.forEachRecord(EventFilter(toPosition: to)) { out.append($0.decode()); return true }
+    try store.forEachRecord(EventFilter(toPosition: to)) {
+        out.append($0.decode())
+        return true
+    }
     return out
 }
 
@@ -50,11 +55,14 @@ struct BackupTests {
     static func seedData(_ dir: TemporaryDirectory) throws -> (store: EventStore, data: String) {
         let data = dir.appending("data")
         let store = try EventStore(dataDirectory: data)
-        let events = try (0..<300).map { try ProposedEvent(stream: "seed-\($0 % 11)", type: "test.seeded", value: ["n": .number(Double($0))]) }
+        let events = try (0..<300).map {
+            try ProposedEvent(stream: "seed-\($0 % 11)", type: "test.seeded", value: ["n": .number(Double($0))])
+        }
         _ = try store.appendBlocking(AppendRequest(events: events, actor: "seed"))
         try Data((0..<32).map { UInt8($0) }).write(to: URL(fileURLWithPath: (data as NSString).appendingPathComponent("secret.key")))
         try Data("audit".utf8).write(to: URL(fileURLWithPath: (data as NSString).appendingPathComponent("audit-signing.key")))
-        try FileManager.default.createDirectory(atPath: (data as NSString).appendingPathComponent("views"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (data as NSString).appendingPathComponent("views"), withIntermediateDirectories: true)
         return (store, data)
     }
 
@@ -93,7 +101,9 @@ struct BackupTests {
             let path = (destination as NSString).appendingPathComponent(name)
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(name)")
-            #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: (data as NSString).appendingPathComponent(name)))
+            #expect(
+                FileManager.default.contents(atPath: path)
+                    == FileManager.default.contents(atPath: (data as NSString).appendingPathComponent(name)))
         }
         #expect(report.secretFiles == ["secret.key", "audit-signing.key"])
         #expect(!FileManager.default.fileExists(atPath: (destination as NSString).appendingPathComponent("views")))
@@ -128,7 +138,8 @@ struct BackupTests {
         defer { dir.remove() }
         let store = try EventStore(dataDirectory: dir.appending("data"))
         defer { store.close() }
-        _ = try store.appendBlocking(AppendRequest(events: [try ProposedEvent(stream: "a-1", type: "test.one", value: ["n": 1])], actor: "t"))
+        _ = try store.appendBlocking(
+            AppendRequest(events: [try ProposedEvent(stream: "a-1", type: "test.one", value: ["n": 1])], actor: "t"))
         let empty = dir.appending("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let report = try DataDirectoryBackup.run(store: store, dataDirectory: dir.appending("data"), destination: empty)

@@ -1,9 +1,9 @@
 import EventLog
 import Foundation
 import JSON
-@testable import LumbungCore
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 @Suite("CSV export")
@@ -30,9 +30,10 @@ struct CSVExportTests {
         let text = try exportText("csv", store)
         let records = try #require(parseCSV(text), "not RFC 4180 CSV:\n\(text)")
         #expect(records.first == CSVExporter.columns)
-        #expect(records.first == [
-            "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "actor", "prevHash", "hash", "metadata", "data",
-        ])
+        #expect(
+            records.first == [
+                "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "actor", "prevHash", "hash", "metadata", "data",
+            ])
         let events = try store.readAll()
         #expect(records.count == events.count + 1)
         for (row, event) in zip(records.dropFirst(), events) {
@@ -82,9 +83,13 @@ struct CSVExportTests {
         defer { store.close() }
         let prepared = try Exporters.prepare(CSVExporter(), store: store, filter: EventFilter(toPosition: 99))
         #expect(prepared.filter.toPosition == 4)
-        _ = try store.appendBlocking(AppendRequest(events: [try ProposedEvent(stream: "note-9", type: "test.noted", value: ["n": 9])], actor: "t"))
+        _ = try store.appendBlocking(
+            AppendRequest(events: [try ProposedEvent(stream: "note-9", type: "test.noted", value: ["n": 9])], actor: "t"))
         var seen: [UInt64] = []
-        try store.forEachRecord(prepared.filter) { seen.append($0.position); return true }
+        try store.forEachRecord(prepared.filter) {
+            seen.append($0.position)
+            return true
+        }
         #expect(seen == [1, 2, 3, 4])
     }
 
@@ -93,7 +98,8 @@ struct CSVExportTests {
         var out: [UInt8] = []
         CSVText.appendRecord(["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", "", "ümlaut ✓"], to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\",,ümlaut ✓\r\n")
-        #expect(parseCSV(String(decoding: out, as: UTF8.self)) == [["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", "", "ümlaut ✓"]])
+        #expect(
+            parseCSV(String(decoding: out, as: UTF8.self)) == [["plain", "a,b", #"say "hi""#, "two\nlines", "cr\rhere", "", "ümlaut ✓"]])
     }
 
     @Test("every format is registered by name, with a CSV or NDJSON content type and its own file name")

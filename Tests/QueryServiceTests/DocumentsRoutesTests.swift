@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LumbungCore
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 @Suite("Routes: document tracking (cek resi)")
@@ -31,7 +31,9 @@ struct DocumentsRoutesTests {
             #expect(!log.contains("5271010101800001"))
             #expect(!log.contains(#""pin":"\#(pin)""#))
 
-            let changed = try await client.command("/v1/documents/applications/\(receipt)/status", token: env.token(.documentsWriter), body: #"{"to":"verified","officer":"petugas-7"}"#)
+            let changed = try await client.command(
+                "/v1/documents/applications/\(receipt)/status", token: env.token(.documentsWriter),
+                body: #"{"to":"verified","officer":"petugas-7"}"#)
             #expect(changed.string("receiptNumber") == receipt)
             let position = try #require(changed.uint("position"))
 
@@ -85,21 +87,40 @@ struct DocumentsRoutesTests {
         }
     }
 
-    @Test("submit refuses bad bodies with 400 naming the field; nothing written", arguments: [
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"12345"}}"#, "applicant.nik"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"527101010180000X"}}"#, "applicant.nik"),
-        (#"{"documentType":"sim","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"}}"#, "documentType"),
-        (#"{"documentType":"ktp-el","office":"kantor-pos","channel":"counter","applicant":{"nik":"5271010101800001"}}"#, "office"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"fax","applicant":{"nik":"5271010101800001"}}"#, "channel"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter"}"#, "applicant"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"},"pin":"123456"}"#, "pin"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001","nama":"X"}}"#, "applicant.nama"),
-        (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"},"submittedAt":"2999-01-01T00:00:00Z"}"#, "submittedAt"),
-    ])
+    @Test(
+        "submit refuses bad bodies with 400 naming the field; nothing written",
+        arguments: [
+            (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"12345"}}"#, "applicant.nik"),
+            (
+                #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"527101010180000X"}}"#,
+                "applicant.nik"
+            ),
+            (
+                #"{"documentType":"sim","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"}}"#,
+                "documentType"
+            ),
+            (#"{"documentType":"ktp-el","office":"kantor-pos","channel":"counter","applicant":{"nik":"5271010101800001"}}"#, "office"),
+            (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"fax","applicant":{"nik":"5271010101800001"}}"#, "channel"),
+            (#"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter"}"#, "applicant"),
+            (
+                #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"},"pin":"123456"}"#,
+                "pin"
+            ),
+            (
+                #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001","nama":"X"}}"#,
+                "applicant.nama"
+            ),
+            (
+                #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"},"submittedAt":"2999-01-01T00:00:00Z"}"#,
+                "submittedAt"
+            ),
+        ])
     func submitBadInput(_ body: String, _ field: String) async throws {
         try await withRouter { env, client in
             let head = try env.head()
-            expectProblem(try await client.post("/v1/documents/applications", token: env.token(.documentsWriter), body: body), .badRequest, field: field)
+            expectProblem(
+                try await client.post("/v1/documents/applications", token: env.token(.documentsWriter), body: body), .badRequest,
+                field: field)
             #expect(try env.head() == head)
         }
     }
@@ -113,16 +134,27 @@ struct DocumentsRoutesTests {
             let uri = "/v1/documents/applications/\(receipt)/status"
             expectProblem(try await client.post(uri, token: token, body: #"{"to":"lost","officer":"p"}"#), .badRequest, field: "to")
             expectProblem(try await client.post(uri, token: token, body: #"{"to":"verified"}"#), .badRequest, field: "officer")
-            expectProblem(try await client.post(uri, token: token, body: #"{"to":"verified","officer":"p","stamp":1}"#), .badRequest, field: "stamp")
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"to":"verified","officer":"p","stamp":1}"#), .badRequest, field: "stamp")
             // A receipt number that is not one, or that no application has: 404 (as the lookup).
-            expectProblem(try await client.post("/v1/documents/applications/XYZ/status", token: token, body: #"{"to":"verified","officer":"p"}"#), .notFound)
-            expectProblem(try await client.post("/v1/documents/applications/MTR-0000000000/status", token: token, body: #"{"to":"verified","officer":"p"}"#), .notFound)
+            expectProblem(
+                try await client.post("/v1/documents/applications/XYZ/status", token: token, body: #"{"to":"verified","officer":"p"}"#),
+                .notFound)
+            expectProblem(
+                try await client.post(
+                    "/v1/documents/applications/MTR-0000000000/status", token: token, body: #"{"to":"verified","officer":"p"}"#), .notFound)
             // What a resident typed is understood: lower case, without the hyphen, percent-encoded.
             let typed = receipt.lowercased().replacingOccurrences(of: "mtr-", with: "mtr%20")
-            expectProblem(try await client.post("/v1/documents/applications/\(typed)/status", token: token, body: #"{"to":"lost","officer":"p"}"#), .badRequest, field: "to")
-            expectProblem(try await client.post(uri, token: token, body: #"{"to":"ready","officer":"p"}"#), .unprocessableContent, field: "to")
-            expectProblem(try await client.post(uri, token: token, body: #"{"to":"rejected","officer":"p"}"#), .unprocessableContent, field: "reason")
-            expectProblem(try await client.post(uri, token: token, body: #"{"from":"verified","to":"in-process","officer":"p"}"#), .unprocessableContent, field: "from")
+            expectProblem(
+                try await client.post("/v1/documents/applications/\(typed)/status", token: token, body: #"{"to":"lost","officer":"p"}"#),
+                .badRequest, field: "to")
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"to":"ready","officer":"p"}"#), .unprocessableContent, field: "to")
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"to":"rejected","officer":"p"}"#), .unprocessableContent, field: "reason")
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"from":"verified","to":"in-process","officer":"p"}"#),
+                .unprocessableContent, field: "from")
             #expect(try env.head() == head)
         }
     }
@@ -138,7 +170,9 @@ struct DocumentsRoutesTests {
                 #expect(offices.count == 8)
                 #expect(offices.first { $0.string("office") == "dukcapil-mataram" }?.int("open") == 1)
             }
-            let one = try await client.get("/v1/documents/queue?office=dukcapil-mataram&asOf=2030-01-01T00:00:00Z&limit=5", token: env.token(.auditor)).object()
+            let one = try await client.get(
+                "/v1/documents/queue?office=dukcapil-mataram&asOf=2030-01-01T00:00:00Z&limit=5", token: env.token(.auditor)
+            ).object()
             #expect(one.string("office") == "dukcapil-mataram")
             #expect(one.int("open") == 1)
             let submitted = one.objects("statuses").first { $0.string("status") == "submitted" }
@@ -146,8 +180,12 @@ struct DocumentsRoutesTests {
             #expect(submitted?.objects("applications").first?["overSLA"] as? Bool == true)
 
             expectProblem(try await client.get("/v1/documents/queue?office=kantor-pos", token: env.token(.auditor)), .notFound)
-            expectProblem(try await client.get("/v1/documents/queue?office=dukcapil-mataram&limit=0", token: env.token(.auditor)), .badRequest, field: "limit")
-            expectProblem(try await client.get("/v1/documents/queue?office=dukcapil-mataram&asOf=besok", token: env.token(.auditor)), .badRequest, field: "asOf")
+            expectProblem(
+                try await client.get("/v1/documents/queue?office=dukcapil-mataram&limit=0", token: env.token(.auditor)), .badRequest,
+                field: "limit")
+            expectProblem(
+                try await client.get("/v1/documents/queue?office=dukcapil-mataram&asOf=besok", token: env.token(.auditor)), .badRequest,
+                field: "asOf")
             // The parameters are checked with or without an office.
             expectProblem(try await client.get("/v1/documents/queue?limit=5001", token: env.token(.auditor)), .badRequest, field: "limit")
             expectProblem(try await client.get("/v1/documents/queue?asOf=x", token: env.token(.auditor)), .badRequest, field: "asOf")
@@ -162,12 +200,17 @@ struct DocumentsRoutesTests {
             let (receipt, _, _) = try await Self.submit(client, env)
             var last: UInt64 = 0
             for to in ["verified", "in-process", "signed", "ready"] {
-                last = try #require(try await client.command("/v1/documents/applications/\(receipt)/status", token: env.token(.documentsWriter), body: #"{"to":"\#(to)","officer":"p"}"#).uint("position"))
+                last = try #require(
+                    try await client.command(
+                        "/v1/documents/applications/\(receipt)/status", token: env.token(.documentsWriter),
+                        body: #"{"to":"\#(to)","officer":"p"}"#
+                    ).uint("position"))
             }
             let r = try await client.get("/v1/documents/processing?minPosition=\(last)")
             #expect(r.status == .ok)
             let types = try r.object().objects("types")
-            #expect(types.map { $0.string("documentType") ?? "" } == ["ktp-el", "kk", "akta-kelahiran", "akta-kematian", "kia", "surat-pindah"])
+            #expect(
+                types.map { $0.string("documentType") ?? "" } == ["ktp-el", "kk", "akta-kelahiran", "akta-kematian", "kia", "surat-pindah"])
             let ktp = try #require(types.first)
             #expect(ktp.int("count") == 1)
             #expect(ktp["medianDays"] is NSNumber)

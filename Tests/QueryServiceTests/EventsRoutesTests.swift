@@ -70,11 +70,14 @@ struct EventsRoutesTests {
         }
     }
 
-    @Test("GET /v1/events refuses bad parameters, naming them", arguments: [
-        ("type=Not_A_Type", "type"), ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=x", "limit"),
-        ("cursor=0", "cursor"), ("cursor=abc", "cursor"), ("from=-1", "from"), ("to=x", "to"), ("since=yesterday", "since"),
-        ("until=2018-13-01", "until"), ("until=2018-08-01&recordedUntil=later", "recordedUntil"), ("occurredSince=2018-08-06T25:00:00Z", "occurredSince"), ("format=xml", "format"),
-    ])
+    @Test(
+        "GET /v1/events refuses bad parameters, naming them",
+        arguments: [
+            ("type=Not_A_Type", "type"), ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=x", "limit"),
+            ("cursor=0", "cursor"), ("cursor=abc", "cursor"), ("from=-1", "from"), ("to=x", "to"), ("since=yesterday", "since"),
+            ("until=2018-13-01", "until"), ("until=2018-08-01&recordedUntil=later", "recordedUntil"),
+            ("occurredSince=2018-08-06T25:00:00Z", "occurredSince"), ("format=xml", "format"),
+        ])
     func eventsBadInput(_ query: String, _ field: String) async throws {
         try await withRouter { env, client in
             expectProblem(try await client.get("/v1/events?\(query)", token: env.token(.auditor)), .badRequest, field: field)
@@ -137,7 +140,8 @@ struct EventsRoutesTests {
             #expect(result.uint("version") == 1)
             #expect(result.string("hash")?.count == 64)
 
-            let batch = #"{"expectedVersion":1,"events":[\#(Fx.rawEvent()),{"type":"test.noted","data":{},"occurredAt":"2018-08-06T10:00:00+08:00","metadata":{"correlationId":"c-1","actor":"ignored"}}]}"#
+            let batch =
+                #"{"expectedVersion":1,"events":[\#(Fx.rawEvent()),{"type":"test.noted","data":{},"occurredAt":"2018-08-06T10:00:00+08:00","metadata":{"correlationId":"c-1","actor":"ignored"}}]}"#
             let b = try await client.post("/v1/streams/test-a", token: admin, body: batch)
             #expect(b.status == .created, "\(b.text)")
             #expect(try b.object().objects("results").map { $0.uint("version") ?? 0 } == [2, 3])
@@ -146,7 +150,9 @@ struct EventsRoutesTests {
             #expect(events[2].object("metadata")?.string("correlationId") == "c-1")
             #expect(events[2].object("metadata")?.string("actor")?.hasPrefix("key:") == true)
             // The query's expectedVersion wins over the body's.
-            let q = try await client.post("/v1/streams/test-a?expectedVersion=3", token: admin, body: #"{"expectedVersion":"no-stream","type":"test.noted","data":{}}"#)
+            let q = try await client.post(
+                "/v1/streams/test-a?expectedVersion=3", token: admin,
+                body: #"{"expectedVersion":"no-stream","type":"test.noted","data":{}}"#)
             #expect(q.status == .created, "\(q.text)")
         }
     }
@@ -168,11 +174,13 @@ struct EventsRoutesTests {
             let head = try env.head()
             for bad in ["1e30", "9007199254740992", "1.5", "null", "true", #""2x""#] {
                 let r = try await client.post(
-                    "/v1/streams/test-q?expectedVersion=any", token: env.token(.admin), body: #"{"expectedVersion":\#(bad),"type":"test.noted","data":{}}"#)
+                    "/v1/streams/test-q?expectedVersion=any", token: env.token(.admin),
+                    body: #"{"expectedVersion":\#(bad),"type":"test.noted","data":{}}"#)
                 expectProblem(r, .badRequest, field: "expectedVersion")
             }
             #expect(try env.head() == head)
-            let ok = try await client.post("/v1/streams/test-q", token: env.token(.admin), body: #"{"expectedVersion":0,"type":"test.noted","data":{}}"#)
+            let ok = try await client.post(
+                "/v1/streams/test-q", token: env.token(.admin), body: #"{"expectedVersion":0,"type":"test.noted","data":{}}"#)
             #expect(ok.status == .created)
         }
     }
@@ -218,25 +226,27 @@ struct EventsRoutesTests {
         }
     }
 
-    @Test("POST /v1/streams/{stream} refuses bad input with a 400 naming the field, writing nothing", arguments: [
-        ("test-b", #"{"data":{}}"#, "type"),
-        ("test-b", #"{"type":"Bad Type","data":{}}"#, "type"),
-        ("test-b", #"{"type":"test.noted"}"#, "data"),
-        ("test-b", #"{"type":"test.noted","data":[1]}"#, "data"),
-        ("test-b", #"{"type":"test.noted","data":{"x":0.12345}}"#, "data.x"),
-        ("test-b", #"{"type":"test.noted","data":{},"id":"not-a-uuid"}"#, "id"),
-        ("test-b", #"{"type":"test.noted","data":{},"occurredAt":"yesterday"}"#, "occurredAt"),
-        ("test-b", #"{"type":"test.noted","data":{},"occuredAt":"2018-08-06T10:00:00Z"}"#, "occuredAt"),
-        ("test-b", #"{"type":"test.noted","data":{},"metadata":[]}"#, "metadata"),
-        ("test-b", #"{"type":"test.noted","data":{},"expectedVersion":"soon"}"#, "expectedVersion"),
-        ("test-b", #"{"type":"test.noted","data":{},"expectedVersion":-1}"#, "expectedVersion"),
-        ("test-b", #"{"events":[]}"#, "events"),
-        ("test-b", #"{"events":[1]}"#, "events[0]"),
-        ("test-b", #"{"events":[{"type":"test.noted","data":{}}],"type":"test.noted"}"#, "type"),
-        ("test-b", #"{"events":[{"type":"test.noted","data":{},"expectedVersion":1}]}"#, "events[0].expectedVersion"),
-        ("test-b", #"[{"type":"test.noted","data":{}}]"#, "body"),
-        ("-bad", #"{"type":"test.noted","data":{}}"#, "stream"),
-    ])
+    @Test(
+        "POST /v1/streams/{stream} refuses bad input with a 400 naming the field, writing nothing",
+        arguments: [
+            ("test-b", #"{"data":{}}"#, "type"),
+            ("test-b", #"{"type":"Bad Type","data":{}}"#, "type"),
+            ("test-b", #"{"type":"test.noted"}"#, "data"),
+            ("test-b", #"{"type":"test.noted","data":[1]}"#, "data"),
+            ("test-b", #"{"type":"test.noted","data":{"x":0.12345}}"#, "data.x"),
+            ("test-b", #"{"type":"test.noted","data":{},"id":"not-a-uuid"}"#, "id"),
+            ("test-b", #"{"type":"test.noted","data":{},"occurredAt":"yesterday"}"#, "occurredAt"),
+            ("test-b", #"{"type":"test.noted","data":{},"occuredAt":"2018-08-06T10:00:00Z"}"#, "occuredAt"),
+            ("test-b", #"{"type":"test.noted","data":{},"metadata":[]}"#, "metadata"),
+            ("test-b", #"{"type":"test.noted","data":{},"expectedVersion":"soon"}"#, "expectedVersion"),
+            ("test-b", #"{"type":"test.noted","data":{},"expectedVersion":-1}"#, "expectedVersion"),
+            ("test-b", #"{"events":[]}"#, "events"),
+            ("test-b", #"{"events":[1]}"#, "events[0]"),
+            ("test-b", #"{"events":[{"type":"test.noted","data":{}}],"type":"test.noted"}"#, "type"),
+            ("test-b", #"{"events":[{"type":"test.noted","data":{},"expectedVersion":1}]}"#, "events[0].expectedVersion"),
+            ("test-b", #"[{"type":"test.noted","data":{}}]"#, "body"),
+            ("-bad", #"{"type":"test.noted","data":{}}"#, "stream"),
+        ])
     func appendBadInput(_ stream: String, _ body: String, _ field: String) async throws {
         try await withRouter { env, client in
             let head = try env.head()
@@ -273,8 +283,10 @@ struct EventsRoutesTests {
         try await withRouter { env, client in
             let head = try env.head()
             // A donation into a warehouse that was never registered.
-            let data = #"{"donationId":"DN-X","warehouseId":"gudang-ghost","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
-            let r = try await client.post("/v1/streams/donation-DN-X", token: env.token(.admin), body: Fx.rawEvent(type: "aid.donation-received", data: data))
+            let data =
+                #"{"donationId":"DN-X","warehouseId":"gudang-ghost","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
+            let r = try await client.post(
+                "/v1/streams/donation-DN-X", token: env.token(.admin), body: Fx.rawEvent(type: "aid.donation-received", data: data))
             expectProblem(r, .unprocessableContent, field: "data.warehouseId")
             #expect(try env.head() == head)
         }
@@ -311,7 +323,8 @@ struct EventsRoutesTests {
         try await withRouter { env, client in
             var h = HTTPFields()
             h[HTTPField.Name("Last-Event-ID")!] = "abc"
-            expectProblem(try await client.get("/v1/subscribe", token: env.token(.auditor), headers: h), .badRequest, field: "Last-Event-ID")
+            expectProblem(
+                try await client.get("/v1/subscribe", token: env.token(.auditor), headers: h), .badRequest, field: "Last-Event-ID")
             expectProblem(try await client.get("/v1/subscribe?from=x", token: env.token(.auditor)), .badRequest, field: "from")
             expectProblem(try await client.get("/v1/subscribe?type=X", token: env.token(.auditor)), .badRequest, field: "type")
         }

@@ -24,7 +24,8 @@ struct ExportRouteTests {
         try await app.test(.router) { client in
             for e in expectations {
                 try await client.execute(
-                    uri: "/v1/export?format=\(e.format)&type=aid.aid-distributed", method: .get, headers: [.authorization: "Bearer \(token)"]
+                    uri: "/v1/export?format=\(e.format)&type=aid.aid-distributed", method: .get,
+                    headers: [.authorization: "Bearer \(token)"]
                 ) { response in
                     #expect(response.status == .ok, "\(e.format)")
                     #expect(response.headers[.contentType]?.hasPrefix(e.type) == true, "\(e.format)")
@@ -34,7 +35,8 @@ struct ExportRouteTests {
                     #expect(body == expected, "\(e.format)")
                 }
             }
-            try await client.execute(uri: "/v1/export?format=xlsx", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+            try await client.execute(uri: "/v1/export?format=xlsx", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                response in
                 #expect(response.status == .badRequest)
             }
             try await client.execute(uri: "/v1/export?format=csv", method: .get) { response in

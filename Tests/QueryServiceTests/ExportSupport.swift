@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
-@testable import LumbungCore
 import QueryService
 import Testing
+
+@testable import LumbungCore
 
 /// A directory under the system's temporary directory, removed by `remove()`.
 struct TemporaryDirectory {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QueryService
 
 @Suite("HTML escaping")

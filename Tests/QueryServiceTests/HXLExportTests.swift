@@ -1,9 +1,10 @@
 import AidLogistics
 import EventLog
 import Foundation
-@testable import LumbungCore
 import QueryService
 import Testing
+
+@testable import LumbungCore
 
 @Suite("HXL export of aid movements")
 struct HXLExportTests {
@@ -19,29 +20,41 @@ struct HXLExportTests {
     /// 5 kg of rice on the way; a distribution in Turida from the posko (after midnight WITA, the
     /// day before in UTC); an adjustment; and a registration and a document event that give no row.
     static let events: [AidEvent] = [
-        .warehouseRegistered(WarehouseRegistered(warehouseId: "gudang-a", name: "Gudang BPBD Rembiga", kind: "gudang", kelurahanCode: rembiga)),
+        .warehouseRegistered(
+            WarehouseRegistered(warehouseId: "gudang-a", name: "Gudang BPBD Rembiga", kind: "gudang", kelurahanCode: rembiga)),
         .warehouseRegistered(WarehouseRegistered(warehouseId: "posko-b", name: "Posko Selagalas", kind: "posko", kelurahanCode: selagalas)),
-        .donationReceived(DonationReceived(
-            donationId: "DN-1", warehouseId: "gudang-a", donor: Donor(name: #"PT "Maju", Tbk"#, kind: "company"),
-            items: [ItemQuantity(item: "beras", unit: "kg", quantity: 100), ItemQuantity(item: "mi instan, rasa soto", unit: "dus", quantity: 20)],
-            receivedAt: "2018-08-06T08:00:00+08:00")),
-        .donationReceived(DonationReceived(
-            donationId: "DN-2", warehouseId: "posko-b", donor: Donor(name: "PMI", kind: "ngo"),
-            items: [ItemQuantity(item: "air mineral", unit: "liter", quantity: 30)], receivedAt: "2018-08-06T09:00:00+08:00")),
-        .shipmentDispatched(ShipmentDispatched(
-            shipmentId: "SH-1", fromWarehouseId: "gudang-a", toWarehouseId: "posko-b",
-            lines: [line("beras", "kg", "DN-1", 80), line("mi instan, rasa soto", "dus", "DN-1", 10)], vehicle: "Truk", driver: "Zaini",
-            dispatchedAt: "2018-08-06T10:00:00+08:00")),
-        .shipmentReceived(ShipmentReceived(
-            shipmentId: "SH-1",
-            lines: [
-                ReceivedLine(item: "beras", unit: "kg", donationId: "DN-1", quantity: 75),
-                ReceivedLine(item: "mi instan, rasa soto", unit: "dus", donationId: "DN-1", quantity: 10),
-            ], receivedAt: "2018-08-06T12:00:00+08:00", notes: "satu karung sobek")),
-        .aidDistributed(AidDistributed(
-            distributionId: "DS-1", warehouseId: "posko-b", kelurahanCode: turida,
-            lines: [line("beras", "kg", "DN-1", 30), line("mi instan, rasa soto", "dus", "DN-1", 4), line("air mineral", "liter", "DN-2", 10)],
-            households: 12, people: 45, distributedAt: "2018-08-07T00:30:00+08:00")),
+        .donationReceived(
+            DonationReceived(
+                donationId: "DN-1", warehouseId: "gudang-a", donor: Donor(name: #"PT "Maju", Tbk"#, kind: "company"),
+                items: [
+                    ItemQuantity(item: "beras", unit: "kg", quantity: 100),
+                    ItemQuantity(item: "mi instan, rasa soto", unit: "dus", quantity: 20),
+                ],
+                receivedAt: "2018-08-06T08:00:00+08:00")),
+        .donationReceived(
+            DonationReceived(
+                donationId: "DN-2", warehouseId: "posko-b", donor: Donor(name: "PMI", kind: "ngo"),
+                items: [ItemQuantity(item: "air mineral", unit: "liter", quantity: 30)], receivedAt: "2018-08-06T09:00:00+08:00")),
+        .shipmentDispatched(
+            ShipmentDispatched(
+                shipmentId: "SH-1", fromWarehouseId: "gudang-a", toWarehouseId: "posko-b",
+                lines: [line("beras", "kg", "DN-1", 80), line("mi instan, rasa soto", "dus", "DN-1", 10)], vehicle: "Truk", driver: "Zaini",
+                dispatchedAt: "2018-08-06T10:00:00+08:00")),
+        .shipmentReceived(
+            ShipmentReceived(
+                shipmentId: "SH-1",
+                lines: [
+                    ReceivedLine(item: "beras", unit: "kg", donationId: "DN-1", quantity: 75),
+                    ReceivedLine(item: "mi instan, rasa soto", unit: "dus", donationId: "DN-1", quantity: 10),
+                ], receivedAt: "2018-08-06T12:00:00+08:00", notes: "satu karung sobek")),
+        .aidDistributed(
+            AidDistributed(
+                distributionId: "DS-1", warehouseId: "posko-b", kelurahanCode: turida,
+                lines: [
+                    line("beras", "kg", "DN-1", 30), line("mi instan, rasa soto", "dus", "DN-1", 4),
+                    line("air mineral", "liter", "DN-2", 10),
+                ],
+                households: 12, people: 45, distributedAt: "2018-08-07T00:30:00+08:00")),
         .stockAdjusted(StockAdjusted(warehouseId: "posko-b", item: "beras", unit: "kg", donationId: "DN-1", quantity: -3, reason: "rusak")),
     ]
 
@@ -70,14 +83,17 @@ struct HXLExportTests {
         let (names, tags, rows) = try Self.rows(try exportText("hxl", services.store))
         #expect(names == HXLExporter.columns.map(\.name))
         #expect(tags == HXLExporter.columns.map(\.tag))
-        for tag in ["#date", "#org", "#adm3+name", "#adm3+code", "#adm4+name", "#adm4+code", "#item+name", "#item+unit", "#value",
-                    "#reached+households", "#reached+ind", "#activity", "#activity+code"] {
+        for tag in [
+            "#date", "#org", "#adm3+name", "#adm3+code", "#adm4+name", "#adm4+code", "#item+name", "#item+unit", "#value",
+            "#reached+households", "#reached+ind", "#activity", "#activity+code",
+        ] {
             #expect(tags.contains(tag), "missing \(tag)")
         }
-        #expect(rows.map { $0["#activity"] ?? "" } == [
-            "donation", "donation", "donation", "shipment", "shipment", "receipt", "receipt", "loss",
-            "distribution", "distribution", "distribution", "adjustment",
-        ])
+        #expect(
+            rows.map { $0["#activity"] ?? "" } == [
+                "donation", "donation", "donation", "shipment", "shipment", "receipt", "receipt", "loss",
+                "distribution", "distribution", "distribution", "adjustment",
+            ])
         // A donation: at the warehouse that received it, the donor as organisation.
         #expect(rows[0]["#org"] == #"PT "Maju", Tbk"#)
         #expect(rows[0]["#org+type"] == "company")
@@ -134,7 +150,9 @@ struct HXLExportTests {
             #expect(distributions.reduce(0) { $0 + (Int($1["#reached+households"] ?? "") ?? 0) } == k.households, "\(k.code)")
             #expect(distributions.reduce(0) { $0 + (Int($1["#reached+ind"] ?? "") ?? 0) } == k.people, "\(k.code)")
             for item in k.items {
-                let mine = { (r: [String: String]) in r["#adm4+code"] == k.code && r["#item+name"] == item.item && r["#item+unit"] == item.unit }
+                let mine = { (r: [String: String]) in
+                    r["#adm4+code"] == k.code && r["#item+name"] == item.item && r["#item+unit"] == item.unit
+                }
                 let distributed = distributions.filter(mine).reduce(0) { $0 + (Int($1["#value"] ?? "") ?? 0) }
                 let received = rows.filter { mine($0) && ["donation", "receipt"].contains($0["#activity"]) && $0["#loc+type"] == "posko" }
                     .reduce(0) { $0 + (Int($1["#value"] ?? "") ?? 0) }
@@ -159,8 +177,10 @@ struct HXLExportTests {
         let fromDistribution = try Self.rows(try exportText("hxl", services.store, EventFilter(fromPosition: 7))).rows
         #expect(fromDistribution.first?["#loc+name"] == "Posko Selagalas")
         #expect(fromDistribution.count == 4)
-        let occurred = try Self.rows(try exportText(
-            "hxl", services.store, EventFilter(occurredSince: Timestamp("2018-08-06T16:00:00Z")))).rows
+        let occurred = try Self.rows(
+            try exportText(
+                "hxl", services.store, EventFilter(occurredSince: Timestamp("2018-08-06T16:00:00Z")))
+        ).rows
         #expect(occurred.map { $0["#activity"] ?? "" } == ["distribution", "distribution", "distribution", "adjustment"])
         // Types without rows give the two header rows only.
         let none = try #require(parseCSV(try exportText("hxl", services.store, EventFilter(types: [AidEventType.warehouseRegistered]))))

@@ -1,14 +1,17 @@
 import EventLog
 import MarketPrices
 import Testing
+
 @testable import QueryService
 
 @Suite("Indonesian formatting")
 struct IndonesianFormatTests {
-    @Test("integers group thousands with dots", arguments: [
-        (0, "0"), (7, "7"), (999, "999"), (1000, "1.000"), (1250, "1.250"), (11750, "11.750"), (123_456, "123.456"),
-        (1_234_567, "1.234.567"), (-1250, "-1.250"), (-999, "-999"),
-    ])
+    @Test(
+        "integers group thousands with dots",
+        arguments: [
+            (0, "0"), (7, "7"), (999, "999"), (1000, "1.000"), (1250, "1.250"), (11750, "11.750"), (123_456, "123.456"),
+            (1_234_567, "1.234.567"), (-1250, "-1.250"), (-999, "-999"),
+        ])
     func integers(_ value: Int, _ expected: String) {
         #expect(IndonesianFormat.integer(value) == expected)
     }
@@ -19,10 +22,12 @@ struct IndonesianFormatTests {
         #expect(IndonesianFormat.integer(Int64.min) == "-9.223.372.036.854.775.808")
     }
 
-    @Test("rupiah: no fraction when whole, else a comma and at least 2 digits", arguments: [
-        ("11750", "Rp 11.750"), ("11750.5", "Rp 11.750,50"), ("11750.25", "Rp 11.750,25"), ("0.1234", "Rp 0,1234"),
-        ("0.05", "Rp 0,05"), ("1000000", "Rp 1.000.000"), ("-500", "-Rp 500"), ("950", "Rp 950"), ("12.001", "Rp 12,001"),
-    ])
+    @Test(
+        "rupiah: no fraction when whole, else a comma and at least 2 digits",
+        arguments: [
+            ("11750", "Rp 11.750"), ("11750.5", "Rp 11.750,50"), ("11750.25", "Rp 11.750,25"), ("0.1234", "Rp 0,1234"),
+            ("0.05", "Rp 0,05"), ("1000000", "Rp 1.000.000"), ("-500", "-Rp 500"), ("950", "Rp 950"), ("12.001", "Rp 12,001"),
+        ])
     func rupiah(_ text: String, _ expected: String) throws {
         let price = try #require(Price(text: text))
         #expect(IndonesianFormat.rupiah(price) == expected)

@@ -3,12 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LumbungCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 /// One SSE message: `id:`, `event:` and the `data:` line.
@@ -234,7 +234,6 @@ struct LiveSSETests {
                 #expect(first.count == 25)
                 let lastSeen = try #require(first.last?.id)
 
-
                 // The second resumes after the last id seen and reads up to the final head.
                 let second = try await withHangGuard { () -> [SSEMessage] in
                     let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe", token: token, lastEventID: lastSeen)
@@ -296,7 +295,8 @@ struct LiveSSETests {
                 try await Self.write(env.services, stream: "other-b", count: 5)
                 let head = try env.head()
                 let got = try await withHangGuard { () -> (messages: [SSEMessage], ended: Bool) in
-                    let sse = try await SSEClient.connect(port: port, uri: "/v1/subscribe?category=test&from=3&to=\(head)", token: env.token(.admin))
+                    let sse = try await SSEClient.connect(
+                        port: port, uri: "/v1/subscribe?category=test&from=3&to=\(head)", token: env.token(.admin))
                     var messages: [SSEMessage] = []
                     var ended = false
                     for await part in sse.parts {

@@ -2,11 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LumbungCore
 import NIOCore
 import Testing
 import Yams
 
+@testable import LumbungCore
 @testable import QueryService
 
 /// The OpenAPI document against the router: served as YAML, byte for byte the file in the

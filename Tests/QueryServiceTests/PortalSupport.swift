@@ -4,11 +4,12 @@ import EventLog
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JSON
 import MarketPrices
 import Testing
-@testable import QueryService
-import JSON
+
 @testable import LumbungCore
+@testable import QueryService
 
 /// A data directory seeded once per test process with the 2018 scenario of the three domains
 /// (small scales), plus a donation from a donor whose name is markup, served by one
@@ -33,7 +34,8 @@ final class SeededPortal: Sendable {
         var options = EventStore.Options()
         options.noSync = true
         services = try LumbungServices(dataDirectory: directory, storeOptions: options)
-        let events = (services.domains.documents.scenario(seed: Self.seed, scale: Self.documentsScale)
+        let events =
+            (services.domains.documents.scenario(seed: Self.seed, scale: Self.documentsScale)
             + AidLogisticsDomain.scenario(seed: Self.seed, scale: Self.aidScale)
             + services.domains.prices.scenario(seed: Self.seed, scale: Self.pricesScale))
             .enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element.event)

@@ -6,8 +6,9 @@ import Hummingbird
 import HummingbirdTesting
 import MarketPrices
 import Testing
-@testable import QueryService
+
 @testable import LumbungCore
+@testable import QueryService
 
 /// The portal's pages over the seeded 2018 scenario: each shows real data from the views, in
 /// Indonesian formats, escaped.
@@ -55,7 +56,9 @@ struct PortalTests {
             }
             // Typed in lower case with spaces, as a resident might.
             let typed = demo.receiptNumber.lowercased().replacingOccurrences(of: "-", with: " - ")
-            try await client.execute(uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", typed), ("pin", demo.pin)])) {
+            try await client.execute(
+                uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", typed), ("pin", demo.pin)])
+            ) {
                 response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.cacheControl] == "no-store")
@@ -120,7 +123,9 @@ struct PortalTests {
         while services.lookupLimiter.take("unknown", now: future) == nil {}
         let app = Application(router: buildRouter(services))
         try await app.test(.router) { client in
-            try await client.execute(uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", "MTR-0000000000"), ("pin", "123456")])) {
+            try await client.execute(
+                uri: "/cek-resi", method: .post, headers: formHeaders, body: form([("resi", "MTR-0000000000"), ("pin", "123456")])
+            ) {
                 response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] != nil)

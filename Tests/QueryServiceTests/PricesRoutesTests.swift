@@ -19,7 +19,8 @@ struct PricesRoutesTests {
         for day in 1...9 {
             let price = day == 9 ? 15000 : 12500
             for market in ["kebon-roek", "mandalika"] {
-                let r = try await client.command("/v1/prices/reports", token: token, body: Fx.report(market: market, price: "\(price)", on: "2018-08-0\(day)"))
+                let r = try await client.command(
+                    "/v1/prices/reports", token: token, body: Fx.report(market: market, price: "\(price)", on: "2018-08-0\(day)"))
                 last = r.uint("position") ?? 0
             }
         }
@@ -30,18 +31,23 @@ struct PricesRoutesTests {
     func commandsAndViews() async throws {
         try await withRouter { env, client in
             let token = env.token(.pricesWriter)
-            let m = try await client.command("/v1/prices/markets", token: token, body: #"{"name":"Pasar Cakranegara","kind":"traditional","latitude":-8.5901,"longitude":116.1402}"#)
+            let m = try await client.command(
+                "/v1/prices/markets", token: token,
+                body: #"{"name":"Pasar Cakranegara","kind":"traditional","latitude":-8.5901,"longitude":116.1402}"#)
             #expect(m.string("marketId") == "pasar-cakranegara")
             #expect(m.string("eventId")?.count == 36)
             #expect(Set(m.keys) == ["marketId", "eventId", "position", "events"])
-            let c = try await client.command("/v1/prices/commodities", token: token, body: #"{"name":"Cabai Rawit Merah","category":"cabai","unit":"kg"}"#)
+            let c = try await client.command(
+                "/v1/prices/commodities", token: token, body: #"{"name":"Cabai Rawit Merah","category":"cabai","unit":"kg"}"#)
             #expect(c.string("commodityId") == "cabai-rawit-merah")
             let last = try await Self.seed(client, env)
 
-            let report = try await client.command("/v1/prices/reports", token: token, body: Fx.report(market: "kebon-roek", price: "13000.5", on: "2018-08-10"))
+            let report = try await client.command(
+                "/v1/prices/reports", token: token, body: Fx.report(market: "kebon-roek", price: "13000.5", on: "2018-08-10"))
             #expect(Set(report.keys) == ["marketId", "commodityId", "eventId", "position", "events"])
             let reportId = try #require(report.string("eventId"))
-            let fix = try await client.command("/v1/prices/corrections", token: token, body: #"{"correctsEventId":"\#(reportId)","price":13500,"reason":"salah ketik"}"#)
+            let fix = try await client.command(
+                "/v1/prices/corrections", token: token, body: #"{"correctsEventId":"\#(reportId)","price":13500,"reason":"salah ketik"}"#)
             #expect(fix.string("correctsEventId") == reportId)
             #expect(fix.string("marketId") == "kebon-roek")
             let position = try #require(fix.uint("position"))
@@ -59,7 +65,8 @@ struct PricesRoutesTests {
             let all = try await client.get("/v1/prices/latest").object().objects("prices")
             #expect(all.count == 2)
 
-            let daily = try await client.get("/v1/prices/daily?commodityId=beras-medium&from=2018-08-08&to=2018-08-09").object().objects("daily")
+            let daily = try await client.get("/v1/prices/daily?commodityId=beras-medium&from=2018-08-08&to=2018-08-09").object().objects(
+                "daily")
             #expect(daily.map { $0.string("date") ?? "" } == ["2018-08-08", "2018-08-09"])
             #expect(daily.last?.int("count") == 2)
             #expect(daily.last?.int("markets") == 2)
@@ -95,31 +102,49 @@ struct PricesRoutesTests {
             #expect(try again.object().string("eventId") == id)
             #expect(try env.head() == head)
             // The same id with another price is a conflict.
-            let other = try await client.post("/v1/prices/reports", token: env.token(.pricesWriter), body: Fx.report(market: "mandalika", price: "1", on: "2018-08-10", eventId: id))
+            let other = try await client.post(
+                "/v1/prices/reports", token: env.token(.pricesWriter),
+                body: Fx.report(market: "mandalika", price: "1", on: "2018-08-10", eventId: id))
             expectProblem(other, .conflict, field: "id")
             #expect(try env.head() == head)
         }
     }
 
-    @Test("prices commands refuse bad bodies with 400 naming the field; nothing written", arguments: [
-        ("/v1/prices/markets", #"{"name":"Pasar X","kind":"supermarket"}"#, "kind"),
-        ("/v1/prices/markets", #"{"name":"Pasar X","kind":"modern","latitude":91}"#, "latitude"),
-        ("/v1/prices/markets", #"{"name":"Pasar X","kind":"modern","country":"idn"}"#, "country"),
-        ("/v1/prices/markets", #"{"kind":"modern"}"#, "name"),
-        ("/v1/prices/commodities", #"{"name":"Beras","category":"beras"}"#, "unit"),
-        ("/v1/prices/commodities", #"{"name":"Beras","category":"beras","unit":"kg","satuan":"kg"}"#, "satuan"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500.12345,"reporter":"p"}"#, "price"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":"12500","reporter":"p"}"#, "price"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","observedOn":"2018-02-30"}"#, "observedOn"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","currency":"rupiah"}"#, "currency"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","priceType":"grosir"}"#, "priceType"),
-        ("/v1/prices/reports", #"{"marketId":"kebon roek","commodityId":"beras-medium","price":12500,"reporter":"p"}"#, "marketId"),
-        ("/v1/prices/corrections", #"{"correctsEventId":"nope","price":1,"reason":"x"}"#, "correctsEventId"),
-        ("/v1/prices/corrections", #"{"correctsEventId":"0b4f7c6e-1a2b-4c3d-8e9f-001122334455","price":1}"#, "reason"),
-        // Strings: no control characters, at most 200 UTF-8 bytes (101 two-byte characters are 202).
-        ("/v1/prices/markets", #"{"name":"Pasar\u0007X","kind":"modern"}"#, "name"),
-        ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":""# + String(repeating: "é", count: 101) + #""}"#, "reporter"),
-    ])
+    @Test(
+        "prices commands refuse bad bodies with 400 naming the field; nothing written",
+        arguments: [
+            ("/v1/prices/markets", #"{"name":"Pasar X","kind":"supermarket"}"#, "kind"),
+            ("/v1/prices/markets", #"{"name":"Pasar X","kind":"modern","latitude":91}"#, "latitude"),
+            ("/v1/prices/markets", #"{"name":"Pasar X","kind":"modern","country":"idn"}"#, "country"),
+            ("/v1/prices/markets", #"{"kind":"modern"}"#, "name"),
+            ("/v1/prices/commodities", #"{"name":"Beras","category":"beras"}"#, "unit"),
+            ("/v1/prices/commodities", #"{"name":"Beras","category":"beras","unit":"kg","satuan":"kg"}"#, "satuan"),
+            ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500.12345,"reporter":"p"}"#, "price"),
+            ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":"12500","reporter":"p"}"#, "price"),
+            (
+                "/v1/prices/reports",
+                #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","observedOn":"2018-02-30"}"#,
+                "observedOn"
+            ),
+            (
+                "/v1/prices/reports",
+                #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","currency":"rupiah"}"#, "currency"
+            ),
+            (
+                "/v1/prices/reports",
+                #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":"p","priceType":"grosir"}"#, "priceType"
+            ),
+            ("/v1/prices/reports", #"{"marketId":"kebon roek","commodityId":"beras-medium","price":12500,"reporter":"p"}"#, "marketId"),
+            ("/v1/prices/corrections", #"{"correctsEventId":"nope","price":1,"reason":"x"}"#, "correctsEventId"),
+            ("/v1/prices/corrections", #"{"correctsEventId":"0b4f7c6e-1a2b-4c3d-8e9f-001122334455","price":1}"#, "reason"),
+            // Strings: no control characters, at most 200 UTF-8 bytes (101 two-byte characters are 202).
+            ("/v1/prices/markets", #"{"name":"Pasar\u0007X","kind":"modern"}"#, "name"),
+            (
+                "/v1/prices/reports",
+                #"{"marketId":"kebon-roek","commodityId":"beras-medium","price":12500,"reporter":""# + String(repeating: "é", count: 101)
+                    + #""}"#, "reporter"
+            ),
+        ])
     func badBodies(_ uri: String, _ body: String, _ field: String) async throws {
         try await withRouter { env, client in
             try await Self.seed(client, env)
@@ -143,7 +168,10 @@ struct PricesRoutesTests {
                 ("/v1/prices/reports", #"{"marketId":"kebon-roek","commodityId":"gula","price":1,"reporter":"p"}"#, "commodityId"),
                 ("/v1/prices/reports", Fx.report(market: "kebon-roek", price: "0"), "price"),
                 ("/v1/prices/reports", Fx.report(market: "kebon-roek", price: "-5"), "price"),
-                ("/v1/prices/corrections", #"{"correctsEventId":"0b4f7c6e-1a2b-4c3d-8e9f-001122334455","price":1,"reason":"x"}"#, "correctsEventId"),
+                (
+                    "/v1/prices/corrections", #"{"correctsEventId":"0b4f7c6e-1a2b-4c3d-8e9f-001122334455","price":1,"reason":"x"}"#,
+                    "correctsEventId"
+                ),
             ]
             for (uri, body, field) in cases {
                 expectProblem(try await client.post(uri, token: token, body: body), .unprocessableContent, field: field)
@@ -152,12 +180,14 @@ struct PricesRoutesTests {
         }
     }
 
-    @Test("prices views refuse bad dates and price types, naming them", arguments: [
-        ("/v1/prices/daily?on=2018-8-6", "on"), ("/v1/prices/daily?from=yesterday", "from"), ("/v1/prices/daily?to=2018-02-30", "to"),
-        ("/v1/prices/trend/beras-medium?from=x", "from"), ("/v1/prices/trend/beras-medium?priceType=grosir", "priceType"),
-        ("/v1/prices/alerts?to=2018", "to"), ("/v1/prices/latest?minPosition=x", "minPosition"),
-        ("/v1/prices/markets?minPosition=99999999", "minPosition"), ("/v1/prices/commodities?minPosition=-1", "minPosition"),
-    ])
+    @Test(
+        "prices views refuse bad dates and price types, naming them",
+        arguments: [
+            ("/v1/prices/daily?on=2018-8-6", "on"), ("/v1/prices/daily?from=yesterday", "from"), ("/v1/prices/daily?to=2018-02-30", "to"),
+            ("/v1/prices/trend/beras-medium?from=x", "from"), ("/v1/prices/trend/beras-medium?priceType=grosir", "priceType"),
+            ("/v1/prices/alerts?to=2018", "to"), ("/v1/prices/latest?minPosition=x", "minPosition"),
+            ("/v1/prices/markets?minPosition=99999999", "minPosition"), ("/v1/prices/commodities?minPosition=-1", "minPosition"),
+        ])
     func viewsBadInput(_ uri: String, _ field: String) async throws {
         try await withRouter { _, client in
             expectProblem(try await client.get(uri), .badRequest, field: field)

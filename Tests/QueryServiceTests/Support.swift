@@ -3,10 +3,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LumbungCore
 import NIOCore
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 /// A data directory of its own, the services opened on it (rules prepared, views running), and
@@ -157,7 +157,8 @@ enum Fx {
         #"{"shipmentId":"\#(id)","fromWarehouseId":"\#(from)","toWarehouseId":"\#(to)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"vehicle":"Truk DR 8123 AB","driver":"Sahnan","dispatchedAt":"2018-08-07T08:00:00+08:00"}"#
     }
 
-    static let application = #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"}}"#
+    static let application =
+        #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"5271010101800001"}}"#
 
     static func market(_ id: String) -> String {
         #"{"marketId":"\#(id)","name":"Pasar \#(id)","kind":"traditional","kelurahanCode":"52.71.03.1004"}"#
@@ -167,7 +168,8 @@ enum Fx {
 
     static func report(market: String, price: String = "12500", on day: String = "2018-08-06", eventId: String? = nil) -> String {
         let id = eventId.map { #""eventId":"\#($0)","# } ?? ""
-        return #"{\#(id)"marketId":"\#(market)","commodityId":"beras-medium","price":\#(price),"observedOn":"\#(day)","reporter":"petugas-1"}"#
+        return
+            #"{\#(id)"marketId":"\#(market)","commodityId":"beras-medium","price":\#(price),"observedOn":"\#(day)","reporter":"petugas-1"}"#
     }
 
     /// A raw event for `POST /v1/streams/{stream}`.

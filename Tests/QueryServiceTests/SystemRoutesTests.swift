@@ -110,8 +110,9 @@ struct SystemRoutesTests {
         }
     }
 
-    @Test("a present but invalid key is a 401 with WWW-Authenticate, on public routes too",
-          arguments: ["lmb_abc_123", "Bearer-less", "lmb_0000000000_" + String(repeating: "0", count: 64)])
+    @Test(
+        "a present but invalid key is a 401 with WWW-Authenticate, on public routes too",
+        arguments: ["lmb_abc_123", "Bearer-less", "lmb_0000000000_" + String(repeating: "0", count: 64)])
     func invalidKey(_ token: String) async throws {
         try await withRouter { _, client in
             for uri in ["/health", "/v1/aid/kelurahan", "/v1/events"] {

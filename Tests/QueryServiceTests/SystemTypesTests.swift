@@ -1,12 +1,12 @@
 import Crypto
 import EventLog
 import Foundation
-import JSON
 import HTTPTypes
 import HummingbirdTesting
-@testable import LumbungCore
+import JSON
 import Testing
 
+@testable import LumbungCore
 @testable import QueryService
 
 /// The attack: an admin's raw append of `auth.key-created` for an existing key id replaced that

@@ -1,10 +1,11 @@
 import EventLog
 import Foundation
-@testable import LumbungCore
 import MarketPrices
 import Projections
 import QueryService
 import Testing
+
+@testable import LumbungCore
 
 @Suite("WFP export", .serialized)
 struct WFPExportTests {
@@ -21,10 +22,13 @@ struct WFPExportTests {
         _ = try services.engine.catchUp()
         return try services.engine.read { snapshot in
             let names = Dictionary(
-                uniqueKeysWithValues: try MarketPricesQueries.commodities(try snapshot.view("prices.latest")).map { ($0.commodityId, $0.name) })
+                uniqueKeysWithValues: try MarketPricesQueries.commodities(try snapshot.view("prices.latest")).map {
+                    ($0.commodityId, $0.name)
+                })
             var out: [Key: Stats] = [:]
             for s in try MarketPricesQueries.daily(try snapshot.view("prices.daily")) {
-                let key = Key(commodity: names[s.commodityId] ?? "?", priceType: s.priceType, currency: s.currency, unit: s.unit, date: s.date)
+                let key = Key(
+                    commodity: names[s.commodityId] ?? "?", priceType: s.priceType, currency: s.currency, unit: s.unit, date: s.date)
                 #expect(out[key] == nil, "two series named \(key)")
                 out[key] = Stats(min: s.min, max: s.max, mean: s.mean, median: s.median, count: s.count, markets: s.markets)
             }

@@ -51,10 +51,10 @@ struct EventWireTests {
         let e = try Self.event()
         let line = String(decoding: e.json, as: UTF8.self)
         let variants = [
-            line.replacingOccurrences(of: #""version":2,"#, with: #""version": 2,"#),          // whitespace
-            line.replacingOccurrences(of: #""position":7,"#, with: #""position":7.0,"#),        // a whole number written otherwise
-            line.replacingOccurrences(of: #"application-"#, with: #"application\u002d"#),       // an escape
-            line.replacingOccurrences(of: "6f1c8a9e", with: "6F1C8A9E"),                          // upper-case id
+            line.replacingOccurrences(of: #""version":2,"#, with: #""version": 2,"#),  // whitespace
+            line.replacingOccurrences(of: #""position":7,"#, with: #""position":7.0,"#),  // a whole number written otherwise
+            line.replacingOccurrences(of: #"application-"#, with: #"application\u002d"#),  // an escape
+            line.replacingOccurrences(of: "6f1c8a9e", with: "6F1C8A9E"),  // upper-case id
             line.replacingOccurrences(of: #""from":"submitted","price":12500.25"#, with: #""price":12500.250,"from":"submitted""#),
             line + " ",
         ]
@@ -71,7 +71,8 @@ struct EventWireTests {
         #expect(general >= 5)
         // Non-canonical data whose meaning differs is read as what it means (and its hash then
         // fails at the store): never taken verbatim.
-        let reordered = line.replacingOccurrences(of: #""from":"submitted","price":12500.25"#, with: #""price":12500.25,"from":"submitted""#)
+        let reordered = line.replacingOccurrences(
+            of: #""from":"submitted","price":12500.25"#, with: #""price":12500.25,"from":"submitted""#)
         let decoded = try Array(reordered.utf8).withUnsafeBytes { try EventWire.decode($0) }
         #expect(decoded.data == e.data)
     }
@@ -81,12 +82,16 @@ struct EventWireTests {
         func parse(_ s: String) -> MessageMetadata? {
             Array(s.utf8).withUnsafeBufferPointer { MessageMetadata(ackSubject: $0) }
         }
-        #expect(parse("$JS.ACK.LUMBUNG.lumbung-replica-1.2.1507.1499.1764392041000000000.31")
-            == MessageMetadata(streamSequence: 1507, consumerSequence: 1499, pending: 31, deliveries: 2))
-        #expect(parse("$JS.ACK.hub.ACCHASH.LUMBUNG.r1.1.7.7.1764392041000000000.0.XYZ")
-            == MessageMetadata(streamSequence: 7, consumerSequence: 7, pending: 0, deliveries: 1))
-        for bad in ["", "$JS.ACK", "$JS.ACK.S.C.1.2.3.4", "$JS.ACK.S.C.1.2.3.4.5.6", "$JS.ACK.S.C.1.x.3.4.5", "$JS.ACK.S.C.1..3.4.5",
-                    "$JS.NAK.S.C.1.2.3.4.5", "_INBOX.a.b.c.d.e.f.g.h", "$JS.ACK.S.C.1.99999999999999999999999.3.4.5"] {
+        #expect(
+            parse("$JS.ACK.LUMBUNG.lumbung-replica-1.2.1507.1499.1764392041000000000.31")
+                == MessageMetadata(streamSequence: 1507, consumerSequence: 1499, pending: 31, deliveries: 2))
+        #expect(
+            parse("$JS.ACK.hub.ACCHASH.LUMBUNG.r1.1.7.7.1764392041000000000.0.XYZ")
+                == MessageMetadata(streamSequence: 7, consumerSequence: 7, pending: 0, deliveries: 1))
+        for bad in [
+            "", "$JS.ACK", "$JS.ACK.S.C.1.2.3.4", "$JS.ACK.S.C.1.2.3.4.5.6", "$JS.ACK.S.C.1.x.3.4.5", "$JS.ACK.S.C.1..3.4.5",
+            "$JS.NAK.S.C.1.2.3.4.5", "_INBOX.a.b.c.d.e.f.g.h", "$JS.ACK.S.C.1.99999999999999999999999.3.4.5",
+        ] {
             #expect(parse(bad) == nil, "\(bad)")
         }
     }
@@ -101,7 +106,10 @@ struct EventWireTests {
 
     @Test("what is not an event is refused, naming why")
     func refusesNonEvents() throws {
-        for text in ["", "[]", "{\"position\":1}", String(decoding: try Self.event().json, as: UTF8.self).replacingOccurrences(of: "\"hash\":\"", with: "\"hash\":\"zz")] {
+        for text in [
+            "", "[]", "{\"position\":1}",
+            String(decoding: try Self.event().json, as: UTF8.self).replacingOccurrences(of: "\"hash\":\"", with: "\"hash\":\"zz"),
+        ] {
             #expect(throws: ReplicationError.self) { try Array(text.utf8).withUnsafeBytes { try EventWire.decode($0) } }
         }
     }

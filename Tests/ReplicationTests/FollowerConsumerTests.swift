@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+
 @testable import Replication
 
 @Suite("Follower's consumer")
@@ -72,7 +73,9 @@ struct FollowerConsumerTests {
         let following = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "replica-old", lines: lines)
         defer { following.stop() }
         #expect(try await eventually(timeout: .seconds(180)) { (try replica.head().position) == 12 }, "\(lines.all)")
-        #expect(lines.all.contains { $0.contains("has delivered up to 0 and filters lumbung.>, this log is at 0: recreating it from 1") }, "\(lines.all)")
+        #expect(
+            lines.all.contains { $0.contains("has delivered up to 0 and filters lumbung.>, this log is at 0: recreating it from 1") },
+            "\(lines.all)")
         let info = try js.consumerInfo(stream: "LUMBUNG", durable: "replica-old")
         #expect(info?.filterSubject == nil)
         #expect(info?.deliveredStreamSequence == 12)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Replication
 
 @Suite("Publish window")
@@ -40,8 +41,9 @@ struct PublishWindowTests {
         let window = PublishWindow(limit: 100)
         #expect(await window.acquire(count: 3, endingAt: 3))
         #expect(await window.acquire(count: 3, endingAt: 6))
-        window.record(AsyncPublishResult(
-            expectedLastSequence: 2, ack: nil, error: NATSError(status: 1, jetStreamCode: 10071, message: "wrong last sequence: 1")))
+        window.record(
+            AsyncPublishResult(
+                expectedLastSequence: 2, ack: nil, error: NATSError(status: 1, jetStreamCode: 10071, message: "wrong last sequence: 1")))
         #expect(window.pendingFailure?.message == "wrong last sequence: 1")
         #expect(await window.acquire(count: 1, endingAt: 7) == false)
         window.abandon(NATSError(status: 1, message: "later"), endingAt: 6)

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+
 @testable import Replication
 
 @Suite("Relay batch")
@@ -10,9 +11,10 @@ struct RelayBatchTests {
         let dir = ScratchDirectory("relay-batch")
         let store = try EventStore(dataDirectory: dir.path)
         for (k, stream) in ["aid-1", "application-MTR.2018.08", "prices-x", "plain"].enumerated() {
-            _ = try store.appendBlocking(try AppendRequest(
-                stream: stream, events: [("t.happened", Array(#"{"k":\#(k),"nama":"é\n"}"#.utf8)), ("t.again", Array("{}".utf8))],
-                actor: "test"))
+            _ = try store.appendBlocking(
+                try AppendRequest(
+                    stream: stream, events: [("t.happened", Array(#"{"k":\#(k),"nama":"é\n"}"#.utf8)), ("t.again", Array("{}".utf8))],
+                    actor: "test"))
         }
         var batch = RelayBatch(subjectPrefix: "lumbung.kota")
         try store.forEachRecord(EventFilter(fromPosition: 2)) { view in

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+
 @testable import Replication
 
 @Suite("Relay runs")

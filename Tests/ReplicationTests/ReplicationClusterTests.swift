@@ -53,7 +53,9 @@ struct ReplicationClusterTests {
         guard let cluster = try await NATSCluster.running(size: 3, directory: dir.path) else { return }
         defer { cluster.killAll() }
         let nats = cluster.urls
-        let primary = dir.sub("primary"), replica1 = dir.sub("replica1"), replica2 = dir.sub("replica2")
+        let primary = dir.sub("primary")
+        let replica1 = dir.sub("replica1")
+        let replica2 = dir.sub("replica2")
         let heads = Heads()
         defer { heads.close() }
 
@@ -146,7 +148,8 @@ struct ReplicationClusterTests {
         // The stream itself, read by an independent consumer (nats-py, rfc8785, hashlib): one
         // message per position, in order, the chain intact, ending at the primary's head.
         let script = Binaries.packageRoot + "/Tests/replication/verify_stream.py"
-        let independent = try run("/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(180))
+        let independent = try run(
+            "/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(180))
         #expect(independent.status == 0, "verify_stream.py: \(independent.stdout) \(independent.stderr)")
         #expect(jsonObject(independent.stdout)?["headHash"] as? String == primaryStats["headHash"])
 
@@ -159,12 +162,14 @@ struct ReplicationClusterTests {
             logDirectory: dir.path)
         defer { server.kill() }
         let base = "http://127.0.0.1:\(port)"
-        #expect(await eventually(timeout: .seconds(60)) {
-            guard let h = (try? httpGet(base + "/health")) ?? nil, h.status == 200, let o = jsonObject(h.body),
-                  let replication = o["replication"] as? [String: Any] else { return false }
-            return o["role"] as? String == "replica" && (o["headPosition"] as? NSNumber)?.uint64Value == head
-                && (replication["lag"] as? NSNumber)?.intValue == 0
-        }, "\(server.log)")
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                guard let h = (try? httpGet(base + "/health")) ?? nil, h.status == 200, let o = jsonObject(h.body),
+                    let replication = o["replication"] as? [String: Any]
+                else { return false }
+                return o["role"] as? String == "replica" && (o["headPosition"] as? NSNumber)?.uint64Value == head
+                    && (replication["lag"] as? NSNumber)?.intValue == 0
+            }, "\(server.log)")
         let auth = ["Authorization": "Bearer \(token)"]
         let read = try httpGet(base + "/v1/events?from=\(head)", headers: auth)
         #expect(read?.status == 200)
@@ -196,11 +201,14 @@ struct ReplicationClusterTests {
         defer { for r in relays { r.kill() } }
         let script = Binaries.packageRoot + "/Tests/replication/verify_stream.py"
         var checked: (status: Int32, stdout: String, stderr: String) = (1, "", "")
-        #expect(await eventually(timeout: .seconds(180), interval: .seconds(1)) {
-            checked = (try? run("/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(120)))
-                ?? (1, "", "\(Binaries.python) did not run")
-            return checked.status == 0
-        }, "\(checked.stdout) \(checked.stderr)\n\(relays.map(\.log).joined(separator: "\n"))")
+        #expect(
+            await eventually(timeout: .seconds(180), interval: .seconds(1)) {
+                checked =
+                    (try? run(
+                        "/usr/bin/env", [Binaries.python, script, "--servers", nats, "--expect", String(head)], timeout: .seconds(120)))
+                    ?? (1, "", "\(Binaries.python) did not run")
+                return checked.status == 0
+            }, "\(checked.stdout) \(checked.stderr)\n\(relays.map(\.log).joined(separator: "\n"))")
         let primaryStats = try Self.stats(primary)
         #expect(jsonObject(checked.stdout)?["headHash"] as? String == primaryStats["headHash"])
         #expect(jsonObject(checked.stdout)?["count"] as? Int == Int(head))

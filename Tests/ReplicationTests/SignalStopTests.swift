@@ -28,7 +28,8 @@ struct SignalStopTests {
         guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
         defer { server.killAll() }
         let nats = server.urls
-        let primary = dir.sub("primary"), replica = dir.sub("replica")
+        let primary = dir.sub("primary")
+        let replica = dir.sub("replica")
         let heads = ReplicationClusterTests.Heads()
         defer { heads.close() }
         let chunks = try Workload.chunks(directory: dir.path, scale: 0.3, chunkSize: 500)

@@ -92,11 +92,14 @@ final class Child: @unchecked Sendable {
 
 /// Runs a command to completion (killed after `timeout`, a guard against hanging only).
 @discardableResult
-func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> (status: Int32, stdout: String, stderr: String) {
+func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> (
+    status: Int32, stdout: String, stderr: String
+) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
@@ -153,7 +156,9 @@ func freePorts(_ count: Int) -> [Int] {
 
 /// Waits until `condition` holds, checking every `interval`; false after `timeout` (a guard
 /// against hanging: tests never depend on how fast something happens).
-func eventually(timeout: Duration = .seconds(120), interval: Duration = .milliseconds(200), _ condition: () throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(120), interval: Duration = .milliseconds(200), _ condition: () throws -> Bool) async rethrows
+    -> Bool
+{
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
@@ -164,18 +169,23 @@ func eventually(timeout: Duration = .seconds(120), interval: Duration = .millise
 
 /// An HTTP GET on loopback (status and body), nil when nothing answers.
 func httpGet(_ url: String, headers: [String: String] = [:]) throws -> (status: Int, body: String)? {
-    let r = try run("/usr/bin/env", [Binaries.python, "-c", """
-        import sys, urllib.request, urllib.error
-        req = urllib.request.Request(sys.argv[1], method=sys.argv[2])
-        for h in sys.argv[3:]:
-            k, v = h.split(":", 1); req.add_header(k, v)
-        try:
-            r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
-        except urllib.error.HTTPError as e:
-            print(e.code); print(e.read().decode())
-        except Exception as e:
-            print(0); print(e)
-        """, url, "GET"] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
+    let r = try run(
+        "/usr/bin/env",
+        [
+            Binaries.python, "-c",
+            """
+            import sys, urllib.request, urllib.error
+            req = urllib.request.Request(sys.argv[1], method=sys.argv[2])
+            for h in sys.argv[3:]:
+                k, v = h.split(":", 1); req.add_header(k, v)
+            try:
+                r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
+            except urllib.error.HTTPError as e:
+                print(e.code); print(e.read().decode())
+            except Exception as e:
+                print(0); print(e)
+            """, url, "GET",
+        ] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
     let lines = r.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
     guard let first = lines.first, let status = Int(first), status != 0 else { return nil }
     return (status, lines.count > 1 ? String(lines[1]) : "")
@@ -183,17 +193,22 @@ func httpGet(_ url: String, headers: [String: String] = [:]) throws -> (status: 
 
 /// An HTTP request with a body on loopback.
 func httpSend(_ method: String, _ url: String, body: String, headers: [String: String] = [:]) throws -> (status: Int, body: String) {
-    let r = try run("/usr/bin/env", [Binaries.python, "-c", """
-        import sys, urllib.request, urllib.error
-        req = urllib.request.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode())
-        req.add_header("Content-Type", "application/json")
-        for h in sys.argv[4:]:
-            k, v = h.split(":", 1); req.add_header(k, v)
-        try:
-            r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
-        except urllib.error.HTTPError as e:
-            print(e.code); print(e.read().decode())
-        """, url, method, body] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
+    let r = try run(
+        "/usr/bin/env",
+        [
+            Binaries.python, "-c",
+            """
+            import sys, urllib.request, urllib.error
+            req = urllib.request.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode())
+            req.add_header("Content-Type", "application/json")
+            for h in sys.argv[4:]:
+                k, v = h.split(":", 1); req.add_header(k, v)
+            try:
+                r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())
+            except urllib.error.HTTPError as e:
+                print(e.code); print(e.read().decode())
+            """, url, method, body,
+        ] + headers.map { "\($0.key):\($0.value)" }, timeout: .seconds(30))
     let lines = r.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
     return (Int(lines.first ?? "") ?? 0, lines.count > 1 ? String(lines[1]) : "")
 }
@@ -208,8 +223,9 @@ func jsonObject(_ text: String) -> [String: Any]? {
 /// over the streams `aid-0` ... `aid-<streams - 1>`.
 func appendTestEvents(_ store: EventStore, count: Int, streams: Int) throws {
     for k in 0..<count {
-        _ = try store.appendBlocking(try AppendRequest(
-            stream: "aid-\(k % streams)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
+        _ = try store.appendBlocking(
+            try AppendRequest(
+                stream: "aid-\(k % streams)", events: [("test.happened", Array(#"{"k":\#(k)}"#.utf8))], actor: "test"))
     }
 }
 

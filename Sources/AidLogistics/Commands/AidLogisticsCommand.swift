@@ -63,10 +63,12 @@ public enum AidLogisticsCommand: Sendable, Hashable {
     public init(recording event: AidEvent) {
         switch event {
         case .warehouseRegistered(let e):
-            self = .registerWarehouse(RegisterWarehouse(warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode))
+            self = .registerWarehouse(
+                RegisterWarehouse(warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode))
         case .donationReceived(let e):
             self = .receiveDonation(
-                ReceiveDonation(donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt))
+                ReceiveDonation(
+                    donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt))
         case .shipmentDispatched(let e):
             self = .dispatchShipment(
                 DispatchShipment(
@@ -82,7 +84,9 @@ public enum AidLogisticsCommand: Sendable, Hashable {
                     distributedAt: e.distributedAt))
         case .stockAdjusted(let e):
             self = .adjustStock(
-                AdjustStock(warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason))
+                AdjustStock(
+                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason
+                ))
         }
     }
 
@@ -95,7 +99,9 @@ public enum AidLogisticsCommand: Sendable, Hashable {
         let nowText = now.description
         /// The id at `id`, made when absent (`<prefix>-<year of the time at time, or of now>-...`);
         /// the time is set to now when absent and `fillTime`.
-        func complete<C>(_ c: inout C, _ id: WritableKeyPath<C, String?>, _ prefix: String, time: WritableKeyPath<C, String?>, fillTime: Bool = true) -> String {
+        func complete<C>(
+            _ c: inout C, _ id: WritableKeyPath<C, String?>, _ prefix: String, time: WritableKeyPath<C, String?>, fillTime: Bool = true
+        ) -> String {
             let at = c[keyPath: time] ?? nowText
             if fillTime { c[keyPath: time] = at }
             let made = c[keyPath: id] ?? makeID(prefix, Timestamp(at).map(AidIDs.year(of:)) ?? AidIDs.year(of: now))

@@ -1,5 +1,5 @@
-public import JSON
 import DomainKit
+public import JSON
 
 // The bodies of the aid commands: each carries the fields of its event's data, some of them
 // optional (made by the server). They are read from a body by `AidLogisticsCommand.parse`; their

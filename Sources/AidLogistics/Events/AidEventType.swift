@@ -66,7 +66,9 @@ public enum AidFields {
     /// `kind` of a warehouse: `gudang` or `posko`.
     static let warehouseKind = JSONFieldRule(
         expected: "one of \(WarehouseRegistered.kinds.joined(separator: ", "))",
-        checkString: { WarehouseRegistered.kinds.contains($0) ? nil : "must be one of \(WarehouseRegistered.kinds.joined(separator: ", "))" })
+        checkString: {
+            WarehouseRegistered.kinds.contains($0) ? nil : "must be one of \(WarehouseRegistered.kinds.joined(separator: ", "))"
+        })
 
     /// `quantity` of an adjustment: signed.
     static let adjustment = JSONFieldRule.nonZeroInteger("negative takes stock out")

@@ -1,5 +1,5 @@
-public import JSON
 import DomainKit
+public import JSON
 
 /// Who gave a donation. `kind` is free text; the scenario uses `government`, `state-company`,
 /// `company`, `ngo`, `community` and `individual`.

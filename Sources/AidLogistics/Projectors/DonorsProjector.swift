@@ -26,8 +26,10 @@ public struct DonorsProjector: Projector {
         case .donationReceived(let d):
             let name = d.donor.name
             try view.put("lots", d.donationId, value: DonorRecords.Lot(donor: name))
-            var donor = try view.value(DonorRecords.Donor.self, "donors", name)
-                ?? DonorRecords.Donor(name: name, kind: d.donor.kind, donations: 0, firstReceivedAt: d.receivedAt, lastReceivedAt: d.receivedAt)
+            var donor =
+                try view.value(DonorRecords.Donor.self, "donors", name)
+                ?? DonorRecords.Donor(
+                    name: name, kind: d.donor.kind, donations: 0, firstReceivedAt: d.receivedAt, lastReceivedAt: d.receivedAt)
             donor.kind = d.donor.kind
             donor.donations += 1
             if let t = Timestamp(d.receivedAt) {

@@ -30,7 +30,9 @@ public struct TraceProjector: Projector {
             try view.put("steps", ViewKey.make(donationId, ViewKey.position(event.position), ViewKey.index(index)), value: s)
             index += 1
         }
-        func base(_ kind: DonationTrace.Kind, _ item: String, _ unit: String, _ quantity: Int, _ warehouseId: String) throws -> DonationTrace.Step {
+        func base(_ kind: DonationTrace.Kind, _ item: String, _ unit: String, _ quantity: Int, _ warehouseId: String) throws
+            -> DonationTrace.Step
+        {
             DonationTrace.Step(
                 position: event.position, eventId: event.id.description, type: event.type, occurredAt: event.occurredAt.description,
                 kind: kind, item: item, unit: unit, quantity: quantity, warehouseId: warehouseId,
@@ -63,7 +65,8 @@ public struct TraceProjector: Projector {
                 }
             }
             try view.put(
-                "shipments", s.shipmentId, value: TraceRecords.Shipment(fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, lots: lots))
+                "shipments", s.shipmentId,
+                value: TraceRecords.Shipment(fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, lots: lots))
         case .shipmentReceived(let r):
             guard let s = try view.value(TraceRecords.Shipment.self, "shipments", r.shipmentId) else { return }
             var arrived: [String: Int] = [:]

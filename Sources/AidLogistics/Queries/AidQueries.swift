@@ -13,7 +13,9 @@ public enum AidQueries {
     /// Stock (view `aid.stock`): every warehouse, or only `warehouseId`; every item, or only
     /// `item` (and `unit`, when given). With an item filter, only warehouses holding it (on hand
     /// or in transit) are listed. Returns nil when `warehouseId` is not registered.
-    public static func stock(_ view: ViewReader, warehouseId: String? = nil, item: String? = nil, unit: String? = nil) throws -> StockReport? {
+    public static func stock(_ view: ViewReader, warehouseId: String? = nil, item: String? = nil, unit: String? = nil) throws
+        -> StockReport?
+    {
         var warehouses: [StockReport.Warehouse] = []
         if let warehouseId {
             guard let w = try view.value(StockReport.Warehouse.self, "warehouses", warehouseId) else { return nil }
@@ -239,7 +241,9 @@ public enum AidQueries {
 
     /// The entries of database `items` keyed `<owner>␟<item>␟<unit>` (kelurahan, donors), in key
     /// order, each made from its item, unit and record.
-    private static func items<T: Decodable, R>(_ view: ViewReader, of owner: String, _ type: T.Type, _ make: (String, String, T) -> R) throws -> [R] {
+    private static func items<T: Decodable, R>(_ view: ViewReader, of owner: String, _ type: T.Type, _ make: (String, String, T) -> R)
+        throws -> [R]
+    {
         var out: [R] = []
         try view.scan("items", prefix: ViewKey.prefix(owner)) { key, bytes in
             let parts = ViewKey.split(key)

@@ -15,7 +15,8 @@ struct LotQueue {
     mutating func add(sequence: Int, donationId: String, quantity: Int) {
         guard quantity > 0 else { return }
         total += quantity
-        var lo = head, hi = entries.count
+        var lo = head
+        var hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if entries[mid].sequence < sequence { lo = mid + 1 } else { hi = mid }

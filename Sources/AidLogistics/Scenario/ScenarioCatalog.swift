@@ -113,70 +113,102 @@ enum ScenarioCatalog {
     static let pakaian = itemIndex("pakaian layak pakai", "karung")
 
     static let donors: [DonorSpec] = [
-        DonorSpec(name: "Badan Nasional Penanggulangan Bencana (BNPB)", kind: "government", weight: 4,
-                  items: [terpal, selimut, tikar, hygiene, mi, popok], size: 1.0, direct: 0, gudang: 0),
-        DonorSpec(name: "Kementerian Sosial RI", kind: "government", weight: 4,
-                  items: [beras, mi, selimut, tikar, minyak], size: 1.0, direct: 0, gudang: 1),
-        DonorSpec(name: "BPBD Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
-                  items: [terpal, beras, air, selimut], size: 0.6, direct: 0, gudang: 0),
-        DonorSpec(name: "Dinas Sosial Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
-                  items: [beras, mi, selimut, pakaian], size: 0.6, direct: 0, gudang: 1),
-        DonorSpec(name: "Perum Bulog Divisi Regional NTB", kind: "state-company", weight: 1,
-                  items: [beras], size: 0.6, direct: 0, gudang: 1),
-        DonorSpec(name: "Palang Merah Indonesia (PMI) Kota Mataram", kind: "ngo", weight: 3,
-                  items: [hygiene, selimut, terpal, air, obat], size: 0.5, direct: 0.1, gudang: 2),
-        DonorSpec(name: "BAZNAS Provinsi NTB", kind: "ngo", weight: 2.5,
-                  items: [berasKarung, mi, air, susu], size: 0.4, direct: 0.2, gudang: nil),
-        DonorSpec(name: "Aksi Cepat Tanggap (ACT)", kind: "ngo", weight: 2.5,
-                  items: [berasKarung, air, mi, popok, terpal], size: 0.4, direct: 0.3, gudang: nil),
-        DonorSpec(name: "Dompet Dhuafa NTB", kind: "ngo", weight: 1.5,
-                  items: [berasKarung, mi, hygiene, susu], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(name: "Rumah Zakat", kind: "ngo", weight: 1.5,
-                  items: [mi, air, popok, susu], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(name: "LAZISMU NTB", kind: "ngo", weight: 1.2,
-                  items: [berasKarung, mi, tikar], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(name: "NU Care-LAZISNU NTB", kind: "ngo", weight: 1.2,
-                  items: [berasKarung, mi, pakaian], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(name: "PT Pertamina (Persero)", kind: "state-company", weight: 1.2,
-                  items: [beras, mi, air, selimut], size: 0.6, direct: 0, gudang: nil),
-        DonorSpec(name: "PT Bank Rakyat Indonesia (Persero) Tbk", kind: "state-company", weight: 1,
-                  items: [berasKarung, mi, air, terpal], size: 0.4, direct: 0.1, gudang: nil),
-        DonorSpec(name: "PT Bank Negara Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
-                  items: [mi, air, selimut], size: 0.4, direct: 0.1, gudang: nil),
-        DonorSpec(name: "PT Bank NTB", kind: "state-company", weight: 1,
-                  items: [berasKarung, mi, minyak], size: 0.3, direct: 0.2, gudang: nil),
-        DonorSpec(name: "PT Telkom Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
-                  items: [mi, air, tikar], size: 0.3, direct: 0.1, gudang: nil),
-        DonorSpec(name: "PT PLN (Persero) UIW NTB", kind: "state-company", weight: 0.8,
-                  items: [berasKarung, air, terpal], size: 0.3, direct: 0.1, gudang: nil),
-        DonorSpec(name: "PT Indofood Sukses Makmur Tbk", kind: "company", weight: 1.2,
-                  items: [mi], size: 1.0, direct: 0, gudang: 1),
-        DonorSpec(name: "PT Tirta Investama (AQUA)", kind: "company", weight: 1.2,
-                  items: [air], size: 1.0, direct: 0, gudang: 0),
-        DonorSpec(name: "PT Unilever Indonesia Tbk", kind: "company", weight: 0.8,
-                  items: [hygiene], size: 0.8, direct: 0, gudang: 2),
-        DonorSpec(name: "PT Amman Mineral Nusa Tenggara", kind: "company", weight: 1,
-                  items: [beras, terpal, selimut, air], size: 0.7, direct: 0, gudang: 0),
-        DonorSpec(name: "PT Sumber Alfaria Trijaya Tbk (Alfamart)", kind: "company", weight: 0.8,
-                  items: [mi, air, minyak, susu, popok], size: 0.3, direct: 0.2, gudang: nil),
-        DonorSpec(name: "Himpunan Pengusaha Muda Indonesia (HIPMI) NTB", kind: "community", weight: 0.8,
-                  items: [berasKarung, mi, air], size: 0.2, direct: 0.5, gudang: nil),
-        DonorSpec(name: "Keluarga Besar Universitas Mataram", kind: "community", weight: 1,
-                  items: [mi, air, pakaian, susu], size: 0.15, direct: 0.6, gudang: nil),
-        DonorSpec(name: "Ikatan Keluarga Sumbawa di Mataram", kind: "community", weight: 0.7,
-                  items: [berasKarung, pakaian], size: 0.1, direct: 0.7, gudang: nil),
-        DonorSpec(name: "Paguyuban Warga Bali Cakranegara", kind: "community", weight: 0.7,
-                  items: [berasKarung, air, tikar], size: 0.1, direct: 0.7, gudang: nil),
-        DonorSpec(name: "Perhimpunan INTI NTB", kind: "community", weight: 0.7,
-                  items: [mi, air, selimut], size: 0.2, direct: 0.3, gudang: nil),
-        DonorSpec(name: "Forum Relawan Lombok Bangkit", kind: "community", weight: 1,
-                  items: [air, mi, popok, pakaian], size: 0.1, direct: 0.8, gudang: nil),
-        DonorSpec(name: "Majelis Taklim Al-Hidayah Ampenan", kind: "community", weight: 0.6,
-                  items: [berasKarung, pakaian], size: 0.08, direct: 0.9, gudang: nil),
-        DonorSpec(name: "PGRI Kota Mataram", kind: "community", weight: 0.6,
-                  items: [mi, air, tikar], size: 0.1, direct: 0.5, gudang: nil),
-        DonorSpec(name: "Hamba Allah", kind: "individual", weight: 1.5,
-                  items: [berasKarung, mi, air, pakaian], size: 0.05, direct: 0.8, gudang: nil),
+        DonorSpec(
+            name: "Badan Nasional Penanggulangan Bencana (BNPB)", kind: "government", weight: 4,
+            items: [terpal, selimut, tikar, hygiene, mi, popok], size: 1.0, direct: 0, gudang: 0),
+        DonorSpec(
+            name: "Kementerian Sosial RI", kind: "government", weight: 4,
+            items: [beras, mi, selimut, tikar, minyak], size: 1.0, direct: 0, gudang: 1),
+        DonorSpec(
+            name: "BPBD Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
+            items: [terpal, beras, air, selimut], size: 0.6, direct: 0, gudang: 0),
+        DonorSpec(
+            name: "Dinas Sosial Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
+            items: [beras, mi, selimut, pakaian], size: 0.6, direct: 0, gudang: 1),
+        DonorSpec(
+            name: "Perum Bulog Divisi Regional NTB", kind: "state-company", weight: 1,
+            items: [beras], size: 0.6, direct: 0, gudang: 1),
+        DonorSpec(
+            name: "Palang Merah Indonesia (PMI) Kota Mataram", kind: "ngo", weight: 3,
+            items: [hygiene, selimut, terpal, air, obat], size: 0.5, direct: 0.1, gudang: 2),
+        DonorSpec(
+            name: "BAZNAS Provinsi NTB", kind: "ngo", weight: 2.5,
+            items: [berasKarung, mi, air, susu], size: 0.4, direct: 0.2, gudang: nil),
+        DonorSpec(
+            name: "Aksi Cepat Tanggap (ACT)", kind: "ngo", weight: 2.5,
+            items: [berasKarung, air, mi, popok, terpal], size: 0.4, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "Dompet Dhuafa NTB", kind: "ngo", weight: 1.5,
+            items: [berasKarung, mi, hygiene, susu], size: 0.3, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "Rumah Zakat", kind: "ngo", weight: 1.5,
+            items: [mi, air, popok, susu], size: 0.3, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "LAZISMU NTB", kind: "ngo", weight: 1.2,
+            items: [berasKarung, mi, tikar], size: 0.3, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "NU Care-LAZISNU NTB", kind: "ngo", weight: 1.2,
+            items: [berasKarung, mi, pakaian], size: 0.3, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "PT Pertamina (Persero)", kind: "state-company", weight: 1.2,
+            items: [beras, mi, air, selimut], size: 0.6, direct: 0, gudang: nil),
+        DonorSpec(
+            name: "PT Bank Rakyat Indonesia (Persero) Tbk", kind: "state-company", weight: 1,
+            items: [berasKarung, mi, air, terpal], size: 0.4, direct: 0.1, gudang: nil),
+        DonorSpec(
+            name: "PT Bank Negara Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
+            items: [mi, air, selimut], size: 0.4, direct: 0.1, gudang: nil),
+        DonorSpec(
+            name: "PT Bank NTB", kind: "state-company", weight: 1,
+            items: [berasKarung, mi, minyak], size: 0.3, direct: 0.2, gudang: nil),
+        DonorSpec(
+            name: "PT Telkom Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
+            items: [mi, air, tikar], size: 0.3, direct: 0.1, gudang: nil),
+        DonorSpec(
+            name: "PT PLN (Persero) UIW NTB", kind: "state-company", weight: 0.8,
+            items: [berasKarung, air, terpal], size: 0.3, direct: 0.1, gudang: nil),
+        DonorSpec(
+            name: "PT Indofood Sukses Makmur Tbk", kind: "company", weight: 1.2,
+            items: [mi], size: 1.0, direct: 0, gudang: 1),
+        DonorSpec(
+            name: "PT Tirta Investama (AQUA)", kind: "company", weight: 1.2,
+            items: [air], size: 1.0, direct: 0, gudang: 0),
+        DonorSpec(
+            name: "PT Unilever Indonesia Tbk", kind: "company", weight: 0.8,
+            items: [hygiene], size: 0.8, direct: 0, gudang: 2),
+        DonorSpec(
+            name: "PT Amman Mineral Nusa Tenggara", kind: "company", weight: 1,
+            items: [beras, terpal, selimut, air], size: 0.7, direct: 0, gudang: 0),
+        DonorSpec(
+            name: "PT Sumber Alfaria Trijaya Tbk (Alfamart)", kind: "company", weight: 0.8,
+            items: [mi, air, minyak, susu, popok], size: 0.3, direct: 0.2, gudang: nil),
+        DonorSpec(
+            name: "Himpunan Pengusaha Muda Indonesia (HIPMI) NTB", kind: "community", weight: 0.8,
+            items: [berasKarung, mi, air], size: 0.2, direct: 0.5, gudang: nil),
+        DonorSpec(
+            name: "Keluarga Besar Universitas Mataram", kind: "community", weight: 1,
+            items: [mi, air, pakaian, susu], size: 0.15, direct: 0.6, gudang: nil),
+        DonorSpec(
+            name: "Ikatan Keluarga Sumbawa di Mataram", kind: "community", weight: 0.7,
+            items: [berasKarung, pakaian], size: 0.1, direct: 0.7, gudang: nil),
+        DonorSpec(
+            name: "Paguyuban Warga Bali Cakranegara", kind: "community", weight: 0.7,
+            items: [berasKarung, air, tikar], size: 0.1, direct: 0.7, gudang: nil),
+        DonorSpec(
+            name: "Perhimpunan INTI NTB", kind: "community", weight: 0.7,
+            items: [mi, air, selimut], size: 0.2, direct: 0.3, gudang: nil),
+        DonorSpec(
+            name: "Forum Relawan Lombok Bangkit", kind: "community", weight: 1,
+            items: [air, mi, popok, pakaian], size: 0.1, direct: 0.8, gudang: nil),
+        DonorSpec(
+            name: "Majelis Taklim Al-Hidayah Ampenan", kind: "community", weight: 0.6,
+            items: [berasKarung, pakaian], size: 0.08, direct: 0.9, gudang: nil),
+        DonorSpec(
+            name: "PGRI Kota Mataram", kind: "community", weight: 0.6,
+            items: [mi, air, tikar], size: 0.1, direct: 0.5, gudang: nil),
+        DonorSpec(
+            name: "Hamba Allah", kind: "individual", weight: 1.5,
+            items: [berasKarung, mi, air, pakaian], size: 0.05, direct: 0.8, gudang: nil),
     ]
 
     // MARK: Warehouses
@@ -197,13 +229,17 @@ enum ScenarioCatalog {
         WarehouseSpec(
             id: "gudang-bpbd-mataram", name: "Gudang BPBD Kota Mataram", kelurahanCode: "52.71.02.1002", share: 0.5,
             shipmentsPerRound: 10,
-            vehicles: ["Truk BPBD Kota Mataram DR 8011 AM", "Truk BPBD Kota Mataram DR 8014 AM", "Pikap BPBD Kota Mataram DR 8127 AM",
-                       "Truk Kodim 1606/Lombok Barat", "Truk Polres Mataram"]),
+            vehicles: [
+                "Truk BPBD Kota Mataram DR 8011 AM", "Truk BPBD Kota Mataram DR 8014 AM", "Pikap BPBD Kota Mataram DR 8127 AM",
+                "Truk Kodim 1606/Lombok Barat", "Truk Polres Mataram",
+            ]),
         WarehouseSpec(
             id: "gudang-dinsos-mataram", name: "Gudang Dinas Sosial Kota Mataram", kelurahanCode: "52.71.02.1011", share: 0.35,
             shipmentsPerRound: 7,
-            vehicles: ["Truk Dinas Sosial Kota Mataram DR 8036 AM", "Pikap Dinas Sosial Kota Mataram DR 9142 AM",
-                       "Truk Satpol PP Kota Mataram DR 8055 AM", "Pikap Tagana Kota Mataram DR 9308 AB"]),
+            vehicles: [
+                "Truk Dinas Sosial Kota Mataram DR 8036 AM", "Pikap Dinas Sosial Kota Mataram DR 9142 AM",
+                "Truk Satpol PP Kota Mataram DR 8055 AM", "Pikap Tagana Kota Mataram DR 9308 AB",
+            ]),
         WarehouseSpec(
             id: "gudang-pmi-mataram", name: "Gudang PMI Kota Mataram", kelurahanCode: "52.71.03.1012", share: 0.15,
             shipmentsPerRound: 3,

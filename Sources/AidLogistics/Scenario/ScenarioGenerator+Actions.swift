@@ -9,13 +9,18 @@ extension ScenarioGenerator {
         case .registerGudang(let g):
             let spec = ScenarioCatalog.warehouses[g]
             let t = claim(time)
-            emit(.warehouseRegistered(WarehouseRegistered(warehouseId: spec.id, name: spec.name, kind: "gudang", kelurahanCode: spec.kelurahanCode)), t)
+            emit(
+                .warehouseRegistered(
+                    WarehouseRegistered(warehouseId: spec.id, name: spec.name, kind: "gudang", kelurahanCode: spec.kelurahanCode)), t)
             registered[g] = true
         case .registerPosko(let k):
             let kel = Mataram.kelurahan[k]
             let t = claim(time)
-            emit(.warehouseRegistered(
-                WarehouseRegistered(warehouseId: warehouseId(poskoIndex(k)), name: "Posko Kelurahan \(kel.name)", kind: "posko", kelurahanCode: kel.code)), t)
+            emit(
+                .warehouseRegistered(
+                    WarehouseRegistered(
+                        warehouseId: warehouseId(poskoIndex(k)), name: "Posko Kelurahan \(kel.name)", kind: "posko", kelurahanCode: kel.code
+                    )), t)
             registered[poskoIndex(k)] = true
         case .donation(let day):
             randomDonation(day: day, at: time)
@@ -95,9 +100,11 @@ extension ScenarioGenerator {
             lines.append(ItemQuantity(item: spec.item, unit: spec.unit, quantity: q))
             stock[w][i].add(sequence: donations, donationId: id, quantity: q)
         }
-        emit(.donationReceived(DonationReceived(
-            donationId: id, warehouseId: warehouseId(w), donor: Donor(name: donor.name, kind: donor.kind), items: lines,
-            receivedAt: Self.text(t))), t)
+        emit(
+            .donationReceived(
+                DonationReceived(
+                    donationId: id, warehouseId: warehouseId(w), donor: Donor(name: donor.name, kind: donor.kind), items: lines,
+                    receivedAt: Self.text(t))), t)
     }
 
     /// Quantity of item `i` for `households` households (at least 1).
@@ -125,15 +132,17 @@ extension ScenarioGenerator {
         let t = claim(time)
         let vehicle = rng.element(ScenarioCatalog.warehouses[g].vehicles) ?? "Truk"
         let driver = rng.element(ScenarioCatalog.drivers) ?? "Sopir"
-        emit(.shipmentDispatched(ShipmentDispatched(
-            shipmentId: id, fromWarehouseId: warehouseId(g), toWarehouseId: warehouseId(w),
-            lines: lines.map { line in
-                let spec = ScenarioCatalog.items[line.item]
-                return LotLine(
-                    item: spec.item, unit: spec.unit, quantity: line.lots.reduce(0) { $0 + $1.quantity },
-                    lots: line.lots.map { LotQuantity(donationId: $0.donationId, quantity: $0.quantity) })
-            },
-            vehicle: vehicle, driver: driver, dispatchedAt: Self.text(t))), t)
+        emit(
+            .shipmentDispatched(
+                ShipmentDispatched(
+                    shipmentId: id, fromWarehouseId: warehouseId(g), toWarehouseId: warehouseId(w),
+                    lines: lines.map { line in
+                        let spec = ScenarioCatalog.items[line.item]
+                        return LotLine(
+                            item: spec.item, unit: spec.unit, quantity: line.lots.reduce(0) { $0 + $1.quantity },
+                            lots: line.lots.map { LotQuantity(donationId: $0.donationId, quantity: $0.quantity) })
+                    },
+                    vehicle: vehicle, driver: driver, dispatchedAt: Self.text(t))), t)
         schedule(t + Int64(rng.int(40...180)) * Self.minute, .receipt(Pending(shipmentId: id, from: g, to: w, lines: lines)))
     }
 
@@ -182,7 +191,9 @@ extension ScenarioGenerator {
         let staples = candidates.filter { ScenarioCatalog.items[$0].priority <= 2 }
         candidates.removeAll { ScenarioCatalog.items[$0].priority <= 2 }
         rng.shuffle(&candidates)
-        let chosen = (staples + candidates.prefix(rng.int(1...3))).sorted { ScenarioCatalog.items[$0].priority < ScenarioCatalog.items[$1].priority }
+        let chosen = (staples + candidates.prefix(rng.int(1...3))).sorted {
+            ScenarioCatalog.items[$0].priority < ScenarioCatalog.items[$1].priority
+        }
         let share = rng.uniform(0.1, 0.4) * (day < Self.mainQuakeDay ? 0.25 : 1)
         let hh = max(5, Int(households[k] * share + 0.5))
         let people = max(hh, Int(Double(hh) * rng.uniform(3.2, 4.2) + 0.5))
@@ -192,16 +203,20 @@ extension ScenarioGenerator {
             let lots = stock[w][i].take(q)
             guard !lots.isEmpty else { continue }
             let spec = ScenarioCatalog.items[i]
-            lines.append(LotLine(
-                item: spec.item, unit: spec.unit, quantity: lots.reduce(0) { $0 + $1.quantity },
-                lots: lots.map { LotQuantity(donationId: $0.donationId, quantity: $0.quantity) }))
+            lines.append(
+                LotLine(
+                    item: spec.item, unit: spec.unit, quantity: lots.reduce(0) { $0 + $1.quantity },
+                    lots: lots.map { LotQuantity(donationId: $0.donationId, quantity: $0.quantity) }))
         }
         guard !lines.isEmpty else { return }
         distributions += 1
         let t = claim(time)
-        emit(.aidDistributed(AidDistributed(
-            distributionId: "DS-2018-" + Self.padded(distributions), warehouseId: warehouseId(w), kelurahanCode: Mataram.kelurahan[k].code,
-            lines: lines, households: hh, people: people, distributedAt: Self.text(t))), t)
+        emit(
+            .aidDistributed(
+                AidDistributed(
+                    distributionId: "DS-2018-" + Self.padded(distributions), warehouseId: warehouseId(w),
+                    kelurahanCode: Mataram.kelurahan[k].code,
+                    lines: lines, households: hh, people: people, distributedAt: Self.text(t))), t)
     }
 
     /// Stock-taking: the oldest lot of one item found short (damaged, expired) or, now and
@@ -216,9 +231,12 @@ extension ScenarioGenerator {
         guard change != 0 else { return }
         let spec = ScenarioCatalog.items[i]
         let t = claim(time)
-        let reason = (positive ? rng.element(ScenarioCatalog.positiveReasons) : rng.element(ScenarioCatalog.negativeReasons)) ?? "stock opname"
-        emit(.stockAdjusted(StockAdjusted(
-            warehouseId: warehouseId(g), item: spec.item, unit: spec.unit, donationId: lot.donationId, quantity: change,
-            reason: reason)), t)
+        let reason =
+            (positive ? rng.element(ScenarioCatalog.positiveReasons) : rng.element(ScenarioCatalog.negativeReasons)) ?? "stock opname"
+        emit(
+            .stockAdjusted(
+                StockAdjusted(
+                    warehouseId: warehouseId(g), item: spec.item, unit: spec.unit, donationId: lot.donationId, quantity: change,
+                    reason: reason)), t)
     }
 }

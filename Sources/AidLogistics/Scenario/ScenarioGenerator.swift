@@ -110,9 +110,15 @@ struct ScenarioGenerator {
         meanWeight = weights.reduce(0, +) / Double(max(1, weights.count))
         households = ScenarioCatalog.displaced.map { Double($0) / ScenarioCatalog.peoplePerHousehold }
         var c = 0.0
-        donorCumulative = ScenarioCatalog.donors.map { c += $0.weight; return c }
+        donorCumulative = ScenarioCatalog.donors.map {
+            c += $0.weight
+            return c
+        }
         c = 0
-        gudangCumulative = ScenarioCatalog.warehouses.map { c += $0.share; return c }
+        gudangCumulative = ScenarioCatalog.warehouses.map {
+            c += $0.share
+            return c
+        }
     }
 
     func poskoIndex(_ k: Int) -> Int { gudangCount + k }
@@ -192,7 +198,8 @@ struct ScenarioGenerator {
             for k in weights.indices {
                 let n = rng.count(1.6 * f * scale * weights[k] / meanWeight)
                 for _ in 0..<n {
-                    schedule(Self.at(day, 8) + Int64(rng.int(0...(9 * 60))) * Self.minute, .distribution(posko: k, day: day, coverage: false))
+                    schedule(
+                        Self.at(day, 8) + Int64(rng.int(0...(9 * 60))) * Self.minute, .distribution(posko: k, day: day, coverage: false))
                 }
             }
         }
@@ -247,7 +254,8 @@ struct ScenarioGenerator {
         let top = heap.removeLast()
         var i = 0
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < heap.count, heap[l] < heap[m] { m = l }
             if r < heap.count, heap[r] < heap[m] { m = r }

@@ -27,7 +27,8 @@ public enum DocumentTrackingCommand: Sendable {
         case changeStatusName: return .changeStatus(try ChangeStatus(body: body))
         default:
             throw EventLogError(
-                .invalidInput, "command: \"\(name.prefix(60))\" is not a document tracking command; known: \(names.joined(separator: ", "))",
+                .invalidInput,
+                "command: \"\(name.prefix(60))\" is not a document tracking command; known: \(names.joined(separator: ", "))",
                 field: "command")
         }
     }

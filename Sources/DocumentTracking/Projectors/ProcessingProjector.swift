@@ -39,7 +39,8 @@ public struct ProcessingProjector: Projector {
             let ms = e.changedAt.millisecondsSince1970 - submitted.millisecondsSince1970
             try view.put(
                 "durations", ViewKey.make(start.documentType.rawValue, ViewKey.duration(ms), e.receiptNumber),
-                value: ProcessingDone(office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
+                value: ProcessingDone(
+                    office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
         }
     }
 }

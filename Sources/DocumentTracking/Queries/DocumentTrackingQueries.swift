@@ -20,7 +20,9 @@ public enum DocumentTrackingQueries {
     /// known one: an unknown receipt, a wrong PIN and a malformed PIN all give nil, which the
     /// service answers with the same 404.
     public static func lookup(_ view: ViewReader, receiptNumber: String, pin: String, secret: SymmetricKey) throws -> PublicApplication? {
-        try lookupJSON(view, receiptNumber: receiptNumber, pin: pin, secret: secret).map { try ViewCoding.decode(PublicApplication.self, $0) }
+        try lookupJSON(view, receiptNumber: receiptNumber, pin: pin, secret: secret).map {
+            try ViewCoding.decode(PublicApplication.self, $0)
+        }
     }
 
     /// As `lookup`, answering the stored JSON of the `PublicApplication` (sorted keys, the form
@@ -30,7 +32,9 @@ public enum DocumentTrackingQueries {
     }
 
     /// As `lookupJSON(_:receiptNumber:pin:secret:)` with the secret's key schedule done once.
-    public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws -> [UInt8]? {
+    public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws
+        -> [UInt8]?
+    {
         let receipt = ReceiptNumber.normalize(receiptNumber)
         let pinText = pin.trimmingWhitespace()
         let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText).utf8)

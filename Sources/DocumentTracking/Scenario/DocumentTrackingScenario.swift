@@ -25,7 +25,8 @@ public enum DocumentTrackingScenario {
     static let firstDay = ScenarioCalendar.dayNumber(2018, 7, 2)
     static let lastDay = ScenarioCalendar.dayNumber(2018, 9, 28)
     /// Nothing happens after this instant (2018-09-30 23:59 WITA).
-    public static let end = Timestamp(millisecondsSince1970: ScenarioCalendar.at(day: ScenarioCalendar.dayNumber(2018, 9, 30), minutes: 23 * 60 + 59))
+    public static let end = Timestamp(
+        millisecondsSince1970: ScenarioCalendar.at(day: ScenarioCalendar.dayNumber(2018, 9, 30), minutes: 23 * 60 + 59))
 
     /// One application as planned by the scenario, with the secrets a demo or a test needs (the
     /// log never sees them).
@@ -94,7 +95,8 @@ public enum DocumentTrackingScenario {
             var from = ApplicationStatus.submitted
             for (k, c) in plan.changes.enumerated() {
                 let at = Timestamp(millisecondsSince1970: c.at)
-                let changed = StatusChanged(receiptNumber: plan.receipt, from: from, to: c.to, reason: c.reason, officer: c.officer, changedAt: at)
+                let changed = StatusChanged(
+                    receiptNumber: plan.receipt, from: from, to: c.to, reason: c.reason, officer: c.officer, changedAt: at)
                 guard
                     let e = try? Application.Event.statusChanged(changed).proposed(
                         expectedVersion: .exact(UInt64(k + 1)), id: eventID(seed: seed, index: plan.index, step: k + 1))
@@ -167,8 +169,10 @@ public enum DocumentTrackingScenario {
 
     /// Expected applications on local day `d` at scale 1 (before the counter/online split).
     static func baseRate(_ d: Int64) -> Double {
-        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29), aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
-        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13), aug20 = ScenarioCalendar.dayNumber(2018, 8, 20)
+        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29)
+        let aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
+        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13)
+        let aug20 = ScenarioCalendar.dayNumber(2018, 8, 20)
         let sep1 = ScenarioCalendar.dayNumber(2018, 9, 1)
         switch d {
         case ..<jul29: return 20
@@ -184,13 +188,15 @@ public enum DocumentTrackingScenario {
     static func dailyCounts(scale: Double) -> [(day: Int64, counter: Int, online: Int)] {
         guard scale > 0, scale.isFinite else { return [] }
         var out: [(day: Int64, counter: Int, online: Int)] = []
-        var carryCounter = 0.0, carryOnline = 0.0
+        var carryCounter = 0.0
+        var carryOnline = 0.0
         for d in firstDay...lastDay {
             let base = baseRate(d)
             let workday = ScenarioCalendar.isWorkday(d)
             carryCounter += (workday ? base * 0.82 : 0) * scale
             carryOnline += base * (workday ? 0.18 : 0.1) * scale
-            let c = Int(carryCounter), o = Int(carryOnline)
+            let c = Int(carryCounter)
+            let o = Int(carryOnline)
             carryCounter -= Double(c)
             carryOnline -= Double(o)
             out.append((d, c, o))
@@ -204,8 +210,10 @@ public enum DocumentTrackingScenario {
 
     /// How much slower than normal the offices work for an application submitted on day `d`.
     static func load(_ d: Int64) -> Double {
-        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29), aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
-        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13), sep10 = ScenarioCalendar.dayNumber(2018, 9, 10)
+        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29)
+        let aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
+        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13)
+        let sep10 = ScenarioCalendar.dayNumber(2018, 9, 10)
         switch d {
         case ..<jul29: return 1.0
         case ..<aug6: return 1.1
@@ -318,7 +326,9 @@ public enum DocumentTrackingScenario {
                 let revisionChance = attempt == 1 ? (surge ? 0.14 : 0.09) : 0.04
                 if roll < 0.03 + revisionChance && attempt < 3 {
                     let reasons = revisionReasons[type] ?? ["Berkas belum lengkap"]
-                    guard move(.revisionRequested, after: review, reason: reasons[Int(g.next() % UInt64(reasons.count))]) else { break build }
+                    guard move(.revisionRequested, after: review, reason: reasons[Int(g.next() % UInt64(reasons.count))]) else {
+                        break build
+                    }
                     guard g.chance(0.85) else { break build }  // some never come back
                     let minutes = resident(afterDays: 1, 7)
                     guard move(.submitted, after: minutes, reason: "Berkas perbaikan sudah dilengkapi") else { break build }

@@ -89,7 +89,8 @@ public struct AuditSigningKey: Sendable {
         }
         guard data.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: data) else {
             throw EventLogError(
-                .storage, "\(path) is damaged (expected the 32 bytes of an Ed25519 private key, found \(data.count)); restore it from a backup")
+                .storage,
+                "\(path) is damaged (expected the 32 bytes of an Ed25519 private key, found \(data.count)); restore it from a backup")
         }
         return AuditSigningKey(privateKey: key, path: path)
     }

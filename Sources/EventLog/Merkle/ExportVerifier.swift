@@ -84,7 +84,9 @@ public struct ExportVerifier {
         let position = UInt64(p)
         if count == 0 && allowPartial { expected = position }
         guard position == expected else {
-            throw Failure(position: expected, reason: "expected position \(expected), found \(position) (an event is missing, moved or inserted here)")
+            throw Failure(
+                position: expected, reason: "expected position \(expected), found \(position) (an event is missing, moved or inserted here)"
+            )
         }
         guard let hash = value["hash"]?.stringValue.flatMap({ EventHash(lowercaseHex: $0) }) else {
             throw Failure(position: position, reason: "hash is missing or not 64 lower-case hex digits")
@@ -135,7 +137,8 @@ public struct ExportVerifier {
                 reason: "the digest was signed by key \(Hex.encode(digest.publicKey)), not by the expected key \(Hex.encode(publicKey))")
         }
         guard digest.hasValidSignature else {
-            throw Failure(position: nil, reason: "the digest's signature is not valid for its public key (the digest was forged or changed)")
+            throw Failure(
+                position: nil, reason: "the digest's signature is not valid for its public key (the digest was forged or changed)")
         }
     }
 
@@ -143,7 +146,8 @@ public struct ExportVerifier {
     /// events as its `treeSize`, from position 1, with its `rootHash`.
     public static func check(_ summary: Summary, against digest: SignedTreeHead) throws(Failure) {
         guard summary.events == 0 || summary.firstPosition == 1 else {
-            throw Failure(position: 1, reason: "the export starts at position \(summary.firstPosition); a digest covers the log from position 1")
+            throw Failure(
+                position: 1, reason: "the export starts at position \(summary.firstPosition); a digest covers the log from position 1")
         }
         guard summary.events == digest.treeSize else {
             let reason =
@@ -155,7 +159,9 @@ public struct ExportVerifier {
         guard summary.rootHash == digest.rootHash else {
             throw Failure(
                 position: nil,
-                reason: "the Merkle root of the export's \(summary.events) events is \(summary.rootHash?.description ?? "unknown"), not the \(digest.rootHash) the digest signed (the log was rewritten)")
+                reason:
+                    "the Merkle root of the export's \(summary.events) events is \(summary.rootHash?.description ?? "unknown"), not the \(digest.rootHash) the digest signed (the log was rewritten)"
+            )
         }
     }
 }

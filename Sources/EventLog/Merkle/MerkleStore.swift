@@ -119,7 +119,8 @@ struct LogSubtreeSource: MerkleSubtreeSource {
             return hash
         }
         // Below the stored levels: hash the (at most 2^storedLevels) events again.
-        let first = (index << level) + 1, count = UInt64(1) << level
+        let first = (index << level) + 1
+        let count = UInt64(1) << level
         var frontier = MerkleFrontier()
         var scratch = [UInt8]()
         let cursor = try dbs.events.cursor(in: txn)

@@ -101,7 +101,8 @@ public enum MerkleTree {
     ) throws -> [EventHash] {
         guard index < size else { throw EventLogError.invalid("index", "leaf \(index) is not in a tree of \(size)") }
         var path: [EventHash] = []
-        var lo: UInt64 = 0, hi = size
+        var lo: UInt64 = 0
+        var hi = size
         while hi - lo > 1 {
             let k = splitPoint(hi - lo)
             if index < lo + k {
@@ -123,7 +124,9 @@ public enum MerkleTree {
         guard from <= to else { throw EventLogError.invalid("from", "\(from) is beyond \(to)") }
         guard from > 0 && from < to else { return [] }
         var path: [EventHash] = []
-        var lo: UInt64 = 0, hi = to, m = from
+        var lo: UInt64 = 0
+        var hi = to
+        var m = from
         var completeSubtree = true
         while true {
             let n = hi - lo
@@ -154,7 +157,8 @@ public enum MerkleTree {
         leafHash: EventHash, index: UInt64, size: UInt64, path: [EventHash]
     ) -> EventHash? {
         guard index < size else { return nil }
-        var fn = index, sn = size - 1
+        var fn = index
+        var sn = size - 1
         var r = leafHash
         for p in path {
             guard sn != 0 else { return nil }
@@ -194,7 +198,8 @@ public enum MerkleTree {
         if first == 0 { return path.isEmpty && fromRoot == emptyRoot }
         guard !path.isEmpty else { return false }
         var proof = path[...]
-        var fr: EventHash, sr: EventHash
+        var fr: EventHash
+        var sr: EventHash
         if first & (first - 1) == 0 {
             fr = fromRoot
             sr = fromRoot
@@ -202,7 +207,8 @@ public enum MerkleTree {
             fr = proof.removeFirst()
             sr = fr
         }
-        var fn = first - 1, sn = second - 1
+        var fn = first - 1
+        var sn = second - 1
         while fn & 1 == 1 {
             fn >>= 1
             sn >>= 1
@@ -235,7 +241,8 @@ public struct InMemoryMerkleLeaves: MerkleSubtreeSource, Sendable {
     public init(leafHashes: [EventHash]) { self.leafHashes = leafHashes }
 
     public func perfectSubtree(level: Int, index: UInt64) throws -> EventHash {
-        let start = index << level, count = UInt64(1) << level
+        let start = index << level
+        let count = UInt64(1) << level
         guard start + count <= UInt64(leafHashes.count) else {
             throw EventLogError.invalid("index", "the subtree at level \(level), index \(index) is beyond \(leafHashes.count) leaves")
         }

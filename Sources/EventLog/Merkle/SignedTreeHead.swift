@@ -33,11 +33,12 @@ public struct SignedTreeHead: Sendable, Equatable {
 
     /// The JCS bytes the signature covers.
     public static func signedBytes(treeSize: UInt64, rootHash: EventHash, timestamp: Timestamp) -> [UInt8] {
-        CanonicalJSON.encode(.object([
-            ("rootHash", .string(rootHash.description)),
-            ("timestamp", .string(timestamp.description)),
-            ("treeSize", .number(Double(treeSize))),
-        ]))
+        CanonicalJSON.encode(
+            .object([
+                ("rootHash", .string(rootHash.description)),
+                ("timestamp", .string(timestamp.description)),
+                ("treeSize", .number(Double(treeSize))),
+            ]))
     }
 
     public var signedBytes: [UInt8] { Self.signedBytes(treeSize: treeSize, rootHash: rootHash, timestamp: timestamp) }

@@ -128,7 +128,8 @@ public struct HXLExporter: Exporter {
 
     public func write(_ event: EventRecordView, into out: inout [UInt8]) {
         guard Self.movementTypes.contains(event.type), let data = try? JSONParser.parse(event.dataBytes),
-              let parsed = try? AidEvent.read(type: event.type, data: data) else { return }
+            let parsed = try? AidEvent.read(type: event.type, data: data)
+        else { return }
         let context = RowContext(
             date: CivilDate(event.occurredAt, offsetHours: Self.utcOffsetHours).description, position: event.position,
             eventId: event.id.description)
@@ -136,14 +137,16 @@ public struct HXLExporter: Exporter {
         case .donationReceived(let d):
             let at = warehouses[d.warehouseId]
             for i in d.items {
-                row(context, "donation", d.donationId, org: d.donor.name, orgType: d.donor.kind, warehouseId: d.warehouseId,
+                row(
+                    context, "donation", d.donationId, org: d.donor.name, orgType: d.donor.kind, warehouseId: d.warehouseId,
                     kelurahanCode: at?.kelurahanCode, Amount(item: i.item, unit: i.unit, quantity: i.quantity), into: &out)
             }
         case .shipmentDispatched(let s):
             let from = warehouses[s.fromWarehouseId]
             let to = warehouses[s.toWarehouseId]
             for line in s.lines {
-                row(context, "shipment", s.shipmentId, org: from?.name ?? s.fromWarehouseId, orgType: from?.kind ?? "",
+                row(
+                    context, "shipment", s.shipmentId, org: from?.name ?? s.fromWarehouseId, orgType: from?.kind ?? "",
                     warehouseId: s.toWarehouseId, kelurahanCode: to?.kelurahanCode,
                     Amount(item: line.item, unit: line.unit, quantity: line.quantity), into: &out)
             }
@@ -154,24 +157,28 @@ public struct HXLExporter: Exporter {
             let org = from?.name ?? route?.from ?? ""
             let received = Self.addUp(r.lines.map { Amount(item: $0.item, unit: $0.unit, quantity: $0.quantity) })
             for amount in received {
-                row(context, "receipt", r.shipmentId, org: org, orgType: from?.kind ?? "", warehouseId: route?.to ?? "",
+                row(
+                    context, "receipt", r.shipmentId, org: org, orgType: from?.kind ?? "", warehouseId: route?.to ?? "",
                     kelurahanCode: to?.kelurahanCode, amount, into: &out)
             }
             for amount in route?.lost ?? [] {
-                row(context, "loss", r.shipmentId, org: org, orgType: from?.kind ?? "", warehouseId: route?.to ?? "",
+                row(
+                    context, "loss", r.shipmentId, org: org, orgType: from?.kind ?? "", warehouseId: route?.to ?? "",
                     kelurahanCode: to?.kelurahanCode, amount, into: &out)
             }
         case .aidDistributed(let d):
             let post = warehouses[d.warehouseId]
             for (i, line) in d.lines.enumerated() {
-                row(context, "distribution", d.distributionId, org: post?.name ?? d.warehouseId, orgType: post?.kind ?? "",
+                row(
+                    context, "distribution", d.distributionId, org: post?.name ?? d.warehouseId, orgType: post?.kind ?? "",
                     warehouseId: d.warehouseId, kelurahanCode: d.kelurahanCode,
                     Amount(item: line.item, unit: line.unit, quantity: line.quantity),
                     households: i == 0 ? d.households : nil, people: i == 0 ? d.people : nil, into: &out)
             }
         case .stockAdjusted(let a):
             let at = warehouses[a.warehouseId]
-            row(context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
+            row(
+                context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
         case .warehouseRegistered:

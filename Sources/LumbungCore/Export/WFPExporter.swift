@@ -58,7 +58,9 @@ public struct WFPExporter: Exporter {
     public func prepare(store: EventStore, filter: EventFilter) throws -> WFPExporter {
         var prepared = WFPExporter()
         let scan = EventFilter(
-            types: [MarketPricesEventType.marketRegistered, MarketPricesEventType.commodityRegistered, MarketPricesEventType.priceCorrected],
+            types: [
+                MarketPricesEventType.marketRegistered, MarketPricesEventType.commodityRegistered, MarketPricesEventType.priceCorrected,
+            ],
             toPosition: filter.toPosition)
         try store.forEachRecord(scan) { view in
             guard let event = Self.decode(view) else { return true }
@@ -83,7 +85,8 @@ public struct WFPExporter: Exporter {
 
     public func write(_ event: EventRecordView, into out: inout [UInt8]) {
         guard event.typeBytes.elementsEqual(MarketPricesEventType.priceReported.utf8),
-              case .priceReported(_, let r)? = Self.decode(event) else { return }
+            case .priceReported(_, let r)? = Self.decode(event)
+        else { return }
         let market = markets[r.marketId]
         let commodity = commodities[r.commodityId]
         let inCity = market?.kelurahanCode != nil

@@ -19,7 +19,9 @@ public struct WFPImportError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var s = line.map { "line \($0): \(reason)" } ?? reason
         if invalid.count > 1 { s += " (\(invalid.count) invalid rows in all; skipInvalid imports the rest)" }
-        s += written == 0 ? "; nothing was written" : "; \(written) events were written before it (importing the file again adds only what is missing)"
+        s +=
+            written == 0
+            ? "; nothing was written" : "; \(written) events were written before it (importing the file again adds only what is missing)"
         return s
     }
 }

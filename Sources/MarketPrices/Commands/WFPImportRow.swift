@@ -62,7 +62,10 @@ extension WFPImporter {
             func require(_ name: String) throws -> Int {
                 guard let i = find(name) else {
                     throw WFPImportError(
-                        line: 1, reason: "the header has no \(name) column (columns: \(names.joined(separator: ","))); is this a WFP/HDX food price file?")
+                        line: 1,
+                        reason:
+                            "the header has no \(name) column (columns: \(names.joined(separator: ","))); is this a WFP/HDX food price file?"
+                    )
                 }
                 return i
             }

@@ -58,7 +58,8 @@ public struct WFPImporter: Sendable {
     /// A UUID (version 5 form) from SHA-256 of `key`: the same key always gives the same id.
     public static func eventID(forKey key: String) -> EventID {
         let hash = EventHash.sha256(Array("lumbung:wfp-import:v1\n\(key)".utf8))
-        var hi = hash.words.0, lo = hash.words.1
+        var hi = hash.words.0
+        var lo = hash.words.1
         hi = (hi & ~0xF000) | 0x5000
         lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)
         return EventID(high: hi, low: lo)
@@ -72,7 +73,10 @@ public struct WFPImporter: Sendable {
 
     /// The commodity id of a WFP commodity in a unit.
     public static func commodityID(commodityCode: String?, commodity: String, unit: String) -> String {
-        let parts = ["wfp", commodityCode.map { Slug.make($0, maxLength: 20) } ?? "", Slug.make(commodity, maxLength: 50), Slug.make(unit, maxLength: 20)]
+        let parts = [
+            "wfp", commodityCode.map { Slug.make($0, maxLength: 20) } ?? "", Slug.make(commodity, maxLength: 50),
+            Slug.make(unit, maxLength: 20),
+        ]
         return parts.filter { !$0.isEmpty }.joined(separator: "-")
     }
 
@@ -138,7 +142,8 @@ public struct WFPImporter: Sendable {
                 if let earlier = priceRows[id] {
                     guard earlier.data == price.data else {
                         throw RowError(
-                            "repeats line \(earlier.line) (same country, date, market, commodity, unit, price type and currency) with another price")
+                            "repeats line \(earlier.line) (same country, date, market, commodity, unit, price type and currency) with another price"
+                        )
                     }
                     duplicates += 1
                     continue
@@ -180,7 +185,8 @@ public struct WFPImporter: Sendable {
         }
         throw WFPImportError(
             line: 1,
-            reason: "the file has no countryiso3 column and its name does not say the country (wfp_food_prices_<iso3>.csv): give the country")
+            reason:
+                "the file has no countryiso3 column and its name does not say the country (wfp_food_prices_<iso3>.csv): give the country")
     }
 
     // MARK: Run
@@ -210,7 +216,8 @@ public struct WFPImporter: Sendable {
         try store.forEachRecord(EventFilter(types: MarketPricesEventType.all)) { view in
             if let data = try? JSONParser.parse(view.dataBytes) {
                 rules.evolve(
-                    DomainEvent(stream: view.stream, type: view.type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id),
+                    DomainEvent(
+                        stream: view.stream, type: view.type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id),
                     journal: journal)
             }
             return true
@@ -225,16 +232,18 @@ public struct WFPImporter: Sendable {
             do {
                 if let id = event.id, let position = try store.position(of: id) {
                     guard let existing = try store.event(at: position), existing.stream == event.stream, existing.type == event.type,
-                          existing.data == event.data else {
+                        existing.data == event.data
+                    else {
                         throw RowError(
-                            "event \(id) (\(event.type)) is already in the log at position \(position) with other content: the row changed since it was imported")
+                            "event \(id) (\(event.type)) is already in the log at position \(position) with other content: the row changed since it was imported"
+                        )
                     }
                     report.alreadyInLog += 1
                     continue
                 }
                 switch planned.kind {
                 case .market where rules.markets[event.stream.dropPrefix("market-")] != nil,
-                     .commodity where rules.commodities[event.stream.dropPrefix("commodity-")] != nil:
+                    .commodity where rules.commodities[event.stream.dropPrefix("commodity-")] != nil:
                     report.alreadyInLog += 1
                     continue
                 default:
@@ -245,7 +254,8 @@ public struct WFPImporter: Sendable {
             } catch {
                 let reason = (error as? RowError)?.message ?? (error as? EventLogError)?.message ?? String(describing: error)
                 guard plan.skipInvalid else {
-                    throw WFPImportError(line: planned.line, reason: reason, invalid: plan.skipped + [WFPSkippedLine(line: planned.line, reason: reason)])
+                    throw WFPImportError(
+                        line: planned.line, reason: reason, invalid: plan.skipped + [WFPSkippedLine(line: planned.line, reason: reason)])
                 }
                 report.skipped.append(WFPSkippedLine(line: planned.line, reason: reason))
                 failedRows.insert(planned.row)

@@ -48,7 +48,8 @@ public enum PricesEvent: Sendable, Equatable {
     }
 
     /// The event as the log takes it.
-    public func proposed(id: EventID? = nil, occurredAt: Timestamp? = nil, metadata: [UInt8]? = nil) throws(EventLogError) -> ProposedEvent {
+    public func proposed(id: EventID? = nil, occurredAt: Timestamp? = nil, metadata: [UInt8]? = nil) throws(EventLogError) -> ProposedEvent
+    {
         try ProposedEvent(stream: stream, type: type, value: data, id: id ?? self.id, occurredAt: occurredAt, metadata: metadata)
     }
 }

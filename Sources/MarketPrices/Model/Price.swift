@@ -101,7 +101,8 @@ public struct Price: Sendable, Hashable, Comparable, Codable, CustomStringConver
     static func median(ofSorted sorted: [Price]) -> Price {
         let n = sorted.count
         if n % 2 == 1 { return sorted[n / 2] }
-        let a = sorted[n / 2 - 1].scaled, b = sorted[n / 2].scaled
+        let a = sorted[n / 2 - 1].scaled
+        let b = sorted[n / 2].scaled
         let sum = a + b
         return Price(scaled: sum >= 0 ? (sum + 1) / 2 : -((-sum + 1) / 2))
     }

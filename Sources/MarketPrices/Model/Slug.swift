@@ -6,7 +6,8 @@ enum Slug {
     /// (apostrophes dropped), no `-` at either end, at most `maxLength` bytes. Deterministic:
     /// the same text always gives the same slug.
     static func make(_ text: String, maxLength: Int = 60) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = text.folding(
+            options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         var out = [UInt8]()
         var pendingDash = false
         for scalar in folded.unicodeScalars {

@@ -57,7 +57,9 @@ public struct LatestPricesProjector: Projector {
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
             try view.put("reports", event.id.description, bytes: Array(key.utf8))
-            if let stamp = try view.get("stamps", key).flatMap(Stamp.init), (stamp.observedOn, stamp.position) > (r.observedOn, event.position) {
+            if let stamp = try view.get("stamps", key).flatMap(Stamp.init),
+                (stamp.observedOn, stamp.position) > (r.observedOn, event.position)
+            {
                 return
             }
             let latest = LatestPrice(
@@ -69,7 +71,8 @@ public struct LatestPricesProjector: Projector {
             guard let keyBytes = try view.get("reports", c.correctedReport) else { return }
             let key = String(decoding: keyBytes, as: UTF8.self)
             guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
-                  var latest = try view.value(LatestPrice.self, "byMarket", key) else { return }
+                var latest = try view.value(LatestPrice.self, "byMarket", key)
+            else { return }
             let reported = latest.correction?.reportedPrice ?? latest.price
             latest.price = c.price
             latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
@@ -81,7 +84,9 @@ public struct LatestPricesProjector: Projector {
     private func put(_ latest: LatestPrice, _ view: ViewWriter) throws {
         var latest = latest
         latest.marketName = try view.get("names", Self.nameKey("market", latest.marketId)).map { String(decoding: $0, as: UTF8.self) }
-        latest.commodityName = try view.get("names", Self.nameKey("commodity", latest.commodityId)).map { String(decoding: $0, as: UTF8.self) }
+        latest.commodityName = try view.get("names", Self.nameKey("commodity", latest.commodityId)).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         try store(latest, view)
     }
 

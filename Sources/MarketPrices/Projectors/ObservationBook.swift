@@ -65,7 +65,8 @@ struct ObservationBook {
         guard let keyBytes = try view.get(reports, correction.correctedReport) else { return nil }
         let key = String(decoding: keyBytes, as: UTF8.self)
         guard let touched = Touched(observationKey: key), let stored = try view.get(observations, key),
-              var observation = Observation(stored) else { return nil }
+            var observation = Observation(stored)
+        else { return nil }
         observation.price = correction.price
         try view.put(observations, key, bytes: observation.bytes)
         return touched

@@ -212,7 +212,7 @@ public enum MarketPricesScenario {
         let seed: UInt64
         var counter: UInt64 = 0
 
-        init(seed: UInt64) { self.seed = SplitMix64.finalize(seed ^ 0x5052_4943_4553_4944)  /* "PRICESID" */ }
+        init(seed: UInt64) { self.seed = SplitMix64.finalize(seed ^ 0x5052_4943_4553_4944) /* "PRICESID" */ }
 
         mutating func next() -> EventID {
             counter += 1

@@ -1,10 +1,10 @@
 import AidLogistics
-import JSON
+import DomainKit
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
 import LumbungCore
-import DomainKit
 
 /// Quick win 1, aid logistics: warehouses, donations, shipments, receipts, distributions and
 /// adjustments (role aid-writer); stock and aid per kelurahan (public); the donation trace (auditors).
@@ -40,7 +40,8 @@ struct AidController {
                 let value = try context.path(pathField)
                 // The path names a shipment that must exist: 404 when it cannot or does not.
                 guard (try? AidIDs.check(value, field: pathField)) != nil,
-                      try services.store.version(of: AidIDs.shipmentStream(value)) > 0 else {
+                    try services.store.version(of: AidIDs.shipmentStream(value)) > 0
+                else {
                     throw Problem(.notFound, "no shipment \(value.prefix(100)) was dispatched")
                 }
                 guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
@@ -60,10 +61,15 @@ struct AidController {
     /// `GET /v1/aid/stock[/{warehouseId}]?item=&unit=`: on hand and in transit per warehouse, item and lot.
     @Sendable func stock(_ request: Request, context: AppRequestContext) async throws -> Response {
         let warehouse = context.optionalPath("warehouseId") ?? request.query("warehouseId")
-        let item = request.query("item"), unit = request.query("unit")
-        guard let report = try await services.views(request, { views in
-            try AidQueries.stock(try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit)
-        }) else {
+        let item = request.query("item")
+        let unit = request.query("unit")
+        guard
+            let report = try await services.views(
+                request,
+                { views in
+                    try AidQueries.stock(try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit)
+                })
+        else {
             throw Problem(.notFound, "no warehouse \(warehouse ?? "")")
         }
         return try JSONResponse.make(report)
@@ -77,7 +83,10 @@ struct AidController {
     /// `GET /v1/aid/kelurahan/{code}`.
     @Sendable func kelurahanOne(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.path("code")
-        guard let one = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) }) else {
+        guard
+            let one = try await services.views(
+                request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
+        else {
             throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
         }
         return try JSONResponse.make(one)
@@ -86,7 +95,10 @@ struct AidController {
     /// `GET /v1/aid/donors[?name=]`: what each donor gave and how much of it reached households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let name = request.query("name") {
-            guard let donor = try await services.views(request, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) }) else {
+            guard
+                let donor = try await services.views(
+                    request, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) })
+            else {
                 throw Problem(.notFound, "no donor named \(name)")
             }
             return try JSONResponse.make(donor)
@@ -97,7 +109,9 @@ struct AidController {
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.path("donationId")
-        guard let trace = try await services.views(request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) }) else {
+        guard
+            let trace = try await services.views(request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) })
+        else {
             throw Problem(.notFound, "no donation \(id)")
         }
         return try JSONResponse.make(trace)

@@ -1,10 +1,10 @@
 import DocumentTracking
-import JSON
+import DomainKit
 import EventLog
 import Foundation
 import Hummingbird
+import JSON
 import LumbungCore
-import DomainKit
 
 /// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
 /// the public lookup by receipt number + PIN, queues and processing times.
@@ -40,7 +40,8 @@ struct DocumentsController {
         let receipt = try context.path("receiptNumber")
         // The path names an application that must exist: 404 when it cannot or does not (as the lookup).
         guard let canonical = ReceiptNumber.normalize(receipt),
-              try services.store.version(of: DocumentEvents.stream(receiptNumber: canonical)) > 0 else {
+            try services.store.version(of: DocumentEvents.stream(receiptNumber: canonical)) > 0
+        else {
             throw Problem(.notFound, "no application has receipt number \(receipt.prefix(40))")
         }
         var body = try await request.jsonBody(context: context)
@@ -92,9 +93,13 @@ struct DocumentsController {
             }
             return try JSONResponse.make(["offices": summary])
         }
-        guard let queue = try await services.views(request, { views in
-            try domain.queue(try views.view(DocumentTrackingDomain.queueView), office: office, asOf: asOf, limit: limit)
-        }) else {
+        guard
+            let queue = try await services.views(
+                request,
+                { views in
+                    try domain.queue(try views.view(DocumentTrackingDomain.queueView), office: office, asOf: asOf, limit: limit)
+                })
+        else {
             throw Problem(.notFound, "no office \(office); offices: \(Office.all.map(\.id).joined(separator: ", "))")
         }
         return try JSONResponse.make(queue)

@@ -25,7 +25,8 @@ struct EventsController {
         for t in types { try Names.checkType(t) }
         let categories = request.queryAll("category")
         // `until` and its alias `recordedUntil` are both checked; `until` wins.
-        let until = try request.queryTime("until"), recordedUntil = try request.queryTime("recordedUntil")
+        let until = try request.queryTime("until")
+        let recordedUntil = try request.queryTime("recordedUntil")
         return EventFilter(
             types: types.isEmpty ? nil : Set(types), categories: categories.isEmpty ? nil : Set(categories),
             fromPosition: try request.queryUInt(fromName) ?? 1, toPosition: try request.queryUInt("to"),
@@ -151,7 +152,8 @@ struct EventsController {
             guard case .object(let members) = item else {
                 throw Problem.field(prefix.isEmpty ? "body" : String(prefix.dropLast()), "must be an object")
             }
-            try Self.refuseUnknown(members, allowed: prefix.isEmpty ? Self.eventFields.union(["expectedVersion"]) : Self.eventFields, prefix: prefix)
+            try Self.refuseUnknown(
+                members, allowed: prefix.isEmpty ? Self.eventFields.union(["expectedVersion"]) : Self.eventFields, prefix: prefix)
             guard let type = item["type"]?.stringValue else { throw Problem.field(prefix + "type", "is required") }
             guard let data = item["data"] else { throw Problem.field(prefix + "data", "is required") }
             var id: EventID? = nil
@@ -167,9 +169,10 @@ struct EventsController {
                 occurredAt = t
             }
             let metadata = item["metadata"].map { CanonicalJSON.encode($0) }
-            proposed.append(try ProposedEvent(
-                stream: stream, type: type, value: data, id: id, occurredAt: occurredAt, metadata: metadata,
-                expectedVersion: i == 0 ? expected : .any))
+            proposed.append(
+                try ProposedEvent(
+                    stream: stream, type: type, value: data, id: id, occurredAt: occurredAt, metadata: metadata,
+                    expectedVersion: i == 0 ? expected : .any))
         }
         let outcome = try await services.write(proposed, actor: caller.actor)
         let results: [JSONValue] = outcome.results.map {
@@ -208,30 +211,32 @@ struct EventsController {
         var headers = HTTPFields()
         headers[.contentType] = exporter.contentType
         headers[.contentDisposition] = "attachment; filename=\"\(exporter.fileName)\""
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let exporter = prepared.exporter
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 20)
-            var next = prepared.filter
-            exporter.header(into: &buffer)
-            var done = false
-            while !done {
-                // Chunks of events per read, written out between reads: no transaction is held
-                // while the client is slow.
-                let last = try store.forEachRecord(next, limit: 4096) { view in
-                    exporter.write(view, into: &buffer)
-                    return true
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let exporter = prepared.exporter
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(1 << 20)
+                var next = prepared.filter
+                exporter.header(into: &buffer)
+                var done = false
+                while !done {
+                    // Chunks of events per read, written out between reads: no transaction is held
+                    // while the client is slow.
+                    let last = try store.forEachRecord(next, limit: 4096) { view in
+                        exporter.write(view, into: &buffer)
+                        return true
+                    }
+                    let head = try store.head().position
+                    done = last < next.fromPosition || head <= last || (next.toPosition.map { last >= $0 } ?? false)
+                    next.fromPosition = last + 1
+                    if !buffer.isEmpty {
+                        try await writer.write(ByteBuffer(bytes: buffer))
+                        buffer.removeAll(keepingCapacity: true)
+                    }
                 }
-                let head = try store.head().position
-                done = last < next.fromPosition || head <= last || (next.toPosition.map { last >= $0 } ?? false)
-                next.fromPosition = last + 1
-                if !buffer.isEmpty {
-                    try await writer.write(ByteBuffer(bytes: buffer))
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     /// `GET /v1/subscribe`: Server-Sent Events of the log from `from` (or after `Last-Event-ID`),
@@ -249,29 +254,31 @@ struct EventsController {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: ": lumbung log from position \(from)\nretry: 1000\n\n"))
-            // The subscription ends (its task is cancelled) when the client closes the connection;
-            // a comment line every 15 s while idle also keeps proxies open.
-            try await request.body.consumeWithCancellationOnInboundClose { _ in
-                var buffer: [UInt8] = []
-                var events = subscription.makeAsyncIterator()
-                loop: while true {
-                    switch try await events.next(idleAfter: .seconds(15)) {
-                    case .event(let event):
-                        buffer.removeAll(keepingCapacity: true)
-                        buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
-                        event.writeJSON(to: &buffer)
-                        buffer.append(contentsOf: [0x0A, 0x0A])
-                        try await writer.write(ByteBuffer(bytes: buffer))
-                    case .idle:
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    case .end:
-                        break loop
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: ": lumbung log from position \(from)\nretry: 1000\n\n"))
+                // The subscription ends (its task is cancelled) when the client closes the connection;
+                // a comment line every 15 s while idle also keeps proxies open.
+                try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    var buffer: [UInt8] = []
+                    var events = subscription.makeAsyncIterator()
+                    loop: while true {
+                        switch try await events.next(idleAfter: .seconds(15)) {
+                        case .event(let event):
+                            buffer.removeAll(keepingCapacity: true)
+                            buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
+                            event.writeJSON(to: &buffer)
+                            buffer.append(contentsOf: [0x0A, 0x0A])
+                            try await writer.write(ByteBuffer(bytes: buffer))
+                        case .idle:
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        case .end:
+                            break loop
+                        }
                     }
                 }
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 }

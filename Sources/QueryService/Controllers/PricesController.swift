@@ -1,9 +1,9 @@
+import DomainKit
 import EventLog
 import Foundation
 import Hummingbird
 import LumbungCore
 import MarketPrices
-import DomainKit
 
 /// Quick win 3, market prices: registrations, reports and corrections (role prices-writer);
 /// latest prices, daily statistics, trends and alerts (public).
@@ -44,16 +44,21 @@ struct PricesController {
     }
 
     @Sendable func markets(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["markets": try await services.views(request) { try MarketPricesQueries.markets(try $0.view(PricesViews.latest)) }])
+        try JSONResponse.make([
+            "markets": try await services.views(request) { try MarketPricesQueries.markets(try $0.view(PricesViews.latest)) }
+        ])
     }
 
     @Sendable func commodities(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(["commodities": try await services.views(request) { try MarketPricesQueries.commodities(try $0.view(PricesViews.latest)) }])
+        try JSONResponse.make([
+            "commodities": try await services.views(request) { try MarketPricesQueries.commodities(try $0.view(PricesViews.latest)) }
+        ])
     }
 
     /// `GET /v1/prices/latest?marketId=&commodityId=`: the latest price per market and commodity.
     @Sendable func latest(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let market = request.query("marketId"), commodity = request.query("commodityId")
+        let market = request.query("marketId")
+        let commodity = request.query("commodityId")
         let json = try await services.views(request) { views in
             try MarketPricesQueries.latestJSON(try views.view(PricesViews.latest), marketId: market, commodityId: commodity)
         }
@@ -63,7 +68,9 @@ struct PricesController {
     /// `GET /v1/prices/daily?commodityId=&from=&to=` or `?on=`: statistics across markets per day.
     @Sendable func daily(_ request: Request, context: AppRequestContext) async throws -> Response {
         let commodity = request.query("commodityId")
-        let on = try Self.date(request, "on"), from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        let on = try Self.date(request, "on")
+        let from = try Self.date(request, "from")
+        let to = try Self.date(request, "to")
         let stats = try await services.views(request) { views in
             let view = try views.view(PricesViews.daily)
             if let on { return try MarketPricesQueries.daily(view, on: on, commodityId: commodity) }
@@ -75,21 +82,24 @@ struct PricesController {
     /// `GET /v1/prices/trend/{commodityId}?from=&to=&priceType=`: daily city medians (default: 30 days).
     @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> Response {
         let commodity = try context.path("commodityId")
-        let from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        let from = try Self.date(request, "from")
+        let to = try Self.date(request, "to")
         var priceType: PriceType? = nil
         if let text = request.query("priceType") {
             guard let t = PriceType(rawValue: text) else { throw Problem.field("priceType", "must be retail or wholesale") }
             priceType = t
         }
         let series = try await services.views(request) { views in
-            try MarketPricesQueries.trend(try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType)
+            try MarketPricesQueries.trend(
+                try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType)
         }
         return try JSONResponse.make(["series": series])
     }
 
     /// `GET /v1/prices/alerts?from=&to=&commodityId=`: medians up 10% or more on the previous 7 days.
     @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let from = try Self.date(request, "from"), to = try Self.date(request, "to")
+        let from = try Self.date(request, "from")
+        let to = try Self.date(request, "to")
         let commodity = request.query("commodityId")
         let alerts = try await services.views(request) { views in
             try MarketPricesQueries.alerts(

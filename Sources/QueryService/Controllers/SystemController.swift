@@ -4,8 +4,8 @@ import Hummingbird
 import JSON
 import LumbungCore
 import Metrics
-import Prometheus
 import Projections
+import Prometheus
 
 /// Health, metrics and the API's description: public.
 struct SystemController {
@@ -37,10 +37,14 @@ struct SystemController {
         if let primary = services.readOnlyPrimary { members.append(("primary", .string(primary))) }
         // A read replica (lumbung follow on this data directory): its lag behind the stream.
         if let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) {
-            members.append(("replication", .object([
-                ("stream", .string(r.stream)), ("streamLastSequence", .number(Double(r.streamLastSequence))),
-                ("lag", .number(Double(r.lag(headPosition: head.position)))), ("updatedAt", .string(r.updatedAt)),
-            ])))
+            members.append(
+                (
+                    "replication",
+                    .object([
+                        ("stream", .string(r.stream)), ("streamLastSequence", .number(Double(r.streamLastSequence))),
+                        ("lag", .number(Double(r.lag(headPosition: head.position)))), ("updatedAt", .string(r.updatedAt)),
+                    ])
+                ))
         }
         return JSONResponse.object(members)
     }

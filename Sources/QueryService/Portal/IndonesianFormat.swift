@@ -125,7 +125,8 @@ public enum IndonesianFormat {
         let local = timestamp.millisecondsSince1970 + Int64(witaOffsetHours) * 3_600_000
         var minuteOfDay = (local / 60_000) % 1440
         if minuteOfDay < 0 { minuteOfDay += 1440 }
-        let h = Int(minuteOfDay / 60), m = Int(minuteOfDay % 60)
+        let h = Int(minuteOfDay / 60)
+        let m = Int(minuteOfDay % 60)
         return date(localDay(timestamp)) + ", " + (h < 10 ? "0" : "") + "\(h)." + (m < 10 ? "0" : "") + "\(m) WITA"
     }
 

@@ -11,9 +11,14 @@ enum PortalCharts {
     /// minimum-maximum across markets as a band, dates along the bottom and rupiah on the left.
     /// `id` must be unique in the page (it names the title and description).
     static func trend(_ series: TrendSeries, title: String, id: String) -> HTML {
-        let width = 360.0, height = 250.0
-        let left = 72.0, right = 22.0, top = 12.0, bottom = 34.0
-        let plotW = width - left - right, plotH = height - top - bottom
+        let width = 360.0
+        let height = 250.0
+        let left = 72.0
+        let right = 22.0
+        let top = 12.0
+        let bottom = 34.0
+        let plotW = width - left - right
+        let plotH = height - top - bottom
         let points = series.points.sorted { $0.date < $1.date }
         let span = max(1, series.to.days - series.from.days)
         func x(_ d: CivilDate) -> Double { left + Double(d.days - series.from.days) / Double(span) * plotW }
@@ -85,7 +90,9 @@ enum PortalCharts {
             return "Belum ada data harga dari \(IndonesianFormat.date(series.from)) sampai \(IndonesianFormat.date(series.to))."
         }
         let change = first.median.scaled == 0 ? 0 : Double(last.median.scaled - first.median.scaled) / Double(first.median.scaled) * 100
-        let verb = change > 0.05 ? "naik \(IndonesianFormat.percent(change))" : change < -0.05 ? "turun \(IndonesianFormat.percent(-change))" : "tetap"
+        let verb =
+            change > 0.05
+            ? "naik \(IndonesianFormat.percent(change))" : change < -0.05 ? "turun \(IndonesianFormat.percent(-change))" : "tetap"
         return "Median harga \(verb): dari \(IndonesianFormat.money(first.median, currency: series.currency)) pada "
             + "\(IndonesianFormat.date(first.date)) menjadi \(IndonesianFormat.money(last.median, currency: series.currency)) pada "
             + "\(IndonesianFormat.date(last.date))."
@@ -96,7 +103,8 @@ enum PortalCharts {
     /// An axis from below `lo` to above `hi` in steps of 1, 2, 2.5 or 5 times a power of ten,
     /// about `ticks` steps; never empty (a flat series gets a range around its value).
     static func niceAxis(lo: Double, hi: Double, ticks: Int) -> (min: Double, max: Double, step: Double) {
-        var lo = lo, hi = hi
+        var lo = lo
+        var hi = hi
         if !(lo.isFinite && hi.isFinite) || hi < lo { (lo, hi) = (0, 1) }
         if hi == lo {
             let pad = max(1, abs(hi) * 0.05)
@@ -128,7 +136,11 @@ enum PortalCharts {
     /// Horizontal bars in groups (kelurahan by kecamatan): a heading per group, then a row per
     /// bar with its label, the bar (scaled to the largest value) and its value.
     static func groupedBars(_ groups: [(title: String, bars: [Bar])], title: String, description: String, id: String) -> HTML {
-        let width = 360.0, labelW = 182.0, rowH = 26.0, headH = 32.0, fontSize = 13.0
+        let width = 360.0
+        let labelW = 182.0
+        let rowH = 26.0
+        let headH = 32.0
+        let fontSize = 13.0
         let barMax = width - labelW - 4
         let largest = max(1, groups.flatMap(\.bars).map(\.value).max() ?? 1)
         var y = 4.0

@@ -91,7 +91,8 @@ extension PortalController {
                 try AidQueries.donors(try views.view(AidViews.donors))
             )
         }
-        let measures: [AidMeasure] = [.households, .people] + report.totals.items.filter { $0.distributed > 0 }.map { .item($0.item, $0.unit) }
+        let measures: [AidMeasure] =
+            [.households, .people] + report.totals.items.filter { $0.distributed > 0 }.map { .item($0.item, $0.unit) }
         var measure = AidMeasure.households
         if let item = request.query("barang"), let unit = request.query("satuan") {
             measure = .item(item, unit)
@@ -116,7 +117,8 @@ extension PortalController {
             """
         func link(_ m: AidMeasure) -> HTML {
             m == measure
-                ? "<li><a href=\"\(m.href)#kelurahan\" aria-current=\"true\">\(m.label)</a></li>" : "<li><a href=\"\(m.href)#kelurahan\">\(m.label)</a></li>"
+                ? "<li><a href=\"\(m.href)#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
+                : "<li><a href=\"\(m.href)#kelurahan\">\(m.label)</a></li>"
         }
         let itemMeasures = measures.filter { if case .item = $0 { true } else { false } }
         let itemOpen: HTML = itemMeasures.contains(measure) ? " open" : .empty
@@ -236,7 +238,8 @@ extension PortalController {
         let lots = w.items.flatMap { i in
             i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l -> HTML in
                 let transit = l.inTransit > 0 ? ", \(IndonesianFormat.quantity(l.inTransit, unit: i.unit)) dalam perjalanan" : ""
-                return "<li>\(i.item): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(transit) <span class=\"muted\">(donasi \(l.donationId))</span></li>"
+                return
+                    "<li>\(i.item): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(transit) <span class=\"muted\">(donasi \(l.donationId))</span></li>"
             }
         }
         let lotList: HTML =
@@ -262,7 +265,9 @@ extension PortalController {
     /// `GET /bantuan-bencana/kelurahan/{code}`: aid received and distributed in one kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
-        guard let k = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) }) else {
+        guard
+            let k = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
+        else {
             throw PortalError.notFound("Kelurahan \(code) tidak ada di Kota Mataram.", tab: .aid)
         }
         let rows = k.items.map { i -> HTML in
@@ -296,9 +301,11 @@ extension PortalController {
         let cards = report.donors.map { d -> HTML in
             let items = d.items.sorted { $0.donated > $1.donated }.map { i -> HTML in
                 let share = i.donated > 0 ? Double(i.distributed) / Double(i.donated) * 100 : 0
-                return "<li>\(IndonesianFormat.quantity(i.donated, unit: i.unit)) \(i.item) <span class=\"muted\">(\(IndonesianFormat.percent(share)) tersalurkan)</span></li>"
+                return
+                    "<li>\(IndonesianFormat.quantity(i.donated, unit: i.unit)) \(i.item) <span class=\"muted\">(\(IndonesianFormat.percent(share)) tersalurkan)</span></li>"
             }
-            let first = IndonesianFormat.date(d.firstReceivedAt), last = IndonesianFormat.date(d.lastReceivedAt)
+            let first = IndonesianFormat.date(d.firstReceivedAt)
+            let last = IndonesianFormat.date(d.lastReceivedAt)
             return """
                 <li class="card"><h3>\(d.name)</h3><p><span class="tag">\(Self.donorKindName(d.kind))</span> \(IndonesianFormat.integer(d.donations)) donasi, \(first == last ? first : first + " – " + last)</p><ul>\(items)</ul></li>
                 """

@@ -12,7 +12,9 @@ extension PortalController {
             return (prices.map(\.observedOn).max(), Set(prices.map(\.commodityId)).count, report.totals)
         }
         let priceLine: HTML =
-            latestDay.map { "<p class=\"muted\">\(IndonesianFormat.integer(commodities)) komoditas, data per \(IndonesianFormat.date($0)).</p>" }
+            latestDay.map {
+                "<p class=\"muted\">\(IndonesianFormat.integer(commodities)) komoditas, data per \(IndonesianFormat.date($0)).</p>"
+            }
             ?? "<p class=\"muted\">Belum ada laporan harga.</p>"
         let aidLine: HTML =
             kelurahan.households > 0

@@ -34,7 +34,9 @@ extension PortalController {
             let latestView = try views.view(PricesViews.latest)
             let latest = try MarketPricesQueries.latest(latestView, commodityId: commodityId)
             let latestDay = latest.map(\.observedOn).max()
-            let today = try latestDay.map { try MarketPricesQueries.daily(try views.view(PricesViews.daily), on: $0, commodityId: commodityId) } ?? []
+            let today =
+                try latestDay.map { try MarketPricesQueries.daily(try views.view(PricesViews.daily), on: $0, commodityId: commodityId) }
+                ?? []
             return PricesData(
                 markets: try MarketPricesQueries.markets(latestView), commodities: try MarketPricesQueries.commodities(latestView),
                 latest: latest,
@@ -82,7 +84,8 @@ extension PortalController {
                 ? "<option value=\"\(c.commodityId)\" selected>\(c.name)</option>" : "<option value=\"\(c.commodityId)\">\(c.name)</option>"
         }
         let marketOptions = markets.map { m -> HTML in
-            m.marketId == marketFilter ? "<option value=\"\(m.marketId)\" selected>\(m.name)</option>" : "<option value=\"\(m.marketId)\">\(m.name)</option>"
+            m.marketId == marketFilter
+                ? "<option value=\"\(m.marketId)\" selected>\(m.name)</option>" : "<option value=\"\(m.marketId)\">\(m.name)</option>"
         }
         content += """
             <form class="inline card" method="get" action="/harga-pasar" role="search" aria-label="Saring harga">
@@ -98,10 +101,12 @@ extension PortalController {
             let prices = data.latest.filter { $0.commodityId == c.commodityId && (marketFilter == nil || $0.marketId == marketFilter) }
                 .sorted { ($0.marketName ?? $0.marketId, $0.priceType.rawValue) < ($1.marketName ?? $1.marketId, $1.priceType.rawValue) }
             let median = data.today.first { $0.commodityId == c.commodityId && $0.priceType == .retail }
-            let medianText: HTML = median.map {
-                " <span class=\"tag\">median kota \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
-            } ?? .empty
-            rows.append("""
+            let medianText: HTML =
+                median.map {
+                    " <span class=\"tag\">median kota \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
+                } ?? .empty
+            rows.append(
+                """
                 <tr><th scope="rowgroup" colspan="2"><a href="/harga-pasar/\(HTML.percentEncode(c.commodityId))">\(c.name)</a> <span class="muted">per \(c.unit)</span>\(medianText)</th></tr>
                 """)
             if prices.isEmpty {
@@ -110,9 +115,11 @@ extension PortalController {
             for p in prices {
                 let name = p.marketName ?? p.marketId
                 let type: HTML = p.priceType == .wholesale ? " <span class=\"tag\">grosir</span>" : .empty
-                let stale: HTML = p.observedOn < latestDay ? "<br><span class=\"muted\">\(IndonesianFormat.date(p.observedOn))</span>" : .empty
+                let stale: HTML =
+                    p.observedOn < latestDay ? "<br><span class=\"muted\">\(IndonesianFormat.date(p.observedOn))</span>" : .empty
                 let corrected: HTML = p.correction == nil ? .empty : " <span class=\"tag\">dikoreksi</span>"
-                rows.append("""
+                rows.append(
+                    """
                     <tr><td><a href="/harga-pasar?pasar=\(HTML.percentEncode(p.marketId))">\(name)</a>\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(corrected)\(stale)</td></tr>
                     """)
             }
@@ -168,15 +175,16 @@ extension PortalController {
                     <tr><td>\(p.marketName ?? p.marketId)\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(day)</td></tr>
                     """
             }
-            let stats: HTML = data.today.filter { $0.priceType == .retail }.map { s -> HTML in
-                """
-                <ul class="stats three" aria-label="Harga eceran di seluruh pasar">
-                <li>Median kota<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
-                <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
-                <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>
-                </ul>
-                """
-            }.first ?? .empty
+            let stats: HTML =
+                data.today.filter { $0.priceType == .retail }.map { s -> HTML in
+                    """
+                    <ul class="stats three" aria-label="Harga eceran di seluruh pasar">
+                    <li>Median kota<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
+                    <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
+                    <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>
+                    </ul>
+                    """
+                }.first ?? .empty
             content += """
                 <h2>Harga terbaru, \(IndonesianFormat.date(latestDay))</h2>
                 \(stats)
@@ -200,7 +208,8 @@ extension PortalController {
         var out: HTML = "<h2 id=\"tren\">Tren 30 hari</h2>"
         if ordered.isEmpty { return out + "<p>Belum ada data untuk grafik.</p>" }
         for (i, s) in ordered.enumerated() {
-            let title = "Harga \(priceTypeName(s.priceType)) \(c.name) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
+            let title =
+                "Harga \(priceTypeName(s.priceType)) \(c.name) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
             let rows = s.points.reversed().map { p -> HTML in
                 """
                 <tr><td>\(IndonesianFormat.date(p.date))</td><td class="num">\(IndonesianFormat.money(p.median, currency: s.currency))</td><td class="num">\(IndonesianFormat.money(p.min, currency: s.currency)) – \(IndonesianFormat.money(p.max, currency: s.currency))</td><td class="num">\(IndonesianFormat.integer(p.count))</td></tr>

@@ -117,7 +117,8 @@ extension PortalController {
 
     static func receiptPage(title: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], _ content: HTML) -> Response {
         PortalLayout.response(
-            PortalLayout.page(title: title, tab: .receipt, description: "Cek status permohonan dokumen kependudukan Kota Mataram.", content),
+            PortalLayout.page(
+                title: title, tab: .receipt, description: "Cek status permohonan dokumen kependudukan Kota Mataram.", content),
             status: status, noStore: true, headers: headers)
     }
 
@@ -154,7 +155,9 @@ extension PortalController {
         } else if let index = mainPath.firstIndex(of: status) {
             let steps = mainPath.enumerated().map { i, s -> HTML in
                 if i < index { return "<li class=\"done\">\(statusName(s))</li>" }
-                if i == index { return "<li class=\"\(s == .collected ? "done current" : "current")\" aria-current=\"step\">\(statusName(s))</li>" }
+                if i == index {
+                    return "<li class=\"\(s == .collected ? "done current" : "current")\" aria-current=\"step\">\(statusName(s))</li>"
+                }
                 return "<li>\(statusName(s))</li>"
             }
             progress = """

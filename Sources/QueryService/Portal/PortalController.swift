@@ -93,7 +93,9 @@ struct PortalError: Error {
 /// Browsers asking for a path that does not exist outside the API get the portal's HTML 404
 /// page instead of problem+json; API clients are not affected.
 struct PortalNotFoundMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {

@@ -33,7 +33,8 @@ enum PortalLayout {
     static func page(title: String, tab: Tab?, description: String? = nil, _ content: HTML) -> HTML {
         let nav = HTML(
             joining: Tab.allCases.filter { $0 != .home }.map { t in
-                t == tab ? "<li><a href=\"\(t.path)\" aria-current=\"page\">\(t.title)</a></li>"
+                t == tab
+                    ? "<li><a href=\"\(t.path)\" aria-current=\"page\">\(t.title)</a></li>"
                     : "<li><a href=\"\(t.path)\">\(t.title)</a></li>"
             })
         let meta: HTML = description.map { "<meta name=\"description\" content=\"\($0)\">" } ?? .empty
@@ -174,7 +175,9 @@ enum PortalLayout {
 
     /// A complete HTML response (UTF-8), not cached by shared caches; `noStore` for pages that
     /// show a private lookup (Cek Resi).
-    static func response(_ page: HTML, status: HTTPResponse.Status = .ok, noStore: Bool = false, headers extra: HTTPFields = [:]) -> Response {
+    static func response(_ page: HTML, status: HTTPResponse.Status = .ok, noStore: Bool = false, headers extra: HTTPFields = [:])
+        -> Response
+    {
         var headers = extra
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = noStore ? "no-store" : "no-cache"
