@@ -1,6 +1,6 @@
 public import DomainKit
 public import EventLog
-public import MataramReference
+import MataramReference
 
 /// The decider of the aid domain: pure functions from a command and the state of what it touches
 /// to events, and from a state and an event to the next state. No storage, no clock, no

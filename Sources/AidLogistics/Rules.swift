@@ -1,6 +1,6 @@
 public import DomainKit
-public import EventLog
-public import Projections
+import EventLog
+import Projections
 
 /// The rules of the aid domain, run for every door into the log (commands, raw appends,
 /// imports) by a `RuleGuard`.

@@ -1,5 +1,5 @@
 public import DomainKit
-public import EventLog
+import EventLog
 
 /// The rules of document tracking, run by `RuleGuard` before anything is written: the same checks
 /// for commands, raw appends (`lumbung append`, `POST /v1/streams/...`) and imports.

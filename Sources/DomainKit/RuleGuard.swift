@@ -1,6 +1,6 @@
 public import EventLog
-public import Foundation
-public import JSON
+import Foundation
+import JSON
 
 /// The rules of every domain, run by the log's writer before each request is written (an
 /// `AppendGuard`): the same check for commands, raw appends and imports.

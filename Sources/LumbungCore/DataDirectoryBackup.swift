@@ -1,5 +1,5 @@
 public import EventLog
-public import Foundation
+import Foundation
 
 /// A backup of a data directory (`lumbung backup DEST`), safe while the server keeps writing.
 ///

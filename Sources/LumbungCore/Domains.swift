@@ -1,9 +1,9 @@
 public import AidLogistics
-public import Crypto
+import Crypto
 public import DocumentTracking
-public import DomainKit
+import DomainKit
 public import MarketPrices
-public import Projections
+import Projections
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {

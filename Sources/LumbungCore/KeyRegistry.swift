@@ -1,7 +1,7 @@
-public import Crypto
+import Crypto
 public import EventLog
-public import Foundation
-public import JSON
+import Foundation
+import JSON
 
 /// API keys, kept as events in the log: `auth.key-created` (the secret's SHA-256 only, never the
 /// secret) and `auth.key-revoked`, on stream `apikey-<keyId>`. A key reads

@@ -1,6 +1,6 @@
 public import EventLog
-public import Foundation
-public import LMDB
+import Foundation
+import LMDB
 
 /// Failed cek resi lookups counted per receipt number, so that a PIN cannot be guessed: after
 /// `freeFailures` wrong PINs the receipt locks, for `baseLock` doubled with every further failure

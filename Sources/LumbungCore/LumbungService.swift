@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ServiceLifecycle
 
 /// The log and its views run as a service of a swift-service-lifecycle `ServiceGroup`.

@@ -1,7 +1,7 @@
-public import Crypto
+import Crypto
 public import DomainKit
 public import EventLog
-public import Foundation
+import Foundation
 public import Projections
 
 /// Everything the service runs on, opened from one data directory: the log, its rules, the

@@ -1,6 +1,6 @@
 public import Crypto
 public import EventLog
-public import Foundation
+import Foundation
 
 /// `secret.key` of a data directory: 32 random bytes (0600) that key the hashes of NIKs and PINs.
 /// The log's events depend on it (a PIN checks only under the key its hash was made with), so it

@@ -1,9 +1,9 @@
-public import AidLogistics
-public import DocumentTracking
+import AidLogistics
+import DocumentTracking
 public import EventLog
-public import Foundation
-public import MarketPrices
-public import Projections
+import Foundation
+import MarketPrices
+import Projections
 
 /// The auditor's "as of" replay: folds the log from scratch, up to a point, into a temporary
 /// views environment with the same projectors the service uses, and answers a query there.

@@ -1,6 +1,6 @@
 public import DomainKit
 public import EventLog
-public import MataramReference
+import MataramReference
 
 /// The decider of the prices domain: pure functions over the state of what one command touches
 /// (a market, a commodity, a report), tested without storage. `MarketPricesRules` runs them for

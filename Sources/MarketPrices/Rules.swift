@@ -1,7 +1,7 @@
 public import DomainKit
 public import EventLog
-public import JSON
-public import Projections
+import JSON
+import Projections
 
 /// The rules of the prices domain, run by the `RuleGuard` for every door into the log
 /// (commands, raw appends, imports).

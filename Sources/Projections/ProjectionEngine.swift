@@ -1,6 +1,6 @@
 public import EventLog
-public import Foundation
-public import LMDB
+import Foundation
+import LMDB
 
 /// Runs projectors over the log into the `views/` LMDB environment.
 ///

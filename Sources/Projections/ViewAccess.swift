@@ -1,7 +1,7 @@
-public import EventLog
+import EventLog
 public import Foundation
 public import JSON
-public import LMDB
+import LMDB
 
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).

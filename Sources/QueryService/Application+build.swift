@@ -1,5 +1,5 @@
-public import EventLog
-public import Foundation
+import EventLog
+import Foundation
 public import Hummingbird
 public import Logging
 public import LumbungCore

@@ -1,5 +1,5 @@
-public import Hummingbird
-public import NIOCore
+import Hummingbird
+import NIOCore
 public import ServiceLifecycle
 
 /// A server of one route, `GET /metrics`, answering `text()` as Prometheus' text format: the

@@ -1,10 +1,10 @@
 public import EventLog
-public import Foundation
+import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import JSON
-public import Logging
-public import LumbungCore
+import Logging
+import LumbungCore
 
 /// An RFC 9457 problem: every failure of the API answers `application/problem+json` with
 /// `type`, `title`, `status`, `detail`, and `errors` (per field) for validation failures.

@@ -1,5 +1,5 @@
 public import EventLog
-public import JSON
+import JSON
 
 /// How an event travels through JetStream: the message's data is the event's JSON exactly as
 /// `lumbung export` writes it (`RecordedEvent.json`), its subject `<prefix>.<category>.<type>`,

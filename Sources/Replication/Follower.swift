@@ -1,5 +1,5 @@
 public import EventLog
-public import Foundation
+import Foundation
 
 /// A read replica's follower: consumes the stream a `Relay` fills, with a durable JetStream
 /// consumer, and appends each event verbatim to the replica's log.

@@ -1,5 +1,5 @@
 public import EventLog
-public import Foundation
+import Foundation
 
 /// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
 /// sequence IS the log's position.

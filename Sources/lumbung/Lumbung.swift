@@ -1,9 +1,9 @@
 public import ArgumentParser
 public import EventLog
-public import Foundation
-public import JSON
-public import LumbungCore
-public import Replication
+import Foundation
+import JSON
+import LumbungCore
+import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
 ///
@@ -23,7 +23,7 @@ struct Lumbung: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

@@ -51,14 +51,14 @@ struct SecretGuardTests {
         // Changed: another 32 bytes are refused.
         var other = [UInt8](repeating: 0, count: 32)
         for i in other.indices { other[i] = UInt8.random(in: 0...255) }
-        FileManager.default.createFile(atPath: secret, contents: Data(other), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: secret, contents: Data(other), attributes: [.posixPermissions: 0o600])
         let changed = try await CLI.run(["keys", "list", "--data-dir", dir])
         #expect(changed.status == 1, "\(changed)")
         #expect(changed.stderr.contains("is not the key the log"), "\(changed)")
 
         // Exposed: the right key, readable by others, is refused until it is 0600 again.
         try FileManager.default.removeItem(atPath: secret)
-        FileManager.default.createFile(atPath: secret, contents: original, attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: secret, contents: original, attributes: [.posixPermissions: 0o644])
         let exposed = try await CLI.run(["keys", "list", "--data-dir", dir])
         #expect(exposed.status == 1, "\(exposed)")
         #expect(exposed.stderr.contains("readable by others"), "\(exposed)")

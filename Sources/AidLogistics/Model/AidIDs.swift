@@ -1,4 +1,4 @@
-public import DomainKit
+import DomainKit
 public import EventLog
 
 /// Identifiers of the aid domain (warehouses, donations, shipments, distributions) and the

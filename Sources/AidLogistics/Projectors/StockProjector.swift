@@ -1,6 +1,6 @@
-public import DomainKit
+import DomainKit
 public import EventLog
-public import MataramReference
+import MataramReference
 public import Projections
 
 /// `aid.stock`: stock per warehouse, item and lot, on hand and in transit.

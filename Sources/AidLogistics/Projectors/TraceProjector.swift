@@ -1,6 +1,6 @@
-public import DomainKit
+import DomainKit
 public import EventLog
-public import MataramReference
+import MataramReference
 public import Projections
 
 /// `aid.trace`: the donation trace. Every movement of a lot is a step, keyed by the lot and the

@@ -1,5 +1,5 @@
-public import DomainKit
-public import MataramReference
+import DomainKit
+import MataramReference
 public import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from

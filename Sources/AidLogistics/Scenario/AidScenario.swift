@@ -1,5 +1,5 @@
 public import DomainKit
-public import EventLog
+import EventLog
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
 ///

@@ -1,5 +1,5 @@
-public import Crypto
-public import DomainKit
+import Crypto
+import DomainKit
 public import EventLog
 public import JSON
 

@@ -1,6 +1,6 @@
-public import DomainKit
+import DomainKit
 public import EventLog
-public import JSON
+import JSON
 
 /// A resident's application, as the counter or the online form sends it:
 /// `{"documentType", "office", "channel", "applicant": {"nik"}, "submittedAt"?}`. Holds the NIK in

@@ -1,4 +1,4 @@
-public import DomainKit
+import DomainKit
 public import EventLog
 public import JSON
 

@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+import Foundation
 
 /// The keyed hashes that keep a resident's NIK and PIN out of the log.
 ///

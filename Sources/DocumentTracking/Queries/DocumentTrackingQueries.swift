@@ -1,7 +1,7 @@
 public import Crypto
-public import DomainKit
+import DomainKit
 public import EventLog
-public import Foundation
+import Foundation
 public import Projections
 
 /// The read side of document tracking: functions over a `ViewReader` of one view (live views, or

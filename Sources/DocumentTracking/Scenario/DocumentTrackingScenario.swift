@@ -1,7 +1,7 @@
 public import Crypto
 public import DomainKit
 public import EventLog
-public import Foundation
+import Foundation
 
 /// Document tracking's part of the 2018 scenario of Kota Mataram.
 ///

@@ -1,5 +1,5 @@
-public import Crypto
-public import Foundation
+import Crypto
+import Foundation
 public import JSON
 
 /// A signed tree head, the "digest" an auditor keeps: the log's Merkle tree size and root at a

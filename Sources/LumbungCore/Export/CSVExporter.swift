@@ -1,5 +1,5 @@
 public import EventLog
-public import JSON
+import JSON
 
 /// Every event as one CSV row (RFC 4180, see `CSVText`), after a header row:
 ///

@@ -1,8 +1,8 @@
-public import AidLogistics
+import AidLogistics
 public import EventLog
-public import JSON
-public import MarketPrices
-public import MataramReference
+import JSON
+import MarketPrices
+import MataramReference
 
 /// Aid movements as an HXL-tagged table in the manner of a 3W (who, what, where): CSV
 /// (RFC 4180, see `CSVText`) with a row of column names, then a row of HXL hashtags, then one

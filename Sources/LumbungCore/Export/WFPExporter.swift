@@ -1,8 +1,8 @@
-public import DomainKit
+import DomainKit
 public import EventLog
-public import JSON
-public import MarketPrices
-public import Projections
+import JSON
+import MarketPrices
+import Projections
 
 /// Price reports in the column layout of WFP's global food price file on HDX
 /// (`wfp_food_prices_global_*.csv`), which `lumbung import wfp` reads back:

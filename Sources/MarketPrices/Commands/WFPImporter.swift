@@ -1,8 +1,8 @@
-public import DomainKit
+import DomainKit
 public import EventLog
-public import Foundation
-public import JSON
-public import Projections
+import Foundation
+import JSON
+import Projections
 
 /// Imports WFP food prices as published on HDX (CSV), in both layouts:
 /// - per country (`wfp_food_prices_<iso3>.csv`): `date,admin1,admin2,market,market_id,latitude,

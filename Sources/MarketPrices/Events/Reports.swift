@@ -1,5 +1,5 @@
 public import DomainKit
-public import EventLog
+import EventLog
 public import JSON
 
 /// `prices.price-reported` on `market-<marketId>`: the price of one unit of a commodity at a

@@ -1,5 +1,5 @@
-public import EventLog
-public import Foundation
+import EventLog
+import Foundation
 public import JSON
 
 /// A price as an exact decimal with at most 4 fraction digits (the payload policy's limit),

@@ -1,5 +1,5 @@
 public import EventLog
-public import Foundation
+import Foundation
 public import Projections
 
 /// `prices.alerts`: a day on which a series' city median (the median of the day's reports

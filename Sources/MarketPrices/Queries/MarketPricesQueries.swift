@@ -1,5 +1,5 @@
-public import DomainKit
-public import EventLog
+import DomainKit
+import EventLog
 public import Projections
 
 /// The read side of the prices domain: functions over a `ViewReader` (a live view, or a replay

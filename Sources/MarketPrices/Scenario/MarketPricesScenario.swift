@@ -1,6 +1,6 @@
 public import DomainKit
 public import EventLog
-public import Foundation
+import Foundation
 
 /// The prices domain's part of the deterministic 2018 scenario of Kota Mataram: 29 July to
 /// 31 August 2018, around the Lombok earthquakes (M6.4 on 29 July, M7.0 on 5 August 18:46 WITA,
