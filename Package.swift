@@ -40,12 +40,13 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: upcoming),
         .target(name: "JSON", swiftSettings: upcoming),
+        .target(name: "LumbungVersion", swiftSettings: upcoming),
         .systemLibrary(
             name: "CNATS",
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON"], swiftSettings: upcoming),
+        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON", "LumbungVersion"], swiftSettings: upcoming),
         .target(
             name: "EventLog",
             dependencies: [
@@ -84,7 +85,7 @@ let package = Package(
         .target(
             name: "QueryService",
             dependencies: [
-                "LumbungCore", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
+                "LumbungCore", "LumbungVersion", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
                 "DocumentTracking", "MarketPrices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "lumbung",
             dependencies: [
-                "LumbungCore", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
+                "LumbungCore", "LumbungVersion", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,7 +133,8 @@ let package = Package(
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
-                "QueryService", "LumbungCore", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking", "MarketPrices",
+                "QueryService", "LumbungCore", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
+                "MarketPrices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -142,7 +144,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "lumbung"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "lumbung"]),
         .testTarget(
             name: "ReplicationTests", dependencies: ["Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung"]),
     ]

@@ -62,7 +62,10 @@ public final class LookupGuard: @unchecked Sendable {
     /// Runs a PIN check of `receipt` under the guard: refused with `LookupLocked` while the receipt
     /// is locked (the check does not run); a miss (nil) is counted, and may lock it; a hit clears
     /// the count. Only misses and the first hit after misses write.
+    /// A receipt number longer than `maxKeyBytes` names no application and is not counted (an LMDB
+    /// key holds at most 511 bytes).
     public func guarded<R>(_ receipt: String, _ check: () async throws -> R?) async throws -> R? {
+        guard !receipt.isEmpty, receipt.utf8.count <= Self.maxKeyBytes else { return try await check() }
         let now = Timestamp.now().millisecondsSince1970
         let (verdict, counted) = try state(receipt, now: now)
         if case .locked(let seconds) = verdict { throw LookupLocked(retryAfter: seconds) }
@@ -96,6 +99,9 @@ public final class LookupGuard: @unchecked Sendable {
 
     /// Forgets the count of `receipt` (a new PIN was issued).
     public func reset(_ receipt: String) throws { try succeeded(receipt) }
+
+    /// The longest receipt number that is counted.
+    public static let maxKeyBytes = 100
 
     static func seconds(_ ms: Int64) -> Int { max(1, Int((ms + 999) / 1000)) }
 

@@ -1,5 +1,6 @@
 public import EventLog
 import Foundation
+import LumbungVersion
 
 /// A read replica's follower: consumes the stream a `Relay` fills, with a durable JetStream
 /// consumer, and appends each event verbatim to the replica's log.
@@ -91,7 +92,7 @@ public final class Follower: @unchecked Sendable {
             let connection = retry(
                 "connect to NATS at \(c.urls.joined(separator: ","))",
                 {
-                    () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: "lumbung-follow")
+                    () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: LumbungVersion.agent("follow"))
                 })
         else { return }
         log("connected to \(connection.connectedURL ?? c.urls[0])")

@@ -1,5 +1,6 @@
 public import EventLog
 import Foundation
+import LumbungVersion
 
 /// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
 /// sequence IS the log's position.
@@ -90,7 +91,7 @@ public final class Relay: @unchecked Sendable {
             let connection = await Retry.until(
                 log: log, what: "connect to NATS at \(urls.joined(separator: ","))", stop: { self.isStopped },
                 {
-                    () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: "lumbung-relay")
+                    () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: LumbungVersion.agent("relay"))
                 })
         else { return }
         log("connected to \(connection.connectedURL ?? configuration.urls[0])")

@@ -3,6 +3,7 @@ public import EventLog
 import Foundation
 import JSON
 import LumbungCore
+import LumbungVersion
 import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
@@ -14,6 +15,7 @@ struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "An event store in LMDB for Kota Mataram's public services.",
+        version: LumbungVersion.current,
         subcommands: [
             Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self,
             Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self,

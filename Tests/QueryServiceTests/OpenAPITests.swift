@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LumbungVersion
 import NIOCore
 import Testing
 import Yams
@@ -48,9 +49,13 @@ struct OpenAPITests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources/QueryService/openapi.yaml")
 
-    @Test("served at /openapi.yaml as application/yaml, OpenAPI 3.1, byte for byte Sources/QueryService/openapi.yaml")
+    @Test(
+        "served at /openapi.yaml as application/yaml, OpenAPI 3.1, byte for byte Sources/QueryService/openapi.yaml with the version filled in"
+    )
     func served() async throws {
-        let file = try Data(contentsOf: Self.sourceFile)
+        let text = try String(contentsOf: Self.sourceFile, encoding: .utf8)
+        #expect(text.contains("version: \"\(OpenAPIDocument.versionPlaceholder)\""), "the file leaves the version to LumbungVersion")
+        let file = Data(text.replacing(OpenAPIDocument.versionPlaceholder, with: LumbungVersion.current).utf8)
         try await withRouter { _, client in
             let r = try await client.get("/openapi.yaml")
             #expect(r.status == .ok)
@@ -66,6 +71,7 @@ struct OpenAPITests {
         let document = try Self.document()
         #expect(document.member("openapi")?.string == "3.1.0")
         #expect(document.member("info")?.member("license")?.member("identifier")?.string == "Apache-2.0")
+        #expect(document.member("info")?.member("version")?.string == LumbungVersion.current)
     }
 
     @Test("every route of the router is described, and every described route exists")

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LumbungVersion
 import Testing
 
 @testable import QueryService
@@ -22,7 +23,8 @@ struct SystemRoutesTests {
             #expect(h.string("headHash")?.count == 64)
             #expect(h.uint("viewsPosition") != nil)
             #expect(h.uint("viewsLag") != nil)
-            #expect(Set(h.keys) == ["status", "role", "headPosition", "headHash", "viewsPosition", "viewsLag"])
+            #expect(h.string("version") == LumbungVersion.current)
+            #expect(Set(h.keys) == ["status", "version", "role", "headPosition", "headHash", "viewsPosition", "viewsLag"])
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import JSON
 import LumbungCore
+import LumbungVersion
 import Metrics
 import Projections
 import Prometheus
@@ -28,6 +29,7 @@ struct SystemController {
         let views = try services.engine.checkpoint()
         var members: [(String, JSONValue)] = [
             ("status", .string("ok")),
+            ("version", .string(LumbungVersion.current)),
             ("role", .string(services.readOnlyPrimary == nil ? "primary" : "replica")),
             ("headPosition", .number(Double(head.position))),
             ("headHash", .string(head.hash.description)),
