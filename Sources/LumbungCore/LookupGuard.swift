@@ -92,13 +92,10 @@ public final class LookupGuard: @unchecked Sendable {
         }
     }
 
-    /// A right PIN while unlocked: the count starts again.
+    /// A right PIN while unlocked (or, later, a new PIN issued): the count starts again.
     public func succeeded(_ receipt: String) throws {
         try environment.write { txn in _ = try counts.delete(receipt, in: txn) }
     }
-
-    /// Forgets the count of `receipt` (a new PIN was issued).
-    public func reset(_ receipt: String) throws { try succeeded(receipt) }
 
     /// The longest receipt number that is counted.
     public static let maxKeyBytes = 100

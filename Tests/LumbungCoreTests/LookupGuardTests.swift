@@ -32,7 +32,7 @@ struct LookupGuardTests {
         }
         #expect(try guardian.verdict("MTR-1", now: now) == .locked(retryAfter: 86_400))
         // A new PIN (reset) or a success starts the count again.
-        try guardian.reset("MTR-1")
+        try guardian.succeeded("MTR-1")
         #expect(try guardian.verdict("MTR-1", now: now) == .allowed)
     }
 
