@@ -25,7 +25,7 @@ struct DocumentsRoutesTests {
             let receipt = try #require(answer.string("receiptNumber"))
             let pin = try #require(answer.string("pin"))
             #expect(receipt.wholeMatch(of: /MTR-[0-9A-HJKMNP-TV-Z]{10}/) != nil)
-            #expect(pin.wholeMatch(of: /[0-9]{6}/) != nil)
+            #expect(pin.wholeMatch(of: /[0-9A-HJKMNP-TV-Z]{8}/) != nil)
             // The NIK and the PIN are nowhere in the log.
             let log = try await client.get("/v1/export", token: env.token(.auditor)).text
             #expect(!log.contains("5271010101800001"))

@@ -7,7 +7,8 @@ public import Projections
 /// Databases:
 /// - `applications`: receiptNumber -> `PublicApplication` (no personal data: no NIK hash, no
 ///   PIN hash, no officer);
-/// - `pins`: receiptNumber -> the PIN hash (64 hex digits, as bytes), read only by
+/// - `pins`: receiptNumber -> the hash of its current PIN (64 hex digits, as bytes; a reissue
+///   replaces it), read only by
 ///   `DocumentTrackingQueries.lookup`.
 public struct ApplicationsProjector: Projector {
     public var name: String { DocumentViews.applications.rawValue }
@@ -34,6 +35,8 @@ public struct ApplicationsProjector: Projector {
             app.updatedAt = e.changedAt.description
             app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reason: e.reason))
             try view.put("applications", e.receiptNumber, value: app)
+        case .pinReissued(let e):
+            try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
         }
     }
 }

@@ -41,6 +41,8 @@ public struct ProcessingProjector: Projector {
                 "durations", ViewKey.make(start.documentType.rawValue, ViewKey.duration(ms), e.receiptNumber),
                 value: ProcessingDone(
                     office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
+        case .pinReissued:
+            return
         }
     }
 }

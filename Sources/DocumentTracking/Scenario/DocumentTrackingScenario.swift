@@ -125,9 +125,11 @@ public enum DocumentTrackingScenario {
         (scenarioReceiptNumber(seed: seed, index: 0), scenarioPIN(seed: seed, index: 0))
     }
 
-    /// The PIN of application `index` (6 digits).
+    /// The PIN of application `index`: 6 digits, leading zeros kept (the scenario's applications
+    /// are from 2018, before PINs became 8 Crockford characters; see `PIN`).
     public static func scenarioPIN(seed: UInt64, index: Int) -> String {
-        DocumentTrackingCommand.pinText(UInt32(SplitMix64.mix(seed, UInt64(index), 0x5049_4E) % 1_000_000))
+        let s = String(SplitMix64.mix(seed, UInt64(index), 0x5049_4E) % 1_000_000)
+        return String(repeating: "0", count: 6 - s.count) + s
     }
 
     /// The receipt number of application `index`: a keyed permutation of the 50-bit space, so two
