@@ -107,7 +107,7 @@ extension PortalController {
                 title: "Resi tidak ditemukan", status: .notFound,
                 """
                 <h1>Cek status permohonan dokumen</h1>
-                <div class="notice" role="alert"><h2>Permohonan tidak ditemukan</h2><p>Nomor resi atau PIN tidak cocok. Periksa kembali nomor resi dan PIN pada bukti permohonan Anda, lalu coba lagi. Nomor resi diawali MTR- dan PIN terdiri dari 6 angka.</p></div>
+                <div class="notice" role="alert"><h2>Permohonan tidak ditemukan</h2><p>Nomor resi atau PIN tidak cocok. Periksa kembali nomor resi dan PIN pada bukti permohonan Anda, lalu coba lagi. Nomor resi diawali MTR-; PIN terdiri dari 8 huruf dan angka (permohonan lama: 6 angka).</p></div>
                 \(Self.receiptFormHTML(receipt: String(receipt.prefix(40))))
                 \(Self.receiptHelp)
                 """)
@@ -127,8 +127,8 @@ extension PortalController {
         <form class="stack card" method="post" action="/cek-resi" autocomplete="off">
         <div><label for="resi">Nomor resi <span class="hint">contoh: MTR-7GQ2K9XW4D</span></label>
         <input class="code" id="resi" name="resi" type="text" required maxlength="40" autocapitalize="characters" spellcheck="false" value="\(receipt)"></div>
-        <div><label for="pin">PIN <span class="hint">6 angka, tertera pada bukti permohonan</span></label>
-        <input id="pin" name="pin" type="password" required inputmode="numeric" maxlength="16" autocomplete="off"></div>
+        <div><label for="pin">PIN <span class="hint">8 huruf dan angka (permohonan lama: 6 angka), tertera pada bukti permohonan</span></label>
+        <input id="pin" name="pin" type="password" required autocapitalize="characters" spellcheck="false" maxlength="16" autocomplete="off"></div>
         <div><button type="submit">Cek status</button></div>
         </form>
         """
