@@ -6,10 +6,6 @@ public import JSON
 public struct Donor: AidPayload, Hashable {
     public var name: String
     public var kind: String
-    public init(name: String, kind: String) {
-        self.name = name
-        self.kind = kind
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "kind" ? .text(maxBytes: AidLimits.kind) : AidFields.rule(forKey: key)
@@ -22,11 +18,6 @@ public struct ItemQuantity: AidPayload, Hashable {
     public var unit: String
     /// Positive.
     public var quantity: Int
-    public init(item: String, unit: String, quantity: Int) {
-        self.item = item
-        self.unit = unit
-        self.quantity = quantity
-    }
 }
 
 /// How much of a line comes from one lot (a lot is a donation: `donationId`).
@@ -34,10 +25,6 @@ public struct LotQuantity: AidPayload, Hashable {
     public var donationId: String
     /// Positive.
     public var quantity: Int
-    public init(donationId: String, quantity: Int) {
-        self.donationId = donationId
-        self.quantity = quantity
-    }
 }
 
 /// A line of a shipment or a distribution: an item, a quantity, and the lots it is taken from
@@ -47,12 +34,6 @@ public struct LotLine: AidPayload, Hashable {
     public var unit: String
     public var quantity: Int
     public var lots: [LotQuantity]
-    public init(item: String, unit: String, quantity: Int, lots: [LotQuantity]) {
-        self.item = item
-        self.unit = unit
-        self.quantity = quantity
-        self.lots = lots
-    }
 }
 
 /// A line of a shipment's receipt: how much of one lot of one item arrived.
@@ -62,10 +43,4 @@ public struct ReceivedLine: AidPayload, Hashable {
     public var donationId: String
     /// Positive; a lot that did not arrive at all is left out.
     public var quantity: Int
-    public init(item: String, unit: String, donationId: String, quantity: Int) {
-        self.item = item
-        self.unit = unit
-        self.donationId = donationId
-        self.quantity = quantity
-    }
 }
