@@ -115,9 +115,7 @@ extension DocumentTrackingCommand {
         do {
             return try body()
         } catch {
-            guard let field = error.field, field.hasPrefix("data.") else { throw error }
-            let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
-            throw EventLogError(error.code, message, field: String(field.dropFirst(5)))
+            throw error.namingBodyFields
         }
     }
 }
