@@ -98,7 +98,12 @@ let package = Package(
             swiftSettings: upcoming,
             plugins: ["EmbedFiles"]
         ),
-        // The build tool that embeds a target's `.yaml` files in its code (`openapi.yaml` of
+        // Indonesia's administrative areas (Kepmendagri codes) and populations, embedded.
+        .target(
+            name: "Regions", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: upcoming,
+            plugins: ["EmbedFiles"]),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: upcoming),
+        // The build tool that embeds a target's `.yaml` and `.csv` files in its code (`openapi.yaml` of
         // QueryService), and its tool.
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(name: "EmbedFilesTool", swiftSettings: upcoming),
