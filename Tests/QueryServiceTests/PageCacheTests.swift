@@ -10,7 +10,7 @@ import Testing
 /// The public pages are rendered once per change of what they show: answered from memory with
 /// `ETag`/`Last-Modified`, 304 on revalidation, rendered again only after an event of their types.
 @Suite("Portal pages: rendered once per change, ETag and 304")
-struct PageCacheTests {
+struct ResponseCacheTests {
     @Test("a price page keeps its ETag across aid events, revalidates to 304, and changes with a new price report")
     func versions() async throws {
         try await withRouter { env, client in
@@ -76,7 +76,38 @@ struct PageCacheTests {
 
     @Test("HTTP dates are IMF-fixdates in English")
     func httpDates() {
-        #expect(PageCache.httpDate(secondsSince1970: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
-        #expect(PageCache.httpDate(secondsSince1970: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(ResponseCache.httpDate(secondsSince1970: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(ResponseCache.httpDate(secondsSince1970: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    }
+}
+
+@Suite("Public JSON answers: made once per change, ETag and 304")
+struct APIResponseCacheTests {
+    @Test("latest prices keep their ETag until a price event; other query parameters share the entry")
+    func latestPrices() async throws {
+        try await withRouter { env, client in
+            let prices = env.token(.pricesWriter)
+            _ = try await client.command("/v1/prices/markets", token: prices, body: Fx.market("kebon-roek"))
+            _ = try await client.command("/v1/prices/commodities", token: prices, body: Fx.commodity)
+            let r1 = try await client.command("/v1/prices/reports", token: prices, body: Fx.report(market: "kebon-roek", price: "12500"))
+            let p1 = try #require(r1.uint("position"))
+            let a = try await client.get("/v1/prices/latest?minPosition=\(p1)")
+            let b = try await client.get("/v1/prices/latest")
+            #expect(a.text == b.text && b.text.contains("12500"))
+            let etag = try #require(b.headers[.eTag])
+            #expect(try await client.get("/v1/prices/latest", headers: [.ifNoneMatch: etag]).status == .notModified)
+            // A filter is part of the answer: a different entry.
+            let filtered = try await client.get("/v1/prices/latest?commodityId=beras-medium")
+            #expect(filtered.headers[.eTag] != nil)
+            #expect(try await client.get("/v1/prices/latest?commodityId=gula", headers: [.ifNoneMatch: etag]).status == .ok)
+
+            let r2 = try await client.command(
+                "/v1/prices/reports", token: prices, body: Fx.report(market: "kebon-roek", price: "13000", on: "2018-08-07"))
+            let p2 = try #require(r2.uint("position"))
+            _ = try await client.get("/v1/prices/latest?minPosition=\(p2)")
+            let c = try await client.get("/v1/prices/latest", headers: [.ifNoneMatch: etag])
+            #expect(c.status == .ok)
+            #expect(c.text.contains("13000"))
+        }
     }
 }

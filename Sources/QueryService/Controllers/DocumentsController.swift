@@ -10,6 +10,8 @@ import LumbungCore
 /// the public lookup by receipt number + PIN, queues and processing times.
 struct DocumentsController {
     let services: LumbungServices
+    /// The public processing times, made once per new documents event (`ResponseCache`).
+    let processingCache = ResponseCache()
     var domain: DocumentTrackingDomain { services.domains.documents }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -21,7 +23,8 @@ struct DocumentsController {
         router.post("/v1/documents/lookup", use: lookupPost)
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
             .get("/v1/documents/queue", use: queue)
-        router.get("/v1/documents/processing", use: processing)
+        router.get(
+            "/v1/documents/processing", use: processingCache.cached(types: DocumentEvents.all, services: services, processing))
     }
 
     /// `POST /v1/documents/applications`: answers `{"receiptNumber","pin","position"}`; the

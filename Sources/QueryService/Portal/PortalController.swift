@@ -22,8 +22,8 @@ import MarketPrices
 /// unknown paths asked for by a browser (`Accept: text/html`) outside the API get an HTML 404 too.
 struct PortalController {
     let services: LumbungServices
-    /// The public pages as last rendered (`PageCache`): Cek Resi, a private lookup, is never kept.
-    let cache = PageCache()
+    /// The public pages as last rendered (`ResponseCache`): Cek Resi, a private lookup, is never kept.
+    let cache = ResponseCache()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.middlewares.add(PortalNotFoundMiddleware())

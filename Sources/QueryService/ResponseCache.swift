@@ -5,24 +5,26 @@ import LumbungCore
 import NIOCore
 import Projections
 
-/// Public portal pages rendered once per change of what they show, and answered from memory
-/// until then, with `ETag` and `Last-Modified` so that a browser's revalidation is a 304.
+/// Public answers (portal pages, the public JSON of prices, aid and processing times) made once
+/// per change of what they show, and answered from memory until then, with `ETag` and
+/// `Last-Modified` so that a browser's or a client's revalidation is a 304.
 ///
 /// On a disaster day the portal is what everyone opens; rendering a page reads and formats whole
-/// views. A page declares the event types its views fold: its entry is keyed on the position of
+/// views. A route declares the event types its views fold: its entry is keyed on the position of
 /// the latest event of those types that the views have applied (one backward seek per type in
-/// the log's type index, whatever the log's size). An event of another domain leaves the page as
-/// it is; a new event of its types (once the views have applied it) renders it again.
+/// the log's type index, whatever the log's size). An event of another domain leaves the answer
+/// as it is; a new event of its types (once the views have applied it) makes it again.
 ///
 /// Contract:
 /// - Only 200 answers are kept; a request with `minPosition` is never answered from the cache.
 /// - The entry's key is also the page's version: `ETag` is `"<position>-<hash of the body>"`,
 ///   `Last-Modified` the time that event was recorded. `If-None-Match` that matches (or, without
 ///   it, `If-Modified-Since` equal to the page's `Last-Modified`) answers 304 with no body.
-/// - A page's cache key is its path and only the query parameters it reads (`parameters`), so
-///   other parameters cannot fill the cache. At most `capacity` pages are kept: when full, the
-///   whole cache is dropped (pages are cheap to render once).
-final class PageCache: @unchecked Sendable {
+/// - An answer's cache key is its path and only the query parameters it reads (`parameters`), so
+///   other parameters cannot fill the cache. At most `capacity` answers are kept: when full, the
+///   whole cache is dropped (answers are cheap to make once). Only public routes use it: the
+///   answer must not depend on who asks.
+final class ResponseCache: @unchecked Sendable {
     struct Entry {
         let position: UInt64
         let status: HTTPResponse.Status
