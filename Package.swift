@@ -59,8 +59,11 @@ let package = Package(
         .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(name: "MataramReference", swiftSettings: upcoming),
         .target(
-            name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"],
-            swiftSettings: upcoming),
+            name: "AidLogistics",
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
             name: "DocumentTracking",
             dependencies: [
