@@ -141,7 +141,8 @@ let package = Package(
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
-                "QueryService", "LumbungCore", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
+                "QueryService", "LumbungCore", "DomainKit", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics",
+                "DocumentTracking",
                 "MarketPrices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

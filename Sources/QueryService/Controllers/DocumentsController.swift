@@ -124,14 +124,18 @@ struct DocumentsController {
     private func answerLookup(_ request: Request, receipt: String, pin: String) async throws -> Response {
         let found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
             try await services.views(request) { views in
-                try domain.lookupJSON(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+                try domain.lookupAnswer(
+                    try views.view(DocumentTrackingDomain.applicationsView),
+                    processing: try views.view(DocumentTrackingDomain.processingView),
+                    receiptNumber: receipt, pin: pin)
             }
         }
         guard let found else {
             throw Problem(.notFound, "no application matches this receipt number and PIN")
         }
-        // The view stores the public record in the answer's own form (sorted keys); a personal
-        // record is never kept by a cache.
+        // The view stores the public record in the answer's own form (sorted keys), to which a
+        // waiting application's estimated ready date is added; a personal record is never kept by
+        // a cache.
         var response = JSONResponse.raw(found)
         response.headers[.cacheControl] = "no-store"
         return response
