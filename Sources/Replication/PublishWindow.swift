@@ -97,7 +97,10 @@ final class PublishWindow: @unchecked Sendable {
                         fatal ?? "JetStream acknowledged position \(position) at stream sequence \(ack.sequence)"
                         + (ack.duplicate ? " (as a duplicate)" : "") + ": the stream does not hold this log in order"
                 }
-                if ack.sequence > confirmed { confirmed = ack.sequence }
+                if ack.sequence > confirmed {
+                    Relay.countPublished(ack.sequence - confirmed)
+                    confirmed = ack.sequence
+                }
             } else if failure == nil {
                 failure = result.error ?? NATSError(status: 1, message: "publish failed")
             }
