@@ -118,11 +118,12 @@ public final class JetStream: @unchecked Sendable {
     // MARK: Publishing
 
     /// Publishes `data` on `subject` with the headers `Nats-Msg-Id: messageID` and, when given,
-    /// `Nats-Expected-Last-Sequence`, and waits for the PubAck.
+    /// `Nats-Expected-Last-Sequence` and `Lumbung-Signed-Head`, and waits for the PubAck.
     public func publish(
-        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
+        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?, signedHead: String? = nil
     ) throws(NATSError) -> PubAck {
-        let msg = try Self.message(subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
+        let msg = try Self.message(
+            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence, signedHead: signedHead)
         defer { natsMsg_Destroy(msg) }
         var ack: UnsafeMutablePointer<jsPubAck>? = nil
         var code = jsErrCode(rawValue: 0)
@@ -196,18 +197,20 @@ public final class JetStream: @unchecked Sendable {
 
     /// As the C-string `message`, from Swift values.
     static func message(
-        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
+        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?, signedHead: String? = nil
     ) throws(NATSError) -> OpaquePointer {
         let subjectC = strdup(subject)
         let idC = messageID.map { strdup($0) } ?? nil
         let expectedC = expectedLastSequence.map { strdup(String($0)) } ?? nil
+        let headC = signedHead.map { strdup($0) } ?? nil
         defer {
             free(subjectC)
             free(idC)
             free(expectedC)
+            free(headC)
         }
         return try withBytes(data) { (b) throws(NATSError) -> OpaquePointer in
-            try message(subject: subjectC!, data: b, messageID: idC, expectedLastSequence: expectedC)
+            try message(subject: subjectC!, data: b, messageID: idC, expectedLastSequence: expectedC, signedHead: headC)
         }
     }
 
