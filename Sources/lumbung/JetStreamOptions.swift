@@ -53,6 +53,7 @@ struct JetStreamOptions: ParsableArguments {
     /// or a file cannot be read (never quoting a secret).
     func credentials(environment: [String: String]) throws -> NATSConnection.Credentials {
         var c = NATSConnection.Credentials()
+        if natsPasswordFile != nil && natsUser == nil { throw CLIError("--nats-password-file goes with --nats-user") }
         let password =
             try natsPasswordFile.map { try Self.secret(from: $0, option: "--nats-password-file") }
             ?? environment["LUMBUNG_NATS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
@@ -66,8 +67,6 @@ struct JetStreamOptions: ParsableArguments {
             }
             c.user = user
             c.password = password
-        } else if natsPasswordFile != nil {
-            throw CLIError("--nats-password-file goes with --nats-user")
         }
         let identities = [natsUser != nil, token != nil, natsCreds != nil].filter { $0 }.count
         guard identities <= 1 else {

@@ -332,3 +332,38 @@ struct AuthenticatedReplicationTests {
 
         """
 }
+
+extension AuthenticatedReplicationTests {
+    @Test(
+        "NATS credential options that do not fit together, or name unreadable files, fail validation naming the option",
+        arguments: [
+            (["--nats-password-file", "/nonexistent"], "--nats-password-file goes with --nats-user"),
+            (["--nats-user", "relay"], "--nats-user needs a password"),
+            (["--nats-user", "relay", "--nats-password-file", "/nonexistent/password"], "--nats-password-file: cannot read"),
+            (["--nats-creds", "/nonexistent/user.creds"], "--nats-creds: cannot read"),
+            (["--nats-tls-cert", "/nonexistent/cert.pem"], "--nats-tls-cert and --nats-tls-key go together"),
+            (["--nats-tls-ca", "/nonexistent/ca.pem"], "--nats-tls-ca: cannot read"),
+        ])
+    func credentialOptionsAreChecked(_ options: [String], _ message: String) throws {
+        let dir = ScratchDirectory("nats-options")
+        let primary = dir.sub("primary")
+        let r = try lumbung(["relay", "--data-dir", primary, "--nats", "nats://127.0.0.1:1"] + options)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: primary))
+    }
+
+    @Test("a password and a token together are refused; a password file's content is never printed")
+    func oneIdentity() throws {
+        let dir = ScratchDirectory("nats-identity")
+        try "s3cret-password".write(toFile: dir.sub("password"), atomically: true, encoding: .utf8)
+        try "s3cret-token".write(toFile: dir.sub("token"), atomically: true, encoding: .utf8)
+        let r = try lumbung([
+            "relay", "--data-dir", dir.sub("primary"), "--nats", "nats://127.0.0.1:1", "--nats-user", "relay", "--nats-password-file",
+            dir.sub("password"), "--nats-token-file", dir.sub("token"),
+        ])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("give one NATS identity"), "\(r.stderr)")
+        #expect(!r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"))
+    }
+}
