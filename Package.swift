@@ -50,7 +50,7 @@ let package = Package(
             name: "Replication",
             dependencies: [
                 "CNATS", "EventLog", "JSON", "LumbungVersion", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ], swiftSettings: upcoming),
         .target(
             name: "EventLog",
@@ -154,7 +154,7 @@ let package = Package(
             name: "ReplicationTests",
             dependencies: [
                 "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
     ]
 )

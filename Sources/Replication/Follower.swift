@@ -1,8 +1,8 @@
+import CoreMetrics
 public import EventLog
 import Foundation
 public import Logging
 import LumbungVersion
-import Metrics
 
 /// A read replica's follower: consumes the stream a `Relay` fills, with a durable JetStream
 /// consumer, and appends each event verbatim to the replica's log.
@@ -71,6 +71,8 @@ public final class Follower: @unchecked Sendable {
         public var signedHeadWait: Duration = .seconds(300)
         /// How the follower authenticates to NATS (and checks it, with TLS).
         public var credentials = NATSConnection.Credentials()
+        /// Where it counts what it applied and refused.
+        public var metrics = ReplicationMetrics()
 
         public init(urls: [String], durable: String, primaryKey: [UInt8]) {
             self.urls = urls
@@ -88,13 +90,6 @@ public final class Follower: @unchecked Sendable {
     private var stopped = false
     /// The size of the last signed head verified and committed (the follower's thread only).
     private var verifiedTreeSize: UInt64?
-
-    /// Events appended to the replica (committed).
-    static let appliedEvents = Counter(label: "lumbung_follower_applied_events_total")
-    /// Runs refused (a signed head that does not verify or match, an event that does not chain).
-    static let refusedRuns = Counter(label: "lumbung_follower_refused_runs_total")
-    /// From handing a run to the log's writer to its commit.
-    static let applyLatency = Timer(label: "lumbung_follower_run_apply_seconds", preferredDisplayUnit: .seconds)
 
     public init(store: EventStore, dataDirectory: String, configuration: Configuration, logger: Logger) {
         self.store = store
@@ -122,7 +117,7 @@ public final class Follower: @unchecked Sendable {
         do throws(ReplicationError) {
             try follow()
         } catch {
-            Self.refusedRuns.increment()
+            if error.position != nil { configuration.metrics.refusedRuns.increment() }
             logger.error("stopped: \(error.message)", metadata: error.position.map { ["position": "\($0)"] } ?? [:])
             let last = ReplicationStatus.read(dataDirectory: dataDirectory)?.streamLastSequence ?? 0
             do {
@@ -279,9 +274,9 @@ public final class Follower: @unchecked Sendable {
                     "refused the run of positions \(p.first)-\(p.last.position) of stream \(c.stream) at position \(position): \(error.message)",
                     position: position)
             }
-            Self.appliedEvents.increment(by: Int64(p.last.position - p.first + 1))
+            c.metrics.appliedEvents.increment(by: Int64(p.last.position - p.first + 1))
             let took = ((p.committedAt ?? ContinuousClock.now) - p.submittedAt).components
-            Self.applyLatency.recordNanoseconds(took.seconds * 1_000_000_000 + took.attoseconds / 1_000_000_000)
+            c.metrics.runApplyLatency.recordNanoseconds(took.seconds * 1_000_000_000 + took.attoseconds / 1_000_000_000)
             verifiedTreeSize = p.signedHead.treeSize
             if let lagLog = c.lagLog, let committedAt = p.committedAtTime {
                 let at = committedAt.millisecondsSince1970

@@ -1,8 +1,8 @@
+import CoreMetrics
 public import EventLog
 import Foundation
 public import Logging
 import LumbungVersion
-import Metrics
 
 /// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
 /// sequence IS the log's position.
@@ -52,6 +52,8 @@ public final class Relay: @unchecked Sendable {
         public var fileStorage: Bool = true
         /// How the relay authenticates to NATS (and checks it, with TLS).
         public var credentials = NATSConnection.Credentials()
+        /// Where it counts what it published.
+        public var metrics = ReplicationMetrics()
 
         public init(urls: [String]) { self.urls = urls }
     }
@@ -85,12 +87,9 @@ public final class Relay: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         log = { logger.info("\($0)") }
-        window = PublishWindow(limit: configuration.maxInFlight)
+        let published = configuration.metrics.publishedEvents
+        window = PublishWindow(limit: configuration.maxInFlight) { published.increment(by: Int64($0)) }
     }
-
-    /// Events JetStream acknowledged storing (by the PubAck of their run).
-    static let publishedEvents = Counter(label: "lumbung_relay_published_events_total")
-    static func countPublished(_ events: UInt64) { publishedEvents.increment(by: Int64(events)) }
 
     /// Makes `run` publish nothing more and return once what it published is acknowledged (a
     /// graceful stop: the stream then holds every event the relay sent, and the next relay

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import MetricsTestKit
 import Replication
 import Testing
 
@@ -217,9 +218,14 @@ struct AuthenticatedReplicationTests {
         let replica = try EventStore(dataDirectory: replicaDirectory)
         defer { replica.close() }
         let lines = LogLines()
-        let follower = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "mismatch", lines: lines)
+        let metrics = TestMetrics()
+        let follower = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "mismatch", lines: lines) {
+            $0.metrics = ReplicationMetrics(factory: metrics)
+        }
         #expect(await eventually(timeout: .seconds(60)) { follower.error != nil }, "\(lines.all)")
         follower.stop()
+        #expect(try metrics.expectCounter("lumbung_follower_refused_runs_total").totalValue == 1)
+        #expect(try metrics.expectCounter("lumbung_follower_applied_events_total").totalValue == 0)
         let error = try #require(follower.error)
         #expect(error.position == 5)
         #expect(error.message.contains("root"), "\(error.message)")
@@ -228,6 +234,39 @@ struct AuthenticatedReplicationTests {
         let status = try #require(ReplicationStatus.read(dataDirectory: replicaDirectory))
         #expect(status.stoppedReason?.contains("root") == true)
         #expect(status.refusedPosition == 5)
+    }
+
+    @Test("the relay and the follower count through swift-metrics: events published and applied, each run's apply time")
+    func instruments() async throws {
+        let dir = ScratchDirectory("instruments")
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
+        defer { server.killAll() }
+        let urls = NATSConnection.urls(from: server.urls)
+        let primary = try EventStore(dataDirectory: dir.sub("primary"))
+        defer { primary.close() }
+        try appendTestEvents(primary, count: 40, streams: 3)
+        let metrics = TestMetrics()
+        let lines = LogLines()
+        let (_, relaying) = startRelay(primary, urls: urls, lines: lines) { $0.metrics = ReplicationMetrics(factory: metrics) }
+        defer { relaying.cancel() }
+        let replicaDirectory = dir.sub("replica")
+        let replica = try EventStore(dataDirectory: replicaDirectory)
+        defer { replica.close() }
+        let follower = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "counted", lines: lines) {
+            $0.metrics = ReplicationMetrics(factory: metrics)
+        }
+        #expect(try await eventually(timeout: .seconds(60)) { (try replica.head().position) == 40 }, "\(lines.all)")
+        #expect(follower.stop())
+        #expect(try metrics.expectCounter("lumbung_follower_applied_events_total").totalValue == 40)
+        #expect(try metrics.expectCounter("lumbung_follower_refused_runs_total").totalValue == 0)
+        let latency = try metrics.expectTimer("lumbung_follower_run_apply_seconds")
+        #expect(!latency.values.isEmpty && latency.values.allSatisfy { $0 >= 0 })
+        #expect(
+            await eventually(timeout: .seconds(30)) {
+                (try? metrics.expectCounter("lumbung_relay_published_events_total").totalValue) == 40
+            })
+        #expect(try replica.primarySignedHead()?.treeSize == 40)
+        #expect(try replica.primarySignedHead()?.publicKey == testSigningKey.publicKey)
     }
 
     @Test("events no signed head covers are never committed, and are refused after the signed-head wait")
