@@ -46,7 +46,12 @@ let package = Package(
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON", "LumbungVersion"], swiftSettings: upcoming),
+        .target(
+            name: "Replication",
+            dependencies: [
+                "CNATS", "EventLog", "JSON", "LumbungVersion", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ], swiftSettings: upcoming),
         .target(
             name: "EventLog",
             dependencies: [
@@ -155,6 +160,10 @@ let package = Package(
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "lumbung"]),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung"]),
+            name: "ReplicationTests",
+            dependencies: [
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung",
+                .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
     ]
 )
