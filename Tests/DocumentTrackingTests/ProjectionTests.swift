@@ -193,9 +193,13 @@ struct ProjectionTests {
     @Test func projectorsNameTheirViewsAndDatabases() {
         let domain = DocumentTrackingDomain(secret: testSecret)
         #expect(domain.projectors.map(\.name) == ["documents.applications", "documents.queue", "documents.processing"])
-        #expect(domain.projectors.map(\.databases) == [["applications", "pins"], ["counts", "items", "current"], ["open", "durations"]])
-        // Queue and processing are at 2 since their keys are made by `ViewKey`.
-        #expect(domain.projectors.map(\.version) == [1, 2, 2])
+        #expect(
+            domain.projectors.map(\.databases) == [
+                ["applications", "pins", "applicants", "subjects"], ["counts", "items", "current"], ["open", "durations"],
+            ])
+        // Queue and processing are at 2 since their keys are made by `ViewKey`; applications since
+        // they keep the sealed applicant.
+        #expect(domain.projectors.map(\.version) == [2, 2, 2])
         #expect(domain.projectors.allSatisfy { $0.eventTypes == DocumentEvents.all })
         #expect(DocumentTrackingDomain.viewNames == domain.projectors.map(\.name))
     }
