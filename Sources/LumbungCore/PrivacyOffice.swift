@@ -69,7 +69,6 @@ public struct PrivacyOffice: Sendable {
             stream: "privacy-\(subject)", type: Self.forgottenType, value: .object([("subject", .string(subject))]))
         let outcome = try await services.store.append(AppendRequest.system(events: [event], actor: actor))
         try vault.forget(subject)
-        try services.engine.sync(to: outcome.lastPosition)
         return outcome.lastPosition
     }
 
@@ -85,21 +84,29 @@ public struct PrivacyOffice: Sendable {
         _ = try await services.store.append(AppendRequest.system(events: [event], actor: actor))
     }
 
-    /// Everything held about `subject`, opened: each application's public record and applicant.
+    /// Everything held about `subject`, opened: each application (found in the log itself, not a
+    /// view) with its applicant and, when the views hold it, its public record.
     public func export(subject: String) throws -> SubjectExport {
-        try services.engine.read { snapshot in
-            let view = try snapshot.view(DocumentTrackingDomain.applicationsView)
-            var applications: [SubjectExport.Application] = []
-            for receipt in try DocumentTrackingQueries.receipts(view, subject: subject) {
-                guard let sealed = try DocumentTrackingQueries.sealedApplicant(view, receiptNumber: receipt),
-                    let applicant = try DocumentTrackingQueries.open(sealed, receiptNumber: receipt, vault: vault)
-                else { continue }
-                applications.append(
-                    .init(application: try DocumentTrackingQueries.application(view, receiptNumber: receipt), applicant: applicant))
-            }
-            return SubjectExport(
-                subject: subject, forgotten: try vault.isForgotten(subject) || !vault.hasKey(subject), applications: applications)
+        var found: [(receipt: String, applicant: Applicant)] = []
+        try services.store.forEachRecord(EventFilter(types: [DocumentEvents.applicationSubmitted])) { view in
+            let event = view.decode()
+            guard let data = try? event.dataValue(), data["applicant"]?["subject"]?.stringValue == subject,
+                case .submitted(let e)? = try? Application.Event.read(type: event.type, data: data)
+            else { return true }
+            found.append((e.receiptNumber, e.applicant))
+            return true
         }
+        var applications: [SubjectExport.Application] = []
+        for (receipt, sealed) in found {
+            guard let applicant = try DocumentTrackingQueries.open(sealed, receiptNumber: receipt, vault: vault) else { continue }
+            let record = try? services.engine.read { snapshot in
+                try DocumentTrackingQueries.application(
+                    try snapshot.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt)
+            }
+            applications.append(.init(application: record ?? nil, applicant: applicant))
+        }
+        return SubjectExport(
+            subject: subject, forgotten: try vault.isForgotten(subject) || !vault.hasKey(subject), applications: applications)
     }
 
     /// The `privacy.data-accessed` events, oldest first, up to `limit`.
