@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Projections", targets: ["Projections"]),
+        // For Benchmarks/ (privacy-bench): the vault and the domain that seals into it.
+        .library(name: "PersonalData", targets: ["PersonalData"]),
+        .library(name: "DocumentTracking", targets: ["DocumentTracking", "DomainKit", "JSON", "Projections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
