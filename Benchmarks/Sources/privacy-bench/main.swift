@@ -10,7 +10,7 @@ import Projections
 // privacy-bench: the cost of sealing personal fields in the vault (issue 14). Each line of
 // output is one JSON object. From Benchmarks/:
 //
-// swift run -c release privacy-bench --applications N --batch B --rounds R
+// swift run -c release privacy-bench --applications N --batch B --rounds R [--vault-sync 0]
 //     Submits N applications (each a new NIK) through the document tracking domain, deciding each
 //     under the rule guard as the service does and appending B decisions per request (durable:
 //     fsync at each commit), into a fresh data directory, once `plain` (no vault: the NIK's keyed
@@ -18,11 +18,15 @@ import Projections
 //     its key wrapped and written to the vault, NIK, name and phone sealed with AES-GCM), the order
 //     alternating by round; then builds the `documents.*` views from the whole log (a rebuild).
 //     Prints each run and the median overhead of `sealed` over `plain` for appends and rebuilds.
+//     `--vault-sync 0` opens the vault without fsync (never so in production): what sealing costs
+//     without the vault's own commit to disk for each new subject.
 
 struct Arguments {
     var applications = 20_000
     var batch = 100
     var rounds = 3
+    /// Whether the vault syncs at each commit (as in production); 0 isolates the cost of sealing.
+    var vaultSync = true
 
     init() {
         var args = CommandLine.arguments.dropFirst()
@@ -32,6 +36,7 @@ struct Arguments {
             case "--applications": applications = Int(value) ?? applications
             case "--batch": batch = Int(value) ?? batch
             case "--rounds": rounds = Int(value) ?? rounds
+            case "--vault-sync": vaultSync = value != "0"
             default: FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
             }
         }
@@ -55,7 +60,7 @@ func run(sealed: Bool, _ a: Arguments) async throws -> (Double, Double) {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let store = try EventStore(dataDirectory: directory)
     defer { store.close() }
-    let vault = sealed ? try Vault(directory: directory + "/vault", masterKey: SymmetricKey(size: .bits256)) : nil
+    let vault = sealed ? try Vault(directory: directory + "/vault", masterKey: SymmetricKey(size: .bits256), durable: a.vaultSync) : nil
     let domain = DocumentTrackingDomain(secret: SymmetricKey(size: .bits256), vault: vault)
     let guardian = RuleGuard(rules: [domain.rules])
     store.appendGuard = guardian
@@ -104,6 +109,7 @@ for round in 1...arguments.rounds {
         line([
             ("round", .number(Double(round))), ("mode", .string(sealed ? "sealed" : "plain")),
             ("applications", .number(Double(arguments.applications))), ("batch", .number(Double(arguments.batch))),
+            ("vaultSync", .bool(arguments.vaultSync)),
             ("appendSeconds", .number((r.0 * 1000).rounded() / 1000)), ("rebuildSeconds", .number((r.1 * 1000).rounded() / 1000)),
             ("appendsPerSecond", .number((Double(arguments.applications) / r.0).rounded())),
         ])
