@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Projections", targets: ["Projections"]),
+        // For Benchmarks/ (privacy-bench): the vault and the domain that seals into it.
+        .library(name: "PersonalData", targets: ["PersonalData"]),
+        .library(name: "DocumentTracking", targets: ["DocumentTracking", "DomainKit", "JSON", "Projections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,6 +64,9 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"], swiftSettings: upcoming),
+        .target(
+            name: "PersonalData", dependencies: ["LMDB", "JSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming),
         .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(name: "MataramReference", swiftSettings: upcoming),
         .target(
@@ -72,7 +78,7 @@ let package = Package(
         .target(
             name: "DocumentTracking",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", .product(name: "Crypto", package: "swift-crypto"),
+                "DomainKit", "Projections", "EventLog", "JSON", "PersonalData", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
         .target(
@@ -85,7 +91,7 @@ let package = Package(
             name: "LumbungCore",
             dependencies: [
                 "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "MataramReference", "AidLogistics", "DocumentTracking",
-                "MarketPrices",
+                "MarketPrices", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -94,7 +100,7 @@ let package = Package(
             name: "QueryService",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
-                "DocumentTracking", "MarketPrices",
+                "DocumentTracking", "MarketPrices", "PersonalData",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,6 +134,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "PersonalDataTests", dependencies: ["PersonalData", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit", "EventLog", "JSON"]),
         .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
@@ -138,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [
-                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
+                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(

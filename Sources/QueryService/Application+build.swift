@@ -36,6 +36,7 @@ public func buildRouter(_ services: LumbungServices, trustedProxies: TrustedProx
     PricesController(services: services).addRoutes(to: router)
     PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)
+    PrivacyController(services: services).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }

@@ -2,10 +2,23 @@ import DomainKit
 public import JSON
 
 /// Who gave a donation. `kind` is free text; the scenario uses `government`, `state-company`,
-/// `company`, `ngo`, `community` and `individual`.
+/// `company`, `ngo`, `community` and `individual`. An individual is shown in public as
+/// `Donor.anonymous` unless `publicName` is true (they agreed to be named).
 public struct Donor: AidPayload, Hashable {
     public var name: String
     public var kind: String
+    /// Whether an individual donor agreed to be named in public (absent: no).
+    public var publicName: Bool?
+
+    /// The name public views show for an individual who did not agree to be named.
+    public static let anonymous = "Hamba Allah"
+
+    /// The name public views, pages and exports show: `anonymous` for an `individual` without
+    /// `publicName: true`, else `name`.
+    public var publicLabel: String { kind == "individual" && publicName != true ? Self.anonymous : name }
+
+    /// As public views keep it: named by `publicLabel`, without `publicName`.
+    public var publicForm: Donor { Donor(name: publicLabel, kind: kind) }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "kind" ? .text(maxBytes: AidLimits.kind) : AidFields.rule(forKey: key)

@@ -2,6 +2,7 @@ import Crypto
 import DomainKit
 public import EventLog
 public import JSON
+import PersonalData
 
 /// The write side of document tracking for the HTTP API: one case per command.
 ///
@@ -46,7 +47,8 @@ extension DocumentTrackingCommand {
     /// Decides `command` on the current state of `rules` (call it inside
     /// `RuleGuard.withCurrentState`). Rule errors name the body field (`to`, `reason`, `from`).
     func decide(
-        rules: DocumentTrackingRules, secret: SymmetricKey, now: Timestamp, using generator: inout some RandomNumberGenerator
+        rules: DocumentTrackingRules, secret: SymmetricKey, vault: Vault? = nil, now: Timestamp,
+        using generator: inout some RandomNumberGenerator
     ) throws(EventLogError) -> Decision {
         switch self {
         case .submitApplication(let c):
@@ -64,7 +66,7 @@ extension DocumentTrackingCommand {
             let pin = PIN.random(using: &generator)
             let event = ApplicationSubmitted(
                 receiptNumber: receipt, documentType: c.documentType, office: c.office, channel: c.channel,
-                applicant: Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret)),
+                applicant: try Self.applicant(c, secret: secret, vault: vault),
                 pinHash: DocumentSecrets.pinHash(receiptNumber: receipt, pin: pin, secret: secret),
                 submittedAt: submittedAt)
             let events = try Self.bodyErrors { () throws(EventLogError) in
@@ -101,6 +103,31 @@ extension DocumentTrackingCommand {
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
                 ids: ["receiptNumber": c.receiptNumber], secrets: ["pin": pin])
+        }
+    }
+
+    /// The applicant as the log will hold them: with a vault, the subject found (or made) by the
+    /// NIK's blind index and every personal field sealed under its key; without one (tests, the
+    /// scenario), only the NIK's keyed hash, and a name, phone or e-mail is refused.
+    static func applicant(_ c: SubmitApplication, secret: SymmetricKey, vault: Vault?) throws(EventLogError) -> Applicant {
+        guard let vault else {
+            for (field, value) in [("applicant.name", c.name), ("applicant.phone", c.phone), ("applicant.email", c.email)]
+            where value != nil {
+                throw EventLogError(.invalidInput, "\(field): this domain has no vault to seal personal data in", field: field)
+            }
+            return Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret))
+        }
+        do {
+            let subject = try vault.subjectCreating(.nik, c.nik)
+            func seal(_ value: String?, _ field: String) throws -> SealedValue? {
+                try value.map { try vault.seal($0, field: field, subject: subject) }
+            }
+            return Applicant(
+                subject: subject, nik: try vault.seal(c.nik, field: "applicant.nik", subject: subject),
+                name: try seal(c.name, "applicant.name"), phone: try seal(c.phone, "applicant.phone"),
+                email: try seal(c.email, "applicant.email"))
+        } catch {
+            throw EventLogError(.storage, "the vault could not seal the applicant's data: \(error)")
         }
     }
 

@@ -51,7 +51,9 @@ extension Application {
         public static func read(type: String, data: JSONValue) throws(EventLogError) -> Event {
             switch type {
             case DocumentEvents.applicationSubmitted:
-                return .submitted(try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused))
+                let e = try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused)
+                try e.applicant.check()
+                return .submitted(e)
             case DocumentEvents.statusChanged:
                 return .statusChanged(try StatusChanged.read(data))
             case DocumentEvents.pinReissued:

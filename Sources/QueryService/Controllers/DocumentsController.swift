@@ -19,6 +19,7 @@ struct DocumentsController {
             .post("/v1/documents/applications", use: submit)
             .post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
             .post("/v1/documents/applications/{receiptNumber}/pin", use: reissuePin)
+            .get("/v1/documents/applications/{receiptNumber}/applicant", use: applicant)
         router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
         router.post("/v1/documents/lookup", use: lookupPost)
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
@@ -137,6 +138,35 @@ struct DocumentsController {
         // waiting application's estimated ready date is added; a personal record is never kept by
         // a cache.
         var response = JSONResponse.raw(found)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// `GET /v1/documents/applications/{receiptNumber}/applicant?purpose=`: the applicant's
+    /// personal fields opened from the vault (`ApplicantRecord`; `[dihapus]` once forgotten), for
+    /// officers. Each read of fields not erased appends `privacy.data-accessed` (purpose
+    /// `application-review` unless given). 404 for an unknown receipt or one from before the vault.
+    @Sendable func applicant(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.authenticatedCaller()
+        let receipt = try context.path("receiptNumber")
+        let purpose = request.query("purpose") ?? "application-review"
+        guard (1...200).contains(purpose.utf8.count) else { throw Problem.field("purpose", "must be 1 to 200 bytes") }
+        guard let vault = domain.vault,
+            let sealed = try await services.views(
+                request,
+                { views in
+                    try DocumentTrackingQueries.sealedApplicant(
+                        try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt)
+                }),
+            let record = try DocumentTrackingQueries.open(sealed, receiptNumber: ReceiptNumber.normalize(receipt) ?? receipt, vault: vault)
+        else {
+            throw Problem(.notFound, "no sealed applicant is held for receipt number \(receipt.prefix(40))")
+        }
+        if !record.erased {
+            try await PrivacyOffice(services).recordAccess(
+                subject: record.subject, keyId: caller.keyId, actor: caller.actor, purpose: purpose)
+        }
+        var response = try JSONResponse.make(record)
         response.headers[.cacheControl] = "no-store"
         return response
     }
