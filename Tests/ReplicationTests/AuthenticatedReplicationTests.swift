@@ -273,6 +273,40 @@ struct AuthenticatedReplicationTests {
         #expect(try replica.primarySignedHead()?.publicKey == testSigningKey.publicKey)
     }
 
+    @Test("a replica that starts behind a full stream fetches whole batches of signed runs and commits them all")
+    func catchesUpInFullBatches() async throws {
+        let dir = ScratchDirectory("catch-up")
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
+        defer { server.killAll() }
+        let urls = NATSConnection.urls(from: server.urls)
+        let primary = try EventStore(dataDirectory: dir.sub("primary"))
+        defer { primary.close() }
+        // More than one replicated append holds, in a few appends.
+        let count = EventStore.maxReplicatedEvents + 500
+        for start in stride(from: 0, to: count, by: 1000) {
+            let events = try (start..<min(count, start + 1000)).map { k in
+                try ProposedEvent(stream: "aid-\(k % 7)", type: "test.happened", data: Array(#"{"k":\#(k)}"#.utf8))
+            }
+            _ = try primary.appendBlocking(try AppendRequest(events: events, actor: "test"))
+        }
+        let lines = LogLines()
+        let (relay, relaying) = startRelay(primary, urls: urls, lines: lines)
+        defer { relaying.cancel() }
+        #expect(await eventually(timeout: .seconds(120)) { relay.status().published == UInt64(count) }, "\(lines.all)")
+        // The follower starts now: its first fetch is a whole batch, signed runs in it.
+        let replicaDirectory = dir.sub("replica")
+        let replica = try EventStore(dataDirectory: replicaDirectory)
+        defer { replica.close() }
+        let follower = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "catch-up", lines: lines)
+        #expect(
+            try await eventually(timeout: .seconds(120)) { (try replica.head().position) == UInt64(count) || follower.error != nil },
+            "\(lines.all)")
+        follower.stop()
+        #expect(follower.error == nil, "\(follower.error?.message ?? "")")
+        #expect(try replica.head() == primary.head())
+        #expect(try replica.primarySignedHead()?.treeSize == UInt64(count))
+    }
+
     @Test("events no signed head covers are never committed, and are refused after the signed-head wait")
     func unsignedEventsAreRefused() async throws {
         let dir = ScratchDirectory("unsigned")
