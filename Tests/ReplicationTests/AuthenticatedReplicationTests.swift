@@ -444,3 +444,63 @@ extension AuthenticatedReplicationTests {
         #expect(!r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"))
     }
 }
+
+extension AuthenticatedReplicationTests {
+    /// A CA and a server certificate for 127.0.0.1 (openssl), in `dir`; nil when openssl is missing.
+    static func certificates(_ dir: ScratchDirectory) throws -> (ca: String, cert: String, key: String)? {
+        guard let openssl = Binaries.which("openssl") else { return nil }
+        let ca = dir.sub("ca.pem")
+        let cert = dir.sub("server.pem")
+        let key = dir.sub("server.key")
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: dir.sub("ext.cnf"), atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.sub("ca.key"),
+                "-out", ca, "-days", "2", "-subj", "/CN=lumbung-test-ca",
+            ],
+            [
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+                dir.sub("server.csr"), "-subj", "/CN=127.0.0.1",
+            ],
+            [
+                "x509", "-req", "-in", dir.sub("server.csr"), "-CA", ca, "-CAkey", dir.sub("ca.key"), "-CAcreateserial", "-out", cert,
+                "-days", "2", "-extfile", dir.sub("ext.cnf"),
+            ],
+        ]
+        for step in steps {
+            let r = try run(openssl, step)
+            try #require(r.status == 0, "openssl \(step[0]): \(r.stderr)")
+        }
+        return (ca, cert, key)
+    }
+
+    @Test(
+        "with a server requiring TLS: a client given its CA connects and reads JetStream; one without TLS, or trusting another CA, is refused"
+    )
+    func tlsRequired() async throws {
+        let dir = ScratchDirectory("nats-tls")
+        guard let pem = try Self.certificates(dir) else { return }
+        let tls = """
+            tls {
+              cert_file: "\(pem.cert)"
+              key_file: "\(pem.key)"
+            }
+
+            """
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path, extraConfig: tls) else { return }
+        defer { server.killAll() }
+        let urls = NATSConnection.urls(from: server.urls)
+        var credentials = NATSConnection.Credentials()
+        credentials.tlsCAFile = pem.ca
+        let connection = try NATSConnection(urls: urls, name: "tls", credentials: credentials)
+        let js = try JetStream(connection: connection)
+        #expect(try js.streamInfo("LUMBUNG") == nil)
+        #expect(throws: NATSError.self) { _ = try NATSConnection(urls: urls, name: "plain", timeout: .seconds(2)) }
+        // Trusting only a CA that did not sign the server's certificate.
+        let other = ScratchDirectory("nats-tls-other")
+        let otherPem = try #require(try Self.certificates(other))
+        var wrong = NATSConnection.Credentials()
+        wrong.tlsCAFile = otherPem.ca
+        #expect(throws: NATSError.self) { _ = try NATSConnection(urls: urls, name: "wrong-ca", credentials: wrong, timeout: .seconds(2)) }
+    }
+}
