@@ -504,3 +504,28 @@ extension AuthenticatedReplicationTests {
         #expect(throws: NATSError.self) { _ = try NATSConnection(urls: urls, name: "wrong-ca", credentials: wrong, timeout: .seconds(2)) }
     }
 }
+
+extension AuthenticatedReplicationTests {
+    @Test("follow warns when the replica's data directory holds a signing key, and never uses it")
+    func warnsOfASigningKey() async throws {
+        let dir = ScratchDirectory("replica-key")
+        let replica = dir.sub("replica")
+        let key = try AuditSigningKey.loadOrCreate(dataDirectory: replica)
+        let follower = try Child(
+            "follow", executable: Binaries.lumbung,
+            arguments: [
+                "follow", "--data-dir", replica, "--nats", "nats://127.0.0.1:\(freePort())", "--primary-key", testSigningKey.publicKeyHex,
+            ],
+            logDirectory: dir.path)
+        defer { follower.kill() }
+        #expect(await eventually(timeout: .seconds(30)) { follower.log.contains("a replica never signs") }, "\(follower.log)")
+        // Marked as a replica (before it connects) by now.
+        #expect(await eventually(timeout: .seconds(30)) { follower.log.contains("cannot connect to NATS") }, "\(follower.log)")
+        follower.kill(SIGTERM)
+        // Its digest is not signed by that key: the replica has no primary head yet.
+        let digest = try lumbung(["audit", "digest", "--data-dir", replica])
+        #expect(digest.status != 0)
+        #expect(digest.stderr.contains("no signed head of its primary"), "\(digest.stderr)")
+        #expect(!digest.stdout.contains(key.publicKeyHex))
+    }
+}
