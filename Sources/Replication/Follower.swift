@@ -377,10 +377,10 @@ public final class Follower: @unchecked Sendable {
                 if let value = message.header(EventWire.signedHeadHeader) {
                     signed = try verifiedHead(value, at: sequence)
                     covered = held.count
-                } else if held.count >= EventStore.maxReplicatedEvents {
+                } else if held.count - covered >= EventStore.maxReplicatedEvents {
                     throw ReplicationError(
-                        "\(held.count) events from position \(head + 1) of stream \(c.stream) came without a signed head of the primary: they were not published by the primary's relay; refused",
-                        position: head + 1)
+                        "\(held.count - covered) events from position \(head + UInt64(covered) + 1) of stream \(c.stream) came without a signed head of the primary: they were not published by the primary's relay; refused",
+                        position: head + UInt64(covered) + 1)
                 }
             }
             guard let signed else {

@@ -87,6 +87,14 @@ extension Lumbung {
             let logger = commandLogger("follow")
             let log: @Sendable (String) -> Void = { logger.info("\($0)") }
             let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, logger: logger)
+            // A replica never signs: a signing key here (a copied or adopted primary's directory)
+            // is unused, and is the primary's secret if it is the primary's.
+            let signingKey = (directory as NSString).appendingPathComponent(AuditSigningKey.fileName)
+            if FileManager.default.fileExists(atPath: signingKey) {
+                logger.warning(
+                    "\(signingKey) is a signing key in a replica's data directory: a replica never signs and does not use it; remove it (keep the primary's key on the primary only)"
+                )
+            }
             log("following stream \(jetStream.stream) at \(jetStream.nats) into \(directory) (consumer \(configuration.durable))")
             // Until SIGTERM or SIGINT: then the batch in hand is committed, the log closes
             // (`defer` above) and the command exits 0.

@@ -273,6 +273,40 @@ struct AuthenticatedReplicationTests {
         #expect(try replica.primarySignedHead()?.publicKey == testSigningKey.publicKey)
     }
 
+    @Test("a replica that starts behind a full stream fetches whole batches of signed runs and commits them all")
+    func catchesUpInFullBatches() async throws {
+        let dir = ScratchDirectory("catch-up")
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
+        defer { server.killAll() }
+        let urls = NATSConnection.urls(from: server.urls)
+        let primary = try EventStore(dataDirectory: dir.sub("primary"))
+        defer { primary.close() }
+        // More than one replicated append holds, in a few appends.
+        let count = EventStore.maxReplicatedEvents + 500
+        for start in stride(from: 0, to: count, by: 1000) {
+            let events = try (start..<min(count, start + 1000)).map { k in
+                try ProposedEvent(stream: "aid-\(k % 7)", type: "test.happened", data: Array(#"{"k":\#(k)}"#.utf8))
+            }
+            _ = try primary.appendBlocking(try AppendRequest(events: events, actor: "test"))
+        }
+        let lines = LogLines()
+        let (relay, relaying) = startRelay(primary, urls: urls, lines: lines)
+        defer { relaying.cancel() }
+        #expect(await eventually(timeout: .seconds(120)) { relay.status().published == UInt64(count) }, "\(lines.all)")
+        // The follower starts now: its first fetch is a whole batch, signed runs in it.
+        let replicaDirectory = dir.sub("replica")
+        let replica = try EventStore(dataDirectory: replicaDirectory)
+        defer { replica.close() }
+        let follower = FollowerThread(replica, dataDirectory: replicaDirectory, urls: urls, durable: "catch-up", lines: lines)
+        #expect(
+            try await eventually(timeout: .seconds(120)) { (try replica.head().position) == UInt64(count) || follower.error != nil },
+            "\(lines.all)")
+        follower.stop()
+        #expect(follower.error == nil, "\(follower.error?.message ?? "")")
+        #expect(try replica.head() == primary.head())
+        #expect(try replica.primarySignedHead()?.treeSize == UInt64(count))
+    }
+
     @Test("events no signed head covers are never committed, and are refused after the signed-head wait")
     func unsignedEventsAreRefused() async throws {
         let dir = ScratchDirectory("unsigned")
@@ -408,5 +442,90 @@ extension AuthenticatedReplicationTests {
         #expect(r.status != 0)
         #expect(r.stderr.contains("give one NATS identity"), "\(r.stderr)")
         #expect(!r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"))
+    }
+}
+
+extension AuthenticatedReplicationTests {
+    /// A CA and a server certificate for 127.0.0.1 (openssl), in `dir`; nil when openssl is missing.
+    static func certificates(_ dir: ScratchDirectory) throws -> (ca: String, cert: String, key: String)? {
+        guard let openssl = Binaries.which("openssl") else { return nil }
+        let ca = dir.sub("ca.pem")
+        let cert = dir.sub("server.pem")
+        let key = dir.sub("server.key")
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: dir.sub("ext.cnf"), atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.sub("ca.key"),
+                "-out", ca, "-days", "2", "-subj", "/CN=lumbung-test-ca",
+            ],
+            [
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+                dir.sub("server.csr"), "-subj", "/CN=127.0.0.1",
+            ],
+            [
+                "x509", "-req", "-in", dir.sub("server.csr"), "-CA", ca, "-CAkey", dir.sub("ca.key"), "-CAcreateserial", "-out", cert,
+                "-days", "2", "-extfile", dir.sub("ext.cnf"),
+            ],
+        ]
+        for step in steps {
+            let r = try run(openssl, step)
+            try #require(r.status == 0, "openssl \(step[0]): \(r.stderr)")
+        }
+        return (ca, cert, key)
+    }
+
+    @Test(
+        "with a server requiring TLS: a client given its CA connects and reads JetStream; one without TLS, or trusting another CA, is refused"
+    )
+    func tlsRequired() async throws {
+        let dir = ScratchDirectory("nats-tls")
+        guard let pem = try Self.certificates(dir) else { return }
+        let tls = """
+            tls {
+              cert_file: "\(pem.cert)"
+              key_file: "\(pem.key)"
+            }
+
+            """
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path, extraConfig: tls) else { return }
+        defer { server.killAll() }
+        let urls = NATSConnection.urls(from: server.urls)
+        var credentials = NATSConnection.Credentials()
+        credentials.tlsCAFile = pem.ca
+        let connection = try NATSConnection(urls: urls, name: "tls", credentials: credentials)
+        let js = try JetStream(connection: connection)
+        #expect(try js.streamInfo("LUMBUNG") == nil)
+        #expect(throws: NATSError.self) { _ = try NATSConnection(urls: urls, name: "plain", timeout: .seconds(2)) }
+        // Trusting only a CA that did not sign the server's certificate.
+        let other = ScratchDirectory("nats-tls-other")
+        let otherPem = try #require(try Self.certificates(other))
+        var wrong = NATSConnection.Credentials()
+        wrong.tlsCAFile = otherPem.ca
+        #expect(throws: NATSError.self) { _ = try NATSConnection(urls: urls, name: "wrong-ca", credentials: wrong, timeout: .seconds(2)) }
+    }
+}
+
+extension AuthenticatedReplicationTests {
+    @Test("follow warns when the replica's data directory holds a signing key, and never uses it")
+    func warnsOfASigningKey() async throws {
+        let dir = ScratchDirectory("replica-key")
+        let replica = dir.sub("replica")
+        let key = try AuditSigningKey.loadOrCreate(dataDirectory: replica)
+        let follower = try Child(
+            "follow", executable: Binaries.lumbung,
+            arguments: [
+                "follow", "--data-dir", replica, "--nats", "nats://127.0.0.1:\(freePort())", "--primary-key", testSigningKey.publicKeyHex,
+            ],
+            logDirectory: dir.path)
+        defer { follower.kill() }
+        #expect(await eventually(timeout: .seconds(30)) { follower.log.contains("a replica never signs") }, "\(follower.log)")
+        // Marked as a replica (before it connects) by now.
+        #expect(await eventually(timeout: .seconds(30)) { follower.log.contains("cannot connect to NATS") }, "\(follower.log)")
+        follower.kill(SIGTERM)
+        // Its digest is not signed by that key: the replica has no primary head yet.
+        let digest = try lumbung(["audit", "digest", "--data-dir", replica])
+        #expect(digest.status != 0)
+        #expect(digest.stderr.contains("no signed head of its primary"), "\(digest.stderr)")
+        #expect(!digest.stdout.contains(key.publicKeyHex))
     }
 }
