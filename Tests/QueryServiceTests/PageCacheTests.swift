@@ -15,11 +15,7 @@ struct ResponseCacheTests {
     func versions() async throws {
         try await withRouter { env, client in
             let prices = env.token(.pricesWriter)
-            _ = try await client.command("/v1/prices/markets", token: prices, body: Fx.market("kebon-roek"))
-            _ = try await client.command("/v1/prices/commodities", token: prices, body: Fx.commodity)
-            let first = try await client.command(
-                "/v1/prices/reports", token: prices, body: Fx.report(market: "kebon-roek", price: "12500", on: "2018-08-06"))
-            let p1 = try #require(first.uint("position"))
+            let p1 = try await Self.firstPrice(client, prices)
 
             let a = try await client.get("/harga-pasar?minPosition=\(p1)")
             #expect(a.status == .ok)
@@ -87,10 +83,7 @@ struct APIResponseCacheTests {
     func latestPrices() async throws {
         try await withRouter { env, client in
             let prices = env.token(.pricesWriter)
-            _ = try await client.command("/v1/prices/markets", token: prices, body: Fx.market("kebon-roek"))
-            _ = try await client.command("/v1/prices/commodities", token: prices, body: Fx.commodity)
-            let r1 = try await client.command("/v1/prices/reports", token: prices, body: Fx.report(market: "kebon-roek", price: "12500"))
-            let p1 = try #require(r1.uint("position"))
+            let p1 = try await PageCacheTests.firstPrice(client, prices)
             let a = try await client.get("/v1/prices/latest?minPosition=\(p1)")
             let b = try await client.get("/v1/prices/latest")
             #expect(a.text == b.text && b.text.contains("12500"))
