@@ -49,7 +49,12 @@ let package = Package(
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON", "LumbungVersion"], swiftSettings: upcoming),
+        .target(
+            name: "Replication",
+            dependencies: [
+                "CNATS", "EventLog", "JSON", "LumbungVersion", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ], swiftSettings: upcoming),
         .target(
             name: "EventLog",
             dependencies: [
@@ -65,8 +70,11 @@ let package = Package(
         .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(name: "MataramReference", swiftSettings: upcoming),
         .target(
-            name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"],
-            swiftSettings: upcoming),
+            name: "AidLogistics",
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
             name: "DocumentTracking",
             dependencies: [
@@ -104,7 +112,12 @@ let package = Package(
             swiftSettings: upcoming,
             plugins: ["EmbedFiles"]
         ),
-        // The build tool that embeds a target's `.yaml` files in its code (`openapi.yaml` of
+        // Indonesia's administrative areas (Kepmendagri codes) and populations, embedded.
+        .target(
+            name: "Regions", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: upcoming,
+            plugins: ["EmbedFiles"]),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: upcoming),
+        // The build tool that embeds a target's `.yaml` and `.csv` files in its code (`openapi.yaml` of
         // QueryService), and its tool.
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(name: "EmbedFilesTool", swiftSettings: upcoming),
@@ -140,7 +153,8 @@ let package = Package(
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
-                "QueryService", "LumbungCore", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
+                "QueryService", "LumbungCore", "DomainKit", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics",
+                "DocumentTracking",
                 "MarketPrices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -153,6 +167,10 @@ let package = Package(
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "lumbung"]),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung"]),
+            name: "ReplicationTests",
+            dependencies: [
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung",
+                .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
     ]
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load on loopback with wrk, 32 connections: the cek resi lookup and the latest prices against
-# the trivial /ping route of the same server, in the same run. Prints requests/s, p99 and ratios.
+# Load on loopback with wrk, 32 connections: the cek resi lookup, the latest prices and the
+# portal's prices page against the trivial /ping route of the same server, in the same run.
+# Prints requests/s, p99 and ratios.
 # Usage: Benchmarks/http.sh [seconds per route and round, default 5] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,11 +33,11 @@ print(rps, p99, n.group(1) if n else 0)'
 }
 # The routes take turns, round after round, so that a change in the machine's load falls on all
 # of them alike; the table gives each route's median over the rounds.
-names=("ping" "cek resi" "latest prices")
-paths=("/ping" "/v1/documents/applications/$receipt?pin=$pin" "/v1/prices/latest?commodityId=beras-km1")
+names=("ping" "cek resi" "latest prices" "portal /harga-pasar")
+paths=("/ping" "/v1/documents/applications/$receipt?pin=$pin" "/v1/prices/latest?commodityId=beras-km1" "/harga-pasar")
 results=$(mktemp)
 for round in $(seq "$rounds"); do
-  for i in 0 1 2; do
+  for i in 0 1 2 3; do
     echo "$i $(run "${paths[$i]}")" >> "$results"
   done
 done

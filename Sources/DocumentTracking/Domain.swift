@@ -89,6 +89,20 @@ public final class DocumentTrackingDomain: Domain {
         try DocumentTrackingQueries.lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: preparedKey)
     }
 
+    /// The lookup's answer: `lookupJSON` with the estimated ready date of a waiting application
+    /// (`DocumentTrackingQueries.withEstimate`); `processing` is a reader of `documents.processing`.
+    public func lookupAnswer(_ applications: ViewReader, processing: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
+        try lookupJSON(applications, receiptNumber: receiptNumber, pin: pin).map {
+            try DocumentTrackingQueries.withEstimate($0, processing: processing, sla: sla)
+        }
+    }
+
+    /// `DocumentTrackingQueries.estimate` with this domain's SLA; `processing` is a reader of
+    /// `documents.processing`.
+    public func estimate(_ processing: ViewReader, application: PublicApplication) throws -> ReadyEstimate? {
+        try DocumentTrackingQueries.estimate(processing, application: application, sla: sla)
+    }
+
     /// `DocumentTrackingQueries.processing` with this domain's SLA; `view` is a reader of
     /// `documents.processing`.
     public func processing(_ view: ViewReader) throws -> ProcessingReport {

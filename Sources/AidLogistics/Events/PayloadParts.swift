@@ -10,12 +10,6 @@ public struct Donor: AidPayload, Hashable {
     /// Whether an individual donor agreed to be named in public (absent: no).
     public var publicName: Bool?
 
-    public init(name: String, kind: String, publicName: Bool? = nil) {
-        self.name = name
-        self.kind = kind
-        self.publicName = publicName
-    }
-
     /// The name public views show for an individual who did not agree to be named.
     public static let anonymous = "Hamba Allah"
 
@@ -37,11 +31,6 @@ public struct ItemQuantity: AidPayload, Hashable {
     public var unit: String
     /// Positive.
     public var quantity: Int
-    public init(item: String, unit: String, quantity: Int) {
-        self.item = item
-        self.unit = unit
-        self.quantity = quantity
-    }
 }
 
 /// How much of a line comes from one lot (a lot is a donation: `donationId`).
@@ -49,10 +38,6 @@ public struct LotQuantity: AidPayload, Hashable {
     public var donationId: String
     /// Positive.
     public var quantity: Int
-    public init(donationId: String, quantity: Int) {
-        self.donationId = donationId
-        self.quantity = quantity
-    }
 }
 
 /// A line of a shipment or a distribution: an item, a quantity, and the lots it is taken from
@@ -62,12 +47,6 @@ public struct LotLine: AidPayload, Hashable {
     public var unit: String
     public var quantity: Int
     public var lots: [LotQuantity]
-    public init(item: String, unit: String, quantity: Int, lots: [LotQuantity]) {
-        self.item = item
-        self.unit = unit
-        self.quantity = quantity
-        self.lots = lots
-    }
 }
 
 /// A line of a shipment's receipt: how much of one lot of one item arrived.
@@ -77,10 +56,4 @@ public struct ReceivedLine: AidPayload, Hashable {
     public var donationId: String
     /// Positive; a lot that did not arrive at all is left out.
     public var quantity: Int
-    public init(item: String, unit: String, donationId: String, quantity: Int) {
-        self.item = item
-        self.unit = unit
-        self.donationId = donationId
-        self.quantity = quantity
-    }
 }

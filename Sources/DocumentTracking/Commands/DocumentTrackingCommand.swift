@@ -11,14 +11,18 @@ import PersonalData
 ///   the NIK and the PIN reach the log only as keyed hashes. Answer ids `receiptNumber`, secrets
 ///   `pin` (shown once).
 /// - `change-status` (`ChangeStatus`). Answer ids `receiptNumber`.
+/// - `reissue-pin` (`ReissuePin`). The server makes a new PIN; the old one stops working. Answer
+///   ids `receiptNumber`, secrets `pin` (shown once).
 public enum DocumentTrackingCommand: Sendable {
     case submitApplication(SubmitApplication)
     case changeStatus(ChangeStatus)
+    case reissuePin(ReissuePin)
 
     public static let submitApplicationName = "submit-application"
     public static let changeStatusName = "change-status"
+    public static let reissuePinName = "reissue-pin"
     /// Every command name.
-    public static let names = [submitApplicationName, changeStatusName]
+    public static let names = [submitApplicationName, changeStatusName, reissuePinName]
 
     /// Reads a command from its name and HTTP body. `.invalidInput` errors name the body field
     /// (`applicant.nik`, `documentType`); an unknown name is reported on field `command`.
@@ -26,6 +30,7 @@ public enum DocumentTrackingCommand: Sendable {
         switch name {
         case submitApplicationName: return .submitApplication(try SubmitApplication(body: body))
         case changeStatusName: return .changeStatus(try ChangeStatus(body: body))
+        case reissuePinName: return .reissuePin(try ReissuePin(body: body))
         default:
             throw EventLogError(
                 .invalidInput,
@@ -58,7 +63,7 @@ extension DocumentTrackingCommand {
                 receipt = ReceiptNumber.random(using: &generator)
                 tries += 1
             }
-            let pin = Self.pinText(UInt32.random(in: 0..<1_000_000, using: &generator))
+            let pin = PIN.random(using: &generator)
             let event = ApplicationSubmitted(
                 receiptNumber: receipt, documentType: c.documentType, office: c.office, channel: c.channel,
                 applicant: try Self.applicant(c, secret: secret, vault: vault),
@@ -84,6 +89,20 @@ extension DocumentTrackingCommand {
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
                 ids: ["receiptNumber": c.receiptNumber])
+
+        case .reissuePin(let c):
+            let reissuedAt = c.reissuedAt ?? now
+            try Self.notFuture(reissuedAt, now: now, field: "reissuedAt")
+            let pin = PIN.random(using: &generator)
+            let event = PinReissued(
+                receiptNumber: c.receiptNumber, pinHash: DocumentSecrets.pinHash(receiptNumber: c.receiptNumber, pin: pin, secret: secret),
+                officer: c.officer, reissuedAt: reissuedAt)
+            let events = try Self.bodyErrors { () throws(EventLogError) in
+                try Application.decide(.reissuePin(event), rules.state(of: c.receiptNumber))
+            }
+            return Decision(
+                events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
+                ids: ["receiptNumber": c.receiptNumber], secrets: ["pin": pin])
         }
     }
 
@@ -112,12 +131,6 @@ extension DocumentTrackingCommand {
         }
     }
 
-    /// Six digits, leading zeros kept.
-    static func pinText(_ value: UInt32) -> String {
-        let s = String(value % 1_000_000)
-        return String(repeating: "0", count: 6 - s.count) + s
-    }
-
     static func notFuture(_ t: Timestamp, now: Timestamp, field: String) throws(EventLogError) {
         if t.millisecondsSince1970 > now.millisecondsSince1970 + futureTolerance {
             throw EventLogError(.invalidInput, "\(field): \(t) is in the future (now is \(now))", field: field)
@@ -129,9 +142,7 @@ extension DocumentTrackingCommand {
         do {
             return try body()
         } catch {
-            guard let field = error.field, field.hasPrefix("data.") else { throw error }
-            let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
-            throw EventLogError(error.code, message, field: String(field.dropFirst(5)))
+            throw error.namingBodyFields
         }
     }
 }

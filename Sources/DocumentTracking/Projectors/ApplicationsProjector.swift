@@ -8,8 +8,8 @@ public import Projections
 /// Databases:
 /// - `applications`: receiptNumber -> `PublicApplication` (no personal data: no NIK hash, no
 ///   PIN hash, no officer);
-/// - `pins`: receiptNumber -> the PIN hash (64 hex digits, as bytes), read only by
-///   `DocumentTrackingQueries.lookup`;
+/// - `pins`: receiptNumber -> the hash of its current PIN (64 hex digits, as bytes; a reissue
+///   replaces it), read only by `DocumentTrackingQueries.lookup`;
 /// - `applicants`: receiptNumber -> the event's `Applicant` as sealed (only pseudonyms and
 ///   ciphertext, never a clear field), opened at query time (`ApplicantRecord`);
 /// - `subjects`: `ViewKey.make(subject, receiptNumber)` -> receiptNumber, the applications of a
@@ -43,6 +43,8 @@ public struct ApplicationsProjector: Projector {
             app.updatedAt = e.changedAt.description
             app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reason: e.reason))
             try view.put("applications", e.receiptNumber, value: app)
+        case .pinReissued(let e):
+            try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
         }
     }
 }

@@ -1,4 +1,5 @@
 import AidLogistics
+import DomainKit
 public import EventLog
 import JSON
 import MarketPrices
