@@ -93,7 +93,7 @@ import Testing
         #expect(throws: Vault.Failure.self) { try other.open(sealed, field: "f") }
     }
 
-    @Test func aCompactedCopyAfterForgetHoldsNeitherTheWrappedKeyNorTheIndex() throws {
+    @Test func aCompactedCopyAfterForgetHoldsNotTheWrappedKey() throws {
         let dir = try Self.temporaryDirectory()
         let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
         // Enough subjects that the forgotten one shares its pages with others.
@@ -107,7 +107,9 @@ import Testing
         try vault.copy(to: copy)
         let copied = try Self.allBytes(under: copy)
         #expect(copied.firstRange(of: wrapped) == nil)
-        #expect(copied.firstRange(of: Array(index.utf8)) == nil)
-        // The live file may still hold them on freed pages (LMDB copies on write): docs/privacy.md.
+        // Not asserted: the blind index's bytes may survive in the free space of a live page (a
+        // deleted LMDB key is not wiped), and the live file may still hold both on freed pages
+        // (LMDB copies on write): see docs/privacy.md, "What remains on disk".
+        _ = index
     }
 }
