@@ -37,13 +37,30 @@ public struct SealedValue: Codable, Sendable, Hashable, JSONFieldRules {
             JSONFieldRule(
                 expected: "base64 of an AES-GCM sealed box", maxBytes: maxCiphertextBytes,
                 checkString: { s in
-                    guard let bytes = Base64.decode(s), bytes.count >= 28 else {
-                        return "must be base64 of an AES-GCM sealed box (nonce, ciphertext, tag)"
-                    }
-                    return nil
+                    isBase64(s) ? nil : "must be base64 of an AES-GCM sealed box (nonce, ciphertext, tag: at least 28 bytes)"
                 })
         default: nil
         }
+    }
+
+    /// Whether `text` is padded standard base64 of at least 28 bytes (a nonce and a tag), checked
+    /// without decoding it (every projector reads every sealed field).
+    static func isBase64(_ text: String) -> Bool {
+        let b = text.utf8
+        guard b.count % 4 == 0, b.count >= 40 else { return false }
+        var padding = 0
+        for (i, c) in b.enumerated() {
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"):
+                if padding > 0 { return false }
+            case UInt8(ascii: "="):
+                padding += 1
+                if padding > 2 || i < b.count - 2 { return false }
+            default: return false
+            }
+        }
+        return true
     }
 
     /// The associated data binding a sealed value to its subject and field.

@@ -162,13 +162,20 @@ public final class Vault: @unchecked Sendable {
 
     /// `value` sealed under `subject`'s key for `field` (a payload path such as `applicant.nik`).
     public func seal(_ value: String, field: String, subject: String) throws -> SealedValue {
+        try seal([(field, value)], subject: subject)[0]
+    }
+
+    /// Each `(field, value)` sealed under `subject`'s key, which is read and unwrapped once.
+    public func seal(_ values: [(field: String, value: String)], subject: String) throws -> [SealedValue] {
         guard let key = try dataKey(subject) else {
             throw Failure(.unknownSubject, "subject \(subject) has no key in the vault (forgotten, or made elsewhere)")
         }
-        let box = try AES.GCM.seal(
-            Array(value.utf8), using: key, authenticating: SealedValue.associatedData(subject: subject, field: field))
-        guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
-        return SealedValue(subject: subject, ciphertext: Base64.encode(Array(combined)))
+        return try values.map { field, value in
+            let box = try AES.GCM.seal(
+                Array(value.utf8), using: key, authenticating: SealedValue.associatedData(subject: subject, field: field))
+            guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
+            return SealedValue(subject: subject, ciphertext: Base64.encode(Array(combined)))
+        }
     }
 
     /// The clear text of `sealed` read as `field`: `.erased` when its subject's key is gone.

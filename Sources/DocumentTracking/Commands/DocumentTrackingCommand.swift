@@ -119,13 +119,13 @@ extension DocumentTrackingCommand {
         }
         do {
             let subject = try vault.subjectCreating(.nik, c.nik)
-            func seal(_ value: String?, _ field: String) throws -> SealedValue? {
-                try value.map { try vault.seal($0, field: field, subject: subject) }
-            }
+            let fields = [("applicant.nik", c.nik), ("applicant.name", c.name), ("applicant.phone", c.phone), ("applicant.email", c.email)]
+                .compactMap { f, v in v.map { (field: f, value: $0) } }
+            var sealed: [String: SealedValue] = [:]
+            for (f, v) in zip(fields, try vault.seal(fields, subject: subject)) { sealed[f.field] = v }
             return Applicant(
-                subject: subject, nik: try vault.seal(c.nik, field: "applicant.nik", subject: subject),
-                name: try seal(c.name, "applicant.name"), phone: try seal(c.phone, "applicant.phone"),
-                email: try seal(c.email, "applicant.email"))
+                subject: subject, nik: sealed["applicant.nik"]!, name: sealed["applicant.name"], phone: sealed["applicant.phone"],
+                email: sealed["applicant.email"])
         } catch {
             throw EventLogError(.storage, "the vault could not seal the applicant's data: \(error)")
         }

@@ -34,7 +34,7 @@ public struct ApplicationsProjector: Projector {
             try view.put("applications", e.receiptNumber, value: app)
             try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
             if let subject = e.applicant.subject {
-                try view.put("applicants", e.receiptNumber, value: e.applicant)
+                try view.putJSON("applicants", e.receiptNumber, e.applicant.json)
                 try view.put("subjects", ViewKey.make(subject, e.receiptNumber), bytes: Array(e.receiptNumber.utf8))
             }
         case .statusChanged(let e):

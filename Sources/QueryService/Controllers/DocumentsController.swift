@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import JSON
 import LumbungCore
+import PersonalData
 
 /// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
 /// the public lookup by receipt number + PIN, queues and processing times.
@@ -20,6 +21,7 @@ struct DocumentsController {
             .post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
             .post("/v1/documents/applications/{receiptNumber}/pin", use: reissuePin)
             .get("/v1/documents/applications/{receiptNumber}/applicant", use: applicant)
+            .post("/v1/documents/applications/search", use: search)
         router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
         router.post("/v1/documents/lookup", use: lookupPost)
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
@@ -167,6 +169,35 @@ struct DocumentsController {
                 subject: record.subject, keyId: caller.keyId, actor: caller.actor, purpose: purpose)
         }
         var response = try JSONResponse.make(record)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// `POST /v1/documents/applications/search` `{"nik"}`: the applications of the person with this
+    /// NIK (found through the vault's blind index; the NIK travels in the body, never the URL), as
+    /// their public records. Appends `privacy.data-accessed` (purpose `search`) when some are found.
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.authenticatedCaller()
+        let body = try await request.jsonBody(context: context)
+        guard case .object(let members) = body, members.count == 1, case .string(let nik)? = body["nik"] else {
+            throw Problem.field("nik", "send {\"nik\": \"<16 digits>\"} and nothing else")
+        }
+        guard nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw Problem.field("nik", "a NIK has 16 digits")
+        }
+        guard let vault = domain.vault, let subject = try vault.subject(.nik, nik) else {
+            return try JSONResponse.make(["applications": [PublicApplication]()])
+        }
+        let found = try await services.views(request) { views in
+            let view = try views.view(DocumentTrackingDomain.applicationsView)
+            return try DocumentTrackingQueries.receipts(view, subject: subject).compactMap {
+                try DocumentTrackingQueries.application(view, receiptNumber: $0)
+            }
+        }
+        if !found.isEmpty {
+            try await PrivacyOffice(services).recordAccess(subject: subject, keyId: caller.keyId, actor: caller.actor, purpose: "search")
+        }
+        var response = try JSONResponse.make(["applications": found])
         response.headers[.cacheControl] = "no-store"
         return response
     }
