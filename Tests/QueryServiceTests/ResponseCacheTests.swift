@@ -11,6 +11,15 @@ import Testing
 /// `ETag`/`Last-Modified`, 304 on revalidation, rendered again only after an event of their types.
 @Suite("Portal pages: rendered once per change, ETag and 304")
 struct ResponseCacheTests {
+    /// A market, a commodity and its first report (Rp 12.500 on 6 August 2018); the report's position.
+    static func firstPrice(_ client: any TestClientProtocol, _ token: String) async throws -> UInt64 {
+        _ = try await client.command("/v1/prices/markets", token: token, body: Fx.market("kebon-roek"))
+        _ = try await client.command("/v1/prices/commodities", token: token, body: Fx.commodity)
+        let first = try await client.command(
+            "/v1/prices/reports", token: token, body: Fx.report(market: "kebon-roek", price: "12500", on: "2018-08-06"))
+        return try #require(first.uint("position"))
+    }
+
     @Test("a price page keeps its ETag across aid events, revalidates to 304, and changes with a new price report")
     func versions() async throws {
         try await withRouter { env, client in
@@ -83,7 +92,7 @@ struct APIResponseCacheTests {
     func latestPrices() async throws {
         try await withRouter { env, client in
             let prices = env.token(.pricesWriter)
-            let p1 = try await PageCacheTests.firstPrice(client, prices)
+            let p1 = try await ResponseCacheTests.firstPrice(client, prices)
             let a = try await client.get("/v1/prices/latest?minPosition=\(p1)")
             let b = try await client.get("/v1/prices/latest")
             #expect(a.text == b.text && b.text.contains("12500"))
