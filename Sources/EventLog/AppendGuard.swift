@@ -7,7 +7,9 @@ import LMDB
 /// - `check` runs on the writer thread, inside the write transaction, before any event of the
 ///   request is written. `log` reads the log exactly as this transaction sees it: every event
 ///   committed by any process, plus the requests accepted earlier in the same group. It must not
-///   be kept after `check` returns.
+///   be kept after `check` returns. Through `log` the guard also reads and writes its decision
+///   state (`LogReader.decision`, `setDecision`): those writes are part of the request, committed
+///   with its events and undone with it.
 /// - Throwing refuses the request: nothing of it is written, the other requests of its group are
 ///   unaffected. Throw an `EventLogError` (`.ruleViolation` for a domain rule, `.invalidInput`
 ///   for a malformed payload) whose message names the field.
