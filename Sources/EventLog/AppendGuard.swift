@@ -15,9 +15,20 @@ import LMDB
 ///   for a malformed payload) whose message names the field.
 /// - `transactionEnded(committed:)` follows every transaction in which `check` ran: a guard that
 ///   caches state must keep what it learned only when `committed` is true.
+/// - `keepsDecisionState`: true for a guard that keeps its state in the log's `decisions`
+///   database (see `DecisionState.swift`). The writer then records, in the same transaction, the
+///   position that state is current to (`DecisionReader.statePosition`): the head after every
+///   transaction that wrote events under this guard. A log written without it (an older log, a
+///   replica, a writer with no guard) leaves the recorded position behind the head.
 public protocol AppendGuard: AnyObject, Sendable {
     func check(_ request: AppendRequest, log: borrowing LogReader) throws
     func transactionEnded(committed: Bool)
+    var keepsDecisionState: Bool { get }
+}
+
+extension AppendGuard {
+    /// A guard keeps no decision state in the log unless it says so.
+    public var keepsDecisionState: Bool { false }
 }
 
 /// Read access to the log inside the writer's transaction (see `AppendGuard`). Not copyable,

@@ -39,8 +39,11 @@ extension LogReader {
 public struct DecisionReader: ~Copyable {
     let handle: UnsafeTransactionReference
     let dbs: LogDatabases
-    /// The last position of the log this transaction sees; the state is current to it.
+    /// The last position of the log this transaction sees.
     public let headPosition: UInt64
+    /// The position the decision state is current to (0 when none was recorded): below
+    /// `headPosition` when events were written without the guard that keeps it.
+    public let statePosition: UInt64
 
     /// The decision value stored under `key`, or nil when there is none.
     public func decision(_ key: [UInt8]) throws -> [UInt8]? {
@@ -56,7 +59,8 @@ extension EventStore {
         let dbs = self.dbs
         return try environment.read { txn in
             let head = try ChainHead.read(dbs, in: txn)
-            return try body(DecisionReader(handle: txn.reference, dbs: dbs, headPosition: head.position))
+            let state = try dbs.meta.withValueBytes(LogDatabases.decisionsKey, in: txn) { try UInt64BE.decode($0) } ?? 0
+            return try body(DecisionReader(handle: txn.reference, dbs: dbs, headPosition: head.position, statePosition: state))
         }
     }
 }

@@ -25,6 +25,9 @@ struct LogDatabases: Sendable {
     let decisions: Database<Bytes, Bytes>
 
     static let formatVersion: UInt32 = 1
+    /// The key in `meta` of the position the decision state is current to (UInt64 BE; absent
+    /// when no guard that keeps decision state ever wrote).
+    static let decisionsKey = "decisions"
 
     init(environment env: Environment) throws {
         events = try env.database("events")

@@ -66,3 +66,38 @@ struct DecisionStateTests {
         #expect(try counts(scratch.log, ["a"]) == ["a": 1])
     }
 }
+
+/// `PersistedCount` that declares its state kept in the log.
+private final class KeptCount: AppendGuard, @unchecked Sendable {
+    let inner = PersistedCount()
+    var keepsDecisionState: Bool { true }
+    func check(_ request: AppendRequest, log: borrowing LogReader) throws { try inner.check(request, log: log) }
+    func transactionEnded(committed: Bool) {}
+}
+
+@Suite("Decision state position")
+struct DecisionStatePositionTests {
+    private func positions(_ store: EventStore) throws -> (head: UInt64, state: UInt64) {
+        try store.readDecisions { ($0.headPosition, $0.statePosition) }
+    }
+
+    @Test("the state's position follows the head while a keeping guard writes, and stays behind writes made without it")
+    func position() throws {
+        let scratch = try ScratchLog("decisions-position")
+        let store = scratch.log
+        try LogTest.append(store, "a")  // an older log: no state
+        #expect(try positions(store) == (1, 0))
+        store.appendGuard = PersistedCount()  // keeps no declared state: no position recorded
+        try LogTest.append(store, "b")
+        #expect(try positions(store) == (2, 0))
+        store.appendGuard = KeptCount()
+        try LogTest.append(store, "c")
+        try LogTest.append(store, "c")
+        #expect(try positions(store) == (4, 4))
+        try LogTest.expectRefusal(store, .ruleViolation, field: "stream") { try LogTest.request(LogTest.event("c")) }
+        #expect(try positions(store) == (4, 4))
+        store.appendGuard = nil
+        try LogTest.append(store, "d")
+        #expect(try positions(store) == (5, 4))
+    }
+}
