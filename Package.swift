@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Projections", targets: ["Projections"]),
+        // For Benchmarks/ (privacy-bench): the vault and the domain that seals into it.
+        .library(name: "PersonalData", targets: ["PersonalData"]),
+        .library(name: "DocumentTracking", targets: ["DocumentTracking", "DomainKit", "JSON", "Projections"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,7 +49,12 @@ let package = Package(
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
         ),
-        .target(name: "Replication", dependencies: ["CNATS", "EventLog", "JSON", "LumbungVersion"], swiftSettings: upcoming),
+        .target(
+            name: "Replication",
+            dependencies: [
+                "CNATS", "EventLog", "JSON", "LumbungVersion", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ], swiftSettings: upcoming),
         .target(
             name: "EventLog",
             dependencies: [
@@ -56,15 +64,21 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Projections", dependencies: ["EventLog", "LMDB", "JSON"], swiftSettings: upcoming),
+        .target(
+            name: "PersonalData", dependencies: ["LMDB", "JSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming),
         .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
         .target(name: "MataramReference", swiftSettings: upcoming),
         .target(
-            name: "AidLogistics", dependencies: ["DomainKit", "Projections", "EventLog", "JSON", "MataramReference"],
-            swiftSettings: upcoming),
+            name: "AidLogistics",
+            dependencies: [
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
             name: "DocumentTracking",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", .product(name: "Crypto", package: "swift-crypto"),
+                "DomainKit", "Projections", "EventLog", "JSON", "PersonalData", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming),
         .target(
@@ -77,7 +91,7 @@ let package = Package(
             name: "LumbungCore",
             dependencies: [
                 "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "MataramReference", "AidLogistics", "DocumentTracking",
-                "MarketPrices",
+                "MarketPrices", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -86,7 +100,7 @@ let package = Package(
             name: "QueryService",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
-                "DocumentTracking", "MarketPrices",
+                "DocumentTracking", "MarketPrices", "PersonalData",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +112,12 @@ let package = Package(
             swiftSettings: upcoming,
             plugins: ["EmbedFiles"]
         ),
-        // The build tool that embeds a target's `.yaml` files in its code (`openapi.yaml` of
+        // Indonesia's administrative areas (Kepmendagri codes) and populations, embedded.
+        .target(
+            name: "Regions", dependencies: [.product(name: "CSV", package: "CSV.swift")], swiftSettings: upcoming,
+            plugins: ["EmbedFiles"]),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: upcoming),
+        // The build tool that embeds a target's `.yaml` and `.csv` files in its code (`openapi.yaml` of
         // QueryService), and its tool.
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(name: "EmbedFilesTool", swiftSettings: upcoming),
@@ -115,6 +134,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "PersonalDataTests", dependencies: ["PersonalData", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit", "EventLog", "JSON"]),
         .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
@@ -125,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [
-                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
+                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
@@ -133,7 +153,8 @@ let package = Package(
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
-                "QueryService", "LumbungCore", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics", "DocumentTracking",
+                "QueryService", "LumbungCore", "DomainKit", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics",
+                "DocumentTracking",
                 "MarketPrices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -146,6 +167,10 @@ let package = Package(
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "lumbung"]),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung"]),
+            name: "ReplicationTests",
+            dependencies: [
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung",
+                .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
     ]
 )

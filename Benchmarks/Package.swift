@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(name: "Lumbung", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Shared workload: the events both executables append and scan.
@@ -38,6 +39,17 @@ let package = Package(
                 .product(name: "EventLog", package: "Lumbung"),
             ],
             path: "Sources/merkle-bench"
+        ),
+        // The cost of sealing personal data in the vault on appends and rebuilds (issue 14).
+        .executableTarget(
+            name: "privacy-bench",
+            dependencies: [
+                .product(name: "EventLog", package: "Lumbung"),
+                .product(name: "PersonalData", package: "Lumbung"),
+                .product(name: "DocumentTracking", package: "Lumbung"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/privacy-bench"
         ),
         // The package-benchmark suite (discovered under Benchmarks/<Name>/).
         .executableTarget(

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Load on loopback with wrk, 32 connections: the cek resi lookup and the latest prices against
-# the trivial /ping route of the same server, in the same run. Prints requests/s, p99 and ratios.
+# Load on loopback with wrk, 32 connections: the cek resi lookup, the latest prices and the
+# portal's prices page against the trivial /ping route of the same server, in the same run.
+# Prints requests/s, p99 and ratios.
 # Usage: Benchmarks/http.sh [seconds per route and round, default 5] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 rounds=${2:-5}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product lumbung >/dev/null
-bin=.build/release/lumbung
+# BUILD_PATH: where the release build goes (default .build; another path keeps a debug build's lock free).
+build_path=${BUILD_PATH:-.build}
+swift build -c release --product lumbung --build-path "$build_path" >/dev/null
+bin=$build_path/release/lumbung
 dir=$(mktemp -d /tmp/lumbung-http-XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 seed=$($bin seed --data-dir "$dir" 2>/dev/null)
@@ -32,11 +35,11 @@ print(rps, p99, n.group(1) if n else 0)'
 }
 # The routes take turns, round after round, so that a change in the machine's load falls on all
 # of them alike; the table gives each route's median over the rounds.
-names=("ping" "cek resi" "latest prices")
-paths=("/ping" "/v1/documents/applications/$receipt?pin=$pin" "/v1/prices/latest?commodityId=beras-km1")
+names=("ping" "cek resi" "latest prices" "portal /harga-pasar")
+paths=("/ping" "/v1/documents/applications/$receipt?pin=$pin" "/v1/prices/latest?commodityId=beras-km1" "/harga-pasar")
 results=$(mktemp)
 for round in $(seq "$rounds"); do
-  for i in 0 1 2; do
+  for i in 0 1 2 3; do
     echo "$i $(run "${paths[$i]}")" >> "$results"
   done
 done

@@ -20,6 +20,8 @@ report() {  # report(label, events, seconds, process cpu, nats cpu)
   python3 -c "n=$2; t=($3); print(f'$1: {n:,} events in {t:.2f} s = {n/t:,.0f} events/s; CPU per 100,000 events: this process {($4)*100000/n:.2f} s, nats-server {($5)*100000/n:.2f} s')"
 }
 
+# The primary's audit public key, which its replicas trust (follow --primary-key).
+primary_key() { "$LUMBUNG" audit public-key --data-dir "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])'; }
 nats0=$(cpu $NATS)
 start=$(date +%s%3N)
 "$LUMBUNG" relay --data-dir "$WORK/primary" --nats "$URLS" --replicas 1 --stream LEGS --metrics-port "$MP" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
@@ -30,7 +32,7 @@ kill -TERM $RELAY; wait $RELAY 2>/dev/null || true
 report "relay alone (log -> empty stream; polled every 0.1 s)" "$N" "($end - $start) / 1000" "$relayCPU" "$nats1 - $nats0"
 
 start=$(date +%s%3N)
-"$LUMBUNG" follow --data-dir "$WORK/replica" --nats "$URLS" --stream LEGS --lag-log "$WORK/lag.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+"$LUMBUNG" follow --primary-key "$(primary_key "$WORK/primary")" --data-dir "$WORK/replica" --nats "$URLS" --stream LEGS --lag-log "$WORK/lag.log" > "$WORK/follow.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
 end=$(await_replica "$WORK/lag.log" "$N" $FOLLOW "$WORK/follow.log")
 followCPU=$(cpu $FOLLOW); nats2=$(cpu $NATS)
 kill -TERM $FOLLOW; wait $FOLLOW 2>/dev/null || true

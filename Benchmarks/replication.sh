@@ -17,6 +17,8 @@ ROUNDS=${ROUNDS:-3}
 RATE=${RATE:-10000}
 SECS=${SECONDS_LOAD:-30}
 NODES=${NODES:-3}
+# The primary's audit public key, which its replicas trust (follow --primary-key).
+primary_key() { "$LUMBUNG" audit public-key --data-dir "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])'; }
 start_nats "$NODES"
 REPLICAS=$(( NODES >= 3 ? 3 : 1 ))
 
@@ -34,7 +36,7 @@ for round in $(seq 1 "$ROUNDS"); do
   nats0=$(natsCPU)
   start=$(date +%s%3N)
   "$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream "BENCH$round" --subject-prefix "bench$round" --metrics-port "$MP" > "$WORK/relay$round.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
-  "$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream "BENCH$round" --subject-prefix "bench$round" --lag-log "$WORK/tp$round.log" > "$WORK/follow$round.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+  "$LUMBUNG" follow --primary-key "$(primary_key "$P")" --data-dir "$R" --nats "$URLS" --stream "BENCH$round" --subject-prefix "bench$round" --lag-log "$WORK/tp$round.log" > "$WORK/follow$round.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
   end=$(await_replica "$WORK/tp$round.log" "$N" $FOLLOW "$WORK/follow$round.log")
   echo "$round $start $end $(cpu $RELAY) $(cpu $FOLLOW) $nats0 $(natsCPU)" >> "$WORK/rounds"
   kill -9 $RELAY $FOLLOW 2>/dev/null || true
@@ -64,7 +66,7 @@ PY
 # --- 2. lag under a sustained load -------------------------------------------------------------
 # The last round's stream and replica, with a relay and a replica running again.
 "$LUMBUNG" relay --data-dir "$P" --nats "$URLS" --replicas "$REPLICAS" --stream "BENCH$ROUNDS" --subject-prefix "bench$ROUNDS" > "$WORK/relay.log" 2>&1 & RELAY=$!; PIDS+=($RELAY)
-"$LUMBUNG" follow --data-dir "$R" --nats "$URLS" --stream "BENCH$ROUNDS" --subject-prefix "bench$ROUNDS" --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
+"$LUMBUNG" follow --primary-key "$(primary_key "$P")" --data-dir "$R" --nats "$URLS" --stream "BENCH$ROUNDS" --subject-prefix "bench$ROUNDS" --lag-log "$WORK/lag.log" > "$WORK/follow2.log" 2>&1 & FOLLOW=$!; PIDS+=($FOLLOW)
 echo "appending $RATE events/s for $SECS s..." >&2
 python3 - "$RATE" "$SECS" "$N" <<'PY' | "$LUMBUNG" append --data-dir "$P" --ndjson - > /dev/null
 import json, sys, time

@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the `.yaml` files of a target in its code at build time: `EmbedFilesTool` writes them
+/// Embeds the `.yaml` and `.csv` files of a target in its code at build time: `EmbedFilesTool` writes them
 /// into a generated `EmbeddedFiles.swift` (`EmbeddedFiles.openapiYaml` for `openapi.yaml`). The
 /// binary then carries the files itself; a SwiftPM resource would be a bundle directory that has
 /// to sit beside the binary on Linux.
@@ -9,7 +9,7 @@ import PackagePlugin
 struct EmbedFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
-        let inputs = target.sourceFiles(withSuffix: "yaml").map(\.url)
+        let inputs: [URL] = (Array(target.sourceFiles(withSuffix: "yaml")) + Array(target.sourceFiles(withSuffix: "csv"))).map { $0.url }
         guard !inputs.isEmpty else { return [] }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.swift")
         return [

@@ -36,6 +36,8 @@ public enum Application: Decider {
         case changeStatus(
             receiptNumber: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?, officer: String,
             changedAt: Timestamp)
+        /// Record a new PIN (its hash already made) for a submitted application.
+        case reissuePin(PinReissued)
     }
 
     /// The events `command` produces on `state`, or the rule it breaks (`.ruleViolation`, the
@@ -43,7 +45,9 @@ public enum Application: Decider {
     /// - a receipt number is used once;
     /// - a change needs a submitted application, `from` equal to its current status, a move the
     ///   lifecycle allows (nothing after `rejected` or `collected`), a reason when the new status
-    ///   is `revision-requested` or `rejected`, and a time not before the application's last event.
+    ///   is `revision-requested` or `rejected`, and a time not before the application's last event;
+    /// - a new PIN needs a submitted application (in any status: a collected document's history
+    ///   stays readable) and a time not before its submission.
     public static func decide(_ command: Command, _ state: State) throws(EventLogError) -> [Event] {
         switch command {
         case .submit(let e):
@@ -54,6 +58,9 @@ public enum Application: Decider {
                     "receipt number \(e.receiptNumber) is already used by an application\(when); a receipt number is used once")
             }
             return [.submitted(e)]
+
+        case .reissuePin(let e):
+            return try decideReissue(e, state)
 
         case .changeStatus(let receipt, let from, let to, let reason, let officer, let changedAt):
             guard let current = state.status else {
@@ -89,7 +96,19 @@ public enum Application: Decider {
         }
     }
 
-    /// Applies an event already decided (or read from the log). Never fails.
+    static func decideReissue(_ e: PinReissued, _ state: State) throws(EventLogError) -> [Event] {
+        guard let submittedAt = state.submittedAt else {
+            throw violation("receiptNumber", "no application \(e.receiptNumber) has been submitted")
+        }
+        if e.reissuedAt < submittedAt {
+            throw violation(
+                "reissuedAt", "\(e.reissuedAt) is before application \(e.receiptNumber) was submitted, at \(submittedAt)")
+        }
+        return [.pinReissued(e)]
+    }
+
+    /// Applies an event already decided (or read from the log). Never fails. A new PIN changes
+    /// nothing the rules look at (it is not a step of the lifecycle).
     public static func evolve(_ state: State, _ event: Event) -> State {
         var s = state
         switch event {
@@ -100,6 +119,8 @@ public enum Application: Decider {
         case .statusChanged(let e):
             s.status = e.to
             s.lastChangedAt = max(s.lastChangedAt ?? e.changedAt, e.changedAt)
+        case .pinReissued:
+            break
         }
         return s
     }

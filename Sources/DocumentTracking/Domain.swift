@@ -2,6 +2,7 @@ public import Crypto
 public import DomainKit
 public import EventLog
 public import JSON
+public import PersonalData
 public import Projections
 
 /// Document tracking ("cek resi") wired in one line: its rules, its projectors, its commands and
@@ -18,6 +19,8 @@ public final class DocumentTrackingDomain: Domain {
     /// The SLA the queries judge against by default.
     public let sla: SLATable
     let secret: SymmetricKey
+    /// Where personal fields are sealed (nil: only the NIK's keyed hash, and no other personal field).
+    public let vault: Vault?
     let preparedKey: DocumentSecrets.PreparedKey
 
     public static let name = "documents"
@@ -29,8 +32,9 @@ public final class DocumentTrackingDomain: Domain {
     public static let queueView = DocumentViews.queue
     public static let processingView = DocumentViews.processing
 
-    public init(secret: SymmetricKey, sla: SLATable = .mataram) {
+    public init(secret: SymmetricKey, vault: Vault? = nil, sla: SLATable = .mataram) {
         self.secret = secret
+        self.vault = vault
         preparedKey = DocumentSecrets.PreparedKey(secret)
         self.sla = sla
         rules = DocumentTrackingRules()
@@ -56,7 +60,7 @@ public final class DocumentTrackingDomain: Domain {
     /// the body field.
     public func decide(_ command: DocumentTrackingCommand, rules: DocumentTrackingRules, now: Timestamp) throws(EventLogError) -> Decision {
         var generator = SystemRandomNumberGenerator()
-        return try command.decide(rules: rules, secret: secret, now: now, using: &generator)
+        return try command.decide(rules: rules, secret: secret, vault: vault, now: now, using: &generator)
     }
 
     /// As `decide(_:rules:now:)` on this domain's own rules.
@@ -69,7 +73,7 @@ public final class DocumentTrackingDomain: Domain {
         _ command: DocumentTrackingCommand, rules: DocumentTrackingRules, now: Timestamp,
         using generator: inout some RandomNumberGenerator
     ) throws(EventLogError) -> Decision {
-        try command.decide(rules: rules, secret: secret, now: now, using: &generator)
+        try command.decide(rules: rules, secret: secret, vault: vault, now: now, using: &generator)
     }
 
     // MARK: Queries
@@ -83,6 +87,20 @@ public final class DocumentTrackingDomain: Domain {
     /// `DocumentTrackingQueries.lookupJSON` under this domain's secret.
     public func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
         try DocumentTrackingQueries.lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: preparedKey)
+    }
+
+    /// The lookup's answer: `lookupJSON` with the estimated ready date of a waiting application
+    /// (`DocumentTrackingQueries.withEstimate`); `processing` is a reader of `documents.processing`.
+    public func lookupAnswer(_ applications: ViewReader, processing: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
+        try lookupJSON(applications, receiptNumber: receiptNumber, pin: pin).map {
+            try DocumentTrackingQueries.withEstimate($0, processing: processing, sla: sla)
+        }
+    }
+
+    /// `DocumentTrackingQueries.estimate` with this domain's SLA; `processing` is a reader of
+    /// `documents.processing`.
+    public func estimate(_ processing: ViewReader, application: PublicApplication) throws -> ReadyEstimate? {
+        try DocumentTrackingQueries.estimate(processing, application: application, sla: sla)
     }
 
     /// `DocumentTrackingQueries.processing` with this domain's SLA; `view` is a reader of

@@ -39,6 +39,8 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
             command = .changeStatus(
                 receiptNumber: e.receiptNumber, from: e.from, to: e.to, reason: e.reason, officer: e.officer,
                 changedAt: e.changedAt)
+        case .pinReissued(let e):
+            command = .reissuePin(e)
         }
         let decided = try Application.run(command, state(of: typed.receiptNumber))
         store(decided.state, for: typed.receiptNumber, journal: journal)

@@ -109,3 +109,60 @@ public enum Identifier {
         return nil
     }
 }
+
+extension JSONFieldRule {
+    /// Free text (a reason, notes) of 1 to `maxBytes` UTF-8 bytes (or empty when `allowEmpty`) that
+    /// holds no identifying number (`PersonalDataInText.problem`): a NIK or KK number, or an
+    /// Indonesian mobile number. The message never repeats what it found.
+    public static func freeText(maxBytes: Int, allowEmpty: Bool = false) -> JSONFieldRule {
+        JSONFieldRule(
+            expected: "a non-empty string", maxBytes: maxBytes, allowEmpty: allowEmpty,
+            checkString: { PersonalDataInText.problem($0) })
+    }
+}
+
+/// Finds identifying numbers in free text, which must not carry personal data.
+///
+/// A number is a run of digits with at most one space, `.` or `-` between two digits, after an
+/// optional `+`. It is refused when it has 16 digits (a NIK or a KK number), or when it is an
+/// Indonesian mobile number: `08` and 9 to 13 digits, or `628` (`+628`) and 10 to 14 digits.
+public enum PersonalDataInText {
+    /// Why `text` may not be stored, or nil.
+    public static func problem(_ text: String) -> String? {
+        let b = Array(text.utf8)
+        var i = 0
+        while i < b.count {
+            guard isDigit(b[i]) else {
+                i += 1
+                continue
+            }
+            var digits: [UInt8] = []
+            var j = i
+            while j < b.count {
+                if isDigit(b[j]) {
+                    digits.append(b[j])
+                    j += 1
+                } else if j + 1 < b.count, isSeparator(b[j]), isDigit(b[j + 1]) {
+                    j += 1
+                } else {
+                    break
+                }
+            }
+            let n = digits.count
+            if n == 16 {
+                return "must not hold a NIK or KK number (16 digits): personal data does not belong in free text"
+            }
+            let mobile =
+                (digits.starts(with: Array("08".utf8)) && (9...13).contains(n))
+                || (digits.starts(with: Array("628".utf8)) && (10...14).contains(n))
+            if mobile {
+                return "must not hold a phone number: personal data does not belong in free text"
+            }
+            i = j
+        }
+        return nil
+    }
+
+    static func isDigit(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) }
+    static func isSeparator(_ c: UInt8) -> Bool { c == 0x20 || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") }
+}

@@ -2,7 +2,7 @@ import LMDB
 
 extension EventStore {
     /// Keys of the log's `meta` database that belong to the log itself; `setMetadata` refuses them.
-    static let reservedMetadataKeys: Set<String> = ["head", "merkle", "format", "replicaOf"]
+    static let reservedMetadataKeys: Set<String> = ["head", "merkle", "format", "replicaOf", "primarySignedHead"]
 
     /// A value the data directory keeps in the log's `meta` database (not an event: it is not
     /// replicated, exported or hashed), e.g. the fingerprint of a secret the log's events depend on.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import LMDB
 
 /// A read replica's side of the log: verbatim appends of events copied from a primary, and the
@@ -12,37 +13,66 @@ import LMDB
 /// head's, its names and sizes within the log's limits, its id new. Anything else refuses the
 /// whole call and nothing of it is written. `metadata` and `data` must be canonical JSON objects
 /// (as a `RecordedEvent` parsed from an export line holds them).
+///
+/// With a signed head (what `lumbung follow` always gives): the head must be the primary's tree
+/// head at the last event's position (its `treeSize`), its signature valid for its key, and the
+/// replica's own Merkle root at that size, computed inside the same write transaction after the
+/// events are written, must be its `rootHash`; else the whole call is refused (nothing written),
+/// naming the last event's position. A head that passes is kept with the events
+/// (`primarySignedHead`): it is what the replica serves as its digest. Checking that the head is
+/// signed by the right key (the primary's, pinned by the replica) is the caller's part.
 extension EventStore {
     /// Most events in one replicated append.
     public static let maxReplicatedEvents = AppendRequest.maxEvents
 
     /// Appends `events`, copied verbatim from a primary (see the contract above), and returns once
     /// they are durable. Through the same writer (and per-event write) as every append.
-    public func appendReplicated(_ events: [RecordedEvent]) async throws(EventLogError) -> AppendOutcome {
-        try await append(Self.replicatedRequest(events))
+    public func appendReplicated(_ events: [RecordedEvent], signedHead: SignedTreeHead? = nil) async throws(EventLogError)
+        -> AppendOutcome
+    {
+        try await append(Self.replicatedRequest(events, signedHead: signedHead))
     }
 
     /// As `appendReplicated`, returning at once: `completion` is called (on the writer's thread)
     /// once the events are durable or refused. Throws only for a batch that cannot form a request.
     public func submitReplicated(
-        _ events: [RecordedEvent], completion: @escaping @Sendable (Result<AppendOutcome, EventLogError>) -> Void
+        _ events: [RecordedEvent], signedHead: SignedTreeHead? = nil,
+        completion: @escaping @Sendable (Result<AppendOutcome, EventLogError>) -> Void
     ) throws(EventLogError) {
-        submit(try Self.replicatedRequest(events), completion: completion)
+        submit(try Self.replicatedRequest(events, signedHead: signedHead), completion: completion)
     }
 
     /// As `appendReplicated`, blocking the calling thread until the events are durable.
-    public func appendReplicatedBlocking(_ events: [RecordedEvent]) throws(EventLogError) -> AppendOutcome {
-        try appendBlocking(Self.replicatedRequest(events))
+    public func appendReplicatedBlocking(_ events: [RecordedEvent], signedHead: SignedTreeHead? = nil) throws(EventLogError)
+        -> AppendOutcome
+    {
+        try appendBlocking(Self.replicatedRequest(events, signedHead: signedHead))
     }
 
-    private static func replicatedRequest(_ events: [RecordedEvent]) throws(EventLogError) -> AppendRequest {
+    /// The last signed head of the primary that a replicated append verified (nil when none: not
+    /// a replica, or one fed without signed heads).
+    public func primarySignedHead() throws -> SignedTreeHead? {
+        let bytes: [UInt8]? = try environment.read { txn in try dbs.meta.get(Self.primarySignedHeadKey, in: txn) }
+        guard let bytes else { return nil }
+        do {
+            return try SignedTreeHead(json: try JSONParser.parse(bytes))
+        } catch {
+            throw EventLogError(.corrupt, "the stored signed head of the primary is damaged: \(error)")
+        }
+    }
+
+    static let primarySignedHeadKey = "primarySignedHead"
+
+    private static func replicatedRequest(_ events: [RecordedEvent], signedHead: SignedTreeHead?) throws(EventLogError)
+        -> AppendRequest
+    {
         guard !events.isEmpty else { throw .invalid("events", "at least one event is required") }
         guard events.count <= maxReplicatedEvents else {
             throw EventLogError(
                 .tooLarge, "events: \(events.count) events, more than the \(maxReplicatedEvents) allowed in one replicated append",
                 field: "events")
         }
-        return AppendRequest(replicating: events)
+        return AppendRequest(replicating: events, signedHead: signedHead)
     }
 
     // MARK: The replica mark
@@ -86,7 +116,8 @@ extension EventStore {
     /// (see the contract above), advancing `head`. Throws (the caller undoes `txn`) at the first
     /// event that does not fit.
     func applyReplicated(
-        _ events: [RecordedEvent], in txn: borrowing WriteTransaction, head: inout ChainHead, tree: inout MerkleFrontier
+        _ events: [RecordedEvent], signedHead: SignedTreeHead?, in txn: borrowing WriteTransaction, head: inout ChainHead,
+        tree: inout MerkleFrontier
     ) throws -> AppendOutcome {
         var versions: [String: UInt64] = [:]
         var results: [AppendResult] = []
@@ -138,6 +169,31 @@ extension EventStore {
         for (stream, version) in versions {
             try dbs.heads.put(stream, version, in: txn)
         }
+        if let signedHead { try checkSignedHead(signedHead, head: head, tree: scratch.tree, in: txn) }
         return AppendOutcome(results: results, duplicate: false)
+    }
+
+    /// Checks the primary's `signed` head against this log's tree once a replicated append is
+    /// written (see the contract), and keeps it.
+    private func checkSignedHead(
+        _ signed: SignedTreeHead, head: ChainHead, tree: MerkleFrontier?, in txn: borrowing WriteTransaction
+    ) throws {
+        func refused(_ why: String) -> EventLogError {
+            EventLogError(
+                .invalidInput, "signedHead: the primary's signed head at position \(head.position) \(why)", field: "signedHead",
+                position: head.position)
+        }
+        guard signed.treeSize == head.position else {
+            throw refused("covers \(signed.treeSize) events, not the \(head.position) this append ends at")
+        }
+        guard signed.hasValidSignature else { throw refused("has a signature that is not valid for its key") }
+        guard let tree, tree.size == head.position else {
+            throw refused("cannot be checked: this log does not maintain its Merkle tree")
+        }
+        guard tree.root == signed.rootHash else {
+            throw refused(
+                "signs root \(signed.rootHash), but these events give root \(tree.root): they are not the primary's events")
+        }
+        try dbs.meta.put(Self.primarySignedHeadKey, CanonicalJSON.encode(signed.json), in: txn)
     }
 }

@@ -184,7 +184,9 @@ extension EventStore {
         now: Timestamp, guard appendGuard: (any AppendGuard)?
     ) throws -> AppendOutcome {
         // A replica's verbatim copy skips the rules (its primary checked them), not the chain.
-        if !request.replicated.isEmpty { return try applyReplicated(request.replicated, in: txn, head: &head, tree: &tree) }
+        if !request.replicated.isEmpty {
+            return try applyReplicated(request.replicated, signedHead: request.replicatedHead, in: txn, head: &head, tree: &tree)
+        }
         try refuseIfReplica(in: txn)
         // System types (`auth.`, `privacy.`) are Lumbung's own: no door may write them.
         if !request.isSystem, let event = request.events.first(where: { Names.isSystemType($0.type) }) {

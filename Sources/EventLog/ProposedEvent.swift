@@ -132,6 +132,9 @@ public struct AppendRequest: Sendable {
     /// Events copied verbatim from a primary (`EventStore.appendReplicated`); when not empty,
     /// `events` is empty and the request is written by `applyReplicated`.
     let replicated: [RecordedEvent]
+    /// With `replicated`: the primary's signed tree head at the last of those events, which the
+    /// replica's own Merkle root must match before they commit (see `EventStore.appendReplicated`).
+    let replicatedHead: SignedTreeHead?
     /// The number of events the request writes (for the writer's group limit).
     var count: Int { events.count + replicated.count }
     /// Whether Lumbung itself writes this request (the key registry, the vault): only such a request
@@ -164,14 +167,16 @@ public struct AppendRequest: Sendable {
         self.actor = actor
         self.metadata = metadata
         self.replicated = []
+        self.replicatedHead = nil
     }
 
     /// A replica's verbatim copy of its primary's events (see `EventStore.appendReplicated`).
-    init(replicating events: [RecordedEvent]) {
+    init(replicating events: [RecordedEvent], signedHead: SignedTreeHead?) {
         self.events = []
         self.actor = ""
         self.metadata = []
         self.replicated = events
+        self.replicatedHead = signedHead
     }
 
     /// Events for one stream, the first checked against `expectedVersion`.

@@ -14,12 +14,34 @@ public struct ReplicationStatus: Codable, Sendable, Equatable {
     public var streamLastSequence: UInt64
     /// When it saw it.
     public var updatedAt: String
+    /// Whether the follower stopped for good (it refused what the stream holds, or could not go
+    /// on); nil or false while it follows.
+    public var stopped: Bool?
+    /// Why it stopped.
+    public var reason: String?
+    /// The position it refused (the stream's sequence), when one is to blame.
+    public var refusedPosition: UInt64?
+    /// The size of the last signed head of the primary that it verified and committed.
+    public var verifiedTreeSize: UInt64?
 
-    public init(stream: String, streamLastSequence: UInt64, updatedAt: Timestamp = .now()) {
+    public init(
+        stream: String, streamLastSequence: UInt64, updatedAt: Timestamp = .now(), verifiedTreeSize: UInt64? = nil,
+        stoppedBecause reason: String? = nil, refusedPosition: UInt64? = nil
+    ) {
         self.stream = stream
         self.streamLastSequence = streamLastSequence
         self.updatedAt = updatedAt.description
+        self.verifiedTreeSize = verifiedTreeSize
+        self.stopped = reason == nil ? nil : true
+        self.reason = reason
+        self.refusedPosition = refusedPosition
     }
+
+    /// Whether the follower is following: false once it has stopped (see `stoppedReason`).
+    public var isHealthy: Bool { stopped != true }
+
+    /// Why the follower stopped, nil while it follows.
+    public var stoppedReason: String? { stopped == true ? (reason ?? "stopped") : nil }
 
     public static let fileName = "replication.json"
 

@@ -1,5 +1,6 @@
 public import EventLog
 import Foundation
+import PersonalData
 
 /// A backup of a data directory (`lumbung backup DEST`), safe while the server keeps writing.
 ///
@@ -10,6 +11,9 @@ import Foundation
 ///   which runs in one read transaction: the copy is a consistent snapshot of the log as it was
 ///   when the copy began, that is a prefix `1...P` of the log (every event, hash and index as
 ///   they are in the source), whatever is appended meanwhile.
+/// - The personal data vault (`vault/`) is copied the same way (compacted: the pages a forget
+///   freed are not copied), after the log: every subject the backup's log names is in it, unless
+///   forgotten meanwhile (then its fields read as erased in the backup, as they should).
 /// - The data directory's secret files (`secretFiles` present in it) are copied with mode 0600.
 ///   Views (`views/`) are not copied: they are rebuilt from the log when the backup is served.
 /// - The copy is then opened and its hash chain verified (`EventStore.verify`); only a backup
@@ -19,7 +23,7 @@ import Foundation
 ///   change. On failure the partial copy is removed and the error says why.
 public enum DataDirectoryBackup {
     /// Files of a data directory that hold secrets and go into a backup (0600) when present.
-    public static let secretFiles = ["secret.key", "audit-signing.key"]
+    public static let secretFiles = ["secret.key", "audit-signing.key", "vault.key"]
 
     /// What a successful backup holds.
     public struct Report: Sendable, Equatable {
@@ -80,7 +84,17 @@ public enum DataDirectoryBackup {
         } catch {
             throw Failure("copying the log failed: \(error)")
         }
-        // 2. The secrets, 0600.
+        // 2. The vault, compacted (only live pages: no key destroyed by a forget before the copy).
+        let vaultCopy = (staging as NSString).appendingPathComponent(Vault.directoryName)
+        let hasVault: Bool
+        do {
+            hasVault = try Vault.copyEnvironment(
+                from: (dataDirectory as NSString).appendingPathComponent(Vault.directoryName), to: vaultCopy)
+        } catch {
+            throw Failure("copying the vault failed: \(error)")
+        }
+        if hasVault { try? fm.removeItem(atPath: (vaultCopy as NSString).appendingPathComponent("lock.mdb")) }
+        // 3. The secrets, 0600.
         var copied: [String] = []
         for name in secretFiles {
             let source = (dataDirectory as NSString).appendingPathComponent(name)
@@ -89,7 +103,7 @@ public enum DataDirectoryBackup {
             try writeSecret(bytes, to: (staging as NSString).appendingPathComponent(name))
             copied.append(name)
         }
-        // 3. The copy must verify.
+        // 4. The copy must verify.
         let report = try verifyCopy(logDirectory: log)
         guard report.ok else {
             throw Failure(
@@ -97,8 +111,12 @@ public enum DataDirectoryBackup {
             )
         }
         try? fm.removeItem(atPath: (log as NSString).appendingPathComponent("lock.mdb"))
-        // 4. On disk, then in place.
+        // 5. On disk, then in place.
         try sync((log as NSString).appendingPathComponent("data.mdb"))
+        if hasVault {
+            try sync((vaultCopy as NSString).appendingPathComponent("data.mdb"))
+            try sync(vaultCopy)
+        }
         for name in copied { try sync((staging as NSString).appendingPathComponent(name)) }
         try sync(log)
         try sync(staging)

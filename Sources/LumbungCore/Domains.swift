@@ -3,6 +3,7 @@ import Crypto
 public import DocumentTracking
 import DomainKit
 public import MarketPrices
+import PersonalData
 import Projections
 
 /// The three domains of the service, wired once.
@@ -11,9 +12,9 @@ public final class Domains: @unchecked Sendable {
     public let documents: DocumentTrackingDomain
     public let prices: MarketPricesDomain
 
-    init(secret: SymmetricKey) {
+    init(secret: SymmetricKey, vault: Vault) {
         aid = AidLogisticsDomain()
-        documents = DocumentTrackingDomain(secret: secret)
+        documents = DocumentTrackingDomain(secret: secret, vault: vault)
         prices = MarketPricesDomain()
     }
 

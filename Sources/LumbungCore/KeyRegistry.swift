@@ -61,6 +61,14 @@ public final class KeyRegistry: @unchecked Sendable {
         try refresh()
     }
 
+    /// Whether the key `keyId` exists and is not revoked, as the log says now (a revocation by any
+    /// process counts from its commit on). Costs a fold of the key events committed since the last
+    /// call, so an open stream can ask it every second.
+    public func isActive(keyId: String) throws -> Bool {
+        try refresh()
+        return lock.withLock { keys[keyId].map { $0.revokedAt == nil } ?? false }
+    }
+
     /// Every key, revoked ones included.
     public func list() throws -> [KeyInfo] {
         try refresh()

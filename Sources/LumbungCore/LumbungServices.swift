@@ -2,6 +2,7 @@ import Crypto
 public import DomainKit
 public import EventLog
 import Foundation
+public import PersonalData
 public import Projections
 
 /// Everything the service runs on, opened from one data directory: the log, its rules, the
@@ -13,6 +14,8 @@ public final class LumbungServices: @unchecked Sendable {
     public let engine: ProjectionEngine
     public let keys: KeyRegistry
     public let domains: Domains
+    /// The personal data vault (`<data dir>/vault/`, keyed by `vault.key`).
+    public let vault: Vault
     /// Per-client limit of public receipt lookups (a burst of 10, then 1 a second by default).
     public var lookupLimiter: RateLimiter
     /// Failed PINs per receipt, shared by every process on the data directory.
@@ -20,15 +23,21 @@ public final class LumbungServices: @unchecked Sendable {
     /// When set, this node is a read replica: writes answer 403 naming the primary.
     public var readOnlyPrimary: String?
 
-    /// Opens (creating, 0700) the data directory: `log/`, `views/`, and `secret.key` (0600), the
-    /// server secret that keys the hashes of NIKs and PINs, guarded by `SecretKeyFile`.
+    /// Opens (creating, 0700) the data directory: `log/`, `views/`, `secret.key` (0600), the
+    /// server secret that keys the hashes of NIKs and PINs, guarded by `SecretKeyFile`, and the
+    /// personal data vault (`vault/`, its master key `vault.key` guarded by `VaultKeyFile`), in
+    /// which every subject forgotten in the log is forgotten again before anything is served.
     public init(dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options()) throws {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         store = try EventStore(dataDirectory: dataDirectory, options: storeOptions)
         let secret = try SecretKeyFile.load(dataDirectory: dataDirectory, store: store)
-        domains = Domains(secret: secret)
+        let vaultKey = try VaultKeyFile.load(dataDirectory: dataDirectory, store: store)
+        vault = try Vault(directory: (dataDirectory as NSString).appendingPathComponent(Vault.directoryName), masterKey: vaultKey)
+        // Before anything serves: every subject the log says was forgotten stays forgotten here.
+        try PrivacyOffice.reapplyForgotten(store: store, vault: vault)
+        domains = Domains(secret: secret, vault: vault)
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
         engine = try ProjectionEngine(store: store, dataDirectory: dataDirectory, projectors: domains.projectors)

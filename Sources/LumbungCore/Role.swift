@@ -1,10 +1,12 @@
 /// What a key may do: each writer role writes its own domain, `auditor` reads the raw log and
-/// its proofs, and `admin` may do everything.
+/// its proofs, `privacy-officer` answers for personal data, and `admin` may do everything.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case aidWriter = "aid-writer"
     case documentsWriter = "documents-writer"
     case pricesWriter = "prices-writer"
     case auditor
+    /// Finds, exports and forgets residents' personal data, and reads who read it.
+    case privacyOfficer = "privacy-officer"
     case admin
 }
 

@@ -10,9 +10,14 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The authenticated caller, if the request carried a valid key.
     public var caller: APIKey?
 
+    /// The client's address as text, for rate limits and logs: the peer's, or the one a trusted
+    /// proxy forwarded (`ClientAddressMiddleware`, `TrustedProxies`).
+    public var clientAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies up to the log's batch limit (16 MiB) plus JSON overhead.
@@ -46,7 +51,4 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         }
         return caller
     }
-
-    /// The client's address as text, for rate limits and logs.
-    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }

@@ -8,17 +8,22 @@ public import LumbungCore
 public struct ServiceConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    /// The reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client.
+    public var trustedProxies: TrustedProxies
+    public init(host: String = "127.0.0.1", port: Int = 8080, trustedProxies: TrustedProxies = .none) {
         self.host = host
         self.port = port
+        self.trustedProxies = trustedProxies
     }
 }
 
 /// The router of every route of the service (Hummingbird's `buildRouter` pattern).
-public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext> {
+/// `trustedProxies` decides which peers may name the client (`TrustedProxies`).
+public func buildRouter(_ services: LumbungServices, trustedProxies: TrustedProxies = .none) -> Router<AppRequestContext> {
     ServiceMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
+    if !trustedProxies.ranges.isEmpty { router.middlewares.add(ClientAddressMiddleware(trustedProxies: trustedProxies)) }
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routes))
     router.middlewares.add(MetricsMiddleware())
@@ -31,6 +36,7 @@ public func buildRouter(_ services: LumbungServices) -> Router<AppRequestContext
     PricesController(services: services).addRoutes(to: router)
     PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)
+    PrivacyController(services: services).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }
@@ -107,10 +113,23 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "lumbung")
     if logger.logLevel > .info { logger.logLevel = .info }
     return Application(
-        router: buildRouter(services),
+        router: buildRouter(services, trustedProxies: configuration.trustedProxies),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumbung"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+}
+
+/// Sets the context's client address from a trusted proxy's forwarding headers (`TrustedProxies`).
+struct ClientAddressMiddleware: RouterMiddleware {
+    let trustedProxies: TrustedProxies
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        context.clientAddress = trustedProxies.clientAddress(peer: context.clientAddress, headers: request.headers)
+        return try await next(request, context)
+    }
 }
 
 /// Reads `Authorization: Bearer <key>` and sets the caller; a present but unknown key is a 401.

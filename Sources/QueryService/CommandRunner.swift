@@ -36,12 +36,7 @@ extension LumbungServices {
 
     /// A command's body is its event's `data`: an error naming `data.<field>` (as the rules name
     /// the fields of an event) names the body's `<field>`.
-    static func bodyFields(_ error: EventLogError) -> EventLogError {
-        guard let field = error.field, field.hasPrefix("data.") else { return error }
-        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
-        return EventLogError(
-            error.code, message, field: String(field.dropFirst(5)), actualVersion: error.actualVersion, position: error.position)
-    }
+    static func bodyFields(_ error: EventLogError) -> EventLogError { error.namingBodyFields }
 
     /// Reads views current to at least `?minPosition=` (read your writes): waits up to 2 s, else 503 with Retry-After.
     func views<R>(_ request: Request, _ body: (ViewSnapshotAccess) throws -> R) async throws -> R {

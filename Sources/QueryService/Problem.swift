@@ -101,6 +101,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             p.headers[.retryAfter] = String(locked.retryAfter)
             p.headers[.cacheControl] = "no-store"
             throw p
+        } catch let refusal as PrivacyOffice.Refusal {
+            throw Problem(
+                refusal.code == .unknownSubject ? .notFound : .badRequest, refusal.message,
+                errors: [Problem.FieldError(field: refusal.field, message: refusal.message)])
         } catch let refusal as ReadOnlyReplicaRefusal {
             var p = Problem(.forbidden, refusal.description)
             p.extra["primary"] = .string(refusal.primary)

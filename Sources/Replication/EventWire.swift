@@ -4,7 +4,35 @@ import JSON
 /// How an event travels through JetStream: the message's data is the event's JSON exactly as
 /// `lumbung export` writes it (`RecordedEvent.json`), its subject `<prefix>.<category>.<type>`,
 /// its `Nats-Msg-Id` the event's id, and its stream sequence the event's position.
+///
+/// The last message of each run the relay publishes also carries the header
+/// `Lumbung-Signed-Head`: the primary's signed tree head at that message's position, as
+/// `/v1/audit/digest` serves it (`SignedTreeHead.json`, compact). A replica commits events only
+/// up to a head that verifies under the primary's pinned key and matches its own Merkle root.
 public enum EventWire {
+    /// The header carrying a run's signed tree head.
+    public static let signedHeadHeader = "Lumbung-Signed-Head"
+
+    /// The header value for `head`: its JSON object on one line.
+    public static func signedHeadValue(_ head: SignedTreeHead) -> String {
+        String(decoding: CanonicalJSON.encode(head.json), as: UTF8.self)
+    }
+
+    /// Reads a `Lumbung-Signed-Head` value (without checking its signature).
+    public static func signedHead(_ value: String) throws(ReplicationError) -> SignedTreeHead {
+        let json: JSONValue
+        do throws(JSONError) {
+            json = try JSONParser.parse(value)
+        } catch {
+            throw ReplicationError("its \(signedHeadHeader) header is not JSON: \(error.description)")
+        }
+        do throws(EventLogError) {
+            return try SignedTreeHead(json: json)
+        } catch {
+            throw ReplicationError("its \(signedHeadHeader) header is not a signed tree head: \(error.message)")
+        }
+    }
+
     /// `<prefix>.<category>.<type>`; a `.` inside the category (allowed in stream names) becomes
     /// `_`, so that the category is always one subject token.
     public static func subject(prefix: String, event: RecordedEvent) -> String {
@@ -80,6 +108,11 @@ public enum EventWire {
 /// does not fit the chain, a stream that holds another log. `message` says what and where.
 public struct ReplicationError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The position (stream sequence) refused, when one is to blame.
+    public var position: UInt64?
+    public init(_ message: String, position: UInt64? = nil) {
+        self.message = message
+        self.position = position
+    }
     public var description: String { message }
 }

@@ -1,5 +1,7 @@
+import CoreMetrics
 public import EventLog
 import Foundation
+public import Logging
 import LumbungVersion
 
 /// A read replica's follower: consumes the stream a `Relay` fills, with a durable JetStream
@@ -17,6 +19,17 @@ import LumbungVersion
 ///   not fit ends `run` with a `ReplicationError` naming the position: the replica never
 ///   diverges silently. (A gap in delivery, which the stream itself cannot have, is first met by
 ///   recreating the consumer at the head; it is fatal only if it persists.)
+/// - Only the primary is trusted, through its key (`primaryKey`): fetched events are held, not
+///   written, until a message carries a signed tree head (`EventWire.signedHeadHeader`) signed
+///   by that key at the message's own position; then the events up to it are appended in one
+///   write transaction that commits only if the replica's Merkle root at that size is the signed
+///   root (`EventStore.appendReplicated(_:signedHead:)`), and the head is kept as the replica's
+///   digest. A head signed by another key, with a bad signature, at another size or over another
+///   root, refuses the run: nothing of it is written and `run` throws naming the position. So
+///   does a run with no signed head after `EventStore.maxReplicatedEvents` events or within
+///   `signedHeadWait` (a publisher other than the primary's relay, which cannot sign).
+/// - When `run` throws, the status file says so (`ReplicationStatus.stopped`, the reason and the
+///   refused position) for `/health`; the next `run` clears it.
 /// - Where the replica stands is its own log's head, nothing else. The durable consumer expects
 ///   no acks (its position advances as it delivers: no per-message state in JetStream, no ack
 ///   traffic); whenever the follower (re)subscribes and the consumer is not exactly at the head
@@ -50,25 +63,40 @@ public final class Follower: @unchecked Sendable {
         /// only meaningful on one clock). Reading its last line is how a benchmark watches the
         /// replica without spending CPU beside it.
         public var lagLog: String? = nil
+        /// The primary's Ed25519 public key (32 bytes, its audit key): the only key whose signed
+        /// heads the replica commits under.
+        public var primaryKey: [UInt8]
+        /// How long fetched events may wait for a signed head covering them before the follower
+        /// refuses them (the primary's relay signs the last message of every run).
+        public var signedHeadWait: Duration = .seconds(300)
+        /// How the follower authenticates to NATS (and checks it, with TLS).
+        public var credentials = NATSConnection.Credentials()
+        /// Where it counts what it applied and refused.
+        public var metrics = ReplicationMetrics()
 
-        public init(urls: [String], durable: String) {
+        public init(urls: [String], durable: String, primaryKey: [UInt8]) {
             self.urls = urls
             self.durable = durable
+            self.primaryKey = primaryKey
         }
     }
 
     public let store: EventStore
     public let dataDirectory: String
     public let configuration: Configuration
+    let logger: Logger
     let log: @Sendable (String) -> Void
     private let lock = NSLock()
     private var stopped = false
+    /// The size of the last signed head verified and committed (the follower's thread only).
+    private var verifiedTreeSize: UInt64?
 
-    public init(store: EventStore, dataDirectory: String, configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
+    public init(store: EventStore, dataDirectory: String, configuration: Configuration, logger: Logger) {
         self.store = store
         self.dataDirectory = dataDirectory
         self.configuration = configuration
-        self.log = log
+        self.logger = logger
+        log = { logger.info("\($0)") }
     }
 
     /// Makes `run` return soon.
@@ -86,13 +114,37 @@ public final class Follower: @unchecked Sendable {
 
     /// Follows the stream until `stop()` (see the contract). Blocks the calling thread.
     public func run() throws(ReplicationError) {
+        do throws(ReplicationError) {
+            try follow()
+        } catch {
+            if error.position != nil { configuration.metrics.refusedRuns.increment() }
+            logger.error("stopped: \(error.message)", metadata: error.position.map { ["position": "\($0)"] } ?? [:])
+            let last = ReplicationStatus.read(dataDirectory: dataDirectory)?.streamLastSequence ?? 0
+            do {
+                try ReplicationStatus(
+                    stream: configuration.stream, streamLastSequence: last, verifiedTreeSize: verifiedTreeSize,
+                    stoppedBecause: error.message, refusedPosition: error.position
+                ).write(dataDirectory: dataDirectory)
+            } catch {
+                logger.error("cannot record the replication status: \(error)")
+            }
+            throw error
+        }
+    }
+
+    private func follow() throws(ReplicationError) {
         let c = configuration
         try claimLog()
+        verifiedTreeSize = try? store.primarySignedHead()?.treeSize
+        let start = (try? store.head().position) ?? 0
+        record(max(ReplicationStatus.read(dataDirectory: dataDirectory)?.streamLastSequence ?? 0, start))
+        let credentials = c.credentials
         guard
             let connection = retry(
                 "connect to NATS at \(c.urls.joined(separator: ","))",
                 {
-                    () throws(NATSError) -> NATSConnection? in try NATSConnection(urls: c.urls, name: LumbungVersion.agent("follow"))
+                    () throws(NATSError) -> NATSConnection? in
+                    try NATSConnection(urls: c.urls, name: LumbungVersion.agent("follow"), credentials: credentials)
                 })
         else { return }
         log("connected to \(connection.connectedURL ?? c.urls[0])")
@@ -106,7 +158,7 @@ public final class Follower: @unchecked Sendable {
         var gapHead: UInt64 = .max
         while !isStopped {
             guard let subscription = try subscribe(js) else { return }
-            switch try follow(subscription, js) {
+            switch try consume(subscription, js) {
             case .stopped: return
             case .resubscribe: break
             case .gap(let message):
@@ -192,17 +244,22 @@ public final class Follower: @unchecked Sendable {
     }
 
     /// Fetches, checks and appends until stopped or the subscription fails.
-    private func follow(_ subscription: PullSubscription, _ js: JetStream) throws(ReplicationError) -> Outcome {
+    private func consume(_ subscription: PullSubscription, _ js: JetStream) throws(ReplicationError) -> Outcome {
         let c = configuration
         var errors = 0
         var lastStatus = ContinuousClock.now - c.idleInterval
+        // `head`: the log's head once what was handed to the writer is committed. `held`: events
+        // fetched after it, not yet covered by a verified signed head (never written), held since
+        // `heldSince`.
         var head: UInt64
         do {
             head = try store.head().position
         } catch {
             throw ReplicationError("cannot read the replica's log: \(error)")
         }
-        // The batch being committed while the next one is fetched: fetching (network, decoding)
+        var held: [RecordedEvent] = []
+        var heldSince = ContinuousClock.now
+        // The run being committed while the next one is fetched: fetching (network, decoding)
         // overlaps the commit (fsync). It is finished (awaited) before the next batch's messages
         // are checked against the log, so every check sees a durable head.
         var pending: PendingCommit? = nil
@@ -212,9 +269,16 @@ public final class Follower: @unchecked Sendable {
             p.done.wait()
             guard let result = p.result else { throw ReplicationError("the replica's log was closed") }
             if case .failure(let error) = result {
-                throw ReplicationError("refused position \(error.position ?? p.first) of stream \(c.stream): \(error.message)")
+                let position = error.position ?? p.first
+                throw ReplicationError(
+                    "refused the run of positions \(p.first)-\(p.last.position) of stream \(c.stream) at position \(position): \(error.message)",
+                    position: position)
             }
-            if let lagLog = c.lagLog, let committedAt = p.committedAt {
+            c.metrics.appliedEvents.increment(by: Int64(p.last.position - p.first + 1))
+            let took = ((p.committedAt ?? ContinuousClock.now) - p.submittedAt).components
+            c.metrics.runApplyLatency.recordNanoseconds(took.seconds * 1_000_000_000 + took.attoseconds / 1_000_000_000)
+            verifiedTreeSize = p.signedHead.treeSize
+            if let lagLog = c.lagLog, let committedAt = p.committedAtTime {
                 let at = committedAt.millisecondsSince1970
                 Self.appendLine("\(p.last.position) \(at - p.last.recordedAt.millisecondsSince1970) \(at)\n", to: lagLog)
             }
@@ -228,12 +292,14 @@ public final class Follower: @unchecked Sendable {
         // How many messages to ask for: what the consumer had left after the last batch (a fetch
         // returns at once when that many are there), at most a batch, at least one. A fetch of a
         // whole batch when only a few are pending would wait until the batch fills or
-        // `fetchWait` is up, and the replica of a slow log would lag by that much.
+        // `fetchWait` is up, and the replica of a slow log would lag by that much. Never more
+        // than a replicated append takes besides what is held.
         var request = c.batchSize
         while !isStopped {
             let messages: [JetStreamMessage]
             do throws(NATSError) {
-                messages = try subscription.fetch(batch: request, timeout: c.fetchWait)
+                let room = max(1, EventStore.maxReplicatedEvents - held.count)
+                messages = try subscription.fetch(batch: min(request, room), timeout: c.fetchWait)
                 errors = 0
             } catch {
                 try finishPending()
@@ -245,16 +311,19 @@ public final class Follower: @unchecked Sendable {
             }
             try finishPending()
             if messages.isEmpty {
+                try refuseIfUnsignedTooLong(held, since: heldSince)
                 if ContinuousClock.now - lastStatus >= c.idleInterval, let info = try? js.streamInfo(c.stream) {
                     record(info.lastSequence)
                     lastStatus = ContinuousClock.now
                 }
                 continue
             }
-            var events: [RecordedEvent] = []
-            events.reserveCapacity(messages.count)
             var streamLast: UInt64 = 0
-            var next = head + 1
+            var next = head + UInt64(held.count) + 1
+            var took = false
+            // How many of `held` the latest verified signed head covers, and that head.
+            var covered = 0
+            var signed: SignedTreeHead? = nil
             for message in messages {
                 let meta: MessageMetadata
                 do throws(NATSError) {
@@ -267,55 +336,113 @@ public final class Follower: @unchecked Sendable {
                 do throws(ReplicationError) {
                     event = try message.withData { b throws(ReplicationError) in try EventWire.decode(b) }
                 } catch {
-                    throw ReplicationError("message \(sequence) of stream \(c.stream) is not an event: \(error.message); refused")
+                    throw ReplicationError(
+                        "message \(sequence) of stream \(c.stream) is not an event: \(error.message); refused", position: sequence)
                 }
                 guard event.position == sequence else {
                     throw ReplicationError(
-                        "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused"
-                    )
+                        "message \(sequence) of stream \(c.stream) carries position \(event.position): the stream does not hold a Lumbung log in order; refused",
+                        position: sequence)
                 }
                 streamLast = max(streamLast, sequence + meta.pending)
                 request = Int(min(UInt64(c.batchSize), max(1, meta.pending)))
                 if sequence < next {
-                    // Delivered again (after a NATS node's restart): it must be what this log holds.
+                    // Delivered again (after a NATS node's restart): it must be what this log
+                    // holds, or what is held.
                     let mine: RecordedEvent?
-                    do {
-                        mine = try store.event(at: sequence)
-                    } catch {
-                        throw ReplicationError("cannot read the replica's log: \(error)")
+                    if sequence > head {
+                        mine = held[Int(sequence - head - 1)]
+                    } else {
+                        do {
+                            mine = try store.event(at: sequence)
+                        } catch {
+                            throw ReplicationError("cannot read the replica's log: \(error)")
+                        }
                     }
                     guard mine == event else {
                         throw ReplicationError(
-                            "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused"
-                        )
+                            "position \(sequence) of stream \(c.stream) differs from this replica's event at that position: they diverged; refused",
+                            position: sequence)
                     }
                     continue
                 }
                 guard sequence == next else {
-                    if !events.isEmpty { break }
-                    return .gap("stream \(c.stream) delivered position \(sequence) after \(head)")
+                    if took { break }
+                    return .gap("stream \(c.stream) delivered position \(sequence) after \(next - 1)")
                 }
-                events.append(event)
+                if held.isEmpty { heldSince = .now }
+                held.append(event)
+                took = true
                 next += 1
+                if let value = message.header(EventWire.signedHeadHeader) {
+                    signed = try verifiedHead(value, at: sequence)
+                    covered = held.count
+                } else if held.count - covered >= EventStore.maxReplicatedEvents {
+                    throw ReplicationError(
+                        "\(held.count - covered) events from position \(head + UInt64(covered) + 1) of stream \(c.stream) came without a signed head of the primary: they were not published by the primary's relay; refused",
+                        position: head + UInt64(covered) + 1)
+                }
             }
-            guard let first = events.first, let last = events.last else { continue }  // only what the log already holds
-            let commit = PendingCommit(first: first.position, last: last, streamLast: streamLast)
+            guard let signed else {
+                try refuseIfUnsignedTooLong(held, since: heldSince)
+                continue
+            }
+            let run = Array(held[..<covered])
+            held.removeFirst(covered)
+            heldSince = .now
+            let commit = PendingCommit(first: run[0].position, last: run[run.count - 1], streamLast: streamLast, signedHead: signed)
             do throws(EventLogError) {
-                try store.submitReplicated(events) { result in
+                try store.submitReplicated(run, signedHead: signed) { result in
                     // On the log's writer thread: the commit's time is taken now (for --lag-log),
                     // the line written by this loop, while the writer goes on.
-                    if case .success = result { commit.committedAt = Timestamp.now() }
+                    if case .success = result {
+                        commit.committedAt = .now
+                        commit.committedAtTime = Timestamp.now()
+                    }
                     commit.result = result
                     commit.done.signal()
                 }
             } catch {
-                throw ReplicationError("refused position \(error.position ?? events[0].position) of stream \(c.stream): \(error.message)")
+                let position = error.position ?? run[0].position
+                throw ReplicationError("refused position \(position) of stream \(c.stream): \(error.message)", position: position)
             }
             pending = commit
-            head = next - 1
+            head += UInt64(run.count)
         }
         try finishPending()
         return .stopped
+    }
+
+    /// The signed head in a `Lumbung-Signed-Head` header of the message at `position`, checked:
+    /// signed by the primary's key, validly, at that very position. (Its root is checked against
+    /// the replica's own tree when the run is written.)
+    private func verifiedHead(_ value: String, at position: UInt64) throws(ReplicationError) -> SignedTreeHead {
+        let c = configuration
+        func refused(_ why: String) -> ReplicationError {
+            ReplicationError("message \(position) of stream \(c.stream) \(why): its run is refused", position: position)
+        }
+        let head: SignedTreeHead
+        do throws(ReplicationError) {
+            head = try EventWire.signedHead(value)
+        } catch {
+            throw refused(error.message)
+        }
+        guard head.publicKey == c.primaryKey else {
+            throw refused(
+                "carries a head signed by key \(Hex.encode(head.publicKey)), not by the primary's key \(Hex.encode(c.primaryKey))")
+        }
+        guard head.hasValidSignature else { throw refused("carries a head whose signature is not valid for the primary's key") }
+        guard head.treeSize == position else { throw refused("carries a head of \(head.treeSize) events, not of \(position)") }
+        return head
+    }
+
+    /// Refuses `held` events (never written) that waited longer than `signedHeadWait` for a
+    /// signed head.
+    private func refuseIfUnsignedTooLong(_ held: [RecordedEvent], since: ContinuousClock.Instant) throws(ReplicationError) {
+        guard let first = held.first, ContinuousClock.now - since > configuration.signedHeadWait else { return }
+        throw ReplicationError(
+            "\(held.count) events from position \(first.position) of stream \(configuration.stream) waited more than \(configuration.signedHeadWait) for a signed head of the primary: they were not published by the primary's relay; refused",
+            position: first.position)
     }
 
     private static func appendLine(_ line: String, to path: String) {
@@ -327,7 +454,8 @@ public final class Follower: @unchecked Sendable {
 
     private func record(_ streamLastSequence: UInt64) {
         do {
-            try ReplicationStatus(stream: configuration.stream, streamLastSequence: streamLastSequence).write(dataDirectory: dataDirectory)
+            try ReplicationStatus(stream: configuration.stream, streamLastSequence: streamLastSequence, verifiedTreeSize: verifiedTreeSize)
+                .write(dataDirectory: dataDirectory)
         } catch {
             log("cannot record the replication status: \(error)")
         }
@@ -362,15 +490,20 @@ private final class PendingCommit: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     /// Set by the writer's thread before `done` is signalled: the outcome, and when it committed.
     var result: Result<AppendOutcome, EventLogError>?
-    var committedAt: Timestamp?
+    var committedAt: ContinuousClock.Instant?
+    var committedAtTime: Timestamp?
+    let submittedAt = ContinuousClock.now
     let first: UInt64
     /// The batch's last event (its position is the log's head once the batch is committed).
     let last: RecordedEvent
     let streamLast: UInt64
+    /// The primary's signed head at `last`, which the commit verified.
+    let signedHead: SignedTreeHead
 
-    init(first: UInt64, last: RecordedEvent, streamLast: UInt64) {
+    init(first: UInt64, last: RecordedEvent, streamLast: UInt64, signedHead: SignedTreeHead) {
         self.first = first
         self.last = last
         self.streamLast = streamLast
+        self.signedHead = signedHead
     }
 }

@@ -118,11 +118,12 @@ public final class JetStream: @unchecked Sendable {
     // MARK: Publishing
 
     /// Publishes `data` on `subject` with the headers `Nats-Msg-Id: messageID` and, when given,
-    /// `Nats-Expected-Last-Sequence`, and waits for the PubAck.
+    /// `Nats-Expected-Last-Sequence` and `Lumbung-Signed-Head`, and waits for the PubAck.
     public func publish(
-        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
+        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?, signedHead: String? = nil
     ) throws(NATSError) -> PubAck {
-        let msg = try Self.message(subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
+        let msg = try Self.message(
+            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence, signedHead: signedHead)
         defer { natsMsg_Destroy(msg) }
         var ack: UnsafeMutablePointer<jsPubAck>? = nil
         var code = jsErrCode(rawValue: 0)
@@ -140,13 +141,13 @@ public final class JetStream: @unchecked Sendable {
     /// Swift side.
     public func publishAsync(
         subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>,
-        expectedLastSequence: UnsafePointer<CChar>, ackWait: Duration
+        expectedLastSequence: UnsafePointer<CChar>, signedHead: UnsafePointer<CChar>? = nil, ackWait: Duration
     ) throws(NATSError) {
         guard acks != nil else {
             throw NATSError(status: NATS_ILLEGAL_STATE.rawValue, message: "publishAsync needs a context made with onAsyncAck")
         }
         var msg: OpaquePointer? = try Self.message(
-            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence)
+            subject: subject, data: data, messageID: messageID, expectedLastSequence: expectedLastSequence, signedHead: signedHead)
         var options = jsPubOptions()
         jsPubOptions_Init(&options)
         options.MaxWait = NATSConnection.milliseconds(ackWait)
@@ -169,11 +170,12 @@ public final class JetStream: @unchecked Sendable {
         try check(natsConnection_PublishMsg(connection.handle, msg), "cannot publish on \(String(cString: subject))")
     }
 
-    /// A message of `data` on `subject` with the headers `Nats-Msg-Id` and
-    /// `Nats-Expected-Last-Sequence` when given (all texts C strings), owned by the caller.
+    /// A message of `data` on `subject` with the headers `Nats-Msg-Id`,
+    /// `Nats-Expected-Last-Sequence` and `Lumbung-Signed-Head` when given (all texts C strings),
+    /// owned by the caller.
     static func message(
         subject: UnsafePointer<CChar>, data: UnsafeRawBufferPointer, messageID: UnsafePointer<CChar>?,
-        expectedLastSequence: UnsafePointer<CChar>?
+        expectedLastSequence: UnsafePointer<CChar>?, signedHead: UnsafePointer<CChar>? = nil
     ) throws(NATSError) -> OpaquePointer {
         var msg: OpaquePointer? = nil
         try check(
@@ -185,6 +187,7 @@ public final class JetStream: @unchecked Sendable {
         if status == NATS_OK, let expectedLastSequence {
             status = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence", expectedLastSequence)
         }
+        if status == NATS_OK, let signedHead { status = natsMsgHeader_Set(msg, EventWire.signedHeadHeader, signedHead) }
         guard status == NATS_OK else {
             natsMsg_Destroy(msg)
             throw NATSError(status, "cannot set the headers of a message on \(String(cString: subject))")
@@ -194,18 +197,20 @@ public final class JetStream: @unchecked Sendable {
 
     /// As the C-string `message`, from Swift values.
     static func message(
-        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?
+        subject: String, data: [UInt8], messageID: String?, expectedLastSequence: UInt64?, signedHead: String? = nil
     ) throws(NATSError) -> OpaquePointer {
         let subjectC = strdup(subject)
         let idC = messageID.map { strdup($0) } ?? nil
         let expectedC = expectedLastSequence.map { strdup(String($0)) } ?? nil
+        let headC = signedHead.map { strdup($0) } ?? nil
         defer {
             free(subjectC)
             free(idC)
             free(expectedC)
+            free(headC)
         }
         return try withBytes(data) { (b) throws(NATSError) -> OpaquePointer in
-            try message(subject: subjectC!, data: b, messageID: idC, expectedLastSequence: expectedC)
+            try message(subject: subjectC!, data: b, messageID: idC, expectedLastSequence: expectedC, signedHead: headC)
         }
     }
 

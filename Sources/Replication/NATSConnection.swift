@@ -10,11 +10,36 @@ import Foundation
 ///   it is disconnected fail or time out, they never hang.
 /// - The connection is safe to use from several threads (the C client locks internally).
 /// - `close()` ends it; it is also closed when the value is released.
+/// - `credentials` are handed to the client as given; no secret is ever part of an error's text.
 public final class NATSConnection: @unchecked Sendable {
+    /// How the connection proves who it is and checks the server: user and password, a token, or
+    /// a credentials file (a user JWT and its NKey seed); TLS with a CA, and a client certificate
+    /// and key. All optional (an open server needs none); at most one of the three identities.
+    public struct Credentials: Sendable, Equatable {
+        public var user: String?
+        public var password: String?
+        public var token: String?
+        /// A `.creds` file (user JWT and NKey seed), as `nsc` writes it.
+        public var credentialsFile: String?
+        /// The CA certificate(s) (PEM) the server's certificate must chain to; setting it (or a
+        /// client certificate) requires TLS.
+        public var tlsCAFile: String?
+        /// The client certificate (PEM) and its private key, for servers that verify clients.
+        public var tlsCertificateFile: String?
+        public var tlsKeyFile: String?
+
+        public init() {}
+
+        /// Whether TLS is required.
+        public var usesTLS: Bool { tlsCAFile != nil || tlsCertificateFile != nil }
+    }
+
     let handle: OpaquePointer
     public let urls: [String]
 
-    public init(urls: [String], name: String, timeout: Duration = .seconds(5)) throws(NATSError) {
+    public init(urls: [String], name: String, credentials: Credentials = Credentials(), timeout: Duration = .seconds(5))
+        throws(NATSError)
+    {
         guard !urls.isEmpty else { throw NATSError(status: NATS_INVALID_ARG.rawValue, message: "no NATS URL given") }
         self.urls = urls
         var options: OpaquePointer? = nil
@@ -32,12 +57,35 @@ public final class NATSConnection: @unchecked Sendable {
         try check(natsOptions_SetMaxReconnect(options, -1), "cannot set reconnects")
         try check(natsOptions_SetReconnectWait(options, 250), "cannot set the reconnect wait")
         try check(natsOptions_SetReconnectBufSize(options, 64 << 20), "cannot set the reconnect buffer")
+        try Self.apply(credentials, to: options)
         try check(natsOptions_SetPingInterval(options, 2000), "cannot set the ping interval")
         try check(natsOptions_SetMaxPingsOut(options, 3), "cannot set the pings")
         var connection: OpaquePointer? = nil
         try check(natsConnection_Connect(&connection, options), "cannot connect to NATS at \(urls.joined(separator: ","))")
         guard let connection else { throw NATSError(status: NATS_ERR.rawValue, message: "the NATS client gave no connection") }
         handle = connection
+    }
+
+    /// Sets `credentials` on `options` (the messages name the option or file, never a secret).
+    private static func apply(_ credentials: Credentials, to options: OpaquePointer?) throws(NATSError) {
+        let c = credentials
+        if let user = c.user {
+            try check(natsOptions_SetUserInfo(options, user, c.password), "cannot set the NATS user")
+        }
+        if let token = c.token { try check(natsOptions_SetToken(options, token), "cannot set the NATS token") }
+        if let file = c.credentialsFile {
+            try check(
+                natsOptions_SetUserCredentialsFromFiles(options, file, nil), "cannot use the NATS credentials file \(file)")
+        }
+        if c.usesTLS { try check(natsOptions_SetSecure(options, true), "cannot require TLS") }
+        if let ca = c.tlsCAFile {
+            try check(natsOptions_LoadCATrustedCertificates(options, ca), "cannot load the TLS CA certificates of \(ca)")
+        }
+        if let certificate = c.tlsCertificateFile, let key = c.tlsKeyFile {
+            try check(
+                natsOptions_LoadCertificatesChain(options, certificate, key),
+                "cannot load the TLS client certificate \(certificate) and key \(key)")
+        }
     }
 
     deinit {

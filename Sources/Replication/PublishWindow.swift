@@ -28,7 +28,13 @@ final class PublishWindow: @unchecked Sendable {
     private var drainWaiter: CheckedContinuation<Void, Never>?
     private var failureWaiter: CheckedContinuation<Void, Never>?
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    /// Called (under the lock, on the ack thread) with how many positions an ack newly confirmed.
+    private let onConfirmed: @Sendable (UInt64) -> Void
+
+    init(limit: Int, onConfirmed: @escaping @Sendable (UInt64) -> Void = { _ in }) {
+        self.limit = max(1, limit)
+        self.onConfirmed = onConfirmed
+    }
 
     /// The last position JetStream confirmed holding (its stream sequence).
     var confirmedPosition: UInt64 { lock.withLock { confirmed } }
@@ -97,7 +103,10 @@ final class PublishWindow: @unchecked Sendable {
                         fatal ?? "JetStream acknowledged position \(position) at stream sequence \(ack.sequence)"
                         + (ack.duplicate ? " (as a duplicate)" : "") + ": the stream does not hold this log in order"
                 }
-                if ack.sequence > confirmed { confirmed = ack.sequence }
+                if ack.sequence > confirmed {
+                    onConfirmed(ack.sequence - confirmed)
+                    confirmed = ack.sequence
+                }
             } else if failure == nil {
                 failure = result.error ?? NATSError(status: 1, message: "publish failed")
             }

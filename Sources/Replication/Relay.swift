@@ -1,5 +1,7 @@
+import CoreMetrics
 public import EventLog
 import Foundation
+public import Logging
 import LumbungVersion
 
 /// Publishes a Lumbung log, in position order, to a JetStream stream, so that the stream's
@@ -23,6 +25,11 @@ import LumbungVersion
 ///   first; a timeout; a leader election) stops publishing; once every ack in flight has come
 ///   back, the relay re-reads the stream's last sequence and continues from there. A duplicate
 ///   ack is success.
+/// - The last message of every run carries the primary's signed tree head at its position
+///   (`EventWire.signedHeadHeader`), signed with `signingKey` (the data directory's audit key,
+///   the one `/v1/audit/digest` signs with): a replica commits nothing that such a head does not
+///   cover. Runs are at most `EventStore.maxReplicatedEvents` long, so that a replica can hold a
+///   whole run before committing it.
 /// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
 /// - `run` returns when its task is cancelled, or after `stop()` once every event published is
 ///   acknowledged (or its ack has failed or timed out); it throws `ReplicationError` only for
@@ -43,6 +50,10 @@ public final class Relay: @unchecked Sendable {
         public var duplicateWindow: Duration = .seconds(120)
         /// File storage (false: memory, for tests that do not restart NATS).
         public var fileStorage: Bool = true
+        /// How the relay authenticates to NATS (and checks it, with TLS).
+        public var credentials = NATSConnection.Credentials()
+        /// Where it counts what it published.
+        public var metrics = ReplicationMetrics()
 
         public init(urls: [String]) { self.urls = urls }
     }
@@ -59,17 +70,25 @@ public final class Relay: @unchecked Sendable {
 
     public let store: EventStore
     public let configuration: Configuration
+    let signingKey: AuditSigningKey
+    let logger: Logger
     let log: @Sendable (String) -> Void
     let window: PublishWindow
     private let stopLock = NSLock()
     private var stopped = false
 
-    /// - Parameter log: receives one line per notable event (connection, resync, failures).
-    public init(store: EventStore, configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
+    /// - Parameters:
+    ///   - signingKey: the primary's audit signing key; every run's last message carries a tree
+    ///     head it signed.
+    ///   - logger: receives one line per notable event (connection, resync, failures).
+    public init(store: EventStore, signingKey: AuditSigningKey, configuration: Configuration, logger: Logger) {
         self.store = store
+        self.signingKey = signingKey
         self.configuration = configuration
-        self.log = log
-        window = PublishWindow(limit: configuration.maxInFlight)
+        self.logger = logger
+        log = { logger.info("\($0)") }
+        let published = configuration.metrics.publishedEvents
+        window = PublishWindow(limit: configuration.maxInFlight) { published.increment(by: Int64($0)) }
     }
 
     /// Makes `run` publish nothing more and return once what it published is acknowledged (a
@@ -87,11 +106,13 @@ public final class Relay: @unchecked Sendable {
     /// Relays until the task is cancelled (see the contract).
     public func run() async throws(ReplicationError) {
         let urls = configuration.urls
+        let credentials = configuration.credentials
         guard
             let connection = await Retry.until(
                 log: log, what: "connect to NATS at \(urls.joined(separator: ","))", stop: { self.isStopped },
                 {
-                    () throws(NATSError) -> NATSConnection in try NATSConnection(urls: urls, name: LumbungVersion.agent("relay"))
+                    () throws(NATSError) -> NATSConnection in
+                    try NATSConnection(urls: urls, name: LumbungVersion.agent("relay"), credentials: credentials)
                 })
         else { return }
         log("connected to \(connection.connectedURL ?? configuration.urls[0])")
@@ -115,7 +136,7 @@ public final class Relay: @unchecked Sendable {
                 log("the stream moved under this relay (another relay?): resuming from its last sequence")
                 pause = .milliseconds(100)
             } else {
-                log("publishing stopped: \(failure.message); resuming from the stream's last sequence in \(pause)")
+                logger.warning("publishing stopped: \(failure.message); resuming from the stream's last sequence in \(pause)")
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
             }
@@ -188,6 +209,9 @@ public final class Relay: @unchecked Sendable {
         let store = self.store
         let c = configuration
         let log = self.log
+        let key = signingKey
+        // A run ends where a replica may commit: at most what one replicated append holds.
+        let longestRun = max(1, min(c.runLength, EventStore.maxReplicatedEvents))
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Events go out from the log's records as read (no decoded copies): each batch's
@@ -217,6 +241,15 @@ public final class Relay: @unchecked Sendable {
                     while k < batch.count {
                         let end = min(batch.count, k + runLength)
                         let last = batch.position(end - 1)
+                        // The primary's signed tree head at the run's last event, for its last message.
+                        let signedHead: [CChar]
+                        do {
+                            signedHead = Array(EventWire.signedHeadValue(try key.sign(try store.treeHead(size: last))).utf8CString)
+                        } catch {
+                            log("cannot sign the tree head at position \(last): \(error)")
+                            try? await Task.sleep(for: .seconds(1))
+                            break
+                        }
                         guard await window.acquire(count: end - k, endingAt: last) else { return }
                         do throws(NATSError) {
                             for i in k..<(end - 1) {
@@ -226,16 +259,20 @@ public final class Relay: @unchecked Sendable {
                                 }
                             }
                             try batch.withMessage(end - 1) { (subject, data, id, expected) throws(NATSError) in
-                                try js.publishAsync(
-                                    subject: subject, data: data, messageID: id, expectedLastSequence: expected, ackWait: c.ackWait)
+                                try signedHead.withUnsafeBufferPointer { head throws(NATSError) in
+                                    try js.publishAsync(
+                                        subject: subject, data: data, messageID: id, expectedLastSequence: expected,
+                                        signedHead: head.baseAddress, ackWait: c.ackWait)
+                                }
                             }
                         } catch {
                             window.abandon(error, endingAt: last)
                             return
                         }
                         k = end
-                        runLength = max(1, c.runLength)
+                        runLength = longestRun
                     }
+                    guard k == batch.count else { continue }  // signing failed: read again from `next`
                     next = batch.position(batch.count - 1) + 1
                 }
             }

@@ -5,7 +5,8 @@ import JSON
 
 extension Lumbung {
     /// `lumbung audit`: the auditor's proofs over the log's Merkle tree (RFC 6962) and signed
-    /// tree heads (Ed25519, key in `<data-dir>/audit-signing.key`, made on first use).
+    /// tree heads (Ed25519, key in `<data-dir>/audit-signing.key`, made on first use; a read
+    /// replica has none and answers with its primary's signed head).
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Signed tree heads, inclusion and consistency proofs, and checks of exports.",
@@ -24,8 +25,10 @@ extension Lumbung {
             func run() throws {
                 let log = try store.openStore(mustExist: true)
                 defer { log.close() }
-                let key = try AuditSigningKey.loadOrCreate(dataDirectory: store.resolvedDataDirectory)
-                let digest = try key.sign(try log.treeHead())
+                // A read replica signs nothing: its digest is the primary's, as it verified it.
+                let digest =
+                    try ReplicaAudit.primaryHead(log)
+                    ?? AuditSigningKey.loadOrCreate(dataDirectory: store.resolvedDataDirectory).sign(try log.treeHead())
                 Output.standard.line(CLIJSON.bytes(digest.json))
                 Output.flush()
             }
@@ -39,9 +42,12 @@ extension Lumbung {
 
             func run() throws {
                 let log = try store.openStore(mustExist: true)
+                let primary = try ReplicaAudit.primaryHead(log)
                 log.close()
-                let key = try AuditSigningKey.loadOrCreate(dataDirectory: store.resolvedDataDirectory)
-                Output.standard.line(JSONObject([("publicKey", .string(key.publicKeyHex))]))
+                let key =
+                    try primary.map { Hex.encode($0.publicKey) }
+                    ?? AuditSigningKey.loadOrCreate(dataDirectory: store.resolvedDataDirectory).publicKeyHex
+                Output.standard.line(JSONObject([("publicKey", .string(key))]))
                 Output.flush()
             }
         }
@@ -313,5 +319,19 @@ enum CLIJSON {
     static func bytes(_ value: JSONValue) -> [UInt8] {
         guard case .object(let members) = value else { return CanonicalJSON.encode(value) }
         return JSONObject(members.map { ($0.key, $0.value) }).bytes
+    }
+}
+
+/// The audit of a read replica: it has no signing key; its digest is the last signed head of its
+/// primary that `lumbung follow` verified.
+enum ReplicaAudit {
+    /// The primary's signed head when `log` is a replica (an error while it has none yet), nil
+    /// when it is not a replica.
+    static func primaryHead(_ log: EventStore) throws -> SignedTreeHead? {
+        guard try log.replicaSource() != nil else { return nil }
+        guard let head = try log.primarySignedHead() else {
+            throw CLIError("this read replica has no signed head of its primary yet (lumbung follow stores one with each verified run)")
+        }
+        return head
     }
 }

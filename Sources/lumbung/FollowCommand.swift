@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Logging
 import LumbungCore
 import Projections
 import Replication
@@ -12,17 +13,31 @@ extension Lumbung {
         static let configuration = CommandConfiguration(
             abstract: "Be a read replica: append the stream's events verbatim to this data directory.",
             discussion: """
-                Consumes the stream with a durable consumer, checks each event's position, prevHash \
-                and hash against this log's head, stores it verbatim and keeps the views current. \
-                Anything that does not fit the chain is refused: the command exits 1 naming the \
-                position. Records the stream's last sequence in <data-dir>/replication.json for \
-                stats and /health. Serve the replica with lumbung serve --read-only PRIMARY_URL \
+                Trusts only the primary's key (--primary-key, what `lumbung audit public-key` prints \
+                on the primary): fetched events are held until a message carries a tree head signed \
+                by that key at its position, then appended in one transaction that commits only if \
+                this log's Merkle root matches the signed root. Each event's position, prevHash and \
+                hash are checked against this log's head, stored verbatim, and the views kept \
+                current. Anything that does not verify is refused: nothing of its run is written and \
+                the command exits 1 naming the position. The replica serves the primary's signed \
+                head as its digest and makes no signing key. Records the stream's last sequence, and \
+                why it stopped, in <data-dir>/replication.json for stats and /health. Serve the replica with lumbung serve --read-only PRIMARY_URL \
                 (another process on the same data directory). Copy the primary's secret.key into \
                 the data directory first, or PIN lookups will not match.
                 """)
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var jetStream: JetStreamOptions
+        @Option(
+            name: .customLong("primary-key"),
+            help: ArgumentHelp(
+                "The primary's audit public key (hex, or @FILE), as `lumbung audit public-key` prints it on the primary.",
+                valueName: "HEX|@FILE"))
+        var primaryKey: String?
+        @Option(
+            name: .customLong("signed-head-wait"),
+            help: "Seconds fetched events may wait for a signed head of the primary before they are refused.")
+        var signedHeadWait = 300
         @Option(help: "Durable consumer name (default: derived from this host and data directory).") var durable: String?
         @Option(help: "Most events fetched and appended at once (one transaction).") var batch = EventStore.maxReplicatedEvents
         @Flag(help: "Accept a data directory that has events but is not a replica yet (a copy of the primary's log).")
@@ -43,6 +58,15 @@ extension Lumbung {
             guard (1...EventStore.maxReplicatedEvents).contains(batch) else {
                 throw ValidationError("--batch must be 1-\(EventStore.maxReplicatedEvents)")
             }
+            guard let primaryKey else {
+                throw ValidationError(
+                    "--primary-key is required: the primary's audit public key (lumbung audit public-key on the primary), the only key a replica trusts"
+                )
+            }
+            do { _ = try PinnedKey.parse(primaryKey, from: "--primary-key") } catch let error as CLIError {
+                throw ValidationError(error.message)
+            }
+            guard (1...86_400).contains(signedHeadWait) else { throw ValidationError("--signed-head-wait must be 1-86400 seconds") }
         }
 
         func run() async throws {
@@ -50,15 +74,27 @@ extension Lumbung {
             let services = try LumbungServices(dataDirectory: directory)
             defer { services.close() }
             try services.engine.start()
+            let key = try PinnedKey.parse(primaryKey ?? "", from: "--primary-key")
             var configuration = Follower.Configuration(
-                urls: jetStream.urls, durable: durable ?? Follower.defaultDurable(dataDirectory: directory))
+                urls: jetStream.urls, durable: durable ?? Follower.defaultDurable(dataDirectory: directory), primaryKey: key)
+            configuration.credentials = try jetStream.credentials(environment: ProcessInfo.processInfo.environment)
+            configuration.signedHeadWait = .seconds(signedHeadWait)
             configuration.stream = jetStream.stream
             configuration.subjectPrefix = jetStream.subjectPrefix
             configuration.batchSize = batch
             configuration.adopt = adopt
             configuration.lagLog = lagLog
-            let log = logLine("follow")
-            let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, log: log)
+            let logger = commandLogger("follow")
+            let log: @Sendable (String) -> Void = { logger.info("\($0)") }
+            let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, logger: logger)
+            // A replica never signs: a signing key here (a copied or adopted primary's directory)
+            // is unused, and is the primary's secret if it is the primary's.
+            let signingKey = (directory as NSString).appendingPathComponent(AuditSigningKey.fileName)
+            if FileManager.default.fileExists(atPath: signingKey) {
+                logger.warning(
+                    "\(signingKey) is a signing key in a replica's data directory: a replica never signs and does not use it; remove it (keep the primary's key on the primary only)"
+                )
+            }
             log("following stream \(jetStream.stream) at \(jetStream.nats) into \(directory) (consumer \(configuration.durable))")
             // Until SIGTERM or SIGINT: then the batch in hand is committed, the log closes
             // (`defer` above) and the command exits 0.

@@ -102,8 +102,3 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 }
-
-/// One line to stderr, with the time: what a long-running command reports.
-func logLine(_ command: String) -> @Sendable (String) -> Void {
-    { message in Console.message("\(Timestamp.now()) lumbung \(command): \(message)") }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Logging
 import QueryService
 import Replication
 import ServiceLifecycle
@@ -15,8 +16,11 @@ extension Lumbung {
                 Nats-Msg-Id = its id and Nats-Expected-Last-Sequence = position - 1: the stream's \
                 sequence is the log's position, with no gap and no duplicate, even when relays are \
                 killed, restarted or run twice. Creates the stream when missing and resumes from its \
-                last sequence. Its lag (head - last published) is logged every 5 seconds when it \
-                changes and, with --metrics-port, served as Prometheus text on /metrics.
+                last sequence. The last message of every run carries the primary's signed tree head \
+                (header Lumbung-Signed-Head, signed with <data-dir>/audit-signing.key, the key of \
+                /v1/audit/digest): replicas commit only what such a head covers. Its lag (head - last \
+                published) is logged every 5 seconds when it changes and, with --metrics-port, served \
+                as Prometheus text on /metrics.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -46,9 +50,14 @@ extension Lumbung {
             configuration.replicas = replicas
             configuration.maxInFlight = maxInFlight
             configuration.runLength = runLength
-            let log = logLine("relay")
-            let relay = Replication.Relay(store: store, configuration: configuration, log: log)
-            log("relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats)")
+            configuration.credentials = try jetStream.credentials(environment: ProcessInfo.processInfo.environment)
+            let logger = commandLogger("relay")
+            let log: @Sendable (String) -> Void = { logger.info("\($0)") }
+            let key = try AuditSigningKey.loadOrCreate(dataDirectory: self.store.resolvedDataDirectory)
+            let relay = Replication.Relay(store: store, signingKey: key, configuration: configuration, logger: logger)
+            log(
+                "relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats), runs signed by key \(key.publicKeyHex)"
+            )
             // Until SIGTERM or SIGINT: the relay stops first (what it published is acknowledged),
             // then the lag reports and the metrics endpoint; the log closes (`defer` above) and the
             // command exits 0. The relay ends by itself only by failing: that ends the rest.

@@ -22,10 +22,17 @@ extension Lumbung {
         var lookupBurst = 10
         @Option(name: .customLong("lookup-rate"), help: "Receipt lookups a client regains per second.")
         var lookupRate = 1.0
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: ArgumentHelp(
+                "A reverse proxy (an address or CIDR range) whose Forwarded/X-Forwarded-For header names the client; repeatable.",
+                valueName: "CIDR"))
+        var trustedProxy: [String] = []
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
             guard lookupBurst >= 1, lookupRate > 0 else { throw ValidationError("--lookup-burst must be >= 1 and --lookup-rate > 0") }
+            do { _ = try TrustedProxies(trustedProxy) } catch { throw ValidationError("--trusted-proxy: \(error)") }
         }
 
         func run() async throws {
@@ -40,17 +47,20 @@ extension Lumbung {
             }
             services.readOnlyPrimary = readOnly
             services.lookupLimiter = RateLimiter(capacity: lookupBurst, refillPerSecond: lookupRate)
-            try await Self.serve(services, host: host, port: port)
+            try await Self.serve(services, host: host, port: port, trustedProxies: try TrustedProxies(trustedProxy))
         }
 
         /// Serves `services` until SIGTERM or SIGINT, as a service group of the log with its views
         /// (`LumbungService`) and the HTTP application, which listens once the views are current.
         /// On either signal the application stops taking connections and finishes the requests in
         /// flight, then the views stop and the log closes, and the command exits 0.
-        static func serve(_ services: LumbungServices, host: String, port: Int, banner: String? = nil) async throws {
+        static func serve(
+            _ services: LumbungServices, host: String, port: Int, trustedProxies: TrustedProxies = .none, banner: String? = nil
+        ) async throws {
             let progress = ProgressBox(ProgressBar(label: "views"))
             let store = LumbungService(services) { _, done, total in progress.update(done, total) }
-            let app = buildApplication(services, configuration: ServiceConfiguration(host: host, port: port))
+            let app = buildApplication(
+                services, configuration: ServiceConfiguration(host: host, port: port, trustedProxies: trustedProxies))
             let http = ServeWhenStarted(
                 store: store, app: app, banner: banner ?? "lumbung: serving \(services.dataDirectory) on http://\(host):\(port)/")
             try await ServiceGroup.stoppedBySignals([.init(service: store), .init(service: http)], logger: app.logger).run()

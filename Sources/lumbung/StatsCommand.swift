@@ -7,7 +7,7 @@ extension Lumbung {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Print {events, streams, headPosition, headHash, bytes} (and, on a read replica, replication: {stream, streamLastSequence, lag, updatedAt})."
+                "Print {events, streams, headPosition, headHash, bytes} (and, on a read replica, replication: {stream, streamLastSequence, lag, updatedAt, stopped[, reason, refusedPosition], verifiedTreeSize})."
         )
 
         @OptionGroup var store: StoreOptions
@@ -21,15 +21,17 @@ extension Lumbung {
                 ("headHash", .string(s.headHash.description)), ("bytes", .int(s.bytes)),
             ]
             // A read replica (lumbung follow): how far behind the stream it follows.
+            // Once its follower stopped: true, with why and the refused position.
             if let r = ReplicationStatus.read(dataDirectory: self.store.resolvedDataDirectory) {
-                members.append(
-                    (
-                        "replication",
-                        .object([
-                            ("stream", .string(r.stream)), ("streamLastSequence", .int(r.streamLastSequence)),
-                            ("lag", .int(r.lag(headPosition: s.headPosition))), ("updatedAt", .string(r.updatedAt)),
-                        ])
-                    ))
+                var replication: [(String, JSONValue)] = [
+                    ("stream", .string(r.stream)), ("streamLastSequence", .int(r.streamLastSequence)),
+                    ("lag", .int(r.lag(headPosition: s.headPosition))), ("updatedAt", .string(r.updatedAt)),
+                    ("stopped", .bool(!r.isHealthy)),
+                ]
+                if let reason = r.stoppedReason { replication.append(("reason", .string(reason))) }
+                if let position = r.refusedPosition { replication.append(("refusedPosition", .int(position))) }
+                if let size = r.verifiedTreeSize { replication.append(("verifiedTreeSize", .int(size))) }
+                members.append(("replication", .object(replication)))
             }
             Output.standard.line(JSONObject(members))
             Output.flush()

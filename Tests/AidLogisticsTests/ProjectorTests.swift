@@ -155,6 +155,41 @@ struct ProjectorTests {
         #expect(!AidQueries.balance(of: t.donation, steps: noDonation).holds)
     }
 
+    @Test("aid.donors and aid.trace: an individual is Hamba Allah unless they agreed to be named")
+    func individualDonors() throws {
+        let log = try TestLog()
+        try log.append(
+            Fx.base + [
+                Fx.donate("DN-7", at: "posko-b", [("tikar", "lembar", 2)], donor: "Baiq Nurul Aini", kind: "individual", time: Fx.t(7, 10)),
+                Fx.donate(
+                    "DN-8", at: "posko-b", [("tikar", "lembar", 3)], donor: "Lalu Muhammad", kind: "individual", publicName: true,
+                    time: Fx.t(7, 11)),
+                Fx.donate(
+                    "DN-9", at: "posko-b", [("tikar", "lembar", 4)], donor: "Yayasan Peduli", kind: "ngo", publicName: false,
+                    time: Fx.t(7, 12)),
+            ])
+        let report = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0) }
+        let names = report.donors.map(\.name)
+        #expect(names.contains("Hamba Allah") && names.contains("Lalu Muhammad") && names.contains("Yayasan Peduli"))
+        #expect(!names.contains("Baiq Nurul Aini"))
+        let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-7") })
+        #expect(trace.donation.donor == Donor(name: "Hamba Allah", kind: "individual"))
+        // The views' files hold no trace of the name.
+        for view in [DonorsProjector.viewName, TraceProjector.viewName] {
+            let dump = try log.read(view) { reader in
+                var all: [UInt8] = []
+                for db in ["donors", "items", "donations", "lots"] {
+                    try? reader.scan(db) { k, v in
+                        all += Array(k.utf8) + v
+                        return true
+                    }
+                }
+                return all
+            }
+            #expect(dump.firstRange(of: Array("Baiq".utf8)) == nil)
+        }
+    }
+
     @Test("aid.donors: donations, items, and how much was distributed")
     func donors() throws {
         let log = try TestLog()

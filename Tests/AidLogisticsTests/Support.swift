@@ -26,11 +26,11 @@ enum Fx {
 
     static func donate(
         _ id: String, at warehouse: String, _ items: [(String, String, Int)], donor: String = "BNPB", kind: String = "government",
-        time: String = t(6, 8)
+        publicName: Bool? = nil, time: String = t(6, 8)
     ) -> AidEvent {
         .donationReceived(
             DonationReceived(
-                donationId: id, warehouseId: warehouse, donor: Donor(name: donor, kind: kind),
+                donationId: id, warehouseId: warehouse, donor: Donor(name: donor, kind: kind, publicName: publicName),
                 items: items.map { ItemQuantity(item: $0.0, unit: $0.1, quantity: $0.2) }, receivedAt: time))
     }
 

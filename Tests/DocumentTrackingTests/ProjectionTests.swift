@@ -193,9 +193,15 @@ struct ProjectionTests {
     @Test func projectorsNameTheirViewsAndDatabases() {
         let domain = DocumentTrackingDomain(secret: testSecret)
         #expect(domain.projectors.map(\.name) == ["documents.applications", "documents.queue", "documents.processing"])
-        #expect(domain.projectors.map(\.databases) == [["applications", "pins"], ["counts", "items", "current"], ["open", "durations"]])
-        // Queue and processing are at 2 since their keys are made by `ViewKey`.
-        #expect(domain.projectors.map(\.version) == [1, 2, 2])
+        #expect(
+            domain.projectors.map(\.databases) == [
+                ["applications", "pins", "applicants", "subjects"], ["counts", "items", "current"],
+                ["open", "durations", "recent", "clock"],
+            ])
+        // Queue is at 2 since its keys are made by `ViewKey`; applications since they keep the
+        // sealed applicant; processing at 3 since it keeps the latest completions per office for
+        // the ready-date estimate.
+        #expect(domain.projectors.map(\.version) == [2, 2, 3])
         #expect(domain.projectors.allSatisfy { $0.eventTypes == DocumentEvents.all })
         #expect(DocumentTrackingDomain.viewNames == domain.projectors.map(\.name))
     }

@@ -3,6 +3,7 @@ import DomainKit
 import EventLog
 import Foundation
 import JSON
+import PersonalData
 import Projections
 import Testing
 
@@ -36,12 +37,12 @@ final class Harness {
     let ruleGuard: RuleGuard
     private var engineStorage: ProjectionEngine?
 
-    init(secret: SymmetricKey = testSecret) throws {
+    init(secret: SymmetricKey = testSecret, vault: Vault? = nil) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("lumbung-documents-\(UUID().uuidString)").path
         var options = EventStore.Options()
         options.noSync = true
         store = try EventStore(dataDirectory: path, options: options)
-        domain = DocumentTrackingDomain(secret: secret)
+        domain = DocumentTrackingDomain(secret: secret, vault: vault)
         ruleGuard = RuleGuard(rules: [domain.rules])
         store.appendGuard = ruleGuard
     }

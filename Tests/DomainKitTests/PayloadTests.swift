@@ -189,3 +189,37 @@ struct ViewKeyTests {
         #expect(odd != ViewKey.make("a", "b", "50%"))
     }
 }
+
+@Suite("Free text without personal data")
+struct PersonalDataInTextTests {
+    @Test(arguments: [
+        "NIK 5271010101900001", "KK: 5271-0101-0190-0001", "5271 0101 0190 0001", "HP 081234567890", "hub 0812 3456 789",
+        "wa +6281234567890", "telp 62 812 3456 7890", "0812.3456.7890",
+    ])
+    func refused(_ text: String) {
+        #expect(PersonalDataInText.problem(text) != nil, "\(text) passed")
+    }
+
+    @Test(arguments: [
+        "berkas belum lengkap", "2018-08-06", "Rp 1.000.000", "52.71.05.1005", "antre nomor 0812", "08.30 WITA", "123456789012345",
+        "12345678901234567", "",
+    ])
+    func accepted(_ text: String) {
+        #expect(PersonalDataInText.problem(text) == nil, "\(text) refused")
+    }
+
+    @Test func theRuleNamesTheFieldAndNeverRepeatsTheNumber() throws {
+        struct Note: Payload {
+            var reason: String
+            static func rule(forKey key: String) -> JSONFieldRule? { key == "reason" ? .freeText(maxBytes: 100) : nil }
+        }
+        do {
+            _ = try Note.read(["reason": "NIK 5271010101900001"])
+            Issue.record("accepted a NIK")
+        } catch {
+            #expect(error.field == "data.reason")
+            #expect(!error.message.contains("5271010101900001"))
+        }
+        #expect(try Note.read(["reason": "foto buram"]).reason == "foto buram")
+    }
+}

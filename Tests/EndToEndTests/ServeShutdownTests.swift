@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// `lumbung serve` as a child process on a free loopback port, its output in files.
-private final class Server: @unchecked Sendable {
+final class Server: @unchecked Sendable {
     let process = Process()
     let port: Int
     let logPath: String
@@ -66,7 +66,7 @@ private final class Server: @unchecked Sendable {
 }
 
 /// A TCP port free on loopback now.
-private func loopbackPort() -> Int {
+func loopbackPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
@@ -81,7 +81,7 @@ private func loopbackPort() -> Int {
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` on a connection of its own (closed after the
 /// answer): the status and the body; nil when nothing answers.
-private func httpRequest(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) -> (
+func httpRequest(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) -> (
     status: Int, body: String
 )? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

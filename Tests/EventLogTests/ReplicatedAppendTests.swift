@@ -54,6 +54,47 @@ struct ReplicatedAppendTests {
         #expect(try store.verify().ok)
     }
 
+    @Test("with a signed head: kept when its root matches; refused whole at another size, with a bad signature or another root")
+    func signedHeads() async throws {
+        let (primaryDir, events) = try await Self.primaryEvents(6)
+        let primary = try primaryDir.store()
+        defer { primary.close() }
+        let keyDir = Scratch()
+        let key = try AuditSigningKey.loadOrCreate(dataDirectory: keyDir.path)
+        let at3 = try key.sign(try primary.treeHead(size: 3))
+        let at6 = try key.sign(try primary.treeHead(size: 6))
+        let replica = Scratch()
+        let store = try replica.store()
+        defer { store.close() }
+        // At another size than the append ends at: refused, nothing written.
+        await #expect(throws: EventLogError.self) { _ = try await store.appendReplicated(Array(events[0..<3]), signedHead: at6) }
+        #expect(try store.head().position == 0)
+        // A signature that is not valid for its key.
+        var forged = at3
+        forged.signature[0] ^= 1
+        await #expect(throws: EventLogError.self) { _ = try await store.appendReplicated(Array(events[0..<3]), signedHead: forged) }
+        #expect(try store.head().position == 0)
+        // Another root (a head of another log, validly signed).
+        var other = at3
+        other.rootHash = events[0].hash
+        other = try key.sign(other.treeHead, at: other.timestamp)
+        do {
+            _ = try await store.appendReplicated(Array(events[0..<3]), signedHead: other)
+            Issue.record("a head over another root was accepted")
+        } catch {
+            #expect(error.position == 3)
+            #expect(error.message.contains("root"), "\(error.message)")
+        }
+        #expect(try store.head().position == 0)
+        #expect(try store.primarySignedHead() == nil)
+        // The right head: committed and kept.
+        _ = try await store.appendReplicated(Array(events[0..<3]), signedHead: at3)
+        #expect(try store.primarySignedHead() == at3)
+        _ = try await store.appendReplicated(Array(events[3...]), signedHead: at6)
+        #expect(try store.primarySignedHead() == at6)
+        #expect(try store.head().position == 6)
+    }
+
     @Test("a replica keeps the primary's Merkle tree: the same heads and proofs at every size")
     func replicaKeepsTheTree() async throws {
         let (primaryDir, events) = try await Self.primaryEvents(45)  // beyond the stored levels (16, 32)

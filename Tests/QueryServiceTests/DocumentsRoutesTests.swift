@@ -25,7 +25,7 @@ struct DocumentsRoutesTests {
             let receipt = try #require(answer.string("receiptNumber"))
             let pin = try #require(answer.string("pin"))
             #expect(receipt.wholeMatch(of: /MTR-[0-9A-HJKMNP-TV-Z]{10}/) != nil)
-            #expect(pin.wholeMatch(of: /[0-9]{6}/) != nil)
+            #expect(pin.wholeMatch(of: /[0-9A-HJKMNP-TV-Z]{8}/) != nil)
             // The NIK and the PIN are nowhere in the log.
             let log = try await client.get("/v1/export", token: env.token(.auditor)).text
             #expect(!log.contains("5271010101800001"))
@@ -216,6 +216,36 @@ struct DocumentsRoutesTests {
             #expect(ktp["medianDays"] is NSNumber)
             #expect(types[1]["medianDays"] == nil)
             expectProblem(try await client.get("/v1/documents/processing?minPosition=abc"), .badRequest, field: "minPosition")
+        }
+    }
+}
+
+@Suite("Routes: the estimated ready date")
+struct ReadyDateRoutesTests {
+    @Test("a waiting application's lookup and portal page show when it should be ready; a finished one does not")
+    func estimate() async throws {
+        try await withRouter { env, client in
+            let (receipt, pin, position) = try await DocumentsRoutesTests.submit(client, env)
+            let r = try await client.get("/v1/documents/applications/\(receipt)?pin=\(pin)&minPosition=\(position)")
+            let estimate = try #require(try r.object()["estimate"] as? [String: Any])
+            #expect(estimate["basis"] as? String == "sla")
+            #expect((estimate["earliest"] as? String)?.count == 10)
+            let page = try await client.executeRequest(
+                uri: "/cek-resi", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: .init(string: "resi=\(receipt)&pin=\(pin)"))
+            let html = String(buffer: page.body)
+            #expect(html.contains("Perkiraan siap") && html.contains("Target layanan"))
+
+            let writer = env.token(.documentsWriter)
+            for to in ["verified", "in-process", "signed", "ready"] {
+                _ = try await client.command(
+                    "/v1/documents/applications/\(receipt)/status", token: writer, body: #"{"to":"\#(to)","officer":"petugas-7"}"#)
+            }
+            let done = try await client.command(
+                "/v1/documents/applications/\(receipt)/status", token: writer, body: #"{"to":"collected","officer":"petugas-7"}"#)
+            let after = try await client.get(
+                "/v1/documents/applications/\(receipt)?pin=\(pin)&minPosition=\(try #require(done.uint("position")))")
+            #expect(try after.object()["estimate"] == nil)
         }
     }
 }

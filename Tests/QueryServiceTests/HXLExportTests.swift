@@ -1,9 +1,9 @@
-import AidLogistics
 import EventLog
 import Foundation
 import QueryService
 import Testing
 
+@testable import AidLogistics
 @testable import LumbungCore
 
 @Suite("HXL export of aid movements")

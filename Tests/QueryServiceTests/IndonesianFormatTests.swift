@@ -1,3 +1,4 @@
+import DomainKit
 import EventLog
 import MarketPrices
 import Testing

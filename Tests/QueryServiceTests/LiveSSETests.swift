@@ -259,6 +259,42 @@ struct LiveSSETests {
         }
     }
 
+    @Test("revoking the key ends its open subscription; other keys' streams go on")
+    func revocationEndsTheStream() async throws {
+        try await withEnv { env in
+            let (key, token) = try await env.services.keys.create(role: .auditor, name: "soon-revoked", actor: "test")
+            try await withLiveServer(env) { port in
+                let revoked = try await SSEClient.connect(port: port, uri: "/v1/subscribe?type=test.ticked", token: token)
+                let other = try await SSEClient.connect(port: port, uri: "/v1/subscribe?type=test.ticked", token: env.token(.auditor))
+                try await Self.write(env.services, stream: "ticks", count: 1)
+                // Both receive the first event.
+                for sse in [revoked, other] {
+                    let first = try await withHangGuard(seconds: 30) { () -> UInt64? in
+                        for await part in sse.parts { if case .message(let m) = part { return m.id } }
+                        return nil
+                    }
+                    #expect(first != nil)
+                }
+                try await env.services.keys.revoke(keyId: key.keyId, reason: "lost", actor: "test")
+                // The revoked key's response ends by itself (no event needed to notice).
+                let ended = try await withHangGuard(seconds: 30) { () -> Bool in
+                    for await part in revoked.parts { if case .end = part { return true } }
+                    return true  // the connection closed
+                }
+                #expect(ended)
+                // The other stream still delivers.
+                try await Self.write(env.services, stream: "ticks", count: 1)
+                let next = try await withHangGuard(seconds: 30) { () -> UInt64? in
+                    for await part in other.parts { if case .message(let m) = part { return m.id } }
+                    return nil
+                }
+                #expect(next != nil)
+                await revoked.close()
+                await other.close()
+            }
+        }
+    }
+
     @Test("a subscriber that goes away while the log is idle is let go (its request ends)")
     func idleDisconnect() async throws {
         try await withEnv { env in

@@ -21,13 +21,14 @@ struct PINGuessingTests {
             #expect(ok.status == .ok)
             #expect(ok.headers[.cacheControl] == "no-store")
             for guess in 0..<5 {
-                let wrong = String(format: "%06d", (Int(pin)! + 1 + guess) % 1_000_000)
+                let wrong = String(format: "%06d", guess + 1)  // well-formed (an old PIN's form), never an 8-character PIN
                 let r = try await client.get("/v1/documents/applications/\(receipt)?pin=\(wrong)")
                 #expect(r.status == .notFound, "guess \(guess)")
             }
             let locked = try await client.get("/v1/documents/applications/\(receipt)?pin=\(pin)")
             expectProblem(locked, .tooManyRequests)
-            #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 >= 59, "\(locked.headers)")
+            // About a minute (what is left of it: the machine may be slow between the guesses and this).
+            #expect((20...60).contains(Int(locked.headers[.retryAfter] ?? "") ?? 0), "\(locked.headers)")
             #expect(locked.headers[.cacheControl] == "no-store")
             // The portal's form is the same door.
             let form = try await client.executeRequest(

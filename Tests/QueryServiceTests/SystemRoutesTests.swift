@@ -46,9 +46,31 @@ struct SystemRoutesTests {
             #expect(replication["stream"] as? String == "LUMBUNG")
             #expect((replication["streamLastSequence"] as? NSNumber)?.uint64Value == head + 7)
             #expect((replication["lag"] as? NSNumber)?.intValue == 7)
-            #expect(Set(replication.keys) == ["stream", "streamLastSequence", "lag", "updatedAt"])
+            #expect(Set(replication.keys) == ["stream", "streamLastSequence", "lag", "updatedAt", "stopped"])
+            #expect(replication["stopped"] as? Bool == false)
             let metrics = try await client.get("/metrics")
             #expect(metrics.text.contains("lumbung_replication_lag_events 7"))
+        }
+    }
+
+    @Test("on a replica whose follower stopped, /health says so, why, and the refused position")
+    func replicaFollowerStopped() async throws {
+        try await withRouter { env, client in
+            let head = try env.head()
+            try ReplicationStatus(
+                stream: "LUMBUNG", streamLastSequence: head + 1, verifiedTreeSize: head,
+                stoppedBecause: "message \(head + 1) carries a head signed by another key", refusedPosition: head + 1
+            ).write(dataDirectory: env.services.dataDirectory)
+            defer { try? FileManager.default.removeItem(atPath: ReplicationStatus.path(in: env.services.dataDirectory)) }
+            let h = try (await client.get("/health")).object()
+            let replication = try #require(h["replication"] as? [String: Any])
+            #expect(replication["stopped"] as? Bool == true)
+            #expect((replication["reason"] as? String)?.contains("signed by another key") == true)
+            #expect((replication["refusedPosition"] as? NSNumber)?.uint64Value == head + 1)
+            #expect((replication["verifiedTreeSize"] as? NSNumber)?.uint64Value == head)
+            let status = try #require(ReplicationStatus.read(dataDirectory: env.services.dataDirectory))
+            #expect(!status.isHealthy)
+            #expect(status.stoppedReason?.contains("another key") == true)
         }
     }
 

@@ -18,8 +18,9 @@ final class NATSCluster: @unchecked Sendable {
     private var children: [Child?]
     private let lock = NSLock()
 
-    /// Writes the config files of `size` nodes into `directory` (random free ports).
-    init(size: Int, directory: String) throws {
+    /// Writes the config files of `size` nodes into `directory` (random free ports), each ending
+    /// with `extraConfig` (an `authorization` block, say).
+    init(size: Int, directory: String, extraConfig: String = "") throws {
         self.directory = directory
         let free = freePorts(3 * size)
         var ports: [(Int, Int, Int)] = []
@@ -53,6 +54,7 @@ final class NATSCluster: @unchecked Sendable {
 
                     """
             }
+            config += extraConfig
             let path = (directory as NSString).appendingPathComponent("\(name).conf")
             try config.write(toFile: path, atomically: true, encoding: .utf8)
             nodes.append(Node(name: name, clientPort: p.0, clusterPort: p.1, httpPort: p.2, configPath: path))
@@ -68,12 +70,12 @@ final class NATSCluster: @unchecked Sendable {
 
     /// `size` nodes in `directory`, started and ready; nil (with an issue recorded) when
     /// nats-server is not installed. A cluster that does not become ready fails the test.
-    static func running(size: Int, directory: String) async throws -> NATSCluster? {
+    static func running(size: Int, directory: String, extraConfig: String = "") async throws -> NATSCluster? {
         guard serverBinary != nil else {
             Issue.record("nats-server is not installed (Scripts/install-deps.sh installs it)")
             return nil
         }
-        let cluster = try NATSCluster(size: size, directory: directory)
+        let cluster = try NATSCluster(size: size, directory: directory, extraConfig: extraConfig)
         try cluster.startAll()
         try #require(await cluster.waitReady(), "nats-server did not become ready:\n\(cluster.logs())")
         return cluster

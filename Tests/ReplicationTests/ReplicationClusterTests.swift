@@ -34,8 +34,20 @@ struct ReplicationClusterTests {
             arguments: ["relay", "--data-dir", primary, "--nats", nats, "--replicas", String(replicas)], logDirectory: dir.path)
     }
 
-    static func follower(_ nats: String, _ replica: String, _ dir: ScratchDirectory, name: String) throws -> Child {
-        try Child(name, executable: Binaries.lumbung, arguments: ["follow", "--data-dir", replica, "--nats", nats], logDirectory: dir.path)
+    /// `lumbung follow` of `replica`, trusting the key of `primary` (made there if missing).
+    static func follower(
+        _ nats: String, _ replica: String, _ dir: ScratchDirectory, name: String, primary: String, extra: [String] = []
+    ) throws -> Child {
+        try Child(
+            name, executable: Binaries.lumbung,
+            arguments: ["follow", "--data-dir", replica, "--nats", nats, "--primary-key", try primaryKey(primary)] + extra,
+            logDirectory: dir.path)
+    }
+
+    /// The audit public key of the primary in `primary` (`lumbung audit public-key`), in hex.
+    static func primaryKey(_ primary: String) throws -> String {
+        let r = try lumbung(["audit", "public-key", "--data-dir", primary])
+        return try #require(jsonObject(r.stdout)?["publicKey"] as? String, "audit public-key: \(r.stderr)")
     }
 
     /// Stats of a data directory, without `bytes` (file sizes differ) and `replication`.
@@ -76,8 +88,8 @@ struct ReplicationClusterTests {
         // Two relays started at once on the same log, and two replicas.
         var relayA = try Self.relay(nats, primary, dir, replicas: 3, name: "relayA")
         let relayB = try Self.relay(nats, primary, dir, replicas: 3, name: "relayB")
-        var follower1 = try Self.follower(nats, replica1, dir, name: "follow1")
-        let follower2 = try Self.follower(nats, replica2, dir, name: "follow2")
+        var follower1 = try Self.follower(nats, replica1, dir, name: "follow1", primary: primary)
+        let follower2 = try Self.follower(nats, replica2, dir, name: "follow2", primary: primary)
         defer {
             for c in [relayA, relayB, follower1, follower2] { c.kill() }
         }
@@ -111,7 +123,7 @@ struct ReplicationClusterTests {
         #expect(await eventually { appender.appendedChunks >= 22 }, "\(diagnostics())")
         follower1.kill(SIGKILL)
         #expect(await eventually { appender.appendedChunks >= 26 }, "\(diagnostics())")
-        follower1 = try Self.follower(nats, replica1, dir, name: "follow1b")
+        follower1 = try Self.follower(nats, replica1, dir, name: "follow1b", primary: primary)
 
         // The rest, then everyone catches up.
         appender.allow(chunks.count)

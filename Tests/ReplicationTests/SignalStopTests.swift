@@ -38,7 +38,7 @@ struct SignalStopTests {
 
         for round in 1...2 {
             let relay = try ReplicationClusterTests.relay(nats, primary, dir, replicas: 1, name: "relay\(round)")
-            let follower = try ReplicationClusterTests.follower(nats, replica, dir, name: "follow\(round)")
+            let follower = try ReplicationClusterTests.follower(nats, replica, dir, name: "follow\(round)", primary: primary)
             defer { for c in [relay, follower] { c.kill() } }
             // More events while both run, then a signal to each once the replica has some of them.
             let before = heads.head(replica)
@@ -55,7 +55,7 @@ struct SignalStopTests {
 
         // Once more, to the end: the replica then holds the primary's log, and both verify.
         let relay = try ReplicationClusterTests.relay(nats, primary, dir, replicas: 1, name: "relay-last")
-        let follower = try ReplicationClusterTests.follower(nats, replica, dir, name: "follow-last")
+        let follower = try ReplicationClusterTests.follower(nats, replica, dir, name: "follow-last", primary: primary)
         defer { for c in [relay, follower] { c.kill() } }
         let head = heads.head(primary)
         // Both running (a signal before a command has set up its handling ends it as a signal does).

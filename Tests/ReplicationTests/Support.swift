@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Logging
 import Replication
 import Testing
 
@@ -20,7 +21,33 @@ final class LogLines: @unchecked Sendable {
     private var lines: [String] = []
     func add(_ line: String) { lock.withLock { lines.append(line) } }
     var all: [String] { lock.withLock { lines } }
+
+    /// A logger whose messages (any level) are added here.
+    var logger: Logger {
+        var logger = Logger(label: "test") { _ in LinesHandler(lines: self) }
+        logger.logLevel = .trace
+        return logger
+    }
 }
+
+/// A swift-log handler adding each message to `LogLines`.
+struct LinesHandler: LogHandler {
+    let lines: LogLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { lines.add("\(event.message)") }
+}
+
+/// The primary's audit signing key of the relays these tests run (one per process), and so the
+/// key their followers trust.
+let testSigningKey: AuditSigningKey = {
+    let directory = NSTemporaryDirectory() + "lumbung-test-signing-\(getpid())"
+    return try! AuditSigningKey.loadOrCreate(dataDirectory: directory)
+}()
 
 /// Where the built `lumbung` binary is (next to the test bundle, in the build directory).
 enum Binaries {
@@ -238,7 +265,7 @@ func startRelay(
     configuration.replicas = 1
     configuration.fileStorage = false
     configure(&configuration)
-    let relay = Relay(store: store, configuration: configuration) { lines.add($0) }
+    let relay = Relay(store: store, signingKey: testSigningKey, configuration: configuration, logger: lines.logger)
     return (relay, Task { try await relay.run() })
 }
 
@@ -247,15 +274,29 @@ final class FollowerThread: @unchecked Sendable {
     let follower: Follower
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ store: EventStore, dataDirectory: String, urls: [String], durable: String, lines: LogLines) {
-        var configuration = Follower.Configuration(urls: urls, durable: durable)
+    private let lock = NSLock()
+    private var failure: ReplicationError?
+
+    init(
+        _ store: EventStore, dataDirectory: String, urls: [String], durable: String, lines: LogLines,
+        configure: (inout Follower.Configuration) -> Void = { _ in }
+    ) {
+        var configuration = Follower.Configuration(urls: urls, durable: durable, primaryKey: testSigningKey.publicKey)
         configuration.fetchWait = .milliseconds(100)
-        follower = Follower(store: store, dataDirectory: dataDirectory, configuration: configuration) { lines.add($0) }
-        Thread { [follower, finished] in
-            try? follower.run()
+        configure(&configuration)
+        follower = Follower(store: store, dataDirectory: dataDirectory, configuration: configuration, logger: lines.logger)
+        Thread { [self] in
+            do throws(ReplicationError) {
+                try follower.run()
+            } catch {
+                lock.withLock { failure = error }
+            }
             finished.signal()
         }.start()
     }
+
+    /// Why its `run` threw, once it did.
+    var error: ReplicationError? { lock.withLock { failure } }
 
     /// Stops it; whether its `run` returned within 10 s.
     @discardableResult

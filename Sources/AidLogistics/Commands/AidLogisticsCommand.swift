@@ -169,11 +169,7 @@ public enum AidLogisticsCommand: Sendable, Hashable {
 
     /// The decider's refusal, naming the body's field instead of the event's (`data.` dropped:
     /// a command's body carries its event's data fields).
-    static func bodyField(_ error: EventLogError) -> EventLogError {
-        guard let field = error.field, field.hasPrefix("data.") else { return error }
-        let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
-        return EventLogError(error.code, message, field: String(field.dropFirst(5)))
-    }
+    static func bodyField(_ error: EventLogError) -> EventLogError { error.namingBodyFields }
 }
 
 extension RequestedLine {

@@ -51,8 +51,8 @@ public enum AidFields {
         case "item": .text(maxBytes: AidLimits.item)
         case "unit": .text(maxBytes: AidLimits.unit)
         case "kelurahanCode": .text(maxBytes: AidLimits.kelurahanCode)
-        case "reason": .text(maxBytes: AidLimits.text)
-        case "notes": .text(maxBytes: AidLimits.text, allowEmpty: true)
+        case "reason": .freeText(maxBytes: AidLimits.text)
+        case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
         case "quantity", "households", "people": .positiveInteger
         case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt": .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")

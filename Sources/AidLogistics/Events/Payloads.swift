@@ -8,12 +8,6 @@ public struct WarehouseRegistered: AidPayload, Hashable {
     public var name: String
     public var kind: String
     public var kelurahanCode: String
-    public init(warehouseId: String, name: String, kind: String, kelurahanCode: String) {
-        self.warehouseId = warehouseId
-        self.name = name
-        self.kind = kind
-        self.kelurahanCode = kelurahanCode
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "kind" ? AidFields.warehouseKind : AidFields.rule(forKey: key)
@@ -29,13 +23,6 @@ public struct DonationReceived: AidPayload, Hashable {
     public var items: [ItemQuantity]
     /// RFC 3339; the event's occurredAt.
     public var receivedAt: String
-    public init(donationId: String, warehouseId: String, donor: Donor, items: [ItemQuantity], receivedAt: String) {
-        self.donationId = donationId
-        self.warehouseId = warehouseId
-        self.donor = donor
-        self.items = items
-        self.receivedAt = receivedAt
-    }
 }
 
 /// `aid.shipment-dispatched` on stream `shipment-<shipmentId>`: goods leave `fromWarehouseId`
@@ -49,18 +36,6 @@ public struct ShipmentDispatched: AidPayload, Hashable {
     public var driver: String
     /// RFC 3339; the event's occurredAt.
     public var dispatchedAt: String
-    public init(
-        shipmentId: String, fromWarehouseId: String, toWarehouseId: String, lines: [LotLine], vehicle: String, driver: String,
-        dispatchedAt: String
-    ) {
-        self.shipmentId = shipmentId
-        self.fromWarehouseId = fromWarehouseId
-        self.toWarehouseId = toWarehouseId
-        self.lines = lines
-        self.vehicle = vehicle
-        self.driver = driver
-        self.dispatchedAt = dispatchedAt
-    }
 }
 
 /// `aid.shipment-received` on stream `shipment-<shipmentId>`: what arrived, per lot. Whatever
@@ -72,20 +47,6 @@ public struct ShipmentReceived: AidPayload, Hashable {
     public var receivedAt: String
     /// Free text (may be empty; "" when left out, and always written).
     public var notes: String
-    public init(shipmentId: String, lines: [ReceivedLine], receivedAt: String, notes: String) {
-        self.shipmentId = shipmentId
-        self.lines = lines
-        self.receivedAt = receivedAt
-        self.notes = notes
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        shipmentId = try c.decode(String.self, forKey: .shipmentId)
-        lines = try c.decode([ReceivedLine].self, forKey: .lines)
-        receivedAt = try c.decode(String.self, forKey: .receivedAt)
-        notes = try c.decodeIfPresent(String.self, forKey: .notes) ?? ""
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "lines" ? AidFields.receivedLines : AidFields.rule(forKey: key)
@@ -103,18 +64,6 @@ public struct AidDistributed: AidPayload, Hashable {
     public var people: Int
     /// RFC 3339; the event's occurredAt.
     public var distributedAt: String
-    public init(
-        distributionId: String, warehouseId: String, kelurahanCode: String, lines: [LotLine], households: Int, people: Int,
-        distributedAt: String
-    ) {
-        self.distributionId = distributionId
-        self.warehouseId = warehouseId
-        self.kelurahanCode = kelurahanCode
-        self.lines = lines
-        self.households = households
-        self.people = people
-        self.distributedAt = distributedAt
-    }
 }
 
 /// `aid.stock-adjusted` on stream `warehouse-<warehouseId>`: a correction of one lot's stock of
@@ -127,16 +76,18 @@ public struct StockAdjusted: AidPayload, Hashable {
     /// Not 0; negative takes stock out.
     public var quantity: Int
     public var reason: String
-    public init(warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String) {
-        self.warehouseId = warehouseId
-        self.item = item
-        self.unit = unit
-        self.donationId = donationId
-        self.quantity = quantity
-        self.reason = reason
-    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)
+    }
+}
+
+extension ShipmentReceived {
+    /// `notes` may be left out of a payload (read as "").
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            shipmentId: try c.decode(String.self, forKey: .shipmentId), lines: try c.decode([ReceivedLine].self, forKey: .lines),
+            receivedAt: try c.decode(String.self, forKey: .receivedAt), notes: try c.decodeIfPresent(String.self, forKey: .notes) ?? "")
     }
 }

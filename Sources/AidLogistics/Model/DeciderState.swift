@@ -10,28 +10,16 @@ extension AidDecider {
     /// from). Lots are ordered by the donation's receipt order (the order of
     /// `aid.donation-received` in the log): first-in-first-out picks the lowest.
     public struct State: Sendable, Equatable {
-        public var warehouses: [String: Warehouse]
-        public var donations: [String: Donation]
+        public var warehouses: [String: Warehouse] = [:]
+        public var donations: [String: Donation] = [:]
         /// Stock per warehouse and item: the lots' quantities by donation id, never 0 (a lot
         /// taken to 0 is removed, and a place without lots too). Only events written without
         /// the rules can leave a quantity below 0.
-        public var stock: [Place: [String: Int]]
-        public var shipments: [String: Shipment]
-        public var distributions: Set<String>
+        public var stock: [Place: [String: Int]] = [:]
+        public var shipments: [String: Shipment] = [:]
+        public var distributions: Set<String> = []
         /// Donations received so far (the last receipt order given).
-        public var donationCount: Int
-
-        public init(
-            warehouses: [String: Warehouse] = [:], donations: [String: Donation] = [:], stock: [Place: [String: Int]] = [:],
-            shipments: [String: Shipment] = [:], distributions: Set<String> = [], donationCount: Int = 0
-        ) {
-            self.warehouses = warehouses
-            self.donations = donations
-            self.stock = stock
-            self.shipments = shipments
-            self.distributions = distributions
-            self.donationCount = donationCount
-        }
+        public var donationCount = 0
 
         // MARK: Reading
 
@@ -89,10 +77,6 @@ extension AidDecider {
     public struct Item: Sendable, Hashable, Comparable, CustomStringConvertible {
         public let item: String
         public let unit: String
-        public init(item: String, unit: String) {
-            self.item = item
-            self.unit = unit
-        }
         public static func < (a: Item, b: Item) -> Bool { (a.item, a.unit) < (b.item, b.unit) }
         public var description: String { "\(item) (\(unit))" }
     }
@@ -111,21 +95,12 @@ extension AidDecider {
         public let warehouseId: String
         public let item: Item
         public let donationId: String
-        public init(warehouseId: String, item: Item, donationId: String) {
-            self.warehouseId = warehouseId
-            self.item = item
-            self.donationId = donationId
-        }
     }
 
     /// A warehouse and an item: the lots there are one aggregate of stock.
     public struct Place: Sendable, Hashable {
         public let warehouseId: String
         public let item: Item
-        public init(warehouseId: String, item: Item) {
-            self.warehouseId = warehouseId
-            self.item = item
-        }
     }
 
     /// A dispatched shipment. `lots` is what left the source (emptied once received).

@@ -14,7 +14,7 @@ public struct DonorsProjector: Projector {
     public static let viewName = AidViews.donors
     public var name: String { Self.viewName.rawValue }
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
-    public let version = 2
+    public let version = 3
     public let eventTypes: Set<String>? = [AidEventType.donationReceived, AidEventType.aidDistributed]
     public let databases = ["donors", "items", "donations", "lots"]
 
@@ -24,7 +24,8 @@ public struct DonorsProjector: Projector {
         guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
         switch e {
         case .donationReceived(let d):
-            let name = d.donor.name
+            // An individual who did not agree to be named is kept as `Donor.anonymous`.
+            let name = d.donor.publicLabel
             try view.put("lots", d.donationId, value: DonorRecords.Lot(donor: name))
             var donor =
                 try view.value(DonorRecords.Donor.self, "donors", name)

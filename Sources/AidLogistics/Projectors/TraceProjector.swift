@@ -17,7 +17,7 @@ public import Projections
 public struct TraceProjector: Projector {
     public static let viewName = AidViews.trace
     public var name: String { Self.viewName.rawValue }
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String>? = AidEventType.all
     public let databases = ["donations", "steps", "shipments", "warehouses"]
 
@@ -45,7 +45,8 @@ public struct TraceProjector: Projector {
             try view.put(
                 "donations", d.donationId,
                 value: DonationTrace.Donation(
-                    donationId: d.donationId, warehouseId: d.warehouseId, warehouseName: try name(view, d.warehouseId), donor: d.donor,
+                    donationId: d.donationId, warehouseId: d.warehouseId, warehouseName: try name(view, d.warehouseId),
+                    donor: d.donor.publicForm,
                     items: d.items, receivedAt: d.receivedAt, position: event.position, eventId: event.id.description))
             for i in d.items {
                 try step(d.donationId, try base(.donated, i.item, i.unit, i.quantity, d.warehouseId))

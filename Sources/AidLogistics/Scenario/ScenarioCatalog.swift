@@ -1,3 +1,4 @@
+import CSV
 import MataramReference
 
 /// The fixed facts of the 2018 aid scenario: how hard each kelurahan was hit, the relief items,
@@ -68,21 +69,12 @@ enum ScenarioCatalog {
         let priority: Int
     }
 
-    static let items: [ItemSpec] = [
-        ItemSpec(item: "beras", unit: "kg", lot: 200...5_000, step: 50, ration: 5, perHouseholds: 1, priority: 0),
-        ItemSpec(item: "beras", unit: "karung", lot: 10...200, step: 5, ration: 1, perHouseholds: 5, priority: 1),
-        ItemSpec(item: "mi instan", unit: "dus", lot: 20...800, step: 10, ration: 1, perHouseholds: 2, priority: 2),
-        ItemSpec(item: "air mineral", unit: "dus", lot: 20...1_000, step: 10, ration: 1, perHouseholds: 2, priority: 3),
-        ItemSpec(item: "terpal", unit: "lembar", lot: 20...500, step: 10, ration: 1, perHouseholds: 2, priority: 4),
-        ItemSpec(item: "selimut", unit: "lembar", lot: 20...600, step: 10, ration: 1, perHouseholds: 1, priority: 5),
-        ItemSpec(item: "tikar", unit: "lembar", lot: 20...400, step: 10, ration: 1, perHouseholds: 2, priority: 6),
-        ItemSpec(item: "hygiene kit", unit: "paket", lot: 20...400, step: 10, ration: 1, perHouseholds: 2, priority: 7),
-        ItemSpec(item: "minyak goreng", unit: "liter", lot: 20...400, step: 10, ration: 1, perHouseholds: 1, priority: 8),
-        ItemSpec(item: "susu UHT", unit: "dus", lot: 10...200, step: 5, ration: 1, perHouseholds: 4, priority: 9),
-        ItemSpec(item: "popok bayi", unit: "paket", lot: 10...200, step: 5, ration: 1, perHouseholds: 6, priority: 10),
-        ItemSpec(item: "obat-obatan", unit: "paket", lot: 5...100, step: 5, ration: 1, perHouseholds: 25, priority: 11),
-        ItemSpec(item: "pakaian layak pakai", unit: "karung", lot: 2...50, step: 1, ration: 1, perHouseholds: 10, priority: 12),
-    ]
+    /// `items.csv`: the relief items of the scenario.
+    static let items: [ItemSpec] = CatalogTable(EmbeddedFiles.itemsCsv).rows.map { r in
+        ItemSpec(
+            item: r["item"], unit: r["unit"], lot: r.int("lot_min")...r.int("lot_max"), step: r.int("step"), ration: r.int("ration"),
+            perHouseholds: r.int("per_households"), priority: r.int("priority"))
+    }
 
     static func itemIndex(_ item: String, _ unit: String) -> Int {
         items.firstIndex { $0.item == item && $0.unit == unit } ?? 0
@@ -108,108 +100,17 @@ enum ScenarioCatalog {
     static let beras = itemIndex("beras", "kg"), berasKarung = itemIndex("beras", "karung"), mi = itemIndex("mi instan", "dus")
     static let air = itemIndex("air mineral", "dus"), terpal = itemIndex("terpal", "lembar"), selimut = itemIndex("selimut", "lembar")
     static let tikar = itemIndex("tikar", "lembar"), hygiene = itemIndex("hygiene kit", "paket")
-    static let minyak = itemIndex("minyak goreng", "liter"), susu = itemIndex("susu UHT", "dus")
-    static let popok = itemIndex("popok bayi", "paket"), obat = itemIndex("obat-obatan", "paket")
-    static let pakaian = itemIndex("pakaian layak pakai", "karung")
+    static let obat = itemIndex("obat-obatan", "paket")
 
-    static let donors: [DonorSpec] = [
+    /// `donors.csv`: the donors of the scenario; `items` names items as `item (unit)`, separated by
+    /// `;`, and `gudang` the preferred warehouse's id (empty: none).
+    static let donors: [DonorSpec] = CatalogTable(EmbeddedFiles.donorsCsv).rows.map { r in
         DonorSpec(
-            name: "Badan Nasional Penanggulangan Bencana (BNPB)", kind: "government", weight: 4,
-            items: [terpal, selimut, tikar, hygiene, mi, popok], size: 1.0, direct: 0, gudang: 0),
-        DonorSpec(
-            name: "Kementerian Sosial RI", kind: "government", weight: 4,
-            items: [beras, mi, selimut, tikar, minyak], size: 1.0, direct: 0, gudang: 1),
-        DonorSpec(
-            name: "BPBD Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
-            items: [terpal, beras, air, selimut], size: 0.6, direct: 0, gudang: 0),
-        DonorSpec(
-            name: "Dinas Sosial Provinsi Nusa Tenggara Barat", kind: "government", weight: 2,
-            items: [beras, mi, selimut, pakaian], size: 0.6, direct: 0, gudang: 1),
-        DonorSpec(
-            name: "Perum Bulog Divisi Regional NTB", kind: "state-company", weight: 1,
-            items: [beras], size: 0.6, direct: 0, gudang: 1),
-        DonorSpec(
-            name: "Palang Merah Indonesia (PMI) Kota Mataram", kind: "ngo", weight: 3,
-            items: [hygiene, selimut, terpal, air, obat], size: 0.5, direct: 0.1, gudang: 2),
-        DonorSpec(
-            name: "BAZNAS Provinsi NTB", kind: "ngo", weight: 2.5,
-            items: [berasKarung, mi, air, susu], size: 0.4, direct: 0.2, gudang: nil),
-        DonorSpec(
-            name: "Aksi Cepat Tanggap (ACT)", kind: "ngo", weight: 2.5,
-            items: [berasKarung, air, mi, popok, terpal], size: 0.4, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "Dompet Dhuafa NTB", kind: "ngo", weight: 1.5,
-            items: [berasKarung, mi, hygiene, susu], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "Rumah Zakat", kind: "ngo", weight: 1.5,
-            items: [mi, air, popok, susu], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "LAZISMU NTB", kind: "ngo", weight: 1.2,
-            items: [berasKarung, mi, tikar], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "NU Care-LAZISNU NTB", kind: "ngo", weight: 1.2,
-            items: [berasKarung, mi, pakaian], size: 0.3, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "PT Pertamina (Persero)", kind: "state-company", weight: 1.2,
-            items: [beras, mi, air, selimut], size: 0.6, direct: 0, gudang: nil),
-        DonorSpec(
-            name: "PT Bank Rakyat Indonesia (Persero) Tbk", kind: "state-company", weight: 1,
-            items: [berasKarung, mi, air, terpal], size: 0.4, direct: 0.1, gudang: nil),
-        DonorSpec(
-            name: "PT Bank Negara Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
-            items: [mi, air, selimut], size: 0.4, direct: 0.1, gudang: nil),
-        DonorSpec(
-            name: "PT Bank NTB", kind: "state-company", weight: 1,
-            items: [berasKarung, mi, minyak], size: 0.3, direct: 0.2, gudang: nil),
-        DonorSpec(
-            name: "PT Telkom Indonesia (Persero) Tbk", kind: "state-company", weight: 0.8,
-            items: [mi, air, tikar], size: 0.3, direct: 0.1, gudang: nil),
-        DonorSpec(
-            name: "PT PLN (Persero) UIW NTB", kind: "state-company", weight: 0.8,
-            items: [berasKarung, air, terpal], size: 0.3, direct: 0.1, gudang: nil),
-        DonorSpec(
-            name: "PT Indofood Sukses Makmur Tbk", kind: "company", weight: 1.2,
-            items: [mi], size: 1.0, direct: 0, gudang: 1),
-        DonorSpec(
-            name: "PT Tirta Investama (AQUA)", kind: "company", weight: 1.2,
-            items: [air], size: 1.0, direct: 0, gudang: 0),
-        DonorSpec(
-            name: "PT Unilever Indonesia Tbk", kind: "company", weight: 0.8,
-            items: [hygiene], size: 0.8, direct: 0, gudang: 2),
-        DonorSpec(
-            name: "PT Amman Mineral Nusa Tenggara", kind: "company", weight: 1,
-            items: [beras, terpal, selimut, air], size: 0.7, direct: 0, gudang: 0),
-        DonorSpec(
-            name: "PT Sumber Alfaria Trijaya Tbk (Alfamart)", kind: "company", weight: 0.8,
-            items: [mi, air, minyak, susu, popok], size: 0.3, direct: 0.2, gudang: nil),
-        DonorSpec(
-            name: "Himpunan Pengusaha Muda Indonesia (HIPMI) NTB", kind: "community", weight: 0.8,
-            items: [berasKarung, mi, air], size: 0.2, direct: 0.5, gudang: nil),
-        DonorSpec(
-            name: "Keluarga Besar Universitas Mataram", kind: "community", weight: 1,
-            items: [mi, air, pakaian, susu], size: 0.15, direct: 0.6, gudang: nil),
-        DonorSpec(
-            name: "Ikatan Keluarga Sumbawa di Mataram", kind: "community", weight: 0.7,
-            items: [berasKarung, pakaian], size: 0.1, direct: 0.7, gudang: nil),
-        DonorSpec(
-            name: "Paguyuban Warga Bali Cakranegara", kind: "community", weight: 0.7,
-            items: [berasKarung, air, tikar], size: 0.1, direct: 0.7, gudang: nil),
-        DonorSpec(
-            name: "Perhimpunan INTI NTB", kind: "community", weight: 0.7,
-            items: [mi, air, selimut], size: 0.2, direct: 0.3, gudang: nil),
-        DonorSpec(
-            name: "Forum Relawan Lombok Bangkit", kind: "community", weight: 1,
-            items: [air, mi, popok, pakaian], size: 0.1, direct: 0.8, gudang: nil),
-        DonorSpec(
-            name: "Majelis Taklim Al-Hidayah Ampenan", kind: "community", weight: 0.6,
-            items: [berasKarung, pakaian], size: 0.08, direct: 0.9, gudang: nil),
-        DonorSpec(
-            name: "PGRI Kota Mataram", kind: "community", weight: 0.6,
-            items: [mi, air, tikar], size: 0.1, direct: 0.5, gudang: nil),
-        DonorSpec(
-            name: "Hamba Allah", kind: "individual", weight: 1.5,
-            items: [berasKarung, mi, air, pakaian], size: 0.05, direct: 0.8, gudang: nil),
-    ]
+            name: r["name"], kind: r["kind"], weight: r.double("weight"),
+            items: r.list("items").map { key in items.firstIndex { "\($0.item) (\($0.unit))" == key } ?? 0 },
+            size: r.double("size"), direct: r.double("direct"),
+            gudang: r["gudang"].isEmpty ? nil : warehouses.firstIndex { $0.id == r["gudang"] })
+    }
 
     // MARK: Warehouses
 
@@ -224,27 +125,13 @@ enum ScenarioCatalog {
         let vehicles: [String]
     }
 
-    /// The city's warehouses (kind `gudang`). Posko come after, one per kelurahan.
-    static let warehouses: [WarehouseSpec] = [
+    /// `warehouses.csv`: the city's warehouses (kind `gudang`); `vehicles` separated by `;`. Posko
+    /// come after, one per kelurahan.
+    static let warehouses: [WarehouseSpec] = CatalogTable(EmbeddedFiles.warehousesCsv).rows.map { r in
         WarehouseSpec(
-            id: "gudang-bpbd-mataram", name: "Gudang BPBD Kota Mataram", kelurahanCode: "52.71.02.1002", share: 0.5,
-            shipmentsPerRound: 10,
-            vehicles: [
-                "Truk BPBD Kota Mataram DR 8011 AM", "Truk BPBD Kota Mataram DR 8014 AM", "Pikap BPBD Kota Mataram DR 8127 AM",
-                "Truk Kodim 1606/Lombok Barat", "Truk Polres Mataram",
-            ]),
-        WarehouseSpec(
-            id: "gudang-dinsos-mataram", name: "Gudang Dinas Sosial Kota Mataram", kelurahanCode: "52.71.02.1011", share: 0.35,
-            shipmentsPerRound: 7,
-            vehicles: [
-                "Truk Dinas Sosial Kota Mataram DR 8036 AM", "Pikap Dinas Sosial Kota Mataram DR 9142 AM",
-                "Truk Satpol PP Kota Mataram DR 8055 AM", "Pikap Tagana Kota Mataram DR 9308 AB",
-            ]),
-        WarehouseSpec(
-            id: "gudang-pmi-mataram", name: "Gudang PMI Kota Mataram", kelurahanCode: "52.71.03.1012", share: 0.15,
-            shipmentsPerRound: 3,
-            vehicles: ["Truk PMI Kota Mataram DR 8520 AE", "Pikap PMI Kota Mataram DR 9051 AE"]),
-    ]
+            id: r["id"], name: r["name"], kelurahanCode: r["kelurahan_code"], share: r.double("share"),
+            shipmentsPerRound: r.double("shipments_per_round"), vehicles: r.list("vehicles"))
+    }
 
     static let drivers = [
         "Lalu Muhammad Zaini", "Lalu Ahmad Fauzi", "Baiq Nurul Hidayati", "Muhammad Ihsan", "Zainal Abidin", "Haerul Anwar",
@@ -269,4 +156,30 @@ enum ScenarioCatalog {
     ]
 
     static let positiveReasons = ["stock opname: selisih lebih dari catatan", "stock opname: salah catat saat penerimaan"]
+}
+
+/// A table of the scenario's catalog (a CSV file of this folder, embedded at build time): rows by
+/// column name. The files are part of the build; the scenario's tests read every row.
+struct CatalogTable {
+    struct Row {
+        let values: [String: String]
+        subscript(_ column: String) -> String { values[column] ?? "" }
+        func int(_ column: String) -> Int { Int(self[column]) ?? 0 }
+        func double(_ column: String) -> Double { Double(self[column]) ?? 0 }
+        func list(_ column: String) -> [String] { self[column].split(separator: ";").map(String.init) }
+    }
+
+    let rows: [Row]
+
+    init(_ text: String) {
+        guard let reader = try? CSVReader(string: text, hasHeaderRow: true), let header = reader.headerRow else {
+            rows = []
+            return
+        }
+        var rows: [Row] = []
+        while let fields = reader.next() {
+            rows.append(Row(values: Dictionary(zip(header, fields), uniquingKeysWith: { a, _ in a })))
+        }
+        self.rows = rows
+    }
 }

@@ -2,6 +2,7 @@ import Crypto
 import DomainKit
 public import EventLog
 public import JSON
+import PersonalData
 
 /// The write side of document tracking for the HTTP API: one case per command.
 ///
@@ -10,14 +11,18 @@ public import JSON
 ///   the NIK and the PIN reach the log only as keyed hashes. Answer ids `receiptNumber`, secrets
 ///   `pin` (shown once).
 /// - `change-status` (`ChangeStatus`). Answer ids `receiptNumber`.
+/// - `reissue-pin` (`ReissuePin`). The server makes a new PIN; the old one stops working. Answer
+///   ids `receiptNumber`, secrets `pin` (shown once).
 public enum DocumentTrackingCommand: Sendable {
     case submitApplication(SubmitApplication)
     case changeStatus(ChangeStatus)
+    case reissuePin(ReissuePin)
 
     public static let submitApplicationName = "submit-application"
     public static let changeStatusName = "change-status"
+    public static let reissuePinName = "reissue-pin"
     /// Every command name.
-    public static let names = [submitApplicationName, changeStatusName]
+    public static let names = [submitApplicationName, changeStatusName, reissuePinName]
 
     /// Reads a command from its name and HTTP body. `.invalidInput` errors name the body field
     /// (`applicant.nik`, `documentType`); an unknown name is reported on field `command`.
@@ -25,6 +30,7 @@ public enum DocumentTrackingCommand: Sendable {
         switch name {
         case submitApplicationName: return .submitApplication(try SubmitApplication(body: body))
         case changeStatusName: return .changeStatus(try ChangeStatus(body: body))
+        case reissuePinName: return .reissuePin(try ReissuePin(body: body))
         default:
             throw EventLogError(
                 .invalidInput,
@@ -41,7 +47,8 @@ extension DocumentTrackingCommand {
     /// Decides `command` on the current state of `rules` (call it inside
     /// `RuleGuard.withCurrentState`). Rule errors name the body field (`to`, `reason`, `from`).
     func decide(
-        rules: DocumentTrackingRules, secret: SymmetricKey, now: Timestamp, using generator: inout some RandomNumberGenerator
+        rules: DocumentTrackingRules, secret: SymmetricKey, vault: Vault? = nil, now: Timestamp,
+        using generator: inout some RandomNumberGenerator
     ) throws(EventLogError) -> Decision {
         switch self {
         case .submitApplication(let c):
@@ -56,10 +63,10 @@ extension DocumentTrackingCommand {
                 receipt = ReceiptNumber.random(using: &generator)
                 tries += 1
             }
-            let pin = Self.pinText(UInt32.random(in: 0..<1_000_000, using: &generator))
+            let pin = PIN.random(using: &generator)
             let event = ApplicationSubmitted(
                 receiptNumber: receipt, documentType: c.documentType, office: c.office, channel: c.channel,
-                applicant: Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret)),
+                applicant: try Self.applicant(c, secret: secret, vault: vault),
                 pinHash: DocumentSecrets.pinHash(receiptNumber: receipt, pin: pin, secret: secret),
                 submittedAt: submittedAt)
             let events = try Self.bodyErrors { () throws(EventLogError) in
@@ -82,13 +89,46 @@ extension DocumentTrackingCommand {
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
                 ids: ["receiptNumber": c.receiptNumber])
+
+        case .reissuePin(let c):
+            let reissuedAt = c.reissuedAt ?? now
+            try Self.notFuture(reissuedAt, now: now, field: "reissuedAt")
+            let pin = PIN.random(using: &generator)
+            let event = PinReissued(
+                receiptNumber: c.receiptNumber, pinHash: DocumentSecrets.pinHash(receiptNumber: c.receiptNumber, pin: pin, secret: secret),
+                officer: c.officer, reissuedAt: reissuedAt)
+            let events = try Self.bodyErrors { () throws(EventLogError) in
+                try Application.decide(.reissuePin(event), rules.state(of: c.receiptNumber))
+            }
+            return Decision(
+                events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
+                ids: ["receiptNumber": c.receiptNumber], secrets: ["pin": pin])
         }
     }
 
-    /// Six digits, leading zeros kept.
-    static func pinText(_ value: UInt32) -> String {
-        let s = String(value % 1_000_000)
-        return String(repeating: "0", count: 6 - s.count) + s
+    /// The applicant as the log will hold them: with a vault, the subject found (or made) by the
+    /// NIK's blind index and every personal field sealed under its key; without one (tests, the
+    /// scenario), only the NIK's keyed hash, and a name, phone or e-mail is refused.
+    static func applicant(_ c: SubmitApplication, secret: SymmetricKey, vault: Vault?) throws(EventLogError) -> Applicant {
+        guard let vault else {
+            for (field, value) in [("applicant.name", c.name), ("applicant.phone", c.phone), ("applicant.email", c.email)]
+            where value != nil {
+                throw EventLogError(.invalidInput, "\(field): this domain has no vault to seal personal data in", field: field)
+            }
+            return Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret))
+        }
+        do {
+            let subject = try vault.subjectCreating(.nik, c.nik)
+            func seal(_ value: String?, _ field: String) throws -> SealedValue? {
+                try value.map { try vault.seal($0, field: field, subject: subject) }
+            }
+            return Applicant(
+                subject: subject, nik: try vault.seal(c.nik, field: "applicant.nik", subject: subject),
+                name: try seal(c.name, "applicant.name"), phone: try seal(c.phone, "applicant.phone"),
+                email: try seal(c.email, "applicant.email"))
+        } catch {
+            throw EventLogError(.storage, "the vault could not seal the applicant's data: \(error)")
+        }
     }
 
     static func notFuture(_ t: Timestamp, now: Timestamp, field: String) throws(EventLogError) {
@@ -102,9 +142,7 @@ extension DocumentTrackingCommand {
         do {
             return try body()
         } catch {
-            guard let field = error.field, field.hasPrefix("data.") else { throw error }
-            let message = error.message.hasPrefix("data.") ? String(error.message.dropFirst(5)) : error.message
-            throw EventLogError(error.code, message, field: String(field.dropFirst(5)))
+            throw error.namingBodyFields
         }
     }
 }

@@ -3,8 +3,9 @@ public import EventLog
 import JSON
 
 /// A resident's application, as the counter or the online form sends it:
-/// `{"documentType", "office", "channel", "applicant": {"nik"}, "submittedAt"?}`. Holds the NIK in
-/// clear only in memory, until `decide` hashes it; its `description` masks it.
+/// `{"documentType", "office", "channel", "applicant": {"nik", "name"?, "phone"?, "email"?}, "submittedAt"?}`.
+/// Holds the personal fields in clear only in memory, until the domain seals them in the vault
+/// (or, without a vault, hashes the NIK); its `description` masks the NIK and names no one.
 public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
     public var documentType: DocumentType
     /// An `Office.id`.
@@ -12,14 +13,24 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
     public var channel: ApplicationChannel
     /// The applicant's NIK: 16 digits.
     public var nik: String
+    /// The applicant's name, phone number and e-mail address (optional, for the old body shape).
+    public var name: String?
+    public var phone: String?
+    public var email: String?
     /// Defaults to the time of the decision.
     public var submittedAt: Timestamp?
 
-    public init(documentType: DocumentType, office: String, channel: ApplicationChannel, nik: String, submittedAt: Timestamp? = nil) {
+    public init(
+        documentType: DocumentType, office: String, channel: ApplicationChannel, nik: String, name: String? = nil, phone: String? = nil,
+        email: String? = nil, submittedAt: Timestamp? = nil
+    ) {
         self.documentType = documentType
         self.office = office
         self.channel = channel
         self.nik = nik
+        self.name = name
+        self.phone = phone
+        self.email = email
         self.submittedAt = submittedAt
     }
 
@@ -33,7 +44,18 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
 
         struct Applicant: Payload {
             var nik: String
-            static func rule(forKey key: String) -> JSONFieldRule? { key == CodingKeys.nik.stringValue ? .nik : nil }
+            var name: String?
+            var phone: String?
+            var email: String?
+            static func rule(forKey key: String) -> JSONFieldRule? {
+                switch CodingKeys(stringValue: key) {
+                case .nik: .nik
+                case .name: .personName
+                case .phone: .phone
+                case .email: .email
+                default: nil
+                }
+            }
         }
 
         /// The rules of the event's fields (`ApplicationSubmitted`).
@@ -51,7 +73,9 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
     /// Reads a command's body (errors name its fields: `applicant.nik`, `documentType`).
     init(body: JSONValue) throws(EventLogError) {
         let b = try Body.read(body, root: "", refusing: Self.refused)
-        self.init(documentType: b.documentType, office: b.office, channel: b.channel, nik: b.applicant.nik, submittedAt: b.submittedAt)
+        self.init(
+            documentType: b.documentType, office: b.office, channel: b.channel, nik: b.applicant.nik, name: b.applicant.name,
+            phone: b.applicant.phone, email: b.applicant.email, submittedAt: b.submittedAt)
     }
 
     public var description: String {

@@ -7,12 +7,14 @@ extension Application {
     public enum Event: Sendable, Equatable {
         case submitted(ApplicationSubmitted)
         case statusChanged(StatusChanged)
+        case pinReissued(PinReissued)
 
         /// The event's type name.
         public var type: String {
             switch self {
             case .submitted: DocumentEvents.applicationSubmitted
             case .statusChanged: DocumentEvents.statusChanged
+            case .pinReissued: DocumentEvents.pinReissued
             }
         }
 
@@ -21,6 +23,7 @@ extension Application {
             switch self {
             case .submitted(let e): e.json
             case .statusChanged(let e): e.json
+            case .pinReissued(let e): e.json
             }
         }
 
@@ -28,14 +31,16 @@ extension Application {
             switch self {
             case .submitted(let e): e.receiptNumber
             case .statusChanged(let e): e.receiptNumber
+            case .pinReissued(let e): e.receiptNumber
             }
         }
 
-        /// When it happened (`submittedAt` or `changedAt`).
+        /// When it happened (`submittedAt`, `changedAt` or `reissuedAt`).
         public var occurredAt: Timestamp {
             switch self {
             case .submitted(let e): e.submittedAt
             case .statusChanged(let e): e.changedAt
+            case .pinReissued(let e): e.reissuedAt
             }
         }
 
@@ -46,9 +51,13 @@ extension Application {
         public static func read(type: String, data: JSONValue) throws(EventLogError) -> Event {
             switch type {
             case DocumentEvents.applicationSubmitted:
-                return .submitted(try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused))
+                let e = try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused)
+                try e.applicant.check()
+                return .submitted(e)
             case DocumentEvents.statusChanged:
                 return .statusChanged(try StatusChanged.read(data))
+            case DocumentEvents.pinReissued:
+                return .pinReissued(try PinReissued.read(data))
             default:
                 throw EventLogError(
                     .invalidInput,

@@ -1,6 +1,7 @@
 public import DomainKit
 public import EventLog
 public import JSON
+public import PersonalData
 
 /// `documents.application-submitted`: a resident applied; the server made the receipt number and
 /// the PIN (shown once to the resident; only its keyed hash is here).
@@ -28,19 +29,79 @@ public struct ApplicationSubmitted: Payload, Hashable {
     /// Members refused before the payload is read, with what to send instead.
     static let refused: KeyValuePairs = [
         "applicant.nik":
-            "a NIK must never be stored in clear; send applicant.nikHash, the hex HMAC-SHA256 of \"nik:\" + NIK under the server's secret"
+            "a NIK must never be stored in clear; send it sealed (applicant.subject with a sealed applicant.nik), or applicant.nikHash",
+        "applicant.name": "a name must never be stored in clear; send it sealed under the applicant's subject",
+        "applicant.phone": "a phone number must never be stored in clear; send it sealed under the applicant's subject",
+        "applicant.email": "an e-mail address must never be stored in clear; send it sealed under the applicant's subject",
     ]
 
 }
 
-/// The applicant, as the log knows them: only the keyed hash of their NIK.
+/// The applicant, as the log knows them. Either (events written before the vault, or by a
+/// domain without one) only `nikHash`, or (with the vault) their `subject` pseudonym and their
+/// personal fields sealed under the subject's key (`SealedValue`, read as `applicant.nik`,
+/// `applicant.name`, `applicant.phone`, `applicant.email`): never a personal field in clear.
 public struct Applicant: Payload, Hashable {
-    /// `hex(HMAC-SHA256(secret, "nik:" + NIK))`, 64 lower-case hex digits.
-    public var nikHash: String
+    /// `hex(HMAC-SHA256(secret, "nik:" + NIK))`, 64 lower-case hex digits (legacy form).
+    public var nikHash: String?
+    /// The vault's pseudonym of the applicant.
+    public var subject: String?
+    public var nik: SealedValue?
+    public var name: SealedValue?
+    public var phone: SealedValue?
+    public var email: SealedValue?
 
     public init(nikHash: String) { self.nikHash = nikHash }
 
+    public init(subject: String, nik: SealedValue, name: SealedValue?, phone: SealedValue?, email: SealedValue?) {
+        self.subject = subject
+        self.nik = nik
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
+
+    /// The sealed fields present, by their payload path (`applicant.nik`, ...).
+    public var sealedFields: [(field: String, value: SealedValue)] {
+        [("applicant.nik", nik), ("applicant.name", name), ("applicant.phone", phone), ("applicant.email", email)]
+            .compactMap { f, v in v.map { (f, $0) } }
+    }
+
     public static func rule(forKey key: String) -> JSONFieldRule? {
-        key == CodingKeys.nikHash.stringValue ? .keyedHash(of: "NIK") : nil
+        switch CodingKeys(stringValue: key) {
+        case .nikHash: .keyedHash(of: "NIK")
+        case .subject:
+            JSONFieldRule(
+                expected: "a subject pseudonym", maxBytes: 40,
+                checkString: { Vault.isPseudonym($0) ? nil : "must be a subject pseudonym (subj- and 24 hex digits)" })
+        default: nil
+        }
+    }
+
+    /// Either form, whole: `nikHash` alone, or `subject` with a sealed `nik` and every sealed
+    /// field of that subject. Errors name the `data.applicant.` field.
+    func check() throws(EventLogError) {
+        if let subject {
+            guard nikHash == nil else {
+                throw EventLogError(
+                    .invalidInput, "data.applicant.nikHash: not with a subject (the NIK is sealed)", field: "data.applicant.nikHash")
+            }
+            guard nik != nil else {
+                throw EventLogError(.invalidInput, "data.applicant.nik: is required with a subject (sealed)", field: "data.applicant.nik")
+            }
+            for (field, value) in sealedFields where value.subject != subject {
+                throw EventLogError(
+                    .invalidInput, "data.\(field).subject: must be the applicant's subject \(subject)", field: "data.\(field).subject")
+            }
+        } else {
+            guard nikHash != nil else {
+                throw EventLogError(
+                    .invalidInput, "data.applicant: needs nikHash, or subject with sealed fields", field: "data.applicant")
+            }
+            guard sealedFields.isEmpty else {
+                throw EventLogError(
+                    .invalidInput, "data.applicant.subject: is required with sealed fields", field: "data.applicant.subject")
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@
 public enum DocumentEvents {
     public static let applicationSubmitted = "documents.application-submitted"
     public static let statusChanged = "documents.status-changed"
-    public static let all: Set<String> = [applicationSubmitted, statusChanged]
+    public static let pinReissued = "documents.pin-reissued"
+    public static let all: Set<String> = [applicationSubmitted, statusChanged, pinReissued]
 
     /// Category of the application streams.
     public static let streamCategory = "application"

@@ -44,8 +44,40 @@ extension JSONFieldRule {
             return nil
         })
 
-    /// Why a status changed: up to 500 bytes.
-    static let reason = JSONFieldRule.text(maxBytes: 500)
+    /// An applicant's name, in a command's body only (it reaches the log sealed): up to 200 bytes.
+    static let personName = JSONFieldRule.text(maxBytes: 200)
+
+    /// An applicant's phone number, in a command's body only (sealed in the log): 8 to 15 digits,
+    /// an optional leading `+`, spaces and `-` between them. The messages never repeat it.
+    static let phone = JSONFieldRule(
+        expected: "a phone number such as 081234567890 or +6281234567890", maxBytes: 30,
+        checkString: { s in
+            var digits = 0
+            for (i, b) in s.utf8.enumerated() {
+                switch b {
+                case 0x30...0x39: digits += 1
+                case UInt8(ascii: "+") where i == 0: continue
+                case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+                default: return "a phone number has only digits, a leading +, spaces and -"
+                }
+            }
+            return (8...15).contains(digits) ? nil : "a phone number has 8 to 15 digits, this one has \(digits)"
+        })
+
+    /// An applicant's e-mail address, in a command's body only (sealed in the log): up to 254 bytes
+    /// with one `@` and something on both sides.
+    static let email = JSONFieldRule(
+        expected: "an e-mail address", maxBytes: 254,
+        checkString: { s in
+            let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !s.contains(" ") else {
+                return "is not an e-mail address (one @, a domain with a dot, no spaces)"
+            }
+            return nil
+        })
+
+    /// Why a status changed: up to 500 bytes of free text, without personal data.
+    static let reason = JSONFieldRule.freeText(maxBytes: 500)
 
     /// Who made a change (an officer's id): up to 100 bytes.
     static let officer = JSONFieldRule.text(maxBytes: 100)
@@ -61,7 +93,8 @@ extension Payload {
         }
         for (path, reason) in refused {
             let keys = path.split(separator: ".").map(String.init)
-            guard keys.reduce(value as JSONValue?, { $0?[$1] }) != nil else { continue }
+            // A sealed object (`SealedValue`) under a refused name is not the clear value refused.
+            guard let found = keys.reduce(value as JSONValue?, { $0?[$1] }), found.objectValue == nil else { continue }
             let field = root.isEmpty ? path : root + "." + path
             throw EventLogError(.invalidInput, "\(field): \(reason)", field: field)
         }

@@ -1,3 +1,4 @@
+import DomainKit
 public import EventLog
 public import Projections
 
@@ -7,13 +8,17 @@ public import Projections
 /// Databases:
 /// - `applications`: receiptNumber -> `PublicApplication` (no personal data: no NIK hash, no
 ///   PIN hash, no officer);
-/// - `pins`: receiptNumber -> the PIN hash (64 hex digits, as bytes), read only by
-///   `DocumentTrackingQueries.lookup`.
+/// - `pins`: receiptNumber -> the hash of its current PIN (64 hex digits, as bytes; a reissue
+///   replaces it), read only by `DocumentTrackingQueries.lookup`;
+/// - `applicants`: receiptNumber -> the event's `Applicant` as sealed (only pseudonyms and
+///   ciphertext, never a clear field), opened at query time (`ApplicantRecord`);
+/// - `subjects`: `ViewKey.make(subject, receiptNumber)` -> receiptNumber, the applications of a
+///   subject (for a NIK found through the vault's blind index).
 public struct ApplicationsProjector: Projector {
     public var name: String { DocumentViews.applications.rawValue }
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String>? = DocumentEvents.all
-    public let databases = ["applications", "pins"]
+    public let databases = ["applications", "pins", "applicants", "subjects"]
 
     public init() {}
 
@@ -28,12 +33,18 @@ public struct ApplicationsProjector: Projector {
                 timeline: [TimelineEntry(status: .submitted, at: e.submittedAt.description, reason: nil)])
             try view.put("applications", e.receiptNumber, value: app)
             try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
+            if let subject = e.applicant.subject {
+                try view.put("applicants", e.receiptNumber, value: e.applicant)
+                try view.put("subjects", ViewKey.make(subject, e.receiptNumber), bytes: Array(e.receiptNumber.utf8))
+            }
         case .statusChanged(let e):
             guard var app = try view.value(PublicApplication.self, "applications", e.receiptNumber) else { return }
             app.status = e.to
             app.updatedAt = e.changedAt.description
             app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reason: e.reason))
             try view.put("applications", e.receiptNumber, value: app)
+        case .pinReissued(let e):
+            try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
         }
     }
 }

@@ -13,18 +13,24 @@ public import Projections
 /// - `open`: receiptNumber -> `ProcessingStart` (applications not yet ready; deleted at `ready`
 ///   or `rejected`);
 /// - `durations`: `ViewKey` of (documentType, duration in ms as 13 digits, receiptNumber) ->
-///   `ProcessingDone`.
+///   `ProcessingDone`;
+/// - `recent`: `ViewKey` of (office, documentType, ready time, receiptNumber) -> the duration in
+///   ms (13 digits): the latest completions of one office and type first when read backwards,
+///   for the live estimate of a ready date (`DocumentTrackingQueries.estimate`);
+/// - `clock`: `now` -> the time of the latest submission or change seen (the present of the
+///   data: an estimate counts the time already waited up to it).
 public struct ProcessingProjector: Projector {
     public var name: String { DocumentViews.processing.rawValue }
-    /// 2: keys made by `ViewKey` (parts joined by U+001F instead of `/`).
-    public let version = 2
+    /// 3: `recent` and `clock` (2: keys made by `ViewKey`).
+    public let version = 3
     public let eventTypes: Set<String>? = DocumentEvents.all
-    public let databases = ["open", "durations"]
+    public let databases = ["open", "durations", "recent", "clock"]
 
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let typed = Application.Event.read(event) else { return }
+        if case .pinReissued = typed {} else { try advanceClock(to: typed.occurredAt, view) }
         switch typed {
         case .submitted(let e):
             try view.put(
@@ -41,7 +47,17 @@ public struct ProcessingProjector: Projector {
                 "durations", ViewKey.make(start.documentType.rawValue, ViewKey.duration(ms), e.receiptNumber),
                 value: ProcessingDone(
                     office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
+            try view.put(
+                "recent", ViewKey.make(start.office, start.documentType.rawValue, ViewKey.time(e.changedAt), e.receiptNumber),
+                bytes: Array(ViewKey.duration(ms).utf8))
+        case .pinReissued:
+            return
         }
+    }
+
+    private func advanceClock(to time: Timestamp, _ view: ViewWriter) throws {
+        let current = try view.get("clock", "now").flatMap { Timestamp(String(decoding: $0, as: UTF8.self)) }
+        if current.map({ time > $0 }) ?? true { try view.put("clock", "now", bytes: Array(time.description.utf8)) }
     }
 }
 

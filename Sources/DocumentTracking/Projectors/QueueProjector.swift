@@ -46,6 +46,8 @@ public struct QueueProjector: Projector {
             item.status = e.to
             item.since = e.changedAt.description
             try enter(item, view)
+        case .pinReissued:
+            return
         }
     }
 

@@ -36,12 +36,12 @@ public enum DocumentTrackingQueries {
         -> [UInt8]?
     {
         let receipt = ReceiptNumber.normalize(receiptNumber)
-        let pinText = pin.trimmingWhitespace()
-        let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText).utf8)
+        let pinText = PIN.normalize(pin)
+        let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText ?? pin).utf8)
         let stored = try receipt.flatMap { try view.get("pins", $0) }
         // Compared even when nothing is stored: a value that no hex hash can equal.
         let matches = DocumentSecrets.constantTimeEqual(expected, stored ?? unmatchable)
-        let wellFormed = pinText.utf8.count == 6 && pinText.utf8.allSatisfy { (0x30...0x39).contains($0) }
+        let wellFormed = pinText != nil
         guard let receipt, stored != nil, matches, wellFormed else { return nil }
         return try view.get("applications", receipt)
     }

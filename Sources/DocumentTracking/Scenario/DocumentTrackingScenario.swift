@@ -24,6 +24,14 @@ public enum DocumentTrackingScenario {
     /// First day of applications (local WITA day numbers) and the last.
     static let firstDay = ScenarioCalendar.dayNumber(2018, 7, 2)
     static let lastDay = ScenarioCalendar.dayNumber(2018, 9, 28)
+    /// The days the scenario's volumes and office load change: the 29 July quake, the M6.9 of
+    /// 5 August (offices reopen on the 6th), the weeks after, the return to normal.
+    static let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29)
+    static let aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
+    static let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13)
+    static let aug20 = ScenarioCalendar.dayNumber(2018, 8, 20)
+    static let sep1 = ScenarioCalendar.dayNumber(2018, 9, 1)
+    static let sep10 = ScenarioCalendar.dayNumber(2018, 9, 10)
     /// Nothing happens after this instant (2018-09-30 23:59 WITA).
     public static let end = Timestamp(
         millisecondsSince1970: ScenarioCalendar.at(day: ScenarioCalendar.dayNumber(2018, 9, 30), minutes: 23 * 60 + 59))
@@ -125,9 +133,11 @@ public enum DocumentTrackingScenario {
         (scenarioReceiptNumber(seed: seed, index: 0), scenarioPIN(seed: seed, index: 0))
     }
 
-    /// The PIN of application `index` (6 digits).
+    /// The PIN of application `index`: 6 digits, leading zeros kept (the scenario's applications
+    /// are from 2018, before PINs became 8 Crockford characters; see `PIN`).
     public static func scenarioPIN(seed: UInt64, index: Int) -> String {
-        DocumentTrackingCommand.pinText(UInt32(SplitMix64.mix(seed, UInt64(index), 0x5049_4E) % 1_000_000))
+        let s = String(SplitMix64.mix(seed, UInt64(index), 0x5049_4E) % 1_000_000)
+        return String(repeating: "0", count: 6 - s.count) + s
     }
 
     /// The receipt number of application `index`: a keyed permutation of the 50-bit space, so two
@@ -169,11 +179,6 @@ public enum DocumentTrackingScenario {
 
     /// Expected applications on local day `d` at scale 1 (before the counter/online split).
     static func baseRate(_ d: Int64) -> Double {
-        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29)
-        let aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
-        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13)
-        let aug20 = ScenarioCalendar.dayNumber(2018, 8, 20)
-        let sep1 = ScenarioCalendar.dayNumber(2018, 9, 1)
         switch d {
         case ..<jul29: return 20
         case ..<aug6: return 28  // after the 29 July quake
@@ -210,10 +215,6 @@ public enum DocumentTrackingScenario {
 
     /// How much slower than normal the offices work for an application submitted on day `d`.
     static func load(_ d: Int64) -> Double {
-        let jul29 = ScenarioCalendar.dayNumber(2018, 7, 29)
-        let aug6 = ScenarioCalendar.dayNumber(2018, 8, 6)
-        let aug13 = ScenarioCalendar.dayNumber(2018, 8, 13)
-        let sep10 = ScenarioCalendar.dayNumber(2018, 9, 10)
         switch d {
         case ..<jul29: return 1.0
         case ..<aug6: return 1.1
@@ -286,7 +287,7 @@ public enum DocumentTrackingScenario {
 
     static func plan(seed: UInt64, index: Int, day d: Int64, online: Bool) -> Plan {
         var g = SplitMix64(seed: SplitMix64.mix(seed, UInt64(index), 0x504C_414E))
-        let surge = d >= ScenarioCalendar.dayNumber(2018, 8, 6)
+        let surge = d >= aug6
         let type = DocumentType.allCases[g.weighted(surge ? typesSurge : typesBefore)]
         let office = online ? "dukcapil-mataram" : counterOffices[g.weighted(counterWeights)]
         let kecamatan = Office.named(office)?.kecamatanCode.flatMap { Int($0.suffix(2)) }

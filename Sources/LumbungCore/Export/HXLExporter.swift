@@ -1,4 +1,5 @@
 import AidLogistics
+import DomainKit
 public import EventLog
 import JSON
 import MarketPrices
@@ -138,7 +139,7 @@ public struct HXLExporter: Exporter {
             let at = warehouses[d.warehouseId]
             for i in d.items {
                 row(
-                    context, "donation", d.donationId, org: d.donor.name, orgType: d.donor.kind, warehouseId: d.warehouseId,
+                    context, "donation", d.donationId, org: d.donor.publicLabel, orgType: d.donor.kind, warehouseId: d.warehouseId,
                     kelurahanCode: at?.kelurahanCode, Amount(item: i.item, unit: i.unit, quantity: i.quantity), into: &out)
             }
         case .shipmentDispatched(let s):

@@ -15,7 +15,7 @@ enum PricesFields {
     static let text = JSONFieldRule.text(maxBytes: maxText)
 
     /// The reason of a correction: 1 to `maxReason` bytes.
-    static let reason = JSONFieldRule.text(maxBytes: maxReason)
+    static let reason = JSONFieldRule.freeText(maxBytes: maxReason)
 
     /// A price: a number the log's number policy allows (at most 4 fraction digits) within
     /// ±`Price.maximum`. Its sign is a rule (the decider's), not the schema.

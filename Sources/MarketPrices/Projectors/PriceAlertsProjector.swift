@@ -1,3 +1,4 @@
+import DomainKit
 public import EventLog
 import Foundation
 public import Projections

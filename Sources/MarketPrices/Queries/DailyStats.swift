@@ -1,3 +1,5 @@
+public import DomainKit
+
 /// The statistics of one price series on one day, across every report of that day (after
 /// corrections): `count` reports from `markets` distinct markets.
 public struct DailyStats: Codable, Sendable, Equatable {

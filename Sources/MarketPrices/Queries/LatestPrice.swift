@@ -1,3 +1,4 @@
+public import DomainKit
 import EventLog
 
 /// The latest price of a commodity at a market for one price type: the report with the latest

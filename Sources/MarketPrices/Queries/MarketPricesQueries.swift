@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 import EventLog
 public import Projections
 

@@ -1,3 +1,5 @@
+public import DomainKit
+
 /// A day on which a series' city median rose 10% or more over its baseline: the median of the
 /// daily medians of the 7 preceding days that have data.
 public struct PriceAlert: Codable, Sendable, Equatable {

@@ -1,3 +1,5 @@
+public import DomainKit
+
 /// The daily city median of one price series over a date range (days without data left out).
 public struct TrendSeries: Codable, Sendable, Equatable {
     public var commodityId: String

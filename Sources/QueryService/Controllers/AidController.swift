@@ -10,6 +10,7 @@ import LumbungCore
 /// adjustments (role aid-writer); stock and aid per kelurahan (public); the donation trace (auditors).
 struct AidController {
     let services: LumbungServices
+    let cache = ResponseCache()
     var domain: AidLogisticsDomain { services.domains.aid }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -20,11 +21,17 @@ struct AidController {
             .post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
             .post("/v1/aid/distributions", use: command("distribute-aid"))
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
-        router.get("/v1/aid/stock", use: stock)
-        router.get("/v1/aid/stock/{warehouseId}", use: stock)
-        router.get("/v1/aid/kelurahan", use: kelurahan)
-        router.get("/v1/aid/kelurahan/{code}", use: kelurahanOne)
-        router.get("/v1/aid/donors", use: donors)
+        // Public answers, made once per new aid event (`ResponseCache`).
+        func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
+            -> @Sendable (Request, AppRequestContext) async throws -> Response
+        {
+            cache.cached(types: AidEventType.all, parameters: parameters, services: services, handler)
+        }
+        router.get("/v1/aid/stock", use: cached(["warehouseId", "item", "unit"], stock))
+        router.get("/v1/aid/stock/{warehouseId}", use: cached(["item", "unit"], stock))
+        router.get("/v1/aid/kelurahan", use: cached([], kelurahan))
+        router.get("/v1/aid/kelurahan/{code}", use: cached([], kelurahanOne))
+        router.get("/v1/aid/donors", use: cached(["name"], donors))
         router.group().add(middleware: RequireRole(.auditor))
             .get("/v1/aid/donations/{donationId}/trace", use: trace)
     }

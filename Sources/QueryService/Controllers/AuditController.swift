@@ -14,7 +14,9 @@ import LumbungCore
 /// - `GET /v1/audit/consistency?from=M[&to=N]` -> `{"from","to","fromRoot","toRoot","path"}`
 ///
 /// A missing or malformed parameter is a 400 naming it; a position or size beyond the log's head
-/// is a 404. The signing key is `<data-dir>/audit-signing.key`, made on first use.
+/// is a 404. The signing key is `<data-dir>/audit-signing.key`, made on first use. A read replica
+/// has no key: its digest is the primary's last signed head it verified (its public key the
+/// primary's), and its proofs are over its copy of the primary's tree.
 struct AuditController {
     let services: LumbungServices
     private let key = SigningKeyCache()
@@ -32,12 +34,26 @@ struct AuditController {
     }
 
     @Sendable func digest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let primary = try replicaHead() { return Self.response(primary.json) }
         let signed = try key.get(services.dataDirectory).sign(try services.store.treeHead())
         return Self.response(signed.json)
     }
 
     @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let primary = try replicaHead() { return JSONResponse.object([("publicKey", .string(Hex.encode(primary.publicKey)))]) }
         return JSONResponse.object([("publicKey", .string(try key.get(services.dataDirectory).publicKeyHex))])
+    }
+
+    /// On a read replica: the primary's last signed head the replica verified (a replica signs
+    /// nothing and has no key of its own); a 503 until it has one. Nil on a primary.
+    private func replicaHead() throws -> SignedTreeHead? {
+        guard try services.store.replicaSource() != nil else { return nil }
+        guard let head = try services.store.primarySignedHead() else {
+            throw Problem(
+                .serviceUnavailable,
+                "this read replica has no signed head of its primary yet (lumbung follow stores one with each verified run)")
+        }
+        return head
     }
 
     @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {

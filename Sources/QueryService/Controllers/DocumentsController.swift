@@ -10,16 +10,22 @@ import LumbungCore
 /// the public lookup by receipt number + PIN, queues and processing times.
 struct DocumentsController {
     let services: LumbungServices
+    /// The public processing times, made once per new documents event (`ResponseCache`).
+    let processingCache = ResponseCache()
     var domain: DocumentTrackingDomain { services.domains.documents }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group().add(middleware: RequireRole(.documentsWriter))
             .post("/v1/documents/applications", use: submit)
             .post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
+            .post("/v1/documents/applications/{receiptNumber}/pin", use: reissuePin)
+            .get("/v1/documents/applications/{receiptNumber}/applicant", use: applicant)
         router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
+        router.post("/v1/documents/lookup", use: lookupPost)
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
             .get("/v1/documents/queue", use: queue)
-        router.get("/v1/documents/processing", use: processing)
+        router.get(
+            "/v1/documents/processing", use: processingCache.cached(types: DocumentEvents.all, services: services, processing))
     }
 
     /// `POST /v1/documents/applications`: answers `{"receiptNumber","pin","position"}`; the
@@ -36,6 +42,25 @@ struct DocumentsController {
 
     /// `POST /v1/documents/applications/{receiptNumber}/status`: `{"to","reason"?,"officer","changedAt"?}`.
     @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await applicationCommand(DocumentTrackingCommand.changeStatusName, request, context).response
+    }
+
+    /// `POST /v1/documents/applications/{receiptNumber}/pin`: `{"officer","reissuedAt"?}` gives the
+    /// application a new PIN, answered once as `pin`; the old PIN stops working at once, and the
+    /// receipt's lookup lockout (`LookupGuard`) is lifted: the resident stands at the counter.
+    @Sendable func reissuePin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (response, receipt) = try await applicationCommand(DocumentTrackingCommand.reissuePinName, request, context)
+        try services.lookupGuard.succeeded(receipt)
+        var answer = response
+        answer.headers[.cacheControl] = "no-store"
+        return answer
+    }
+
+    /// Runs the command `name` on the application the path names: its body with the path's
+    /// receipt number (canonical) as `receiptNumber`. 404 when no application has that number.
+    private func applicationCommand(_ name: String, _ request: Request, _ context: AppRequestContext) async throws
+        -> (response: Response, receiptNumber: String)
+    {
         let caller = try context.authenticatedCaller()
         let receipt = try context.path("receiptNumber")
         // The path names an application that must exist: 404 when it cannot or does not (as the lookup).
@@ -49,36 +74,99 @@ struct DocumentsController {
         members.removeAll { $0.key == "receiptNumber" }
         members.append((key: "receiptNumber", value: .string(canonical)))
         body = .object(members)
-        let command = try domain.parse(DocumentTrackingCommand.changeStatusName, body: body)
-        return try await services.run(caller: caller) {
+        let command = try domain.parse(name, body: body)
+        let response = try await services.run(caller: caller) {
             let d = try domain.decide(command, now: .now())
             return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
         }
+        return (response, canonical)
     }
 
     /// `GET /v1/documents/applications/{receiptNumber}?pin=`: public. Unknown receipt and wrong
-    /// PIN answer the same 404; lookups are rate-limited per client (429 with Retry-After).
+    /// PIN answer the same 404; lookups are rate-limited per client (429 with Retry-After) and
+    /// per receipt (`LookupGuard`: 429 while a receipt is locked after failed PINs).
+    /// `POST /v1/documents/lookup` does the same with the PIN in the body, out of URLs and logs.
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try limitLookups(context)
+        let receipt = try context.path("receiptNumber")
+        guard let pin = request.query("pin"), !pin.isEmpty else {
+            throw Problem.field("pin", "the PIN given with the receipt is required")
+        }
+        return try await answerLookup(request, receipt: receipt, pin: pin)
+    }
+
+    /// `POST /v1/documents/lookup`: `{"receiptNumber","pin"}`, answered as the GET lookup.
+    @Sendable func lookupPost(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try limitLookups(context)
+        let body = try await request.jsonBody(context: context)
+        guard case .object(let members) = body else { throw Problem.field("body", "must be a JSON object") }
+        for (key, _) in members where key != "receiptNumber" && key != "pin" {
+            throw Problem.field(key, "is not a member of a lookup; send only receiptNumber and pin")
+        }
+        func text(_ name: String, _ what: String) throws -> String {
+            guard case .string(let value)? = members.first(where: { $0.key == name })?.value, !value.isEmpty else {
+                throw Problem.field(name, "\(what) is required, as a string")
+            }
+            return value
+        }
+        let receipt = try text("receiptNumber", "the receipt number")
+        let pin = try text("pin", "the PIN given with the receipt")
+        return try await answerLookup(request, receipt: receipt, pin: pin)
+    }
+
+    private func limitLookups(_ context: AppRequestContext) throws {
         if let wait = services.lookupLimiter.take(context.clientAddress) {
             var p = Problem(.tooManyRequests, "too many lookups from this address; try again in \(wait) s")
             p.headers[.retryAfter] = String(wait)
             throw p
         }
-        let receipt = try context.path("receiptNumber")
-        guard let pin = request.query("pin"), !pin.isEmpty else {
-            throw Problem.field("pin", "the PIN given with the receipt is required")
-        }
+    }
+
+    private func answerLookup(_ request: Request, receipt: String, pin: String) async throws -> Response {
         let found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
             try await services.views(request) { views in
-                try domain.lookupJSON(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+                try domain.lookupAnswer(
+                    try views.view(DocumentTrackingDomain.applicationsView),
+                    processing: try views.view(DocumentTrackingDomain.processingView),
+                    receiptNumber: receipt, pin: pin)
             }
         }
         guard let found else {
             throw Problem(.notFound, "no application matches this receipt number and PIN")
         }
-        // The view stores the public record in the answer's own form (sorted keys); a personal
-        // record is never kept by a cache.
+        // The view stores the public record in the answer's own form (sorted keys), to which a
+        // waiting application's estimated ready date is added; a personal record is never kept by
+        // a cache.
         var response = JSONResponse.raw(found)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// `GET /v1/documents/applications/{receiptNumber}/applicant?purpose=`: the applicant's
+    /// personal fields opened from the vault (`ApplicantRecord`; `[dihapus]` once forgotten), for
+    /// officers. Each read of fields not erased appends `privacy.data-accessed` (purpose
+    /// `application-review` unless given). 404 for an unknown receipt or one from before the vault.
+    @Sendable func applicant(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.authenticatedCaller()
+        let receipt = try context.path("receiptNumber")
+        let purpose = request.query("purpose") ?? "application-review"
+        guard (1...200).contains(purpose.utf8.count) else { throw Problem.field("purpose", "must be 1 to 200 bytes") }
+        guard let vault = domain.vault,
+            let sealed = try await services.views(
+                request,
+                { views in
+                    try DocumentTrackingQueries.sealedApplicant(
+                        try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt)
+                }),
+            let record = try DocumentTrackingQueries.open(sealed, receiptNumber: ReceiptNumber.normalize(receipt) ?? receipt, vault: vault)
+        else {
+            throw Problem(.notFound, "no sealed applicant is held for receipt number \(receipt.prefix(40))")
+        }
+        if !record.erased {
+            try await PrivacyOffice(services).recordAccess(
+                subject: record.subject, keyId: caller.keyId, actor: caller.actor, purpose: purpose)
+        }
+        var response = try JSONResponse.make(record)
         response.headers[.cacheControl] = "no-store"
         return response
     }

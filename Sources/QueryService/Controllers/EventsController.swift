@@ -241,7 +241,11 @@ struct EventsController {
 
     /// `GET /v1/subscribe`: Server-Sent Events of the log from `from` (or after `Last-Event-ID`),
     /// catching up, then following new commits: `id:` is the position, `event:` the type.
+    /// The stream ends within a second of its key's revocation (by this process or any other):
+    /// the key is checked again at least once a second and before every event sent.
     @Sendable func subscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyId = try context.authenticatedCaller().keyId
+        let keys = services.keys
         var filter = try Self.filter(request)
         if let last = request.headers[.init("Last-Event-ID")!] {
             guard let p = UInt64(last.trimmingCharacters(in: .whitespaces)) else {
@@ -258,21 +262,31 @@ struct EventsController {
             status: .ok, headers: headers,
             body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: ": lumbung log from position \(from)\nretry: 1000\n\n"))
-                // The subscription ends (its task is cancelled) when the client closes the connection;
-                // a comment line every 15 s while idle also keeps proxies open.
+                // The subscription ends (its task is cancelled) when the client closes the connection,
+                // and when the key is revoked (checked every half second); a comment line every 15 s
+                // while idle also keeps proxies open.
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     var buffer: [UInt8] = []
                     var events = subscription.makeAsyncIterator()
+                    var idleTicks = 0
+                    var lastCheck = ContinuousClock.now
                     loop: while true {
-                        switch try await events.next(idleAfter: .seconds(15)) {
+                        let step = try await events.next(idleAfter: .milliseconds(500))
+                        if ContinuousClock.now - lastCheck >= .milliseconds(500) {
+                            guard try keys.isActive(keyId: keyId) else { break loop }
+                            lastCheck = ContinuousClock.now
+                        }
+                        switch step {
                         case .event(let event):
+                            idleTicks = 0
                             buffer.removeAll(keepingCapacity: true)
                             buffer.append(contentsOf: Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8))
                             event.writeJSON(to: &buffer)
                             buffer.append(contentsOf: [0x0A, 0x0A])
                             try await writer.write(ByteBuffer(bytes: buffer))
                         case .idle:
-                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                            idleTicks += 1
+                            if idleTicks % 30 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                         case .end:
                             break loop
                         }

@@ -9,6 +9,7 @@ import MarketPrices
 /// latest prices, daily statistics, trends and alerts (public).
 struct PricesController {
     let services: LumbungServices
+    let cache = ResponseCache()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group().add(middleware: RequireRole(.pricesWriter))
@@ -16,12 +17,18 @@ struct PricesController {
             .post("/v1/prices/commodities", use: command("register-commodity"))
             .post("/v1/prices/reports", use: command("report-price"))
             .post("/v1/prices/corrections", use: command("correct-price"))
-        router.get("/v1/prices/markets", use: markets)
-        router.get("/v1/prices/commodities", use: commodities)
-        router.get("/v1/prices/latest", use: latest)
-        router.get("/v1/prices/daily", use: daily)
-        router.get("/v1/prices/trend/{commodityId}", use: trend)
-        router.get("/v1/prices/alerts", use: alerts)
+        // Public answers, made once per new prices event (`ResponseCache`).
+        func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
+            -> @Sendable (Request, AppRequestContext) async throws -> Response
+        {
+            cache.cached(types: MarketPricesEventType.all, parameters: parameters, services: services, handler)
+        }
+        router.get("/v1/prices/markets", use: cached([], markets))
+        router.get("/v1/prices/commodities", use: cached([], commodities))
+        router.get("/v1/prices/latest", use: cached(["marketId", "commodityId"], latest))
+        router.get("/v1/prices/daily", use: cached(["commodityId", "on", "from", "to"], daily))
+        router.get("/v1/prices/trend/{commodityId}", use: cached(["from", "to", "priceType"], trend))
+        router.get("/v1/prices/alerts", use: cached(["from", "to", "commodityId"], alerts))
     }
 
     func command(_ name: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {

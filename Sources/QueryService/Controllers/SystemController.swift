@@ -38,15 +38,18 @@ struct SystemController {
         ]
         if let primary = services.readOnlyPrimary { members.append(("primary", .string(primary))) }
         // A read replica (lumbung follow on this data directory): its lag behind the stream.
+        // Once its follower has stopped (it refused the stream), `stopped` is true with the reason
+        // and the refused position: the lag then says nothing of how current the replica is.
         if let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) {
-            members.append(
-                (
-                    "replication",
-                    .object([
-                        ("stream", .string(r.stream)), ("streamLastSequence", .number(Double(r.streamLastSequence))),
-                        ("lag", .number(Double(r.lag(headPosition: head.position)))), ("updatedAt", .string(r.updatedAt)),
-                    ])
-                ))
+            var replication: [(String, JSONValue)] = [
+                ("stream", .string(r.stream)), ("streamLastSequence", .number(Double(r.streamLastSequence))),
+                ("lag", .number(Double(r.lag(headPosition: head.position)))), ("updatedAt", .string(r.updatedAt)),
+                ("stopped", .bool(!r.isHealthy)),
+            ]
+            if let reason = r.stoppedReason { replication.append(("reason", .string(reason))) }
+            if let position = r.refusedPosition { replication.append(("refusedPosition", .number(Double(position)))) }
+            if let size = r.verifiedTreeSize { replication.append(("verifiedTreeSize", .number(Double(size)))) }
+            members.append(("replication", .object(replication)))
         }
         return JSONResponse.object(members)
     }

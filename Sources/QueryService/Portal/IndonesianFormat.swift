@@ -1,3 +1,4 @@
+public import DomainKit
 public import EventLog
 public import MarketPrices
 
@@ -107,6 +108,17 @@ public enum IndonesianFormat {
     public static func date(_ day: CivilDate) -> String {
         let c = day.components
         return date(year: c.year, month: c.month, day: c.day)
+    }
+
+    /// `14-17 Agustus 2018`, `30 Agustus-2 September 2018`, `28 Desember 2018-3 Januari 2019`, or
+    /// one date when both are the same day.
+    public static func dateRange(_ from: CivilDate, _ to: CivilDate) -> String {
+        guard from != to else { return date(from) }
+        let a = from.components
+        let b = to.components
+        if a.year != b.year { return "\(date(from))-\(date(to))" }
+        if a.month != b.month { return "\(a.day) \(months[a.month - 1])-\(date(to))" }
+        return "\(a.day)-\(date(to))"
     }
 
     /// `10 Agu` (charts' axes).

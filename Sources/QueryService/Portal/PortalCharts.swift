@@ -1,3 +1,4 @@
+import DomainKit
 import MarketPrices
 
 /// Inline SVG charts of the portal: no script, no external file, readable on a phone (the

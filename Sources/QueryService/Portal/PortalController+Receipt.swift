@@ -84,11 +84,13 @@ extension PortalController {
                 """)
         }
         let domain = services.domains.documents
-        let found: PublicApplication?
+        let found: (application: PublicApplication, estimate: ReadyEstimate?)?
         do {
             found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
                 try await services.views(request) { views in
-                    try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin)
+                    try domain.lookup(try views.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt, pin: pin).map {
+                        ($0, try domain.estimate(try views.view(DocumentTrackingDomain.processingView), application: $0))
+                    }
                 }
             }
         } catch let locked as LookupLocked {
@@ -107,12 +109,13 @@ extension PortalController {
                 title: "Resi tidak ditemukan", status: .notFound,
                 """
                 <h1>Cek status permohonan dokumen</h1>
-                <div class="notice" role="alert"><h2>Permohonan tidak ditemukan</h2><p>Nomor resi atau PIN tidak cocok. Periksa kembali nomor resi dan PIN pada bukti permohonan Anda, lalu coba lagi. Nomor resi diawali MTR- dan PIN terdiri dari 6 angka.</p></div>
+                <div class="notice" role="alert"><h2>Permohonan tidak ditemukan</h2><p>Nomor resi atau PIN tidak cocok. Periksa kembali nomor resi dan PIN pada bukti permohonan Anda, lalu coba lagi. Nomor resi diawali MTR-; PIN terdiri dari 8 huruf dan angka (permohonan lama: 6 angka).</p></div>
                 \(Self.receiptFormHTML(receipt: String(receipt.prefix(40))))
                 \(Self.receiptHelp)
                 """)
         }
-        return Self.receiptPage(title: "Status \(found.receiptNumber)", Self.applicationHTML(found))
+        return Self.receiptPage(
+            title: "Status \(found.application.receiptNumber)", Self.applicationHTML(found.application, estimate: found.estimate))
     }
 
     static func receiptPage(title: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], _ content: HTML) -> Response {
@@ -127,8 +130,8 @@ extension PortalController {
         <form class="stack card" method="post" action="/cek-resi" autocomplete="off">
         <div><label for="resi">Nomor resi <span class="hint">contoh: MTR-7GQ2K9XW4D</span></label>
         <input class="code" id="resi" name="resi" type="text" required maxlength="40" autocapitalize="characters" spellcheck="false" value="\(receipt)"></div>
-        <div><label for="pin">PIN <span class="hint">6 angka, tertera pada bukti permohonan</span></label>
-        <input id="pin" name="pin" type="password" required inputmode="numeric" maxlength="16" autocomplete="off"></div>
+        <div><label for="pin">PIN <span class="hint">8 huruf dan angka (permohonan lama: 6 angka), tertera pada bukti permohonan</span></label>
+        <input id="pin" name="pin" type="password" required autocapitalize="characters" spellcheck="false" maxlength="16" autocomplete="off"></div>
         <div><button type="submit">Cek status</button></div>
         </form>
         """
@@ -143,7 +146,29 @@ extension PortalController {
 
     /// The public record of an application: status, progress, timeline; no personal data (the
     /// record has none).
-    static func applicationHTML(_ app: PublicApplication) -> HTML {
+    /// When it should be ready, as the resident reads it: "Perkiraan siap 14-17 Agustus 2018" and
+    /// the office's service target.
+    static func estimateHTML(_ estimate: ReadyEstimate) -> HTML {
+        let basis: String =
+            switch estimate.basis {
+            case .office: "berdasarkan \(IndonesianFormat.integer(estimate.sampleSize)) permohonan serupa yang baru selesai di kantor ini"
+            case .city: "berdasarkan \(IndonesianFormat.integer(estimate.sampleSize)) permohonan serupa yang sudah selesai di Kota Mataram"
+            case .sla: "berdasarkan target layanan kantor"
+            }
+        let when: HTML =
+            estimate.overdue
+            ? "<strong>Perkiraan siap: segera</strong> (sudah lebih lama dari biasanya)"
+            : "<strong>Perkiraan siap \(IndonesianFormat.dateRange(estimate.earliest, estimate.latest))</strong>"
+        var target: HTML = .empty
+        if let days = estimate.slaDays, let due = estimate.slaDue {
+            target = " Target layanan: \(IndonesianFormat.integer(days)) hari (\(IndonesianFormat.date(due)))."
+        }
+        return """
+            <p class="estimate" id="perkiraan">\(when), \(basis).\(target)</p>
+            """
+    }
+
+    static func applicationHTML(_ app: PublicApplication, estimate: ReadyEstimate? = nil) -> HTML {
         let status = app.status
         let channel = app.channel == .online ? "daring (online)" : "loket"
         var progress: HTML = .empty
@@ -179,6 +204,7 @@ extension PortalController {
             <p><strong>\(app.documentType.title)</strong> · \(app.officeName) · diajukan lewat \(channel)</p>
             <div class="\(noticeClass)"><p class="status" id="status">\(statusName(status))</p><p>\(statusExplanation(status, office: app.officeName))</p></div>
             <p class="muted">Diajukan \(IndonesianFormat.dateTime(app.submittedAt)). Terakhir diperbarui \(IndonesianFormat.dateTime(app.updatedAt)).</p>
+            \(estimate.map(estimateHTML) ?? .empty)
             </div>
             \(progress)
             <h2>Riwayat</h2>

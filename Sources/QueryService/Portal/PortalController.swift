@@ -1,6 +1,8 @@
+import AidLogistics
 import Hummingbird
 import Logging
 import LumbungCore
+import MarketPrices
 
 /// The resident-facing portal: server-rendered pages in Bahasa Indonesia over the same views as
 /// the JSON API, from `GET /` on.
@@ -20,19 +22,26 @@ import LumbungCore
 /// unknown paths asked for by a browser (`Accept: text/html`) outside the API get an HTML 404 too.
 struct PortalController {
     let services: LumbungServices
+    /// The public pages as last rendered (`ResponseCache`): Cek Resi, a private lookup, is never kept.
+    let cache = ResponseCache()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.middlewares.add(PortalNotFoundMiddleware())
-        router.get("/", use: page(home))
+        let prices = MarketPricesEventType.all
+        let aid = AidEventType.all
+        router.get("/", use: page(cache.cached(types: prices.union(aid), services: services, home)))
         router.get("/cek-resi", use: page(receiptForm))
         router.post("/cek-resi", use: page(receiptLookup))
-        router.get("/harga-pasar", use: page(prices))
-        router.get("/harga-pasar/{commodityId}", use: page(commodity))
-        router.get("/bantuan-bencana", use: page(aid))
-        router.get("/bantuan-bencana/stok", use: page(stock))
-        router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(warehouse))
-        router.get("/bantuan-bencana/kelurahan/{code}", use: page(kelurahan))
-        router.get("/bantuan-bencana/donatur", use: page(donors))
+        router.get(
+            "/harga-pasar", use: page(cache.cached(types: prices, parameters: ["komoditas", "pasar"], services: services, self.prices)))
+        router.get("/harga-pasar/{commodityId}", use: page(cache.cached(types: prices, services: services, commodity)))
+        router.get(
+            "/bantuan-bencana",
+            use: page(cache.cached(types: aid, parameters: ["ukuran", "barang", "satuan"], services: services, self.aid)))
+        router.get("/bantuan-bencana/stok", use: page(cache.cached(types: aid, services: services, stock)))
+        router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(cache.cached(types: aid, services: services, warehouse)))
+        router.get("/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, services: services, kelurahan)))
+        router.get("/bantuan-bencana/donatur", use: page(cache.cached(types: aid, services: services, donors)))
     }
 
     /// A page handler whose failures become HTML pages: a `PortalError` as it says, a

@@ -1,0 +1,262 @@
+public import Crypto
+import Foundation
+import LMDB
+
+/// The vault beside the log: one random data key per subject (a person, or later a household),
+/// kept in its own LMDB environment (`<data dir>/vault/`), each key wrapped (AES-256-GCM) by a
+/// key derived from the master key (`vault.key`), and the blind indexes that find a subject by
+/// an identifier (a NIK) without storing the identifier.
+///
+/// Contract:
+/// - Personal fields reach the log only as `SealedValue`s under a subject's key; subject keys and
+///   blind indexes live only here, never in the log, views or exports.
+/// - Keys derived from the master key with HKDF-SHA256, one per purpose: the wrapping key
+///   (`lumbung vault wrap v1`) and one blind-index key per `BlindIndexPurpose`
+///   (`lumbung blind index v1 <purpose>`).
+/// - A blind index is `purpose + ":" + hex(HMAC-SHA256(indexKey, identifier))`; it maps to the
+///   subject's pseudonym.
+/// - `forget` destroys a subject's key and its blind-index entries: the wrapped key is first
+///   overwritten with random bytes (one transaction), then deleted with the index entries and
+///   the subject recorded as forgotten (a second). Everything sealed under it stays unreadable.
+///   LMDB writes copy-on-write, so the page that held the wrapped key before the overwrite is on
+///   the free list until reused: see docs/privacy.md for what remains on disk.
+public final class Vault: @unchecked Sendable {
+    public static let directoryName = "vault"
+
+    /// Why the vault refused or failed.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public enum Code: Sendable, Equatable { case storage, damaged, unknownSubject }
+        public let code: Code
+        public let message: String
+        public init(_ code: Code, _ message: String) {
+            self.code = code
+            self.message = message
+        }
+        public var description: String { message }
+    }
+
+    let env: Environment
+    /// pseudonym -> wrapped data key (60 bytes: nonce, key, tag).
+    let subjects: Database<UTF8String, Bytes>
+    /// blind index -> pseudonym.
+    let indexes: Database<UTF8String, UTF8String>
+    /// pseudonym -> its blind indexes, one per line (to delete them with the subject).
+    let subjectIndexes: Database<UTF8String, UTF8String>
+    /// pseudonyms forgotten.
+    let forgotten: Database<UTF8String, LMDB.Unit>
+    let wrapKey: SymmetricKey
+    let indexKeys: [BlindIndexPurpose: SymmetricKey]
+
+    /// Opens (creating, 0700) the vault environment in `directory` under `masterKey`.
+    /// `durable` false skips fsync at commit (benchmarks only: a subject made just before a crash
+    /// could lose its key while the log keeps its sealed fields).
+    public init(directory: String, masterKey: SymmetricKey, durable: Bool = true) throws {
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var options = Environment.Options()
+        options.noSync = !durable
+        options.mapSize = 8 << 20
+        options.maxDatabases = 8
+        env = try Environment(path: directory, options: options)
+        subjects = try env.database("subjects", key: UTF8String.self, value: Bytes.self)
+        indexes = try env.database("indexes", key: UTF8String.self, value: UTF8String.self)
+        subjectIndexes = try env.database("subject-indexes", key: UTF8String.self, value: UTF8String.self)
+        forgotten = try env.database("forgotten", key: UTF8String.self, value: LMDB.Unit.self)
+        wrapKey = Self.derive(masterKey, "lumbung vault wrap v1")
+        var keys: [BlindIndexPurpose: SymmetricKey] = [:]
+        for p in BlindIndexPurpose.allCases { keys[p] = Self.derive(masterKey, "lumbung blind index v1 \(p.rawValue)") }
+        indexKeys = keys
+    }
+
+    static func derive(_ master: SymmetricKey, _ info: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array(info.utf8), outputByteCount: 32)
+    }
+
+    // MARK: Subjects
+
+    /// Whether `text` is a pseudonym as the vault makes them: `subj-` and 24 lower-case hex digits.
+    public static func isPseudonym(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        return b.count == 29 && text.hasPrefix("subj-")
+            && b[5...].allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    static func newPseudonym() -> String {
+        var g = SystemRandomNumberGenerator()
+        return "subj-" + hex((0..<12).map { _ in UInt8.random(in: 0...255, using: &g) })
+    }
+
+    /// The blind index of `identifier` for `purpose` (never stored anywhere but the vault).
+    public func blindIndex(_ purpose: BlindIndexPurpose, _ identifier: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(identifier.utf8), using: indexKeys[purpose]!)
+        return purpose.rawValue + ":" + Self.hex(Array(mac))
+    }
+
+    /// The subject found by `identifier` (nil when none, or it was forgotten).
+    public func subject(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String? {
+        let index = blindIndex(purpose, identifier)
+        return try env.read { txn in try indexes.get(index, in: txn) }
+    }
+
+    /// The subject found by `identifier`, made (with a fresh key and this index) when there is none.
+    public func subjectCreating(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String {
+        let index = blindIndex(purpose, identifier)
+        if let found = try env.read({ txn in try indexes.get(index, in: txn) }) { return found }
+        return try env.write { txn in
+            if let found = try indexes.get(index, in: txn) { return found }
+            let pseudonym = Self.newPseudonym()
+            let key = SymmetricKey(size: .bits256)
+            try subjects.put(pseudonym, try wrap(key, subject: pseudonym), in: txn)
+            try indexes.put(index, pseudonym, in: txn)
+            try subjectIndexes.put(pseudonym, index, in: txn)
+            return pseudonym
+        }
+    }
+
+    /// Whether `subject` has a key here (false once forgotten, and for one never made here).
+    public func hasKey(_ subject: String) throws -> Bool {
+        try env.read { txn in try subjects.contains(subject, in: txn) }
+    }
+
+    /// Whether `subject` was forgotten here.
+    public func isForgotten(_ subject: String) throws -> Bool {
+        try env.read { txn in try forgotten.contains(subject, in: txn) }
+    }
+
+    /// Every subject forgotten here.
+    public func forgottenSubjects() throws -> [String] {
+        try env.read { txn in
+            var out: [String] = []
+            try forgotten.forEach(in: txn) { k, _ in
+                out.append(k)
+                return true
+            }
+            return out
+        }
+    }
+
+    /// Destroys `subject`'s key and blind-index entries (see the type's contract). Returns
+    /// whether it held a key (false: already forgotten or unknown; the subject is recorded as
+    /// forgotten all the same).
+    @discardableResult
+    public func forget(_ subject: String) throws -> Bool {
+        let had = try env.write { txn in
+            guard let wrapped = try subjects.get(subject, in: txn) else { return false }
+            var g = SystemRandomNumberGenerator()
+            try subjects.put(subject, wrapped.map { _ in UInt8.random(in: 0...255, using: &g) }, in: txn)
+            return true
+        }
+        try env.write { txn in
+            _ = try subjects.delete(subject, in: txn)
+            if let list = try subjectIndexes.get(subject, in: txn) {
+                for index in list.split(separator: "\n") { _ = try indexes.delete(String(index), in: txn) }
+                _ = try subjectIndexes.delete(subject, in: txn)
+            }
+            try forgotten.put(subject, (), in: txn)
+        }
+        try env.sync()
+        return had
+    }
+
+    // MARK: Sealing
+
+    /// `value` sealed under `subject`'s key for `field` (a payload path such as `applicant.nik`).
+    public func seal(_ value: String, field: String, subject: String) throws -> SealedValue {
+        guard let key = try dataKey(subject) else {
+            throw Failure(.unknownSubject, "subject \(subject) has no key in the vault (forgotten, or made elsewhere)")
+        }
+        let box = try AES.GCM.seal(
+            Array(value.utf8), using: key, authenticating: SealedValue.associatedData(subject: subject, field: field))
+        guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
+        return SealedValue(subject: subject, ciphertext: Base64.encode(Array(combined)))
+    }
+
+    /// The clear text of `sealed` read as `field`: `.erased` when its subject's key is gone.
+    public func open(_ sealed: SealedValue, field: String) throws -> Opened {
+        guard let key = try dataKey(sealed.subject) else { return .erased }
+        guard let bytes = Base64.decode(sealed.ciphertext) else {
+            throw Failure(.damaged, "\(field): the ciphertext is not base64")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: bytes)
+            let clear = try AES.GCM.open(box, using: key, authenticating: SealedValue.associatedData(subject: sealed.subject, field: field))
+            return .value(String(decoding: clear, as: UTF8.self))
+        } catch {
+            throw Failure(.damaged, "\(field): the sealed value of \(sealed.subject) does not open (altered, or moved from another field)")
+        }
+    }
+
+    /// What opening a sealed value gives.
+    public enum Opened: Sendable, Equatable {
+        case value(String)
+        /// The subject was forgotten: the value can never be read again.
+        case erased
+
+        /// The value, or `placeholder` when erased.
+        public func text(or placeholder: String) -> String {
+            if case .value(let v) = self { return v }
+            return placeholder
+        }
+    }
+
+    func dataKey(_ subject: String) throws -> SymmetricKey? {
+        guard let wrapped = try env.read({ txn in try subjects.get(subject, in: txn) }) else { return nil }
+        do {
+            let box = try AES.GCM.SealedBox(combined: wrapped)
+            let raw = try AES.GCM.open(box, using: wrapKey, authenticating: Self.wrapAssociatedData(subject))
+            return SymmetricKey(data: raw)
+        } catch {
+            throw Failure(.damaged, "the key of subject \(subject) does not unwrap: vault.key is not the key this vault was made with")
+        }
+    }
+
+    func wrap(_ key: SymmetricKey, subject: String) throws -> [UInt8] {
+        let box = try key.withUnsafeBytes { raw in
+            try AES.GCM.seal(Array(raw), using: wrapKey, authenticating: Self.wrapAssociatedData(subject))
+        }
+        guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
+        return Array(combined)
+    }
+
+    static func wrapAssociatedData(_ subject: String) -> [UInt8] { Array("lumbung vault wrap v1\n\(subject)".utf8) }
+
+    /// Copies the vault with LMDB's compacting copy (only live pages: nothing freed by `forget`).
+    public func copy(to directory: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try env.copy(to: directory, compact: true)
+    }
+
+    /// Copies the vault environment in `source` (without its key) to `directory`, compacted as
+    /// `copy(to:)`; false when `source` holds no vault.
+    public static func copyEnvironment(from source: String, to directory: String) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: (source as NSString).appendingPathComponent("data.mdb")) else { return false }
+        var options = Environment.Options()
+        options.maxDatabases = 8
+        let env = try Environment(path: source, options: options)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try env.copy(to: directory, compact: true)
+        return true
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// What a blind index finds a subject by. Each purpose has its own HMAC key.
+public enum BlindIndexPurpose: String, Sendable, CaseIterable {
+    /// A resident's NIK (16 digits).
+    case nik
+    /// A household's KK number (reserved for aid).
+    case kk
+    /// A donor id (reserved for aid).
+    case donor
+}

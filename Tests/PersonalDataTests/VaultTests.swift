@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import JSON
+import PersonalData
+import Testing
+
+@Suite struct VaultTests {
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "vault-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func allBytes(under directory: String) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let fm = FileManager.default
+        for case let name as String in fm.enumerator(atPath: directory)! {
+            if let d = fm.contents(atPath: directory + "/" + name) { out += Array(d) }
+        }
+        return out
+    }
+
+    @Test func sealedValueOpensOnlyAsItsFieldAndNeverHoldsTheClearText() throws {
+        let dir = try Self.temporaryDirectory()
+        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        #expect(Vault.isPseudonym(subject))
+        let sealed = try vault.seal("Baiq Nurul Aini", field: "applicant.name", subject: subject)
+        #expect(sealed.sealed == "v1" && sealed.subject == subject)
+        #expect(!sealed.ciphertext.contains("Baiq"))
+        #expect(try vault.open(sealed, field: "applicant.name") == .value("Baiq Nurul Aini"))
+        #expect(throws: Vault.Failure.self) { try vault.open(sealed, field: "applicant.phone") }
+        // The vault's files hold neither the NIK nor the name.
+        let bytes = try Self.allBytes(under: dir)
+        #expect(bytes.firstRange(of: Array("5271010101900001".utf8)) == nil)
+        #expect(bytes.firstRange(of: Array("Baiq".utf8)) == nil)
+    }
+
+    @Test func theSameNIKFindsTheSameSubjectAndAnotherNIKAnother() throws {
+        let vault = try Vault(directory: try Self.temporaryDirectory(), masterKey: SymmetricKey(size: .bits256))
+        let a = try vault.subjectCreating(.nik, "5271010101900001")
+        #expect(try vault.subjectCreating(.nik, "5271010101900001") == a)
+        #expect(try vault.subject(.nik, "5271010101900001") == a)
+        #expect(try vault.subjectCreating(.nik, "5271010101900002") != a)
+        #expect(try vault.subject(.nik, "5271010101900009") == nil)
+        // Purposes are separate: the same digits as a KK number find nothing.
+        #expect(try vault.subject(.kk, "5271010101900001") == nil)
+    }
+
+    @Test func forgetDestroysTheKeyAndTheIndexForGood() throws {
+        let dir = try Self.temporaryDirectory()
+        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        let other = try vault.subjectCreating(.nik, "5271010101900002")
+        let sealed = try vault.seal("081234567890", field: "applicant.phone", subject: subject)
+        #expect(try vault.forget(subject))
+        #expect(try vault.open(sealed, field: "applicant.phone") == .erased)
+        #expect(try vault.subject(.nik, "5271010101900001") == nil)
+        #expect(try !vault.hasKey(subject))
+        #expect(try vault.isForgotten(subject))
+        #expect(try vault.forgottenSubjects() == [subject])
+        #expect(try vault.hasKey(other))
+        #expect(throws: Vault.Failure.self) { try vault.seal("x", field: "applicant.name", subject: subject) }
+        // Forgetting again is harmless, and a new application by the same NIK is a new subject.
+        #expect(try !vault.forget(subject))
+        #expect(try vault.subjectCreating(.nik, "5271010101900001") != subject)
+        // A compacted copy holds no trace of the forgotten subject.
+        let copy = try Self.temporaryDirectory() + "/copy"
+        try vault.copy(to: copy)
+        #expect(try Self.allBytes(under: copy).firstRange(of: Array(subject.utf8.dropFirst(5))) != nil)  // in `forgotten`
+        let reopened = try Vault(directory: copy, masterKey: SymmetricKey(size: .bits256))
+        #expect(try !reopened.hasKey(subject))
+    }
+
+    @Test func aSealedValueReadsStrictly() throws {
+        let vault = try Vault(directory: try Self.temporaryDirectory(), masterKey: SymmetricKey(size: .bits256))
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        let sealed = try vault.seal("a", field: "f", subject: subject)
+        let value = JSONValueEncoder().encode(sealed)
+        let back = try JSONValueDecoder(root: "data").decode(SealedValue.self, from: value)
+        #expect(back == sealed)
+        let bad: JSONValue = .object([("sealed", .string("v1")), ("subject", .string("Baiq")), ("ciphertext", .string("eA=="))])
+        #expect(throws: (any Error).self) { try JSONValueDecoder(root: "data").decode(SealedValue.self, from: bad) }
+    }
+
+    @Test func anotherMasterKeyOpensNothing() throws {
+        let dir = try Self.temporaryDirectory()
+        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        let sealed = try vault.seal("a", field: "f", subject: subject)
+        let other = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        #expect(throws: Vault.Failure.self) { try other.open(sealed, field: "f") }
+    }
+}
