@@ -7,15 +7,28 @@ import LMDB
 /// - `check` runs on the writer thread, inside the write transaction, before any event of the
 ///   request is written. `log` reads the log exactly as this transaction sees it: every event
 ///   committed by any process, plus the requests accepted earlier in the same group. It must not
-///   be kept after `check` returns.
+///   be kept after `check` returns. Through `log` the guard also reads and writes its decision
+///   state (`LogReader.decision`, `setDecision`): those writes are part of the request, committed
+///   with its events and undone with it.
 /// - Throwing refuses the request: nothing of it is written, the other requests of its group are
 ///   unaffected. Throw an `EventLogError` (`.ruleViolation` for a domain rule, `.invalidInput`
 ///   for a malformed payload) whose message names the field.
 /// - `transactionEnded(committed:)` follows every transaction in which `check` ran: a guard that
 ///   caches state must keep what it learned only when `committed` is true.
+/// - `keepsDecisionState`: true for a guard that keeps its state in the log's `decisions`
+///   database (see `DecisionState.swift`). The writer then records, in the same transaction, the
+///   position that state is current to (`DecisionReader.statePosition`): the head after every
+///   transaction that wrote events under this guard. A log written without it (an older log, a
+///   replica, a writer with no guard) leaves the recorded position behind the head.
 public protocol AppendGuard: AnyObject, Sendable {
     func check(_ request: AppendRequest, log: borrowing LogReader) throws
     func transactionEnded(committed: Bool)
+    var keepsDecisionState: Bool { get }
+}
+
+extension AppendGuard {
+    /// A guard keeps no decision state in the log unless it says so.
+    public var keepsDecisionState: Bool { false }
 }
 
 /// Read access to the log inside the writer's transaction (see `AppendGuard`). Not copyable,

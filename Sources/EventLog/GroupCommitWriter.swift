@@ -142,6 +142,9 @@ extension EventStore {
                 }
                 if head != start {
                     try dbs.meta.put("head", head.encoded, in: txn)
+                    if appendGuard?.keepsDecisionState == true {
+                        try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(head.position), in: txn)
+                    }
                 }
                 if tree.size != treeStart {
                     try MerkleStore.writeFrontier(tree, dbs, in: txn)

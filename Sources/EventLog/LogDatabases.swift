@@ -20,8 +20,14 @@ struct LogDatabases: Sendable {
     /// `MerkleStore`): end leaf count (UInt64 BE) + level (1 byte) -> 32-byte node hash. Keys
     /// grow with every node made, so they are written with `MDB_APPEND`.
     let merkle: Database<Bytes, Bytes>
+    /// The append guards' decision state (see `DecisionState.swift`): key bytes, prefixed by the
+    /// guard's own name -> value bytes. Written only inside the writer's transaction.
+    let decisions: Database<Bytes, Bytes>
 
     static let formatVersion: UInt32 = 1
+    /// The key in `meta` of the position the decision state is current to (UInt64 BE; absent
+    /// when no guard that keeps decision state ever wrote).
+    static let decisionsKey = "decisions"
 
     init(environment env: Environment) throws {
         events = try env.database("events")
@@ -31,6 +37,7 @@ struct LogDatabases: Sendable {
         types = try env.database("types")
         meta = try env.database("meta")
         merkle = try env.database("merkle")
+        decisions = try env.database("decisions")
     }
 
     /// The key layout of `streams` and `types`: a name's bytes, 0x00, then `number` (UInt64 BE),
