@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# What a large log costs (issue 15), one size per run, with the lumbung CLI of a release build:
+#
+#   seed time (`lumbung seed --events N`) and its peak RSS, one CLI write (`lumbung append` of one
+#   event), time from `lumbung serve` to the first 200 of /health and its VmRSS then,
+#   `projections rebuild --all`, `export --format ndjson`, `verify`, the data directory's size.
+#
+#   cd Benchmarks && SIZES="100000 1000000" ./scale.sh
+#
+# Environment (defaults in brackets):
+#   LUMBUNG_BENCH_DIR  where the data directories go, on the real disk, not tmpfs [/tmp]
+#   SIZES              event counts, one log each [100000]
+#   LUMBUNG            the CLI to measure [../.build-release/release/lumbung, built here]
+#   SKIP_BUILD=1       do not build (use $LUMBUNG as it is)
+#   PORT               port of the timed `serve` [18475]
+#   KEEP=1             keep the data directories (printed)
+# Prints one markdown table row per size, with the `uptime` load at the start of the row.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+base="${LUMBUNG_BENCH_DIR:-/tmp}"
+SIZES="${SIZES:-100000}"
+PORT="${PORT:-18475}"
+LUMBUNG="${LUMBUNG:-$root/.build-release/release/lumbung}"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    (cd "$root" && swift build -c release --build-path .build-release --product lumbung) >&2
+fi
+[ -x "$LUMBUNG" ] || { echo "scale.sh: no lumbung binary at $LUMBUNG" >&2; exit 1; }
+command -v curl >/dev/null || { echo "scale.sh: curl is needed for /health" >&2; exit 1; }
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+
+echo "| events | load (uptime) | seed s (ev/s) | seed peak RSS MB | one append s | /health s | RSS after start MB | rebuild --all s (ev/s) | export ev/s | verify ev/s | data MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+    dir="$(mktemp -d "$base/lumbung-scale-XXXXXX")"
+    data="$dir/data"
+    load="$(uptime | sed 's/.*load average: //')"
+
+    t0=$(now)
+    /usr/bin/time -f '%M' -o "$dir/seed.rss" "$LUMBUNG" seed --data-dir "$data" --events "$n" >/dev/null 2>"$dir/seed.err" \
+        || { cat "$dir/seed.err" >&2; exit 1; }
+    t1=$(now)
+    events=$("$LUMBUNG" stats --data-dir "$data" | sed -E 's/.*"events":([0-9]+).*/\1/')
+    seed_rss=$(awk '{ printf "%.0f", $1 / 1024 }' "$dir/seed.rss")
+
+    a0=$(now)
+    "$LUMBUNG" append --data-dir "$data" --stream "bench-1" --type "bench.written" --data '{"n":1}' >/dev/null
+    a1=$(now)
+
+    s0=$(now)
+    "$LUMBUNG" serve --data-dir "$data" --port "$PORT" >"$dir/serve.log" 2>&1 &
+    pid=$!
+    until curl -fs "http://127.0.0.1:$PORT/health" >/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
+        sleep 0.05
+    done
+    s1=$(now)
+    rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+
+    r0=$(now)
+    "$LUMBUNG" projections rebuild --all --data-dir "$data" >/dev/null 2>&1
+    r1=$(now)
+    e0=$(now)
+    "$LUMBUNG" export --data-dir "$data" --format ndjson >/dev/null 2>&1
+    e1=$(now)
+    v0=$(now)
+    "$LUMBUNG" verify --data-dir "$data" >/dev/null 2>&1
+    v1=$(now)
+    size=$(du -sm "$data" | cut -f1)
+
+    echo "| $events | $load | $(secs "$t0" "$t1") ($(rate "$events" "$t0" "$t1")) | $seed_rss | $(secs "$a0" "$a1") | $(secs "$s0" "$s1") | $rss | $(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1")) | $(rate "$events" "$e0" "$e1") | $(rate "$events" "$v0" "$v1") | $size |"
+    if [ -n "${KEEP:-}" ]; then echo "kept: $dir" >&2; else rm -rf "$dir"; fi
+done
