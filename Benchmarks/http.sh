@@ -10,7 +10,8 @@ rounds=${2:-5}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 # BUILD_PATH: where the release build goes (default .build; another path keeps a debug build's lock free).
 build_path=${BUILD_PATH:-.build}
-swift build -c release --product lumbung --build-path "$build_path" >/dev/null
+# SKIP_BUILD=1: measure the release binary already in BUILD_PATH.
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product lumbung --build-path "$build_path" >/dev/null
 bin=$build_path/release/lumbung
 dir=$(mktemp -d /tmp/lumbung-http-XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
