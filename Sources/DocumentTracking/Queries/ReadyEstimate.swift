@@ -50,18 +50,29 @@ extension DocumentTrackingQueries {
     public static func estimate(_ processing: ViewReader, application: PublicApplication, sla: SLATable = .mataram) throws
         -> ReadyEstimate?
     {
-        guard ![.ready, .collected, .rejected].contains(application.status), let submitted = Timestamp(application.submittedAt) else {
-            return nil
-        }
+        try estimate(
+            processing, status: application.status, submittedAt: application.submittedAt, office: application.office,
+            documentType: application.documentType, sla: sla)
+    }
+
+    /// Whether an application in `status` waits for anything (not ready, collected or rejected).
+    static func isWaiting(_ status: ApplicationStatus) -> Bool { ![.ready, .collected, .rejected].contains(status) }
+
+    /// As `estimate(_:application:sla:)`, from the fields it reads.
+    static func estimate(
+        _ processing: ViewReader, status: ApplicationStatus, submittedAt: String, office: String, documentType: DocumentType,
+        sla: SLATable
+    ) throws -> ReadyEstimate? {
+        guard isWaiting(status), let submitted = Timestamp(submittedAt) else { return nil }
         let now = try processing.get("clock", "now").flatMap { Timestamp(String(decoding: $0, as: UTF8.self)) } ?? submitted
         let waited = max(0, now.millisecondsSince1970 - submitted.millisecondsSince1970)
-        let slaDays = sla.days(for: application.documentType)
+        let slaDays = sla.days(for: documentType)
         let slaDue = slaDays.map {
             CivilDate(Timestamp(millisecondsSince1970: submitted.millisecondsSince1970 + Int64($0) * day), offsetHours: localOffsetHours)
         }
 
         var durations: [Int64] = []
-        try processing.scan("recent", prefix: ViewKey.prefix(application.office, application.documentType.rawValue), reverse: true) {
+        try processing.scan("recent", prefix: ViewKey.prefix(office, documentType.rawValue), reverse: true) {
             _, value in
             durations.append(Int64(String(decoding: value, as: UTF8.self)) ?? 0)
             return durations.count < estimateSample
@@ -70,7 +81,7 @@ extension DocumentTrackingQueries {
         if durations.count < estimateMinimumSample {
             basis = .city
             durations = []
-            try processing.scanValues(ProcessingDone.self, "durations", prefix: ViewKey.prefix(application.documentType.rawValue)) {
+            try processing.scanValues(ProcessingDone.self, "durations", prefix: ViewKey.prefix(documentType.rawValue)) {
                 _, done in
                 durations.append(done.milliseconds)
                 return true
@@ -106,9 +117,15 @@ extension DocumentTrackingQueries {
     /// application is still waiting; the record as it is otherwise. Members stay in sorted order
     /// (RFC 8785), as the stored record is.
     public static func withEstimate(_ record: [UInt8], processing: ViewReader, sla: SLATable = .mataram) throws -> [UInt8] {
-        guard let application = try? ViewCoding.decode(PublicApplication.self, record),
-            let estimate = try estimate(processing, application: application, sla: sla),
-            case .object(var members) = try JSONParser.parse(record)
+        // Read with the log's parser, not Codable: a finished application (most lookups) costs one
+        // parse and no view read.
+        guard case .object(var members) = try JSONParser.parse(record),
+            let status = members.first(where: { $0.key == "status" })?.value.stringValue.flatMap(ApplicationStatus.init(rawValue:)),
+            isWaiting(status),
+            let submittedAt = members.first(where: { $0.key == "submittedAt" })?.value.stringValue,
+            let office = members.first(where: { $0.key == "office" })?.value.stringValue,
+            let type = members.first(where: { $0.key == "documentType" })?.value.stringValue.flatMap(DocumentType.init(rawValue:)),
+            let estimate = try estimate(processing, status: status, submittedAt: submittedAt, office: office, documentType: type, sla: sla)
         else { return record }
         members.append((key: "estimate", value: JSONValueEncoder().encode(estimate)))
         return CanonicalJSON.encode(.object(members))
