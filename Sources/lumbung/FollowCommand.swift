@@ -22,6 +22,7 @@ extension Lumbung {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
         @Option(help: "Durable consumer name (default: derived from this host and data directory).") var durable: String?
         @Option(help: "Most events fetched and appended at once (one transaction).") var batch = EventStore.maxReplicatedEvents

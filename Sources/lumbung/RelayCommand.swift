@@ -21,6 +21,7 @@ extension Lumbung {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
         @Option(help: "Copies JetStream keeps of the stream (when it creates it).") var replicas = 3
         @Option(name: .customLong("metrics-port"), help: "Serve the relay's lag as Prometheus text on http://<metrics-host>:PORT/metrics.")

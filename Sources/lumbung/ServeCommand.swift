@@ -14,6 +14,7 @@ extension Lumbung {
         static let configuration = CommandConfiguration(abstract: "Serve the HTTP API and the portal (default 127.0.0.1:8080).")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var configFile: ConfigFileOption
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "Port to listen on.") var port = 8080
         @Option(name: .customLong("read-only"), help: "Serve as a read replica of the primary at URL: writes answer 403 naming it.")
