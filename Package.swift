@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "LMDB", "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: upcoming
         ),

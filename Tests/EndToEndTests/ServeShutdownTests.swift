@@ -217,6 +217,7 @@ struct ServeShutdownTests {
         #expect(value("lumbung_appended_events_total") == Double(n), "\(metrics.body)")
         #expect(value("lumbung_append_requests_total") == Double(n))
         #expect(value("lumbung_append_duration_seconds_count") == Double(n))
+        #expect((value("lumbung_commit_duration_seconds_count") ?? 0) >= 1, "one or more group commits")
         #expect(value("lumbung_log_head_position") == Double(n + 1))  // the key's event, then the appends
         #expect(httpRequest(port: metricsPort, "GET", "/health")?.status == 404)
         #expect(kill(server.process.processIdentifier, SIGTERM) == 0)
