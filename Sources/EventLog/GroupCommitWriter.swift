@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import LMDB
+import Metrics
 
 /// The one writer of a store: a thread that gathers the appends waiting for it into one write
 /// transaction with one fsync (group commit). Each request runs in a nested transaction, so one
@@ -82,7 +84,11 @@ final class GroupCommitWriter: @unchecked Sendable {
                 for p in group { p.completion(.failure(EventLogError(.closed, "the event store is closed"))) }
                 continue
             }
+            // One group's write transaction with its fsync: `lumbung_commit_duration_seconds`.
+            let start = DispatchTime.now().uptimeNanoseconds
             let outcomes = store.commit(group.map(\.request))
+            Metrics.Timer(label: "lumbung_commit_duration_seconds", preferredDisplayUnit: .seconds)
+                .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
             for (p, outcome) in zip(group, outcomes) { p.completion(outcome) }
             store.signal.notify()
         }

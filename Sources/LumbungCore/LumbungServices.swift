@@ -1,7 +1,9 @@
 import Crypto
+import Dispatch
 public import DomainKit
 public import EventLog
 import Foundation
+import Metrics
 public import PersonalData
 public import Projections
 
@@ -61,9 +63,19 @@ public final class LumbungServices: @unchecked Sendable {
     /// Appends a decision's events for `actor`, makes the views current with it (read your
     /// writes), and returns the outcome.
     /// On a read replica (`readOnlyPrimary` set) it refuses with 403 naming the primary.
+    ///
+    /// Metrics (swift-metrics, whatever backend the process bootstrapped): each call counts in
+    /// `lumbung_append_requests_total`, each event written (not a duplicate's) in
+    /// `lumbung_appended_events_total`, and a successful append's time in the
+    /// `lumbung_append_duration_seconds` histogram.
     public func write(_ events: [ProposedEvent], actor: String) async throws -> AppendOutcome {
         try refuseIfReadOnly()
+        Counter(label: "lumbung_append_requests_total").increment()
+        let start = DispatchTime.now().uptimeNanoseconds
         let outcome = try await store.append(AppendRequest(events: events, actor: actor))
+        Metrics.Timer(label: "lumbung_append_duration_seconds", preferredDisplayUnit: .seconds)
+            .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
+        if !outcome.duplicate { Counter(label: "lumbung_appended_events_total").increment(by: outcome.results.count) }
         try engine.sync(to: outcome.lastPosition)
         return outcome
     }

@@ -328,6 +328,19 @@ public final class ProjectionEngine: @unchecked Sendable {
         public var lag: UInt64 { head > checkpoint ? head - checkpoint : 0 }
     }
 
+    /// The views whose rebuild has begun and not switched yet, by any process on the data
+    /// directory (`lumbung projections rebuild` beside a running server): the checkpoint of the
+    /// next generation exists until the switch deletes the old one's. A rebuild that was
+    /// interrupted stays listed until a rebuild of that view runs to its end.
+    public func rebuildsInProgress() throws -> [String] {
+        try environment.read { txn in
+            try projectors.compactMap { p in
+                let e = try entry(p.name, in: txn)
+                return try checkpoints.get(Self.checkpointKey(p.name, e.generation + 1), in: txn) != nil ? p.name : nil
+            }
+        }
+    }
+
     public func status() throws -> [Status] {
         let head = try store.head().position
         return try environment.read { txn in

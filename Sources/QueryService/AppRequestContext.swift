@@ -14,13 +14,17 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// proxy forwarded (`ClientAddressMiddleware`, `TrustedProxies`).
     public var clientAddress: String
 
+    /// What inner middleware learns for the access log line (`AccessLogMiddleware`).
+    public let notes = RequestNotes()
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// Bodies up to the log's batch limit (16 MiB) plus JSON overhead.
+    /// The largest body any route reads: the admin append's batch (the log's 16 MiB) plus JSON
+    /// overhead. Every other route reads at most `Request.commandBodyLimit` (1 MiB).
     public var maxUploadSize: Int { 17 << 20 }
 
     /// The authenticated caller: 401 without a valid key. Behind `RequireRole` there always is one.

@@ -1,8 +1,10 @@
 import EventLog
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import LumbungCore
+import NIOCore
 
 /// Where and how the service listens.
 public struct ServiceConfiguration: Sendable {
@@ -10,26 +12,51 @@ public struct ServiceConfiguration: Sendable {
     public var port: Int
     /// The reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client.
     public var trustedProxies: TrustedProxies
-    public init(host: String = "127.0.0.1", port: Int = 8080, trustedProxies: TrustedProxies = .none) {
+    /// `/health/ready` answers 503 while a view (or a replica's log) lags by more than this many events.
+    public var readyMaxLag: UInt64
+    /// Where `/metrics` is served apart from the API (`host`, `port`); nil: on the API's listener.
+    public var metricsAddress: (host: String, port: Int)?
+    /// A connection with no traffic for this long is closed (keep-alive included).
+    public var idleTimeout: Duration
+    /// A connection must deliver a whole request head within this long of opening (or of its
+    /// previous answer): half-sent headers hold a connection no longer.
+    public var headerTimeout: Duration
+    /// The most connections open at once; beyond it, new ones wait in the listen backlog.
+    public var maxConnections: Int
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, trustedProxies: TrustedProxies = .none, readyMaxLag: UInt64 = 1000,
+        metricsAddress: (host: String, port: Int)? = nil, idleTimeout: Duration = .seconds(60), headerTimeout: Duration = .seconds(10),
+        maxConnections: Int = 1024
+    ) {
         self.host = host
         self.port = port
         self.trustedProxies = trustedProxies
+        self.readyMaxLag = readyMaxLag
+        self.metricsAddress = metricsAddress
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.maxConnections = maxConnections
     }
 }
 
 /// The router of every route of the service (Hummingbird's `buildRouter` pattern).
-/// `trustedProxies` decides which peers may name the client (`TrustedProxies`).
-public func buildRouter(_ services: LumbungServices, trustedProxies: TrustedProxies = .none) -> Router<AppRequestContext> {
+/// `trustedProxies` decides which peers may name the client (`TrustedProxies`); `readyMaxLag`
+/// is the lag (events) beyond which `/health/ready` answers 503; `servesMetrics` false leaves
+/// `/metrics` out (`serve --metrics-address` serves it on a listener of its own).
+public func buildRouter(
+    _ services: LumbungServices, trustedProxies: TrustedProxies = .none, readyMaxLag: UInt64 = 1000, servesMetrics: Bool = true
+) -> Router<AppRequestContext> {
     ServiceMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
+    router.middlewares.add(AccessLogMiddleware())
     if !trustedProxies.ranges.isEmpty { router.middlewares.add(ClientAddressMiddleware(trustedProxies: trustedProxies)) }
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routes))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(AuthMiddleware(keys: services.keys))
     router.middlewares.add(ReadOnlyMiddleware(services: services, routes: routes))
-    SystemController(services: services).addRoutes(to: router)
+    SystemController(services: services, readyMaxLag: readyMaxLag, servesMetrics: servesMetrics).addRoutes(to: router)
     EventsController(services: services).addRoutes(to: router)
     AidController(services: services).addRoutes(to: router)
     DocumentsController(services: services).addRoutes(to: router)
@@ -110,11 +137,18 @@ public func buildApplication(
     _ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    var logger = logger ?? Logger(label: "lumbung")
-    if logger.logLevel > .info { logger.logLevel = .info }
+    let logger = logger ?? Logger(label: "lumbung")
     return Application(
-        router: buildRouter(services, trustedProxies: configuration.trustedProxies),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumbung"),
+        router: buildRouter(
+            services, trustedProxies: configuration.trustedProxies, readyMaxLag: configuration.readyMaxLag,
+            servesMetrics: configuration.metricsAddress == nil),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [HeaderTimeoutHandler(timeout: .init(configuration.headerTimeout))],
+                idleTimeout: .init(configuration.idleTimeout))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "lumbung",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -149,6 +183,7 @@ struct AuthMiddleware: RouterMiddleware {
                 throw p
             }
             context.caller = key
+            context.notes.keyID = key.keyId
         }
         return try await next(request, context)
     }

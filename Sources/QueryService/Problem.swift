@@ -7,7 +7,8 @@ import Logging
 import LumbungCore
 
 /// An RFC 9457 problem: every failure of the API answers `application/problem+json` with
-/// `type`, `title`, `status`, `detail`, and `errors` (per field) for validation failures.
+/// `type`, `title`, `status`, `detail`, `requestId` (the `X-Request-Id` of the answer, set by
+/// `AccessLogMiddleware`), and `errors` (per field) for validation failures.
 public struct Problem: Error, HTTPResponseError, Sendable {
     public struct FieldError: Codable, Sendable, Equatable {
         public var field: String
@@ -120,8 +121,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is CancellationError {
             throw Problem(.serviceUnavailable, "the request was cancelled")
         } catch {
-            context.logger.error("unexpected error: \(String(describing: error))")
-            throw Problem(.internalServerError, "the server failed to answer: \(String(describing: error).prefix(200))")
+            // The text reaches the log only: AccessLogMiddleware answers a generic detail.
+            throw Problem(.internalServerError, "unexpected error: \(String(describing: error))")
         }
     }
 }

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import JSON
+import NIOCore
 import Projections
 
 extension Request {
@@ -33,15 +34,31 @@ extension Request {
         return t
     }
 
-    /// The body parsed as JSON (strictly), or a 400 naming what is wrong.
-    func jsonBody(context: some RequestContext) async throws -> JSONValue {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+    /// The most bytes of a command's body (1 MiB: an event's data is at most that).
+    static let commandBodyLimit = 1 << 20
+
+    /// The body parsed as JSON (strictly), or a 400 naming what is wrong; a body over `limit`
+    /// bytes is a 413 naming the limit, refused before it is parsed (so before anything is written).
+    func jsonBody(context: some RequestContext, limit: Int = Request.commandBodyLimit) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, "the body is over this route's limit of \(Self.describe(bytes: limit))")
+        }
         guard buffer.readableBytes > 0 else { throw Problem(.badRequest, "a JSON body is required") }
         do {
             return try JSONParser.parse(buffer.readableBytesView)
         } catch {
             throw Problem(.badRequest, "invalid JSON body: \(error.description)")
         }
+    }
+
+    /// `1 MiB`, `17 MiB`, `8 KiB` or `N bytes`.
+    static func describe(bytes: Int) -> String {
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// Whether the client asked for NDJSON (`?format=ndjson` or `Accept: application/x-ndjson`);

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import LumbungCore
+import QueryService
 
 extension Lumbung {
     /// `lumbung demo`: seed the scenario into an empty data directory, make demo keys, serve.
@@ -40,7 +41,7 @@ extension Lumbung {
             lines.append("")
             lines.append("Try: curl -s http://\(host):\(port)/v1/aid/kelurahan | head -c 400")
             Console.message(lines.joined(separator: "\n"))
-            try await Serve.serve(services, host: host, port: port)
+            try await Serve.serve(services, configuration: ServiceConfiguration(host: host, port: port))
         }
     }
 }

@@ -21,7 +21,9 @@ extension Lumbung {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: "Output format: \(Exporters.names.joined(separator: ", ")).")
+        @Option(
+            help: ArgumentHelp("Output format: \(Exporters.names.joined(separator: ", ")).", valueName: "FORMAT"),
+            completion: .list(Exporters.names))
         var format: String = "ndjson"
         @Option(help: ArgumentHelp("Write to FILE (made 0600; never through a symbolic link) instead of stdout.", valueName: "FILE"))
         var output: String?

@@ -27,6 +27,7 @@ extension Lumbung {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
         @Option(
             name: .customLong("primary-key"),

@@ -13,7 +13,10 @@ extension Lumbung {
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Make a key; prints its secret token once.")
             @OptionGroup var store: StoreOptions
-            @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+            @Option(
+                help: ArgumentHelp("Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "ROLE"),
+                completion: .list(Role.allCases.map(\.rawValue)))
+            var role: String
             @Option(help: "Who or what holds the key.") var name: String
 
             func validate() throws {

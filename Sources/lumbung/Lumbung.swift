@@ -18,13 +18,34 @@ struct Lumbung: AsyncParsableCommand {
         version: LumbungVersion.current,
         subcommands: [
             Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self,
-            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self, Privacy.self,
+            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self, Privacy.self, Config.self,
         ]
     )
 
     static func main() async {
+        // serve, relay and follow: options the flags did not give, from LUMBUNG_* and --config.
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var resolved: [ResolvedOption] = []
+        if let name = arguments.first, ConfigResolution.commands[name] != nil {
+            do {
+                let r = try await ConfigResolution.resolve(command: name, arguments: Array(arguments.dropFirst()))
+                arguments = [name] + r.arguments
+                resolved = r.options
+            } catch let error as CLIError {
+                fail(error.message)
+            } catch {
+                fail(String(describing: error))
+            }
+        }
         do {
-            var command = try parseAsRoot()
+            var command: any ParsableCommand
+            do {
+                command = try parseAsRoot(arguments)
+            } catch  where !resolved.isEmpty && exitCode(for: error) == .validationFailure {
+                Output.flush()
+                FileHandle.standardError.write(Data("lumbung: \(ConfigResolution.explain(message(for: error), resolved))\n".utf8))
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

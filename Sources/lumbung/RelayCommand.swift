@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Logging
+import Metrics
 import QueryService
 import Replication
 import ServiceLifecycle
@@ -24,6 +25,7 @@ extension Lumbung {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
         @Option(help: "Copies JetStream keeps of the stream (when it creates it).") var replicas = 3
         @Option(name: .customLong("metrics-port"), help: "Serve the relay's lag as Prometheus text on http://<metrics-host>:PORT/metrics.")
@@ -66,7 +68,7 @@ extension Lumbung {
                 services.append(
                     .init(
                         service: buildMetricsEndpoint(host: metricsHost, port: metricsPort, serverName: "lumbung-relay") {
-                            Self.metricsText(relay.status())
+                            Self.recordGauges(relay.status())
                         }))
             }
             services.append(.init(service: LagReporter(relay: relay, log: log)))
@@ -74,20 +76,11 @@ extension Lumbung {
             try await ServiceGroup.stoppedBySignals(services).run()
         }
 
-        /// The relay's gauges in Prometheus' text format.
-        static func metricsText(_ s: Replication.Relay.Status) -> String {
-            """
-            # HELP lumbung_relay_lag_events Events of the log not yet confirmed by JetStream (head - published).
-            # TYPE lumbung_relay_lag_events gauge
-            lumbung_relay_lag_events \(s.lag)
-            # HELP lumbung_relay_published_position Last position JetStream confirmed holding.
-            # TYPE lumbung_relay_published_position gauge
-            lumbung_relay_published_position \(s.published)
-            # HELP lumbung_log_head_position Head position of the log.
-            # TYPE lumbung_log_head_position gauge
-            lumbung_log_head_position \(s.head)
-
-            """
+        /// Sets the relay's gauges (swift-metrics) from its status.
+        static func recordGauges(_ s: Replication.Relay.Status) {
+            Gauge(label: "lumbung_relay_lag_events").record(Int64(s.lag))
+            Gauge(label: "lumbung_relay_published_position").record(Int64(s.published))
+            Gauge(label: "lumbung_log_head_position").record(Int64(s.head))
         }
     }
 }

@@ -16,7 +16,7 @@ extension Lumbung {
         }
 
         @OptionGroup var store: StoreOptions
-        @Option(help: "The view: stock, kelurahan, trace, application, prices.") var view: ViewName
+        @Option(help: ArgumentHelp("The view: stock, kelurahan, trace, application, prices.", valueName: "VIEW")) var view: ViewName
         @Option(help: "Warehouse (stock), kelurahan code, donation (trace), receipt number (application), market (prices).")
         var id: String?
         @Option(name: .customLong("as-of"), help: "Events that occurred at or before TIME (as it happened).")

@@ -13,13 +13,13 @@ final class Server: @unchecked Sendable {
     let port: Int
     let logPath: String
 
-    init(dataDirectory: String, scratch: Scratch, label: String) throws {
+    init(dataDirectory: String, scratch: Scratch, label: String, arguments: [String] = []) throws {
         port = loopbackPort()
         logPath = scratch.file("serve-\(label).log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = try CLI.requireBinary()
-        process.arguments = ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", String(port)]
+        process.arguments = ["serve", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", String(port)] + arguments
         process.environment = CLI.environment
         process.standardOutput = log
         process.standardError = log
@@ -151,5 +151,76 @@ struct ServeShutdownTests {
         let verify = try await CLI.run(["verify", "--data-dir", data])
         #expect(verify.status == 0, "\(verify)")
         #expect(try verify.json().first?["events"]?.int == head)
+    }
+
+    @Test("serve --log-format json: every line on stderr is a JSON object; one access line per request, no token, PIN or query")
+    func jsonLogs() async throws {
+        let scratch = try Scratch("serve-json-logs")
+        let data = scratch.file("data")
+        let key = try await CLI.run(["keys", "create", "--data-dir", data, "--role", "admin", "--name", "e2e-logs"])
+        let token = try #require(try key.json().first?["token"]?.string)
+        let server = try Server(dataDirectory: data, scratch: scratch, label: "json", arguments: ["--log-format", "json"])
+        _ = try #require(await server.waitForHealth(timeout: .seconds(120)), "no /health: \(server.log)")
+        let write = httpRequest(
+            port: server.port, "POST", "/v1/streams/logged", headers: ["Authorization": "Bearer \(token)"],
+            body: #"{"type":"test.noted","data":{}}"#)
+        #expect(write?.status == 201)
+        let lookup = httpRequest(port: server.port, "GET", "/v1/documents/applications/MTR-2026-000001?pin=SECRETPN")
+        #expect(lookup != nil)
+        let ready = httpRequest(port: server.port, "GET", "/health/ready")
+        #expect(ready?.status == 200, "\(ready?.body ?? "no answer")")
+        #expect(kill(server.process.processIdentifier, SIGTERM) == 0)
+        #expect(await server.waitForExit(timeout: .seconds(30)) == 0)
+        let lines = server.log.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var access: [[String: Any]] = []
+        for line in lines {
+            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            #expect(object != nil, "not a JSON line: \(line)")
+            if let object, object["message"] as? String == "request" { access.append(object) }
+        }
+        // waitForHealth's /health (at least one), the write, the lookup, /health/ready.
+        let routes = access.compactMap { $0["route"] as? String }
+        #expect(routes.contains("/v1/streams/{stream}"), "\(routes)")
+        #expect(routes.contains("/v1/documents/applications/{receiptNumber}"), "\(routes)")
+        #expect(routes.contains("/health/ready"), "\(routes)")
+        #expect(access.allSatisfy { $0["requestId"] is String && $0["status"] is NSNumber && $0["durationSeconds"] is NSNumber })
+        #expect(access.first { $0["route"] as? String == "/v1/streams/{stream}" }?["keyId"] is String)
+        #expect(!server.log.contains(token))
+        #expect(!server.log.contains("SECRETPN"))
+        #expect(!server.log.contains("MTR-2026-000001"))
+    }
+
+    @Test("serve --metrics-address: /metrics is served there and not on the API's port; N appends make the counters N")
+    func metricsAddress() async throws {
+        let scratch = try Scratch("serve-metrics")
+        let data = scratch.file("data")
+        let key = try await CLI.run(["keys", "create", "--data-dir", data, "--role", "admin", "--name", "e2e-metrics"])
+        let token = try #require(try key.json().first?["token"]?.string)
+        let metricsPort = loopbackPort()
+        let server = try Server(
+            dataDirectory: data, scratch: scratch, label: "metrics", arguments: ["--metrics-address", "127.0.0.1:\(metricsPort)"])
+        _ = try #require(await server.waitForHealth(timeout: .seconds(120)), "no /health: \(server.log)")
+        let n = 5
+        for i in 0..<n {
+            let write = httpRequest(
+                port: server.port, "POST", "/v1/streams/metered-\(i)", headers: ["Authorization": "Bearer \(token)"],
+                body: #"{"type":"test.noted","data":{}}"#)
+            #expect(write?.status == 201)
+        }
+        #expect(httpRequest(port: server.port, "GET", "/metrics")?.status == 404)
+        let metrics = try #require(httpRequest(port: metricsPort, "GET", "/metrics"), "nothing on the metrics address: \(server.log)")
+        #expect(metrics.status == 200)
+        func value(_ name: String) -> Double? {
+            metrics.body.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        #expect(value("lumbung_appended_events_total") == Double(n), "\(metrics.body)")
+        #expect(value("lumbung_append_requests_total") == Double(n))
+        #expect(value("lumbung_append_duration_seconds_count") == Double(n))
+        #expect((value("lumbung_commit_duration_seconds_count") ?? 0) >= 1, "one or more group commits")
+        #expect(value("lumbung_log_head_position") == Double(n + 1))  // the key's event, then the appends
+        #expect(httpRequest(port: metricsPort, "GET", "/health")?.status == 404)
+        #expect(kill(server.process.processIdentifier, SIGTERM) == 0)
+        #expect(await server.waitForExit(timeout: .seconds(30)) == 0)
     }
 }

@@ -159,9 +159,12 @@ func withHangGuard<T: Sendable>(
 
 /// Runs `buildApplication` on 127.0.0.1, port 0, and `body` with the port it got. The server's
 /// task is cancelled afterwards (which ends even a request that never would by itself).
-func withLiveServer<T: Sendable>(_ env: TestEnv, _ body: (Int) async throws -> T) async throws -> T {
+func withLiveServer<T: Sendable>(
+    _ env: TestEnv, configuration: ServiceConfiguration = ServiceConfiguration(host: "127.0.0.1", port: 0),
+    _ body: (Int) async throws -> T
+) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = buildApplication(env.services, configuration: ServiceConfiguration(host: "127.0.0.1", port: 0)) { port in
+    let app = buildApplication(env.services, configuration: configuration) { port in
         continuation.yield(port)
         continuation.finish()
     }

@@ -71,6 +71,10 @@ struct SystemRoutesTests {
             let status = try #require(ReplicationStatus.read(dataDirectory: env.services.dataDirectory))
             #expect(!status.isHealthy)
             #expect(status.stoppedReason?.contains("another key") == true)
+            // A load balancer takes it out: /health/ready says why.
+            let ready = try await client.get("/health/ready")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.text.contains("follower has stopped") && ready.text.contains("another key"))
         }
     }
 

@@ -121,7 +121,7 @@ struct EventsController {
         try services.refuseIfReadOnly()
         let stream = try context.path("stream")
         try Names.checkStream(stream)
-        let body = try await request.jsonBody(context: context)
+        let body = try await request.jsonBody(context: context, limit: context.maxUploadSize)
         // expectedVersion in the query or the body (the query wins); each is checked when given.
         let inBody = try body["expectedVersion"].map { v -> ExpectedVersion in
             let number = v.intValue.flatMap { $0 >= 0 && $0 <= 9_007_199_254_740_991 ? String($0) : nil }

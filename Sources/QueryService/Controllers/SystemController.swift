@@ -4,18 +4,22 @@ import Hummingbird
 import JSON
 import LumbungCore
 import LumbungVersion
-import Metrics
 import Projections
-import Prometheus
 
 /// Health, metrics and the API's description: public.
 struct SystemController {
     let services: LumbungServices
+    /// `/health/ready` answers 503 while a view lags the log by more than this many events.
+    var readyMaxLag: UInt64 = 1000
+    /// Whether `/metrics` is a route of this router (not when `serve --metrics-address` serves it apart).
+    var servesMetrics = true
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health", use: health)
+        router.get("/health/live", use: live)
+        router.get("/health/ready", use: ready)
         router.get("/ping", use: ping)
-        router.get("/metrics", use: metrics)
+        if servesMetrics { router.get("/metrics", use: metrics) }
         router.get("/openapi.yaml", use: openAPI)
     }
 
@@ -54,39 +58,58 @@ struct SystemController {
         return JSONResponse.object(members)
     }
 
-    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// `GET /health/live`: 200 whenever the process answers (a liveness probe).
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
+        JSONResponse.object([("status", .string("live"))])
+    }
+
+    /// `GET /health/ready`: 200 `{"status":"ready"}` when this node should take traffic; 503
+    /// `{"status":"not ready","reasons":[...]}` (one sentence per check that failed) while a view
+    /// lags the log by more than `readyMaxLag` events, a view is being rebuilt, or, on a read
+    /// replica, its log lags the stream it follows by more than `readyMaxLag` events or its
+    /// follower has stopped (it refused what the stream held).
+    @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reasons = try notReadyReasons()
+        guard !reasons.isEmpty else { return JSONResponse.object([("status", .string("ready"))]) }
+        var headers = HTTPFields()
+        headers[.cacheControl] = "no-store"
+        headers[.retryAfter] = "1"
+        var response = JSONResponse.object(
+            [("status", .string("not ready")), ("reasons", .array(reasons.map(JSONValue.string)))], status: .serviceUnavailable)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    /// Why this node is not ready, one sentence per failed check (empty when ready). Each check
+    /// is one entry of the list: a new condition is one more closure.
+    func notReadyReasons() throws -> [String] {
         let head = try services.store.head().position
-        let checkpoint = try services.engine.checkpoint()
-        ServiceMetrics.logHead.record(Int64(head))
-        ServiceMetrics.projectionLag.record(Int64(head - min(head, checkpoint)))
-        if let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) {
-            ServiceMetrics.replicationLag.record(Int64(r.lag(headPosition: head)))
-        }
-        var buffer: [UInt8] = []
-        ServiceMetrics.registry.emit(into: &buffer)
-        return JSONResponse.raw(buffer, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        let maxLag = readyMaxLag
+        let checks: [() throws -> [String]] = [
+            {
+                try services.engine.status().filter { $0.lag > maxLag }.map {
+                    "view \($0.name) is \($0.lag) events behind the log (more than \(maxLag))"
+                }
+            },
+            { try services.engine.rebuildsInProgress().map { "view \($0) is being rebuilt" } },
+            {
+                guard let r = ReplicationStatus.read(dataDirectory: services.dataDirectory) else { return [] }
+                let lag = r.lag(headPosition: head)
+                return lag > maxLag ? ["this replica is \(lag) events behind stream \(r.stream) (more than \(maxLag))"] : []
+            },
+            {
+                guard let r = ReplicationStatus.read(dataDirectory: services.dataDirectory), !r.isHealthy else { return [] }
+                return ["this replica's follower has stopped: \(r.stoppedReason ?? "no reason recorded")"]
+            },
+        ]
+        return try checks.flatMap { try $0() }
+    }
+
+    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        JSONResponse.raw(try ServiceMetrics.exposition(services), contentType: ServiceMetrics.contentType)
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
         JSONResponse.raw(Array(OpenAPIDocument.yaml.utf8), contentType: "application/yaml")
     }
-}
-
-/// The service's metrics, exported in Prometheus' text format through swift-metrics.
-enum ServiceMetrics {
-    /// The Prometheus registry; bootstrapping the metrics system happens once per process.
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
-
-    static func bootstrap() { _ = registry }
-
-    static let logHead = Gauge(label: "lumbung_log_head_position")
-    static let projectionLag = Gauge(label: "lumbung_projection_lag_events")
-    /// On a read replica: events of the stream it follows not yet in its log.
-    static let replicationLag = Gauge(label: "lumbung_replication_lag_events")
-    static let appendedEvents = Counter(label: "lumbung_appended_events_total")
-    static let appendRequests = Counter(label: "lumbung_append_requests_total")
 }
