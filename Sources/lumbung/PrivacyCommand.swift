@@ -21,6 +21,15 @@ extension Lumbung {
                 }
             }
 
+            /// Opens the data directory of `store`, then runs `body` with its privacy office and the
+            /// subject these options name; the data directory is closed afterwards.
+            func withSubject<R>(in store: StoreOptions, _ body: (PrivacyOffice, String) async throws -> R) async throws -> R {
+                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                defer { services.close() }
+                let office = PrivacyOffice(services)
+                return try await body(office, try resolve(office))
+            }
+
             func resolve(_ office: PrivacyOffice) throws -> String {
                 do {
                     return try office.subject(nik: nik, subject: subject)
@@ -41,15 +50,12 @@ extension Lumbung {
             @OptionGroup var who: SubjectOptions
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-                defer { services.close() }
-                let office = PrivacyOffice(services)
-                let subject = try who.resolve(office)
-                let position: UInt64?
-                do {
-                    position = try await office.forget(subject: subject, actor: StoreOptions.actor)
-                } catch let refusal as PrivacyOffice.Refusal {
-                    throw CLIError(refusal.message)
+                let (subject, position) = try await who.withSubject(in: store) { office, subject in
+                    do {
+                        return (subject, try await office.forget(subject: subject, actor: StoreOptions.actor))
+                    } catch let refusal as PrivacyOffice.Refusal {
+                        throw CLIError(refusal.message)
+                    }
                 }
                 Output.standard.line(
                     JSONObject([
@@ -67,10 +73,7 @@ extension Lumbung {
             @OptionGroup var who: SubjectOptions
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
-                defer { services.close() }
-                let office = PrivacyOffice(services)
-                let export = try office.export(subject: try who.resolve(office))
+                let export = try await who.withSubject(in: store) { office, subject in try office.export(subject: subject) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 FileHandle.standardOutput.write(try encoder.encode(export) + Data("\n".utf8))
