@@ -104,18 +104,18 @@ struct PrivacyRoutesTests {
             let token = env.token(.documentsWriter)
             let first = try await client.command("/v1/documents/applications", token: token, body: Self.application)
             let second = try await client.command("/v1/documents/applications", token: token, body: Self.application)
-            let found = try await client.post("/v1/documents/applications/search", token: token, body: #"{"nik":"\#(Self.nik)"}"#)
+            let found = try await client.post("/v1/documents/search", token: token, body: #"{"nik":"\#(Self.nik)"}"#)
             #expect(found.status == .ok)
             let receipts = try found.object().objects("applications").compactMap { $0.string("receiptNumber") }
             #expect(Set(receipts) == Set([first.string("receiptNumber"), second.string("receiptNumber")].compactMap { $0 }))
             #expect(!found.text.contains("Baiq"))
-            let none = try await client.post("/v1/documents/applications/search", token: token, body: #"{"nik":"5271010101900009"}"#)
+            let none = try await client.post("/v1/documents/search", token: token, body: #"{"nik":"5271010101900009"}"#)
             #expect(try none.object().objects("applications").isEmpty)
             expectProblem(
-                try await client.post("/v1/documents/applications/search", token: token, body: #"{"nik":"52710101"}"#), .badRequest,
+                try await client.post("/v1/documents/search", token: token, body: #"{"nik":"52710101"}"#), .badRequest,
                 field: "nik")
             expectProblem(
-                try await client.post("/v1/documents/applications/search", token: env.token(.auditor), body: #"{"nik":"\#(Self.nik)"}"#),
+                try await client.post("/v1/documents/search", token: env.token(.auditor), body: #"{"nik":"\#(Self.nik)"}"#),
                 .forbidden)
             let log = try await client.get("/v1/privacy/access-log", token: env.token(.privacyOfficer)).object()
             #expect(log.objects("entries").map { $0.string("purpose") ?? "" } == ["search"])

@@ -21,7 +21,7 @@ struct DocumentsController {
             .post("/v1/documents/applications/{receiptNumber}/status", use: changeStatus)
             .post("/v1/documents/applications/{receiptNumber}/pin", use: reissuePin)
             .get("/v1/documents/applications/{receiptNumber}/applicant", use: applicant)
-            .post("/v1/documents/applications/search", use: search)
+            .post("/v1/documents/search", use: search)
         router.get("/v1/documents/applications/{receiptNumber}", use: lookup)
         router.post("/v1/documents/lookup", use: lookupPost)
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
@@ -173,7 +173,7 @@ struct DocumentsController {
         return response
     }
 
-    /// `POST /v1/documents/applications/search` `{"nik"}`: the applications of the person with this
+    /// `POST /v1/documents/search` `{"nik"}`: the applications of the person with this
     /// NIK (found through the vault's blind index; the NIK travels in the body, never the URL), as
     /// their public records. Appends `privacy.data-accessed` (purpose `search`) when some are found.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
