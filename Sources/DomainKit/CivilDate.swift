@@ -33,6 +33,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// Mataram's time (WITA, UTC+8), in which the city's days begin.
+    public static let witaOffsetHours = 8
+
     /// The day of `timestamp` at UTC offset `offsetHours` (8 for WITA).
     public init(_ timestamp: Timestamp, offsetHours: Int) {
         let ms = timestamp.millisecondsSince1970 + Int64(offsetHours) * 3_600_000

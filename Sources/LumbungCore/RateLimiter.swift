@@ -100,17 +100,8 @@ public final class RateLimiter: @unchecked Sendable {
     /// The bucket key of an address: IPv4 (and anything not IPv6) as given; IPv6 by its /64 network
     /// (`2001:db8:1:2::/64`), an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) as its IPv4 address.
     public static func clientKey(_ address: String) -> String {
-        guard address.contains(":") else { return address }
-        var text = Substring(address)
-        if let zone = text.firstIndex(of: "%") { text = text[..<zone] }
-        if text.hasPrefix("[") && text.hasSuffix("]") { text = text.dropFirst().dropLast() }
-        var words = [UInt16](repeating: 0, count: 8)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        guard inet_pton(AF_INET6, String(text), &bytes) == 1 else { return address }
-        for i in 0..<8 { words[i] = UInt16(bytes[2 * i]) << 8 | UInt16(bytes[2 * i + 1]) }
-        if words[0..<5].allSatisfy({ $0 == 0 }) && words[5] == 0xFFFF {
-            return "\(bytes[12]).\(bytes[13]).\(bytes[14]).\(bytes[15])"
-        }
-        return words[0..<4].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+        guard address.contains(":"), let bytes = IPAddress.bytes(address) else { return address }
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        return (0..<4).map { String(UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
     }
 }

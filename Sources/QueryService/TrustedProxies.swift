@@ -1,5 +1,6 @@
 import Foundation
 public import HTTPTypes
+import LumbungCore
 
 /// The reverse proxies whose word about the client's address is taken (`serve --trusted-proxy
 /// CIDR`), and the rule that finds the client behind them.
@@ -24,7 +25,7 @@ public struct TrustedProxies: Sendable, Equatable {
         /// none of these.
         public init?(_ text: String) {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count <= 2, let address = TrustedProxies.addressBytes(String(parts[0])) else { return nil }
+            guard parts.count <= 2, let address = IPAddress.bytes(String(parts[0])) else { return nil }
             let bits = address.count * 8
             if parts.count == 2 {
                 guard let n = Int(parts[1]), (0...bits).contains(n) else { return nil }
@@ -84,7 +85,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// Whether `address` (text) is inside a trusted range.
     public func isTrusted(_ address: String) -> Bool {
-        guard let bytes = Self.addressBytes(address) else { return false }
+        guard let bytes = IPAddress.bytes(address) else { return false }
         return ranges.contains { $0.contains(bytes) }
     }
 
@@ -100,7 +101,7 @@ public struct TrustedProxies: Sendable, Equatable {
             return peer
         }
         for element in chain.reversed() {
-            guard let address = Self.hostPart(element), Self.addressBytes(address) != nil else { return element }
+            guard let address = Self.hostPart(element), IPAddress.bytes(address) != nil else { return element }
             if !isTrusted(address) { return address }
         }
         return chain.first.flatMap(Self.hostPart) ?? peer
@@ -134,19 +135,6 @@ public struct TrustedProxies: Sendable, Equatable {
         let colons = text.filter { $0 == ":" }.count
         if colons == 1, let colon = text.firstIndex(of: ":") { return String(text[..<colon]) }
         return text
-    }
-
-    /// The bytes of an IPv4 (4) or IPv6 (16) address; an IPv4-mapped IPv6 address gives its IPv4
-    /// bytes. Nil for anything else.
-    static func addressBytes(_ text: String) -> [UInt8]? {
-        var v4 = [UInt8](repeating: 0, count: 4)
-        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
-        var host = Substring(text)
-        if let zone = host.firstIndex(of: "%") { host = host[..<zone] }
-        var v6 = [UInt8](repeating: 0, count: 16)
-        guard inet_pton(AF_INET6, String(host), &v6) == 1 else { return nil }
-        if v6[0..<10].allSatisfy({ $0 == 0 }) && v6[10] == 0xFF && v6[11] == 0xFF { return Array(v6[12...]) }
-        return v6
     }
 }
 

@@ -8,15 +8,9 @@
 public enum PIN {
     /// Characters in a new PIN.
     public static let length = 8
-    /// Crockford's base32 alphabet.
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
-
     /// A new PIN from `generator` (the system's cryptographic generator in production).
     public static func random(using generator: inout some RandomNumberGenerator) -> String {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(length)
-        for _ in 0..<length { bytes.append(alphabet[Int(UInt8.random(in: 0..<32, using: &generator))]) }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: Crockford.encode(UInt64.random(in: 0..<(1 << 40), using: &generator), count: length), as: UTF8.self)
     }
 
     /// The canonical form of a typed PIN: 6 digits (an old PIN) or 8 Crockford characters, upper
@@ -28,15 +22,7 @@ public enum PIN {
             case UInt8(ascii: " "), UInt8(ascii: "-"), 0x09: continue
             default: break
             }
-            guard out.count < length else { return nil }
-            var b = byte
-            if (0x61...0x7A).contains(b) { b -= 0x20 }
-            switch b {
-            case UInt8(ascii: "O"): b = UInt8(ascii: "0")
-            case UInt8(ascii: "I"), UInt8(ascii: "L"): b = UInt8(ascii: "1")
-            default: break
-            }
-            guard alphabet.contains(b) else { return nil }
+            guard out.count < length, let b = Crockford.canonical(byte) else { return nil }
             out.append(b)
         }
         let digitsOnly = out.allSatisfy { (0x30...0x39).contains($0) }

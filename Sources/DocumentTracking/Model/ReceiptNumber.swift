@@ -8,16 +8,9 @@ public enum ReceiptNumber {
     public static let prefix = "MTR-"
     /// Characters after the prefix.
     public static let length = 10
-    /// Crockford's base32 alphabet.
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
-
     /// Encodes the low 50 bits of `bits` as a receipt number.
     public static func encode(_ bits: UInt64) -> String {
-        var out = Array(prefix.utf8)
-        for i in (0..<length).reversed() {
-            out.append(alphabet[Int((bits >> UInt64(i * 5)) & 31)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: Array(prefix.utf8) + Crockford.encode(bits, count: length), as: UTF8.self)
     }
 
     /// A new random receipt number.
@@ -29,7 +22,7 @@ public enum ReceiptNumber {
     public static func isValid(_ text: String) -> Bool {
         let b = Array(text.utf8)
         guard b.count == prefix.utf8.count + length, text.hasPrefix(prefix) else { return false }
-        return b[prefix.utf8.count...].allSatisfy { alphabet.contains($0) }
+        return b[prefix.utf8.count...].allSatisfy { Crockford.alphabet.contains($0) }
     }
 
     /// The canonical form of what a resident typed: trimmed, upper case, `O` read as `0`, `I`
@@ -45,13 +38,7 @@ public enum ReceiptNumber {
         }
         var body: [UInt8] = []
         for c in chars where c != 0x2D {
-            let mapped: UInt8
-            switch c {
-            case UInt8(ascii: "O"): mapped = UInt8(ascii: "0")
-            case UInt8(ascii: "I"), UInt8(ascii: "L"): mapped = UInt8(ascii: "1")
-            default: mapped = c
-            }
-            guard alphabet.contains(mapped) else { return nil }
+            guard let mapped = Crockford.canonical(c) else { return nil }
             body.append(mapped)
         }
         guard body.count == length else { return nil }

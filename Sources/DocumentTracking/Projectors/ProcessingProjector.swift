@@ -15,8 +15,9 @@ public import Projections
 /// - `durations`: `ViewKey` of (documentType, duration in ms as 13 digits, receiptNumber) ->
 ///   `ProcessingDone`;
 /// - `recent`: `ViewKey` of (office, documentType, ready time, receiptNumber) -> the duration in
-///   ms (13 digits): the latest completions of one office and type first when read backwards,
-///   for the live estimate of a ready date (`DocumentTrackingQueries.estimate`);
+///   ms (13 digits), and the same under the office `wholeCity`: the latest completions of one
+///   office (or of the city) and type first when read backwards, for the live estimate of a ready
+///   date (`DocumentTrackingQueries.estimate`);
 /// - `clock`: `now` -> the time of the latest submission or change seen (the present of the
 ///   data: an estimate counts the time already waited up to it).
 public struct ProcessingProjector: Projector {
@@ -27,6 +28,10 @@ public struct ProcessingProjector: Projector {
     public let databases = ["open", "durations", "recent", "clock"]
 
     public init() {}
+
+    /// The office part of `recent`'s keys that holds every office's completions (no office id
+    /// has a `*`).
+    static let wholeCity = "*"
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let typed = Application.Event.read(event) else { return }
@@ -47,9 +52,11 @@ public struct ProcessingProjector: Projector {
                 "durations", ViewKey.make(start.documentType.rawValue, ViewKey.duration(ms), e.receiptNumber),
                 value: ProcessingDone(
                     office: start.office, submittedAt: start.submittedAt, readyAt: e.changedAt.description, milliseconds: max(0, ms)))
-            try view.put(
-                "recent", ViewKey.make(start.office, start.documentType.rawValue, ViewKey.time(e.changedAt), e.receiptNumber),
-                bytes: Array(ViewKey.duration(ms).utf8))
+            for place in [start.office, Self.wholeCity] {
+                try view.put(
+                    "recent", ViewKey.make(place, start.documentType.rawValue, ViewKey.time(e.changedAt), e.receiptNumber),
+                    bytes: Array(ViewKey.duration(ms).utf8))
+            }
         case .pinReissued:
             return
         }

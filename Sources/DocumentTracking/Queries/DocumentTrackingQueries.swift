@@ -140,13 +140,16 @@ public enum DocumentTrackingQueries {
                 documentType: documentType, count: 0, medianDays: nil, p90Days: nil, slaDays: slaDays, overSLA: 0, overSLAShare: nil)
         }
         let median = n % 2 == 1 ? Double(durations[n / 2]) : (Double(durations[n / 2 - 1]) + Double(durations[n / 2])) / 2
-        let rank = (9 * n + 9) / 10  // ceil(0.9 n)
-        let p90 = Double(durations[max(1, rank) - 1])
+        let p90 = Double(Self.p90(durations))
         return ProcessingStats(
             documentType: documentType, count: n, medianDays: rounded(median / Double(day), 100),
             p90Days: rounded(p90 / Double(day), 100), slaDays: slaDays, overSLA: over,
             overSLAShare: rounded(Double(over) / Double(n), 10_000))
     }
+
+    /// The 90th percentile of non-empty sorted `values` by nearest rank: the value at rank
+    /// ceil(0.9 x count).
+    static func p90(_ sorted: [Int64]) -> Int64 { sorted[max(1, (9 * sorted.count + 9) / 10) - 1] }
 
     static func rounded(_ x: Double, _ scale: Double) -> Double { (x * scale).rounded() / scale }
 }

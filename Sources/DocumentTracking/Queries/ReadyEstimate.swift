@@ -11,7 +11,7 @@ public struct ReadyEstimate: Codable, Sendable, Equatable {
     public enum Basis: String, Codable, Sendable {
         /// The office's latest completions of this document type.
         case office
-        /// Too few of those: the whole city's completions of this type.
+        /// Too few of those: the city's latest completions of this type.
         case city
         /// No completion yet: the service target alone.
         case sla
@@ -37,8 +37,6 @@ extension DocumentTrackingQueries {
     static let estimateSample = 100
     /// Fewer completions than this for the office: the city's are used instead.
     static let estimateMinimumSample = 5
-    /// WITA.
-    static let localOffsetHours = 8
 
     /// The estimate for `application` (nil when it is no longer waiting: ready, collected or
     /// rejected). `processing` is a reader of `documents.processing`.
@@ -66,46 +64,43 @@ extension DocumentTrackingQueries {
         guard isWaiting(status), let submitted = Timestamp(submittedAt) else { return nil }
         let now = try processing.get("clock", "now").flatMap { Timestamp(String(decoding: $0, as: UTF8.self)) } ?? submitted
         let waited = max(0, now.millisecondsSince1970 - submitted.millisecondsSince1970)
-        let slaDays = sla.days(for: documentType)
-        let slaDue = slaDays.map {
-            CivilDate(Timestamp(millisecondsSince1970: submitted.millisecondsSince1970 + Int64($0) * day), offsetHours: localOffsetHours)
+        func dayAfter(_ ms: Int64) -> CivilDate {
+            CivilDate(Timestamp(millisecondsSince1970: submitted.millisecondsSince1970 + ms), offsetHours: CivilDate.witaOffsetHours)
         }
+        let today = dayAfter(waited)
+        let slaDays = sla.days(for: documentType)
+        let slaDue = slaDays.map { dayAfter(Int64($0) * day) }
 
-        var durations: [Int64] = []
-        try processing.scan("recent", prefix: ViewKey.prefix(office, documentType.rawValue), reverse: true) {
-            _, value in
-            durations.append(Int64(String(decoding: value, as: UTF8.self)) ?? 0)
-            return durations.count < estimateSample
+        // The latest completions of the office, else of the city (at most `estimateSample` either
+        // way: a lookup's cost does not grow with the log).
+        func latest(_ place: String) throws -> [Int64] {
+            var durations: [Int64] = []
+            try processing.scan("recent", prefix: ViewKey.prefix(place, documentType.rawValue), reverse: true) { _, value in
+                durations.append(Int64(String(decoding: value, as: UTF8.self)) ?? 0)
+                return durations.count < estimateSample
+            }
+            return durations
         }
         var basis = ReadyEstimate.Basis.office
+        var durations = try latest(office)
         if durations.count < estimateMinimumSample {
             basis = .city
-            durations = []
-            try processing.scanValues(ProcessingDone.self, "durations", prefix: ViewKey.prefix(documentType.rawValue)) {
-                _, done in
-                durations.append(done.milliseconds)
-                return true
-            }
-        }
-        func dayAfter(_ ms: Int64) -> CivilDate {
-            CivilDate(Timestamp(millisecondsSince1970: submitted.millisecondsSince1970 + ms), offsetHours: localOffsetHours)
+            durations = try latest(ProcessingProjector.wholeCity)
         }
         guard !durations.isEmpty else {
             guard let slaDays, let slaDue else { return nil }
-            let today = CivilDate(now, offsetHours: localOffsetHours)
             let due = max(slaDue, today)
             return ReadyEstimate(
                 earliest: due, latest: due, basis: .sla, sampleSize: 0, slaDays: slaDays, slaDue: slaDue, overdue: today > slaDue)
         }
         let remaining = durations.filter { $0 > waited }.sorted()
         guard !remaining.isEmpty else {
-            let today = CivilDate(now, offsetHours: localOffsetHours)
             return ReadyEstimate(
                 earliest: today, latest: today, basis: basis, sampleSize: durations.count, slaDays: slaDays, slaDue: slaDue, overdue: true)
         }
         let n = remaining.count
         let median = remaining[(n - 1) / 2]
-        let p90 = remaining[max(1, (9 * n + 9) / 10) - 1]
+        let p90 = Self.p90(remaining)
         return ReadyEstimate(
             earliest: dayAfter(median), latest: dayAfter(p90), basis: basis, sampleSize: durations.count, slaDays: slaDays,
             slaDue: slaDue, overdue: false)

@@ -100,7 +100,7 @@ public enum MarketPricesCommand: Sendable, Equatable {
             c.commodityId = freeID(Slug.make(c.name)) { rules.commodities[$0] != nil }
             command = .registerCommodity(c)
         case .reportPrice(var r) where r.observedOn == nil:
-            r.observedOn = CivilDate(now, offsetHours: 8)
+            r.observedOn = CivilDate(now, offsetHours: CivilDate.witaOffsetHours)
             command = .reportPrice(r)
         default:
             break

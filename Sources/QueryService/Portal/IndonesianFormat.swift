@@ -20,7 +20,7 @@ public enum IndonesianFormat {
     public static let shortMonths = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
     /// WITA (Waktu Indonesia Tengah), Mataram's time zone: UTC+8, no daylight saving.
-    public static let witaOffsetHours = 8
+    public static let witaOffsetHours = CivilDate.witaOffsetHours
 
     /// An integer with `.` between thousands: `1250` -> `1.250`, `-1250000` -> `-1.250.000`.
     public static func integer(_ value: Int) -> String {

@@ -1,0 +1,22 @@
+/// Crockford's base32, as receipt numbers and PINs use it: `0-9` and `A-Z` without `I`, `L`,
+/// `O`, `U`, read back forgivingly (case ignored, `O` as `0`, `I` and `L` as `1`).
+enum Crockford {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// `count` characters from `bits` (5 bits each, most significant first).
+    static func encode(_ bits: UInt64, count: Int) -> [UInt8] {
+        (0..<count).reversed().map { alphabet[Int((bits >> UInt64($0 * 5)) & 31)] }
+    }
+
+    /// The canonical character a typed byte stands for, nil when it stands for none.
+    static func canonical(_ byte: UInt8) -> UInt8? {
+        var b = byte
+        if (0x61...0x7A).contains(b) { b -= 0x20 }
+        switch b {
+        case UInt8(ascii: "O"): b = UInt8(ascii: "0")
+        case UInt8(ascii: "I"), UInt8(ascii: "L"): b = UInt8(ascii: "1")
+        default: break
+        }
+        return alphabet.contains(b) ? b : nil
+    }
+}
