@@ -1,5 +1,5 @@
 public import DomainKit
-import EventLog
+public import EventLog
 import Projections
 
 /// The rules of the aid domain, run for every door into the log (commands, raw appends,
@@ -12,138 +12,143 @@ import Projections
 /// unchanged when it throws, and otherwise stores the state the event leaves. `evolve` folds an
 /// event already in the log and skips what it cannot read.
 ///
-/// The state is kept per aggregate, in journaled dictionaries: warehouses, donations (lots),
-/// the lots on hand per warehouse and item, shipments, distributions, and the count of
-/// donations. Each event loads what it touches (`state(touchedBy:)`), the decider decides and
-/// evolves that, and what changed is stored back. Every change is recorded in the rules' own
-/// journal, and the journal the caller passes records how to roll that back, so a trial or an
-/// uncommitted transaction is undone exactly.
+/// The state is kept per aggregate in the log's decision state (`DecisionTable`s under `aid/`):
+/// warehouses, donations (lots), the lots on hand per warehouse and item, shipments,
+/// distributions, and the count of donations. Each event loads what it touches
+/// (`state(touchedBy:)`), the decider decides and evolves that, and what changed is stored back,
+/// in whatever `decisions` the `RuleGuard` set for the call.
 ///
 /// Not thread-safe by itself: the `RuleGuard` that holds it serializes every call (`check`,
 /// `withCurrentState`); read the state only inside `RuleGuard.withCurrentState`.
 public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
-    private let journal = Journal()
-    private let warehouses: JournaledDictionary<String, AidDecider.Warehouse>
-    private let donations: JournaledDictionary<String, AidDecider.Donation>
-    private let stock: JournaledDictionary<AidDecider.Place, [String: Int]>
-    private let shipments: JournaledDictionary<String, AidDecider.Shipment>
-    private let distributions: JournaledDictionary<String, Bool>
+    public var decisions = DecisionState.empty
+    private let warehouses = DecisionTable<AidDecider.Warehouse>(domain: AidLogisticsDomain.name, table: "warehouse")
+    private let donations = DecisionTable<AidDecider.Donation>(domain: AidLogisticsDomain.name, table: "donation")
+    /// Lots on hand by place: key `<warehouseId> NUL <item> NUL <unit>`.
+    private let stock = DecisionTable<[String: Int]>(domain: AidLogisticsDomain.name, table: "stock")
+    private let shipments = DecisionTable<AidDecider.Shipment>(domain: AidLogisticsDomain.name, table: "shipment")
+    private let distributions = DecisionTable<Bool>(domain: AidLogisticsDomain.name, table: "distribution")
     /// `donations`: the count of donations received.
-    private let counters: JournaledDictionary<String, Int>
+    private let counters = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "counter")
 
-    public init() {
-        warehouses = JournaledDictionary(journal: journal)
-        donations = JournaledDictionary(journal: journal)
-        stock = JournaledDictionary(journal: journal)
-        shipments = JournaledDictionary(journal: journal)
-        distributions = JournaledDictionary(journal: journal)
-        counters = JournaledDictionary(journal: journal)
-    }
+    public init() {}
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
-    public func admit(_ event: DomainEvent, journal: Journal) throws {
+    public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
-        let state = state(touchedBy: command)
-        store(try AidDecider.run(command, state).state, over: state, journal: journal)
+        let state = try state(touchedBy: command)
+        try store(try AidDecider.run(command, state).state, over: state)
     }
 
-    public func evolve(_ event: DomainEvent, journal: Journal) {
+    public func evolve(_ event: DomainEvent) throws {
         guard let e = try? AidEvent.read(type: event.type, data: event.data) else { return }
-        let state = state(touchedBy: AidLogisticsCommand(recording: e))
-        store(AidDecider.evolve(state, e), over: state, journal: journal)
+        let state = try state(touchedBy: AidLogisticsCommand(recording: e))
+        try store(AidDecider.evolve(state, e), over: state)
     }
+
+    static func key(_ place: AidDecider.Place) -> String { "\(place.warehouseId)\u{0}\(place.item.item)\u{0}\(place.item.unit)" }
 
     // MARK: Loading and storing
 
     /// The state of what `command` touches: enough for `AidDecider.decide` and `evolve` of its
     /// event to see what the whole state would show them.
-    public func state(touchedBy command: AidLogisticsCommand) -> AidDecider.State {
+    public func state(touchedBy command: AidLogisticsCommand) throws(EventLogError) -> AidDecider.State {
         var s = AidDecider.State()
-        func warehouse(_ id: String?) {
-            if let id, let w = warehouses[id] { s.warehouses[id] = w }
+        func warehouse(_ id: String?) throws(EventLogError) {
+            if let id, let w = try warehouses.get(id, in: decisions) { s.warehouses[id] = w }
         }
-        func donation(_ id: String?) {
-            if let id, let d = donations[id] { s.donations[id] = d }
+        func donation(_ id: String?) throws(EventLogError) {
+            if let id, s.donations[id] == nil, let d = try donations.get(id, in: decisions) { s.donations[id] = d }
         }
         /// The lots of an item at a warehouse; with their donations when lots are to be chosen
         /// first-in-first-out (by receipt order).
-        func place(_ warehouseId: String, _ item: String, _ unit: String, choosing: Bool = false) {
+        func place(_ warehouseId: String, _ item: String, _ unit: String, choosing: Bool = false) throws(EventLogError) {
             let p = AidDecider.Place(warehouseId: warehouseId, item: AidDecider.Item(item: item, unit: unit))
-            guard let lots = stock[p] else { return }
+            var found = s.stock[p]
+            if found == nil { found = try stock.get(Self.key(p), in: decisions) }
+            guard let lots = found else { return }
             s.stock[p] = lots
-            if choosing { for id in lots.keys { donation(id) } }
+            if choosing { for id in lots.keys { try donation(id) } }
         }
-        func lines(_ lines: [RequestedLine], at warehouseId: String) {
+        func lines(_ lines: [RequestedLine], at warehouseId: String) throws(EventLogError) {
             for line in lines {
-                place(warehouseId, line.item, line.unit, choosing: line.lots == nil)
-                for lot in line.lots ?? [] { donation(lot.donationId) }
+                try place(warehouseId, line.item, line.unit, choosing: line.lots == nil)
+                for lot in line.lots ?? [] { try donation(lot.donationId) }
             }
         }
         switch command {
         case .registerWarehouse(let c):
-            warehouse(c.warehouseId)
+            try warehouse(c.warehouseId)
         case .receiveDonation(let c):
-            donation(c.donationId)
-            warehouse(c.warehouseId)
-            for i in c.items { place(c.warehouseId, i.item, i.unit) }
-            s.donationCount = counters[Self.donationCount] ?? 0
+            try donation(c.donationId)
+            try warehouse(c.warehouseId)
+            for i in c.items { try place(c.warehouseId, i.item, i.unit) }
+            s.donationCount = try counters.get(Self.donationCount, in: decisions) ?? 0
         case .dispatchShipment(let c):
-            if let id = c.shipmentId, let shipment = shipments[id] { s.shipments[id] = shipment }
-            warehouse(c.fromWarehouseId)
-            warehouse(c.toWarehouseId)
-            lines(c.lines, at: c.fromWarehouseId)
+            if let id = c.shipmentId, let shipment = try shipments.get(id, in: decisions) { s.shipments[id] = shipment }
+            try warehouse(c.fromWarehouseId)
+            try warehouse(c.toWarehouseId)
+            try lines(c.lines, at: c.fromWarehouseId)
         case .receiveShipment(let c):
-            guard let shipment = shipments[c.shipmentId] else { return s }
+            guard let shipment = try shipments.get(c.shipmentId, in: decisions) else { return s }
             s.shipments[c.shipmentId] = shipment
             for key in shipment.lots.keys {
-                donation(key.donationId)
-                place(shipment.toWarehouseId, key.item.item, key.item.unit)
+                try donation(key.donationId)
+                try place(shipment.toWarehouseId, key.item.item, key.item.unit)
             }
             for line in c.lines ?? [] {
-                donation(line.donationId)
-                place(shipment.toWarehouseId, line.item, line.unit)
+                try donation(line.donationId)
+                try place(shipment.toWarehouseId, line.item, line.unit)
             }
         case .distributeAid(let c):
-            if let id = c.distributionId, distributions[id] != nil { s.distributions.insert(id) }
-            warehouse(c.warehouseId)
-            lines(c.lines, at: c.warehouseId)
+            if let id = c.distributionId, try distributions.get(id, in: decisions) != nil { s.distributions.insert(id) }
+            try warehouse(c.warehouseId)
+            try lines(c.lines, at: c.warehouseId)
         case .adjustStock(let c):
-            warehouse(c.warehouseId)
-            donation(c.donationId)
-            place(c.warehouseId, c.item, c.unit)
+            try warehouse(c.warehouseId)
+            try donation(c.donationId)
+            try place(c.warehouseId, c.item, c.unit)
         }
         return s
     }
 
     static let donationCount = "donations"
 
-    /// Stores what changed from `loaded` to `next`, recording in `outer` how to undo it.
-    private func store(_ next: AidDecider.State, over loaded: AidDecider.State, journal outer: Journal) {
-        // Nothing the caller can roll back reaches below this point: forget the older undo steps.
-        if outer.mark == 0 { journal.commit() }
-        let mark = journal.mark
-        write(warehouses, next.warehouses, over: loaded.warehouses)
-        write(donations, next.donations, over: loaded.donations)
-        write(stock, next.stock, over: loaded.stock)
-        write(shipments, next.shipments, over: loaded.shipments)
-        for id in next.distributions.subtracting(loaded.distributions) { distributions[id] = true }
-        if next.donationCount != loaded.donationCount { counters[Self.donationCount] = next.donationCount }
-        if journal.mark > mark {
-            outer.record { [unowned self] in self.journal.rollback(to: mark) }
-        }
+    /// Stores what changed from `loaded` to `next`.
+    private func store(_ next: AidDecider.State, over loaded: AidDecider.State) throws(EventLogError) {
+        try write(warehouses, next.warehouses, over: loaded.warehouses) { $0 }
+        try write(donations, next.donations, over: loaded.donations) { $0 }
+        try write(stock, next.stock, over: loaded.stock, key: Self.key)
+        try write(shipments, next.shipments, over: loaded.shipments) { $0 }
+        for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
+        if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
     }
 
-    private func write<K, V: Equatable>(_ table: JournaledDictionary<K, V>, _ next: [K: V], over loaded: [K: V]) {
-        for (k, v) in next where loaded[k] != v { table[k] = v }
-        for k in loaded.keys where next[k] == nil { table[k] = nil }
+    private func write<K, V: Equatable>(
+        _ table: DecisionTable<V>, _ next: [K: V], over loaded: [K: V], key: (K) -> String
+    ) throws(EventLogError) {
+        for (k, v) in next where loaded[k] != v { try table.set(key(k), v, in: decisions) }
+        for k in loaded.keys where next[k] == nil { try table.set(key(k), nil, in: decisions) }
     }
 
-    /// The whole state, assembled from every aggregate (for tests and diagnostics; it copies
+    /// The whole state, assembled from every table (for tests and diagnostics; it reads
     /// everything).
     public var state: AidDecider.State {
-        AidDecider.State(
-            warehouses: warehouses.storage, donations: donations.storage, stock: stock.storage, shipments: shipments.storage,
-            distributions: Set(distributions.keys), donationCount: counters[Self.donationCount] ?? 0)
+        get throws(EventLogError) {
+            var stockByPlace: [AidDecider.Place: [String: Int]] = [:]
+            for (key, lots) in try stock.all(in: decisions) {
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 3 else { continue }
+                stockByPlace[AidDecider.Place(warehouseId: parts[0], item: AidDecider.Item(item: parts[1], unit: parts[2]))] = lots
+            }
+            return AidDecider.State(
+                warehouses: Dictionary(uniqueKeysWithValues: try warehouses.all(in: decisions).map { ($0.key, $0.value) }),
+                donations: Dictionary(uniqueKeysWithValues: try donations.all(in: decisions).map { ($0.key, $0.value) }),
+                stock: stockByPlace,
+                shipments: Dictionary(uniqueKeysWithValues: try shipments.all(in: decisions).map { ($0.key, $0.value) }),
+                distributions: Set(try distributions.all(in: decisions).map(\.key)),
+                donationCount: try counters.get(Self.donationCount, in: decisions) ?? 0)
+        }
     }
 }

@@ -7,7 +7,7 @@ public import EventLog
 /// (Events/ApplicationEvent.swift).
 public enum Application: Decider {
     /// What the rules need to know of one application.
-    public struct State: Sendable, Equatable {
+    public struct State: Sendable, Equatable, Codable {
         /// Nil until it is submitted.
         public var status: ApplicationStatus?
         public var submittedAt: Timestamp?

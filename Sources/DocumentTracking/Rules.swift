@@ -1,5 +1,5 @@
 public import DomainKit
-import EventLog
+public import EventLog
 
 /// The rules of document tracking, run by `RuleGuard` before anything is written: the same checks
 /// for commands, raw appends (`lumbung append`, `POST /v1/streams/...`) and imports.
@@ -10,26 +10,28 @@ import EventLog
 /// `Application.decide` on the state of that application (`.ruleViolation`). It changes nothing
 /// when it throws.
 ///
-/// The decision state is one small `Application.State` per receipt number, loaded and stored per
-/// application (`state(of:)`, `store`). Changes are recorded in the journal the guard passes, so a
-/// trial or an uncommitted transaction is undone exactly. Only `RuleGuard` (under its lock) and
-/// command deciders (inside `RuleGuard.withCurrentState`) touch it.
+/// The decision state is one small `Application.State` per receipt number, kept in the log's
+/// decision state (table `documents/application/`, see `DecisionTable`) and read and stored per
+/// application (`state(of:)`), in whatever `decisions` the `RuleGuard` set for the call.
 public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
-    private var applications: [String: Application.State] = [:]
+    public var decisions = DecisionState.empty
+    private let applications = DecisionTable<Application.State>(domain: DocumentTrackingDomain.name, table: "application")
 
     public init() {}
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(DocumentTrackingDomain.typePrefix) }
 
     /// The state of the application with this receipt number (`.initial` when there is none).
-    public func state(of receiptNumber: String) -> Application.State {
-        applications[receiptNumber] ?? .initial
+    public func state(of receiptNumber: String) throws(EventLogError) -> Application.State {
+        try applications.get(receiptNumber, in: decisions) ?? .initial
     }
 
-    /// How many applications the rules know.
-    public var applicationCount: Int { applications.count }
+    /// How many applications the state holds (for tests and diagnostics: it reads them all).
+    public var applicationCount: Int {
+        get throws(EventLogError) { try applications.all(in: decisions).count }
+    }
 
-    public func admit(_ event: DomainEvent, journal: Journal) throws {
+    public func admit(_ event: DomainEvent) throws {
         let typed = try Self.read(event)
         let command: Application.Command
         switch typed {
@@ -42,20 +44,13 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
         case .pinReissued(let e):
             command = .reissuePin(e)
         }
-        let decided = try Application.run(command, state(of: typed.receiptNumber))
-        store(decided.state, for: typed.receiptNumber, journal: journal)
+        let decided = try Application.run(command, try state(of: typed.receiptNumber))
+        try applications.set(typed.receiptNumber, decided.state, in: decisions)
     }
 
-    public func evolve(_ event: DomainEvent, journal: Journal) {
+    public func evolve(_ event: DomainEvent) throws {
         guard let typed = try? Self.read(event) else { return }
-        store(Application.evolve(state(of: typed.receiptNumber), typed), for: typed.receiptNumber, journal: journal)
-    }
-
-    /// Stores the state of one application, recording the undo in `journal`.
-    private func store(_ state: Application.State, for receiptNumber: String, journal: Journal) {
-        let old = applications[receiptNumber]
-        applications[receiptNumber] = state
-        journal.record { [weak self] in self?.applications[receiptNumber] = old }
+        try applications.set(typed.receiptNumber, Application.evolve(try state(of: typed.receiptNumber), typed), in: decisions)
     }
 
     /// Reads a `documents.` event into its typed form, checking its type, payload and stream.

@@ -5,90 +5,135 @@ import JSON
 /// The rules of every domain, run by the log's writer before each request is written (an
 /// `AppendGuard`): the same check for commands, raw appends and imports.
 ///
-/// It keeps the domains' decision state in memory, folded from the log. In `check` it first
-/// folds what the log holds beyond what it has seen (commits of any process, and the requests
-/// accepted earlier in the same transaction), then tries the request's events on the state and
-/// undoes the trial: the events come back from the log once written. A transaction that does not
-/// commit is undone from the journal.
+/// The domains' decision state is kept in the log's environment (`keepsDecisionState`), written
+/// in the same transaction as the events it follows, so it never disagrees with the log and is
+/// never folded whole into memory: a write reads only the keys its events touch, on a log of any
+/// size. In `check` the guard first folds what the log holds beyond the state's position (a log
+/// written before, events a replica copied; normally nothing, as `prepare` brought the state
+/// current at start), then admits the request's events, each writing the state it leaves.
+///
+/// Thread safety: one lock serializes `check`, `withCurrentState` and `prepare`, and with them
+/// every use of the domains' rules.
 public final class RuleGuard: AppendGuard, @unchecked Sendable {
     let rules: [any DomainRules]
-    private let journal = Journal()
-    private let lock = NSLock()
-    /// The last position folded into the state.
-    private var seen: UInt64 = 0
-    private var inTransaction = false
-    private var transactionMark = 0
-    private var transactionSeen: UInt64 = 0
+    let lock = NSLock()
 
     public init(rules: [any DomainRules]) {
         self.rules = rules
     }
 
+    public var keepsDecisionState: Bool { true }
+
     public func check(_ request: AppendRequest, log: borrowing LogReader) throws {
         lock.lock()
         defer { lock.unlock() }
-        if !inTransaction {
-            inTransaction = true
-            transactionMark = journal.mark
-            transactionSeen = seen
-        }
-        if log.headPosition > seen {
-            try log.forEachRecord(after: seen) { view in
-                fold(view)
+        use(log.decisions)
+        defer { use(.empty) }
+        let at = try log.statePosition
+        if log.headPosition > at {
+            try log.forEachRecord(after: at) { view in
+                try fold(view)
                 return true
             }
         }
-        let mark = journal.mark
-        defer { journal.rollback(to: mark) }
         for event in request.events {
             guard let domain = rules.first(where: { $0.owns(event.type) }) else { continue }
             try domain.admit(
-                DomainEvent(stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id),
-                journal: journal)
+                DomainEvent(stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id))
         }
     }
 
-    public func transactionEnded(committed: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard inTransaction else { return }
-        if committed {
-            journal.commit()
-        } else {
-            journal.rollback(to: transactionMark)
-            seen = transactionSeen
-        }
-        inTransaction = false
+    public func transactionEnded(committed: Bool) {}
+
+    func use(_ state: DecisionState) {
+        for r in rules { r.decisions = state }
     }
 
-    private func fold(_ view: EventRecordView) {
-        seen = view.position
+    func fold(_ view: EventRecordView) throws {
         let type = view.type
         guard let domain = rules.first(where: { $0.owns(type) }),
             let data = try? JSONParser.parse(view.dataBytes)
         else { return }
-        domain.evolve(
-            DomainEvent(stream: view.stream, type: type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id),
-            journal: journal)
+        try domain.evolve(
+            DomainEvent(stream: view.stream, type: type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id))
     }
 
-    /// Folds the committed log into the state (at start, so the first write does not wait for it),
-    /// then runs `body` with the state current. Deciders of commands read the state here.
+    /// Runs `body` with the rules reading the decision state of one snapshot of the log: a
+    /// command decides here (its events are checked again by `check` when written, against the
+    /// state of that moment).
     public func withCurrentState<R>(_ store: EventStore, _ body: () throws -> R) throws -> R {
         lock.lock()
         defer { lock.unlock() }
-        if !inTransaction {
-            try store.forEachRecord(EventFilter(fromPosition: seen + 1)) { view in
-                fold(view)
-                return true
-            }
-            journal.commit()
+        return try store.readDecisions { reader in
+            use(reader.decisions)
+            defer { use(.empty) }
+            return try body()
         }
-        return try body()
     }
 
-    /// Folds the committed log (see `withCurrentState`).
-    public func prepare(_ store: EventStore) throws {
-        try withCurrentState(store) {}
+    /// Runs `body` with the rules reading and writing the decision state in the log's write
+    /// transaction, then undoes everything: an importer's dry run of many events against the
+    /// state as it is now. It holds the writer's lock while it runs.
+    public func trial<R>(_ store: EventStore, _ body: () throws -> R) throws -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try store.withDecisionTrial { log in
+            use(log.decisions)
+            defer { use(.empty) }
+            let at = try log.statePosition
+            if log.headPosition > at {
+                try log.forEachRecord(after: at) { view in
+                    try fold(view)
+                    return true
+                }
+            }
+            return try body()
+        }
+    }
+
+    /// Brings the decision state up to the log (a log written before the state was kept, or
+    /// events a writer without the rules appended), in steps of its own write transactions,
+    /// with `progress(done, total)`. Does nothing when it is current, which is the usual start.
+    public func prepare(_ store: EventStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try store.updateDecisionState(progress: progress) { log, through in
+            use(log.decisions)
+            defer { use(.empty) }
+            try log.forEachRecord(after: try log.statePosition) { view in
+                guard view.position <= through else { return false }
+                try fold(view)
+                return true
+            }
+        }
+    }
+}
+
+extension RuleGuard {
+    /// The decision state as kept beside the state a fold of the whole log gives (see
+    /// `EventStore.auditDecisionState`; it reads every event and holds the writer's lock).
+    public func audit(_ store: EventStore) throws -> DecisionStateAudit {
+        lock.lock()
+        defer { lock.unlock() }
+        return try store.auditDecisionState { log in
+            use(log.decisions)
+            defer { use(.empty) }
+            try log.forEachRecord(after: 0) { view in
+                try fold(view)
+                return true
+            }
+        }
+    }
+
+    /// Runs `body` with `rules` reading and writing the decision state of a throwaway log in a
+    /// temporary directory (removed afterwards): rules tested without a data directory.
+    public static func withScratchState<R>(_ rules: [any DomainRules], _ body: () throws -> R) throws -> R {
+        let directory = NSTemporaryDirectory() + "lumbung-rules-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = EventStore.Options()
+        options.noSync = true
+        let store = try EventStore(dataDirectory: directory, options: options)
+        defer { store.close() }
+        return try RuleGuard(rules: rules).trial(store, body)
     }
 }

@@ -148,9 +148,6 @@ extension EventStore {
                 }
                 if head != start {
                     try dbs.meta.put("head", head.encoded, in: txn)
-                    if appendGuard?.keepsDecisionState == true {
-                        try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(head.position), in: txn)
-                    }
                 }
                 if tree.size != treeStart {
                     try MerkleStore.writeFrontier(tree, dbs, in: txn)
@@ -281,6 +278,10 @@ extension EventStore {
         }
         for (stream, version) in versions {
             try dbs.heads.put(stream, version, in: txn)
+        }
+        // The guard's decision state now follows this request too (see `DecisionState`).
+        if appendGuard?.keepsDecisionState == true {
+            try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(head.position), in: txn)
         }
         return AppendOutcome(results: results, duplicate: false)
     }

@@ -29,7 +29,13 @@ public final class LumbungServices: @unchecked Sendable {
     /// server secret that keys the hashes of NIKs and PINs, guarded by `SecretKeyFile`, and the
     /// personal data vault (`vault/`, its master key `vault.key` guarded by `VaultKeyFile`), in
     /// which every subject forgotten in the log is forgotten again before anything is served.
-    public init(dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options()) throws {
+    ///
+    /// The rules' decision state is brought up to the log here (`RuleGuard.prepare`): built once,
+    /// with `stateProgress(done, total)`, for a log written before it was kept.
+    public init(
+        dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options(),
+        stateProgress: ((UInt64, UInt64) -> Void)? = nil
+    ) throws {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -42,15 +48,17 @@ public final class LumbungServices: @unchecked Sendable {
         domains = Domains(secret: secret, vault: vault)
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
+        try rules.prepare(store, progress: stateProgress)
         engine = try ProjectionEngine(store: store, dataDirectory: dataDirectory, projectors: domains.projectors)
         keys = KeyRegistry(store: store)
         lookupLimiter = RateLimiter(capacity: 10, refillPerSecond: 1)
         lookupGuard = try LookupGuard(dataDirectory: dataDirectory)
     }
 
-    /// Folds the log into the rules' state and the views (with progress), then keeps the views current.
+    /// Brings the rules' decision state and the views up to the log (with progress; on a log
+    /// whose state is current that reads nothing), then keeps the views current.
     public func start(progress: ((String, UInt64, UInt64) -> Void)? = nil) throws {
-        try rules.prepare(store)
+        try rules.prepare(store) { done, total in progress?("rules", done, total) }
         try engine.catchUp { done, total in progress?("views", done, total) }
         try engine.start()
     }

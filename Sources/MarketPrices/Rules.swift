@@ -13,59 +13,59 @@ import Projections
 /// touches, applies `PriceBook.evolve` and stores the result, recording the undo in the journal so
 /// that a trial or an uncommitted transaction is undone exactly.
 ///
-/// The decision state is kept per aggregate: each market's registration, each commodity's, and
-/// each report's market (market ids interned, so that a report costs a few bytes).
+/// The decision state is kept per aggregate in the log's decision state (`DecisionTable`s under
+/// `prices/`): each market's registration, each commodity's, and each report's market, read and
+/// stored per event in whatever `decisions` the `RuleGuard` set for the call.
 ///
 /// Thread safety: not synchronized itself; the `RuleGuard` owning it serializes every call
 /// (and `RuleGuard.withCurrentState` gives commands a consistent state).
 public final class MarketPricesRules: DomainRules, @unchecked Sendable {
-    /// Registered markets by id. Read it only while the `RuleGuard` holds it current.
-    public private(set) var markets: [String: MarketRegistered] = [:]
-    /// Registered commodities by id.
-    public private(set) var commodities: [String: CommodityRegistered] = [:]
-    /// Each report's market, as an index into `marketIds`.
-    private var reports: [EventID: Int32] = [:]
-    /// Interned market ids (append-only: an index no report uses any more is harmless).
-    private var marketIds: [String] = []
-    private var marketIndex: [String: Int32] = [:]
+    public var decisions = DecisionState.empty
+    private let markets = DecisionTable<MarketRegistered>(domain: MarketPricesDomain.name, table: "market")
+    private let commodities = DecisionTable<CommodityRegistered>(domain: MarketPricesDomain.name, table: "commodity")
+    /// Each report's market id, by the report's event id.
+    private let reports = DecisionTable<String>(domain: MarketPricesDomain.name, table: "report")
 
     public init() {}
 
-    /// The market of price report `id`, if it is a report the rules have seen.
-    public func market(ofReport id: EventID) -> String? {
-        reports[id].map { marketIds[Int($0)] }
-    }
+    /// The registration of market `id`, if it is registered.
+    public func market(_ id: String) throws(EventLogError) -> MarketRegistered? { try markets.get(id, in: decisions) }
 
-    /// How many price reports the rules know.
-    public var reportCount: Int { reports.count }
+    /// The registration of commodity `id`, if it is registered.
+    public func commodity(_ id: String) throws(EventLogError) -> CommodityRegistered? { try commodities.get(id, in: decisions) }
+
+    /// The market of price report `id`, if it is a report the rules have seen.
+    public func market(ofReport id: EventID) throws(EventLogError) -> String? {
+        try reports.get(id.description, in: decisions)
+    }
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(MarketPricesEventType.prefix) }
 
-    public func admit(_ event: DomainEvent, journal: Journal) throws {
-        try admit(try PricesEvent.read(event), journal: journal)
+    public func admit(_ event: DomainEvent) throws {
+        try admit(try PricesEvent.read(event))
     }
 
     /// `admit` for an event already typed (the importer's).
-    func admit(_ event: PricesEvent, journal: Journal) throws(EventLogError) {
+    func admit(_ event: PricesEvent) throws(EventLogError) {
         let command = try event.command
         let keys = Keys(command)
-        let state = load(keys)
+        let state = try load(keys)
         var next = state
         for e in try PriceBook.decide(command, state) { next = PriceBook.evolve(next, e) }
-        store(keys, state, next, journal: journal)
+        try store(keys, state, next)
     }
 
-    public func evolve(_ event: DomainEvent, journal: Journal) {
+    public func evolve(_ event: DomainEvent) throws {
         // Events in the log passed the rules when written; one this version cannot read is skipped.
         guard let typed = try? PricesEvent.read(event), let command = try? typed.command else { return }
         let keys = Keys(command)
-        let state = load(keys)
-        store(keys, state, PriceBook.evolve(state, typed), journal: journal)
+        let state = try load(keys)
+        try store(keys, state, PriceBook.evolve(state, typed))
     }
 
     /// The events `command` makes on the current state (call inside `RuleGuard.withCurrentState`).
     func decide(_ command: MarketPricesCommand) throws(EventLogError) -> [PricesEvent] {
-        try PriceBook.decide(command, load(Keys(command)))
+        try PriceBook.decide(command, try load(Keys(command)))
     }
 
     // MARK: State per aggregate
@@ -89,34 +89,17 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
         }
     }
 
-    func load(_ keys: Keys) -> PriceBook.State {
+    func load(_ keys: Keys) throws(EventLogError) -> PriceBook.State {
         PriceBook.State(
-            market: keys.marketId.flatMap { markets[$0] }, commodity: keys.commodityId.flatMap { commodities[$0] },
-            reportMarket: keys.reportId.flatMap { market(ofReport: $0) })
+            market: try keys.marketId.flatMap { id throws(EventLogError) in try market(id) },
+            commodity: try keys.commodityId.flatMap { id throws(EventLogError) in try commodity(id) },
+            reportMarket: try keys.reportId.flatMap { id throws(EventLogError) in try market(ofReport: id) })
     }
 
-    private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State, journal: Journal) {
-        if let id = keys.marketId, new.market != old.market { set(\.markets, id, new.market, journal) }
-        if let id = keys.commodityId, new.commodity != old.commodity { set(\.commodities, id, new.commodity, journal) }
-        if let id = keys.reportId, new.reportMarket != old.reportMarket {
-            set(\.reports, id, new.reportMarket.map(intern), journal)
-        }
-    }
-
-    private func set<Key: Hashable, Value>(
-        _ store: ReferenceWritableKeyPath<MarketPricesRules, [Key: Value]>, _ key: Key, _ value: Value?, _ journal: Journal
-    ) {
-        let old = self[keyPath: store][key]
-        self[keyPath: store][key] = value
-        journal.record { [unowned self] in self[keyPath: store][key] = old }
-    }
-
-    private func intern(_ marketId: String) -> Int32 {
-        if let i = marketIndex[marketId] { return i }
-        let i = Int32(marketIds.count)
-        marketIds.append(marketId)
-        marketIndex[marketId] = i
-        return i
+    private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State) throws(EventLogError) {
+        if let id = keys.marketId, new.market != old.market { try markets.set(id, new.market, in: decisions) }
+        if let id = keys.commodityId, new.commodity != old.commodity { try commodities.set(id, new.commodity, in: decisions) }
+        if let id = keys.reportId, new.reportMarket != old.reportMarket { try reports.set(id.description, new.reportMarket, in: decisions) }
     }
 }
 

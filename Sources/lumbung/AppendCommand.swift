@@ -52,7 +52,7 @@ extension Lumbung {
             // Through the service's wiring: the domains' rules check every event of a domain type,
             // exactly as for a command, so that no door (HTTP command, raw append, CLI) lets an
             // event in that the domain's rules would refuse.
-            let services = try LumbungServices(dataDirectory: self.store.resolvedDataDirectory)
+            let services = try self.store.openServices()
             let store = services.store
             defer { services.close() }
             if let ndjson {

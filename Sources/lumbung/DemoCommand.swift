@@ -16,7 +16,7 @@ extension Lumbung {
         @Option(help: "Seed of the scenario.") var seed: UInt64 = ScenarioSeeder.defaultSeed
 
         func run() async throws {
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            let services = try store.openServices()
             var receipt = ""
             var pin = ""
             if try services.store.head().position == 0 {

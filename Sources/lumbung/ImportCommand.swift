@@ -23,7 +23,7 @@ extension Lumbung {
             @Option(help: "Country (ISO3) for per-country files without a country column.") var country: String?
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 let importer = WFPImporter(country: country)
                 let bar = ProgressBox(ProgressBar(label: "import", unit: "rows"))

@@ -26,7 +26,7 @@ extension Lumbung {
             }
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
                 Output.standard.line(
@@ -44,7 +44,7 @@ extension Lumbung {
             @OptionGroup var store: StoreOptions
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 for k in try services.keys.list() {
                     Output.standard.line(
@@ -64,7 +64,7 @@ extension Lumbung {
             @Option(help: "Why.") var reason = "revoked"
 
             func run() async throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 try await services.keys.revoke(keyId: keyId, reason: reason, actor: StoreOptions.actor)
                 Output.standard.line(JSONObject([("keyId", .string(keyId)), ("revoked", .bool(true))]))

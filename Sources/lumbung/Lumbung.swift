@@ -110,6 +110,15 @@ struct StoreOptions: ParsableArguments {
         return options
     }
 
+    /// Opens everything on the data directory, with progress bars while the Merkle tree and the
+    /// rules' decision state of an older log are built.
+    func openServices() throws -> LumbungServices {
+        let progress = SharedProgress(ProgressBar(label: "decision state"))
+        return try LumbungServices(
+            dataDirectory: resolvedDataDirectory, storeOptions: Self.storeOptions,
+            stateProgress: { done, total in progress.update(done, of: total) })
+    }
+
     /// Who the CLI acts as (`metadata.actor`): `cli:<user>`.
     static var actor: String {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName

@@ -24,7 +24,7 @@ extension Lumbung {
             /// Opens the data directory of `store`, then runs `body` with its privacy office and the
             /// subject these options name; the data directory is closed afterwards.
             func withSubject<R>(in store: StoreOptions, _ body: (PrivacyOffice, String) async throws -> R) async throws -> R {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 let office = PrivacyOffice(services)
                 return try await body(office, try resolve(office))

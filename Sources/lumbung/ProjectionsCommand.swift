@@ -17,7 +17,7 @@ extension Lumbung {
             @OptionGroup var store: StoreOptions
 
             func run() throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 for p in services.engine.projectors {
                     Output.standard.line(
@@ -36,7 +36,7 @@ extension Lumbung {
             @OptionGroup var store: StoreOptions
 
             func run() throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 for s in try services.engine.status() {
                     Output.standard.line(
@@ -63,7 +63,7 @@ extension Lumbung {
             }
 
             func run() throws {
-                let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+                let services = try store.openServices()
                 defer { services.close() }
                 let names = all ? services.engine.projectors.map(\.name) : [name!]
                 for n in names where services.engine.projector(named: n) == nil {

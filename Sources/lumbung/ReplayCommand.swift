@@ -34,7 +34,7 @@ extension Lumbung {
         }
 
         func run() throws {
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            let services = try store.openServices()
             defer { services.close() }
             let point: ViewReplay.AsOf =
                 if let asOf { .occurred(asOf) } else if let recordedAsOf { .recorded(recordedAsOf) } else if let position {

@@ -30,7 +30,7 @@ extension Lumbung {
         }
 
         func run() throws {
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory)
+            let services = try store.openServices()
             defer { services.close() }
             let report = try Self.seed(services, seed: seed, events: events, views: !noViews)
             Output.standard.line(

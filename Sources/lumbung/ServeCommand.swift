@@ -74,7 +74,7 @@ extension Lumbung {
 
         func run() async throws {
             let logger = log.bootstrap()
-            let services = try LumbungServices(dataDirectory: store.resolvedDataDirectory, storeOptions: StoreOptions.storeOptions)
+            let services = try store.openServices()
             // A replica's log takes no write but the follower's: serving it as a primary would
             // answer every write with a 403 that cannot say where to write.
             if readOnly == nil, let source = try services.store.replicaSource() {

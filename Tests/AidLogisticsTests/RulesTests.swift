@@ -183,22 +183,21 @@ struct RulesTests {
     @Test("refused by admit, state unchanged", arguments: ruleCases)
     func admitRefuses(_ c: RuleCase) throws {
         let rules = AidLogisticsRules()
-        let journal = Journal()
-        for e in Fx.base + c.setup { try rules.admit(Fx.domainEvent(e), journal: journal) }
-        journal.commit()
-        let before = rules.state
-        let data = try Fx.json(c.data)
-        let event = DomainEvent(stream: c.stream, type: c.type, data: data, occurredAt: c.occurredAt.flatMap { Timestamp($0) })
-        do {
-            try rules.admit(event, journal: journal)
-            Issue.record("\(c.name): admitted")
-        } catch let error as EventLogError {
-            #expect(error.code == c.code, "\(c.name): \(error.message)")
-            #expect(error.field == c.field, "\(c.name): \(error.message)")
-            #expect(error.message.hasPrefix("\(c.field): "), "\(error.message)")
+        try RuleGuard.withScratchState([rules]) {
+            for e in Fx.base + c.setup { try rules.admit(Fx.domainEvent(e)) }
+            let before = try rules.decisions.entries()
+            let data = try Fx.json(c.data)
+            let event = DomainEvent(stream: c.stream, type: c.type, data: data, occurredAt: c.occurredAt.flatMap { Timestamp($0) })
+            do {
+                try rules.admit(event)
+                Issue.record("\(c.name): admitted")
+            } catch let error as EventLogError {
+                #expect(error.code == c.code, "\(c.name): \(error.message)")
+                #expect(error.field == c.field, "\(c.name): \(error.message)")
+                #expect(error.message.hasPrefix("\(c.field): "), "\(error.message)")
+            }
+            #expect(try rules.decisions.entries() == before)
         }
-        #expect(rules.state == before)
-        #expect(journal.mark == 0)
     }
 
     @Test("refused by a raw append to a guarded store, log unchanged", arguments: ruleCases)
@@ -276,12 +275,13 @@ struct RulesTests {
     @Test("evolve folds what admit would refuse, and skips what it cannot read")
     func evolveNeverThrows() throws {
         let rules = AidLogisticsRules()
-        let journal = Journal()
-        for e in Fx.base { rules.evolve(Fx.domainEvent(e), journal: journal) }
-        rules.evolve(DomainEvent(stream: "donation-x", type: "aid.donation-received", data: ["nonsense": true]), journal: journal)
-        rules.evolve(Fx.domainEvent(Fx.adjust("gudang-a", "beras", "kg", lot: "DN-1", -500)), journal: journal)
-        #expect(rules.state.onHand(at: "gudang-a", AidDecider.Item(item: "beras", unit: "kg"), lot: "DN-1") == -480)
-        journal.rollback(to: 0)
-        #expect(rules.state == AidDecider.initial)
+        try RuleGuard.withScratchState([rules]) {
+            for e in Fx.base { try rules.evolve(Fx.domainEvent(e)) }
+            try rules.evolve(DomainEvent(stream: "donation-x", type: "aid.donation-received", data: ["nonsense": true]))
+            try rules.evolve(Fx.domainEvent(Fx.adjust("gudang-a", "beras", "kg", lot: "DN-1", -500)))
+            #expect(try rules.state.onHand(at: "gudang-a", AidDecider.Item(item: "beras", unit: "kg"), lot: "DN-1") == -480)
+        }
+        // The scratch state was a trial: a new one starts empty.
+        #expect(try RuleGuard.withScratchState([rules]) { try rules.state } == AidDecider.initial)
     }
 }

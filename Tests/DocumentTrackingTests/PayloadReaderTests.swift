@@ -75,8 +75,7 @@ struct PayloadReaderTests {
             }
             for word in c.words { #expect(refused?.message.contains(word) == true, "\(refused?.message ?? "")") }
         }
-        try h.ruleGuard.prepare(h.store)
-        #expect(h.domain.rules.applicationCount == 1)
+        #expect(try h.ruleGuard.withCurrentState(h.store) { try h.domain.rules.applicationCount } == 1)
     }
 
     struct BodyCase: Sendable, CustomTestStringConvertible {
@@ -134,8 +133,7 @@ struct PayloadReaderTests {
         }
         let refused = try await h.expectRefused(.invalidInput, field: c.field) { _ = try await h.run(c.command, body) }
         for word in c.words { #expect(refused?.message.contains(word) == true, "\(refused?.message ?? "")") }
-        try h.ruleGuard.prepare(h.store)
-        #expect(h.domain.rules.applicationCount == 1)
+        #expect(try h.ruleGuard.withCurrentState(h.store) { try h.domain.rules.applicationCount } == 1)
     }
 
     @Test func multibyteTextWithinItsBytesIsAccepted() async throws {

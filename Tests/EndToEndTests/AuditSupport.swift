@@ -75,7 +75,7 @@ enum AuditTool {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerialized()
         process.waitUntilExit()
         try out.close()
         try err.close()

@@ -35,7 +35,7 @@ enum Binary {
             let err = Pipe()
             process.standardOutput = out
             process.standardError = err
-            try process.run()
+            try process.launchSerialized()
             let stdout = out.fileHandleForReading.readDataToEndOfFile()
             let stderr = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
@@ -43,5 +43,19 @@ enum Binary {
                 status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                 stderr: String(decoding: stderr, as: UTF8.self))
         }.value
+    }
+}
+
+/// One lock for every child process the test bundle starts (an advisory lock on a file, so that
+/// the suites of every test module in the bundle share it): Foundation's `Process.run` on Linux
+/// is not safe to call from two threads at once (it crashed copying the environment while two
+/// suites started children together).
+extension Process {
+    /// `run()`, one launch at a time across the test bundle.
+    func launchSerialized() throws {
+        let fd = open(NSTemporaryDirectory() + "lumbung-tests-launch.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+        defer { if fd >= 0 { close(fd) } }
+        if fd >= 0 { flock(fd, LOCK_EX) }
+        try run()
     }
 }

@@ -107,7 +107,7 @@ enum CLI {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in done.resume() }
             do {
-                try process.run()
+                try process.launchSerialized()
             } catch {
                 process.terminationHandler = nil
                 done.resume(throwing: error)

@@ -52,7 +52,7 @@ struct CLICommandTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerialized()
         defer { if process.isRunning { process.terminate() } }
         let reader = output.fileHandleForReading
         for k in 1...3 {

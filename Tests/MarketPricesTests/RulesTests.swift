@@ -151,27 +151,22 @@ import Testing
 
     @Test(arguments: cases) func refusedByAdmit(_ raw: Raw) throws {
         let rules = MarketPricesRules()
-        let journal = Journal()
-        for e in try Self.setUp() {
-            try rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id), journal: journal)
+        try RuleGuard.withScratchState([rules]) {
+            for e in try Self.setUp() {
+                try rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id))
+            }
+            let before = try rules.decisions.entries()
+            #expect(before.count == 4)
+            do {
+                try rules.admit(DomainEvent(stream: raw.stream, type: raw.type, data: raw.data, id: EventID.random()))
+                Issue.record("admitted: \(raw.label)")
+            } catch let e as EventLogError {
+                #expect(e.code == raw.code, "\(e.message)")
+                #expect(e.message.contains(raw.message), "\(e.message)")
+                #expect(e.field != nil)
+            }
+            #expect(try rules.decisions.entries() == before)
         }
-        journal.commit()
-        let markets = rules.markets.count
-        let commodities = rules.commodities.count
-        let reports = rules.reportCount
-        let mark = journal.mark
-        do {
-            try rules.admit(DomainEvent(stream: raw.stream, type: raw.type, data: raw.data, id: EventID.random()), journal: journal)
-            Issue.record("admitted: \(raw.label)")
-        } catch let e as EventLogError {
-            #expect(e.code == raw.code, "\(e.message)")
-            #expect(e.message.contains(raw.message), "\(e.message)")
-            #expect(e.field != nil)
-        }
-        #expect(journal.mark == mark)
-        #expect(rules.markets.count == markets)
-        #expect(rules.commodities.count == commodities)
-        #expect(rules.reportCount == reports)
     }
 
     @Test(arguments: cases) func refusedByRawAppend(_ raw: Raw) throws {
@@ -200,13 +195,14 @@ import Testing
         }
         // admit checks it too (for data built by hand).
         let rules = MarketPricesRules()
-        let journal = Journal()
-        for e in try Self.setUp() { try rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id), journal: journal) }
-        #expect(throws: EventLogError.self) {
-            try rules.admit(
-                DomainEvent(
-                    stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
-                    data: Self.report(Self.set("price", 1.23456))), journal: journal)
+        try RuleGuard.withScratchState([rules]) {
+            for e in try Self.setUp() { try rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id)) }
+            #expect(throws: EventLogError.self) {
+                try rules.admit(
+                    DomainEvent(
+                        stream: "market-pasar-kebon-roek", type: MarketPricesEventType.priceReported,
+                        data: Self.report(Self.set("price", 1.23456))))
+            }
         }
     }
 
@@ -228,15 +224,18 @@ import Testing
         #expect(!rules.owns("aid.donation-received"))
     }
 
-    @Test func rollbackUndoesExactly() throws {
-        let rules = MarketPricesRules()
-        let journal = Journal()
-        let mark = journal.mark
-        for e in try Self.setUp() { try rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id), journal: journal) }
-        #expect(rules.reportCount == 1)
-        journal.rollback(to: mark)
-        #expect(rules.markets.isEmpty)
-        #expect(rules.commodities.isEmpty)
-        #expect(rules.reportCount == 0)
+    @Test func aTrialWritesNothing() throws {
+        let t = try TestStore()
+        try t.append(Sample.market())
+        let before = try t.store.readDecisions { try $0.decisions.entries() }
+        #expect(before.count == 1)
+        try t.ruleGuard.trial(t.store) {
+            for e in try Self.setUp().dropFirst() {
+                try t.rules.admit(DomainEvent(stream: e.stream, type: e.type, data: e.data, id: e.id))
+            }
+            #expect(try t.rules.decisions.entries().count == 4)
+            #expect(try t.rules.market(ofReport: EventID(Self.reportID)!) == "pasar-kebon-roek")
+        }
+        #expect(try t.store.readDecisions { try $0.decisions.entries() } == before)
     }
 }

@@ -97,17 +97,16 @@ import Testing
 
     @Test(arguments: cases) func refusedByAdmitWithTheStateUnchanged(_ c: Case) throws {
         let rules = MarketPricesRules()
-        let journal = Journal()
-        let mark = journal.mark
-        do {
-            try rules.admit(DomainEvent(stream: c.stream, type: c.type, data: c.data, id: EventID.random()), journal: journal)
-            Issue.record("admitted: \(c.label)")
-        } catch let e as EventLogError {
-            #expect(e.field == c.field, "\(e.message)")
-            #expect(e.message.hasPrefix("\(c.field): "), "\(e.message)")
+        try RuleGuard.withScratchState([rules]) {
+            do {
+                try rules.admit(DomainEvent(stream: c.stream, type: c.type, data: c.data, id: EventID.random()))
+                Issue.record("admitted: \(c.label)")
+            } catch let e as EventLogError {
+                #expect(e.field == c.field, "\(e.message)")
+                #expect(e.message.hasPrefix("\(c.field): "), "\(e.message)")
+            }
+            #expect(try rules.decisions.entries().isEmpty)
         }
-        #expect(journal.mark == mark)
-        #expect(rules.markets.isEmpty && rules.commodities.isEmpty && rules.reportCount == 0)
     }
 
     @Test func theLimitsAreBytesInclusive() throws {

@@ -152,28 +152,41 @@ struct RuleGuardTests {
         #expect(results == 10)
         #expect(try store.head().position == 11)
         #expect(try store.verify().ok)
-        // A fresh guard folds the log and agrees: the balance is 0.
-        let fresh = AccountRules()
-        let guard2 = RuleGuard(rules: [fresh])
-        try guard2.prepare(store)
-        #expect(fresh.balances["acct-a"] == 0)
+        // The persisted state agrees with the log: the balance is 0.
+        let rules = AccountRules()
+        #expect(try RuleGuard(rules: [rules]).withCurrentState(store) { try rules.balance("acct-a") } == 0)
     }
 
-    @Test("the journal undoes changes newest first")
-    func journal() {
-        let journal = Journal()
-        let dict = JournaledDictionary<String, Int>(journal: journal)
-        dict["a"] = 1
-        let mark = journal.mark
-        dict["a"] = 2
-        dict["b"] = 3
-        dict.modify("a", default: 0) { $0 += 10 }
-        #expect(dict["a"] == 12)
-        journal.rollback(to: mark)
-        #expect(dict["a"] == 1)
-        #expect(dict["b"] == nil)
-        journal.commit()
-        journal.rollback(to: 0)
-        #expect(dict["a"] == 1)
+    @Test("a log written without the rules gets its decision state built once, in steps with progress")
+    func builtOnce() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        for i in 1...5 { _ = try store.write([try move("acct-\(i % 2)", i)]) }
+        let rules = AccountRules()
+        let ruleGuard = RuleGuard(rules: [rules])
+        store.appendGuard = ruleGuard
+        #expect(try store.readDecisions { $0.statePosition } == 0)
+        var steps: [UInt64] = []
+        try store.updateDecisionState(stepEvents: 2, progress: { done, _ in steps.append(done) }) { _, _ in }
+        #expect(steps == [2, 4, 5])  // a no-op step function still advances the recorded position
+        try store.readDecisions { reader in #expect(reader.statePosition == 5) }
+
+        // A second log, folded by the guard itself.
+        let dir2 = ScratchDirectory()
+        let store2 = try EventStore(dataDirectory: dir2.path)
+        for i in 1...5 { _ = try store2.write([try move("acct-\(i % 2)", i)]) }
+        var progress: [UInt64] = []
+        try ruleGuard.prepare(store2) { done, _ in progress.append(done) }
+        #expect(progress == [5])
+        #expect(try ruleGuard.withCurrentState(store2) { [try rules.balance("acct-0"), try rules.balance("acct-1")] } == [6, 9])
+        // Current now: nothing to do, no progress.
+        progress = []
+        try ruleGuard.prepare(store2) { done, _ in progress.append(done) }
+        #expect(progress.isEmpty)
+        // The rules check against the built state: acct-0 holds 6.
+        store2.appendGuard = ruleGuard
+        #expect(throws: EventLogError.self) { _ = try store2.write([try move("acct-0", -7)]) }
+        _ = try store2.write([try move("acct-0", -6)])
+        #expect(try store2.readDecisions { $0.statePosition } == 6)
     }
 }

@@ -28,37 +28,36 @@ struct CountingProjector: Projector {
     }
 }
 
-/// Rules of a toy "account" domain: a balance that never goes below zero.
+/// Rules of a toy "account" domain: a balance that never goes below zero, kept in the log's
+/// decision state.
 final class AccountRules: DomainRules {
-    var balances: [String: Int] = [:]
+    var decisions = DecisionState.empty
+    let balances = DecisionTable<Int>(domain: "acct", table: "balance")
 
     func owns(_ type: String) -> Bool { type.hasPrefix("acct.") }
 
-    func admit(_ event: DomainEvent, journal: Journal) throws {
+    func balance(_ stream: String) throws -> Int { try balances.get(stream, in: decisions) ?? 0 }
+
+    func admit(_ event: DomainEvent) throws {
         guard event.type == "acct.moved" else {
             throw EventLogError(.invalidInput, "type: unknown account event \(event.type)", field: "type")
         }
         guard let amount = event.data["amount"]?.intValue else {
             throw EventLogError(.invalidInput, "data.amount: must be an integer", field: "data.amount")
         }
-        let current = balances[event.stream] ?? 0
+        let current = try balance(event.stream)
+        // Written before the refusal: a refused request must still leave nothing.
+        try balances.set(event.stream, current + amount, in: decisions)
         guard current + amount >= 0 else {
             throw EventLogError(
                 .ruleViolation, "data.amount: \(amount) would take \(event.stream) below zero (balance \(current))",
                 field: "data.amount")
         }
-        set(event.stream, current + amount, journal)
     }
 
-    func evolve(_ event: DomainEvent, journal: Journal) {
+    func evolve(_ event: DomainEvent) throws {
         guard let amount = event.data["amount"]?.intValue else { return }
-        set(event.stream, (balances[event.stream] ?? 0) + amount, journal)
-    }
-
-    private func set(_ stream: String, _ value: Int, _ journal: Journal) {
-        let old = balances[stream]
-        balances[stream] = value
-        journal.record { [unowned self] in self.balances[stream] = old }
+        try balances.set(event.stream, try balance(event.stream) + amount, in: decisions)
     }
 }
 

@@ -101,7 +101,7 @@ final class Child: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerialized()
     }
 
     var isRunning: Bool { process.isRunning }
@@ -130,7 +130,7 @@ func run(_ executable: String, _ arguments: [String], timeout: Duration = .secon
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try process.launchSerialized()
     let guardTimer = DispatchSource.makeTimerSource()
     guardTimer.schedule(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
     let pid = process.processIdentifier
@@ -303,5 +303,19 @@ final class FollowerThread: @unchecked Sendable {
     func stop() -> Bool {
         follower.stop()
         return finished.wait(timeout: .now() + 10) == .success
+    }
+}
+
+/// One lock for every child process the test bundle starts (an advisory lock on a file, so that
+/// the suites of every test module in the bundle share it): Foundation's `Process.run` on Linux
+/// is not safe to call from two threads at once (it crashed copying the environment while two
+/// suites started children together).
+extension Process {
+    /// `run()`, one launch at a time across the test bundle.
+    func launchSerialized() throws {
+        let fd = open(NSTemporaryDirectory() + "lumbung-tests-launch.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+        defer { if fd >= 0 { close(fd) } }
+        if fd >= 0 { flock(fd, LOCK_EX) }
+        try run()
     }
 }

@@ -156,7 +156,7 @@ public enum AidLogisticsCommand: Sendable, Hashable {
         let (resolved, ids) = command.resolved(now: now) { AidIDs.make($0, year: $1) }
         let events: [AidEvent]
         do throws(EventLogError) {
-            events = try AidDecider.decide(resolved, rules.state(touchedBy: resolved))
+            events = try AidDecider.decide(resolved, try rules.state(touchedBy: resolved))
         } catch {
             throw Self.bodyField(error)
         }

@@ -56,7 +56,7 @@ extension DocumentTrackingCommand {
             try Self.notFuture(submittedAt, now: now, field: "submittedAt")
             var receipt = ReceiptNumber.random(using: &generator)
             var tries = 1
-            while rules.state(of: receipt).status != nil {
+            while try rules.state(of: receipt).status != nil {
                 guard tries < 16 else {
                     throw EventLogError(.storage, "could not make an unused receipt number; try again")
                 }
@@ -70,7 +70,7 @@ extension DocumentTrackingCommand {
                 pinHash: DocumentSecrets.pinHash(receiptNumber: receipt, pin: pin, secret: secret),
                 submittedAt: submittedAt)
             let events = try Self.bodyErrors { () throws(EventLogError) in
-                try Application.decide(.submit(event), rules.state(of: receipt))
+                try Application.decide(.submit(event), try rules.state(of: receipt))
             }
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .noStream) },
@@ -84,7 +84,7 @@ extension DocumentTrackingCommand {
                     .changeStatus(
                         receiptNumber: c.receiptNumber, from: c.from, to: c.to, reason: c.reason, officer: c.officer,
                         changedAt: changedAt),
-                    rules.state(of: c.receiptNumber))
+                    try rules.state(of: c.receiptNumber))
             }
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },
@@ -98,7 +98,7 @@ extension DocumentTrackingCommand {
                 receiptNumber: c.receiptNumber, pinHash: DocumentSecrets.pinHash(receiptNumber: c.receiptNumber, pin: pin, secret: secret),
                 officer: c.officer, reissuedAt: reissuedAt)
             let events = try Self.bodyErrors { () throws(EventLogError) in
-                try Application.decide(.reissuePin(event), rules.state(of: c.receiptNumber))
+                try Application.decide(.reissuePin(event), try rules.state(of: c.receiptNumber))
             }
             return Decision(
                 events: try events.map { e throws(EventLogError) in try e.proposed(expectedVersion: .exists) },

@@ -94,10 +94,10 @@ public enum MarketPricesCommand: Sendable, Equatable {
         var command = command
         switch command {
         case .registerMarket(var m) where m.marketId.isEmpty:
-            m.marketId = freeID(Slug.make(m.name)) { rules.markets[$0] != nil }
+            m.marketId = try freeID(Slug.make(m.name)) { id throws(EventLogError) in try rules.market(id) != nil }
             command = .registerMarket(m)
         case .registerCommodity(var c) where c.commodityId.isEmpty:
-            c.commodityId = freeID(Slug.make(c.name)) { rules.commodities[$0] != nil }
+            c.commodityId = try freeID(Slug.make(c.name)) { id throws(EventLogError) in try rules.commodity(id) != nil }
             command = .registerCommodity(c)
         case .reportPrice(var r) where r.observedOn == nil:
             r.observedOn = CivilDate(now, offsetHours: CivilDate.witaOffsetHours)
@@ -128,11 +128,11 @@ public enum MarketPricesCommand: Sendable, Equatable {
     }
 
     /// `base`, or `base-2`, `base-3`, ... : the first that is not taken.
-    static func freeID(_ base: String, taken: (String) -> Bool) -> String {
+    static func freeID(_ base: String, taken: (String) throws(EventLogError) -> Bool) throws(EventLogError) -> String {
         let root = base.isEmpty ? "id" : base
-        if !taken(root) { return root }
+        if try !taken(root) { return root }
         var n = 2
-        while taken("\(root)-\(n)") { n += 1 }
+        while try taken("\(root)-\(n)") { n += 1 }
         return "\(root)-\(n)"
     }
 }

@@ -210,58 +210,58 @@ public struct WFPImporter: Sendable {
             file: plan.file, rows: plan.rows, marketsRegistered: 0, commoditiesRegistered: 0, pricesReported: 0, alreadyInLog: 0,
             duplicateRows: plan.duplicateRows, skipped: plan.skipped, batches: 0)
 
-        // The rules on the log as it is now.
-        let rules = MarketPricesRules()
-        let journal = Journal()
-        try store.forEachRecord(EventFilter(types: MarketPricesEventType.all)) { view in
-            if let data = try? JSONParser.parse(view.dataBytes) {
-                rules.evolve(
-                    DomainEvent(
-                        stream: view.stream, type: view.type, data: data, occurredAt: view.occurredAt, position: view.position, id: view.id),
-                    journal: journal)
+        // Events whose ids are in the log already: the same content is left out, other content is the row's error.
+        var inLog: [Int: RowError?] = [:]
+        for (i, planned) in plan.events.enumerated() {
+            let event = planned.event
+            guard let id = event.id, let position = try store.position(of: id) else { continue }
+            guard let existing = try store.event(at: position), existing.stream == event.stream, existing.type == event.type,
+                existing.data == event.data
+            else {
+                inLog[i] = RowError(
+                    "event \(id) (\(event.type)) is already in the log at position \(position) with other content: the row changed since it was imported"
+                )
+                continue
             }
-            return true
+            inLog[i] = .some(nil)
         }
-        journal.commit()
 
+        // The rules on the log as it is now, tried on every new event in a transaction that is undone.
+        let rules = MarketPricesRules()
         var toWrite: [WFPImportPlan.Planned] = []
         var failedRows: Set<Int> = []
-        for planned in plan.events {
-            let event = planned.event
-            if failedRows.contains(planned.row) { continue }
-            do {
-                if let id = event.id, let position = try store.position(of: id) {
-                    guard let existing = try store.event(at: position), existing.stream == event.stream, existing.type == event.type,
-                        existing.data == event.data
-                    else {
-                        throw RowError(
-                            "event \(id) (\(event.type)) is already in the log at position \(position) with other content: the row changed since it was imported"
+        try RuleGuard(rules: [rules]).trial(store) {
+            for (i, planned) in plan.events.enumerated() {
+                let event = planned.event
+                if failedRows.contains(planned.row) { continue }
+                do {
+                    if let found = inLog[i] {
+                        if let conflict = found { throw conflict }
+                        report.alreadyInLog += 1
+                        continue
+                    }
+                    switch planned.kind {
+                    case .market where try rules.market(event.stream.dropPrefix("market-")) != nil,
+                        .commodity where try rules.commodity(event.stream.dropPrefix("commodity-")) != nil:
+                        report.alreadyInLog += 1
+                        continue
+                    default:
+                        break
+                    }
+                    try rules.admit(planned.typed)
+                    toWrite.append(planned)
+                } catch {
+                    let reason = (error as? RowError)?.message ?? (error as? EventLogError)?.message ?? String(describing: error)
+                    guard plan.skipInvalid else {
+                        throw WFPImportError(
+                            line: planned.line, reason: reason, invalid: plan.skipped + [WFPSkippedLine(line: planned.line, reason: reason)]
                         )
                     }
-                    report.alreadyInLog += 1
-                    continue
+                    report.skipped.append(WFPSkippedLine(line: planned.line, reason: reason))
+                    failedRows.insert(planned.row)
                 }
-                switch planned.kind {
-                case .market where rules.markets[event.stream.dropPrefix("market-")] != nil,
-                    .commodity where rules.commodities[event.stream.dropPrefix("commodity-")] != nil:
-                    report.alreadyInLog += 1
-                    continue
-                default:
-                    break
-                }
-                try rules.admit(planned.typed, journal: journal)
-                toWrite.append(planned)
-            } catch {
-                let reason = (error as? RowError)?.message ?? (error as? EventLogError)?.message ?? String(describing: error)
-                guard plan.skipInvalid else {
-                    throw WFPImportError(
-                        line: planned.line, reason: reason, invalid: plan.skipped + [WFPSkippedLine(line: planned.line, reason: reason)])
-                }
-                report.skipped.append(WFPSkippedLine(line: planned.line, reason: reason))
-                failedRows.insert(planned.row)
             }
         }
-        journal.commit()
         report.skipped.sort { $0.line < $1.line }
 
         // Batches within the request limits.
