@@ -122,32 +122,35 @@ final class Child: @unchecked Sendable {
 func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
+    // Output goes to files, not pipes: a pipe's end is inherited by any child started meanwhile
+    // (a relay, a follower), and reading it to its end then waits for that child to exit.
+    let base = NSTemporaryDirectory() + "lumbung-run-\(UUID().uuidString)"
+    FileManager.default.createFile(atPath: base + ".out", contents: nil)
+    FileManager.default.createFile(atPath: base + ".err", contents: nil)
+    defer {
+        try? FileManager.default.removeItem(atPath: base + ".out")
+        try? FileManager.default.removeItem(atPath: base + ".err")
+    }
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".err"))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.launchSerialized()
+    try? out.close()
+    try? err.close()
     let guardTimer = DispatchSource.makeTimerSource()
     guardTimer.schedule(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
     let pid = process.processIdentifier
     guardTimer.setEventHandler { Foundation.kill(pid, SIGKILL) }
     guardTimer.resume()
-    // Read both pipes to the end before waiting, so a full pipe never blocks the child.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     process.waitUntilExit()
     guardTimer.cancel()
+    let outData = FileManager.default.contents(atPath: base + ".out") ?? Data()
+    let errData = FileManager.default.contents(atPath: base + ".err") ?? Data()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
