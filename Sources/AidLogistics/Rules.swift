@@ -24,8 +24,11 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public var decisions = DecisionState.empty
     private let warehouses = DecisionTable<AidDecider.Warehouse>(domain: AidLogisticsDomain.name, table: "warehouse")
     private let donations = DecisionTable<AidDecider.Donation>(domain: AidLogisticsDomain.name, table: "donation")
-    /// Lots on hand by place: key `<warehouseId> NUL <item> NUL <unit>`.
-    private let stock = DecisionTable<[String: Int]>(domain: AidLogisticsDomain.name, table: "stock")
+    /// Each lot's stock on hand at a place, one key per lot:
+    /// `<warehouseId> NUL <item> NUL <unit> NUL <receipt order, 16 digits> NUL <donationId>`, so
+    /// that a place's lots come first-in-first-out in key order and a command reads only the
+    /// lots it takes, however many lie there.
+    private let lots = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "lot")
     private let shipments = DecisionTable<AidDecider.Shipment>(domain: AidLogisticsDomain.name, table: "shipment")
     private let distributions = DecisionTable<Bool>(domain: AidLogisticsDomain.name, table: "distribution")
     /// `donations`: the count of donations received.
@@ -47,7 +50,15 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         try store(AidDecider.evolve(state, e), over: state)
     }
 
-    static func key(_ place: AidDecider.Place) -> String { "\(place.warehouseId)\u{0}\(place.item.item)\u{0}\(place.item.unit)" }
+    /// The key prefix of a place's lots.
+    static func prefix(_ place: AidDecider.Place) -> String { "\(place.warehouseId)\u{0}\(place.item.item)\u{0}\(place.item.unit)\u{0}" }
+
+    /// The key of a lot at a place; `sequence` is its donation's receipt order (nil: a donation
+    /// the rules never saw, which only a log written without them holds: such lots come last).
+    static func key(_ place: AidDecider.Place, sequence: Int?, donationId: String) -> String {
+        let digits = String(sequence ?? 9_999_999_999_999_999)
+        return prefix(place) + String(repeating: "0", count: max(0, 16 - digits.count)) + digits + "\u{0}" + donationId
+    }
 
     // MARK: Loading and storing
 
@@ -61,21 +72,46 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         func donation(_ id: String?) throws(EventLogError) {
             if let id, s.donations[id] == nil, let d = try donations.get(id, in: decisions) { s.donations[id] = d }
         }
-        /// The lots of an item at a warehouse; with their donations when lots are to be chosen
-        /// first-in-first-out (by receipt order).
-        func place(_ warehouseId: String, _ item: String, _ unit: String, choosing: Bool = false) throws(EventLogError) {
-            let p = AidDecider.Place(warehouseId: warehouseId, item: AidDecider.Item(item: item, unit: unit))
-            var found = s.stock[p]
-            if found == nil { found = try stock.get(Self.key(p), in: decisions) }
-            guard let lots = found else { return }
-            s.stock[p] = lots
-            if choosing { for id in lots.keys { try donation(id) } }
+        func place(_ warehouseId: String, _ item: String, _ unit: String) -> AidDecider.Place {
+            AidDecider.Place(warehouseId: warehouseId, item: AidDecider.Item(item: item, unit: unit))
+        }
+        /// One lot of an item at a warehouse, with its donation.
+        func lot(_ warehouseId: String, _ item: String, _ unit: String, _ donationId: String) throws(EventLogError) {
+            try donation(donationId)
+            let p = place(warehouseId, item, unit)
+            guard s.stock[p]?[donationId] == nil,
+                let q = try lots.get(Self.key(p, sequence: s.donations[donationId]?.sequence, donationId: donationId), in: decisions)
+            else { return }
+            s.stock[p, default: [:]][donationId] = q
+        }
+        /// The lots of an item at a warehouse first-in-first-out, with their donations, until
+        /// they hold `need` (all of them when they hold less): what a first-in-first-out choice
+        /// of `need` takes, and the whole stock when it cannot be met (the refusal names it).
+        func choose(_ warehouseId: String, _ item: String, _ unit: String, need: Int) throws(EventLogError) {
+            let p = place(warehouseId, item, unit)
+            var held = 0
+            var found: [(String, Int)] = []
+            try lots.scan(prefix: Self.prefix(p), in: decisions) { suffix, q in
+                guard let nul = suffix.lastIndex(of: "\u{0}") else { return true }
+                found.append((String(suffix[suffix.index(after: nul)...]), q))
+                if q > 0 { held += q }
+                return held < need
+            }
+            for (id, q) in found {
+                try donation(id)
+                s.stock[p, default: [:]][id] = q
+            }
         }
         func lines(_ lines: [RequestedLine], at warehouseId: String) throws(EventLogError) {
+            var need: [AidDecider.Item: Int] = [:]
             for line in lines {
-                try place(warehouseId, line.item, line.unit, choosing: line.lots == nil)
-                for lot in line.lots ?? [] { try donation(lot.donationId) }
+                if let given = line.lots {
+                    for l in given { try lot(warehouseId, line.item, line.unit, l.donationId) }
+                } else {
+                    need[AidDecider.Item(item: line.item, unit: line.unit), default: 0] += max(0, line.quantity)
+                }
             }
+            for (item, n) in need.sorted(by: { $0.key < $1.key }) { try choose(warehouseId, item.item, item.unit, need: n) }
         }
         switch command {
         case .registerWarehouse(let c):
@@ -83,7 +119,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveDonation(let c):
             try donation(c.donationId)
             try warehouse(c.warehouseId)
-            for i in c.items { try place(c.warehouseId, i.item, i.unit) }
+            if let id = c.donationId { for i in c.items { try lot(c.warehouseId, i.item, i.unit, id) } }
             s.donationCount = try counters.get(Self.donationCount, in: decisions) ?? 0
         case .dispatchShipment(let c):
             if let id = c.shipmentId, let shipment = try shipments.get(id, in: decisions) { s.shipments[id] = shipment }
@@ -93,22 +129,15 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveShipment(let c):
             guard let shipment = try shipments.get(c.shipmentId, in: decisions) else { return s }
             s.shipments[c.shipmentId] = shipment
-            for key in shipment.lots.keys {
-                try donation(key.donationId)
-                try place(shipment.toWarehouseId, key.item.item, key.item.unit)
-            }
-            for line in c.lines ?? [] {
-                try donation(line.donationId)
-                try place(shipment.toWarehouseId, line.item, line.unit)
-            }
+            for key in shipment.lots.keys { try lot(shipment.toWarehouseId, key.item.item, key.item.unit, key.donationId) }
+            for line in c.lines ?? [] { try lot(shipment.toWarehouseId, line.item, line.unit, line.donationId) }
         case .distributeAid(let c):
             if let id = c.distributionId, try distributions.get(id, in: decisions) != nil { s.distributions.insert(id) }
             try warehouse(c.warehouseId)
             try lines(c.lines, at: c.warehouseId)
         case .adjustStock(let c):
             try warehouse(c.warehouseId)
-            try donation(c.donationId)
-            try place(c.warehouseId, c.item, c.unit)
+            try lot(c.warehouseId, c.item, c.unit, c.donationId)
         }
         return s
     }
@@ -119,7 +148,14 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     private func store(_ next: AidDecider.State, over loaded: AidDecider.State) throws(EventLogError) {
         try write(warehouses, next.warehouses, over: loaded.warehouses) { $0 }
         try write(donations, next.donations, over: loaded.donations) { $0 }
-        try write(stock, next.stock, over: loaded.stock, key: Self.key)
+        for p in Set(next.stock.keys).union(loaded.stock.keys) {
+            let after = next.stock[p] ?? [:]
+            let before = loaded.stock[p] ?? [:]
+            for id in Set(after.keys).union(before.keys) where after[id] != before[id] {
+                let sequence = next.donations[id]?.sequence ?? loaded.donations[id]?.sequence
+                try lots.set(Self.key(p, sequence: sequence, donationId: id), after[id], in: decisions)
+            }
+        }
         try write(shipments, next.shipments, over: loaded.shipments) { $0 }
         for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
         if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
@@ -137,10 +173,11 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public var state: AidDecider.State {
         get throws(EventLogError) {
             var stockByPlace: [AidDecider.Place: [String: Int]] = [:]
-            for (key, lots) in try stock.all(in: decisions) {
+            for (key, q) in try lots.all(in: decisions) {
                 let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 3 else { continue }
-                stockByPlace[AidDecider.Place(warehouseId: parts[0], item: AidDecider.Item(item: parts[1], unit: parts[2]))] = lots
+                guard parts.count == 5 else { continue }
+                stockByPlace[AidDecider.Place(warehouseId: parts[0], item: AidDecider.Item(item: parts[1], unit: parts[2])), default: [:]][
+                    parts[4]] = q
             }
             return AidDecider.State(
                 warehouses: Dictionary(uniqueKeysWithValues: try warehouses.all(in: decisions).map { ($0.key, $0.value) }),

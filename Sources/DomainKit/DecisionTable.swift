@@ -63,6 +63,23 @@ public struct DecisionTable<Value: Codable>: @unchecked Sendable {
         try state.set(k, to: bytes)
     }
 
+    /// Visits the keys that start with `keyPrefix`, in key order, with the rest of each key and
+    /// its value, until `body` returns false.
+    public func scan(prefix keyPrefix: String, in state: DecisionState, _ body: (String, Value) throws(EventLogError) -> Bool)
+        throws(EventLogError)
+    {
+        let start = try key(keyPrefix)
+        let skip = start.count
+        do {
+            try state.forEach(prefix: start) { k, v in
+                let rest = String(decoding: UnsafeRawBufferPointer(rebasing: k[skip...]), as: UTF8.self)
+                return try body(rest, try decoder.decode(Value.self, from: Data(v)))
+            }
+        } catch {
+            throw Self.failure(error, keyPrefix)
+        }
+    }
+
     /// Every key and value of the table, in key order (for diagnostics and tests: it reads the
     /// whole table).
     public func all(in state: DecisionState) throws(EventLogError) -> [(key: String, value: Value)] {

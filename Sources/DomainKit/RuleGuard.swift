@@ -77,7 +77,8 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
     public func trial<R>(_ store: EventStore, _ body: () throws -> R) throws -> R {
         lock.lock()
         defer { lock.unlock() }
-        return try store.withDecisionTrial { log in
+        var result: [R] = []  // not R?: R may itself be optional
+        try store.withDecisionTrial { log in
             use(log.decisions)
             defer { use(.empty) }
             let at = try log.statePosition
@@ -87,8 +88,9 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
                     return true
                 }
             }
-            return try body()
+            result.append(try body())
         }
+        return result[0]
     }
 
     /// Brings the decision state up to the log (a log written before the state was kept, or

@@ -173,18 +173,15 @@ extension EventStore {
     /// Runs `body` with the log's write transaction and aborts it: a trial of requests against
     /// the decision state (an importer's dry run) that writes nothing. It holds the writer's lock
     /// while it runs.
-    public func withDecisionTrial<R>(_ body: (borrowing LogReader) throws -> R) throws -> R {
+    public func withDecisionTrial(_ body: (borrowing LogReader) throws -> Void) throws {
         let dbs = self.dbs
-        var result: R?
         do {
             try environment.write { txn in
                 let head = try ChainHead.read(dbs, in: txn)
-                result = try body(LogReader(handle: txn.reference, dbs: dbs, headPosition: head.position))
+                try body(LogReader(handle: txn.reference, dbs: dbs, headPosition: head.position))
                 throw EndTrial()
             }
         } catch is EndTrial {}
-        guard let result else { fatalError("unreachable: a trial that did not throw has a result") }
-        return result
     }
 }
 
@@ -208,7 +205,8 @@ extension EventStore {
     /// persisted state is the fold of the log (after a crash, an upgrade, a restore).
     public func auditDecisionState(_ fold: (borrowing LogReader) throws -> Void) throws -> DecisionStateAudit {
         let dbs = self.dbs
-        return try withDecisionTrial { log in
+        var audit: DecisionStateAudit?
+        try withDecisionTrial { log in
             let kept = try log.decisions.entries()
             let statePosition = try log.statePosition
             try log.handle.withWriteTransaction { (txn: borrowing WriteTransaction) throws(LMDBError) in
@@ -216,9 +214,11 @@ extension EventStore {
                 try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(0), in: txn)
             }
             try fold(log)
-            return DecisionStateAudit(
+            audit = DecisionStateAudit(
                 kept: kept, folded: try log.decisions.entries(), headPosition: log.headPosition, statePosition: statePosition)
         }
+        guard let audit else { fatalError("unreachable: a trial that did not throw ran its body") }
+        return audit
     }
 }
 

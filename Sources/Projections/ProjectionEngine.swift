@@ -259,59 +259,91 @@ public final class ProjectionEngine: @unchecked Sendable {
 
     // MARK: Rebuild
 
-    /// Views whose projector version changed are rebuilt (lock held by the caller).
+    /// Views whose projector version changed are rebuilt, in one pass (lock held by the caller).
     private func rebuildOutdated(progress: ((String, UInt64, UInt64) -> Void)?) throws {
         let outdated = try environment.read { txn in
             try projectors.filter { try entry($0.name, in: txn).version != $0.version }
         }
-        for p in outdated { try rebuildLocked(p, progress: progress) }
+        if !outdated.isEmpty { try rebuildLocked(outdated, progress: progress) }
     }
+
+    /// Events folded per write transaction of a rebuild.
+    public var rebuildBatchSize = 50_000
 
     /// Rebuilds view `name` from the whole log into a fresh copy, then switches to it atomically
     /// and drops the old copy. `progress(name, done, total)` reports positions folded.
     public func rebuild(_ name: String, progress: ((String, UInt64, UInt64) -> Void)? = nil) throws {
-        guard let p = projector(named: name) else { throw ProjectionError("no view named \(name)") }
-        try writeLock.withLock { try rebuildLocked(p, progress: progress) }
+        try rebuild([name]) { done, total in progress?(name, done, total) }
     }
 
-    private func rebuildLocked(_ p: any Projector, progress: ((String, UInt64, UInt64) -> Void)?) throws {
-        let old = try environment.read { txn in try entry(p.name, in: txn) }
-        let generation = old.generation + 1
-        let fresh = try p.databases.map { try handle(p.name, generation, $0) }
-        let key = Self.checkpointKey(p.name, generation)
-        try environment.write { txn in
-            for db in fresh { try db.clear(in: txn) }  // leftovers of an interrupted rebuild
-            try checkpoints.put(key, 0, in: txn)
+    /// Rebuilds the views `names` from the whole log in one pass: each event is read (and
+    /// decoded) once and folded into the fresh copy of every view that wants its type, in write
+    /// transactions of `rebuildBatchSize` events; when the pass reaches the head, every view is
+    /// switched to its fresh copy in the same transaction. `progress(done, total)` reports
+    /// positions folded.
+    public func rebuild(_ names: [String], progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        var chosen: [any Projector] = []
+        for name in names {
+            guard let p = projector(named: name) else { throw ProjectionError("no view named \(name)") }
+            if !chosen.contains(where: { $0.name == name }) { chosen.append(p) }
         }
+        guard !chosen.isEmpty else { return }
+        try writeLock.withLock { try rebuildLocked(chosen) { _, done, total in progress?(done, total) } }
+    }
+
+    private func rebuildLocked(_ chosen: [any Projector], progress: ((String, UInt64, UInt64) -> Void)?) throws {
+        let generations = try environment.read { txn in try chosen.map { try entry($0.name, in: txn).generation + 1 } }
+        for (p, generation) in zip(chosen, generations) {
+            for local in p.databases { _ = try handle(p.name, generation, local) }
+        }
+        let keys = zip(chosen, generations).map { Self.checkpointKey($0.name, $1) }
+        try environment.write { txn in
+            for (p, generation) in zip(chosen, generations) {
+                for local in p.databases { try cachedHandle(p.name, generation, local).clear(in: txn) }  // leftovers of an interrupted rebuild
+            }
+            for key in keys { try checkpoints.put(key, 0, in: txn) }
+        }
+        let wanted = chosen.map(\.eventTypes)
+        let types: Set<String>? = wanted.contains { $0 == nil } ? nil : wanted.reduce(into: []) { $0.formUnion($1 ?? []) }
         var done: UInt64 = 0
         while true {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
-                let writer = ViewWriter(
-                    reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
-                let from = (try checkpoints.get(key, in: txn) ?? 0) + 1
-                let to = min(head, from + UInt64(batchSize) * 5 - 1)
+                let writers = zip(chosen, generations).map { p, generation in
+                    ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
+                }
+                // Every view of the pass is at the same checkpoint.
+                let from = (try checkpoints.get(keys[0], in: txn) ?? 0) + 1
+                let to = min(head, from + UInt64(rebuildBatchSize) - 1)
                 if from <= to {
-                    try store.forEachRecord(EventFilter(types: p.eventTypes, fromPosition: from, toPosition: to)) { view in
-                        try p.apply(view.decode(), to: writer)
+                    try store.forEachRecord(EventFilter(types: types, fromPosition: from, toPosition: to)) { view in
+                        let type = view.type
+                        var decoded: RecordedEvent? = nil
+                        for (i, p) in chosen.enumerated() {
+                            if let t = wanted[i], !t.contains(type) { continue }
+                            if decoded == nil { decoded = view.decode() }
+                            try p.apply(decoded!, to: writers[i])
+                        }
                         return true
                     }
-                    try checkpoints.put(key, to, in: txn)
+                    for key in keys { try checkpoints.put(key, to, in: txn) }
                     done = to
                 }
                 guard to >= head else { return false }
-                // Caught up with the head seen: switch in this same transaction.
-                let current = try entry(p.name, in: txn)
-                try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: generation)), in: txn)
-                // The old copy is emptied, not dropped: readers of this process may still hold its
-                // handles (LMDB closes a dropped database's handle under them).
-                for local in p.databases {
-                    if let h = cacheLock.withLock({ handles["\(p.name)@\(current.generation)/\(local)"] }) { try h.clear(in: txn) }
+                // Caught up with the head seen: switch every view in this same transaction.
+                for (p, generation) in zip(chosen, generations) {
+                    let current = try entry(p.name, in: txn)
+                    try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: generation)), in: txn)
+                    // The old copy is emptied, not dropped: readers of this process may still hold its
+                    // handles (LMDB closes a dropped database's handle under them).
+                    for local in p.databases {
+                        if let h = cacheLock.withLock({ handles["\(p.name)@\(current.generation)/\(local)"] }) { try h.clear(in: txn) }
+                    }
+                    _ = try checkpoints.delete(Self.checkpointKey(p.name, current.generation), in: txn)
                 }
-                _ = try checkpoints.delete(Self.checkpointKey(p.name, current.generation), in: txn)
                 return true
             }
-            progress?(p.name, done, head)
+            for p in chosen { progress?(p.name, done, head) }
             if switched { return }
         }
     }

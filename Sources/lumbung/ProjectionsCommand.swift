@@ -69,15 +69,17 @@ extension Lumbung {
                 for n in names where services.engine.projector(named: n) == nil {
                     throw CLIError("no view named \(n); views: \(services.engine.projectors.map(\.name).joined(separator: ", "))")
                 }
+                // One pass over the log feeds every view being rebuilt.
+                var bar = ProgressBar(label: names.count == 1 ? "rebuild \(names[0])" : "rebuild \(names.count) views")
+                var reached: UInt64 = 0
+                try services.engine.rebuild(names) { done, total in
+                    reached = done
+                    bar.update(done, of: total)
+                }
+                bar.finish(reached, of: reached)
+                let status = try services.engine.status()
                 for n in names {
-                    var bar = ProgressBar(label: "rebuild \(n)")
-                    var reached: UInt64 = 0
-                    try services.engine.rebuild(n) { _, done, total in
-                        reached = done
-                        bar.update(done, of: total)
-                    }
-                    bar.finish(reached, of: reached)
-                    let s = try services.engine.status().first { $0.name == n }
+                    let s = status.first { $0.name == n }
                     Output.standard.line(
                         JSONObject([
                             ("name", .string(n)), ("rebuilt", .bool(true)), ("generation", .int(s?.generation ?? 0)),
