@@ -214,6 +214,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                 }
                 return true
             }
+            for (i, (p, _, cp)) in current.enumerated() where cp < to { try p.finishBatch(writers[i]) }
             for (p, g, cp) in current where cp < to {
                 try checkpoints.put(Self.checkpointKey(p.name, g), to, in: txn)
             }
@@ -326,6 +327,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                         }
                         return true
                     }
+                    for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
                     for key in keys { try checkpoints.put(key, to, in: txn) }
                     done = to
                 }

@@ -19,4 +19,14 @@ public protocol Projector: Sendable {
     /// The local names of its databases, e.g. `["lots", "warehouses"]`.
     var databases: [String] { get }
     func apply(_ event: RecordedEvent, to view: ViewWriter) throws
+    /// Called once at the end of every write transaction of events applied (after the last
+    /// `apply` of the batch, before its checkpoint is written), in the same transaction: a view
+    /// may defer work that many events of a batch share (recomputing a day once, not per
+    /// report) to here. Readers never see a view between `apply` and `finishBatch`.
+    func finishBatch(_ view: ViewWriter) throws
+}
+
+extension Projector {
+    /// Nothing deferred.
+    public func finishBatch(_ view: ViewWriter) throws {}
 }

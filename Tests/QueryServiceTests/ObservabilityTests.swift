@@ -151,7 +151,7 @@ struct ObservabilityTests {
                     [try ProposedEvent(stream: "rebuild-\(i)", type: "test.noted", value: .object([]))], actor: "test")
             }
             let engine = env.services.engine
-            engine.batchSize = 1  // a copy catches up 5 events at a time: the rebuild pauses between its batches
+            engine.rebuildBatchSize = 5  // the rebuild pauses between its batches of 5
             let name = try #require(engine.projectors.first?.name)
             let paused = DispatchSemaphore(value: 0)
             let resume = DispatchSemaphore(value: 0)

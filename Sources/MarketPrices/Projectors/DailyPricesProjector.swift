@@ -6,8 +6,8 @@ public import Projections
 ///
 /// Databases: `reports` and `observations` (see `ObservationBook`); `daily`: the series' key on
 /// the day (`PriceSeries.key(on:)`) -> `DailyStats`; `byDate`: the day, then the series
-/// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction recomputes its series'
-/// day from the observations, so a late report or a correction lands exactly as if it had been
+/// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction marks its series' day,
+/// and each marked day is recomputed once at the end of the batch from the observations, so a late report or a correction lands exactly as if it had been
 /// there from the start.
 public struct DailyPricesProjector: Projector {
     public static let viewName = PricesViews.daily
@@ -21,11 +21,18 @@ public struct DailyPricesProjector: Projector {
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        let observations = try ObservationBook.observations(touched.series, on: touched.day, in: view)
-        guard !observations.isEmpty else { return }
-        let stats = DailyStats(series: touched.series, date: touched.day, observations: observations)
-        let bytes = try ViewCoding.encode(stats)
-        try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
-        try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)
+        try ObservationBook.markPending(touched, in: view)
+    }
+
+    /// Each day touched in the batch is recomputed once from its observations.
+    public func finishBatch(_ view: ViewWriter) throws {
+        for touched in try ObservationBook.takePending(in: view) {
+            let observations = try ObservationBook.observations(touched.series, on: touched.day, in: view)
+            guard !observations.isEmpty else { continue }
+            let stats = DailyStats(series: touched.series, date: touched.day, observations: observations)
+            let bytes = try ViewCoding.encode(stats)
+            try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
+            try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)
+        }
     }
 }

@@ -11,7 +11,10 @@ import Projections
 struct ObservationBook {
     static let reports = "reports"
     static let observations = "observations"
-    static let databases = [reports, observations]
+    /// The days touched in the current batch (`PriceSeries.key(on:)` -> nothing), recomputed
+    /// once each at its end (`takePending`).
+    static let pending = "pending"
+    static let databases = [reports, observations, pending]
 
     /// A report's market and its price (after corrections): `<price in ten-thousandths>|<marketId>`.
     struct Observation: Equatable {
@@ -80,6 +83,22 @@ struct ObservationBook {
             return true
         }
         return out
+    }
+
+    /// Notes that `touched`'s day must be recomputed at the end of the batch.
+    static func markPending(_ touched: Touched, in view: ViewWriter) throws {
+        try view.put(pending, touched.series.key(on: touched.day), bytes: [])
+    }
+
+    /// The days touched in this batch, in key order (a series' days in date order), forgotten.
+    static func takePending(in view: ViewWriter) throws -> [Touched] {
+        var keys: [String] = []
+        try view.scan(pending) { key, _ in
+            keys.append(key)
+            return true
+        }
+        for key in keys { try view.delete(pending, key) }
+        return keys.compactMap { Touched(observationKey: $0) }
     }
 
     /// The report or correction of a stored event (nil for other events and for one this version

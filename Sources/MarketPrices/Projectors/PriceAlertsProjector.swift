@@ -47,16 +47,30 @@ public struct PriceAlertsProjector: Projector {
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        let series = touched.series
-        let observations = try ObservationBook.observations(series, on: touched.day, in: view)
-        guard !observations.isEmpty else { return }
-        let median = Price.median(ofSorted: observations.map(\.price).sorted())
-        let medianKey = series.key(on: touched.day)
-        let current = Median(median: median, count: observations.count)
-        if Median(try view.get("medians", medianKey)) == current { return }
-        try view.put("medians", medianKey, bytes: current.bytes)
-        for offset in 0...Self.baselineDays {
-            try judge(series, touched.day.adding(days: offset), view)
+        try ObservationBook.markPending(touched, in: view)
+    }
+
+    /// Each day touched in the batch gets its median once; the days whose median changed, and
+    /// the 7 after each, are judged once (alerts depend on the medians only).
+    public func finishBatch(_ view: ViewWriter) throws {
+        var judge: [String: (PriceSeries, CivilDate)] = [:]
+        for touched in try ObservationBook.takePending(in: view) {
+            let series = touched.series
+            let observations = try ObservationBook.observations(series, on: touched.day, in: view)
+            guard !observations.isEmpty else { continue }
+            let median = Price.median(ofSorted: observations.map(\.price).sorted())
+            let medianKey = series.key(on: touched.day)
+            let current = Median(median: median, count: observations.count)
+            if Median(try view.get("medians", medianKey)) == current { continue }
+            try view.put("medians", medianKey, bytes: current.bytes)
+            for offset in 0...Self.baselineDays {
+                let day = touched.day.adding(days: offset)
+                judge[series.key(on: day)] = (series, day)
+            }
+        }
+        for key in judge.keys.sorted() {
+            let (series, day) = judge[key]!
+            try self.judge(series, day, view)
         }
     }
 
