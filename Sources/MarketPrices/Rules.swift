@@ -140,9 +140,14 @@ extension PricesEvent {
 
     /// An event of the log, or nil when this version cannot read it (for views and exports).
     public static func read(_ event: RecordedEvent) -> PricesEvent? {
-        guard let data = try? event.dataValue() else { return nil }
-        return try? read(DomainEvent(stream: event.stream, type: event.type, data: data, position: event.position, id: event.id))
+        lastRead.value(of: event) {
+            guard let data = try? event.dataValue() else { return nil }
+            return try? read(DomainEvent(stream: event.stream, type: event.type, data: data, position: event.position, id: event.id))
+        }
     }
+
+    /// The views of the domain read each event once.
+    private static let lastRead = LastDecoded<PricesEvent>()
 
     /// An event of the log seen in place, or nil when this version cannot read it.
     public static func read(_ view: EventRecordView) -> PricesEvent? {

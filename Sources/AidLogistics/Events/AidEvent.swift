@@ -108,3 +108,16 @@ public enum AidEvent: Sendable, Hashable {
             stream: stream, type: type, value: json, id: id, occurredAt: time ?? occurredAt, expectedVersion: expectedVersion)
     }
 }
+
+extension AidEvent {
+    /// An event of the log as its views read it (nil for another domain's event or one this
+    /// version cannot read), decoded once for all the views that read it in turn.
+    static func read(_ event: RecordedEvent) -> AidEvent? {
+        lastRead.value(of: event) {
+            guard let data = try? event.dataValue() else { return nil }
+            return try? AidEvent.read(type: event.type, data: data)
+        }
+    }
+
+    private static let lastRead = LastDecoded<AidEvent>()
+}

@@ -21,7 +21,7 @@ public struct DonorsProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
+        guard let e = AidEvent.read(event) else { return }
         switch e {
         case .donationReceived(let d):
             // An individual who did not agree to be named is kept as `Donor.anonymous`.

@@ -23,7 +23,7 @@ public struct KelurahanProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
+        guard let e = AidEvent.read(event) else { return }
         switch e {
         case .warehouseRegistered(let r):
             try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))

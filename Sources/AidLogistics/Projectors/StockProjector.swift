@@ -24,7 +24,7 @@ public struct StockProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
+        guard let e = AidEvent.read(event) else { return }
         switch e {
         case .warehouseRegistered(let r):
             let k = Mataram.kelurahan(code: r.kelurahanCode)

@@ -24,7 +24,7 @@ public struct TraceProjector: Projector {
     public init() {}
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let data = try? event.dataValue(), let e = try? AidEvent.read(type: event.type, data: data) else { return }
+        guard let e = AidEvent.read(event) else { return }
         var index = 0
         func step(_ donationId: String, _ s: DonationTrace.Step) throws {
             try view.put("steps", ViewKey.make(donationId, ViewKey.position(event.position), ViewKey.index(index)), value: s)

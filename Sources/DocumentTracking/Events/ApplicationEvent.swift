@@ -69,9 +69,14 @@ extension Application {
         /// The event in the log at `event`, nil for what the rules would have refused (a projector
         /// skips it rather than stop every view).
         static func read(_ event: RecordedEvent) -> Event? {
-            guard let data = try? event.dataValue() else { return nil }
-            return try? read(type: event.type, data: data)
+            lastRead.value(of: event) {
+                guard let data = try? event.dataValue() else { return nil }
+                return try? read(type: event.type, data: data)
+            }
         }
+
+        /// The views of the domain read each event once.
+        private static let lastRead = LastDecoded<Event>()
 
         /// The event to append: in its application's stream, at the time it happened.
         func proposed(expectedVersion: ExpectedVersion, id: EventID? = nil) throws(EventLogError) -> ProposedEvent {
