@@ -3,6 +3,7 @@
 #
 #   seed time (`lumbung seed --events N`) and its peak RSS, one CLI write (`lumbung append` of one
 #   event), time from `lumbung serve` to the first 200 of /health and its VmRSS then,
+#   and its VmRSS and RssAnon (the heap, without the mapped log) then,
 #   `projections rebuild --all`, `export --format ndjson`, `verify`, the data directory's size.
 #
 #   cd Benchmarks && SIZES="100000 1000000" ./scale.sh
@@ -34,7 +35,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
-echo "| events | load (uptime) | seed s (ev/s) | seed peak RSS MB | one append s | /health s | RSS after start MB | rebuild --all s (ev/s) | export ev/s | verify ev/s | data MB |"
+echo "| events | load (uptime) | seed s (ev/s) | seed peak RSS MB | one append s | /health s | RSS (anon) after start MB | rebuild --all s (ev/s) | export ev/s | verify ev/s | data MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     dir="$(mktemp -d "$base/lumbung-scale-XXXXXX")"
@@ -61,6 +62,8 @@ for n in $SIZES; do
     done
     s1=$(now)
     rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
+    # The heap and other private memory (RssAnon), without the log's and views' mapped pages.
+    anon=$(awk '/RssAnon/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
     kill "$pid"
     wait "$pid" 2>/dev/null || true
 
@@ -75,6 +78,6 @@ for n in $SIZES; do
     v1=$(now)
     size=$(du -sm "$data" | cut -f1)
 
-    echo "| $events | $load | $(secs "$t0" "$t1") ($(rate "$events" "$t0" "$t1")) | $seed_rss | $(secs "$a0" "$a1") | $(secs "$s0" "$s1") | $rss | $(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1")) | $(rate "$events" "$e0" "$e1") | $(rate "$events" "$v0" "$v1") | $size |"
+    echo "| $events | $load | $(secs "$t0" "$t1") ($(rate "$events" "$t0" "$t1")) | $seed_rss | $(secs "$a0" "$a1") | $(secs "$s0" "$s1") | $rss ($anon) | $(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1")) | $(rate "$events" "$e0" "$e1") | $(rate "$events" "$v0" "$v1") | $size |"
     if [ -n "${KEEP:-}" ]; then echo "kept: $dir" >&2; else rm -rf "$dir"; fi
 done
