@@ -11,16 +11,26 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 # BUILD_PATH: where the release build goes (default .build; another path keeps a debug build's lock free).
 build_path=${BUILD_PATH:-.build}
 # SKIP_BUILD=1: measure the release binary already in BUILD_PATH.
+# EVENTS=N: seed about N events (lumbung seed --events N) instead of the 2018 scenario (~25,000).
+# DATA_DIR=D RECEIPT=R PIN=P: serve a data directory seeded before (kept, not removed), looking up R with P.
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product lumbung --build-path "$build_path" >/dev/null
 bin=$build_path/release/lumbung
-dir=$(mktemp -d /tmp/lumbung-http-XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-seed=$($bin seed --data-dir "$dir" 2>/dev/null)
-receipt=$(echo "$seed" | python3 -c 'import json,sys; print(json.load(sys.stdin)["demoReceiptNumber"])')
-pin=$(echo "$seed" | python3 -c 'import json,sys; print(json.load(sys.stdin)["demoPIN"])')
+if [ -n "${DATA_DIR:-}" ]; then
+  dir=$DATA_DIR
+  receipt=$RECEIPT
+  pin=$PIN
+  keep=1
+else
+  dir=$(mktemp -d /tmp/lumbung-http-XXXX)
+  seed=$($bin seed --data-dir "$dir" ${EVENTS:+--events "$EVENTS"} 2>/dev/null)
+  receipt=$(echo "$seed" | python3 -c 'import json,sys; print(json.load(sys.stdin)["demoReceiptNumber"])')
+  pin=$(echo "$seed" | python3 -c 'import json,sys; print(json.load(sys.stdin)["demoPIN"])')
+  keep=
+fi
 $bin serve --data-dir "$dir" --port "$port" --lookup-burst 100000000 --lookup-rate 100000000 >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $server 2>/dev/null; [ -n "$keep" ] || rm -rf "$dir"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.1; done
 run() { # path -> "rps p99ms non2xx"
   local out

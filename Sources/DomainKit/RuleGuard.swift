@@ -29,13 +29,7 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
         defer { lock.unlock() }
         use(log.decisions)
         defer { use(.empty) }
-        let at = try log.statePosition
-        if log.headPosition > at {
-            try log.forEachRecord(after: at) { view in
-                try fold(view)
-                return true
-            }
-        }
+        try catchUp(log)
         for event in request.events {
             guard let domain = rules.first(where: { $0.owns(event.type) }) else { continue }
             try domain.admit(
@@ -44,6 +38,17 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
     }
 
     public func transactionEnded(committed: Bool) {}
+
+    /// Folds what the log holds beyond the state's position into the state of `log`'s
+    /// transaction (the rules must be using it).
+    private func catchUp(_ log: borrowing LogReader) throws {
+        let at = try log.statePosition
+        guard log.headPosition > at else { return }
+        try log.forEachRecord(after: at) { view in
+            try fold(view)
+            return true
+        }
+    }
 
     func use(_ state: DecisionState) {
         for r in rules { r.decisions = state }
@@ -81,13 +86,7 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
         try store.withDecisionTrial { log in
             use(log.decisions)
             defer { use(.empty) }
-            let at = try log.statePosition
-            if log.headPosition > at {
-                try log.forEachRecord(after: at) { view in
-                    try fold(view)
-                    return true
-                }
-            }
+            try catchUp(log)
             result.append(try body())
         }
         return result[0]
