@@ -299,8 +299,9 @@ public final class ProjectionEngine: @unchecked Sendable {
         }
         let keys = zip(chosen, generations).map { Self.checkpointKey($0.name, $1) }
         try environment.write { txn in
+            // Leftovers of an interrupted rebuild.
             for (p, generation) in zip(chosen, generations) {
-                for local in p.databases { try cachedHandle(p.name, generation, local).clear(in: txn) }  // leftovers of an interrupted rebuild
+                for local in p.databases { try cachedHandle(p.name, generation, local).clear(in: txn) }
             }
             for key in keys { try checkpoints.put(key, 0, in: txn) }
         }
