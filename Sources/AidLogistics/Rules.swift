@@ -41,7 +41,26 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
         let state = try state(touchedBy: command)
+        try Self.checkScope(command, state, event)
         try store(try AidDecider.run(command, state).state, over: state)
+    }
+
+    /// A key scoped to warehouses works at those only: it registers them, receives donations
+    /// into them, dispatches from them, receives the shipments sent to them, distributes and
+    /// adjusts there (`.forbidden` otherwise, naming the field).
+    static func checkScope(_ command: AidLogisticsCommand, _ state: AidDecider.State, _ event: DomainEvent) throws(EventLogError) {
+        guard event.scope != nil else { return }
+        let (warehouse, field): (String?, String)
+        switch command {
+        case .registerWarehouse(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .receiveDonation(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .dispatchShipment(let c): (warehouse, field) = (c.fromWarehouseId, "data.fromWarehouseId")
+        case .receiveShipment(let c): (warehouse, field) = (state.shipments[c.shipmentId]?.toWarehouseId, "data.shipmentId")
+        case .distributeAid(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .adjustStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        }
+        // An unknown shipment is the decider's to refuse.
+        if let warehouse { try event.requireInScope(warehouse, kind: "warehouse", field: field) }
     }
 
     public func evolve(_ event: DomainEvent) throws {

@@ -16,10 +16,15 @@ public import EventLog
 public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
     public var decisions = DecisionState.empty
     private let applications = DecisionTable<Application.State>(domain: DocumentTrackingDomain.name, table: "application")
+    /// Each application's office, by receipt number (for keys scoped to offices).
+    private let offices = DecisionTable<String>(domain: DocumentTrackingDomain.name, table: "office")
 
     public init() {}
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(DocumentTrackingDomain.typePrefix) }
+
+    /// 2: each application's office is kept too (table `office`).
+    public var stateVersion: Int { 2 }
 
     /// The state of the application with this receipt number (`.initial` when there is none).
     public func state(of receiptNumber: String) throws(EventLogError) -> Application.State {
@@ -33,6 +38,19 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
 
     public func admit(_ event: DomainEvent) throws {
         let typed = try Self.read(event)
+        // A key scoped to offices works on the applications of those offices only.
+        if case .submitted(let e) = typed {
+            try event.requireInScope(e.office, kind: "office", field: "data.office")
+        } else if event.scope != nil {
+            if let office = try offices.get(typed.receiptNumber, in: decisions) {
+                try event.requireInScope(office, kind: "office", field: "data.receiptNumber")
+            } else if try state(of: typed.receiptNumber).status != nil {
+                // Only a log written without the rules leaves an application without its office: refuse, not allow.
+                throw EventLogError(
+                    .forbidden, "receiptNumber: the office of \(typed.receiptNumber) is not known, so a scoped key may not change it",
+                    field: "data.receiptNumber")
+            }
+        }
         let command: Application.Command
         switch typed {
         case .submitted(let e):
@@ -46,11 +64,13 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
         }
         let decided = try Application.run(command, try state(of: typed.receiptNumber))
         try applications.set(typed.receiptNumber, decided.state, in: decisions)
+        if case .submitted(let e) = typed { try offices.set(e.receiptNumber, e.office, in: decisions) }
     }
 
     public func evolve(_ event: DomainEvent) throws {
         guard let typed = try? Self.read(event) else { return }
         try applications.set(typed.receiptNumber, Application.evolve(try state(of: typed.receiptNumber), typed), in: decisions)
+        if case .submitted(let e) = typed { try offices.set(e.receiptNumber, e.office, in: decisions) }
     }
 
     /// Reads a `documents.` event into its typed form, checking its type, payload and stream.

@@ -10,14 +10,29 @@ public struct DomainEvent: Sendable {
     /// Set for events read from the log.
     public let position: UInt64?
     public let id: EventID?
+    /// For a proposed event: the ids of the offices, warehouses or markets its author may touch
+    /// (`AppendRequest.scope`); nil: any.
+    public let scope: Set<String>?
 
-    public init(stream: String, type: String, data: JSONValue, occurredAt: Timestamp? = nil, position: UInt64? = nil, id: EventID? = nil) {
+    public init(
+        stream: String, type: String, data: JSONValue, occurredAt: Timestamp? = nil, position: UInt64? = nil, id: EventID? = nil,
+        scope: Set<String>? = nil
+    ) {
         self.stream = stream
         self.type = type
         self.data = data
         self.occurredAt = occurredAt
         self.position = position
         self.id = id
+        self.scope = scope
+    }
+
+    /// Refuses (`.forbidden`, naming `field`) when `id` is outside the author's scope.
+    public func requireInScope(_ id: String, kind: String, field: String) throws(EventLogError) {
+        guard let scope, !scope.contains(id) else { return }
+        throw EventLogError(
+            .forbidden,
+            "\(field): \(kind) \(id) is outside this key's scope (\(scope.sorted().joined(separator: ", ")))", field: field)
     }
 }
 
@@ -30,8 +45,9 @@ public struct DomainEvent: Sendable {
 ///   transaction in `admit` and `evolve`, a read snapshot while a command decides
 ///   (`RuleGuard.withCurrentState`), and `.empty` otherwise (a pure test sees no state).
 /// - `admit` checks one event against the current state, as its decider would: a known type
-///   of the domain, its payload schema, and the domain's rules. It throws an `EventLogError`
-///   (`.invalidInput` for a malformed payload, `.ruleViolation` for a rule) whose message names
+///   of the domain, its payload schema, the domain's rules, and that the office, warehouse or
+///   market it touches is in `event.scope` when one is given (`.forbidden`). It throws an
+///   `EventLogError` (`.invalidInput` for a malformed payload, `.ruleViolation` for a rule) whose message names
 ///   the field. When it passes, it stores the state the event leaves. Whatever it wrote is
 ///   undone with the request when the request is refused (LMDB aborts it), so it needs no undo.
 /// - `evolve` applies an event already in the log (no check: skip what it cannot read); it
@@ -45,4 +61,11 @@ public protocol DomainRules: AnyObject {
     var decisions: DecisionState { get set }
     func admit(_ event: DomainEvent) throws
     func evolve(_ event: DomainEvent) throws
+    /// The layout of the state: raise it when the tables or their values change, and the state
+    /// of a data directory kept with another layout is built again from the log on open.
+    var stateVersion: Int { get }
+}
+
+extension DomainRules {
+    public var stateVersion: Int { 1 }
 }

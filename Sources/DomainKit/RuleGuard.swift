@@ -24,6 +24,9 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
 
     public var keepsDecisionState: Bool { true }
 
+    /// The layout of the whole state: every domain's rules and their `stateVersion`.
+    var layout: String { rules.map { "\(type(of: $0)):\($0.stateVersion)" }.joined(separator: ",") }
+
     public func check(_ request: AppendRequest, log: borrowing LogReader) throws {
         lock.lock()
         defer { lock.unlock() }
@@ -31,9 +34,17 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
         defer { use(.empty) }
         try catchUp(log)
         for event in request.events {
-            guard let domain = rules.first(where: { $0.owns(event.type) }) else { continue }
+            guard let domain = rules.first(where: { $0.owns(event.type) }) else {
+                if request.scope != nil, !request.isSystem {
+                    throw EventLogError(
+                        .forbidden, "type: a key with a scope writes only its domain's events, not \(event.type)", field: "type")
+                }
+                continue
+            }
             try domain.admit(
-                DomainEvent(stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id))
+                DomainEvent(
+                    stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id,
+                    scope: request.isSystem ? nil : request.scope))
         }
     }
 
@@ -98,6 +109,8 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
     public func prepare(_ store: EventStore, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         lock.lock()
         defer { lock.unlock() }
+        // A state kept with another layout (a table added, a value changed) is built again.
+        if try store.decisionStateLayout() != layout { try store.resetDecisionState(layout: layout) }
         try store.updateDecisionState(progress: progress) { log, through in
             use(log.decisions)
             defer { use(.empty) }

@@ -170,6 +170,27 @@ extension EventStore {
         }
     }
 
+    /// The layout the decision state was built with (`resetDecisionState(layout:)`), or nil.
+    public func decisionStateLayout() throws -> String? {
+        let dbs = self.dbs
+        return try environment.read { txn in
+            try dbs.meta.withValueBytes(LogDatabases.decisionsLayoutKey, in: txn) { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// Empties the decision state and records `layout` as the one it is now built with, its
+    /// position 0, in one transaction: `updateDecisionState` then builds it from the first event.
+    /// A read replica is left alone.
+    public func resetDecisionState(layout: String) throws {
+        let dbs = self.dbs
+        try environment.write { txn in
+            if try dbs.meta.withValueBytes(Self.replicaKey, in: txn, { _ in true }) == true { return }
+            try dbs.decisions.clear(in: txn)
+            try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(0), in: txn)
+            try dbs.meta.put(LogDatabases.decisionsLayoutKey, Array(layout.utf8), in: txn)
+        }
+    }
+
     /// Runs `body` with the log's write transaction and aborts it: a trial of requests against
     /// the decision state (an importer's dry run) that writes nothing. It holds the writer's lock
     /// while it runs.

@@ -24,6 +24,9 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
         case closed
         /// The log is a read replica (`lumbung follow` writes it): append on its primary (HTTP 403).
         case readOnlyReplica
+        /// The request touches what its author may not: an office, warehouse or market outside the
+        /// scope of the caller's key (`AppendRequest.scope`) (HTTP 403).
+        case forbidden
     }
 
     public let code: Code

@@ -28,6 +28,8 @@ struct LogDatabases: Sendable {
     /// The key in `meta` of the position the decision state is current to (UInt64 BE; absent
     /// when no guard that keeps decision state ever wrote).
     static let decisionsKey = "decisions"
+    /// The key in `meta` of the layout the decision state was built with (text, the guard's).
+    static let decisionsLayoutKey = "decisions-layout"
 
     init(environment env: Environment) throws {
         events = try env.database("events")

@@ -141,6 +141,9 @@ public struct AppendRequest: Sendable {
     /// may hold system types (`Names.systemTypePrefixes`). Made by `AppendRequest.system`, which no
     /// door (HTTP route, CLI command, import) calls.
     public private(set) var isSystem = false
+    /// The ids of the offices, warehouses or markets the author may touch (an API key with a
+    /// scope); nil: any. The append guard enforces it (`EventLogError.Code.forbidden`).
+    public var scope: Set<String>? = nil
 
     /// A request of Lumbung's own, which may append system types (see `isSystem`).
     public static func system(events: [ProposedEvent], actor: String) throws(EventLogError) -> AppendRequest {

@@ -1,4 +1,5 @@
 import Crypto
+import DomainKit
 public import EventLog
 import Foundation
 import JSON
@@ -16,6 +17,8 @@ public final class KeyRegistry: @unchecked Sendable {
         public let role: Role
         public let createdAt: String
         public var revokedAt: String?
+        /// See `APIKey.scope`.
+        public var scope: [String]?
         let secretHash: String
     }
 
@@ -29,21 +32,40 @@ public final class KeyRegistry: @unchecked Sendable {
     }
 
     /// Makes a key; returns it and the token to hand to its holder (shown only now).
-    public func create(role: Role, name: String, actor: String) async throws -> (key: APIKey, token: String) {
+    /// `scope`: the offices, warehouses or markets (by the role, `Role.scopeKind`) the key may
+    /// work on; nil for all. Only the three writer roles take one, of 1-100 ids.
+    public func create(role: Role, name: String, scope: [String]? = nil, actor: String) async throws -> (key: APIKey, token: String) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.count <= 100 else {
             throw EventLogError(.invalidInput, "name: a key needs a name of 1-100 characters", field: "name")
         }
+        if let scope {
+            guard let kind = role.scopeKind else {
+                throw EventLogError(
+                    .invalidInput,
+                    "scope: a key of role \(role.rawValue) takes no scope (only aid-writer, documents-writer and prices-writer do)",
+                    field: "scope")
+            }
+            guard (1...100).contains(scope.count) else {
+                throw EventLogError(.invalidInput, "scope: give 1-100 \(kind) ids", field: "scope")
+            }
+            for id in scope {
+                if let problem = Identifier.problem(id) {
+                    throw EventLogError(.invalidInput, "scope: the \(kind) id \(problem)", field: "scope")
+                }
+            }
+        }
         let keyId = Self.randomID()
         var rng = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in String(format: "%02x", rng.next() as UInt8) }.joined()
-        let data: JSONValue = .object([
-            ("keyId", .string(keyId)), ("name", .string(trimmed)), ("role", .string(role.rawValue)),
-            ("secretHash", .string(Self.hash(secret))),
-        ])
+        let data: JSONValue = .object(
+            [
+                ("keyId", .string(keyId)), ("name", .string(trimmed)), ("role", .string(role.rawValue)),
+                ("secretHash", .string(Self.hash(secret))),
+            ] + (scope.map { [("scope", JSONValue.array(Array(Set($0)).sorted().map { .string($0) }))] } ?? []))
         let event = try ProposedEvent(stream: "apikey-\(keyId)", type: Self.createdType, value: data, expectedVersion: .noStream)
         _ = try await store.append(AppendRequest.system(events: [event], actor: actor))
-        return (APIKey(keyId: keyId, name: trimmed, role: role), "lmb_\(keyId)_\(secret)")
+        return (APIKey(keyId: keyId, name: trimmed, role: role, scope: scope.map(Set.init)), "lmb_\(keyId)_\(secret)")
     }
 
     /// Revokes a key: from the next request on it is refused.
@@ -83,7 +105,7 @@ public final class KeyRegistry: @unchecked Sendable {
         try refresh()
         guard let info = lock.withLock({ keys[String(parts[1])] }), info.revokedAt == nil else { return nil }
         guard Self.constantTimeEqual(Array(Self.hash(String(parts[2])).utf8), Array(info.secretHash.utf8)) else { return nil }
-        return APIKey(keyId: info.keyId, name: info.name, role: info.role)
+        return APIKey(keyId: info.keyId, name: info.name, role: info.role, scope: info.scope.map(Set.init))
     }
 
     /// Folds the key events the registry has not seen yet, in position order (a revocation before
@@ -105,7 +127,7 @@ public final class KeyRegistry: @unchecked Sendable {
                     else { return true }
                     keys[keyId] = KeyInfo(
                         keyId: keyId, name: name, role: role, createdAt: view.recordedAt.description, revokedAt: nil,
-                        secretHash: hash)
+                        scope: data["scope"]?.arrayValue?.compactMap(\.stringValue), secretHash: hash)
                 } else if view.stream == "apikey-\(keyId)", keys[keyId]?.revokedAt == nil {
                     keys[keyId]?.revokedAt = view.recordedAt.description
                 }

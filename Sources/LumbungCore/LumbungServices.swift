@@ -68,19 +68,22 @@ public final class LumbungServices: @unchecked Sendable {
         store.close()
     }
 
-    /// Appends a decision's events for `actor`, makes the views current with it (read your
-    /// writes), and returns the outcome.
+    /// Appends a decision's events for `actor` (within `scope`, a scoped key's offices,
+    /// warehouses or markets: the rules refuse anything outside it with 403), makes the views
+    /// current with it (read your writes), and returns the outcome.
     /// On a read replica (`readOnlyPrimary` set) it refuses with 403 naming the primary.
     ///
     /// Metrics (swift-metrics, whatever backend the process bootstrapped): each call counts in
     /// `lumbung_append_requests_total`, each event written (not a duplicate's) in
     /// `lumbung_appended_events_total`, and a successful append's time in the
     /// `lumbung_append_duration_seconds` histogram.
-    public func write(_ events: [ProposedEvent], actor: String) async throws -> AppendOutcome {
+    public func write(_ events: [ProposedEvent], actor: String, scope: Set<String>? = nil) async throws -> AppendOutcome {
         try refuseIfReadOnly()
         Counter(label: "lumbung_append_requests_total").increment()
         let start = DispatchTime.now().uptimeNanoseconds
-        let outcome = try await store.append(AppendRequest(events: events, actor: actor))
+        var request = try AppendRequest(events: events, actor: actor)
+        request.scope = scope
+        let outcome = try await store.append(request)
         Metrics.Timer(label: "lumbung_append_duration_seconds", preferredDisplayUnit: .seconds)
             .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
         if !outcome.duplicate { Counter(label: "lumbung_appended_events_total").increment(by: outcome.results.count) }

@@ -8,6 +8,16 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     /// Finds, exports and forgets residents' personal data, and reads who read it.
     case privacyOfficer = "privacy-officer"
     case admin
+
+    /// What a scope of this role names (nil: the role takes no scope).
+    public var scopeKind: String? {
+        switch self {
+        case .documentsWriter: "office"
+        case .aidWriter: "warehouse"
+        case .pricesWriter: "market"
+        case .auditor, .privacyOfficer, .admin: nil
+        }
+    }
 }
 
 /// An authenticated caller.
@@ -15,6 +25,9 @@ public struct APIKey: Sendable, Equatable, Codable {
     public let keyId: String
     public let name: String
     public let role: Role
+    /// The offices (documents-writer), warehouses (aid-writer) or markets (prices-writer) the key
+    /// may work on; nil: all of them.
+    public var scope: Set<String>? = nil
     /// What `metadata.actor` says for events this caller writes.
     public var actor: String { "key:\(keyId):\(name)" }
 }

@@ -42,7 +42,20 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     public func owns(_ type: String) -> Bool { type.hasPrefix(MarketPricesEventType.prefix) }
 
     public func admit(_ event: DomainEvent) throws {
-        try admit(try PricesEvent.read(event))
+        let typed = try PricesEvent.read(event)
+        if event.scope != nil {
+            // A key scoped to markets reports, corrects and registers at those markets only.
+            switch typed {
+            case .marketRegistered(let m): try event.requireInScope(m.marketId, kind: "market", field: "data.marketId")
+            case .priceReported(_, let r): try event.requireInScope(r.marketId, kind: "market", field: "data.marketId")
+            case .priceCorrected(_, let marketId, _): try event.requireInScope(marketId, kind: "market", field: "stream")
+            case .commodityRegistered:
+                throw EventLogError(
+                    .forbidden, "commodityId: the commodities are the city's list; a key scoped to markets cannot register one",
+                    field: "data.commodityId")
+            }
+        }
+        try admit(typed)
     }
 
     /// `admit` for an event already typed (the importer's).

@@ -22,7 +22,7 @@ extension LumbungServices {
         let outcome: CommandOutcome
         do {
             outcome = try rules.withCurrentState(store) { try decide() }
-            written = try await write(outcome.events, actor: caller.actor)
+            written = try await write(outcome.events, actor: caller.actor, scope: caller.scope)
         } catch let error as EventLogError {
             throw Self.bodyFields(error)
         }

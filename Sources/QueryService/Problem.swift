@@ -69,7 +69,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
     /// The problem for an error of the log: 400 bad input, 409 an expected-version or event-id
     /// conflict, 413 too large, 422 a domain rule refused it, 503 the log is closed, 403 a write
-    /// to a read replica, 500 a damaged or failing store.
+    /// to a read replica or outside the caller key's scope, 500 a damaged or failing store.
     public init(_ error: EventLogError) {
         let status: HTTPResponse.Status =
             switch error.code {
@@ -78,7 +78,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .tooLarge: .contentTooLarge
             case .ruleViolation: .unprocessableContent
             case .closed: .serviceUnavailable
-            case .readOnlyReplica: .forbidden
+            case .readOnlyReplica, .forbidden: .forbidden
             case .corrupt, .storage: .internalServerError
             }
         var errors: [FieldError] = []

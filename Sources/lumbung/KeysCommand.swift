@@ -18,21 +18,30 @@ extension Lumbung {
                 completion: .list(Role.allCases.map(\.rawValue)))
             var role: String
             @Option(help: "Who or what holds the key.") var name: String
+            @Option(
+                help: ArgumentHelp(
+                    "Limit the key to this office (documents-writer), warehouse or posko (aid-writer) or market (prices-writer); repeat for several. Without it the key works on all.",
+                    valueName: "ID"))
+            var scope: [String] = []
 
             func validate() throws {
-                guard Role(rawValue: role) != nil else {
+                guard let role = Role(rawValue: role) else {
                     throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if !scope.isEmpty && role.scopeKind == nil {
+                    throw ValidationError("--scope goes with aid-writer, documents-writer or prices-writer, not \(role.rawValue)")
                 }
             }
 
             func run() async throws {
                 let services = try store.openServices()
                 defer { services.close() }
-                let (key, token) = try await services.keys.create(role: Role(rawValue: role)!, name: name, actor: StoreOptions.actor)
+                let (key, token) = try await services.keys.create(
+                    role: Role(rawValue: role)!, name: name, scope: scope.isEmpty ? nil : scope, actor: StoreOptions.actor)
                 Output.standard.line(
                     JSONObject([
                         ("keyId", .string(key.keyId)), ("name", .string(key.name)), ("role", .string(key.role.rawValue)),
-                        ("token", .string(token)),
+                        ("scope", key.scope.map { .array($0.sorted().map(JSONValue.string)) } ?? .null), ("token", .string(token)),
                     ]))
                 Output.flush()
                 Console.message("lumbung: keep the token now: it is not stored and cannot be shown again")
@@ -50,7 +59,8 @@ extension Lumbung {
                     Output.standard.line(
                         JSONObject([
                             ("keyId", .string(k.keyId)), ("name", .string(k.name)), ("role", .string(k.role.rawValue)),
-                            ("createdAt", .string(k.createdAt)), ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
+                            ("scope", k.scope.map { .array($0.map(JSONValue.string)) } ?? .null), ("createdAt", .string(k.createdAt)),
+                            ("revokedAt", k.revokedAt.map(JSONValue.string) ?? .null),
                         ]))
                 }
                 Output.flush()

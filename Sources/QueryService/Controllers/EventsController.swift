@@ -174,7 +174,7 @@ struct EventsController {
                     stream: stream, type: type, value: data, id: id, occurredAt: occurredAt, metadata: metadata,
                     expectedVersion: i == 0 ? expected : .any))
         }
-        let outcome = try await services.write(proposed, actor: caller.actor)
+        let outcome = try await services.write(proposed, actor: caller.actor, scope: caller.scope)
         let results: [JSONValue] = outcome.results.map {
             .object([
                 ("position", .number(Double($0.position))), ("version", .number(Double($0.version))),
