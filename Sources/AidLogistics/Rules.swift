@@ -38,6 +38,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
+    /// 2: donations' items and shipments' lots stored as sorted entries.
+    public var stateVersion: Int { 2 }
+
     public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
         let state = try state(touchedBy: command)

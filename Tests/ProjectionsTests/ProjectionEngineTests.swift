@@ -157,6 +157,25 @@ struct RuleGuardTests {
         #expect(try RuleGuard(rules: [rules]).withCurrentState(store) { try rules.balance("acct-a") } == 0)
     }
 
+    @Test("a state kept with another layout (a rules' stateVersion raised) is built again from the log on open")
+    func layoutChange() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        let rules = AccountRules()
+        let ruleGuard = RuleGuard(rules: [rules])
+        try ruleGuard.prepare(store)
+        store.appendGuard = ruleGuard
+        for i in 1...4 { _ = try store.write([try move("acct-a", i)]) }
+        var progress: [UInt64] = []
+        try ruleGuard.prepare(store) { done, _ in progress.append(done) }
+        #expect(progress.isEmpty)  // current, same layout: nothing to do
+        rules.version = 2
+        try ruleGuard.prepare(store) { done, _ in progress.append(done) }
+        #expect(progress == [4])  // emptied and built again from the first event
+        #expect(try ruleGuard.withCurrentState(store) { try rules.balance("acct-a") } == 10)
+        #expect(try ruleGuard.audit(store).agrees)
+    }
+
     @Test("a log written without the rules gets its decision state built once, in steps with progress")
     func builtOnce() throws {
         let dir = ScratchDirectory()

@@ -33,6 +33,8 @@ struct CountingProjector: Projector {
 final class AccountRules: DomainRules {
     var decisions = DecisionState.empty
     let balances = DecisionTable<Int>(domain: "acct", table: "balance")
+    var version = 1
+    var stateVersion: Int { version }
 
     func owns(_ type: String) -> Bool { type.hasPrefix("acct.") }
 

@@ -1,3 +1,5 @@
+public import DomainKit
+
 extension AidDecider {
     /// What the aid decider needs to know of the aggregates a command touches: the warehouses it
     /// names, the donations (lots) it names or takes from, the lots on hand at each warehouse and
@@ -87,14 +89,19 @@ extension AidDecider {
         /// Receipt order, from 1.
         public let sequence: Int
         public let donorName: String
-        public let items: [Item: Int]
+        /// Sorted when stored, so the decision state's bytes are the same in every process.
+        @SortedEntries public private(set) var items: [Item: Int]
     }
 
     /// Where a quantity of a lot lies.
-    public struct LotKey: Sendable, Hashable, Codable {
+    public struct LotKey: Sendable, Hashable, Codable, Comparable {
         public let warehouseId: String
         public let item: Item
         public let donationId: String
+
+        public static func < (a: LotKey, b: LotKey) -> Bool {
+            (a.warehouseId, a.item, a.donationId) < (b.warehouseId, b.item, b.donationId)
+        }
     }
 
     /// A warehouse and an item: the lots there are one aggregate of stock.
@@ -107,81 +114,8 @@ extension AidDecider {
     public struct Shipment: Sendable, Hashable, Codable {
         public let fromWarehouseId: String
         public let toWarehouseId: String
-        public let lots: [LotKey: Int]
+        /// Sorted when stored, so the decision state's bytes are the same in every process.
+        @SortedEntries public private(set) var lots: [LotKey: Int]
         public let received: Bool
-    }
-}
-
-// The decision state stores these as JSON (`DecisionTable`): dictionaries keyed by a struct are
-// written as arrays sorted by key, so that the same state is the same bytes in every process
-// (Swift's hashing, and with it a dictionary's order, is seeded per process).
-
-extension AidDecider.Donation {
-    private enum CodingKeys: String, CodingKey { case warehouseId, sequence, donorName, items }
-    private struct Line: Codable {
-        let item: String
-        let unit: String
-        let quantity: Int
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(warehouseId, forKey: .warehouseId)
-        try c.encode(sequence, forKey: .sequence)
-        try c.encode(donorName, forKey: .donorName)
-        try c.encode(
-            items.sorted { $0.key < $1.key }.map { Line(item: $0.key.item, unit: $0.key.unit, quantity: $0.value) }, forKey: .items)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        warehouseId = try c.decode(String.self, forKey: .warehouseId)
-        sequence = try c.decode(Int.self, forKey: .sequence)
-        donorName = try c.decode(String.self, forKey: .donorName)
-        var items: [AidDecider.Item: Int] = [:]
-        for line in try c.decode([Line].self, forKey: .items) { items[AidDecider.Item(item: line.item, unit: line.unit)] = line.quantity }
-        self.items = items
-    }
-}
-
-extension AidDecider.Shipment {
-    private enum CodingKeys: String, CodingKey { case fromWarehouseId, toWarehouseId, lots, received }
-    private struct Lot: Codable {
-        let warehouseId: String
-        let item: String
-        let unit: String
-        let donationId: String
-        let quantity: Int
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(fromWarehouseId, forKey: .fromWarehouseId)
-        try c.encode(toWarehouseId, forKey: .toWarehouseId)
-        let sorted = lots.sorted {
-            ($0.key.warehouseId, $0.key.item, $0.key.donationId) < ($1.key.warehouseId, $1.key.item, $1.key.donationId)
-        }
-        try c.encode(
-            sorted.map {
-                Lot(
-                    warehouseId: $0.key.warehouseId, item: $0.key.item.item, unit: $0.key.item.unit, donationId: $0.key.donationId,
-                    quantity: $0.value)
-            }, forKey: .lots)
-        try c.encode(received, forKey: .received)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        fromWarehouseId = try c.decode(String.self, forKey: .fromWarehouseId)
-        toWarehouseId = try c.decode(String.self, forKey: .toWarehouseId)
-        var lots: [AidDecider.LotKey: Int] = [:]
-        for lot in try c.decode([Lot].self, forKey: .lots) {
-            lots[
-                AidDecider.LotKey(
-                    warehouseId: lot.warehouseId, item: AidDecider.Item(item: lot.item, unit: lot.unit), donationId: lot.donationId)] =
-                lot.quantity
-        }
-        self.lots = lots
-        received = try c.decode(Bool.self, forKey: .received)
     }
 }
