@@ -1,48 +1,19 @@
 import Foundation
 import Testing
 
-/// The `lumbung` executable built next to the tests, run as a child process.
+/// The `lumbung` executable run to its end, for suites that want its output as text.
 enum Binary {
-    /// `.build/<config>/lumbung`: beside the test bundle, else under the package's `.build/debug`.
-    static var path: String? {
-        var candidates: [String] = []
-        if let first = CommandLine.arguments.first {
-            var dir = URL(fileURLWithPath: first).deletingLastPathComponent()
-            for _ in 0..<3 {
-                candidates.append(dir.appendingPathComponent("lumbung").path)
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(package.appendingPathComponent(".build/debug/lumbung").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    /// Runs `lumbung arguments...` to its end, off the cooperative pool.
+    /// Runs `lumbung arguments...` to its end (through `CLI.run`: output to files, not pipes a
+    /// child started meanwhile could inherit).
     static func run(_ arguments: [String]) async throws -> Result {
-        let executable = try #require(path, "build the lumbung product first (swift build --build-tests builds it)")
-        return try await Task.detached {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.launchSerialized()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
-        }.value
+        let r = try await CLI.run(arguments)
+        return Result(status: r.status, stdout: r.stdoutText, stderr: r.stderr)
     }
 }
 
