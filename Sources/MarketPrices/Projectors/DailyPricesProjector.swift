@@ -7,13 +7,13 @@ public import Projections
 /// Databases: `reports` and `observations` (see `ObservationBook`); `daily`: the series' key on
 /// the day (`PriceSeries.key(on:)`) -> `DailyStats`; `byDate`: the day, then the series
 /// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction marks its series' day,
-/// and each marked day is recomputed once at the end of the batch from the observations, so a late report or a correction lands exactly as if it had been
+/// and each marked day is recomputed once at the end of the batch from its tally, so a late report or a correction lands exactly as if it had been
 /// there from the start.
 public struct DailyPricesProjector: Projector {
     public static let viewName = PricesViews.daily
     public var name: String { Self.viewName.rawValue }
-    /// 2: keys are `ViewKey` parts (were joined by `|`).
-    public let version = 2
+    /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
+    public let version = 3
     public let eventTypes: Set<String>? = [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected]
     public let databases = ObservationBook.databases + ["daily", "byDate"]
 
@@ -27,9 +27,9 @@ public struct DailyPricesProjector: Projector {
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {
         for touched in try ObservationBook.takePending(in: view) {
-            let observations = try ObservationBook.observations(touched.series, on: touched.day, in: view)
-            guard !observations.isEmpty else { continue }
-            let stats = DailyStats(series: touched.series, date: touched.day, observations: observations)
+            let tally = try ObservationBook.tally(touched, in: view)
+            guard tally.count > 0 else { continue }
+            let stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
             let bytes = try ViewCoding.encode(stats)
             try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
             try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)

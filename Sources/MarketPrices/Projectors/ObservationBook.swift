@@ -7,14 +7,63 @@ import Projections
 /// its own databases (values in a compact text form, read on every event):
 /// - `reports`: event id (lower case) -> the key of its observation;
 /// - `observations`: `ViewKey` of the series' parts, the day and the position (20 digits) ->
-///   `<price in ten-thousandths>|<marketId>` (the corrected price when a correction came).
+///   `<price in ten-thousandths>|<marketId>` (the corrected price when a correction came);
+/// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally`, the day's
+///   reports counted by price and by market, kept as each report and correction arrives, so
+///   that a day's statistics cost the same however many reports it holds;
+/// - `pending`: the days touched in the current batch.
 struct ObservationBook {
     static let reports = "reports"
     static let observations = "observations"
     /// The days touched in the current batch (`PriceSeries.key(on:)` -> nothing), recomputed
     /// once each at its end (`takePending`).
     static let pending = "pending"
-    static let databases = [reports, observations, pending]
+    static let tallies = "tallies"
+    static let databases = [reports, observations, pending, tallies]
+
+    /// One series' reports on one day, counted: by price (ten-thousandths, as text keys) and by
+    /// market, with the exact sum of the prices.
+    struct Tally: Codable, Equatable {
+        var prices: [String: Int] = [:]
+        var markets: [String: Int] = [:]
+        var sum: Int64 = 0
+        var count = 0
+
+        mutating func add(_ o: Observation, _ n: Int) {
+            let p = String(o.price.scaled)
+            prices[p, default: 0] += n
+            if prices[p] == 0 { prices[p] = nil }
+            markets[o.marketId, default: 0] += n
+            if markets[o.marketId] == 0 { markets[o.marketId] = nil }
+            sum += o.price.scaled * Int64(n)
+            count += n
+        }
+
+        /// Every report's price, in order (as many times as reported).
+        var sortedPrices: [Price] {
+            prices.compactMap { k, n in Int64(k).map { (Price(scaled: $0), n) } }
+                .sorted { $0.0 < $1.0 }
+                .flatMap { Array(repeating: $0.0, count: $0.1) }
+        }
+
+        /// The middle report, or the mean of the two middle ones (as `Price.median(ofSorted:)`).
+        var median: Price { Price.median(ofSorted: sortedPrices) }
+
+        /// The mean rounded half up to 4 fraction digits (the sum is exact below 2^53, as
+        /// `Price.mean(of:)`'s is).
+        var mean: Price { Price(scaled: Int64((Double(sum) / Double(count)).rounded())) }
+    }
+
+    /// The tally of `series` on `day` (empty when it has no report).
+    static func tally(_ touched: Touched, in view: ViewWriter) throws -> Tally {
+        try view.value(Tally.self, tallies, touched.series.key(on: touched.day)) ?? Tally()
+    }
+
+    private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
+        var t = try tally(touched, in: view)
+        t.add(o, n)
+        try view.put(tallies, touched.series.key(on: touched.day), value: t)
+    }
 
     /// A report's market and its price (after corrections): `<price in ten-thousandths>|<marketId>`.
     struct Observation: Equatable {
@@ -58,8 +107,11 @@ struct ObservationBook {
         let series = PriceSeries(report)
         let key = ViewKey.make(series.keyParts + [report.observedOn.description, ViewKey.position(position)])
         try view.put(reports, id.description, bytes: Array(key.utf8))
-        try view.put(observations, key, bytes: Observation(marketId: report.marketId, price: report.price).bytes)
-        return Touched(series: series, day: report.observedOn)
+        let observation = Observation(marketId: report.marketId, price: report.price)
+        try view.put(observations, key, bytes: observation.bytes)
+        let touched = Touched(series: series, day: report.observedOn)
+        try count(observation, 1, at: touched, in: view)
+        return touched
     }
 
     /// Applies a correction to its report's observation; returns the day it touches (nil when the
@@ -70,19 +122,11 @@ struct ObservationBook {
         guard let touched = Touched(observationKey: key), let stored = try view.get(observations, key),
             var observation = Observation(stored)
         else { return nil }
+        try count(observation, -1, at: touched, in: view)
         observation.price = correction.price
         try view.put(observations, key, bytes: observation.bytes)
+        try count(observation, 1, at: touched, in: view)
         return touched
-    }
-
-    /// The observations of one series on one day, in position order.
-    static func observations(_ series: PriceSeries, on day: CivilDate, in view: ViewWriter) throws -> [Observation] {
-        var out: [Observation] = []
-        try view.scan(observations, prefix: series.key(on: day) + String(ViewKey.separator)) { _, bytes in
-            if let o = Observation(bytes) { out.append(o) }
-            return true
-        }
-        return out
     }
 
     /// Notes that `touched`'s day must be recomputed at the end of the batch.

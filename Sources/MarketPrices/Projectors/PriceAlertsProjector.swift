@@ -15,8 +15,8 @@ public import Projections
 public struct PriceAlertsProjector: Projector {
     public static let viewName = PricesViews.alerts
     public var name: String { Self.viewName.rawValue }
-    /// 2: keys are `ViewKey` parts (were joined by `|`).
-    public let version = 2
+    /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally.
+    public let version = 3
     public let eventTypes: Set<String>? = [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected]
     public let databases = ObservationBook.databases + ["medians", "alerts", "byDay"]
 
@@ -56,11 +56,10 @@ public struct PriceAlertsProjector: Projector {
         var judge: [String: (PriceSeries, CivilDate)] = [:]
         for touched in try ObservationBook.takePending(in: view) {
             let series = touched.series
-            let observations = try ObservationBook.observations(series, on: touched.day, in: view)
-            guard !observations.isEmpty else { continue }
-            let median = Price.median(ofSorted: observations.map(\.price).sorted())
+            let tally = try ObservationBook.tally(touched, in: view)
+            guard tally.count > 0 else { continue }
             let medianKey = series.key(on: touched.day)
-            let current = Median(median: median, count: observations.count)
+            let current = Median(median: tally.median, count: tally.count)
             if Median(try view.get("medians", medianKey)) == current { continue }
             try view.put("medians", medianKey, bytes: current.bytes)
             for offset in 0...Self.baselineDays {

@@ -21,9 +21,9 @@ public struct DailyStats: Codable, Sendable, Equatable {
         PriceSeries(commodityId: commodityId, priceType: priceType, currency: currency, unit: unit)
     }
 
-    /// The statistics of `observations` (not empty) of `series` on `date`.
-    init(series: PriceSeries, date: CivilDate, observations: [ObservationBook.Observation]) {
-        let sorted = observations.map(\.price).sorted()
+    /// The statistics of the reports counted in `tally` (not empty) of `series` on `date`.
+    init(series: PriceSeries, date: CivilDate, tally: ObservationBook.Tally) {
+        let sorted = tally.sortedPrices
         commodityId = series.commodityId
         priceType = series.priceType
         currency = series.currency
@@ -31,9 +31,9 @@ public struct DailyStats: Codable, Sendable, Equatable {
         self.date = date
         min = sorted[0]
         max = sorted[sorted.count - 1]
-        mean = Price.mean(of: observations.map(\.price))
+        mean = tally.mean
         median = Price.median(ofSorted: sorted)
-        count = observations.count
-        markets = Set(observations.map(\.marketId)).count
+        count = tally.count
+        markets = tally.markets.count
     }
 }
