@@ -15,6 +15,7 @@
 #   SKIP_BUILD=1       do not build (use $LUMBUNG as it is)
 #   PORT               port of the timed `serve` [18475]
 #   KEEP=1             keep the data directories (printed)
+#   REBUILD=0          skip `projections rebuild --all` (its column says "-")
 # Prints one markdown table row per size, with the `uptime` load at the start of the row.
 set -euo pipefail
 
@@ -67,9 +68,14 @@ for n in $SIZES; do
     kill "$pid"
     wait "$pid" 2>/dev/null || true
 
-    r0=$(now)
-    "$LUMBUNG" projections rebuild --all --data-dir "$data" >/dev/null 2>&1
-    r1=$(now)
+    if [ "${REBUILD:-1}" != 0 ]; then
+        r0=$(now)
+        "$LUMBUNG" projections rebuild --all --data-dir "$data" >/dev/null 2>&1
+        r1=$(now)
+        rebuilt="$(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1"))"
+    else
+        rebuilt="-"
+    fi
     e0=$(now)
     "$LUMBUNG" export --data-dir "$data" --format ndjson >/dev/null 2>&1
     e1=$(now)
@@ -78,6 +84,6 @@ for n in $SIZES; do
     v1=$(now)
     size=$(du -sm "$data" | cut -f1)
 
-    echo "| $events | $load | $(secs "$t0" "$t1") ($(rate "$events" "$t0" "$t1")) | $seed_rss | $(secs "$a0" "$a1") | $(secs "$s0" "$s1") | $rss ($anon) | $(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1")) | $(rate "$events" "$e0" "$e1") | $(rate "$events" "$v0" "$v1") | $size |"
+    echo "| $events | $load | $(secs "$t0" "$t1") ($(rate "$events" "$t0" "$t1")) | $seed_rss | $(secs "$a0" "$a1") | $(secs "$s0" "$s1") | $rss ($anon) | $rebuilt | $(rate "$events" "$e0" "$e1") | $(rate "$events" "$v0" "$v1") | $size |"
     if [ -n "${KEEP:-}" ]; then echo "kept: $dir" >&2; else rm -rf "$dir"; fi
 done
