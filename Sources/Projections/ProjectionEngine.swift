@@ -58,9 +58,14 @@ public final class ProjectionEngine: @unchecked Sendable {
         environment.clearStaleReaders()
         catalog = try environment.database("catalog")
         checkpoints = try environment.database("checkpoints")
-        try environment.write { txn in
-            for p in projectors where try catalog.get(p.name, in: txn) == nil {
-                try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: 1)), in: txn)
+        // Only a view new to this data directory needs a write: a process that opens the views
+        // (a CLI command) must not wait for the write lock a server folding a batch holds.
+        let missing = try environment.read { txn in try projectors.filter { try catalog.get($0.name, in: txn) == nil } }
+        if !missing.isEmpty {
+            try environment.write { txn in
+                for p in missing where try catalog.get(p.name, in: txn) == nil {
+                    try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: 1)), in: txn)
+                }
             }
         }
     }
