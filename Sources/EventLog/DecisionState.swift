@@ -101,7 +101,7 @@ extension LogReader {
     public var statePosition: UInt64 {
         get throws {
             let txn = handle
-            return try dbs.meta.withValueBytes(LogDatabases.decisionsKey, in: txn) { try UInt64BE.decode($0) } ?? 0
+            return try dbs.statePosition(in: txn)
         }
     }
 }
@@ -131,7 +131,7 @@ extension EventStore {
         let dbs = self.dbs
         return try environment.read { txn in
             let head = try ChainHead.read(dbs, in: txn)
-            let state = try dbs.meta.withValueBytes(LogDatabases.decisionsKey, in: txn) { try UInt64BE.decode($0) } ?? 0
+            let state = try dbs.statePosition(in: txn)
             return try body(DecisionReader(handle: txn.reference, dbs: dbs, headPosition: head.position, statePosition: state))
         }
     }
@@ -148,10 +148,8 @@ extension EventStore {
     ) throws {
         let dbs = self.dbs
         let behind: Bool = try environment.read { txn in
-            if try dbs.meta.withValueBytes(Self.replicaKey, in: txn, { _ in true }) == true { return false }
-            let head = try ChainHead.read(dbs, in: txn)
-            let state = try dbs.meta.withValueBytes(LogDatabases.decisionsKey, in: txn) { try UInt64BE.decode($0) } ?? 0
-            return state < head.position
+            if try dbs.isReplica(in: txn) { return false }
+            return try dbs.statePosition(in: txn) < ChainHead.read(dbs, in: txn).position
         }
         guard behind else { return }
         while true {
@@ -162,7 +160,7 @@ extension EventStore {
                 guard state < head.position else { return (state, head.position) }
                 let through = min(head.position, state + stepEvents)
                 try step(log, through)
-                try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(through), in: txn)
+                try dbs.setStatePosition(through, in: txn)
                 return (through, head.position)
             }
             progress?(done, total)
@@ -184,9 +182,9 @@ extension EventStore {
     public func resetDecisionState(layout: String) throws {
         let dbs = self.dbs
         try environment.write { txn in
-            if try dbs.meta.withValueBytes(Self.replicaKey, in: txn, { _ in true }) == true { return }
+            if try dbs.isReplica(in: txn) { return }
             try dbs.decisions.clear(in: txn)
-            try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(0), in: txn)
+            try dbs.setStatePosition(0, in: txn)
             try dbs.meta.put(LogDatabases.decisionsLayoutKey, Array(layout.utf8), in: txn)
         }
     }
@@ -232,7 +230,7 @@ extension EventStore {
             let statePosition = try log.statePosition
             try log.handle.withWriteTransaction { (txn: borrowing WriteTransaction) throws(LMDBError) in
                 try dbs.decisions.clear(in: txn)
-                try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(0), in: txn)
+                try dbs.setStatePosition(0, in: txn)
             }
             try fold(log)
             audit = DecisionStateAudit(

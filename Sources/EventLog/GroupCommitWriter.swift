@@ -281,7 +281,7 @@ extension EventStore {
         }
         // The guard's decision state now follows this request too (see `DecisionState`).
         if appendGuard?.keepsDecisionState == true {
-            try dbs.meta.put(LogDatabases.decisionsKey, bigEndian(head.position), in: txn)
+            try dbs.setStatePosition(head.position, in: txn)
         }
         return AppendOutcome(results: results, duplicate: false)
     }

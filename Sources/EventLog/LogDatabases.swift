@@ -100,4 +100,24 @@ struct ChainHead: Sendable, Equatable {
             return head
         } ?? .empty
     }
+
+}
+
+extension LogDatabases {
+    // The decision state's bookkeeping in `meta`.
+
+    /// The position the decision state is current to (0 when none was recorded).
+    func statePosition<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> UInt64 {
+        try meta.withValueBytes(Self.decisionsKey, in: txn) { try UInt64BE.decode($0) } ?? 0
+    }
+
+    /// Records the position the decision state is current to.
+    func setStatePosition(_ position: UInt64, in txn: borrowing WriteTransaction) throws(LMDBError) {
+        try meta.put(Self.decisionsKey, bigEndian(position), in: txn)
+    }
+
+    /// Whether the log is a read replica (`EventStore.replicaKey` set).
+    func isReplica<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> Bool {
+        try meta.withValueBytes(EventStore.replicaKey, in: txn, { _ in true }) ?? false
+    }
 }
