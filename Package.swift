@@ -71,12 +71,14 @@ let package = Package(
         .target(
             name: "PersonalData", dependencies: ["LMDB", "JSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming),
-        .target(name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON"], swiftSettings: upcoming),
+        .target(
+            name: "DomainKit", dependencies: ["Projections", "EventLog", "JSON", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: upcoming),
         .target(name: "MataramReference", swiftSettings: upcoming),
         .target(
             name: "AidLogistics",
             dependencies: [
-                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
@@ -84,13 +86,13 @@ let package = Package(
             dependencies: [
                 "DomainKit", "Projections", "EventLog", "JSON", "PersonalData", .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: upcoming),
+            swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
             name: "MarketPrices",
             dependencies: [
                 "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
             ],
-            swiftSettings: upcoming),
+            swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
             name: "LumbungCore",
             dependencies: [

@@ -101,11 +101,10 @@ public enum AidDecider: Decider {
                     donationId: try need(c.donationId, "donationId"), warehouseId: c.warehouseId, donor: c.donor, items: c.items,
                     receivedAt: try need(c.receivedAt, "receivedAt")))
         case .dispatchShipment(let c):
-            let lines = try fill(c.lines, at: c.fromWarehouseId, state)
             return .shipmentDispatched(
                 ShipmentDispatched(
-                    shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId,
-                    toWarehouseId: c.toWarehouseId, lines: lines, vehicle: c.vehicle, driver: c.driver,
+                    shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId, toWarehouseId: c.toWarehouseId,
+                    lines: try fill(c.lines, at: c.fromWarehouseId, state), vehicle: c.vehicle, driver: c.driver,
                     dispatchedAt: try need(c.dispatchedAt, "dispatchedAt")))
         case .receiveShipment(let c):
             var lines = c.lines

@@ -19,7 +19,7 @@ struct ReferenceTests {
     }
 
     @Test func officesCSVAgreesWithTheEmbeddedTable() throws {
-        let csv = try rows("offices.csv")
+        let csv = try rows("../../Sources/DocumentTracking/Model/offices.csv")
         #expect(csv.count == Office.all.count)
         for (row, office) in zip(csv, Office.all) {
             #expect(row == [office.id, office.name, office.shortName, office.kind, office.kecamatanCode ?? ""])

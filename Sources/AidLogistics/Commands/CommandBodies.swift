@@ -8,8 +8,7 @@ public import JSON
 /// A line asked for by `dispatch-shipment` or `distribute-aid`: `lots` may be left out, and
 /// the decider then takes them first-in-first-out and records them in the event.
 public struct RequestedLine: AidPayload, Hashable {
-    public var item: String
-    public var unit: String
+    public var item, unit: String
     public var quantity: Int
     public var lots: [LotQuantity]?
 
@@ -21,9 +20,7 @@ public struct RequestedLine: AidPayload, Hashable {
 /// optional) becomes the event's occurredAt.
 public struct RegisterWarehouse: AidPayload, Hashable {
     public var warehouseId: String?
-    public var name: String
-    public var kind: String
-    public var kelurahanCode: String
+    public var name, kind, kelurahanCode: String
     public var registeredAt: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { WarehouseRegistered.rule(forKey: key) }
@@ -42,11 +39,9 @@ public struct ReceiveDonation: AidPayload, Hashable {
 /// now, lines without `lots` are taken first-in-first-out.
 public struct DispatchShipment: AidPayload, Hashable {
     public var shipmentId: String?
-    public var fromWarehouseId: String
-    public var toWarehouseId: String
+    public var fromWarehouseId, toWarehouseId: String
     public var lines: [RequestedLine]
-    public var vehicle: String
-    public var driver: String
+    public var vehicle, driver: String
     public var dispatchedAt: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
@@ -59,8 +54,7 @@ public struct DispatchShipment: AidPayload, Hashable {
 public struct ReceiveShipment: AidPayload, Hashable {
     public var shipmentId: String
     public var lines: [ReceivedLine]?
-    public var receivedAt: String?
-    public var notes: String?
+    public var receivedAt, notes: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { ShipmentReceived.rule(forKey: key) }
 }
@@ -69,11 +63,9 @@ public struct ReceiveShipment: AidPayload, Hashable {
 /// now, lines without `lots` are taken first-in-first-out.
 public struct DistributeAid: AidPayload, Hashable {
     public var distributionId: String?
-    public var warehouseId: String
-    public var kelurahanCode: String
+    public var warehouseId, kelurahanCode: String
     public var lines: [RequestedLine]
-    public var households: Int
-    public var people: Int
+    public var households, people: Int
     public var distributedAt: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
@@ -84,10 +76,7 @@ public struct DistributeAid: AidPayload, Hashable {
 /// Body of `adjust-stock`. `quantity` is signed (negative takes stock out); `adjustedAt` (RFC
 /// 3339, optional) becomes the event's occurredAt.
 public struct AdjustStock: AidPayload, Hashable {
-    public var warehouseId: String
-    public var item: String
-    public var unit: String
-    public var donationId: String
+    public var warehouseId, item, unit, donationId: String
     public var quantity: Int
     public var reason: String
     public var adjustedAt: String?

@@ -4,10 +4,7 @@ public import JSON
 /// warehouse) or `posko` (a relief post); `kelurahanCode` is a Kepmendagri code of Kota Mataram.
 public struct WarehouseRegistered: AidPayload, Hashable {
     public static let kinds = ["gudang", "posko"]
-    public var warehouseId: String
-    public var name: String
-    public var kind: String
-    public var kelurahanCode: String
+    public var warehouseId, name, kind, kelurahanCode: String
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "kind" ? AidFields.warehouseKind : AidFields.rule(forKey: key)
@@ -17,8 +14,7 @@ public struct WarehouseRegistered: AidPayload, Hashable {
 /// `aid.donation-received` on stream `donation-<donationId>`: a lot (lot id = `donationId`)
 /// entering `warehouseId`. Items are distinct by (item, unit).
 public struct DonationReceived: AidPayload, Hashable {
-    public var donationId: String
-    public var warehouseId: String
+    public var donationId, warehouseId: String
     public var donor: Donor
     public var items: [ItemQuantity]
     /// RFC 3339; the event's occurredAt.
@@ -28,12 +24,9 @@ public struct DonationReceived: AidPayload, Hashable {
 /// `aid.shipment-dispatched` on stream `shipment-<shipmentId>`: goods leave `fromWarehouseId`
 /// for `toWarehouseId`, each line naming the lots it takes.
 public struct ShipmentDispatched: AidPayload, Hashable {
-    public var shipmentId: String
-    public var fromWarehouseId: String
-    public var toWarehouseId: String
+    public var shipmentId, fromWarehouseId, toWarehouseId: String
     public var lines: [LotLine]
-    public var vehicle: String
-    public var driver: String
+    public var vehicle, driver: String
     /// RFC 3339; the event's occurredAt.
     public var dispatchedAt: String
 }
@@ -56,12 +49,9 @@ public struct ShipmentReceived: AidPayload, Hashable {
 /// `aid.aid-distributed` on stream `distribution-<distributionId>`: aid handed to households of
 /// `kelurahanCode` from the stock of `warehouseId`.
 public struct AidDistributed: AidPayload, Hashable {
-    public var distributionId: String
-    public var warehouseId: String
-    public var kelurahanCode: String
+    public var distributionId, warehouseId, kelurahanCode: String
     public var lines: [LotLine]
-    public var households: Int
-    public var people: Int
+    public var households, people: Int
     /// RFC 3339; the event's occurredAt.
     public var distributedAt: String
 }
@@ -69,10 +59,7 @@ public struct AidDistributed: AidPayload, Hashable {
 /// `aid.stock-adjusted` on stream `warehouse-<warehouseId>`: a correction of one lot's stock of
 /// one item (stock-taking, damage, expiry). `quantity` is signed: negative takes stock out.
 public struct StockAdjusted: AidPayload, Hashable {
-    public var warehouseId: String
-    public var item: String
-    public var unit: String
-    public var donationId: String
+    public var warehouseId, item, unit, donationId: String
     /// Not 0; negative takes stock out.
     public var quantity: Int
     public var reason: String

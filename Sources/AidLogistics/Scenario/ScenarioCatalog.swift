@@ -1,4 +1,4 @@
-import CSV
+import DomainKit
 import MataramReference
 
 /// The fixed facts of the 2018 aid scenario: how hard each kelurahan was hit, the relief items,
@@ -70,7 +70,7 @@ enum ScenarioCatalog {
     }
 
     /// `items.csv`: the relief items of the scenario.
-    static let items: [ItemSpec] = CatalogTable(EmbeddedFiles.itemsCsv).rows.map { r in
+    static let items: [ItemSpec] = EmbeddedTable(EmbeddedFiles.itemsCsv).rows.map { r in
         ItemSpec(
             item: r["item"], unit: r["unit"], lot: r.int("lot_min")...r.int("lot_max"), step: r.int("step"), ration: r.int("ration"),
             perHouseholds: r.int("per_households"), priority: r.int("priority"))
@@ -104,7 +104,7 @@ enum ScenarioCatalog {
 
     /// `donors.csv`: the donors of the scenario; `items` names items as `item (unit)`, separated by
     /// `;`, and `gudang` the preferred warehouse's id (empty: none).
-    static let donors: [DonorSpec] = CatalogTable(EmbeddedFiles.donorsCsv).rows.map { r in
+    static let donors: [DonorSpec] = EmbeddedTable(EmbeddedFiles.donorsCsv).rows.map { r in
         DonorSpec(
             name: r["name"], kind: r["kind"], weight: r.double("weight"),
             items: r.list("items").map { key in items.firstIndex { "\($0.item) (\($0.unit))" == key } ?? 0 },
@@ -127,7 +127,7 @@ enum ScenarioCatalog {
 
     /// `warehouses.csv`: the city's warehouses (kind `gudang`); `vehicles` separated by `;`. Posko
     /// come after, one per kelurahan.
-    static let warehouses: [WarehouseSpec] = CatalogTable(EmbeddedFiles.warehousesCsv).rows.map { r in
+    static let warehouses: [WarehouseSpec] = EmbeddedTable(EmbeddedFiles.warehousesCsv).rows.map { r in
         WarehouseSpec(
             id: r["id"], name: r["name"], kelurahanCode: r["kelurahan_code"], share: r.double("share"),
             shipmentsPerRound: r.double("shipments_per_round"), vehicles: r.list("vehicles"))
@@ -156,30 +156,4 @@ enum ScenarioCatalog {
     ]
 
     static let positiveReasons = ["stock opname: selisih lebih dari catatan", "stock opname: salah catat saat penerimaan"]
-}
-
-/// A table of the scenario's catalog (a CSV file of this folder, embedded at build time): rows by
-/// column name. The files are part of the build; the scenario's tests read every row.
-struct CatalogTable {
-    struct Row {
-        let values: [String: String]
-        subscript(_ column: String) -> String { values[column] ?? "" }
-        func int(_ column: String) -> Int { Int(self[column]) ?? 0 }
-        func double(_ column: String) -> Double { Double(self[column]) ?? 0 }
-        func list(_ column: String) -> [String] { self[column].split(separator: ";").map(String.init) }
-    }
-
-    let rows: [Row]
-
-    init(_ text: String) {
-        guard let reader = try? CSVReader(string: text, hasHeaderRow: true), let header = reader.headerRow else {
-            rows = []
-            return
-        }
-        var rows: [Row] = []
-        while let fields = reader.next() {
-            rows.append(Row(values: Dictionary(zip(header, fields), uniquingKeysWith: { a, _ in a })))
-        }
-        self.rows = rows
-    }
 }

@@ -1,7 +1,9 @@
+import DomainKit
+
 /// A service point where residents apply for civil-registry documents.
 ///
-/// The table is `Fixtures/documents/offices.csv`; `Office.all` embeds the same rows (a test
-/// checks they agree). Events name an office by its `id`.
+/// The table is `offices.csv` beside this file, embedded in the code at build time (`Office.all`).
+/// Events name an office by its `id`.
 public struct Office: Sendable, Hashable, Codable {
     /// Stable id used in events and views, e.g. `dukcapil-mataram`.
     public let id: String
@@ -22,33 +24,10 @@ public struct Office: Sendable, Hashable, Codable {
         self.kecamatanCode = kecamatanCode
     }
 
-    /// Every office, in the order of `offices.csv`.
-    public static let all: [Office] = [
-        Office(
-            id: "dukcapil-mataram", name: "Dinas Kependudukan dan Pencatatan Sipil Kota Mataram",
-            shortName: "Dukcapil Kota Mataram", kind: "dinas", kecamatanCode: nil),
-        Office(
-            id: "mpp-mataram", name: "Mal Pelayanan Publik Kota Mataram", shortName: "MPP Kota Mataram", kind: "mpp",
-            kecamatanCode: nil),
-        Office(
-            id: "kec-ampenan", name: "Kantor Kecamatan Ampenan", shortName: "Kecamatan Ampenan", kind: "kecamatan",
-            kecamatanCode: "52.71.01"),
-        Office(
-            id: "kec-mataram", name: "Kantor Kecamatan Mataram", shortName: "Kecamatan Mataram", kind: "kecamatan",
-            kecamatanCode: "52.71.02"),
-        Office(
-            id: "kec-cakranegara", name: "Kantor Kecamatan Cakranegara", shortName: "Kecamatan Cakranegara",
-            kind: "kecamatan", kecamatanCode: "52.71.03"),
-        Office(
-            id: "kec-sekarbela", name: "Kantor Kecamatan Sekarbela", shortName: "Kecamatan Sekarbela", kind: "kecamatan",
-            kecamatanCode: "52.71.04"),
-        Office(
-            id: "kec-selaparang", name: "Kantor Kecamatan Selaparang", shortName: "Kecamatan Selaparang",
-            kind: "kecamatan", kecamatanCode: "52.71.05"),
-        Office(
-            id: "kec-sandubaya", name: "Kantor Kecamatan Sandubaya", shortName: "Kecamatan Sandubaya",
-            kind: "kecamatan", kecamatanCode: "52.71.06"),
-    ]
+    /// Every office, in the order of `offices.csv` (this folder's file, embedded at build time).
+    public static let all: [Office] = EmbeddedTable(EmbeddedFiles.officesCsv).rows.map { r in
+        Office(id: r["officeId"], name: r["name"], shortName: r["shortName"], kind: r["kind"], kecamatanCode: r.optional("kecamatanCode"))
+    }
 
     /// Offices by id.
     public static let byID: [String: Office] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
