@@ -18,36 +18,17 @@ public import Projections
 public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public static let name = "aid"
     public static let eventTypes = AidEventType.all
-    /// The command names (`register-warehouse`, ...).
-    public static let commandNames = AidLogisticsCommand.names
-    /// The names of the views, as `ProjectionEngine` and `ViewSnapshot.view(_:)` know them.
-    public static let viewNames = AidViews.all.map(\.rawValue)
+    public static let views = AidViews.all
+    public typealias Command = AidLogisticsCommand
 
-    public let rules: AidLogisticsRules
-    public let projectors: [any Projector]
+    public let rules = AidLogisticsRules()
+    public let projectors: [any Projector] = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
 
-    public init() {
-        rules = AidLogisticsRules()
-        projectors = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
-    }
-
-    /// Parses a command's body (see `AidLogisticsCommand.parse`).
-    public func parse(_ name: String, body: JSONValue) throws(EventLogError) -> AidLogisticsCommand {
-        try AidLogisticsCommand.parse(name, body: body)
-    }
-
-    /// Decides a command on the current state (see `AidLogisticsCommand.decide`).
-    public func decide(_ command: AidLogisticsCommand, now: Timestamp) throws(EventLogError) -> Decision {
-        try AidLogisticsCommand.decide(command, rules: rules, now: now)
-    }
+    public init() {}
 
     /// The domain's part of the 2018 scenario (see `AidScenario`).
-    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
-        Self.scenario(seed: seed, scale: scale)
-    }
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
 
     /// The domain's part of the 2018 scenario (see `AidScenario`).
-    public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
-        AidScenario.scenario(seed: seed, scale: scale)
-    }
+    public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
 }

@@ -15,9 +15,7 @@ public enum Application: Decider {
         public var lastChangedAt: Timestamp?
 
         public init(status: ApplicationStatus? = nil, submittedAt: Timestamp? = nil, lastChangedAt: Timestamp? = nil) {
-            self.status = status
-            self.submittedAt = submittedAt
-            self.lastChangedAt = lastChangedAt
+            (self.status, self.submittedAt, self.lastChangedAt) = (status, submittedAt, lastChangedAt)
         }
 
         /// No application yet.

@@ -25,7 +25,7 @@ public final class DocumentTrackingDomain: Domain {
 
     public static let name = "documents"
     public static let eventTypes = DocumentEvents.all
-    public static var viewNames: [String] { DocumentViews.all.map(\.rawValue) }
+    public static let views = DocumentViews.all
 
     /// The views (`DocumentViews`), under the names the service's readers use.
     public static let applicationsView = DocumentViews.applications
@@ -42,14 +42,6 @@ public final class DocumentTrackingDomain: Domain {
     }
 
     // MARK: Commands
-
-    /// The command names (`submit-application`, `change-status`).
-    public static var commandNames: [String] { DocumentTrackingCommand.names }
-
-    /// See `DocumentTrackingCommand.parse`.
-    public func parse(_ name: String, body: JSONValue) throws(EventLogError) -> DocumentTrackingCommand {
-        try DocumentTrackingCommand.parse(name, body: body)
-    }
 
     /// Decides `command` on the current state of `rules` (call it inside
     /// `RuleGuard.withCurrentState`, then append `events` in one request). Receipt numbers and

@@ -6,19 +6,8 @@ public import EventLog
 ///
 /// Give such a field the `.time` rule: `JSONValueDecoder` then refuses bad text by the field's
 /// path before this initializer sees it.
-extension Timestamp: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let instant = Timestamp(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "must be an RFC 3339 time such as 2018-08-06T10:00:00+08:00")
-        }
-        self = instant
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension Timestamp: ScalarCodable {
+    public init?(scalar: String) { self.init(scalar) }
+    public var scalar: String { description }
+    public static func refusal(_ scalar: String) -> String { "must be an RFC 3339 time such as 2018-08-06T10:00:00+08:00" }
 }

@@ -25,9 +25,7 @@ public enum PriceBook: Decider {
         public var reportMarket: String?
 
         public init(market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil) {
-            self.market = market
-            self.commodity = commodity
-            self.reportMarket = reportMarket
+            (self.market, self.commodity, self.reportMarket) = (market, commodity, reportMarket)
         }
 
         /// Nothing registered, no report.

@@ -16,28 +16,14 @@ public final class MarketPricesDomain: Domain, @unchecked Sendable {
     /// The domain's name, the prefix of its event types and routes.
     public static let name = "prices"
     public static let eventTypes = MarketPricesEventType.all
-    /// `register-market`, `register-commodity`, `report-price`, `correct-price`.
-    public static let commandNames = MarketPricesCommand.names
     /// `prices.latest`, `prices.daily`, `prices.alerts`.
-    public static let viewNames = PricesViews.all.map(\.rawValue)
+    public static let views = PricesViews.all
+    public typealias Command = MarketPricesCommand
 
-    public let rules: MarketPricesRules
-    public let projectors: [any Projector]
+    public let rules = MarketPricesRules()
+    public let projectors: [any Projector] = [LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector()]
 
-    public init() {
-        rules = MarketPricesRules()
-        projectors = [LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector()]
-    }
-
-    /// Reads a command from an HTTP body (see `MarketPricesCommand.parse`).
-    public func parse(_ name: String, body: JSONValue) throws(EventLogError) -> MarketPricesCommand {
-        try MarketPricesCommand.parse(name, body: body)
-    }
-
-    /// Decides a command on the current state (call inside `RuleGuard.withCurrentState`).
-    public func decide(_ command: MarketPricesCommand, now: Timestamp) throws(EventLogError) -> Decision {
-        try MarketPricesCommand.decide(command, rules: rules, now: now)
-    }
+    public init() {}
 
     /// The domain's part of the 2018 scenario (see `MarketPricesScenario`).
     public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {

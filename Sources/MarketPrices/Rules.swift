@@ -85,8 +85,7 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
 
     /// What a command touches.
     struct Keys {
-        var marketId: String?
-        var commodityId: String?
+        var marketId, commodityId: String?
         var reportId: EventID?
 
         init(_ command: MarketPricesCommand) {
@@ -116,7 +115,7 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     }
 }
 
-extension PricesEvent {
+extension PricesEvent: LoggedEvent {
     /// Reads a `prices.*` event: a known type, its payload (strictly, by the payload's type), and
     /// the stream it must be on. Throws `.invalidInput` naming the field (`type`, `stream`,
     /// `data.<field>`).

@@ -11,7 +11,7 @@ public import JSON
 /// first-in-first-out, recorded in the event); `lines` of `receive-shipment` may be left out
 /// (everything dispatched received in full); `register-warehouse` and `adjust-stock` accept an
 /// optional `registeredAt` / `adjustedAt`, used as the event's occurredAt.
-public enum AidLogisticsCommand: Sendable, Hashable {
+public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case registerWarehouse(RegisterWarehouse)
     case receiveDonation(ReceiveDonation)
     case dispatchShipment(DispatchShipment)

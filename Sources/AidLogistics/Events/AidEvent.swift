@@ -109,10 +109,10 @@ public enum AidEvent: Sendable, Hashable {
     }
 }
 
-extension AidEvent {
+extension AidEvent: LoggedEvent {
     /// An event of the log as its views read it (nil for another domain's event or one this
     /// version cannot read), decoded once for all the views that read it in turn.
-    static func read(_ event: RecordedEvent) -> AidEvent? {
+    public static func read(_ event: RecordedEvent) -> AidEvent? {
         lastRead.value(of: event) {
             guard let data = try? event.dataValue() else { return nil }
             return try? AidEvent.read(type: event.type, data: data)

@@ -5,8 +5,7 @@ public import JSON
 /// `company`, `ngo`, `community` and `individual`. An individual is shown in public as
 /// `Donor.anonymous` unless `publicName` is true (they agreed to be named).
 public struct Donor: AidPayload, Hashable {
-    public var name: String
-    public var kind: String
+    public var name, kind: String
     /// Whether an individual donor agreed to be named in public (absent: no).
     public var publicName: Bool?
 
@@ -27,8 +26,7 @@ public struct Donor: AidPayload, Hashable {
 
 /// A quantity of one item in one unit (a donation's line).
 public struct ItemQuantity: AidPayload, Hashable {
-    public var item: String
-    public var unit: String
+    public var item, unit: String
     /// Positive.
     public var quantity: Int
 }
@@ -43,17 +41,14 @@ public struct LotQuantity: AidPayload, Hashable {
 /// A line of a shipment or a distribution: an item, a quantity, and the lots it is taken from
 /// (their quantities sum to `quantity`).
 public struct LotLine: AidPayload, Hashable {
-    public var item: String
-    public var unit: String
+    public var item, unit: String
     public var quantity: Int
     public var lots: [LotQuantity]
 }
 
 /// A line of a shipment's receipt: how much of one lot of one item arrived.
 public struct ReceivedLine: AidPayload, Hashable {
-    public var item: String
-    public var unit: String
-    public var donationId: String
+    public var item, unit, donationId: String
     /// Positive; a lot that did not arrive at all is left out.
     public var quantity: Int
 }

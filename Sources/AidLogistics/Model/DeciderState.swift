@@ -70,15 +70,12 @@ extension AidDecider {
 
     /// A registered warehouse or relief post.
     public struct Warehouse: Sendable, Hashable, Codable {
-        public let name: String
-        public let kind: String
-        public let kelurahanCode: String
+        public let name, kind, kelurahanCode: String
     }
 
     /// An item in its unit: `beras` in `kg` and `beras` in `karung` are different stock.
     public struct Item: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-        public let item: String
-        public let unit: String
+        public let item, unit: String
         public static func < (a: Item, b: Item) -> Bool { (a.item, a.unit) < (b.item, b.unit) }
         public var description: String { "\(item) (\(unit))" }
     }
@@ -112,8 +109,7 @@ extension AidDecider {
 
     /// A dispatched shipment. `lots` is what left the source (emptied once received).
     public struct Shipment: Sendable, Hashable, Codable {
-        public let fromWarehouseId: String
-        public let toWarehouseId: String
+        public let fromWarehouseId, toWarehouseId: String
         /// Sorted when stored, so the decision state's bytes are the same in every process.
         @SortedEntries public private(set) var lots: [LotKey: Int]
         public let received: Bool

@@ -1,16 +1,10 @@
 public import Projections
 
-/// The names of the aid views, declared once: the projectors use them, and so does every reader.
+/// The names of the aid views, declared once: each projector's `definition` carries its own (see the
+/// projector of that name for what the view holds), and every reader finds the view by them.
 public enum AidViews {
-    /// Stock per warehouse, item and lot (`StockProjector`).
-    public static let stock = ViewName("aid.stock")
-    /// Aid per kelurahan (`KelurahanProjector`).
-    public static let kelurahan = ViewName("aid.kelurahan")
-    /// The donation trace (`TraceProjector`).
-    public static let trace = ViewName("aid.trace")
-    /// Donors (`DonorsProjector`).
-    public static let donors = ViewName("aid.donors")
-
-    /// Every aid view, in the order the domain lists its projectors.
+    public static let stock = ViewName("aid.stock"), kelurahan = ViewName("aid.kelurahan"), trace = ViewName("aid.trace"),
+        donors = ViewName("aid.donors")
+    /// In the order the domain lists its projectors.
     public static let all = [stock, kelurahan, trace, donors]
 }

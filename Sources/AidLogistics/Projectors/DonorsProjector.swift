@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -10,18 +10,13 @@ public import Projections
 /// - `items`: `<name>␟<item>␟<unit>` -> `{donated, distributed}`
 /// - `donations`: `<name>␟<position, 20 digits>` -> `DonorReport.Donation`
 /// - `lots`: `<donationId>` -> `{donor}`
-public struct DonorsProjector: Projector {
-    public static let viewName = AidViews.donors
-    public var name: String { Self.viewName.rawValue }
+public struct DonorsProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
-    public let version = 3
-    public let eventTypes: Set<String>? = [AidEventType.donationReceived, AidEventType.aidDistributed]
-    public let databases = ["donors", "items", "donations", "lots"]
+    public static let definition = ViewDefinition(
+        AidViews.donors, version: 3, folding: [AidEventType.donationReceived, AidEventType.aidDistributed],
+        databases: ["donors", "items", "donations", "lots"])
 
-    public init() {}
-
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let e = AidEvent.read(event) else { return }
+    public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
         case .donationReceived(let d):
             // An individual who did not agree to be named is kept as `Donor.anonymous`.
@@ -63,11 +58,9 @@ public struct DonorsProjector: Projector {
 enum DonorRecords {
     /// `donors`: `<name>`.
     struct Donor: Codable, Equatable {
-        var name: String
-        var kind: String
+        var name, kind: String
         var donations: Int
-        var firstReceivedAt: String
-        var lastReceivedAt: String
+        var firstReceivedAt, lastReceivedAt: String
     }
 
     /// `items`: `<name>␟<item>␟<unit>`.

@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -9,21 +9,16 @@ public import Projections
 /// - `items`: `<code>␟<item>␟<unit>` -> `{received, distributed}`
 /// - `warehouses`: `<warehouseId>` -> `{kind, kelurahanCode}`
 /// - `shipments`: `<shipmentId>` -> the destination posko, while the shipment is on its way
-public struct KelurahanProjector: Projector {
-    public static let viewName = AidViews.kelurahan
-    public var name: String { Self.viewName.rawValue }
+public struct KelurahanProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
-    public let version = 2
-    public let eventTypes: Set<String>? = [
-        AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.shipmentDispatched,
-        AidEventType.shipmentReceived, AidEventType.aidDistributed,
-    ]
-    public let databases = ["kelurahan", "items", "warehouses", "shipments"]
+    public static let definition = ViewDefinition(
+        AidViews.kelurahan, version: 2,
+        folding: [
+            AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.shipmentDispatched, AidEventType.shipmentReceived,
+            AidEventType.aidDistributed,
+        ], databases: ["kelurahan", "items", "warehouses", "shipments"])
 
-    public init() {}
-
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let e = AidEvent.read(event) else { return }
+    public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
         case .warehouseRegistered(let r):
             try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))
@@ -89,8 +84,7 @@ enum KelurahanRecords {
 
     /// `warehouses`: `<warehouseId>`.
     struct Warehouse: Codable, Equatable {
-        var kind: String
-        var kelurahanCode: String
+        var kind, kelurahanCode: String
     }
 
     /// `shipments`: `<shipmentId>` -> its destination posko.

@@ -1,7 +1,40 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 import MataramReference
 public import Projections
+
+/// Stored records of `aid.stock`.
+enum StockRecords {
+    /// A quantity on hand and in transit: of a lot (`lots`), or of an item at a warehouse (`totals`).
+    struct Quantities: Codable, Equatable {
+        var onHand = 0, inTransit = 0
+    }
+}
+
+/// A shipment not yet received, as `aid.stock` and `aid.trace` keep it (`shipments`: `<shipmentId>`):
+/// where it goes and the lots it carries.
+struct OpenShipment: Codable, Equatable {
+    var fromWarehouseId, toWarehouseId: String
+    /// Every lot of every line, in the dispatch's order.
+    var lots: [ReceivedLine]
+
+    init(_ s: ShipmentDispatched) {
+        (fromWarehouseId, toWarehouseId) = (s.fromWarehouseId, s.toWarehouseId)
+        lots = s.lines.flatMap { line in
+            line.lots.map { ReceivedLine(item: line.item, unit: line.unit, donationId: $0.donationId, quantity: $0.quantity) }
+        }
+    }
+
+    /// Keeps it in `shipments` until it is received.
+    func keep(_ shipmentId: String, in view: ViewWriter) throws { try view.put("shipments", shipmentId, value: self) }
+
+    /// The shipment kept under `shipmentId`, taken out of `shipments` (nil: none is open).
+    static func take(_ shipmentId: String, from view: ViewWriter) throws -> OpenShipment? {
+        guard let open = try view.value(OpenShipment.self, "shipments", shipmentId) else { return nil }
+        try view.delete("shipments", shipmentId)
+        return open
+    }
+}
 
 /// `aid.stock`: stock per warehouse, item and lot, on hand and in transit.
 ///
@@ -13,18 +46,12 @@ public import Projections
 ///
 /// A dispatch moves a lot's quantity from on hand to in transit at the source; the receipt
 /// takes it out of transit and puts what arrived on hand at the destination (the rest is lost).
-public struct StockProjector: Projector {
-    public static let viewName = AidViews.stock
-    public var name: String { Self.viewName.rawValue }
+public struct StockProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
-    public let version = 2
-    public let eventTypes: Set<String>? = AidEventType.all
-    public let databases = ["warehouses", "lots", "totals", "shipments"]
+    public static let definition = ViewDefinition(
+        AidViews.stock, version: 2, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments"])
 
-    public init() {}
-
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let e = AidEvent.read(event) else { return }
+    public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
         case .warehouseRegistered(let r):
             let k = Mataram.kelurahan(code: r.kelurahanCode)
@@ -38,25 +65,19 @@ public struct StockProjector: Projector {
                 try bump(view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0)
             }
         case .shipmentDispatched(let s):
-            var lots: [ReceivedLine] = []
-            for line in s.lines {
-                for lot in line.lots {
-                    try bump(view, s.fromWarehouseId, line.item, line.unit, lot.donationId, onHand: -lot.quantity, inTransit: lot.quantity)
-                    lots.append(ReceivedLine(item: line.item, unit: line.unit, donationId: lot.donationId, quantity: lot.quantity))
-                }
+            let open = OpenShipment(s)
+            for lot in open.lots {
+                try bump(view, s.fromWarehouseId, lot.item, lot.unit, lot.donationId, onHand: -lot.quantity, inTransit: lot.quantity)
             }
-            try view.put(
-                "shipments", s.shipmentId,
-                value: StockRecords.OpenShipment(fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, lots: lots))
+            try open.keep(s.shipmentId, in: view)
         case .shipmentReceived(let r):
-            guard let s = try view.value(StockRecords.OpenShipment.self, "shipments", r.shipmentId) else { return }
+            guard let s = try OpenShipment.take(r.shipmentId, from: view) else { return }
             for lot in s.lots {
                 try bump(view, s.fromWarehouseId, lot.item, lot.unit, lot.donationId, onHand: 0, inTransit: -lot.quantity)
             }
             for line in r.lines {
                 try bump(view, s.toWarehouseId, line.item, line.unit, line.donationId, onHand: line.quantity, inTransit: 0)
             }
-            try view.delete("shipments", r.shipmentId)
         case .aidDistributed(let d):
             for line in d.lines {
                 for lot in line.lots {
@@ -72,13 +93,13 @@ public struct StockProjector: Projector {
         _ view: ViewWriter, _ warehouseId: String, _ item: String, _ unit: String, _ donationId: String, onHand: Int, inTransit: Int
     ) throws {
         let lotKey = ViewKey.make(warehouseId, item, unit, donationId)
-        var lot = try view.value(StockRecords.Lot.self, "lots", lotKey) ?? StockRecords.Lot(onHand: 0, inTransit: 0)
+        var lot = try view.value(StockRecords.Quantities.self, "lots", lotKey) ?? StockRecords.Quantities()
         lot.onHand += onHand
         lot.inTransit += inTransit
         if lot.onHand == 0 && lot.inTransit == 0 { try view.delete("lots", lotKey) } else { try view.put("lots", lotKey, value: lot) }
 
         let totalKey = ViewKey.make(warehouseId, item, unit)
-        var total = try view.value(StockRecords.Total.self, "totals", totalKey) ?? StockRecords.Total(onHand: 0, inTransit: 0)
+        var total = try view.value(StockRecords.Quantities.self, "totals", totalKey) ?? StockRecords.Quantities()
         total.onHand += onHand
         total.inTransit += inTransit
         if total.onHand == 0 && total.inTransit == 0 {
@@ -86,27 +107,5 @@ public struct StockProjector: Projector {
         } else {
             try view.put("totals", totalKey, value: total)
         }
-    }
-}
-
-/// Stored records of `aid.stock`.
-enum StockRecords {
-    /// `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>`.
-    struct Lot: Codable, Equatable {
-        var onHand: Int
-        var inTransit: Int
-    }
-
-    /// `totals`: `<warehouseId>␟<item>␟<unit>`.
-    struct Total: Codable, Equatable {
-        var onHand: Int
-        var inTransit: Int
-    }
-
-    /// `shipments`: shipments not yet received.
-    struct OpenShipment: Codable, Equatable {
-        var fromWarehouseId: String
-        var toWarehouseId: String
-        var lots: [ReceivedLine]
     }
 }

@@ -1,7 +1,15 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 import MataramReference
 public import Projections
+
+/// Stored records of `aid.trace`.
+enum TraceRecords {
+    /// `warehouses`: `<warehouseId>`.
+    struct Warehouse: Codable, Equatable {
+        var name: String
+    }
+}
 
 /// `aid.trace`: the donation trace. Every movement of a lot is a step, keyed by the lot and the
 /// event's position, so a donation's steps read back in log order.
@@ -14,17 +22,11 @@ public import Projections
 ///
 /// A receipt makes a `received` step for what arrived and a `lost-in-transit` step for the rest
 /// of each lot the shipment carried.
-public struct TraceProjector: Projector {
-    public static let viewName = AidViews.trace
-    public var name: String { Self.viewName.rawValue }
-    public let version = 2
-    public let eventTypes: Set<String>? = AidEventType.all
-    public let databases = ["donations", "steps", "shipments", "warehouses"]
+public struct TraceProjector: DomainProjector {
+    public static let definition = ViewDefinition(
+        AidViews.trace, version: 2, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
 
-    public init() {}
-
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let e = AidEvent.read(event) else { return }
+    public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         var index = 0
         func step(_ donationId: String, _ s: DonationTrace.Step) throws {
             try view.put("steps", ViewKey.make(donationId, ViewKey.position(event.position), ViewKey.index(index)), value: s)
@@ -52,24 +54,19 @@ public struct TraceProjector: Projector {
                 try step(d.donationId, try base(.donated, i.item, i.unit, i.quantity, d.warehouseId))
             }
         case .shipmentDispatched(let s):
-            var lots: [ReceivedLine] = []
-            for line in s.lines {
-                for lot in line.lots {
-                    var st = try base(.dispatched, line.item, line.unit, lot.quantity, s.fromWarehouseId)
-                    st.toWarehouseId = s.toWarehouseId
-                    st.toWarehouseName = try name(view, s.toWarehouseId)
-                    st.shipmentId = s.shipmentId
-                    st.vehicle = s.vehicle
-                    st.driver = s.driver
-                    try step(lot.donationId, st)
-                    lots.append(ReceivedLine(item: line.item, unit: line.unit, donationId: lot.donationId, quantity: lot.quantity))
-                }
+            let open = OpenShipment(s)
+            for lot in open.lots {
+                var st = try base(.dispatched, lot.item, lot.unit, lot.quantity, s.fromWarehouseId)
+                st.toWarehouseId = s.toWarehouseId
+                st.toWarehouseName = try name(view, s.toWarehouseId)
+                st.shipmentId = s.shipmentId
+                st.vehicle = s.vehicle
+                st.driver = s.driver
+                try step(lot.donationId, st)
             }
-            try view.put(
-                "shipments", s.shipmentId,
-                value: TraceRecords.Shipment(fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, lots: lots))
+            try open.keep(s.shipmentId, in: view)
         case .shipmentReceived(let r):
-            guard let s = try view.value(TraceRecords.Shipment.self, "shipments", r.shipmentId) else { return }
+            guard let s = try OpenShipment.take(r.shipmentId, from: view) else { return }
             var arrived: [String: Int] = [:]
             for line in r.lines { arrived[ViewKey.make(line.item, line.unit, line.donationId), default: 0] += line.quantity }
             for lot in s.lots {
@@ -83,7 +80,6 @@ public struct TraceProjector: Projector {
                     try step(lot.donationId, st)
                 }
             }
-            try view.delete("shipments", r.shipmentId)
         case .aidDistributed(let d):
             for line in d.lines {
                 for lot in line.lots {
@@ -105,20 +101,5 @@ public struct TraceProjector: Projector {
 
     private func name(_ view: ViewWriter, _ warehouseId: String) throws -> String {
         try view.value(TraceRecords.Warehouse.self, "warehouses", warehouseId)?.name ?? ""
-    }
-}
-
-/// Stored records of `aid.trace`.
-enum TraceRecords {
-    /// `warehouses`: `<warehouseId>`.
-    struct Warehouse: Codable, Equatable {
-        var name: String
-    }
-
-    /// `shipments`: `<shipmentId>`, until received.
-    struct Shipment: Codable, Equatable {
-        var fromWarehouseId: String
-        var toWarehouseId: String
-        var lots: [ReceivedLine]
     }
 }

@@ -34,7 +34,7 @@ public enum AidQueries {
             try view.scan("totals", prefix: prefix) { key, bytes in
                 let parts = ViewKey.split(key)
                 guard parts.count == 3, unit == nil || parts[2] == unit else { return true }
-                let t = try ViewCoding.decode(StockRecords.Total.self, bytes)
+                let t = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
                 items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: t.onHand, inTransit: t.inTransit, lots: []))
                 return true
             }
@@ -42,7 +42,7 @@ public enum AidQueries {
                 try view.scan("lots", prefix: ViewKey.prefix(w.warehouseId, items[i].item, items[i].unit)) { key, bytes in
                     let parts = ViewKey.split(key)
                     guard parts.count == 4 else { return true }
-                    let l = try ViewCoding.decode(StockRecords.Lot.self, bytes)
+                    let l = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
                     items[i].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
                     return true
                 }

@@ -3,9 +3,7 @@
 public struct DonationTrace: Codable, Sendable, Equatable {
     /// The donation as received.
     public struct Donation: Codable, Sendable, Equatable {
-        public var donationId: String
-        public var warehouseId: String
-        public var warehouseName: String
+        public var donationId, warehouseId, warehouseName: String
         public var donor: Donor
         public var items: [ItemQuantity]
         public var receivedAt: String
@@ -32,50 +30,34 @@ public struct DonationTrace: Codable, Sendable, Equatable {
     /// One movement of the lot, with the event that recorded it.
     public struct Step: Codable, Sendable, Equatable {
         public var position: UInt64
-        public var eventId: String
-        public var type: String
+        public var eventId, type: String
         /// The event's occurredAt (UTC).
         public var occurredAt: String
         public var kind: Kind
-        public var item: String
-        public var unit: String
+        public var item, unit: String
         /// Positive, except for `adjusted` (signed).
         public var quantity: Int
-        public var warehouseId: String
-        public var warehouseName: String
-        public var toWarehouseId: String?
-        public var toWarehouseName: String?
-        public var shipmentId: String?
-        public var distributionId: String?
-        public var kelurahanCode: String?
-        public var kelurahanName: String?
+        public var warehouseId, warehouseName: String
+        public var toWarehouseId, toWarehouseName, shipmentId, distributionId, kelurahanCode, kelurahanName: String?
         /// Of the whole distribution (all its lots).
-        public var households: Int?
-        public var people: Int?
-        public var vehicle: String?
-        public var driver: String?
-        public var reason: String?
-        public var notes: String?
+        public var households, people: Int?
+        public var vehicle, driver, reason, notes: String?
     }
 
     /// Where some of an item of the lot lies now.
     public struct Holding: Codable, Sendable, Equatable {
-        public var warehouseId: String
-        public var warehouseName: String
+        public var warehouseId, warehouseName: String
         public var quantity: Int
     }
 
     /// The balance of one item of the lot: `donated = onHand + inTransit + distributed + lost + adjusted`.
     public struct ItemBalance: Codable, Sendable, Equatable {
-        public var item: String
-        public var unit: String
+        public var item, unit: String
         public var donated: Int
         /// Summed over `onHandByWarehouse`.
         public var onHand: Int
         public var onHandByWarehouse: [Holding]
-        public var inTransit: Int
-        public var distributed: Int
-        public var lost: Int
+        public var inTransit, distributed, lost: Int
         /// Net quantity taken out by adjustments (negative when adjustments added stock).
         public var adjusted: Int
         /// `onHand + inTransit + distributed + lost + adjusted`.

@@ -3,17 +3,13 @@
 public struct DonorReport: Codable, Sendable, Equatable {
     /// One item given by a donor: how much, and how much of it reached households so far.
     public struct Item: Codable, Sendable, Equatable {
-        public var item: String
-        public var unit: String
-        public var donated: Int
-        public var distributed: Int
+        public var item, unit: String
+        public var donated, distributed: Int
     }
 
     /// One donation of a donor.
     public struct Donation: Codable, Sendable, Equatable {
-        public var donationId: String
-        public var warehouseId: String
-        public var receivedAt: String
+        public var donationId, warehouseId, receivedAt: String
         public var items: [ItemQuantity]
     }
 
@@ -23,8 +19,7 @@ public struct DonorReport: Codable, Sendable, Equatable {
         /// As given with the latest donation.
         public var kind: String
         public var donations: Int
-        public var firstReceivedAt: String
-        public var lastReceivedAt: String
+        public var firstReceivedAt, lastReceivedAt: String
         public var items: [Item]
         /// Every donation, in log order: only when one donor is asked for (`AidQueries.donor`).
         public var donationList: [Donation]?

@@ -7,37 +7,23 @@
 public struct KelurahanReport: Codable, Sendable, Equatable {
     /// One item in one kelurahan.
     public struct Item: Codable, Sendable, Equatable {
-        public var item: String
-        public var unit: String
-        public var received: Int
-        public var distributed: Int
+        public var item, unit: String
+        public var received, distributed: Int
     }
 
     /// One kelurahan.
     public struct Kelurahan: Codable, Sendable, Equatable {
-        public var code: String
-        public var name: String
-        public var kecamatanCode: String
-        public var kecamatanName: String
+        public var code, name, kecamatanCode, kecamatanName: String
         /// The posko registered in this kelurahan.
         public var posko: [String]
-        public var shipmentsReceived: Int
-        public var donationsReceived: Int
-        public var distributions: Int
-        public var households: Int
-        public var people: Int
+        public var shipmentsReceived, donationsReceived, distributions, households, people: Int
         /// Per item: received at its posko, distributed to its households.
         public var items: [Item]
     }
 
     /// Totals over the city.
     public struct Totals: Codable, Sendable, Equatable {
-        public var kelurahanServed: Int
-        public var shipmentsReceived: Int
-        public var donationsReceived: Int
-        public var distributions: Int
-        public var households: Int
-        public var people: Int
+        public var kelurahanServed, shipmentsReceived, donationsReceived, distributions, households, people: Int
         public var items: [Item]
     }
 

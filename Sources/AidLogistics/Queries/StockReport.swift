@@ -5,27 +5,19 @@
 public struct StockReport: Codable, Sendable, Equatable {
     /// A warehouse or post as registered, with its kelurahan's names.
     public struct Warehouse: Codable, Sendable, Equatable {
-        public var warehouseId: String
-        public var name: String
-        public var kind: String
-        public var kelurahanCode: String
-        public var kelurahanName: String
-        public var kecamatanName: String
+        public var warehouseId, name, kind, kelurahanCode, kelurahanName, kecamatanName: String
     }
 
     /// One lot of one item at one warehouse.
     public struct Lot: Codable, Sendable, Equatable {
         public var donationId: String
-        public var onHand: Int
-        public var inTransit: Int
+        public var onHand, inTransit: Int
     }
 
     /// One item at one warehouse: totals and the lots.
     public struct Item: Codable, Sendable, Equatable {
-        public var item: String
-        public var unit: String
-        public var onHand: Int
-        public var inTransit: Int
+        public var item, unit: String
+        public var onHand, inTransit: Int
         public var lots: [Lot]
     }
 
@@ -37,11 +29,8 @@ public struct StockReport: Codable, Sendable, Equatable {
 
     /// Totals of one item over the warehouses listed.
     public struct Total: Codable, Sendable, Equatable {
-        public var item: String
-        public var unit: String
-        public var onHand: Int
-        public var inTransit: Int
-        public var warehouses: Int
+        public var item, unit: String
+        public var onHand, inTransit, warehouses: Int
     }
 
     /// The warehouses asked for (all, or one), each with the items asked for (all, or one).

@@ -57,14 +57,12 @@ enum ScenarioCatalog {
 
     /// A relief item in its unit: lot sizes of a donation and the ration per household.
     struct ItemSpec {
-        let item: String
-        let unit: String
+        let item, unit: String
         /// Lot size range of one donation (a multiple of `step`).
         let lot: ClosedRange<Int>
         let step: Int
         /// Ration: `perHouseholds` households share `ration` units per distribution.
-        let ration: Int
-        let perHouseholds: Int
+        let ration, perHouseholds: Int
         /// Distribution priority (lower first).
         let priority: Int
     }
@@ -85,8 +83,7 @@ enum ScenarioCatalog {
     /// A donor: who, how often (relative weight), what it gives, how large its lots are, and
     /// where its donations go.
     struct DonorSpec {
-        let name: String
-        let kind: String
+        let name, kind: String
         let weight: Double
         let items: [Int]
         /// Multiplies the lot size range's upper end.
@@ -115,9 +112,7 @@ enum ScenarioCatalog {
     // MARK: Warehouses
 
     struct WarehouseSpec {
-        let id: String
-        let name: String
-        let kelurahanCode: String
+        let id, name, kelurahanCode: String
         /// Relative share of donations handed in at gudang without a preferred one.
         let share: Double
         /// Shipments per dispatch round at full activity (scale 1).

@@ -65,8 +65,7 @@ struct ScenarioGenerator {
 
     struct Pending {
         let shipmentId: String
-        let from: Int
-        let to: Int
+        let from, to: Int
         let lines: [(item: Int, lots: [LotQueue.Entry])]
     }
 
@@ -78,8 +77,7 @@ struct ScenarioGenerator {
     }
 
     let scale: Double
-    var rng: SplitMix64
-    var ids: SplitMix64
+    var rng, ids: SplitMix64
     var out: [ScenarioEvent] = []
     var last: Int64 = 0
     var heap: [Scheduled] = []
@@ -94,9 +92,7 @@ struct ScenarioGenerator {
 
     let weights: [Double]
     let meanWeight: Double
-    let households: [Double]
-    let donorCumulative: [Double]
-    let gudangCumulative: [Double]
+    let households, donorCumulative, gudangCumulative: [Double]
 
     init(seed: UInt64, scale: Double) {
         self.scale = scale.isFinite ? max(0, scale) : 1

@@ -1,5 +1,5 @@
 import Crypto
-import DomainKit
+public import DomainKit
 public import EventLog
 public import JSON
 import PersonalData
@@ -13,7 +13,7 @@ import PersonalData
 /// - `change-status` (`ChangeStatus`). Answer ids `receiptNumber`.
 /// - `reissue-pin` (`ReissuePin`). The server makes a new PIN; the old one stops working. Answer
 ///   ids `receiptNumber`, secrets `pin` (shown once).
-public enum DocumentTrackingCommand: Sendable {
+public enum DocumentTrackingCommand: DomainCommand, Sendable {
     case submitApplication(SubmitApplication)
     case changeStatus(ChangeStatus)
     case reissuePin(ReissuePin)

@@ -14,9 +14,7 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
     /// The applicant's NIK: 16 digits.
     public var nik: String
     /// The applicant's name, phone number and e-mail address (optional, for the old body shape).
-    public var name: String?
-    public var phone: String?
-    public var email: String?
+    public var name, phone, email: String?
     /// Defaults to the time of the decision.
     public var submittedAt: Timestamp?
 
@@ -24,14 +22,9 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
         documentType: DocumentType, office: String, channel: ApplicationChannel, nik: String, name: String? = nil, phone: String? = nil,
         email: String? = nil, submittedAt: Timestamp? = nil
     ) {
-        self.documentType = documentType
-        self.office = office
-        self.channel = channel
-        self.nik = nik
-        self.name = name
-        self.phone = phone
-        self.email = email
-        self.submittedAt = submittedAt
+        (self.documentType, self.office, self.channel, self.nik, self.name, self.phone, self.email, self.submittedAt) = (
+            documentType, office, channel, nik, name, phone, email, submittedAt
+        )
     }
 
     /// The body as sent.
@@ -44,9 +37,7 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
 
         struct Applicant: Payload {
             var nik: String
-            var name: String?
-            var phone: String?
-            var email: String?
+            var name, phone, email: String?
             static func rule(forKey key: String) -> JSONFieldRule? {
                 switch CodingKeys(stringValue: key) {
                 case .nik: .nik

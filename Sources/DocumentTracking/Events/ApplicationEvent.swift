@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import JSON
 
@@ -68,7 +68,7 @@ extension Application {
 
         /// The event in the log at `event`, nil for what the rules would have refused (a projector
         /// skips it rather than stop every view).
-        static func read(_ event: RecordedEvent) -> Event? {
+        public static func read(_ event: RecordedEvent) -> Event? {
             lastRead.value(of: event) {
                 guard let data = try? event.dataValue() else { return nil }
                 return try? read(type: event.type, data: data)
@@ -86,3 +86,5 @@ extension Application {
         }
     }
 }
+
+extension Application.Event: LoggedEvent {}

@@ -46,19 +46,12 @@ public struct Applicant: Payload, Hashable {
     public var nikHash: String?
     /// The vault's pseudonym of the applicant.
     public var subject: String?
-    public var nik: SealedValue?
-    public var name: SealedValue?
-    public var phone: SealedValue?
-    public var email: SealedValue?
+    public var nik, name, phone, email: SealedValue?
 
     public init(nikHash: String) { self.nikHash = nikHash }
 
     public init(subject: String, nik: SealedValue, name: SealedValue?, phone: SealedValue?, email: SealedValue?) {
-        self.subject = subject
-        self.nik = nik
-        self.name = name
-        self.phone = phone
-        self.email = email
+        (self.subject, self.nik, self.name, self.phone, self.email) = (subject, nik, name, phone, email)
     }
 
     /// The sealed fields present, by their payload path (`applicant.nik`, ...).

@@ -7,8 +7,7 @@ public import JSON
 /// `Application.decide`) and left out when there is none.
 public struct StatusChanged: Payload, Hashable {
     public var receiptNumber: String
-    public var from: ApplicationStatus
-    public var to: ApplicationStatus
+    public var from, to: ApplicationStatus
     /// Up to 500 bytes.
     public var reason: String?
     /// Who made the change (an officer's id, up to 100 bytes); kept out of the public timeline.

@@ -17,11 +17,7 @@ public struct Office: Sendable, Hashable, Codable {
     public let kecamatanCode: String?
 
     public init(id: String, name: String, shortName: String, kind: String, kecamatanCode: String?) {
-        self.id = id
-        self.name = name
-        self.shortName = shortName
-        self.kind = kind
-        self.kecamatanCode = kecamatanCode
+        (self.id, self.name, self.shortName, self.kind, self.kecamatanCode) = (id, name, shortName, kind, kecamatanCode)
     }
 
     /// Every office, in the order of `offices.csv` (this folder's file, embedded at build time).

@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -14,16 +14,11 @@ public import Projections
 ///   ciphertext, never a clear field), opened at query time (`ApplicantRecord`);
 /// - `subjects`: `ViewKey.make(subject, receiptNumber)` -> receiptNumber, the applications of a
 ///   subject (for a NIK found through the vault's blind index).
-public struct ApplicationsProjector: Projector {
-    public var name: String { DocumentViews.applications.rawValue }
-    public let version = 2
-    public let eventTypes: Set<String>? = DocumentEvents.all
-    public let databases = ["applications", "pins", "applicants", "subjects"]
+public struct ApplicationsProjector: DomainProjector {
+    public static let definition = ViewDefinition(
+        DocumentViews.applications, version: 2, folding: DocumentEvents.all, databases: ["applications", "pins", "applicants", "subjects"])
 
-    public init() {}
-
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = Application.Event.read(event) else { return }
+    public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
         switch typed {
         case .submitted(let e):
             let app = PublicApplication(

@@ -1,14 +1,10 @@
 public import Projections
 
-/// The names of document tracking's views, declared once: the projectors carry them and every
-/// reader (queries, routes, replay) finds the views by them.
+/// The names of the document tracking's views, declared once: each projector's `definition` carries its own (see the
+/// projector of that name for what the view holds), and every reader finds the view by them.
 public enum DocumentViews {
-    /// Each application's public status and timeline, and its PIN hash (`ApplicationsProjector`).
-    public static let applications = ViewName("documents.applications")
-    /// The work waiting at each office, by status (`QueueProjector`).
-    public static let queue = ViewName("documents.queue")
-    /// Processing times from submission to `ready` (`ProcessingProjector`).
-    public static let processing = ViewName("documents.processing")
-
+    public static let applications = ViewName("documents.applications"), queue = ViewName("documents.queue"),
+        processing = ViewName("documents.processing")
+    /// In the order the domain lists its projectors.
     public static let all = [applications, queue, processing]
 }

@@ -1,6 +1,18 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
+
+/// An application on its way to `ready` (a value of the `documents.processing` view).
+public struct ProcessingStart: Codable, Sendable, Equatable {
+    public var documentType: DocumentType
+    public var office, submittedAt: String
+}
+
+/// An application that reached `ready` (a value of the `documents.processing` view).
+public struct ProcessingDone: Codable, Sendable, Equatable {
+    public var office, submittedAt, readyAt: String
+    public var milliseconds: Int64
+}
 
 /// `documents.processing`: how long each application took from its submission to `ready`
 /// (the first time; `collected` always follows `ready`), kept sorted per document type so that
@@ -20,21 +32,16 @@ public import Projections
 ///   date (`DocumentTrackingQueries.estimate`);
 /// - `clock`: `now` -> the time of the latest submission or change seen (the present of the
 ///   data: an estimate counts the time already waited up to it).
-public struct ProcessingProjector: Projector {
-    public var name: String { DocumentViews.processing.rawValue }
+public struct ProcessingProjector: DomainProjector {
     /// 3: `recent` and `clock` (2: keys made by `ViewKey`).
-    public let version = 3
-    public let eventTypes: Set<String>? = DocumentEvents.all
-    public let databases = ["open", "durations", "recent", "clock"]
-
-    public init() {}
+    public static let definition = ViewDefinition(
+        DocumentViews.processing, version: 3, folding: DocumentEvents.all, databases: ["open", "durations", "recent", "clock"])
 
     /// The office part of `recent`'s keys that holds every office's completions (no office id
     /// has a `*`).
     static let wholeCity = "*"
 
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = Application.Event.read(event) else { return }
+    public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
         if case .pinReissued = typed {} else { try advanceClock(to: typed.occurredAt, view) }
         switch typed {
         case .submitted(let e):
@@ -66,19 +73,4 @@ public struct ProcessingProjector: Projector {
         let current = try view.get("clock", "now").flatMap { Timestamp(String(decoding: $0, as: UTF8.self)) }
         if current.map({ time > $0 }) ?? true { try view.put("clock", "now", bytes: Array(time.description.utf8)) }
     }
-}
-
-/// An application on its way to `ready` (a value of the `documents.processing` view).
-public struct ProcessingStart: Codable, Sendable, Equatable {
-    public var documentType: DocumentType
-    public var office: String
-    public var submittedAt: String
-}
-
-/// An application that reached `ready` (a value of the `documents.processing` view).
-public struct ProcessingDone: Codable, Sendable, Equatable {
-    public var office: String
-    public var submittedAt: String
-    public var readyAt: String
-    public var milliseconds: Int64
 }

@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -10,14 +10,10 @@ public import Projections
 /// - `items`: `ViewKey` of (office, status, submittedAt, receiptNumber) -> `QueueItem`, only for
 ///   open (not final) statuses; key order is oldest submission first;
 /// - `current`: receiptNumber -> `QueueItem` (where the application is now).
-public struct QueueProjector: Projector {
-    public var name: String { DocumentViews.queue.rawValue }
+public struct QueueProjector: DomainProjector {
     /// 2: keys made by `ViewKey` (parts joined by U+001F instead of `/`).
-    public let version = 2
-    public let eventTypes: Set<String>? = DocumentEvents.all
-    public let databases = ["counts", "items", "current"]
-
-    public init() {}
+    public static let definition = ViewDefinition(
+        DocumentViews.queue, version: 2, folding: DocumentEvents.all, databases: ["counts", "items", "current"])
 
     static func countKey(office: String, status: ApplicationStatus) -> String {
         ViewKey.make(office, status.rawValue)
@@ -32,8 +28,7 @@ public struct QueueProjector: Projector {
         ViewKey.make(item.office, item.status.rawValue, ViewKey.time(item.submittedAtTime), item.receiptNumber)
     }
 
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = Application.Event.read(event) else { return }
+    public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
         switch typed {
         case .submitted(let e):
             let item = QueueItem(
@@ -67,8 +62,7 @@ public struct QueueProjector: Projector {
 
 /// Where one application is in an office's queue (a value of the `documents.queue` view).
 public struct QueueItem: Codable, Sendable, Equatable {
-    public var receiptNumber: String
-    public var office: String
+    public var receiptNumber, office: String
     public var documentType: DocumentType
     public var status: ApplicationStatus
     public var submittedAt: String

@@ -7,11 +7,8 @@ public import Projections
 public struct ApplicantRecord: Codable, Sendable, Equatable {
     public var receiptNumber: String
     /// The vault's pseudonym of the applicant.
-    public var subject: String
-    public var nik: String
-    public var name: String?
-    public var phone: String?
-    public var email: String?
+    public var subject, nik: String
+    public var name, phone, email: String?
     /// Whether the subject was forgotten (every field reads `erasedText`).
     public var erased: Bool
 

@@ -1,8 +1,7 @@
 /// An office's queue (`DocumentTrackingQueries.queue`): per status, how many applications are in
 /// it and, for open statuses, which ones, oldest submission first.
 public struct OfficeQueue: Codable, Sendable, Equatable {
-    public var office: String
-    public var officeName: String
+    public var office, officeName: String
     /// The time ages are measured at.
     public var asOf: String
     /// Every status of the lifecycle, in lifecycle order.
@@ -38,8 +37,7 @@ public struct QueuedApplication: Codable, Sendable, Equatable {
 
 /// An office's counts per status (`DocumentTrackingQueries.queueSummary`).
 public struct OfficeQueueCounts: Codable, Sendable, Equatable {
-    public var office: String
-    public var officeName: String
+    public var office, officeName: String
     /// Status name -> applications in it (statuses with none left out).
     public var counts: [String: Int]
     public var open: Int

@@ -40,8 +40,7 @@ public enum DocumentTrackingScenario {
     /// log never sees them).
     public struct ScenarioApplication: Sendable, Equatable {
         public let index: Int
-        public let receiptNumber: String
-        public let pin: String
+        public let receiptNumber, pin: String
         /// Synthetic (5271...), never a real person's.
         public let nik: String
         public let documentType: DocumentType
@@ -63,9 +62,7 @@ public enum DocumentTrackingScenario {
 
     struct Plan {
         var index: Int
-        var receipt: String
-        var pin: String
-        var nik: String
+        var receipt, pin, nik: String
         var documentType: DocumentType
         var office: String
         var channel: ApplicationChannel

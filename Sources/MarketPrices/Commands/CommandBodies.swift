@@ -12,11 +12,8 @@ struct RegisterMarketBody: Payload {
     var name: String
     var kind: MarketKind
     var kelurahanCode: String?
-    var latitude: Double?
-    var longitude: Double?
-    var admin1: String?
-    var admin2: String?
-    var country: String?
+    var latitude, longitude: Double?
+    var admin1, admin2, country: String?
 
     static func rule(forKey key: String) -> JSONFieldRule? { MarketRegistered.rule(forKey: key) }
 
@@ -31,9 +28,7 @@ struct RegisterMarketBody: Payload {
 /// `register-commodity`: a commodity's registration whose `commodityId` may be absent.
 struct RegisterCommodityBody: Payload {
     var commodityId: String?
-    var name: String
-    var category: String
-    var unit: String
+    var name, category, unit: String
 
     static func rule(forKey key: String) -> JSONFieldRule? { CommodityRegistered.rule(forKey: key) }
 
@@ -46,8 +41,7 @@ struct RegisterCommodityBody: Payload {
 /// `eventId`, the client's id for an idempotent retry.
 struct ReportPriceBody: Payload {
     var eventId: String?
-    var marketId: String
-    var commodityId: String
+    var marketId, commodityId: String
     var unit: String?
     var price: Price
     var currency: String?

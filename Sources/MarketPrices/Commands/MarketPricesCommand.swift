@@ -13,7 +13,7 @@ public import JSON
 ///   `source?` (`api`), `eventId?` (the client's id for an idempotent retry).
 /// - `correct-price`: `correctsEventId`, `price`, `reason`, `marketId?` (checked when given),
 ///   `eventId?`.
-public enum MarketPricesCommand: Sendable, Equatable {
+public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
     /// `marketId` empty: made from the name.
     case registerMarket(MarketRegistered)
     /// `commodityId` empty: made from the name.
@@ -26,8 +26,7 @@ public enum MarketPricesCommand: Sendable, Equatable {
     /// command in Mataram, an absent `eventId` a new id.
     public struct ReportPrice: Sendable, Equatable {
         public var eventId: EventID? = nil
-        public var marketId: String
-        public var commodityId: String
+        public var marketId, commodityId: String
         public var unit: String? = nil
         public var price: Price
         public var currency = "IDR"

@@ -9,10 +9,7 @@ public struct WFPImportError: Error, Sendable, CustomStringConvertible {
     public let written: Int
 
     public init(line: Int?, reason: String, invalid: [WFPSkippedLine] = [], written: Int = 0) {
-        self.line = line
-        self.reason = reason
-        self.invalid = invalid
-        self.written = written
+        (self.line, self.reason, self.invalid, self.written) = (line, reason, invalid, written)
     }
 
     /// One line: `line 57: price: "abc" is not a number (2 invalid rows; --skip-invalid imports the rest); nothing was written`.

@@ -27,8 +27,7 @@ public struct WFPImportPlan: Sendable {
     /// Rows identical to an earlier row of the file (same id, same content): written once.
     public let duplicateRows: Int
     /// Whether the file had the HXL hashtag row (second row starting with `#`).
-    public let hadHXLRow: Bool
-    public let skipInvalid: Bool
+    public let hadHXLRow, skipInvalid: Bool
 
     public var markets: Int { events.count(where: { $0.kind == .market }) }
     public var commodities: Int { events.count(where: { $0.kind == .commodity }) }

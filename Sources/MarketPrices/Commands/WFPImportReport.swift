@@ -2,10 +2,7 @@
 public struct WFPImportReport: Sendable, Codable, Equatable {
     public var file: String?
     /// Data rows read.
-    public var rows: Int
-    public var marketsRegistered: Int
-    public var commoditiesRegistered: Int
-    public var pricesReported: Int
+    public var rows, marketsRegistered, commoditiesRegistered, pricesReported: Int
     /// Events of the file already in the log (an earlier import of it, or of an overlapping
     /// file), not written again; markets and commodities registered before also count here.
     public var alreadyInLog: Int
@@ -16,8 +13,7 @@ public struct WFPImportReport: Sendable, Codable, Equatable {
     /// Append requests made.
     public var batches: Int
     /// Positions of the first and last event written (nil when nothing was written).
-    public var firstPosition: UInt64?
-    public var lastPosition: UInt64?
+    public var firstPosition, lastPosition: UInt64?
 
     /// Events written.
     public var written: Int { marketsRegistered + commoditiesRegistered + pricesReported }

@@ -42,19 +42,12 @@ extension WFPImporter {
         let count: Int
         let country: Int?
         let date: Int
-        let admin1: Int?
-        let admin2: Int?
+        let admin1, admin2: Int?
         let market: Int
-        let marketID: Int?
-        let latitude: Int?
-        let longitude: Int?
-        let category: Int?
+        let marketID, latitude, longitude, category: Int?
         let commodity: Int
         let commodityID: Int?
-        let unit: Int
-        let priceType: Int
-        let currency: Int
-        let price: Int
+        let unit, priceType, currency, price: Int
 
         init(header: [String]) throws {
             let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

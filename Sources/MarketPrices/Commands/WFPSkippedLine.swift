@@ -1,12 +1,8 @@
 /// A row left out of an import, and why.
 public struct WFPSkippedLine: Sendable, Codable, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let reason: String
+    public let line: Int, reason: String
 
-    public init(line: Int, reason: String) {
-        self.line = line
-        self.reason = reason
-    }
+    public init(line: Int, reason: String) { (self.line, self.reason) = (line, reason) }
 
     public var description: String { "line \(line): \(reason)" }
 }

@@ -6,15 +6,11 @@ public import JSON
 /// an imported market elsewhere (WFP) names `country` (ISO 3166-1 alpha-3) and its `admin1`/`admin2`
 /// areas instead. Coordinates, when given, are decimal degrees with at most 4 fraction digits.
 public struct MarketRegistered: Payload, Equatable {
-    public var marketId: String
-    public var name: String
+    public var marketId, name: String
     public var kind: MarketKind
     public var kelurahanCode: String?
-    public var latitude: Double?
-    public var longitude: Double?
-    public var admin1: String?
-    public var admin2: String?
-    public var country: String?
+    public var latitude, longitude: Double?
+    public var admin1, admin2, country: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
@@ -31,10 +27,7 @@ public struct MarketRegistered: Payload, Equatable {
 /// `prices.commodity-registered` on `commodity-<commodityId>`: a commodity whose prices are
 /// reported, in `unit` (`kg`, `liter`, `25 KG`, ...), grouped by `category`.
 public struct CommodityRegistered: Payload, Equatable {
-    public var commodityId: String
-    public var name: String
-    public var category: String
-    public var unit: String
+    public var commodityId, name, category, unit: String
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "commodityId" ? .identifier : PricesFields.text

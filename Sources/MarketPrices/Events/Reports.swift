@@ -6,15 +6,12 @@ public import JSON
 /// market on a day. `price` is positive with at most 4 fraction digits, in `currency`
 /// (ISO 4217, IDR for Mataram's markets).
 public struct PriceReported: Payload, Equatable {
-    public var marketId: String
-    public var commodityId: String
-    public var unit: String
+    public var marketId, commodityId, unit: String
     public var price: Price
     public var currency = "IDR"
     public var priceType = PriceType.retail
     public var observedOn: CivilDate
-    public var reporter: String
-    public var source: String
+    public var reporter, source: String
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {

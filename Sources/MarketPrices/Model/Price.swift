@@ -1,3 +1,4 @@
+public import DomainKit
 import EventLog
 import Foundation
 public import JSON
@@ -8,7 +9,7 @@ public import JSON
 ///
 /// Contract: `scaled` is positive for every price admitted into the log; a `Price` encodes as a
 /// plain JSON number (`11050.25`) and decodes from one.
-public struct Price: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Price: Sendable, Hashable, Comparable, ScalarCodable, CustomStringConvertible {
     /// Ten-thousandths of the currency unit.
     public let scaled: Int64
 
@@ -81,20 +82,9 @@ public struct Price: Sendable, Hashable, Comparable, Codable, CustomStringConver
 
     public var description: String { CanonicalJSON.formatNumber(doubleValue) }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(Double.self)
-        guard let price = Price(exactly: value) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "\(value) is not a decimal with at most 4 fraction digits")
-        }
-        self = price
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(doubleValue)
-    }
+    public init?(scalar: Double) { self.init(exactly: scalar) }
+    public var scalar: Double { doubleValue }
+    public static func refusal(_ scalar: Double) -> String { "\(scalar) is not a decimal with at most 4 fraction digits" }
 
     /// The median of `sorted` (ascending, not empty): the middle value, or the mean of the two
     /// middle values rounded half up to 4 fraction digits.

@@ -4,8 +4,7 @@
 public struct PriceSeries: Sendable, Hashable, Codable {
     public var commodityId: String
     public var priceType: PriceType
-    public var currency: String
-    public var unit: String
+    public var currency, unit: String
 }
 
 extension PriceSeries {

@@ -9,15 +9,11 @@ public import Projections
 /// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction marks its series' day,
 /// and each marked day is recomputed once at the end of the batch from its tally, so a late report or a correction lands exactly as if it had been
 /// there from the start.
-public struct DailyPricesProjector: Projector {
-    public static let viewName = PricesViews.daily
-    public var name: String { Self.viewName.rawValue }
+public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
-    public let version = 3
-    public let eventTypes: Set<String>? = [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected]
-    public let databases = ObservationBook.databases + ["daily", "byDate"]
-
-    public init() {}
+    public static let definition = ViewDefinition(
+        PricesViews.daily, version: 3, folding: [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected],
+        databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let touched = try ObservationBook.touch(event, in: view) else { return }

@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -19,15 +19,11 @@ public import Projections
 /// A report replaces the entry when its (`observedOn`, position) is later. A correction changes
 /// only a price, not a date: it rewrites the entry when its report is the one shown, and is kept
 /// out otherwise (an older report is never shown again).
-public struct LatestPricesProjector: Projector {
-    public static let viewName = PricesViews.latest
-    public var name: String { Self.viewName.rawValue }
+public struct LatestPricesProjector: DomainProjector {
     /// 3: keys are `ViewKey` parts (were joined by `|`).
-    public let version = 3
-    public let eventTypes: Set<String>? = MarketPricesEventType.all
-    public let databases = ["markets", "commodities", "names", "reports", "byMarket", "byCommodity", "stamps"]
-
-    public init() {}
+    public static let definition = ViewDefinition(
+        PricesViews.latest, version: 3, folding: MarketPricesEventType.all,
+        databases: ["markets", "commodities", "names", "reports", "byMarket", "byCommodity", "stamps"])
 
     static func marketKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
         ViewKey.make(marketId, commodityId, priceType.rawValue)
@@ -40,8 +36,7 @@ public struct LatestPricesProjector: Projector {
     /// The `names` key of a market's or a commodity's name.
     static func nameKey(_ kind: String, _ id: String) -> String { ViewKey.make(kind, id) }
 
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let decoded = PricesEvent.read(event) else { return }
+    public func apply(_ decoded: PricesEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch decoded {
         case .marketRegistered(let m):
             guard try view.get("markets", m.marketId) == nil else { return }

@@ -73,8 +73,7 @@ struct ObservationBook {
         var bytes: [UInt8] { BarValue.make(String(price.scaled), marketId) }
 
         init(marketId: String, price: Price) {
-            self.marketId = marketId
-            self.price = price
+            (self.marketId, self.price) = (marketId, price)
         }
 
         init?(_ bytes: [UInt8]) {
@@ -97,8 +96,7 @@ struct ObservationBook {
         }
 
         init(series: PriceSeries, day: CivilDate) {
-            self.series = series
-            self.day = day
+            (self.series, self.day) = (series, day)
         }
     }
 

@@ -12,20 +12,16 @@ public import Projections
 /// the day, then the series (`PriceSeries.dayFirstKey`) -> the same alert. A change of day d's median (a report or
 /// a correction) re-judges days d to d+7, so alerts appear and disappear exactly as a fold from
 /// scratch would have them.
-public struct PriceAlertsProjector: Projector {
-    public static let viewName = PricesViews.alerts
-    public var name: String { Self.viewName.rawValue }
+public struct PriceAlertsProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally.
-    public let version = 3
-    public let eventTypes: Set<String>? = [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected]
-    public let databases = ObservationBook.databases + ["medians", "alerts", "byDay"]
+    public static let definition = ViewDefinition(
+        PricesViews.alerts, version: 3, folding: [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected],
+        databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
     public static let thresholdPercent: Int64 = 10
     /// How many preceding days form the baseline.
     public static let baselineDays = 7
-
-    public init() {}
 
     /// A day's median and the number of reports behind it: `<median in ten-thousandths>|<count>`.
     struct Median: Equatable {
@@ -35,8 +31,7 @@ public struct PriceAlertsProjector: Projector {
         var bytes: [UInt8] { BarValue.make(String(median.scaled), String(count)) }
 
         init(median: Price, count: Int) {
-            self.median = median
-            self.count = count
+            (self.median, self.count) = (median, count)
         }
 
         init?(_ bytes: [UInt8]?) {

@@ -5,17 +5,14 @@ public import DomainKit
 public struct DailyStats: Codable, Sendable, Equatable {
     public var commodityId: String
     public var priceType: PriceType
-    public var currency: String
-    public var unit: String
+    public var currency, unit: String
     public var date: CivilDate
-    public var min: Price
-    public var max: Price
+    public var min, max: Price
     /// Rounded half up to 4 fraction digits.
     public var mean: Price
     /// The middle report, or the mean of the two middle ones.
     public var median: Price
-    public var count: Int
-    public var markets: Int
+    public var count, markets: Int
 
     public var series: PriceSeries {
         PriceSeries(commodityId: commodityId, priceType: priceType, currency: currency, unit: unit)

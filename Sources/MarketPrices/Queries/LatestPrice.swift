@@ -12,11 +12,9 @@ public struct LatestPrice: Codable, Sendable, Equatable {
     public var commodityName: String?
     public var priceType: PriceType
     public var price: Price
-    public var currency: String
-    public var unit: String
+    public var currency, unit: String
     public var observedOn: CivilDate
-    public var reporter: String
-    public var source: String
+    public var reporter, source: String
     /// The event id of the report.
     public var eventId: String
     public var position: UInt64

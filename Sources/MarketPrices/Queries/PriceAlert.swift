@@ -7,8 +7,7 @@ public struct PriceAlert: Codable, Sendable, Equatable {
     /// The commodity's name (filled by the queries).
     public var commodityName: String?
     public var priceType: PriceType
-    public var currency: String
-    public var unit: String
+    public var currency, unit: String
     public var day: CivilDate
     /// The city median of `day`.
     public var median: Price

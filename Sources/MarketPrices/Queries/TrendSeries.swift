@@ -4,17 +4,13 @@ public import DomainKit
 public struct TrendSeries: Codable, Sendable, Equatable {
     public var commodityId: String
     public var priceType: PriceType
-    public var currency: String
-    public var unit: String
-    public var from: CivilDate
-    public var to: CivilDate
+    public var currency, unit: String
+    public var from, to: CivilDate
     public var points: [Point]
 
     public struct Point: Codable, Sendable, Equatable {
         public var date: CivilDate
-        public var median: Price
-        public var min: Price
-        public var max: Price
+        public var median, min, max: Price
         public var count: Int
     }
 }

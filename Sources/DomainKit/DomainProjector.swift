@@ -1,0 +1,24 @@
+public import EventLog
+public import Projections
+
+/// A domain's typed event, as its views read it from the log.
+public protocol LoggedEvent {
+    /// The typed form of `event` (nil for another domain's event or one this version cannot
+    /// read: a view skips it rather than stop every view).
+    static func read(_ event: RecordedEvent) -> Self?
+}
+
+/// A view of one domain that folds the domain's typed events: `apply(_:of:to:)` sees each event
+/// of `definition.eventTypes` that `Event.read` reads, with the recorded event it came from (its
+/// position, id and time), in position order. Events it cannot read are skipped.
+public protocol DomainProjector: DefinedProjector {
+    associatedtype Event: LoggedEvent
+    func apply(_ typed: Event, of event: RecordedEvent, to view: ViewWriter) throws
+}
+
+extension DomainProjector {
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        guard let typed = Event.read(event) else { return }
+        try apply(typed, of: event, to: view)
+    }
+}
