@@ -1,6 +1,4 @@
 public import DomainKit
-public import EventLog
-public import JSON
 public import Projections
 
 /// The aid logistics domain, bundled for the service: its rules (for the `RuleGuard`), its
@@ -16,19 +14,14 @@ public import Projections
 /// Thread safety: `rules` is guarded by the `RuleGuard` it is given to; call `decide`/`handle`
 /// only inside that guard's `withCurrentState`.
 public final class AidLogisticsDomain: Domain, @unchecked Sendable {
-    public static let name = "aid"
-    public static let eventTypes = AidEventType.all
-    public static let views = AidViews.all
     public typealias Command = AidLogisticsCommand
-
+    public static let name = "aid", eventTypes = AidEventType.all, views = AidViews.all
     public let rules = AidLogisticsRules()
     public let projectors: [any Projector] = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
 
     public init() {}
 
-    /// The domain's part of the 2018 scenario (see `AidScenario`).
-    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
-
-    /// The domain's part of the 2018 scenario (see `AidScenario`).
+    /// The domain's part of the 2018 scenario (see `AidScenario`; the seeder calls it without an instance).
     public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { Self.scenario(seed: seed, scale: scale) }
 }

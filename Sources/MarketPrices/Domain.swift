@@ -1,6 +1,4 @@
 public import DomainKit
-public import EventLog
-public import JSON
 public import Projections
 
 /// The market prices domain as the service wires it: its rules (for the `RuleGuard`), its
@@ -13,13 +11,10 @@ public import Projections
 /// let decision = try guard.withCurrentState(store) { try prices.handle("report-price", body: body, now: .now()) }
 /// ```
 public final class MarketPricesDomain: Domain, @unchecked Sendable {
-    /// The domain's name, the prefix of its event types and routes.
-    public static let name = "prices"
-    public static let eventTypes = MarketPricesEventType.all
-    /// `prices.latest`, `prices.daily`, `prices.alerts`.
-    public static let views = PricesViews.all
+    /// The domain's name, the prefix of its event types and routes; its views `prices.latest`,
+    /// `prices.daily` and `prices.alerts`, folded by `projectors` in that order.
+    public static let name = "prices", eventTypes = MarketPricesEventType.all, views = PricesViews.all
     public typealias Command = MarketPricesCommand
-
     public let rules = MarketPricesRules()
     public let projectors: [any Projector] = [LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector()]
 

@@ -16,6 +16,16 @@ public struct RequestedLine: AidPayload, Hashable {
     static let list = JSONFieldRule.list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots?}")
 }
 
+/// The body of a command that takes stock by `lines` (`dispatch-shipment`, `distribute-aid`),
+/// whose lots may be left out.
+public protocol LineRequest: AidPayload {}
+
+extension LineRequest {
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
+    }
+}
+
 /// Body of `register-warehouse`. `warehouseId` is made when absent; `registeredAt` (RFC 3339,
 /// optional) becomes the event's occurredAt.
 public struct RegisterWarehouse: AidPayload, Hashable {
@@ -37,16 +47,12 @@ public struct ReceiveDonation: AidPayload, Hashable {
 
 /// Body of `dispatch-shipment`. `shipmentId` is made when absent, `dispatchedAt` defaults to
 /// now, lines without `lots` are taken first-in-first-out.
-public struct DispatchShipment: AidPayload, Hashable {
+public struct DispatchShipment: LineRequest, Hashable {
     public var shipmentId: String?
     public var fromWarehouseId, toWarehouseId: String
     public var lines: [RequestedLine]
     public var vehicle, driver: String
     public var dispatchedAt: String?
-
-    public static func rule(forKey key: String) -> JSONFieldRule? {
-        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
-    }
 }
 
 /// Body of `receive-shipment`. Without `lines`, everything dispatched is received in full;
@@ -61,16 +67,12 @@ public struct ReceiveShipment: AidPayload, Hashable {
 
 /// Body of `distribute-aid`. `distributionId` is made when absent, `distributedAt` defaults to
 /// now, lines without `lots` are taken first-in-first-out.
-public struct DistributeAid: AidPayload, Hashable {
+public struct DistributeAid: LineRequest, Hashable {
     public var distributionId: String?
     public var warehouseId, kelurahanCode: String
     public var lines: [RequestedLine]
     public var households, people: Int
     public var distributedAt: String?
-
-    public static func rule(forKey key: String) -> JSONFieldRule? {
-        key == "lines" ? RequestedLine.list : AidFields.rule(forKey: key)
-    }
 }
 
 /// Body of `adjust-stock`. `quantity` is signed (negative takes stock out); `adjustedAt` (RFC

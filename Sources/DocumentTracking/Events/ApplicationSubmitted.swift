@@ -5,7 +5,7 @@ public import PersonalData
 
 /// `documents.application-submitted`: a resident applied; the server made the receipt number and
 /// the PIN (shown once to the resident; only its keyed hash is here).
-public struct ApplicationSubmitted: Payload, Hashable {
+public struct ApplicationSubmitted: DocumentPayload, Hashable {
     public var receiptNumber: String
     public var documentType: DocumentType
     /// An `Office.id`.
@@ -15,16 +15,6 @@ public struct ApplicationSubmitted: Payload, Hashable {
     /// `hex(HMAC-SHA256(secret, "pin:" + receiptNumber + ":" + PIN))`.
     public var pinHash: String
     public var submittedAt: Timestamp
-
-    public static func rule(forKey key: String) -> JSONFieldRule? {
-        switch CodingKeys(stringValue: key) {
-        case .receiptNumber: .receiptNumber
-        case .office: .office
-        case .pinHash: .keyedHash(of: "PIN")
-        case .submittedAt: .time
-        default: nil
-        }
-    }
 
     /// Members refused before the payload is read, with what to send instead.
     static let refused: KeyValuePairs = [

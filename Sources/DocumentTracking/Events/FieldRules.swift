@@ -1,6 +1,6 @@
-import DomainKit
+public import DomainKit
 import EventLog
-import JSON
+public import JSON
 
 /// The rules of document tracking's fields, shared by its event payloads and command bodies.
 extension JSONFieldRule {
@@ -99,5 +99,28 @@ extension Payload {
             throw EventLogError(.invalidInput, "\(field): \(reason)", field: field)
         }
         return try read(value, root: root)
+    }
+}
+
+/// A payload of document tracking's events: its fields' rules by name (`DocumentFields`), the same
+/// for a name in every event.
+public protocol DocumentPayload: Payload {}
+
+extension DocumentPayload {
+    public static func rule(forKey key: String) -> JSONFieldRule? { DocumentFields.rule(forKey: key) }
+}
+
+/// The rules of the events' fields, by name.
+public enum DocumentFields {
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "receiptNumber": .receiptNumber
+        case "office": .office
+        case "pinHash": .keyedHash(of: "PIN")
+        case "submittedAt", "changedAt", "reissuedAt": .time
+        case "officer": .officer
+        case "reason": .reason
+        default: nil
+        }
     }
 }
