@@ -14,10 +14,6 @@ public enum Application: Decider {
         /// The time of its latest event (submission or change).
         public var lastChangedAt: Timestamp?
 
-        public init(status: ApplicationStatus? = nil, submittedAt: Timestamp? = nil, lastChangedAt: Timestamp? = nil) {
-            (self.status, self.submittedAt, self.lastChangedAt) = (status, submittedAt, lastChangedAt)
-        }
-
         /// No application yet.
         public static let initial = State()
     }

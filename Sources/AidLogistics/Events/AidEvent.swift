@@ -11,30 +11,21 @@ public enum AidEvent: Sendable, Hashable {
     case aidDistributed(AidDistributed)
     case stockAdjusted(StockAdjusted)
 
-    /// Its type name, e.g. `aid.donation-received`.
-    public var type: String {
+    /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
+    /// registrations and adjustments, `donation-<id>`, `shipment-<id>` or `distribution-<id>`).
+    public var address: (type: String, stream: String) {
         switch self {
-        case .warehouseRegistered: AidEventType.warehouseRegistered
-        case .donationReceived: AidEventType.donationReceived
-        case .shipmentDispatched: AidEventType.shipmentDispatched
-        case .shipmentReceived: AidEventType.shipmentReceived
-        case .aidDistributed: AidEventType.aidDistributed
-        case .stockAdjusted: AidEventType.stockAdjusted
+        case .warehouseRegistered(let e): (AidEventType.warehouseRegistered, AidIDs.warehouseStream(e.warehouseId))
+        case .donationReceived(let e): (AidEventType.donationReceived, AidIDs.donationStream(e.donationId))
+        case .shipmentDispatched(let e): (AidEventType.shipmentDispatched, AidIDs.shipmentStream(e.shipmentId))
+        case .shipmentReceived(let e): (AidEventType.shipmentReceived, AidIDs.shipmentStream(e.shipmentId))
+        case .aidDistributed(let e): (AidEventType.aidDistributed, AidIDs.distributionStream(e.distributionId))
+        case .stockAdjusted(let e): (AidEventType.stockAdjusted, AidIDs.warehouseStream(e.warehouseId))
         }
     }
 
-    /// The stream it belongs on: `warehouse-<id>` (registrations and adjustments), `donation-<id>`,
-    /// `shipment-<id>` or `distribution-<id>`.
-    public var stream: String {
-        switch self {
-        case .warehouseRegistered(let e): AidIDs.warehouseStream(e.warehouseId)
-        case .donationReceived(let e): AidIDs.donationStream(e.donationId)
-        case .shipmentDispatched(let e): AidIDs.shipmentStream(e.shipmentId)
-        case .shipmentReceived(let e): AidIDs.shipmentStream(e.shipmentId)
-        case .aidDistributed(let e): AidIDs.distributionStream(e.distributionId)
-        case .stockAdjusted(let e): AidIDs.warehouseStream(e.warehouseId)
-        }
-    }
+    public var type: String { address.type }
+    public var stream: String { address.stream }
 
     /// The payload as the log stores it.
     public var json: JSONValue {

@@ -22,13 +22,12 @@ public struct DonationReceived: AidPayload, Hashable {
 }
 
 /// `aid.shipment-dispatched` on stream `shipment-<shipmentId>`: goods leave `fromWarehouseId`
-/// for `toWarehouseId`, each line naming the lots it takes.
+/// for `toWarehouseId`, each line naming the lots it takes. `dispatchedAt` (RFC 3339) is the
+/// event's occurredAt.
 public struct ShipmentDispatched: AidPayload, Hashable {
     public var shipmentId, fromWarehouseId, toWarehouseId: String
     public var lines: [LotLine]
-    public var vehicle, driver: String
-    /// RFC 3339; the event's occurredAt.
-    public var dispatchedAt: String
+    public var vehicle, driver, dispatchedAt: String
 }
 
 /// `aid.shipment-received` on stream `shipment-<shipmentId>`: what arrived, per lot. Whatever

@@ -102,16 +102,11 @@ extension Payload {
     }
 }
 
-/// A payload of document tracking's events: its fields' rules by name (`DocumentFields`), the same
-/// for a name in every event.
+/// A payload of document tracking's events: its fields' rules are by name, the same for a name in
+/// every event.
 public protocol DocumentPayload: Payload {}
 
 extension DocumentPayload {
-    public static func rule(forKey key: String) -> JSONFieldRule? { DocumentFields.rule(forKey: key) }
-}
-
-/// The rules of the events' fields, by name.
-public enum DocumentFields {
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
         case "receiptNumber": .receiptNumber

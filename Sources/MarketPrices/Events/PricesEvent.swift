@@ -12,23 +12,19 @@ public enum PricesEvent: Sendable, Equatable {
     /// `marketId` is the market of the stream it is on.
     case priceCorrected(id: EventID?, marketId: String, PriceCorrected)
 
-    public var type: String {
+    /// Its type name (e.g. `prices.price-reported`) and the stream it belongs on (`market-<id>` for
+    /// reports and corrections, `commodity-<id>`).
+    public var address: (type: String, stream: String) {
         switch self {
-        case .marketRegistered: MarketPricesEventType.marketRegistered
-        case .commodityRegistered: MarketPricesEventType.commodityRegistered
-        case .priceReported: MarketPricesEventType.priceReported
-        case .priceCorrected: MarketPricesEventType.priceCorrected
+        case .marketRegistered(let m): (MarketPricesEventType.marketRegistered, MarketPricesEventType.marketStream(m.marketId))
+        case .commodityRegistered(let c): (MarketPricesEventType.commodityRegistered, MarketPricesEventType.commodityStream(c.commodityId))
+        case .priceReported(_, let r): (MarketPricesEventType.priceReported, MarketPricesEventType.marketStream(r.marketId))
+        case .priceCorrected(_, let marketId, _): (MarketPricesEventType.priceCorrected, MarketPricesEventType.marketStream(marketId))
         }
     }
 
-    public var stream: String {
-        switch self {
-        case .marketRegistered(let m): MarketPricesEventType.marketStream(m.marketId)
-        case .commodityRegistered(let c): MarketPricesEventType.commodityStream(c.commodityId)
-        case .priceReported(_, let r): MarketPricesEventType.marketStream(r.marketId)
-        case .priceCorrected(_, let marketId, _): MarketPricesEventType.marketStream(marketId)
-        }
-    }
+    public var type: String { address.type }
+    public var stream: String { address.stream }
 
     public var id: EventID? {
         switch self {
