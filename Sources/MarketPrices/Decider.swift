@@ -12,7 +12,10 @@ import MataramReference
 /// - a commodity registers once;
 /// - a price report names a registered market and a registered commodity, and its price is > 0;
 /// - a correction names an earlier `prices.price-reported` event of the same market (the market
-///   of the stream it is on), and its price is > 0.
+///   of the stream it is on), and its price is > 0;
+/// - a reference price names a registered commodity, in the commodity's unit, with an amount > 0,
+///   `validUntil` (when given) not before `validFrom`, and a validity that does not overlap
+///   another of the same commodity, kind, price type and region (`ReferencePeriod.overlaps`).
 public enum PriceBook: Decider {
     /// What a command touches, loaded by the rules from their per-aggregate stores.
     public struct State: Sendable, Equatable {
@@ -23,9 +26,14 @@ public enum PriceBook: Decider {
         /// The market of the report the command names (the corrected one, or the reported one
         /// once it is in the log); nil: no such report.
         public var reportMarket: String?
+        /// The validity periods of the reference price series the command names, by first day.
+        public var referencePeriods: [ReferencePeriod]
 
-        public init(market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil) {
-            (self.market, self.commodity, self.reportMarket) = (market, commodity, reportMarket)
+        public init(
+            market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil,
+            referencePeriods: [ReferencePeriod] = []
+        ) {
+            (self.market, self.commodity, self.reportMarket, self.referencePeriods) = (market, commodity, reportMarket, referencePeriods)
         }
 
         /// Nothing registered, no report.
@@ -97,6 +105,30 @@ public enum PriceBook: Decider {
                     id: c.eventId, marketId: market,
                     PriceCorrected(correctsEventId: c.correctsEventId.description, price: c.price, reason: c.reason))
             ]
+
+        case .setReferencePrice(var p):
+            guard let commodity = state.commodity else {
+                throw violation(
+                    "commodityId", "commodity \(p.commodityId) is not registered; register it first (prices.commodity-registered)")
+            }
+            if p.unit.isEmpty { p.unit = commodity.unit }
+            guard p.unit == commodity.unit else {
+                throw violation(
+                    "unit", "\(p.unit) is not the unit of \(commodity.name) (\(commodity.unit)); a reference price is per \(commodity.unit)"
+                )
+            }
+            guard p.amount.scaled > 0 else { throw violation("amount", "\(p.amount) is not a price: it must be greater than 0") }
+            if let until = p.validUntil, until < p.validFrom {
+                throw violation("validUntil", "\(until) is before validFrom \(p.validFrom)")
+            }
+            if let other = state.referencePeriods.first(where: { $0.overlaps(from: p.validFrom, until: p.validUntil) }) {
+                let span = "\(other.validFrom)" + (other.validUntil.map { " to \($0)" } ?? " on")
+                throw violation(
+                    "validFrom",
+                    "the \(p.kind.rawValue) of \(p.commodityId) (\(p.priceType.rawValue), \(p.region ?? "national")) valid \(span) overlaps this one; a period may not overlap another of the same series"
+                )
+            }
+            return [.referencePriceSet(p)]
         }
     }
 
@@ -113,6 +145,12 @@ public enum PriceBook: Decider {
             if id != nil, s.reportMarket == nil { s.reportMarket = r.marketId }
         case .priceCorrected:
             break
+        case .referencePriceSet(let p):
+            let period = ReferencePeriod(validFrom: p.validFrom, validUntil: p.validUntil)
+            if !s.referencePeriods.contains(period) {
+                s.referencePeriods.append(period)
+                s.referencePeriods.sort { $0.validFrom < $1.validFrom }
+            }
         }
         return s
     }

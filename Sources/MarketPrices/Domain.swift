@@ -12,11 +12,13 @@ public import Projections
 /// ```
 public final class MarketPricesDomain: Domain, @unchecked Sendable {
     /// The domain's name, the prefix of its event types and routes; its views `prices.latest`,
-    /// `prices.daily` and `prices.alerts`, folded by `projectors` in that order.
+    /// `prices.daily`, `prices.alerts` and `prices.references`, folded by `projectors` in that order.
     public static let name = "prices", eventTypes = MarketPricesEventType.all, views = PricesViews.all
     public typealias Command = MarketPricesCommand
     public let rules = MarketPricesRules()
-    public let projectors: [any Projector] = [LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector()]
+    public let projectors: [any Projector] = [
+        LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector(), ReferencePricesProjector(),
+    ]
 
     public init() {}
 

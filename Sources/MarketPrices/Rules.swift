@@ -25,6 +25,8 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     private let commodities = DecisionTable<CommodityRegistered>(domain: MarketPricesDomain.name, table: "commodity")
     /// Each report's market id, by the report's event id.
     private let reports = DecisionTable<String>(domain: MarketPricesDomain.name, table: "report")
+    /// The validity periods of each reference price series (`ReferencePriceSet.series`).
+    private let references = DecisionTable<[ReferencePeriod]>(domain: MarketPricesDomain.name, table: "reference")
 
     public init() {}
 
@@ -52,6 +54,11 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
             case .commodityRegistered:
                 throw EventLogError(
                     .forbidden, "commodityId: the commodities are the city's list; a key scoped to markets cannot register one",
+                    field: "data.commodityId")
+            case .referencePriceSet:
+                throw EventLogError(
+                    .forbidden,
+                    "commodityId: reference prices are set by regulation for every market; a key scoped to markets cannot set one",
                     field: "data.commodityId")
             }
         }
@@ -87,6 +94,7 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     struct Keys {
         var marketId, commodityId: String?
         var reportId: EventID?
+        var referenceSeries: String?
 
         init(_ command: MarketPricesCommand) {
             switch command {
@@ -97,6 +105,9 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
                 commodityId = r.commodityId
                 reportId = r.eventId
             case .correctPrice(let c): reportId = c.correctsEventId
+            case .setReferencePrice(let p):
+                commodityId = p.commodityId
+                referenceSeries = p.series
             }
         }
     }
@@ -105,13 +116,17 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
         PriceBook.State(
             market: try keys.marketId.flatMap { id throws(EventLogError) in try market(id) },
             commodity: try keys.commodityId.flatMap { id throws(EventLogError) in try commodity(id) },
-            reportMarket: try keys.reportId.flatMap { id throws(EventLogError) in try market(ofReport: id) })
+            reportMarket: try keys.reportId.flatMap { id throws(EventLogError) in try market(ofReport: id) },
+            referencePeriods: try keys.referenceSeries.flatMap { s throws(EventLogError) in try references.get(s, in: decisions) } ?? [])
     }
 
     private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State) throws(EventLogError) {
         if let id = keys.marketId, new.market != old.market { try markets.set(id, new.market, in: decisions) }
         if let id = keys.commodityId, new.commodity != old.commodity { try commodities.set(id, new.commodity, in: decisions) }
         if let id = keys.reportId, new.reportMarket != old.reportMarket { try reports.set(id.description, new.reportMarket, in: decisions) }
+        if let s = keys.referenceSeries, new.referencePeriods != old.referencePeriods {
+            try references.set(s, new.referencePeriods, in: decisions)
+        }
     }
 }
 
@@ -128,6 +143,8 @@ extension PricesEvent: LoggedEvent {
             typed = .commodityRegistered(try CommodityRegistered.read(event.data))
         case MarketPricesEventType.priceReported:
             typed = .priceReported(id: event.id, try PriceReported.read(event.data))
+        case MarketPricesEventType.referencePriceSet:
+            typed = .referencePriceSet(try ReferencePriceSet.read(event.data))
         case MarketPricesEventType.priceCorrected:
             let correction = try PriceCorrected.read(event.data)
             let category = MarketPricesEventType.marketCategory
@@ -188,6 +205,8 @@ extension PricesEvent: LoggedEvent {
                 return .correctPrice(
                     MarketPricesCommand.CorrectPrice(
                         eventId: id, correctsEventId: corrected, marketId: marketId, price: c.price, reason: c.reason))
+            case .referencePriceSet(let p):
+                return .setReferencePrice(p)
             }
         }
     }

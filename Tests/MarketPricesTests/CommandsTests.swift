@@ -159,10 +159,13 @@ import Testing
 
     @Test func domainBundlesEverything() throws {
         let domain = MarketPricesDomain()
-        #expect(domain.projectors.map(\.name) == ["prices.latest", "prices.daily", "prices.alerts"])
+        #expect(domain.projectors.map(\.name) == ["prices.latest", "prices.daily", "prices.alerts", "prices.references"])
         #expect(MarketPricesDomain.viewNames == domain.projectors.map(\.name))
         #expect(MarketPricesDomain.eventTypes == MarketPricesEventType.all)
-        #expect(MarketPricesDomain.commandNames == ["register-market", "register-commodity", "report-price", "correct-price"])
+        #expect(
+            MarketPricesDomain.commandNames == [
+                "register-market", "register-commodity", "report-price", "correct-price", "set-reference-price",
+            ])
         #expect(MarketPricesDomain.name == "prices")
         let command = try domain.parse("register-commodity", body: ["name": "Gula Pasir Lokal", "category": "Gula Pasir", "unit": "kg"])
         let decision = try domain.decide(command, now: Self.now)

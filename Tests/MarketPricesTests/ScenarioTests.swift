@@ -155,4 +155,27 @@ import Testing
         let differing = incremental.filter { rebuilt[$0.key] != $0.value }.map(\.key).sorted()
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
+
+    @Test func theScenarioSetsTheCeilingsOfNTBIn2018AndSomeReportsExceedThem() throws {
+        let references = MarketPricesScenario.referencePrices
+        #expect(references.count == 8)
+        #expect(references.filter { $0.kind == .het }.map(\.amount) == [Price(9450), Price(9450), Price(12_800), Price(12_800)])
+        #expect(references.filter { $0.kind == .het }.allSatisfy { $0.region == "52" && $0.validFrom == Self.date("2017-09-01") })
+        #expect(references.allSatisfy { $0.source.hasPrefix("Permendag ") })
+        let units = Dictionary(uniqueKeysWithValues: MarketPricesScenario.commodities.map { ($0.commodityId, $0.unit) })
+        #expect(references.allSatisfy { units[$0.commodityId] == $0.unit })
+
+        let t = try TestStore()
+        try Self.append(MarketPricesScenario.scenario(seed: 7, scale: 0.3), to: t)
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            #expect(try MarketPricesQueries.referencePrices(try s.view(PricesViews.references)).count == 8)
+            let above = try MarketPricesQueries.referenceChecks(
+                latest: try s.view(PricesViews.latest), references: try s.view(PricesViews.references), aboveOnly: true)
+            // Beras medium traded well above its HET in 2018 (PIHPS: about Rp 11,800 against Rp 9,450).
+            #expect(above.contains { $0.price.commodityId == "beras-km1" && $0.references.contains { $0.kind == .het && $0.above } })
+            #expect(above.allSatisfy { $0.price.priceType == .retail })
+        }
+    }
 }

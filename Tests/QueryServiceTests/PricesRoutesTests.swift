@@ -193,4 +193,70 @@ struct PricesRoutesTests {
             expectProblem(try await client.get(uri), .badRequest, field: field)
         }
     }
+
+    @Test("reference prices: set (201), listed, and the latest prices judged against them; bad ones refused by field, nothing written")
+    func referencePrices() async throws {
+        try await withEnv { env in
+            let scoped = try await env.services.keys.create(role: .pricesWriter, name: "pencatat", scope: ["kebon-roek"], actor: "test")
+            try await env.withRouter { client in
+                let token = env.token(.pricesWriter)
+                try await Self.seed(client, env)
+                let het =
+                    #"{"commodityId":"beras-medium","kind":"HET","region":"52","amount":9450,"validFrom":"2017-09-01","source":"Permendag 57/M-DAG/PER/8/2017"}"#
+                let set = try await client.command("/v1/prices/reference-prices", token: token, body: het)
+                #expect(Set(set.keys) == ["commodityId", "eventId", "position", "events"])
+                let position = try #require(set.uint("position"))
+                let hap =
+                    #"{"commodityId":"beras-medium","kind":"HAP","amount":20000,"validFrom":"2017-05-16","source":"Permendag 27/M-DAG/PER/5/2017"}"#
+                _ = try await client.command("/v1/prices/reference-prices", token: token, body: hap)
+
+                // Refusals name the field, and nothing is written.
+                let before = try env.head()
+                expectProblem(
+                    try await client.post("/v1/prices/reference-prices", token: token, body: het), .unprocessableContent,
+                    field: "validFrom")
+                expectProblem(
+                    try await client.post(
+                        "/v1/prices/reference-prices", token: token, body: het.replacingOccurrences(of: #""52""#, with: #""NTB""#)),
+                    .badRequest, field: "region")
+                expectProblem(
+                    try await client.post(
+                        "/v1/prices/reference-prices", token: token,
+                        body: het.replacingOccurrences(of: "beras-medium", with: "gula-pasir")),
+                    .unprocessableContent, field: "commodityId")
+                let kota = het.replacingOccurrences(of: #""52""#, with: #""52.71""#)
+                let outside = try await client.post("/v1/prices/reference-prices", token: scoped.token, body: kota)
+                expectProblem(outside, .forbidden)
+                #expect(outside.text.contains("a key scoped to markets cannot set one"), "\(outside.text)")
+                expectProblem(try await client.post("/v1/prices/reference-prices", token: env.token(.auditor), body: het), .forbidden)
+                #expect(try env.head() == before)
+
+                let list = try await client.get("/v1/prices/reference-prices?commodityId=beras-medium&minPosition=\(position)").object()
+                    .objects("referencePrices")
+                #expect(list.map { $0.object("reference")?.string("kind") ?? "" } == ["HAP", "HET"])
+                #expect(list.last?.object("reference")?.string("region") == "52")
+                #expect(list.last?.object("reference")?.string("unit") == "kg")
+
+                // Both markets' latest reports (15,000 on 9 August) are above the HET, not the HAP.
+                let checks = try await client.get("/v1/prices/reference-checks?above=true").object().objects("checks")
+                #expect(checks.count == 2)
+                for check in checks {
+                    #expect((check["above"] as? Bool) == true)
+                    let refs = check.objects("references")
+                    #expect(refs.map { $0.string("kind") ?? "" } == ["HET", "HAP"])
+                    #expect(refs.map { ($0["above"] as? Bool) ?? false } == [true, false])
+                    #expect((refs.first?["excess"] as? NSNumber)?.doubleValue == 5550)
+                }
+                let one = try await client.get("/v1/prices/reference-checks?marketId=kebon-roek").object().objects("checks")
+                #expect(one.count == 1)
+                expectProblem(try await client.get("/v1/prices/reference-checks?above=ya"), .badRequest, field: "above")
+
+                // The portal marks them.
+                let page = try await client.get("/harga-pasar")
+                #expect(page.text.contains("HET Rp"))
+                #expect(page.text.contains("di atas HET"))
+                #expect(page.text.contains("Permendag 57/M-DAG/PER/8/2017"))
+            }
+        }
+    }
 }

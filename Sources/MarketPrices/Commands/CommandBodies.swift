@@ -87,3 +87,24 @@ struct CorrectPriceBody: Payload {
             eventId: eventId.flatMap { EventID($0) }, correctsEventId: corrected, marketId: marketId, price: price, reason: reason)
     }
 }
+
+/// Body of `set-reference-price`: the event's fields; `priceType` defaults to `retail`, `currency`
+/// to `IDR`, `unit` to the commodity's.
+struct SetReferencePriceBody: Payload {
+    var commodityId: String
+    var kind: ReferenceKind
+    var priceType: PriceType?
+    var region, currency, unit: String?
+    var amount: Price
+    var validFrom: CivilDate
+    var validUntil: CivilDate?
+    var source: String
+
+    static func rule(forKey key: String) -> JSONFieldRule? { ReferencePriceSet.rule(forKey: key) }
+
+    var payload: ReferencePriceSet {
+        ReferencePriceSet(
+            commodityId: commodityId, kind: kind, priceType: priceType ?? .retail, region: region, amount: amount,
+            currency: currency ?? "IDR", unit: unit ?? "", validFrom: validFrom, validUntil: validUntil, source: source)
+    }
+}

@@ -20,6 +20,8 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
     case registerCommodity(CommodityRegistered)
     case reportPrice(ReportPrice)
     case correctPrice(CorrectPrice)
+    /// `unit` empty: the commodity's.
+    case setReferencePrice(ReferencePriceSet)
 
     /// A price report as a command (made by `parse`, or in the module by its memberwise
     /// initializer): an absent `unit` is the commodity's, an absent `observedOn` the day of the
@@ -50,7 +52,7 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
     public static let defaultSource = "api"
 
     /// The command names, as the routes use them.
-    public static let names = ["register-market", "register-commodity", "report-price", "correct-price"]
+    public static let names = ["register-market", "register-commodity", "report-price", "correct-price", "set-reference-price"]
 
     public var name: String {
         switch self {
@@ -58,6 +60,7 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         case .registerCommodity: "register-commodity"
         case .reportPrice: "report-price"
         case .correctPrice: "correct-price"
+        case .setReferencePrice: "set-reference-price"
         }
     }
 
@@ -70,6 +73,7 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         case "register-commodity": return .registerCommodity(try read(RegisterCommodityBody.self, body).registration)
         case "report-price": return .reportPrice(try read(ReportPriceBody.self, body).command)
         case "correct-price": return .correctPrice(try read(CorrectPriceBody.self, body).command())
+        case "set-reference-price": return .setReferencePrice(try read(SetReferencePriceBody.self, body).payload)
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the prices domain (\(names.joined(separator: ", ")))",
@@ -121,6 +125,8 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
             case .priceCorrected(_, let marketId, let c):
                 ids["marketId"] = marketId
                 ids["correctsEventId"] = c.correctsEventId
+            case .referencePriceSet(let p):
+                ids["commodityId"] = p.commodityId
             }
         }
         return Decision(events: events, ids: ids)

@@ -1,14 +1,13 @@
 /// The event types of the market prices domain (`prices.*`) and their streams:
 /// `market-<marketId>` for a market's registration, its price reports and their corrections;
-/// `commodity-<commodityId>` for a commodity's registration.
+/// `commodity-<commodityId>` for a commodity's registration and its reference prices.
 public enum MarketPricesEventType {
-    public static let marketRegistered = "prices.market-registered"
-    public static let commodityRegistered = "prices.commodity-registered"
-    public static let priceReported = "prices.price-reported"
-    public static let priceCorrected = "prices.price-corrected"
+    public static let marketRegistered = "prices.market-registered", commodityRegistered = "prices.commodity-registered"
+    public static let priceReported = "prices.price-reported", priceCorrected = "prices.price-corrected"
+    public static let referencePriceSet = "prices.reference-price-set"
 
     /// Every type of the domain.
-    public static let all: Set<String> = [marketRegistered, commodityRegistered, priceReported, priceCorrected]
+    public static let all: Set<String> = [marketRegistered, commodityRegistered, priceReported, priceCorrected, referencePriceSet]
 
     /// The prefix every type of the domain has.
     public static let prefix = "prices."

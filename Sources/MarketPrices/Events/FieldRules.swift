@@ -42,6 +42,17 @@ enum PricesFields {
         expected: "a YYYY-MM-DD date",
         checkString: { CivilDate($0) == nil ? "must be a date written YYYY-MM-DD, e.g. 2018-08-06" : nil })
 
+    /// A Kepmendagri code of a province (`52`) or of a kabupaten or kota (`52.71`).
+    static let region = JSONFieldRule(
+        expected: "a Kepmendagri code of a province or kabupaten/kota such as \"52\" or \"52.71\"",
+        checkString: { s in
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+            return (1...2).contains(parts.count)
+                && parts.allSatisfy { $0.utf8.count == 2 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+                ? nil
+                : "\"\(s.prefix(20))\" is not a Kepmendagri code of a province or kabupaten/kota, e.g. \"52\" (NTB) or \"52.71\" (Kota Mataram)"
+        })
+
     /// An event id (a UUID, either case).
     static let eventID = JSONFieldRule(
         expected: "an event id, a UUID",

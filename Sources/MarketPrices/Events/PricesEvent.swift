@@ -11,6 +11,7 @@ public enum PricesEvent: Sendable, Equatable {
     case priceReported(id: EventID?, PriceReported)
     /// `marketId` is the market of the stream it is on.
     case priceCorrected(id: EventID?, marketId: String, PriceCorrected)
+    case referencePriceSet(ReferencePriceSet)
 
     /// Its type name (e.g. `prices.price-reported`) and the stream it belongs on (`market-<id>` for
     /// reports and corrections, `commodity-<id>`).
@@ -20,6 +21,7 @@ public enum PricesEvent: Sendable, Equatable {
         case .commodityRegistered(let c): (MarketPricesEventType.commodityRegistered, MarketPricesEventType.commodityStream(c.commodityId))
         case .priceReported(_, let r): (MarketPricesEventType.priceReported, MarketPricesEventType.marketStream(r.marketId))
         case .priceCorrected(_, let marketId, _): (MarketPricesEventType.priceCorrected, MarketPricesEventType.marketStream(marketId))
+        case .referencePriceSet(let p): (MarketPricesEventType.referencePriceSet, MarketPricesEventType.commodityStream(p.commodityId))
         }
     }
 
@@ -29,7 +31,7 @@ public enum PricesEvent: Sendable, Equatable {
     public var id: EventID? {
         switch self {
         case .priceReported(let id, _), .priceCorrected(let id, _, _): id
-        case .marketRegistered, .commodityRegistered: nil
+        case .marketRegistered, .commodityRegistered, .referencePriceSet: nil
         }
     }
 
@@ -40,6 +42,7 @@ public enum PricesEvent: Sendable, Equatable {
         case .commodityRegistered(let c): c.json
         case .priceReported(_, let r): r.json
         case .priceCorrected(_, _, let c): c.json
+        case .referencePriceSet(let p): p.json
         }
     }
 

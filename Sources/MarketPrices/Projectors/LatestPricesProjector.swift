@@ -72,6 +72,8 @@ public struct LatestPricesProjector: DomainProjector {
             latest.price = c.price
             latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
             try put(latest, view)
+        case .referencePriceSet:
+            break  // `prices.references` keeps them.
         }
     }
 

@@ -72,6 +72,24 @@ public enum MarketPricesScenario {
         PIHPSTable.commodities.map { CommodityRegistered(commodityId: $0.id, name: $0.name, category: $0.category, unit: $0.unit) }
     }
 
+    /// The reference prices that held in NTB in 2018 (`reference-prices.csv`, embedded): the HET of
+    /// beras medium and premium for the zone of NTB (Permendag 57/M-DAG/PER/8/2017, from
+    /// 1 September 2017) and the national consumer reference prices of gula, minyak goreng curah
+    /// and telur ayam ras (Permendag 27/M-DAG/PER/5/2017, from 16 May 2017), each in its
+    /// commodity's unit. The PIHPS series has no commodity for the other items of those rules
+    /// (minyak goreng kemasan sederhana, daging sapi beku).
+    public static var referencePrices: [ReferencePriceSet] {
+        let units = Dictionary(uniqueKeysWithValues: PIHPSTable.commodities.map { ($0.id, $0.unit) })
+        return EmbeddedTable(EmbeddedFiles.referencePricesCsv).rows.compactMap { r in
+            guard let kind = ReferenceKind(rawValue: r["kind"]), let type = PriceType(rawValue: r["priceType"]),
+                let from = CivilDate(r["validFrom"]), let unit = units[r["commodityId"]]
+            else { return nil }
+            return ReferencePriceSet(
+                commodityId: r["commodityId"], kind: kind, priceType: type, region: r.optional("region"), amount: Price(r.int("amount")),
+                currency: "IDR", unit: unit, validFrom: from, validUntil: nil, source: r["source"])
+        }
+    }
+
     /// The peak rise after the shock, by PIHPS group.
     static func shockPeak(category: String) -> Double {
         switch category {
@@ -116,6 +134,10 @@ public enum MarketPricesScenario {
         }
         for m in markets {
             if let e = try? PricesEvent.marketRegistered(m.registration).proposed(id: ids.next(), occurredAt: t) { try body(t, e) }
+            t.millisecondsSince1970 += 1000
+        }
+        for p in Self.referencePrices {
+            if let e = try? PricesEvent.referencePriceSet(p).proposed(id: ids.next(), occurredAt: t) { try body(t, e) }
             t.millisecondsSince1970 += 1000
         }
 

@@ -17,6 +17,7 @@ struct PricesController {
             .post("/v1/prices/commodities", use: command("register-commodity"))
             .post("/v1/prices/reports", use: command("report-price"))
             .post("/v1/prices/corrections", use: command("correct-price"))
+            .post("/v1/prices/reference-prices", use: command("set-reference-price"))
         // Public answers, made once per new prices event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
@@ -29,6 +30,8 @@ struct PricesController {
         router.get("/v1/prices/daily", use: cached(["commodityId", "on", "from", "to"], daily))
         router.get("/v1/prices/trend/{commodityId}", use: cached(["from", "to", "priceType"], trend))
         router.get("/v1/prices/alerts", use: cached(["from", "to", "commodityId"], alerts))
+        router.get("/v1/prices/reference-prices", use: cached(["commodityId"], referencePrices))
+        router.get("/v1/prices/reference-checks", use: cached(["marketId", "commodityId", "above"], referenceChecks))
     }
 
     func command(_ name: String) -> @Sendable (Request, AppRequestContext) async throws -> Response {
@@ -113,5 +116,32 @@ struct PricesController {
                 try views.view(PricesViews.alerts), names: try views.view(PricesViews.latest), from: from, to: to, commodityId: commodity)
         }
         return try JSONResponse.make(["alerts": alerts])
+    }
+
+    /// `GET /v1/prices/reference-prices?commodityId=`: the reference prices (HET, HAP) set.
+    @Sendable func referencePrices(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let commodity = request.query("commodityId")
+        let prices = try await services.views(request) { views in
+            try MarketPricesQueries.referencePrices(try views.view(PricesViews.references), commodityId: commodity)
+        }
+        return try JSONResponse.make(["referencePrices": prices])
+    }
+
+    /// `GET /v1/prices/reference-checks?marketId=&commodityId=&above=true`: the latest prices judged
+    /// against the reference prices that hold for them (`above=true`: only those above one).
+    @Sendable func referenceChecks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let market = request.query("marketId")
+        let commodity = request.query("commodityId")
+        var aboveOnly = false
+        if let text = request.query("above") {
+            guard let flag = Bool(text) else { throw Problem.field("above", "must be true or false") }
+            aboveOnly = flag
+        }
+        let checks = try await services.views(request) { views in
+            try MarketPricesQueries.referenceChecks(
+                latest: try views.view(PricesViews.latest), references: try views.view(PricesViews.references), marketId: market,
+                commodityId: commodity, aboveOnly: aboveOnly)
+        }
+        return try JSONResponse.make(["checks": checks])
     }
 }

@@ -13,7 +13,19 @@ extension PortalController {
         /// The city statistics of the latest day, per commodity and price type.
         var today: [DailyStats]
         var latestDay: CivilDate?
+        /// Each latest price judged against the HET/HAP that hold for it, by the report's event id.
+        var checks: [String: ReferenceCheck] = [:]
+        /// Per commodity, the retail HET/HAP that hold in Kota Mataram on `latestDay`.
+        var references: [String: [ReferencePriceSet]] = [:]
     }
+
+    /// `HET Rp 9.450/kg`.
+    static func referenceText(_ r: ReferencePriceSet) -> String {
+        "\(r.kind.rawValue) \(IndonesianFormat.money(r.amount, currency: r.currency))/\(r.unit)"
+    }
+
+    /// A kelurahan of Kota Mataram: the reference prices that hold in the city are those of its region.
+    static let cityKelurahan = "52.71.01.1001"
 
     static func priceTypeName(_ type: PriceType) -> String { type == .retail ? "eceran" : "grosir" }
 
@@ -38,11 +50,24 @@ extension PortalController {
             let today =
                 try latestDay.map { try MarketPricesQueries.daily(try views.view(PricesViews.daily), on: $0, commodityId: commodityId) }
                 ?? []
-            return PricesData(
+            var data = PricesData(
                 markets: try MarketPricesQueries.markets(latestView), commodities: try MarketPricesQueries.commodities(latestView),
                 latest: latest,
                 alerts: try MarketPricesQueries.alerts(try views.view(PricesViews.alerts), names: latestView, commodityId: commodityId),
                 today: today, latestDay: latestDay)
+            let references = try views.view(PricesViews.references)
+            for check in try MarketPricesQueries.referenceChecks(latest: latestView, references: references, commodityId: commodityId)
+            where !check.references.isEmpty {
+                data.checks[check.price.eventId] = check
+            }
+            if let latestDay {
+                for c in data.commodities where commodityId == nil || c.commodityId == commodityId {
+                    let held = try MarketPricesQueries.applicableReferences(
+                        references, commodityId: c.commodityId, priceType: .retail, kelurahanCode: Self.cityKelurahan, on: latestDay)
+                    if !held.isEmpty { data.references[c.commodityId] = held }
+                }
+            }
+            return data
         }
     }
 
@@ -106,9 +131,12 @@ extension PortalController {
                 median.map {
                     " <span class=\"tag\">median kota \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
                 } ?? .empty
+            let referenceTags = (data.references[c.commodityId] ?? []).map { r -> HTML in
+                " <span class=\"tag\" title=\"\(r.source)\">\(Self.referenceText(r))</span>"
+            }
             rows.append(
                 """
-                <tr><th scope="rowgroup" colspan="2"><a href="/harga-pasar/\(HTML.percentEncode(c.commodityId))">\(c.name)</a> <span class="muted">per \(c.unit)</span>\(medianText)</th></tr>
+                <tr><th scope="rowgroup" colspan="2"><a href="/harga-pasar/\(HTML.percentEncode(c.commodityId))">\(c.name)</a> <span class="muted">per \(c.unit)</span>\(medianText)\(referenceTags)</th></tr>
                 """)
             if prices.isEmpty {
                 rows.append("<tr><td colspan=\"2\" class=\"muted\">Belum ada laporan.</td></tr>")
@@ -119,9 +147,12 @@ extension PortalController {
                 let stale: HTML =
                     p.observedOn < latestDay ? "<br><span class=\"muted\">\(IndonesianFormat.date(p.observedOn))</span>" : .empty
                 let corrected: HTML = p.correction == nil ? .empty : " <span class=\"tag\">dikoreksi</span>"
+                let over = (data.checks[p.eventId]?.references ?? []).filter(\.above).map { r -> HTML in
+                    " <span class=\"tag up\">di atas \(r.kind.rawValue) \(IndonesianFormat.money(r.amount, currency: p.currency))</span>"
+                }
                 rows.append(
                     """
-                    <tr><td><a href="/harga-pasar?pasar=\(HTML.percentEncode(p.marketId))">\(name)</a>\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(corrected)\(stale)</td></tr>
+                    <tr><td><a href="/harga-pasar?pasar=\(HTML.percentEncode(p.marketId))">\(name)</a>\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(corrected)\(over)\(stale)</td></tr>
                     """)
             }
         }
@@ -141,6 +172,13 @@ extension PortalController {
             <tbody>\(rows)</tbody>
             </table></div>
             """
+        if !data.references.isEmpty {
+            let sources = Set(data.references.values.joined().map(\.source)).sorted().map { s -> HTML in "<li>\(s)</li>" }
+            content += """
+                <p class="muted" id="acuan"><strong>HET</strong>: harga eceran tertinggi, batas harga yang tidak boleh dilampaui pedagang eceran. <strong>HAP</strong>: harga acuan penjualan di konsumen yang ditetapkan pemerintah. Harga yang melampauinya ditandai <span class="tag up">di atas HET</span> atau <span class="tag up">di atas HAP</span>. Dasar hukum:</p>
+                <ul class="muted">\(sources)</ul>
+                """
+        }
         if let commodityFilter, let c = commodityNames[commodityFilter] {
             let series = try await services.views(request) { views in
                 try MarketPricesQueries.trend(try views.view(PricesViews.daily), commodityId: commodityFilter)
