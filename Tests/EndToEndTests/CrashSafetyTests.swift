@@ -136,9 +136,11 @@ struct CrashSafetyTests {
             process.terminationHandler = { _ in exited.finish() }
             try process.launchSerialized()
             // Until the log holds some batches, then a while more (the deadline only guards against hanging).
+            // The first batch alone makes the file about 4.2 MB, and the file grows while a batch
+            // commits: past 8 MB, the second batch is being written, so the first has committed.
             let log = data + "/log/data.mdb"
             let deadline = Date().addingTimeInterval(60)
-            while process.isRunning && fileSize(log) < 4 << 20 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            while process.isRunning && fileSize(log) < 8 << 20 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
             try await Task.sleep(for: .milliseconds(150 * iteration))
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             for await _ in exit {}

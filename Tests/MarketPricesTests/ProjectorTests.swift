@@ -92,36 +92,40 @@ import Testing
         try engine.read { s in
             let v = try s.view("prices.daily")
             let day6 = try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1")
-            #expect(day6.count == 3)  // retail IDR, retail USD, wholesale IDR
-            let retail = try #require(day6.first { $0.priceType == .retail && $0.currency == "IDR" })
+            #expect(day6.count == 4)  // pasar tradisional IDR and USD, pasar modern IDR, pedagang besar IDR
+            #expect(
+                day6.map(\.level).sorted { $0.rawValue < $1.rawValue } == [
+                    .modernMarket, .traditionalMarket, .traditionalMarket, .wholesaler,
+                ])
+            // The supermarket's price is never pooled with the pasar's.
+            let retail = try #require(day6.first { $0.level == .traditionalMarket && $0.currency == "IDR" })
             #expect(retail.min == Price(10_000))
-            #expect(retail.max == Price(13_001))
-            #expect(retail.mean == Price(scaled: 115_002_500))  // 46001 / 4 = 11500.25
-            #expect(retail.median == Price(11_500))
-            #expect(retail.count == 4)
-            #expect(retail.markets == 3)
+            #expect(retail.max == Price(12_000))
+            #expect(retail.mean == Price(11_000))
+            #expect(retail.median == Price(11_000))
+            #expect(retail.count == 3)
+            #expect(retail.markets == 2)
             #expect(retail.unit == "kg")
+            let modern = try #require(day6.first { $0.level == .modernMarket })
+            #expect(modern.count == 1 && modern.median == Price(13_001) && modern.priceType == .retail)
             let wholesale = try #require(day6.first { $0.priceType == .wholesale })
-            #expect(wholesale.count == 1 && wholesale.median == Price(9_000))
-            #expect(try MarketPricesQueries.daily(v, commodityId: "beras-km1").count == 4)
+            #expect(wholesale.count == 1 && wholesale.median == Price(9_000) && wholesale.level == .wholesaler)
+            #expect(try MarketPricesQueries.daily(v, commodityId: "beras-km1").count == 5)
             #expect(try MarketPricesQueries.daily(v, commodityId: "beras-km1", from: Self.day(7)).count == 1)
-            #expect(try MarketPricesQueries.daily(v, from: Self.day(6), to: Self.day(6)).count == 3)
-            #expect(try MarketPricesQueries.daily(v).count == 4)
+            #expect(try MarketPricesQueries.daily(v, from: Self.day(6), to: Self.day(6)).count == 4)
+            #expect(try MarketPricesQueries.daily(v).count == 5)
         }
-        // The modern market's price was a typing error: corrected, every statistic changes.
+        // The modern market's price was a typing error: corrected, its level's statistics change, the pasar's do not.
         try t.append(Sample.correction(of: high, market: "ruby-supermarket", price: 9_500))
         try engine.catchUp()
         try engine.read { s in
             let v = try s.view("prices.daily")
-            let retail = try #require(
-                try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1").first {
-                    $0.priceType == .retail && $0.currency == "IDR"
-                })
-            #expect(retail.min == Price(9_500))
-            #expect(retail.max == Price(12_000))
-            #expect(retail.mean == Price(10_625))
-            #expect(retail.median == Price(10_500))
-            #expect(retail.count == 4)
+            let day6 = try MarketPricesQueries.daily(v, on: Self.day(6), commodityId: "beras-km1")
+            let modern = try #require(day6.first { $0.level == .modernMarket })
+            #expect(modern.min == Price(9_500) && modern.max == Price(9_500) && modern.median == Price(9_500))
+            #expect(modern.count == 1)
+            let retail = try #require(day6.first { $0.level == .traditionalMarket && $0.currency == "IDR" })
+            #expect(retail.median == Price(11_000) && retail.count == 3)
         }
     }
 
@@ -197,11 +201,15 @@ import Testing
             let v = try s.view("prices.alerts")
             #expect(try MarketPricesQueries.alerts(v).map(\.day) == [Self.day(8)])
         }
-        try t.append(
-            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(7)),
-            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(6)),
-            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(5)),
-            Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(4)))
+        // A supermarket's prices are another level (pasar modern): they do not move the pasar's baseline.
+        for d in 4...7 { try t.append(Sample.report(market: "ruby-supermarket", price: 12_000, on: Self.day(d))) }
+        try engine.catchUp()
+        try engine.read { s in
+            let alerts = try MarketPricesQueries.alerts(try s.view("prices.alerts"))
+            #expect(alerts.map(\.day) == [Self.day(8)])
+            #expect(alerts.map(\.level) == [.traditionalMarket])
+        }
+        for d in 4...7 { try t.append(Sample.report(market: "pasar-kebon-roek", price: 12_000, on: Self.day(d))) }
         try engine.catchUp()
         try engine.read { s in
             // Days 4-7 now have medians 10100; baseline of day 8 = median(10000, 10000, 10100 x4) = 10100: +8.9%.

@@ -128,10 +128,13 @@ import Testing
             }
             // Prices are at PIHPS levels: beras medium I around Rp 11,800 before the quake.
             let beras = try MarketPricesQueries.daily(daily, on: Self.date("2018-08-01"), commodityId: "beras-km1").first {
-                $0.priceType == .retail
+                $0.level == .traditionalMarket
             }
             #expect(beras.map { $0.median >= Price(11_300) && $0.median <= Price(12_300) } == true, "\(String(describing: beras))")
-            #expect(beras?.count == 7)
+            #expect(beras?.count == 6)
+            // Each level has its own series: the supermarket's and the wholesale market's.
+            let levels = try MarketPricesQueries.daily(daily, on: Self.date("2018-08-01"), commodityId: "beras-km1").map(\.level)
+            #expect(Set(levels) == [.traditionalMarket, .modernMarket, .wholesaler])
             // The modern retailer is dearer, the wholesale market cheaper.
             let latest = try MarketPricesQueries.latest(try s.view("prices.latest"), commodityId: "gula-pasir-lokal")
             let ruby = try #require(latest.first { $0.marketId == "ruby-supermarket" })

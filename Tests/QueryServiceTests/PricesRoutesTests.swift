@@ -259,4 +259,39 @@ struct PricesRoutesTests {
             }
         }
     }
+
+    @Test("price levels: a supermarket's prices are a series of their own in daily statistics, trends, alerts and the portal")
+    func levels() async throws {
+        try await withRouter { env, client in
+            let token = env.token(.pricesWriter)
+            try await Self.seed(client, env)
+            _ = try await client.command(
+                "/v1/prices/markets", token: token,
+                body: #"{"marketId":"ruby","name":"Ruby Supermarket","kind":"modern","kelurahanCode":"52.71.03.1012"}"#)
+            let r = try await client.command(
+                "/v1/prices/reports", token: token, body: Fx.report(market: "ruby", price: "16000", on: "2018-08-09"))
+            let position = try #require(r.uint("position"))
+
+            let daily = try await client.get("/v1/prices/daily?on=2018-08-09&minPosition=\(position)").object().objects("daily")
+            #expect(daily.map { $0.string("level") ?? "" }.sorted() == ["pasar-modern", "pasar-tradisional"])
+            let pasar = try #require(daily.first { $0.string("level") == "pasar-tradisional" })
+            #expect((pasar["median"] as? NSNumber)?.doubleValue == 15000)
+            #expect(pasar.int("count") == 2)
+
+            let all = try await client.get("/v1/prices/trend/beras-medium").object().objects("series")
+            #expect(all.map { $0.string("level") ?? "" }.sorted() == ["pasar-modern", "pasar-tradisional"])
+            let modern = try await client.get("/v1/prices/trend/beras-medium?level=pasar-modern").object().objects("series")
+            #expect(modern.count == 1)
+            #expect(modern.first?.objects("points").count == 1)
+            expectProblem(try await client.get("/v1/prices/trend/beras-medium?level=grosir"), .badRequest, field: "level")
+
+            // The day-9 alert is the pasar's (+20%); the supermarket's lone day has no baseline.
+            let alerts = try await client.get("/v1/prices/alerts").object().objects("alerts")
+            #expect(alerts.map { $0.string("level") ?? "" } == ["pasar-tradisional"])
+
+            let page = try await client.get("/harga-pasar/beras-medium")
+            #expect(page.text.contains("Tingkat pasar tradisional"))
+            #expect(page.text.contains("Tingkat pasar modern"))
+        }
+    }
 }

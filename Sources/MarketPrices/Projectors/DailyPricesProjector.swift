@@ -1,7 +1,7 @@
 public import EventLog
 public import Projections
 
-/// `prices.daily`: daily statistics per price series (commodity, price type, currency, unit)
+/// `prices.daily`: daily statistics per price series (commodity, price type, level, currency, unit)
 /// across markets: min, max, mean, median, count.
 ///
 /// Databases: `reports` and `observations` (see `ObservationBook`); `daily`: the series' key on
@@ -11,8 +11,9 @@ public import Projections
 /// there from the start.
 public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
+    /// 4: series per price level (`PriceLevel`).
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 3, folding: [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected],
+        PricesViews.daily, version: 4, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {

@@ -11,7 +11,8 @@ import Projections
 /// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally`, the day's
 ///   reports counted by price and by market, kept as each report and correction arrives, so
 ///   that a day's statistics cost the same however many reports it holds;
-/// - `pending`: the days touched in the current batch.
+/// - `pending`: the days touched in the current batch;
+/// - `markets`: marketId -> its `MarketKind` (raw value), which decides a report's `PriceLevel`.
 struct ObservationBook {
     static let reports = "reports"
     static let observations = "observations"
@@ -19,7 +20,12 @@ struct ObservationBook {
     /// once each at its end (`takePending`).
     static let pending = "pending"
     static let tallies = "tallies"
-    static let databases = [reports, observations, pending, tallies]
+    static let markets = "markets"
+    static let databases = [reports, observations, pending, tallies, markets]
+    /// The events the views of observations fold.
+    static let eventTypes: Set<String> = [
+        MarketPricesEventType.marketRegistered, MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected,
+    ]
 
     /// One series' reports on one day, counted: by price (ten-thousandths, as text keys) and by
     /// market, with the exact sum of the prices.
@@ -90,7 +96,9 @@ struct ObservationBook {
         /// Reads an observation's key back.
         init?(observationKey key: String) {
             let parts = ViewKey.split(key)
-            guard parts.count >= 5, let series = PriceSeries(key: key), let day = CivilDate(parts[4]) else { return nil }
+            guard parts.count > PriceSeries.keyPartCount, let series = PriceSeries(key: key),
+                let day = CivilDate(parts[PriceSeries.keyPartCount])
+            else { return nil }
             self.series = series
             self.day = day
         }
@@ -102,7 +110,8 @@ struct ObservationBook {
 
     /// Records a price report; returns the day it touches.
     static func record(_ report: PriceReported, id: EventID, position: UInt64, in view: ViewWriter) throws -> Touched {
-        let series = PriceSeries(report)
+        let kind = try view.get(markets, report.marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
+        let series = PriceSeries(report, kind: kind)
         let key = ViewKey.make(series.keyParts + [report.observedOn.description, ViewKey.position(position)])
         try view.put(reports, id.description, bytes: Array(key.utf8))
         let observation = Observation(marketId: report.marketId, price: report.price)
@@ -151,6 +160,9 @@ struct ObservationBook {
             return try record(r, id: event.id, position: event.position, in: view)
         case .priceCorrected(_, _, let c)?:
             return try correct(c, in: view)
+        case .marketRegistered(let m)?:
+            if try view.get(markets, m.marketId) == nil { try view.put(markets, m.marketId, bytes: Array(m.kind.rawValue.utf8)) }
+            return nil
         default:
             return nil
         }

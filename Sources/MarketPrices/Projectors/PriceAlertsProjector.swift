@@ -13,9 +13,10 @@ public import Projections
 /// a correction) re-judges days d to d+7, so alerts appear and disappear exactly as a fold from
 /// scratch would have them.
 public struct PriceAlertsProjector: DefinedProjector {
-    /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally.
+    /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally. 4: series per
+    /// price level (`PriceLevel`).
     public static let definition = ViewDefinition(
-        PricesViews.alerts, version: 3, folding: [MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected],
+        PricesViews.alerts, version: 4, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
@@ -84,7 +85,8 @@ public struct PriceAlertsProjector: DefinedProjector {
             if baseline.scaled > 0, today.median.scaled * 100 >= baseline.scaled * (100 + Self.thresholdPercent) {
                 let rise = Double(today.median.scaled - baseline.scaled) / Double(baseline.scaled) * 100
                 alert = PriceAlert(
-                    commodityId: series.commodityId, priceType: series.priceType, currency: series.currency, unit: series.unit,
+                    commodityId: series.commodityId, priceType: series.priceType, level: series.level, currency: series.currency,
+                    unit: series.unit,
                     day: day, median: today.median, baseline: baseline, risePercent: (rise * 100).rounded() / 100,
                     baselineDays: previous.count, count: today.count)
             }

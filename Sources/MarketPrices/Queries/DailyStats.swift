@@ -5,6 +5,7 @@ public import DomainKit
 public struct DailyStats: Codable, Sendable, Equatable {
     public var commodityId: String
     public var priceType: PriceType
+    public var level: PriceLevel
     public var currency, unit: String
     public var date: CivilDate
     public var min, max: Price
@@ -15,7 +16,7 @@ public struct DailyStats: Codable, Sendable, Equatable {
     public var count, markets: Int
 
     public var series: PriceSeries {
-        PriceSeries(commodityId: commodityId, priceType: priceType, currency: currency, unit: unit)
+        PriceSeries(commodityId: commodityId, priceType: priceType, level: level, currency: currency, unit: unit)
     }
 
     /// The statistics of the reports counted in `tally` (not empty) of `series` on `date`.
@@ -23,6 +24,7 @@ public struct DailyStats: Codable, Sendable, Equatable {
         let sorted = tally.sortedPrices
         commodityId = series.commodityId
         priceType = series.priceType
+        level = series.level
         currency = series.currency
         unit = series.unit
         self.date = date

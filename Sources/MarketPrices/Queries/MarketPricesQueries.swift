@@ -99,16 +99,17 @@ public enum MarketPricesQueries {
         return try values(DailyStats.self, view, "byDate", prefix: prefix)
     }
 
-    /// The trend of a commodity: for each of its series (optionally one price type), the daily
+    /// The trend of a commodity: for each of its series (optionally one price type, one level), the daily
     /// city median from `from` to `to` (inclusive). Defaults: `to` is the latest day with data for
     /// the commodity, `from` is 29 days before `to` (30 days). Empty when there is no data.
     /// `view`: `prices.daily`.
     public static func trend(
-        _ view: ViewReader, commodityId: String, from: CivilDate? = nil, to: CivilDate? = nil, priceType: PriceType? = nil
+        _ view: ViewReader, commodityId: String, from: CivilDate? = nil, to: CivilDate? = nil, priceType: PriceType? = nil,
+        level: PriceLevel? = nil
     ) throws -> [TrendSeries] {
         var all: [DailyStats] = []
         try view.scanValues(DailyStats.self, "daily", prefix: ViewKey.prefix(commodityId)) { _, s in
-            if priceType == nil || s.priceType == priceType { all.append(s) }
+            if (priceType == nil || s.priceType == priceType) && (level == nil || s.level == level) { all.append(s) }
             return true
         }
         guard let latest = all.map(\.date).max() else { return [] }
@@ -127,8 +128,8 @@ public enum MarketPricesQueries {
         }
         return order.map { series in
             TrendSeries(
-                commodityId: series.commodityId, priceType: series.priceType, currency: series.currency, unit: series.unit,
-                from: start, to: end, points: points[series] ?? [])
+                commodityId: series.commodityId, priceType: series.priceType, level: series.level, currency: series.currency,
+                unit: series.unit, from: start, to: end, points: points[series] ?? [])
         }
     }
 

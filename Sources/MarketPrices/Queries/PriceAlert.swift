@@ -7,6 +7,7 @@ public struct PriceAlert: Codable, Sendable, Equatable {
     /// The commodity's name (filled by the queries).
     public var commodityName: String?
     public var priceType: PriceType
+    public var level: PriceLevel
     public var currency, unit: String
     public var day: CivilDate
     /// The city median of `day`.

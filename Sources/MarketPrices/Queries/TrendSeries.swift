@@ -4,6 +4,7 @@ public import DomainKit
 public struct TrendSeries: Codable, Sendable, Equatable {
     public var commodityId: String
     public var priceType: PriceType
+    public var level: PriceLevel
     public var currency, unit: String
     public var from, to: CivilDate
     public var points: [Point]

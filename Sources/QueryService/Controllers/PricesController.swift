@@ -28,7 +28,7 @@ struct PricesController {
         router.get("/v1/prices/commodities", use: cached([], commodities))
         router.get("/v1/prices/latest", use: cached(["marketId", "commodityId"], latest))
         router.get("/v1/prices/daily", use: cached(["commodityId", "on", "from", "to"], daily))
-        router.get("/v1/prices/trend/{commodityId}", use: cached(["from", "to", "priceType"], trend))
+        router.get("/v1/prices/trend/{commodityId}", use: cached(["from", "to", "priceType", "level"], trend))
         router.get("/v1/prices/alerts", use: cached(["from", "to", "commodityId"], alerts))
         router.get("/v1/prices/reference-prices", use: cached(["commodityId"], referencePrices))
         router.get("/v1/prices/reference-checks", use: cached(["marketId", "commodityId", "above"], referenceChecks))
@@ -89,7 +89,8 @@ struct PricesController {
         return try JSONResponse.make(["daily": stats])
     }
 
-    /// `GET /v1/prices/trend/{commodityId}?from=&to=&priceType=`: daily city medians (default: 30 days).
+    /// `GET /v1/prices/trend/{commodityId}?from=&to=&priceType=&level=`: daily city medians per price
+    /// level (default: 30 days).
     @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> Response {
         let commodity = try context.path("commodityId")
         let from = try Self.date(request, "from")
@@ -99,9 +100,16 @@ struct PricesController {
             guard let t = PriceType(rawValue: text) else { throw Problem.field("priceType", "must be retail or wholesale") }
             priceType = t
         }
+        var level: PriceLevel? = nil
+        if let text = request.query("level") {
+            guard let l = PriceLevel(rawValue: text) else {
+                throw Problem.field("level", "must be one of \(PriceLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            level = l
+        }
         let series = try await services.views(request) { views in
             try MarketPricesQueries.trend(
-                try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType)
+                try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType, level: level)
         }
         return try JSONResponse.make(["series": series])
     }

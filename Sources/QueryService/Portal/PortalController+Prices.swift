@@ -27,15 +27,27 @@ extension PortalController {
     /// A kelurahan of Kota Mataram: the reference prices that hold in the city are those of its region.
     static let cityKelurahan = "52.71.01.1001"
 
-    static func priceTypeName(_ type: PriceType) -> String { type == .retail ? "eceran" : "grosir" }
-
     static func marketKindName(_ kind: MarketKind) -> String {
         switch kind {
         case .traditional: "pasar tradisional"
         case .modern: "pasar modern"
         case .wholesale: "pasar induk (grosir)"
+        case .producer: "produsen"
         }
     }
+
+    /// The level as PIHPS names it.
+    static func levelName(_ level: PriceLevel) -> String {
+        switch level {
+        case .traditionalMarket: "pasar tradisional"
+        case .modernMarket: "pasar modern"
+        case .wholesaler: "pedagang besar"
+        case .producer: "produsen"
+        }
+    }
+
+    /// Levels in PIHPS's order (pasar tradisional first).
+    static func levelRank(_ level: PriceLevel) -> Int { PriceLevel.allCases.firstIndex(of: level) ?? 0 }
 
     /// Commodities in the order residents look for them: by name.
     static func sortedCommodities(_ list: [CommodityRegistered]) -> [CommodityRegistered] {
@@ -126,10 +138,10 @@ extension PortalController {
         for c in commodities {
             let prices = data.latest.filter { $0.commodityId == c.commodityId && (marketFilter == nil || $0.marketId == marketFilter) }
                 .sorted { ($0.marketName ?? $0.marketId, $0.priceType.rawValue) < ($1.marketName ?? $1.marketId, $1.priceType.rawValue) }
-            let median = data.today.first { $0.commodityId == c.commodityId && $0.priceType == .retail }
+            let median = data.today.first { $0.commodityId == c.commodityId && $0.level == .traditionalMarket }
             let medianText: HTML =
                 median.map {
-                    " <span class=\"tag\">median kota \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
+                    " <span class=\"tag\">median pasar tradisional \(IndonesianFormat.money($0.median, currency: $0.currency))/\($0.unit)</span>"
                 } ?? .empty
             let referenceTags = (data.references[c.commodityId] ?? []).map { r -> HTML in
                 " <span class=\"tag\" title=\"\(r.source)\">\(Self.referenceText(r))</span>"
@@ -214,16 +226,18 @@ extension PortalController {
                     <tr><td>\(p.marketName ?? p.marketId)\(type)</td><td class="num">\(IndonesianFormat.money(p.price, currency: p.currency))\(day)</td></tr>
                     """
             }
-            let stats: HTML =
-                data.today.filter { $0.priceType == .retail }.map { s -> HTML in
-                    """
-                    <ul class="stats three" aria-label="Harga eceran di seluruh pasar">
-                    <li>Median kota<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
+            // One block per price level: PIHPS never pools pasar, supermarket and wholesale prices.
+            let stats: [HTML] = data.today.sorted { Self.levelRank($0.level) < Self.levelRank($1.level) }.map { s -> HTML in
+                let level = Self.levelName(s.level)
+                return """
+                    <h3>Tingkat \(level)</h3>
+                    <ul class="stats three" aria-label="Harga di tingkat \(level)">
+                    <li>Median<b>\(IndonesianFormat.money(s.median, currency: s.currency))</b></li>
                     <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
                     <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>
                     </ul>
                     """
-                }.first ?? .empty
+            }
             content += """
                 <h2>Harga terbaru, \(IndonesianFormat.date(latestDay))</h2>
                 \(stats)
@@ -241,14 +255,15 @@ extension PortalController {
             PortalLayout.page(title: c.name, tab: .prices, description: "Harga dan tren 30 hari \(c.name) di Kota Mataram.", content))
     }
 
-    /// The trend charts of a commodity (retail first), each with its figures in a table.
+    /// The trend charts of a commodity, one per price level (pasar tradisional first), each with its
+    /// figures in a table.
     static func trendsHTML(_ series: [TrendSeries], commodity c: CommodityRegistered) -> HTML {
-        let ordered = series.sorted { ($0.priceType == .retail ? 0 : 1) < ($1.priceType == .retail ? 0 : 1) }
+        let ordered = series.sorted { levelRank($0.level) < levelRank($1.level) }
         var out: HTML = "<h2 id=\"tren\">Tren 30 hari</h2>"
         if ordered.isEmpty { return out + "<p>Belum ada data untuk grafik.</p>" }
         for (i, s) in ordered.enumerated() {
             let title =
-                "Harga \(priceTypeName(s.priceType)) \(c.name) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
+                "Harga \(c.name) di tingkat \(levelName(s.level)) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
             let rows = s.points.reversed().map { p -> HTML in
                 """
                 <tr><td>\(IndonesianFormat.date(p.date))</td><td class="num">\(IndonesianFormat.money(p.median, currency: s.currency))</td><td class="num">\(IndonesianFormat.money(p.min, currency: s.currency)) – \(IndonesianFormat.money(p.max, currency: s.currency))</td><td class="num">\(IndonesianFormat.integer(p.count))</td></tr>
@@ -278,7 +293,7 @@ extension PortalController {
         guard !sorted.isEmpty else { return out + "<p>Tidak ada kenaikan harga 10% atau lebih.</p>" }
         func items(_ list: ArraySlice<PriceAlert>) -> [HTML] {
             list.map { a in
-                let grosir: HTML = a.priceType == .wholesale ? " <span class=\"tag\">grosir</span>" : .empty
+                let grosir: HTML = " <span class=\"tag\">\(levelName(a.level))</span>"
                 return """
                     <li><div class="what"><a href="/harga-pasar/\(HTML.percentEncode(a.commodityId))">\(a.commodityName ?? a.commodityId)</a>\(grosir)<span class="tag up">naik \(IndonesianFormat.percent(a.risePercent))</span></div>\
                     <span class="muted">\(IndonesianFormat.date(a.day)): median \(IndonesianFormat.money(a.median, currency: a.currency))/\(a.unit), sebelumnya \(IndonesianFormat.money(a.baseline, currency: a.currency))</span></li>
