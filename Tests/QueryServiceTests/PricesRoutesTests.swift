@@ -294,4 +294,26 @@ struct PricesRoutesTests {
             #expect(page.text.contains("Tingkat pasar modern"))
         }
     }
+
+    @Test("a level's daily table as PIHPS publishes it: a row per day, a column per commodity, the day's mean")
+    func levelTable() async throws {
+        try await withRouter { env, client in
+            let token = env.token(.pricesWriter)
+            try await Self.seed(client, env)
+            _ = try await client.command(
+                "/v1/prices/commodities", token: token, body: #"{"commodityId":"telur","name":"Telur","category":"telur","unit":"kg"}"#)
+            let r = try await client.command(
+                "/v1/prices/reports", token: token,
+                body: #"{"marketId":"kebon-roek","commodityId":"telur","price":25000.5,"reporter":"p","observedOn":"2018-08-09"}"#)
+            let position = try #require(r.uint("position"))
+            let csv = try await client.get("/v1/prices/levels/pasar-tradisional/daily.csv?from=2018-08-08&minPosition=\(position)")
+            #expect(csv.status == .ok)
+            #expect(csv.contentType?.hasPrefix("text/csv") == true)
+            #expect(csv.text == "tanggal,beras-medium,telur\r\n2018-08-08,12500,\r\n2018-08-09,15000,25000.5\r\n")
+            let wholesale = try await client.get("/v1/prices/levels/pedagang-besar/daily.csv")
+            #expect(wholesale.text == "tanggal,beras-medium,telur\r\n")
+            expectProblem(try await client.get("/v1/prices/levels/grosir/daily.csv"), .badRequest, field: "level")
+            expectProblem(try await client.get("/v1/prices/levels/pasar-modern/daily.csv?from=8-8-2018"), .badRequest, field: "from")
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import DomainKit
 import EventLog
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LumbungCore
 import MarketPrices
@@ -31,6 +32,7 @@ struct PricesController {
         router.get("/v1/prices/trend/{commodityId}", use: cached(["from", "to", "priceType", "level"], trend))
         router.get("/v1/prices/alerts", use: cached(["from", "to", "commodityId"], alerts))
         router.get("/v1/prices/reference-prices", use: cached(["commodityId"], referencePrices))
+        router.get("/v1/prices/levels/{level}/daily.csv", use: cached(["from", "to"], levelTable))
         router.get("/v1/prices/reference-checks", use: cached(["marketId", "commodityId", "above"], referenceChecks))
     }
 
@@ -151,5 +153,23 @@ struct PricesController {
                 commodityId: commodity, aboveOnly: aboveOnly)
         }
         return try JSONResponse.make(["checks": checks])
+    }
+
+    /// `GET /v1/prices/levels/{level}/daily.csv?from=&to=`: the level's daily mean prices as PIHPS
+    /// publishes them, a row per day and a column per commodity.
+    @Sendable func levelTable(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = try context.path("level")
+        guard let level = PriceLevel(rawValue: text) else {
+            throw Problem.field("level", "must be one of \(PriceLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let from = try Self.date(request, "from")
+        let to = try Self.date(request, "to")
+        let table = try await services.views(request) { views in
+            try MarketPricesQueries.levelTable(
+                daily: try views.view(PricesViews.daily), latest: try views.view(PricesViews.latest), level: level, from: from, to: to)
+        }
+        var headers = HTTPFields()
+        headers[.contentDisposition] = "attachment; filename=\"\(LevelTableCSV.fileName(level))\""
+        return JSONResponse.raw(LevelTableCSV.csv(table), contentType: LevelTableCSV.contentType, headers: headers)
     }
 }
