@@ -98,12 +98,17 @@ public final class Vault: @unchecked Sendable {
         return try env.read { txn in try indexes.get(index, in: txn) }
     }
 
-    /// The subject found by `identifier`, made (with a fresh key and this index) when there is none.
+    /// The subject found by `identifier`, made (with a fresh key and this index) when there is none,
+    /// or when the one found is being forgotten (its index not yet removed).
     public func subjectCreating(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String {
         let index = blindIndex(purpose, identifier)
-        if let found = try env.read({ txn in try indexes.get(index, in: txn) }) { return found }
+        let current = try env.read { txn -> String? in
+            guard let found = try indexes.get(index, in: txn), try !forgotten.contains(found, in: txn) else { return nil }
+            return found
+        }
+        if let current { return current }
         return try env.write { txn in
-            if let found = try indexes.get(index, in: txn) { return found }
+            if let found = try indexes.get(index, in: txn), try !forgotten.contains(found, in: txn) { return found }
             let pseudonym = Self.newPseudonym()
             let key = SymmetricKey(size: .bits256)
             try subjects.put(pseudonym, try wrap(key, subject: pseudonym), in: txn)
@@ -140,10 +145,14 @@ public final class Vault: @unchecked Sendable {
     /// forgotten all the same).
     @discardableResult
     public func forget(_ subject: String) throws -> Bool {
+        // The key's bytes are overwritten in a commit of their own (so that the page freed by the
+        // delete holds noise), and the subject is marked forgotten in that same commit: a reader
+        // between the two commits finds noise under a forgotten subject, which reads as erased.
         let had = try env.write { txn in
             guard let wrapped = try subjects.get(subject, in: txn) else { return false }
             var g = SystemRandomNumberGenerator()
             try subjects.put(subject, wrapped.map { _ in UInt8.random(in: 0...255, using: &g) }, in: txn)
+            try forgotten.put(subject, (), in: txn)
             return true
         }
         try env.write { txn in
@@ -163,6 +172,23 @@ public final class Vault: @unchecked Sendable {
     /// `value` sealed under `subject`'s key for `field` (a payload path such as `applicant.nik`).
     public func seal(_ value: String, field: String, subject: String) throws -> SealedValue {
         try seal([(field, value)], subject: subject)[0]
+    }
+
+    /// The subject of `identifier` (made when there is none, see `subjectCreating`) and each
+    /// `(field, value)` sealed under its key. A `forget` of that subject between the two steps makes
+    /// a new subject (the data comes after the erasure), tried up to three times.
+    public func sealCreating(
+        _ purpose: BlindIndexPurpose, _ identifier: String, _ values: [(field: String, value: String)]
+    ) throws -> (subject: String, sealed: [SealedValue]) {
+        var attempt = 0
+        while true {
+            let subject = try subjectCreating(purpose, identifier)
+            do {
+                return (subject, try seal(values, subject: subject))
+            } catch let failure as Failure where failure.code == .unknownSubject && attempt < 2 {
+                attempt += 1
+            }
+        }
     }
 
     /// Each `(field, value)` sealed under `subject`'s key, which is read and unwrapped once.
@@ -207,7 +233,9 @@ public final class Vault: @unchecked Sendable {
     }
 
     func dataKey(_ subject: String) throws -> SymmetricKey? {
-        guard let wrapped = try env.read({ txn in try subjects.get(subject, in: txn) }) else { return nil }
+        let (stored, isForgotten) = try env.read { txn in (try subjects.get(subject, in: txn), try forgotten.contains(subject, in: txn)) }
+        // A forgotten subject's key is gone, or noise while `forget` finishes: erased either way.
+        guard let wrapped = stored, !isForgotten else { return nil }
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped)
             let raw = try AES.GCM.open(box, using: wrapKey, authenticating: Self.wrapAssociatedData(subject))

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JSON
+import Synchronization
 import Testing
 
 @testable import PersonalData
@@ -111,5 +112,41 @@ import Testing
         // deleted LMDB key is not wiped), and the live file may still hold both on freed pages
         // (LMDB copies on write): see docs/privacy.md, "What remains on disk".
         _ = index
+    }
+
+    /// `forget` overwrites a key with noise in one commit and deletes it in the next: a reader or a
+    /// sealer in between must see an erased subject (or make a new one), never a damaged vault.
+    @Test func readersAndSealersRacingAForgetSeeItErasedNeverDamaged() throws {
+        let dir = try Self.temporaryDirectory()
+        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        let niks = (0..<200).map { String(format: "52710101019%05d", $0) }
+        let sealed = try niks.map { nik in
+            try vault.seal("Baiq Nurul Aini", field: "applicant.name", subject: try vault.subjectCreating(.nik, nik))
+        }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: niks.count * 3) { i in
+            let n = i / 3
+            do {
+                switch i % 3 {
+                case 0: try vault.forget(sealed[n].subject)
+                case 1:
+                    let opened = try vault.open(sealed[n], field: "applicant.name")
+                    if opened != .erased && opened != .value("Baiq Nurul Aini") { failures.withLock { $0.append("\(opened)") } }
+                default:
+                    let (subject, values) = try vault.sealCreating(.nik, niks[n], [("applicant.name", "Lalu Ahmad")])
+                    if try vault.open(values[0], field: "applicant.name") == .erased, try !vault.isForgotten(subject) {
+                        failures.withLock { $0.append("sealed under \(subject) but it does not open") }
+                    }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        // Every forgotten subject reads as erased now; a NIK sealed again after its erasure has a new subject.
+        for s in sealed { #expect(try vault.open(s, field: "applicant.name") == .erased) }
+        let again = try vault.sealCreating(.nik, niks[0], [("applicant.name", "Lalu Ahmad")])
+        #expect(again.subject != sealed[0].subject)
+        #expect(try vault.open(again.sealed[0], field: "applicant.name") == .value("Lalu Ahmad"))
     }
 }

@@ -118,11 +118,11 @@ extension DocumentTrackingCommand {
             return Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret))
         }
         do {
-            let subject = try vault.subjectCreating(.nik, c.nik)
             let fields = [("applicant.nik", c.nik), ("applicant.name", c.name), ("applicant.phone", c.phone), ("applicant.email", c.email)]
                 .compactMap { f, v in v.map { (field: f, value: $0) } }
+            let (subject, values) = try vault.sealCreating(.nik, c.nik, fields)
             var sealed: [String: SealedValue] = [:]
-            for (f, v) in zip(fields, try vault.seal(fields, subject: subject)) { sealed[f.field] = v }
+            for (f, v) in zip(fields, values) { sealed[f.field] = v }
             return Applicant(
                 subject: subject, nik: sealed["applicant.nik"]!, name: sealed["applicant.name"], phone: sealed["applicant.phone"],
                 email: sealed["applicant.email"])
