@@ -181,4 +181,23 @@ import Testing
             #expect(above.allSatisfy { $0.price.priceType == .retail })
         }
     }
+
+    @Test func theTraditionalMarketsTrendComesWithTheNationalPIHPSSeries() throws {
+        let t = try TestStore()
+        try Self.append(MarketPricesScenario.scenario(seed: 7, scale: 1), to: t)
+        let engine = try t.engine()
+        try engine.catchUp()
+        try engine.read { s in
+            let trend = try MarketPricesQueries.trend(
+                try s.view(PricesViews.daily), commodityId: "beras-km1", from: Self.date("2018-07-29"), to: Self.date("2018-08-31"))
+            let pasar = try #require(trend.first { $0.level == .traditionalMarket })
+            let national = try #require(pasar.national)
+            #expect(!national.isEmpty)
+            #expect(national.allSatisfy { $0.date >= pasar.from && $0.date <= pasar.to })
+            // 1 August 2018, Beras Kualitas Medium I: Rp 11,800 (PIHPS Nasional).
+            #expect(national.first { $0.date == Self.date("2018-08-01") }?.price == Price(11_800))
+            // Other levels have no national series to compare with.
+            #expect(trend.filter { $0.level != .traditionalMarket }.allSatisfy { $0.national == nil })
+        }
+    }
 }

@@ -211,6 +211,9 @@ struct PortalTests {
                 #expect(html.contains("31 Agustus 2018: median \(IndonesianFormat.rupiah(last.median))"))
                 #expect(html.contains(">Rp "))
                 #expect(html.contains("Peringatan kenaikan harga"))
+                // The pasar's trend beside PIHPS's national series.
+                #expect(html.contains("Nasional (PIHPS)"))
+                #expect(html.contains("rata-rata nasional pasar tradisional (PIHPS, Bank Indonesia)"))
             }
             try await client.execute(uri: "/harga-pasar/tidak-ada", method: .get) { response in
                 #expect(response.status == .notFound)

@@ -129,7 +129,20 @@ public enum MarketPricesQueries {
         return order.map { series in
             TrendSeries(
                 commodityId: series.commodityId, priceType: series.priceType, level: series.level, currency: series.currency,
-                unit: series.unit, from: start, to: end, points: points[series] ?? [])
+                unit: series.unit, from: start, to: end, points: points[series] ?? [], national: national(series, from: start, to: end))
+        }
+    }
+
+    /// The national PIHPS prices of `series`' commodity from `from` to `to`, when the series is
+    /// comparable with them (pasar tradisional, IDR, the PIHPS unit; see `TrendSeries.national`).
+    static func national(_ series: PriceSeries, from: CivilDate, to: CivilDate) -> [TrendSeries.NationalPoint]? {
+        guard series.level == .traditionalMarket, series.currency == "IDR",
+            let column = PIHPSTable.commodities.firstIndex(where: { $0.id == series.commodityId }),
+            PIHPSTable.commodities[column].unit == series.unit
+        else { return nil }
+        return PIHPSTable.levels.compactMap { row in
+            guard let date = CivilDate(row.date), date >= from, date <= to, let price = row.prices[column] else { return nil }
+            return TrendSeries.NationalPoint(date: date, price: Price(price))
         }
     }
 

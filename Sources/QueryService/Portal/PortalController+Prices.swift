@@ -264,17 +264,32 @@ extension PortalController {
         for (i, s) in ordered.enumerated() {
             let title =
                 "Harga \(c.name) di tingkat \(levelName(s.level)) per \(s.unit), \(IndonesianFormat.date(s.from)) sampai \(IndonesianFormat.date(s.to))"
+            let national = Dictionary((s.national ?? []).map { ($0.date, $0.price) }, uniquingKeysWith: { a, _ in a })
             let rows = s.points.reversed().map { p -> HTML in
-                """
-                <tr><td>\(IndonesianFormat.date(p.date))</td><td class="num">\(IndonesianFormat.money(p.median, currency: s.currency))</td><td class="num">\(IndonesianFormat.money(p.min, currency: s.currency)) – \(IndonesianFormat.money(p.max, currency: s.currency))</td><td class="num">\(IndonesianFormat.integer(p.count))</td></tr>
-                """
+                let nationalCell: HTML =
+                    s.national == nil
+                    ? .empty : "<td class=\"num\">\(national[p.date].map { IndonesianFormat.money($0, currency: s.currency) } ?? "–")</td>"
+                return """
+                    <tr><td>\(IndonesianFormat.date(p.date))</td><td class="num">\(IndonesianFormat.money(p.median, currency: s.currency))</td><td class="num">\(IndonesianFormat.money(p.min, currency: s.currency)) – \(IndonesianFormat.money(p.max, currency: s.currency))</td><td class="num">\(IndonesianFormat.integer(p.count))</td>\(nationalCell)</tr>
+                    """
             }
+            // The city against the nation: the latest day both have.
+            var comparison: HTML = .empty
+            if let p = s.points.last(where: { national[$0.date] != nil }), let n = national[p.date], n.scaled > 0 {
+                let percent = Double(p.median.scaled - n.scaled) / Double(n.scaled) * 100
+                let direction = percent >= 0 ? "lebih tinggi" : "lebih rendah"
+                comparison = """
+                    <p>Pada \(IndonesianFormat.date(p.date)), median pasar tradisional Kota Mataram \(IndonesianFormat.money(p.median, currency: s.currency)), rata-rata nasional pasar tradisional (PIHPS, Bank Indonesia) \(IndonesianFormat.money(n, currency: s.currency)): \(IndonesianFormat.percent(abs(percent))) \(direction).</p>
+                    """
+            }
+            let nationalHeader: HTML = s.national == nil ? .empty : "<th scope=\"col\" class=\"num\">Nasional (PIHPS)</th>"
             out += """
                 <h3>\(title)</h3>
                 \(PortalCharts.trend(s, title: title, id: "tren-\(i)"))
+                \(comparison)
                 <details><summary>Lihat angka per hari</summary>
                 <div class="table-wrap"><table><caption>\(title)</caption>
-                <thead><tr><th scope="col">Tanggal</th><th scope="col" class="num">Median</th><th scope="col" class="num">Terendah – tertinggi</th><th scope="col" class="num">Laporan</th></tr></thead>
+                <thead><tr><th scope="col">Tanggal</th><th scope="col" class="num">Median</th><th scope="col" class="num">Terendah – tertinggi</th><th scope="col" class="num">Laporan</th>\(nationalHeader)</tr></thead>
                 <tbody>\(rows)</tbody></table></div>
                 </details>
                 """
