@@ -19,19 +19,17 @@ public struct EmbeddedTable: Sendable {
         public func list(_ column: String) -> [String] { self[column].split(separator: ";").map(String.init) }
     }
 
-    /// The column names, in file order.
-    public let header: [String]
     public let rows: [Row]
 
     public init(_ text: String) {
         guard let reader = try? CSVReader(string: text, hasHeaderRow: true), let header = reader.headerRow else {
-            (self.header, rows) = ([], [])
+            rows = []
             return
         }
         var rows: [Row] = []
         while let fields = reader.next() {
             rows.append(Row(values: Dictionary(zip(header, fields), uniquingKeysWith: { a, _ in a })))
         }
-        (self.header, self.rows) = (header, rows)
+        self.rows = rows
     }
 }

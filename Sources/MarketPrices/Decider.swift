@@ -146,9 +146,8 @@ public enum PriceBook: Decider {
         case .priceCorrected:
             break
         case .referencePriceSet(let p):
-            let period = ReferencePeriod(validFrom: p.validFrom, validUntil: p.validUntil)
-            if !s.referencePeriods.contains(period) {
-                s.referencePeriods.append(period)
+            if !s.referencePeriods.contains(p.period) {
+                s.referencePeriods.append(p.period)
                 s.referencePeriods.sort { $0.validFrom < $1.validFrom }
             }
         }

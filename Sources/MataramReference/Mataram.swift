@@ -88,6 +88,9 @@ public enum Mataram {
     /// The kelurahan with this code, if it is one of Mataram's.
     public static func kelurahan(code: String) -> Kelurahan? { kelurahanByCode[code] }
 
+    /// Kota Mataram's Kepmendagri code.
+    public static let code = "52.71"
+
     /// Population of Kota Mataram (cahyadsn/wilayah).
     public static let population = 461_936
 }

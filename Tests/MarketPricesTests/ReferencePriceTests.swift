@@ -113,15 +113,15 @@ import Testing
             #expect(try MarketPricesQueries.referencePrices(refs, commodityId: "gula").isEmpty)
             // In August, Kota Mataram's own HET (12,000) holds in Kebon Roek; from September, NTB's.
             let kota = try MarketPricesQueries.applicableReferences(
-                refs, commodityId: "beras-km1", priceType: .retail, kelurahanCode: "52.71.01.1005", on: Sample.day)
+                refs, commodityId: "beras-km1", priceType: .retail, area: "52.71.01.1005", on: Sample.day)
             #expect(kota.map(\.amount) == [Price(12_000), Price(11_000)])
             let september = try MarketPricesQueries.applicableReferences(
-                refs, commodityId: "beras-km1", priceType: .retail, kelurahanCode: "52.71.01.1005", on: CivilDate("2018-09-01")!)
+                refs, commodityId: "beras-km1", priceType: .retail, area: "52.71.01.1005", on: CivilDate("2018-09-01")!)
             #expect(september.map(\.amount) == [Price(9450), Price(11_000)])
             // Before any was set, none holds.
             #expect(
                 try MarketPricesQueries.applicableReferences(
-                    refs, commodityId: "beras-km1", priceType: .retail, kelurahanCode: nil, on: CivilDate("2017-08-31")!
+                    refs, commodityId: "beras-km1", priceType: .retail, area: nil, on: CivilDate("2017-08-31")!
                 ).isEmpty)
 
             let checks = try MarketPricesQueries.referenceChecks(latest: try s.view(PricesViews.latest), references: refs)

@@ -27,6 +27,16 @@ struct PricesRoutesTests {
         return last
     }
 
+    /// `seed`, then `commands` (route, body) as prices-writer; the position of the last.
+    static func seed(_ client: any TestClientProtocol, _ env: TestEnv, then commands: [(String, String)]) async throws -> UInt64 {
+        try await seed(client, env)
+        var position: UInt64 = 0
+        for (uri, body) in commands {
+            position = try #require(try await client.command(uri, token: env.token(.pricesWriter), body: body).uint("position"))
+        }
+        return position
+    }
+
     @Test("registrations, reports and corrections answer 201 with ids; the views show them")
     func commandsAndViews() async throws {
         try await withRouter { env, client in
@@ -263,14 +273,15 @@ struct PricesRoutesTests {
     @Test("price levels: a supermarket's prices are a series of their own in daily statistics, trends, alerts and the portal")
     func levels() async throws {
         try await withRouter { env, client in
-            let token = env.token(.pricesWriter)
-            try await Self.seed(client, env)
-            _ = try await client.command(
-                "/v1/prices/markets", token: token,
-                body: #"{"marketId":"ruby","name":"Ruby Supermarket","kind":"modern","kelurahanCode":"52.71.03.1012"}"#)
-            let r = try await client.command(
-                "/v1/prices/reports", token: token, body: Fx.report(market: "ruby", price: "16000", on: "2018-08-09"))
-            let position = try #require(r.uint("position"))
+            let position = try await Self.seed(
+                client, env,
+                then: [
+                    (
+                        "/v1/prices/markets",
+                        #"{"marketId":"ruby","name":"Ruby Supermarket","kind":"modern","kelurahanCode":"52.71.03.1012"}"#
+                    ),
+                    ("/v1/prices/reports", Fx.report(market: "ruby", price: "16000", on: "2018-08-09")),
+                ])
 
             let daily = try await client.get("/v1/prices/daily?on=2018-08-09&minPosition=\(position)").object().objects("daily")
             #expect(daily.map { $0.string("level") ?? "" }.sorted() == ["pasar-modern", "pasar-tradisional"])
@@ -298,14 +309,15 @@ struct PricesRoutesTests {
     @Test("a level's daily table as PIHPS publishes it: a row per day, a column per commodity, the day's mean")
     func levelTable() async throws {
         try await withRouter { env, client in
-            let token = env.token(.pricesWriter)
-            try await Self.seed(client, env)
-            _ = try await client.command(
-                "/v1/prices/commodities", token: token, body: #"{"commodityId":"telur","name":"Telur","category":"telur","unit":"kg"}"#)
-            let r = try await client.command(
-                "/v1/prices/reports", token: token,
-                body: #"{"marketId":"kebon-roek","commodityId":"telur","price":25000.5,"reporter":"p","observedOn":"2018-08-09"}"#)
-            let position = try #require(r.uint("position"))
+            let position = try await Self.seed(
+                client, env,
+                then: [
+                    ("/v1/prices/commodities", #"{"commodityId":"telur","name":"Telur","category":"telur","unit":"kg"}"#),
+                    (
+                        "/v1/prices/reports",
+                        #"{"marketId":"kebon-roek","commodityId":"telur","price":25000.5,"reporter":"p","observedOn":"2018-08-09"}"#
+                    ),
+                ])
             let csv = try await client.get("/v1/prices/levels/pasar-tradisional/daily.csv?from=2018-08-08&minPosition=\(position)")
             #expect(csv.status == .ok)
             #expect(csv.contentType?.hasPrefix("text/csv") == true)

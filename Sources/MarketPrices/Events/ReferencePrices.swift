@@ -46,14 +46,17 @@ public struct ReferencePriceSet: Payload, Equatable {
     /// type and region (as a `DecisionTable` key).
     public var series: String { ViewKey.make(commodityId, kind.rawValue, priceType.rawValue, region ?? "") }
 
-    /// Whether it holds on `day`.
-    public func holds(on day: CivilDate) -> Bool { validFrom <= day && validUntil.map { day <= $0 } ?? true }
+    /// Its validity.
+    public var period: ReferencePeriod { ReferencePeriod(validFrom: validFrom, validUntil: validUntil) }
 }
 
 /// One validity period of a reference price series, as the rules keep it.
 public struct ReferencePeriod: Codable, Sendable, Equatable {
     public var validFrom: CivilDate
     public var validUntil: CivilDate?
+
+    /// Whether it holds on `day` (both ends included; open-ended: from `validFrom` on).
+    public func holds(on day: CivilDate) -> Bool { validFrom <= day && validUntil.map { day <= $0 } ?? true }
 
     /// Whether a price valid from `from` (to `until`, nil: open-ended) would overlap this one: the
     /// same first day, a first day inside a closed period, or a closed period holding another's

@@ -40,29 +40,30 @@ extension MarketPricesQueries {
         return out
     }
 
-    /// The regions a market lies in, most specific first, ending with nil (the whole country): for
-    /// a kelurahan code `52.71.01.1005`, `52.71` and `52`. A market without one (imported) has only
-    /// the national prices.
-    static func regions(ofKelurahan code: String?) -> [String?] {
+    /// The regions a place lies in, most specific first, ending with nil (the whole country): for
+    /// a Kepmendagri code `52.71.01.1005` (or `52.71`), `52.71` and `52`. A market without one
+    /// (imported) has only the national prices.
+    static func regions(of code: String?) -> [String?] {
         guard let code else { return [nil] }
         let parts = code.split(separator: ".")
         return (parts.count >= 2 ? [parts.prefix(2).joined(separator: ".")] : []) + (parts.isEmpty ? [] : [String(parts[0])]) + [nil]
     }
 
-    /// The reference prices of each kind that hold for `commodityId` at `priceType` on `day` in the
-    /// region of a market with kelurahan `kelurahanCode`: per kind, the most specific region that has
-    /// one holding on that day, and of those the one that started last. `view`: `prices.references`.
+    /// The reference prices of each kind that hold for `commodityId` at `priceType` on `day` at a
+    /// place with Kepmendagri code `area` (a market's kelurahan, or a kota; nil: known nationally
+    /// only): per kind, the most specific region that has one holding on that day, and of those the
+    /// one that started last. `view`: `prices.references`.
     public static func applicableReferences(
-        _ view: ViewReader, commodityId: String, priceType: PriceType, kelurahanCode: String?, on day: CivilDate
+        _ view: ViewReader, commodityId: String, priceType: PriceType, area: String?, on day: CivilDate
     ) throws -> [ReferencePriceSet] {
         var out: [ReferencePriceSet] = []
         for kind in ReferenceKind.allCases {
-            for region in regions(ofKelurahan: kelurahanCode) {
+            for region in regions(of: area) {
                 var holding: ReferencePriceSet?
                 let prefix = ViewKey.prefix(commodityId, priceType.rawValue, kind.rawValue, region ?? "")
                 try view.scanValues(ReferencePrice.self, "references", prefix: prefix) { _, r in
                     guard r.reference.validFrom <= day else { return false }
-                    if r.reference.holds(on: day) { holding = r.reference }
+                    if r.reference.period.holds(on: day) { holding = r.reference }
                     return true
                 }
                 if let holding {
@@ -81,13 +82,12 @@ extension MarketPricesQueries {
         latest latestView: ViewReader, references referencesView: ViewReader, marketId: String? = nil, commodityId: String? = nil,
         aboveOnly: Bool = false
     ) throws -> [ReferenceCheck] {
-        var markets: [String: String?] = [:]
+        let areas = Dictionary(try markets(latestView).map { ($0.marketId, $0.kelurahanCode) }, uniquingKeysWith: { a, _ in a })
         var out: [ReferenceCheck] = []
         for price in try latest(latestView, marketId: marketId, commodityId: commodityId) {
-            if markets[price.marketId] == nil { markets[price.marketId] = try market(latestView, id: price.marketId)?.kelurahanCode }
             let references = try applicableReferences(
-                referencesView, commodityId: price.commodityId, priceType: price.priceType,
-                kelurahanCode: markets[price.marketId] ?? nil, on: price.observedOn)
+                referencesView, commodityId: price.commodityId, priceType: price.priceType, area: areas[price.marketId] ?? nil,
+                on: price.observedOn)
             let judged = references.filter { $0.currency == price.currency && $0.unit == price.unit }.map { r in
                 ReferenceCheck.Judged(
                     kind: r.kind, amount: r.amount, region: r.region, source: r.source, above: price.price > r.amount,

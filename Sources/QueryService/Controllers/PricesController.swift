@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import LumbungCore
 import MarketPrices
 
@@ -47,6 +48,15 @@ struct PricesController {
                 return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
             }
         }
+    }
+
+    /// `text` as a value of `E` (nil for nil); a 400 naming `name` and the allowed values otherwise.
+    static func choice<E: JSONEnumeration>(_ text: String?, _ name: String) throws -> E? {
+        guard let text else { return nil }
+        guard let value = E(rawValue: text) else {
+            throw Problem.field(name, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 
     static func date(_ request: Request, _ name: String) throws -> CivilDate? {
@@ -97,18 +107,8 @@ struct PricesController {
         let commodity = try context.path("commodityId")
         let from = try Self.date(request, "from")
         let to = try Self.date(request, "to")
-        var priceType: PriceType? = nil
-        if let text = request.query("priceType") {
-            guard let t = PriceType(rawValue: text) else { throw Problem.field("priceType", "must be retail or wholesale") }
-            priceType = t
-        }
-        var level: PriceLevel? = nil
-        if let text = request.query("level") {
-            guard let l = PriceLevel(rawValue: text) else {
-                throw Problem.field("level", "must be one of \(PriceLevel.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            level = l
-        }
+        let priceType: PriceType? = try Self.choice(request.query("priceType"), "priceType")
+        let level: PriceLevel? = try Self.choice(request.query("level"), "level")
         let series = try await services.views(request) { views in
             try MarketPricesQueries.trend(
                 try views.view(PricesViews.daily), commodityId: commodity, from: from, to: to, priceType: priceType, level: level)
@@ -158,9 +158,8 @@ struct PricesController {
     /// `GET /v1/prices/levels/{level}/daily.csv?from=&to=`: the level's daily mean prices as PIHPS
     /// publishes them, a row per day and a column per commodity.
     @Sendable func levelTable(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let text = try context.path("level")
-        guard let level = PriceLevel(rawValue: text) else {
-            throw Problem.field("level", "must be one of \(PriceLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let level: PriceLevel = try Self.choice(try context.path("level"), "level") else {
+            throw Problem.field("level", "is required")
         }
         let from = try Self.date(request, "from")
         let to = try Self.date(request, "to")

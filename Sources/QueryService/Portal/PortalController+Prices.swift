@@ -1,6 +1,7 @@
 import DomainKit
 import Hummingbird
 import MarketPrices
+import MataramReference
 
 /// Harga Pasar: latest prices per commodity and market, alerts, and a commodity's 30-day trend.
 extension PortalController {
@@ -23,9 +24,6 @@ extension PortalController {
     static func referenceText(_ r: ReferencePriceSet) -> String {
         "\(r.kind.rawValue) \(IndonesianFormat.money(r.amount, currency: r.currency))/\(r.unit)"
     }
-
-    /// A kelurahan of Kota Mataram: the reference prices that hold in the city are those of its region.
-    static let cityKelurahan = "52.71.01.1001"
 
     static func marketKindName(_ kind: MarketKind) -> String {
         switch kind {
@@ -54,7 +52,8 @@ extension PortalController {
         list.sorted { ($0.name, $0.commodityId) < ($1.name, $1.commodityId) }
     }
 
-    func readPrices(_ request: Request, commodityId: String? = nil) async throws -> PricesData {
+    /// `withReferences`: also judge the latest prices against their HET/HAP (the list page shows them).
+    func readPrices(_ request: Request, commodityId: String? = nil, withReferences: Bool = false) async throws -> PricesData {
         try await services.views(request) { views in
             let latestView = try views.view(PricesViews.latest)
             let latest = try MarketPricesQueries.latest(latestView, commodityId: commodityId)
@@ -67,6 +66,7 @@ extension PortalController {
                 latest: latest,
                 alerts: try MarketPricesQueries.alerts(try views.view(PricesViews.alerts), names: latestView, commodityId: commodityId),
                 today: today, latestDay: latestDay)
+            guard withReferences else { return data }
             let references = try views.view(PricesViews.references)
             for check in try MarketPricesQueries.referenceChecks(latest: latestView, references: references, commodityId: commodityId)
             where !check.references.isEmpty {
@@ -75,7 +75,7 @@ extension PortalController {
             if let latestDay {
                 for c in data.commodities where commodityId == nil || c.commodityId == commodityId {
                     let held = try MarketPricesQueries.applicableReferences(
-                        references, commodityId: c.commodityId, priceType: .retail, kelurahanCode: Self.cityKelurahan, on: latestDay)
+                        references, commodityId: c.commodityId, priceType: .retail, area: Mataram.code, on: latestDay)
                     if !held.isEmpty { data.references[c.commodityId] = held }
                 }
             }
@@ -88,7 +88,7 @@ extension PortalController {
     @Sendable func prices(_ request: Request, context: AppRequestContext) async throws -> Response {
         let commodityFilter = request.query("komoditas").flatMap { $0.isEmpty ? nil : $0 }
         let marketFilter = request.query("pasar").flatMap { $0.isEmpty ? nil : $0 }
-        let data = try await readPrices(request)
+        let data = try await readPrices(request, withReferences: true)
         let commodityNames = Dictionary(data.commodities.map { ($0.commodityId, $0) }, uniquingKeysWith: { a, _ in a })
         let marketNames = Dictionary(data.markets.map { ($0.marketId, $0) }, uniquingKeysWith: { a, _ in a })
         if let commodityFilter, commodityNames[commodityFilter] == nil {
