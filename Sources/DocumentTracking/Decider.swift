@@ -28,8 +28,8 @@ public enum Application: Decider {
         /// Move the application to `to`. `from`, when given, must be the current status (an
         /// event from the log or an import carries it); nil takes the current status.
         case changeStatus(
-            receiptNumber: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?, officer: String,
-            changedAt: Timestamp)
+            receiptNumber: String, from: ApplicationStatus?, to: ApplicationStatus, reasonCode: ReasonCode? = nil, reason: String?,
+            officer: String, changedAt: Timestamp)
         /// Record a new PIN (its hash already made) for a submitted application.
         case reissuePin(PinReissued)
     }
@@ -39,7 +39,10 @@ public enum Application: Decider {
     /// - a receipt number is used once;
     /// - a change needs a submitted application, `from` equal to its current status, a move the
     ///   lifecycle allows (nothing after `rejected` or `collected`), a reason when the new status
-    ///   is `revision-requested` or `rejected`, and a time not before the application's last event;
+    ///   is `revision-requested` or `rejected` (a reason code; free text alone is still accepted,
+    ///   as DESIGN's `reason` field, but the screens always send a code), a reason code that
+    ///   explains the new status (`ReasonCode.applies(to:)`), and a time not before the
+    ///   application's last event;
     /// - a new PIN needs a submitted application (in any status: a collected document's history
     ///   stays readable) and a time not before its submission.
     public static func decide(_ command: Command, _ state: State) throws(EventLogError) -> [Event] {
@@ -56,7 +59,7 @@ public enum Application: Decider {
         case .reissuePin(let e):
             return try decideReissue(e, state)
 
-        case .changeStatus(let receipt, let from, let to, let reason, let officer, let changedAt):
+        case .changeStatus(let receipt, let from, let to, let reasonCode, let reason, let officer, let changedAt):
             guard let current = state.status else {
                 throw violation("receiptNumber", "no application \(receipt) has been submitted")
             }
@@ -75,17 +78,28 @@ public enum Application: Decider {
                     "application \(receipt) cannot go from \"\(current.rawValue)\" to \"\(to.rawValue)\"; from \"\(current.rawValue)\" it may go to: \(allowed)"
                 )
             }
-            let trimmed = reason.map { $0.trimmingWhitespace() }
-            if to.requiresReason, trimmed?.isEmpty ?? true {
+            if let reasonCode, !reasonCode.applies(to: to) {
+                let fitting = ReasonCode.codes(for: to).map(\.rawValue)
                 throw violation(
-                    "reason", "a reason is required when application \(receipt) becomes \"\(to.rawValue)\": the resident must learn why")
+                    "reasonCode",
+                    "\"\(reasonCode.rawValue)\" does not explain a move to \"\(to.rawValue)\"; "
+                        + (fitting.isEmpty ? "that move takes no reason code" : "for it use one of: \(fitting.joined(separator: ", "))"))
+            }
+            if to.requiresReason, reasonCode == nil, reason.map({ $0.trimmingWhitespace().isEmpty }) ?? true {
+                let fitting = ReasonCode.codes(for: to).map(\.rawValue).joined(separator: ", ")
+                throw violation(
+                    "reason",
+                    "a reason is required when application \(receipt) becomes \"\(to.rawValue)\" (the resident must learn why): give reasonCode, one of \(fitting), with free text in reason if needed"
+                )
             }
             if let last = state.lastChangedAt, changedAt < last {
                 throw violation("changedAt", "\(changedAt) is before the last event of application \(receipt), at \(last)")
             }
             return [
                 .statusChanged(
-                    StatusChanged(receiptNumber: receipt, from: current, to: to, reason: reason, officer: officer, changedAt: changedAt))
+                    StatusChanged(
+                        receiptNumber: receipt, from: current, to: to, reasonCode: reasonCode, reason: reason, officer: officer,
+                        changedAt: changedAt))
             ]
         }
     }

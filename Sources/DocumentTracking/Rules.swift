@@ -57,7 +57,7 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
             command = .submit(e)
         case .statusChanged(let e):
             command = .changeStatus(
-                receiptNumber: e.receiptNumber, from: e.from, to: e.to, reason: e.reason, officer: e.officer,
+                receiptNumber: e.receiptNumber, from: e.from, to: e.to, reasonCode: e.reasonCode, reason: e.reason, officer: e.officer,
                 changedAt: e.changedAt)
         case .pinReissued(let e):
             command = .reissuePin(e)

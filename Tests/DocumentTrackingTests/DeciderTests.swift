@@ -127,3 +127,51 @@ struct DeciderTests {
         #expect(try Application.decide(change(.verified, at: "2018-08-06T09:00:00+08:00"), state(.submitted)).count == 1)
     }
 }
+
+@Suite("Reason codes (no storage)")
+struct ReasonCodeTests {
+    let base = DeciderTests()
+
+    func change(_ to: ApplicationStatus, code: ReasonCode?, reason: String? = nil) -> Application.Command {
+        .changeStatus(
+            receiptNumber: base.receipt, from: nil, to: to, reasonCode: code, reason: reason, officer: "petugas-01",
+            changedAt: ts("2018-08-07T09:00:00+08:00"))
+    }
+
+    @Test func aCodeAloneExplainsARejectionAndIsKeptOnTheEvent() throws {
+        let events = try Application.decide(change(.rejected, code: .nikNotFound), base.state(.submitted))
+        guard case .statusChanged(let e) = events.first else {
+            Issue.record("no status change")
+            return
+        }
+        #expect(e.reasonCode == .nikNotFound)
+        #expect(e.reason == nil)
+        #expect(e.json["reasonCode"] == "nik-tidak-ditemukan")
+    }
+
+    @Test func aCodeMustExplainTheStatusItCameWith() {
+        base.expectViolation("data.reasonCode") { () throws(EventLogError) in
+            _ = try Application.decide(change(.rejected, code: .illegibleDocument), base.state(.submitted))
+        }
+        base.expectViolation("data.reasonCode") { () throws(EventLogError) in
+            _ = try Application.decide(change(.verified, code: .collectedByProxy), base.state(.submitted))
+        }
+    }
+
+    @Test func everyStatusThatNeedsAReasonHasCodes() {
+        for status in ApplicationStatus.allCases where status.requiresReason {
+            #expect(!ReasonCode.codes(for: status).isEmpty, "\(status)")
+        }
+        #expect(ReasonCode.allCases.allSatisfy { !$0.statuses.isEmpty && !$0.label.isEmpty })
+    }
+
+    @Test func theExplanationJoinsTheLabelAndTheText() {
+        #expect(
+            TimelineEntry(status: .rejected, at: "", reasonCode: .duplicateApplication).explanation == ReasonCode.duplicateApplication.label
+        )
+        #expect(
+            TimelineEntry(status: .rejected, at: "", reasonCode: .nikNotFound, reason: "Cek ulang").explanation
+                == "\(ReasonCode.nikNotFound.label). Cek ulang")
+        #expect(TimelineEntry(status: .verified, at: "").explanation == nil)
+    }
+}

@@ -155,7 +155,17 @@ struct DocumentsRoutesTests {
             expectProblem(
                 try await client.post(uri, token: token, body: #"{"from":"verified","to":"in-process","officer":"p"}"#),
                 .unprocessableContent, field: "from")
+            // Reason codes: an unknown one is 400, one that does not explain the move is 422.
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"to":"rejected","reasonCode":"malas","officer":"p"}"#), .badRequest,
+                field: "reasonCode")
+            expectProblem(
+                try await client.post(uri, token: token, body: #"{"to":"rejected","reasonCode":"diambil-kuasa","officer":"p"}"#),
+                .unprocessableContent, field: "reasonCode")
             #expect(try env.head() == head)
+            let rejected = try await client.command(
+                uri, token: token, body: #"{"to":"rejected","reasonCode":"permohonan-ganda","officer":"p"}"#)
+            #expect(rejected.uint("position") != nil)
         }
     }
 

@@ -3,7 +3,7 @@ public import EventLog
 public import JSON
 
 /// An officer moving an application along its lifecycle:
-/// `{"receiptNumber", "to", "reason"?, "officer", "changedAt"?, "from"?}`. `from` is taken from the
+/// `{"receiptNumber", "to", "reasonCode"?, "reason"?, "officer", "changedAt"?, "from"?}`. `from` is taken from the
 /// current state (when given, it must equal it).
 public struct ChangeStatus: Payload, Equatable {
     /// Canonical form once read (what a resident typed is normalized: case, `O`/`I`/`L`
@@ -12,7 +12,9 @@ public struct ChangeStatus: Payload, Equatable {
     /// When given, must be the current status; nil takes it from the state.
     public var from: ApplicationStatus?
     public var to: ApplicationStatus
-    /// Required when `to` is `revision-requested` or `rejected`; up to 500 bytes.
+    /// Required when `to` is `revision-requested` or `rejected`; must explain `to`.
+    public var reasonCode: ReasonCode?
+    /// Optional free text beside the code; up to 500 bytes, no personal data.
     public var reason: String?
     /// Up to 100 bytes.
     public var officer: String

@@ -82,7 +82,8 @@ extension DocumentTrackingCommand {
             let events = try Self.bodyErrors { () throws(EventLogError) in
                 try Application.decide(
                     .changeStatus(
-                        receiptNumber: c.receiptNumber, from: c.from, to: c.to, reason: c.reason, officer: c.officer,
+                        receiptNumber: c.receiptNumber, from: c.from, to: c.to, reasonCode: c.reasonCode, reason: c.reason,
+                        officer: c.officer,
                         changedAt: changedAt),
                     try rules.state(of: c.receiptNumber))
             }

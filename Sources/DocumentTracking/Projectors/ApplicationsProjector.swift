@@ -36,7 +36,7 @@ public struct ApplicationsProjector: DomainProjector {
             guard var app = try view.value(PublicApplication.self, "applications", e.receiptNumber) else { return }
             app.status = e.to
             app.updatedAt = e.changedAt.description
-            app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reason: e.reason))
+            app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reasonCode: e.reasonCode, reason: e.reason))
             try view.put("applications", e.receiptNumber, value: app)
         case .pinReissued(let e):
             try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))

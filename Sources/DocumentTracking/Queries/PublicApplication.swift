@@ -21,6 +21,18 @@ public struct PublicApplication: Codable, Sendable, Equatable {
 public struct TimelineEntry: Codable, Sendable, Equatable {
     public var status: ApplicationStatus
     public var at: String
-    /// Why (always present for `revision-requested` and `rejected`).
+    /// Why, as a code (present for `revision-requested` and `rejected` since reason codes exist).
+    public var reasonCode: ReasonCode?
+    /// Why, as the officer's free text (events before reason codes carry only this).
     public var reason: String?
+
+    public init(status: ApplicationStatus, at: String, reasonCode: ReasonCode? = nil, reason: String? = nil) {
+        (self.status, self.at, self.reasonCode, self.reason) = (status, at, reasonCode, reason)
+    }
+
+    /// What a resident reads as the reason: the code's label, then the free text; nil when neither.
+    public var explanation: String? {
+        let parts = [reasonCode?.label, reason].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ". ")
+    }
 }

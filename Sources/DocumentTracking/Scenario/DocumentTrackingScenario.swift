@@ -55,6 +55,7 @@ public enum DocumentTrackingScenario {
 
     struct Change {
         var to: ApplicationStatus
+        var reasonCode: ReasonCode?
         var reason: String?
         var officer: String
         var at: Int64
@@ -101,7 +102,8 @@ public enum DocumentTrackingScenario {
             for (k, c) in plan.changes.enumerated() {
                 let at = Timestamp(millisecondsSince1970: c.at)
                 let changed = StatusChanged(
-                    receiptNumber: plan.receipt, from: from, to: c.to, reason: c.reason, officer: c.officer, changedAt: at)
+                    receiptNumber: plan.receipt, from: from, to: c.to, reasonCode: c.reasonCode, reason: c.reason, officer: c.officer,
+                    changedAt: at)
                 guard
                     let e = try? Application.Event.statusChanged(changed).proposed(
                         expectedVersion: .exact(UInt64(k + 1)), id: eventID(seed: seed, index: plan.index, step: k + 1))
@@ -230,34 +232,37 @@ public enum DocumentTrackingScenario {
     static let typesBefore: [Double] = [35, 25, 20, 5, 10, 5]  // DocumentType.allCases order
     static let typesSurge: [Double] = [40, 34, 12, 6, 3, 5]
 
-    static let revisionReasons: [DocumentType: [String]] = [
+    static let revisionReasons: [DocumentType: [(ReasonCode, String?)]] = [
         .ktpEl: [
-            "Surat keterangan kehilangan dari kepolisian belum dilampirkan",
-            "Fotokopi Kartu Keluarga tidak terbaca",
-            "Data pada formulir tidak sesuai dengan database kependudukan",
+            (.missingAttachment, "Surat keterangan kehilangan dari kepolisian belum dilampirkan"),
+            (.illegibleDocument, "Fotokopi Kartu Keluarga tidak terbaca"),
+            (.dataMismatch, "Data pada formulir tidak sesuai dengan database kependudukan"),
         ],
         .kk: [
-            "Surat keterangan kehilangan dari kepolisian belum dilampirkan",
-            "Surat pengantar RT/RW dan kelurahan belum dilampirkan",
-            "Formulir permohonan belum ditandatangani kepala keluarga",
+            (.missingAttachment, "Surat keterangan kehilangan dari kepolisian belum dilampirkan"),
+            (.missingAttachment, "Surat pengantar RT/RW dan kelurahan belum dilampirkan"),
+            (.unsignedForm, "Formulir permohonan belum ditandatangani kepala keluarga"),
         ],
         .aktaKelahiran: [
-            "Surat keterangan lahir dari bidan atau rumah sakit belum dilampirkan",
-            "Fotokopi buku nikah orang tua belum dilampirkan",
+            (.missingAttachment, "Surat keterangan lahir dari bidan atau rumah sakit belum dilampirkan"),
+            (.missingAttachment, "Fotokopi buku nikah orang tua belum dilampirkan"),
         ],
         .aktaKematian: [
-            "Surat keterangan kematian dari rumah sakit atau kelurahan belum dilampirkan",
-            "Fotokopi KTP-el dua orang saksi belum dilampirkan",
+            (.missingAttachment, "Surat keterangan kematian dari rumah sakit atau kelurahan belum dilampirkan"),
+            (.missingAttachment, "Fotokopi KTP-el dua orang saksi belum dilampirkan"),
         ],
-        .kia: ["Pas foto anak belum dilampirkan", "Fotokopi akta kelahiran anak tidak terbaca"],
+        .kia: [
+            (.missingAttachment, "Pas foto anak belum dilampirkan"), (.illegibleDocument, "Fotokopi akta kelahiran anak tidak terbaca"),
+        ],
         .suratPindah: [
-            "Alamat tujuan pindah belum lengkap", "Surat pengantar RT/RW dan kelurahan belum dilampirkan",
+            (.incompleteAddress, "Alamat tujuan pindah belum lengkap"),
+            (.missingAttachment, "Surat pengantar RT/RW dan kelurahan belum dilampirkan"),
         ],
     ]
-    static let rejectionReasons = [
-        "Pemohon bukan penduduk Kota Mataram; silakan mengajukan di Dukcapil daerah asal",
-        "NIK pemohon tidak ditemukan dalam database kependudukan",
-        "Permohonan ganda: dokumen yang sama sedang diproses dengan nomor resi lain",
+    static let rejectionReasons: [(ReasonCode, String?)] = [
+        (.outsideServiceArea, "Pemohon bukan penduduk Kota Mataram; silakan mengajukan di Dukcapil daerah asal"),
+        (.nikNotFound, nil),
+        (.duplicateApplication, nil),
     ]
 
     /// Office days (of 8 hours) from `in-process` to `signed`, at normal load.
@@ -300,10 +305,10 @@ public enum DocumentTrackingScenario {
             let days = g.uniform(lower, upper) * (scaled ? load : 1)
             return max(5, Int64(days * 8 * 60))
         }
-        func move(_ to: ApplicationStatus, after minutes: Int64, reason: String? = nil) -> Bool {
+        func move(_ to: ApplicationStatus, after minutes: Int64, reason: (ReasonCode, String?)? = nil) -> Bool {
             t = ScenarioCalendar.addOfficeTime(t, minutes: minutes)
             guard t <= end.millisecondsSince1970 else { return false }
-            changes.append(Change(to: to, reason: reason, officer: officers[Int(g.next() % 6)], at: t))
+            changes.append(Change(to: to, reasonCode: reason?.0, reason: reason?.1, officer: officers[Int(g.next() % 6)], at: t))
             return true
         }
         func resident(afterDays lower: Double, _ upper: Double) -> Int64 {
@@ -323,13 +328,13 @@ public enum DocumentTrackingScenario {
                 }
                 let revisionChance = attempt == 1 ? (surge ? 0.14 : 0.09) : 0.04
                 if roll < 0.03 + revisionChance && attempt < 3 {
-                    let reasons = revisionReasons[type] ?? ["Berkas belum lengkap"]
+                    let reasons = revisionReasons[type] ?? [(.missingAttachment, nil)]
                     guard move(.revisionRequested, after: review, reason: reasons[Int(g.next() % UInt64(reasons.count))]) else {
                         break build
                     }
                     guard g.chance(0.85) else { break build }  // some never come back
                     let minutes = resident(afterDays: 1, 7)
-                    guard move(.submitted, after: minutes, reason: "Berkas perbaikan sudah dilengkapi") else { break build }
+                    guard move(.submitted, after: minutes, reason: (.revisionSupplied, nil)) else { break build }
                     continue
                 }
                 guard move(.verified, after: review) else { break build }

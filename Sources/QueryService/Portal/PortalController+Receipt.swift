@@ -173,7 +173,7 @@ extension PortalController {
         let channel = app.channel == .online ? "daring (online)" : "loket"
         var progress: HTML = .empty
         if status == .revisionRequested || status == .rejected {
-            let reason = app.timeline.last(where: { $0.status == status })?.reason ?? "Tidak ada keterangan."
+            let reason = app.timeline.last(where: { $0.status == status })?.explanation ?? "Tidak ada keterangan."
             progress = """
                 <div class="notice" role="note"><h2>Keterangan petugas</h2><p>\(reason)</p></div>
                 """
@@ -191,7 +191,7 @@ extension PortalController {
                 """
         }
         let timeline = app.timeline.map { entry -> HTML in
-            let reason: HTML = entry.reason.map { "<br><span class=\"muted\">Keterangan: \($0)</span>" } ?? .empty
+            let reason: HTML = entry.explanation.map { "<br><span class=\"muted\">Keterangan: \($0)</span>" } ?? .empty
             return """
                 <li><time datetime="\(entry.at)">\(IndonesianFormat.dateTime(entry.at))</time><strong>\(statusName(entry.status))</strong>\(reason)</li>
                 """
