@@ -12,7 +12,7 @@ public struct ProposedEvent: Sendable {
     public let stream: String
     public let type: String
     /// The client's id (idempotency); nil lets the log make one.
-    public let id: EventID?
+    public private(set) var id: EventID?
     /// `data` as RFC 8785 canonical JSON.
     public let data: [UInt8]
     /// `data` parsed, for rules that look inside it.
@@ -102,6 +102,14 @@ public struct ProposedEvent: Sendable {
         self.occurredAt = occurredAt
         self.metadata = fields
         self.expectedVersion = expectedVersion
+    }
+
+    /// The same event under the client's id `id` (a form drawn with an event id: its resend is
+    /// the same event, written once).
+    public func identified(by id: EventID) -> ProposedEvent {
+        var copy = self
+        copy.id = id
+        return copy
     }
 
     /// `data.items[0].price` for a JSON error at `$.items[0].price`.

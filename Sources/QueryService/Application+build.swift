@@ -64,6 +64,9 @@ public func buildRouter(
     PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)
     PrivacyController(services: services).addRoutes(to: router)
+    let staff = StaffScreens(services: services, sessions: StaffSessions(keys: services.keys))
+    staff.addRoutes(to: router)
+    OfficerScreens(services: services, staff: staff).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }

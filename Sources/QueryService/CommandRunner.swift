@@ -17,21 +17,32 @@ extension LumbungServices {
     /// the events again inside the write), the events are appended for `caller`, the views are
     /// made current (read your writes), and the answer carries the ids, secrets and `position`.
     func run(caller: APIKey, _ decide: () throws -> CommandOutcome) async throws -> Response {
-        try refuseIfReadOnly()
-        let written: AppendOutcome
-        let outcome: CommandOutcome
-        do {
-            outcome = try rules.withCurrentState(store) { try decide() }
-            written = try await write(outcome.events, actor: caller.actor, scope: caller.scope)
-        } catch let error as EventLogError {
-            throw Self.bodyFields(error)
-        }
+        let (outcome, written) = try await execute(caller: caller, decide)
         var members: [(String, JSONValue)] = []
         for (k, v) in outcome.ids.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
         for (k, v) in outcome.secrets.sorted(by: { $0.key < $1.key }) { members.append((k, .string(v))) }
         members.append(("position", .number(Double(written.lastPosition))))
         members.append(("events", .number(Double(written.results.count))))
         return JSONResponse.object(members, status: written.duplicate ? .ok : .created)
+    }
+
+    /// `run`'s decision and write, answered as they are (the staff screens render them). With
+    /// `eventID` (a form's, made when it was drawn) the first event is written under that id: a
+    /// resent form is the same event, and the log keeps it once.
+    func execute(caller: APIKey, eventID: EventID? = nil, _ decide: () throws -> CommandOutcome) async throws -> (
+        outcome: CommandOutcome, written: AppendOutcome
+    ) {
+        try refuseIfReadOnly()
+        do {
+            var outcome = try rules.withCurrentState(store) { try decide() }
+            if let eventID, let first = outcome.events.first {
+                outcome = CommandOutcome(
+                    events: [first.identified(by: eventID)] + outcome.events.dropFirst(), ids: outcome.ids, secrets: outcome.secrets)
+            }
+            return (outcome, try await write(outcome.events, actor: caller.actor, scope: caller.scope))
+        } catch let error as EventLogError {
+            throw Self.bodyFields(error)
+        }
     }
 
     /// A command's body is its event's `data`: an error naming `data.<field>` (as the rules name

@@ -99,15 +99,26 @@ struct OpenAPITests {
             #expect(security?.sequence != nil, "\(op) does not say its security")
             let roles = node.member("x-lumbung-roles")?.array(of: String.self)
             #expect(roles?.isEmpty == false, "\(op) does not name its roles")
-            #expect(ref("401") == "#/components/responses/Unauthorized", "\(op) lacks 401")
+            let tags = node.member("tags")?.array(of: String.self) ?? []
+            // The staff screens answer pages, and a bad bearer key with problem+json as every route.
+            let staff = tags.contains("staff")
+            #expect(
+                ref("401") == (staff ? "#/components/responses/StaffUnauthorized" : "#/components/responses/Unauthorized"),
+                "\(op) lacks 401")
             let isPublic = security?.sequence?.isEmpty == true
             #expect(isPublic == (roles == ["public"]), "\(op): security and roles disagree")
             if !isPublic {
-                #expect(ref("403")?.hasPrefix("#/components/responses/Forbidden") == true, "\(op) lacks 403")
+                if staff {
+                    // Without a live session a staff page answers 401 with the sign-in form.
+                    #expect(
+                        responses?.member("303") == nil || op.method == "POST", "\(op): a page without a session is 401, not a redirect")
+                } else {
+                    #expect(ref("403")?.hasPrefix("#/components/responses/Forbidden") == true, "\(op) lacks 403")
+                }
             }
             if op.method == "POST" {
-                // The portal's form answers HTML pages; the API answers problem+json responses.
-                let html = node.member("tags")?.array(of: String.self).contains("portal") == true
+                // The portal's and the staff's forms answer HTML pages; the API answers problem+json responses.
+                let html = tags.contains("portal") || staff
                 for status in ["400", "413"] {
                     if html {
                         #expect(responses?.member(status)?.member("description")?.string != nil, "\(op) lacks \(status)")
@@ -135,9 +146,12 @@ struct OpenAPITests {
 
     @Test("the roles each operation names are the roles the router enforces: others get 403, no key 401")
     func rolesEnforced() async throws {
-        let ops = Self.operations(try Self.document())
+        let document = try Self.document()
+        let ops = Self.operations(document)
             .map { (op: $0.key, named: Set($0.value.member("x-lumbung-roles")?.array(of: String.self) ?? [])) }
             .sorted { $0.op.key < $1.op.key }
+        let staffOps = Set(
+            Self.operations(document).filter { $0.value.member("tags")?.array(of: String.self).contains("staff") == true }.keys)
         try await withRouter { env, client in
             for (op, named) in ops {
                 // Path parameters get a value no route holds: a role the route accepts then gets
@@ -151,6 +165,14 @@ struct OpenAPITests {
                     continue
                 }
                 #expect(named.contains(Role.admin.rawValue), "\(op): admin may do everything")
+                if staffOps.contains(op) {
+                    // A session, not a bearer key, opens the staff screens (StaffScreensTests
+                    // checks the roles with sessions): without one, a page is 401 with the sign-in
+                    // form, and a form is 401.
+                    let r = try await client.send(method, uri, body: body)
+                    #expect(r.status == .unauthorized, "\(op) without a session: \(r.status)")
+                    continue
+                }
                 expectProblem(try await client.send(method, uri, body: body), .unauthorized)
                 for role in Role.allCases {
                     // The live subscription streams until the client goes: only its refusals are asked for.

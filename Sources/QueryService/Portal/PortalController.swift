@@ -49,6 +49,13 @@ struct PortalController {
     func page(
         _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        Self.page(handler)
+    }
+
+    /// `page(_:)` for the other controllers of HTML pages (the staff screens).
+    static func page(
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
             do {
                 return try await handler(request, context)

@@ -126,10 +126,13 @@ enum PortalLayout {
             form.inline{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}
             label{display:block;font-weight:600;margin-bottom:.25rem}
             .hint{display:block;font-weight:400;color:var(--muted);font-size:.92rem}
-            input,select{font:inherit;font-size:1.1rem;width:100%;min-height:48px;padding:.5rem .75rem;border:2px solid #7a837e;border-radius:.45rem;background:#fff;color:var(--ink)}
+            input,select,textarea{font:inherit;font-size:1.1rem;width:100%;min-height:48px;padding:.5rem .75rem;border:2px solid #7a837e;border-radius:.45rem;background:#fff;color:var(--ink)}
             input.code{letter-spacing:.08em;text-transform:uppercase}
             form.inline>div{flex:1 1 12rem}
             form.inline>div:last-child{flex:0 0 auto}
+            .staffbar{display:flex;justify-content:space-between;align-items:center;gap:.5rem;flex-wrap:wrap;background:#eef5f0;border-radius:.5rem;padding:.4rem .75rem;margin:.75rem 0 1rem}
+            .staffbar form{margin:0}.staffbar button{min-height:40px;padding:.3rem 1rem;background:#5b635f}
+            button.secondary{background:#5b635f}
             button,.button{font:inherit;font-weight:700;font-size:1.05rem;min-height:48px;padding:.6rem 1.4rem;border:0;border-radius:.45rem;background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
             button:hover,.button:hover{background:var(--brand-dark)}
             .notice{border-left:6px solid var(--warn);background:var(--warn-bg);padding:.75rem 1rem;border-radius:.4rem;margin:1rem 0}

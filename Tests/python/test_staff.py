@@ -1,0 +1,115 @@
+"""The officer's screens in a real browser and as a browser without script would use them.
+
+`lumbung serve` runs over a fresh data directory; applications are submitted through the API.
+Headless Chromium signs in through the sign-in form (a local page posts the key, as an officer
+typing it would) and keeps the session cookie in its profile; the queue and an application's
+page are then loaded by address, checked against the API, and shot at phone size under
+`artifacts/portal/`. The forms are sent by a plain HTTP client with a cookie jar (what a phone
+with script off does): status with a reason code, the same form twice (written once), a form
+without the session's CSRF token (refused).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from test_portal import BINARY, Browser, Server, make_key
+
+
+def hidden(page: str, action: str, name: str) -> str:
+    form = page[page.index(f'action="{action}"'):]
+    form = form[:form.index("</form>")]
+    return re.search(f'name="{name}" value="([^"]*)"', form).group(1)
+
+
+class NoScriptBrowser:
+    """urllib with a cookie jar: follows redirects, sends forms url-encoded."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def open(self, path: str, fields: dict[str, str] | None = None) -> tuple[int, str]:
+        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
+        request = urllib.request.Request(self.base + path, data=data, headers={"Accept": "text/html"})
+        try:
+            with self.opener.open(request, timeout=60) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: run swift build --product lumbung first")
+    data_dir = tmp_path_factory.mktemp("staff-data")
+    token = make_key(data_dir, "documents-writer", "loket-dukcapil-1")
+    with Server(data_dir) as server:
+        server.token = token
+        server.receipts = []
+        for nik, kind in (("5271014101900002", "kk"), ("5271015202850003", "ktp-el")):
+            submitted = server.post("/v1/documents/applications", {
+                "documentType": kind, "office": "dukcapil-mataram", "channel": "counter",
+                "applicant": {"nik": nik, "name": "Lalu Ahmad Zaini", "phone": "081234567890"}}, token)
+            server.receipts.append((submitted["receiptNumber"], submitted["pin"]))
+        yield server
+
+
+def test_officer_pages_in_chromium_after_signing_in(office, tmp_path_factory, tmp_path):
+    browser = Browser(tmp_path_factory.mktemp("chromium-staff"))
+    receipt, _ = office.receipts[0]
+    browser.screenshot(office.base + "/petugas/masuk", "petugas-masuk")
+    # Without a session the queue sends the browser to the sign-in form.
+    assert "Masuk petugas" in browser.dom(office.base + "/petugas/dokumen?kantor=dukcapil-mataram")
+    page = browser.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": office.token})
+    browser.dom_after_submit(page)
+
+    queue = browser.dom(office.base + "/petugas/dokumen?kantor=dukcapil-mataram")
+    assert "Antrean Dukcapil Kota Mataram" in queue
+    for r, _ in office.receipts:
+        assert r in queue
+    assert "Lalu Ahmad Zaini" not in queue and "5271014101900002" not in queue
+    assert "loket-dukcapil-1" in queue
+    browser.screenshot(office.base + "/petugas/dokumen?kantor=dukcapil-mataram", "petugas-antrean")
+
+    detail = browser.dom(office.base + f"/petugas/dokumen/{receipt}")
+    assert f"Permohonan <span class=\"code\">{receipt}</span>" in detail
+    assert 'name="kode"' in detail and 'value="dokumen-tidak-terbaca"' in detail and 'name="eventId"' in detail
+    assert "Terbitkan PIN baru" in detail
+    assert "Lalu Ahmad Zaini" not in detail, "personal fields open on request only"
+    browser.screenshot(office.base + f"/petugas/dokumen/{receipt}", "petugas-permohonan")
+
+
+def test_forms_without_script_write_once_and_need_the_session_token(office):
+    receipt, pin = office.receipts[1]
+    staff = NoScriptBrowser(office.base)
+    status, page = staff.open("/petugas/masuk", {"kunci": office.token})
+    assert status == 200 and "Halaman petugas" in page  # redirected home, signed in
+    path = f"/petugas/dokumen/{receipt}"
+    status, page = staff.open(path)
+    assert status == 200
+    assert "<script" not in page
+    action = f"{path}/status"
+    form = {"csrf": hidden(page, action, "csrf"), "eventId": hidden(page, action, "eventId"),
+            "ke": "revision-requested", "kode": "lampiran-belum-lengkap", "keterangan": "Surat pengantar RT belum ada"}
+
+    status, wrong = staff.open(action, {**form, "csrf": "0" * 64})
+    assert status == 403 and "Formulir kedaluwarsa" in wrong
+
+    status, done = staff.open(action, form)
+    assert status == 200 and "Persyaratan atau lampiran belum lengkap" in done
+    status, again = staff.open(action, form)
+    assert status == 200 and "sudah tercatat" in again
+
+    public = office.get(f"/v1/documents/applications/{receipt}?pin={pin}")
+    assert public["status"] == "revision-requested"
+    assert [e["status"] for e in public["timeline"]] == ["submitted", "revision-requested"], "the resent form wrote once"
+    assert public["timeline"][-1]["reasonCode"] == "lampiran-belum-lengkap"
