@@ -67,6 +67,7 @@ public func buildRouter(
     let staff = StaffScreens(services: services, sessions: StaffSessions(keys: services.keys))
     staff.addRoutes(to: router)
     OfficerScreens(services: services, staff: staff).addRoutes(to: router)
+    EnumeratorScreens(services: services, staff: staff).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }

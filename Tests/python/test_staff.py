@@ -113,3 +113,22 @@ def test_forms_without_script_write_once_and_need_the_session_token(office):
     assert public["status"] == "revision-requested"
     assert [e["status"] for e in public["timeline"]] == ["submitted", "revision-requested"], "the resent form wrote once"
     assert public["timeline"][-1]["reasonCode"] == "lampiran-belum-lengkap"
+
+
+def test_enumerator_form_in_chromium(office, tmp_path_factory, tmp_path):
+    admin = make_key(office.data_dir, "prices-writer", "admin-harga")
+    office.post("/v1/prices/markets", {"marketId": "pasar-kebon-roek", "name": "Pasar Kebon Roek", "kind": "traditional",
+                                       "kelurahanCode": "52.71.01.1005"}, admin)
+    for cid, name in (("beras-medium", "Beras Medium"), ("gula-pasir", "Gula Pasir"), ("cabai-rawit", "Cabai Rawit")):
+        office.post("/v1/prices/commodities", {"commodityId": cid, "name": name, "category": "pangan", "unit": "kg"}, admin)
+    office.post("/v1/prices/reports", {"marketId": "pasar-kebon-roek", "commodityId": "beras-medium", "price": 11750,
+                                       "observedOn": "2018-08-05", "reporter": "enumerator-1"}, admin)
+    enumerator = make_key(office.data_dir, "prices-writer", "enumerator-kebon-roek")
+    browser = Browser(tmp_path_factory.mktemp("chromium-enumerator"))
+    browser.dom_after_submit(browser.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": enumerator}))
+    url = office.base + "/petugas/harga?pasar=pasar-kebon-roek"
+    dom = browser.dom(url)
+    assert "Laporan harga Pasar Kebon Roek" in dom
+    assert 'name="harga-gula-pasir"' in dom and 'name="eventId-cabai-rawit"' in dom
+    assert "terakhir Rp 11.750" in dom
+    browser.screenshot(url, "petugas-harga")

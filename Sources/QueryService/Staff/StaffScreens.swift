@@ -155,6 +155,11 @@ struct StaffScreens {
                 "<li><a class=\"card\" href=\"\(OfficerScreens.queuePath)\"><h2>Antrean permohonan dokumen</h2><p>Periksa berkas, ubah status dengan kode alasan, terbitkan PIN baru, tandai sudah diambil.</p></a></li>"
             )
         }
+        if key.role == .pricesWriter || key.role == .admin {
+            links.append(
+                "<li><a class=\"card\" href=\"\(EnumeratorScreens.formPath)\"><h2>Laporan harga pasar</h2><p>Formulir harian satu pasar: satu harga per komoditas, boleh dikirim nanti bila sinyal hilang.</p></a></li>"
+            )
+        }
         let scope: HTML =
             key.scope.map { "<p class=\"muted\">Wilayah kerja kunci ini: \($0.sorted().joined(separator: ", ")).</p>" }
             ?? "<p class=\"muted\">Kunci ini tidak dibatasi pada kantor, pasar atau gudang tertentu.</p>"
