@@ -134,6 +134,7 @@ let package = Package(
             name: "lumbung",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
+                "DomainKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

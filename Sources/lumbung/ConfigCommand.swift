@@ -7,7 +7,7 @@ struct ConfigFileOption: ParsableArguments {
     @Option(
         name: .customLong("config"),
         help: ArgumentHelp(
-            "A JSON file of options (\"port\": 8081, or in a \"serve\"/\"relay\"/\"follow\" section); flags and LUMBUNG_* variables win.",
+            "A JSON file of options (\"port\": 8081, or in a \"serve\"/\"relay\"/\"follow\" or \"privacy\": {\"sweep\"} section); flags and LUMBUNG_* variables win.",
             valueName: "FILE"))
     var file: String?
 }
@@ -16,21 +16,25 @@ extension Lumbung {
     /// `lumbung config`: the configuration of the long-running commands.
     struct Config: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the effective configuration of serve, relay or follow.", subcommands: [Show.self])
+            abstract: "Show the effective configuration of serve, relay, follow or privacy sweep.", subcommands: [Show.self])
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Print each option of COMMAND with its value and where it came from (flag, environment, file, default).",
                 discussion: "One JSON object per option on stdout. Passwords, tokens and key material print as <redacted>.")
 
-            @Argument(help: ArgumentHelp("serve, relay or follow.", valueName: "COMMAND"), completion: .list(["serve", "relay", "follow"]))
+            @Argument(
+                help: ArgumentHelp("serve, relay, follow or \"privacy sweep\" (one argument).", valueName: "COMMAND"),
+                completion: .list(["serve", "relay", "follow", "privacy sweep"]))
             var command = "serve"
             @OptionGroup var config: ConfigFileOption
             @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command's flags, as it would be run.", valueName: "FLAGS"))
             var flags: [String] = []
 
             func validate() throws {
-                guard ConfigResolution.commands[command] != nil else { throw ValidationError("COMMAND must be serve, relay or follow") }
+                guard ConfigResolution.commands[command] != nil else {
+                    throw ValidationError("COMMAND must be serve, relay, follow or \"privacy sweep\"")
+                }
             }
 
             func run() async throws {
@@ -39,7 +43,7 @@ extension Lumbung {
                 let (effective, options) = try await ConfigResolution.resolve(command: command, arguments: arguments)
                 // The values are checked as the command would check them.
                 do {
-                    _ = try Lumbung.parseAsRoot([command] + effective)
+                    _ = try Lumbung.parseAsRoot(command.split(separator: " ").map(String.init) + effective)
                 } catch {
                     throw CLIError(ConfigResolution.explain(Lumbung.message(for: error), options))
                 }

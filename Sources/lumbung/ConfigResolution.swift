@@ -29,10 +29,11 @@ struct ResolvedOption {
     let isSecret: Bool
 }
 
-/// Every option of `serve`, `relay` and `follow` is settable by flag, by environment variable
+/// Every option of `serve`, `relay`, `follow` and `privacy sweep` is settable by flag, by environment variable
 /// (`LUMBUNG_` and the option's long name in capitals with `_` for `-`: `--ready-max-lag` is
 /// `LUMBUNG_READY_MAX_LAG`) or by a JSON config file (`--config FILE`: a member named as the
-/// option, `"port": 8081`, or in the command's section, `"serve": {"port": 8081}`, which wins),
+/// option, `"port": 8081`, or in the command's section, `"serve": {"port": 8081}`, which wins;
+/// `privacy sweep`'s section is `"privacy": {"sweep": {...}}`),
 /// flag over environment over file. The options come from the command's own declaration
 /// (ArgumentParser's description of it), so an option added to one of these commands is
 /// configurable without a line here; a secret is one whose name says so (`isSecretName`).
@@ -44,7 +45,15 @@ enum ConfigResolution {
     /// The commands configured this way.
     static let commands: [String: any ParsableCommand.Type] = [
         "serve": Lumbung.Serve.self, "relay": Lumbung.Relay.self, "follow": Lumbung.Follow.self,
+        "privacy sweep": Lumbung.Privacy.Sweep.self,
     ]
+
+    /// The configured command `arguments` start with (`serve`, or `privacy sweep`), if any.
+    static func configured(_ arguments: [String]) -> String? {
+        if arguments.count >= 2, commands["\(arguments[0]) \(arguments[1])"] != nil { return "\(arguments[0]) \(arguments[1])" }
+        if let first = arguments.first, commands[first] != nil { return first }
+        return nil
+    }
 
     static let fileOption = "config"
 
@@ -121,7 +130,8 @@ enum ConfigResolution {
                     argument.isRepeating ? text.split(separator: ",").map(String.init) : [text], .environment(variable: variable(name))
                 )
             } else if let file, let filePath {
-                for key in ["\(command).\(name)", name] {
+                // A command of two words has its section inside the first's: {"privacy": {"sweep": {...}}}.
+                for key in ["\(command.replacingOccurrences(of: " ", with: ".")).\(name)", name] {
                     if let values = fileValues(file, key: ConfigKey(key.split(separator: ".").map(String.init))) {
                         found = (values, .file(path: filePath, key: key))
                         break

@@ -23,13 +23,14 @@ struct Lumbung: AsyncParsableCommand {
     )
 
     static func main() async {
-        // serve, relay and follow: options the flags did not give, from LUMBUNG_* and --config.
+        // serve, relay, follow and privacy sweep: options the flags did not give, from LUMBUNG_* and --config.
         var arguments = Array(CommandLine.arguments.dropFirst())
         var resolved: [ResolvedOption] = []
-        if let name = arguments.first, ConfigResolution.commands[name] != nil {
+        if let name = ConfigResolution.configured(arguments) {
+            let words = name.split(separator: " ").map(String.init)
             do {
-                let r = try await ConfigResolution.resolve(command: name, arguments: Array(arguments.dropFirst()))
-                arguments = [name] + r.arguments
+                let r = try await ConfigResolution.resolve(command: name, arguments: Array(arguments.dropFirst(words.count)))
+                arguments = words + r.arguments
                 resolved = r.options
             } catch let error as CLIError {
                 fail(error.message)
@@ -95,11 +96,16 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the log; `mustExist` refuses a data directory without a log (for reading commands).
     func openStore(mustExist: Bool = false) throws -> EventStore {
+        if mustExist { try refuseWithoutLog() }
+        return try EventStore(dataDirectory: resolvedDataDirectory, options: Self.storeOptions)
+    }
+
+    /// Refuses a data directory without a log (a mistyped path is not made anew).
+    func refuseWithoutLog() throws {
         let dir = resolvedDataDirectory
-        if mustExist && !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("log/data.mdb")) {
+        if !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("log/data.mdb")) {
             throw CLIError("no log in \(dir) (give --data-dir, or set LUMBUNG_DATA_DIR)")
         }
-        return try EventStore(dataDirectory: dir, options: Self.storeOptions)
     }
 
     /// The store's options: a progress bar while the Merkle tree of an older log is built on open.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DomainKit
+import EventLog
 import Foundation
 import JSON
 import LumbungCore
@@ -7,7 +9,8 @@ extension Lumbung {
     /// `lumbung privacy`: the personal data of residents, held sealed in the vault.
     struct Privacy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export or forget the personal data held about a person.", subcommands: [Forget.self, Export.self])
+            abstract: "Export or forget the personal data held about a person; erase what is past retention.",
+            subcommands: [Forget.self, Export.self, Sweep.self])
 
         /// Who: a NIK or a subject pseudonym, exactly one.
         struct SubjectOptions: ParsableArguments {
@@ -77,6 +80,102 @@ extension Lumbung {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 FileHandle.standardOutput.write(try encoder.encode(export) + Data("\n".utf8))
+            }
+        }
+        struct Sweep: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Forget every subject whose personal data is past its retention (UU PDP: kept no longer than needed).",
+                discussion: """
+                    A subject is due when every one of its applications reached a final status (collected or rejected) at \
+                    least the retention period before --as-of (default: now); one application still open keeps the subject. \
+                    Each due subject is forgotten as `privacy forget` would. The retention may come from the config file \
+                    ({"privacy": {"sweep": {"applications-retention": "5y"}}}) or LUMBUNG_APPLICATIONS_RETENTION. Prints one \
+                    JSON object: {"asOf","dryRun","retention","forgotten","due":[...],"kept":{...},"alreadyForgotten"}.
+                    """)
+            @OptionGroup var store: StoreOptions
+            @OptionGroup var config: ConfigFileOption
+            @Option(
+                help: ArgumentHelp(
+                    "How long applicants' data is kept after the application's final status: 5y, 18m or 90d.", valueName: "PERIOD"))
+            var applicationsRetention: String?
+            @Option(
+                help: ArgumentHelp(
+                    "The day (YYYY-MM-DD, UTC) or time (RFC 3339) to sweep as of; default now; later only with --dry-run.",
+                    valueName: "WHEN"))
+            var asOf: String?
+            @Flag(help: "Say what is due and write nothing.") var dryRun = false
+
+            func validate() throws {
+                if let applicationsRetention {
+                    do { _ = try RetentionPeriod(parsing: applicationsRetention) } catch {
+                        throw ValidationError("--applications-retention: \(error.message)")
+                    }
+                }
+                _ = try sweepTime()
+            }
+
+            /// `--as-of` read: a day (its start, UTC) or an RFC 3339 time, not in the future.
+            func sweepTime() throws -> Timestamp {
+                let now = Timestamp.now()
+                guard let asOf else { return now }
+                let when: Timestamp
+                if asOf.count == 10, let day = CivilDate(asOf) {
+                    when = day.timestamp()
+                } else if let t = Timestamp(asOf) {
+                    when = t
+                } else {
+                    throw ValidationError("--as-of: \"\(asOf.prefix(40))\" is neither a day (YYYY-MM-DD) nor an RFC 3339 time")
+                }
+                guard when <= now || dryRun else {
+                    throw ValidationError(
+                        "--as-of: \(asOf) is in the future; a sweep erases only what is due now (a --dry-run may look ahead)")
+                }
+                return when
+            }
+
+            func run() async throws {
+                guard let text = applicationsRetention else {
+                    throw CLIError(
+                        "no retention is set: give --applications-retention (e.g. 5y), LUMBUNG_APPLICATIONS_RETENTION, or \"applications-retention\" in the config file's \"privacy\": {\"sweep\"} section"
+                    )
+                }
+                let policy = RetentionPolicy(applications: try RetentionPeriod(parsing: text))
+                let asOf = try sweepTime()
+                try store.refuseWithoutLog()
+                let services = try store.openServices()
+                defer { services.close() }
+                let office = PrivacyOffice(services)
+                let plan = try office.planSweep(policy, asOf: asOf)
+                var positions: [String: UInt64] = [:]
+                if !dryRun {
+                    let progress = SharedProgress(ProgressBar(label: "forget"))
+                    for (i, due) in plan.due.enumerated() {
+                        positions[due.subject] = try await office.forget(subject: due.subject, actor: StoreOptions.actor + " (retention)")
+                        progress.update(UInt64(i + 1), of: UInt64(plan.due.count))
+                    }
+                }
+                let subjects: [JSONValue] = plan.due.map { due in
+                    .object([
+                        ("subject", .string(due.subject)), ("applications", .array(due.receipts.map { .string($0) })),
+                        ("finalAt", .string(due.finalAt.description)), ("dueAt", .string(due.dueAt.description)),
+                        ("position", positions[due.subject].map { .number(Double($0)) } ?? .null),
+                    ])
+                }
+                Output.standard.line(
+                    JSONObject([
+                        ("asOf", .string(asOf.description)), ("dryRun", .bool(dryRun)),
+                        ("retention", .object([("applications", .string(text))])),
+                        ("forgotten", .number(Double(positions.values.count))), ("due", .array(subjects)),
+                        (
+                            "kept",
+                            .object([
+                                ("open", .number(Double(plan.open))), ("notDue", .number(Double(plan.notDue))),
+                                ("notHeld", .number(Double(plan.notHeld))),
+                            ])
+                        ),
+                        ("alreadyForgotten", .number(Double(plan.alreadyForgotten))),
+                    ]))
+                Output.flush()
             }
         }
     }

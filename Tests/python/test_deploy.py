@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "lumbung"
-UNITS = ["lumbung.service", "lumbung-backup.service", "lumbung-backup.timer"]
+UNITS = ["lumbung.service", "lumbung-backup.service", "lumbung-backup.timer", "lumbung-privacy-sweep.service",
+         "lumbung-privacy-sweep.timer"]
 
 
 def analyze() -> str:
