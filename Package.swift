@@ -179,7 +179,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "lumbung"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung"]),
         .testTarget(
             name: "ReplicationTests",
             dependencies: [

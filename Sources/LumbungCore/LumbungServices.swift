@@ -43,8 +43,12 @@ public final class LumbungServices: @unchecked Sendable {
         let secret = try SecretKeyFile.load(dataDirectory: dataDirectory, store: store)
         let vaultKey = try VaultKeyFile.load(dataDirectory: dataDirectory, store: store)
         vault = try Vault(directory: (dataDirectory as NSString).appendingPathComponent(Vault.directoryName), masterKey: vaultKey)
-        // Before anything serves: every subject the log says was forgotten stays forgotten here.
+        // Before anything serves: the blind indexes a crash lost are written again from the log,
+        // and every subject the log says was forgotten stays forgotten here.
+        try PrivacyOffice.recoverIndexes(store: store, vault: vault)
         try PrivacyOffice.reapplyForgotten(store: store, vault: vault)
+        let store = self.store
+        vault.startCheckpoints { try store.head().position }
         domains = Domains(secret: secret, vault: vault)
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
@@ -65,6 +69,8 @@ public final class LumbungServices: @unchecked Sendable {
 
     public func close() {
         engine.stop()
+        // The vault's pending indexes are written (with the head they cover) before the log closes.
+        try? vault.close()
         store.close()
     }
 

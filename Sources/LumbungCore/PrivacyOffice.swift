@@ -120,6 +120,33 @@ public struct PrivacyOffice: Sendable {
         }
     }
 
+    /// Writes again, in `vault`, the blind indexes a crash lost: a subject made since the vault's
+    /// last checkpoint has its key in the vault's file (made ahead, durably) but its index only
+    /// in the memory of the process that made it. Every `documents.application-submitted` after
+    /// `vault.indexedThrough()` names its subject and holds the NIK sealed under the subject's key:
+    /// the NIK is opened and its index written (when the subject still holds a key and the index is
+    /// absent), and the log's head recorded as covered. Run on every open, before anything serves
+    /// (and before `reapplyForgotten`). Returns how many indexes it wrote.
+    @discardableResult
+    public static func recoverIndexes(store: EventStore, vault: Vault) throws -> Int {
+        let from = try vault.indexedThrough()
+        let head = try store.head().position
+        guard head > from else { return 0 }
+        var links: [(purpose: BlindIndexPurpose, identifier: String, subject: String)] = []
+        var filter = EventFilter(types: [DocumentEvents.applicationSubmitted])
+        filter.fromPosition = from + 1
+        try store.forEachRecord(filter) { view in
+            guard view.position <= head, let data = try? view.decode().dataValue(),
+                case .string(let subject)? = data["applicant"]?["subject"], let nik = data["applicant"]?["nik"],
+                let sealed = try? JSONValueDecoder(root: "applicant.nik").decode(SealedValue.self, from: nik),
+                sealed.subject == subject, case .value(let clear)? = try? vault.open(sealed, field: "applicant.nik")
+            else { return true }
+            links.append((.nik, clear, subject))
+            return true
+        }
+        return try vault.restoreIndexes(links, through: head)
+    }
+
     /// Destroys, in `vault`, the key of every subject a `privacy.subject-forgotten` event of `store`
     /// names (a restored backup, a replica, a crash between the event and the vault). Returns how
     /// many keys it destroyed.

@@ -149,4 +149,101 @@ import Testing
         #expect(again.subject != sealed[0].subject)
         #expect(try vault.open(again.sealed[0], field: "applicant.name") == .value("Lalu Ahmad"))
     }
+
+    /// The blind indexes in the vault's file (not the pending ones).
+    static func filed(_ vault: Vault) throws -> [String: String] {
+        try vault.env.read { txn in
+            var out: [String: String] = [:]
+            try vault.indexes.forEach(in: txn) { k, v in
+                out[k] = v
+                return true
+            }
+            return out
+        }
+    }
+
+    @Test func aNewSubjectsKeyIsInTheFileAtOnceItsIndexAtTheCheckpoint() throws {
+        let dir = try Self.temporaryDirectory()
+        let master = SymmetricKey(size: .bits256)
+        let vault = try Vault(directory: dir, masterKey: master)
+        final class Head: @unchecked Sendable { var position: UInt64 = 7 }
+        let head = Head()
+        vault.startCheckpoints(every: .seconds(3600)) { head.position }
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        let sealed = try vault.seal("Baiq", field: "applicant.name", subject: subject)
+        // A crash now (another vault on the file, as a process started after it): the key opens,
+        // the index is not there.
+        let afterCrash = try Vault(directory: dir, masterKey: master)
+        #expect(try afterCrash.open(sealed, field: "applicant.name") == .value("Baiq"))
+        #expect(try afterCrash.subject(.nik, "5271010101900001") == nil)
+        #expect(try Self.filed(vault).isEmpty)
+        #expect(try vault.subject(.nik, "5271010101900001") == subject)  // pending, found here
+        // The checkpoint writes it with the position it covers.
+        #expect(try vault.checkpoint() == 1)
+        #expect(try afterCrash.subject(.nik, "5271010101900001") == subject)
+        #expect(try afterCrash.indexedThrough() == 7)
+        head.position = 5  // never lowered
+        try vault.checkpoint()
+        #expect(try vault.indexedThrough() == 7)
+    }
+
+    @Test func restoredIndexesFindTheSubjectAgainButNeverAForgottenOne() throws {
+        let dir = try Self.temporaryDirectory()
+        let master = SymmetricKey(size: .bits256)
+        let vault = try Vault(directory: dir, masterKey: master)
+        let a = try vault.subjectCreating(.nik, "5271010101900001")
+        let b = try vault.subjectCreating(.nik, "5271010101900002")
+        let afterCrash = try Vault(directory: dir, masterKey: master)
+        try afterCrash.forget(b)
+        let links: [(purpose: BlindIndexPurpose, identifier: String, subject: String)] = [
+            (.nik, "5271010101900001", a), (.nik, "5271010101900002", b),
+        ]
+        #expect(try afterCrash.restoreIndexes(links, through: 12) == 1)
+        #expect(try afterCrash.subject(.nik, "5271010101900001") == a)
+        #expect(try afterCrash.subject(.nik, "5271010101900002") == nil)
+        #expect(try afterCrash.indexedThrough() == 12)
+        // Again: nothing more to write; an index held by another subject is left as it is.
+        #expect(try afterCrash.restoreIndexes(links, through: 12) == 0)
+        #expect(try afterCrash.restoreIndexes([(.nik, "5271010101900001", b)], through: 12) == 0)
+        #expect(try afterCrash.subject(.nik, "5271010101900001") == a)
+        // The first vault's pending index of the forgotten subject is dropped at its checkpoint.
+        #expect(try vault.checkpoint() == 0)
+        #expect(try Self.filed(vault).count == 1)
+    }
+
+    @Test func forgettingAPendingSubjectDropsItsIndex() throws {
+        let vault = try Vault(directory: try Self.temporaryDirectory(), masterKey: SymmetricKey(size: .bits256))
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        try vault.forget(subject)
+        #expect(try vault.subject(.nik, "5271010101900001") == nil)
+        #expect(try vault.checkpoint() == 0)
+        #expect(try Self.filed(vault).isEmpty)
+        #expect(try vault.subjectCreating(.nik, "5271010101900001") != subject)
+    }
+
+    @Test func aKeyDestroyedByAnotherProcessIsNotUsedFromTheCache() throws {
+        let dir = try Self.temporaryDirectory()
+        let master = SymmetricKey(size: .bits256)
+        let server = try Vault(directory: dir, masterKey: master)
+        let subject = try server.subjectCreating(.nik, "5271010101900001")
+        let sealed = try server.seal("081234567890", field: "applicant.phone", subject: subject)
+        #expect(try server.open(sealed, field: "applicant.phone") == .value("081234567890"))  // cached now
+        try Vault(directory: dir, masterKey: master).forget(subject)  // `lumbung privacy forget` beside the server
+        #expect(try server.open(sealed, field: "applicant.phone") == .erased)
+        #expect(throws: Vault.Failure.self) { try server.seal("x", field: "applicant.name", subject: subject) }
+    }
+
+    @Test func closeWritesThePendingIndexesAndDeletesTheUnusedPool() throws {
+        let dir = try Self.temporaryDirectory()
+        let master = SymmetricKey(size: .bits256)
+        let vault = try Vault(directory: dir, masterKey: master)
+        let subject = try vault.subjectCreating(.nik, "5271010101900001")
+        let keys = { try vault.env.read { txn in try vault.subjects.count(in: txn) } }
+        #expect(try keys() == Vault.minPoolBatch)
+        try vault.close()
+        #expect(try keys() == 1)
+        #expect(try Vault(directory: dir, masterKey: master).subject(.nik, "5271010101900001") == subject)
+        // Still usable: a new subject refills the pool.
+        #expect(try vault.subjectCreating(.nik, "5271010101900002") != subject)
+    }
 }
