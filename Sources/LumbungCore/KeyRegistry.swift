@@ -43,7 +43,7 @@ public final class KeyRegistry: @unchecked Sendable {
             guard let kind = role.scopeKind else {
                 throw EventLogError(
                     .invalidInput,
-                    "scope: a key of role \(role.rawValue) takes no scope (only aid-writer, documents-writer and prices-writer do)",
+                    "scope: a key of role \(role.rawValue) takes no scope (only aid-writer, documents-writer, prices-writer and prices-supervisor do)",
                     field: "scope")
             }
             guard (1...100).contains(scope.count) else {

@@ -4,6 +4,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case aidWriter = "aid-writer"
     case documentsWriter = "documents-writer"
     case pricesWriter = "prices-writer"
+    /// Approves or rejects the price reports held for review, and sets the review rules.
+    case pricesSupervisor = "prices-supervisor"
     case auditor
     /// Finds, exports and forgets residents' personal data, and reads who read it.
     case privacyOfficer = "privacy-officer"
@@ -14,7 +16,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         switch self {
         case .documentsWriter: "office"
         case .aidWriter: "warehouse"
-        case .pricesWriter: "market"
+        case .pricesWriter, .pricesSupervisor: "market"
         case .auditor, .privacyOfficer, .admin: nil
         }
     }

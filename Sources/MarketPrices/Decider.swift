@@ -13,6 +13,9 @@ import MataramReference
 /// - a price report names a registered market and a registered commodity, and its price is > 0;
 /// - a correction names an earlier `prices.price-reported` event of the same market (the market
 ///   of the stream it is on), and its price is > 0;
+/// - a report through the API (`check`) that trips its commodity's review rule (`ReviewRule`) is
+///   held (`prices.report-held`), not reported; a supervisor's decision names a held report of the
+///   log not yet decided, and a rejection gives a reason code;
 /// - a reference price names a registered commodity, in the commodity's unit, with an amount > 0,
 ///   `validUntil` (when given) not before `validFrom`, and a validity that does not overlap
 ///   another of the same commodity, kind, price type and region (`ReferencePeriod.overlaps`).
@@ -28,17 +31,35 @@ public enum PriceBook: Decider {
         public var reportMarket: String?
         /// The validity periods of the reference price series the command names, by first day.
         public var referencePeriods: [ReferencePeriod]
+        /// The review rule of the commodity the command names (nil: `ReviewRule.standard`).
+        public var rule: ReviewRule? = nil
+        /// The market's published prices of the reported commodity and price type (the latest
+        /// `recentLimit` days).
+        public var recent: [RecentPrice] = []
+        /// The held report a review names, and what was decided on it.
+        public var held: HeldReport? = nil
 
         public init(
             market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil,
-            referencePeriods: [ReferencePeriod] = []
+            referencePeriods: [ReferencePeriod] = [], rule: ReviewRule? = nil, recent: [RecentPrice] = [], held: HeldReport? = nil
         ) {
             (self.market, self.commodity, self.reportMarket, self.referencePeriods) = (market, commodity, reportMarket, referencePeriods)
+            (self.rule, self.recent, self.held) = (rule, recent, held)
         }
 
         /// Nothing registered, no report.
         public static let initial = State()
     }
+
+    /// A held report as the rules keep it.
+    public struct HeldReport: Codable, Sendable, Equatable {
+        public var report: ReportHeld
+        /// `approved` or `rejected` once decided.
+        public var outcome: String?
+    }
+
+    /// How many published prices per market, commodity and price type the rules keep for the band.
+    public static let recentLimit = 60
 
     public typealias Command = MarketPricesCommand
     public typealias Event = PricesEvent
@@ -84,13 +105,55 @@ public enum PriceBook: Decider {
                     "commodityId", "commodity \(r.commodityId) is not registered; register it first (prices.commodity-registered)")
             }
             try checkPositive(r.price)
-            return [
-                .priceReported(
-                    id: r.eventId,
-                    PriceReported(
-                        marketId: r.marketId, commodityId: r.commodityId, unit: r.unit ?? commodity.unit, price: r.price,
-                        currency: r.currency, priceType: r.priceType, observedOn: observedOn, reporter: r.reporter, source: r.source))
-            ]
+            let report = PriceReported(
+                marketId: r.marketId, commodityId: r.commodityId, unit: r.unit ?? commodity.unit, price: r.price, currency: r.currency,
+                priceType: r.priceType, observedOn: observedOn, reporter: r.reporter, source: r.source)
+            if r.check {
+                // A retried report (its id already published) is compared without itself: the same events again.
+                let others = state.recent.filter { r.eventId == nil || $0.report != r.eventId!.description }
+                let found = (state.rule ?? .standard(r.commodityId)).check(price: r.price, on: observedOn, recent: others)
+                if !found.reasons.isEmpty {
+                    return [
+                        .reportHeld(
+                            id: r.eventId,
+                            ReportHeld(report, reasons: found.reasons, median: found.median, lower: found.lower, upper: found.upper))
+                    ]
+                }
+            }
+            return [.priceReported(id: r.eventId, report)]
+
+        case .holdReport(let id, let h):
+            guard state.market != nil else { throw violation("marketId", "market \(h.marketId) is not registered") }
+            guard state.commodity != nil else { throw violation("commodityId", "commodity \(h.commodityId) is not registered") }
+            try checkPositive(h.price)
+            guard !h.reasons.isEmpty else { throw violation("reasons", "a held report says why it is held (at least one reason)") }
+            return [.reportHeld(id: id, h)]
+
+        case .reviewReport(let r):
+            guard let held = state.held else {
+                throw violation("heldEventId", "\(r.heldEventId) is not the id of a held report (prices.report-held) in the log")
+            }
+            if let named = r.marketId, named != held.report.marketId {
+                throw violation("heldEventId", "held report \(r.heldEventId) is of market \(held.report.marketId), not of market \(named)")
+            }
+            if let outcome = held.outcome {
+                throw violation("heldEventId", "held report \(r.heldEventId) was \(outcome) already; a held report is decided once")
+            }
+            if !r.approve, r.reasonCode == nil {
+                let codes = RejectionReason.allCases.map(\.rawValue).joined(separator: ", ")
+                throw violation("reasonCode", "a rejection says why: one of \(codes)")
+            }
+            let review = ReportReview(
+                heldEventId: r.heldEventId.description, marketId: held.report.marketId, reasonCode: r.reasonCode, reason: r.reason,
+                supervisor: r.supervisor)
+            return [r.approve ? .reportApproved(id: r.eventId, review) : .reportRejected(id: r.eventId, review)]
+
+        case .setReviewRule(let rule):
+            guard state.commodity != nil else {
+                throw violation(
+                    "commodityId", "commodity \(rule.commodityId) is not registered; register it first (prices.commodity-registered)")
+            }
+            return [.reviewRuleSet(rule)]
 
         case .correctPrice(let c):
             guard let market = state.reportMarket else {
@@ -143,6 +206,17 @@ public enum PriceBook: Decider {
             if s.commodity == nil { s.commodity = c }
         case .priceReported(let id, let r):
             if id != nil, s.reportMarket == nil { s.reportMarket = r.marketId }
+            s.recent.append(RecentPrice(day: r.observedOn, price: r.price, report: id?.description ?? ""))
+            s.recent.sort { $0.day < $1.day }
+            if let last = s.recent.last?.day { s.recent.removeAll { last.days - $0.day.days >= recentLimit } }
+        case .reportHeld(let id, let h):
+            if id != nil, s.held == nil { s.held = HeldReport(report: h, outcome: nil) }
+        case .reportApproved:
+            if s.held != nil, s.held?.outcome == nil { s.held?.outcome = "approved" }
+        case .reportRejected:
+            if s.held != nil, s.held?.outcome == nil { s.held?.outcome = "rejected" }
+        case .reviewRuleSet(let r):
+            s.rule = r
         case .priceCorrected:
             break
         case .referencePriceSet(let p):

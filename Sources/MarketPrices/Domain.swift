@@ -17,7 +17,7 @@ public final class MarketPricesDomain: Domain, @unchecked Sendable {
     public typealias Command = MarketPricesCommand
     public let rules = MarketPricesRules()
     public let projectors: [any Projector] = [
-        LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector(), ReferencePricesProjector(),
+        LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector(), ReferencePricesProjector(), ReviewQueueProjector(),
     ]
 
     public init() {}

@@ -27,6 +27,15 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     private let reports = DecisionTable<String>(domain: MarketPricesDomain.name, table: "report")
     /// The validity periods of each reference price series (`ReferencePriceSet.series`).
     private let references = DecisionTable<[ReferencePeriod]>(domain: MarketPricesDomain.name, table: "reference")
+    /// Each commodity's review rule, by commodity id.
+    private let rules = DecisionTable<ReviewRule>(domain: MarketPricesDomain.name, table: "review-rule")
+    /// The published prices of a market, commodity and price type (`recentKey`), for the band.
+    private let recent = DecisionTable<[RecentPrice]>(domain: MarketPricesDomain.name, table: "recent")
+    /// Each held report and its outcome, by the held event's id.
+    private let heldReports = DecisionTable<PriceBook.HeldReport>(domain: MarketPricesDomain.name, table: "held")
+
+    /// 2: review rules, recent published prices and held reports (built from the log on open).
+    public var stateVersion: Int { 2 }
 
     public init() {}
 
@@ -40,6 +49,9 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     public func market(ofReport id: EventID) throws(EventLogError) -> String? {
         try reports.get(id.description, in: decisions)
     }
+
+    /// The held report `id` and its outcome, if the log holds it.
+    public func held(_ id: EventID) throws(EventLogError) -> PriceBook.HeldReport? { try heldReports.get(id.description, in: decisions) }
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(MarketPricesEventType.prefix) }
 
@@ -59,6 +71,13 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
                 throw EventLogError(
                     .forbidden,
                     "commodityId: reference prices are set by regulation for every market; a key scoped to markets cannot set one",
+                    field: "data.commodityId")
+            case .reportHeld(_, let h): try event.requireInScope(h.marketId, kind: "market", field: "data.marketId")
+            case .reportApproved(_, let r), .reportRejected(_, let r):
+                try event.requireInScope(r.marketId, kind: "market", field: "data.marketId")
+            case .reviewRuleSet:
+                throw EventLogError(
+                    .forbidden, "commodityId: a review rule holds for every market; a key scoped to markets cannot set one",
                     field: "data.commodityId")
             }
         }
@@ -95,6 +114,11 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
         var marketId, commodityId: String?
         var reportId: EventID?
         var referenceSeries: String?
+        /// The commodity whose review rule the command reads or sets.
+        var ruleOf: String?
+        /// `recentKey` of the published prices the command reads or adds to.
+        var recent: String?
+        var heldId: EventID?
 
         init(_ command: MarketPricesCommand) {
             switch command {
@@ -104,12 +128,27 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
                 marketId = r.marketId
                 commodityId = r.commodityId
                 reportId = r.eventId
+                ruleOf = r.commodityId
+                recent = MarketPricesRules.recentKey(r.marketId, r.commodityId, r.priceType)
             case .correctPrice(let c): reportId = c.correctsEventId
             case .setReferencePrice(let p):
                 commodityId = p.commodityId
                 referenceSeries = p.series
+            case .holdReport(let id, let h):
+                marketId = h.marketId
+                commodityId = h.commodityId
+                heldId = id
+            case .reviewReport(let r): heldId = r.heldEventId
+            case .setReviewRule(let r):
+                commodityId = r.commodityId
+                ruleOf = r.commodityId
             }
         }
+    }
+
+    /// The key of a market's published prices of a commodity and price type.
+    static func recentKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
+        ViewKey.make(marketId, commodityId, priceType.rawValue)
     }
 
     func load(_ keys: Keys) throws(EventLogError) -> PriceBook.State {
@@ -117,7 +156,10 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
             market: try keys.marketId.flatMap { id throws(EventLogError) in try market(id) },
             commodity: try keys.commodityId.flatMap { id throws(EventLogError) in try commodity(id) },
             reportMarket: try keys.reportId.flatMap { id throws(EventLogError) in try market(ofReport: id) },
-            referencePeriods: try keys.referenceSeries.flatMap { s throws(EventLogError) in try references.get(s, in: decisions) } ?? [])
+            referencePeriods: try keys.referenceSeries.flatMap { s throws(EventLogError) in try references.get(s, in: decisions) } ?? [],
+            rule: try keys.ruleOf.flatMap { c throws(EventLogError) in try rules.get(c, in: decisions) },
+            recent: try keys.recent.flatMap { k throws(EventLogError) in try recent.get(k, in: decisions) } ?? [],
+            held: try keys.heldId.flatMap { id throws(EventLogError) in try heldReports.get(id.description, in: decisions) })
     }
 
     private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State) throws(EventLogError) {
@@ -127,6 +169,9 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
         if let s = keys.referenceSeries, new.referencePeriods != old.referencePeriods {
             try references.set(s, new.referencePeriods, in: decisions)
         }
+        if let c = keys.ruleOf, new.rule != old.rule { try rules.set(c, new.rule, in: decisions) }
+        if let k = keys.recent, new.recent != old.recent { try recent.set(k, new.recent, in: decisions) }
+        if let id = keys.heldId, new.held != old.held { try heldReports.set(id.description, new.held, in: decisions) }
     }
 }
 
@@ -145,6 +190,14 @@ extension PricesEvent: LoggedEvent {
             typed = .priceReported(id: event.id, try PriceReported.read(event.data))
         case MarketPricesEventType.referencePriceSet:
             typed = .referencePriceSet(try ReferencePriceSet.read(event.data))
+        case MarketPricesEventType.reportHeld:
+            typed = .reportHeld(id: event.id, try ReportHeld.read(event.data))
+        case MarketPricesEventType.reportApproved:
+            typed = .reportApproved(id: event.id, try ReportReview.read(event.data))
+        case MarketPricesEventType.reportRejected:
+            typed = .reportRejected(id: event.id, try ReportReview.read(event.data))
+        case MarketPricesEventType.reviewRuleSet:
+            typed = .reviewRuleSet(try ReviewRule.read(event.data))
         case MarketPricesEventType.priceCorrected:
             let correction = try PriceCorrected.read(event.data)
             let category = MarketPricesEventType.marketCategory
@@ -207,6 +260,20 @@ extension PricesEvent: LoggedEvent {
                         eventId: id, correctsEventId: corrected, marketId: marketId, price: c.price, reason: c.reason))
             case .referencePriceSet(let p):
                 return .setReferencePrice(p)
+            case .reportHeld(let id, let h):
+                return .holdReport(id: id, h)
+            case .reportApproved(let id, let r), .reportRejected(let id, let r):
+                guard let held = EventID(r.heldEventId) else {
+                    throw EventLogError(.invalidInput, "data.heldEventId: must be an event id: a UUID", field: "data.heldEventId")
+                }
+                var approve = false
+                if case .reportApproved = self { approve = true }
+                return .reviewReport(
+                    MarketPricesCommand.ReviewReport(
+                        approve: approve, eventId: id, heldEventId: held, marketId: r.marketId, reasonCode: r.reasonCode, reason: r.reason,
+                        supervisor: r.supervisor))
+            case .reviewRuleSet(let r):
+                return .setReviewRule(r)
             }
         }
     }

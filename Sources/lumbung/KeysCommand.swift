@@ -20,7 +20,7 @@ extension Lumbung {
             @Option(help: "Who or what holds the key.") var name: String
             @Option(
                 help: ArgumentHelp(
-                    "Limit the key to this office (documents-writer), warehouse or posko (aid-writer) or market (prices-writer); repeat for several. Without it the key works on all.",
+                    "Limit the key to this office (documents-writer), warehouse or posko (aid-writer) or market (prices-writer, prices-supervisor); repeat for several. Without it the key works on all.",
                     valueName: "ID"))
             var scope: [String] = []
 
@@ -29,7 +29,8 @@ extension Lumbung {
                     throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 if !scope.isEmpty && role.scopeKind == nil {
-                    throw ValidationError("--scope goes with aid-writer, documents-writer or prices-writer, not \(role.rawValue)")
+                    throw ValidationError(
+                        "--scope goes with aid-writer, documents-writer, prices-writer or prices-supervisor, not \(role.rawValue)")
                 }
             }
 

@@ -159,12 +159,13 @@ import Testing
 
     @Test func domainBundlesEverything() throws {
         let domain = MarketPricesDomain()
-        #expect(domain.projectors.map(\.name) == ["prices.latest", "prices.daily", "prices.alerts", "prices.references"])
+        #expect(domain.projectors.map(\.name) == ["prices.latest", "prices.daily", "prices.alerts", "prices.references", "prices.review"])
         #expect(MarketPricesDomain.viewNames == domain.projectors.map(\.name))
         #expect(MarketPricesDomain.eventTypes == MarketPricesEventType.all)
         #expect(
             MarketPricesDomain.commandNames == [
-                "register-market", "register-commodity", "report-price", "correct-price", "set-reference-price",
+                "register-market", "register-commodity", "report-price", "correct-price", "set-reference-price", "approve-report",
+                "reject-report", "set-review-rule",
             ])
         #expect(MarketPricesDomain.name == "prices")
         let command = try domain.parse("register-commodity", body: ["name": "Gula Pasir Lokal", "category": "Gula Pasir", "unit": "kg"])

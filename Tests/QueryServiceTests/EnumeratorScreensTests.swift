@@ -90,4 +90,53 @@ struct EnumeratorScreensTests {
             #expect(try env.head() == head)
         }
     }
+
+    @Test("an outlier from the form is held; the supervisor's screen approves it and it is published, once")
+    func supervisorApproves() async throws {
+        try await withRouter { env, client in
+            try await Self.seed(env, client)
+            for (day, price) in [(1, 12000), (2, 12500), (3, 12200)] {
+                _ = try await client.command(
+                    "/v1/prices/reports", token: env.token(.pricesWriter),
+                    body: Fx.report(market: "kebon-roek", price: "\(price)", on: "2018-08-0\(day)"))
+            }
+            var enumerator = StaffBrowser(client: client)
+            try await enumerator.signIn(env.token(.pricesWriter))
+            let form = try await enumerator.get("/petugas/harga?pasar=kebon-roek")
+            let action = "/petugas/harga/kebon-roek"
+            let sent = try await enumerator.post(
+                action,
+                [
+                    ("csrf", try StaffBrowser.hidden("csrf", in: form.text, form: action)), ("tanggal", "2018-08-04"),
+                    ("harga-beras-medium", "30.000"),
+                    ("eventId-beras-medium", try StaffBrowser.hidden("eventId-beras-medium", in: form.text, form: action)),
+                ])
+            #expect(sent.text.contains("ditahan untuk diperiksa supervisor"), "\(sent.text.prefix(600))")
+
+            var supervisor = StaffBrowser(client: client)
+            try await supervisor.signIn(env.token(.pricesSupervisor))
+            let queue = try await supervisor.get("/petugas/tinjauan-harga")
+            #expect(queue.status == .ok)
+            #expect(queue.text.contains("Rp 30.000"))
+            #expect(queue.text.contains("median Rp 12.200"))
+            let start = try #require(queue.text.range(of: "action=\"/petugas/tinjauan-harga/"))
+            let decideAction = "/petugas/tinjauan-harga/" + queue.text[start.upperBound...].prefix { $0 != "\"" }
+            let approve = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: queue.text, form: decideAction)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: queue.text, form: decideAction)), ("keputusan", "setujui"),
+                ("keterangan", "Harga naik setelah gempa"),
+            ]
+            let head = try env.head()
+            let done = try await supervisor.post(decideAction, approve)
+            #expect(done.status == .ok)
+            #expect(done.text.contains("disetujui"))
+            #expect(try env.head() == head + 2, "the approval and the published report")
+            let again = try await supervisor.post(decideAction, approve)
+            #expect(again.text.contains("sudah tercatat"))
+            #expect(try env.head() == head + 2)
+            let latest = try await client.get("/v1/prices/latest?marketId=kebon-roek&minPosition=\(head + 2)").object()
+            #expect(latest.objects("prices").first?["price"] as? Double == 30000)
+            #expect(try await enumerator.get("/petugas/tinjauan-harga").status == .forbidden, "an enumerator does not decide")
+        }
+    }
 }

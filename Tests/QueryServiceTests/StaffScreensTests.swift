@@ -85,6 +85,7 @@ struct StaffScreensTests {
             #expect(home.status == .ok)
             #expect(home.headers[.cacheControl] == "no-store")
             #expect(home.text.contains("Antrean permohonan dokumen"))
+            #expect(home.text.contains(#"<ul class="cards"><li><a class="card" href="/petugas/dokumen">"#), "links are markup, not text")
 
             // Signing out ends the session: the cookie no longer opens a page.
             let csrf = try StaffBrowser.hidden("csrf", in: home.text, form: "/petugas/keluar")

@@ -71,7 +71,7 @@ public struct WFPExporter: Exporter {
                 if let until = filter.recordedUntil, view.recordedAt > until { return true }
                 if let until = filter.occurredUntil, view.occurredAt > until { return true }
                 prepared.corrections[c.correctedReport] = c.price
-            case .priceReported, .referencePriceSet:
+            case .priceReported, .referencePriceSet, .reportHeld, .reportApproved, .reportRejected, .reviewRuleSet:
                 break
             }
             return true

@@ -54,11 +54,12 @@ struct ReportPriceBody: Payload {
         key == "eventId" ? PricesFields.eventID : PriceReported.rule(forKey: key)
     }
 
+    /// The report as a command, checked against its commodity's review rule.
     var command: MarketPricesCommand.ReportPrice {
         MarketPricesCommand.ReportPrice(
             eventId: eventId.flatMap { EventID($0) }, marketId: marketId, commodityId: commodityId, unit: unit, price: price,
             currency: currency ?? "IDR", priceType: priceType ?? .retail, observedOn: observedOn, reporter: reporter,
-            source: source ?? MarketPricesCommand.defaultSource)
+            source: source ?? MarketPricesCommand.defaultSource, check: true)
     }
 }
 
@@ -106,5 +107,26 @@ struct SetReferencePriceBody: Payload {
         ReferencePriceSet(
             commodityId: commodityId, kind: kind, priceType: priceType ?? .retail, region: region, amount: amount,
             currency: currency ?? "IDR", unit: unit ?? "", validFrom: validFrom, validUntil: validUntil, source: source)
+    }
+}
+
+/// `approve-report` / `reject-report`: `heldEventId`, `supervisor`, `reasonCode?` (required to
+/// reject), `reason?`, `marketId?` (checked when given), `eventId?`.
+struct ReviewReportBody: Payload {
+    var eventId: String?
+    var heldEventId: String
+    var marketId: String?
+    var reasonCode: RejectionReason?
+    var reason: String?
+    var supervisor: String
+
+    static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "eventId" ? PricesFields.eventID : ReportReview.rule(forKey: key)
+    }
+
+    func command(approve: Bool) -> MarketPricesCommand.ReviewReport {
+        MarketPricesCommand.ReviewReport(
+            approve: approve, eventId: eventId.flatMap { EventID($0) }, heldEventId: EventID(heldEventId) ?? EventID(high: 0, low: 0),
+            marketId: marketId, reasonCode: reasonCode, reason: reason, supervisor: supervisor)
     }
 }

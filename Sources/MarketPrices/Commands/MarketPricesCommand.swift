@@ -22,6 +22,25 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
     case correctPrice(CorrectPrice)
     /// `unit` empty: the commodity's.
     case setReferencePrice(ReferencePriceSet)
+    /// A held report as the log has it (never an API command: a checked report becomes one).
+    case holdReport(id: EventID?, ReportHeld)
+    /// A supervisor's approval or rejection of a held report.
+    case reviewReport(ReviewReport)
+    case setReviewRule(ReviewRule)
+
+    /// A supervisor's decision as a command: `approve` publishes the held report `heldEventId`
+    /// (the command writes its `prices.price-reported` beside the approval), else rejects it
+    /// (`reasonCode` required).
+    public struct ReviewReport: Sendable, Equatable {
+        public var approve: Bool
+        public var eventId: EventID? = nil
+        public var heldEventId: EventID
+        /// The held report's market (checked when given; the held report's when not).
+        public var marketId: String?
+        public var reasonCode: RejectionReason?
+        public var reason: String?
+        public var supervisor: String
+    }
 
     /// A price report as a command (made by `parse`, or in the module by its memberwise
     /// initializer): an absent `unit` is the commodity's, an absent `observedOn` the day of the
@@ -36,6 +55,9 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         public var observedOn: CivilDate? = nil
         public var reporter: String
         public var source = MarketPricesCommand.defaultSource
+        /// Whether the commodity's review rule is applied (a report through the API or a screen):
+        /// one that trips it becomes `prices.report-held`. False for a report from the log.
+        public var check = false
     }
 
     /// A correction as a command: the market is the corrected report's (`marketId`, when given,
@@ -52,7 +74,10 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
     public static let defaultSource = "api"
 
     /// The command names, as the routes use them.
-    public static let names = ["register-market", "register-commodity", "report-price", "correct-price", "set-reference-price"]
+    public static let names = [
+        "register-market", "register-commodity", "report-price", "correct-price", "set-reference-price", "approve-report",
+        "reject-report", "set-review-rule",
+    ]
 
     public var name: String {
         switch self {
@@ -61,6 +86,9 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         case .reportPrice: "report-price"
         case .correctPrice: "correct-price"
         case .setReferencePrice: "set-reference-price"
+        case .holdReport: "hold-report"
+        case .reviewReport(let r): r.approve ? "approve-report" : "reject-report"
+        case .setReviewRule: "set-review-rule"
         }
     }
 
@@ -74,6 +102,9 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         case "report-price": return .reportPrice(try read(ReportPriceBody.self, body).command)
         case "correct-price": return .correctPrice(try read(CorrectPriceBody.self, body).command())
         case "set-reference-price": return .setReferencePrice(try read(SetReferencePriceBody.self, body).payload)
+        case "approve-report", "reject-report":
+            return .reviewReport(try read(ReviewReportBody.self, body).command(approve: name == "approve-report"))
+        case "set-review-rule": return .setReviewRule(try read(ReviewRule.self, body))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the prices domain (\(names.joined(separator: ", ")))",
@@ -108,9 +139,14 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
         default:
             break
         }
+        var decided = try rules.decide(command)
+        // An approval publishes the held report: its `prices.price-reported`, beside the approval.
+        if case .reviewReport(let r) = command, r.approve, let held = try rules.held(r.heldEventId) {
+            decided.append(.priceReported(id: ReportReview.publishedID(of: r.heldEventId), held.report.report))
+        }
         var events: [ProposedEvent] = []
         var ids: [String: String] = [:]
-        for event in try rules.decide(command) {
+        for event in decided {
             let id = event.id ?? EventID.random()
             events.append(try event.proposed(id: id, occurredAt: now))
             ids["eventId"] = id.description
@@ -127,7 +163,20 @@ public enum MarketPricesCommand: RuledCommand, Sendable, Equatable {
                 ids["correctsEventId"] = c.correctsEventId
             case .referencePriceSet(let p):
                 ids["commodityId"] = p.commodityId
+            case .reviewRuleSet(let r):
+                ids["commodityId"] = r.commodityId
+            case .reportHeld(_, let h):
+                ids["marketId"] = h.marketId
+                ids["commodityId"] = h.commodityId
+                ids["review"] = "held"
+                ids["reasons"] = h.reasons.map(\.rawValue).joined(separator: ",")
+            case .reportApproved(_, let r), .reportRejected(_, let r):
+                ids["marketId"] = r.marketId
+                ids["heldEventId"] = r.heldEventId
             }
+            if case .reportApproved = event { ids["reviewEventId"] = id.description }
+            if case .reportRejected = event { ids["reviewEventId"] = id.description }
+            if case .priceReported = event, case .reviewReport = command { ids["publishedEventId"] = id.description }
         }
         return Decision(events: events, ids: ids)
     }

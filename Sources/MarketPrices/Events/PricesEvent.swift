@@ -12,6 +12,11 @@ public enum PricesEvent: Sendable, Equatable {
     /// `marketId` is the market of the stream it is on.
     case priceCorrected(id: EventID?, marketId: String, PriceCorrected)
     case referencePriceSet(ReferencePriceSet)
+    /// A report held for a supervisor (`id` its event id, which the decision names).
+    case reportHeld(id: EventID?, ReportHeld)
+    case reportApproved(id: EventID?, ReportReview)
+    case reportRejected(id: EventID?, ReportReview)
+    case reviewRuleSet(ReviewRule)
 
     /// Its type name (e.g. `prices.price-reported`) and the stream it belongs on (`market-<id>` for
     /// reports and corrections, `commodity-<id>`).
@@ -22,6 +27,10 @@ public enum PricesEvent: Sendable, Equatable {
         case .priceReported(_, let r): (MarketPricesEventType.priceReported, MarketPricesEventType.marketStream(r.marketId))
         case .priceCorrected(_, let marketId, _): (MarketPricesEventType.priceCorrected, MarketPricesEventType.marketStream(marketId))
         case .referencePriceSet(let p): (MarketPricesEventType.referencePriceSet, MarketPricesEventType.commodityStream(p.commodityId))
+        case .reportHeld(_, let h): (MarketPricesEventType.reportHeld, MarketPricesEventType.marketStream(h.marketId))
+        case .reportApproved(_, let r): (MarketPricesEventType.reportApproved, MarketPricesEventType.marketStream(r.marketId))
+        case .reportRejected(_, let r): (MarketPricesEventType.reportRejected, MarketPricesEventType.marketStream(r.marketId))
+        case .reviewRuleSet(let r): (MarketPricesEventType.reviewRuleSet, MarketPricesEventType.commodityStream(r.commodityId))
         }
     }
 
@@ -30,8 +39,10 @@ public enum PricesEvent: Sendable, Equatable {
 
     public var id: EventID? {
         switch self {
-        case .priceReported(let id, _), .priceCorrected(let id, _, _): id
-        case .marketRegistered, .commodityRegistered, .referencePriceSet: nil
+        case .priceReported(let id, _), .priceCorrected(let id, _, _), .reportHeld(let id, _), .reportApproved(let id, _),
+            .reportRejected(let id, _):
+            id
+        case .marketRegistered, .commodityRegistered, .referencePriceSet, .reviewRuleSet: nil
         }
     }
 
@@ -43,6 +54,9 @@ public enum PricesEvent: Sendable, Equatable {
         case .priceReported(_, let r): r.json
         case .priceCorrected(_, _, let c): c.json
         case .referencePriceSet(let p): p.json
+        case .reportHeld(_, let h): h.json
+        case .reportApproved(_, let r), .reportRejected(_, let r): r.json
+        case .reviewRuleSet(let r): r.json
         }
     }
 

@@ -11,9 +11,9 @@ public import Projections
 /// there from the start.
 public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
-    /// 4: series per price level (`PriceLevel`).
+    /// 4: series per price level (`PriceLevel`). 5: the disparity between markets (`MarketDisparity`).
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 4, folding: ObservationBook.eventTypes,
+        PricesViews.daily, version: 5, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
@@ -26,7 +26,8 @@ public struct DailyPricesProjector: DefinedProjector {
         for touched in try ObservationBook.takePending(in: view) {
             let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }
-            let stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
+            var stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
+            if tally.markets.count >= 2 { stats.disparity = MarketDisparity(try ObservationBook.marketPrices(touched, in: view)) }
             let bytes = try ViewCoding.encode(stats)
             try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
             try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)

@@ -72,7 +72,7 @@ public struct LatestPricesProjector: DomainProjector {
             latest.price = c.price
             latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
             try put(latest, view)
-        case .referencePriceSet:
+        case .referencePriceSet, .reportHeld, .reportApproved, .reportRejected, .reviewRuleSet:
             break  // `prices.references` keeps them.
         }
     }

@@ -136,6 +136,20 @@ struct ObservationBook {
         return touched
     }
 
+    /// Each market's price on `touched`'s day: the mean of its reports (corrections applied).
+    static func marketPrices(_ touched: Touched, in view: ViewWriter) throws -> [String: Price] {
+        var sums: [String: (Int64, Int64)] = [:]
+        try view.scan(observations, prefix: ViewKey.make(touched.series.keyParts + [touched.day.description]) + String(ViewKey.separator)) {
+            _, bytes in
+            if let o = Observation(bytes) {
+                let s = sums[o.marketId] ?? (0, 0)
+                sums[o.marketId] = (s.0 + o.price.scaled, s.1 + 1)
+            }
+            return true
+        }
+        return sums.mapValues { Price(scaled: Int64((Double($0.0) / Double($0.1)).rounded())) }
+    }
+
     /// Notes that `touched`'s day must be recomputed at the end of the batch.
     static func markPending(_ touched: Touched, in view: ViewWriter) throws {
         try view.put(pending, touched.series.key(on: touched.day), bytes: [])

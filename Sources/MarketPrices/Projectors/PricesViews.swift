@@ -4,7 +4,7 @@ public import Projections
 /// projector of that name for what the view holds), and every reader finds the view by them.
 public enum PricesViews {
     public static let latest = ViewName("prices.latest"), daily = ViewName("prices.daily"), alerts = ViewName("prices.alerts"),
-        references = ViewName("prices.references")
+        references = ViewName("prices.references"), review = ViewName("prices.review")
     /// In the order the domain lists its projectors.
-    public static let all = [latest, daily, alerts, references]
+    public static let all = [latest, daily, alerts, references, review]
 }

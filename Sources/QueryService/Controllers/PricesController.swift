@@ -20,6 +20,12 @@ struct PricesController {
             .post("/v1/prices/reports", use: command("report-price"))
             .post("/v1/prices/corrections", use: command("correct-price"))
             .post("/v1/prices/reference-prices", use: command("set-reference-price"))
+        router.group().add(middleware: RequireRole(.pricesSupervisor))
+            .post("/v1/prices/review-rules", use: command("set-review-rule"))
+            .post("/v1/prices/reports/{eventId}/approve", use: review(approve: true))
+            .post("/v1/prices/reports/{eventId}/reject", use: review(approve: false))
+        router.group().add(middleware: RequireRole(anyOf: [.pricesWriter, .pricesSupervisor, .auditor]))
+            .get("/v1/prices/review-queue", use: reviewQueue)
         // Public answers, made once per new prices event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
@@ -48,6 +54,53 @@ struct PricesController {
                 return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
             }
         }
+    }
+
+    /// `POST /v1/prices/reports/{eventId}/approve|reject`: `{"reasonCode"?, "reason"?,
+    /// "supervisor"?}` on the held report the path names (`supervisor` defaults to the key).
+    /// An approval writes the report's `prices.price-reported` beside it.
+    func review(approve: Bool) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [services] request, context in
+            let caller = try context.authenticatedCaller()
+            let held = try context.path("eventId")
+            guard let id = EventID(held), try services.store.position(of: id) != nil else {
+                throw Problem(.notFound, "no held report has id \(held.prefix(60))")
+            }
+            guard case .object(var members) = try await request.jsonBody(context: context) else {
+                throw Problem.field("body", "must be a JSON object")
+            }
+            members.removeAll { $0.key == "heldEventId" }
+            members.append((key: "heldEventId", value: .string(held)))
+            if !members.contains(where: { $0.key == "supervisor" }) {
+                members.append((key: "supervisor", value: .string("key:\(caller.keyId)")))
+            }
+            let domain = services.domains.prices
+            let command = try domain.parse(approve ? "approve-report" : "reject-report", body: .object(members))
+            return try await services.run(caller: caller) {
+                let d = try domain.decide(command, now: .now())
+                return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+            }
+        }
+    }
+
+    /// `GET /v1/prices/review-queue?marketId=&status=`: the held reports (`status` `held` by
+    /// default; `approved`, `rejected` or `all`), a scoped key's markets only.
+    @Sendable func reviewQueue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.authenticatedCaller()
+        let marketId = request.query("marketId")
+        let status = request.query("status") ?? "held"
+        guard ["held", "approved", "rejected", "all"].contains(status) else {
+            throw Problem.field("status", "must be one of held, approved, rejected, all")
+        }
+        if let marketId, let scope = caller.scope, !scope.contains(marketId) {
+            throw Problem(.forbidden, "marketId: \(marketId) is outside this key's scope (\(scope.sorted().joined(separator: ", ")))")
+        }
+        let entries = try await services.views(request) { views in
+            try MarketPricesQueries.reviewQueue(
+                try views.view(PricesViews.review), marketId: marketId, status: status == "all" ? nil : status)
+        }
+        let visible = entries.filter { e in caller.scope.map { $0.contains(e.held.marketId) } ?? true }
+        return try JSONResponse.make(["reports": visible])
     }
 
     /// `text` as a value of `E` (nil for nil); a 400 naming `name` and the allowed values otherwise.

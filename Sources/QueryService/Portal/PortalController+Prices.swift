@@ -227,8 +227,16 @@ extension PortalController {
                     """
             }
             // One block per price level: PIHPS never pools pasar, supermarket and wholesale prices.
+            let names = Dictionary(data.latest.map { ($0.marketId, $0.marketName ?? $0.marketId) }, uniquingKeysWith: { a, _ in a })
             let stats: [HTML] = data.today.sorted { Self.levelRank($0.level) < Self.levelRank($1.level) }.map { s -> HTML in
                 let level = Self.levelName(s.level)
+                // Disparity between the markets of the level (PIHPS compares markets of one level only).
+                let disparity: HTML =
+                    s.disparity.map { d in
+                        """
+                        <p>Disparitas antar pasar: termahal \(names[d.dearest.marketId] ?? d.dearest.marketId) (\(IndonesianFormat.money(d.dearest.price, currency: s.currency))), \(IndonesianFormat.number(d.ratio, fractionDigits: 2))× termurah \(names[d.cheapest.marketId] ?? d.cheapest.marketId) (\(IndonesianFormat.money(d.cheapest.price, currency: s.currency))); koefisien variasi \(IndonesianFormat.number(d.coefficientOfVariation, fractionDigits: 1))%.</p>
+                        """
+                    } ?? .empty
                 return """
                     <h3>Tingkat \(level)</h3>
                     <ul class="stats three" aria-label="Harga di tingkat \(level)">
@@ -236,6 +244,7 @@ extension PortalController {
                     <li>Terendah<b>\(IndonesianFormat.money(s.min, currency: s.currency))</b></li>
                     <li>Tertinggi<b>\(IndonesianFormat.money(s.max, currency: s.currency))</b></li>
                     </ul>
+                    \(disparity)
                     """
             }
             content += """

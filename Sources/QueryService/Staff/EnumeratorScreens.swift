@@ -95,14 +95,16 @@ struct EnumeratorScreens {
         }
         if bodies.isEmpty && already == 0 { return again(.badRequest, "Belum ada harga yang diisi.") }
         var written = 0
+        var heldCount = 0
         if !bodies.isEmpty {
             do {
                 let commands = try bodies.map { try domain.parse("report-price", body: $0) }
-                let (_, outcome) = try await services.execute(caller: staff.key) {
+                let (decided, outcome) = try await services.execute(caller: staff.key) {
                     let events = try commands.flatMap { try domain.decide($0, now: .now()).events }
                     return CommandOutcome(events: events, ids: [:], secrets: [:])
                 }
                 written = outcome.results.count
+                heldCount = decided.events.filter { $0.type == MarketPricesEventType.reportHeld }.count
                 _ = await services.engine.waitFor(position: outcome.lastPosition, timeout: .seconds(2))
             } catch let error as EventLogError {
                 return again(Problem(error).status, "Tidak ada harga yang dicatat: \(error.message)")
@@ -112,6 +114,10 @@ struct EnumeratorScreens {
             try MarketPricesQueries.latest(try views.view(PricesViews.latest), marketId: marketId)
         }
         var message = "\(written) harga tercatat untuk \(market.name), \(IndonesianFormat.date(day))."
+        if heldCount > 0 {
+            message +=
+                " \(heldCount) di antaranya jauh dari harga biasanya di pasar ini dan ditahan untuk diperiksa supervisor sebelum terbit."
+        }
         if already > 0 { message += " \(already) harga dari formulir ini sudah tercatat sebelumnya dan tidak dicatat dua kali." }
         return page(market, commodities: commodities, latest: fresh, day: day, staff: staff, notice: (true, message))
     }
@@ -155,12 +161,7 @@ struct EnumeratorScreens {
                 """
         }
         let date = typed["tanggal"] ?? day?.description ?? IndonesianFormat.localDay(.now()).description
-        let alert: HTML =
-            notice.map { n in
-                n.ok
-                    ? "<div class=\"notice ok\" role=\"status\"><p>\(n.text)</p></div>"
-                    : "<div class=\"notice\" role=\"alert\"><p>\(n.text)</p></div>"
-            } ?? .empty
+        let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
         let content: HTML = """
             <h1>Laporan harga \(market.name)</h1>
             \(alert)

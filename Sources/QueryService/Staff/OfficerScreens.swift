@@ -200,13 +200,8 @@ struct OfficerScreens {
         doneHTML: HTML? = nil, extra: HTML = .empty
     ) -> Response {
         var alerts: HTML = .empty
-        if let doneHTML { alerts += "<div class=\"notice ok\" role=\"status\"><p>\(doneHTML)</p></div>" }
-        if let notice, let text = notice.text {
-            alerts +=
-                notice.ok
-                ? "<div class=\"notice ok\" role=\"status\"><p>\(text)</p></div>"
-                : "<div class=\"notice\" role=\"alert\"><p>\(text)</p></div>"
-        }
+        if let doneHTML { alerts += StaffLayout.notice(ok: true, doneHTML) }
+        if let notice, let text = notice.text { alerts += StaffLayout.notice(ok: notice.ok, "\(text)") }
         let timeline = app.timeline.map { e -> HTML in
             let why: HTML = e.explanation.map { "<br><span class=\"muted\">\($0)</span>" } ?? .empty
             return

@@ -160,13 +160,18 @@ struct StaffScreens {
                 "<li><a class=\"card\" href=\"\(EnumeratorScreens.formPath)\"><h2>Laporan harga pasar</h2><p>Formulir harian satu pasar: satu harga per komoditas, boleh dikirim nanti bila sinyal hilang.</p></a></li>"
             )
         }
+        if key.role == .pricesSupervisor || key.role == .admin {
+            links.append(
+                "<li><a class=\"card\" href=\"\(SupervisorScreens.queuePath)\"><h2>Tinjauan laporan harga</h2><p>Laporan yang ditahan sebelum terbit: setujui atau tolak dengan alasan.</p></a></li>"
+            )
+        }
         let scope: HTML =
             key.scope.map { "<p class=\"muted\">Wilayah kerja kunci ini: \($0.sorted().joined(separator: ", ")).</p>" }
             ?? "<p class=\"muted\">Kunci ini tidak dibatasi pada kantor, pasar atau gudang tertentu.</p>"
         let content: HTML = """
             <h1>Halaman petugas</h1>
             \(scope)
-            \(links.isEmpty ? "<p>Peran \(key.role.rawValue) belum memiliki layar petugas.</p>" : "<ul class=\"cards\">\(links)</ul>")
+            \(links.isEmpty ? "<p>Peran \(key.role.rawValue) belum memiliki layar petugas.</p>" : "<ul class=\"cards\">\(links)</ul>" as HTML)
             """
         return StaffLayout.response(title: "Halaman petugas", session: staff.session, content)
     }
@@ -221,6 +226,15 @@ enum StaffLayout {
             } ?? .empty
         return PortalLayout.response(PortalLayout.page(title: title, tab: nil, bar + content), status: status, noStore: true)
     }
+}
+
+extension StaffLayout {
+    /// A message at the top of a page: what was done (`ok`), or why nothing was.
+    static func notice(ok: Bool, _ text: HTML) -> HTML {
+        ok ? "<div class=\"notice ok\" role=\"status\"><p>\(text)</p></div>" : "<div class=\"notice\" role=\"alert\"><p>\(text)</p></div>"
+    }
+
+    static func notice(ok: Bool, _ text: String) -> HTML { notice(ok: ok, "\(text)" as HTML) }
 }
 
 /// The hidden fields of staff forms.

@@ -1,0 +1,174 @@
+public import DomainKit
+public import EventLog
+public import JSON
+
+/// Why a report was held for a supervisor instead of published.
+public enum HoldReason: String, JSONEnumeration {
+    /// Its price lies outside the band around the median of the market's recent published reports
+    /// of the same commodity and price type.
+    case outsideBand = "outside-band"
+    /// The market already published a price of the same commodity and price type for that day.
+    case duplicateDay = "duplicate-day"
+    /// The market's previous published report of it is older than the rule allows (days were
+    /// missed: the band's median is stale).
+    case missedDays = "missed-days"
+}
+
+/// Why a supervisor rejected a held report.
+public enum RejectionReason: String, JSONEnumeration {
+    case typo = "salah-ketik"
+    case wrongUnit = "satuan-salah"
+    case wrongMarket = "bukan-pasar-ini"
+    case duplicate = "laporan-ganda"
+    case notObserved = "tidak-diamati"
+
+    /// What it means, in Bahasa Indonesia.
+    public var label: String {
+        switch self {
+        case .typo: "Salah ketik harga"
+        case .wrongUnit: "Satuan tidak sesuai"
+        case .wrongMarket: "Bukan harga pasar ini"
+        case .duplicate: "Laporan ganda"
+        case .notObserved: "Harga tidak benar-benar diamati"
+        }
+    }
+}
+
+/// `prices.report-held` on `market-<marketId>`: a report made through the API (or a screen) that
+/// tripped its commodity's review rule, kept out of every public view and export until a
+/// supervisor approves it. It carries the report's fields and why it was held: the reasons, and
+/// the median and band it was compared with (when it was).
+public struct ReportHeld: Payload, Equatable {
+    public var marketId, commodityId, unit: String
+    public var price: Price
+    public var currency = "IDR"
+    public var priceType = PriceType.retail
+    public var observedOn: CivilDate
+    public var reporter, source: String
+    public var reasons: [HoldReason]
+    /// The median of the recent published reports, and the band's ends (absent when too few).
+    public var median, lower, upper: Price?
+
+    public init(_ report: PriceReported, reasons: [HoldReason], median: Price?, lower: Price?, upper: Price?) {
+        (marketId, commodityId, unit, price, currency) = (report.marketId, report.commodityId, report.unit, report.price, report.currency)
+        (priceType, observedOn, reporter, source) = (report.priceType, report.observedOn, report.reporter, report.source)
+        (self.reasons, self.median, self.lower, self.upper) = (reasons, median, lower, upper)
+    }
+
+    /// The report as it is published once approved.
+    public var report: PriceReported {
+        PriceReported(
+            marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
+            observedOn: observedOn, reporter: reporter, source: source)
+    }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "median", "lower", "upper": PricesFields.price
+        case "reasons": nil
+        default: PriceReported.rule(forKey: key)
+        }
+    }
+}
+
+/// `prices.report-approved` and `prices.report-rejected` on `market-<marketId>`: a supervisor's
+/// decision on a held report (`heldEventId`, the id of its `prices.report-held`). An approval is
+/// written with the report's `prices.price-reported` (id `ReportReview.publishedID(of:)`), so the
+/// views and exports see it as any report; a rejection needs `reasonCode`.
+public struct ReportReview: Payload, Equatable {
+    public var heldEventId: String
+    public var marketId: String
+    public var reasonCode: RejectionReason?
+    /// Free text beside the decision: up to 500 bytes, no personal data.
+    public var reason: String?
+    /// Who decided (`key:<keyId>` from the screens).
+    public var supervisor: String
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "heldEventId": PricesFields.eventID
+        case "marketId": .identifier
+        case "reason": JSONFieldRule.freeText(maxBytes: 500)
+        case "reasonCode": nil
+        default: PricesFields.text
+        }
+    }
+
+    /// The id of the report an approval of `held` publishes: made from the held event's id, so a
+    /// retried approval is the same pair of events.
+    public static func publishedID(of held: EventID) -> EventID {
+        EventID(high: held.bytes.0 ^ 0x5055_424c_4953_4845, low: held.bytes.1)
+    }
+}
+
+/// `prices.review-rule-set` on `commodity-<commodityId>`: how reports of the commodity are checked
+/// before they are published, from this event on. A report made through the API is held when its
+/// price lies more than `bandPercent` from the median of the market's published reports of the
+/// last `windowDays` days (the same commodity and price type; only with at least `minSamples` of
+/// them), when `holdDuplicateDay` and the day already has a published report, or when
+/// `maxGapDays` is given and the market's last published report is older than that.
+/// `enabled` false publishes every report at once.
+public struct ReviewRule: Payload, Equatable {
+    public var commodityId: String
+    public var bandPercent: Int
+    public var windowDays: Int
+    public var minSamples: Int
+    public var holdDuplicateDay: Bool
+    public var maxGapDays: Int?
+    public var enabled: Bool
+
+    /// The rule of a commodity that has none: ±25% around the median of 14 days (at least 3
+    /// reports), a second report of a day held, no gap check.
+    public static func standard(_ commodityId: String) -> ReviewRule {
+        ReviewRule(
+            commodityId: commodityId, bandPercent: 25, windowDays: 14, minSamples: 3, holdDuplicateDay: true, maxGapDays: nil,
+            enabled: true)
+    }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "commodityId": .identifier
+        case "bandPercent": count(1...300)
+        case "windowDays", "maxGapDays": count(1...365)
+        case "minSamples": count(1...100)
+        default: nil
+        }
+    }
+
+    static func count(_ range: ClosedRange<Int>) -> JSONFieldRule {
+        JSONFieldRule(
+            expected: "a whole number from \(range.lowerBound) to \(range.upperBound)",
+            checkNumber: { d in
+                d.rounded() == d && range.contains(Int(d))
+                    ? nil : "\(CanonicalJSON.formatNumber(d)) is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+            })
+    }
+
+    /// Why `price` for `day` is held against `recent` (the market's published reports of the
+    /// commodity and price type, any order), with the median and band it was compared with.
+    public func check(price: Price, on day: CivilDate, recent: [RecentPrice]) -> (
+        reasons: [HoldReason], median: Price?, lower: Price?, upper: Price?
+    ) {
+        guard enabled else { return ([], nil, nil, nil) }
+        var reasons: [HoldReason] = []
+        if holdDuplicateDay, recent.contains(where: { $0.day == day }) { reasons.append(.duplicateDay) }
+        let before = recent.filter { $0.day < day }
+        if let maxGapDays, let last = before.map(\.day).max(), day.days - last.days > maxGapDays { reasons.append(.missedDays) }
+        let window = before.filter { day.days - $0.day.days <= windowDays }.map(\.price.scaled).sorted()
+        guard window.count >= minSamples, !window.isEmpty else { return (reasons, nil, nil, nil) }
+        let mid = window.count / 2
+        let median = window.count % 2 == 1 ? window[mid] : (window[mid - 1] + window[mid]) / 2
+        let lower = median - median * Int64(bandPercent) / 100
+        let upper = median + median * Int64(bandPercent) / 100
+        if price.scaled < lower || price.scaled > upper { reasons.append(.outsideBand) }
+        return (reasons, Price(scaled: median), Price(scaled: lower), Price(scaled: upper))
+    }
+}
+
+/// A published price of a market, as the review rule compares with it.
+public struct RecentPrice: Codable, Sendable, Equatable {
+    public var day: CivilDate
+    public var price: Price
+    /// The report's event id (a correction replaces its price).
+    public var report: String
+}
