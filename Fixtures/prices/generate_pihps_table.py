@@ -17,7 +17,7 @@ embedded table equals it.
 import csv
 import os
 
-FIRST, LAST = "2018-07-01", "2018-08-31"
+FIRST, LAST = "2018-01-01", "2024-12-31"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE = os.path.join(ROOT, "Fixtures", "pihps", "daily_2018_2024.csv")
 FOLDER = os.path.join(ROOT, "Sources", "MarketPrices", "Scenario")

@@ -1,8 +1,9 @@
 import DomainKit
 
 /// The 21 PIHPS commodities and their national daily price levels (Pasar Tradisional, rupiah per
-/// unit) from 2018-07-01 to 2018-08-31, weekdays as the source has them: PIHPS Nasional, Bank
-/// Indonesia (see Fixtures/ATTRIBUTION.md).
+/// unit) from 2018-01-01 to the source's last day (November 2024), weekdays as the source has them:
+/// PIHPS Nasional, Bank Indonesia (see Fixtures/ATTRIBUTION.md). The scenario takes its 2018 levels
+/// from it; the trend page compares the city with it on any day it covers.
 ///
 /// Both tables are CSV files of this folder, embedded at build time: `pihps-commodities.csv` (the
 /// source's column, the id, the name, PIHPS group and unit) and `pihps-levels.csv`, which
@@ -15,8 +16,8 @@ enum PIHPSTable {
         let id, name, category, unit: String
     }
 
-    static let firstDate = "2018-07-01"
-    static let lastDate = "2018-08-31"
+    static let firstDate = "2018-01-01"
+    static let lastDate = "2024-12-31"
 
     static let commodities: [Commodity] = EmbeddedTable(EmbeddedFiles.pihpsCommoditiesCsv).rows.map { r in
         Commodity(column: r["column"], id: r["id"], name: r["name"], category: r["category"], unit: r["unit"])
