@@ -150,6 +150,8 @@ public enum MarketPricesScenario {
         while day <= lastDay {
             let dayLevels = levels[day.days - firstDay.days]
             var pending: [(report: EventID, market: String, unit: String, price: Int, typo: Int)] = []
+            // Reports held for review (checked before published) that a supervisor approves in the afternoon.
+            var held: [(id: EventID, report: PriceReported)] = []
             var i: Int64 = 0
             for k in 0..<slots {
                 let c = (k + dayIndex * slots) % commodities.count
@@ -167,7 +169,19 @@ public enum MarketPricesScenario {
                         marketId: market.registration.marketId, commodityId: commodity.id, unit: commodity.unit,
                         price: Price(typo ? price * 10 : price), currency: "IDR", priceType: market.priceType, observedOn: day,
                         reporter: reporter(market: mi, index: reporterIndex), source: source)
-                    if let e = try? PricesEvent.priceReported(id: id, report).proposed(occurredAt: time) { try body(time, e) }
+                    // The chili prices of the shocked markets on the morning after the M6.9 tripped the
+                    // review band: held, then approved; the last day's first report waits in the queue.
+                    let holds =
+                        !typo
+                        && ((market.shocked && day == shockDay && commodity.category.hasPrefix("Cabai"))
+                            || (day == lastDay && k == 0 && mi == 0))
+                    if holds {
+                        let hold = ReportHeld(report, reasons: [.outsideBand], median: nil, lower: nil, upper: nil)
+                        if let e = try? PricesEvent.reportHeld(id: id, hold).proposed(occurredAt: time) { try body(time, e) }
+                        if day != lastDay { held.append((id, report)) }
+                    } else if let e = try? PricesEvent.priceReported(id: id, report).proposed(occurredAt: time) {
+                        try body(time, e)
+                    }
                     if typo { pending.append((id, market.registration.marketId, commodity.unit, price, price * 10)) }
                 }
             }
@@ -185,6 +199,16 @@ public enum MarketPricesScenario {
                 if let e = try? PricesEvent.priceCorrected(id: ids.next(), marketId: p.market, correction).proposed(occurredAt: time) {
                     try body(time, e)
                 }
+                ct += step
+            }
+            for h in held {
+                let time = Timestamp(millisecondsSince1970: ct)
+                let review = ReportReview(
+                    heldEventId: h.id.description, marketId: h.report.marketId, reasonCode: nil,
+                    reason: "Kenaikan harga setelah gempa 5 Agustus, dikonfirmasi ke pedagang", supervisor: "supervisor-harga-disperindag")
+                if let e = try? PricesEvent.reportApproved(id: ids.next(), review).proposed(occurredAt: time) { try body(time, e) }
+                let published = PricesEvent.priceReported(id: ReportReview.publishedID(of: h.id), h.report)
+                if let e = try? published.proposed(occurredAt: time) { try body(time, e) }
                 ct += step
             }
             day = day.adding(days: 1)
