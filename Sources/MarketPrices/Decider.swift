@@ -125,7 +125,7 @@ public enum PriceBook: Decider {
         case .holdReport(let id, let h):
             guard state.market != nil else { throw violation("marketId", "market \(h.marketId) is not registered") }
             guard state.commodity != nil else { throw violation("commodityId", "commodity \(h.commodityId) is not registered") }
-            try checkPositive(h.price)
+            try checkPositive(h.report.price)
             guard !h.reasons.isEmpty else { throw violation("reasons", "a held report says why it is held (at least one reason)") }
             return [.reportHeld(id: id, h)]
 

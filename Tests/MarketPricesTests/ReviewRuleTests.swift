@@ -1,5 +1,6 @@
 import DomainKit
 import EventLog
+import JSON
 import Testing
 
 @testable import MarketPrices
@@ -80,5 +81,29 @@ struct MarketDisparityTests {
         // Population standard deviation 816.5 of a mean of 11,000: 7.4%.
         #expect(d.coefficientOfVariation == 7.4)
         #expect(MarketDisparity(["a": Price(10000)]) == nil)
+    }
+}
+
+@Suite("The held report's payload, read strictly")
+struct ReportHeldPayloadTests {
+    static let report =
+        #"{"marketId":"m","commodityId":"beras-medium","unit":"kg","price":30000,"currency":"IDR","priceType":"retail","observedOn":"2018-08-04","reporter":"e","source":"api"}"#
+
+    @Test func theReportIsNestedAndReadByItsOwnRules() throws {
+        let good = try JSONParser.parse(Array(#"{"report":\#(Self.report),"reasons":["outside-band"],"median":12200}"#.utf8))
+        let held = try ReportHeld.read(good)
+        #expect(held.report.price == Price(30000))
+        #expect(held.reasons == [.outsideBand])
+        #expect(held.json["report"]?["observedOn"] == "2018-08-04")
+        for (bad, field) in [
+            (Self.report.replacingOccurrences(of: "30000", with: "\"tiga puluh ribu\""), "report.price"),
+            (Self.report.replacingOccurrences(of: "2018-08-04", with: "2018-02-30"), "report.observedOn"),
+        ] {
+            let value = try JSONParser.parse(Array(#"{"report":\#(bad),"reasons":["outside-band"]}"#.utf8))
+            #expect(throws: EventLogError.self) { try ReportHeld.read(value) }
+            do { _ = try ReportHeld.read(value) } catch { #expect(error.field?.hasSuffix(field) == true, "\(error)") }
+        }
+        let unknownReason = try JSONParser.parse(Array(#"{"report":\#(Self.report),"reasons":["mahal"]}"#.utf8))
+        #expect(throws: EventLogError.self) { try ReportHeld.read(unknownReason) }
     }
 }

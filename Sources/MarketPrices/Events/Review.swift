@@ -36,36 +36,27 @@ public enum RejectionReason: String, JSONEnumeration {
 
 /// `prices.report-held` on `market-<marketId>`: a report made through the API (or a screen) that
 /// tripped its commodity's review rule, kept out of every public view and export until a
-/// supervisor approves it. It carries the report's fields and why it was held: the reasons, and
-/// the median and band it was compared with (when it was).
+/// supervisor approves it: `{"report": {...the prices.price-reported payload...}, "reasons",
+/// "median"?, "lower"?, "upper"?}`, the reasons, and the median and band it was compared with
+/// (when it was).
 public struct ReportHeld: Payload, Equatable {
-    public var marketId, commodityId, unit: String
-    public var price: Price
-    public var currency = "IDR"
-    public var priceType = PriceType.retail
-    public var observedOn: CivilDate
-    public var reporter, source: String
+    /// The report as it is published once approved.
+    public var report: PriceReported
     public var reasons: [HoldReason]
     /// The median of the recent published reports, and the band's ends (absent when too few).
     public var median, lower, upper: Price?
 
     public init(_ report: PriceReported, reasons: [HoldReason], median: Price?, lower: Price?, upper: Price?) {
-        (marketId, commodityId, unit, price, currency) = (report.marketId, report.commodityId, report.unit, report.price, report.currency)
-        (priceType, observedOn, reporter, source) = (report.priceType, report.observedOn, report.reporter, report.source)
-        (self.reasons, self.median, self.lower, self.upper) = (reasons, median, lower, upper)
+        (self.report, self.reasons, self.median, self.lower, self.upper) = (report, reasons, median, lower, upper)
     }
 
-    /// The report as it is published once approved.
-    public var report: PriceReported {
-        PriceReported(
-            marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
-            observedOn: observedOn, reporter: reporter, source: source)
-    }
+    public var marketId: String { report.marketId }
+    public var commodityId: String { report.commodityId }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
         case "median", "lower", "upper": PricesFields.price
-        case "reasons": nil
+        case "reasons", "report": nil
         default: PriceReported.rule(forKey: key)
         }
     }

@@ -101,7 +101,7 @@ struct SupervisorScreens {
             let action = "\(Self.queuePath)/\(e.heldEventId)"
             return """
                 <li class="card"><h2>\(names[h.commodityId] ?? h.commodityId) · \(names[h.marketId] ?? h.marketId)</h2>
-                <p><strong>\(IndonesianFormat.rupiah(h.price))</strong> per \(h.unit), \(IndonesianFormat.date(h.observedOn)) · \(h.priceType == .wholesale ? "grosir" : "eceran")</p>
+                <p><strong>\(IndonesianFormat.rupiah(h.report.price))</strong> per \(h.report.unit), \(IndonesianFormat.date(h.report.observedOn)) · \(h.report.priceType == .wholesale ? "grosir" : "eceran")</p>
                 <p class="muted">Ditahan: \(why).</p>
                 <form class="stack" method="post" action="\(action)">\(csrf)\(StaffForm.eventIDField())<input type="hidden" name="keputusan" value="setujui">
                 <div><label for="ket-s-\(e.heldEventId)">Keterangan <span class="hint">boleh kosong</span></label><input id="ket-s-\(e.heldEventId)" name="keterangan" maxlength="500"></div>
