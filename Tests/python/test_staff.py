@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from test_portal import BINARY, Browser, Server, make_key
+from test_portal import BINARY, Browser, Server, make_key  # noqa: F401
 
 
 def hidden(page: str, action: str, name: str) -> str:
@@ -132,3 +132,28 @@ def test_enumerator_form_in_chromium(office, tmp_path_factory, tmp_path):
     assert 'name="harga-gula-pasir"' in dom and 'name="eventId-cabai-rawit"' in dom
     assert "terakhir Rp 11.750" in dom
     browser.screenshot(url, "petugas-harga")
+
+
+def test_supervisor_review_queue_in_chromium(office, tmp_path_factory, tmp_path):
+    writer = make_key(office.data_dir, "prices-writer", "enumerator-cakranegara")
+    office.post("/v1/prices/markets", {"marketId": "pasar-cakranegara", "name": "Pasar Cakranegara", "kind": "traditional",
+                                       "kelurahanCode": "52.71.03.1005"}, writer)
+    office.post("/v1/prices/commodities", {"commodityId": "telur-ayam", "name": "Telur Ayam Ras", "category": "telur",
+                                           "unit": "kg"}, writer)
+    for day, price in (("01", 22000), ("02", 22500), ("03", 22300)):
+        office.post("/v1/prices/reports", {"marketId": "pasar-cakranegara", "commodityId": "telur-ayam", "price": price,
+                                           "observedOn": f"2018-08-{day}", "reporter": "enumerator-1"}, writer)
+    held = office.post("/v1/prices/reports", {"marketId": "pasar-cakranegara", "commodityId": "telur-ayam", "price": 225000,
+                                              "observedOn": "2018-08-04", "reporter": "enumerator-1"}, writer)
+    assert held["review"] == "held"
+    latest = office.get(f"/v1/prices/latest?marketId=pasar-cakranegara&minPosition={held['position']}")
+    assert [p["price"] for p in latest["prices"]] == [22300], "a held report is not public"
+    supervisor = make_key(office.data_dir, "prices-supervisor", "supervisor-harga")
+    browser = Browser(tmp_path_factory.mktemp("chromium-supervisor"))
+    browser.dom_after_submit(browser.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": supervisor}))
+    url = office.base + "/petugas/tinjauan-harga"
+    dom = browser.dom(url)
+    assert "Telur Ayam Ras · Pasar Cakranegara" in dom
+    assert "Rp 225.000" in dom and "median Rp 22.300" in dom
+    assert "Setujui dan terbitkan" in dom and 'value="salah-ketik"' in dom
+    browser.screenshot(url, "petugas-tinjauan-harga")

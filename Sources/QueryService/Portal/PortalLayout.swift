@@ -100,7 +100,7 @@ enum PortalLayout {
             .lead{font-size:1.05rem;color:var(--muted)}
             .muted{color:var(--muted)}
             .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0}
-            .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
+            .cards{display:grid;list-style:none;padding:0;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
             .cards .card{margin:0}
             .cards a.card{display:block;text-decoration:none;color:var(--ink)}
             .cards a.card:hover{border-color:var(--brand)}
