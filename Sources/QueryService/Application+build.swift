@@ -64,7 +64,7 @@ public func buildRouter(
     PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)
     PrivacyController(services: services).addRoutes(to: router)
-    let staff = StaffScreens(services: services, sessions: StaffSessions(keys: services.keys))
+    let staff = StaffScreens(services: services, sessions: StaffSessions(keys: services.keys), trustedProxies: trustedProxies)
     staff.addRoutes(to: router)
     OfficerScreens(services: services, staff: staff).addRoutes(to: router)
     EnumeratorScreens(services: services, staff: staff).addRoutes(to: router)

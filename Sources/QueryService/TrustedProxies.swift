@@ -107,7 +107,25 @@ public struct TrustedProxies: Sendable, Equatable {
         return chain.first.flatMap(Self.hostPart) ?? peer
     }
 
+    /// Whether a request from `peer` reached the proxy over HTTPS: the peer is trusted and says so
+    /// (`Forwarded: proto=https`, else `X-Forwarded-Proto: https`, the nearest proxy's word). The
+    /// staff session's cookie is then `Secure`.
+    public func forwardedHTTPS(peer: String, headers: HTTPFields) -> Bool {
+        guard !ranges.isEmpty, isTrusted(peer) else { return false }
+        if let line = headers[values: Self.forwarded].last {
+            let protos = line.split(separator: ",").last?.split(separator: ";").compactMap { pair -> String? in
+                let kv = pair.split(separator: "=", maxSplits: 1)
+                return kv.count == 2 && kv[0].trimmingCharacters(in: .whitespaces).lowercased() == "proto"
+                    ? kv[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased() : nil
+            }
+            if let proto = protos?.first { return proto == "https" }
+        }
+        let proto = headers[values: Self.xForwardedProto].last?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
+        return proto?.lowercased() == "https"
+    }
+
     static let forwarded = HTTPField.Name("Forwarded")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// The `for=` values of one `Forwarded` header line, in order (quotes removed).

@@ -216,4 +216,33 @@ struct StaffScreensTests {
             #expect(try env.head() == head)
         }
     }
+
+    @Test("the session cookie is Secure when a trusted proxy says the browser came over HTTPS, and only then")
+    func secureBehindAProxy() async throws {
+        let proxies = try TrustedProxies(["127.0.0.1/32", "::1/128"])
+        var https = HTTPFields()
+        https[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+        #expect(proxies.forwardedHTTPS(peer: "127.0.0.1", headers: https))
+        #expect(!proxies.forwardedHTTPS(peer: "203.0.113.9", headers: https), "an untrusted peer's word counts for nothing")
+        #expect(!TrustedProxies.none.forwardedHTTPS(peer: "127.0.0.1", headers: https))
+        var forwarded = HTTPFields()
+        forwarded[HTTPField.Name("Forwarded")!] = #"for=198.51.100.7;proto=https"#
+        #expect(proxies.forwardedHTTPS(peer: "127.0.0.1", headers: forwarded))
+        forwarded[HTTPField.Name("Forwarded")!] = "for=198.51.100.7;proto=http"
+        #expect(!proxies.forwardedHTTPS(peer: "127.0.0.1", headers: forwarded))
+
+        try await withEnv { env in
+            let app = Application(router: buildRouter(env.services, trustedProxies: proxies))
+            try await app.test(.live) { client in
+                let body = ByteBuffer(string: "kunci=" + StaffBrowser.encode(env.token(.documentsWriter)))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                let plain = try await client.executeRequest(uri: "/petugas/masuk", method: .post, headers: headers, body: body)
+                #expect(plain.headers[.setCookie]?.contains("Secure") == false, "\(plain.headers)")
+                headers[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+                let behind = try await client.executeRequest(uri: "/petugas/masuk", method: .post, headers: headers, body: body)
+                #expect(behind.headers[.setCookie]?.hasSuffix("; Secure") == true, "\(behind.headers)")
+            }
+        }
+    }
 }

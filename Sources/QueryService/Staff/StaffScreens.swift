@@ -36,6 +36,8 @@ struct StaffRequest: Sendable {
 struct StaffScreens {
     let services: LumbungServices
     let sessions: StaffSessions
+    /// The reverse proxies whose word that the browser came over HTTPS makes the cookie `Secure`.
+    var trustedProxies: TrustedProxies = .none
     /// Sign-in attempts per client address: 10 at once, then one every 5 seconds.
     let signInLimiter = RateLimiter(capacity: 10, refillPerSecond: 0.2)
 
@@ -135,6 +137,7 @@ struct StaffScreens {
         var response = Self.redirect(to: next ?? Self.homePath)
         response.headers[.setCookie] =
             "\(StaffSessions.cookieName)=\(session.id); Path=/petugas; HttpOnly; SameSite=Strict; Max-Age=\(Int(sessions.lifetime))"
+            + (secure(request, context) ? "; Secure" : "")
         return response
     }
 
@@ -142,8 +145,16 @@ struct StaffScreens {
     @Sendable func signOut(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
         sessions.close(staff.session.id)
         var response = Self.redirect(to: Self.signInPath)
-        response.headers[.setCookie] = "\(StaffSessions.cookieName)=; Path=/petugas; HttpOnly; SameSite=Strict; Max-Age=0"
+        response.headers[.setCookie] =
+            "\(StaffSessions.cookieName)=; Path=/petugas; HttpOnly; SameSite=Strict; Max-Age=0"
+            + (secure(request, context) ? "; Secure" : "")
         return response
+    }
+
+    /// Whether the browser reached us over HTTPS (a trusted proxy says so): the cookie is `Secure`
+    /// then. Served over plain HTTP (loopback, tests) it cannot be.
+    func secure(_ request: Request, _ context: AppRequestContext) -> Bool {
+        trustedProxies.forwardedHTTPS(peer: context.remoteAddress?.ipAddress ?? "", headers: request.headers)
     }
 
     /// `GET /petugas`: what the key may do, by its role and scope.
