@@ -5,6 +5,7 @@
 # requirements-test.lock); `make demo` needs no Python at all.
 .PHONY: deps build test test-fuzz fuzz format lint demo bench lock install clean
 
+SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 # The interpreter the Swift tests run the independent Python checkers with (their helpers read it).
@@ -18,7 +19,12 @@ build: deps
 
 test: deps lint
 	swift build --build-tests
-	LUMBUNG_PYTHON=$(LUMBUNG_PYTHON) swift test --skip-build
+	@# The whole output goes to the terminal and to .build/swift-test.log; when a test fails, what
+	@# failed (and any crash) is printed again at the end, where a truncated CI log still shows it.
+	@set -o pipefail; LUMBUNG_PYTHON=$(LUMBUNG_PYTHON) swift test --skip-build 2>&1 | tee .build/swift-test.log || { \
+	  echo "=== swift test failed; what failed:"; \
+	  grep -aE "✘|recorded an issue|Program crashed|Fatal error|crashed:|exited with unexpected signal" .build/swift-test.log | head -80; \
+	  grep -aA12 "crashed:$$" .build/swift-test.log | head -40; exit 1; }
 	$(PYTHON) -m pytest -q Tests/python
 
 # Schemathesis alone, with another seed and more examples per operation than `make test` uses:

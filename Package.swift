@@ -179,11 +179,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung"]),
+        // Child programs for the suites that run `lumbung` (posix_spawn; see ChildProcess.swift).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung", "TestSupport"]),
         .testTarget(
             name: "ReplicationTests",
             dependencies: [
-                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung",
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
     ]

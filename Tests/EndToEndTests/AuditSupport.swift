@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// What one run of a program left behind.
@@ -68,14 +69,14 @@ enum AuditTool {
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = exe
         process.arguments = args
         if let environment { process.environment = environment }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.launchSerialized()
+        try process.run()
         process.waitUntilExit()
         try out.close()
         try err.close()

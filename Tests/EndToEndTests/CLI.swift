@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -86,13 +87,13 @@ enum CLI {
 
     /// Runs another program (found on PATH through /usr/bin/env) to completion.
     static func runTool(_ args: [String]) async throws -> CLIResult {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = args
         return try await execute(process, stdin: nil)
     }
 
-    static func execute(_ process: Process, stdin: [UInt8]?) async throws -> CLIResult {
+    static func execute(_ process: ChildProcess, stdin: [UInt8]?) async throws -> CLIResult {
         let scratch = try Scratch("run")
         let outPath = scratch.path + "/stdout"
         let errPath = scratch.path + "/stderr"
@@ -107,7 +108,7 @@ enum CLI {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in done.resume() }
             do {
-                try process.launchSerialized()
+                try process.run()
             } catch {
                 process.terminationHandler = nil
                 done.resume(throwing: error)
@@ -126,8 +127,8 @@ enum CLI {
             stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
     }
 
-    static func makeProcess(_ args: [String]) throws -> Process {
-        let process = Process()
+    static func makeProcess(_ args: [String]) throws -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = try requireBinary()
         process.arguments = args
         process.environment = environment

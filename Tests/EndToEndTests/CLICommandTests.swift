@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 private let eventFields = [
@@ -44,7 +45,7 @@ struct CLICommandTests {
     @Test("append --ndjson - appends piped lines as they come: each is acknowledged before stdin closes")
     func appendStreamsStandardInput() async throws {
         let dir = try Scratch("append-stream")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = try CLI.requireBinary()
         process.arguments = ["append", "--data-dir", dir.file("data"), "--ndjson", "-"]
         let input = Pipe()
@@ -52,7 +53,7 @@ struct CLICommandTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.launchSerialized()
+        try process.run()
         defer { if process.isRunning { process.terminate() } }
         let reader = output.fileHandleForReading
         for k in 1...3 {

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import JSON
 import LumbungCore
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -48,7 +49,7 @@ struct CrashSafetyTests {
             process.standardInput = FileHandle.nullDevice
             let (exit, exited) = AsyncStream<Void>.makeStream()
             process.terminationHandler = { _ in exited.finish() }
-            try process.launchSerialized()
+            try process.run()
             // Until some acknowledgements arrived (the deadline only guards against hanging) ...
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && fileSize(outPath) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
@@ -134,7 +135,7 @@ struct CrashSafetyTests {
             process.standardInput = FileHandle.nullDevice
             let (exit, exited) = AsyncStream<Void>.makeStream()
             process.terminationHandler = { _ in exited.finish() }
-            try process.launchSerialized()
+            try process.run()
             // Until the log holds some batches, then a while more (the deadline only guards against hanging).
             // The first batch alone makes the file about 4.2 MB, and the file grows while a batch
             // commits: past 8 MB, the second batch is being written, so the first has committed.

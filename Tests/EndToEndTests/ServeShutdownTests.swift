@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Darwin
 
 /// `lumbung serve` as a child process on a free loopback port, its output in files.
 final class Server: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: Int
     let logPath: String
 
@@ -24,7 +25,7 @@ final class Server: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.launchSerialized()
+        try process.run()
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Logging
 import Replication
+import TestSupport
 import Testing
 
 /// A scratch directory, removed when released.
@@ -88,7 +89,7 @@ enum Binaries {
 /// A child process whose output goes to files; killed (SIGKILL) when released.
 final class Child: @unchecked Sendable {
     let name: String
-    let process = Process()
+    let process = ChildProcess()
     let logPath: String
 
     init(_ name: String, executable: String, arguments: [String], logDirectory: String) throws {
@@ -101,7 +102,7 @@ final class Child: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.launchSerialized()
+        try process.run()
     }
 
     var isRunning: Bool { process.isRunning }
@@ -133,13 +134,13 @@ func run(_ executable: String, _ arguments: [String], timeout: Duration = .secon
     }
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))
     let err = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".err"))
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.launchSerialized()
+    try process.run()
     try? out.close()
     try? err.close()
     let guardTimer = DispatchSource.makeTimerSource()
@@ -306,19 +307,5 @@ final class FollowerThread: @unchecked Sendable {
     func stop() -> Bool {
         follower.stop()
         return finished.wait(timeout: .now() + 10) == .success
-    }
-}
-
-/// One lock for every child process the test bundle starts (an advisory lock on a file, so that
-/// the suites of every test module in the bundle share it): Foundation's `Process.run` on Linux
-/// is not safe to call from two threads at once (it crashed copying the environment while two
-/// suites started children together).
-extension Process {
-    /// `run()`, one launch at a time across the test bundle.
-    func launchSerialized() throws {
-        let fd = open(NSTemporaryDirectory() + "lumbung-tests-launch.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
-        defer { if fd >= 0 { close(fd) } }
-        if fd >= 0 { flock(fd, LOCK_EX) }
-        try run()
     }
 }
