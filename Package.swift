@@ -87,6 +87,13 @@ let package = Package(
                 "DomainKit", "Projections", "EventLog", "JSON", "PersonalData", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
+        // Delivery channels of the cek resi notifications (SMTP; the webhook is to come).
+        .target(
+            name: "NotificationChannels",
+            dependencies: [
+                "DocumentTracking", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming),
         .target(
             name: "MarketPrices",
             dependencies: [
@@ -161,6 +168,7 @@ let package = Package(
                 "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .testTarget(name: "NotificationChannelsTests", dependencies: ["NotificationChannels", "DocumentTracking", "DomainKit"]),
         .testTarget(
             name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
