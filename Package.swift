@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -87,11 +88,14 @@ let package = Package(
                 "DomainKit", "Projections", "EventLog", "JSON", "PersonalData", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
-        // Delivery channels of the cek resi notifications (SMTP; the webhook is to come).
+        // The cek resi notifications' delivery: SMTP, the gateway's webhook, and the worker of `serve`.
         .target(
             name: "NotificationChannels",
             dependencies: [
-                "DocumentTracking", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "DocumentTracking", "LumbungCore", "EventLog", "JSON", "PersonalData", "Projections",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming),
         .target(
@@ -141,6 +145,7 @@ let package = Package(
             name: "lumbung",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
+                "NotificationChannels",
                 "DomainKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -168,7 +173,8 @@ let package = Package(
                 "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "NotificationChannelsTests", dependencies: ["NotificationChannels", "DocumentTracking", "DomainKit"]),
+        .testTarget(
+            name: "NotificationChannelsTests", dependencies: ["NotificationChannels", "DocumentTracking", "DomainKit", "TestSupport"]),
         .testTarget(
             name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
         .testTarget(
@@ -190,7 +196,8 @@ let package = Package(
         // Child programs for the suites that run `lumbung` (posix_spawn; see ChildProcess.swift).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung", "TestSupport"]),
+            name: "EndToEndTests",
+            dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung", "TestSupport"]),
         .testTarget(
             name: "ReplicationTests",
             dependencies: [

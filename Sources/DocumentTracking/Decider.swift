@@ -32,6 +32,8 @@ public enum Application: Decider {
             officer: String, changedAt: Timestamp)
         /// Record a new PIN (its hash already made) for a submitted application.
         case reissuePin(PinReissued)
+        /// Record what became of a notification of a submitted application.
+        case recordNotification(NotificationRecorded.Outcome, NotificationRecorded)
     }
 
     /// The events `command` produces on `state`, or the rule it breaks (`.ruleViolation`, the
@@ -58,6 +60,12 @@ public enum Application: Decider {
 
         case .reissuePin(let e):
             return try decideReissue(e, state)
+
+        case .recordNotification(let outcome, let e):
+            guard state.status != nil else {
+                throw violation("receiptNumber", "no application \(e.receiptNumber) has been submitted")
+            }
+            return [.notification(outcome, e)]
 
         case .changeStatus(let receipt, let from, let to, let reasonCode, let reason, let officer, let changedAt):
             guard let current = state.status else {
@@ -115,8 +123,8 @@ public enum Application: Decider {
         return [.pinReissued(e)]
     }
 
-    /// Applies an event already decided (or read from the log). Never fails. A new PIN changes
-    /// nothing the rules look at (it is not a step of the lifecycle).
+    /// Applies an event already decided (or read from the log). Never fails. A new PIN and a
+    /// notification's outcome change nothing the rules look at (they are not steps of the lifecycle).
     public static func evolve(_ state: State, _ event: Event) -> State {
         var s = state
         switch event {
@@ -127,7 +135,7 @@ public enum Application: Decider {
         case .statusChanged(let e):
             s.status = e.to
             s.lastChangedAt = max(s.lastChangedAt ?? e.changedAt, e.changedAt)
-        case .pinReissued:
+        case .pinReissued, .notification:
             break
         }
         return s

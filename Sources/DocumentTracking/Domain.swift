@@ -14,7 +14,7 @@ public import Projections
 public final class DocumentTrackingDomain: Domain {
     /// The rules to give the `RuleGuard` of the store.
     public let rules: DocumentTrackingRules
-    /// `documents.applications`, `documents.queue`, `documents.processing`.
+    /// `documents.applications`, `documents.queue`, `documents.processing`, `documents.notifications`.
     public let projectors: [any Projector]
     /// The SLA the queries judge against by default.
     public let sla: SLATable
@@ -31,6 +31,7 @@ public final class DocumentTrackingDomain: Domain {
     public static let applicationsView = DocumentViews.applications
     public static let queueView = DocumentViews.queue
     public static let processingView = DocumentViews.processing
+    public static let notificationsView = DocumentViews.notifications
 
     public init(secret: SymmetricKey, vault: Vault? = nil, sla: SLATable = .mataram) {
         self.secret = secret
@@ -38,7 +39,7 @@ public final class DocumentTrackingDomain: Domain {
         preparedKey = DocumentSecrets.PreparedKey(secret)
         self.sla = sla
         rules = DocumentTrackingRules()
-        projectors = [ApplicationsProjector(), QueueProjector(), ProcessingProjector()]
+        projectors = [ApplicationsProjector(), QueueProjector(), ProcessingProjector(), NotificationsProjector()]
     }
 
     // MARK: Commands
@@ -66,6 +67,16 @@ public final class DocumentTrackingDomain: Domain {
         using generator: inout some RandomNumberGenerator
     ) throws(EventLogError) -> Decision {
         try command.decide(rules: rules, secret: secret, vault: vault, now: now, using: &generator)
+    }
+
+    // MARK: Notifications
+
+    /// The event recording what became of a notification (`NotificationRecorded`), on the
+    /// application's stream; the rules check it again when it is appended (the application must exist).
+    public func notificationEvent(_ outcome: NotificationRecorded.Outcome, _ e: NotificationRecorded) throws(EventLogError)
+        -> ProposedEvent
+    {
+        try Application.Event.notification(outcome, e).proposed(expectedVersion: .exists)
     }
 
     // MARK: Queries

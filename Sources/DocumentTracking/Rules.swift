@@ -61,6 +61,8 @@ public final class DocumentTrackingRules: DomainRules, @unchecked Sendable {
                 changedAt: e.changedAt)
         case .pinReissued(let e):
             command = .reissuePin(e)
+        case .notification(let outcome, let e):
+            command = .recordNotification(outcome, e)
         }
         let decided = try Application.run(command, try state(of: typed.receiptNumber))
         try applications.set(typed.receiptNumber, decided.state, in: decisions)

@@ -60,6 +60,7 @@ public func buildRouter(
     EventsController(services: services).addRoutes(to: router)
     AidController(services: services).addRoutes(to: router)
     DocumentsController(services: services).addRoutes(to: router)
+    NotificationsController(services: services).addRoutes(to: router)
     PricesController(services: services).addRoutes(to: router)
     PortalController(services: services).addRoutes(to: router)
     AuditController(services: services).addRoutes(to: router)

@@ -18,7 +18,8 @@ struct Lumbung: AsyncParsableCommand {
         version: LumbungVersion.current,
         subcommands: [
             Serve.self, Demo.self, Seed.self, Append.self, Read.self, Export.self, Import.self, Verify.self, Stats.self,
-            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self, Privacy.self, Config.self,
+            Replay.self, Projections.self, Keys.self, Backup.self, Audit.self, Relay.self, Follow.self, Privacy.self, Notifications.self,
+            Config.self,
         ]
     )
 

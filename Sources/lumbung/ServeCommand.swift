@@ -5,6 +5,7 @@ import Hummingbird
 import JSON
 import Logging
 import LumbungCore
+import NotificationChannels
 import QueryService
 import ServiceLifecycle
 
@@ -48,6 +49,7 @@ extension Lumbung {
             name: .customLong("max-connections"),
             help: ArgumentHelp("The most connections open at once (more wait in the listen backlog).", valueName: "N"))
         var maxConnections = 1024
+        @OptionGroup(title: "Notifications") var notifications: NotificationOptions
         @OptionGroup var log: LogOptions
 
         func validate() throws {
@@ -89,7 +91,9 @@ extension Lumbung {
                 host: host, port: port, trustedProxies: try TrustedProxies(trustedProxy), readyMaxLag: readyMaxLag,
                 metricsAddress: metricsAddress.flatMap(Self.hostAndPort), idleTimeout: .seconds(idleTimeout),
                 headerTimeout: .seconds(headerTimeout), maxConnections: maxConnections)
-            try await Self.serve(services, configuration: configuration, logger: logger)
+            // Only the primary records deliveries; a replica's outbox is the primary's.
+            let senders = readOnly == nil ? try notifications.senders() : nil
+            try await Self.serve(services, configuration: configuration, logger: logger, notifications: senders)
         }
 
         /// Serves `services` until SIGTERM or SIGINT, as a service group of the log with its views
@@ -98,7 +102,7 @@ extension Lumbung {
         /// flight, then the views stop and the log closes, and the command exits 0.
         static func serve(
             _ services: LumbungServices, configuration: ServiceConfiguration, logger: Logger = Logger(label: "lumbung"),
-            banner: String? = nil
+            banner: String? = nil, notifications: NotificationSenders? = nil
         ) async throws {
             let progress = ProgressBox(ProgressBar(label: "views"))
             let store = LumbungService(services) { _, done, total in progress.update(done, total) }
@@ -107,6 +111,10 @@ extension Lumbung {
                 store: store, app: app,
                 banner: banner ?? "lumbung: serving \(services.dataDirectory) on http://\(configuration.host):\(configuration.port)/")
             var group: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: store), .init(service: http)]
+            if let notifications {
+                group.append(
+                    .init(service: NotificationWorker(services: services, startedBy: store, senders: notifications, logger: app.logger)))
+            }
             if let metrics = configuration.metricsAddress {
                 group.append(
                     .init(

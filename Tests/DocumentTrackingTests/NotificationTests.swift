@@ -19,34 +19,35 @@ struct NotificationTests {
     @Test func indonesianMobileNumbers() {
         #expect(NotificationContact.indonesianMobile("0812-3456-7890") == "+6281234567890")
         #expect(NotificationContact.indonesianMobile("+62 812 3456 7890") == "+6281234567890")
-        #expect(NotificationContact.indonesianMobile("6281234567") == "+6281234567")
+        #expect(NotificationContact.indonesianMobile("62812345678") == "+62812345678")
         for bad in ["", "0370 123456", "+1 812 3456 7890", "08123", "0812345678901234", "0812x4567890", "08+1234567890"] {
             #expect(NotificationContact.indonesianMobile(bad) == nil, "\(bad)")
         }
     }
 
     /// The field a refusal names, or nil when nothing was refused.
-    func refusedField(_ notify: [String]?, email: String?, phone: String?) -> String? {
+    func refusedField(_ notify: [NotificationChannel], email: String?, phone: String?) -> String? {
         do {
-            _ = try NotificationContact.channels(notify: notify, email: email, phone: phone)
+            try NotificationContact.check(notify: notify, email: email, phone: phone)
             return nil
         } catch {
             #expect(error.code == .invalidInput)
+            #expect(!error.message.contains("bukan-alamat") && !error.message.contains("12345"), "the contact is never repeated")
             return error.field
         }
     }
 
     @Test func channelChoice() throws {
-        #expect(try NotificationContact.channels(notify: nil, email: "a@b.co", phone: "081234567890") == [.email, .sms])
-        #expect(try NotificationContact.channels(notify: nil, email: nil, phone: "081234567890") == [.sms])
-        #expect(try NotificationContact.channels(notify: nil, email: nil, phone: nil) == [])
-        #expect(try NotificationContact.channels(notify: ["sms", "sms"], email: "a@b.co", phone: "081234567890") == [.sms])
-        #expect(try NotificationContact.channels(notify: [], email: "a@b.co", phone: nil) == [])
-        #expect(refusedField(nil, email: "bukan-alamat", phone: nil) == "applicant.email")
-        #expect(refusedField(nil, email: nil, phone: "12345") == "applicant.phone")
-        #expect(refusedField(["email"], email: nil, phone: "081234567890") == "applicant.email")
-        #expect(refusedField(["sms"], email: "a@b.co", phone: nil) == "applicant.phone")
-        #expect(refusedField(["email", "fax"], email: "a@b.co", phone: nil) == "applicant.notify[1]")
+        #expect(refusedField([.email, .sms], email: "a@b.co", phone: "081234567890") == nil)
+        #expect(refusedField([], email: nil, phone: nil) == nil)
+        // A landline is a phone number, but no SMS reaches it: refused only when SMS is chosen.
+        #expect(refusedField([.email], email: "a@b.co", phone: "0370 123456") == nil)
+        #expect(refusedField([.sms], email: nil, phone: "0370 123456") == "applicant.phone")
+        #expect(refusedField([.email], email: "bukan-alamat", phone: nil) == "applicant.email")
+        #expect(refusedField([.sms], email: nil, phone: "12345") == "applicant.phone")
+        #expect(refusedField([.email], email: nil, phone: "081234567890") == "applicant.email")
+        #expect(refusedField([.sms], email: "a@b.co", phone: nil) == "applicant.phone")
+        #expect(refusedField([.sms, .sms], email: nil, phone: "081234567890") == "applicant.notify[1]")
     }
 
     @Test func messageInBahasaIndonesia() throws {
@@ -73,35 +74,35 @@ struct NotificationTests {
         #expect(b.nextAttempt(afterFailures: 8, at: now) == nil)
     }
 
-    @Test func outboxRetriesDeliversOnceAndDeadLetters() {
-        var outbox = NotificationOutbox(backoff: NotificationBackoff(base: 10, factor: 2, cap: 40, maxAttempts: 3))
-        let t0 = Timestamp(millisecondsSince1970: 0)
-        func at(_ ms: Int64) -> Timestamp { Timestamp(millisecondsSince1970: ms) }
-        outbox.due(eventID: "e1", receiptNumber: "MTR-7GQ2K9XW4D", channels: [.email, .sms], at: t0)
-        outbox.due(eventID: "e1", receiptNumber: "MTR-7GQ2K9XW4D", channels: [.email], at: at(500))  // a replay
-        #expect(outbox.dueAt(t0).map(\.key) == ["e1:email", "e1:sms"])
-
-        // The webhook answers 500: tried again after the back-off, not before.
-        #expect(outbox.attemptFailed("e1:sms", at: at(1), error: "http-500") == .pending)
-        #expect(outbox.dueAt(at(10)).map(\.key) == ["e1:email"])
-        #expect(outbox.dueAt(at(11)).map(\.key) == ["e1:email", "e1:sms"])
-
-        // Acknowledged once: never due again, a late failure report changes nothing.
-        outbox.delivered("e1:email")
-        #expect(outbox.attemptFailed("e1:email", at: at(12), error: "timeout") == .delivered)
-        outbox.retryRequested("e1:email", at: at(13))
-        #expect(outbox.dueAt(at(1_000)).map(\.key) == ["e1:sms"])
-
-        // Out of attempts: dead, visible, and sent again only when asked.
-        #expect(outbox.attemptFailed("e1:sms", at: at(20), error: "timeout") == .pending)
-        #expect(outbox.attemptFailed("e1:sms", at: at(60), error: "timeout") == .dead)
-        #expect(outbox.dead.map(\.key) == ["e1:sms"])
-        #expect(outbox.dead.first?.lastError == "timeout")
-        #expect(outbox.dueAt(at(1_000_000)).isEmpty)
-        outbox.retryRequested("e1:sms", at: at(2_000))
-        #expect(outbox.dead.isEmpty)
-        #expect(outbox.dueAt(at(2_000)).map(\.key) == ["e1:sms"])
-        #expect(outbox.deliveries["e1:sms"]?.failures == 0)
+    @Test func aDeliveryRetriesIsDeliveredOnceAndDeadLetters() throws {
+        func at(_ ms: Int64) -> Timestamp { Timestamp(millisecondsSince1970: 1_533_888_000_000 + ms) }
+        let id = "0190f3a2-0000-7000-8000-000000000001"
+        var d = NotificationDelivery(
+            eventId: id, receiptNumber: "MTR-7GQ2K9XW4D", channel: .sms, status: .revisionRequested, reasonCode: .missingAttachment,
+            at: at(0))
+        #expect(d.key == "\(id):sms")
+        #expect(NotificationDelivery.parse(d.key)?.channel == .sms)
+        #expect(NotificationDelivery.parse("not-an-id:sms") == nil && NotificationDelivery.parse("\(id):fax") == nil)
+        #expect(d.isDue(at: at(0)))
+        func fact(_ ms: Int64, attempt: Int? = nil, error: String? = nil, next: Int64? = nil) -> NotificationRecorded {
+            NotificationRecorded(
+                receiptNumber: "MTR-7GQ2K9XW4D", delivery: d.key, channel: .sms, at: at(ms), attempt: attempt, error: error,
+                nextAttemptAt: next.map(at))
+        }
+        // The gateway answers 500: due again at the back-off's time, not before.
+        d.record(.failed, fact(1, attempt: 1, error: "http-500", next: 31))
+        #expect(d.state == .pending && d.failures == 1 && d.lastError == "http-500")
+        #expect(!d.isDue(at: at(30)) && d.isDue(at: at(31)))
+        // Out of attempts: dead, sent again only on request, with a fresh budget.
+        d.record(.failed, fact(40, attempt: 2, error: "timeout"))
+        #expect(d.state == .dead && !d.isDue(at: at(1_000_000)))
+        d.record(.retryRequested, fact(2_000))
+        #expect(d.state == .pending && d.failures == 0 && d.isDue(at: at(2_000)))
+        // Acknowledged: final; a late failure or a retry changes nothing.
+        d.record(.delivered, fact(2_001))
+        d.record(.failed, fact(2_002, attempt: 1, error: "timeout", next: 3_000))
+        d.record(.retryRequested, fact(2_003))
+        #expect(d.state == .delivered && !d.isDue(at: at(9_999_999)))
     }
 
     @Test func webhookSignature() {

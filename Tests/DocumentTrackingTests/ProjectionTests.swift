@@ -192,17 +192,20 @@ struct ProjectionTests {
 
     @Test func projectorsNameTheirViewsAndDatabases() {
         let domain = DocumentTrackingDomain(secret: testSecret)
-        #expect(domain.projectors.map(\.name) == ["documents.applications", "documents.queue", "documents.processing"])
+        #expect(
+            domain.projectors.map(\.name) == [
+                "documents.applications", "documents.queue", "documents.processing", "documents.notifications",
+            ])
         #expect(
             domain.projectors.map(\.databases) == [
                 ["applications", "pins", "applicants", "subjects"], ["counts", "items", "current"],
-                ["open", "durations", "recent", "clock"],
+                ["open", "durations", "recent", "clock"], ["channels", "deliveries", "pending"],
             ])
         // Queue is at 2 since its keys are made by `ViewKey`; applications since they keep the
         // sealed applicant; processing at 3 since it keeps the latest completions per office for
         // the ready-date estimate.
-        #expect(domain.projectors.map(\.version) == [2, 2, 3])
-        #expect(domain.projectors.allSatisfy { $0.eventTypes == DocumentEvents.all })
+        #expect(domain.projectors.map(\.version) == [2, 2, 3, 1])
+        #expect(domain.projectors.allSatisfy { $0.eventTypes.map { DocumentEvents.lifecycle.isSubset(of: $0) } ?? false })
         #expect(DocumentTrackingDomain.viewNames == domain.projectors.map(\.name))
     }
 }

@@ -2,6 +2,7 @@ import DocumentTracking
 import DomainKit
 import Foundation
 import NotificationChannels
+import TestSupport
 import Testing
 
 @Suite("SMTP client against a real SMTP server (aiosmtpd)")
@@ -21,13 +22,20 @@ struct SMTPClientTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let port = Int.random(in: 20_000..<40_000)
-        let server = Process()
+        let server = ChildProcess()
         server.executableURL = URL(fileURLWithPath: Self.python)
         server.arguments = [Self.packageRoot.appendingPathComponent("Tests/python/smtp_sink.py").path, "\(port)", dir.path]
         let pipe = Pipe()
         server.standardOutput = pipe
+        // The sink runs until its stdin closes (or it is killed, below).
+        let input = Pipe()
+        server.standardInput = input
         try server.run()
-        defer { server.terminate() }
+        defer {
+            try? input.fileHandleForWriting.close()
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         let ready = pipe.fileHandleForReading.availableData
         #expect(String(decoding: ready, as: UTF8.self).hasPrefix("ready"))
 

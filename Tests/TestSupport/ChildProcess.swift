@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 public import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A child program for the tests, started with `posix_spawn` directly: what the suites used of
 /// Foundation's `Process` (executable, arguments, environment, standard streams as a `FileHandle`

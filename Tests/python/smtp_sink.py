@@ -1,13 +1,12 @@
 """A real SMTP server for the notification tests: aiosmtpd on 127.0.0.1:PORT; every message
 taken is written to DIR/<n>.json as {"from", "to", "subject", "body", "headers"} with the
-subject and body decoded. Prints "ready" once it listens; runs until killed."""
+subject and body decoded. A recipient at @ditolak.example is refused with 550 (no such mailbox). Prints "ready" once it listens; runs until stdin closes or it is killed."""
 import email
 import email.header
 import email.policy
 import json
 import pathlib
 import sys
-import time
 
 from aiosmtpd.controller import Controller
 
@@ -16,6 +15,13 @@ class Sink:
     def __init__(self, out: pathlib.Path):
         self.out = out
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist, for the dead-letter tests: a permanent refusal.
+        if address.endswith("@ditolak.example"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -39,8 +45,7 @@ def main() -> None:
     controller.start()
     print("ready", flush=True)
     try:
-        while True:
-            time.sleep(3600)
+        sys.stdin.read()
     finally:
         controller.stop()
 

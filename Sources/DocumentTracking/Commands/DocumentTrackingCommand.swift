@@ -68,7 +68,7 @@ extension DocumentTrackingCommand {
                 receiptNumber: receipt, documentType: c.documentType, office: c.office, channel: c.channel,
                 applicant: try Self.applicant(c, secret: secret, vault: vault),
                 pinHash: DocumentSecrets.pinHash(receiptNumber: receipt, pin: pin, secret: secret),
-                submittedAt: submittedAt)
+                submittedAt: submittedAt, notify: c.notify.flatMap { $0.isEmpty ? nil : $0 })
             let events = try Self.bodyErrors { () throws(EventLogError) in
                 try Application.decide(.submit(event), try rules.state(of: receipt))
             }

@@ -3,7 +3,8 @@ public import EventLog
 import JSON
 
 /// A resident's application, as the counter or the online form sends it:
-/// `{"documentType", "office", "channel", "applicant": {"nik", "name"?, "phone"?, "email"?}, "submittedAt"?}`.
+/// `{"documentType", "office", "channel", "applicant": {"nik", "name"?, "phone"?, "email"?, "notify"?}, "submittedAt"?}`;
+/// `notify` lists the channels (`email`, `sms`) the applicant wants every status change told over.
 /// Holds the personal fields in clear only in memory, until the domain seals them in the vault
 /// (or, without a vault, hashes the NIK); its `description` masks the NIK and names no one.
 public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
@@ -15,16 +16,19 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
     public var nik: String
     /// The applicant's name, phone number and e-mail address (optional, for the old body shape).
     public var name, phone, email: String?
+    /// The channels chosen for notifications (none when nil or empty).
+    public var notify: [NotificationChannel]?
     /// Defaults to the time of the decision.
     public var submittedAt: Timestamp?
 
     public init(
         documentType: DocumentType, office: String, channel: ApplicationChannel, nik: String, name: String? = nil, phone: String? = nil,
-        email: String? = nil, submittedAt: Timestamp? = nil
+        email: String? = nil, notify: [NotificationChannel]? = nil, submittedAt: Timestamp? = nil
     ) {
         (self.documentType, self.office, self.channel, self.nik, self.name, self.phone, self.email, self.submittedAt) = (
             documentType, office, channel, nik, name, phone, email, submittedAt
         )
+        self.notify = notify
     }
 
     /// The body as sent.
@@ -38,6 +42,7 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
         struct Applicant: Payload {
             var nik: String
             var name, phone, email: String?
+            var notify: [NotificationChannel]?
             static func rule(forKey key: String) -> JSONFieldRule? {
                 switch CodingKeys(stringValue: key) {
                 case .nik: .nik
@@ -66,7 +71,8 @@ public struct SubmitApplication: Sendable, Equatable, CustomStringConvertible {
         let b = try Body.read(body, root: "", refusing: Self.refused)
         self.init(
             documentType: b.documentType, office: b.office, channel: b.channel, nik: b.applicant.nik, name: b.applicant.name,
-            phone: b.applicant.phone, email: b.applicant.email, submittedAt: b.submittedAt)
+            phone: b.applicant.phone, email: b.applicant.email, notify: b.applicant.notify, submittedAt: b.submittedAt)
+        try NotificationContact.check(notify: notify ?? [], email: email, phone: phone)
     }
 
     public var description: String {

@@ -8,6 +8,8 @@ extension Application {
         case submitted(ApplicationSubmitted)
         case statusChanged(StatusChanged)
         case pinReissued(PinReissued)
+        /// What became of a notification of this application (`NotificationRecorded`).
+        case notification(NotificationRecorded.Outcome, NotificationRecorded)
 
         /// The event's type name.
         public var type: String {
@@ -15,6 +17,7 @@ extension Application {
             case .submitted: DocumentEvents.applicationSubmitted
             case .statusChanged: DocumentEvents.statusChanged
             case .pinReissued: DocumentEvents.pinReissued
+            case .notification(let outcome, _): outcome.eventType
             }
         }
 
@@ -24,6 +27,7 @@ extension Application {
             case .submitted(let e): e.json
             case .statusChanged(let e): e.json
             case .pinReissued(let e): e.json
+            case .notification(_, let e): e.json
             }
         }
 
@@ -32,6 +36,7 @@ extension Application {
             case .submitted(let e): e.receiptNumber
             case .statusChanged(let e): e.receiptNumber
             case .pinReissued(let e): e.receiptNumber
+            case .notification(_, let e): e.receiptNumber
             }
         }
 
@@ -41,6 +46,7 @@ extension Application {
             case .submitted(let e): e.submittedAt
             case .statusChanged(let e): e.changedAt
             case .pinReissued(let e): e.reissuedAt
+            case .notification(_, let e): e.at
             }
         }
 
@@ -53,11 +59,17 @@ extension Application {
             case DocumentEvents.applicationSubmitted:
                 let e = try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused)
                 try e.applicant.check()
+                try e.checkNotify()
                 return .submitted(e)
             case DocumentEvents.statusChanged:
                 return .statusChanged(try StatusChanged.read(data))
             case DocumentEvents.pinReissued:
                 return .pinReissued(try PinReissued.read(data))
+            case let type where DocumentEvents.notificationOutcome(type) != nil:
+                let outcome = DocumentEvents.notificationOutcome(type)!
+                let e = try NotificationRecorded.read(data)
+                try e.check(outcome)
+                return .notification(outcome, e)
             default:
                 throw EventLogError(
                     .invalidInput,
@@ -77,6 +89,15 @@ extension Application {
 
         /// The views of the domain read each event once.
         private static let lastRead = LastDecoded<Event>()
+
+        /// Whether it moves the application (a submission or a status change), not a new PIN or a
+        /// notification's outcome.
+        public var isLifecycleStep: Bool {
+            switch self {
+            case .submitted, .statusChanged: true
+            case .pinReissued, .notification: false
+            }
+        }
 
         /// The event to append: in its application's stream, at the time it happened.
         func proposed(expectedVersion: ExpectedVersion, id: EventID? = nil) throws(EventLogError) -> ProposedEvent {

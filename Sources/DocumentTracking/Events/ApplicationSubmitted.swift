@@ -15,6 +15,24 @@ public struct ApplicationSubmitted: DocumentPayload, Hashable {
     /// `hex(HMAC-SHA256(secret, "pin:" + receiptNumber + ":" + PIN))`.
     public var pinHash: String
     public var submittedAt: Timestamp
+    /// The channels the applicant chose to hear of every status change over (`email` needs
+    /// `applicant.email`, `sms` needs `applicant.phone`); absent or empty: none.
+    public var notify: [NotificationChannel]?
+
+    /// Every channel chosen has its contact, sealed (errors name `data.notify[i]`).
+    func checkNotify() throws(EventLogError) {
+        for (i, channel) in (notify ?? []).enumerated() {
+            let contact = channel == .email ? applicant.email : applicant.phone
+            guard contact != nil else {
+                let field = channel == .email ? "applicant.email" : "applicant.phone"
+                throw EventLogError(
+                    .invalidInput, "data.notify[\(i)]: \(channel.rawValue) needs data.\(field), sealed", field: "data.notify[\(i)]")
+            }
+            if notify![..<i].contains(channel) {
+                throw EventLogError(.invalidInput, "data.notify[\(i)]: \(channel.rawValue) is chosen twice", field: "data.notify[\(i)]")
+            }
+        }
+    }
 
     /// Members refused before the payload is read, with what to send instead.
     static let refused: KeyValuePairs = [

@@ -4,7 +4,16 @@ public enum DocumentEvents {
     public static let applicationSubmitted = "documents.application-submitted"
     public static let statusChanged = "documents.status-changed"
     public static let pinReissued = "documents.pin-reissued"
-    public static let all: Set<String> = [applicationSubmitted, statusChanged, pinReissued]
+    /// `documents.notification-delivered`, `-failed`, `-retry-requested` (`NotificationRecorded`).
+    public static let notificationTypes = NotificationRecorded.Outcome.allCases.map(\.eventType)
+    /// The lifecycle's events, which the applications, queue and processing views fold.
+    public static let lifecycle: Set<String> = [applicationSubmitted, statusChanged, pinReissued]
+    public static let all: Set<String> = lifecycle.union(notificationTypes)
+
+    /// The outcome a notification event type records; nil for another type.
+    public static func notificationOutcome(_ type: String) -> NotificationRecorded.Outcome? {
+        NotificationRecorded.Outcome.allCases.first { $0.eventType == type }
+    }
 
     /// Category of the application streams.
     public static let streamCategory = "application"

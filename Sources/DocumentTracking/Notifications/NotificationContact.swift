@@ -1,7 +1,8 @@
 public import EventLog
+public import JSON
 
 /// A channel an applicant may choose at submission to hear of every status change.
-public enum NotificationChannel: String, Sendable, Hashable, CaseIterable, Codable {
+public enum NotificationChannel: String, Sendable, Hashable, JSONEnumeration {
     /// E-mail over SMTP.
     case email
     /// A text message (SMS or WhatsApp) through the gateway's signed webhook.
@@ -56,33 +57,41 @@ public enum NotificationContact {
         return "+62" + String(decoding: digits, as: UTF8.self)
     }
 
-    /// The channels chosen at submission, checked against the contacts given. `notify` nil means
-    /// every channel with a contact; a channel chosen without its contact, or a contact that is not
-    /// an address, is refused naming the field (`applicant.email`, `applicant.phone`,
-    /// `applicant.notify`).
-    public static func channels(notify: [String]?, email: String?, phone: String?) throws(EventLogError) -> [NotificationChannel] {
-        if let email, !isEmail(email) {
-            throw EventLogError(.invalidInput, "applicant.email: bukan alamat e-mail", field: "applicant.email")
-        }
-        if let phone, indonesianMobile(phone) == nil {
-            throw EventLogError(.invalidInput, "applicant.phone: bukan nomor ponsel Indonesia", field: "applicant.phone")
-        }
-        guard let notify else {
-            return NotificationChannel.allCases.filter { $0 == .email ? email != nil : phone != nil }
-        }
-        var chosen: [NotificationChannel] = []
-        for (i, name) in notify.enumerated() {
-            guard let channel = NotificationChannel(rawValue: name) else {
-                throw EventLogError(.invalidInput, "applicant.notify[\(i)]: saluran tidak dikenal", field: "applicant.notify[\(i)]")
+    /// The channels chosen at submission, checked against the contacts given: a channel twice, or
+    /// chosen without its contact, or whose contact cannot be reached over it (an e-mail that is
+    /// not an address, an SMS number that is not an Indonesian mobile) is refused naming the field
+    /// (`applicant.notify[i]`, `applicant.email`, `applicant.phone`). Messages never repeat the
+    /// contact.
+    public static func check(notify: [NotificationChannel], email: String?, phone: String?) throws(EventLogError) {
+        for (i, channel) in notify.enumerated() {
+            if notify[..<i].contains(channel) {
+                throw EventLogError(
+                    .invalidInput, "applicant.notify[\(i)]: \(channel.rawValue) is chosen twice", field: "applicant.notify[\(i)]")
             }
-            let contact = channel == .email ? email : phone
-            guard contact != nil else {
-                let field = channel == .email ? "applicant.email" : "applicant.phone"
-                throw EventLogError(.invalidInput, "\(field): wajib diisi untuk pemberitahuan \(name)", field: field)
+            switch channel {
+            case .email:
+                guard let email else {
+                    throw EventLogError(
+                        .invalidInput, "applicant.email: is required to be notified by e-mail (applicant.notify[\(i)])",
+                        field: "applicant.email")
+                }
+                guard isEmail(email) else {
+                    throw EventLogError(
+                        .invalidInput, "applicant.email: is not an address an e-mail can be sent to", field: "applicant.email")
+                }
+            case .sms:
+                guard let phone else {
+                    throw EventLogError(
+                        .invalidInput, "applicant.phone: is required to be notified by SMS (applicant.notify[\(i)])",
+                        field: "applicant.phone")
+                }
+                guard indonesianMobile(phone) != nil else {
+                    throw EventLogError(
+                        .invalidInput, "applicant.phone: is not an Indonesian mobile number (08... or +628..., 9 to 12 digits after 8)",
+                        field: "applicant.phone")
+                }
             }
-            if !chosen.contains(channel) { chosen.append(channel) }
         }
-        return chosen
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {

@@ -1,90 +1,91 @@
 public import EventLog
 
-/// One delivery of the outbox: a status change (or submission) event told over one channel. Its
-/// idempotency key is the event id and the channel, so the worker, a retry and a replay all name
-/// the same delivery and a receiver can drop a repeat.
-public struct NotificationDelivery: Sendable, Equatable {
+/// One delivery of the outbox: a submission or status change of an application told over one
+/// channel. Its key, `<event id>:<channel>`, is its idempotency key: the worker, a retry and a
+/// replay all name the same delivery, and a receiver can drop a repeat.
+///
+/// Its life is a pure fold of the log (`NotificationsProjector` keeps it in
+/// `documents.notifications`): made `pending` by the event it tells, then `delivered` (final), or
+/// failed attempts until one is due again or it is `dead`; a retry on request makes a dead one
+/// pending again with a fresh budget.
+public struct NotificationDelivery: Sendable, Equatable, Codable {
     public enum State: String, Sendable, Equatable, Codable {
         /// Waiting for its next attempt (`nextAttemptAt`).
         case pending
         /// A receiver acknowledged it (2xx, or SMTP 250 after DATA): never sent again.
         case delivered
-        /// Out of attempts: kept, shown in the dead-letter view, sent again only on request.
+        /// Out of attempts, or cannot succeed: kept in the dead-letter view, sent again only on request.
         case dead
     }
 
     /// `<event id>:<channel>`.
     public var key: String
+    /// The id of the event told (its submission or status change).
+    public var eventId: String
     public var receiptNumber: String
     public var channel: NotificationChannel
+    /// The status told, and why (the reason code, when the change had one).
+    public var status: ApplicationStatus
+    public var reasonCode: ReasonCode?
     public var state: State
-    /// Failed attempts since the delivery was due or last retried on request.
+    /// Failed attempts since it was made or last retried on request.
     public var failures: Int
-    public var nextAttemptAt: Timestamp?
-    /// The last failure's class (`timeout`, `http-500`, `smtp-451`...), never a message body.
+    /// When the event told was recorded.
+    public var createdAt: String
+    /// When the next attempt is due (pending only).
+    public var nextAttemptAt: String?
+    /// The last failure's class (`timeout`, `http-500`, `smtp-451`, `erased`), never a reply's text.
     public var lastError: String?
+    public var deliveredAt: String?
+
+    public init(
+        eventId: String, receiptNumber: String, channel: NotificationChannel, status: ApplicationStatus, reasonCode: ReasonCode?,
+        at: Timestamp
+    ) {
+        key = Self.key(eventID: eventId, channel: channel)
+        (self.eventId, self.receiptNumber, self.channel, self.status, self.reasonCode) = (
+            eventId, receiptNumber, channel, status, reasonCode
+        )
+        state = .pending
+        failures = 0
+        createdAt = at.description
+        nextAttemptAt = at.description
+    }
 
     public static func key(eventID: String, channel: NotificationChannel) -> String { "\(eventID):\(channel.rawValue)" }
-}
 
-/// The outbox as a pure fold of the log's notification facts: what is due, what was delivered,
-/// what is dead. The worker appends the facts (`notifications.delivered`,
-/// `notifications.attempt-failed`, `notifications.dead-lettered`, `notifications.retry-requested`);
-/// replaying them gives the same outbox. Facts name deliveries by key, receipt and channel only.
-public struct NotificationOutbox: Sendable, Equatable {
-    public private(set) var deliveries: [String: NotificationDelivery] = [:]
-    public var backoff: NotificationBackoff
+    /// The event id and channel of a key; nil when it is not one.
+    public static func parse(_ key: String) -> (eventID: EventID, channel: NotificationChannel)? {
+        guard let colon = key.lastIndex(of: ":"), let id = EventID(String(key[..<colon])),
+            let channel = NotificationChannel(rawValue: String(key[key.index(after: colon)...]))
+        else { return nil }
+        return (id, channel)
+    }
 
-    public init(backoff: NotificationBackoff = .standard) { self.backoff = backoff }
+    /// Whether an attempt is due at `now`.
+    public func isDue(at now: Timestamp) -> Bool {
+        state == .pending && (nextAttemptAt.flatMap(Timestamp.init).map { $0 <= now } ?? true)
+    }
 
-    /// A status change (or submission) `eventID` of `receiptNumber` at `at`, to tell over
-    /// `channels`. A key already known is left as it is (a replay adds nothing).
-    public mutating func due(eventID: String, receiptNumber: String, channels: [NotificationChannel], at: Timestamp) {
-        for channel in channels {
-            let key = NotificationDelivery.key(eventID: eventID, channel: channel)
-            guard deliveries[key] == nil else { continue }
-            deliveries[key] = NotificationDelivery(
-                key: key, receiptNumber: receiptNumber, channel: channel, state: .pending, failures: 0, nextAttemptAt: at)
+    /// Folds `documents.notification-<outcome>` into the delivery. A delivered one stays
+    /// delivered; a failure or retry of another state than the one it applies to changes nothing.
+    public mutating func record(_ outcome: NotificationRecorded.Outcome, _ e: NotificationRecorded) {
+        switch outcome {
+        case .delivered:
+            state = .delivered
+            deliveredAt = e.at.description
+            nextAttemptAt = nil
+        case .failed:
+            guard state == .pending else { return }
+            failures = max(failures + 1, e.attempt ?? 0)
+            lastError = e.error
+            nextAttemptAt = e.nextAttemptAt?.description
+            if e.nextAttemptAt == nil { state = .dead }
+        case .retryRequested:
+            guard state == .dead else { return }
+            state = .pending
+            failures = 0
+            nextAttemptAt = e.at.description
         }
     }
-
-    /// The receiver acknowledged `key`. Final: later failures or retries of it change nothing.
-    public mutating func delivered(_ key: String) {
-        guard var d = deliveries[key] else { return }
-        d.state = .delivered
-        d.nextAttemptAt = nil
-        deliveries[key] = d
-    }
-
-    /// An attempt of `key` failed at `at` with `error`: the next attempt is scheduled by the
-    /// back-off, or the delivery goes dead when out of attempts. Returns the new state.
-    @discardableResult
-    public mutating func attemptFailed(_ key: String, at: Timestamp, error: String) -> NotificationDelivery.State? {
-        guard var d = deliveries[key], d.state == .pending else { return deliveries[key]?.state }
-        d.failures += 1
-        d.lastError = error
-        d.nextAttemptAt = backoff.nextAttempt(afterFailures: d.failures, at: at)
-        if d.nextAttemptAt == nil { d.state = .dead }
-        deliveries[key] = d
-        return d.state
-    }
-
-    /// An administrator asked to send dead `key` again (`lumbung notifications retry`): it is
-    /// pending from `at` with a fresh budget of attempts. Delivered or pending keys are left alone.
-    public mutating func retryRequested(_ key: String, at: Timestamp) {
-        guard var d = deliveries[key], d.state == .dead else { return }
-        d.state = .pending
-        d.failures = 0
-        d.nextAttemptAt = at
-        deliveries[key] = d
-    }
-
-    /// Pending deliveries whose next attempt is at or before `now`, the earliest first.
-    public func dueAt(_ now: Timestamp) -> [NotificationDelivery] {
-        deliveries.values.filter { $0.state == .pending && ($0.nextAttemptAt.map { $0 <= now } ?? false) }
-            .sorted { ($0.nextAttemptAt!, $0.key) < ($1.nextAttemptAt!, $1.key) }
-    }
-
-    /// The dead-letter view, by key.
-    public var dead: [NotificationDelivery] { deliveries.values.filter { $0.state == .dead }.sorted { $0.key < $1.key } }
 }

@@ -16,7 +16,8 @@ public import Projections
 ///   subject (for a NIK found through the vault's blind index).
 public struct ApplicationsProjector: DomainProjector {
     public static let definition = ViewDefinition(
-        DocumentViews.applications, version: 2, folding: DocumentEvents.all, databases: ["applications", "pins", "applicants", "subjects"])
+        DocumentViews.applications, version: 2, folding: DocumentEvents.lifecycle,
+        databases: ["applications", "pins", "applicants", "subjects"])
 
     public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
         switch typed {
@@ -40,6 +41,8 @@ public struct ApplicationsProjector: DomainProjector {
             try view.put("applications", e.receiptNumber, value: app)
         case .pinReissued(let e):
             try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
+        case .notification:
+            return
         }
     }
 }

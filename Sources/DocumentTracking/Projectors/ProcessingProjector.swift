@@ -35,14 +35,14 @@ public struct ProcessingDone: Codable, Sendable, Equatable {
 public struct ProcessingProjector: DomainProjector {
     /// 3: `recent` and `clock` (2: keys made by `ViewKey`).
     public static let definition = ViewDefinition(
-        DocumentViews.processing, version: 3, folding: DocumentEvents.all, databases: ["open", "durations", "recent", "clock"])
+        DocumentViews.processing, version: 3, folding: DocumentEvents.lifecycle, databases: ["open", "durations", "recent", "clock"])
 
     /// The office part of `recent`'s keys that holds every office's completions (no office id
     /// has a `*`).
     static let wholeCity = "*"
 
     public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
-        if case .pinReissued = typed {} else { try advanceClock(to: typed.occurredAt, view) }
+        if typed.isLifecycleStep { try advanceClock(to: typed.occurredAt, view) }
         switch typed {
         case .submitted(let e):
             try view.put(
@@ -64,7 +64,7 @@ public struct ProcessingProjector: DomainProjector {
                     "recent", ViewKey.make(place, start.documentType.rawValue, ViewKey.time(e.changedAt), e.receiptNumber),
                     bytes: Array(ViewKey.duration(ms).utf8))
             }
-        case .pinReissued:
+        case .pinReissued, .notification:
             return
         }
     }

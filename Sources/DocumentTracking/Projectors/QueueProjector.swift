@@ -13,7 +13,7 @@ public import Projections
 public struct QueueProjector: DomainProjector {
     /// 2: keys made by `ViewKey` (parts joined by U+001F instead of `/`).
     public static let definition = ViewDefinition(
-        DocumentViews.queue, version: 2, folding: DocumentEvents.all, databases: ["counts", "items", "current"])
+        DocumentViews.queue, version: 2, folding: DocumentEvents.lifecycle, databases: ["counts", "items", "current"])
 
     static func countKey(office: String, status: ApplicationStatus) -> String {
         ViewKey.make(office, status.rawValue)
@@ -41,7 +41,7 @@ public struct QueueProjector: DomainProjector {
             item.status = e.to
             item.since = e.changedAt.description
             try enter(item, view)
-        case .pinReissued:
+        case .pinReissued, .notification:
             return
         }
     }

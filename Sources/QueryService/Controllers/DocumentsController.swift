@@ -27,7 +27,7 @@ struct DocumentsController {
         router.group().add(middleware: RequireRole(anyOf: [.documentsWriter, .auditor]))
             .get("/v1/documents/queue", use: queue)
         router.get(
-            "/v1/documents/processing", use: processingCache.cached(types: DocumentEvents.all, services: services, processing))
+            "/v1/documents/processing", use: processingCache.cached(types: DocumentEvents.lifecycle, services: services, processing))
     }
 
     /// `POST /v1/documents/applications`: answers `{"receiptNumber","pin","position"}`; the

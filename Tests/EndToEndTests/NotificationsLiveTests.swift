@@ -1,0 +1,228 @@
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A Python helper of `Tests/python` serving on a loopback port until its stdin closes; what it
+/// took is written as `<n>.json` files in `directory`.
+private final class PythonPeer: @unchecked Sendable {
+    let process = ChildProcess()
+    let stdin = Pipe()
+    let port = loopbackPort()
+    let directory: String
+
+    init(_ script: String, scratch: Scratch, label: String, arguments: (Int, String) -> [String]) throws {
+        directory = scratch.file(label)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stdout = Pipe()
+        process.executableURL = URL(fileURLWithPath: AuditTool.python)
+        process.arguments = [packageRoot.appendingPathComponent("Tests/python/\(script)").path] + arguments(port, directory)
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let ready = stdout.fileHandleForReading.availableData
+        guard String(decoding: ready, as: UTF8.self).hasPrefix("ready") else {
+            throw CLIError("\(script) did not start (is the venv made? `make deps`)")
+        }
+    }
+
+    /// What it took so far, in order.
+    var records: [JSONValue] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasSuffix(".json") && !$0.hasPrefix(".")
+        }
+        return names.sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }.compactMap { name in
+            (try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))).flatMap {
+                try? JSONParser.parse(String(decoding: $0, as: UTF8.self))
+            }
+        }
+    }
+
+    deinit {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+private struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+@Suite("cek resi notifications: a real SMTP server and a signed webhook receiver (the real binary)", .serialized)
+struct NotificationsLiveTests {
+    static let email = "warga@example.id"
+    static let phone = "0812-3456-7890"
+    static let name = "Baiq Nurul Aini"
+
+    @Test(
+        "every status change reaches the applicant by e-mail and SMS in Bahasa Indonesia, never with the PIN; a gateway's 500 is retried, a 2xx never sent twice; a refused mailbox is dead-lettered and retried on request"
+    )
+    func notificationsDeliveredRetriedAndDeadLettered() async throws {
+        let scratch = try Scratch("notify")
+        let data = scratch.file("data")
+        let key = try await CLI.run(["keys", "create", "--data-dir", data, "--role", "documents-writer", "--name", "loket"])
+        #expect(key.status == 0, "\(key)")
+        let officer = try #require(try key.json().first?["token"]?.string)
+        let auditorKey = try await CLI.run(["keys", "create", "--data-dir", data, "--role", "auditor", "--name", "pemeriksa"])
+        let auditor = try #require(try auditorKey.json().first?["token"]?.string)
+
+        let secretFile = scratch.file("webhook.secret")
+        let secret = "rahasia-gerbang-sms-0123456789"
+        #expect(FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]))
+        let smtp = try PythonPeer("smtp_sink.py", scratch: scratch, label: "mail") { port, dir in ["\(port)", dir] }
+        let gateway = try PythonPeer("webhook_receiver.py", scratch: scratch, label: "sms") { port, dir in
+            ["\(port)", secretFile, dir, "1"]
+        }
+        let server = try Server(
+            dataDirectory: data, scratch: scratch, label: "notify",
+            arguments: [
+                "--smtp-host", "127.0.0.1", "--smtp-port", "\(smtp.port)", "--smtp-from", "cek-resi@mataramkota.go.id",
+                "--webhook-url", "http://127.0.0.1:\(gateway.port)/kirim", "--webhook-secret-file", secretFile,
+                "--notification-retry", "1", "--notification-interval", "100",
+            ])
+        _ = try #require(await server.waitForHealth(timeout: .seconds(120)), "no /health: \(server.log)")
+        func call(_ method: String, _ path: String, _ body: String? = nil, as token: String? = nil) throws -> (status: Int, json: JSONValue)
+        {
+            let r = try #require(
+                httpRequest(port: server.port, method, path, headers: ["Authorization": "Bearer \(token ?? officer)"], body: body))
+            return (r.status, (try? JSONParser.parse(r.body)) ?? .null)
+        }
+        func head() throws -> Int { try #require(try call("GET", "/health").json["headPosition"]?.int) }
+
+        // An address a notification cannot reach: 400 naming it, nothing written, never repeated.
+        let before = try head()
+        for (applicant, field) in [
+            (#""email":"bukan alamat","notify":["email"]"#, "applicant.email"),
+            (#""phone":"0370 123456","notify":["sms"]"#, "applicant.phone"),
+            (#""notify":["email"]"#, "applicant.email"),
+            (#""email":"a@b.co","notify":["fax"]"#, "applicant.notify[0]"),
+        ] {
+            let refused = try call(
+                "POST", "/v1/documents/applications",
+                #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"online","applicant":{"nik":"5271010101900001",\#(applicant)}}"#
+            )
+            #expect(refused.status == 400, "\(refused)")
+            #expect(refused.json["errors"]?.arrayValue?.first?["field"]?.string == field, "\(refused)")
+            #expect(!"\(refused.json)".contains("bukan alamat") && !"\(refused.json)".contains("0370 123456"))
+        }
+        #expect(try head() == before)
+
+        // Submitted choosing both channels, then moved twice.
+        let submitted = try call(
+            "POST", "/v1/documents/applications",
+            #"{"documentType":"ktp-el","office":"dukcapil-mataram","channel":"online","applicant":{"nik":"5271010101900001","name":"\#(Self.name)","email":"\#(Self.email)","phone":"\#(Self.phone)","notify":["email","sms"]}}"#
+        )
+        #expect(submitted.status == 201, "\(submitted)")
+        let receipt = try #require(submitted.json["receiptNumber"]?.string)
+        let pin = try #require(submitted.json["pin"]?.string)
+        for body in [
+            #"{"to":"revision-requested","reasonCode":"lampiran-belum-lengkap","officer":"petugas-01"}"#,
+            #"{"to":"submitted","officer":"petugas-01"}"#,
+        ] {
+            let moved = try call("POST", "/v1/documents/applications/\(receipt)/status", body)
+            #expect(moved.status == 201, "\(moved)")
+        }
+
+        // Three e-mails and three text messages, each text after one 500.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, smtp.records.count < 3 || gateway.records.filter({ $0["status"]?.int == 200 }).count < 3 {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let mails = smtp.records
+        #expect(mails.count == 3, "\(mails)\n\(server.log)")
+        #expect(mails.allSatisfy { $0["to"]?.arrayValue?.first?.string == Self.email })
+        #expect(
+            mails.map { $0["subject"]?.string ?? "" }.sorted()
+                == [
+                    "Resi \(receipt): Permohonan diterima", "Resi \(receipt): Permohonan diterima",
+                    "Resi \(receipt): Perlu perbaikan berkas",
+                ].sorted(), "\(mails)")
+        let revision = try #require(mails.first { ($0["subject"]?.string ?? "").hasSuffix("Perlu perbaikan berkas") })
+        #expect(revision["body"]?.string?.contains("Alasan: Persyaratan atau lampiran belum lengkap") == true, "\(revision)")
+        #expect(mails.allSatisfy { $0["headers"]?["X-Lumbung-Idempotency-Key"]?.string?.hasSuffix(":email") == true })
+
+        let texts = gateway.records
+        #expect(texts.allSatisfy { $0["signatureValid"] == .bool(true) }, "\(texts)")
+        let byKey = Dictionary(grouping: texts) { $0["idempotencyKey"]?.string ?? "" }
+        #expect(byKey.count == 3, "\(texts)")
+        for (deliveryKey, attempts) in byKey {
+            #expect(deliveryKey.hasSuffix(":sms"))
+            #expect(attempts.map { $0["status"]?.int ?? 0 } == [500, 200], "\(deliveryKey): \(attempts)")
+            #expect(
+                attempts.allSatisfy { $0["body"]?["to"]?.string == "+6281234567890" && $0["body"]?["receiptNumber"]?.string == receipt })
+        }
+        for message in mails.map({ $0["body"]?.string ?? "" }) + texts.map({ $0["body"]?["text"]?.string ?? "" }) {
+            #expect(message.contains(receipt))
+            #expect(!message.contains(pin) && !message.contains(Self.name) && !message.contains("5271010101900001"), "\(message)")
+        }
+
+        // Acknowledged: not sent again, however long the worker runs.
+        try await Task.sleep(for: .seconds(3))
+        #expect(smtp.records.count == 3 && gateway.records.count == 6, "\(gateway.records)")
+        let listed = try call("GET", "/v1/notifications?receiptNumber=\(receipt)")
+        #expect(listed.status == 200, "\(listed)")
+        let deliveries = listed.json["notifications"]?.arrayValue ?? []
+        #expect(deliveries.count == 6 && deliveries.allSatisfy { $0["state"]?.string == "delivered" }, "\(listed)")
+        #expect(deliveries.filter { $0["channel"]?.string == "sms" }.allSatisfy { $0["lastError"]?.string == "http-500" })
+        #expect(!"\(listed.json)".contains(Self.email) && !"\(listed.json)".contains("6281234567890"))
+
+        // A mailbox that does not exist (550): dead-lettered at once, retried only on request.
+        let refusedMailbox = try call(
+            "POST", "/v1/documents/applications",
+            #"{"documentType":"kk","office":"dukcapil-mataram","channel":"online","applicant":{"nik":"5271010101900002","email":"tidak.ada@ditolak.example","notify":["email"]}}"#
+        )
+        #expect(refusedMailbox.status == 201, "\(refusedMailbox)")
+        let deadReceipt = try #require(refusedMailbox.json["receiptNumber"]?.string)
+        var dead: [JSONValue] = []
+        let deadDeadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadDeadline, dead.isEmpty {
+            dead = try call("GET", "/v1/notifications?state=dead").json["notifications"]?.arrayValue ?? []
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(dead.count == 1 && dead.first?["receiptNumber"]?.string == deadReceipt, "\(dead)\n\(server.log)")
+        #expect(dead.first?["lastError"]?.string == "smtp-550")
+        let deadKey = try #require(dead.first?["key"]?.string)
+        let delivered = try #require(deliveries.first?["key"]?.string)
+        let again = try call("POST", "/v1/notifications/\(delivered)/retry")
+        #expect(again.status == 409, "a delivered notification is never sent again: \(again)")
+        #expect(try call("POST", "/v1/notifications/\(UUID().uuidString.lowercased()):email/retry").status == 404)
+        #expect(try call("GET", "/v1/notifications?state=lost").status == 400)
+        let retried = try call("POST", "/v1/notifications/\(deadKey)/retry")
+        #expect(retried.status == 201, "\(retried)")
+
+        // The retry is tried (and refused again, so dead again); then, with the server stopped, the CLI lists it.
+        let retryDeadline = ContinuousClock.now + .seconds(30)
+        var events: [JSONValue] = []
+        while ContinuousClock.now < retryDeadline {
+            let stream = try call("GET", "/v1/streams/application-\(deadReceipt)", as: auditor).json
+            events = stream["events"]?.arrayValue ?? []
+            if events.filter({ $0["type"]?.string == "documents.notification-failed" }).count == 2 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(
+            events.compactMap { $0["type"]?.string } == [
+                "documents.application-submitted", "documents.notification-failed", "documents.notification-retry-requested",
+                "documents.notification-failed",
+            ], "\(events)")
+        #expect(kill(server.process.processIdentifier, SIGTERM) == 0)
+        #expect(await server.waitForExit(timeout: .seconds(30)) == 0)
+        let list = try await CLI.run(["notifications", "list", "--state", "dead", "--data-dir", data])
+        #expect(list.status == 0, "\(list)")
+        #expect(try list.json().compactMap { $0["key"]?.string } == [deadKey], "\(list)")
+        let cliRetry = try await CLI.run(["notifications", "retry", deadKey, "--data-dir", data])
+        #expect(cliRetry.status == 0, "\(cliRetry)")
+        let pending = try await CLI.run(["notifications", "list", "--state", "pending", "--data-dir", data])
+        #expect(try pending.json().compactMap { $0["key"]?.string } == [deadKey], "\(pending)")
+        let refusedRetry = try await CLI.run(["notifications", "retry", delivered, "--data-dir", data])
+        #expect(refusedRetry.status == 1 && refusedRetry.stderr.contains("only a dead-lettered one"), "\(refusedRetry)")
+    }
+}
