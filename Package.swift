@@ -147,6 +147,7 @@ let package = Package(
                 "LumbungCore", "LumbungVersion", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
                 "NotificationChannels",
                 "DomainKit",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

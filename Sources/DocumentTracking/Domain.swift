@@ -120,8 +120,9 @@ public final class DocumentTrackingDomain: Domain {
     // MARK: Scenario
 
     /// The 2018 scenario with its hashes made under this domain's secret, so that
-    /// `DocumentTrackingScenario.demoApplication(seed:)` can be looked up on this server.
+    /// `DocumentTrackingScenario.demoApplication(seed:)` can be looked up on this server; with
+    /// this domain's vault, some applicants leave contacts (sealed) and are notified.
     public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
-        DocumentTrackingScenario.scenario(seed: seed, scale: scale, secret: secret)
+        DocumentTrackingScenario.scenario(seed: seed, scale: scale, secret: secret, vault: vault)
     }
 }

@@ -16,9 +16,15 @@ public struct NotificationSenders: Sendable {
     public var backoff: NotificationBackoff
     /// How often the outbox is looked at.
     public var interval: Duration
+    /// A delivery telling of something older than this (milliseconds) is dead-lettered as
+    /// `stale` instead of sent: after a long outage, or on a log seeded with old events.
+    public var maxAge: Int64
 
-    public init(smtp: SMTPClient?, webhook: WebhookClient?, backoff: NotificationBackoff = .standard, interval: Duration = .seconds(1)) {
-        (self.smtp, self.webhook, self.backoff, self.interval) = (smtp, webhook, backoff, interval)
+    public init(
+        smtp: SMTPClient?, webhook: WebhookClient?, backoff: NotificationBackoff = .standard, interval: Duration = .seconds(1),
+        maxAge: Int64 = 7 * 86_400_000
+    ) {
+        (self.smtp, self.webhook, self.backoff, self.interval, self.maxAge) = (smtp, webhook, backoff, interval, maxAge)
     }
 }
 
@@ -67,7 +73,7 @@ public struct NotificationWorker: Service {
             case .email where senders.smtp == nil, .sms where senders.webhook == nil: continue
             default: break
             }
-            let outcome = await attempt(delivery)
+            let outcome = delivery.isStale(at: now, maxAge: senders.maxAge) ? .failure("stale", permanent: true) : await attempt(delivery)
             let at = Timestamp.now()
             var e = NotificationRecorded(receiptNumber: delivery.receiptNumber, delivery: delivery.key, channel: delivery.channel, at: at)
             let kind: NotificationRecorded.Outcome

@@ -9,6 +9,7 @@ import NIOHTTP1
 public struct WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     public var failure: String
     public var description: String { failure }
+    public init(failure: String) { self.failure = failure }
 }
 
 /// The SMS/WhatsApp gateway's webhook: one POST per message, JSON

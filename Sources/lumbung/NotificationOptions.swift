@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocumentTracking
 import Foundation
+import NIOCore
 import NotificationChannels
 
 /// `serve`'s notification options: where the cek resi notifications go. Without `--smtp-host`
@@ -23,6 +24,10 @@ struct NotificationOptions: ParsableArguments {
         name: .customLong("webhook-secret-file"),
         help: ArgumentHelp("File (0600) holding the webhook's HMAC secret, one line, at least 16 bytes.", valueName: "FILE"))
     var webhookSecretFile: String?
+    @Option(
+        name: .customLong("webhook-timeout"),
+        help: ArgumentHelp("Seconds the gateway has to answer; longer is a failure to retry.", valueName: "SECONDS"))
+    var webhookTimeout = 10
     @Option(
         name: .customLong("notification-retry"),
         help: ArgumentHelp(
@@ -48,6 +53,7 @@ struct NotificationOptions: ParsableArguments {
         } else if webhookSecretFile != nil {
             throw ValidationError("--webhook-secret-file goes with --webhook-url")
         }
+        guard (1...300).contains(webhookTimeout) else { throw ValidationError("--webhook-timeout must be 1-300 seconds") }
         guard (1...86_400).contains(notificationRetry) else { throw ValidationError("--notification-retry must be 1-86400 seconds") }
         guard (10...600_000).contains(notificationInterval) else { throw ValidationError("--notification-interval must be 10-600000 ms") }
         do {
@@ -78,7 +84,9 @@ struct NotificationOptions: ParsableArguments {
             base: Int64(notificationRetry) * 1000, factor: 4, cap: max(3_600_000, Int64(notificationRetry) * 1000), maxAttempts: 8)
         return NotificationSenders(
             smtp: smtpHost.map { SMTPClient(host: $0, port: smtpPort, from: smtpFrom) },
-            webhook: try webhookURL.map { WebhookClient(url: $0, secret: try webhookSecret() ?? []) }, backoff: backoff,
+            webhook: try webhookURL.map {
+                WebhookClient(url: $0, secret: try webhookSecret() ?? [], timeout: .seconds(Int64(webhookTimeout)))
+            }, backoff: backoff,
             interval: .milliseconds(notificationInterval))
     }
 }

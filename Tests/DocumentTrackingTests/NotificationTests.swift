@@ -84,6 +84,12 @@ struct NotificationTests {
         #expect(NotificationDelivery.parse(d.key)?.channel == .sms)
         #expect(NotificationDelivery.parse("not-an-id:sms") == nil && NotificationDelivery.parse("\(id):fax") == nil)
         #expect(d.isDue(at: at(0)))
+        // Told of something weeks old (a long outage, a seeded log): stale, dead-lettered unsent.
+        let old = NotificationDelivery(
+            eventId: id, receiptNumber: "MTR-7GQ2K9XW4D", channel: .email, status: .ready, reasonCode: nil, at: at(30 * 86_400_000),
+            occurredAt: at(0))
+        #expect(old.isStale(at: at(30 * 86_400_000), maxAge: 7 * 86_400_000))
+        #expect(!old.isStale(at: at(6 * 86_400_000), maxAge: 7 * 86_400_000))
         func fact(_ ms: Int64, attempt: Int? = nil, error: String? = nil, next: Int64? = nil) -> NotificationRecorded {
             NotificationRecorded(
                 receiptNumber: "MTR-7GQ2K9XW4D", delivery: d.key, channel: .sms, at: at(ms), attempt: attempt, error: error,

@@ -226,3 +226,39 @@ struct NotificationsLiveTests {
         #expect(refusedRetry.status == 1 && refusedRetry.stderr.contains("only a dead-lettered one"), "\(refusedRetry)")
     }
 }
+
+@Suite("serve's notification options")
+struct NotificationOptionsTests {
+    @Test(
+        "options that do not fit together, or a secret file others may read, stop serve before it starts, naming the option",
+        arguments: [
+            (["--webhook-url", "http://127.0.0.1:9/kirim"], "--webhook-url needs --webhook-secret-file"),
+            (["--webhook-url", "ftp://127.0.0.1/kirim", "--webhook-secret-file", "SECRET"], "--webhook-url must be an http or https URL"),
+            (["--webhook-secret-file", "SECRET"], "--webhook-secret-file goes with --webhook-url"),
+            (["--webhook-url", "http://127.0.0.1:9/kirim", "--webhook-secret-file", "OPEN"], "is readable by others"),
+            (["--webhook-url", "http://127.0.0.1:9/kirim", "--webhook-secret-file", "SHORT"], "must hold at least 16 bytes"),
+            (["--webhook-url", "http://127.0.0.1:9/kirim", "--webhook-secret-file", "/nonexistent/secret"], "cannot read"),
+            (["--smtp-host", "127.0.0.1", "--smtp-port", "0"], "--smtp-port must be 1-65535"),
+            (["--smtp-host", "127.0.0.1", "--smtp-from", "bukan alamat"], "--smtp-from is not an e-mail address"),
+            (["--notification-retry", "0"], "--notification-retry must be 1-86400 seconds"),
+        ])
+    func refused(options: [String], message: String) async throws {
+        let scratch = try Scratch("notify-options")
+        func secretFile(_ name: String, _ content: String, mode: Int) -> String {
+            let path = scratch.file(name)
+            _ = FileManager.default.createFile(atPath: path, contents: Data(content.utf8), attributes: [.posixPermissions: mode])
+            return path
+        }
+        let files = [
+            "SECRET": secretFile("secret", "rahasia-gerbang-sms-0123456789", mode: 0o600),
+            "OPEN": secretFile("open", "rahasia-gerbang-sms-0123456789", mode: 0o644),
+            "SHORT": secretFile("short", "pendek", mode: 0o600),
+        ]
+        let data = scratch.file("data")
+        let r = try await CLI.run(["serve", "--data-dir", data, "--port", "0"] + options.map { files[$0] ?? $0 })
+        #expect(r.status == 64, "\(r)")
+        #expect(r.stderr.contains(message), "\(r)")
+        #expect(!r.stderr.contains("rahasia"), "a secret is never printed")
+        #expect(!FileManager.default.fileExists(atPath: data + "/log"), "nothing was opened or written")
+    }
+}

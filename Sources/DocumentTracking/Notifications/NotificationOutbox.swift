@@ -30,8 +30,10 @@ public struct NotificationDelivery: Sendable, Equatable, Codable {
     public var state: State
     /// Failed attempts since it was made or last retried on request.
     public var failures: Int
-    /// When the event told was recorded.
+    /// When the event told was recorded (the delivery is due from then).
     public var createdAt: String
+    /// When what it tells happened (the submission or change's own time).
+    public var occurredAt: String?
     /// When the next attempt is due (pending only).
     public var nextAttemptAt: String?
     /// The last failure's class (`timeout`, `http-500`, `smtp-451`, `erased`), never a reply's text.
@@ -40,8 +42,9 @@ public struct NotificationDelivery: Sendable, Equatable, Codable {
 
     public init(
         eventId: String, receiptNumber: String, channel: NotificationChannel, status: ApplicationStatus, reasonCode: ReasonCode?,
-        at: Timestamp
+        at: Timestamp, occurredAt: Timestamp? = nil
     ) {
+        self.occurredAt = occurredAt?.description
         key = Self.key(eventID: eventId, channel: channel)
         (self.eventId, self.receiptNumber, self.channel, self.status, self.reasonCode) = (
             eventId, receiptNumber, channel, status, reasonCode
@@ -60,6 +63,13 @@ public struct NotificationDelivery: Sendable, Equatable, Codable {
             let channel = NotificationChannel(rawValue: String(key[key.index(after: colon)...]))
         else { return nil }
         return (id, channel)
+    }
+
+    /// Whether what it tells happened longer than `maxAge` milliseconds before `now` (a message
+    /// about a status of weeks ago misleads more than it helps: it is dead-lettered, not sent).
+    public func isStale(at now: Timestamp, maxAge: Int64) -> Bool {
+        guard let occurred = occurredAt.flatMap(Timestamp.init) else { return false }
+        return now.millisecondsSince1970 - occurred.millisecondsSince1970 > maxAge
     }
 
     /// Whether an attempt is due at `now`.

@@ -45,7 +45,7 @@ public struct NotificationsProjector: DomainProjector {
         for channel in channels {
             let d = NotificationDelivery(
                 eventId: event.id.description, receiptNumber: receipt, channel: channel, status: status, reasonCode: reasonCode,
-                at: event.recordedAt)
+                at: event.recordedAt, occurredAt: event.occurredAt)
             guard try view.get("deliveries", d.key) == nil else { continue }
             try view.put("deliveries", d.key, value: d)
             try view.put("pending", d.key, bytes: [])

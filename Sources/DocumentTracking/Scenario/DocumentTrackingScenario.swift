@@ -2,6 +2,7 @@ public import Crypto
 public import DomainKit
 public import EventLog
 import Foundation
+public import PersonalData
 
 /// Document tracking's part of the 2018 scenario of Kota Mataram.
 ///
@@ -85,35 +86,102 @@ public enum DocumentTrackingScenario {
     /// The scenario's events in `occurredAt` order (ties: application, then its own order), NIK and
     /// PIN hashes made under `secret`. `scale` multiplies the number of applications (1.0: about
     /// 2,600 applications and 14,500 events).
-    public static func scenario(seed: UInt64, scale: Double, secret: SymmetricKey) -> [ScenarioEvent] {
+    ///
+    /// With a `vault` (the seeder's), about half of the applicants leave a synthetic e-mail address
+    /// (`pemohon<i>@example.org`) and/or mobile number and choose to be notified
+    /// (`contact(seed:index:)`): their NIK and contacts are sealed under a subject of their own, and
+    /// each of their application's events is followed by its notifications' outcomes as the 2018
+    /// worker would have recorded them: delivered a minute or two later, one text message in five
+    /// after a failed first attempt (`http-503`). So the seeded outbox is all delivered: a server
+    /// started on the demo sends nothing from 2018. Without a vault (the tests of the domain), no
+    /// applicant has a contact.
+    public static func scenario(seed: UInt64, scale: Double, secret: SymmetricKey, vault: Vault? = nil) -> [ScenarioEvent] {
         var out: [(key: (Int64, Int, Int), event: ScenarioEvent)] = []
         for plan in plans(seed: seed, scale: scale) {
+            var applicant = Applicant(nikHash: DocumentSecrets.nikHash(nik: plan.nik, secret: secret))
+            var notify: [NotificationChannel] = []
+            if let vault, let contact = contact(seed: seed, index: plan.index) {
+                let fields =
+                    [("applicant.nik", plan.nik)]
+                    + [("applicant.email", contact.email), ("applicant.phone", contact.phone)]
+                    .compactMap { f, v in v.map { (field: f, value: $0) } }
+                if let (subject, values) = try? vault.sealCreating(.nik, plan.nik, fields.map { (field: $0.0, value: $0.1) }) {
+                    var sealed: [String: SealedValue] = [:]
+                    for (f, v) in zip(fields, values) { sealed[f.0] = v }
+                    applicant = Applicant(
+                        subject: subject, nik: sealed["applicant.nik"]!, name: nil, phone: sealed["applicant.phone"],
+                        email: sealed["applicant.email"])
+                    notify = contact.notify
+                }
+            }
             let submitted = ApplicationSubmitted(
                 receiptNumber: plan.receipt, documentType: plan.documentType, office: plan.office, channel: plan.channel,
-                applicant: Applicant(nikHash: DocumentSecrets.nikHash(nik: plan.nik, secret: secret)),
-                pinHash: DocumentSecrets.pinHash(receiptNumber: plan.receipt, pin: plan.pin, secret: secret),
-                submittedAt: Timestamp(millisecondsSince1970: plan.submittedAt))
-            guard
-                let first = try? Application.Event.submitted(submitted).proposed(
-                    expectedVersion: .noStream, id: eventID(seed: seed, index: plan.index, step: 0))
-            else { continue }
-            out.append(((plan.submittedAt, plan.index, 0), (submitted.submittedAt, first)))
+                applicant: applicant, pinHash: DocumentSecrets.pinHash(receiptNumber: plan.receipt, pin: plan.pin, secret: secret),
+                submittedAt: Timestamp(millisecondsSince1970: plan.submittedAt), notify: notify.isEmpty ? nil : notify)
+            // The application's own events in order, then proposed with consecutive versions.
+            var own: [(at: Int64, step: Int, event: Application.Event)] = [(plan.submittedAt, 0, .submitted(submitted))]
             var from = ApplicationStatus.submitted
             for (k, c) in plan.changes.enumerated() {
-                let at = Timestamp(millisecondsSince1970: c.at)
-                let changed = StatusChanged(
-                    receiptNumber: plan.receipt, from: from, to: c.to, reasonCode: c.reasonCode, reason: c.reason, officer: c.officer,
-                    changedAt: at)
-                guard
-                    let e = try? Application.Event.statusChanged(changed).proposed(
-                        expectedVersion: .exact(UInt64(k + 1)), id: eventID(seed: seed, index: plan.index, step: k + 1))
-                else { break }
-                out.append(((c.at, plan.index, k + 1), (at, e)))
+                own.append(
+                    (
+                        c.at, k + 1,
+                        .statusChanged(
+                            StatusChanged(
+                                receiptNumber: plan.receipt, from: from, to: c.to, reasonCode: c.reasonCode, reason: c.reason,
+                                officer: c.officer, changedAt: Timestamp(millisecondsSince1970: c.at)))
+                    ))
                 from = c.to
+            }
+            var told: [(at: Int64, step: Int, event: Application.Event)] = []
+            for step in own where !notify.isEmpty {
+                let toldID = eventID(seed: seed, index: plan.index, step: step.step).description
+                for channel in notify {
+                    let key = NotificationDelivery.key(eventID: toldID, channel: channel)
+                    let r = SplitMix64.mix(seed, UInt64(plan.index), UInt64(step.step), channel == .sms ? 0x534D53 : 0x454D4C)
+                    var at = step.at + 60_000 + Int64(r % 60_000)
+                    if channel == .sms, r % 5 == 0 {
+                        let failed = NotificationRecorded(
+                            receiptNumber: plan.receipt, delivery: key, channel: channel, at: Timestamp(millisecondsSince1970: at),
+                            attempt: 1, error: "http-503", nextAttemptAt: Timestamp(millisecondsSince1970: at + 30_000))
+                        told.append((at, 0, .notification(.failed, failed)))
+                        at += 30_500
+                    }
+                    let delivered = NotificationRecorded(
+                        receiptNumber: plan.receipt, delivery: key, channel: channel, at: Timestamp(millisecondsSince1970: at))
+                    told.append((at, 0, .notification(.delivered, delivered)))
+                }
+            }
+            var all = own.map { (at: $0.at, order: $0.step * 2, event: $0.event) }
+            for (n, t) in told.enumerated() { all.append((at: t.at, order: 1_000_000 + n, event: t.event)) }
+            all.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+            for (version, e) in all.enumerated() {
+                let step = e.order < 1_000_000 ? e.order / 2 : 10_000 + (e.order - 1_000_000)
+                guard
+                    let proposed = try? e.event.proposed(
+                        expectedVersion: version == 0 ? .noStream : .exact(UInt64(version)),
+                        id: eventID(seed: seed, index: plan.index, step: step))
+                else { break }
+                out.append(((e.at, plan.index, version), (Timestamp(millisecondsSince1970: e.at), proposed)))
             }
         }
         out.sort { $0.key < $1.key }
         return out.map(\.event)
+    }
+
+    /// The contact application `index`'s applicant leaves, and the channels they choose; nil for
+    /// about half of them (they come to the counter to ask). Synthetic: `example.org` addresses and
+    /// 0812 numbers made from the seed.
+    public static func contact(seed: UInt64, index: Int) -> (email: String?, phone: String?, notify: [NotificationChannel])? {
+        let r = SplitMix64.mix(seed, UInt64(index), 0x4E_4F54)
+        let email = "pemohon\(index)@example.org"
+        let digits = String(r / 7 % 100_000_000)
+        let phone = "0812" + String(repeating: "0", count: 8 - digits.count) + digits
+        switch r % 7 {
+        case 0, 1: return (email, nil, [.email])
+        case 2: return (nil, phone, [.sms])
+        case 3: return (email, phone, [.email, .sms])
+        default: return nil
+        }
     }
 
     /// The planned applications with their receipt numbers, PINs and outcomes, in index order.
