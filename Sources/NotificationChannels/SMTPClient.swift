@@ -9,6 +9,7 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: Int
     public var command: String
     public var description: String { "smtp-\(code) after \(command)" }
+    public init(code: Int, command: String) { (self.code, self.command) = (code, command) }
 }
 
 /// A small plain-SMTP client (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) on swift-nio, for the

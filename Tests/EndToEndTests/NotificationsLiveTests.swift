@@ -9,52 +9,13 @@ import Glibc
 import Darwin
 #endif
 
-/// A Python helper of `Tests/python` serving on a loopback port until its stdin closes; what it
-/// took is written as `<n>.json` files in `directory`.
-private final class PythonPeer: @unchecked Sendable {
-    let process = ChildProcess()
-    let stdin = Pipe()
-    let port = loopbackPort()
-    let directory: String
-
-    init(_ script: String, scratch: Scratch, label: String, arguments: (Int, String) -> [String]) throws {
-        directory = scratch.file(label)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let stdout = Pipe()
-        process.executableURL = URL(fileURLWithPath: AuditTool.python)
-        process.arguments = [packageRoot.appendingPathComponent("Tests/python/\(script)").path] + arguments(port, directory)
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let ready = stdout.fileHandleForReading.availableData
-        guard String(decoding: ready, as: UTF8.self).hasPrefix("ready") else {
-            throw CLIError("\(script) did not start (is the venv made? `make deps`)")
-        }
+extension PythonPeer {
+    convenience init(_ script: String, scratch: Scratch, label: String, arguments: (Int, String) -> [String]) throws {
+        try self.init(script, directory: scratch.file(label), arguments: arguments)
     }
 
     /// What it took so far, in order.
-    var records: [JSONValue] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
-            $0.hasSuffix(".json") && !$0.hasPrefix(".")
-        }
-        return names.sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }.compactMap { name in
-            (try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))).flatMap {
-                try? JSONParser.parse(String(decoding: $0, as: UTF8.self))
-            }
-        }
-    }
-
-    deinit {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-}
-
-private struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    var taken: [JSONValue] { records.compactMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)) } }
 }
 
 @Suite("cek resi notifications: a real SMTP server and a signed webhook receiver (the real binary)", .serialized)
@@ -134,10 +95,10 @@ struct NotificationsLiveTests {
 
         // Three e-mails and three text messages, each text after one 500.
         let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, smtp.records.count < 3 || gateway.records.filter({ $0["status"]?.int == 200 }).count < 3 {
+        while ContinuousClock.now < deadline, smtp.taken.count < 3 || gateway.taken.filter({ $0["status"]?.int == 200 }).count < 3 {
             try await Task.sleep(for: .milliseconds(200))
         }
-        let mails = smtp.records
+        let mails = smtp.taken
         #expect(mails.count == 3, "\(mails)\n\(server.log)")
         #expect(mails.allSatisfy { $0["to"]?.arrayValue?.first?.string == Self.email })
         #expect(
@@ -150,7 +111,7 @@ struct NotificationsLiveTests {
         #expect(revision["body"]?.string?.contains("Alasan: Persyaratan atau lampiran belum lengkap") == true, "\(revision)")
         #expect(mails.allSatisfy { $0["headers"]?["X-Lumbung-Idempotency-Key"]?.string?.hasSuffix(":email") == true })
 
-        let texts = gateway.records
+        let texts = gateway.taken
         #expect(texts.allSatisfy { $0["signatureValid"] == .bool(true) }, "\(texts)")
         let byKey = Dictionary(grouping: texts) { $0["idempotencyKey"]?.string ?? "" }
         #expect(byKey.count == 3, "\(texts)")
@@ -167,7 +128,7 @@ struct NotificationsLiveTests {
 
         // Acknowledged: not sent again, however long the worker runs.
         try await Task.sleep(for: .seconds(3))
-        #expect(smtp.records.count == 3 && gateway.records.count == 6, "\(gateway.records)")
+        #expect(smtp.taken.count == 3 && gateway.taken.count == 6, "\(gateway.taken)")
         let listed = try call("GET", "/v1/notifications?receiptNumber=\(receipt)")
         #expect(listed.status == 200, "\(listed)")
         let deliveries = listed.json["notifications"]?.arrayValue ?? []

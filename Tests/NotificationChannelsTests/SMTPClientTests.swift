@@ -7,37 +7,11 @@ import Testing
 
 @Suite("SMTP client against a real SMTP server (aiosmtpd)")
 struct SMTPClientTests {
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static var python: String {
-        if let given = ProcessInfo.processInfo.environment["LUMBUNG_PYTHON"], !given.isEmpty { return given }
-        let venv = packageRoot.appendingPathComponent(".venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
-    }
-
     @Test func sendsAMessageInBahasaIndonesiaWithoutThePIN() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let port = Int.random(in: 20_000..<40_000)
-        let server = ChildProcess()
-        server.executableURL = URL(fileURLWithPath: Self.python)
-        server.arguments = [Self.packageRoot.appendingPathComponent("Tests/python/smtp_sink.py").path, "\(port)", dir.path]
-        let pipe = Pipe()
-        server.standardOutput = pipe
-        // The sink runs until its stdin closes (or it is killed, below).
-        let input = Pipe()
-        server.standardInput = input
-        try server.run()
-        defer {
-            try? input.fileHandleForWriting.close()
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        let ready = pipe.fileHandleForReading.availableData
-        #expect(String(decoding: ready, as: UTF8.self).hasPrefix("ready"))
+        let sink = try PythonPeer("smtp_sink.py", directory: dir.path) { port, dir in ["\(port)", dir] }
+        let port = sink.port
 
         let ready17 = try #require(CivilDate(year: 2018, month: 8, day: 17))
         let message = NotificationMessage(
@@ -56,6 +30,12 @@ struct SMTPClientTests {
         #expect(!body.contains("PIN Anda:"))
         let headers = try #require(record["headers"] as? [String: String])
         #expect(headers["X-Lumbung-Idempotency-Key"] == "0190f-e1:email")
+
+        // A mailbox the server refuses (550): an error naming the code and the command, nothing taken.
+        await #expect(throws: SMTPError(code: 550, command: "RCPT TO")) {
+            try await client.send(to: "tidak.ada@ditolak.example", message: message, idempotencyKey: "0190f-e2:email")
+        }
+        #expect(sink.records.count == 1)
     }
 
     @Test func connectionRefusedIsAnError() async throws {

@@ -20,26 +20,10 @@ struct WebhookClientTests {
         let secretFile = dir.appendingPathComponent("secret").path
         #expect(FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]))
         let out = dir.appendingPathComponent("got")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let port = Int.random(in: 20_000..<40_000)
-        let receiver = ChildProcess()
-        receiver.executableURL = URL(fileURLWithPath: SMTPClientTests.python)
-        receiver.arguments = [
-            SMTPClientTests.packageRoot.appendingPathComponent("Tests/python/webhook_receiver.py").path, "\(port)", secretFile, out.path,
-            "0",
-            "3",
-        ]
-        let stdout = Pipe()
-        let stdin = Pipe()
-        receiver.standardOutput = stdout
-        receiver.standardInput = stdin
-        try receiver.run()
-        defer {
-            try? stdin.fileHandleForWriting.close()
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
+        let gateway = try PythonPeer("webhook_receiver.py", directory: out.path) { port, dir in
+            ["\(port)", secretFile, dir, "0", "3"]
         }
-        #expect(String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("ready"))
+        let port = gateway.port
 
         let client = WebhookClient(url: "http://127.0.0.1:\(port)/kirim", secret: Array(secret.utf8), timeout: .seconds(1))
         let message = NotificationMessage(receiptNumber: "MTR-7GQ2K9XW4D", status: .ready, reasonLabel: nil, ready: nil)
@@ -48,8 +32,7 @@ struct WebhookClientTests {
             try await client.send(to: "+6281234567890", message: message, receiptNumber: "MTR-7GQ2K9XW4D", idempotencyKey: key)
         }
         try await client.send(to: "+6281234567890", message: message, receiptNumber: "MTR-7GQ2K9XW4D", idempotencyKey: key)
-        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-        let records = try files.sorted().map { try JSONParser.parse(String(contentsOfFile: out.path + "/" + $0, encoding: .utf8)) }
+        let records = try gateway.records.map { try JSONParser.parse(String(decoding: $0, as: UTF8.self)) }
         #expect(records.count == 2)
         #expect(records.allSatisfy { $0["signatureValid"] == .bool(true) && $0["idempotencyKey"]?.stringValue == key })
         #expect(records.allSatisfy { $0["body"]?["text"]?.stringValue?.contains("Siap diambil") == true })
