@@ -21,11 +21,11 @@ struct WebhookClientTests {
         #expect(FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]))
         let out = dir.appendingPathComponent("got")
         let gateway = try PythonPeer("webhook_receiver.py", directory: out.path) { port, dir in
-            ["\(port)", secretFile, dir, "0", "3"]
+            ["\(port)", secretFile, dir, "0", "30"]
         }
         let port = gateway.port
 
-        let client = WebhookClient(url: "http://127.0.0.1:\(port)/kirim", secret: Array(secret.utf8), timeout: .seconds(1))
+        let client = WebhookClient(url: "http://127.0.0.1:\(port)/kirim", secret: Array(secret.utf8), timeout: .seconds(2))
         let message = NotificationMessage(receiptNumber: "MTR-7GQ2K9XW4D", status: .ready, reasonLabel: nil, ready: nil)
         let key = "0190f3a2-0000-7000-8000-000000000001:sms"
         await #expect(throws: WebhookError(failure: "timeout")) {

@@ -52,7 +52,7 @@ struct ConnectionLimitTests {
     @Test("connections that send half a header are closed after the header timeout; /health answers meanwhile")
     func halfSentHeaders() async throws {
         try await withEnv { env in
-            let configuration = ServiceConfiguration(host: "127.0.0.1", port: 0, headerTimeout: .seconds(5), maxConnections: 100)
+            let configuration = ServiceConfiguration(host: "127.0.0.1", port: 0, headerTimeout: .seconds(15), maxConnections: 100)
             try await withLiveServer(env, configuration: configuration) { port in
                 let slow = try (0..<40).map { _ in try RawConnection(port: port) }
                 for c in slow { c.send(Self.halfHeader) }
