@@ -192,6 +192,34 @@ struct StaffScreensTests {
         }
     }
 
+    @Test("the application's page says what the applicant was told and over which channel, never the address")
+    func notificationsOnThePage() async throws {
+        try await withRouter { env, client in
+            let submitted = try await client.command(
+                "/v1/documents/applications", token: env.token(.documentsWriter),
+                body: #"""
+                    {"documentType":"kk","office":"dukcapil-mataram","channel":"online",
+                     "applicant":{"nik":"5271010101900003","email":"warga@example.id","phone":"0812-3456-7890","notify":["email","sms"]}}
+                    """#)
+            let receipt = try #require(submitted.string("receiptNumber"))
+            var browser = StaffBrowser(client: client)
+            try await browser.signIn(env.token(.documentsWriter))
+            let page = try await browser.get("/petugas/dokumen/\(receipt)").text
+            #expect(page.contains("<h2>Pemberitahuan</h2>"))
+            #expect(page.contains("E-mail · Diajukan · menunggu dikirim"), "\(page)")
+            #expect(page.contains("SMS/WhatsApp · Diajukan · menunggu dikirim"))
+            #expect(
+                !page.contains("warga@example.id") && !page.contains("0812-3456-7890") && !page.contains("6281234567890"),
+                "no address on the page")
+
+            // One who chose nothing: no section.
+            let plain = try await client.command(
+                "/v1/documents/applications", token: env.token(.documentsWriter), body: Self.application)
+            let other = try await browser.get("/petugas/dokumen/\(try #require(plain.string("receiptNumber")))").text
+            #expect(!other.contains("Pemberitahuan"))
+        }
+    }
+
     @Test("a key scoped to one office cannot see or move another office's application (403, nothing written)")
     func scope() async throws {
         try await withRouter { env, client in

@@ -258,9 +258,37 @@ struct OfficerScreens {
             <p>\(app.documentType.title) · \(officeName) · status <strong>\(PortalController.statusName(app.status))</strong></p>
             \(extra)
             <h2>Riwayat</h2><ol class="timeline">\(timeline)</ol>
+            \(notifications(app))
             \(HTML(joining: forms))
             """
         return StaffLayout.response(title: "Permohonan \(app.receiptNumber)", session: staff.session, status: status, content)
+    }
+
+    /// What the applicant was told and how (`documents.notifications`): each delivery's channel,
+    /// the status it told, and whether it went; never the address. Empty when they chose none.
+    private func notifications(_ app: PublicApplication) -> HTML {
+        let deliveries =
+            (try? services.engine.read { snapshot in
+                try DocumentTrackingQueries.notifications(
+                    try snapshot.view(DocumentViews.notifications), receiptNumber: app.receiptNumber, limit: 200)
+            }) ?? []
+        guard !deliveries.isEmpty else { return .empty }
+        let rows = deliveries.sorted { ($0.createdAt, $0.key) < ($1.createdAt, $1.key) }.map { d -> HTML in
+            let channel: HTML = d.channel == .email ? "E-mail" : "SMS/WhatsApp"
+            let state: HTML
+            switch d.state {
+            case .delivered:
+                state = "terkirim \(d.deliveredAt.map { IndonesianFormat.dateTime($0) } ?? "")"
+            case .pending:
+                let failed: HTML = d.failures > 0 ? " (gagal \(d.failures)×: \(d.lastError ?? "-"))" : .empty
+                state = "menunggu dikirim\(failed)"
+            case .dead:
+                state =
+                    "<strong>tidak terkirim</strong> (\(d.lastError ?? "-")); kirim ulang: <span class=\"code\">lumbung notifications retry \(d.key)</span>"
+            }
+            return "<li>\(channel) · \(PortalController.statusName(d.status)) · \(state)</li>"
+        }
+        return "<h2>Pemberitahuan</h2><ul class=\"notifications\">\(HTML(joining: rows))</ul>"
     }
 
     /// What `officer` says on the events a key writes from the screens: the key, not a person's name.
