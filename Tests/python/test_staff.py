@@ -58,7 +58,7 @@ def office(tmp_path_factory):
         for nik, kind in (("5271014101900002", "kk"), ("5271015202850003", "ktp-el")):
             submitted = server.post("/v1/documents/applications", {
                 "documentType": kind, "office": "dukcapil-mataram", "channel": "counter",
-                "applicant": {"nik": nik, "name": "Lalu Ahmad Zaini", "phone": "081234567890"}}, token)
+                "applicant": {"nik": nik, "name": "Lalu Ahmad Zaini", "phone": "081234567890", "notify": ["sms"]}}, token)
             server.receipts.append((submitted["receiptNumber"], submitted["pin"]))
         yield server
 
@@ -85,6 +85,9 @@ def test_officer_pages_in_chromium_after_signing_in(office, tmp_path_factory, tm
     assert 'name="kode"' in detail and 'value="dokumen-tidak-terbaca"' in detail and 'name="eventId"' in detail
     assert "Terbitkan PIN baru" in detail
     assert "Lalu Ahmad Zaini" not in detail, "personal fields open on request only"
+    # What the applicant is told, and how: never the number (no worker runs here, so it waits).
+    assert "<h2>Pemberitahuan</h2>" in detail and "SMS/WhatsApp · Diajukan · menunggu dikirim" in detail
+    assert "081234567890" not in detail and "6281234567890" not in detail
     browser.screenshot(office.base + f"/petugas/dokumen/{receipt}", "petugas-permohonan")
 
 
