@@ -79,6 +79,7 @@ let package = Package(
         .target(
             name: "AidLogistics",
             dependencies: [
+                "Regions",
                 "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
@@ -107,6 +108,7 @@ let package = Package(
         .target(
             name: "LumbungCore",
             dependencies: [
+                "Regions",
                 "DomainKit", "Projections", "EventLog", "JSON", "LMDB", "MataramReference", "AidLogistics", "DocumentTracking",
                 "MarketPrices", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -145,6 +147,7 @@ let package = Package(
             name: "lumbung",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "EventLog", "JSON", "Projections", "QueryService", "MarketPrices", "Replication",
+                "Regions",
                 "NotificationChannels",
                 "DomainKit",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -167,7 +170,8 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "JSON", "LMDB"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
         .testTarget(
-            name: "AidLogisticsTests", dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+            name: "AidLogisticsTests",
+            dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions"]),
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [

@@ -1,6 +1,7 @@
 public import DomainKit
 public import EventLog
 import MataramReference
+import Regions
 
 /// The decider of the aid domain: pure functions from a command and the state of what it touches
 /// to events, and from a state and an event to the next state. No storage, no clock, no
@@ -200,7 +201,7 @@ extension AidDecider {
             guard state.warehouses[e.warehouseId] == nil else {
                 throw violation("warehouseId", "warehouse \(e.warehouseId) is already registered; a warehouse registers once")
             }
-            try checkKelurahan(e.kelurahanCode, "kelurahanCode")
+            try checkKelurahan(e.kelurahanCode, "kelurahanCode", state.area)
 
         case .donationReceived(let e):
             guard state.donations[e.donationId] == nil else {
@@ -260,7 +261,7 @@ extension AidDecider {
                 throw violation("distributionId", "distribution \(e.distributionId) is already recorded")
             }
             try requireWarehouse(state, e.warehouseId, "warehouseId")
-            try checkKelurahan(e.kelurahanCode, "kelurahanCode")
+            try checkKelurahan(e.kelurahanCode, "kelurahanCode", state.area)
             guard e.people >= e.households else {
                 throw violation("people", "\(e.people) people in \(e.households) households: every household has at least one person")
             }
@@ -331,9 +332,19 @@ extension AidDecider {
         }
     }
 
-    static func checkKelurahan(_ code: String, _ field: String) throws(EventLogError) {
-        guard Mataram.kelurahan(code: code) != nil else {
-            throw violation(field, "\(code) is not the code of a kelurahan of Kota Mataram (e.g. 52.71.01.1004)")
+    /// `code` names a desa/kelurahan of the Kepmendagri table inside the deployment's `area`.
+    static func checkKelurahan(_ code: String, _ field: String, _ area: ServiceArea) throws(EventLogError) {
+        // Kota Mataram's own 50 answer without loading the national table.
+        if area == .mataram, Mataram.kelurahan(code: code) != nil { return }
+        do {
+            _ = try area.check(code, level: .desaKelurahan)
+        } catch {
+            switch error.code {
+            case .unknown:
+                throw violation(field, "\(code.prefix(20)) is not the Kepmendagri code of a desa/kelurahan (e.g. 52.71.01.1004)")
+            case .outside, .wrongLevel:
+                throw violation(field, error.description)
+            }
         }
     }
 }

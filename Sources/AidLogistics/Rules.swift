@@ -1,6 +1,7 @@
 public import DomainKit
 public import EventLog
 import Projections
+public import Regions
 
 /// The rules of the aid domain, run for every door into the log (commands, raw appends,
 /// imports) by a `RuleGuard`.
@@ -34,7 +35,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// `donations`: the count of donations received.
     private let counters = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "counter")
 
-    public init() {}
+    /// The area the deployment serves: every desa/kelurahan code an event names lies in it.
+    public let area: ServiceArea
+
+    public init(area: ServiceArea = .mataram) { self.area = area }
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
@@ -88,6 +92,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// event to see what the whole state would show them.
     public func state(touchedBy command: AidLogisticsCommand) throws(EventLogError) -> AidDecider.State {
         var s = AidDecider.State()
+        s.area = area
         func warehouse(_ id: String?) throws(EventLogError) {
             if let id, let w = try warehouses.get(id, in: decisions) { s.warehouses[id] = w }
         }

@@ -5,6 +5,7 @@ import DomainKit
 public import MarketPrices
 import PersonalData
 import Projections
+import Regions
 
 /// The three domains of the service, wired once.
 public final class Domains: @unchecked Sendable {
@@ -12,8 +13,8 @@ public final class Domains: @unchecked Sendable {
     public let documents: DocumentTrackingDomain
     public let prices: MarketPricesDomain
 
-    init(secret: SymmetricKey, vault: Vault) {
-        aid = AidLogisticsDomain()
+    init(secret: SymmetricKey, vault: Vault, area: ServiceArea = .mataram) {
+        aid = AidLogisticsDomain(area: area)
         documents = DocumentTrackingDomain(secret: secret, vault: vault)
         prices = MarketPricesDomain()
     }

@@ -30,11 +30,14 @@ public final class LumbungServices: @unchecked Sendable {
     /// personal data vault (`vault/`, its master key `vault.key` guarded by `VaultKeyFile`), in
     /// which every subject forgotten in the log is forgotten again before anything is served.
     ///
+    /// `region` (`--region`) is the area the aid domain serves; the directory keeps it
+    /// (`ServiceAreaFile`), and another later is refused.
+    ///
     /// The rules' decision state is brought up to the log here (`RuleGuard.prepare`): built once,
     /// with `stateProgress(done, total)`, for a log written before it was kept.
     public init(
         dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options(),
-        stateProgress: ((UInt64, UInt64) -> Void)? = nil
+        stateProgress: ((UInt64, UInt64) -> Void)? = nil, region: String? = nil
     ) throws {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(
@@ -49,7 +52,7 @@ public final class LumbungServices: @unchecked Sendable {
         try PrivacyOffice.reapplyForgotten(store: store, vault: vault)
         let store = self.store
         vault.startCheckpoints { try store.head().position }
-        domains = Domains(secret: secret, vault: vault)
+        domains = Domains(secret: secret, vault: vault, area: try ServiceAreaFile.load(dataDirectory: dataDirectory, requested: region))
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
         try rules.prepare(store, progress: stateProgress)

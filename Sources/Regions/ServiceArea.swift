@@ -6,6 +6,11 @@ public struct ServiceArea: Sendable, Hashable, CustomStringConvertible {
 
     public let root: Region
 
+    /// Kota Mataram (`52.71`), the default; made without reading the national table.
+    public static let mataram = ServiceArea(root: Region(code: defaultCode, name: "Kota Mataram", level: .kabupatenKota))
+
+    init(root: Region) { self.root = root }
+
     /// Why a code was refused: it names no area, or one outside the served area.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public enum Code: String, Sendable { case unknown, outside, wrongLevel = "wrong-level" }

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import LumbungCore
 import LumbungVersion
+import Regions
 import Replication
 
 /// `lumbung`: the event store of Kota Mataram's public services, on the command line.
@@ -88,6 +89,22 @@ struct StoreOptions: ParsableArguments {
         name: .customLong("data-dir"),
         help: ArgumentHelp("Data directory (default: $LUMBUNG_DATA_DIR, else ./lumbung-data).", valueName: "DIR"))
     var dataDirectory: String?
+    @Option(
+        name: .customLong("region"),
+        help: ArgumentHelp(
+            "The area a new data directory serves, a Kepmendagri code (52 for NTB; default 52.71, Kota Mataram); kept in the directory.",
+            valueName: "CODE"))
+    var region: String?
+
+    func validate() throws {
+        if let region {
+            do {
+                _ = try ServiceArea(code: region)
+            } catch {
+                throw ValidationError("--region: \(error.description)")
+            }
+        }
+    }
 
     var resolvedDataDirectory: String {
         if let dataDirectory { return dataDirectory }
@@ -123,7 +140,7 @@ struct StoreOptions: ParsableArguments {
         let progress = SharedProgress(ProgressBar(label: "decision state"))
         return try LumbungServices(
             dataDirectory: resolvedDataDirectory, storeOptions: Self.storeOptions,
-            stateProgress: { done, total in progress.update(done, of: total) })
+            stateProgress: { done, total in progress.update(done, of: total) }, region: region)
     }
 
     /// Who the CLI acts as (`metadata.actor`): `cli:<user>`.

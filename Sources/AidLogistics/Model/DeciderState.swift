@@ -1,4 +1,5 @@
 public import DomainKit
+public import Regions
 
 extension AidDecider {
     /// What the aid decider needs to know of the aggregates a command touches: the warehouses it
@@ -22,6 +23,9 @@ extension AidDecider {
         public var distributions: Set<String> = []
         /// Donations received so far (the last receipt order given).
         public var donationCount = 0
+        /// The area the deployment serves (`--region`): every desa/kelurahan code must lie in it.
+        /// Configuration, not something folded from the log: the rules set it on every state.
+        public var area: ServiceArea = .mataram
 
         // MARK: Reading
 

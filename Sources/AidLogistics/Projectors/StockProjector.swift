@@ -1,6 +1,5 @@
 public import DomainKit
 public import EventLog
-import MataramReference
 public import Projections
 
 /// Stored records of `aid.stock`.
@@ -54,12 +53,12 @@ public struct StockProjector: DomainProjector {
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
         case .warehouseRegistered(let r):
-            let k = Mataram.kelurahan(code: r.kelurahanCode)
+            let place = PlaceNames.names(r.kelurahanCode)
             try view.put(
                 "warehouses", r.warehouseId,
                 value: StockReport.Warehouse(
                     warehouseId: r.warehouseId, name: r.name, kind: r.kind, kelurahanCode: r.kelurahanCode,
-                    kelurahanName: k?.name ?? "", kecamatanName: k?.kecamatan.name ?? ""))
+                    kelurahanName: place.desa, kecamatanName: place.kecamatan))
         case .donationReceived(let d):
             for i in d.items {
                 try bump(view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0)

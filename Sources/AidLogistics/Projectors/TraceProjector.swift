@@ -1,6 +1,5 @@
 public import DomainKit
 public import EventLog
-import MataramReference
 public import Projections
 
 /// Stored records of `aid.trace`.
@@ -86,7 +85,8 @@ public struct TraceProjector: DomainProjector {
                     var st = try base(.distributed, line.item, line.unit, lot.quantity, d.warehouseId)
                     st.distributionId = d.distributionId
                     st.kelurahanCode = d.kelurahanCode
-                    st.kelurahanName = Mataram.kelurahan(code: d.kelurahanCode)?.name
+                    let desa = PlaceNames.names(d.kelurahanCode).desa
+                    st.kelurahanName = desa.isEmpty ? nil : desa
                     st.households = d.households
                     st.people = d.people
                     try step(lot.donationId, st)

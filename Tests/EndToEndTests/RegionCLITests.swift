@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@Suite("--region: the area a data directory serves (the real binary)")
+struct RegionCLITests {
+    static func warehouse(_ id: String, _ code: String) -> [String] {
+        [
+            "--stream", "warehouse-\(id)", "--type", "aid.warehouse-registered", "--data",
+            #"{"warehouseId":"\#(id)","name":"Posko \#(id)","kind":"posko","kelurahanCode":"\#(code)"}"#,
+        ]
+    }
+
+    @Test(
+        "a posko in Lombok Utara is refused by a Mataram deployment and taken by one for NTB; the area is kept, another refused by name, nothing written"
+    )
+    func regionIsCheckedAndKept() async throws {
+        let scratch = try Scratch("region")
+        let mataram = scratch.file("mataram")
+        let ntb = scratch.file("ntb")
+        let tanjung = "52.08.01.2001"  // Tanjung, Kabupaten Lombok Utara (the 2018 epicentre)
+
+        // The default deployment serves Kota Mataram only.
+        let refused = try await CLI.run(["append", "--data-dir", mataram] + Self.warehouse("posko-tanjung", tanjung))
+        #expect(refused.status == 1, "\(refused)")
+        #expect(
+            refused.stderr.contains("kelurahanCode")
+                && refused.stderr.contains("outside the area this service covers, Kota Mataram (52.71)"))
+        #expect(try await CLI.stats(mataram).contains(#""events":0"#))
+
+        // One for all of NTB takes it, and keeps its area for the next process.
+        let taken = try await CLI.run(["append", "--data-dir", ntb, "--region", "52"] + Self.warehouse("posko-tanjung", tanjung))
+        #expect(taken.status == 0, "\(taken)")
+        #expect(try String(contentsOfFile: ntb + "/region", encoding: .utf8) == "52\n")
+        let again = try await CLI.run(["append", "--data-dir", ntb] + Self.warehouse("posko-sokong", "52.08.01.2002"))
+        #expect(again.status == 0, "\(again)")
+        // Bali is outside NTB; a desa code that does not exist is not a code at all.
+        let bali = try await CLI.run(["append", "--data-dir", ntb] + Self.warehouse("posko-serangan", "51.71.01.1001"))
+        #expect(bali.status == 1 && bali.stderr.contains("Serangan (51.71.01.1001) is outside"), "\(bali)")
+        let unknown = try await CLI.run(["append", "--data-dir", ntb] + Self.warehouse("posko-x", "52.08.01.2999"))
+        #expect(unknown.status == 1 && unknown.stderr.contains("is not the Kepmendagri code of a desa/kelurahan"), "\(unknown)")
+        // A kecamatan is not a desa.
+        let level = try await CLI.run(["append", "--data-dir", ntb] + Self.warehouse("posko-y", "52.08.01"))
+        #expect(level.status == 1 && level.stderr.contains("desa-kelurahan is needed"), "\(level)")
+
+        // The directory's area is chosen once.
+        let other = try await CLI.run(["append", "--data-dir", ntb, "--region", "52.71"] + Self.warehouse("posko-z", "52.71.01.1004"))
+        #expect(other.status == 1 && other.stderr.contains("serves 52"), "\(other)")
+        #expect(try await CLI.stats(ntb).contains(#""events":2"#))
+    }
+
+    @Test("--region that is no area, or a desa, is a usage error naming it", arguments: ["99", "52.71.01.1004", "NTB"])
+    func badRegion(code: String) async throws {
+        let scratch = try Scratch("region-bad")
+        let r = try await CLI.run(
+            ["append", "--data-dir", scratch.file("data"), "--region", code] + RegionCLITests.warehouse("g", "52.71.01.1004"))
+        #expect(r.status == 64, "\(r)")
+        #expect(r.stderr.contains("--region"), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("data") + "/region"))
+    }
+}
