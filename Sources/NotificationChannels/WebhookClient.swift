@@ -52,16 +52,34 @@ public struct WebhookClient: Sendable {
         request.headers.add(
             name: WebhookSignature.signatureHeader, value: WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response: HTTPClientResponse
+        // The gateway has `timeout` for the whole exchange, head and body: the client's deadline,
+        // and a timer of our own racing it (cancelling the request), so that a stuck gateway can
+        // never hold the worker longer, whatever the connection pool does.
+        let status: UInt
+        let (prepared, http, timeout) = (request, self.http, self.timeout)
         do {
-            response = try await http.execute(request, timeout: timeout)
+            status = try await withThrowingTaskGroup(of: UInt?.self) { group in
+                group.addTask {
+                    let response = try await http.execute(prepared, timeout: timeout)
+                    // Read (and drop) the body so the connection can be reused.
+                    _ = try await response.body.collect(upTo: 64 * 1024)
+                    return response.status.code
+                }
+                group.addTask {
+                    try await Task.sleep(for: .nanoseconds(timeout.nanoseconds))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let code = first else { throw WebhookError(failure: "timeout") }
+                return code
+            }
+        } catch let error as WebhookError {
+            throw error
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw WebhookError(failure: "timeout")
         } catch {
             throw WebhookError(failure: "connect")
         }
-        // Read (and drop) the body so the connection can be reused.
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(Int(response.status.code)) else { throw WebhookError(failure: "http-\(response.status.code)") }
+        guard (200..<300).contains(Int(status)) else { throw WebhookError(failure: "http-\(status)") }
     }
 }
