@@ -10,8 +10,8 @@ import Darwin
 #endif
 
 extension PythonPeer {
-    convenience init(_ script: String, scratch: Scratch, label: String, arguments: (Int, String) -> [String]) throws {
-        try self.init(script, directory: scratch.file(label), arguments: arguments)
+    convenience init(_ script: String, scratch: Scratch, label: String, arguments: (Int, String) -> [String]) async throws {
+        try await self.init(script, directory: scratch.file(label), arguments: arguments)
     }
 
     /// What it took so far, in order.
@@ -39,8 +39,8 @@ struct NotificationsLiveTests {
         let secretFile = scratch.file("webhook.secret")
         let secret = "rahasia-gerbang-sms-0123456789"
         #expect(FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]))
-        let smtp = try PythonPeer("smtp_sink.py", scratch: scratch, label: "mail") { port, dir in ["\(port)", dir] }
-        let gateway = try PythonPeer("webhook_receiver.py", scratch: scratch, label: "sms") { port, dir in
+        let smtp = try await PythonPeer("smtp_sink.py", scratch: scratch, label: "mail") { port, dir in ["\(port)", dir] }
+        let gateway = try await PythonPeer("webhook_receiver.py", scratch: scratch, label: "sms") { port, dir in
             ["\(port)", secretFile, dir, "1"]
         }
         let server = try Server(

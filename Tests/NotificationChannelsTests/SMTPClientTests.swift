@@ -10,7 +10,7 @@ struct SMTPClientTests {
     @Test func sendsAMessageInBahasaIndonesiaWithoutThePIN() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let sink = try PythonPeer("smtp_sink.py", directory: dir.path) { port, dir in ["\(port)", dir] }
+        let sink = try await PythonPeer("smtp_sink.py", directory: dir.path) { port, dir in ["\(port)", dir] }
         let port = sink.port
 
         let ready17 = try #require(CivilDate(year: 2018, month: 8, day: 17))

@@ -20,7 +20,7 @@ struct WebhookClientTests {
         let secretFile = dir.appendingPathComponent("secret").path
         #expect(FileManager.default.createFile(atPath: secretFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]))
         let out = dir.appendingPathComponent("got")
-        let gateway = try PythonPeer("webhook_receiver.py", directory: out.path) { port, dir in
+        let gateway = try await PythonPeer("webhook_receiver.py", directory: out.path) { port, dir in
             ["\(port)", secretFile, dir, "0", "30"]
         }
         let port = gateway.port

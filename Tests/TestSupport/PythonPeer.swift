@@ -47,7 +47,9 @@ public final class PythonPeer: @unchecked Sendable {
     public let directory: String
 
     /// Starts `Tests/python/<script>` with `arguments(port, directory)`; `directory` is made.
-    public init(_ script: String, directory: String, arguments: (Int, String) -> [String]) throws {
+    /// Waiting for its `ready` blocks a thread of Dispatch, never one of the tests' cooperative
+    /// pool (two threads on a 2-core machine: blocking one stalls half the suites).
+    public init(_ script: String, directory: String, arguments: (Int, String) -> [String]) async throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stdout = Pipe()
@@ -57,7 +59,10 @@ public final class PythonPeer: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let ready = stdout.fileHandleForReading.availableData
+        let reader = stdout.fileHandleForReading
+        let ready = await withCheckedContinuation { (done: CheckedContinuation<Data, Never>) in
+            DispatchQueue.global().async { done.resume(returning: reader.availableData) }
+        }
         guard String(decoding: ready, as: UTF8.self).hasPrefix("ready") else {
             throw NotStarted(description: "\(script) did not start (is the venv made? `make deps`)")
         }
