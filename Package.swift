@@ -102,6 +102,7 @@ let package = Package(
         .target(
             name: "MarketPrices",
             dependencies: [
+                "Regions",
                 "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
@@ -181,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "NotificationChannelsTests", dependencies: ["NotificationChannels", "DocumentTracking", "DomainKit", "TestSupport"]),
         .testTarget(
-            name: "MarketPricesTests", dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference"]),
+            name: "MarketPricesTests",
+            dependencies: ["MarketPrices", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions"]),
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [

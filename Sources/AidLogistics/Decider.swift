@@ -336,15 +336,6 @@ extension AidDecider {
     static func checkKelurahan(_ code: String, _ field: String, _ area: ServiceArea) throws(EventLogError) {
         // Kota Mataram's own 50 answer without loading the national table.
         if area == .mataram, Mataram.kelurahan(code: code) != nil { return }
-        do {
-            _ = try area.check(code, level: .desaKelurahan)
-        } catch {
-            switch error.code {
-            case .unknown:
-                throw violation(field, "\(code.prefix(20)) is not the Kepmendagri code of a desa/kelurahan (e.g. 52.71.01.1004)")
-            case .outside, .wrongLevel:
-                throw violation(field, error.description)
-            }
-        }
+        if let why = area.villageRefusal(code) { throw violation(field, why) }
     }
 }

@@ -16,7 +16,7 @@ public final class Domains: @unchecked Sendable {
     init(secret: SymmetricKey, vault: Vault, area: ServiceArea = .mataram) {
         aid = AidLogisticsDomain(area: area)
         documents = DocumentTrackingDomain(secret: secret, vault: vault)
-        prices = MarketPricesDomain()
+        prices = MarketPricesDomain(area: area)
     }
 
     var rules: [any DomainRules] { [aid.rules, documents.rules, prices.rules] }

@@ -1,6 +1,7 @@
 public import DomainKit
 public import EventLog
 import MataramReference
+public import Regions
 
 /// The decider of the prices domain: pure functions over the state of what one command touches
 /// (a market, a commodity, a report), tested without storage. `MarketPricesRules` runs them for
@@ -8,7 +9,8 @@ import MataramReference
 /// `MarketPricesCommand.decide` for commands.
 ///
 /// Rules:
-/// - a market registers once; its `kelurahanCode`, when given, is a kelurahan of Kota Mataram;
+/// - a market registers once; its `kelurahanCode`, when given, is a desa/kelurahan of the area the
+///   deployment serves (`--region`, `State.area`; Kota Mataram by default);
 /// - a commodity registers once;
 /// - a price report names a registered market and a registered commodity, and its price is > 0;
 /// - a correction names an earlier `prices.price-reported` event of the same market (the market
@@ -38,6 +40,8 @@ public enum PriceBook: Decider {
         public var recent: [RecentPrice] = []
         /// The held report a review names, and what was decided on it.
         public var held: HeldReport? = nil
+        /// The area the deployment serves: configuration the rules set, not folded from the log.
+        public var area: ServiceArea = .mataram
 
         public init(
             market: MarketRegistered? = nil, commodity: CommodityRegistered? = nil, reportMarket: String? = nil,
@@ -77,11 +81,10 @@ public enum PriceBook: Decider {
             if let existing = state.market {
                 throw violation("marketId", "market \(m.marketId) is already registered (as \(existing.name)); a market registers once")
             }
-            if let code = m.kelurahanCode, Mataram.kelurahan(code: code) == nil {
-                throw violation(
-                    "kelurahanCode",
-                    "\(code) is not a kelurahan of Kota Mataram (a Kepmendagri code like 52.71.01.1005); leave it out for a market outside Mataram"
-                )
+            if let code = m.kelurahanCode, !(state.area == .mataram && Mataram.kelurahan(code: code) != nil),
+                let why = state.area.villageRefusal(code)
+            {
+                throw violation("kelurahanCode", why + "; leave it out for a market outside the area this service covers")
             }
             return [.marketRegistered(m)]
 

@@ -1,5 +1,6 @@
 public import DomainKit
 public import Projections
+public import Regions
 
 /// The market prices domain as the service wires it: its rules (for the `RuleGuard`), its
 /// projectors (for the `ProjectionEngine`), its commands and its part of the scenario.
@@ -15,12 +16,13 @@ public final class MarketPricesDomain: Domain, @unchecked Sendable {
     /// `prices.daily`, `prices.alerts` and `prices.references`, folded by `projectors` in that order.
     public static let name = "prices", eventTypes = MarketPricesEventType.all, views = PricesViews.all
     public typealias Command = MarketPricesCommand
-    public let rules = MarketPricesRules()
+    public let rules: MarketPricesRules
     public let projectors: [any Projector] = [
         LatestPricesProjector(), DailyPricesProjector(), PriceAlertsProjector(), ReferencePricesProjector(), ReviewQueueProjector(),
     ]
 
-    public init() {}
+    /// The domain serving `area` (`--region`; Kota Mataram by default).
+    public init(area: ServiceArea = .mataram) { rules = MarketPricesRules(area: area) }
 
     /// The domain's part of the 2018 scenario (see `MarketPricesScenario`).
     public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {

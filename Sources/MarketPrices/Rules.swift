@@ -2,6 +2,7 @@ public import DomainKit
 public import EventLog
 import JSON
 import Projections
+public import Regions
 
 /// The rules of the prices domain, run by the `RuleGuard` for every door into the log
 /// (commands, raw appends, imports).
@@ -37,7 +38,10 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     /// 2: review rules, recent published prices and held reports (built from the log on open).
     public var stateVersion: Int { 2 }
 
-    public init() {}
+    /// The area the deployment serves: a market's `kelurahanCode` lies in it.
+    public let area: ServiceArea
+
+    public init(area: ServiceArea = .mataram) { self.area = area }
 
     /// The registration of market `id`, if it is registered.
     public func market(_ id: String) throws(EventLogError) -> MarketRegistered? { try markets.get(id, in: decisions) }
@@ -152,7 +156,7 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     }
 
     func load(_ keys: Keys) throws(EventLogError) -> PriceBook.State {
-        PriceBook.State(
+        var state = PriceBook.State(
             market: try keys.marketId.flatMap { id throws(EventLogError) in try market(id) },
             commodity: try keys.commodityId.flatMap { id throws(EventLogError) in try commodity(id) },
             reportMarket: try keys.reportId.flatMap { id throws(EventLogError) in try market(ofReport: id) },
@@ -160,6 +164,8 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
             rule: try keys.ruleOf.flatMap { c throws(EventLogError) in try rules.get(c, in: decisions) },
             recent: try keys.recent.flatMap { k throws(EventLogError) in try recent.get(k, in: decisions) } ?? [],
             held: try keys.heldId.flatMap { id throws(EventLogError) in try heldReports.get(id.description, in: decisions) })
+        state.area = area
+        return state
     }
 
     private func store(_ keys: Keys, _ old: PriceBook.State, _ new: PriceBook.State) throws(EventLogError) {

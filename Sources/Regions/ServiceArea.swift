@@ -45,6 +45,19 @@ public struct ServiceArea: Sendable, Hashable, CustomStringConvertible {
         return region
     }
 
+    /// Nil when `code` is a desa/kelurahan of this area; else why not, in one sentence naming it.
+    public func villageRefusal(_ code: String) -> String? {
+        do {
+            _ = try check(code, level: .desaKelurahan)
+            return nil
+        } catch {
+            switch error.code {
+            case .unknown: return "\(code.prefix(20)) is not the Kepmendagri code of a desa/kelurahan (e.g. 52.71.01.1004)"
+            case .outside, .wrongLevel: return error.description
+            }
+        }
+    }
+
     /// Every desa/kelurahan of the area, in code order.
     public var villages: [Region] {
         Regions.all(.desaKelurahan).filter { root.contains($0.code) }

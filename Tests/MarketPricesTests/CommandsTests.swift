@@ -140,7 +140,7 @@ import Testing
                 "-1 is not a price"
             ),
             ("register-market", ["marketId": "pasar-kebon-roek", "name": "X", "kind": "modern"], "already registered"),
-            ("register-market", ["name": "X", "kind": "modern", "kelurahanCode": "52.71"], "is not a kelurahan"),
+            ("register-market", ["name": "X", "kind": "modern", "kelurahanCode": "52.71"], "a desa-kelurahan is needed"),
             (
                 "correct-price", ["correctsEventId": "6f1c8a9e-2d5b-4c61-9a0e-3b7f5d2c1e44", "price": 1, "reason": "r"],
                 "is not the id of a prices.price-reported"

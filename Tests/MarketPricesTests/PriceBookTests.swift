@@ -1,4 +1,5 @@
 import EventLog
+import Regions
 import Testing
 
 @testable import MarketPrices
@@ -75,10 +76,18 @@ import Testing
 
     @Test func kelurahanMustExistWhenGiven() throws {
         let s = PriceBook.initial
-        expectViolation("52.71.09.9999 is not a kelurahan of Kota Mataram") {
+        expectViolation("52.71.09.9999 is not the Kepmendagri code of a desa/kelurahan") {
             _ = try PriceBook.decide(
                 .registerMarket(MarketRegistered(marketId: "x", name: "X", kind: .traditional, kelurahanCode: "52.71.09.9999")), s)
         }
+        // A real desa outside the deployment's area: refused by the default (Mataram), taken by one for NTB.
+        let tanjung = MarketRegistered(marketId: "pasar-tanjung", name: "Pasar Tanjung", kind: .traditional, kelurahanCode: "52.08.01.2001")
+        expectViolation("Tanjung (52.08.01.2001) is outside the area this service covers, Kota Mataram (52.71)") {
+            _ = try PriceBook.decide(.registerMarket(tanjung), s)
+        }
+        var ntb = PriceBook.initial
+        ntb.area = try ServiceArea(code: "52")
+        #expect(try PriceBook.decide(.registerMarket(tanjung), ntb) == [.marketRegistered(tanjung)])
         // Without a kelurahan (a market elsewhere, as WFP's): allowed.
         let events = try PriceBook.decide(
             .registerMarket(

@@ -47,7 +47,7 @@ import Testing
         Raw(
             label: "unknown kelurahan", stream: "market-pasar-baru", type: MarketPricesEventType.marketRegistered,
             data: ["marketId": "pasar-baru", "name": "Pasar Baru", "kind": "traditional", "kelurahanCode": "52.71.01.9999"],
-            code: .ruleViolation, message: "data.kelurahanCode: 52.71.01.9999 is not a kelurahan of Kota Mataram"),
+            code: .ruleViolation, message: "data.kelurahanCode: 52.71.01.9999 is not the Kepmendagri code of a desa/kelurahan"),
         Raw(
             label: "commodity registered twice", stream: "commodity-beras-km1", type: MarketPricesEventType.commodityRegistered,
             data: ["commodityId": "beras-km1", "name": "Beras", "category": "Beras", "unit": "kg"], code: .ruleViolation,
