@@ -67,18 +67,7 @@ final class Server: @unchecked Sendable {
 }
 
 /// A TCP port free on loopback now.
-func loopbackPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
+func loopbackPort() -> Int { PythonPeer.freePort() }
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` on a connection of its own (closed after the
 /// answer): the status and the body; nil when nothing answers.

@@ -119,14 +119,7 @@ extension DocumentTrackingCommand {
             return Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret))
         }
         do {
-            let fields = [("applicant.nik", c.nik), ("applicant.name", c.name), ("applicant.phone", c.phone), ("applicant.email", c.email)]
-                .compactMap { f, v in v.map { (field: f, value: $0) } }
-            let (subject, values) = try vault.sealCreating(.nik, c.nik, fields)
-            var sealed: [String: SealedValue] = [:]
-            for (f, v) in zip(fields, values) { sealed[f.field] = v }
-            return Applicant(
-                subject: subject, nik: sealed["applicant.nik"]!, name: sealed["applicant.name"], phone: sealed["applicant.phone"],
-                email: sealed["applicant.email"])
+            return try Applicant.sealed(nik: c.nik, name: c.name, phone: c.phone, email: c.email, in: vault)
         } catch {
             throw EventLogError(.storage, "the vault could not seal the applicant's data: \(error)")
         }

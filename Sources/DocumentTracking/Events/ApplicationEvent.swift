@@ -65,12 +65,12 @@ extension Application {
                 return .statusChanged(try StatusChanged.read(data))
             case DocumentEvents.pinReissued:
                 return .pinReissued(try PinReissued.read(data))
-            case let type where DocumentEvents.notificationOutcome(type) != nil:
-                let outcome = DocumentEvents.notificationOutcome(type)!
-                let e = try NotificationRecorded.read(data)
-                try e.check(outcome)
-                return .notification(outcome, e)
             default:
+                if let outcome = DocumentEvents.notificationOutcome(type) {
+                    let e = try NotificationRecorded.read(data)
+                    try e.check(outcome)
+                    return .notification(outcome, e)
+                }
                 throw EventLogError(
                     .invalidInput,
                     "type: \"\(type.prefix(100))\" is not a document tracking event; known: \(DocumentEvents.all.sorted().joined(separator: ", "))",

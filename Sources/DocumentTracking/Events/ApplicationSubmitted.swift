@@ -62,6 +62,19 @@ public struct Applicant: Payload, Hashable {
         (self.subject, self.nik, self.name, self.phone, self.email) = (subject, nik, name, phone, email)
     }
 
+    /// The applicant of `nik` with every field given sealed in `vault`, under the subject its
+    /// blind index finds (or makes): what a submission and the seeded scenario write.
+    public static func sealed(nik: String, name: String?, phone: String?, email: String?, in vault: Vault) throws -> Applicant {
+        let fields = [("applicant.nik", nik), ("applicant.name", name), ("applicant.phone", phone), ("applicant.email", email)]
+            .compactMap { f, v in v.map { (field: f, value: $0) } }
+        let (subject, values) = try vault.sealCreating(.nik, nik, fields)
+        var sealed: [String: SealedValue] = [:]
+        for (f, v) in zip(fields, values) { sealed[f.field] = v }
+        return Applicant(
+            subject: subject, nik: sealed["applicant.nik"]!, name: sealed["applicant.name"], phone: sealed["applicant.phone"],
+            email: sealed["applicant.email"])
+    }
+
     /// The sealed fields present, by their payload path (`applicant.nik`, ...).
     public var sealedFields: [(field: String, value: SealedValue)] {
         [("applicant.nik", nik), ("applicant.name", name), ("applicant.phone", phone), ("applicant.email", email)]

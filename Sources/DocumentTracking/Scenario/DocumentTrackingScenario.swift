@@ -100,19 +100,11 @@ public enum DocumentTrackingScenario {
         for plan in plans(seed: seed, scale: scale) {
             var applicant = Applicant(nikHash: DocumentSecrets.nikHash(nik: plan.nik, secret: secret))
             var notify: [NotificationChannel] = []
-            if let vault, let contact = contact(seed: seed, index: plan.index) {
-                let fields =
-                    [("applicant.nik", plan.nik)]
-                    + [("applicant.email", contact.email), ("applicant.phone", contact.phone)]
-                    .compactMap { f, v in v.map { (field: f, value: $0) } }
-                if let (subject, values) = try? vault.sealCreating(.nik, plan.nik, fields.map { (field: $0.0, value: $0.1) }) {
-                    var sealed: [String: SealedValue] = [:]
-                    for (f, v) in zip(fields, values) { sealed[f.0] = v }
-                    applicant = Applicant(
-                        subject: subject, nik: sealed["applicant.nik"]!, name: nil, phone: sealed["applicant.phone"],
-                        email: sealed["applicant.email"])
-                    notify = contact.notify
-                }
+            if let vault, let contact = contact(seed: seed, index: plan.index),
+                let sealed = try? Applicant.sealed(nik: plan.nik, name: nil, phone: contact.phone, email: contact.email, in: vault)
+            {
+                applicant = sealed
+                notify = contact.notify
             }
             let submitted = ApplicationSubmitted(
                 receiptNumber: plan.receipt, documentType: plan.documentType, office: plan.office, channel: plan.channel,
