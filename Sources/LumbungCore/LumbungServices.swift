@@ -45,11 +45,16 @@ public final class LumbungServices: @unchecked Sendable {
         store = try EventStore(dataDirectory: dataDirectory, options: storeOptions)
         let secret = try SecretKeyFile.load(dataDirectory: dataDirectory, store: store)
         let vaultKey = try VaultKeyFile.load(dataDirectory: dataDirectory, store: store)
-        vault = try Vault(directory: (dataDirectory as NSString).appendingPathComponent(Vault.directoryName), masterKey: vaultKey)
+        vault = try Vault(
+            directory: (dataDirectory as NSString).appendingPathComponent(Vault.directoryName), masterKey: vaultKey,
+            keyFiles: VaultKeyFile.files(dataDirectory: dataDirectory))
         // Before anything serves: the blind indexes a crash lost are written again from the log,
-        // and every subject the log says was forgotten stays forgotten here.
+        // and every subject the log says was forgotten stays forgotten here (and the master key
+        // rotated, when that destroyed a key).
         try PrivacyOffice.recoverIndexes(store: store, vault: vault)
-        try PrivacyOffice.reapplyForgotten(store: store, vault: vault)
+        if try PrivacyOffice.reapplyForgotten(store: store, vault: vault) > 0 {
+            try PrivacyOffice.rotateMasterKey(store: store, vault: vault)
+        }
         let store = self.store
         vault.startCheckpoints { try store.head().position }
         domains = Domains(secret: secret, vault: vault, area: try ServiceAreaFile.load(dataDirectory: dataDirectory, requested: region))

@@ -57,8 +57,10 @@ public struct PrivacyOffice: Sendable {
 
     /// Destroys `subject`'s key and blind indexes and appends `privacy.subject-forgotten` for
     /// `actor`. Returns the event's position. A subject the vault never held is refused (404),
-    /// unless the log names it; forgetting again appends nothing and returns nil.
-    public func forget(subject: String, actor: String) async throws -> UInt64? {
+    /// unless the log names it; forgetting again appends nothing and returns nil. The vault's
+    /// master key is rotated afterwards (`rotateMasterKey`), unless `rotate` is false (a sweep
+    /// forgetting many subjects rotates once, at its end).
+    public func forget(subject: String, actor: String, rotate: Bool = true) async throws -> UInt64? {
         let known = try vault.hasKey(subject)
         if !known {
             if try vault.isForgotten(subject) || logForgot(subject) { return nil }
@@ -69,7 +71,21 @@ public struct PrivacyOffice: Sendable {
             stream: "privacy-\(subject)", type: Self.forgottenType, value: .object([("subject", .string(subject))]))
         let outcome = try await services.store.append(AppendRequest.system(events: [event], actor: actor))
         try vault.forget(subject)
+        if rotate { try rotateMasterKey() }
         return outcome.lastPosition
+    }
+
+    /// Rotates the vault's master key of this data directory (see the static form).
+    public func rotateMasterKey() throws {
+        try Self.rotateMasterKey(store: services.store, vault: vault)
+    }
+
+    /// Rotates the vault's master key (`Vault.rotateMasterKey`) and records the new key's
+    /// fingerprint in the log's metadata: after an erasure, what LMDB's freed pages still hold of
+    /// the forgotten subject's key and blind index is under a master key that no longer exists.
+    public static func rotateMasterKey(store: EventStore, vault: Vault) throws {
+        let key = try vault.rotateMasterKey()
+        try VaultKeyFile.recordRotation(to: key, store: store)
     }
 
     func logForgot(_ subject: String) throws -> Bool {
@@ -129,9 +145,15 @@ public struct PrivacyOffice: Sendable {
     /// (and before `reapplyForgotten`). Returns how many indexes it wrote.
     @discardableResult
     public static func recoverIndexes(store: EventStore, vault: Vault) throws -> Int {
-        let from = try vault.indexedThrough()
+        // A vault from before identifiers were kept beside the keys reads the whole log once, so
+        // that every subject's identifiers are kept (a rotation makes the indexes from them).
+        let complete = try vault.hasAllIdentities()
+        let from = complete ? try vault.indexedThrough() : 0
         let head = try store.head().position
-        guard head > from else { return 0 }
+        guard head > from else {
+            if !complete { try vault.markAllIdentities() }
+            return 0
+        }
         var links: [(purpose: BlindIndexPurpose, identifier: String, subject: String)] = []
         var filter = EventFilter(types: [DocumentEvents.applicationSubmitted])
         filter.fromPosition = from + 1
@@ -144,7 +166,9 @@ public struct PrivacyOffice: Sendable {
             links.append((.nik, clear, subject))
             return true
         }
-        return try vault.restoreIndexes(links, through: head)
+        let written = try vault.restoreIndexes(links, through: head)
+        if !complete { try vault.markAllIdentities() }
+        return written
     }
 
     /// Destroys, in `vault`, the key of every subject a `privacy.subject-forgotten` event of `store`

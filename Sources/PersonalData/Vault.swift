@@ -34,12 +34,19 @@ import LMDB
 ///     (durable) key (`PrivacyOffice.recoverIndexes`, `restoreIndexes`).
 /// - Unwrapped keys are cached (`keyCacheLimit` subjects), each checked at use against the wrapped
 ///   key in the file: a key destroyed by another process is never used from the cache.
+/// - The master key is **rotated** after erasures (`rotateMasterKey`): every remaining subject key
+///   is wrapped again, and every blind index made again, under a new master key, in one
+///   transaction; the old `vault.key` is then replaced. What LMDB's copy-on-write leaves on freed
+///   pages (a forgotten subject's wrapped key, its blind index) is under a master key that no
+///   longer exists. To make indexes again, each subject's identifiers are kept sealed under its own
+///   key (`identities`). The vault records its master key's fingerprint and a generation; another
+///   process on the same vault sees the generation change and loads the new key from the files.
 public final class Vault: @unchecked Sendable {
     public static let directoryName = "vault"
 
     /// Why the vault refused or failed.
     public struct Failure: Error, Sendable, CustomStringConvertible {
-        public enum Code: Sendable, Equatable { case storage, damaged, unknownSubject }
+        public enum Code: Sendable, Equatable { case storage, damaged, unknownSubject, wrongMasterKey }
         public let code: Code
         public let message: String
         public init(_ code: Code, _ message: String) {
@@ -58,10 +65,20 @@ public final class Vault: @unchecked Sendable {
     let subjectIndexes: Database<UTF8String, UTF8String>
     /// pseudonyms forgotten.
     let forgotten: Database<UTF8String, LMDB.Unit>
-    /// `indexed-through` -> the log position through which every subject's indexes are written.
+    /// `indexed-through` -> the log position through which every subject's indexes are written;
+    /// `generation` -> how many times the master key was rotated; `identities` -> 1 once every
+    /// subject's identifiers are kept in `identities`.
     let meta: Database<UTF8String, UInt64BE>
-    let wrapKey: SymmetricKey
-    let indexKeys: [BlindIndexPurpose: SymmetricKey]
+    /// pseudonym -> the subject's identifiers (`purpose` TAB `identifier`, one per line), sealed
+    /// under the subject's own key: what a rotation makes the blind indexes again from.
+    let identities: Database<UTF8String, Bytes>
+    /// `master-fingerprint` -> `masterFingerprint` of the master key the vault is wrapped under.
+    let keyring: Database<UTF8String, Bytes>
+    /// The keys derived from the current master key (guarded by `lock`).
+    var keys: MasterKeys
+    /// Where the master key lives, for rotations and for reloading a key another process rotated
+    /// (nil: a vault with no key files, as in benchmarks and unit tests; it cannot rotate).
+    public let keyFiles: MasterKeyFiles?
 
     /// Guards the pool, the pending indexes, the key cache and the checkpoint timer.
     let lock = NSLock()
@@ -73,8 +90,9 @@ public final class Vault: @unchecked Sendable {
     var lastRefill: ContinuousClock.Instant?
     static let minPoolBatch = 32
     static let maxPoolBatch = 1024
-    /// Blind index -> pseudonym of subjects made since the last checkpoint (not yet in the file).
-    var pending: [String: String] = [:]
+    /// Blind index -> subject made since the last checkpoint (not yet in the file), with the
+    /// identifier it was made for.
+    var pending: [String: PendingIndex] = [:]
     /// Unwrapped keys by subject, with the wrapped form they came from.
     var keyCache: [String: (wrapped: [UInt8], key: SymmetricKey)] = [:]
     /// How many unwrapped keys the cache holds at most.
@@ -85,26 +103,75 @@ public final class Vault: @unchecked Sendable {
     /// The last checkpoint's failure (nil after one that succeeded).
     public private(set) var lastCheckpointError: (any Error)?
 
-    /// Opens (creating, 0700) the vault environment in `directory` under `masterKey`.
-    /// `durable` false skips fsync at commit (benchmarks only: a subject made just before a crash
-    /// could lose its key while the log keeps its sealed fields).
-    public init(directory: String, masterKey: SymmetricKey, durable: Bool = true) throws {
+    /// Opens (creating, 0700) the vault environment in `directory` under `masterKey`, refusing a
+    /// master key that is not the one the vault records (`Failure.Code.wrongMasterKey`).
+    /// `keyFiles` name the files that hold it (needed to rotate). `durable` false skips fsync at
+    /// commit (benchmarks only: a subject made just before a crash could lose its key while the
+    /// log keeps its sealed fields).
+    public init(directory: String, masterKey: SymmetricKey, keyFiles: MasterKeyFiles? = nil, durable: Bool = true) throws {
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var options = Environment.Options()
         options.noSync = !durable
         options.mapSize = 8 << 20
-        options.maxDatabases = 8
+        options.maxDatabases = Self.maxDatabases
         env = try Environment(path: directory, options: options)
         subjects = try env.database("subjects", key: UTF8String.self, value: Bytes.self)
         indexes = try env.database("indexes", key: UTF8String.self, value: UTF8String.self)
         subjectIndexes = try env.database("subject-indexes", key: UTF8String.self, value: UTF8String.self)
         forgotten = try env.database("forgotten", key: UTF8String.self, value: LMDB.Unit.self)
         meta = try env.database("meta", key: UTF8String.self, value: UInt64BE.self)
-        wrapKey = Self.derive(masterKey, "lumbung vault wrap v1")
-        var keys: [BlindIndexPurpose: SymmetricKey] = [:]
-        for p in BlindIndexPurpose.allCases { keys[p] = Self.derive(masterKey, "lumbung blind index v1 \(p.rawValue)") }
-        indexKeys = keys
+        identities = try env.database("identities", key: UTF8String.self, value: Bytes.self)
+        keyring = try env.database("keyring", key: UTF8String.self, value: Bytes.self)
+        self.keyFiles = keyFiles
+        let fingerprint = Self.masterFingerprint(masterKey)
+        let (subjects, keyring, meta) = (self.subjects, self.keyring, self.meta)
+        let (recorded, generation, aWrappedKey) = try env.read { txn in
+            var first: (String, [UInt8])?
+            try subjects.forEach(in: txn) { k, v in
+                first = (k, v)
+                return false
+            }
+            return (try keyring.get(Self.fingerprintEntry, in: txn), try meta.get(Self.generationEntry, in: txn) ?? 0, first)
+        }
+        keys = MasterKeys(generation: generation, master: masterKey)
+        if let recorded {
+            guard recorded == fingerprint else { throw Self.wrongMaster(directory) }
+        } else {
+            // A vault from before fingerprints: its keys must unwrap under this master key.
+            if let (subject, wrapped) = aWrappedKey, (try? unwrap(wrapped, subject: subject, with: keys)) == nil {
+                throw Self.wrongMaster(directory)
+            }
+            try env.write { txn in try keyring.put(Self.fingerprintEntry, fingerprint, in: txn) }
+        }
+    }
+
+    static let maxDatabases: UInt32 = 10
+    static let fingerprintEntry = "master-fingerprint"
+    static let generationEntry = "generation"
+
+    static func wrongMaster(_ directory: String) -> Failure {
+        Failure(.wrongMasterKey, "vault.key is not the master key the vault in \(directory) was made with: restore vault.key from a backup")
+    }
+
+    /// The fingerprint the vault records of its master key: SHA-256 over a label and the key.
+    public static func masterFingerprint(_ key: SymmetricKey) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array("lumbung vault master v1".utf8))
+        key.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Array(hasher.finalize())
+    }
+
+    /// The master key fingerprint the vault in `directory` records (nil: no vault there, or one from
+    /// before fingerprints). Opens and closes the environment: call it before this process opens
+    /// the vault.
+    public static func recordedMasterFingerprint(directory: String) throws -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("data.mdb")) else { return nil }
+        var options = Environment.Options()
+        options.maxDatabases = maxDatabases
+        let env = try Environment(path: directory, options: options)
+        let keyring = try env.database("keyring", key: UTF8String.self, value: Bytes.self)
+        return try env.read { txn in try keyring.get(fingerprintEntry, in: txn) }
     }
 
     deinit { checkpointTimer?.cancel() }
@@ -127,44 +194,205 @@ public final class Vault: @unchecked Sendable {
         return "subj-" + hex((0..<12).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
-    /// The blind index of `identifier` for `purpose` (never stored anywhere but the vault).
+    /// The blind index of `identifier` for `purpose` under the current master key (never stored
+    /// anywhere but the vault).
     public func blindIndex(_ purpose: BlindIndexPurpose, _ identifier: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(identifier.utf8), using: indexKeys[purpose]!)
-        return purpose.rawValue + ":" + Self.hex(Array(mac))
+        lock.lock()
+        defer { lock.unlock() }
+        return keys.blindIndex(purpose, identifier)
     }
 
     /// The subject found by `identifier` (nil when none, or it was forgotten).
     public func subject(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String? {
-        let index = blindIndex(purpose, identifier)
         lock.lock()
         defer { lock.unlock() }
-        return try lookUp(index)
+        return try lookUp(purpose, identifier)
     }
 
-    /// The subject of `index`: pending, else in the file. The caller holds `lock` (a checkpoint
-    /// removes an index from `pending` only after it is in the file).
-    func lookUp(_ index: String) throws -> String? {
-        if let found = pending[index] { return found }
-        // A subject being forgotten (marked, its index not yet removed) is found no more.
-        return try env.read { txn in
-            guard let found = try indexes.get(index, in: txn), try !forgotten.contains(found, in: txn) else { return nil }
-            return found
+    /// The subject of `identifier`: pending, else in the file, under the current master key (loaded
+    /// again when another process rotated it). The caller holds `lock` (a checkpoint removes an
+    /// index from `pending` only after it is in the file).
+    func lookUp(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String? {
+        for _ in 0..<3 {
+            let index = keys.blindIndex(purpose, identifier)
+            if let found = pending[index] { return found.subject }
+            // A subject being forgotten (marked, its index not yet removed) is found no more.
+            let (found, generation, fingerprint) = try env.read { txn in
+                let found = try indexes.get(index, in: txn).flatMap { try forgotten.contains($0, in: txn) ? nil : $0 }
+                return (found, try meta.get(Self.generationEntry, in: txn) ?? 0, try keyring.get(Self.fingerprintEntry, in: txn))
+            }
+            if generation == keys.generation { return found }
+            try reloadKeys(generation: generation, fingerprint: fingerprint)
         }
+        throw Failure(.storage, "the vault's master key kept changing during a lookup")
     }
 
     /// The subject found by `identifier`, made when there is none: a pseudonym and key from the
     /// pool (durable before it is handed out), its blind index pending until the next checkpoint.
     public func subjectCreating(_ purpose: BlindIndexPurpose, _ identifier: String) throws -> String {
-        let index = blindIndex(purpose, identifier)
         lock.lock()
         defer { lock.unlock() }
-        if let found = try lookUp(index) { return found }
+        if let found = try lookUp(purpose, identifier) { return found }
         if pool.isEmpty { try refillPool() }
         let made = pool.removeLast()
-        pending[index] = made.pseudonym
+        pending[keys.blindIndex(purpose, identifier)] = PendingIndex(subject: made.pseudonym, purpose: purpose, identifier: identifier)
         cacheKey(made.pseudonym, wrapped: made.wrapped, key: made.key)
         return made.pseudonym
     }
+
+    // MARK: Master keys
+
+    /// Takes the master key of `generation` (whose fingerprint is `fingerprint`) from the key files,
+    /// after another process rotated it. The caller holds `lock`.
+    func reloadKeys(generation: UInt64, fingerprint: [UInt8]?) throws {
+        guard generation != keys.generation else { return }
+        guard let keyFiles, let fingerprint else {
+            throw Failure(
+                .wrongMasterKey, "the vault's master key was rotated by another process, and this one has no key files to load it from")
+        }
+        for path in [keyFiles.current, keyFiles.next] {
+            guard let data = FileManager.default.contents(atPath: path), data.count == 32 else { continue }
+            let key = SymmetricKey(data: data)
+            if Self.masterFingerprint(key) == fingerprint {
+                keys = MasterKeys(generation: generation, master: key)
+                keyCache.removeAll()
+                pending = Dictionary(
+                    pending.values.map { (keys.blindIndex($0.purpose, $0.identifier), $0) }, uniquingKeysWith: { a, _ in a })
+                return
+            }
+        }
+        throw Failure(
+            .wrongMasterKey,
+            "the vault's master key was rotated by another process, and neither \(keyFiles.current) nor \(keyFiles.next) is the new one")
+    }
+
+    /// The current keys, loaded again if another process rotated them: read in `txn`. The caller
+    /// holds `lock`.
+    func currentKeys<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> MasterKeys {
+        let generation = try meta.get(Self.generationEntry, in: txn) ?? 0
+        if generation != keys.generation {
+            try reloadKeys(generation: generation, fingerprint: try keyring.get(Self.fingerprintEntry, in: txn))
+        }
+        return keys
+    }
+
+    /// Wraps every subject key again, and makes every blind index again, under `newMaster`, in
+    /// one durable transaction that also records its fingerprint and the next generation; the
+    /// caller replaces the key file (`rotateMasterKey` does both). Pending indexes follow in
+    /// memory. Returns how many subject keys it wrapped again.
+    ///
+    /// A subject whose identifiers are not in `identities` (a vault from before they were kept:
+    /// `hasAllIdentities` false) would lose its blind index; the owner restores identities first.
+    @discardableResult
+    public func rewrap(under newMaster: SymmetricKey) throws -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let next = try env.write { txn in
+            let old = try currentKeys(in: txn)
+            let next = MasterKeys(generation: old.generation + 1, master: newMaster)
+            var held: [(subject: String, wrapped: [UInt8])] = []
+            try subjects.forEach(in: txn) { subject, wrapped in
+                held.append((subject, wrapped))
+                return true
+            }
+            var rewrapped: [(subject: String, wrapped: [UInt8])] = []
+            var links: [(index: String, subject: String)] = []
+            for (subject, wrapped) in held where try !forgotten.contains(subject, in: txn) {
+                guard let key = try? unwrap(wrapped, subject: subject, with: old) else {
+                    throw Failure(.damaged, "the key of subject \(subject) does not unwrap: the vault is damaged, nothing was rotated")
+                }
+                rewrapped.append((subject, try wrap(key, subject: subject, with: next)))
+                for (purpose, identifier) in try identifiers(of: subject, key: key, in: txn) {
+                    links.append((next.blindIndex(purpose, identifier), subject))
+                }
+            }
+            try indexes.clear(in: txn)
+            try subjectIndexes.clear(in: txn)
+            for r in rewrapped { try subjects.put(r.subject, r.wrapped, in: txn) }
+            for l in links {
+                try indexes.put(l.index, l.subject, in: txn)
+                try addSubjectIndex(l.subject, l.index, in: txn)
+            }
+            try meta.put(Self.generationEntry, next.generation, in: txn)
+            try keyring.put(Self.fingerprintEntry, Self.masterFingerprint(newMaster), in: txn)
+            return (next, rewrapped.count)
+        }
+        keys = next.0
+        keyCache.removeAll()
+        pending = Dictionary(pending.values.map { (keys.blindIndex($0.purpose, $0.identifier), $0) }, uniquingKeysWith: { a, _ in a })
+        pool = pool.map { ($0.pseudonym, $0.key, (try? wrap($0.key, subject: $0.pseudonym, with: keys)) ?? $0.wrapped) }
+        return next.1
+    }
+
+    /// Rotates the master key: a new random key is written to `keyFiles.next` (0600, synced),
+    /// the vault is wrapped again under it (`rewrap`), then the file replaces `keyFiles.current`.
+    /// Runs under an exclusive lock of `keyFiles.lock`, which `MasterKeyFiles.finishRotation` also
+    /// takes, so a process opening the directory meanwhile never sees half a rotation. Returns the
+    /// new master key (the owner records its fingerprint where it keeps one).
+    public func rotateMasterKey() throws -> SymmetricKey {
+        guard let keyFiles else { throw Failure(.storage, "this vault was opened without its key files: it cannot rotate its master key") }
+        return try keyFiles.exclusively {
+            let newMaster = SymmetricKey(size: .bits256)
+            try MasterKeyFiles.write(newMaster, to: keyFiles.next)
+            try rewrap(under: newMaster)
+            try MasterKeyFiles.replace(keyFiles.current, with: keyFiles.next)
+            return newMaster
+        }
+    }
+
+    /// Whether every subject's identifiers are kept in `identities` (so a rotation keeps every
+    /// blind index). False for a vault from before they were kept, until `markAllIdentities`.
+    public func hasAllIdentities() throws -> Bool {
+        try env.read { txn in try meta.get("identities", in: txn) } == 1
+    }
+
+    /// Records that every subject's identifiers are in `identities` (after the owner restored
+    /// them from the log with `restoreIndexes`).
+    public func markAllIdentities() throws {
+        try env.write { txn in try meta.put("identities", 1, in: txn) }
+    }
+
+    /// The identifiers kept for `subject`, opened with its `key`.
+    func identifiers<T: ReadableTransaction & ~Copyable>(of subject: String, key: SymmetricKey, in txn: borrowing T) throws
+        -> [(BlindIndexPurpose, String)]
+    {
+        guard let sealed = try identities.get(subject, in: txn) else { return [] }
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+            let clear = try? AES.GCM.open(box, using: key, authenticating: Self.identitiesAssociatedData(subject))
+        else { throw Failure(.damaged, "the identifiers of subject \(subject) do not open: the vault is damaged") }
+        return String(decoding: clear, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2, let purpose = BlindIndexPurpose(rawValue: String(parts[0])) else { return nil }
+            return (purpose, String(parts[1]))
+        }
+    }
+
+    /// Links `subject` to `identifier` in `txn`: its blind index and its identifiers kept sealed
+    /// under its key, unless the index belongs to another subject (left as it is). The caller
+    /// holds `lock`. Returns whether it wrote the index.
+    func link(
+        _ subject: String, _ purpose: BlindIndexPurpose, _ identifier: String, keys: MasterKeys, in txn: borrowing WriteTransaction
+    ) throws -> Bool {
+        guard let wrapped = try subjects.get(subject, in: txn), try !forgotten.contains(subject, in: txn) else { return false }
+        let index = keys.blindIndex(purpose, identifier)
+        let holder = try indexes.get(index, in: txn)
+        guard holder == nil || holder == subject else { return false }
+        let key = try unwrap(wrapped, subject: subject, with: keys)
+        var known = try identifiers(of: subject, key: key, in: txn)
+        if !known.contains(where: { $0 == purpose && $1 == identifier }) {
+            known.append((purpose, identifier))
+            let clear = known.map { "\($0.rawValue)\t\($1)" }.joined(separator: "\n")
+            let box = try AES.GCM.seal(Array(clear.utf8), using: key, authenticating: Self.identitiesAssociatedData(subject))
+            guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
+            try identities.put(subject, Array(combined), in: txn)
+        }
+        guard holder == nil else { return false }
+        try indexes.put(index, subject, in: txn)
+        try addSubjectIndex(subject, index, in: txn)
+        return true
+    }
+
+    static func identitiesAssociatedData(_ subject: String) -> [UInt8] { Array("lumbung vault identities v1\n\(subject)".utf8) }
 
     /// Makes `poolBatch` keys in one durable transaction. The caller holds `lock`.
     func refillPool() throws {
@@ -175,16 +403,18 @@ public final class Vault: @unchecked Sendable {
             poolBatch = Self.minPoolBatch
         }
         lastRefill = now
-        var made: [(pseudonym: String, key: SymmetricKey, wrapped: [UInt8])] = []
-        for _ in 0..<poolBatch {
-            let pseudonym = Self.newPseudonym()
-            let key = SymmetricKey(size: .bits256)
-            made.append((pseudonym, key, try wrap(key, subject: pseudonym)))
-        }
-        try env.write { txn in
+        let batch = poolBatch
+        pool = try env.write { txn in
+            let keys = try currentKeys(in: txn)
+            var made: [(pseudonym: String, key: SymmetricKey, wrapped: [UInt8])] = []
+            for _ in 0..<batch {
+                let pseudonym = Self.newPseudonym()
+                let key = SymmetricKey(size: .bits256)
+                made.append((pseudonym, key, try wrap(key, subject: pseudonym, with: keys)))
+            }
             for m in made { try subjects.put(m.pseudonym, m.wrapped, flags: .noOverwrite, in: txn) }
+            return made
         }
-        pool = made
     }
 
     /// Writes the pending blind indexes to the file in one durable transaction, with the log
@@ -199,20 +429,19 @@ public final class Vault: @unchecked Sendable {
         let batch = pending
         lock.unlock()
         guard !batch.isEmpty || through != nil else { return 0 }
-        var written = 0
-        try env.write { txn in
-            for (index, subject) in batch where try subjects.contains(subject, in: txn) && !forgotten.contains(subject, in: txn) {
-                if try indexes.get(index, in: txn) == nil {
-                    try indexes.put(index, subject, in: txn)
-                    try addSubjectIndex(subject, index, in: txn)
-                    written += 1
-                }
-            }
-            if let through { try raiseIndexedThrough(through, in: txn) }
-        }
         lock.lock()
-        for (index, subject) in batch where pending[index] == subject { pending[index] = nil }
-        lock.unlock()
+        defer { lock.unlock() }
+        let written = try env.write { txn in
+            let keys = try currentKeys(in: txn)
+            var written = 0
+            for p in batch.values where try link(p.subject, p.purpose, p.identifier, keys: keys, in: txn) { written += 1 }
+            if let through { try raiseIndexedThrough(through, in: txn) }
+            return written
+        }
+        for p in batch.values {
+            let index = keys.blindIndex(p.purpose, p.identifier)
+            if pending[index]?.subject == p.subject { pending[index] = nil }
+        }
         return written
     }
 
@@ -239,18 +468,12 @@ public final class Vault: @unchecked Sendable {
     @discardableResult
     public func restoreIndexes(_ links: [(purpose: BlindIndexPurpose, identifier: String, subject: String)], through: UInt64) throws -> Int
     {
-        let entries = links.map { (index: blindIndex($0.purpose, $0.identifier), subject: $0.subject) }
         lock.lock()
         defer { lock.unlock() }
         return try env.write { txn in
+            let keys = try currentKeys(in: txn)
             var written = 0
-            for e in entries where try subjects.contains(e.subject, in: txn) && !forgotten.contains(e.subject, in: txn) {
-                if try indexes.get(e.index, in: txn) == nil {
-                    try indexes.put(e.index, e.subject, in: txn)
-                    try addSubjectIndex(e.subject, e.index, in: txn)
-                    written += 1
-                }
-            }
+            for l in links where try link(l.subject, l.purpose, l.identifier, keys: keys, in: txn) { written += 1 }
             try raiseIndexedThrough(through, in: txn)
             return written
         }
@@ -333,7 +556,7 @@ public final class Vault: @unchecked Sendable {
         // delete holds noise), and the subject is marked forgotten in that same commit: a reader
         // between the two commits finds noise under a forgotten subject, which reads as erased.
         lock.lock()
-        for (index, s) in pending where s == subject { pending[index] = nil }
+        for (index, p) in pending where p.subject == subject { pending[index] = nil }
         keyCache[subject] = nil
         lock.unlock()
         let had = try env.write { txn in
@@ -345,6 +568,7 @@ public final class Vault: @unchecked Sendable {
         }
         try env.write { txn in
             _ = try subjects.delete(subject, in: txn)
+            _ = try identities.delete(subject, in: txn)
             if let list = try subjectIndexes.get(subject, in: txn) {
                 for index in list.split(separator: "\n") { _ = try indexes.delete(String(index), in: txn) }
                 _ = try subjectIndexes.delete(subject, in: txn)
@@ -423,21 +647,34 @@ public final class Vault: @unchecked Sendable {
     /// `subject`'s data key: nil when the file holds none. The wrapped key is read from the file
     /// each time (another process may have destroyed it); its unwrapping is cached.
     func dataKey(_ subject: String) throws -> SymmetricKey? {
-        let (stored, isForgotten) = try env.read { txn in (try subjects.get(subject, in: txn), try forgotten.contains(subject, in: txn)) }
-        // A forgotten subject's key is gone, or noise while `forget` finishes: erased either way.
-        guard let wrapped = stored, !isForgotten else { return nil }
-        lock.lock()
-        let cached = keyCache[subject]
-        lock.unlock()
-        if let cached, cached.wrapped == wrapped { return cached.key }
+        for _ in 0..<3 {
+            let (stored, isForgotten, generation, fingerprint) = try env.read { txn in
+                (
+                    try subjects.get(subject, in: txn), try forgotten.contains(subject, in: txn),
+                    try meta.get(Self.generationEntry, in: txn) ?? 0, try keyring.get(Self.fingerprintEntry, in: txn)
+                )
+            }
+            // A forgotten subject's key is gone, or noise while `forget` finishes: erased either way.
+            guard let wrapped = stored, !isForgotten else { return nil }
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached = keyCache[subject], cached.wrapped == wrapped { return cached.key }
+            // Read before a rotation of this process committed: read again.
+            if generation < keys.generation { continue }
+            // Another process rotated the master key: load the one this wrapped key is under.
+            if generation > keys.generation { try reloadKeys(generation: generation, fingerprint: fingerprint) }
+            let key = try unwrap(wrapped, subject: subject, with: keys)
+            cacheKey(subject, wrapped: wrapped, key: key)
+            return key
+        }
+        throw Failure(.storage, "the vault's master key kept changing while the key of \(subject) was read")
+    }
+
+    /// `wrapped` opened with `keys`' wrapping key.
+    func unwrap(_ wrapped: [UInt8], subject: String, with keys: MasterKeys) throws -> SymmetricKey {
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped)
-            let raw = try AES.GCM.open(box, using: wrapKey, authenticating: Self.wrapAssociatedData(subject))
-            let key = SymmetricKey(data: raw)
-            lock.lock()
-            cacheKey(subject, wrapped: wrapped, key: key)
-            lock.unlock()
-            return key
+            return SymmetricKey(data: try AES.GCM.open(box, using: keys.wrap, authenticating: Self.wrapAssociatedData(subject)))
         } catch {
             throw Failure(.damaged, "the key of subject \(subject) does not unwrap: vault.key is not the key this vault was made with")
         }
@@ -449,9 +686,9 @@ public final class Vault: @unchecked Sendable {
         keyCache[subject] = (wrapped, key)
     }
 
-    func wrap(_ key: SymmetricKey, subject: String) throws -> [UInt8] {
+    func wrap(_ key: SymmetricKey, subject: String, with keys: MasterKeys) throws -> [UInt8] {
         let box = try key.withUnsafeBytes { raw in
-            try AES.GCM.seal(Array(raw), using: wrapKey, authenticating: Self.wrapAssociatedData(subject))
+            try AES.GCM.seal(Array(raw), using: keys.wrap, authenticating: Self.wrapAssociatedData(subject))
         }
         guard let combined = box.combined else { throw Failure(.storage, "AES-GCM gave no combined form") }
         return Array(combined)
@@ -472,7 +709,7 @@ public final class Vault: @unchecked Sendable {
     public static func copyEnvironment(from source: String, to directory: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: (source as NSString).appendingPathComponent("data.mdb")) else { return false }
         var options = Environment.Options()
-        options.maxDatabases = 8
+        options.maxDatabases = maxDatabases
         let env = try Environment(path: source, options: options)
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -499,4 +736,32 @@ public enum BlindIndexPurpose: String, Sendable, CaseIterable {
     case kk
     /// A donor id (reserved for aid).
     case donor
+}
+
+/// A blind index made since the last checkpoint, held in memory until written.
+struct PendingIndex: Sendable {
+    var subject: String
+    var purpose: BlindIndexPurpose
+    var identifier: String
+}
+
+/// The keys derived from one master key with HKDF-SHA256: the wrapping key (`lumbung vault wrap
+/// v1`) and one blind-index key per purpose (`lumbung blind index v1 <purpose>`).
+struct MasterKeys: @unchecked Sendable {
+    let generation: UInt64
+    let wrap: SymmetricKey
+    let index: [BlindIndexPurpose: SymmetricKey]
+
+    init(generation: UInt64, master: SymmetricKey) {
+        self.generation = generation
+        wrap = Vault.derive(master, "lumbung vault wrap v1")
+        var index: [BlindIndexPurpose: SymmetricKey] = [:]
+        for p in BlindIndexPurpose.allCases { index[p] = Vault.derive(master, "lumbung blind index v1 \(p.rawValue)") }
+        self.index = index
+    }
+
+    func blindIndex(_ purpose: BlindIndexPurpose, _ identifier: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(identifier.utf8), using: index[purpose]!)
+        return purpose.rawValue + ":" + Vault.hex(Array(mac))
+    }
 }

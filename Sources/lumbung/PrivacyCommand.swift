@@ -150,9 +150,12 @@ extension Lumbung {
                 if !dryRun {
                     let progress = SharedProgress(ProgressBar(label: "forget"))
                     for (i, due) in plan.due.enumerated() {
-                        positions[due.subject] = try await office.forget(subject: due.subject, actor: StoreOptions.actor + " (retention)")
+                        positions[due.subject] = try await office.forget(
+                            subject: due.subject, actor: StoreOptions.actor + " (retention)", rotate: false)
                         progress.update(UInt64(i + 1), of: UInt64(plan.due.count))
                     }
+                    // One rotation of the vault's master key for every key destroyed above.
+                    if !plan.due.isEmpty { try office.rotateMasterKey() }
                 }
                 let subjects: [JSONValue] = plan.due.map { due in
                     .object([

@@ -32,6 +32,7 @@ private func leaks(_ secrets: [String], under directory: String) -> [String] {
 @Suite("personal data: sealed, exported, forgotten (the real binary)", .serialized)
 struct PrivacyEndToEndTests {
     static let nik = "5271010101900001"
+    static let otherNIK = "5271020202850002"
     static let name = "Baiq Nurul Aini"
     static let phone = "081234567890"
 
@@ -62,6 +63,12 @@ struct PrivacyEndToEndTests {
         #expect(submitted.status == 201 || submitted.status == 200, "\(submitted)")
         let receipt = try #require(submitted.json["receiptNumber"]?.string)
         let pin = try #require(submitted.json["pin"]?.string)
+        // Another resident, who is not forgotten.
+        let other = try call(
+            "POST", "/v1/documents/applications", officer,
+            #"{"documentType":"kk","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"\#(Self.otherNIK)","name":"Lalu Ahmad","phone":"081398765432"}}"#
+        )
+        #expect(other.status == 201 || other.status == 200, "\(other)")
 
         // Free text with a NIK or a phone number: 400 naming the field, nothing written.
         let head = try #require(try call("GET", "/health").json["headPosition"]?.int)
@@ -114,7 +121,8 @@ struct PrivacyEndToEndTests {
         let proof = try await CLI.run(["audit", "prove", "--data-dir", data, "--position", "3"])
         #expect(proof.status == 0, "\(proof)")
 
-        // Forget (privacy officer only).
+        // Forget (privacy officer only). The vault's master key is rotated by it.
+        let keyBefore = try #require(FileManager.default.contents(atPath: data + "/vault.key"))
         #expect(try call("POST", "/v1/privacy/forget", officer, #"{"nik":"\#(Self.nik)"}"#).status == 403)
         let forgot = try call("POST", "/v1/privacy/forget", privacy, #"{"nik":"\#(Self.nik)"}"#)
         #expect(forgot.status == 200, "\(forgot)")
@@ -124,6 +132,12 @@ struct PrivacyEndToEndTests {
         #expect(erased.json["erased"]?.boolValue == true && erased.json["name"]?.string == "[dihapus]", "\(erased)")
         let after = try #require(httpRequest(port: server.port, "GET", "/v1/documents/applications/\(receipt)?pin=\(pin)"))
         #expect(after.status == 200 && after.body.contains("verified"), "\(after)")
+
+        // The other resident is still found by NIK and opens, under the new master key.
+        let stillThere = try call("POST", "/v1/privacy/export", privacy, #"{"nik":"\#(Self.otherNIK)"}"#)
+        #expect(stillThere.json["applications"]?[0]?["applicant"]?["name"]?.string == "Lalu Ahmad", "\(stillThere)")
+        let keyAfter = try #require(FileManager.default.contents(atPath: data + "/vault.key"))
+        #expect(keyAfter != keyBefore, "vault.key was not rotated by the erasure")
 
         kill(server.process.processIdentifier, SIGTERM)
         #expect(await server.waitForExit(timeout: .seconds(60)) == 0)
@@ -150,6 +164,9 @@ struct PrivacyEndToEndTests {
         #expect(b.status == 0, "\(b)")
         for dir in [data, backup] {
             #expect(leaks([Self.nik, "Baiq Nurul", Self.phone], under: dir) == [])
+            // The master key the forgotten subject's key was wrapped under is in no file: what
+            // LMDB's freed pages may hold of that wrapped key opens with no key that exists.
+            #expect(files(under: dir).filter { $0.bytes.firstRange(of: Array(keyBefore)) != nil }.map(\.path) == [])
             let export = try await CLI.run(["privacy", "export", "--data-dir", dir, "--subject", subject])
             #expect(export.status == 0, "\(export)")
             #expect(!export.stdoutText.contains(Self.name) && export.stdoutText.contains("[dihapus]"), "\(export)")

@@ -51,7 +51,8 @@ import Testing
 
     @Test func forgetDestroysTheKeyAndTheIndexForGood() throws {
         let dir = try Self.temporaryDirectory()
-        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        let master = SymmetricKey(size: .bits256)
+        let vault = try Vault(directory: dir, masterKey: master)
         let subject = try vault.subjectCreating(.nik, "5271010101900001")
         let other = try vault.subjectCreating(.nik, "5271010101900002")
         let sealed = try vault.seal("081234567890", field: "applicant.phone", subject: subject)
@@ -70,7 +71,7 @@ import Testing
         let copy = try Self.temporaryDirectory() + "/copy"
         try vault.copy(to: copy)
         #expect(try Self.allBytes(under: copy).firstRange(of: Array(subject.utf8.dropFirst(5))) != nil)  // in `forgotten`
-        let reopened = try Vault(directory: copy, masterKey: SymmetricKey(size: .bits256))
+        let reopened = try Vault(directory: copy, masterKey: master)
         #expect(try !reopened.hasKey(subject))
     }
 
@@ -89,9 +90,14 @@ import Testing
         let dir = try Self.temporaryDirectory()
         let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
         let subject = try vault.subjectCreating(.nik, "5271010101900001")
-        let sealed = try vault.seal("a", field: "f", subject: subject)
-        let other = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
-        #expect(throws: Vault.Failure.self) { try other.open(sealed, field: "f") }
+        _ = try vault.seal("a", field: "f", subject: subject)
+        // Refused when opened (the vault records its master key's fingerprint) ...
+        #expect(throws: Vault.Failure.self) { try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256)) }
+        // ... and a wrapped key does not open under another master key.
+        let wrapped = try #require(try vault.env.read { txn in try vault.subjects.get(subject, in: txn) })
+        #expect(throws: Vault.Failure.self) {
+            try vault.unwrap(wrapped, subject: subject, with: MasterKeys(generation: 0, master: SymmetricKey(size: .bits256)))
+        }
     }
 
     @Test func aCompactedCopyAfterForgetHoldsNotTheWrappedKey() throws {
@@ -245,5 +251,104 @@ import Testing
         #expect(try Vault(directory: dir, masterKey: master).subject(.nik, "5271010101900001") == subject)
         // Still usable: a new subject refills the pool.
         #expect(try vault.subjectCreating(.nik, "5271010101900002") != subject)
+    }
+}
+
+/// Rotating the master key after an erasure (`Vault.rotateMasterKey`, `MasterKeyFiles`).
+@Suite struct VaultRotationTests {
+    static func dataDirectory() throws -> (data: String, files: MasterKeyFiles, master: SymmetricKey) {
+        let data = try VaultTests.temporaryDirectory()
+        let files = MasterKeyFiles(dataDirectory: data)
+        let master = SymmetricKey(size: .bits256)
+        try MasterKeyFiles.write(master, to: files.current)
+        return (data, files, master)
+    }
+
+    static func bytes(of key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
+
+    /// Every 60-byte window of every file that opens as `subject`'s wrapped key under `vault`'s
+    /// current master key.
+    static func unwrappable(_ subject: String, under directory: String, by vault: Vault) throws -> Int {
+        let all = try VaultTests.allBytes(under: directory)
+        var found = 0
+        guard all.count >= 60 else { return 0 }
+        for start in 0...(all.count - 60)
+        where (try? vault.unwrap(Array(all[start..<(start + 60)]), subject: subject, with: vault.keys)) != nil {
+            found += 1
+        }
+        return found
+    }
+
+    @Test func afterARotationNoFileHoldsAKeyThatOpensAForgottenSubject() throws {
+        let (data, files, master) = try Self.dataDirectory()
+        let vault = try Vault(directory: data + "/vault", masterKey: master, keyFiles: files)
+        // Another process on the same vault (a CLI beside the server), opened before the rotation.
+        let other = try Vault(directory: data + "/vault", masterKey: master, keyFiles: files)
+        for i in 0..<200 { _ = try vault.sealCreating(.nik, String(format: "52710101019%05d", i), [("applicant.name", "warga \(i)")]) }
+        let (gone, goneSealed) = try vault.sealCreating(.nik, "5271010101900001", [("applicant.name", "Baiq Nurul Aini")])
+        let (kept, keptSealed) = try vault.sealCreating(.nik, "5271010101900002", [("applicant.name", "Lalu Ahmad")])
+        try vault.checkpoint()
+        let wrapped = try #require(try vault.env.read { txn in try vault.subjects.get(gone, in: txn) })
+        #expect(try Self.unwrappable(gone, under: data, by: vault) >= 1)
+
+        try vault.forget(gone)
+        let newMaster = try vault.rotateMasterKey()
+
+        // vault.key is the new key; the old one is in no file, and nothing in any file opens as the
+        // forgotten subject's key under the key that exists.
+        #expect(FileManager.default.contents(atPath: files.current).map(Array.init) == Self.bytes(of: newMaster))
+        #expect(!FileManager.default.fileExists(atPath: files.next))
+        let all = try VaultTests.allBytes(under: data)
+        #expect(all.firstRange(of: Self.bytes(of: master)) == nil)
+        #expect(try Self.unwrappable(gone, under: data, by: vault) == 0)
+        _ = wrapped
+        // The others are found by their NIK and open, here and in the other process.
+        for v in [vault, other] {
+            #expect(try v.subject(.nik, "5271010101900002") == kept)
+            #expect(try v.subject(.nik, "5271010101900001") == nil)
+            #expect(try v.open(keptSealed[0], field: "applicant.name") == .value("Lalu Ahmad"))
+            #expect(try v.open(goneSealed[0], field: "applicant.name") == .erased)
+            #expect(try v.subject(.nik, "52710101019" + "00150") != nil)
+        }
+        // The other process makes subjects under the new key; the first finds them.
+        let (late, _) = try other.sealCreating(.nik, "5271010101900003", [("applicant.name", "Ni Made")])
+        try other.checkpoint()
+        #expect(try vault.subject(.nik, "5271010101900003") == late)
+        // Reopened with the old key: refused by name; with the new: everything as before.
+        #expect(throws: Vault.Failure.self) { try Vault(directory: data + "/vault", masterKey: master).close() }
+        #expect(try Vault(directory: data + "/vault", masterKey: newMaster, keyFiles: files).subject(.nik, "5271010101900002") == kept)
+    }
+
+    @Test func aVaultRefusesAMasterKeyItWasNotMadeWith() throws {
+        let dir = try VaultTests.temporaryDirectory()
+        let vault = try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        _ = try vault.subjectCreating(.nik, "5271010101900001")
+        #expect {
+            try Vault(directory: dir, masterKey: SymmetricKey(size: .bits256))
+        } throws: { ($0 as? Vault.Failure)?.code == .wrongMasterKey }
+    }
+
+    @Test func aRotationACrashInterruptedIsCompletedOrUndoneOnOpen() throws {
+        let (data, files, master) = try Self.dataDirectory()
+        let vault = try Vault(directory: data + "/vault", masterKey: master, keyFiles: files)
+        let (subject, sealed) = try vault.sealCreating(.nik, "5271010101900001", [("applicant.name", "Baiq")])
+        try vault.checkpoint()
+
+        // Crashed after writing the next key, before the vault committed: the next key is dropped.
+        let unused = SymmetricKey(size: .bits256)
+        try MasterKeyFiles.write(unused, to: files.next)
+        #expect(try files.finishRotation(vaultDirectory: data + "/vault") == false)
+        #expect(!FileManager.default.fileExists(atPath: files.next))
+        #expect(FileManager.default.contents(atPath: files.current).map(Array.init) == Self.bytes(of: master))
+
+        // Crashed after the vault committed, before the file was renamed: the rename is done.
+        let next = SymmetricKey(size: .bits256)
+        try MasterKeyFiles.write(next, to: files.next)
+        try vault.rewrap(under: next)
+        #expect(try files.finishRotation(vaultDirectory: data + "/vault") == true)
+        #expect(FileManager.default.contents(atPath: files.current).map(Array.init) == Self.bytes(of: next))
+        let reopened = try Vault(directory: data + "/vault", masterKey: next, keyFiles: files)
+        #expect(try reopened.subject(.nik, "5271010101900001") == subject)
+        #expect(try reopened.open(sealed[0], field: "applicant.name") == .value("Baiq"))
     }
 }
