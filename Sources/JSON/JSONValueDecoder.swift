@@ -86,6 +86,18 @@ public protocol JSONFieldRules {
     static func rule(forKey key: String) -> JSONFieldRule?
 }
 
+/// An object of required string members read without `Codable`'s containers: a hot type (a
+/// sealed value is in every personal field of every event). The same contract as any payload
+/// type: each member is a string checked by its `JSONFieldRule`, a missing or `null` member is
+/// `is required`, a member not in `memberNames` is refused by `JSONValueDecoder` as `is not a
+/// field of this payload`.
+public protocol JSONStringRecord: JSONFieldRules, Decodable {
+    /// The members, in the order they are checked (a refusal names the first that fails).
+    static var memberNames: [String] { get }
+    /// The value of `strings`, one per member of `memberNames`, in that order.
+    init(strings: [String])
+}
+
 /// What one field (or each element of an array field) must be.
 public struct JSONFieldRule: Sendable {
     /// What is expected, for "is required (…)" (e.g. `a positive integer`).
@@ -231,6 +243,7 @@ struct ValueDecoder: Decoder {
         if let enumeration = T.self as? any JSONEnumeration.Type {
             return try decodeEnumeration(enumeration) as! T
         }
+        if let record = T.self as? any JSONStringRecord.Type { return try decodeRecord(record) as! T }
         if case .array(let elements) = value, let rule = fieldRule {
             if !rule.allowEmptyArray && elements.isEmpty { throw refuse("must not be empty") }
             if let max = rule.maxCount, elements.count > max {
@@ -240,6 +253,30 @@ struct ValueDecoder: Decoder {
         let typed = ValueDecoder(
             value: value, path: path, state: state, rules: T.self as? any JSONFieldRules.Type, fieldRule: fieldRule)
         return try T(from: typed)
+    }
+
+    private func decodeRecord<R: JSONStringRecord>(_ type: R.Type) throws -> R {
+        guard case .object(let members) = value else {
+            throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
+        }
+        let names = R.memberNames
+        var strings: [String] = []
+        strings.reserveCapacity(names.count)
+        for name in names {
+            let rule = R.rule(forKey: name)
+            let member = members.first { JSONValue.sameString($0.key, name) }?.value
+            guard let member, !member.isNull else {
+                let expected = rule?.expected.map { " (\($0))" } ?? ""
+                throw JSONDecodingError(path: path.appending(name).text, message: "is required\(expected)")
+            }
+            strings.append(try child(member, path: path.appending(name), fieldRule: rule).string())
+        }
+        if members.count != names.count || members.contains(where: { m in !names.contains { JSONValue.sameString($0, m.key) } }) {
+            // Left for `refuseUnread`, in document order with every other object's members.
+            let object = state.opened(path, keys: members.map(\.key))
+            for name in names { state.read(name, in: object) }
+        }
+        return R(strings: strings)
     }
 
     private func decodeEnumeration<E: JSONEnumeration>(_ type: E.Type) throws -> E {
@@ -255,7 +292,8 @@ struct ValueDecoder: Decoder {
         if !(rule?.allowEmpty ?? false) && s.allSatisfy(\.isWhitespace) { throw refuse("must not be empty") }
         let max = rule?.maxBytes ?? state.maxStringBytes
         if s.utf8.count > max { throw refuse("is \(s.utf8.count) bytes, longer than the \(max) allowed") }
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80).
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw refuse("must not contain control characters")
         }
         if let check = rule?.checkString, let message = check(s) { throw refuse(message) }

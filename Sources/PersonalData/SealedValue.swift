@@ -8,7 +8,7 @@ public import JSON
 /// `"lumbung sealed v1\n" + subject + "\n" + field` (`field` being the payload path, e.g.
 /// `applicant.nik`): a sealed value moved to another field or another subject does not open.
 /// Once the subject's key is destroyed (`Vault.forget`), nothing opens it again.
-public struct SealedValue: Codable, Sendable, Hashable, JSONFieldRules {
+public struct SealedValue: Codable, Sendable, Hashable, JSONStringRecord {
     /// The format: always `v1`.
     public var sealed: String
     /// The subject's pseudonym (`Vault.isPseudonym`).
@@ -25,38 +25,50 @@ public struct SealedValue: Codable, Sendable, Hashable, JSONFieldRules {
         self.ciphertext = ciphertext
     }
 
+    public static let memberNames = ["sealed", "subject", "ciphertext"]
+
+    /// Read by `JSONValueDecoder` without `Codable`'s containers (every projector and the rules
+    /// read every sealed field of every event).
+    public init(strings: [String]) {
+        sealed = strings[0]
+        subject = strings[1]
+        ciphertext = strings[2]
+    }
+
     public static func rule(forKey key: String) -> JSONFieldRule? {
-        switch CodingKeys(stringValue: key) {
-        case .sealed:
-            JSONFieldRule(expected: "\"v1\"", maxBytes: 2, checkString: { $0 == version ? nil : "must be \"v1\"" })
-        case .subject:
-            JSONFieldRule(
-                expected: "a subject pseudonym", maxBytes: 40,
-                checkString: { Vault.isPseudonym($0) ? nil : "must be a subject pseudonym (subj- and 24 hex digits)" })
-        case .ciphertext:
-            JSONFieldRule(
-                expected: "base64 of an AES-GCM sealed box", maxBytes: maxCiphertextBytes,
-                checkString: { s in
-                    isBase64(s) ? nil : "must be base64 of an AES-GCM sealed box (nonce, ciphertext, tag: at least 28 bytes)"
-                })
+        switch key {
+        case "sealed": sealedRule
+        case "subject": subjectRule
+        case "ciphertext": ciphertextRule
         default: nil
         }
     }
+
+    static let sealedRule = JSONFieldRule(expected: "\"v1\"", maxBytes: 2, checkString: { $0 == version ? nil : "must be \"v1\"" })
+    static let subjectRule = JSONFieldRule(
+        expected: "a subject pseudonym", maxBytes: 40,
+        checkString: { Vault.isPseudonym($0) ? nil : "must be a subject pseudonym (subj- and 24 hex digits)" })
+    static let ciphertextRule = JSONFieldRule(
+        expected: "base64 of an AES-GCM sealed box", maxBytes: maxCiphertextBytes,
+        checkString: { s in isBase64(s) ? nil : "must be base64 of an AES-GCM sealed box (nonce, ciphertext, tag: at least 28 bytes)" })
 
     /// Whether `text` is padded standard base64 of at least 28 bytes (a nonce and a tag), checked
     /// without decoding it (every projector reads every sealed field).
     static func isBase64(_ text: String) -> Bool {
         let b = text.utf8
-        guard b.count % 4 == 0, b.count >= 40 else { return false }
+        let count = b.count
+        guard count % 4 == 0, count >= 40 else { return false }
         var padding = 0
-        for (i, c) in b.enumerated() {
+        var i = 0
+        for c in b {
+            defer { i += 1 }
             switch c {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "+"), UInt8(ascii: "/"):
                 if padding > 0 { return false }
             case UInt8(ascii: "="):
                 padding += 1
-                if padding > 2 || i < b.count - 2 { return false }
+                if padding > 2 || i < count - 2 { return false }
             default: return false
             }
         }

@@ -84,6 +84,31 @@ import Testing
         #expect(back == sealed)
         let bad: JSONValue = .object([("sealed", .string("v1")), ("subject", .string("Baiq")), ("ciphertext", .string("eA=="))])
         #expect(throws: (any Error).self) { try JSONValueDecoder(root: "data").decode(SealedValue.self, from: bad) }
+        // Read without Codable's containers (`JSONStringRecord`), with the same refusals, by path.
+        func refusal(_ edit: (inout [(key: String, value: JSONValue)]) -> Void) -> String? {
+            guard case .object(var members) = value else { return nil }
+            edit(&members)
+            let wrapped: JSONValue = .object([("applicant", .object([("nik", .object(members))]))])
+            struct Holder: Decodable {
+                struct Inner: Decodable { var nik: SealedValue }
+                var applicant: Inner
+            }
+            do {
+                _ = try JSONValueDecoder(root: "data").decode(Holder.self, from: wrapped)
+                return nil
+            } catch { return error.description }
+        }
+        #expect(refusal { _ in } == nil)
+        #expect(refusal { $0.removeAll { $0.key == "subject" } } == "data.applicant.nik.subject: is required (a subject pseudonym)")
+        #expect(refusal { $0.append(("name", .string("Baiq"))) } == "data.applicant.nik.name: is not a field of this payload")
+        #expect(
+            refusal { $0 = $0.map { $0.key == "sealed" ? ($0.key, .string("v2")) : $0 } } == "data.applicant.nik.sealed: must be \"v1\"")
+        #expect(
+            refusal { $0 = $0.map { $0.key == "ciphertext" ? ($0.key, .number(1)) : $0 } }
+                == "data.applicant.nik.ciphertext: must be a string")
+        #expect(
+            refusal { $0 = $0.map { $0.key == "subject" ? ($0.key, .null) : $0 } }
+                == "data.applicant.nik.subject: is required (a subject pseudonym)")
     }
 
     @Test func anotherMasterKeyOpensNothing() throws {
