@@ -111,6 +111,23 @@ public enum Identifier {
 }
 
 extension JSONFieldRule {
+    /// A person acting for an institution (an officer, a driver) named by key or role, never by
+    /// name (UU PDP minimisation): 1-100 bytes of lower-case letters, digits and `. _ : / -`, not
+    /// starting with `-`, such as `petugas-01`, `dukcapil-mataram/petugas-02`, `key:3f9c…`.
+    /// `example` shows one in the refusal.
+    public static func reference(to role: String, example: String) -> JSONFieldRule {
+        JSONFieldRule(
+            expected: "the \(role)'s key or role id, e.g. \(example)", maxBytes: 100,
+            checkString: { s in
+                let allowed = s.utf8.allSatisfy { c in
+                    (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) || c == 0x2E || c == 0x5F || c == 0x3A || c == 0x2F || c == 0x2D
+                }
+                return allowed && !s.hasPrefix("-")
+                    ? nil
+                    : "must name the \(role) by key or role (lower-case letters, digits and . _ : / -, e.g. \(example)), not by a person's name"
+            })
+    }
+
     /// Free text (a reason, notes) of 1 to `maxBytes` UTF-8 bytes (or empty when `allowEmpty`) that
     /// holds no identifying number (`PersonalDataInText.problem`): a NIK or KK number, or an
     /// Indonesian mobile number. The message never repeats what it found.

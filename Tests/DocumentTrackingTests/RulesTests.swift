@@ -92,6 +92,9 @@ let refusalCases: [RefusalCase] = [
     RefusalCase(
         name: "missing officer", setup: submittedSetup, type: DocumentEvents.statusChanged, data: changedJSON(officer: ""),
         code: .invalidInput, field: "data.officer"),
+    RefusalCase(
+        name: "an officer by name, not by key or role", setup: submittedSetup, type: DocumentEvents.statusChanged,
+        data: changedJSON(officer: "Baiq Nurul Aini"), code: .invalidInput, field: "data.officer"),
 ]
 
 @Suite("Rules: every refusal through admit and through a raw append")

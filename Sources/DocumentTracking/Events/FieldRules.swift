@@ -80,7 +80,8 @@ extension JSONFieldRule {
     static let reason = JSONFieldRule.freeText(maxBytes: 500)
 
     /// Who made a change (an officer's id): up to 100 bytes.
-    static let officer = JSONFieldRule.text(maxBytes: 100)
+    /// An officer by key or role (`petugas-01`), never by name.
+    static let officer = JSONFieldRule.reference(to: "officer", example: "petugas-01")
 }
 
 extension Payload {
