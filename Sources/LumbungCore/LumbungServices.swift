@@ -22,6 +22,8 @@ public final class LumbungServices: @unchecked Sendable {
     public var lookupLimiter: RateLimiter
     /// Failed PINs per receipt, shared by every process on the data directory.
     public let lookupGuard: LookupGuard
+    /// Folds of the log as it was at a point in time, for `?asOf=` (`ReplayCache`).
+    public let replays: ReplayCache
     /// When set, this node is a read replica: writes answer 403 naming the primary.
     public var readOnlyPrimary: String?
 
@@ -63,6 +65,7 @@ public final class LumbungServices: @unchecked Sendable {
         try rules.prepare(store, progress: stateProgress)
         engine = try ProjectionEngine(store: store, dataDirectory: dataDirectory, projectors: domains.projectors)
         keys = KeyRegistry(store: store)
+        replays = ReplayCache(store: store, projectors: domains.projectors)
         lookupLimiter = RateLimiter(capacity: 10, refillPerSecond: 1)
         lookupGuard = try LookupGuard(dataDirectory: dataDirectory)
     }
@@ -77,6 +80,7 @@ public final class LumbungServices: @unchecked Sendable {
 
     public func close() {
         engine.stop()
+        replays.close()
         // The vault's pending indexes are written (with the head they cover) before the log closes.
         try? vault.close()
         store.close()

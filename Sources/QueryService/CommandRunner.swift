@@ -50,7 +50,15 @@ extension LumbungServices {
     static func bodyFields(_ error: EventLogError) -> EventLogError { error.namingBodyFields }
 
     /// Reads views current to at least `?minPosition=` (read your writes): waits up to 2 s, else 503 with Retry-After.
-    func views<R>(_ request: Request, _ body: (ViewSnapshotAccess) throws -> R) async throws -> R {
+    func views<R>(_ request: Request, replaying names: [String]? = nil, _ body: (ViewSnapshotAccess) throws -> R) async throws -> R {
+        if let point = try request.pointInHistory() {
+            // The auditor's "as of": answered from a fold of the log up to that point.
+            guard let names else {
+                throw Problem.field(
+                    request.uri.queryParameters["asOf"] != nil ? "asOf" : "recordedAsOf", "is answered by the aid views only")
+            }
+            return try replays.read(names, at: point) { snapshot in try body(ViewSnapshotAccess(snapshot: snapshot)) }
+        }
         if let min = try request.queryUInt("minPosition"), min > 0 {
             if try engine.checkpoint() < min {
                 let head = try store.head().position

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import JSON
+import LumbungCore
 import NIOCore
 import Projections
 
@@ -32,6 +33,30 @@ extension Request {
         guard let text = query(name) else { return nil }
         guard let t = Timestamp(text) else { throw Problem.field(name, "must be an RFC 3339 time such as 2018-08-10T12:00:00Z") }
         return t
+    }
+
+    /// `?asOf=` (occurred at or before) and `?recordedAsOf=` (recorded at or before): an RFC 3339
+    /// time, or a day (`2018-08-10`: the end of that day in Mataram, WITA); either, both, or nil
+    /// when neither is given. A point not yet reached (today's end, a future time) is now: nil,
+    /// answered by the live views.
+    func pointInHistory() throws -> ReplayCache.Point? {
+        func time(_ name: String) throws -> Timestamp? {
+            guard let text = query(name) else { return nil }
+            let isDay =
+                text.utf8.count == 10
+                && text.utf8.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == 0x2D : (0x30...0x39).contains(c) }
+            guard
+                let t = isDay ? Timestamp("\(text)T23:59:59.999+08:00") : (text.contains("T") || text.contains("t") ? Timestamp(text) : nil)
+            else {
+                throw Problem.field(name, "must be an RFC 3339 time such as 2018-08-10T12:00:00+08:00, or a day such as 2018-08-10")
+            }
+            return t
+        }
+        let now = Timestamp.now()
+        let point = ReplayCache.Point(
+            occurredUntil: try time("asOf").flatMap { $0 < now ? $0 : nil },
+            recordedUntil: try time("recordedAsOf").flatMap { $0 < now ? $0 : nil })
+        return point.occurredUntil == nil && point.recordedUntil == nil ? nil : point
     }
 
     /// The most bytes of a command's body (1 MiB: an event's data is at most that).

@@ -49,7 +49,10 @@ final class ResponseCache: @unchecked Sendable {
         _ render: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
-            if request.uri.queryParameters["minPosition"] != nil { return try await render(request, context) }
+            // Read-your-writes and the auditor's "as of" are answered afresh (as of: from `ReplayCache`).
+            if ["minPosition", "asOf", "recordedAsOf"].contains(where: { request.uri.queryParameters[$0[...]] != nil }) {
+                return try await render(request, context)
+            }
             let key = Self.key(request, parameters: parameters)
             let applied = try services.engine.checkpoint()
             let position = try services.store.lastPosition(ofTypes: types, atOrBefore: applied)

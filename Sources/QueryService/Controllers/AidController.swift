@@ -13,6 +13,9 @@ struct AidController {
     let cache = ResponseCache()
     var domain: AidLogisticsDomain { services.domains.aid }
 
+    /// The views `?asOf=`/`?recordedAsOf=` fold again up to that point (`ReplayCache`): every aid view.
+    static let replayed = AidViews.all.map(\.rawValue)
+
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group().add(middleware: RequireRole(.aidWriter))
             .post("/v1/aid/warehouses", use: command("register-warehouse"))
@@ -72,7 +75,7 @@ struct AidController {
         let unit = request.query("unit")
         guard
             let report = try await services.views(
-                request,
+                request, replaying: Self.replayed,
                 { views in
                     try AidQueries.stock(try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit)
                 })
@@ -84,7 +87,10 @@ struct AidController {
 
     /// `GET /v1/aid/kelurahan`: aid received and distributed in each of the 50 kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try await services.views(request) { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan)) })
+        try JSONResponse.make(
+            try await services.views(request, replaying: Self.replayed) { views in
+                try AidQueries.kelurahan(try views.view(AidViews.kelurahan))
+            })
     }
 
     /// `GET /v1/aid/kelurahan/{code}`.
@@ -92,7 +98,7 @@ struct AidController {
         let code = try context.path("code")
         guard
             let one = try await services.views(
-                request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
+                request, replaying: Self.replayed, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
         else {
             throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
         }
@@ -104,20 +110,22 @@ struct AidController {
         if let name = request.query("name") {
             guard
                 let donor = try await services.views(
-                    request, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) })
+                    request, replaying: Self.replayed, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) })
             else {
                 throw Problem(.notFound, "no donor named \(name)")
             }
             return try JSONResponse.make(donor)
         }
-        return try JSONResponse.make(try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors)) })
+        return try JSONResponse.make(
+            try await services.views(request, replaying: Self.replayed) { views in try AidQueries.donors(try views.view(AidViews.donors)) })
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.path("donationId")
         guard
-            let trace = try await services.views(request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) })
+            let trace = try await services.views(
+                request, replaying: Self.replayed, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) })
         else {
             throw Problem(.notFound, "no donation \(id)")
         }
