@@ -69,6 +69,7 @@ public func buildRouter(
     staff.addRoutes(to: router)
     OfficerScreens(services: services, staff: staff).addRoutes(to: router)
     EnumeratorScreens(services: services, staff: staff).addRoutes(to: router)
+    AidScreens(services: services, staff: staff).addRoutes(to: router)
     SupervisorScreens(services: services, staff: staff).addRoutes(to: router)
     routes.set(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router

@@ -16,7 +16,7 @@ struct CommandTests {
             ),
             (
                 "dispatch-shipment",
-                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan"}"#
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"sopir-07"}"#
             ),
             ("receive-shipment", #"{"shipmentId":"SH-1"}"#),
             (
@@ -61,7 +61,7 @@ struct CommandTests {
             ),
             (
                 "dispatch-shipment",
-                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1"}]}],"vehicle":"Truk","driver":"S"}"#,
+                #"{"fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5,"lots":[{"donationId":"DN-1"}]}],"vehicle":"Truk","driver":"s"}"#,
                 "lines[0].lots[0].quantity"
             ),
             ("receive-shipment", #"{"shipmentId":"SH-1","receivedAt":"31/08/2018"}"#, "receivedAt"),
@@ -121,7 +121,7 @@ struct CommandTests {
                 DispatchShipment(
                     fromWarehouseId: gudang, toWarehouseId: "posko-52.71.05.1005",
                     lines: [RequestedLine(item: "beras", unit: "kg", quantity: 400)],
-                    vehicle: "Truk BPBD DR 8011 AM", driver: "Sahnan", dispatchedAt: "2018-08-07T10:00:00+08:00")), now: now)
+                    vehicle: "Truk BPBD DR 8011 AM", driver: "sopir-07", dispatchedAt: "2018-08-07T10:00:00+08:00")), now: now)
         let sh = try #require(ship.ids["shipmentId"])
         let recorded = try #require(log.store.readStream("shipment-\(sh)").first)
         let data = try recorded.dataValue()

@@ -12,7 +12,7 @@ struct DeciderTests {
     func dispatch(_ lines: [RequestedLine], from: String = "gudang-a", to: String = "posko-b", id: String = "SH-2") -> AidLogisticsCommand {
         .dispatchShipment(
             DispatchShipment(
-                shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk", driver: "Sahnan",
+                shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk", driver: "sopir-07",
                 dispatchedAt: Fx.t(7, 9)))
     }
 

@@ -159,7 +159,8 @@ struct CommandGenerator {
             let to = rng.chance(0.05) ? w : (rng.element(ws.filter { $0 != w }) ?? w)
             return .dispatchShipment(
                 DispatchShipment(
-                    shipmentId: id("SH"), fromWarehouseId: w, toWarehouseId: to, lines: lines(s, at: w), vehicle: "Truk", driver: "Sahnan",
+                    shipmentId: id("SH"), fromWarehouseId: w, toWarehouseId: to, lines: lines(s, at: w), vehicle: "Truk",
+                    driver: "sopir-07",
                     dispatchedAt: time()))
         }
         if roll < 0.72 {

@@ -136,7 +136,7 @@ let ruleCases: [RuleCase] = [
     RuleCase(
         "lots are required in the event", stream: "shipment-SH-2", type: AidEventType.shipmentDispatched,
         data:
-            #"{"shipmentId":"SH-2","fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"Sahnan","dispatchedAt":"2018-08-06T10:00:00+08:00"}"#,
+            #"{"shipmentId":"SH-2","fromWarehouseId":"gudang-a","toWarehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":5}],"vehicle":"Truk","driver":"sopir-07","dispatchedAt":"2018-08-06T10:00:00+08:00"}"#,
         field: "data.lines[0].lots"),
     // aid.shipment-received
     RuleCase("only a dispatched shipment is received", Fx.receive("SH-404", []), field: "data.shipmentId"),

@@ -44,7 +44,7 @@ enum Fx {
         .shipmentDispatched(
             ShipmentDispatched(
                 shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk BPBD DR 8011 AM",
-                driver: "Lalu Muhammad Zaini", dispatchedAt: time))
+                driver: "sopir-01", dispatchedAt: time))
     }
 
     static func receive(_ id: String, _ lines: [(String, String, String, Int)], time: String = t(6, 12), notes: String = "") -> AidEvent {

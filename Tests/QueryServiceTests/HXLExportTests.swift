@@ -38,7 +38,8 @@ struct HXLExportTests {
         .shipmentDispatched(
             ShipmentDispatched(
                 shipmentId: "SH-1", fromWarehouseId: "gudang-a", toWarehouseId: "posko-b",
-                lines: [line("beras", "kg", "DN-1", 80), line("mi instan, rasa soto", "dus", "DN-1", 10)], vehicle: "Truk", driver: "Zaini",
+                lines: [line("beras", "kg", "DN-1", 80), line("mi instan, rasa soto", "dus", "DN-1", 10)], vehicle: "Truk",
+                driver: "sopir-01",
                 dispatchedAt: "2018-08-06T10:00:00+08:00")),
         .shipmentReceived(
             ShipmentReceived(

@@ -154,7 +154,7 @@ enum Fx {
     }
 
     static func shipment(_ id: String, from: String, to: String, quantity: Int) -> String {
-        #"{"shipmentId":"\#(id)","fromWarehouseId":"\#(from)","toWarehouseId":"\#(to)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"vehicle":"Truk DR 8123 AB","driver":"Sahnan","dispatchedAt":"2018-08-07T08:00:00+08:00"}"#
+        #"{"shipmentId":"\#(id)","fromWarehouseId":"\#(from)","toWarehouseId":"\#(to)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"vehicle":"Truk DR 8123 AB","driver":"sopir-07","dispatchedAt":"2018-08-07T08:00:00+08:00"}"#
     }
 
     static let application =

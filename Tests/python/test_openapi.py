@@ -208,7 +208,7 @@ def seed(server):
     ok("POST", "/v1/aid/shipments", {"shipmentId": "SH-2018-4M2P8RQT", "fromWarehouseId": "gudang-bpbd-mataram",
                                       "toWarehouseId": "posko-rembiga",
                                       "lines": [{"item": "beras", "unit": "kg", "quantity": 200}],
-                                      "vehicle": "Truk DR 8123 AB", "driver": "Sahnan"}, "aid-writer")
+                                      "vehicle": "Truk DR 8123 AB", "driver": "sopir-07"}, "aid-writer")
     ok("POST", "/v1/aid/shipments/SH-2018-4M2P8RQT/receipt",
        {"lines": [{"item": "beras", "unit": "kg", "donationId": "DN-2018-7K3QF2ZA", "quantity": 195}],
         "notes": "5 kg basah"}, "aid-writer")

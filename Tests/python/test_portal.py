@@ -94,7 +94,7 @@ def seed_through_api(data_dir: Path) -> None:
         for i, (warehouse_id, _, kelurahan, households) in enumerate(posko):
             shipment = post("/v1/aid/shipments", {
                 "fromWarehouseId": "gudang-bpbd", "toWarehouseId": warehouse_id, "vehicle": "DR 8123 AB",
-                "driver": "Lalu Ahmad Fauzan", "dispatchedAt": f"2018-08-06T0{6 + i}:00:00Z",
+                "driver": "sopir-04", "dispatchedAt": f"2018-08-06T0{6 + i}:00:00Z",
                 "lines": [{"item": "beras", "unit": "kg", "quantity": households * 5 + 100},
                           {"item": "selimut", "unit": "lembar", "quantity": households},
                           {"item": "terpal", "unit": "lembar", "quantity": households // 2}]})

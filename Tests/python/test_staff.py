@@ -160,3 +160,50 @@ def test_supervisor_review_queue_in_chromium(office, tmp_path_factory, tmp_path)
     assert "Rp 225.000" in dom and "median Rp 22.300" in dom
     assert "Setujui dan terbitkan" in dom and 'value="salah-ketik"' in dom
     browser.screenshot(url, "petugas-tinjauan-harga")
+
+
+def test_posko_screens_in_chromium_and_without_script(office, tmp_path_factory, tmp_path):
+    """A gudang sends beras on; the posko receives it by the surat jalan's number and hands it out."""
+    admin = make_key(office.data_dir, "aid-writer", "admin-bantuan")
+    for wid, name, kind, code in (("gudang-bpbd-ntb", "Gudang BPBD NTB", "gudang", "52.71.02.1002"),
+                                  ("posko-rembiga", "Posko Rembiga", "posko", "52.71.05.1005")):
+        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
+    office.post("/v1/aid/donations", {"donationId": "DN-2018-PY000001", "warehouseId": "gudang-bpbd-ntb",
+                                      "donor": {"name": "BAZNAS NTB", "kind": "ngo"},
+                                      "items": [{"item": "beras", "unit": "kg", "quantity": 500}],
+                                      "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
+    shipped = office.post("/v1/aid/shipments", {"fromWarehouseId": "gudang-bpbd-ntb", "toWarehouseId": "posko-rembiga",
+                                                "lines": [{"item": "beras", "unit": "kg", "quantity": 120}],
+                                                "vehicle": "DR 8123 AB", "driver": "sopir-03",
+                                                "dispatchedAt": "2018-08-07T08:00:00+08:00"}, admin)
+    number = shipped["shipmentId"]
+    posko = make_key(office.data_dir, "aid-writer", "relawan-rembiga")
+
+    # Without script: receive 118 of 120 kg, hand out 100 kg to 25 households; a resend writes once.
+    browser = NoScriptBrowser(office.base)
+    status, _ = browser.open("/petugas/masuk", {"kunci": posko})
+    assert status == 200
+    status, page = browser.open(f"/petugas/bantuan/posko-rembiga/terima?kiriman={number}")
+    assert status == 200 and "120 kg" in page, page[:500]
+    action = f"/petugas/bantuan/posko-rembiga/terima/{number}"
+    status, page = browser.open(action, {"csrf": hidden(page, action, "csrf"), "eventId": hidden(page, action, "eventId"),
+                                         "diterima-0": "118", "catatan": "2 kg karung sobek"})
+    assert status == 200 and "diterima" in page, page[:500]
+    action = "/petugas/bantuan/posko-rembiga/salurkan"
+    form = {"csrf": hidden(page, action, "csrf"), "eventId": hidden(page, action, "eventId"), "barang": "beras|kg",
+            "jumlah": "100", "kelurahan": "52.71.05.1005", "kk": "25", "jiwa": "96", "tanggal": "2018-08-08"}
+    status, page = browser.open(action, form)
+    assert status == 200 and "25 KK" in page, page[:500]
+    status, page = browser.open(action, form)
+    assert "tidak dicatat dua kali" in page
+    stock = office.get("/v1/aid/stock/posko-rembiga?item=beras&unit=kg")
+    assert stock["totals"][0]["onHand"] == 18
+
+    # In Chromium at phone size: the posko's page with its stock and forms.
+    chromium = Browser(tmp_path_factory.mktemp("chromium-posko"))
+    chromium.dom_after_submit(chromium.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": posko}))
+    url = office.base + "/petugas/bantuan/posko-rembiga"
+    dom = chromium.dom(url)
+    assert "Posko Rembiga" in dom and "Salurkan bantuan" in dom and "Terima kiriman" in dom
+    assert 'name="eventId"' in dom
+    chromium.screenshot(url, "petugas-posko")

@@ -47,7 +47,9 @@ public enum AidFields {
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
         case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId": .identifier
-        case "name", "vehicle", "driver": .text(maxBytes: AidLimits.name)
+        case "name", "vehicle": .text(maxBytes: AidLimits.name)
+        // A driver by key or role, never by name (UU PDP minimisation).
+        case "driver": .reference(to: "driver", example: "sopir-03")
         case "item": .text(maxBytes: AidLimits.item)
         case "unit": .text(maxBytes: AidLimits.unit)
         case "kelurahanCode": .text(maxBytes: AidLimits.kelurahanCode)

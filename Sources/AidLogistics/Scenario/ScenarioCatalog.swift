@@ -128,11 +128,8 @@ enum ScenarioCatalog {
             shipmentsPerRound: r.double("shipments_per_round"), vehicles: r.list("vehicles"))
     }
 
-    static let drivers = [
-        "Lalu Muhammad Zaini", "Lalu Ahmad Fauzi", "Baiq Nurul Hidayati", "Muhammad Ihsan", "Zainal Abidin", "Haerul Anwar",
-        "I Ketut Sudarma", "I Made Suarta", "Sahnan", "Syamsul Hadi", "Ahmad Juaini", "Hendra Gunawan", "Lalu Sapta Wijaya",
-        "Rusdi", "Muhammad Saleh", "Agus Salim", "Mahsun", "Irwan Hadi", "Saparudin", "Abdul Hakim",
-    ]
+    /// Drivers by role and number, never by name (UU PDP minimisation).
+    static let drivers = (1...20).map { "sopir-\($0 < 10 ? "0" : "")\($0)" }
 
     static let poskoVehicles = ["Pikap Kelurahan", "Motor roda tiga Kelurahan", "Mobil relawan"]
 

@@ -166,6 +166,11 @@ struct StaffScreens {
                 "<li><a class=\"card\" href=\"\(OfficerScreens.queuePath)\"><h2>Antrean permohonan dokumen</h2><p>Periksa berkas, ubah status dengan kode alasan, terbitkan PIN baru, tandai sudah diambil.</p></a></li>"
             )
         }
+        if key.role == .aidWriter || key.role == .admin {
+            links.append(
+                "<li><a class=\"card\" href=\"\(AidScreens.homePath)\"><h2>Gudang dan posko</h2><p>Stok per lot, terima kiriman menurut surat jalan, salurkan bantuan kepada KK, kirim ke posko lain.</p></a></li>"
+            )
+        }
         if key.role == .pricesWriter || key.role == .admin {
             links.append(
                 "<li><a class=\"card\" href=\"\(EnumeratorScreens.formPath)\"><h2>Laporan harga pasar</h2><p>Formulir harian satu pasar: satu harga per komoditas, boleh dikirim nanti bila sinyal hilang.</p></a></li>"

@@ -1,0 +1,351 @@
+import AidLogistics
+import DomainKit
+import EventLog
+import Foundation
+import Hummingbird
+import JSON
+import LumbungCore
+import MataramReference
+import Projections
+
+/// The screens of the people in a gudang or a posko (aid-writer; admin), made for a phone: what is
+/// on hand, lot by lot; receiving a shipment by the number on its surat jalan; handing aid out
+/// to a kelurahan's households; sending stock on to another warehouse. A scoped key sees only its
+/// warehouses (403 otherwise, nothing written).
+///
+/// Each form carries an event id made when it is drawn, so a form sent twice over a bad connection
+/// writes once (the second answer says so). A refusal of the rules shows the page again with the
+/// reason and its status (400, 403, 409, 422), nothing written; what was typed is kept.
+///
+/// Routes: `GET /petugas/bantuan`, `GET /petugas/bantuan/{warehouseId}`,
+/// `GET /petugas/bantuan/{warehouseId}/terima?kiriman=`, `POST /petugas/bantuan/{warehouseId}/terima/{shipmentId}`,
+/// `POST /petugas/bantuan/{warehouseId}/salurkan`, `POST /petugas/bantuan/{warehouseId}/kirim`.
+struct AidScreens {
+    let services: LumbungServices
+    let staff: StaffScreens
+    var domain: AidLogisticsDomain { services.domains.aid }
+
+    static let homePath = "/petugas/bantuan"
+    static let roles: [Role] = [.aidWriter]
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(Self.homePath), use: staff.screen(Self.roles, list))
+        router.get(RouterPath("\(Self.homePath)/{warehouseId}"), use: staff.screen(Self.roles, warehousePage))
+        router.get(RouterPath("\(Self.homePath)/{warehouseId}/terima"), use: staff.screen(Self.roles, receiptForm))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/terima/{shipmentId}"), use: staff.screen(Self.roles, receive))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/salurkan"), use: staff.screen(Self.roles, distribute))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
+    }
+
+    // MARK: - Pages
+
+    /// `GET /petugas/bantuan`: the warehouses the key may act on (the only one's page at once).
+    @Sendable func list(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let mine = try await stock(request).map(\.warehouse).filter { staff.mayActOn($0.warehouseId) }
+        if mine.count == 1 { return try await page(request, context, staff, warehouseId: mine[0].warehouseId) }
+        let items = mine.map { w -> HTML in
+            "<li><a class=\"card\" href=\"\(Self.path(w.warehouseId))\"><h2>\(w.name)</h2><p>\(Self.kind(w.kind)), \(w.kelurahanName)</p></a></li>"
+        }
+        return StaffLayout.response(
+            title: "Gudang dan posko", session: staff.session,
+            mine.isEmpty
+                ? "<h1>Gudang dan posko</h1><p>Belum ada gudang atau posko yang terdaftar untuk kunci ini.</p>"
+                : "<h1>Gudang dan posko</h1><ul class=\"cards\">\(items)</ul>")
+    }
+
+    /// `GET /petugas/bantuan/{warehouseId}`: stock and the three forms.
+    @Sendable func warehousePage(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        try await page(request, context, staff)
+    }
+
+    /// `GET /petugas/bantuan/{warehouseId}/terima?kiriman=`: the lines of a shipment sent here, each
+    /// with what arrived (as sent, until changed).
+    @Sendable func receiptForm(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let number = (request.query("kiriman") ?? "").trimmingCharacters(in: .whitespaces)
+        guard let shipment = try shipment(number) else {
+            return try await page(
+                request, context, staff, status: .notFound,
+                notice: (false, "Tidak ada kiriman bernomor \"\(number.prefix(40))\". Periksa nomor pada surat jalan."))
+        }
+        guard shipment.dispatched.toWarehouseId == here.warehouseId else {
+            return try await page(
+                request, context, staff, status: .unprocessableContent,
+                notice: (
+                    false, "Kiriman \(shipment.dispatched.shipmentId) ditujukan ke \(shipment.dispatched.toWarehouseId), bukan ke sini."
+                ))
+        }
+        if shipment.received {
+            return try await page(
+                request, context, staff, notice: (true, "Kiriman \(shipment.dispatched.shipmentId) sudah diterima sebelumnya."))
+        }
+        return receiptPage(here, shipment.dispatched, staff: staff)
+    }
+
+    // MARK: - Forms
+
+    /// `POST .../terima/{shipmentId}` (`diterima-<i>` per lot line, `catatan`, `eventId`).
+    @Sendable func receive(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let id = try context.path("shipmentId")
+        guard let shipment = try shipment(id), shipment.dispatched.toWarehouseId == here.warehouseId else {
+            throw PortalError.notFound("Tidak ada kiriman \(id) ke \(here.name).")
+        }
+        var lines: [JSONValue] = []
+        for (i, lot) in Self.lotLines(shipment.dispatched).enumerated() {
+            let typed = (staff.form["diterima-\(i)"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let quantity = Int(typed), quantity >= 0, quantity <= lot.quantity else {
+                return receiptPage(
+                    here, shipment.dispatched, staff: staff, status: .badRequest,
+                    notice: (false, "Jumlah \(lot.item) diterima harus bilangan 0 sampai \(lot.quantity)."))
+            }
+            if quantity > 0 {
+                lines.append(
+                    .object([
+                        ("item", .string(lot.item)), ("unit", .string(lot.unit)), ("donationId", .string(lot.donationId)),
+                        ("quantity", .number(Double(quantity))),
+                    ]))
+            }
+        }
+        var body: [(String, JSONValue)] = [("shipmentId", .string(id)), ("lines", .array(lines))]
+        if let notes = staff.form["catatan"]?.trimmingCharacters(in: .whitespacesAndNewlines), !notes.isEmpty {
+            body.append(("notes", .string(notes)))
+        }
+        return try await command("receive-shipment", body, request, context, staff) { _ in
+            "Kiriman \(id) diterima di \(here.name)."
+        } refused: { status, message in
+            receiptPage(here, shipment.dispatched, staff: staff, status: status, notice: (false, message))
+        }
+    }
+
+    /// `POST .../salurkan` (`barang`, `jumlah`, `kelurahan`, `kk`, `jiwa`, `tanggal`, `eventId`).
+    @Sendable func distribute(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let form = staff.form
+        let (item, unit) = Self.itemAndUnit(form["barang"])
+        guard let quantity = Self.count(form["jumlah"]), let households = Self.count(form["kk"]), let people = Self.count(form["jiwa"])
+        else {
+            return try await page(
+                request, context, staff, status: .badRequest, notice: (false, "Jumlah, KK dan jiwa harus bilangan bulat."))
+        }
+        let day = form["tanggal"].flatMap(CivilDate.init) ?? IndonesianFormat.localDay(.now())
+        let body: [(String, JSONValue)] = [
+            ("warehouseId", .string(here.warehouseId)), ("kelurahanCode", .string(form["kelurahan"] ?? "")),
+            ("lines", .array([.object([("item", .string(item)), ("unit", .string(unit)), ("quantity", .number(Double(quantity)))])])),
+            ("households", .number(Double(households))), ("people", .number(Double(people))),
+            ("distributedAt", .string(Self.occurred(on: day))),
+        ]
+        return try await command("distribute-aid", body, request, context, staff) { _ in
+            "\(quantity) \(unit) \(item) disalurkan kepada \(households) KK (\(people) jiwa)."
+        }
+    }
+
+    /// `POST .../kirim` (`ke`, `barang`, `jumlah`, `kendaraan`, `sopir`, `eventId`).
+    @Sendable func dispatch(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let form = staff.form
+        let (item, unit) = Self.itemAndUnit(form["barang"])
+        guard let quantity = Self.count(form["jumlah"]) else {
+            return try await page(request, context, staff, status: .badRequest, notice: (false, "Jumlah harus bilangan bulat."))
+        }
+        let body: [(String, JSONValue)] = [
+            ("fromWarehouseId", .string(here.warehouseId)), ("toWarehouseId", .string(form["ke"] ?? "")),
+            ("lines", .array([.object([("item", .string(item)), ("unit", .string(unit)), ("quantity", .number(Double(quantity)))])])),
+            ("vehicle", .string(form["kendaraan"] ?? "")), ("driver", .string(form["sopir"] ?? "")),
+        ]
+        return try await command("dispatch-shipment", body, request, context, staff) { outcome in
+            let number = outcome.ids["shipmentId"] ?? ""
+            return "Kiriman \(number) berangkat ke \(form["ke"] ?? ""). Tulis nomor \(number) pada surat jalan."
+        }
+    }
+
+    // MARK: - Parts
+
+    /// Runs an aid command with the form's event id; answers the warehouse page with what was done,
+    /// or (`refused`, by default the warehouse page) with the reason.
+    private func command(
+        _ name: String, _ body: [(String, JSONValue)], _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest,
+        done: (CommandOutcome) -> String,
+        refused: ((HTTPResponse.Status, String) -> Response)? = nil
+    ) async throws -> Response {
+        let id = try staff.eventID()
+        if try services.store.position(of: id) != nil {
+            return try await page(
+                request, context, staff, notice: (true, "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
+        }
+        do {
+            let command = try domain.parse(name, body: .object(body.map { (key: $0.0, value: $0.1) }))
+            let (outcome, written) = try await services.execute(caller: staff.key, eventID: id) {
+                let d = try domain.decide(command, now: .now())
+                return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
+            }
+            _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
+            return try await page(
+                request, context, staff,
+                notice: (true, written.duplicate ? "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali." : done(outcome)))
+        } catch let error as EventLogError {
+            let status = Problem(error).status
+            let message = "Tidak dicatat: \(error.message)"
+            if let refused { return refused(status, message) }
+            return try await page(request, context, staff, status: status, notice: (false, message), typed: staff.form)
+        }
+    }
+
+    /// Every warehouse with its stock.
+    private func stock(_ request: Request) async throws -> [StockReport.WarehouseStock] {
+        try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? [] }
+    }
+
+    /// The warehouse of the path, which the key may act on (404, 403 otherwise).
+    private func warehouse(
+        _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, id given: String? = nil
+    ) async throws -> StockReport.Warehouse {
+        let id = try given ?? context.path("warehouseId")
+        guard let w = try await stock(request).first(where: { $0.warehouse.warehouseId == id })?.warehouse else {
+            throw PortalError.notFound("Gudang atau posko \(id) tidak terdaftar.")
+        }
+        guard staff.mayActOn(id) else {
+            throw PortalError(
+                status: .forbidden, title: "Di luar wilayah kerja",
+                message: "Kunci \(staff.key.name) hanya untuk \(staff.key.scope?.sorted().joined(separator: ", ") ?? "-"); ini \(id).")
+        }
+        return w
+    }
+
+    /// A shipment's dispatch, read from its stream, and whether it was received.
+    private func shipment(_ id: String) throws -> (dispatched: ShipmentDispatched, received: Bool)? {
+        guard (try? AidIDs.check(id, field: "kiriman")) != nil else { return nil }
+        var dispatched: ShipmentDispatched?
+        var received = false
+        for event in try services.store.readStream(AidIDs.shipmentStream(id)) {
+            switch try? AidEvent.read(type: event.type, data: event.dataValue()) {
+            case .shipmentDispatched(let e)?: dispatched = e
+            case .shipmentReceived?: received = true
+            default: break
+            }
+        }
+        return dispatched.map { ($0, received) }
+    }
+
+    /// The lots of a shipment, one line each.
+    static func lotLines(_ s: ShipmentDispatched) -> [(item: String, unit: String, donationId: String, quantity: Int)] {
+        s.lines.flatMap { line in line.lots.map { (line.item, line.unit, $0.donationId, $0.quantity) } }
+    }
+
+    private func page(
+        _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, status: HTTPResponse.Status = .ok,
+        notice: (ok: Bool, text: String)? = nil, typed: [String: String] = [:], warehouseId: String? = nil
+    ) async throws -> Response {
+        let here = try await warehouse(request, context, staff, id: warehouseId)
+        let report = try await stock(request)
+        let items = report.first { $0.warehouse.warehouseId == here.warehouseId }?.items ?? []
+        let others = report.map(\.warehouse).filter { $0.warehouseId != here.warehouseId }
+        let rows = items.map { i -> HTML in
+            let lots = i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l in "\(l.donationId): \(l.onHand)" }
+            return
+                "<tr><td>\(i.item)</td><td class=\"num\">\(i.onHand) \(i.unit)</td><td class=\"num\">\(i.inTransit)</td><td class=\"muted\">\(lots.joined(separator: ", "))</td></tr>"
+        }
+        let onHand = items.filter { $0.onHand > 0 }
+        let itemOptions = onHand.map { i -> HTML in
+            let value = "\(i.item)|\(i.unit)"
+            return "<option value=\"\(value)\"\(typed["barang"] == value ? " selected" : "")>\(i.item) (\(i.onHand) \(i.unit))</option>"
+        }
+        let kelurahan = Mataram.kelurahan.map { k -> HTML in
+            let chosen = (typed["kelurahan"] ?? here.kelurahanCode) == k.code
+            return "<option value=\"\(k.code)\"\(chosen ? " selected" : "")>\(k.name), \(k.kecamatan.name)</option>"
+        }
+        let destinations = others.map { w -> HTML in
+            "<option value=\"\(w.warehouseId)\"\(typed["ke"] == w.warehouseId ? " selected" : "")>\(w.name) (\(Self.kind(w.kind)))</option>"
+        }
+        let csrf = StaffForm.csrfField(staff.session)
+        let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
+        let today = IndonesianFormat.localDay(.now()).description
+        let base = Self.path(here.warehouseId)
+        let handOut: HTML =
+            onHand.isEmpty
+            ? "<p class=\"muted\">Tidak ada stok untuk disalurkan atau dikirim.</p>"
+            : """
+            <section class="card"><h2>Salurkan bantuan</h2>
+            <form class="stack" method="post" action="\(base)/salurkan">\(csrf)\(StaffForm.eventIDField())
+            <div><label for="barang">Barang</label><select id="barang" name="barang" required>\(itemOptions)</select></div>
+            <div><label for="jumlah">Jumlah</label><input id="jumlah" name="jumlah" inputmode="numeric" required maxlength="9" value="\(typed["jumlah"] ?? "")"></div>
+            <div><label for="kelurahan">Kelurahan</label><select id="kelurahan" name="kelurahan">\(kelurahan)</select></div>
+            <div><label for="kk">Jumlah KK</label><input id="kk" name="kk" inputmode="numeric" required maxlength="6" value="\(typed["kk"] ?? "")"></div>
+            <div><label for="jiwa">Jumlah jiwa</label><input id="jiwa" name="jiwa" inputmode="numeric" required maxlength="7" value="\(typed["jiwa"] ?? "")"></div>
+            <div><label for="tanggal">Tanggal</label><input id="tanggal" name="tanggal" type="date" required value="\(typed["tanggal"] ?? today)"></div>
+            <div><button type="submit">Catat penyaluran</button></div>
+            </form></section>
+            <section class="card"><h2>Kirim ke gudang atau posko lain</h2>
+            <form class="stack" method="post" action="\(base)/kirim">\(csrf)\(StaffForm.eventIDField())
+            <div><label for="ke">Tujuan</label><select id="ke" name="ke" required>\(destinations)</select></div>
+            <div><label for="barang-kirim">Barang</label><select id="barang-kirim" name="barang" required>\(itemOptions)</select></div>
+            <div><label for="jumlah-kirim">Jumlah</label><input id="jumlah-kirim" name="jumlah" inputmode="numeric" required maxlength="9"></div>
+            <div><label for="kendaraan">Kendaraan <span class="hint">nomor polisi</span></label><input id="kendaraan" name="kendaraan" required maxlength="60"></div>
+            <div><label for="sopir">Sopir <span class="hint">kode atau peran, bukan nama (mis. sopir-03)</span></label><input id="sopir" name="sopir" required maxlength="100" autocapitalize="off"></div>
+            <div><button type="submit">Berangkatkan kiriman</button></div>
+            </form></section>
+            """
+        let content: HTML = """
+            <h1>\(here.name)</h1>
+            <p class="muted">\(Self.kind(here.kind)), \(here.kelurahanName), \(here.kecamatanName)</p>
+            \(alert)
+            <section class="card"><h2>Stok</h2>
+            \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
+            </section>
+            <section class="card"><h2>Terima kiriman</h2>
+            <form class="stack" method="get" action="\(base)/terima">
+            <div><label for="kiriman">Nomor kiriman <span class="hint">pada surat jalan, mis. SH-2018-…</span></label><input class="code" id="kiriman" name="kiriman" required maxlength="100" autocapitalize="characters"></div>
+            <div><button type="submit">Buka kiriman</button></div>
+            </form></section>
+            \(handOut)
+            """
+        return StaffLayout.response(title: here.name, session: staff.session, status: status, content)
+    }
+
+    private func receiptPage(
+        _ here: StockReport.Warehouse, _ s: ShipmentDispatched, staff: StaffRequest, status: HTTPResponse.Status = .ok,
+        notice: (ok: Bool, text: String)? = nil
+    ) -> Response {
+        let rows = Self.lotLines(s).enumerated().map { i, lot -> HTML in
+            let typed = staff.form["diterima-\(i)"] ?? String(lot.quantity)
+            return """
+                <tr><td>\(lot.item)</td><td class="muted">\(lot.donationId)</td><td class="num">\(lot.quantity) \(lot.unit)</td>
+                <td><label class="visually-hidden" for="d-\(i)">Diterima \(lot.item)</label><input id="d-\(i)" name="diterima-\(i)" inputmode="numeric" maxlength="9" value="\(typed)"></td></tr>
+                """
+        }
+        let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
+        let eventID: HTML =
+            staff.form["eventId"].map { "<input type=\"hidden\" name=\"eventId\" value=\"\($0)\">" } ?? StaffForm.eventIDField()
+        let content: HTML = """
+            <h1>Terima kiriman \(s.shipmentId)</h1>
+            <p class="muted">Dari \(s.fromWarehouseId), kendaraan \(s.vehicle), sopir \(s.driver).</p>
+            \(alert)
+            <form class="stack card" method="post" action="\(Self.path(here.warehouseId))/terima/\(s.shipmentId)">\(StaffForm.csrfField(staff.session))\(eventID)
+            <table><thead><tr><th>Barang</th><th>Lot</th><th>Dikirim</th><th>Diterima</th></tr></thead><tbody>\(rows)</tbody></table>
+            <p class="muted">Yang tidak diterima (rusak, hilang) dicatat sebagai susut dalam perjalanan.</p>
+            <div><label for="catatan">Catatan <span class="hint">tanpa NIK atau nomor telepon</span></label><input id="catatan" name="catatan" maxlength="500" value="\(staff.form["catatan"] ?? "")"></div>
+            <div><button type="submit">Catat penerimaan</button></div>
+            </form>
+            """
+        return StaffLayout.response(title: "Terima kiriman \(s.shipmentId)", session: staff.session, status: status, content)
+    }
+
+    static func path(_ warehouseId: String) -> String { "\(homePath)/\(HTML.percentEncode(warehouseId))" }
+
+    static func kind(_ kind: String) -> String { kind == "posko" ? "Posko" : "Gudang" }
+
+    static func itemAndUnit(_ value: String?) -> (String, String) {
+        let parts = (value ?? "").split(separator: "|", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+    }
+
+    /// A count as typed (`1.250` reads 1250): nil when it is not a whole number.
+    static func count(_ typed: String?) -> Int? {
+        Int((typed ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ".", with: ""))
+    }
+
+    /// When a hand-out recorded for `day` happened: now, for today; midday in WITA for an earlier day.
+    static func occurred(on day: CivilDate) -> String {
+        day == IndonesianFormat.localDay(.now()) ? Timestamp.now().description : "\(day.description)T12:00:00+08:00"
+    }
+}

@@ -1,0 +1,89 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import LumbungCore
+@testable import QueryService
+
+/// The gudang's and the posko's day on a phone: send stock on, receive it by the surat jalan's
+/// number, hand it out to households; each form written once; a scoped key kept to its warehouse.
+@Suite("Staff screens: gudang and posko")
+struct AidScreensTests {
+    @Test("dispatch from the gudang, receive at the posko, hand out: each form written once; refusals name the reason")
+    func dayAtTheGudangAndThePosko() async throws {
+        try await withRouter { env, client in
+            let seed = AidSeed()
+            try await seed.apply(client, env)
+            var gudang = StaffBrowser(client: client)
+            let gudangKey = try await env.services.keys.create(role: .aidWriter, name: "gudang", scope: [seed.gudang], actor: "test")
+            try await gudang.signIn(gudangKey.token)
+            // The only warehouse of the key opens at once.
+            let page = try await gudang.get("/petugas/bantuan")
+            #expect(page.status == .ok, "\(page.text.prefix(300))")
+            #expect(page.text.contains("beras") && page.text.contains("100 kg"))
+            let kirim = "/petugas/bantuan/\(seed.gudang)/kirim"
+            let csrf = try StaffBrowser.hidden("csrf", in: page.text, form: kirim)
+            let eventID = try StaffBrowser.hidden("eventId", in: page.text, form: kirim)
+            let dispatch: [(String, String)] = [
+                ("csrf", csrf), ("eventId", eventID), ("ke", seed.posko), ("barang", "beras|kg"), ("jumlah", "30"),
+                ("kendaraan", "DR 8123 AB"), ("sopir", "sopir-03"),
+            ]
+            // A driver by name is refused (nothing written), then by role.
+            let head = try env.head()
+            let byName = try await gudang.post(kirim, dispatch.map { $0.0 == "sopir" ? ($0.0, "Lalu Ahmad") : $0 })
+            #expect(byName.status == .badRequest && byName.text.contains("driver"), "\(byName.text.prefix(400))")
+            #expect(try env.head() == head)
+            let sent = try await gudang.post(kirim, dispatch)
+            #expect(sent.status == .ok)
+            let number = try #require(sent.text.firstMatch(of: /Kiriman (SH-[0-9A-Z-]+) berangkat/)?.1).description
+            // The same form again: written once.
+            let again = try await gudang.post(kirim, dispatch)
+            #expect(again.text.contains("tidak dicatat dua kali"))
+
+            // At the posko: the number from the surat jalan opens the shipment.
+            var posko = StaffBrowser(client: client)
+            let poskoKey = try await env.services.keys.create(role: .aidWriter, name: "posko", scope: [seed.posko], actor: "test")
+            try await posko.signIn(poskoKey.token)
+            #expect(try await posko.get("/petugas/bantuan/\(seed.gudang)").status == .forbidden)
+            #expect(try await posko.get("/petugas/bantuan/\(seed.posko)/terima?kiriman=SH-TIDAK-ADA").status == .notFound)
+            let open = try await posko.get("/petugas/bantuan/\(seed.posko)/terima?kiriman=\(number)")
+            #expect(open.status == .ok && open.text.contains("30 kg"), "\(open.text.prefix(400))")
+            let terima = "/petugas/bantuan/\(seed.posko)/terima/\(number)"
+            let receipt: [(String, String)] = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: open.text, form: terima)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: open.text, form: terima)), ("diterima-0", "28"),
+                ("catatan", "2 kg basah"),
+            ]
+            let afterDispatch = try env.head()
+            let tooMany = try await posko.post(terima, receipt.map { $0.0 == "diterima-0" ? ($0.0, "31") : $0 })
+            #expect(tooMany.status == .badRequest)
+            #expect(try env.head() == afterDispatch)
+            let received = try await posko.post(terima, receipt)
+            #expect(received.status == .ok && received.text.contains("diterima"), "\(received.text.prefix(400))")
+            #expect(received.text.contains("28 kg"))
+
+            // Hand out 20 kg to 4 households in Rembiga; sent twice, written once.
+            let salurkan = "/petugas/bantuan/\(seed.posko)/salurkan"
+            let handOut: [(String, String)] = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: received.text, form: salurkan)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: received.text, form: salurkan)), ("barang", "beras|kg"),
+                ("jumlah", "20"), ("kelurahan", Fx.rembiga), ("kk", "4"), ("jiwa", "15"), ("tanggal", "2018-08-08"),
+            ]
+            let more = try await posko.post(salurkan, handOut.map { $0.0 == "jumlah" ? ($0.0, "50") : $0 })
+            #expect(more.status == .unprocessableContent, "more than on hand: \(more.status)")
+            #expect(more.text.contains("Tidak dicatat"))
+            let handed = try await posko.post(salurkan, handOut)
+            #expect(handed.status == .ok && handed.text.contains("4 KK"), "\(handed.text.prefix(400))")
+            let before = try env.head()
+            _ = try await posko.post(salurkan, handOut)
+            #expect(try env.head() == before)
+            let stock = try await client.get("/v1/aid/stock/\(seed.posko)?item=beras&unit=kg").object()
+            #expect(stock.objects("totals").first?.int("onHand") == 8)
+            let kel = try await client.get("/v1/aid/kelurahan/\(Fx.rembiga)").object()
+            #expect(kel.int("households") == 4)
+        }
+    }
+}
