@@ -49,6 +49,11 @@ let package = Package(
         .target(name: "JSON", swiftSettings: upcoming),
         .target(name: "LumbungVersion", swiftSettings: upcoming),
         .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
             name: "CNATS",
             pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]
@@ -121,7 +126,7 @@ let package = Package(
             name: "QueryService",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
-                "DocumentTracking", "MarketPrices", "PersonalData",
+                "DocumentTracking", "MarketPrices", "PersonalData", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

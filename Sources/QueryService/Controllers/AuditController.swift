@@ -19,10 +19,11 @@ import LumbungCore
 /// primary's), and its proofs are over its copy of the primary's tree.
 struct AuditController {
     let services: LumbungServices
-    private let key = SigningKeyCache()
+    private let key: SigningKeyCache
 
-    init(services: LumbungServices) {
+    init(services: LumbungServices, key: SigningKeyCache = SigningKeyCache()) {
         self.services = services
+        self.key = key
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -34,26 +35,14 @@ struct AuditController {
     }
 
     @Sendable func digest(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let primary = try replicaHead() { return Self.response(primary.json) }
-        let signed = try key.get(services.dataDirectory).sign(try services.store.treeHead())
-        return Self.response(signed.json)
+        Self.response(try key.signedHead(services).json)
     }
 
     @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let primary = try replicaHead() { return JSONResponse.object([("publicKey", .string(Hex.encode(primary.publicKey)))]) }
-        return JSONResponse.object([("publicKey", .string(try key.get(services.dataDirectory).publicKeyHex))])
-    }
-
-    /// On a read replica: the primary's last signed head the replica verified (a replica signs
-    /// nothing and has no key of its own); a 503 until it has one. Nil on a primary.
-    private func replicaHead() throws -> SignedTreeHead? {
-        guard try services.store.replicaSource() != nil else { return nil }
-        guard let head = try services.store.primarySignedHead() else {
-            throw Problem(
-                .serviceUnavailable,
-                "this read replica has no signed head of its primary yet (lumbung follow stores one with each verified run)")
+        if let primary = try SigningKeyCache.replicaHead(services) {
+            return JSONResponse.object([("publicKey", .string(Hex.encode(primary.publicKey)))])
         }
-        return head
+        return JSONResponse.object([("publicKey", .string(try key.get(services.dataDirectory).publicKeyHex))])
     }
 
     @Sendable func inclusion(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -86,8 +75,9 @@ struct AuditController {
     }
 }
 
-/// The signing key, read (or made) on first use and kept.
-private final class SigningKeyCache: @unchecked Sendable {
+/// The signing key, read (or made) on first use and kept; one per router, shared by the audit
+/// routes and the public proof pages.
+final class SigningKeyCache: @unchecked Sendable {
     private let lock = NSLock()
     private var key: AuditSigningKey?
 
@@ -98,5 +88,26 @@ private final class SigningKeyCache: @unchecked Sendable {
             key = loaded
             return loaded
         }
+    }
+}
+
+extension SigningKeyCache {
+    /// The head proofs are made against: on a primary the log's head, signed now; on a read
+    /// replica the primary's last signed head it verified (503 until it has one).
+    func signedHead(_ services: LumbungServices) throws -> SignedTreeHead {
+        if let primary = try Self.replicaHead(services) { return primary }
+        return try get(services.dataDirectory).sign(try services.store.treeHead())
+    }
+
+    /// On a read replica: the primary's last signed head the replica verified (a replica signs
+    /// nothing and has no key of its own); a 503 until it has one. Nil on a primary.
+    static func replicaHead(_ services: LumbungServices) throws -> SignedTreeHead? {
+        guard try services.store.replicaSource() != nil else { return nil }
+        guard let head = try services.store.primarySignedHead() else {
+            throw Problem(
+                .serviceUnavailable,
+                "this read replica has no signed head of its primary yet (lumbung follow stores one with each verified run)")
+        }
+        return head
     }
 }

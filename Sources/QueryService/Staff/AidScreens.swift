@@ -19,7 +19,8 @@ import Projections
 ///
 /// Routes: `GET /petugas/bantuan`, `GET /petugas/bantuan/{warehouseId}`,
 /// `GET /petugas/bantuan/{warehouseId}/terima?kiriman=`, `POST /petugas/bantuan/{warehouseId}/terima/{shipmentId}`,
-/// `POST /petugas/bantuan/{warehouseId}/salurkan`, `POST /petugas/bantuan/{warehouseId}/kirim`.
+/// `POST /petugas/bantuan/{warehouseId}/salurkan`, `POST /petugas/bantuan/{warehouseId}/kirim`,
+/// `GET /petugas/bantuan/{warehouseId}/surat-jalan/{shipmentId}` (the printable waybill).
 struct AidScreens {
     let services: LumbungServices
     let staff: StaffScreens
@@ -35,6 +36,7 @@ struct AidScreens {
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/terima/{shipmentId}"), use: staff.screen(Self.roles, receive))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/salurkan"), use: staff.screen(Self.roles, distribute))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
+        router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
     }
 
     // MARK: - Pages
@@ -155,8 +157,49 @@ struct AidScreens {
         ]
         return try await command("dispatch-shipment", body, request, context, staff) { outcome in
             let number = outcome.ids["shipmentId"] ?? ""
-            return "Kiriman \(number) berangkat ke \(form["ke"] ?? ""). Tulis nomor \(number) pada surat jalan."
+            return
+                "Kiriman \(number) berangkat ke \(form["ke"] ?? ""). Cetak surat jalannya: \(Self.path(here.warehouseId))/surat-jalan/\(number)"
         }
+    }
+
+    /// `GET .../surat-jalan/{shipmentId}`: the waybill of a shipment from or to this warehouse, for
+    /// A4: lines per lot, vehicle and driver, boxes for the signatures of sender, driver and
+    /// receiver, and a QR code of the public proof of the dispatch (`ProofPages`).
+    @Sendable func waybill(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let id = try context.path("shipmentId")
+        guard let shipment = try shipment(id),
+            [shipment.dispatched.fromWarehouseId, shipment.dispatched.toWarehouseId].contains(here.warehouseId)
+        else {
+            throw PortalError.notFound("Tidak ada kiriman \(id) dari atau ke \(here.name).")
+        }
+        let s = shipment.dispatched
+        let names = Dictionary(try await stock(request).map { ($0.warehouse.warehouseId, $0.warehouse) }, uniquingKeysWith: { a, _ in a })
+        let proof = ProofPages.url(position: shipment.position, request: request, https: self.staff.secure(request, context))
+        let qr = QRCode.svg(proof, size: 160, label: "Kode QR bukti kiriman \(s.shipmentId)") ?? .empty
+        let rows = Self.lotLines(s).map { lot -> HTML in
+            "<tr><td>\(lot.item)</td><td>\(lot.donationId)</td><td class=\"num\">\(lot.quantity)</td><td>\(lot.unit)</td><td></td></tr>"
+        }
+        func place(_ id: String) -> String {
+            names[id].map { "\($0.name), \($0.kelurahanName), \($0.kecamatanName)" } ?? id
+        }
+        let content: HTML = """
+            <style>@page { size: A4; margin: 15mm } @media print { header, nav, footer, .staffbar, .no-print { display: none !important } body { background: #fff } .card { border: 0; box-shadow: none } }
+            .waybill { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start } .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; margin-top: 2rem } .signatures div { border-top: 1px solid #000; padding-top: .3rem; min-height: 5rem }</style>
+            <p class="no-print"><a href="\(Self.path(here.warehouseId))">Kembali</a> · Cetak halaman ini (Ctrl+P) untuk surat jalan.</p>
+            <section class="card">
+            <div class="waybill"><div>
+            <h1>SURAT JALAN</h1>
+            <p>Nomor <strong class="code">\(s.shipmentId)</strong></p>
+            <p>Berangkat \(IndonesianFormat.dateTime(s.dispatchedAt))</p>
+            <p>Dari: \(place(s.fromWarehouseId))<br>Ke: \(place(s.toWarehouseId))</p>
+            <p>Kendaraan: \(s.vehicle) · Sopir: \(s.driver)</p>
+            </div><figure>\(qr)<figcaption class="muted">Bukti di log: <span class="code">\(proof)</span></figcaption></figure></div>
+            <table><thead><tr><th>Barang</th><th>Lot (donasi)</th><th>Jumlah</th><th>Satuan</th><th>Diterima</th></tr></thead><tbody>\(rows)</tbody></table>
+            <div class="signatures"><div>Pengirim</div><div>Sopir</div><div>Penerima</div></div>
+            </section>
+            """
+        return StaffLayout.response(title: "Surat jalan \(s.shipmentId)", session: staff.session, content)
     }
 
     // MARK: - Parts
@@ -213,18 +256,18 @@ struct AidScreens {
     }
 
     /// A shipment's dispatch, read from its stream, and whether it was received.
-    private func shipment(_ id: String) throws -> (dispatched: ShipmentDispatched, received: Bool)? {
+    private func shipment(_ id: String) throws -> (dispatched: ShipmentDispatched, position: UInt64, received: Bool)? {
         guard (try? AidIDs.check(id, field: "kiriman")) != nil else { return nil }
-        var dispatched: ShipmentDispatched?
+        var dispatched: (ShipmentDispatched, UInt64)?
         var received = false
         for event in try services.store.readStream(AidIDs.shipmentStream(id)) {
             switch try? AidEvent.read(type: event.type, data: event.dataValue()) {
-            case .shipmentDispatched(let e)?: dispatched = e
+            case .shipmentDispatched(let e)?: dispatched = (e, event.position)
             case .shipmentReceived?: received = true
             default: break
             }
         }
-        return dispatched.map { ($0, received) }
+        return dispatched.map { ($0.0, $0.1, received) }
     }
 
     /// The lots of a shipment, one line each.
