@@ -80,7 +80,7 @@ let package = Package(
             name: "AidLogistics",
             dependencies: [
                 "Regions",
-                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
         .testTarget(
             name: "AidLogisticsTests",
-            dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions"]),
+            dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions", "PersonalData"]),
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import PersonalData
 import DomainKit
 import EventLog
 import MataramReference
@@ -6,6 +7,8 @@ import MataramReference
 /// (see `AidScenario`). It keeps its own stock, lot by lot, so that every event it writes
 /// passes the domain's rules when appended in order.
 struct ScenarioGenerator {
+    /// Where individual donors' names are sealed (nil: kept as the anonymous label).
+    var vault: Vault?
     // MARK: Time
 
     static let minute: Int64 = 60_000
