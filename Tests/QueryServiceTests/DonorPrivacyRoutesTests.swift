@@ -1,0 +1,161 @@
+import DocumentTracking
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JSON
+import Testing
+
+@testable import LumbungCore
+@testable import QueryService
+
+/// Every file under `directory` that holds `text`.
+private func filesHolding(_ text: String, under directory: String) -> [String] {
+    let fm = FileManager.default
+    var out: [String] = []
+    for case let name as String in fm.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {
+        let path = directory + "/" + name
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: path) else { continue }
+        if Array(d).firstRange(of: Array(text.utf8)) != nil { out.append(path) }
+    }
+    return out
+}
+
+@Suite("Routes: individual donors sealed; privacy by donor id and KK; legacy applications migrated")
+struct DonorPrivacyRoutesTests {
+    static func donation(_ name: String, publicName: Bool? = nil, id: String? = nil) -> String {
+        let extra = (publicName.map { #","publicName":\#($0)"# } ?? "") + (id.map { #","id":"\#($0)""# } ?? "")
+        return
+            #"{"warehouseId":"gudang-bpbd","donor":{"name":"\#(name)","kind":"individual"\#(extra)},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
+    }
+
+    @Test("a donor's name: refused in clear by a raw append, sealed by the command, Hamba Allah in public, exported and forgotten by donor id")
+    func donorPath() async throws {
+        try await withRouter { env, client in
+            try await AidSeed().apply(client, env)
+            let writer = env.token(.aidWriter)
+            let privacy = env.token(.privacyOfficer)
+            // A raw append with the name in clear: 400 naming data.donor.name, nothing written.
+            let head = try env.head()
+            let raw = try await client.post(
+                "/v1/streams/donation-DN-2018-RAW00001", token: env.token(.admin),
+                body: Fx.rawEvent(
+                    type: "aid.donation-received",
+                    data:
+                        #"{"donationId":"DN-2018-RAW00001","warehouseId":"gudang-bpbd","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#
+                ))
+            expectProblem(raw, .badRequest, field: "data.donor.name")
+            #expect(try env.head() == head)
+
+            // Through the command: sealed, a donor id answered.
+            let hidden = try await client.command("/v1/aid/donations", token: writer, body: Self.donation("Baiq Nurul Aini"))
+            let hiddenId = try #require(hidden.object("ids")?.string("donorId") ?? hidden.string("donorId"), "\(hidden)")
+            let named = try await client.command(
+                "/v1/aid/donations", token: writer, body: Self.donation("Lalu Muhammad Zaini", publicName: true))
+            let namedId = try #require(named.object("ids")?.string("donorId") ?? named.string("donorId"), "\(named)")
+            try env.services.vault.checkpoint()
+            for clear in ["Baiq Nurul", "Lalu Muhammad"] { #expect(filesHolding(clear, under: env.directory) == []) }
+
+            // In public: the one who did not agree is Hamba Allah, the other by name.
+            let page = try await client.get("/bantuan-bencana/donatur").text
+            #expect(page.contains("Hamba Allah") && page.contains("Lalu Muhammad Zaini") && !page.contains("Baiq"))
+            let donors = try await client.get("/v1/aid/donors").text
+            #expect(donors.contains("Lalu Muhammad Zaini") && !donors.contains("Baiq") && !donors.contains("subj-"))
+
+            // Export by donor id: the donations, the name opened.
+            let export = try await client.post("/v1/privacy/export", token: privacy, body: #"{"donorId":"\#(hiddenId)"}"#)
+            #expect(export.status == .ok, "\(export.text)")
+            let donations = try export.object().objects("donations")
+            #expect(donations.count == 1 && donations.first?.string("name") == "Baiq Nurul Aini", "\(export.text)")
+
+            // Forget the named donor: the public pages say [dihapus]; the donor id finds no one.
+            let forgot = try await client.post("/v1/privacy/forget", token: privacy, body: #"{"donorId":"\#(namedId)"}"#)
+            #expect(forgot.status == .ok, "\(forgot.text)")
+            let after = try await client.get("/bantuan-bencana/donatur").text
+            #expect(after.contains("[dihapus]") && !after.contains("Lalu Muhammad"))
+            expectProblem(
+                try await client.post("/v1/privacy/forget", token: privacy, body: #"{"donorId":"\#(namedId)"}"#), .notFound, field: "donorId")
+            #expect(!(try await client.get("/v1/aid/donors").text.contains("Lalu Muhammad")))
+        }
+    }
+
+    @Test("kk: 16 digits, and finds no subject yet (404 naming kk); exactly one identifier")
+    func kk() async throws {
+        try await withRouter { env, client in
+            let privacy = env.token(.privacyOfficer)
+            let head = try env.head()
+            for path in ["/v1/privacy/forget", "/v1/privacy/export"] {
+                let none = try await client.post(path, token: privacy, body: #"{"kk":"5271010101900001"}"#)
+                expectProblem(none, .notFound, field: "kk")
+                #expect(none.text.contains("no subject is held for this KK"))
+                expectProblem(try await client.post(path, token: privacy, body: #"{"kk":"52710101"}"#), .badRequest, field: "kk")
+                expectProblem(
+                    try await client.post(path, token: privacy, body: #"{"kk":"5271010101900001","donorId":"DR-1"}"#), .badRequest)
+                expectProblem(try await client.post(path, token: privacy, body: #"{"donorId":"DR 1"}"#), .badRequest, field: "donorId")
+            }
+            #expect(try env.head() == head)
+        }
+    }
+
+    @Test("migrate: nikHash-only applications linked to a subject; NIK search, export and forget reach them; twice links nothing")
+    func migrate() async throws {
+        try await withRouter { env, client in
+            let nik = "5271010101900077"
+            let documents = env.services.domains.documents
+            // Two applications as written before the vault: the NIK's keyed hash only.
+            var receipts: [String] = []
+            for (i, receipt) in ["MTR-LEGACY0001", "MTR-LEGACY0002"].enumerated() {
+                let data =
+                    #"{"receiptNumber":"\#(receipt)","documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nikHash":"\#(documents.nikHash(nik))"},"pinHash":"\#(String(repeating: "a", count: 64))","submittedAt":"2018-08-0\#(i + 1)T10:00:00+08:00"}"#
+                let r = try await client.post(
+                    "/v1/streams/application-\(receipt)", token: env.token(.admin),
+                    body: Fx.rawEvent(type: DocumentEvents.applicationSubmitted, data: data))
+                #expect(r.status == .created || r.status == .ok, "\(r.text)")
+                receipts.append(receipt)
+            }
+            let officer = env.token(.documentsWriter)
+            let privacy = env.token(.privacyOfficer)
+            // Before: the NIK finds nothing.
+            expectProblem(try await client.post("/v1/privacy/export", token: privacy, body: #"{"nik":"\#(nik)"}"#), .notFound, field: "nik")
+
+            let office = PrivacyOffice(env.services)
+            let report = try await office.migrate(actor: "test")
+            #expect(report.legacyApplications == 2 && report.people == 1 && report.applicationsLinked == 2 && report.subjectsLinked == 1)
+            let again = try await office.migrate(actor: "test")
+            #expect(again.applicationsLinked == 0 && again.alreadyLinked == 2 && again.position == nil)
+            // The link event names the subject and receipts, never the hash.
+            let linkPosition = try #require(report.position)
+            let link = try #require(try env.services.store.event(at: linkPosition))
+            #expect(link.type == DocumentEvents.legacySubjectLinked && !String(decoding: link.data, as: UTF8.self).contains(documents.nikHash(nik)))
+
+            let export = try await client.post("/v1/privacy/export", token: privacy, body: #"{"nik":"\#(nik)"}"#)
+            #expect(export.status == .ok, "\(export.text)")
+            let exported = try export.object()
+            let subject = try #require(exported.string("subject"))
+            #expect(exported.objects("legacyApplications").compactMap { $0.string("receiptNumber") } == receipts, "\(export.text)")
+            try await Task.sleep(for: .milliseconds(200))
+            let search = try await client.post("/v1/documents/search", token: officer, body: #"{"nik":"\#(nik)"}"#).object()
+            #expect(search.objects("applications").compactMap { $0.string("receiptNumber") } == receipts, "\(search)")
+
+            // A new application of the same NIK goes to the same subject.
+            let fresh = try await client.command(
+                "/v1/documents/applications", token: officer,
+                body:
+                    #"{"documentType":"kk","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"\#(nik)","name":"Baiq Nurul Aini"}}"#
+            )
+            let freshReceipt = try #require(fresh.string("receiptNumber"))
+            let seen = try await client.get("/v1/documents/applications/\(freshReceipt)/applicant", token: officer).object()
+            #expect(seen.string("subject") == subject)
+
+            // Forgotten: the NIK finds nothing any more, the old applications stay (public records).
+            let forgot = try await client.post("/v1/privacy/forget", token: privacy, body: #"{"nik":"\#(nik)"}"#)
+            let forgotSubject = try forgot.object().string("subject")
+            #expect(forgot.status == .ok && forgotSubject == subject, "\(forgot.text)")
+            expectProblem(try await client.post("/v1/privacy/export", token: privacy, body: #"{"nik":"\#(nik)"}"#), .notFound, field: "nik")
+            let third = try await office.migrate(actor: "test")
+            #expect(third.applicationsLinked == 0 && third.forgotten == 1)
+        }
+    }
+}
