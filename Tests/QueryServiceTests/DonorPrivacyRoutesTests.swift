@@ -106,7 +106,7 @@ struct DonorPrivacyRoutesTests {
             let documents = env.services.domains.documents
             // Two applications as written before the vault: the NIK's keyed hash only.
             var receipts: [String] = []
-            for (i, receipt) in ["MTR-LEGACY0001", "MTR-LEGACY0002"].enumerated() {
+            for (i, receipt) in [ReceiptNumber.encode(777_001), ReceiptNumber.encode(777_002)].enumerated() {
                 let data =
                     #"{"receiptNumber":"\#(receipt)","documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nikHash":"\#(documents.nikHash(nik))"},"pinHash":"\#(String(repeating: "a", count: 64))","submittedAt":"2018-08-0\#(i + 1)T10:00:00+08:00"}"#
                 let r = try await client.post(
