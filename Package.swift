@@ -172,7 +172,8 @@ let package = Package(
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
         .testTarget(
             name: "AidLogisticsTests",
-            dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions", "PersonalData",
+            dependencies: [
+                "AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions", "PersonalData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(

@@ -1,6 +1,6 @@
 public import AidLogistics
-import DomainKit
 public import DocumentTracking
+import DomainKit
 public import EventLog
 import Foundation
 import JSON

@@ -32,11 +32,14 @@ struct DonorSealingTests {
         // The anonymous label itself is not personal data; an organisation's name stays in clear.
         try log.appendRaw(
             stream: "donation-DN-6", type: AidEventType.donationReceived,
-            data: try Fx.json(Self.clearIndividual.replacingOccurrences(of: "Baiq Nurul Aini", with: "Hamba Allah").replacingOccurrences(of: "DN-5", with: "DN-6")))
+            data: try Fx.json(
+                Self.clearIndividual.replacingOccurrences(of: "Baiq Nurul Aini", with: "Hamba Allah").replacingOccurrences(
+                    of: "DN-5", with: "DN-6")))
         try log.appendRaw(
             stream: "donation-DN-7", type: AidEventType.donationReceived,
             data: try Fx.json(
-                Self.clearIndividual.replacingOccurrences(of: "individual", with: "company").replacingOccurrences(of: "DN-5", with: "DN-7")))
+                Self.clearIndividual.replacingOccurrences(of: "individual", with: "company").replacingOccurrences(of: "DN-5", with: "DN-7"))
+        )
     }
 
     @Test("a sealed name needs its subject and id, and the subject's own seal")
@@ -53,7 +56,8 @@ struct DonorSealingTests {
         var organisation = donor
         organisation.kind = "company"
         for (d, field) in [
-            (noSubject, "data.donor.subject"), (noId, "data.donor.id"), (moved, "data.donor.name.subject"), (organisation, "data.donor.name"),
+            (noSubject, "data.donor.subject"), (noId, "data.donor.id"), (moved, "data.donor.name.subject"),
+            (organisation, "data.donor.name"),
         ] {
             let log = try TestLog()
             try log.append(Fx.base)
@@ -74,7 +78,9 @@ struct DonorSealingTests {
         let plain = try TestLog()
         try plain.append(Fx.base)
         let before = try plain.store.stats()
-        let body = try Fx.json(#"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#)
+        let body = try Fx.json(
+            #"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
+        )
         let error = #expect(throws: EventLogError.self) {
             try plain.ruleGuard.withCurrentState(plain.store) { try plain.domain.handle("receive-donation", body: body, now: .now()) }
         }
@@ -99,7 +105,8 @@ struct DonorSealingTests {
         let second = try log.ruleGuard.withCurrentState(log.store) { try log.domain.handle("receive-donation", body: again, now: .now()) }
         _ = try log.store.appendBlocking(try AppendRequest(events: second.events, actor: "test"))
         #expect(second.events[0].dataValue["donor"]?["subject"] == .string(subject))
-        let names = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: Donor.nameOpener(vault)) }.donors.map(\.name)
+        let names = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: Donor.nameOpener(vault)) }.donors.map(
+            \.name)
         #expect(names.contains("Baiq Nurul Aini") && names.contains("Hamba Allah"))
     }
 

@@ -1,7 +1,7 @@
-import PersonalData
 import Crypto
 import EventLog
 import MataramReference
+import PersonalData
 import Projections
 import Testing
 

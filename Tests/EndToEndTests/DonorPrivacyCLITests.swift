@@ -49,7 +49,8 @@ struct DonorPrivacyCLITests {
         let exported = try await CLI.run(["privacy", "export", "--data-dir", data, "--donor-id", donorId])
         #expect(exported.status == 0, "\(exported)")
         let export = try JSONParser.parse(exported.stdout)
-        #expect((export["donations"]?.arrayValue?.count ?? 0) > 0 && export["donations"]?[0]?["name"]?.string == "Hamba Allah", "\(exported)")
+        #expect(
+            (export["donations"]?.arrayValue?.count ?? 0) > 0 && export["donations"]?[0]?["name"]?.string == "Hamba Allah", "\(exported)")
         let forgot = try await CLI.run(["privacy", "forget", "--data-dir", data, "--donor-id", donorId])
         #expect(forgot.status == 0, "\(forgot)")
         let gone = try await CLI.run(["privacy", "export", "--data-dir", data, "--donor-id", donorId])

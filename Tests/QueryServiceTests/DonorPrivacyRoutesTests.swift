@@ -31,7 +31,9 @@ struct DonorPrivacyRoutesTests {
             #"{"warehouseId":"gudang-bpbd","donor":{"name":"\#(name)","kind":"individual"\#(extra)},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
     }
 
-    @Test("a donor's name: refused in clear by a raw append, sealed by the command, Hamba Allah in public, exported and forgotten by donor id")
+    @Test(
+        "a donor's name: refused in clear by a raw append, sealed by the command, Hamba Allah in public, exported and forgotten by donor id"
+    )
     func donorPath() async throws {
         try await withRouter { env, client in
             try await AidSeed().apply(client, env)
@@ -76,7 +78,8 @@ struct DonorPrivacyRoutesTests {
             let after = try await client.get("/bantuan-bencana/donatur").text
             #expect(after.contains("[dihapus]") && !after.contains("Lalu Muhammad"))
             expectProblem(
-                try await client.post("/v1/privacy/forget", token: privacy, body: #"{"donorId":"\#(namedId)"}"#), .notFound, field: "donorId")
+                try await client.post("/v1/privacy/forget", token: privacy, body: #"{"donorId":"\#(namedId)"}"#), .notFound,
+                field: "donorId")
             #expect(!(try await client.get("/v1/aid/donors").text.contains("Lalu Muhammad")))
         }
     }
@@ -128,7 +131,9 @@ struct DonorPrivacyRoutesTests {
             // The link event names the subject and receipts, never the hash.
             let linkPosition = try #require(report.position)
             let link = try #require(try env.services.store.event(at: linkPosition))
-            #expect(link.type == DocumentEvents.legacySubjectLinked && !String(decoding: link.data, as: UTF8.self).contains(documents.nikHash(nik)))
+            #expect(
+                link.type == DocumentEvents.legacySubjectLinked
+                    && !String(decoding: link.data, as: UTF8.self).contains(documents.nikHash(nik)))
 
             let export = try await client.post("/v1/privacy/export", token: privacy, body: #"{"nik":"\#(nik)"}"#)
             #expect(export.status == .ok, "\(export.text)")

@@ -1,7 +1,7 @@
 public import DomainKit
 public import EventLog
-public import Projections
 import PersonalData
+public import Projections
 
 /// `aid.donors`: per donor (by name), the donations, the items and quantities given, and how
 /// much of each has been distributed to households so far.

@@ -1,7 +1,7 @@
 import DomainKit
 import MataramReference
-public import Projections
 public import PersonalData
+public import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
 /// `ProjectionEngine.read { try $0.view(AidViews.stock) }`, or of a replay), returning

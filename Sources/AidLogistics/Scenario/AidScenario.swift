@@ -1,6 +1,6 @@
-public import PersonalData
 public import DomainKit
 import EventLog
+public import PersonalData
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
 ///

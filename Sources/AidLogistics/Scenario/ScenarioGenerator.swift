@@ -1,7 +1,7 @@
-import PersonalData
 import DomainKit
 import EventLog
 import MataramReference
+import PersonalData
 
 /// Simulates aid logistics in Kota Mataram from 29 July to 31 August 2018 and writes the events
 /// (see `AidScenario`). It keeps its own stock, lot by lot, so that every event it writes

@@ -1,10 +1,10 @@
-public import PersonalData
 import AidLogistics
 import DomainKit
 public import EventLog
 import JSON
 import MarketPrices
 import MataramReference
+public import PersonalData
 
 /// Aid movements as an HXL-tagged table in the manner of a 3W (who, what, where): CSV
 /// (RFC 4180, see `CSVText`) with a row of column names, then a row of HXL hashtags, then one
@@ -144,7 +144,8 @@ public struct HXLExporter: Exporter {
             let at = warehouses[d.warehouseId]
             for i in d.items {
                 row(
-                    context, "donation", d.donationId, org: d.donor.publicLabel(opening: vault.map(Donor.nameOpener)), orgType: d.donor.kind, warehouseId: d.warehouseId,
+                    context, "donation", d.donationId, org: d.donor.publicLabel(opening: vault.map(Donor.nameOpener)),
+                    orgType: d.donor.kind, warehouseId: d.warehouseId,
                     kelurahanCode: at?.kelurahanCode, Amount(item: i.item, unit: i.unit, quantity: i.quantity), into: &out)
             }
         case .shipmentDispatched(let s):

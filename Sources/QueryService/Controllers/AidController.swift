@@ -112,7 +112,8 @@ struct AidController {
             }
             return try JSONResponse.make(donor)
         }
-        return try JSONResponse.make(try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors), opening: open) })
+        return try JSONResponse.make(
+            try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors), opening: open) })
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
