@@ -32,8 +32,10 @@ extension PrivacyOffice {
     /// blind-index purpose `legacyNikHash`).
     ///
     /// For each distinct `nikHash` of `documents.application-submitted` without a subject, in log
-    /// order: the subject already linked to one of its applications (by an earlier run), else
-    /// the one its `legacyNikHash` blind index finds, else a new one (`Vault.subjectCreating`);
+    /// order: the subject already linked to one of its applications (by an earlier run), else the
+    /// subject of a sealed application of the same NIK (its NIK opened and hashed under
+    /// `secret.key`), else the one its `legacyNikHash` blind index finds, else a new one
+    /// (`Vault.subjectCreating`);
     /// its applications not linked yet are linked by the system event
     /// `privacy.legacy-subject-linked` `{"subject","receiptNumbers"}` (stream `privacy-<subject>`;
     /// never the `nikHash`), which `documents.applications` folds into its `subjects` database.
@@ -51,13 +53,24 @@ extension PrivacyOffice {
             }
             return true
         }
-        // Legacy applications by nikHash, in log order.
+        // Legacy applications by nikHash, in log order; and the subjects of sealed applications
+        // by the keyed hash of their NIK (opened), so that a person who applied since keeps one subject.
         var order: [String] = []
         var receipts: [String: [String]] = [:]
+        var sealedSubjects: [String: String] = [:]
+        let documents = services.domains.documents
         try services.store.forEachRecord(EventFilter(types: [DocumentEvents.applicationSubmitted])) { view in
-            guard let data = try? view.decode().dataValue(), let applicant = data["applicant"], applicant["subject"] == nil,
-                case .string(let hash)? = applicant["nikHash"], case .string(let receipt)? = data["receiptNumber"]
-            else { return true }
+            guard let data = try? view.decode().dataValue(), let applicant = data["applicant"] else { return true }
+            if case .string(let subject)? = applicant["subject"] {
+                if let nik = applicant["nik"],
+                    let sealed = try? JSONValueDecoder(root: "applicant.nik").decode(SealedValue.self, from: nik),
+                    case .value(let clear)? = try? vault.open(sealed, field: "applicant.nik")
+                {
+                    sealedSubjects[documents.nikHash(clear)] = subject
+                }
+                return true
+            }
+            guard case .string(let hash)? = applicant["nikHash"], case .string(let receipt)? = data["receiptNumber"] else { return true }
             if receipts[hash] == nil { order.append(hash) }
             receipts[hash, default: []].append(receipt)
             report.legacyApplications += 1
@@ -83,6 +96,10 @@ extension PrivacyOffice {
                 }
                 subject = earlier
                 if try vault.subject(.legacyNikHash, hash) == nil { restore.append((.legacyNikHash, hash, earlier)) }
+            } else if let sealed = sealedSubjects[hash], try vault.hasKey(sealed) {
+                // The person applied since, sealed: their old applications join that subject.
+                subject = sealed
+                if try vault.subject(.legacyNikHash, hash) == nil { restore.append((.legacyNikHash, hash, sealed)) }
             } else {
                 subject = try vault.subjectCreating(.legacyNikHash, hash)
             }

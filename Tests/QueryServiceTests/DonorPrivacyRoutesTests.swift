@@ -163,4 +163,29 @@ struct DonorPrivacyRoutesTests {
             #expect(third.applicationsLinked == 0 && third.forgotten == 1)
         }
     }
+
+    @Test("migrate: a person who applied since (sealed) keeps one subject for old and new applications")
+    func migrateJoinsSealedSubject() async throws {
+        try await withRouter { env, client in
+            let nik = "5271010101900088"
+            let officer = env.token(.documentsWriter)
+            let privacy = env.token(.privacyOfficer)
+            let fresh = try await client.command(
+                "/v1/documents/applications", token: officer,
+                body: #"{"documentType":"kk","office":"dukcapil-mataram","channel":"counter","applicant":{"nik":"\#(nik)"}}"#)
+            let freshReceipt = try #require(fresh.string("receiptNumber"))
+            let old = ReceiptNumber.encode(888_001)
+            let data =
+                #"{"receiptNumber":"\#(old)","documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nikHash":"\#(env.services.domains.documents.nikHash(nik))"},"pinHash":"\#(String(repeating: "b", count: 64))","submittedAt":"2018-08-01T10:00:00+08:00"}"#
+            let r = try await client.post(
+                "/v1/streams/application-\(old)", token: env.token(.admin),
+                body: Fx.rawEvent(type: DocumentEvents.applicationSubmitted, data: data))
+            #expect(r.status == .created || r.status == .ok, "\(r.text)")
+            let report = try await PrivacyOffice(env.services).migrate(actor: "test")
+            #expect(report.applicationsLinked == 1 && report.subjectsLinked == 1)
+            let export = try await client.post("/v1/privacy/export", token: privacy, body: #"{"nik":"\#(nik)"}"#).object()
+            #expect(export.objects("applications").compactMap { $0.object("applicant")?.string("receiptNumber") } == [freshReceipt])
+            #expect(export.objects("legacyApplications").compactMap { $0.string("receiptNumber") } == [old], "\(export)")
+        }
+    }
 }
