@@ -65,6 +65,8 @@ struct DonorPrivacyRoutesTests {
             #expect(page.contains("Hamba Allah") && page.contains("Lalu Muhammad Zaini") && !page.contains("Baiq"))
             let donors = try await client.get("/v1/aid/donors").text
             #expect(donors.contains("Lalu Muhammad Zaini") && !donors.contains("Baiq") && !donors.contains("subj-"))
+            let hxl = try await client.get("/v1/export?format=hxl", token: env.token(.auditor)).text
+            #expect(hxl.contains("Lalu Muhammad Zaini") && hxl.contains("Hamba Allah") && !hxl.contains("Baiq"), "\(hxl.prefix(600))")
 
             // Export by donor id: the donations, the name opened.
             let export = try await client.post("/v1/privacy/export", token: privacy, body: #"{"donorId":"\#(hiddenId)"}"#)
@@ -81,6 +83,8 @@ struct DonorPrivacyRoutesTests {
                 try await client.post("/v1/privacy/forget", token: privacy, body: #"{"donorId":"\#(namedId)"}"#), .notFound,
                 field: "donorId")
             #expect(!(try await client.get("/v1/aid/donors").text.contains("Lalu Muhammad")))
+            let hxlAfter = try await client.get("/v1/export?format=hxl", token: env.token(.auditor)).text
+            #expect(hxlAfter.contains("[dihapus]") && !hxlAfter.contains("Lalu Muhammad"))
         }
     }
 
