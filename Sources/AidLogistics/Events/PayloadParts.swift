@@ -140,10 +140,12 @@ public enum DonorName: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let text = try? c.decode(String.self) {
-            self = .clear(text)
-        } else {
+        // An object is a sealed value; anything else is read as text (so that a name too long or
+        // with control characters is refused as text, naming what is wrong with it).
+        if case .object? = try? c.decode(JSONValue.self) {
             self = .sealed(try c.decode(SealedValue.self))
+        } else {
+            self = .clear(try c.decode(String.self))
         }
     }
 
