@@ -168,6 +168,37 @@ struct DonorPrivacyRoutesTests {
         }
     }
 
+    @Test("the retention sweep counts the applications linked by migrate: a legacy subject whose applications are all final is due")
+    func sweepSeesLegacySubjects() async throws {
+        try await withRouter { env, client in
+            let documents = env.services.domains.documents
+            let admin = env.token(.admin)
+            func legacy(_ receipt: String, nik: String, rejected: Bool) async throws {
+                let data =
+                    #"{"receiptNumber":"\#(receipt)","documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nikHash":"\#(documents.nikHash(nik))"},"pinHash":"\#(String(repeating: "c", count: 64))","submittedAt":"2018-08-01T10:00:00+08:00"}"#
+                let r = try await client.post(
+                    "/v1/streams/application-\(receipt)", token: admin,
+                    body: Fx.rawEvent(type: DocumentEvents.applicationSubmitted, data: data))
+                #expect(r.status == .created || r.status == .ok, "\(r.text)")
+                guard rejected else { return }
+                let change =
+                    #"{"receiptNumber":"\#(receipt)","from":"submitted","to":"rejected","reasonCode":"permohonan-ganda","reason":"Permohonan ganda","officer":"petugas-01","changedAt":"2018-08-02T10:00:00+08:00"}"#
+                let c = try await client.post(
+                    "/v1/streams/application-\(receipt)", token: admin, body: Fx.rawEvent(type: DocumentEvents.statusChanged, data: change))
+                #expect(c.status == .created || c.status == .ok, "\(c.text)")
+            }
+            let done = [ReceiptNumber.encode(999_001), ReceiptNumber.encode(999_002)]
+            for receipt in done { try await legacy(receipt, nik: "5271010101900011", rejected: true) }
+            try await legacy(ReceiptNumber.encode(999_003), nik: "5271010101900022", rejected: false)
+            let office = PrivacyOffice(env.services)
+            _ = try await office.migrate(actor: "test")
+            let plan = try office.planSweep(RetentionPolicy(applications: try RetentionPeriod(parsing: "5y")), asOf: .now())
+            #expect(plan.due.map(\.receipts) == [done] && plan.open == 1, "\(plan.due)")
+            let subject = try #require(plan.due.first?.subject)
+            #expect(try office.subject(nik: "5271010101900011", subject: nil) == subject)
+        }
+    }
+
     @Test("migrate: a person who applied since (sealed) keeps one subject for old and new applications")
     func migrateJoinsSealedSubject() async throws {
         try await withRouter { env, client in
