@@ -202,6 +202,10 @@ struct ProjectorTests {
             }
             #expect(dump.firstRange(of: Array("Baiq".utf8)) == nil && dump.firstRange(of: Array("Lalu".utf8)) == nil)
         }
+        // A vault that never held the key (a read replica's) shows the anonymous label, not [dihapus].
+        let replica = try Vault(directory: Fx.tempDirectory(), masterKey: SymmetricKey(size: .bits256))
+        let onReplica = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: Donor.nameOpener(replica)) }
+        #expect(!onReplica.donors.map(\.name).contains(Donor.erased) && !onReplica.donors.map(\.name).contains("Lalu Muhammad"))
         // Forgotten: the name reads [dihapus] at the next query.
         try vault.forget(try #require(try vault.subject(.donor, "DR-8")))
         let after = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: open) }.donors.map(\.name)

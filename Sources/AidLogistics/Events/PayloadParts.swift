@@ -194,9 +194,16 @@ public struct ReceivedLine: AidPayload, Hashable {
 }
 
 extension Donor {
-    /// What the public read side opens sealed donor names with: the name opened in `vault`, or
-    /// `Donor.erased` once its subject was forgotten (or when it does not open here).
+    /// What the public read side opens sealed donor names with: the name opened in `vault`;
+    /// `Donor.erased` once its subject was forgotten; `Donor.anonymous` when this vault holds no
+    /// key for it without having forgotten it (a read replica's vault) or it does not open.
     public static func nameOpener(_ vault: Vault) -> @Sendable (SealedValue) -> String {
-        { sealed in (try? vault.open(sealed, field: nameField))?.text(or: erased) ?? erased }
+        { sealed in
+            switch try? vault.open(sealed, field: nameField) {
+            case .value(let name)?: name
+            case .erased?: (try? vault.isForgotten(sealed.subject)) == true ? erased : anonymous
+            case nil: anonymous
+            }
+        }
     }
 }
