@@ -8,6 +8,7 @@ import JSON
 import Testing
 
 @testable import LumbungCore
+@testable import PersonalData
 @testable import QueryService
 
 /// Every file under `directory` that holds `text`.
@@ -85,6 +86,27 @@ struct DonorPrivacyRoutesTests {
             #expect(!(try await client.get("/v1/aid/donors").text.contains("Lalu Muhammad")))
             let hxlAfter = try await client.get("/v1/export?format=hxl", token: env.token(.auditor)).text
             #expect(hxlAfter.contains("[dihapus]") && !hxlAfter.contains("Lalu Muhammad"))
+        }
+    }
+
+    @Test("a donor's blind index lost with the memory (a crash before the vault's checkpoint) is made again from the log")
+    func donorIndexRecovered() async throws {
+        try await withRouter { env, client in
+            try await AidSeed().apply(client, env)
+            let vault = env.services.vault
+            // No checkpoint from now on: the new subject's index stays in memory only.
+            vault.lock.withLock {
+                vault.checkpointTimer?.cancel()
+                vault.checkpointTimer = nil
+            }
+            let answer = try await client.command(
+                "/v1/aid/donations", token: env.token(.aidWriter), body: Self.donation("Dewi Kartika Zulkarnaen"))
+            let donorId = try #require(answer.string("donorId"))
+            let subject = try #require(try vault.subject(.donor, donorId))
+            vault.lock.withLock { vault.pending.removeAll() }
+            #expect(try vault.subject(.donor, donorId) == nil)
+            #expect(try PrivacyOffice.recoverIndexes(store: env.services.store, vault: vault) == 1)
+            #expect(try vault.subject(.donor, donorId) == subject)
         }
     }
 
