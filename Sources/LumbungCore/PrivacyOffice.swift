@@ -193,7 +193,8 @@ public struct PrivacyOffice: Sendable {
     /// in the memory of the process that made it. Every `documents.application-submitted` after
     /// `vault.indexedThrough()` names its subject and holds the NIK sealed under the subject's key:
     /// the NIK is opened and its index written (likewise every `aid.donation-received` naming a
-    /// donor's subject, by its `donor.id`) (when the subject still holds a key and the index is
+    /// donor's subject, by its `donor.id`, and every `privacy.legacy-subject-linked`, by the
+    /// `nikHash` of its first application) (when the subject still holds a key and the index is
     /// absent), and the log's head recorded as covered. Run on every open, before anything serves
     /// (and before `reapplyForgotten`). Returns how many indexes it wrote.
     @discardableResult
@@ -222,6 +223,23 @@ public struct PrivacyOffice: Sendable {
             else { return true }
             links.append((.donor, id, subject))
             return true
+        }
+        // Applications linked by `privacy migrate`: the nikHash is in the first linked application.
+        var legacy: [(subject: String, receipt: String)] = []
+        var linked = EventFilter(types: [DocumentEvents.legacySubjectLinked])
+        linked.fromPosition = from + 1
+        try store.forEachRecord(linked) { view in
+            guard view.position <= head, let data = try? view.decode().dataValue(), let link = try? LegacySubjectLink.read(data),
+                let receipt = link.receiptNumbers.first
+            else { return true }
+            legacy.append((link.subject, receipt))
+            return true
+        }
+        for (subject, receipt) in legacy {
+            guard let submitted = try store.readStream(DocumentEvents.stream(receiptNumber: receipt), limit: 1).first,
+                case .string(let hash)? = try? submitted.dataValue()["applicant"]?["nikHash"]
+            else { continue }
+            links.append((.legacyNikHash, hash, subject))
         }
         return try vault.restoreIndexes(links, through: head)
     }

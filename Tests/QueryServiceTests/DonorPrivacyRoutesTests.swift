@@ -110,6 +110,37 @@ struct DonorPrivacyRoutesTests {
         }
     }
 
+    @Test("a legacy subject's blind index lost before the vault's checkpoint is made again from the log")
+    func legacyIndexRecovered() async throws {
+        try await withRouter { env, client in
+            let nik = "5271010101900099"
+            let documents = env.services.domains.documents
+            let receipt = ReceiptNumber.encode(555_001)
+            let data =
+                #"{"receiptNumber":"\#(receipt)","documentType":"ktp-el","office":"dukcapil-mataram","channel":"counter","applicant":{"nikHash":"\#(documents.nikHash(nik))"},"pinHash":"\#(String(repeating: "d", count: 64))","submittedAt":"2018-08-01T10:00:00+08:00"}"#
+            let r = try await client.post(
+                "/v1/streams/application-\(receipt)", token: env.token(.admin),
+                body: Fx.rawEvent(type: DocumentEvents.applicationSubmitted, data: data))
+            #expect(r.status == .created || r.status == .ok, "\(r.text)")
+            let vault = env.services.vault
+            try vault.checkpoint()
+            let before = try vault.indexedThrough()
+            let report = try await PrivacyOffice(env.services).migrate(actor: "test")
+            let subject = try #require(try documents.subject(nik: nik))
+            #expect(report.applicationsLinked == 1)
+            // As if the checkpoint at the end of migrate had not happened: the index is gone, and
+            // the vault covers only what it covered before.
+            let index = vault.blindIndex(.legacyNikHash, documents.nikHash(nik))
+            try vault.env.write { txn in
+                _ = try vault.indexes.delete(index, in: txn)
+                try vault.meta.put("indexed-through", before, in: txn)
+            }
+            #expect(try documents.subject(nik: nik) == nil)
+            #expect(try PrivacyOffice.recoverIndexes(store: env.services.store, vault: vault) == 1)
+            #expect(try documents.subject(nik: nik) == subject)
+        }
+    }
+
     @Test("kk: 16 digits, and finds no subject yet (404 naming kk); exactly one identifier")
     func kk() async throws {
         try await withRouter { env, client in
