@@ -85,7 +85,7 @@ let package = Package(
             name: "AidLogistics",
             dependencies: [
                 "Regions",
-                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference",
+                "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(
@@ -177,7 +177,10 @@ let package = Package(
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "DomainKit", "EventLog"]),
         .testTarget(
             name: "AidLogisticsTests",
-            dependencies: ["AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions"]),
+            dependencies: [
+                "AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions", "PersonalData",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [
@@ -194,7 +197,7 @@ let package = Package(
             dependencies: [
                 "QueryService", "LumbungCore", "DomainKit", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics",
                 "DocumentTracking",
-                "MarketPrices",
+                "MarketPrices", "PersonalData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

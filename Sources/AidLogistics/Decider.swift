@@ -48,7 +48,8 @@ public enum AidDecider: Decider {
             for i in e.items { items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity }
             s.donationCount += 1
             s.donations[e.donationId] = Donation(
-                warehouseId: e.warehouseId, sequence: s.donationCount, donorName: e.donor.name, items: items)
+                warehouseId: e.warehouseId, sequence: s.donationCount,
+                donorName: e.donor.name.clearText ?? e.donor.subject ?? Donor.anonymous, items: items)
             for (item, q) in items { s.add(q, to: LotKey(warehouseId: e.warehouseId, item: item, donationId: e.donationId)) }
         case .shipmentDispatched(let e):
             var lots: [LotKey: Int] = [:]

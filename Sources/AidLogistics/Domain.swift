@@ -1,4 +1,6 @@
 public import DomainKit
+public import EventLog
+public import PersonalData
 public import Projections
 public import Regions
 
@@ -20,10 +22,25 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public let rules: AidLogisticsRules
     public let projectors: [any Projector] = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
 
-    /// The domain serving `area` (`--region`; Kota Mataram by default).
-    public init(area: ServiceArea = .mataram) { rules = AidLogisticsRules(area: area) }
+    /// Where individual donors' names are sealed (nil: a name other than `Donor.anonymous` of an
+    /// individual is refused by `receive-donation`).
+    public let vault: Vault?
+
+    /// The domain serving `area` (`--region`; Kota Mataram by default), sealing individual donors'
+    /// names in `vault`.
+    public init(area: ServiceArea = .mataram, vault: Vault? = nil) {
+        rules = AidLogisticsRules(area: area)
+        self.vault = vault
+    }
+
+    /// Decides `command` on the current state of the rules (inside `RuleGuard.withCurrentState`),
+    /// an individual donor's name sealed in `vault`.
+    public func decide(_ command: AidLogisticsCommand, now: Timestamp) throws(EventLogError) -> Decision {
+        try AidLogisticsCommand.decide(command, rules: rules, now: now, vault: vault)
+    }
 
     /// The domain's part of the 2018 scenario (see `AidScenario`; the seeder calls it without an instance).
     public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
-    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { Self.scenario(seed: seed, scale: scale) }
+    /// The scenario with this domain's vault: individual donors' names sealed (`AidScenario`).
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale, vault: vault) }
 }

@@ -42,6 +42,20 @@ public final class DocumentTrackingDomain: Domain {
         projectors = [ApplicationsProjector(), QueueProjector(), ProcessingProjector(), NotificationsProjector()]
     }
 
+    // MARK: Subjects
+
+    /// The NIK's keyed hash under this domain's secret (`applicant.nikHash` of applications from
+    /// before the vault).
+    public func nikHash(_ nik: String) -> String { DocumentSecrets.nikHash(nik: nik, secret: secret) }
+
+    /// The subject of `nik` in the vault: through its `nik` blind index, else (applications from
+    /// before the vault, linked by `lumbung privacy migrate`) through the `legacyNikHash` blind
+    /// index of its keyed hash. Nil without a vault, or when neither finds one (or it was forgotten).
+    public func subject(nik: String) throws -> String? {
+        guard let vault else { return nil }
+        return try vault.subject(.nik, nik) ?? vault.subject(.legacyNikHash, nikHash(nik))
+    }
+
     // MARK: Commands
 
     /// Decides `command` on the current state of `rules` (call it inside

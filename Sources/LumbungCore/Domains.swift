@@ -14,7 +14,7 @@ public final class Domains: @unchecked Sendable {
     public let prices: MarketPricesDomain
 
     init(secret: SymmetricKey, vault: Vault, area: ServiceArea = .mataram) {
-        aid = AidLogisticsDomain(area: area)
+        aid = AidLogisticsDomain(area: area, vault: vault)
         documents = DocumentTrackingDomain(secret: secret, vault: vault)
         prices = MarketPricesDomain(area: area)
     }

@@ -1,4 +1,6 @@
+public import AidLogistics
 public import DocumentTracking
+import DomainKit
 public import EventLog
 import Foundation
 import JSON
@@ -32,27 +34,53 @@ public struct PrivacyOffice: Sendable {
         public var description: String { message }
     }
 
-    /// The subject named by exactly one of `nik` or `subject` (a pseudonym). A NIK whose subject
-    /// was forgotten finds none.
-    public func subject(nik: String?, subject: String?) throws -> String {
-        switch (nik, subject) {
-        case (let nik?, nil):
-            guard nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+    /// The subject named by exactly one of `nik`, `subject` (a pseudonym), `donorId` (an
+    /// individual donor's id, blind index purpose `donor`) or `kk` (a household's KK number, 16
+    /// digits, purpose `kk`). An identifier whose subject was forgotten finds none (`.unknownSubject`,
+    /// naming the field); a malformed one, or not exactly one given, is `.invalid`.
+    public func subject(nik: String?, subject: String?, donorId: String? = nil, kk: String? = nil) throws -> String {
+        switch (nik, subject, donorId, kk) {
+        case (let nik?, nil, nil, nil):
+            guard Self.isSixteenDigits(nik) else {
                 throw Refusal(code: .invalid, message: "nik: a NIK has 16 digits", field: "nik")
             }
-            guard let found = try vault.subject(.nik, nik) else {
+            guard let found = try vault.subject(.nik, nik) ?? legacySubject(nik: nik) else {
                 throw Refusal(
                     code: .unknownSubject, message: "nik: no subject is held for this NIK (never seen, or forgotten)", field: "nik")
             }
             return found
-        case (nil, let subject?):
+        case (nil, let subject?, nil, nil):
             guard Vault.isPseudonym(subject) else {
                 throw Refusal(code: .invalid, message: "subject: must be a pseudonym (subj- and 24 hex digits)", field: "subject")
             }
             return subject
+        case (nil, nil, let donorId?, nil):
+            if let problem = Identifier.problem(donorId) {
+                throw Refusal(code: .invalid, message: "donorId: \(problem)", field: "donorId")
+            }
+            guard let found = try vault.subject(.donor, donorId) else {
+                throw Refusal(
+                    code: .unknownSubject, message: "donorId: no subject is held for this donor id (never seen, or forgotten)",
+                    field: "donorId")
+            }
+            return found
+        case (nil, nil, nil, let kk?):
+            guard Self.isSixteenDigits(kk) else {
+                throw Refusal(code: .invalid, message: "kk: a KK number has 16 digits", field: "kk")
+            }
+            // KK subjects come with aid's household register (a later issue): none is made yet.
+            guard let found = try vault.subject(.kk, kk) else {
+                throw Refusal(code: .unknownSubject, message: "kk: no subject is held for this KK", field: "kk")
+            }
+            return found
         default:
-            throw Refusal(code: .invalid, message: "give exactly one of nik or subject", field: "nik")
+            throw Refusal(code: .invalid, message: "give exactly one of nik, subject, donorId or kk", field: "nik")
         }
+    }
+
+    /// Whether `text` is 16 ASCII digits (a NIK, a KK number).
+    static func isSixteenDigits(_ text: String) -> Bool {
+        text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// Destroys `subject`'s key and blind indexes and appends `privacy.subject-forgotten` for
@@ -100,8 +128,11 @@ public struct PrivacyOffice: Sendable {
         _ = try await services.store.append(AppendRequest.system(events: [event], actor: actor))
     }
 
-    /// Everything held about `subject`, opened: each application (found in the log itself, not a
-    /// view) with its applicant and, when the views hold it, its public record.
+    /// Everything held about `subject`, opened, found in the log itself (not a view): each
+    /// application sealed under it with its applicant and, when the views hold it, its public
+    /// record; each application from before the vault linked to it (`privacy migrate`: nothing
+    /// but its public record, the applicant being only a keyed hash); each donation whose donor is
+    /// the subject, the name opened (`[dihapus]` once forgotten).
     public func export(subject: String) throws -> SubjectExport {
         var found: [(receipt: String, applicant: Applicant)] = []
         try services.store.forEachRecord(EventFilter(types: [DocumentEvents.applicationSubmitted])) { view in
@@ -112,17 +143,54 @@ public struct PrivacyOffice: Sendable {
             found.append((e.receiptNumber, e.applicant))
             return true
         }
-        var applications: [SubjectExport.Application] = []
-        for (receipt, sealed) in found {
-            guard let applicant = try DocumentTrackingQueries.open(sealed, receiptNumber: receipt, vault: vault) else { continue }
+        func record(_ receipt: String) -> PublicApplication? {
             let record = try? services.engine.read { snapshot in
                 try DocumentTrackingQueries.application(
                     try snapshot.view(DocumentTrackingDomain.applicationsView), receiptNumber: receipt)
             }
-            applications.append(.init(application: record ?? nil, applicant: applicant))
+            return record ?? nil
         }
+        var applications: [SubjectExport.Application] = []
+        for (receipt, sealed) in found {
+            guard let applicant = try DocumentTrackingQueries.open(sealed, receiptNumber: receipt, vault: vault) else { continue }
+            applications.append(.init(application: record(receipt), applicant: applicant))
+        }
+        let legacy = try linkedReceipts(subject).map { SubjectExport.LegacyApplication(receiptNumber: $0, application: record($0)) }
         return SubjectExport(
-            subject: subject, forgotten: try vault.isForgotten(subject) || !vault.hasKey(subject), applications: applications)
+            subject: subject, forgotten: try vault.isForgotten(subject) || !vault.hasKey(subject), applications: applications,
+            legacyApplications: legacy, donations: try donations(subject))
+    }
+
+    /// The receipt numbers `privacy.legacy-subject-linked` events link to `subject`, in log order.
+    func linkedReceipts(_ subject: String) throws -> [String] {
+        try services.store.readStream("privacy-\(subject)").filter { $0.type == DocumentEvents.legacySubjectLinked }.flatMap { e in
+            (try? LegacySubjectLink.read(try e.dataValue()))?.receiptNumbers ?? []
+        }
+    }
+
+    /// The donations (in the log) whose donor is `subject`, the donor's name opened.
+    func donations(_ subject: String) throws -> [SubjectExport.Donation] {
+        var out: [SubjectExport.Donation] = []
+        try services.store.forEachRecord(EventFilter(types: [AidEventType.donationReceived])) { view in
+            let event = view.decode()
+            guard let data = try? event.dataValue(), data["donor"]?["subject"]?.stringValue == subject,
+                case .donationReceived(let d)? = try? AidEvent.read(type: event.type, data: data), case .sealed(let name) = d.donor.name
+            else { return true }
+            let opened = (try? vault.open(name, field: Donor.nameField)) ?? .erased
+            out.append(
+                SubjectExport.Donation(
+                    donationId: d.donationId, warehouseId: d.warehouseId, receivedAt: d.receivedAt, donorId: d.donor.id ?? "",
+                    kind: d.donor.kind, name: opened.text(or: Donor.erased), publicName: d.donor.publicName == true,
+                    erased: opened == .erased, items: d.items, position: event.position))
+            return true
+        }
+        return out
+    }
+
+    /// The subject linked (`privacy migrate`) to the applications of `nik` from before the vault,
+    /// found through the `legacyNikHash` blind index of its keyed hash under `secret.key`.
+    func legacySubject(nik: String) throws -> String? {
+        try vault.subject(.legacyNikHash, services.domains.documents.nikHash(nik))
     }
 
     /// The `privacy.data-accessed` events, oldest first, up to `limit`.
@@ -140,7 +208,9 @@ public struct PrivacyOffice: Sendable {
     /// last checkpoint has its key in the vault's file (made ahead, durably) but its index only
     /// in the memory of the process that made it. Every `documents.application-submitted` after
     /// `vault.indexedThrough()` names its subject and holds the NIK sealed under the subject's key:
-    /// the NIK is opened and its index written (when the subject still holds a key and the index is
+    /// the NIK is opened and its index written (likewise every `aid.donation-received` naming a
+    /// donor's subject, by its `donor.id`, and every `privacy.legacy-subject-linked`, by the
+    /// `nikHash` of its first application) (when the subject still holds a key and the index is
     /// absent), and the log's head recorded as covered. Run on every open, before anything serves
     /// (and before `reapplyForgotten`). Returns how many indexes it wrote.
     @discardableResult
@@ -166,6 +236,33 @@ public struct PrivacyOffice: Sendable {
             links.append((.nik, clear, subject))
             return true
         }
+        // Individual donors: the id is in the event in clear, beside the subject.
+        var donations = EventFilter(types: [AidEventType.donationReceived])
+        donations.fromPosition = from + 1
+        try store.forEachRecord(donations) { view in
+            guard view.position <= head, let data = try? view.decode().dataValue(),
+                case .string(let subject)? = data["donor"]?["subject"], case .string(let id)? = data["donor"]?["id"]
+            else { return true }
+            links.append((.donor, id, subject))
+            return true
+        }
+        // Applications linked by `privacy migrate`: the nikHash is in the first linked application.
+        var legacy: [(subject: String, receipt: String)] = []
+        var linked = EventFilter(types: [DocumentEvents.legacySubjectLinked])
+        linked.fromPosition = from + 1
+        try store.forEachRecord(linked) { view in
+            guard view.position <= head, let data = try? view.decode().dataValue(), let link = try? LegacySubjectLink.read(data),
+                let receipt = link.receiptNumbers.first
+            else { return true }
+            legacy.append((link.subject, receipt))
+            return true
+        }
+        for (subject, receipt) in legacy {
+            guard let submitted = try store.readStream(DocumentEvents.stream(receiptNumber: receipt), limit: 1).first,
+                case .string(let hash)? = try? submitted.dataValue()["applicant"]?["nikHash"]
+            else { continue }
+            links.append((.legacyNikHash, hash, subject))
+        }
         let written = try vault.restoreIndexes(links, through: head)
         if !complete { try vault.markAllIdentities() }
         return written
@@ -189,16 +286,38 @@ public struct PrivacyOffice: Sendable {
     }
 }
 
-/// Everything held about one subject (`lumbung privacy export`, `GET /v1/privacy/subjects/{subject}`).
+/// Everything held about one subject (`lumbung privacy export`, `POST /v1/privacy/export`).
 public struct SubjectExport: Codable, Sendable {
     public var subject: String
     /// Whether the subject was forgotten: their fields read `[dihapus]`.
     public var forgotten: Bool
+    /// Applications sealed under the subject.
     public var applications: [Application]
+    /// Applications from before the vault linked to the subject (`privacy migrate`): only the
+    /// NIK's keyed hash was held, so there is no applicant to open.
+    public var legacyApplications: [LegacyApplication]
+    /// Donations the subject gave (an individual donor), the name opened.
+    public var donations: [Donation]
 
     public struct Application: Codable, Sendable {
         public var application: PublicApplication?
         public var applicant: ApplicantRecord
+    }
+
+    public struct LegacyApplication: Codable, Sendable {
+        public var receiptNumber: String
+        public var application: PublicApplication?
+    }
+
+    /// One donation of an individual donor, as the log holds it with the name opened.
+    public struct Donation: Codable, Sendable {
+        public var donationId, warehouseId, receivedAt, donorId, kind: String
+        /// The donor's name opened, `[dihapus]` once forgotten.
+        public var name: String
+        public var publicName, erased: Bool
+        public var items: [ItemQuantity]
+        /// The event's position in the log.
+        public var position: UInt64
     }
 }
 

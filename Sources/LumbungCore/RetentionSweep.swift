@@ -1,4 +1,5 @@
 public import DocumentTracking
+import DomainKit
 public import EventLog
 import Foundation
 import JSON
@@ -105,17 +106,21 @@ extension PrivacyOffice {
     /// is due when every one of its applications is final and the last became final at least the
     /// retention period before `asOf`; one application still open keeps all of the subject's data
     /// (they share one key). Applications written before the vault (`nikHash` only, no subject)
-    /// are not the vault's to erase and are not counted.
+    /// count for the subject `privacy migrate` linked them to (`privacy.legacy-subject-linked`);
+    /// unlinked, they are not the vault's to erase and are not counted.
     public func planSweep(_ policy: RetentionPolicy, asOf: Timestamp) throws -> SweepPlan {
         var plan = SweepPlan(asOf: asOf)
         guard let period = policy.applications else { return plan }
         var receiptsOf: [String: [String]] = [:]
         var finalAt: [String: Timestamp] = [:]
-        try services.store.forEachRecord(EventFilter(types: [DocumentEvents.applicationSubmitted, DocumentEvents.statusChanged])) {
-            view in
-            guard let event = try? view.decode(), let data = try? event.dataValue(),
-                let typed = try? Application.Event.read(type: event.type, data: data)
-            else { return true }
+        let types = [DocumentEvents.applicationSubmitted, DocumentEvents.statusChanged, DocumentEvents.legacySubjectLinked]
+        try services.store.forEachRecord(EventFilter(types: Set(types))) { view in
+            guard let event = try? view.decode(), let data = try? event.dataValue() else { return true }
+            if event.type == DocumentEvents.legacySubjectLinked {
+                if let link = try? LegacySubjectLink.read(data) { receiptsOf[link.subject, default: []] += link.receiptNumbers }
+                return true
+            }
+            guard let typed = try? Application.Event.read(type: event.type, data: data) else { return true }
             switch typed {
             case .submitted(let e):
                 if let subject = e.applicant.subject { receiptsOf[subject, default: []].append(e.receiptNumber) }

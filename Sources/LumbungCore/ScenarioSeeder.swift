@@ -40,7 +40,7 @@ public enum ScenarioSeeder {
         let scale = target.map { max(0.01, Double($0) / Double(baselineEvents)) } ?? 1
         let arrayScale = min(scale, maxArrayScale)
         var fixed =
-            AidLogisticsDomain.scenario(seed: seed, scale: arrayScale)
+            services.domains.aid.scenario(seed: seed, scale: arrayScale)
             + services.domains.documents.scenario(seed: seed, scale: arrayScale)
         let pricesScale: Double
         if scale <= maxArrayScale {

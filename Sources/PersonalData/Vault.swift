@@ -756,8 +756,11 @@ public enum BlindIndexPurpose: String, Sendable, CaseIterable {
     case nik
     /// A household's KK number (reserved for aid).
     case kk
-    /// A donor id (reserved for aid).
+    /// A donor id (an individual donor of aid).
     case donor
+    /// The `nikHash` of applications written before the vault (`lumbung privacy migrate`):
+    /// `hex(HMAC-SHA256(secret.key, "nik:" + NIK))`, found again from a NIK with `secret.key`.
+    case legacyNikHash = "legacy-nik-hash"
 }
 
 /// A blind index made since the last checkpoint, held in memory until written.

@@ -10,17 +10,24 @@ extension Lumbung {
     struct Privacy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export or forget the personal data held about a person; erase what is past retention.",
-            subcommands: [Forget.self, Export.self, Sweep.self])
+            subcommands: [Forget.self, Export.self, Sweep.self, Migrate.self])
 
-        /// Who: a NIK or a subject pseudonym, exactly one.
+        /// Who: a NIK, a subject pseudonym, an individual donor's id or a KK number, exactly one.
         struct SubjectOptions: ParsableArguments {
             @Option(help: "The person's NIK (16 digits).") var nik: String?
             @Option(help: "The subject's pseudonym (subj- and 24 hex digits), as the log names it.") var subject: String?
+            @Option(help: "An individual donor's id (donor.id of their donations, e.g. DR-2026-7K3M9Q2X).") var donorId: String?
+            @Option(help: "A household's KK number (16 digits).") var kk: String?
 
             func validate() throws {
-                guard (nik == nil) != (subject == nil) else { throw ValidationError("give exactly one of --nik or --subject") }
+                guard [nik, subject, donorId, kk].compactMap({ $0 }).count == 1 else {
+                    throw ValidationError("give exactly one of --nik, --subject, --donor-id or --kk")
+                }
                 if let nik, nik.utf8.count != 16 || !nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
                     throw ValidationError("--nik must be 16 digits")
+                }
+                if let kk, kk.utf8.count != 16 || !kk.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+                    throw ValidationError("--kk must be 16 digits")
                 }
             }
 
@@ -35,7 +42,7 @@ extension Lumbung {
 
             func resolve(_ office: PrivacyOffice) throws -> String {
                 do {
-                    return try office.subject(nik: nik, subject: subject)
+                    return try office.subject(nik: nik, subject: subject, donorId: donorId, kk: kk)
                 } catch let refusal as PrivacyOffice.Refusal {
                     throw CLIError(refusal.message)
                 }
@@ -82,6 +89,31 @@ extension Lumbung {
                 FileHandle.standardOutput.write(try encoder.encode(export) + Data("\n".utf8))
             }
         }
+        struct Migrate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Link the applications written before the vault (NIK hash only) to vault subjects.",
+                discussion: """
+                    For each distinct applicant.nikHash of the log's applications without a subject, makes a vault subject \
+                    found by that hash (blind-index purpose legacy-nik-hash) and appends privacy.legacy-subject-linked \
+                    {"subject","receiptNumbers"}: the NIK then finds those applications (search, privacy export/forget --nik). \
+                    Running it again links nothing new. Progress on stderr; prints a JSON summary.
+                    """)
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try store.refuseWithoutLog()
+                let services = try store.openServices()
+                defer { services.close() }
+                let progress = SharedProgress(ProgressBar(label: "migrate"))
+                let report = try await PrivacyOffice(services).migrate(actor: StoreOptions.actor + " (migrate)") { done, total in
+                    progress.update(UInt64(done), of: UInt64(total))
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+            }
+        }
+
         struct Sweep: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Forget every subject whose personal data is past its retention (UU PDP: kept no longer than needed).",

@@ -159,8 +159,9 @@ struct CommandTests {
         #expect(d.projectors.map(\.name) == AidLogisticsDomain.viewNames)
         #expect(AidLogisticsDomain.viewNames == ["aid.stock", "aid.kelurahan", "aid.trace", "aid.donors"])
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2; trace and
-        // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3.
-        #expect(d.projectors.map(\.version) == [2, 2, 2, 3])
+        // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
+        // donors keep a named individual's sealed name under their subject since 4.
+        #expect(d.projectors.map(\.version) == [2, 2, 2, 4])
         let decision = try d.handle(
             "register-warehouse",
             body: try Fx.json(#"{"warehouseId":"g1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#),

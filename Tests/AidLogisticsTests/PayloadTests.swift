@@ -64,6 +64,14 @@ let payloadCases: [PayloadCase] = [
         name: "a missing field of a part", type: donation.type, stream: donation.stream,
         data: edited(donation) { $0["donor"] = ["name": "BNPB"] }, field: "data.donor.kind", words: "is required"),
     PayloadCase(
+        name: "a donor's name too long is refused as text", type: donation.type, stream: donation.stream,
+        data: edited(donation) { $0["donor"] = ["name": .string(String(repeating: "a", count: 201)), "kind": "ngo"] },
+        field: "data.donor.name", words: "longer than the 200 allowed"),
+    PayloadCase(
+        name: "a donor's sealed name must be a sealed value", type: donation.type, stream: donation.stream,
+        data: edited(donation) { $0["donor"] = ["name": ["sealed": "v2"], "kind": "individual"] },
+        field: "data.donor.name.sealed", words: "must be \"v1\""),
+    PayloadCase(
         name: "a kind outside the list", type: registration.type, stream: registration.stream,
         data: edited(registration) { $0["kind"] = "depot" }, field: "data.kind", words: "must be one of gudang, posko"),
     PayloadCase(

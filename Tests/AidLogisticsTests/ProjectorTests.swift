@@ -1,5 +1,7 @@
+import Crypto
 import EventLog
 import MataramReference
+import PersonalData
 import Projections
 import Testing
 
@@ -155,26 +157,38 @@ struct ProjectorTests {
         #expect(!AidQueries.balance(of: t.donation, steps: noDonation).holds)
     }
 
-    @Test("aid.donors and aid.trace: an individual is Hamba Allah unless they agreed to be named")
+    @Test("aid.donors and aid.trace: an individual is Hamba Allah unless they agreed to be named; a named one opens at query time")
     func individualDonors() throws {
         let log = try TestLog()
+        let vault = try Vault(directory: Fx.tempDirectory(), masterKey: SymmetricKey(size: .bits256))
+        func sealed(_ id: String, _ at: String, _ q: Int, _ name: String, publicName: Bool?, time: String) throws -> AidEvent {
+            guard case .donationReceived(var d) = Fx.donate(id, at: "posko-b", [("tikar", "lembar", q)], time: time) else {
+                throw EventLogError(.invalidInput, "not a donation")
+            }
+            d.donor = try Donor(name: name, kind: "individual", publicName: publicName, id: at).sealed(in: vault)
+            return .donationReceived(d)
+        }
         try log.append(
             Fx.base + [
-                Fx.donate("DN-7", at: "posko-b", [("tikar", "lembar", 2)], donor: "Baiq Nurul Aini", kind: "individual", time: Fx.t(7, 10)),
-                Fx.donate(
-                    "DN-8", at: "posko-b", [("tikar", "lembar", 3)], donor: "Lalu Muhammad", kind: "individual", publicName: true,
-                    time: Fx.t(7, 11)),
+                try sealed("DN-7", "DR-7", 2, "Baiq Nurul Aini", publicName: nil, time: Fx.t(7, 10)),
+                try sealed("DN-8", "DR-8", 3, "Lalu Muhammad", publicName: true, time: Fx.t(7, 11)),
                 Fx.donate(
                     "DN-9", at: "posko-b", [("tikar", "lembar", 4)], donor: "Yayasan Peduli", kind: "ngo", publicName: false,
                     time: Fx.t(7, 12)),
             ])
-        let report = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0) }
+        let open = Donor.nameOpener(vault)
+        let report = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: open) }
         let names = report.donors.map(\.name)
         #expect(names.contains("Hamba Allah") && names.contains("Lalu Muhammad") && names.contains("Yayasan Peduli"))
         #expect(!names.contains("Baiq Nurul Aini"))
-        let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-7") })
+        // Without the vault, the named individual is anonymous too.
+        let closed = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0) }.donors.map(\.name)
+        #expect(!closed.contains("Lalu Muhammad") && closed.filter { $0 == "Hamba Allah" }.count == 2)
+        let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-7", opening: open) })
         #expect(trace.donation.donor == Donor(name: "Hamba Allah", kind: "individual"))
-        // The views' files hold no trace of the name.
+        let named = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-8", opening: open) })
+        #expect(named.donation.donor == Donor(name: "Lalu Muhammad", kind: "individual"))
+        // Neither the log nor the views' files hold the names: only sealed values.
         for view in [DonorsProjector.viewName, TraceProjector.viewName] {
             let dump = try log.read(view) { reader in
                 var all: [UInt8] = []
@@ -186,8 +200,18 @@ struct ProjectorTests {
                 }
                 return all
             }
-            #expect(dump.firstRange(of: Array("Baiq".utf8)) == nil)
+            #expect(dump.firstRange(of: Array("Baiq".utf8)) == nil && dump.firstRange(of: Array("Lalu".utf8)) == nil)
         }
+        // A vault that never held the key (a read replica's) shows the anonymous label, not [dihapus].
+        let replica = try Vault(directory: Fx.tempDirectory(), masterKey: SymmetricKey(size: .bits256))
+        let onReplica = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: Donor.nameOpener(replica)) }
+        #expect(!onReplica.donors.map(\.name).contains(Donor.erased) && !onReplica.donors.map(\.name).contains("Lalu Muhammad"))
+        // Forgotten: the name reads [dihapus] at the next query.
+        try vault.forget(try #require(try vault.subject(.donor, "DR-8")))
+        let after = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0, opening: open) }.donors.map(\.name)
+        #expect(after.contains(Donor.erased) && !after.contains("Lalu Muhammad"))
+        let erased = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-8", opening: open) })
+        #expect(erased.donation.donor.name == .clear(Donor.erased))
     }
 
     @Test("aid.donors: donations, items, and how much was distributed")

@@ -29,7 +29,7 @@ struct Ledger {
         switch e {
         case .warehouseRegistered: break
         case .donationReceived(let d):
-            donor[d.donationId] = d.donor.name
+            donor[d.donationId] = d.donor.publicLabel
             for i in d.items { donated[LotItem(donationId: d.donationId, item: i.item, unit: i.unit), default: 0] += i.quantity }
         case .shipmentDispatched(let s):
             var lots: [LotItem: Int] = [:]

@@ -117,12 +117,12 @@ final class TestLog {
     let ruleGuard: RuleGuard
     let engine: ProjectionEngine
 
-    init() throws {
+    init(domain: AidLogisticsDomain = AidLogisticsDomain()) throws {
         directory = Fx.tempDirectory()
         var options = EventStore.Options()
         options.noSync = true
         store = try EventStore(dataDirectory: directory, options: options)
-        domain = AidLogisticsDomain()
+        self.domain = domain
         ruleGuard = RuleGuard(rules: [domain.rules])
         store.appendGuard = ruleGuard
         engine = try ProjectionEngine(store: store, dataDirectory: directory, projectors: domain.projectors)

@@ -1,6 +1,7 @@
 public import DomainKit
 public import EventLog
 public import JSON
+public import PersonalData
 
 /// The write side of the aid domain for the HTTP API: one case per command.
 ///
@@ -153,7 +154,20 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     /// first-in-first-out when absent, every rule checked. Throws `.invalidInput` or
     /// `.ruleViolation` naming the body's field (`lines[0].quantity`); nothing is decided then.
     public static func decide(_ command: AidLogisticsCommand, rules: AidLogisticsRules, now: Timestamp) throws(EventLogError) -> Decision {
-        let (resolved, ids) = command.resolved(now: now) { AidIDs.make($0, year: $1) }
+        try decide(command, rules: rules, now: now, vault: nil)
+    }
+
+    /// As `decide(_:rules:now:)`, an individual donor's name sealed in `vault` (`sealingDonor`).
+    public static func decide(_ command: AidLogisticsCommand, rules: AidLogisticsRules, now: Timestamp, vault: Vault?)
+        throws(EventLogError) -> Decision
+    {
+        var (resolved, ids) = command.resolved(now: now) { AidIDs.make($0, year: $1) }
+        if case .receiveDonation(var c) = resolved {
+            let donorId: String?
+            (c.donor, donorId) = try sealingDonor(c.donor, vault: vault, now: now)
+            if let donorId { ids["donorId"] = donorId }
+            resolved = .receiveDonation(c)
+        }
         let events: [AidEvent]
         do throws(EventLogError) {
             events = try AidDecider.decide(resolved, try rules.state(touchedBy: resolved))
@@ -165,6 +179,26 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             proposed.append(try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: resolved.expectedVersion))
         }
         return Decision(events: proposed, ids: ids)
+    }
+
+    /// The donor of a `receive-donation` body as the log will hold it, and the donor id to answer:
+    /// an individual named in clear (other than `Donor.anonymous`) gets an id when the body has
+    /// none (`DR-<year>-...`, to give again with their next donations) and their name sealed in
+    /// `vault` under the subject of that id (`Donor.sealed(in:)`). Without a vault such a name is
+    /// refused (`donor.name`): it would otherwise reach the log in clear.
+    static func sealingDonor(_ donor: Donor, vault: Vault?, now: Timestamp) throws(EventLogError) -> (Donor, String?) {
+        guard donor.isIndividual, case .clear(let name) = donor.name, name != Donor.anonymous else { return (donor, donor.id) }
+        guard let vault else {
+            throw EventLogError(.invalidInput, "donor.name: this domain has no vault to seal personal data in", field: "donor.name")
+        }
+        var withId = donor
+        let id = donor.id ?? AidIDs.make("DR", year: AidIDs.year(of: now))
+        withId.id = id
+        do {
+            return (try withId.sealed(in: vault), id)
+        } catch {
+            throw EventLogError(.storage, "the vault could not seal the donor's name: \(error)")
+        }
     }
 
     /// The decider's refusal, naming the body's field instead of the event's (`data.` dropped:

@@ -72,11 +72,15 @@ public enum AidEvent: Sendable, Hashable {
         }
     }
 
-    /// Reads an event as it is offered to the log: `read(type:data:)`, then checks that it is on
-    /// its own stream (`stream` must be `self.stream`) and that `occurredAt`, when given, is the
-    /// payload's time.
+    /// Reads an event as it is offered to the log: `read(type:data:)`, then checks that an
+    /// individual donor's name is sealed or the anonymous label (`Donor.check`, naming
+    /// `data.donor.name`), that it is on its own stream (`stream` must be `self.stream`) and that
+    /// `occurredAt`, when given, is the payload's time. (Events read back from the log are not held
+    /// to the donor's check: a log written before names were sealed still folds; its individuals
+    /// show as `Donor.anonymous` unless they agreed to be named.)
     public static func read(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
         let e = try read(type: event.type, data: event.data)
+        if case .donationReceived(let d) = e { try d.donor.check() }
         guard event.stream == e.stream else {
             throw EventLogError(
                 .invalidInput, "stream: an \(event.type) event with these ids belongs on stream \(e.stream), not \(event.stream)",

@@ -1,5 +1,6 @@
 import DomainKit
 import MataramReference
+public import PersonalData
 public import Projections
 
 /// The read side of the aid domain: functions over a `ViewReader` of one view (live, from
@@ -120,8 +121,15 @@ public enum AidQueries {
     /// The trace of one donation (view `aid.trace`): its steps in log order and the balance of
     /// each item, folded from the steps: `donated = onHand + inTransit + distributed + lost +
     /// adjusted`. Nil when no donation `donationId` was received.
-    public static func trace(_ view: ViewReader, donationId: String) throws -> DonationTrace? {
-        guard let donation = try view.value(DonationTrace.Donation.self, "donations", donationId) else { return nil }
+    /// The donor shows as `Donor.publicLabel(opening: open)`: an individual who agreed to be named,
+    /// their name sealed, by their name opened (nil `open`: `Donor.anonymous`), never sealed.
+    public static func trace(_ view: ViewReader, donationId: String, opening open: ((SealedValue) -> String)? = nil) throws
+        -> DonationTrace?
+    {
+        guard var donation = try view.value(DonationTrace.Donation.self, "donations", donationId) else { return nil }
+        if case .sealed = donation.donor.name {
+            donation.donor = Donor(name: donation.donor.publicLabel(opening: open), kind: donation.donor.kind)
+        }
         var steps: [DonationTrace.Step] = []
         try view.scanValues(DonationTrace.Step.self, "steps", prefix: ViewKey.prefix(donationId)) { _, s in
             steps.append(s)
@@ -207,20 +215,24 @@ public enum AidQueries {
     // MARK: aid.donors
 
     /// Every donor (view `aid.donors`), by name, with items donated and distributed so far
-    /// (without the list of donations).
-    public static func donors(_ view: ViewReader) throws -> DonorReport {
+    /// (without the list of donations). An individual who agreed to be named shows their name
+    /// opened by `open` (which answers `Donor.erased` once forgotten; nil: `Donor.anonymous`).
+    public static func donors(_ view: ViewReader, opening open: ((SealedValue) -> String)? = nil) throws -> DonorReport {
         var donors: [DonorReport.Donor] = []
         try view.scanValues(DonorRecords.Donor.self, "donors") { _, d in
-            donors.append(try donorEntry(view, d))
+            donors.append(try donorEntry(view, d, opening: open))
             return true
         }
         return DonorReport(donors: donors)
     }
 
-    /// One donor by exact name (view `aid.donors`), with every donation; nil when unknown.
-    public static func donor(_ view: ViewReader, name: String) throws -> DonorReport.Donor? {
+    /// One donor by exact name (view `aid.donors`; an individual named in public by their subject
+    /// pseudonym), with every donation; nil when unknown.
+    public static func donor(_ view: ViewReader, name: String, opening open: ((SealedValue) -> String)? = nil) throws
+        -> DonorReport.Donor?
+    {
         guard let d = try view.value(DonorRecords.Donor.self, "donors", name) else { return nil }
-        var entry = try donorEntry(view, d)
+        var entry = try donorEntry(view, d, opening: open)
         var list: [DonorReport.Donation] = []
         try view.scanValues(DonorReport.Donation.self, "donations", prefix: ViewKey.prefix(name)) { _, v in
             list.append(v)
@@ -230,12 +242,15 @@ public enum AidQueries {
         return entry
     }
 
-    private static func donorEntry(_ view: ViewReader, _ d: DonorRecords.Donor) throws -> DonorReport.Donor {
+    private static func donorEntry(_ view: ViewReader, _ d: DonorRecords.Donor, opening open: ((SealedValue) -> String)?) throws
+        -> DonorReport.Donor
+    {
         let items = try items(view, of: d.name, DonorRecords.Item.self) {
             DonorReport.Item(item: $0, unit: $1, donated: $2.donated, distributed: $2.distributed)
         }
+        let name = d.sealedName.map { open?($0) ?? Donor.anonymous } ?? d.name
         return DonorReport.Donor(
-            name: d.name, kind: d.kind, donations: d.donations, firstReceivedAt: d.firstReceivedAt, lastReceivedAt: d.lastReceivedAt,
+            name: name, kind: d.kind, donations: d.donations, firstReceivedAt: d.firstReceivedAt, lastReceivedAt: d.lastReceivedAt,
             items: items, donationList: nil)
     }
 

@@ -1,5 +1,6 @@
 public import DomainKit
 import EventLog
+public import PersonalData
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
 ///
@@ -21,8 +22,13 @@ import EventLog
 /// about 5,000-6,000 events); the warehouses, a first shipment to every posko and a first
 /// distribution in every kelurahan are there at any scale.
 public enum AidScenario {
-    public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
+    ///
+    /// With a `vault` (the seeder's), each individual donor gets a donor id (`DR-2018-<n>`, `n` its
+    /// line in the catalog) and their name sealed under the subject of that id, as a
+    /// `receive-donation` would; without one (the domain's tests) they stay the anonymous label.
+    public static func scenario(seed: UInt64, scale: Double, vault: Vault? = nil) -> [ScenarioEvent] {
         var generator = ScenarioGenerator(seed: seed, scale: scale)
+        generator.vault = vault
         return generator.run()
     }
 }

@@ -100,10 +100,15 @@ extension ScenarioGenerator {
             lines.append(ItemQuantity(item: spec.item, unit: spec.unit, quantity: q))
             stock[w][i].add(sequence: donations, donationId: id, quantity: q)
         }
+        var giver = Donor(name: donor.name, kind: donor.kind)
+        if let vault, giver.isIndividual {
+            giver.id = "DR-2018-" + Self.padded(d + 1)
+            giver = (try? giver.sealed(in: vault)) ?? Donor(name: Donor.anonymous, kind: donor.kind)
+        }
         emit(
             .donationReceived(
                 DonationReceived(
-                    donationId: id, warehouseId: warehouseId(w), donor: Donor(name: donor.name, kind: donor.kind), items: lines,
+                    donationId: id, warehouseId: warehouseId(w), donor: giver, items: lines,
                     receivedAt: Self.text(t))), t)
     }
 

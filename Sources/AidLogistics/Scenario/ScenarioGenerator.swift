@@ -1,11 +1,14 @@
 import DomainKit
 import EventLog
 import MataramReference
+import PersonalData
 
 /// Simulates aid logistics in Kota Mataram from 29 July to 31 August 2018 and writes the events
 /// (see `AidScenario`). It keeps its own stock, lot by lot, so that every event it writes
 /// passes the domain's rules when appended in order.
 struct ScenarioGenerator {
+    /// Where individual donors' names are sealed (nil: kept as the anonymous label).
+    var vault: Vault?
     // MARK: Time
 
     static let minute: Int64 = 60_000

@@ -119,6 +119,14 @@ extension DocumentTrackingCommand {
             return Applicant(nikHash: DocumentSecrets.nikHash(nik: c.nik, secret: secret))
         }
         do {
+            // A person whose applications from before the vault were linked to a subject
+            // (`privacy migrate`) and who has no `nik` subject yet applies under that subject.
+            if try vault.subject(.nik, c.nik) == nil,
+                let legacy = try vault.subject(.legacyNikHash, DocumentSecrets.nikHash(nik: c.nik, secret: secret)),
+                let sealed = try? Applicant.sealed(nik: c.nik, name: c.name, phone: c.phone, email: c.email, subject: legacy, in: vault)
+            {
+                return sealed
+            }
             return try Applicant.sealed(nik: c.nik, name: c.name, phone: c.phone, email: c.email, in: vault)
         } catch {
             throw EventLogError(.storage, "the vault could not seal the applicant's data: \(error)")

@@ -75,6 +75,22 @@ public struct Applicant: Payload, Hashable {
             email: sealed["applicant.email"])
     }
 
+    /// The applicant of `nik` with every field given sealed in `vault` under `subject` (an existing
+    /// subject: one linked to the NIK's applications from before the vault). Throws the vault's
+    /// `.unknownSubject` when `subject` has no key (forgotten meanwhile).
+    public static func sealed(nik: String, name: String?, phone: String?, email: String?, subject: String, in vault: Vault) throws
+        -> Applicant
+    {
+        let fields = [("applicant.nik", nik), ("applicant.name", name), ("applicant.phone", phone), ("applicant.email", email)]
+            .compactMap { f, v in v.map { (field: f, value: $0) } }
+        let values = try vault.seal(fields, subject: subject)
+        var sealed: [String: SealedValue] = [:]
+        for (f, v) in zip(fields, values) { sealed[f.field] = v }
+        return Applicant(
+            subject: subject, nik: sealed["applicant.nik"]!, name: sealed["applicant.name"], phone: sealed["applicant.phone"],
+            email: sealed["applicant.email"])
+    }
+
     /// The sealed fields present, by their payload path (`applicant.nik`, ...).
     public var sealedFields: [(field: String, value: SealedValue)] {
         [("applicant.nik", nik), ("applicant.name", name), ("applicant.phone", phone), ("applicant.email", email)]

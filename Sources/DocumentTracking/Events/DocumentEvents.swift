@@ -9,6 +9,10 @@ public enum DocumentEvents {
     /// The lifecycle's events, which the applications, queue and processing views fold.
     public static let lifecycle: Set<String> = [applicationSubmitted, statusChanged, pinReissued]
     public static let all: Set<String> = lifecycle.union(notificationTypes)
+    /// `privacy.legacy-subject-linked` `{"subject","receiptNumbers":[...]}` (a system event, stream
+    /// `privacy-<subject>`, appended by `lumbung privacy migrate`): applications written before the
+    /// vault (`applicant.nikHash` only) belong to `subject`. `documents.applications` folds it.
+    public static let legacySubjectLinked = "privacy.legacy-subject-linked"
 
     /// The outcome a notification event type records; nil for another type.
     public static func notificationOutcome(_ type: String) -> NotificationRecorded.Outcome? {

@@ -13,11 +13,25 @@ public import Projections
 /// - `applicants`: receiptNumber -> the event's `Applicant` as sealed (only pseudonyms and
 ///   ciphertext, never a clear field), opened at query time (`ApplicantRecord`);
 /// - `subjects`: `ViewKey.make(subject, receiptNumber)` -> receiptNumber, the applications of a
-///   subject (for a NIK found through the vault's blind index).
+///   subject (for a NIK found through the vault's blind index), from the submissions sealed under
+///   the subject and from `privacy.legacy-subject-linked` (applications from before the vault).
 public struct ApplicationsProjector: DomainProjector {
+    /// 3: folds `privacy.legacy-subject-linked`.
     public static let definition = ViewDefinition(
-        DocumentViews.applications, version: 2, folding: DocumentEvents.lifecycle,
+        DocumentViews.applications, version: 3, folding: DocumentEvents.lifecycle.union([DocumentEvents.legacySubjectLinked]),
         databases: ["applications", "pins", "applicants", "subjects"])
+
+    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+        if event.type == DocumentEvents.legacySubjectLinked {
+            guard let link = try? LegacySubjectLink.read(try event.dataValue()) else { return }
+            for receipt in link.receiptNumbers {
+                try view.put("subjects", ViewKey.make(link.subject, receipt), bytes: Array(receipt.utf8))
+            }
+            return
+        }
+        guard let typed = Application.Event.read(event) else { return }
+        try apply(typed, of: event, to: view)
+    }
 
     public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
         switch typed {

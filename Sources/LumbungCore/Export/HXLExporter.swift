@@ -4,6 +4,7 @@ public import EventLog
 import JSON
 import MarketPrices
 import MataramReference
+public import PersonalData
 
 /// Aid movements as an HXL-tagged table in the manner of a 3W (who, what, where): CSV
 /// (RFC 4180, see `CSVText`) with a row of column names, then a row of HXL hashtags, then one
@@ -92,10 +93,14 @@ public struct HXLExporter: Exporter {
     var warehouses: [String: Warehouse] = [:]
     var shipments: [String: Shipment] = [:]
 
-    public init() {}
+    /// Where individual donors' sealed names are opened (those who agreed to be named); nil (the
+    /// command line's export, which opens no vault): they show as `Donor.anonymous`.
+    let vault: Vault?
+
+    public init(vault: Vault? = nil) { self.vault = vault }
 
     public func prepare(store: EventStore, filter: EventFilter) throws -> HXLExporter {
-        var prepared = HXLExporter()
+        var prepared = HXLExporter(vault: vault)
         var dispatched: [String: [Amount]] = [:]
         let scan = EventFilter(
             types: [AidEventType.warehouseRegistered, AidEventType.shipmentDispatched, AidEventType.shipmentReceived],
@@ -139,7 +144,8 @@ public struct HXLExporter: Exporter {
             let at = warehouses[d.warehouseId]
             for i in d.items {
                 row(
-                    context, "donation", d.donationId, org: d.donor.publicLabel, orgType: d.donor.kind, warehouseId: d.warehouseId,
+                    context, "donation", d.donationId, org: d.donor.publicLabel(opening: vault.map(Donor.nameOpener)),
+                    orgType: d.donor.kind, warehouseId: d.warehouseId,
                     kelurahanCode: at?.kelurahanCode, Amount(item: i.item, unit: i.unit, quantity: i.quantity), into: &out)
             }
         case .shipmentDispatched(let s):

@@ -28,7 +28,8 @@ struct AidController {
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
         {
-            cache.cached(types: AidEventType.all, parameters: parameters, services: services, handler)
+            // A forgotten donor's name changes what donors and traces show.
+            cache.cached(types: AidEventType.all.union([PrivacyOffice.forgottenType]), parameters: parameters, services: services, handler)
         }
         router.get("/v1/aid/stock", use: cached(["warehouseId", "item", "unit"], stock))
         router.get("/v1/aid/stock/{warehouseId}", use: cached(["item", "unit"], stock))
@@ -107,25 +108,27 @@ struct AidController {
 
     /// `GET /v1/aid/donors[?name=]`: what each donor gave and how much of it reached households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let open = Donor.nameOpener(services.vault)
         if let name = request.query("name") {
             guard
                 let donor = try await services.views(
-                    request, replaying: Self.replayed, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name) })
+                    request, replaying: Self.replayed, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name, opening: open) })
             else {
                 throw Problem(.notFound, "no donor named \(name)")
             }
             return try JSONResponse.make(donor)
         }
         return try JSONResponse.make(
-            try await services.views(request, replaying: Self.replayed) { views in try AidQueries.donors(try views.view(AidViews.donors)) })
+            try await services.views(request, replaying: Self.replayed) { views in try AidQueries.donors(try views.view(AidViews.donors), opening: open) })
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.path("donationId")
+        let open = Donor.nameOpener(services.vault)
         guard
             let trace = try await services.views(
-                request, replaying: Self.replayed, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id) })
+                request, replaying: Self.replayed, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id, opening: open) })
         else {
             throw Problem(.notFound, "no donation \(id)")
         }

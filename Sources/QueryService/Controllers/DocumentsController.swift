@@ -185,7 +185,7 @@ struct DocumentsController {
         guard nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw Problem.field("nik", "a NIK has 16 digits")
         }
-        guard let vault = domain.vault, let subject = try vault.subject(.nik, nik) else {
+        guard let subject = try domain.subject(nik: nik) else {
             return try JSONResponse.make(["applications": [PublicApplication]()])
         }
         let found = try await services.views(request) { views in

@@ -203,9 +203,11 @@ struct EventsController {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let filter = try Self.filter(request)
         let format = request.query("format") ?? "ndjson"
-        guard let exporter = Exporters.named(format) else {
+        guard var exporter = Exporters.named(format) else {
             throw Problem.field("format", "must be one of \(Exporters.names.joined(separator: ", "))")
         }
+        // HXL names individual donors who agreed to be named: their sealed names open here.
+        if exporter is HXLExporter { exporter = HXLExporter(vault: services.vault) }
         let store = services.store
         let prepared = try Exporters.prepare(exporter, store: store, filter: filter)
         var headers = HTTPFields()

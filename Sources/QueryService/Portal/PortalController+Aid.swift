@@ -1,5 +1,6 @@
 import AidLogistics
 import Hummingbird
+import LumbungCore
 import MataramReference
 
 /// Bantuan Bencana: aid per kelurahan (with a bar chart), stock per gudang/posko, donors.
@@ -88,7 +89,7 @@ extension PortalController {
         let (report, stock, donors) = try await services.views(request) { views in
             (
                 try AidQueries.kelurahan(try views.view(AidViews.kelurahan)), try AidQueries.stock(try views.view(AidViews.stock)),
-                try AidQueries.donors(try views.view(AidViews.donors))
+                try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault))
             )
         }
         let measures: [AidMeasure] =
@@ -297,7 +298,9 @@ extension PortalController {
     /// `GET /bantuan-bencana/donatur`: every donor with what it gave and how much of it reached
     /// households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await services.views(request) { views in try AidQueries.donors(try views.view(AidViews.donors)) }
+        let report = try await services.views(request) { views in
+            try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault))
+        }
         let cards = report.donors.map { d -> HTML in
             let items = d.items.sorted { $0.donated > $1.donated }.map { i -> HTML in
                 let share = i.donated > 0 ? Double(i.distributed) / Double(i.donated) * 100 : 0

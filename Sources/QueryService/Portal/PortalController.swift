@@ -28,7 +28,8 @@ struct PortalController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.middlewares.add(PortalNotFoundMiddleware())
         let prices = MarketPricesEventType.all
-        let aid = AidEventType.all
+        // A forgotten donor's name changes what the aid pages show.
+        let aid = AidEventType.all.union([PrivacyOffice.forgottenType])
         router.get("/", use: page(cache.cached(types: prices.union(aid), services: services, home)))
         router.get("/cek-resi", use: page(receiptForm))
         router.post("/cek-resi", use: page(receiptLookup))
