@@ -208,7 +208,8 @@ let package = Package(
         .testTarget(
             name: "ReplicationTests",
             dependencies: [
-                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung", "TestSupport",
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "LumbungCore", "PersonalData", "lumbung",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
     ]

@@ -54,6 +54,13 @@ public final class Relay: @unchecked Sendable {
         public var credentials = NATSConnection.Credentials()
         /// Where it counts what it published.
         public var metrics = ReplicationMetrics()
+        /// Called with each event, in position order, when the relay reads it from the log and
+        /// before it is published (so before any later event is): what the event needs outside
+        /// the stream (a subject's key in the replication bucket) is put in place here, and must
+        /// be acknowledged when it returns. Throwing holds the event (and every later one) back:
+        /// the error is logged and the event is offered again after a pause. Called again for an
+        /// event read again (after a resync): it must be idempotent. Nil: nothing is done.
+        public var beforePublishing: (@Sendable (EventRecordView) throws -> Void)? = nil
 
         public init(urls: [String]) { self.urls = urls }
     }
@@ -221,10 +228,21 @@ public final class Relay: @unchecked Sendable {
                 var next = position
                 // The first run after a (re)sync: one event, acknowledged (see the contract).
                 var runLength = 1
+                var lastHeld = ""
                 while !self.shouldEnd {
                     batch.removeAll()
+                    // The hook's failure for the event after the batch's last (held back).
+                    var held: (any Error)? = nil
                     do {
                         try store.forEachRecord(EventFilter(fromPosition: next), limit: 4096) { view in
+                            if let before = c.beforePublishing {
+                                do {
+                                    try before(view)
+                                } catch {
+                                    held = error
+                                    return false
+                                }
+                            }
                             batch.append(view)
                             return true
                         }
@@ -232,6 +250,19 @@ public final class Relay: @unchecked Sendable {
                         log("cannot read the log: \(error)")
                         try? await Task.sleep(for: .seconds(1))
                         continue
+                    }
+                    if let held {
+                        let position = next + UInt64(batch.count)
+                        if "\(held)" != lastHeld {
+                            self.logger.warning("position \(position) held back (retrying): \(held)")
+                            lastHeld = "\(held)"
+                        }
+                        if batch.count == 0 {
+                            try? await Task.sleep(for: .seconds(1))
+                            continue
+                        }
+                    } else {
+                        lastHeld = ""
                     }
                     if batch.count == 0 {
                         await store.waitForAppend(beyond: next - 1, timeout: .milliseconds(50))
@@ -272,7 +303,11 @@ public final class Relay: @unchecked Sendable {
                         k = end
                         runLength = longestRun
                     }
-                    guard k == batch.count else { continue }  // signing failed: read again from `next`
+                    guard k == batch.count else {
+                        // Signing failed: read again from the first event not published.
+                        next = batch.position(k)
+                        continue
+                    }
                     next = batch.position(batch.count - 1) + 1
                 }
             }
