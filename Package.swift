@@ -210,6 +210,7 @@ let package = Package(
             dependencies: [
                 "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "LumbungCore", "PersonalData", "lumbung",
                 "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
     ]

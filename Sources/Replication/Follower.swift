@@ -37,6 +37,9 @@ import LumbungVersion
 ///   crash at any point loses nothing: what was fetched and not committed is fetched again.
 /// - The stream's last sequence it saw is written to `ReplicationStatus` in the data directory
 ///   (for `stats` and `/health`), after each batch and, when idle, every `idleInterval`.
+/// - `afterApplying` (when set) is called with each run once it is committed, on the follower's
+///   thread, before the next run is checked (the replication of subject keys imports keys and
+///   forgets subjects there).
 /// - NATS being unreachable is waited out (retries, logged), never fatal. `stop()` makes `run`
 ///   return within about `fetchWait`.
 public final class Follower: @unchecked Sendable {

@@ -30,6 +30,10 @@ import LumbungVersion
 ///   the one `/v1/audit/digest` signs with): a replica commits nothing that such a head does not
 ///   cover. Runs are at most `EventStore.maxReplicatedEvents` long, so that a replica can hold a
 ///   whole run before committing it.
+/// - `beforePublishing` (when set) sees every event, in position order, before it is published:
+///   an event is published only after it returned for it (the replication of subject keys puts a
+///   key in its bucket, acknowledged, before the first event sealed under it). When it throws, the
+///   event and every later one wait, and it is called again for that event after a pause.
 /// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
 /// - `run` returns when its task is cancelled, or after `stop()` once every event published is
 ///   acknowledged (or its ack has failed or timed out); it throws `ReplicationError` only for

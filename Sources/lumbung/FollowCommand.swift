@@ -24,7 +24,12 @@ extension Lumbung {
                 head as its digest and makes no signing key. Records the stream's last sequence, and \
                 why it stopped, in <data-dir>/replication.json for stats and /health. Serve the replica with lumbung serve --read-only PRIMARY_URL \
                 (another process on the same data directory). Copy the primary's secret.key into \
-                the data directory first, or PIN lookups will not match.
+                the data directory first, or PIN lookups will not match. With --replication-key-file \
+                (the primary's replication.key), each subject its events name gets its key from the \
+                bucket --key-bucket into this replica's own vault (and its NIK index), and \
+                privacy.subject-forgotten forgets it here; without it, personal fields read [dihapus]. \
+                A key the bucket lacks is logged, never fatal; another replication key is refused (exit \
+                64) before anything is opened.
                 """)
 
         @OptionGroup var store: StoreOptions

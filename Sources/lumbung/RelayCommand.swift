@@ -23,7 +23,11 @@ extension Lumbung {
                 (header Lumbung-Signed-Head, signed with <data-dir>/audit-signing.key, the key of \
                 /v1/audit/digest): replicas commit only what such a head covers. Its lag (head - last \
                 published) is logged every 5 seconds when it changes and, with --metrics-port, served \
-                as Prometheus text on /metrics.
+                as Prometheus text on /metrics. With --replication-key-file, before it publishes an \
+                event sealed under a subject's key it puts that key (sealed under the replication key, \
+                made 0600 when the file is missing) in the key-value bucket --key-bucket (history 1), \
+                acknowledged; before it publishes privacy.subject-forgotten it purges the key. Copy the \
+                replication key to the replicas (lumbung follow --replication-key-file).
                 """)
 
         @OptionGroup var store: StoreOptions
