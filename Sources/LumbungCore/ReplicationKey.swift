@@ -1,5 +1,5 @@
 import Crypto
-public import DocumentTracking
+import DocumentTracking
 import EventLog
 import Foundation
 public import JSON

@@ -1,4 +1,5 @@
 public import Crypto
+import Foundation
 import LMDB
 
 /// Moving a subject's data key between vaults (issue 14: a read replica gets the keys of the

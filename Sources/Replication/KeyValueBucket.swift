@@ -65,8 +65,11 @@ public final class KeyValueBucket: @unchecked Sendable {
         var kv: OpaquePointer? = nil
         let status = js_KeyValue(&kv, context.handle, name)
         if status == NATS_OK, let kv { return KeyValueBucket(handle: kv, name: name, context: context) }
-        let missing = status == NATS_NOT_FOUND || (try? context.streamInfo(streamName(name))) == .some(nil)
-        guard missing else { throw NATSError(status, "cannot open key-value bucket \(name)") }
+        if status != NATS_NOT_FOUND {
+            let failure = NATSError(status, "cannot open key-value bucket \(name)")
+            // The client may answer a missing bucket otherwise: its stream tells.
+            guard try context.streamInfo(streamName(name)) == nil else { throw failure }
+        }
         guard create else { return nil }
         var config = kvConfig()
         try check(kvConfig_Init(&config), "cannot initialise a key-value configuration")

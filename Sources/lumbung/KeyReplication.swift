@@ -259,7 +259,7 @@ final class FollowerKeyImporter: @unchecked Sendable {
         var wanted: [(subject: String, position: UInt64, identifier: (purpose: BlindIndexPurpose, field: String, value: SealedValue)?)] = []
         var seen: Set<String> = []
         do {
-            try store.forEachRecord(EventFilter(types: Array(SealedSubjects.sealedTypes))) { view in
+            try store.forEachRecord(EventFilter(types: SealedSubjects.sealedTypes)) { view in
                 let event = view.decode()
                 guard let data = try? event.dataValue(), let subject = SealedSubjects.subject(needingKeyOf: event.type, data: data),
                     seen.insert(subject).inserted
