@@ -20,7 +20,9 @@ struct KeyReplicationTests {
 
     /// Submits an application with a NIK, a name and a phone through the documents domain of
     /// the primary in `directory`; returns its receipt number and its applicant's subject.
-    static func submitApplication(_ directory: String) async throws -> (receipt: String, subject: String) {
+    static func submitApplication(_ directory: String, nik: String = nik, name: String = name) async throws -> (
+        receipt: String, subject: String
+    ) {
         let services = try LumbungServices(dataDirectory: directory)
         defer { services.close() }
         let body = try JSONParser.parse(
@@ -194,5 +196,59 @@ struct KeyReplicationTests {
         try await Task.sleep(for: .seconds(1))
         #expect(try bucket.get(subject) == nil)
         #expect(follower.isRunning && withoutKey.isRunning, "\(follower.log)\n\(withoutKey.log)")
+    }
+
+    @Test(
+        "a relay started after an erasure never puts the forgotten subject's key; a replica followed without the key gets the others' keys when restarted with it"
+    )
+    func forgottenBeforeRelayAndCatchUp() async throws {
+        let dir = ScratchDirectory("keys-late")
+        guard let server = try await NATSCluster.running(size: 1, directory: dir.path) else { return }
+        defer { server.killAll() }
+        let primary = dir.sub("primary")
+        let replica = dir.sub("replica")
+        let otherNIK = "5271010101900004"
+        let (_, forgotten) = try await Self.submitApplication(primary)
+        let (_, kept) = try await Self.submitApplication(primary, nik: otherNIK, name: "Baiq Sri Wahyuni")
+        let forget = try lumbung(["privacy", "forget", "--data-dir", primary, "--nik", Self.nik])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        try FileManager.default.createDirectory(atPath: replica, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: primary + "/secret.key", toPath: replica + "/secret.key")
+
+        let keyFile = dir.sub("replication.key")
+        let relay = try Child(
+            "relay", executable: Binaries.lumbung,
+            arguments: ["relay", "--data-dir", primary, "--nats", server.urls, "--replicas", "1", "--replication-key-file", keyFile],
+            logDirectory: dir.path)
+        defer { relay.kill() }
+        // First followed without the replication key: erased, and it keeps following.
+        let bare = try ReplicationClusterTests.follower(server.urls, replica, dir, name: "follow-bare", primary: primary)
+        let heads = ReplicationClusterTests.Heads()
+        defer { heads.close() }
+        let head = heads.head(primary)
+        #expect(head == 3)
+        #expect(await eventually(timeout: .seconds(120)) { heads.head(replica) == head }, "\(relay.log)\n\(bare.log)")
+        #expect(try !Self.vault(replica).hasKey(kept))
+        bare.kill(SIGTERM)
+        #expect(bare.process.terminationStatus == 0, "\(bare.log)")
+
+        let connection = try NATSConnection(urls: NATSConnection.urls(from: server.urls), name: "test")
+        let bucket = try #require(try KeyValueBucket.open(Self.bucket, in: JetStream(connection: connection), create: false))
+        #expect(try bucket.get(kept) != nil, "\(relay.log)")
+        #expect(try bucket.get(forgotten) == nil, "\(relay.log)")
+
+        // Restarted with the key: it gets the kept subject's key from the bucket on start.
+        let keyCopy = dir.sub("replica-replication.key")
+        try Self.writeKey(keyCopy, Array(try #require(FileManager.default.contents(atPath: keyFile))))
+        let follower = try ReplicationClusterTests.follower(
+            server.urls, replica, dir, name: "follow", primary: primary, extra: ["--replication-key-file", keyCopy])
+        defer { follower.kill() }
+        #expect(await eventually(timeout: .seconds(60)) { (try? Self.vault(replica).hasKey(kept)) == true }, "\(follower.log)")
+        #expect(try !Self.vault(replica).hasKey(forgotten))
+        let opened = try Self.export(replica, ["--nik", otherNIK])
+        #expect(Self.applicant(opened.json)?["name"] as? String == "Baiq Sri Wahyuni", "\(opened)")
+        let erased = try Self.export(replica, ["--subject", forgotten])
+        #expect(Self.applicant(erased.json)?["name"] as? String == ApplicantRecord.erasedText, "\(erased)")
+        #expect(follower.isRunning, "\(follower.log)")
     }
 }
