@@ -237,6 +237,26 @@ struct KeyReplicationTests {
         #expect(try bucket.get(kept) != nil, "\(relay.log)")
         #expect(try bucket.get(forgotten) == nil, "\(relay.log)")
 
+        // Another relay with another replication key: refused (64) naming its file, before relaying.
+        let otherKey = dir.sub("other-replication.key")
+        try Self.writeKey(otherKey, (0..<32).map { _ in UInt8.random(in: 0...255) })
+        let wrongRelay = try lumbung(
+            ["relay", "--data-dir", primary, "--nats", server.urls, "--replicas", "1", "--replication-key-file", otherKey],
+            timeout: .seconds(60))
+        #expect(wrongRelay.status == 64, "\(wrongRelay.stderr)")
+        #expect(wrongRelay.stderr.contains(otherKey), "\(wrongRelay.stderr)")
+        // A replication key readable by others: refused (64) naming the file.
+        let exposed = dir.sub("exposed-replication.key")
+        try Self.writeKey(exposed, Array(try #require(FileManager.default.contents(atPath: keyFile))))
+        chmod(exposed, 0o644)
+        let refused = try lumbung(
+            [
+                "follow", "--data-dir", replica, "--nats", server.urls, "--primary-key", try ReplicationClusterTests.primaryKey(primary),
+                "--replication-key-file", exposed,
+            ], timeout: .seconds(60))
+        #expect(refused.status == 64, "\(refused.stderr)")
+        #expect(refused.stderr.contains(exposed) && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+
         // Restarted with the key: it gets the kept subject's key from the bucket on start.
         let keyCopy = dir.sub("replica-replication.key")
         try Self.writeKey(keyCopy, Array(try #require(FileManager.default.contents(atPath: keyFile))))
