@@ -59,8 +59,6 @@ final class RelayKeyPublisher: @unchecked Sendable {
     private var bucket: KeyValueBucket?
     private var published: Set<String> = []
     private var forgotten: Set<String>
-    private static let sealedTypes = SealedSubjects.sealedTypes.map { Array($0.utf8) }
-    private static let forgottenType = Array(SealedSubjects.forgottenType.utf8)
 
     init(
         vault: Vault, key: ReplicationKey, forgottenInLog: Set<String>, bucketName: String, urls: [String],
@@ -118,12 +116,13 @@ final class RelayKeyPublisher: @unchecked Sendable {
         return opened
     }
 
+    /// The types `beforePublishing` is for (`Relay.Configuration.beforePublishingTypes`).
+    static var types: Set<String> { SealedSubjects.sealedTypes.union([SealedSubjects.forgottenType]) }
+
     /// `Relay.Configuration.beforePublishing`: see the contract.
-    func beforePublishing(_ view: EventRecordView) throws {
-        let type = view.typeBytes
-        let isForget = type.elementsEqual(Self.forgottenType)
-        guard isForget || Self.sealedTypes.contains(where: { type.elementsEqual($0) }) else { return }
-        let event = view.decode()
+    func beforePublishing(_ event: RecordedEvent) throws {
+        let isForget = event.type == SealedSubjects.forgottenType
+        guard isForget || SealedSubjects.sealedTypes.contains(event.type) else { return }
         let data = try event.dataValue()
         if isForget {
             guard let subject = SealedSubjects.subject(forgottenBy: event.type, data: data) else { return }
@@ -132,7 +131,7 @@ final class RelayKeyPublisher: @unchecked Sendable {
                 forgotten.insert(subject)
                 published.remove(subject)
             }
-            logger.info("position \(view.position): purged the key of \(subject) from bucket \(bucketName)")
+            logger.info("position \(event.position): purged the key of \(subject) from bucket \(bucketName)")
             return
         }
         guard let subject = SealedSubjects.subject(needingKeyOf: event.type, data: data) else { return }

@@ -67,6 +67,7 @@ extension Lumbung {
             defer { try? vault?.close() }
             if let publisher {
                 configuration.beforePublishing = { try publisher.beforePublishing($0) }
+                configuration.beforePublishingTypes = RelayKeyPublisher.types
                 log("replicating subject keys to bucket \(keys.keyBucket), sealed under \(publisher.key.path)")
             }
             let relay = Replication.Relay(store: store, signingKey: key, configuration: configuration, logger: logger)

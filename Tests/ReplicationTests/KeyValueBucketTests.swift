@@ -57,6 +57,7 @@ struct KeyValueBucketTests {
         let seen = Seen()
         let lines = LogLines()
         let (relay, task) = startRelay(store, urls: urls, lines: lines) { c in
+            c.beforePublishingTypes = ["test.happened"]
             c.beforePublishing = { view in
                 // What the stream holds when the hook runs for this event: never the event itself.
                 let last = (try? js.streamInfo("LUMBUNG"))?.lastSequence ?? 0
