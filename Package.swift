@@ -216,7 +216,9 @@ let package = Package(
         .testTarget(
             name: "ReplicationTests",
             dependencies: [
-                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "lumbung", "TestSupport",
+                "Replication", "EventLog", "JSON", "Projections", "DocumentTracking", "LumbungCore", "PersonalData", "lumbung",
+                "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
     ]

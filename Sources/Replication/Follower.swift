@@ -37,6 +37,9 @@ import LumbungVersion
 ///   crash at any point loses nothing: what was fetched and not committed is fetched again.
 /// - The stream's last sequence it saw is written to `ReplicationStatus` in the data directory
 ///   (for `stats` and `/health`), after each batch and, when idle, every `idleInterval`.
+/// - `afterApplying` (when set) is called with each run once it is committed, on the follower's
+///   thread, before the next run is checked (the replication of subject keys imports keys and
+///   forgets subjects there).
 /// - NATS being unreachable is waited out (retries, logged), never fatal. `stop()` makes `run`
 ///   return within about `fetchWait`.
 public final class Follower: @unchecked Sendable {
@@ -73,6 +76,12 @@ public final class Follower: @unchecked Sendable {
         public var credentials = NATSConnection.Credentials()
         /// Where it counts what it applied and refused.
         public var metrics = ReplicationMetrics()
+        /// Called on the follower's thread with each run of events once it is committed (durable
+        /// in the replica's log), in position order: what the events need beside the log (a
+        /// subject's key, its erasure) is done here. It must not throw nor fail the follower (it
+        /// logs what it could not do). Events a crash kept from it are in the log: whoever sets
+        /// it catches up on them before `run`. Nil: nothing is done.
+        public var afterApplying: (@Sendable ([RecordedEvent]) -> Void)? = nil
 
         public init(urls: [String], durable: String, primaryKey: [UInt8]) {
             self.urls = urls
@@ -275,6 +284,7 @@ public final class Follower: @unchecked Sendable {
                     position: position)
             }
             c.metrics.appliedEvents.increment(by: Int64(p.last.position - p.first + 1))
+            c.afterApplying?(p.events)
             let took = ((p.committedAt ?? ContinuousClock.now) - p.submittedAt).components
             c.metrics.runApplyLatency.recordNanoseconds(took.seconds * 1_000_000_000 + took.attoseconds / 1_000_000_000)
             verifiedTreeSize = p.signedHead.treeSize
@@ -390,7 +400,9 @@ public final class Follower: @unchecked Sendable {
             let run = Array(held[..<covered])
             held.removeFirst(covered)
             heldSince = .now
-            let commit = PendingCommit(first: run[0].position, last: run[run.count - 1], streamLast: streamLast, signedHead: signed)
+            let commit = PendingCommit(
+                first: run[0].position, last: run[run.count - 1], streamLast: streamLast, signedHead: signed,
+                events: c.afterApplying == nil ? [] : run)
             do throws(EventLogError) {
                 try store.submitReplicated(run, signedHead: signed) { result in
                     // On the log's writer thread: the commit's time is taken now (for --lag-log),
@@ -499,11 +511,14 @@ private final class PendingCommit: @unchecked Sendable {
     let streamLast: UInt64
     /// The primary's signed head at `last`, which the commit verified.
     let signedHead: SignedTreeHead
+    /// The run's events, for `Configuration.afterApplying` (empty when it is not set).
+    let events: [RecordedEvent]
 
-    init(first: UInt64, last: RecordedEvent, streamLast: UInt64, signedHead: SignedTreeHead) {
+    init(first: UInt64, last: RecordedEvent, streamLast: UInt64, signedHead: SignedTreeHead, events: [RecordedEvent]) {
         self.first = first
         self.last = last
         self.streamLast = streamLast
         self.signedHead = signedHead
+        self.events = events
     }
 }

@@ -30,6 +30,12 @@ import LumbungVersion
 ///   the one `/v1/audit/digest` signs with): a replica commits nothing that such a head does not
 ///   cover. Runs are at most `EventStore.maxReplicatedEvents` long, so that a replica can hold a
 ///   whole run before committing it.
+/// - `beforePublishing` (when set) sees every event of `beforePublishingTypes`, in position
+///   order, after the log's read transaction and before the event is published: an event is
+///   published only after it returned for it (the replication of subject keys puts a key in its
+///   bucket, acknowledged, before the first event sealed under it). When it throws, the event and
+///   every later one wait (what was read before it is published), and it is called again for that
+///   event after a pause.
 /// - NATS being unreachable is waited out (retries with back-off, logged), never fatal.
 /// - `run` returns when its task is cancelled, or after `stop()` once every event published is
 ///   acknowledged (or its ack has failed or timed out); it throws `ReplicationError` only for
@@ -54,6 +60,16 @@ public final class Relay: @unchecked Sendable {
         public var credentials = NATSConnection.Credentials()
         /// Where it counts what it published.
         public var metrics = ReplicationMetrics()
+        /// Called with each event whose type is in `beforePublishingTypes`, in position order,
+        /// after the relay read it from the log (outside the read transaction) and before it is
+        /// published (so before any later event is): what the event needs outside the stream (a
+        /// subject's key in the replication bucket) is put in place here, and must be
+        /// acknowledged when it returns. Throwing holds the event (and every later one) back: the
+        /// error is logged and the event is offered again after a pause. Called again for an event
+        /// read again (after a resync): it must be idempotent. Nil: nothing is done.
+        public var beforePublishing: (@Sendable (RecordedEvent) throws -> Void)? = nil
+        /// The event types `beforePublishing` is called for.
+        public var beforePublishingTypes: Set<String> = []
 
         public init(urls: [String]) { self.urls = urls }
     }
@@ -221,10 +237,18 @@ public final class Relay: @unchecked Sendable {
                 var next = position
                 // The first run after a (re)sync: one event, acknowledged (see the contract).
                 var runLength = 1
+                var lastHeld = ""
+                let hookTypes = c.beforePublishingTypes.map { Array($0.utf8) }
                 while !self.shouldEnd {
                     batch.removeAll()
+                    // The events the hook is for, decoded, with their index in the batch: the hook
+                    // runs once the log's read transaction is over (it waits on the network).
+                    var hooked: [(index: Int, event: RecordedEvent)] = []
                     do {
                         try store.forEachRecord(EventFilter(fromPosition: next), limit: 4096) { view in
+                            if c.beforePublishing != nil, hookTypes.contains(where: { view.typeBytes.elementsEqual($0) }) {
+                                hooked.append((batch.count, view.decode()))
+                            }
                             batch.append(view)
                             return true
                         }
@@ -232,6 +256,32 @@ public final class Relay: @unchecked Sendable {
                         log("cannot read the log: \(error)")
                         try? await Task.sleep(for: .seconds(1))
                         continue
+                    }
+                    // The hook's failure for the first event held back (the batch then ends before it).
+                    var held: (any Error)? = nil
+                    if let before = c.beforePublishing {
+                        for (index, event) in hooked {
+                            do {
+                                try before(event)
+                            } catch {
+                                held = error
+                                batch.truncate(to: index)
+                                break
+                            }
+                        }
+                    }
+                    if let held {
+                        let position = next + UInt64(batch.count)
+                        if "\(held)" != lastHeld {
+                            self.logger.warning("position \(position) held back (retrying): \(held)")
+                            lastHeld = "\(held)"
+                        }
+                        if batch.count == 0 {
+                            try? await Task.sleep(for: .seconds(1))
+                            continue
+                        }
+                    } else {
+                        lastHeld = ""
                     }
                     if batch.count == 0 {
                         await store.waitForAppend(beyond: next - 1, timeout: .milliseconds(50))
@@ -272,7 +322,11 @@ public final class Relay: @unchecked Sendable {
                         k = end
                         runLength = longestRun
                     }
-                    guard k == batch.count else { continue }  // signing failed: read again from `next`
+                    guard k == batch.count else {
+                        // Signing failed: read again from the first event not published.
+                        next = batch.position(k)
+                        continue
+                    }
                     next = batch.position(batch.count - 1) + 1
                 }
             }
@@ -336,6 +390,14 @@ struct RelayBatch {
 
     /// Message `k`'s event position.
     func position(_ k: Int) -> UInt64 { positions[k] }
+
+    /// Keeps the first `count` messages.
+    mutating func truncate(to count: Int) {
+        guard count < offsets.count else { return }
+        bytes.removeSubrange(offsets[count].subject...)
+        offsets.removeSubrange(count...)
+        positions.removeSubrange(count...)
+    }
 
     mutating func append(_ view: EventRecordView) {
         let subject = bytes.count

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Logging
 import LumbungCore
+import PersonalData
 import Projections
 import Replication
 import ServiceLifecycle
@@ -23,12 +24,18 @@ extension Lumbung {
                 head as its digest and makes no signing key. Records the stream's last sequence, and \
                 why it stopped, in <data-dir>/replication.json for stats and /health. Serve the replica with lumbung serve --read-only PRIMARY_URL \
                 (another process on the same data directory). Copy the primary's secret.key into \
-                the data directory first, or PIN lookups will not match.
+                the data directory first, or PIN lookups will not match. With --replication-key-file \
+                (the primary's replication.key), each subject its events name gets its key from the \
+                bucket --key-bucket into this replica's own vault (and its NIK index), and \
+                privacy.subject-forgotten forgets it here; without it, personal fields read [dihapus]. \
+                A key the bucket lacks is logged, never fatal; another replication key is refused (exit \
+                64) before anything is opened.
                 """)
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
+        @OptionGroup var keys: KeyReplicationOptions
         @Option(
             name: .customLong("primary-key"),
             help: ArgumentHelp(
@@ -72,21 +79,43 @@ extension Lumbung {
 
         func run() async throws {
             let directory = store.resolvedDataDirectory
+            let logger = commandLogger("follow")
+            let log: @Sendable (String) -> Void = { logger.info("\($0)") }
+            let credentials = try jetStream.credentials(environment: ProcessInfo.processInfo.environment)
+            // The replication key is checked against the bucket before anything is opened.
+            var replicationKey: ReplicationKey? = nil
+            if let file = keys.replicationKeyFile {
+                do {
+                    replicationKey = try ReplicationKey.load(path: file)
+                } catch {
+                    throw ValidationError("--replication-key-file: \(error.message)")
+                }
+                try FollowerKeyImporter.checkKey(
+                    replicationKey!, bucketName: keys.keyBucket, urls: jetStream.urls, credentials: credentials, logger: logger)
+            } else {
+                log("no --replication-key-file: this replica gets no subject keys and serves personal fields as erased")
+            }
             let services = try LumbungServices(dataDirectory: directory)
             defer { services.close() }
             try services.engine.start()
             let key = try PinnedKey.parse(primaryKey ?? "", from: "--primary-key")
             var configuration = Follower.Configuration(
                 urls: jetStream.urls, durable: durable ?? Follower.defaultDurable(dataDirectory: directory), primaryKey: key)
-            configuration.credentials = try jetStream.credentials(environment: ProcessInfo.processInfo.environment)
+            configuration.credentials = credentials
             configuration.signedHeadWait = .seconds(signedHeadWait)
             configuration.stream = jetStream.stream
             configuration.subjectPrefix = jetStream.subjectPrefix
             configuration.batchSize = batch
             configuration.adopt = adopt
             configuration.lagLog = lagLog
-            let logger = commandLogger("follow")
-            let log: @Sendable (String) -> Void = { logger.info("\($0)") }
+            if let replicationKey {
+                let importer = FollowerKeyImporter(
+                    vault: services.vault, store: services.store, key: replicationKey, bucketName: keys.keyBucket, urls: jetStream.urls,
+                    credentials: credentials, logger: logger)
+                importer.catchUp(store: services.store)
+                configuration.afterApplying = { importer.afterApplying($0) }
+                log("getting subject keys from bucket \(keys.keyBucket), opened with \(replicationKey.path)")
+            }
             let follower = Follower(store: services.store, dataDirectory: directory, configuration: configuration, logger: logger)
             // A replica never signs: a signing key here (a copied or adopted primary's directory)
             // is unused, and is the primary's secret if it is the primary's.

@@ -2,7 +2,9 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Logging
+import LumbungCore
 import Metrics
+import PersonalData
 import QueryService
 import Replication
 import ServiceLifecycle
@@ -21,12 +23,17 @@ extension Lumbung {
                 (header Lumbung-Signed-Head, signed with <data-dir>/audit-signing.key, the key of \
                 /v1/audit/digest): replicas commit only what such a head covers. Its lag (head - last \
                 published) is logged every 5 seconds when it changes and, with --metrics-port, served \
-                as Prometheus text on /metrics.
+                as Prometheus text on /metrics. With --replication-key-file, before it publishes an \
+                event sealed under a subject's key it puts that key (sealed under the replication key, \
+                made 0600 when the file is missing) in the key-value bucket --key-bucket (history 1), \
+                acknowledged; before it publishes privacy.subject-forgotten it purges the key. Copy the \
+                replication key to the replicas (lumbung follow --replication-key-file).
                 """)
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var configFile: ConfigFileOption
         @OptionGroup var jetStream: JetStreamOptions
+        @OptionGroup var keys: KeyReplicationOptions
         @Option(help: "Copies JetStream keeps of the stream (when it creates it).") var replicas = 3
         @Option(name: .customLong("metrics-port"), help: "Serve the relay's lag as Prometheus text on http://<metrics-host>:PORT/metrics.")
         var metricsPort: Int?
@@ -56,6 +63,13 @@ extension Lumbung {
             let logger = commandLogger("relay")
             let log: @Sendable (String) -> Void = { logger.info("\($0)") }
             let key = try AuditSigningKey.loadOrCreate(dataDirectory: self.store.resolvedDataDirectory)
+            let (vault, publisher) = try openKeyPublisher(store, credentials: configuration.credentials, logger: logger)
+            defer { try? vault?.close() }
+            if let publisher {
+                configuration.beforePublishing = { try publisher.beforePublishing($0) }
+                configuration.beforePublishingTypes = RelayKeyPublisher.types
+                log("replicating subject keys to bucket \(keys.keyBucket), sealed under \(publisher.key.path)")
+            }
             let relay = Replication.Relay(store: store, signingKey: key, configuration: configuration, logger: logger)
             log(
                 "relaying \(self.store.resolvedDataDirectory) to stream \(jetStream.stream) at \(jetStream.nats), runs signed by key \(key.publicKeyHex)"
@@ -74,6 +88,42 @@ extension Lumbung {
             services.append(.init(service: LagReporter(relay: relay, log: log)))
             services.append(.init(service: RelayService(relay: relay, log: log)))
             try await ServiceGroup.stoppedBySignals(services).run()
+        }
+
+        /// With `--replication-key-file`: the primary's vault and the publisher of its subject
+        /// keys (the key file made when missing; the bucket opened and the key checked against
+        /// it now when NATS answers). Refuses (exit 64) a data directory without a vault and a
+        /// key that is not the one the bucket's keys are sealed under.
+        func openKeyPublisher(_ store: EventStore, credentials: NATSConnection.Credentials, logger: Logger) throws -> (
+            Vault?, RelayKeyPublisher?
+        ) {
+            guard let file = keys.replicationKeyFile else { return (nil, nil) }
+            let directory = self.store.resolvedDataDirectory
+            guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(VaultKeyFile.fileName)) else {
+                throw ValidationError(
+                    "--replication-key-file: \(directory) has no vault (\(VaultKeyFile.fileName)): there are no subject keys to replicate")
+            }
+            let loaded: (key: ReplicationKey, created: Bool)
+            do {
+                loaded = try ReplicationKey.loadOrCreate(path: file)
+            } catch {
+                throw ValidationError("--replication-key-file: \(error.message)")
+            }
+            if loaded.created { logger.info("made the replication key \(file) (0600): copy it to every replica") }
+            let masterKey = try VaultKeyFile.load(dataDirectory: directory, store: store)
+            let vault = try Vault(directory: (directory as NSString).appendingPathComponent(Vault.directoryName), masterKey: masterKey)
+            let publisher = RelayKeyPublisher(
+                vault: vault, key: loaded.key, forgottenInLog: try RelayKeyPublisher.forgottenSubjects(in: store),
+                bucketName: keys.keyBucket, urls: jetStream.urls, credentials: credentials, replicas: replicas, logger: logger)
+            do {
+                _ = try publisher.openBucket()
+            } catch let mismatch as RelayKeyPublisher.Mismatch {
+                try? vault.close()
+                throw ValidationError(mismatch.description)
+            } catch {
+                logger.warning("cannot open bucket \(keys.keyBucket) now (tried again before the first key): \(error)")
+            }
+            return (vault, publisher)
         }
 
         /// Sets the relay's gauges (swift-metrics) from its status.

@@ -32,6 +32,23 @@ struct RelayBatchTests {
                 #expect(String(cString: expected) == String(event.position - 1))
             }
         }
+        // Truncated (an event held back by the relay's hook): the first messages stay as they were.
+        batch.truncate(to: 3)
+        #expect(batch.count == 3)
+        batch.truncate(to: 5)
+        #expect(batch.count == 3)
+        try store.forEachRecord(EventFilter(fromPosition: 8)) { view in
+            batch.append(view)
+            return true
+        }
+        #expect((0..<batch.count).map(batch.position) == [2, 3, 4, 8])
+        for (k, position) in [(0, 2), (2, 4), (3, 8)] {
+            let event = try #require(try store.event(at: UInt64(position)))
+            batch.withMessage(k) { subject, data, _, _ in
+                #expect(String(cString: subject) == EventWire.subject(prefix: "lumbung.kota", event: event))
+                #expect(Array(data) == event.json)
+            }
+        }
         batch.removeAll()
         #expect(batch.count == 0)
     }

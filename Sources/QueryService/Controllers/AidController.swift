@@ -112,14 +112,17 @@ struct AidController {
         if let name = request.query("name") {
             guard
                 let donor = try await services.views(
-                    request, replaying: Self.replayed, { views in try AidQueries.donor(try views.view(AidViews.donors), name: name, opening: open) })
+                    request, replaying: Self.replayed,
+                    { views in try AidQueries.donor(try views.view(AidViews.donors), name: name, opening: open) })
             else {
                 throw Problem(.notFound, "no donor named \(name)")
             }
             return try JSONResponse.make(donor)
         }
         return try JSONResponse.make(
-            try await services.views(request, replaying: Self.replayed) { views in try AidQueries.donors(try views.view(AidViews.donors), opening: open) })
+            try await services.views(request, replaying: Self.replayed) { views in
+                try AidQueries.donors(try views.view(AidViews.donors), opening: open)
+            })
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.
@@ -128,7 +131,8 @@ struct AidController {
         let open = Donor.nameOpener(services.vault)
         guard
             let trace = try await services.views(
-                request, replaying: Self.replayed, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id, opening: open) })
+                request, replaying: Self.replayed,
+                { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id, opening: open) })
         else {
             throw Problem(.notFound, "no donation \(id)")
         }
