@@ -87,3 +87,46 @@ struct AidScreensTests {
         }
     }
 }
+
+/// The printed surat jalan and where its QR code leads.
+@Suite("Surat jalan and the public proof of an aid event")
+struct WaybillProofTests {
+    @Test("the surat jalan carries a QR code of /bukti/{position}; that page proves the dispatch against the signed head")
+    func waybillAndProof() async throws {
+        try await withRouter { env, client in
+            let seed = AidSeed()
+            try await seed.apply(client, env)
+            let shipped = try await client.command(
+                "/v1/aid/shipments", token: env.token(.aidWriter), body: Fx.shipment("SH-QR1", from: seed.gudang, to: seed.posko, quantity: 30))
+            let position = try #require(shipped.uint("position"))
+            var browser = StaffBrowser(client: client)
+            try await browser.signIn(env.token(.aidWriter))
+            let waybill = try await browser.get("/petugas/bantuan/\(seed.posko)/surat-jalan/SH-QR1")
+            #expect(waybill.status == .ok, "\(waybill.text.prefix(300))")
+            #expect(waybill.text.contains("SURAT JALAN") && waybill.text.contains("sopir-07") && waybill.text.contains("@page"))
+            #expect(waybill.text.contains("<svg class=\"qr\""), "no QR code")
+            #expect(waybill.text.contains("/bukti/\(position)"))
+            #expect(try await browser.get("/petugas/bantuan/\(seed.posko)/surat-jalan/SH-LAIN").status == .notFound)
+
+            // The public proof: no key needed; the dispatch, proved.
+            let proof = try await client.get("/bukti/\(position)", headers: [.accept: "text/html"])
+            #expect(proof.status == .ok, "\(proof.text.prefix(300))")
+            #expect(proof.text.contains("Terbukti") && proof.text.contains("SH-QR1") && proof.text.contains("aid.shipment-dispatched"))
+            // Only aid events are public; a position beyond the head is not there.
+            let keyEvent = try #require(try env.services.store.readAll(EventFilter(types: ["auth.key-created"]), limit: 1).first)
+            #expect(try await client.get("/bukti/\(keyEvent.position)", headers: [.accept: "text/html"]).status == .notFound)
+            #expect(try await client.get("/bukti/\(position + 1000)", headers: [.accept: "text/html"]).status == .notFound)
+            #expect(try await client.get("/bukti/nol", headers: [.accept: "text/html"]).status == .notFound)
+        }
+    }
+
+    @Test("an individual donor who did not agree to be named is Hamba Allah on the public proof")
+    func anonymousDonor() {
+        let data = #"{"donationId":"DN-1","donor":{"kind":"individual","name":"Baiq Nurul","id":"DR-2018-AAAAAAAA"},"items":[]}"#
+        let event = RecordedEvent(
+            position: 5, stream: "donation-DN-1", version: 1, id: .random(), type: "aid.donation-received",
+            occurredAt: .now(), recordedAt: .now(), metadata: Array("{}".utf8), data: Array(data.utf8), prevHash: .zero, hash: .zero)
+        let shown = ProofPages.publicData(event)
+        #expect(shown["donor"]?["name"]?.stringValue == "Hamba Allah")
+    }
+}

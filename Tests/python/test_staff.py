@@ -207,3 +207,38 @@ def test_posko_screens_in_chromium_and_without_script(office, tmp_path_factory, 
     assert "Posko Rembiga" in dom and "Salurkan bantuan" in dom and "Terima kiriman" in dom
     assert 'name="eventId"' in dom
     chromium.screenshot(url, "petugas-posko")
+
+
+def test_surat_jalan_qr_code_leads_to_the_public_proof(office, tmp_path_factory, tmp_path):
+    """The printed waybill's QR code, read by zbarimg from a Chromium screenshot, opens the proof."""
+    import shutil
+    import subprocess
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: apt-get install zbar-tools")
+    admin = make_key(office.data_dir, "aid-writer", "admin-surat-jalan")
+    for wid, name, kind, code in (("gudang-kota", "Gudang Kota", "gudang", "52.71.01.1004"),
+                                  ("posko-ampenan", "Posko Ampenan", "posko", "52.71.01.1005")):
+        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
+    office.post("/v1/aid/donations", {"donationId": "DN-2018-PYQR0001", "warehouseId": "gudang-kota",
+                                      "donor": {"name": "PMI NTB", "kind": "ngo"},
+                                      "items": [{"item": "terpal", "unit": "lembar", "quantity": 40}],
+                                      "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
+    shipped = office.post("/v1/aid/shipments", {"fromWarehouseId": "gudang-kota", "toWarehouseId": "posko-ampenan",
+                                                "lines": [{"item": "terpal", "unit": "lembar", "quantity": 25}],
+                                                "vehicle": "DR 8011 AM", "driver": "sopir-11",
+                                                "dispatchedAt": "2018-08-07T09:00:00+08:00"}, admin)
+    number, position = shipped["shipmentId"], shipped["position"]
+    chromium = Browser(tmp_path_factory.mktemp("chromium-surat-jalan"))
+    chromium.dom_after_submit(chromium.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": admin}))
+    url = office.base + f"/petugas/bantuan/gudang-kota/surat-jalan/{number}"
+    dom = chromium.dom(url)
+    assert "SURAT JALAN" in dom and number in dom and "sopir-11" in dom
+    shot = chromium.screenshot(url, "petugas-surat-jalan")
+    decoded = subprocess.run([zbarimg, "--raw", "-q", str(shot)], capture_output=True, text=True, timeout=60)
+    assert decoded.returncode == 0, f"zbarimg read no QR code in {shot}: {decoded.stderr}"
+    link = decoded.stdout.strip().splitlines()[0]
+    assert link.endswith(f"/bukti/{position}"), link
+    with urllib.request.urlopen(urllib.request.Request(link, headers={"Accept": "text/html"}), timeout=60) as r:
+        page = r.read().decode()
+    assert "Terbukti" in page and number in page and "aid.shipment-dispatched" in page

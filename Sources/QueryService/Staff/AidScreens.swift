@@ -185,7 +185,7 @@ struct AidScreens {
         }
         let content: HTML = """
             <style>@page { size: A4; margin: 15mm } @media print { header, nav, footer, .staffbar, .no-print { display: none !important } body { background: #fff } .card { border: 0; box-shadow: none } }
-            .waybill { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start } .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; margin-top: 2rem } .signatures div { border-top: 1px solid #000; padding-top: .3rem; min-height: 5rem }</style>
+            .waybill { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start } .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; margin-top: 2rem } .signatures div { border-top: 1px solid #000; padding-top: .3rem; min-height: 5rem } .waybill figure { margin: 0; max-width: 170px } .waybill figcaption { word-break: break-all; font-size: .8rem }</style>
             <p class="no-print"><a href="\(Self.path(here.warehouseId))">Kembali</a> · Cetak halaman ini (Ctrl+P) untuk surat jalan.</p>
             <section class="card">
             <div class="waybill"><div>
