@@ -51,12 +51,9 @@ extension LumbungServices {
 
     /// Reads views current to at least `?minPosition=` (read your writes): waits up to 2 s, else 503 with Retry-After.
     func views<R>(_ request: Request, replaying names: [String]? = nil, _ body: (ViewSnapshotAccess) throws -> R) async throws -> R {
-        if let point = try request.pointInHistory() {
-            // The auditor's "as of": answered from a fold of the log up to that point.
-            guard let names else {
-                throw Problem.field(
-                    request.uri.queryParameters["asOf"] != nil ? "asOf" : "recordedAsOf", "is answered by the aid views only")
-            }
+        // The auditor's "as of" (views that take it: `names`): answered from a fold of the log up
+        // to that point. Other routes give `asOf` a meaning of their own (the documents queue's).
+        if let names, let point = try request.pointInHistory() {
             return try replays.read(names, at: point) { snapshot in try body(ViewSnapshotAccess(snapshot: snapshot)) }
         }
         if let min = try request.queryUInt("minPosition"), min > 0 {

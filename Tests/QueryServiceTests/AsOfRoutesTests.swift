@@ -67,14 +67,14 @@ struct AsOfRoutesTests {
         }
     }
 
-    @Test("a bad or misplaced asOf is a 400 naming it")
+    @Test("a bad asOf is a 400 naming it; routes that are not aid views do not fold for it")
     func badPoints() async throws {
         try await withRouter { env, client in
             try await AidSeed().apply(client, env)
             expectProblem(try await client.get("/v1/aid/stock?asOf=kemarin"), .badRequest, field: "asOf")
             expectProblem(try await client.get("/v1/aid/stock?asOf=2018-13-45"), .badRequest, field: "asOf")
             expectProblem(try await client.get("/v1/aid/stock?recordedAsOf=2018-08-10T25:00:00Z"), .badRequest, field: "recordedAsOf")
-            expectProblem(try await client.get("/v1/prices/latest?asOf=2018-08-10"), .badRequest, field: "asOf")
+            #expect(try await client.get("/v1/prices/latest?asOf=2018-08-10").status == .ok)
             #expect(env.services.replays.count == 0)
         }
     }

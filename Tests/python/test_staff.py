@@ -162,20 +162,27 @@ def test_supervisor_review_queue_in_chromium(office, tmp_path_factory, tmp_path)
     browser.screenshot(url, "petugas-tinjauan-harga")
 
 
+def ship(office, admin: str, gudang: tuple[str, str, str], posko: tuple[str, str, str], donation: str, item: str, unit: str,
+         donated: int, sent: int, driver: str) -> dict:
+    """Registers a gudang and a posko (id, name, kelurahan code), a donation at the gudang, and
+    sends `sent` of it to the posko through the API; returns the shipment's answer."""
+    for (wid, name, code), kind in ((gudang, "gudang"), (posko, "posko")):
+        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
+    office.post("/v1/aid/donations", {"donationId": donation, "warehouseId": gudang[0],
+                                      "donor": {"name": "BAZNAS NTB", "kind": "ngo"},
+                                      "items": [{"item": item, "unit": unit, "quantity": donated}],
+                                      "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
+    return office.post("/v1/aid/shipments", {"fromWarehouseId": gudang[0], "toWarehouseId": posko[0],
+                                             "lines": [{"item": item, "unit": unit, "quantity": sent}],
+                                             "vehicle": "DR 8123 AB", "driver": driver,
+                                             "dispatchedAt": "2018-08-07T08:00:00+08:00"}, admin)
+
+
 def test_posko_screens_in_chromium_and_without_script(office, tmp_path_factory, tmp_path):
     """A gudang sends beras on; the posko receives it by the surat jalan's number and hands it out."""
     admin = make_key(office.data_dir, "aid-writer", "admin-bantuan")
-    for wid, name, kind, code in (("gudang-bpbd-ntb", "Gudang BPBD NTB", "gudang", "52.71.02.1002"),
-                                  ("posko-rembiga", "Posko Rembiga", "posko", "52.71.05.1005")):
-        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
-    office.post("/v1/aid/donations", {"donationId": "DN-2018-PY000001", "warehouseId": "gudang-bpbd-ntb",
-                                      "donor": {"name": "BAZNAS NTB", "kind": "ngo"},
-                                      "items": [{"item": "beras", "unit": "kg", "quantity": 500}],
-                                      "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
-    shipped = office.post("/v1/aid/shipments", {"fromWarehouseId": "gudang-bpbd-ntb", "toWarehouseId": "posko-rembiga",
-                                                "lines": [{"item": "beras", "unit": "kg", "quantity": 120}],
-                                                "vehicle": "DR 8123 AB", "driver": "sopir-03",
-                                                "dispatchedAt": "2018-08-07T08:00:00+08:00"}, admin)
+    shipped = ship(office, admin, ("gudang-bpbd-ntb", "Gudang BPBD NTB", "52.71.02.1002"),
+                   ("posko-rembiga", "Posko Rembiga", "52.71.05.1005"), "DN-2018-PY000001", "beras", "kg", 500, 120, "sopir-03")
     number = shipped["shipmentId"]
     posko = make_key(office.data_dir, "aid-writer", "relawan-rembiga")
 
@@ -217,17 +224,8 @@ def test_surat_jalan_qr_code_leads_to_the_public_proof(office, tmp_path_factory,
     if zbarimg is None:
         pytest.fail("zbarimg is missing: apt-get install zbar-tools")
     admin = make_key(office.data_dir, "aid-writer", "admin-surat-jalan")
-    for wid, name, kind, code in (("gudang-kota", "Gudang Kota", "gudang", "52.71.01.1004"),
-                                  ("posko-ampenan", "Posko Ampenan", "posko", "52.71.01.1005")):
-        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
-    office.post("/v1/aid/donations", {"donationId": "DN-2018-PYQR0001", "warehouseId": "gudang-kota",
-                                      "donor": {"name": "PMI NTB", "kind": "ngo"},
-                                      "items": [{"item": "terpal", "unit": "lembar", "quantity": 40}],
-                                      "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
-    shipped = office.post("/v1/aid/shipments", {"fromWarehouseId": "gudang-kota", "toWarehouseId": "posko-ampenan",
-                                                "lines": [{"item": "terpal", "unit": "lembar", "quantity": 25}],
-                                                "vehicle": "DR 8011 AM", "driver": "sopir-11",
-                                                "dispatchedAt": "2018-08-07T09:00:00+08:00"}, admin)
+    shipped = ship(office, admin, ("gudang-kota", "Gudang Kota", "52.71.01.1004"), ("posko-ampenan", "Posko Ampenan", "52.71.01.1005"),
+                   "DN-2018-PYQR0001", "terpal", "lembar", 40, 25, "sopir-11")
     number, position = shipped["shipmentId"], shipped["position"]
     chromium = Browser(tmp_path_factory.mktemp("chromium-surat-jalan"))
     chromium.dom_after_submit(chromium.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": admin}))
