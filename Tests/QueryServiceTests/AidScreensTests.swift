@@ -97,7 +97,8 @@ struct WaybillProofTests {
             let seed = AidSeed()
             try await seed.apply(client, env)
             let shipped = try await client.command(
-                "/v1/aid/shipments", token: env.token(.aidWriter), body: Fx.shipment("SH-QR1", from: seed.gudang, to: seed.posko, quantity: 30))
+                "/v1/aid/shipments", token: env.token(.aidWriter),
+                body: Fx.shipment("SH-QR1", from: seed.gudang, to: seed.posko, quantity: 30))
             let position = try #require(shipped.uint("position"))
             var browser = StaffBrowser(client: client)
             try await browser.signIn(env.token(.aidWriter))
