@@ -187,7 +187,8 @@ struct ProjectorTests {
         let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-7", opening: open) })
         #expect(trace.donation.donor == Donor(name: "Hamba Allah", kind: "individual"))
         let named = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-8", opening: open) })
-        #expect(named.donation.donor == Donor(name: "Lalu Muhammad", kind: "individual"))
+        #expect(named.donation.donor == Donor(name: "Lalu Muhammad", kind: "individual", publicName: true))
+        #expect(named.donation.donor.publicLabel == "Lalu Muhammad" && trace.donation.donor.publicLabel == "Hamba Allah")
         // Neither the log nor the views' files hold the names: only sealed values.
         for view in [DonorsProjector.viewName, TraceProjector.viewName] {
             let dump = try log.read(view) { reader in

@@ -131,3 +131,27 @@ struct WaybillProofTests {
         #expect(shown["donor"]?["name"]?.stringValue == "Hamba Allah")
     }
 }
+
+/// A donor follows their gift on the portal.
+@Suite("Portal: a donation's trace for its donor")
+struct DonationTracePageTests {
+    @Test("every step with its proof, the balance, and a 404 form for an unknown number")
+    func trace() async throws {
+        try await withRouter { env, client in
+            let seed = AidSeed()
+            try await seed.apply(client, env)
+            let token = env.token(.aidWriter)
+            let shipped = try await client.command(
+                "/v1/aid/shipments", token: token, body: Fx.shipment("SH-TR1", from: seed.gudang, to: seed.posko, quantity: 30))
+            let html: HTTPFields = [.accept: "text/html"]
+            let page = try await client.get("/bantuan-bencana/donasi?nomor=\(seed.donation)", headers: html)
+            #expect(page.status == .ok, "\(page.text.prefix(300))")
+            #expect(page.text.contains("Dikirim dari") && page.text.contains("seimbang"))
+            #expect(page.text.contains("/bukti/\(try #require(shipped.uint("position")))"))
+            #expect(try await client.get("/bantuan-bencana/donasi/\(seed.donation)", headers: html).text == page.text)
+            let unknown = try await client.get("/bantuan-bencana/donasi?nomor=DN-TIDAK-ADA", headers: html)
+            #expect(unknown.status == .notFound && unknown.text.contains("Tidak ada donasi"))
+            #expect(try await client.get("/bantuan-bencana/donasi", headers: html).text.contains("Nomor donasi"))
+        }
+    }
+}

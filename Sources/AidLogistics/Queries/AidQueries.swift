@@ -128,7 +128,12 @@ public enum AidQueries {
     {
         guard var donation = try view.value(DonationTrace.Donation.self, "donations", donationId) else { return nil }
         if case .sealed = donation.donor.name {
-            donation.donor = Donor(name: donation.donor.publicLabel(opening: open), kind: donation.donor.kind)
+            // Opened for an individual who agreed to be named (`publicName` kept, so that
+            // `publicLabel` shows it); else the anonymous label.
+            let label = donation.donor.publicLabel(opening: open)
+            donation.donor = Donor(
+                name: .clear(label), kind: donation.donor.kind,
+                publicName: donation.donor.publicName == true && label != Donor.anonymous ? true : nil)
         }
         var steps: [DonationTrace.Step] = []
         try view.scanValues(DonationTrace.Step.self, "steps", prefix: ViewKey.prefix(donationId)) { _, s in

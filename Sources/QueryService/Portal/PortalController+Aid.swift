@@ -1,4 +1,5 @@
 import AidLogistics
+import Foundation
 import Hummingbird
 import LumbungCore
 import MataramReference
@@ -26,12 +27,12 @@ extension PortalController {
     }
 
     /// The sub-pages of the aid section.
-    enum AidSection { case summary, stock, donors }
+    enum AidSection { case summary, stock, donors, donation }
 
     static func aidNav(_ current: AidSection?) -> HTML {
         let items: [(AidSection, String, String)] = [
             (.summary, "/bantuan-bencana", "Per kelurahan"), (.stock, "/bantuan-bencana/stok", "Stok gudang & posko"),
-            (.donors, "/bantuan-bencana/donatur", "Donatur"),
+            (.donors, "/bantuan-bencana/donatur", "Donatur"), (.donation, "/bantuan-bencana/donasi", "Lacak donasi"),
         ]
         let links = items.map { s, href, title -> HTML in
             s == current ? "<li><a href=\"\(href)\" aria-current=\"page\">\(title)</a></li>" : "<li><a href=\"\(href)\">\(title)</a></li>"
@@ -320,5 +321,87 @@ extension PortalController {
             \(cards.isEmpty ? HTML("<p>Belum ada donasi tercatat.</p>") : "<ul class=\"donors\">\(cards)</ul>")
             """
         return Self.aidPage(title: "Donatur", content)
+    }
+}
+
+// MARK: - A donor follows their gift
+
+extension PortalController {
+    static let donationPath = "/bantuan-bencana/donasi"
+
+    /// `GET /bantuan-bencana/donasi[?nomor=]`: the form asking for a donation's number (on the
+    /// donor's receipt), or that donation's trace.
+    @Sendable func donationLookup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let number = (request.query("nomor") ?? "").trimmingCharacters(in: .whitespaces)
+        if number.isEmpty { return Self.aidPage(title: "Lacak donasi", Self.donationForm(nil)) }
+        return try await donationPage(number, request)
+    }
+
+    /// `GET /bantuan-bencana/donasi/{donationId}`: where a donation went, step by step, each step
+    /// with the public proof of its event (`/bukti/{position}`), and whether it all adds up.
+    @Sendable func donation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await donationPage(try context.path("donationId"), request)
+    }
+
+    private func donationPage(_ id: String, _ request: Request) async throws -> Response {
+        let open = Donor.nameOpener(services.vault)
+        guard
+            let trace = try await services.views(
+                request, { views in try AidQueries.trace(try views.view(AidViews.trace), donationId: id, opening: open) })
+        else {
+            return PortalLayout.response(
+                PortalLayout.page(
+                    title: "Lacak donasi", tab: .aid,
+                    Self.donationForm("Tidak ada donasi bernomor \"\(id.prefix(40))\". Periksa nomor pada tanda terima donasi.")),
+                status: .notFound)
+        }
+        let d = trace.donation
+        let steps = trace.steps.map { s -> HTML in
+            let what: String
+            switch s.kind {
+            case .donated: what = "Diterima di \(s.warehouseName)"
+            case .dispatched: what = "Dikirim dari \(s.warehouseName) ke \(s.toWarehouseName ?? "?")"
+            case .received: what = "Tiba di \(s.toWarehouseName ?? "?")"
+            case .lostInTransit: what = "Susut dalam perjalanan ke \(s.toWarehouseName ?? "?")"
+            case .distributed:
+                what =
+                    "Disalurkan di kelurahan \(s.kelurahanName ?? s.kelurahanCode ?? "?")"
+                    + (s.households.map { ", \(IndonesianFormat.integer($0)) KK" } ?? "")
+            case .adjusted: what = "Penyesuaian stok di \(s.warehouseName)"
+            }
+            return """
+                <tr><td>\(IndonesianFormat.date(s.occurredAt))</td><td>\(what)</td><td class="num">\(IndonesianFormat.quantity(s.quantity, unit: s.unit)) \(s.item)</td><td><a href="\(ProofPages.path)/\(String(s.position))">bukti #\(String(s.position))</a></td></tr>
+                """
+        }
+        let balance = trace.balance.items.map { b -> HTML in
+            """
+            <tr><td>\(b.item)</td><td class="num">\(IndonesianFormat.quantity(b.donated, unit: b.unit))</td><td class="num">\(IndonesianFormat.integer(b.distributed))</td><td class="num">\(IndonesianFormat.integer(b.onHand))</td><td class="num">\(IndonesianFormat.integer(b.inTransit))</td><td class="num">\(IndonesianFormat.integer(b.lost + b.adjusted))</td><td>\(b.holds ? "seimbang" : "TIDAK seimbang")</td></tr>
+            """
+        }
+        let content: HTML = """
+            <h1>Donasi \(d.donationId)</h1>
+            \(Self.aidNav(.donation))
+            <p class="lead">Dari \(d.donor.publicLabel(opening: nil)), diterima di \(d.warehouseName) pada \(IndonesianFormat.date(d.receivedAt)). Ke mana setiap bagiannya pergi, dengan bukti dari log yang ditandatangani untuk setiap langkah.</p>
+            <section class="card"><h2>Langkah demi langkah</h2>
+            <table><thead><tr><th>Tanggal</th><th>Langkah</th><th>Jumlah</th><th>Bukti</th></tr></thead><tbody>\(steps)</tbody></table></section>
+            <section class="card"><h2>Neraca</h2>
+            <p class="muted">Yang didonasikan = disalurkan + masih di gudang/posko + dalam perjalanan + susut dan penyesuaian.</p>
+            <table><thead><tr><th>Barang</th><th>Donasi</th><th>Disalurkan</th><th>Di gudang/posko</th><th>Dalam perjalanan</th><th>Susut/penyesuaian</th><th></th></tr></thead><tbody>\(balance)</tbody></table></section>
+            """
+        return Self.aidPage(title: "Donasi \(d.donationId)", content)
+    }
+
+    static func donationForm(_ problem: String?) -> HTML {
+        let alert: HTML = problem.map { "<div class=\"notice\" role=\"alert\"><p>\($0)</p></div>" } ?? .empty
+        return """
+            <h1>Lacak donasi</h1>
+            \(aidNav(.donation))
+            <p class="lead">Masukkan nomor donasi dari tanda terima untuk melihat ke mana bantuan Anda pergi.</p>
+            \(alert)
+            <form class="stack card" method="get" action="\(donationPath)">
+            <div><label for="nomor">Nomor donasi <span class="hint">mis. DN-2018-7K3QF2ZA</span></label><input class="code" id="nomor" name="nomor" required maxlength="100" autocapitalize="characters"></div>
+            <div><button type="submit">Lacak</button></div>
+            </form>
+            """
     }
 }

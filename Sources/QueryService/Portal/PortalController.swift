@@ -16,7 +16,9 @@ import MarketPrices
 ///   alerts, 30-day trends;
 /// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=]`, `/bantuan-bencana/stok`,
 ///   `/bantuan-bencana/gudang/{warehouseId}`, `/bantuan-bencana/kelurahan/{code}`,
-///   `/bantuan-bencana/donatur`: aid per kelurahan, stock, donors.
+///   `/bantuan-bencana/donatur`: aid per kelurahan, stock, donors;
+/// - `GET /bantuan-bencana/donasi[?nomor=]`, `/bantuan-bencana/donasi/{donationId}`: a donation's
+///   trace for its donor, each step with its public proof (`/bukti/{position}`).
 ///
 /// Every failure of a portal route is an HTML page with the right status, never problem+json;
 /// unknown paths asked for by a browser (`Accept: text/html`) outside the API get an HTML 404 too.
@@ -43,6 +45,8 @@ struct PortalController {
         router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(cache.cached(types: aid, services: services, warehouse)))
         router.get("/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, services: services, kelurahan)))
         router.get("/bantuan-bencana/donatur", use: page(cache.cached(types: aid, services: services, donors)))
+        router.get(RouterPath(Self.donationPath), use: page(donationLookup))
+        router.get(RouterPath("\(Self.donationPath)/{donationId}"), use: page(donation))
     }
 
     /// A page handler whose failures become HTML pages: a `PortalError` as it says, a
