@@ -16,6 +16,7 @@ either seed.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -359,6 +360,16 @@ def test_bantuan_bencana_shows_kelurahan_stock_and_donors(portal, browser):
         assert donor["name"].replace("&", "&amp;") in dom
     browser.screenshot(portal.base + "/bantuan-bencana/donatur", "bantuan-bencana-donatur")
 
+    # A donor follows their gift: every step, each with its public proof, and the balance.
+    donation = next(s for w in stock["warehouses"] for i in w["items"] for s in i["lots"])["donationId"]
+    url = f"{portal.base}/bantuan-bencana/donasi?nomor={donation}"
+    dom = browser.dom(url)
+    assert "Dikirim dari" in dom and "Disalurkan di kelurahan" in dom and "seimbang" in dom
+    proof = re.search(r'href="(/bukti/[0-9]+)"', dom).group(1)
+    with urllib.request.urlopen(portal.base + proof, timeout=60) as r:
+        assert "Terbukti" in r.read().decode()
+    browser.screenshot(url, "bantuan-bencana-donasi")
+
 
 def test_cek_resi_shows_status_and_a_wrong_pin_the_friendly_message(portal, browser, tmp_path):
     browser.screenshot(portal.base + "/cek-resi", "cek-resi")
@@ -388,7 +399,8 @@ def test_cek_resi_shows_status_and_a_wrong_pin_the_friendly_message(portal, brow
 
 def test_pages_need_no_script(portal):
     """No page carries script or loads anything from elsewhere, and the CSP forbids both."""
-    for path in ("/", "/cek-resi", "/harga-pasar", "/bantuan-bencana", "/bantuan-bencana/stok", "/bantuan-bencana/donatur"):
+    for path in ("/", "/cek-resi", "/harga-pasar", "/bantuan-bencana", "/bantuan-bencana/stok", "/bantuan-bencana/donatur",
+                 "/bantuan-bencana/donasi"):
         with urllib.request.urlopen(portal.base + path, timeout=60) as r:
             body = r.read().decode()
             assert r.headers["Content-Type"] == "text/html; charset=utf-8"

@@ -370,12 +370,12 @@ extension PortalController {
             case .adjusted: what = "Penyesuaian stok di \(s.warehouseName)"
             }
             return """
-                <tr><td>\(IndonesianFormat.date(s.occurredAt))</td><td>\(what)</td><td class="num">\(IndonesianFormat.quantity(s.quantity, unit: s.unit)) \(s.item)</td><td><a href="\(ProofPages.path)/\(String(s.position))">bukti #\(String(s.position))</a></td></tr>
+                <tr><td>\(IndonesianFormat.date(s.occurredAt))</td><td>\(what)<br><a class="muted" href="\(ProofPages.path)/\(String(s.position))">bukti #\(String(s.position))</a></td><td class="num">\(IndonesianFormat.quantity(s.quantity, unit: s.unit)) \(s.item)</td></tr>
                 """
         }
         let balance = trace.balance.items.map { b -> HTML in
             """
-            <tr><td>\(b.item)</td><td class="num">\(IndonesianFormat.quantity(b.donated, unit: b.unit))</td><td class="num">\(IndonesianFormat.integer(b.distributed))</td><td class="num">\(IndonesianFormat.integer(b.onHand))</td><td class="num">\(IndonesianFormat.integer(b.inTransit))</td><td class="num">\(IndonesianFormat.integer(b.lost + b.adjusted))</td><td>\(b.holds ? "seimbang" : "TIDAK seimbang")</td></tr>
+            <li><strong>\(b.item)</strong>: \(IndonesianFormat.quantity(b.donated, unit: b.unit)) = \(IndonesianFormat.integer(b.distributed)) disalurkan + \(IndonesianFormat.integer(b.onHand)) di gudang/posko + \(IndonesianFormat.integer(b.inTransit)) dalam perjalanan + \(IndonesianFormat.integer(b.lost + b.adjusted)) susut/penyesuaian <span class="tag">\(b.holds ? "seimbang" : "TIDAK seimbang")</span></li>
             """
         }
         let content: HTML = """
@@ -383,10 +383,10 @@ extension PortalController {
             \(Self.aidNav(.donation))
             <p class="lead">Dari \(d.donor.publicLabel(opening: nil)), diterima di \(d.warehouseName) pada \(IndonesianFormat.date(d.receivedAt)). Ke mana setiap bagiannya pergi, dengan bukti dari log yang ditandatangani untuk setiap langkah.</p>
             <section class="card"><h2>Langkah demi langkah</h2>
-            <table><thead><tr><th>Tanggal</th><th>Langkah</th><th>Jumlah</th><th>Bukti</th></tr></thead><tbody>\(steps)</tbody></table></section>
+            <table><thead><tr><th>Tanggal</th><th>Langkah</th><th>Jumlah</th></tr></thead><tbody>\(steps)</tbody></table></section>
             <section class="card"><h2>Neraca</h2>
             <p class="muted">Yang didonasikan = disalurkan + masih di gudang/posko + dalam perjalanan + susut dan penyesuaian.</p>
-            <table><thead><tr><th>Barang</th><th>Donasi</th><th>Disalurkan</th><th>Di gudang/posko</th><th>Dalam perjalanan</th><th>Susut/penyesuaian</th><th></th></tr></thead><tbody>\(balance)</tbody></table></section>
+            <ul>\(balance)</ul></section>
             """
         return Self.aidPage(title: "Donasi \(d.donationId)", content)
     }
