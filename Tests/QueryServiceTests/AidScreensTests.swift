@@ -108,6 +108,17 @@ struct WaybillProofTests {
             #expect(waybill.text.contains("<svg class=\"qr\""), "no QR code")
             #expect(waybill.text.contains("/bukti/\(position)"))
             #expect(try await browser.get("/petugas/bantuan/\(seed.posko)/surat-jalan/SH-LAIN").status == .notFound)
+            // The goods-received note exists once the shipment is received: sent, arrived, lost.
+            #expect(try await browser.get("/petugas/bantuan/\(seed.posko)/tanda-terima/SH-QR1").status == .notFound)
+            let received = try await client.command(
+                "/v1/aid/shipments/SH-QR1/receipt", token: env.token(.aidWriter),
+                body: #"{"lines":[{"item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":28}],"notes":"2 kg basah"}"#)
+            let note = try await browser.get("/petugas/bantuan/\(seed.posko)/tanda-terima/SH-QR1")
+            #expect(note.status == .ok && note.text.contains("TANDA TERIMA BARANG") && note.text.contains("2 kg basah"))
+            #expect(
+                note.text.contains("<td class=\"num\">30</td><td class=\"num\">28</td><td class=\"num\">2</td>"),
+                "\(note.text.prefix(2000))")
+            #expect(note.text.contains("/bukti/\(try #require(received.uint("position")))"))
 
             // The public proof: no key needed; the dispatch, proved.
             let proof = try await client.get("/bukti/\(position)", headers: [.accept: "text/html"])

@@ -20,7 +20,8 @@ import Projections
 /// Routes: `GET /petugas/bantuan`, `GET /petugas/bantuan/{warehouseId}`,
 /// `GET /petugas/bantuan/{warehouseId}/terima?kiriman=`, `POST /petugas/bantuan/{warehouseId}/terima/{shipmentId}`,
 /// `POST /petugas/bantuan/{warehouseId}/salurkan`, `POST /petugas/bantuan/{warehouseId}/kirim`,
-/// `GET /petugas/bantuan/{warehouseId}/surat-jalan/{shipmentId}` (the printable waybill).
+/// `GET /petugas/bantuan/{warehouseId}/surat-jalan/{shipmentId}` (the printable waybill),
+/// `GET /petugas/bantuan/{warehouseId}/tanda-terima/{shipmentId}` (the goods-received note).
 struct AidScreens {
     let services: LumbungServices
     let staff: StaffScreens
@@ -37,6 +38,7 @@ struct AidScreens {
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/salurkan"), use: staff.screen(Self.roles, distribute))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
+        router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
     }
 
     // MARK: - Pages
@@ -77,7 +79,7 @@ struct AidScreens {
                     false, "Kiriman \(shipment.dispatched.shipmentId) ditujukan ke \(shipment.dispatched.toWarehouseId), bukan ke sini."
                 ))
         }
-        if shipment.received {
+        if shipment.received != nil {
             return try await page(
                 request, context, staff, notice: (true, "Kiriman \(shipment.dispatched.shipmentId) sudah diterima sebelumnya."))
         }
@@ -114,7 +116,7 @@ struct AidScreens {
             body.append(("notes", .string(notes)))
         }
         return try await command("receive-shipment", body, request, context, staff) { _ in
-            "Kiriman \(id) diterima di \(here.name)."
+            "Kiriman \(id) diterima di \(here.name). Cetak tanda terimanya: \(Self.path(here.warehouseId))/tanda-terima/\(id)"
         } refused: { status, message in
             receiptPage(here, shipment.dispatched, staff: staff, status: status, notice: (false, message))
         }
@@ -166,6 +168,18 @@ struct AidScreens {
     /// A4: lines per lot, vehicle and driver, boxes for the signatures of sender, driver and
     /// receiver, and a QR code of the public proof of the dispatch (`ProofPages`).
     @Sendable func waybill(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        try await paper(request, context, staff, receipt: false)
+    }
+
+    /// `GET .../tanda-terima/{shipmentId}`: the goods-received note of a shipment received: per lot
+    /// what was sent, what arrived and what was lost, the notes, boxes for the signatures of driver,
+    /// receiver and witness, and a QR code of the public proof of the receipt.
+    @Sendable func goodsReceivedNote(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        try await paper(request, context, staff, receipt: true)
+    }
+
+    /// A printable paper of a shipment (`receipt`: the goods-received note, else the waybill).
+    private func paper(_ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, receipt: Bool) async throws -> Response {
         let here = try await warehouse(request, context, staff)
         let id = try context.path("shipmentId")
         guard let shipment = try shipment(id),
@@ -174,32 +188,56 @@ struct AidScreens {
             throw PortalError.notFound("Tidak ada kiriman \(id) dari atau ke \(here.name).")
         }
         let s = shipment.dispatched
+        let received = shipment.received
+        if receipt && received == nil { throw PortalError.notFound("Kiriman \(id) belum diterima: belum ada tanda terimanya.") }
+        let title = receipt ? "TANDA TERIMA BARANG" : "SURAT JALAN"
         let names = Dictionary(try await stock(request).map { ($0.warehouse.warehouseId, $0.warehouse) }, uniquingKeysWith: { a, _ in a })
-        let proof = ProofPages.url(position: shipment.position, request: request, https: self.staff.secure(request, context))
-        let qr = QRCode.svg(proof, size: 160, label: "Kode QR bukti kiriman \(s.shipmentId)") ?? .empty
+        let position = receipt ? received!.position : shipment.position
+        let proof = ProofPages.url(position: position, request: request, https: self.staff.secure(request, context))
+        let qr = QRCode.svg(proof, size: 160, label: "Kode QR bukti \(title.lowercased()) \(s.shipmentId)") ?? .empty
+        let arrived = Dictionary(
+            (received?.event.lines ?? []).map { ("\($0.item)|\($0.unit)|\($0.donationId)", $0.quantity) }, uniquingKeysWith: +)
         let rows = Self.lotLines(s).map { lot -> HTML in
-            "<tr><td>\(lot.item)</td><td>\(lot.donationId)</td><td class=\"num\">\(lot.quantity)</td><td>\(lot.unit)</td><td></td></tr>"
+            guard receipt else {
+                return
+                    "<tr><td>\(lot.item)</td><td>\(lot.donationId)</td><td class=\"num\">\(lot.quantity)</td><td>\(lot.unit)</td><td></td></tr>"
+            }
+            let got = arrived["\(lot.item)|\(lot.unit)|\(lot.donationId)"] ?? 0
+            return
+                "<tr><td>\(lot.item)</td><td>\(lot.donationId)</td><td class=\"num\">\(lot.quantity)</td><td class=\"num\">\(got)</td><td class=\"num\">\(lot.quantity - got)</td><td>\(lot.unit)</td></tr>"
         }
         func place(_ id: String) -> String {
             names[id].map { "\($0.name), \($0.kelurahanName), \($0.kecamatanName)" } ?? id
         }
+        let head: HTML =
+            receipt
+            ? "<tr><th>Barang</th><th>Lot (donasi)</th><th>Dikirim</th><th>Diterima</th><th>Susut</th><th>Satuan</th></tr>"
+            : "<tr><th>Barang</th><th>Lot (donasi)</th><th>Jumlah</th><th>Satuan</th><th>Diterima</th></tr>"
+        let when: HTML =
+            receipt
+            ? "<p>Berangkat \(IndonesianFormat.dateTime(s.dispatchedAt)) · Diterima \(IndonesianFormat.dateTime(received!.event.receivedAt))</p>"
+            : "<p>Berangkat \(IndonesianFormat.dateTime(s.dispatchedAt))</p>"
+        let notes: HTML = received.flatMap { $0.event.notes.isEmpty || !receipt ? nil : "<p>Catatan: \($0.event.notes)</p>" } ?? .empty
+        let signatures: HTML =
+            receipt ? "<div>Sopir</div><div>Penerima</div><div>Saksi</div>" : "<div>Pengirim</div><div>Sopir</div><div>Penerima</div>"
         let content: HTML = """
             <style>@page { size: A4; margin: 15mm } @media print { header, nav, footer, .staffbar, .no-print { display: none !important } body { background: #fff } .card { border: 0; box-shadow: none } }
             .waybill { display: grid; grid-template-columns: 1fr auto; gap: 1rem; align-items: start } .signatures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1rem; margin-top: 2rem } .signatures div { border-top: 1px solid #000; padding-top: .3rem; min-height: 5rem } .waybill figure { margin: 0; max-width: 170px } .waybill figcaption { word-break: break-all; font-size: .8rem }</style>
-            <p class="no-print"><a href="\(Self.path(here.warehouseId))">Kembali</a> · Cetak halaman ini (Ctrl+P) untuk surat jalan.</p>
+            <p class="no-print"><a href="\(Self.path(here.warehouseId))">Kembali</a> · Cetak halaman ini (Ctrl+P).</p>
             <section class="card">
             <div class="waybill"><div>
-            <h1>SURAT JALAN</h1>
-            <p>Nomor <strong class="code">\(s.shipmentId)</strong></p>
-            <p>Berangkat \(IndonesianFormat.dateTime(s.dispatchedAt))</p>
+            <h1>\(title)</h1>
+            <p>Nomor kiriman <strong class="code">\(s.shipmentId)</strong></p>
+            \(when)
             <p>Dari: \(place(s.fromWarehouseId))<br>Ke: \(place(s.toWarehouseId))</p>
             <p>Kendaraan: \(s.vehicle) · Sopir: \(s.driver)</p>
             </div><figure>\(qr)<figcaption class="muted">Bukti di log: <span class="code">\(proof)</span></figcaption></figure></div>
-            <table><thead><tr><th>Barang</th><th>Lot (donasi)</th><th>Jumlah</th><th>Satuan</th><th>Diterima</th></tr></thead><tbody>\(rows)</tbody></table>
-            <div class="signatures"><div>Pengirim</div><div>Sopir</div><div>Penerima</div></div>
+            <table><thead>\(head)</thead><tbody>\(rows)</tbody></table>
+            \(notes)
+            <div class="signatures">\(signatures)</div>
             </section>
             """
-        return StaffLayout.response(title: "Surat jalan \(s.shipmentId)", session: staff.session, content)
+        return StaffLayout.response(title: "\(receipt ? "Tanda terima" : "Surat jalan") \(s.shipmentId)", session: staff.session, content)
     }
 
     // MARK: - Parts
@@ -256,14 +294,16 @@ struct AidScreens {
     }
 
     /// A shipment's dispatch, read from its stream, and whether it was received.
-    private func shipment(_ id: String) throws -> (dispatched: ShipmentDispatched, position: UInt64, received: Bool)? {
+    private func shipment(_ id: String) throws -> (
+        dispatched: ShipmentDispatched, position: UInt64, received: (event: ShipmentReceived, position: UInt64)?
+    )? {
         guard (try? AidIDs.check(id, field: "kiriman")) != nil else { return nil }
         var dispatched: (ShipmentDispatched, UInt64)?
-        var received = false
+        var received: (ShipmentReceived, UInt64)?
         for event in try services.store.readStream(AidIDs.shipmentStream(id)) {
             switch try? AidEvent.read(type: event.type, data: event.dataValue()) {
             case .shipmentDispatched(let e)?: dispatched = (e, event.position)
-            case .shipmentReceived?: received = true
+            case .shipmentReceived(let e)?: received = (e, event.position)
             default: break
             }
         }
