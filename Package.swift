@@ -126,7 +126,7 @@ let package = Package(
             name: "QueryService",
             dependencies: [
                 "LumbungCore", "LumbungVersion", "DomainKit", "EventLog", "JSON", "Projections", "MataramReference", "AidLogistics",
-                "DocumentTracking", "MarketPrices", "PersonalData", "CQRencode",
+                "DocumentTracking", "MarketPrices", "PersonalData", "CQRencode", "Regions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

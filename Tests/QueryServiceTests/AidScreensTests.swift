@@ -166,3 +166,16 @@ struct DonationTracePageTests {
         }
     }
 }
+
+@Suite("Staff screens: where a posko hands aid out")
+struct HandOutPlacesTests {
+    @Test("a posko hands out in the desa of its kabupaten/kota: Mataram's 50, or Lombok Utara's from the national table")
+    func places() {
+        let mataram = AidScreens.desa(near: Fx.rembiga)
+        #expect(mataram.count == 50 && mataram.contains { $0.code == Fx.rembiga })
+        let lombokUtara = AidScreens.desa(near: "52.08.01.2001")
+        #expect(lombokUtara.contains { $0.code == "52.08.01.2001" && $0.name == "Tanjung" })
+        #expect(lombokUtara.count > 30 && lombokUtara.allSatisfy { $0.code.hasPrefix("52.08.") })
+        #expect(!lombokUtara.contains { $0.code == Fx.rembiga })
+    }
+}

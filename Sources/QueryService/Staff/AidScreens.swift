@@ -7,6 +7,7 @@ import JSON
 import LumbungCore
 import MataramReference
 import Projections
+import Regions
 
 /// The screens of the people in a gudang or a posko (aid-writer; admin), made for a phone: what is
 /// on hand, lot by lot; receiving a shipment by the number on its surat jalan; handing aid out
@@ -333,9 +334,9 @@ struct AidScreens {
             let value = "\(i.item)|\(i.unit)"
             return "<option value=\"\(value)\"\(typed["barang"] == value ? " selected" : "")>\(i.item) (\(i.onHand) \(i.unit))</option>"
         }
-        let kelurahan = Mataram.kelurahan.map { k -> HTML in
+        let kelurahan = Self.desa(near: here.kelurahanCode).map { k -> HTML in
             let chosen = (typed["kelurahan"] ?? here.kelurahanCode) == k.code
-            return "<option value=\"\(k.code)\"\(chosen ? " selected" : "")>\(k.name), \(k.kecamatan.name)</option>"
+            return "<option value=\"\(k.code)\"\(chosen ? " selected" : "")>\(k.name), \(k.kecamatan)</option>"
         }
         let destinations = others.map { w -> HTML in
             "<option value=\"\(w.warehouseId)\"\(typed["ke"] == w.warehouseId ? " selected" : "")>\(w.name) (\(Self.kind(w.kind)))</option>"
@@ -414,6 +415,16 @@ struct AidScreens {
     }
 
     static func path(_ warehouseId: String) -> String { "\(homePath)/\(HTML.percentEncode(warehouseId))" }
+
+    /// The desa/kelurahan a warehouse in `code` hands aid out in: those of its kabupaten/kota, by
+    /// kecamatan (Kota Mataram's 50 without reading the national table; elsewhere from `Regions`).
+    static func desa(near code: String) -> [(code: String, name: String, kecamatan: String)] {
+        let kabupaten = String(code.prefix(5))
+        if kabupaten == Mataram.code { return Mataram.kelurahan.map { ($0.code, $0.name, $0.kecamatan.name) } }
+        return Regions.children(of: kabupaten).flatMap { kecamatan in
+            Regions.children(of: kecamatan.code).map { ($0.code, $0.name, kecamatan.name) }
+        }
+    }
 
     static func kind(_ kind: String) -> String { kind == "posko" ? "Posko" : "Gudang" }
 
