@@ -138,8 +138,9 @@ struct WaybillProofTests {
         let event = RecordedEvent(
             position: 5, stream: "donation-DN-1", version: 1, id: .random(), type: "aid.donation-received",
             occurredAt: .now(), recordedAt: .now(), metadata: Array("{}".utf8), data: Array(data.utf8), prevHash: .zero, hash: .zero)
-        let shown = ProofPages.publicData(event)
-        #expect(shown["donor"]?["name"]?.stringValue == "Hamba Allah")
+        let (shown, hidden) = ProofPages.publicData(event)
+        #expect(hidden && shown["donor"]?["name"]?.stringValue == "Hamba Allah")
+        #expect(shown["donor"]?["id"]?.stringValue == ProofPages.hiddenMark)
     }
 }
 

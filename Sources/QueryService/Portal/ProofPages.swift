@@ -43,7 +43,7 @@ struct ProofPages {
         }
         let inclusion = try services.store.inclusionProof(position: position, treeSize: head.treeSize)
         let holds = inclusion.isValid && inclusion.rootHash == head.rootHash && head.hasValidSignature
-        let data = Self.publicData(event)
+        let (data, hidden) = Self.publicData(event)
         let path = inclusion.path.enumerated().map { i, h -> HTML in "<li><code>\(h.description)</code></li>" }
         let verdict: HTML =
             holds
@@ -60,7 +60,8 @@ struct ProofPages {
             <tr><th scope="row">Dicatat</th><td>\(IndonesianFormat.dateTime(event.recordedAt))</td></tr>
             <tr><th scope="row">Hash</th><td><code>\(event.hash.description)</code></td></tr>
             </tbody></table>
-            <pre class="code">\(String(decoding: CanonicalJSON.encode(data), as: UTF8.self))</pre></section>
+            <pre class="code">\(String(decoding: CanonicalJSON.encode(data), as: UTF8.self))</pre>
+            \(hidden ? "<p class=\"muted\">Data pribadi donatur perorangan disembunyikan di sini; hash daun dihitung dari kejadian utuh, yang dapat diminta auditor.</p>" as HTML : .empty)</section>
             <section class="card"><h2>Bukti pencantuman (RFC 6962)</h2><table><tbody>
             <tr><th scope="row">Hash daun</th><td><code>\(inclusion.leafHash.description)</code></td></tr>
             <tr><th scope="row">Ukuran pohon</th><td>\(String(head.treeSize))</td></tr>
@@ -80,19 +81,29 @@ struct ProofPages {
             status: .ok, noStore: true)
     }
 
-    /// The event's data as the public may see it: an individual donor who did not agree to be named
-    /// is "Hamba Allah".
-    static func publicData(_ event: RecordedEvent) -> JSONValue {
-        guard let data = try? event.dataValue() else { return .null }
+    /// The event's data as the public may see it: an individual donor's `id` and `subject` (which
+    /// link their donations) are hidden, and their name reads "Hamba Allah" unless they agreed to
+    /// be named (a sealed name stays sealed). Returns whether anything was hidden (the leaf hash is
+    /// then over the whole event, which the auditor's API gives).
+    static func publicData(_ event: RecordedEvent) -> (data: JSONValue, hidden: Bool) {
+        guard let data = try? event.dataValue() else { return (.null, false) }
         guard event.type == AidEventType.donationReceived, case .object(var members) = data,
-            let at = members.firstIndex(where: { $0.key == "donor" }), case .object(var donor) = members[at].value,
-            donor.contains(where: { $0.key == "kind" && $0.value == .string("individual") }),
-            !donor.contains(where: { $0.key == "publicName" && $0.value == .bool(true) })
-        else { return data }
-        donor = donor.map { $0.key == "name" ? (key: "name", value: .string("Hamba Allah")) : $0 }
-        members[at].value = .object(donor)
-        return .object(members)
+            let at = members.firstIndex(where: { $0.key == "donor" }), case .object(let donor) = members[at].value,
+            donor.contains(where: { $0.key == "kind" && $0.value == .string(Donor.individual) })
+        else { return (data, false) }
+        let named = donor.contains { $0.key == "publicName" && $0.value == .bool(true) }
+        members[at].value = .object(
+            donor.map { m in
+                switch m.key {
+                case "id", "subject": (key: m.key, value: .string(hiddenMark))
+                case "name" where !named: (key: m.key, value: .string(Donor.anonymous))
+                default: m
+                }
+            })
+        return (.object(members), true)
     }
+
+    static let hiddenMark = "[disembunyikan]"
 
     /// One sentence on what happened, in Bahasa Indonesia.
     static func summary(_ type: String, _ data: JSONValue) -> String {
