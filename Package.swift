@@ -197,7 +197,7 @@ let package = Package(
             dependencies: [
                 "QueryService", "LumbungCore", "DomainKit", "LumbungVersion", "Projections", "EventLog", "JSON", "AidLogistics",
                 "DocumentTracking",
-                "MarketPrices", "PersonalData",
+                "MarketPrices", "PersonalData", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

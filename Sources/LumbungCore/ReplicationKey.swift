@@ -84,6 +84,13 @@ public struct ReplicationKey: Sendable {
         return Hex.encode(Array(hasher.finalize()))
     }
 
+    /// The fingerprint as the bucket records it (under `checkKey`).
+    public var recordedFingerprint: [UInt8] { Array(fingerprint.utf8) }
+
+    /// Whether `recorded` (the bucket's `checkKey` value, nil when none) allows this key: none
+    /// recorded yet, or this key's.
+    public func matches(recorded: [UInt8]?) -> Bool { recorded.map { $0 == recordedFingerprint } ?? true }
+
     static func associatedData(_ subject: String) -> [UInt8] { Array("lumbung replicated key v1\n\(subject)".utf8) }
 
     /// `subject`'s data key from `vault`, sealed under this key for the bucket; nil when the vault

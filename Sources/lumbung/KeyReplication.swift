@@ -96,16 +96,16 @@ final class RelayKeyPublisher: @unchecked Sendable {
             let opened = try KeyValueBucket.open(
                 bucketName, in: js, create: true, history: 1, replicas: replicas, memoryStorage: memoryStorage)
         else { throw NATSError(status: 0, message: "cannot open key-value bucket \(bucketName)") }
-        let fingerprint = Array(key.fingerprint.utf8)
-        if let recorded = try opened.get(ReplicationKey.checkKey) {
-            guard recorded == fingerprint else {
+        let recorded = try opened.get(ReplicationKey.checkKey)
+        if recorded != nil {
+            guard key.matches(recorded: recorded) else {
                 throw Mismatch(
                     description:
                         "--replication-key-file \(key.path) is not the key the subject keys of bucket \(bucketName) are sealed under: give the replication key its replicas hold (or purge the bucket to start over with a new key)"
                 )
             }
         } else {
-            try opened.put(ReplicationKey.checkKey, fingerprint)
+            try opened.put(ReplicationKey.checkKey, key.recordedFingerprint)
             logger.info("bucket \(bucketName): recorded the fingerprint of \(key.path)")
         }
         let history = (try? opened.history()) ?? 1
@@ -206,7 +206,7 @@ final class FollowerKeyImporter: @unchecked Sendable {
             logger.warning("cannot check the replication key against bucket \(bucketName) now: \(error)")
             return
         }
-        if let recorded, recorded != Array(key.fingerprint.utf8) {
+        if !key.matches(recorded: recorded) {
             throw replicationKeyRefusal(
                 "--replication-key-file \(key.path) is not the primary's replication key: the keys of bucket \(bucketName) are sealed under another; copy the primary's \(ReplicationKey.fileName)"
             )

@@ -1,19 +1,7 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
-
-/// Every regular file under `directory` holding `text`.
-private func filesHolding(_ text: String, under directory: String) -> [String] {
-    let fm = FileManager.default
-    var out: [String] = []
-    for case let name as String in fm.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {
-        let path = directory + "/" + name
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: path) else { continue }
-        if Array(d).firstRange(of: Array(text.utf8)) != nil { out.append(path) }
-    }
-    return out
-}
 
 @Suite("privacy by donor id, KK; migrate of legacy applications (the real binary)", .serialized)
 struct DonorPrivacyCLITests {
@@ -36,7 +24,7 @@ struct DonorPrivacyCLITests {
         #expect(refused.status != 0 && refused.stderr.contains("data.donor.name"), "\(refused)")
         let after = try await CLI.run(["verify", "--data-dir", data])
         #expect(try after.json().first?["events"]?.int ?? after.json().first?["headPosition"]?.int == head, "\(after)")
-        #expect(filesHolding("Zulkarnaen", under: data) == [])
+        #expect(DataDirectoryFiles.holding("Zulkarnaen", under: data) == [])
 
         // The scenario's individual donor is sealed under a donor id.
         let donations = try await CLI.run(["read", "--data-dir", data, "--all", "--type", "aid.donation-received"])

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,23 +9,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Every regular file under `directory`, with its bytes.
-private func files(under directory: String) -> [(path: String, bytes: [UInt8])] {
-    let fm = FileManager.default
-    var out: [(String, [UInt8])] = []
-    for case let name as String in fm.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {
-        let path = directory + "/" + name
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: path) {
-            out.append((path, Array(d)))
-        }
-    }
-    return out
-}
-
 /// The files under `directory` that hold any of `secrets` in clear.
 private func leaks(_ secrets: [String], under directory: String) -> [String] {
-    files(under: directory).flatMap { file in
+    DataDirectoryFiles.all(under: directory).flatMap { file in
         secrets.filter { file.bytes.firstRange(of: Array($0.utf8)) != nil }.map { "\(file.path) holds \($0)" }
     }
 }
@@ -166,7 +153,7 @@ struct PrivacyEndToEndTests {
             #expect(leaks([Self.nik, "Baiq Nurul", Self.phone], under: dir) == [])
             // The master key the forgotten subject's key was wrapped under is in no file: what
             // LMDB's freed pages may hold of that wrapped key opens with no key that exists.
-            #expect(files(under: dir).filter { $0.bytes.firstRange(of: Array(keyBefore)) != nil }.map(\.path) == [])
+            #expect(DataDirectoryFiles.holding(Array(keyBefore), under: dir) == [])
             let export = try await CLI.run(["privacy", "export", "--data-dir", dir, "--subject", subject])
             #expect(export.status == 0, "\(export)")
             #expect(!export.stdoutText.contains(Self.name) && export.stdoutText.contains("[dihapus]"), "\(export)")

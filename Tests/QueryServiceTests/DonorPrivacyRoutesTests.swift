@@ -5,24 +5,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSON
+import TestSupport
 import Testing
 
 @testable import LumbungCore
 @testable import PersonalData
 @testable import QueryService
-
-/// Every file under `directory` that holds `text`.
-private func filesHolding(_ text: String, under directory: String) -> [String] {
-    let fm = FileManager.default
-    var out: [String] = []
-    for case let name as String in fm.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {
-        let path = directory + "/" + name
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let d = fm.contents(atPath: path) else { continue }
-        if Array(d).firstRange(of: Array(text.utf8)) != nil { out.append(path) }
-    }
-    return out
-}
 
 @Suite("Routes: individual donors sealed; privacy by donor id and KK; legacy applications migrated")
 struct DonorPrivacyRoutesTests {
@@ -59,7 +47,7 @@ struct DonorPrivacyRoutesTests {
                 "/v1/aid/donations", token: writer, body: Self.donation("Lalu Muhammad Zaini", publicName: true))
             let namedId = try #require(named.object("ids")?.string("donorId") ?? named.string("donorId"), "\(named)")
             try env.services.vault.checkpoint()
-            for clear in ["Baiq Nurul", "Lalu Muhammad"] { #expect(filesHolding(clear, under: env.directory) == []) }
+            for clear in ["Baiq Nurul", "Lalu Muhammad"] { #expect(DataDirectoryFiles.holding(clear, under: env.directory) == []) }
 
             // In public: the one who did not agree is Hamba Allah, the other by name.
             let page = try await client.get("/bantuan-bencana/donatur").text
