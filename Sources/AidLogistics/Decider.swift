@@ -43,13 +43,17 @@ public enum AidDecider: Decider {
         switch event {
         case .warehouseRegistered(let e):
             s.warehouses[e.warehouseId] = Warehouse(name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode)
+        case .incidentDeclared(let e):
+            s.incidents[e.incidentId] = Incident(name: e.name, kind: e.kind, affectedCodes: e.affectedCodes)
+        case .impactReported:
+            break
         case .donationReceived(let e):
             var items: [Item: Int] = [:]
             for i in e.items { items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity }
             s.donationCount += 1
             s.donations[e.donationId] = Donation(
                 warehouseId: e.warehouseId, sequence: s.donationCount,
-                donorName: e.donor.name.clearText ?? e.donor.subject ?? Donor.anonymous, items: items)
+                donorName: e.donor.name.clearText ?? e.donor.subject ?? Donor.anonymous, items: items, incidentId: e.incidentId)
             for (item, q) in items { s.add(q, to: LotKey(warehouseId: e.warehouseId, item: item, donationId: e.donationId)) }
         case .shipmentDispatched(let e):
             var lots: [LotKey: Int] = [:]
@@ -62,11 +66,13 @@ public enum AidDecider: Decider {
                 }
             }
             s.shipments[e.shipmentId] = Shipment(
-                fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false)
+                fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false,
+                incidentId: e.incidentId)
         case .shipmentReceived(let e):
             guard let shipment = s.shipments[e.shipmentId] else { return s }
             s.shipments[e.shipmentId] = Shipment(
-                fromWarehouseId: shipment.fromWarehouseId, toWarehouseId: shipment.toWarehouseId, lots: [:], received: true)
+                fromWarehouseId: shipment.fromWarehouseId, toWarehouseId: shipment.toWarehouseId, lots: [:], received: true,
+                incidentId: shipment.incidentId)
             for line in e.lines {
                 s.add(
                     line.quantity,
@@ -96,18 +102,29 @@ public enum AidDecider: Decider {
         case .registerWarehouse(let c):
             return .warehouseRegistered(
                 WarehouseRegistered(
-                    warehouseId: try need(c.warehouseId, "warehouseId"), name: c.name, kind: c.kind, kelurahanCode: c.kelurahanCode))
+                    warehouseId: try need(c.warehouseId, "warehouseId"), name: c.name, kind: c.kind, kelurahanCode: c.kelurahanCode,
+                    incidentId: c.incidentId))
+        case .declareIncident(let c):
+            return .incidentDeclared(
+                IncidentDeclared(
+                    incidentId: try need(c.incidentId, "incidentId"), name: c.name, kind: c.kind,
+                    startedAt: try need(c.startedAt, "startedAt"), affectedCodes: c.affectedCodes))
+        case .reportImpact(let c):
+            return .impactReported(
+                ImpactReported(
+                    incidentId: c.incidentId, code: c.code, displaced: c.displaced, households: c.households,
+                    damagedHouses: c.damagedHouses, source: c.source, reportedAt: try need(c.reportedAt, "reportedAt")))
         case .receiveDonation(let c):
             return .donationReceived(
                 DonationReceived(
                     donationId: try need(c.donationId, "donationId"), warehouseId: c.warehouseId, donor: c.donor, items: c.items,
-                    receivedAt: try need(c.receivedAt, "receivedAt")))
+                    receivedAt: try need(c.receivedAt, "receivedAt"), incidentId: c.incidentId))
         case .dispatchShipment(let c):
             return .shipmentDispatched(
                 ShipmentDispatched(
                     shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId, toWarehouseId: c.toWarehouseId,
-                    lines: try fill(c.lines, at: c.fromWarehouseId, state), vehicle: c.vehicle, driver: c.driver,
-                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt")))
+                    lines: try fill(c.lines, at: c.fromWarehouseId, for: c.incidentId, state), vehicle: c.vehicle, driver: c.driver,
+                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt"), incidentId: c.incidentId))
         case .receiveShipment(let c):
             var lines = c.lines
             if lines == nil, let s = state.shipments[c.shipmentId], !s.received {
@@ -118,26 +135,30 @@ public enum AidDecider: Decider {
             }
             return .shipmentReceived(
                 ShipmentReceived(
-                    shipmentId: c.shipmentId, lines: lines ?? [], receivedAt: try need(c.receivedAt, "receivedAt"), notes: c.notes ?? ""))
+                    shipmentId: c.shipmentId, lines: lines ?? [], receivedAt: try need(c.receivedAt, "receivedAt"), notes: c.notes ?? "",
+                    incidentId: c.incidentId ?? state.shipments[c.shipmentId]?.incidentId))
         case .distributeAid(let c):
-            let lines = try fill(c.lines, at: c.warehouseId, state)
+            let lines = try fill(c.lines, at: c.warehouseId, for: c.incidentId, state)
             return .aidDistributed(
                 AidDistributed(
                     distributionId: try need(c.distributionId, "distributionId"), warehouseId: c.warehouseId,
                     kelurahanCode: c.kelurahanCode, lines: lines, households: c.households, people: c.people,
-                    distributedAt: try need(c.distributedAt, "distributedAt")))
+                    distributedAt: try need(c.distributedAt, "distributedAt"), incidentId: c.incidentId))
         case .adjustStock(let c):
             return .stockAdjusted(
                 StockAdjusted(
                     warehouseId: c.warehouseId, item: c.item, unit: c.unit, donationId: c.donationId, quantity: c.quantity,
-                    reason: c.reason))
+                    reason: c.reason, incidentId: c.incidentId ?? state.donations[c.donationId]?.incidentId))
         }
     }
 
-    /// Lines with their lots: as given, or first-in-first-out from `warehouseId`'s stock. A
-    /// line asking for more than the warehouse holds of the item is refused here, naming the
-    /// total; an unknown warehouse is left to `check`.
-    static func fill(_ lines: [RequestedLine], at warehouseId: String, _ state: State) throws(EventLogError) -> [LotLine] {
+    /// Lines with their lots: as given, or first-in-first-out from `warehouseId`'s stock of the
+    /// lots given for `incidentId` (and lots from before incidents). A line asking for more than
+    /// the warehouse holds of the item for the incident is refused here, naming the total; an
+    /// unknown warehouse is left to `check`.
+    static func fill(_ lines: [RequestedLine], at warehouseId: String, for incidentId: String?, _ state: State) throws(EventLogError)
+        -> [LotLine]
+    {
         var taken: [LotKey: Int] = [:]
         var out: [LotLine] = []
         for (i, line) in lines.enumerated() {
@@ -153,7 +174,7 @@ public enum AidDecider: Decider {
             var remaining = line.quantity
             var lots: [LotQuantity] = []
             var available = 0
-            for lot in state.lots(at: warehouseId, item) {
+            for lot in state.lots(at: warehouseId, item) where state.lot(lot.donationId, serves: incidentId) {
                 let key = LotKey(warehouseId: warehouseId, item: item, donationId: lot.donationId)
                 let free = lot.quantity - (taken[key] ?? 0)
                 guard free > 0 else { continue }
@@ -167,7 +188,8 @@ public enum AidDecider: Decider {
             guard remaining == 0 else {
                 throw violation(
                     "lines[\(i)].quantity",
-                    "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots)")
+                    "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots\(incidentId.map { " given for incident \($0)" } ?? ""))"
+                )
             }
             out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
         }
@@ -197,7 +219,32 @@ public enum AidDecider: Decider {
 extension AidDecider {
     /// Whether `event` may enter the log on `state` (see `decide` for the rules).
     static func check(_ event: AidEvent, _ state: State) throws(EventLogError) {
+        try checkEvent(event, state)
+        try checkIncident(of: event, state)
+    }
+
+    /// The rules of each event but its incident's.
+    static func checkEvent(_ event: AidEvent, _ state: State) throws(EventLogError) {
         switch event {
+        case .incidentDeclared(let e):
+            guard state.incidents[e.incidentId] == nil else {
+                throw violation("incidentId", "incident \(e.incidentId) is already declared; an incident is declared once")
+            }
+            var seen: [String: Int] = [:]
+            for (i, code) in e.affectedCodes.enumerated() {
+                if let j = seen[code] { throw invalid("affectedCodes[\(i)]", "\(code) is already in affectedCodes[\(j)]; list each code once") }
+                seen[code] = i
+                try checkArea(code, "affectedCodes[\(i)]", state.area)
+            }
+
+        case .impactReported(let e):
+            try checkArea(e.code, "code", state.area)
+            if let incident = state.incidents[e.incidentId], !incident.covers(e.code) {
+                throw violation(
+                    "code",
+                    "\(e.code) lies outside the areas incident \(e.incidentId) affects (\(incident.affectedCodes.joined(separator: ", ")))")
+            }
+
         case .warehouseRegistered(let e):
             guard state.warehouses[e.warehouseId] == nil else {
                 throw violation("warehouseId", "warehouse \(e.warehouseId) is already registered; a warehouse registers once")
@@ -227,7 +274,7 @@ extension AidDecider {
             guard e.fromWarehouseId != e.toWarehouseId else {
                 throw violation("toWarehouseId", "a shipment must go to another warehouse than \(e.fromWarehouseId)")
             }
-            try checkLines(e.lines, state, from: e.fromWarehouseId, "lines")
+            try checkLines(e.lines, state, from: e.fromWarehouseId, for: e.incidentId, "lines")
 
         case .shipmentReceived(let e):
             guard let s = state.shipments[e.shipmentId] else {
@@ -235,6 +282,9 @@ extension AidDecider {
             }
             guard !s.received else {
                 throw violation("shipmentId", "shipment \(e.shipmentId) is already received; a shipment is received once")
+            }
+            if let given = s.incidentId, let named = e.incidentId, given != named {
+                throw violation("incidentId", "shipment \(e.shipmentId) was dispatched for incident \(given), not \(named)")
             }
             var seen: [LotKey: Int] = [:]
             for (i, line) in e.lines.enumerated() {
@@ -266,7 +316,7 @@ extension AidDecider {
             guard e.people >= e.households else {
                 throw violation("people", "\(e.people) people in \(e.households) households: every household has at least one person")
             }
-            try checkLines(e.lines, state, from: e.warehouseId, "lines")
+            try checkLines(e.lines, state, from: e.warehouseId, for: e.incidentId, "lines")
 
         case .stockAdjusted(let e):
             try requireWarehouse(state, e.warehouseId, "warehouseId")
@@ -276,6 +326,9 @@ extension AidDecider {
             }
             guard d.items[item] != nil else {
                 throw violation("item", "lot \(e.donationId) holds no \(item)")
+            }
+            guard state.lot(e.donationId, serves: e.incidentId) else {
+                throw violation("incidentId", "lot \(e.donationId) was given for incident \(d.incidentId ?? "-"), not \(e.incidentId ?? "-")")
             }
             let have = state.onHand(at: e.warehouseId, item, lot: e.donationId)
             guard have + e.quantity >= 0 else {
@@ -289,7 +342,9 @@ extension AidDecider {
 
     /// Lines of a dispatch or distribution: distinct items, distinct lots per line, lots adding
     /// up to the line, and never more of a lot than `warehouseId` holds.
-    static func checkLines(_ lines: [LotLine], _ state: State, from warehouseId: String, _ field: String) throws(EventLogError) {
+    static func checkLines(
+        _ lines: [LotLine], _ state: State, from warehouseId: String, for incidentId: String?, _ field: String
+    ) throws(EventLogError) {
         var seen: [Item: Int] = [:]
         for (i, line) in lines.enumerated() {
             let item = Item(item: line.item, unit: line.unit)
@@ -316,6 +371,12 @@ extension AidDecider {
                 guard state.donations[lot.donationId] != nil else {
                     throw violation("\(field)[\(i)].lots[\(k)].donationId", "no donation (lot) \(lot.donationId) was received")
                 }
+                guard state.lot(lot.donationId, serves: incidentId) else {
+                    throw violation(
+                        "\(field)[\(i)].lots[\(k)].donationId",
+                        "lot \(lot.donationId) was given for incident \(state.donations[lot.donationId]?.incidentId ?? "-"), not \(incidentId ?? "-")"
+                    )
+                }
                 let have = state.onHand(at: warehouseId, item, lot: lot.donationId)
                 guard lot.quantity <= have else {
                     throw violation(
@@ -324,6 +385,27 @@ extension AidDecider {
                     )
                 }
             }
+        }
+    }
+
+    /// Every aid event but a declaration names a declared incident (`incidentId`).
+    static func checkIncident(of event: AidEvent, _ state: State) throws(EventLogError) {
+        if case .incidentDeclared = event { return }
+        guard let id = event.incidentId else {
+            throw invalid("incidentId", "is required: name the incident this aid answers (declared by aid.incident-declared)")
+        }
+        guard state.incidents[id] != nil else {
+            throw violation("incidentId", "incident \(id) is not declared; declare it first (aid.incident-declared)")
+        }
+    }
+
+    /// `code` is a Kepmendagri code (of any level) inside the deployment's `area`.
+    static func checkArea(_ code: String, _ field: String, _ area: ServiceArea) throws(EventLogError) {
+        if area == .mataram, code == ServiceArea.defaultCode || Mataram.kelurahan(code: code) != nil { return }
+        do {
+            _ = try area.check(code)
+        } catch {
+            throw violation(field, error.description)
         }
     }
 

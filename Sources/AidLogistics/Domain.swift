@@ -42,5 +42,5 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     /// The domain's part of the 2018 scenario (see `AidScenario`; the seeder calls it without an instance).
     public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
     /// The scenario with this domain's vault: individual donors' names sealed (`AidScenario`).
-    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale, vault: vault) }
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale, vault: vault, area: rules.area) }
 }

@@ -34,6 +34,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     private let distributions = DecisionTable<Bool>(domain: AidLogisticsDomain.name, table: "distribution")
     /// `donations`: the count of donations received.
     private let counters = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "counter")
+    private let incidents = DecisionTable<AidDecider.Incident>(domain: AidLogisticsDomain.name, table: "incident")
 
     /// The area the deployment serves: every desa/kelurahan code an event names lies in it.
     public let area: ServiceArea
@@ -42,8 +43,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
-    /// 2: donations' items and shipments' lots stored as sorted entries.
-    public var stateVersion: Int { 2 }
+    /// 2: donations' items and shipments' lots stored as sorted entries; 3: incidents, and the
+    /// incident of each donation and shipment.
+    public var stateVersion: Int { 3 }
 
     public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
@@ -65,6 +67,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveShipment(let c): (warehouse, field) = (state.shipments[c.shipmentId]?.toWarehouseId, "data.shipmentId")
         case .distributeAid(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .adjustStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .declareIncident, .reportImpact:
+            // Incidents are the coordinators': a key scoped to warehouses does not declare them.
+            throw EventLogError(
+                .forbidden, "type: a key scoped to warehouses may not declare incidents or report their impact", field: "type")
         }
         // An unknown shipment is the decider's to refuse.
         if let warehouse { try event.requireInScope(warehouse, kind: "warehouse", field: field) }
@@ -93,6 +99,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public func state(touchedBy command: AidLogisticsCommand) throws(EventLogError) -> AidDecider.State {
         var s = AidDecider.State()
         s.area = area
+        func incident(_ id: String?) throws(EventLogError) {
+            if let id, s.incidents[id] == nil, let i = try incidents.get(id, in: decisions) { s.incidents[id] = i }
+        }
+        try incident(command.incidentId)
         func warehouse(_ id: String?) throws(EventLogError) {
             if let id, let w = try warehouses.get(id, in: decisions) { s.warehouses[id] = w }
         }
@@ -156,6 +166,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveShipment(let c):
             guard let shipment = try shipments.get(c.shipmentId, in: decisions) else { return s }
             s.shipments[c.shipmentId] = shipment
+            try incident(shipment.incidentId)
             for key in shipment.lots.keys { try lot(shipment.toWarehouseId, key.item.item, key.item.unit, key.donationId) }
             for line in c.lines ?? [] { try lot(shipment.toWarehouseId, line.item, line.unit, line.donationId) }
         case .distributeAid(let c):
@@ -165,6 +176,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .adjustStock(let c):
             try warehouse(c.warehouseId)
             try lot(c.warehouseId, c.item, c.unit, c.donationId)
+            try incident(s.donations[c.donationId]?.incidentId)
+        case .declareIncident, .reportImpact:
+            break
         }
         return s
     }
@@ -184,6 +198,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             }
         }
         try write(shipments, next.shipments, over: loaded.shipments) { $0 }
+        try write(incidents, next.incidents, over: loaded.incidents) { $0 }
         for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
         if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
     }
@@ -212,6 +227,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
                 stock: stockByPlace,
                 shipments: Dictionary(uniqueKeysWithValues: try shipments.all(in: decisions).map { ($0.key, $0.value) }),
                 distributions: Set(try distributions.all(in: decisions).map(\.key)),
+                incidents: Dictionary(uniqueKeysWithValues: try incidents.all(in: decisions).map { ($0.key, $0.value) }),
                 donationCount: try counters.get(Self.donationCount, in: decisions) ?? 0)
         }
     }

@@ -27,6 +27,14 @@ struct CommandTests {
                 "adjust-stock",
                 #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","donationId":"DN-1","quantity":-3,"reason":"rusak","adjustedAt":"2018-08-12T16:00:00+08:00"}"#
             ),
+            (
+                "declare-incident",
+                #"{"incidentId":"gempa-lombok-2018","name":"Gempa Bumi Lombok 2018","kind":"gempa-bumi","affectedCodes":["52.71"]}"#
+            ),
+            (
+                "report-impact",
+                #"{"incidentId":"gempa-lombok-2018","code":"52.71","displaced":20343,"source":"BNPB"}"#
+            ),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -91,11 +99,12 @@ struct CommandTests {
     func decideAndAppend() throws {
         let log = try TestLog()
         let now = try #require(Timestamp("2018-08-07T02:00:00Z"))
+        try log.append([Fx.declared])
         let reg = try log.run(
             try AidLogisticsCommand.parse(
                 "register-warehouse",
                 body: try Fx.json(
-                    #"{"name":"Gudang BPBD Kota Mataram","kind":"gudang","kelurahanCode":"52.71.02.1002","registeredAt":"2018-07-29T09:00:00+08:00"}"#
+                    #"{"name":"Gudang BPBD Kota Mataram","kind":"gudang","kelurahanCode":"52.71.02.1002","registeredAt":"2018-07-29T09:00:00+08:00","incidentId":"gempa-uji"}"#
                 )), now: now)
         let gudang = try #require(reg.ids["warehouseId"])
         #expect(reg.events.first?.stream == "warehouse-\(gudang)")
@@ -103,7 +112,7 @@ struct CommandTests {
         #expect(reg.secrets.isEmpty)
         let posko = try log.run(
             .registerWarehouse(
-                RegisterWarehouse(warehouseId: "posko-52.71.05.1005", name: "Posko Rembiga", kind: "posko", kelurahanCode: Fx.rembiga)),
+                RegisterWarehouse(warehouseId: "posko-52.71.05.1005", name: "Posko Rembiga", kind: "posko", kelurahanCode: Fx.rembiga, incidentId: Fx.incident)),
             now: now)
         #expect(posko.ids == ["warehouseId": "posko-52.71.05.1005"])
 
@@ -111,7 +120,7 @@ struct CommandTests {
             .receiveDonation(
                 ReceiveDonation(
                     warehouseId: gudang, donor: Donor(name: "Kementerian Sosial RI", kind: "government"),
-                    items: [ItemQuantity(item: "beras", unit: "kg", quantity: 1000)])), now: now)
+                    items: [ItemQuantity(item: "beras", unit: "kg", quantity: 1000)], incidentId: Fx.incident)), now: now)
         let dn = try #require(don.ids["donationId"])
         #expect(don.events.first?.stream == "donation-\(dn)")
         #expect(don.events.first?.occurredAt == now)
@@ -121,7 +130,7 @@ struct CommandTests {
                 DispatchShipment(
                     fromWarehouseId: gudang, toWarehouseId: "posko-52.71.05.1005",
                     lines: [RequestedLine(item: "beras", unit: "kg", quantity: 400)],
-                    vehicle: "Truk BPBD DR 8011 AM", driver: "sopir-07", dispatchedAt: "2018-08-07T10:00:00+08:00")), now: now)
+                    vehicle: "Truk BPBD DR 8011 AM", driver: "sopir-07", dispatchedAt: "2018-08-07T10:00:00+08:00", incidentId: Fx.incident)), now: now)
         let sh = try #require(ship.ids["shipmentId"])
         let recorded = try #require(log.store.readStream("shipment-\(sh)").first)
         let data = try recorded.dataValue()
@@ -137,7 +146,7 @@ struct CommandTests {
                 DistributeAid(
                     warehouseId: "posko-52.71.05.1005", kelurahanCode: Fx.rembiga,
                     lines: [RequestedLine(item: "beras", unit: "kg", quantity: 150)],
-                    households: 30, people: 104)), now: now)
+                    households: 30, people: 104, incidentId: Fx.incident)), now: now)
         #expect(dist.ids["distributionId"]?.hasPrefix("DS-2018-") == true)
         try log.run(
             .adjustStock(
@@ -150,7 +159,7 @@ struct CommandTests {
         #expect(trace.balance.holds)
         #expect(trace.balance.items.first?.distributed == 150)
         #expect(trace.balance.items.first?.adjusted == 10)
-        #expect(try log.store.stats().events == 7)
+        #expect(try log.store.stats().events == 8)
     }
 
     @Test("the domain bundles rules, projectors and commands")
@@ -160,11 +169,12 @@ struct CommandTests {
         #expect(AidLogisticsDomain.viewNames == ["aid.stock", "aid.kelurahan", "aid.trace", "aid.donors"])
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2; trace and
         // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
-        // donors keep a named individual's sealed name under their subject since 4.
-        #expect(d.projectors.map(\.version) == [2, 2, 2, 4])
+        // donors keep a named individual's sealed name under their subject since 4; all four keep
+        // the incident since 3 (donors 5).
+        #expect(d.projectors.map(\.version) == [3, 3, 3, 5])
         let decision = try d.handle(
-            "register-warehouse",
-            body: try Fx.json(#"{"warehouseId":"g1","name":"Gudang","kind":"gudang","kelurahanCode":"52.71.05.1005"}"#),
+            "declare-incident",
+            body: try Fx.json(#"{"incidentId":"g1","name":"Gempa","kind":"gempa-bumi","affectedCodes":["52.71.05"]}"#),
             now: .now())
         #expect(decision.events.count == 1)
         #expect(decision.events[0].expectedVersion == .noStream)

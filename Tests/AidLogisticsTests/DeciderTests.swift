@@ -13,7 +13,7 @@ struct DeciderTests {
         .dispatchShipment(
             DispatchShipment(
                 shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk", driver: "sopir-07",
-                dispatchedAt: Fx.t(7, 9)))
+                dispatchedAt: Fx.t(7, 9), incidentId: Fx.incident))
     }
 
     @Test("lots are taken first-in-first-out and recorded in the event")
@@ -30,7 +30,7 @@ struct DeciderTests {
     @Test("first-in-first-out follows the receipt order, not the ids")
     func fifoByReceiptOrder() throws {
         let s = try Fx.state([
-            Fx.register("gudang-a"), Fx.register("posko-b", kind: "posko", code: Fx.selagalas),
+            Fx.declared, Fx.register("gudang-a"), Fx.register("posko-b", kind: "posko", code: Fx.selagalas),
             Fx.donate("DN-Z", at: "gudang-a", [("terpal", "lembar", 5)], time: Fx.t(6, 8)),
             Fx.donate("DN-A", at: "gudang-a", [("terpal", "lembar", 5)], time: Fx.t(6, 7)),
         ])
@@ -60,7 +60,7 @@ struct DeciderTests {
         let s = try Fx.state(Fx.base)
         #expect(
             throws: EventLogError(
-                .ruleViolation, "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)",
+                .ruleViolation, "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
                 field: "data.lines[0].quantity")
         ) {
             try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]), s)
@@ -83,7 +83,7 @@ struct DeciderTests {
         try log.append(Fx.base)
         #expect(
             throws: EventLogError(
-                .ruleViolation, "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)",
+                .ruleViolation, "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
                 field: "lines[0].quantity")
         ) {
             try log.run(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]))
@@ -154,7 +154,7 @@ struct DeciderTests {
         let command = AidLogisticsCommand.distributeAid(
             DistributeAid(
                 distributionId: "DS-1", warehouseId: "posko-b", kelurahanCode: Fx.selagalas,
-                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 50)], households: 10, people: 38, distributedAt: Fx.t(6, 15)))
+                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 50)], households: 10, people: 38, distributedAt: Fx.t(6, 15), incidentId: Fx.incident))
         let events = try AidDecider.decide(command, s)
         guard case .aidDistributed(let e) = try #require(events.first) else {
             Issue.record("not a distribution")
@@ -166,7 +166,7 @@ struct DeciderTests {
         let other = AidLogisticsCommand.distributeAid(
             DistributeAid(
                 distributionId: "DS-2", warehouseId: "posko-b", kelurahanCode: Fx.selagalas,
-                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 81)], households: 10, people: 38, distributedAt: Fx.t(6, 15)))
+                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 81)], households: 10, people: 38, distributedAt: Fx.t(6, 15), incidentId: Fx.incident))
         #expect(throws: EventLogError.self) { try AidDecider.decide(other, s) }
     }
 
@@ -195,7 +195,7 @@ struct DeciderTests {
         let c = AidLogisticsCommand.receiveDonation(
             ReceiveDonation(
                 warehouseId: "gudang-a", donor: Donor(name: "ACT", kind: "ngo"),
-                items: [ItemQuantity(item: "beras", unit: "karung", quantity: 3)]))
+                items: [ItemQuantity(item: "beras", unit: "karung", quantity: 3)], incidentId: Fx.incident))
         var g = SplitMix64(seed: 7)
         let (resolved, ids) = c.resolved(now: now) { AidIDs.make($0, year: $1, using: &g) }
         guard case .receiveDonation(let r) = resolved else {
@@ -210,7 +210,7 @@ struct DeciderTests {
         let given = AidLogisticsCommand.receiveDonation(
             ReceiveDonation(
                 donationId: "DN-X", warehouseId: "gudang-a", donor: Donor(name: "ACT", kind: "ngo"),
-                items: [ItemQuantity(item: "beras", unit: "karung", quantity: 3)], receivedAt: Fx.t(6, 8)))
+                items: [ItemQuantity(item: "beras", unit: "karung", quantity: 3)], receivedAt: Fx.t(6, 8), incidentId: Fx.incident))
         #expect(given.resolved(now: now) { _, _ in "unused" }.ids == ["donationId": "DN-X"])
         // Unresolved commands are refused by the pure decider.
         #expect(throws: EventLogError.self) { try AidDecider.decide(c, try Fx.state(Fx.base)) }

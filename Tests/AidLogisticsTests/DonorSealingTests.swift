@@ -16,7 +16,7 @@ struct DonorSealingTests {
     static func vault() throws -> Vault { try Vault(directory: Fx.tempDirectory(), masterKey: SymmetricKey(size: .bits256)) }
 
     static let clearIndividual =
-        #"{"donationId":"DN-5","warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#
+        #"{"donationId":"DN-5","warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00","incidentId":"gempa-uji"}"#
 
     @Test("a raw append of an individual's name in clear is refused naming data.donor.name; nothing written")
     func clearNameRefused() throws {
@@ -65,7 +65,7 @@ struct DonorSealingTests {
             let event = AidEvent.donationReceived(
                 DonationReceived(
                     donationId: "DN-5", warehouseId: "gudang-a", donor: d, items: [ItemQuantity(item: "beras", unit: "kg", quantity: 1)],
-                    receivedAt: Fx.t(7, 10)))
+                    receivedAt: Fx.t(7, 10), incidentId: Fx.incident))
             let error = #expect(throws: EventLogError.self) { try log.append([event]) }
             #expect(error?.field == field, "\(error?.message ?? "")")
             #expect(try log.store.stats() == before)
@@ -79,7 +79,7 @@ struct DonorSealingTests {
         try plain.append(Fx.base)
         let before = try plain.store.stats()
         let body = try Fx.json(
-            #"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
+            #"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"incidentId":"gempa-uji"}"#
         )
         let error = #expect(throws: EventLogError.self) {
             try plain.ruleGuard.withCurrentState(plain.store) { try plain.domain.handle("receive-donation", body: body, now: .now()) }
@@ -100,7 +100,7 @@ struct DonorSealingTests {
         let subject = try #require(try vault.subject(.donor, donorId))
         #expect(data["donor"]?["subject"] == .string(subject) && data["donor"]?["id"] == .string(donorId))
         let again = try Fx.json(
-            #"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual","id":"\#(donorId)","publicName":true},"items":[{"item":"beras","unit":"kg","quantity":2}]}"#
+            #"{"warehouseId":"gudang-a","donor":{"name":"Baiq Nurul Aini","kind":"individual","id":"\#(donorId)","publicName":true},"items":[{"item":"beras","unit":"kg","quantity":2}],"incidentId":"gempa-uji"}"#
         )
         let second = try log.ruleGuard.withCurrentState(log.store) { try log.domain.handle("receive-donation", body: again, now: .now()) }
         _ = try log.store.appendBlocking(try AppendRequest(events: second.events, actor: "test"))

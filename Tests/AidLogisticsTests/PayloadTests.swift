@@ -174,15 +174,15 @@ struct PayloadTests {
     func written() throws {
         #expect(
             receipt.json.description
-                == #"{"lines":[{"donationId":"DN-1","item":"beras","quantity":80,"unit":"kg"}],"notes":"","receivedAt":"2018-08-06T12:00:00+08:00","shipmentId":"SH-1"}"#
+                == #"{"incidentId":"gempa-uji","lines":[{"donationId":"DN-1","item":"beras","quantity":80,"unit":"kg"}],"notes":"","receivedAt":"2018-08-06T12:00:00+08:00","shipmentId":"SH-1"}"#
         )
         #expect(
             donation.json.description
-                == #"{"donationId":"DN-9","donor":{"kind":"government","name":"BNPB"},"items":[{"item":"beras","quantity":5,"unit":"kg"}],"receivedAt":"2018-08-06T08:00:00+08:00","warehouseId":"gudang-a"}"#
+                == #"{"donationId":"DN-9","donor":{"kind":"government","name":"BNPB"},"incidentId":"gempa-uji","items":[{"item":"beras","quantity":5,"unit":"kg"}],"receivedAt":"2018-08-06T08:00:00+08:00","warehouseId":"gudang-a"}"#
         )
         #expect(
             adjustment.json.description
-                == #"{"donationId":"DN-1","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#)
+                == #"{"donationId":"DN-1","incidentId":"gempa-uji","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#)
         // Notes left out read as "".
         let data = edited(receipt) { $0["notes"] = nil }
         guard case .shipmentReceived(let r) = try AidEvent.read(type: receipt.type, data: data) else {

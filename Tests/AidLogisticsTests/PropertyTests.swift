@@ -27,7 +27,7 @@ struct Ledger {
 
     mutating func fold(_ e: AidEvent) {
         switch e {
-        case .warehouseRegistered: break
+        case .warehouseRegistered, .incidentDeclared, .impactReported: break
         case .donationReceived(let d):
             donor[d.donationId] = d.donor.publicLabel
             for i in d.items { donated[LotItem(donationId: d.donationId, item: i.item, unit: i.unit), default: 0] += i.quantity }
@@ -135,6 +135,10 @@ struct CommandGenerator {
     }
 
     mutating func command(_ s: AidDecider.State) -> AidLogisticsCommand {
+        if s.incidents.isEmpty {
+            return .declareIncident(
+                DeclareIncident(incidentId: Fx.incident, name: "Gempa uji", kind: "gempa-bumi", startedAt: Fx.t(5, 19, 46), affectedCodes: ["52.71"]))
+        }
         let ws = s.warehouses.keys.sorted()
         let roll = rng.unit()
         let w = rng.element(ws) ?? "W-0"
@@ -143,7 +147,7 @@ struct CommandGenerator {
             let reuse = rng.chance(0.05) && !ws.isEmpty
             return .registerWarehouse(
                 RegisterWarehouse(
-                    warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code))
+                    warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code, incidentId: Fx.incident))
         }
         if roll < 0.30 {
             var pool = items
@@ -153,7 +157,7 @@ struct CommandGenerator {
                     donationId: id("DN"), warehouseId: rng.chance(0.05) ? "W-nowhere" : w,
                     donor: Donor(name: rng.element(["BNPB", "PMI", "ACT", "Hamba Allah"]) ?? "BNPB", kind: "ngo"),
                     items: pool.prefix(rng.int(1...3)).map { ItemQuantity(item: $0.0, unit: $0.1, quantity: rng.int(1...60)) },
-                    receivedAt: time()))
+                    receivedAt: time(), incidentId: Fx.incident))
         }
         if roll < 0.55 {
             let to = rng.chance(0.05) ? w : (rng.element(ws.filter { $0 != w }) ?? w)
@@ -161,7 +165,7 @@ struct CommandGenerator {
                 DispatchShipment(
                     shipmentId: id("SH"), fromWarehouseId: w, toWarehouseId: to, lines: lines(s, at: w), vehicle: "Truk",
                     driver: "sopir-07",
-                    dispatchedAt: time()))
+                    dispatchedAt: time(), incidentId: Fx.incident))
         }
         if roll < 0.72 {
             let open = s.shipments.filter { !$0.value.received }.keys.sorted()
@@ -183,7 +187,7 @@ struct CommandGenerator {
                     distributionId: id("DS"), warehouseId: w,
                     kelurahanCode: rng.chance(0.03) ? "52.71.00.0000" : (rng.element(Mataram.kelurahan)?.code ?? Fx.rembiga),
                     lines: lines(s, at: w), households: households, people: rng.chance(0.03) ? households - 1 : households * rng.int(1...5),
-                    distributedAt: time()))
+                    distributedAt: time(), incidentId: Fx.incident))
         }
         let held = s.onHand.keys.sorted { ($0.warehouseId, $0.donationId, $0.item) < ($1.warehouseId, $1.donationId, $1.item) }
         guard let k = rng.element(held) else {

@@ -10,8 +10,11 @@ struct ServiceAreaTests {
     func register(_ code: String, area: ServiceArea) throws(EventLogError) {
         var state = AidDecider.State()
         state.area = area
+        state.incidents[Fx.incident] = AidDecider.Incident(name: "uji", kind: "gempa-bumi", affectedCodes: ["52"])
         try AidDecider.check(
-            .warehouseRegistered(WarehouseRegistered(warehouseId: "posko-1", name: "Posko 1", kind: "posko", kelurahanCode: code)), state)
+            .warehouseRegistered(
+                WarehouseRegistered(warehouseId: "posko-1", name: "Posko 1", kind: "posko", kelurahanCode: code, incidentId: Fx.incident)),
+            state)
     }
 
     func refusal(_ code: String, area: ServiceArea) -> String? {

@@ -12,6 +12,14 @@ enum Fx {
     static let rembiga = "52.71.05.1005"
     static let selagalas = "52.71.06.1004"
     static let ampenanSelatan = "52.71.01.1004"
+    /// The incident the builders' events name (`declared` declares it).
+    static let incident = "gempa-uji"
+
+    static func declare(_ id: String = incident, codes: [String] = ["52.71"], time: String = t(5, 19, 46)) -> AidEvent {
+        .incidentDeclared(IncidentDeclared(incidentId: id, name: "Gempa uji \(id)", kind: "gempa-bumi", startedAt: time, affectedCodes: codes))
+    }
+
+    static let declared = declare()
 
     static func t(_ day: Int, _ hour: Int, _ minute: Int = 0) -> String {
         let d = day < 10 ? "0\(day)" : "\(day)"
@@ -20,18 +28,21 @@ enum Fx {
         return "2018-08-\(d)T\(h):\(m):00+08:00"
     }
 
-    static func register(_ id: String, kind: String = "gudang", code: String = rembiga, name: String? = nil) -> AidEvent {
-        .warehouseRegistered(WarehouseRegistered(warehouseId: id, name: name ?? "Gudang \(id)", kind: kind, kelurahanCode: code))
+    static func register(_ id: String, kind: String = "gudang", code: String = rembiga, name: String? = nil, incident: String = incident)
+        -> AidEvent
+    {
+        .warehouseRegistered(
+            WarehouseRegistered(warehouseId: id, name: name ?? "Gudang \(id)", kind: kind, kelurahanCode: code, incidentId: incident))
     }
 
     static func donate(
         _ id: String, at warehouse: String, _ items: [(String, String, Int)], donor: String = "BNPB", kind: String = "government",
-        publicName: Bool? = nil, time: String = t(6, 8)
+        publicName: Bool? = nil, time: String = t(6, 8), incident: String = incident
     ) -> AidEvent {
         .donationReceived(
             DonationReceived(
                 donationId: id, warehouseId: warehouse, donor: Donor(name: donor, kind: kind, publicName: publicName),
-                items: items.map { ItemQuantity(item: $0.0, unit: $0.1, quantity: $0.2) }, receivedAt: time))
+                items: items.map { ItemQuantity(item: $0.0, unit: $0.1, quantity: $0.2) }, receivedAt: time, incidentId: incident))
     }
 
     static func line(_ item: String, _ unit: String, _ lots: [(String, Int)]) -> LotLine {
@@ -40,39 +51,45 @@ enum Fx {
         )
     }
 
-    static func dispatch(_ id: String, from: String, to: String, _ lines: [LotLine], time: String = t(6, 10)) -> AidEvent {
+    static func dispatch(_ id: String, from: String, to: String, _ lines: [LotLine], time: String = t(6, 10), incident: String = incident)
+        -> AidEvent
+    {
         .shipmentDispatched(
             ShipmentDispatched(
                 shipmentId: id, fromWarehouseId: from, toWarehouseId: to, lines: lines, vehicle: "Truk BPBD DR 8011 AM",
-                driver: "sopir-01", dispatchedAt: time))
+                driver: "sopir-01", dispatchedAt: time, incidentId: incident))
     }
 
-    static func receive(_ id: String, _ lines: [(String, String, String, Int)], time: String = t(6, 12), notes: String = "") -> AidEvent {
+    static func receive(
+        _ id: String, _ lines: [(String, String, String, Int)], time: String = t(6, 12), notes: String = "", incident: String = incident
+    ) -> AidEvent {
         .shipmentReceived(
             ShipmentReceived(
                 shipmentId: id, lines: lines.map { ReceivedLine(item: $0.0, unit: $0.1, donationId: $0.2, quantity: $0.3) },
-                receivedAt: time, notes: notes))
+                receivedAt: time, notes: notes, incidentId: incident))
     }
 
     static func distribute(
         _ id: String, at warehouse: String, code: String = selagalas, _ lines: [LotLine], households: Int = 20, people: Int = 75,
-        time: String = t(6, 15)
+        time: String = t(6, 15), incident: String = incident
     ) -> AidEvent {
         .aidDistributed(
             AidDistributed(
                 distributionId: id, warehouseId: warehouse, kelurahanCode: code, lines: lines, households: households, people: people,
-                distributedAt: time))
+                distributedAt: time, incidentId: incident))
     }
 
-    static func adjust(_ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname")
-        -> AidEvent
-    {
-        .stockAdjusted(StockAdjusted(warehouseId: warehouse, item: item, unit: unit, donationId: lot, quantity: q, reason: reason))
+    static func adjust(
+        _ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname", incident: String = incident
+    ) -> AidEvent {
+        .stockAdjusted(
+            StockAdjusted(warehouseId: warehouse, item: item, unit: unit, donationId: lot, quantity: q, reason: reason, incidentId: incident))
     }
 
     /// gudang-a (Rembiga) and posko-b (Selagalas); DN-1 (100 kg beras, 20 dus mi) and DN-2 (50 kg
     /// beras) at gudang-a; SH-1 takes 80 kg beras and 10 dus mi of DN-1 to posko-b (not yet received).
     static let base: [AidEvent] = [
+        declared,
         register("gudang-a"),
         register("posko-b", kind: "posko", code: selagalas),
         donate("DN-1", at: "gudang-a", [("beras", "kg", 100), ("mi instan", "dus", 20)], time: t(6, 8)),

@@ -19,10 +19,13 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case receiveShipment(ReceiveShipment)
     case distributeAid(DistributeAid)
     case adjustStock(AdjustStock)
+    case declareIncident(DeclareIncident)
+    case reportImpact(ReportImpact)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
+        "declare-incident", "report-impact",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -34,6 +37,22 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .receiveShipment: "receive-shipment"
         case .distributeAid: "distribute-aid"
         case .adjustStock: "adjust-stock"
+        case .declareIncident: "declare-incident"
+        case .reportImpact: "report-impact"
+        }
+    }
+
+    /// The incident the command names (nil when left out).
+    public var incidentId: String? {
+        switch self {
+        case .registerWarehouse(let c): c.incidentId
+        case .receiveDonation(let c): c.incidentId
+        case .dispatchShipment(let c): c.incidentId
+        case .receiveShipment(let c): c.incidentId
+        case .distributeAid(let c): c.incidentId
+        case .adjustStock(let c): c.incidentId
+        case .declareIncident(let c): c.incidentId
+        case .reportImpact(let c): c.incidentId
         }
     }
 
@@ -52,6 +71,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "receive-shipment": return .receiveShipment(try .read(body, root: ""))
         case "distribute-aid": return .distributeAid(try .read(body, root: ""))
         case "adjust-stock": return .adjustStock(try .read(body, root: ""))
+        case "declare-incident": return .declareIncident(try .read(body, root: ""))
+        case "report-impact": return .reportImpact(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -65,36 +86,49 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         switch event {
         case .warehouseRegistered(let e):
             self = .registerWarehouse(
-                RegisterWarehouse(warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode))
+                RegisterWarehouse(
+                    warehouseId: e.warehouseId, name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode, incidentId: e.incidentId))
+        case .incidentDeclared(let e):
+            self = .declareIncident(
+                DeclareIncident(
+                    incidentId: e.incidentId, name: e.name, kind: e.kind, startedAt: e.startedAt, affectedCodes: e.affectedCodes))
+        case .impactReported(let e):
+            self = .reportImpact(
+                ReportImpact(
+                    incidentId: e.incidentId, code: e.code, displaced: e.displaced, households: e.households,
+                    damagedHouses: e.damagedHouses, source: e.source, reportedAt: e.reportedAt))
         case .donationReceived(let e):
             self = .receiveDonation(
                 ReceiveDonation(
-                    donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt))
+                    donationId: e.donationId, warehouseId: e.warehouseId, donor: e.donor, items: e.items, receivedAt: e.receivedAt,
+                    incidentId: e.incidentId))
         case .shipmentDispatched(let e):
             self = .dispatchShipment(
                 DispatchShipment(
                     shipmentId: e.shipmentId, fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId,
-                    lines: e.lines.map(RequestedLine.init(recording:)), vehicle: e.vehicle, driver: e.driver, dispatchedAt: e.dispatchedAt))
+                    lines: e.lines.map(RequestedLine.init(recording:)), vehicle: e.vehicle, driver: e.driver, dispatchedAt: e.dispatchedAt,
+                    incidentId: e.incidentId))
         case .shipmentReceived(let e):
-            self = .receiveShipment(ReceiveShipment(shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes))
+            self = .receiveShipment(
+                ReceiveShipment(shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes, incidentId: e.incidentId))
         case .aidDistributed(let e):
             self = .distributeAid(
                 DistributeAid(
                     distributionId: e.distributionId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode,
                     lines: e.lines.map(RequestedLine.init(recording:)), households: e.households, people: e.people,
-                    distributedAt: e.distributedAt))
+                    distributedAt: e.distributedAt, incidentId: e.incidentId))
         case .stockAdjusted(let e):
             self = .adjustStock(
                 AdjustStock(
-                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason
-                ))
+                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason,
+                    incidentId: e.incidentId))
         }
     }
 
     // MARK: Deciding
 
     /// Fills what the caller left out and only the server can choose: ids (`make(prefix, year)`,
-    /// prefixes `WH`, `DN`, `SH`, `DS`) and times (`now`). Returns the completed command and the
+    /// prefixes `WH`, `DN`, `SH`, `DS`, `IC`) and times (`now`). Returns the completed command and the
     /// ids it carries, by field name.
     public func resolved(now: Timestamp, makeID: (String, Int) -> String) -> (command: AidLogisticsCommand, ids: [String: String]) {
         let nowText = now.description
@@ -127,6 +161,12 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             return (.distributeAid(c), ["distributionId": id])
         case .adjustStock(let c):
             return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])
+        case .declareIncident(var c):
+            let id = complete(&c, \.incidentId, "IC", time: \.startedAt)
+            return (.declareIncident(c), ["incidentId": id])
+        case .reportImpact(var c):
+            c.reportedAt = c.reportedAt ?? nowText
+            return (.reportImpact(c), ["incidentId": c.incidentId])
         }
     }
 
@@ -143,9 +183,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     /// dispatches and distributions; the dispatch alone before a receipt.
     var expectedVersion: ExpectedVersion {
         switch self {
-        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid: .noStream
+        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident: .noStream
         case .receiveShipment: .exact(1)
-        case .adjustStock: .exists
+        case .adjustStock, .reportImpact: .exists
         }
     }
 

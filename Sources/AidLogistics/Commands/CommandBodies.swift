@@ -32,6 +32,7 @@ public struct RegisterWarehouse: AidPayload, Hashable {
     public var warehouseId: String?
     public var name, kind, kelurahanCode: String
     public var registeredAt: String?
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { WarehouseRegistered.rule(forKey: key) }
 }
@@ -43,6 +44,7 @@ public struct ReceiveDonation: AidPayload, Hashable {
     public var donor: Donor
     public var items: [ItemQuantity]
     public var receivedAt: String?
+    public var incidentId: String?
 }
 
 /// Body of `dispatch-shipment`. `shipmentId` is made when absent, `dispatchedAt` defaults to
@@ -53,14 +55,17 @@ public struct DispatchShipment: LineRequest, Hashable {
     public var lines: [RequestedLine]
     public var vehicle, driver: String
     public var dispatchedAt: String?
+    public var incidentId: String?
 }
 
 /// Body of `receive-shipment`. Without `lines`, everything dispatched is received in full;
-/// `receivedAt` defaults to now, `notes` to "".
+/// `receivedAt` defaults to now, `notes` to "", `incidentId` to the shipment's.
 public struct ReceiveShipment: AidPayload, Hashable {
     public var shipmentId: String
     public var lines: [ReceivedLine]?
     public var receivedAt, notes: String?
+    /// The shipment's incident when left out.
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { ShipmentReceived.rule(forKey: key) }
 }
@@ -73,6 +78,7 @@ public struct DistributeAid: LineRequest, Hashable {
     public var lines: [RequestedLine]
     public var households, people: Int
     public var distributedAt: String?
+    public var incidentId: String?
 }
 
 /// Body of `adjust-stock`. `quantity` is signed (negative takes stock out); `adjustedAt` (RFC
@@ -82,6 +88,30 @@ public struct AdjustStock: AidPayload, Hashable {
     public var quantity: Int
     public var reason: String
     public var adjustedAt: String?
+    /// The lot's incident when left out.
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }
+}
+
+/// Body of `declare-incident`. `incidentId` is made when absent (`IC-<year>-...`; a readable id
+/// such as `gempa-lombok-2018` is better), `startedAt` defaults to now.
+public struct DeclareIncident: AidPayload, Hashable {
+    public var incidentId: String?
+    public var name, kind: String
+    public var startedAt: String?
+    public var affectedCodes: [String]
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { IncidentDeclared.rule(forKey: key) }
+}
+
+/// Body of `report-impact`. `reportedAt` defaults to now.
+public struct ReportImpact: AidPayload, Hashable {
+    public var incidentId, code: String
+    public var displaced: Int
+    public var households, damagedHouses: Int?
+    public var source: String
+    public var reportedAt: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { ImpactReported.rule(forKey: key) }
 }

@@ -10,9 +10,12 @@ public enum AidEvent: Sendable, Hashable {
     case shipmentReceived(ShipmentReceived)
     case aidDistributed(AidDistributed)
     case stockAdjusted(StockAdjusted)
+    case incidentDeclared(IncidentDeclared)
+    case impactReported(ImpactReported)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
-    /// registrations and adjustments, `donation-<id>`, `shipment-<id>` or `distribution-<id>`).
+    /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
+    /// `incident-<id>` for an incident's declaration and impact reports).
     public var address: (type: String, stream: String) {
         switch self {
         case .warehouseRegistered(let e): (AidEventType.warehouseRegistered, AidIDs.warehouseStream(e.warehouseId))
@@ -21,6 +24,8 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentReceived(let e): (AidEventType.shipmentReceived, AidIDs.shipmentStream(e.shipmentId))
         case .aidDistributed(let e): (AidEventType.aidDistributed, AidIDs.distributionStream(e.distributionId))
         case .stockAdjusted(let e): (AidEventType.stockAdjusted, AidIDs.warehouseStream(e.warehouseId))
+        case .incidentDeclared(let e): (AidEventType.incidentDeclared, AidIDs.incidentStream(e.incidentId))
+        case .impactReported(let e): (AidEventType.impactReported, AidIDs.incidentStream(e.incidentId))
         }
     }
 
@@ -36,6 +41,8 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentReceived(let e): e.json
         case .aidDistributed(let e): e.json
         case .stockAdjusted(let e): e.json
+        case .incidentDeclared(let e): e.json
+        case .impactReported(let e): e.json
         }
     }
 
@@ -47,7 +54,23 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentDispatched(let e): ("dispatchedAt", e.dispatchedAt)
         case .shipmentReceived(let e): ("receivedAt", e.receivedAt)
         case .aidDistributed(let e): ("distributedAt", e.distributedAt)
+        case .incidentDeclared(let e): ("startedAt", e.startedAt)
+        case .impactReported(let e): ("reportedAt", e.reportedAt)
         case .warehouseRegistered, .stockAdjusted: nil
+        }
+    }
+
+    /// The incident the event names (nil: an event written before incidents existed).
+    public var incidentId: String? {
+        switch self {
+        case .warehouseRegistered(let e): e.incidentId
+        case .donationReceived(let e): e.incidentId
+        case .shipmentDispatched(let e): e.incidentId
+        case .shipmentReceived(let e): e.incidentId
+        case .aidDistributed(let e): e.incidentId
+        case .stockAdjusted(let e): e.incidentId
+        case .incidentDeclared(let e): e.incidentId
+        case .impactReported(let e): e.incidentId
         }
     }
 
@@ -64,6 +87,8 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.shipmentReceived: return .shipmentReceived(try .read(data, root: root))
         case AidEventType.aidDistributed: return .aidDistributed(try .read(data, root: root))
         case AidEventType.stockAdjusted: return .stockAdjusted(try .read(data, root: root))
+        case AidEventType.incidentDeclared: return .incidentDeclared(try .read(data, root: root))
+        case AidEventType.impactReported: return .impactReported(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

@@ -9,10 +9,13 @@ public enum AidEventType {
     public static let shipmentReceived = "aid.shipment-received"
     public static let aidDistributed = "aid.aid-distributed"
     public static let stockAdjusted = "aid.stock-adjusted"
+    public static let incidentDeclared = "aid.incident-declared"
+    public static let impactReported = "aid.impact-reported"
 
     /// Every known type.
     public static let all: Set<String> = [
-        warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted,
+        warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
+        impactReported,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."
@@ -46,17 +49,19 @@ extension AidPayload {
 public enum AidFields {
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
-        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId": .identifier
+        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId", "incidentId": .identifier
         case "name", "vehicle": .text(maxBytes: AidLimits.name)
         // A driver by key or role, never by name (UU PDP minimisation).
         case "driver": .reference(to: "driver", example: "sopir-03")
         case "item": .text(maxBytes: AidLimits.item)
         case "unit": .text(maxBytes: AidLimits.unit)
-        case "kelurahanCode": .text(maxBytes: AidLimits.kelurahanCode)
+        case "kelurahanCode", "code": .text(maxBytes: AidLimits.kelurahanCode)
+        case "source": .freeText(maxBytes: AidLimits.name)
+        case "affectedCodes": .list(max: AidLimits.lines, of: "an array of Kepmendagri codes such as 52.08 or 52.71.05.1005")
         case "reason": .freeText(maxBytes: AidLimits.text)
         case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
         case "quantity", "households", "people": .positiveInteger
-        case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt": .time
+        case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt": .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")
         case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity}")
         case "lines": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots}")

@@ -5,6 +5,9 @@ public import JSON
 public struct WarehouseRegistered: AidPayload, Hashable {
     public static let kinds = ["gudang", "posko"]
     public var warehouseId, name, kind, kelurahanCode: String
+    /// The incident the warehouse or posko was opened for (required by the rules; a gudang serves
+    /// every incident's aid); absent only in events written before incidents existed.
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "kind" ? AidFields.warehouseKind : AidFields.rule(forKey: key)
@@ -19,6 +22,9 @@ public struct DonationReceived: AidPayload, Hashable {
     public var items: [ItemQuantity]
     /// RFC 3339; the event's occurredAt.
     public var receivedAt: String
+    /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
+    /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
 }
 
 /// `aid.shipment-dispatched` on stream `shipment-<shipmentId>`: goods leave `fromWarehouseId`
@@ -28,6 +34,9 @@ public struct ShipmentDispatched: AidPayload, Hashable {
     public var shipmentId, fromWarehouseId, toWarehouseId: String
     public var lines: [LotLine]
     public var vehicle, driver, dispatchedAt: String
+    /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
+    /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
 }
 
 /// `aid.shipment-received` on stream `shipment-<shipmentId>`: what arrived, per lot. Whatever
@@ -39,6 +48,9 @@ public struct ShipmentReceived: AidPayload, Hashable {
     public var receivedAt: String
     /// Free text (may be empty; "" when left out, and always written).
     public var notes: String
+    /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
+    /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "lines" ? AidFields.receivedLines : AidFields.rule(forKey: key)
@@ -53,6 +65,9 @@ public struct AidDistributed: AidPayload, Hashable {
     public var households, people: Int
     /// RFC 3339; the event's occurredAt.
     public var distributedAt: String
+    /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
+    /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
 }
 
 /// `aid.stock-adjusted` on stream `warehouse-<warehouseId>`: a correction of one lot's stock of
@@ -62,6 +77,9 @@ public struct StockAdjusted: AidPayload, Hashable {
     /// Not 0; negative takes stock out.
     public var quantity: Int
     public var reason: String
+    /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
+    /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)
@@ -74,6 +92,7 @@ extension ShipmentReceived {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             shipmentId: try c.decode(String.self, forKey: .shipmentId), lines: try c.decode([ReceivedLine].self, forKey: .lines),
-            receivedAt: try c.decode(String.self, forKey: .receivedAt), notes: try c.decodeIfPresent(String.self, forKey: .notes) ?? "")
+            receivedAt: try c.decode(String.self, forKey: .receivedAt), notes: try c.decodeIfPresent(String.self, forKey: .notes) ?? "",
+            incidentId: try c.decodeIfPresent(String.self, forKey: .incidentId))
     }
 }

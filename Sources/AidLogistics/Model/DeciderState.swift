@@ -21,6 +21,8 @@ extension AidDecider {
         public var stock: [Place: [String: Int]] = [:]
         public var shipments: [String: Shipment] = [:]
         public var distributions: Set<String> = []
+        /// Declared incidents.
+        public var incidents: [String: Incident] = [:]
         /// Donations received so far (the last receipt order given).
         public var donationCount = 0
         /// The area the deployment serves (`--region`): every desa/kelurahan code must lie in it.
@@ -55,6 +57,13 @@ extension AidDecider {
         /// Total stock on hand of `item` at `warehouseId`.
         public func total(at warehouseId: String, _ item: Item) -> Int {
             lots(at: warehouseId, item).reduce(0) { $0 + $1.quantity }
+        }
+
+        /// Whether lot `donationId` may serve `incidentId`: a lot serves the incident it was given
+        /// for; a lot from before incidents (or unknown here) serves any.
+        public func lot(_ donationId: String, serves incidentId: String?) -> Bool {
+            guard let given = donations[donationId]?.incidentId, let incidentId else { return true }
+            return given == incidentId
         }
 
         /// The receipt order of a donation (`Int.max` when unknown).
@@ -92,6 +101,9 @@ extension AidDecider {
         public let donorName: String
         /// Sorted when stored, so the decision state's bytes are the same in every process.
         @SortedEntries public private(set) var items: [Item: Int]
+        /// The incident the donation was given for (nil: received before incidents existed; such
+        /// a lot may serve any incident).
+        public var incidentId: String?
     }
 
     /// Where a quantity of a lot lies.
@@ -117,5 +129,19 @@ extension AidDecider {
         /// Sorted when stored, so the decision state's bytes are the same in every process.
         @SortedEntries public private(set) var lots: [LotKey: Int]
         public let received: Bool
+        /// The incident it was dispatched for (nil: before incidents existed).
+        public var incidentId: String?
+    }
+
+    /// A declared incident: what a code an impact report names must lie in.
+    public struct Incident: Sendable, Hashable, Codable {
+        public let name, kind: String
+        public let affectedCodes: [String]
+
+        /// Whether a report of `code` concerns the incident: `code` lies in one of the affected
+        /// areas, or contains one (a total over a larger area, such as the province's).
+        public func covers(_ code: String) -> Bool {
+            affectedCodes.contains { code == $0 || code.hasPrefix($0 + ".") || $0.hasPrefix(code + ".") }
+        }
     }
 }

@@ -13,12 +13,15 @@ public import Projections
 /// - `items`: `<name>␟<item>␟<unit>` -> `{donated, distributed}`
 /// - `donations`: `<name>␟<position, 20 digits>` -> `DonorReport.Donation`
 /// - `lots`: `<donationId>` -> `{donor}`
+/// - `incidentItems`: `<incidentId>␟<name>␟<item>␟<unit>` -> `{donated, distributed}`: as `items`,
+///   for one incident (the event's)
 public struct DonorsProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`. 4: an individual who
-    /// agreed to be named, their name sealed, is kept under their subject with `sealedName`.
+    /// agreed to be named, their name sealed, is kept under their subject with `sealedName`. 5: per
+    /// incident (`incidentItems`, and each donation's incident).
     public static let definition = ViewDefinition(
-        AidViews.donors, version: 4, folding: [AidEventType.donationReceived, AidEventType.aidDistributed],
-        databases: ["donors", "items", "donations", "lots"])
+        AidViews.donors, version: 5, folding: [AidEventType.donationReceived, AidEventType.aidDistributed],
+        databases: ["donors", "items", "donations", "lots", "incidentItems"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -42,23 +45,31 @@ public struct DonorsProjector: DomainProjector {
             }
             try view.put("donors", name, value: donor)
             for i in d.items {
-                try view.update("items", ViewKey.make(name, i.item, i.unit), initial: DonorRecords.Item()) { $0.donated += i.quantity }
+                try count(view, name, i.item, i.unit, d.incidentId) { $0.donated += i.quantity }
             }
             try view.put(
                 "donations", ViewKey.make(name, ViewKey.position(event.position)),
-                value: DonorReport.Donation(donationId: d.donationId, warehouseId: d.warehouseId, receivedAt: d.receivedAt, items: d.items))
+                value: DonorReport.Donation(
+                    donationId: d.donationId, warehouseId: d.warehouseId, receivedAt: d.receivedAt, items: d.items,
+                    incidentId: d.incidentId))
         case .aidDistributed(let d):
             for line in d.lines {
                 for lot in line.lots {
                     guard let donor = try view.value(DonorRecords.Lot.self, "lots", lot.donationId)?.donor else { continue }
-                    try view.update("items", ViewKey.make(donor, line.item, line.unit), initial: DonorRecords.Item()) {
-                        $0.distributed += lot.quantity
-                    }
+                    try count(view, donor, line.item, line.unit, d.incidentId) { $0.distributed += lot.quantity }
                 }
             }
         default:
             return
         }
+    }
+
+    /// Updates a donor's counters of an item, for all incidents and for `incidentId`'s.
+    private func count(
+        _ view: ViewWriter, _ donor: String, _ item: String, _ unit: String, _ incidentId: String?, _ change: (inout DonorRecords.Item) -> Void
+    ) throws {
+        try view.update("items", ViewKey.make(donor, item, unit), initial: DonorRecords.Item(), change)
+        if let incidentId { try view.update("incidentItems", ViewKey.make(incidentId, donor, item, unit), initial: DonorRecords.Item(), change) }
     }
 }
 

@@ -9,14 +9,17 @@ public import Projections
 /// - `items`: `<code>␟<item>␟<unit>` -> `{received, distributed}`
 /// - `warehouses`: `<warehouseId>` -> `{kind, kelurahanCode}`
 /// - `shipments`: `<shipmentId>` -> the destination posko, while the shipment is on its way
+/// - `incidentKelurahan`, `incidentItems`: as `kelurahan` and `items`, each key led by the
+///   event's incident (`<incidentId>␟<code>`, `<incidentId>␟<code>␟<item>␟<unit>`), for one
+///   incident's figures
 public struct KelurahanProjector: DomainProjector {
-    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
+    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`. 3: per incident too.
     public static let definition = ViewDefinition(
-        AidViews.kelurahan, version: 2,
+        AidViews.kelurahan, version: 3,
         folding: [
             AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.shipmentDispatched, AidEventType.shipmentReceived,
             AidEventType.aidDistributed,
-        ], databases: ["kelurahan", "items", "warehouses", "shipments"])
+        ], databases: ["kelurahan", "items", "warehouses", "shipments", "incidentKelurahan", "incidentItems"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -24,9 +27,9 @@ public struct KelurahanProjector: DomainProjector {
             try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))
         case .donationReceived(let d):
             guard let w = try posko(view, d.warehouseId) else { return }
-            try view.update("kelurahan", w.kelurahanCode, initial: KelurahanRecords.Counters()) { $0.donationsReceived += 1 }
+            try count(view, w.kelurahanCode, e.incidentId) { $0.donationsReceived += 1 }
             for i in d.items {
-                try view.update("items", ViewKey.make(w.kelurahanCode, i.item, i.unit), initial: KelurahanRecords.ItemCounters()) {
+                try count(view, w.kelurahanCode, i.item, i.unit, e.incidentId) {
                     $0.received += i.quantity
                 }
             }
@@ -37,25 +40,44 @@ public struct KelurahanProjector: DomainProjector {
             guard let to = try view.value(KelurahanRecords.Destination.self, "shipments", r.shipmentId)?.warehouseId else { return }
             try view.delete("shipments", r.shipmentId)
             guard let w = try posko(view, to) else { return }
-            try view.update("kelurahan", w.kelurahanCode, initial: KelurahanRecords.Counters()) { $0.shipmentsReceived += 1 }
+            try count(view, w.kelurahanCode, e.incidentId) { $0.shipmentsReceived += 1 }
             for line in r.lines {
-                try view.update("items", ViewKey.make(w.kelurahanCode, line.item, line.unit), initial: KelurahanRecords.ItemCounters()) {
+                try count(view, w.kelurahanCode, line.item, line.unit, e.incidentId) {
                     $0.received += line.quantity
                 }
             }
         case .aidDistributed(let d):
-            try view.update("kelurahan", d.kelurahanCode, initial: KelurahanRecords.Counters()) {
+            try count(view, d.kelurahanCode, e.incidentId) {
                 $0.distributions += 1
                 $0.households += d.households
                 $0.people += d.people
             }
             for line in d.lines {
-                try view.update("items", ViewKey.make(d.kelurahanCode, line.item, line.unit), initial: KelurahanRecords.ItemCounters()) {
+                try count(view, d.kelurahanCode, line.item, line.unit, e.incidentId) {
                     $0.distributed += line.quantity
                 }
             }
-        case .stockAdjusted:
+        case .stockAdjusted, .incidentDeclared, .impactReported:
             return
+        }
+    }
+
+    /// Updates a kelurahan's counters, for all incidents and for `incidentId`'s.
+    private func count(_ view: ViewWriter, _ code: String, _ incidentId: String?, _ change: (inout KelurahanRecords.Counters) -> Void)
+        throws
+    {
+        try view.update("kelurahan", code, initial: KelurahanRecords.Counters(), change)
+        if let incidentId { try view.update("incidentKelurahan", ViewKey.make(incidentId, code), initial: KelurahanRecords.Counters(), change) }
+    }
+
+    /// Updates a kelurahan's counters of an item, for all incidents and for `incidentId`'s.
+    private func count(
+        _ view: ViewWriter, _ code: String, _ item: String, _ unit: String, _ incidentId: String?,
+        _ change: (inout KelurahanRecords.ItemCounters) -> Void
+    ) throws {
+        try view.update("items", ViewKey.make(code, item, unit), initial: KelurahanRecords.ItemCounters(), change)
+        if let incidentId {
+            try view.update("incidentItems", ViewKey.make(incidentId, code, item, unit), initial: KelurahanRecords.ItemCounters(), change)
         }
     }
 

@@ -7,6 +7,8 @@ enum StockRecords {
     /// A quantity on hand and in transit: of a lot (`lots`), or of an item at a warehouse (`totals`).
     struct Quantities: Codable, Equatable {
         var onHand = 0, inTransit = 0
+        /// Of a lot: the incident its donation was given for (nil: before incidents, or a total).
+        var incidentId: String?
     }
 }
 
@@ -39,16 +41,17 @@ struct OpenShipment: Codable, Equatable {
 ///
 /// Databases:
 /// - `warehouses`: `<warehouseId>` -> `StockReport.Warehouse`
-/// - `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>` -> `{onHand, inTransit}` (absent when both are 0)
+/// - `lots`: `<warehouseId>␟<item>␟<unit>␟<donationId>` -> `{onHand, inTransit, incidentId?}` (absent when both are 0;
+///   `incidentId` is the donation's, so that `AidQueries.stock(_:incidentId:)` reads one incident's lots)
 /// - `totals`: `<warehouseId>␟<item>␟<unit>` -> `{onHand, inTransit}` (absent when both are 0)
 /// - `shipments`: `<shipmentId>` -> the lots of a shipment not yet received
 ///
 /// A dispatch moves a lot's quantity from on hand to in transit at the source; the receipt
 /// takes it out of transit and puts what arrived on hand at the destination (the rest is lost).
 public struct StockProjector: DomainProjector {
-    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`.
+    /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`. 3: lots keep their incident.
     public static let definition = ViewDefinition(
-        AidViews.stock, version: 2, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments"])
+        AidViews.stock, version: 3, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -61,7 +64,7 @@ public struct StockProjector: DomainProjector {
                     kelurahanName: place.desa, kecamatanName: place.kecamatan))
         case .donationReceived(let d):
             for i in d.items {
-                try bump(view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0)
+                try bump(view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0, incidentId: d.incidentId)
             }
         case .shipmentDispatched(let s):
             let open = OpenShipment(s)
@@ -75,7 +78,9 @@ public struct StockProjector: DomainProjector {
                 try bump(view, s.fromWarehouseId, lot.item, lot.unit, lot.donationId, onHand: 0, inTransit: -lot.quantity)
             }
             for line in r.lines {
-                try bump(view, s.toWarehouseId, line.item, line.unit, line.donationId, onHand: line.quantity, inTransit: 0)
+                try bump(
+                    view, s.toWarehouseId, line.item, line.unit, line.donationId, onHand: line.quantity, inTransit: 0,
+                    incidentId: r.incidentId)
             }
         case .aidDistributed(let d):
             for line in d.lines {
@@ -85,14 +90,19 @@ public struct StockProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)
+        case .incidentDeclared, .impactReported:
+            return
         }
     }
 
     private func bump(
-        _ view: ViewWriter, _ warehouseId: String, _ item: String, _ unit: String, _ donationId: String, onHand: Int, inTransit: Int
+        _ view: ViewWriter, _ warehouseId: String, _ item: String, _ unit: String, _ donationId: String, onHand: Int, inTransit: Int,
+        incidentId: String? = nil
     ) throws {
         let lotKey = ViewKey.make(warehouseId, item, unit, donationId)
         var lot = try view.value(StockRecords.Quantities.self, "lots", lotKey) ?? StockRecords.Quantities()
+        // A lot keeps the incident of its donation wherever it goes (set where it first lies).
+        lot.incidentId = lot.incidentId ?? incidentId
         lot.onHand += onHand
         lot.inTransit += inTransit
         if lot.onHand == 0 && lot.inTransit == 0 { try view.delete("lots", lotKey) } else { try view.put("lots", lotKey, value: lot) }

@@ -22,8 +22,9 @@ enum TraceRecords {
 /// A receipt makes a `received` step for what arrived and a `lost-in-transit` step for the rest
 /// of each lot the shipment carried.
 public struct TraceProjector: DomainProjector {
+    /// 3: a donation keeps its incident.
     public static let definition = ViewDefinition(
-        AidViews.trace, version: 2, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
+        AidViews.trace, version: 3, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         var index = 0
@@ -48,7 +49,8 @@ public struct TraceProjector: DomainProjector {
                 value: DonationTrace.Donation(
                     donationId: d.donationId, warehouseId: d.warehouseId, warehouseName: try name(view, d.warehouseId),
                     donor: d.donor.publicForm,
-                    items: d.items, receivedAt: d.receivedAt, position: event.position, eventId: event.id.description))
+                    items: d.items, receivedAt: d.receivedAt, position: event.position, eventId: event.id.description,
+                    incidentId: d.incidentId))
             for i in d.items {
                 try step(d.donationId, try base(.donated, i.item, i.unit, i.quantity, d.warehouseId))
             }
@@ -96,6 +98,8 @@ public struct TraceProjector: DomainProjector {
             var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
+        case .incidentDeclared, .impactReported:
+            return
         }
     }
 

@@ -9,6 +9,8 @@ public struct DonationTrace: Codable, Sendable, Equatable {
         public var receivedAt: String
         public var position: UInt64
         public var eventId: String
+        /// The incident the donation was given for (absent: before incidents existed).
+        public var incidentId: String?
     }
 
     /// What a step did to the lot.

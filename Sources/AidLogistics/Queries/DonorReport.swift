@@ -11,6 +11,8 @@ public struct DonorReport: Codable, Sendable, Equatable {
     public struct Donation: Codable, Sendable, Equatable {
         public var donationId, warehouseId, receivedAt: String
         public var items: [ItemQuantity]
+        /// The incident it was given for (absent: before incidents existed).
+        public var incidentId: String?
     }
 
     /// One donor (by name).

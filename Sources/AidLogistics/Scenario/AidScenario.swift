@@ -1,6 +1,7 @@
 public import DomainKit
 import EventLog
 public import PersonalData
+public import Regions
 
 /// The aid domain's part of the deterministic 2018 scenario of Kota Mataram.
 ///
@@ -26,8 +27,10 @@ public enum AidScenario {
     /// With a `vault` (the seeder's), each individual donor gets a donor id (`DR-2018-<n>`, `n` its
     /// line in the catalog) and their name sealed under the subject of that id, as a
     /// `receive-donation` would; without one (the domain's tests) they stay the anonymous label.
-    public static func scenario(seed: UInt64, scale: Double, vault: Vault? = nil) -> [ScenarioEvent] {
-        var generator = ScenarioGenerator(seed: seed, scale: scale)
+    /// `area` is the deployment's (`--region`): the earthquake's affected codes, and its impact
+    /// reports for the province when the area covers it (see `ScenarioIncidents`).
+    public static func scenario(seed: UInt64, scale: Double, vault: Vault? = nil, area: ServiceArea = .mataram) -> [ScenarioEvent] {
+        var generator = ScenarioGenerator(seed: seed, scale: scale, area: area)
         generator.vault = vault
         return generator.run()
     }

@@ -47,6 +47,12 @@ extension ScenarioGenerator {
             }
         case .adjustment(let g):
             adjust(g, at: time)
+        case .declareEarthquake:
+            declareEarthquake(at: time)
+        case .reportEarthquakeImpact(let day):
+            reportEarthquakeImpact(day: day, at: time)
+        case .fire(let step):
+            fire(step, at: time)
         }
     }
 

@@ -2,6 +2,7 @@ import DomainKit
 import EventLog
 import MataramReference
 import PersonalData
+import Regions
 
 /// Simulates aid logistics in Kota Mataram from 29 July to 31 August 2018 and writes the events
 /// (see `AidScenario`). It keeps its own stock, lot by lot, so that every event it writes
@@ -64,6 +65,9 @@ struct ScenarioGenerator {
         case distribution(posko: Int, day: Int, coverage: Bool)
         case stockOpname(gudang: Int)
         case adjustment(gudang: Int)
+        case declareEarthquake
+        case reportEarthquakeImpact(day: Int)
+        case fire(FireStep)
     }
 
     struct Pending {
@@ -80,6 +84,8 @@ struct ScenarioGenerator {
     }
 
     let scale: Double
+    /// The deployment's area: the earthquake's affected codes and its provincial reports follow it.
+    let area: ServiceArea
     var rng, ids: SplitMix64
     var out: [ScenarioEvent] = []
     var last: Int64 = 0
@@ -97,8 +103,9 @@ struct ScenarioGenerator {
     let meanWeight: Double
     let households, donorCumulative, gudangCumulative: [Double]
 
-    init(seed: UInt64, scale: Double) {
+    init(seed: UInt64, scale: Double, area: ServiceArea = .mataram) {
         self.scale = scale.isFinite ? max(0, scale) : 1
+        self.area = area
         rng = SplitMix64(seed: seed)
         ids = SplitMix64(seed: seed ^ 0x5EED_A1D0_2018_0805)
         let n = ScenarioCatalog.warehouses.count + Mataram.kelurahan.count
@@ -130,6 +137,7 @@ struct ScenarioGenerator {
     // MARK: Run
 
     mutating func run() -> [ScenarioEvent] {
+        scheduleIncidents()
         for g in 0..<gudangCount { schedule(Self.at(0, 9, 20 * g), .registerGudang(g)) }
         // After the 29 July shock, posko in the five hardest-hit kelurahan.
         let hardest = weights.indices.sorted { (weights[$0], -$0) > (weights[$1], -$1) }
@@ -220,7 +228,8 @@ struct ScenarioGenerator {
 
     mutating func emit(_ event: AidEvent, _ time: Int64) {
         let ts = Timestamp(millisecondsSince1970: time)
-        guard let proposed = try? event.proposed(id: ids.uuid(), occurredAt: ts) else { return }
+        let named = event.naming(incident: ScenarioIncidents.earthquake)
+        guard let proposed = try? named.proposed(id: ids.uuid(), occurredAt: ts) else { return }
         out.append((ts, proposed))
     }
 

@@ -12,6 +12,7 @@ public import PersonalData
 ///
 /// Columns (name, hashtag):
 /// `Date #date` (the day the movement happened, in Mataram's time, WITA = UTC+08:00),
+/// `Incident #crisis+code` (the incident the movement answers, `aid.incident-declared`),
 /// `Activity #activity` (`donation`, `shipment`, `receipt`, `loss`, `distribution`,
 /// `adjustment`), `Activity ID #activity+code` (the donationId, shipmentId or distributionId;
 /// the event id for an adjustment), `Organisation #org` and `Organisation type #org+type` (the
@@ -19,7 +20,7 @@ public import PersonalData
 /// `gudang` or `posko`), `Warehouse #loc+name`, `Warehouse ID #loc+code`, `Warehouse kind
 /// #loc+type`, `Kecamatan #adm3+name`, `Kecamatan code #adm3+code`, `Kelurahan #adm4+name`,
 /// `Kelurahan code #adm4+code`, `Item #item+name`, `Unit #item+unit`, `Quantity #value`,
-/// `Households #reached+households`, `People #reached+ind`, `Position #meta+position`,
+/// `Households #reached+hh`, `People #reached+ind`, `Position #meta+position`,
 /// `Event ID #meta+id`.
 ///
 /// Where each movement is placed (the warehouse columns, and the kelurahan and kecamatan):
@@ -58,11 +59,11 @@ public struct HXLExporter: Exporter {
 
     /// The columns, in order: the name row and the hashtag row.
     public static let columns: [(name: String, tag: String)] = [
-        ("Date", "#date"), ("Activity", "#activity"), ("Activity ID", "#activity+code"), ("Organisation", "#org"),
+        ("Date", "#date"), ("Incident", "#crisis+code"), ("Activity", "#activity"), ("Activity ID", "#activity+code"), ("Organisation", "#org"),
         ("Organisation type", "#org+type"), ("Warehouse", "#loc+name"), ("Warehouse ID", "#loc+code"),
         ("Warehouse kind", "#loc+type"), ("Kecamatan", "#adm3+name"), ("Kecamatan code", "#adm3+code"),
         ("Kelurahan", "#adm4+name"), ("Kelurahan code", "#adm4+code"), ("Item", "#item+name"), ("Unit", "#item+unit"),
-        ("Quantity", "#value"), ("Households", "#reached+households"), ("People", "#reached+ind"),
+        ("Quantity", "#value"), ("Households", "#reached+hh"), ("People", "#reached+ind"),
         ("Position", "#meta+position"), ("Event ID", "#meta+id"),
     ]
 
@@ -137,8 +138,8 @@ public struct HXLExporter: Exporter {
             let parsed = try? AidEvent.read(type: event.type, data: data)
         else { return }
         let context = RowContext(
-            date: CivilDate(event.occurredAt, offsetHours: Self.utcOffsetHours).description, position: event.position,
-            eventId: event.id.description)
+            date: CivilDate(event.occurredAt, offsetHours: Self.utcOffsetHours).description, incidentId: parsed.incidentId ?? "",
+            position: event.position, eventId: event.id.description)
         switch parsed {
         case .donationReceived(let d):
             let at = warehouses[d.warehouseId]
@@ -188,7 +189,7 @@ public struct HXLExporter: Exporter {
                 context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
-        case .warehouseRegistered:
+        case .warehouseRegistered, .incidentDeclared, .impactReported:
             return
         }
     }
@@ -196,6 +197,7 @@ public struct HXLExporter: Exporter {
     /// What every row of one event shares.
     struct RowContext {
         var date: String
+        var incidentId: String
         var position: UInt64
         var eventId: String
     }
@@ -208,7 +210,7 @@ public struct HXLExporter: Exporter {
         let kelurahan = kelurahanCode.flatMap { Mataram.kelurahan(code: $0) }
         CSVText.appendRecord(
             [
-                c.date, activity, code, org, orgType, place?.name ?? "", warehouseId, place?.kind ?? "",
+                c.date, c.incidentId, activity, code, org, orgType, place?.name ?? "", warehouseId, place?.kind ?? "",
                 kelurahan?.kecamatan.name ?? "", kelurahan?.kecamatan.code ?? "", kelurahan?.name ?? "", kelurahanCode ?? "",
                 amount.item, amount.unit, String(amount.quantity), households.map(String.init) ?? "", people.map(String.init) ?? "",
                 String(c.position), c.eventId,
