@@ -232,7 +232,9 @@ extension AidDecider {
             }
             var seen: [String: Int] = [:]
             for (i, code) in e.affectedCodes.enumerated() {
-                if let j = seen[code] { throw invalid("affectedCodes[\(i)]", "\(code) is already in affectedCodes[\(j)]; list each code once") }
+                if let j = seen[code] {
+                    throw invalid("affectedCodes[\(i)]", "\(code) is already in affectedCodes[\(j)]; list each code once")
+                }
                 seen[code] = i
                 try checkArea(code, "affectedCodes[\(i)]", state.area)
             }
@@ -328,7 +330,8 @@ extension AidDecider {
                 throw violation("item", "lot \(e.donationId) holds no \(item)")
             }
             guard state.lot(e.donationId, serves: e.incidentId) else {
-                throw violation("incidentId", "lot \(e.donationId) was given for incident \(d.incidentId ?? "-"), not \(e.incidentId ?? "-")")
+                throw violation(
+                    "incidentId", "lot \(e.donationId) was given for incident \(d.incidentId ?? "-"), not \(e.incidentId ?? "-")")
             }
             let have = state.onHand(at: e.warehouseId, item, lot: e.donationId)
             guard have + e.quantity >= 0 else {

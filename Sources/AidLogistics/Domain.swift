@@ -20,7 +20,9 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public typealias Command = AidLogisticsCommand
     public static let name = "aid", eventTypes = AidEventType.all, views = AidViews.all
     public let rules: AidLogisticsRules
-    public let projectors: [any Projector] = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
+    public let projectors: [any Projector] = [
+        StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector(), IncidentsProjector(),
+    ]
 
     /// Where individual donors' names are sealed (nil: a name other than `Donor.anonymous` of an
     /// individual is refused by `receive-donation`).
@@ -42,5 +44,7 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     /// The domain's part of the 2018 scenario (see `AidScenario`; the seeder calls it without an instance).
     public static func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale) }
     /// The scenario with this domain's vault: individual donors' names sealed (`AidScenario`).
-    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] { AidScenario.scenario(seed: seed, scale: scale, vault: vault, area: rules.area) }
+    public func scenario(seed: UInt64, scale: Double) -> [ScenarioEvent] {
+        AidScenario.scenario(seed: seed, scale: scale, vault: vault, area: rules.area)
+    }
 }

@@ -60,7 +60,8 @@ struct DeciderTests {
         let s = try Fx.state(Fx.base)
         #expect(
             throws: EventLogError(
-                .ruleViolation, "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
+                .ruleViolation,
+                "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
                 field: "data.lines[0].quantity")
         ) {
             try AidDecider.decide(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]), s)
@@ -83,7 +84,8 @@ struct DeciderTests {
         try log.append(Fx.base)
         #expect(
             throws: EventLogError(
-                .ruleViolation, "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
+                .ruleViolation,
+                "lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots given for incident gempa-uji)",
                 field: "lines[0].quantity")
         ) {
             try log.run(dispatch([RequestedLine(item: "beras", unit: "kg", quantity: 71)]))
@@ -154,7 +156,8 @@ struct DeciderTests {
         let command = AidLogisticsCommand.distributeAid(
             DistributeAid(
                 distributionId: "DS-1", warehouseId: "posko-b", kelurahanCode: Fx.selagalas,
-                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 50)], households: 10, people: 38, distributedAt: Fx.t(6, 15), incidentId: Fx.incident))
+                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 50)], households: 10, people: 38, distributedAt: Fx.t(6, 15),
+                incidentId: Fx.incident))
         let events = try AidDecider.decide(command, s)
         guard case .aidDistributed(let e) = try #require(events.first) else {
             Issue.record("not a distribution")
@@ -166,7 +169,8 @@ struct DeciderTests {
         let other = AidLogisticsCommand.distributeAid(
             DistributeAid(
                 distributionId: "DS-2", warehouseId: "posko-b", kelurahanCode: Fx.selagalas,
-                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 81)], households: 10, people: 38, distributedAt: Fx.t(6, 15), incidentId: Fx.incident))
+                lines: [RequestedLine(item: "beras", unit: "kg", quantity: 81)], households: 10, people: 38, distributedAt: Fx.t(6, 15),
+                incidentId: Fx.incident))
         #expect(throws: EventLogError.self) { try AidDecider.decide(other, s) }
     }
 

@@ -182,7 +182,8 @@ struct PayloadTests {
         )
         #expect(
             adjustment.json.description
-                == #"{"donationId":"DN-1","incidentId":"gempa-uji","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#)
+                == #"{"donationId":"DN-1","incidentId":"gempa-uji","item":"beras","quantity":-1,"reason":"stock opname","unit":"kg","warehouseId":"gudang-a"}"#
+        )
         // Notes left out read as "".
         let data = edited(receipt) { $0["notes"] = nil }
         guard case .shipmentReceived(let r) = try AidEvent.read(type: receipt.type, data: data) else {

@@ -137,7 +137,8 @@ struct CommandGenerator {
     mutating func command(_ s: AidDecider.State) -> AidLogisticsCommand {
         if s.incidents.isEmpty {
             return .declareIncident(
-                DeclareIncident(incidentId: Fx.incident, name: "Gempa uji", kind: "gempa-bumi", startedAt: Fx.t(5, 19, 46), affectedCodes: ["52.71"]))
+                DeclareIncident(
+                    incidentId: Fx.incident, name: "Gempa uji", kind: "gempa-bumi", startedAt: Fx.t(5, 19, 46), affectedCodes: ["52.71"]))
         }
         let ws = s.warehouses.keys.sorted()
         let roll = rng.unit()
@@ -147,7 +148,8 @@ struct CommandGenerator {
             let reuse = rng.chance(0.05) && !ws.isEmpty
             return .registerWarehouse(
                 RegisterWarehouse(
-                    warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code, incidentId: Fx.incident))
+                    warehouseId: reuse ? w : id("W"), name: "Gudang", kind: rng.chance(0.3) ? "gudang" : "posko", kelurahanCode: code,
+                    incidentId: Fx.incident))
         }
         if roll < 0.30 {
             var pool = items

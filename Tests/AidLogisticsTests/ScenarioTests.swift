@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import MataramReference
 import Projections
+import Regions
 import Testing
 
 @testable import AidLogistics
@@ -158,5 +159,46 @@ struct ScenarioTests {
         #expect(donors.donors.contains { $0.name == "Badan Nasional Penanggulangan Bencana (BNPB)" })
         let trace = try #require(try log.read(TraceProjector.viewName) { try AidQueries.trace($0, donationId: "DN-2018-000001") })
         #expect(trace.balance.holds)
+    }
+}
+
+@Suite("The scenario's incidents")
+struct ScenarioIncidentTests {
+    @Test("two incidents: every other aid event names one; the fire runs its whole path on its own lots, which add up")
+    func bothIncidents() throws {
+        let events = AidScenario.scenario(seed: 2018, scale: 0.3)
+        let s = try ScenarioSummary(events)
+        #expect(Set(s.state.incidents.keys) == ["gempa-lombok-2018", "kebakaran-bintaro-2018"])
+        var byIncident: [String: Set<String>] = [:]
+        for (_, p) in events {
+            let e = try AidEvent.read(type: p.type, data: p.dataValue)
+            byIncident[try #require(e.incidentId, "\(p.type) names no incident"), default: []].insert(e.type)
+        }
+        let path: Set<String> = [
+            AidEventType.incidentDeclared, AidEventType.impactReported, AidEventType.donationReceived, AidEventType.shipmentDispatched,
+            AidEventType.shipmentReceived, AidEventType.aidDistributed,
+        ]
+        #expect(byIncident["kebakaran-bintaro-2018"] == path)
+        #expect(byIncident["gempa-lombok-2018"]?.isSuperset(of: path) == true)
+        // Every lot of the fire was handed out: nothing of it is on hand.
+        #expect(!s.state.onHand.keys.contains { $0.donationId.contains("KB") })
+    }
+
+    @Test("the earthquake's impact: 20,343 displaced in Kota Mataram; the province's counts under a deployment for NTB")
+    func displaced() throws {
+        let log = try TestLog()
+        for (_, p) in AidScenario.scenario(seed: 2018, scale: 0.05) {
+            _ = try log.store.appendBlocking(try AppendRequest(events: [p], actor: "test"))
+        }
+        let quake = try #require(try log.read(AidViews.incidents) { try AidQueries.incident($0, incidentId: "gempa-lombok-2018") })
+        #expect(quake.displaced == 20_343 && quake.affectedCodes == ["52.71"])
+        #expect(quake.impact?.count == 51)
+        let ntb = try ServiceArea(code: "52")
+        let wide = AidScenario.scenario(seed: 2018, scale: 0.05, area: ntb)
+        let reports = try wide.compactMap { (_, p) -> ImpactReported? in
+            if case .impactReported(let r) = try AidEvent.read(type: p.type, data: p.dataValue), r.code == "52" { return r }
+            return nil
+        }
+        #expect(reports.map(\.displaced) == [387_067, 417_529])
     }
 }

@@ -16,7 +16,8 @@ enum Fx {
     static let incident = "gempa-uji"
 
     static func declare(_ id: String = incident, codes: [String] = ["52.71"], time: String = t(5, 19, 46)) -> AidEvent {
-        .incidentDeclared(IncidentDeclared(incidentId: id, name: "Gempa uji \(id)", kind: "gempa-bumi", startedAt: time, affectedCodes: codes))
+        .incidentDeclared(
+            IncidentDeclared(incidentId: id, name: "Gempa uji \(id)", kind: "gempa-bumi", startedAt: time, affectedCodes: codes))
     }
 
     static let declared = declare()
@@ -80,10 +81,12 @@ enum Fx {
     }
 
     static func adjust(
-        _ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname", incident: String = incident
+        _ warehouse: String, _ item: String, _ unit: String, lot: String, _ q: Int, reason: String = "stock opname",
+        incident: String = incident
     ) -> AidEvent {
         .stockAdjusted(
-            StockAdjusted(warehouseId: warehouse, item: item, unit: unit, donationId: lot, quantity: q, reason: reason, incidentId: incident))
+            StockAdjusted(
+                warehouseId: warehouse, item: item, unit: unit, donationId: lot, quantity: q, reason: reason, incidentId: incident))
     }
 
     /// gudang-a (Rembiga) and posko-b (Selagalas); DN-1 (100 kg beras, 20 dus mi) and DN-2 (50 kg

@@ -53,7 +53,7 @@ struct CLIExitCodeTests {
             (
                 log.append([
                     "--stream", "warehouse-gudang-x", "--type", "aid.warehouse-registered", "--data",
-                    #"{"warehouseId":"gudang-x","name":"Gudang X","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
+                    #"{"incidentId":"gempa-uji","warehouseId":"gudang-x","name":"Gudang X","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
                 ]), ["kelurahanCode", "52.71.99.9999"]
             ),
             (

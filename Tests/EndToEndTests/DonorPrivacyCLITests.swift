@@ -19,7 +19,7 @@ struct DonorPrivacyCLITests {
         let head = try #require(try before.json().first?["events"]?.int ?? before.json().first?["headPosition"]?.int, "\(before)")
         let refused = try await CLI.run([
             "append", "--data-dir", data, "--stream", "donation-DN-2018-CLEAR001", "--type", "aid.donation-received", "--data",
-            #"{"donationId":"DN-2018-CLEAR001","warehouseId":"gudang-bpbd-mataram","donor":{"name":"Dewi Kartika Zulkarnaen","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#,
+            #"{"incidentId":"gempa-uji","donationId":"DN-2018-CLEAR001","warehouseId":"gudang-bpbd-mataram","donor":{"name":"Dewi Kartika Zulkarnaen","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#,
         ])
         #expect(refused.status != 0 && refused.stderr.contains("data.donor.name"), "\(refused)")
         let after = try await CLI.run(["verify", "--data-dir", data])

@@ -6,7 +6,7 @@ struct RegionCLITests {
     static func warehouse(_ id: String, _ code: String) -> [String] {
         [
             "--stream", "warehouse-\(id)", "--type", "aid.warehouse-registered", "--data",
-            #"{"warehouseId":"\#(id)","name":"Posko \#(id)","kind":"posko","kelurahanCode":"\#(code)"}"#,
+            #"{"incidentId":"gempa-uji","warehouseId":"\#(id)","name":"Posko \#(id)","kind":"posko","kelurahanCode":"\#(code)"}"#,
         ]
     }
 
@@ -27,7 +27,14 @@ struct RegionCLITests {
                 && refused.stderr.contains("outside the area this service covers, Kota Mataram (52.71)"))
         #expect(try await CLI.stats(mataram).contains(#""events":0"#))
 
-        // One for all of NTB takes it, and keeps its area for the next process.
+        // One for all of NTB takes it (once the incident is declared), and keeps its area for the next process.
+        let declared = try await CLI.run(
+            [
+                "append", "--data-dir", ntb, "--region", "52", "--stream", "incident-gempa-uji", "--type", "aid.incident-declared",
+                "--data",
+                #"{"incidentId":"gempa-uji","name":"Gempa uji","kind":"gempa-bumi","startedAt":"2018-08-05T19:46:00+08:00","affectedCodes":["52.08","52.71"]}"#,
+            ])
+        #expect(declared.status == 0, "\(declared)")
         let taken = try await CLI.run(["append", "--data-dir", ntb, "--region", "52"] + Self.warehouse("posko-tanjung", tanjung))
         #expect(taken.status == 0, "\(taken)")
         #expect(try String(contentsOfFile: ntb + "/region", encoding: .utf8) == "52\n")
@@ -45,7 +52,7 @@ struct RegionCLITests {
         // The directory's area is chosen once.
         let other = try await CLI.run(["append", "--data-dir", ntb, "--region", "52.71"] + Self.warehouse("posko-z", "52.71.01.1004"))
         #expect(other.status == 1 && other.stderr.contains("serves 52"), "\(other)")
-        #expect(try await CLI.stats(ntb).contains(#""events":2"#))
+        #expect(try await CLI.stats(ntb).contains(#""events":3"#))
     }
 
     @Test("--region that is no area, or a desa, is a usage error naming it", arguments: ["99", "52.71.01.1004", "NTB"])

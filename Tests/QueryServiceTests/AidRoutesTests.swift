@@ -16,7 +16,8 @@ struct AidRoutesTests {
             let token = env.token(.aidWriter)
             // An id made by the server when absent.
             let made = try await client.command(
-                "/v1/aid/warehouses", token: token, body: #"{"name":"Gudang Baru","kind":"gudang","kelurahanCode":"52.71.02.1002"}"#)
+                "/v1/aid/warehouses", token: token,
+                body: #"{"incidentId":"gempa-uji","name":"Gudang Baru","kind":"gudang","kelurahanCode":"52.71.02.1002"}"#)
             #expect(made.string("warehouseId")?.hasPrefix("WH-") == true)
             #expect(made.uint("position") == (try env.head()))
             #expect(made.int("events") == 1)
@@ -32,13 +33,13 @@ struct AidRoutesTests {
             let dist = try await client.command(
                 "/v1/aid/distributions", token: token,
                 body:
-                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":20}],"households":4,"people":15,"distributedAt":"2018-08-08T09:00:00+08:00"}"#
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":20}],"households":4,"people":15,"distributedAt":"2018-08-08T09:00:00+08:00"}"#
             )
             #expect(dist.string("distributionId")?.hasPrefix("DS-2018-") == true)
             let adj = try await client.command(
                 "/v1/aid/adjustments", token: token,
                 body:
-                    #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-5,"reason":"rusak terkena hujan"}"#
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-5,"reason":"rusak terkena hujan"}"#
             )
             #expect(adj.string("warehouseId") == seed.gudang)
             #expect(adj.string("donationId") == seed.donation)
@@ -127,27 +128,34 @@ struct AidRoutesTests {
     @Test(
         "aid commands refuse bad bodies with 400 naming the field; nothing written",
         arguments: [
-            ("/v1/aid/warehouses", #"{"name":"G","kind":"lumbung","kelurahanCode":"52.71.01.1004"}"#, "kind"),
-            ("/v1/aid/warehouses", #"{"name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004","alamat":"Jl. Majapahit"}"#, "alamat"),
-            ("/v1/aid/warehouses", #"{"warehouseId":"-x","name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004"}"#, "warehouseId"),
+            ("/v1/aid/warehouses", #"{"incidentId":"gempa-uji","name":"G","kind":"lumbung","kelurahanCode":"52.71.01.1004"}"#, "kind"),
+            (
+                "/v1/aid/warehouses",
+                #"{"incidentId":"gempa-uji","name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004","alamat":"Jl. Majapahit"}"#, "alamat"
+            ),
+            (
+                "/v1/aid/warehouses",
+                #"{"incidentId":"gempa-uji","warehouseId":"-x","name":"G","kind":"gudang","kelurahanCode":"52.71.01.1004"}"#, "warehouseId"
+            ),
             ("/v1/aid/warehouses", #"[1]"#, "body"),
             (
                 "/v1/aid/donations",
-                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":0}]}"#,
+                #"{"incidentId":"gempa-uji","warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":0}]}"#,
                 "items[0].quantity"
             ),
             (
                 "/v1/aid/donations",
-                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#, "donor.kind"
+                #"{"incidentId":"gempa-uji","warehouseId":"gudang-bpbd","donor":{"name":"A"},"items":[{"item":"beras","unit":"kg","quantity":1}]}"#,
+                "donor.kind"
             ),
             (
                 "/v1/aid/donations",
-                #"{"warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"06/08/2018"}"#,
+                #"{"incidentId":"gempa-uji","warehouseId":"gudang-bpbd","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"06/08/2018"}"#,
                 "receivedAt"
             ),
             (
                 "/v1/aid/shipments",
-                #"{"fromWarehouseId":"gudang-bpbd","toWarehouseId":"posko-rembiga","lines":[{"item":"beras","unit":"kg","quantity":1}],"vehicle":"Truk"}"#,
+                #"{"incidentId":"gempa-uji","fromWarehouseId":"gudang-bpbd","toWarehouseId":"posko-rembiga","lines":[{"item":"beras","unit":"kg","quantity":1}],"vehicle":"Truk"}"#,
                 "driver"
             ),
             ("/v1/aid/shipments/SH-SEEDED/receipt", #"{"lines":[{"item":"beras","unit":"kg","quantity":1}]}"#, "lines[0].donationId"),
@@ -155,12 +163,13 @@ struct AidRoutesTests {
             ("/v1/aid/shipments/SH-SEEDED/receipt", #"[]"#, "body"),
             (
                 "/v1/aid/distributions",
-                #"{"warehouseId":"posko-rembiga","kelurahanCode":"52.71.05.1005","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1}"#,
+                #"{"incidentId":"gempa-uji","warehouseId":"posko-rembiga","kelurahanCode":"52.71.05.1005","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1}"#,
                 "people"
             ),
             (
                 "/v1/aid/adjustments",
-                #"{"warehouseId":"gudang-bpbd","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#, "quantity"
+                #"{"incidentId":"gempa-uji","warehouseId":"gudang-bpbd","item":"beras","unit":"kg","donationId":"DN-1","quantity":0,"reason":"x"}"#,
+                "quantity"
             ),
         ])
     func badBodies(_ uri: String, _ body: String, _ field: String) async throws {
@@ -190,7 +199,10 @@ struct AidRoutesTests {
             let head = try env.head()
             let cases: [(String, String, String)] = [
                 ("/v1/aid/warehouses", Fx.warehouse(seed.gudang), "warehouseId"),
-                ("/v1/aid/warehouses", #"{"name":"G","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#, "kelurahanCode"),
+                (
+                    "/v1/aid/warehouses", #"{"incidentId":"gempa-uji","name":"G","kind":"gudang","kelurahanCode":"52.71.99.9999"}"#,
+                    "kelurahanCode"
+                ),
                 ("/v1/aid/donations", Fx.donation("DN-GHOST", at: "gudang-ghost"), "warehouseId"),
                 ("/v1/aid/donations", Fx.donation(seed.donation, at: seed.gudang), "donationId"),
                 ("/v1/aid/shipments", Fx.shipment("SH-BIG", from: seed.gudang, to: seed.posko, quantity: 1000), "lines[0].quantity"),
@@ -198,17 +210,17 @@ struct AidRoutesTests {
                 ("/v1/aid/shipments/SH-OK/receipt", "{}", "shipmentId"),
                 (
                     "/v1/aid/distributions",
-                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":3,"people":2}"#,
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":5}],"households":3,"people":2}"#,
                     "people"
                 ),
                 (
                     "/v1/aid/distributions",
-                    #"{"warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":500}],"households":3,"people":9}"#,
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.posko)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":500}],"households":3,"people":9}"#,
                     "lines[0].quantity"
                 ),
                 (
                     "/v1/aid/adjustments",
-                    #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-1000,"reason":"hilang"}"#,
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":-1000,"reason":"hilang"}"#,
                     "quantity"
                 ),
             ]

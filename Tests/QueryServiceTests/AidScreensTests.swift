@@ -134,7 +134,8 @@ struct WaybillProofTests {
 
     @Test("an individual donor who did not agree to be named is Hamba Allah on the public proof")
     func anonymousDonor() {
-        let data = #"{"donationId":"DN-1","donor":{"kind":"individual","name":"Baiq Nurul","id":"DR-2018-AAAAAAAA"},"items":[]}"#
+        let data =
+            #"{"incidentId":"gempa-uji","donationId":"DN-1","donor":{"kind":"individual","name":"Baiq Nurul","id":"DR-2018-AAAAAAAA"},"items":[]}"#
         let event = RecordedEvent(
             position: 5, stream: "donation-DN-1", version: 1, id: .random(), type: "aid.donation-received",
             occurredAt: .now(), recordedAt: .now(), metadata: Array("{}".utf8), data: Array(data.utf8), prevHash: .zero, hash: .zero)

@@ -12,7 +12,7 @@ import Testing
 @Suite("Routes: aid views as of a point in time")
 struct AsOfRoutesTests {
     static func distribution(_ id: String, from warehouse: String, quantity: Int, households: Int, at time: String) -> String {
-        #"{"distributionId":"\#(id)","warehouseId":"\#(warehouse)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"households":\#(households),"people":\#(households * 4),"distributedAt":"\#(time)"}"#
+        #"{"incidentId":"gempa-uji","distributionId":"\#(id)","warehouseId":"\#(warehouse)","kelurahanCode":"\#(Fx.rembiga)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"households":\#(households),"people":\#(households * 4),"distributedAt":"\#(time)"}"#
     }
 
     @Test("asOf and recordedAsOf answer the views as they were; a late entry with an earlier time joins the answer")

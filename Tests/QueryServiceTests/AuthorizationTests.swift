@@ -30,12 +30,12 @@ struct AuthorizationTests {
         Write(
             uri: "/v1/aid/distributions",
             body:
-                #"{"warehouseId":"\#(seed.gudang)","kelurahanCode":"\#(Fx.ampenanSelatan)","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1,"people":1}"#,
+                #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","kelurahanCode":"\#(Fx.ampenanSelatan)","lines":[{"item":"beras","unit":"kg","quantity":1}],"households":1,"people":1}"#,
             role: .aidWriter, wrong: .auditor),
         Write(
             uri: "/v1/aid/adjustments",
             body:
-                #"{"warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":1,"reason":"hitung ulang"}"#,
+                #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":1,"reason":"hitung ulang"}"#,
             role: .aidWriter, wrong: .documentsWriter),
         Write(uri: "/v1/documents/applications", body: Fx.application, role: .documentsWriter, wrong: .aidWriter),
         Write(
@@ -173,6 +173,7 @@ struct ReadYourWritesTests {
     func readYourWrites() async throws {
         try await withRouter { env, client in
             let token = env.token(.aidWriter)
+            _ = try await client.command("/v1/aid/incidents", token: token, body: Fx.incident)
             _ = try await client.command("/v1/aid/warehouses", token: token, body: Fx.warehouse("gudang-ryw"))
             for i in 1...5 {
                 let d = try await client.command(

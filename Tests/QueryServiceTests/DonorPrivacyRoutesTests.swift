@@ -17,7 +17,7 @@ struct DonorPrivacyRoutesTests {
     static func donation(_ name: String, publicName: Bool? = nil, id: String? = nil) -> String {
         let extra = (publicName.map { #","publicName":\#($0)"# } ?? "") + (id.map { #","id":"\#($0)""# } ?? "")
         return
-            #"{"warehouseId":"gudang-bpbd","donor":{"name":"\#(name)","kind":"individual"\#(extra)},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
+            #"{"incidentId":"gempa-uji","warehouseId":"gudang-bpbd","donor":{"name":"\#(name)","kind":"individual"\#(extra)},"items":[{"item":"beras","unit":"kg","quantity":5}]}"#
     }
 
     @Test(
@@ -35,7 +35,7 @@ struct DonorPrivacyRoutesTests {
                 body: Fx.rawEvent(
                     type: "aid.donation-received",
                     data:
-                        #"{"donationId":"DN-2018-RAW00001","warehouseId":"gudang-bpbd","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#
+                        #"{"incidentId":"gempa-uji","donationId":"DN-2018-RAW00001","warehouseId":"gudang-bpbd","donor":{"name":"Baiq Nurul Aini","kind":"individual"},"items":[{"item":"beras","unit":"kg","quantity":5}],"receivedAt":"2018-08-07T10:00:00+08:00"}"#
                 ))
             expectProblem(raw, .badRequest, field: "data.donor.name")
             #expect(try env.head() == head)

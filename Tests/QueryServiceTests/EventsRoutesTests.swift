@@ -284,7 +284,7 @@ struct EventsRoutesTests {
             let head = try env.head()
             // A donation into a warehouse that was never registered.
             let data =
-                #"{"donationId":"DN-X","warehouseId":"gudang-ghost","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
+                #"{"incidentId":"gempa-uji","donationId":"DN-X","warehouseId":"gudang-ghost","donor":{"name":"A","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":1}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
             let r = try await client.post(
                 "/v1/streams/donation-DN-X", token: env.token(.admin), body: Fx.rawEvent(type: "aid.donation-received", data: data))
             expectProblem(r, .unprocessableContent, field: "data.warehouseId")

@@ -20,9 +20,16 @@ struct HXLExportTests {
     /// 5 kg of rice on the way; a distribution in Turida from the posko (after midnight WITA, the
     /// day before in UTC); an adjustment; and a registration and a document event that give no row.
     static let events: [AidEvent] = [
+        .incidentDeclared(
+            IncidentDeclared(
+                incidentId: "gempa-uji", name: "Gempa uji", kind: "gempa-bumi", startedAt: "2018-08-05T19:46:00+08:00",
+                affectedCodes: ["52.71"])),
         .warehouseRegistered(
-            WarehouseRegistered(warehouseId: "gudang-a", name: "Gudang BPBD Rembiga", kind: "gudang", kelurahanCode: rembiga)),
-        .warehouseRegistered(WarehouseRegistered(warehouseId: "posko-b", name: "Posko Selagalas", kind: "posko", kelurahanCode: selagalas)),
+            WarehouseRegistered(
+                warehouseId: "gudang-a", name: "Gudang BPBD Rembiga", kind: "gudang", kelurahanCode: rembiga, incidentId: "gempa-uji")),
+        .warehouseRegistered(
+            WarehouseRegistered(
+                warehouseId: "posko-b", name: "Posko Selagalas", kind: "posko", kelurahanCode: selagalas, incidentId: "gempa-uji")),
         .donationReceived(
             DonationReceived(
                 donationId: "DN-1", warehouseId: "gudang-a", donor: Donor(name: #"PT "Maju", Tbk"#, kind: "company"),
@@ -30,24 +37,25 @@ struct HXLExportTests {
                     ItemQuantity(item: "beras", unit: "kg", quantity: 100),
                     ItemQuantity(item: "mi instan, rasa soto", unit: "dus", quantity: 20),
                 ],
-                receivedAt: "2018-08-06T08:00:00+08:00")),
+                receivedAt: "2018-08-06T08:00:00+08:00", incidentId: "gempa-uji")),
         .donationReceived(
             DonationReceived(
                 donationId: "DN-2", warehouseId: "posko-b", donor: Donor(name: "PMI", kind: "ngo"),
-                items: [ItemQuantity(item: "air mineral", unit: "liter", quantity: 30)], receivedAt: "2018-08-06T09:00:00+08:00")),
+                items: [ItemQuantity(item: "air mineral", unit: "liter", quantity: 30)], receivedAt: "2018-08-06T09:00:00+08:00",
+                incidentId: "gempa-uji")),
         .shipmentDispatched(
             ShipmentDispatched(
                 shipmentId: "SH-1", fromWarehouseId: "gudang-a", toWarehouseId: "posko-b",
                 lines: [line("beras", "kg", "DN-1", 80), line("mi instan, rasa soto", "dus", "DN-1", 10)], vehicle: "Truk",
                 driver: "sopir-01",
-                dispatchedAt: "2018-08-06T10:00:00+08:00")),
+                dispatchedAt: "2018-08-06T10:00:00+08:00", incidentId: "gempa-uji")),
         .shipmentReceived(
             ShipmentReceived(
                 shipmentId: "SH-1",
                 lines: [
                     ReceivedLine(item: "beras", unit: "kg", donationId: "DN-1", quantity: 75),
                     ReceivedLine(item: "mi instan, rasa soto", unit: "dus", donationId: "DN-1", quantity: 10),
-                ], receivedAt: "2018-08-06T12:00:00+08:00", notes: "satu karung sobek")),
+                ], receivedAt: "2018-08-06T12:00:00+08:00", notes: "satu karung sobek", incidentId: "gempa-uji")),
         .aidDistributed(
             AidDistributed(
                 distributionId: "DS-1", warehouseId: "posko-b", kelurahanCode: turida,
@@ -55,8 +63,11 @@ struct HXLExportTests {
                     line("beras", "kg", "DN-1", 30), line("mi instan, rasa soto", "dus", "DN-1", 4),
                     line("air mineral", "liter", "DN-2", 10),
                 ],
-                households: 12, people: 45, distributedAt: "2018-08-07T00:30:00+08:00")),
-        .stockAdjusted(StockAdjusted(warehouseId: "posko-b", item: "beras", unit: "kg", donationId: "DN-1", quantity: -3, reason: "rusak")),
+                households: 12, people: 45, distributedAt: "2018-08-07T00:30:00+08:00", incidentId: "gempa-uji")),
+        .stockAdjusted(
+            StockAdjusted(
+                warehouseId: "posko-b", item: "beras", unit: "kg", donationId: "DN-1", quantity: -3, reason: "rusak",
+                incidentId: "gempa-uji")),
     ]
 
     static func services(_ dir: TemporaryDirectory) async throws -> LumbungServices {
@@ -86,7 +97,7 @@ struct HXLExportTests {
         #expect(tags == HXLExporter.columns.map(\.tag))
         for tag in [
             "#date", "#org", "#adm3+name", "#adm3+code", "#adm4+name", "#adm4+code", "#item+name", "#item+unit", "#value",
-            "#reached+households", "#reached+ind", "#activity", "#activity+code",
+            "#reached+hh", "#reached+ind", "#activity", "#activity+code",
         ] {
             #expect(tags.contains(tag), "missing \(tag)")
         }
@@ -125,7 +136,7 @@ struct HXLExportTests {
             #expect(r["#loc+name"] == "Posko Selagalas")
             #expect(r["#date"] == "2018-08-07")
         }
-        #expect(rows[8...10].map { $0["#reached+households"] ?? "-" } == ["12", "", ""])
+        #expect(rows[8...10].map { $0["#reached+hh"] ?? "-" } == ["12", "", ""])
         #expect(rows[8...10].map { $0["#reached+ind"] ?? "-" } == ["45", "", ""])
         // An adjustment: signed, at its warehouse, its event id as the activity's id.
         #expect(rows[11]["#value"] == "-3")
@@ -148,7 +159,7 @@ struct HXLExportTests {
         var checked = 0
         for k in report.kelurahan {
             let distributions = rows.filter { $0["#activity"] == "distribution" && $0["#adm4+code"] == k.code }
-            #expect(distributions.reduce(0) { $0 + (Int($1["#reached+households"] ?? "") ?? 0) } == k.households, "\(k.code)")
+            #expect(distributions.reduce(0) { $0 + (Int($1["#reached+hh"] ?? "") ?? 0) } == k.households, "\(k.code)")
             #expect(distributions.reduce(0) { $0 + (Int($1["#reached+ind"] ?? "") ?? 0) } == k.people, "\(k.code)")
             for item in k.items {
                 let mine = { (r: [String: String]) in
@@ -175,7 +186,7 @@ struct HXLExportTests {
         let receipts = try Self.rows(try exportText("hxl", services.store, EventFilter(types: [AidEventType.shipmentReceived]))).rows
         #expect(receipts.map { $0["#activity"] ?? "" } == ["receipt", "receipt", "loss"])
         #expect(receipts.allSatisfy { $0["#loc+name"] == "Posko Selagalas" && $0["#org"] == "Gudang BPBD Rembiga" })
-        let fromDistribution = try Self.rows(try exportText("hxl", services.store, EventFilter(fromPosition: 7))).rows
+        let fromDistribution = try Self.rows(try exportText("hxl", services.store, EventFilter(fromPosition: 8))).rows
         #expect(fromDistribution.first?["#loc+name"] == "Posko Selagalas")
         #expect(fromDistribution.count == 4)
         let occurred = try Self.rows(

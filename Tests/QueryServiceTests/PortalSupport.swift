@@ -53,7 +53,8 @@ final class SeededPortal: Sendable {
         let body = try JSONParser.parse(
             """
             {"warehouseId": "\(warehouse.warehouse.warehouseId)", "donor": {"name": "<script>alert(\\"lumbung\\")</script> & Kawan", "kind": "community"},
-             "items": [{"item": "selimut", "unit": "lembar", "quantity": 40}], "receivedAt": "2018-08-31T03:00:00.000Z"}
+             "items": [{"item": "selimut", "unit": "lembar", "quantity": 40}], "receivedAt": "2018-08-31T03:00:00.000Z",
+             "incidentId": "gempa-lombok-2018"}
             """)
         let decision = try services.rules.withCurrentState(services.store) {
             try services.domains.aid.handle("receive-donation", body: body, now: .now())

@@ -44,7 +44,7 @@ struct ResponseCacheTests {
             #expect(try await client.get("/harga-pasar", headers: [.ifNoneMatch: "\"0-0\""]).status == .ok)
 
             // An event of another domain: the page is the same version.
-            let aid = try await client.command("/v1/aid/warehouses", token: env.token(.aidWriter), body: Fx.warehouse("gudang-1"))
+            let aid = try await client.command("/v1/aid/incidents", token: env.token(.aidWriter), body: Fx.incident)
             let p2 = try #require(aid.uint("position"))
             _ = try await client.get("/bantuan-bencana?minPosition=\(p2)")
             #expect(try await client.get("/harga-pasar").headers[.eTag] == etag)

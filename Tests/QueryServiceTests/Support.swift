@@ -145,16 +145,20 @@ enum Fx {
     static let rembiga = "52.71.05.1005"
     static let cakraTimur = "52.71.03.1004"
 
+    /// The incident the bodies name (`AidSeed` declares it).
+    static let incident =
+        #"{"incidentId":"gempa-uji","name":"Gempa uji","kind":"gempa-bumi","startedAt":"2018-08-05T19:46:00+08:00","affectedCodes":["52.71"]}"#
+
     static func warehouse(_ id: String, kind: String = "gudang", kelurahan: String = ampenanSelatan) -> String {
-        #"{"warehouseId":"\#(id)","name":"Gudang \#(id)","kind":"\#(kind)","kelurahanCode":"\#(kelurahan)","registeredAt":"2018-08-05T09:00:00+08:00"}"#
+        #"{"incidentId":"gempa-uji","warehouseId":"\#(id)","name":"Gudang \#(id)","kind":"\#(kind)","kelurahanCode":"\#(kelurahan)","registeredAt":"2018-08-05T09:00:00+08:00"}"#
     }
 
     static func donation(_ id: String, at warehouse: String, quantity: Int = 100) -> String {
-        #"{"donationId":"\#(id)","warehouseId":"\#(warehouse)","donor":{"name":"BAZNAS NTB","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
+        #"{"incidentId":"gempa-uji","donationId":"\#(id)","warehouseId":"\#(warehouse)","donor":{"name":"BAZNAS NTB","kind":"ngo"},"items":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"receivedAt":"2018-08-06T10:00:00+08:00"}"#
     }
 
     static func shipment(_ id: String, from: String, to: String, quantity: Int) -> String {
-        #"{"shipmentId":"\#(id)","fromWarehouseId":"\#(from)","toWarehouseId":"\#(to)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"vehicle":"Truk DR 8123 AB","driver":"sopir-07","dispatchedAt":"2018-08-07T08:00:00+08:00"}"#
+        #"{"incidentId":"gempa-uji","shipmentId":"\#(id)","fromWarehouseId":"\#(from)","toWarehouseId":"\#(to)","lines":[{"item":"beras","unit":"kg","quantity":\#(quantity)}],"vehicle":"Truk DR 8123 AB","driver":"sopir-07","dispatchedAt":"2018-08-07T08:00:00+08:00"}"#
     }
 
     static let application =
@@ -188,6 +192,7 @@ struct AidSeed {
     @discardableResult
     func apply(_ client: any TestClientProtocol, _ env: TestEnv) async throws -> UInt64 {
         let token = env.token(.aidWriter)
+        _ = try await client.command("/v1/aid/incidents", token: token, body: Fx.incident)
         _ = try await client.command("/v1/aid/warehouses", token: token, body: Fx.warehouse(gudang))
         _ = try await client.command("/v1/aid/warehouses", token: token, body: Fx.warehouse(posko, kind: "posko", kelurahan: Fx.rembiga))
         let d = try await client.command("/v1/aid/donations", token: token, body: Fx.donation(donation, at: gudang))

@@ -19,9 +19,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BINARY = os.environ.get("LUMBUNG_BINARY", os.path.join(ROOT, ".build", "debug", "lumbung"))
 
 HXL_TAGS = [
-    "#date", "#activity", "#activity+code", "#org", "#org+type", "#loc+name", "#loc+code", "#loc+type",
+    "#date", "#crisis+code", "#activity", "#activity+code", "#org", "#org+type", "#loc+name", "#loc+code", "#loc+type",
     "#adm3+name", "#adm3+code", "#adm4+name", "#adm4+code", "#item+name", "#item+unit", "#value",
-    "#reached+households", "#reached+ind", "#meta+position", "#meta+id",
+    "#reached+hh", "#reached+ind", "#meta+position", "#meta+id",
 ]
 CSV_COLUMNS = [
     "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "actor", "prevHash", "hash",
@@ -123,7 +123,7 @@ def test_hxl_sums_match_the_kelurahan_view(store):
     reached = {
         code: (hh, ind)
         for code, hh, ind in con.execute(
-            'SELECT "#adm4+code", coalesce(sum("#reached+households"), 0), coalesce(sum("#reached+ind"), 0) '
+            'SELECT "#adm4+code", coalesce(sum("#reached+hh"), 0), coalesce(sum("#reached+ind"), 0) '
             "FROM movements WHERE \"#activity\" = 'distribution' GROUP BY 1"
         ).fetchall()
     }
@@ -160,7 +160,7 @@ def hxl_data(path):
 def test_hxl_is_valid_for_libhxl(store):
     dataset = hxl_data(store["hxl"])
     assert [column.display_tag for column in dataset.columns] == HXL_TAGS
-    assert [column.header for column in dataset.columns][:3] == ["Date", "Activity", "Activity ID"]
+    assert [column.header for column in dataset.columns][:4] == ["Date", "Incident", "Activity", "Activity ID"]
 
     # libhxl's built-in schema: dates are dates, #value and #reached numbers, no stray
     # whitespace, no inconsistent spellings. Only "info" notes (numeric outliers: a large

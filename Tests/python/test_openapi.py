@@ -196,23 +196,27 @@ def seed(server):
         assert got == status, f"{method} {path}: {got} {answer}"
         return answer
 
-    ok("POST", "/v1/aid/warehouses", {"warehouseId": "gudang-bpbd-mataram", "name": "Gudang BPBD Kota Mataram",
+    ok("POST", "/v1/aid/incidents", {"incidentId": "gempa-lombok-2018", "name": "Gempa Bumi Lombok 2018", "kind": "gempa-bumi",
+                                      "startedAt": "2018-07-29T06:47:00+08:00", "affectedCodes": ["52.71"]}, "aid-writer")
+    ok("POST", "/v1/aid/incidents/gempa-lombok-2018/impact", {"code": "52.71", "displaced": 20343, "source": "BNPB",
+                                                               "reportedAt": "2018-08-12T17:00:00+08:00"}, "aid-writer")
+    ok("POST", "/v1/aid/warehouses", {"incidentId": "gempa-lombok-2018", "warehouseId": "gudang-bpbd-mataram", "name": "Gudang BPBD Kota Mataram",
                                        "kind": "gudang", "kelurahanCode": "52.71.02.1002"}, "aid-writer")
-    ok("POST", "/v1/aid/warehouses", {"warehouseId": "posko-rembiga", "name": "Posko Rembiga", "kind": "posko",
+    ok("POST", "/v1/aid/warehouses", {"incidentId": "gempa-lombok-2018", "warehouseId": "posko-rembiga", "name": "Posko Rembiga", "kind": "posko",
                                        "kelurahanCode": "52.71.05.1005"}, "aid-writer")
-    ok("POST", "/v1/aid/donations", {"donationId": "DN-2018-7K3QF2ZA", "warehouseId": "gudang-bpbd-mataram",
+    ok("POST", "/v1/aid/donations", {"incidentId": "gempa-lombok-2018", "donationId": "DN-2018-7K3QF2ZA", "warehouseId": "gudang-bpbd-mataram",
                                       "donor": {"name": "Kementerian Sosial RI", "kind": "government"},
                                       "items": [{"item": "beras", "unit": "kg", "quantity": 500},
                                                 {"item": "air mineral", "unit": "dus", "quantity": 40}],
                                       "receivedAt": "2018-08-06T10:00:00+08:00"}, "aid-writer")
-    ok("POST", "/v1/aid/shipments", {"shipmentId": "SH-2018-4M2P8RQT", "fromWarehouseId": "gudang-bpbd-mataram",
+    ok("POST", "/v1/aid/shipments", {"incidentId": "gempa-lombok-2018", "shipmentId": "SH-2018-4M2P8RQT", "fromWarehouseId": "gudang-bpbd-mataram",
                                       "toWarehouseId": "posko-rembiga",
                                       "lines": [{"item": "beras", "unit": "kg", "quantity": 200}],
                                       "vehicle": "Truk DR 8123 AB", "driver": "sopir-07"}, "aid-writer")
     ok("POST", "/v1/aid/shipments/SH-2018-4M2P8RQT/receipt",
        {"lines": [{"item": "beras", "unit": "kg", "donationId": "DN-2018-7K3QF2ZA", "quantity": 195}],
         "notes": "5 kg basah"}, "aid-writer")
-    ok("POST", "/v1/aid/distributions", {"warehouseId": "posko-rembiga", "kelurahanCode": "52.71.05.1005",
+    ok("POST", "/v1/aid/distributions", {"incidentId": "gempa-lombok-2018", "warehouseId": "posko-rembiga", "kelurahanCode": "52.71.05.1005",
                                           "lines": [{"item": "beras", "unit": "kg", "quantity": 100}],
                                           "households": 20, "people": 71}, "aid-writer")
     ok("POST", "/v1/aid/adjustments", {"warehouseId": "gudang-bpbd-mataram", "item": "air mineral", "unit": "dus",

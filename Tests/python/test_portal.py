@@ -77,30 +77,32 @@ def seed_through_api(data_dir: Path) -> None:
                         "priceType": "wholesale" if kind == "wholesale" else "retail",
                         "observedOn": f"2018-08-{day:02d}", "reporter": "Baiq Nurul Hidayati",
                         "source": "Dinas Perdagangan Kota Mataram"})
-        post("/v1/aid/warehouses", {"warehouseId": "gudang-bpbd", "name": "Gudang BPBD Kota Mataram", "kind": "gudang",
+        post("/v1/aid/incidents", {"incidentId": "gempa-lombok-2018", "name": "Gempa Bumi Lombok 2018", "kind": "gempa-bumi",
+                                   "startedAt": "2018-07-29T06:47:00+08:00", "affectedCodes": ["52.71"]})
+        post("/v1/aid/warehouses", {"incidentId": "gempa-lombok-2018", "warehouseId": "gudang-bpbd", "name": "Gudang BPBD Kota Mataram", "kind": "gudang",
                                     "kelurahanCode": "52.71.02.1002", "registeredAt": "2018-07-29T01:00:00Z"})
         posko = [("posko-rembiga", "Posko Rembiga", "52.71.05.1005", 180), ("posko-turida", "Posko Turida", "52.71.06.1004", 140),
                  ("posko-bintaro", "Posko Bintaro", "52.71.01.1013", 90)]
         for warehouse_id, name, kelurahan, _ in posko:
-            post("/v1/aid/warehouses", {"warehouseId": warehouse_id, "name": name, "kind": "posko", "kelurahanCode": kelurahan,
+            post("/v1/aid/warehouses", {"incidentId": "gempa-lombok-2018", "warehouseId": warehouse_id, "name": name, "kind": "posko", "kelurahanCode": kelurahan,
                                         "registeredAt": "2018-08-05T14:00:00Z"})
-        post("/v1/aid/donations", {"warehouseId": "gudang-bpbd", "receivedAt": "2018-08-06T02:00:00Z",
+        post("/v1/aid/donations", {"incidentId": "gempa-lombok-2018", "warehouseId": "gudang-bpbd", "receivedAt": "2018-08-06T02:00:00Z",
                                    "donor": {"name": "Badan Nasional Penanggulangan Bencana (BNPB)", "kind": "government"},
                                    "items": [{"item": "beras", "unit": "kg", "quantity": 5000},
                                              {"item": "terpal", "unit": "lembar", "quantity": 400}]})
-        post("/v1/aid/donations", {"warehouseId": "gudang-bpbd", "receivedAt": "2018-08-06T05:30:00Z",
+        post("/v1/aid/donations", {"incidentId": "gempa-lombok-2018", "warehouseId": "gudang-bpbd", "receivedAt": "2018-08-06T05:30:00Z",
                                    "donor": {"name": "Palang Merah Indonesia (PMI) Kota Mataram", "kind": "ngo"},
                                    "items": [{"item": "selimut", "unit": "lembar", "quantity": 600},
                                              {"item": "air mineral", "unit": "dus", "quantity": 300}]})
         for i, (warehouse_id, _, kelurahan, households) in enumerate(posko):
-            shipment = post("/v1/aid/shipments", {
+            shipment = post("/v1/aid/shipments", {"incidentId": "gempa-lombok-2018", 
                 "fromWarehouseId": "gudang-bpbd", "toWarehouseId": warehouse_id, "vehicle": "DR 8123 AB",
                 "driver": "sopir-04", "dispatchedAt": f"2018-08-06T0{6 + i}:00:00Z",
                 "lines": [{"item": "beras", "unit": "kg", "quantity": households * 5 + 100},
                           {"item": "selimut", "unit": "lembar", "quantity": households},
                           {"item": "terpal", "unit": "lembar", "quantity": households // 2}]})
             post(f"/v1/aid/shipments/{shipment['shipmentId']}/receipt", {"receivedAt": f"2018-08-06T1{i}:00:00Z"})
-            post("/v1/aid/distributions", {
+            post("/v1/aid/distributions", {"incidentId": "gempa-lombok-2018", 
                 "warehouseId": warehouse_id, "kelurahanCode": kelurahan, "households": households, "people": round(households * 3.6),
                 "distributedAt": f"2018-08-07T0{1 + i}:00:00Z",
                 "lines": [{"item": "beras", "unit": "kg", "quantity": households * 5},

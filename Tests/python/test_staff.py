@@ -166,13 +166,19 @@ def ship(office, admin: str, gudang: tuple[str, str, str], posko: tuple[str, str
          donated: int, sent: int, driver: str) -> dict:
     """Registers a gudang and a posko (id, name, kelurahan code), a donation at the gudang, and
     sends `sent` of it to the posko through the API; returns the shipment's answer."""
+    try:
+        office.get("/v1/aid/incidents/gempa-uji")
+    except Exception:
+        office.post("/v1/aid/incidents", {"incidentId": "gempa-uji", "name": "Gempa uji", "kind": "gempa-bumi",
+                                          "startedAt": "2018-08-05T19:46:00+08:00", "affectedCodes": ["52.71"]}, admin)
     for (wid, name, code), kind in ((gudang, "gudang"), (posko, "posko")):
-        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code}, admin)
-    office.post("/v1/aid/donations", {"donationId": donation, "warehouseId": gudang[0],
+        office.post("/v1/aid/warehouses", {"warehouseId": wid, "name": name, "kind": kind, "kelurahanCode": code,
+                                           "incidentId": "gempa-uji"}, admin)
+    office.post("/v1/aid/donations", {"donationId": donation, "warehouseId": gudang[0], "incidentId": "gempa-uji",
                                       "donor": {"name": "BAZNAS NTB", "kind": "ngo"},
                                       "items": [{"item": item, "unit": unit, "quantity": donated}],
                                       "receivedAt": "2018-08-06T10:00:00+08:00"}, admin)
-    return office.post("/v1/aid/shipments", {"fromWarehouseId": gudang[0], "toWarehouseId": posko[0],
+    return office.post("/v1/aid/shipments", {"fromWarehouseId": gudang[0], "toWarehouseId": posko[0], "incidentId": "gempa-uji",
                                              "lines": [{"item": item, "unit": unit, "quantity": sent}],
                                              "vehicle": "DR 8123 AB", "driver": driver,
                                              "dispatchedAt": "2018-08-07T08:00:00+08:00"}, admin)

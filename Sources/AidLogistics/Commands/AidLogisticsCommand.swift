@@ -110,7 +110,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                     incidentId: e.incidentId))
         case .shipmentReceived(let e):
             self = .receiveShipment(
-                ReceiveShipment(shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes, incidentId: e.incidentId))
+                ReceiveShipment(
+                    shipmentId: e.shipmentId, lines: e.lines, receivedAt: e.receivedAt, notes: e.notes, incidentId: e.incidentId))
         case .aidDistributed(let e):
             self = .distributeAid(
                 DistributeAid(
@@ -120,7 +121,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .stockAdjusted(let e):
             self = .adjustStock(
                 AdjustStock(
-                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason,
+                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
+                    reason: e.reason,
                     incidentId: e.incidentId))
         }
     }

@@ -66,10 +66,13 @@ public struct DonorsProjector: DomainProjector {
 
     /// Updates a donor's counters of an item, for all incidents and for `incidentId`'s.
     private func count(
-        _ view: ViewWriter, _ donor: String, _ item: String, _ unit: String, _ incidentId: String?, _ change: (inout DonorRecords.Item) -> Void
+        _ view: ViewWriter, _ donor: String, _ item: String, _ unit: String, _ incidentId: String?,
+        _ change: (inout DonorRecords.Item) -> Void
     ) throws {
         try view.update("items", ViewKey.make(donor, item, unit), initial: DonorRecords.Item(), change)
-        if let incidentId { try view.update("incidentItems", ViewKey.make(incidentId, donor, item, unit), initial: DonorRecords.Item(), change) }
+        if let incidentId {
+            try view.update("incidentItems", ViewKey.make(incidentId, donor, item, unit), initial: DonorRecords.Item(), change)
+        }
     }
 }
 

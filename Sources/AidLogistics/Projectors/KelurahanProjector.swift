@@ -67,7 +67,9 @@ public struct KelurahanProjector: DomainProjector {
         throws
     {
         try view.update("kelurahan", code, initial: KelurahanRecords.Counters(), change)
-        if let incidentId { try view.update("incidentKelurahan", ViewKey.make(incidentId, code), initial: KelurahanRecords.Counters(), change) }
+        if let incidentId {
+            try view.update("incidentKelurahan", ViewKey.make(incidentId, code), initial: KelurahanRecords.Counters(), change)
+        }
     }
 
     /// Updates a kelurahan's counters of an item, for all incidents and for `incidentId`'s.

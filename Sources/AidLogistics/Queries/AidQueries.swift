@@ -1,4 +1,5 @@
 import DomainKit
+import EventLog
 import MataramReference
 public import PersonalData
 public import Projections
@@ -13,10 +14,12 @@ public enum AidQueries {
 
     /// Stock (view `aid.stock`): every warehouse, or only `warehouseId`; every item, or only
     /// `item` (and `unit`, when given). With an item filter, only warehouses holding it (on hand
-    /// or in transit) are listed. Returns nil when `warehouseId` is not registered.
-    public static func stock(_ view: ViewReader, warehouseId: String? = nil, item: String? = nil, unit: String? = nil) throws
-        -> StockReport?
-    {
+    /// or in transit) are listed. With `incidentId`, only the lots given for that incident count
+    /// (and only warehouses holding any are listed). Returns nil when `warehouseId` is not
+    /// registered.
+    public static func stock(
+        _ view: ViewReader, warehouseId: String? = nil, item: String? = nil, unit: String? = nil, incidentId: String? = nil
+    ) throws -> StockReport? {
         var warehouses: [StockReport.Warehouse] = []
         if let warehouseId {
             guard let w = try view.value(StockReport.Warehouse.self, "warehouses", warehouseId) else { return nil }
@@ -32,20 +35,26 @@ public enum AidQueries {
         for w in warehouses {
             var items: [StockReport.Item] = []
             let prefix = item.map { ViewKey.prefix(w.warehouseId, $0) } ?? ViewKey.prefix(w.warehouseId)
-            try view.scan("totals", prefix: prefix) { key, bytes in
-                let parts = ViewKey.split(key)
-                guard parts.count == 3, unit == nil || parts[2] == unit else { return true }
-                let t = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
-                items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: t.onHand, inTransit: t.inTransit, lots: []))
-                return true
+            if let incidentId {
+                items = try incidentItems(view, prefix: prefix, unit: unit, incidentId: incidentId)
+            } else {
+                try view.scan("totals", prefix: prefix) { key, bytes in
+                    let parts = ViewKey.split(key)
+                    guard parts.count == 3, unit == nil || parts[2] == unit else { return true }
+                    let t = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
+                    items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: t.onHand, inTransit: t.inTransit, lots: []))
+                    return true
+                }
             }
             for i in items.indices {
-                try view.scan("lots", prefix: ViewKey.prefix(w.warehouseId, items[i].item, items[i].unit)) { key, bytes in
-                    let parts = ViewKey.split(key)
-                    guard parts.count == 4 else { return true }
-                    let l = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
-                    items[i].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
-                    return true
+                if incidentId == nil {
+                    try view.scan("lots", prefix: ViewKey.prefix(w.warehouseId, items[i].item, items[i].unit)) { key, bytes in
+                        let parts = ViewKey.split(key)
+                        guard parts.count == 4 else { return true }
+                        let l = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
+                        items[i].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
+                        return true
+                    }
                 }
                 let key = ViewKey.make(items[i].item, items[i].unit)
                 var t = totals[key] ?? StockReport.Total(item: items[i].item, unit: items[i].unit, onHand: 0, inTransit: 0, warehouses: 0)
@@ -54,20 +63,40 @@ public enum AidQueries {
                 t.warehouses += 1
                 totals[key] = t
             }
-            if item != nil && items.isEmpty && warehouseId == nil { continue }
+            if (item != nil || incidentId != nil) && items.isEmpty && warehouseId == nil { continue }
             listed.append(StockReport.WarehouseStock(warehouse: w, items: items))
         }
         return StockReport(warehouses: listed, totals: totals.keys.sorted().compactMap { totals[$0] })
     }
 
+    /// The items under `prefix` (a warehouse's, or its item's) made of the lots given for
+    /// `incidentId` alone, with those lots.
+    private static func incidentItems(_ view: ViewReader, prefix: String, unit: String?, incidentId: String) throws -> [StockReport.Item] {
+        var items: [StockReport.Item] = []
+        try view.scan("lots", prefix: prefix) { key, bytes in
+            let parts = ViewKey.split(key)
+            guard parts.count == 4, unit == nil || parts[2] == unit else { return true }
+            let l = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
+            guard l.incidentId == incidentId else { return true }
+            if items.last?.item != parts[1] || items.last?.unit != parts[2] {
+                items.append(StockReport.Item(item: parts[1], unit: parts[2], onHand: 0, inTransit: 0, lots: []))
+            }
+            items[items.count - 1].onHand += l.onHand
+            items[items.count - 1].inTransit += l.inTransit
+            items[items.count - 1].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
+            return true
+        }
+        return items
+    }
+
     // MARK: aid.kelurahan
 
     /// Aid per kelurahan (view `aid.kelurahan`): all 50 kelurahan of Kota Mataram in code order,
-    /// zeros where nothing happened, and city totals.
-    public static func kelurahan(_ view: ViewReader) throws -> KelurahanReport {
+    /// zeros where nothing happened, and city totals; with `incidentId`, that incident's aid only.
+    public static func kelurahan(_ view: ViewReader, incidentId: String? = nil) throws -> KelurahanReport {
         let posko = try poskoByKelurahan(view)
         var list: [KelurahanReport.Kelurahan] = []
-        for k in Mataram.kelurahan { list.append(try kelurahanEntry(view, k, posko: posko[k.code] ?? [])) }
+        for k in Mataram.kelurahan { list.append(try kelurahanEntry(view, k, posko: posko[k.code] ?? [], incidentId: incidentId)) }
         var totals = KelurahanReport.Totals(
             kelurahanServed: 0, shipmentsReceived: 0, donationsReceived: 0, distributions: 0, households: 0, people: 0, items: [])
         var items: [String: KelurahanReport.Item] = [:]
@@ -91,9 +120,9 @@ public enum AidQueries {
     }
 
     /// Aid in one kelurahan (view `aid.kelurahan`); nil when `code` is not a kelurahan of Kota Mataram.
-    public static func kelurahan(_ view: ViewReader, code: String) throws -> KelurahanReport.Kelurahan? {
+    public static func kelurahan(_ view: ViewReader, code: String, incidentId: String? = nil) throws -> KelurahanReport.Kelurahan? {
         guard let k = Mataram.kelurahan(code: code) else { return nil }
-        return try kelurahanEntry(view, k, posko: try poskoByKelurahan(view)[code] ?? [])
+        return try kelurahanEntry(view, k, posko: try poskoByKelurahan(view)[code] ?? [], incidentId: incidentId)
     }
 
     private static func poskoByKelurahan(_ view: ViewReader) throws -> [String: [String]] {
@@ -105,9 +134,14 @@ public enum AidQueries {
         return out
     }
 
-    private static func kelurahanEntry(_ view: ViewReader, _ k: Kelurahan, posko: [String]) throws -> KelurahanReport.Kelurahan {
-        let c = try view.value(KelurahanRecords.Counters.self, "kelurahan", k.code) ?? KelurahanRecords.Counters()
-        let items = try items(view, of: k.code, KelurahanRecords.ItemCounters.self) {
+    private static func kelurahanEntry(_ view: ViewReader, _ k: Kelurahan, posko: [String], incidentId: String?) throws
+        -> KelurahanReport.Kelurahan
+    {
+        let c =
+            try
+            (incidentId.map { try view.value(KelurahanRecords.Counters.self, "incidentKelurahan", ViewKey.make($0, k.code)) }
+            ?? view.value(KelurahanRecords.Counters.self, "kelurahan", k.code)) ?? KelurahanRecords.Counters()
+        let items = try items(view, of: k.code, incidentId: incidentId, KelurahanRecords.ItemCounters.self) {
             KelurahanReport.Item(item: $0, unit: $1, received: $2.received, distributed: $2.distributed)
         }
         return KelurahanReport.Kelurahan(
@@ -222,10 +256,21 @@ public enum AidQueries {
     /// Every donor (view `aid.donors`), by name, with items donated and distributed so far
     /// (without the list of donations). An individual who agreed to be named shows their name
     /// opened by `open` (which answers `Donor.erased` once forgotten; nil: `Donor.anonymous`).
-    public static func donors(_ view: ViewReader, opening open: ((SealedValue) -> String)? = nil) throws -> DonorReport {
+    /// With `incidentId`, only the donors who gave for it, counting only what they gave for it.
+    public static func donors(_ view: ViewReader, opening open: ((SealedValue) -> String)? = nil, incidentId: String? = nil) throws
+        -> DonorReport
+    {
         var donors: [DonorReport.Donor] = []
         try view.scanValues(DonorRecords.Donor.self, "donors") { _, d in
-            donors.append(try donorEntry(view, d, opening: open))
+            guard let incidentId else {
+                donors.append(try donorEntry(view, d, opening: open))
+                return true
+            }
+            var entry = try donorEntry(view, d, opening: open, incidentId: incidentId)
+            let given = try donations(view, of: d.name).filter { $0.incidentId == incidentId }
+            guard let first = given.first, let last = given.last else { return true }
+            (entry.donations, entry.firstReceivedAt, entry.lastReceivedAt) = (given.count, first.receivedAt, last.receivedAt)
+            donors.append(entry)
             return true
         }
         return DonorReport(donors: donors)
@@ -238,19 +283,24 @@ public enum AidQueries {
     {
         guard let d = try view.value(DonorRecords.Donor.self, "donors", name) else { return nil }
         var entry = try donorEntry(view, d, opening: open)
+        entry.donationList = try donations(view, of: name)
+        return entry
+    }
+
+    /// A donor's donations, in log order.
+    private static func donations(_ view: ViewReader, of name: String) throws -> [DonorReport.Donation] {
         var list: [DonorReport.Donation] = []
         try view.scanValues(DonorReport.Donation.self, "donations", prefix: ViewKey.prefix(name)) { _, v in
             list.append(v)
             return true
         }
-        entry.donationList = list
-        return entry
+        return list
     }
 
-    private static func donorEntry(_ view: ViewReader, _ d: DonorRecords.Donor, opening open: ((SealedValue) -> String)?) throws
-        -> DonorReport.Donor
-    {
-        let items = try items(view, of: d.name, DonorRecords.Item.self) {
+    private static func donorEntry(
+        _ view: ViewReader, _ d: DonorRecords.Donor, opening open: ((SealedValue) -> String)?, incidentId: String? = nil
+    ) throws -> DonorReport.Donor {
+        let items = try items(view, of: d.name, incidentId: incidentId, DonorRecords.Item.self) {
             DonorReport.Item(item: $0, unit: $1, donated: $2.donated, distributed: $2.distributed)
         }
         let name = d.sealedName.map { open?($0) ?? Donor.anonymous } ?? d.name
@@ -260,17 +310,57 @@ public enum AidQueries {
     }
 
     /// The entries of database `items` keyed `<owner>␟<item>␟<unit>` (kelurahan, donors), in key
-    /// order, each made from its item, unit and record.
-    private static func items<T: Decodable, R>(_ view: ViewReader, of owner: String, _ type: T.Type, _ make: (String, String, T) -> R)
-        throws -> [R]
-    {
+    /// order, each made from its item, unit and record; with `incidentId`, of `incidentItems`
+    /// keyed `<incidentId>␟<owner>␟<item>␟<unit>`.
+    private static func items<T: Decodable, R>(
+        _ view: ViewReader, of owner: String, incidentId: String? = nil, _ type: T.Type, _ make: (String, String, T) -> R
+    ) throws -> [R] {
         var out: [R] = []
-        try view.scan("items", prefix: ViewKey.prefix(owner)) { key, bytes in
+        let (db, prefix, count) =
+            incidentId.map { ("incidentItems", ViewKey.prefix($0, owner), 4) } ?? ("items", ViewKey.prefix(owner), 3)
+        try view.scan(db, prefix: prefix) { key, bytes in
             let parts = ViewKey.split(key)
-            guard parts.count == 3 else { return true }
-            out.append(make(parts[1], parts[2], try ViewCoding.decode(T.self, bytes)))
+            guard parts.count == count else { return true }
+            out.append(make(parts[count - 2], parts[count - 1], try ViewCoding.decode(T.self, bytes)))
             return true
         }
         return out
+    }
+
+    // MARK: aid.incidents
+
+    /// Every incident (view `aid.incidents`), by start then id, with its displaced total and the
+    /// aid that reached it (without the impact per area).
+    public static func incidents(_ view: ViewReader) throws -> IncidentReport {
+        var list: [IncidentReport.Incident] = []
+        try view.scanValues(IncidentReport.Incident.self, "incidents") { _, i in
+            list.append(try incidentEntry(view, i, withImpact: false))
+            return true
+        }
+        list.sort { (Timestamp($0.startedAt) ?? .now(), $0.incidentId) < (Timestamp($1.startedAt) ?? .now(), $1.incidentId) }
+        return IncidentReport(incidents: list)
+    }
+
+    /// One incident (view `aid.incidents`) with the latest impact of every area reported; nil when
+    /// no incident `incidentId` was declared.
+    public static func incident(_ view: ViewReader, incidentId: String) throws -> IncidentReport.Incident? {
+        guard let i = try view.value(IncidentReport.Incident.self, "incidents", incidentId) else { return nil }
+        return try incidentEntry(view, i, withImpact: true)
+    }
+
+    private static func incidentEntry(_ view: ViewReader, _ stored: IncidentReport.Incident, withImpact: Bool) throws
+        -> IncidentReport.Incident
+    {
+        var i = stored
+        var impact: [IncidentReport.Impact] = []
+        try view.scanValues(IncidentReport.Impact.self, "impact", prefix: ViewKey.prefix(i.incidentId)) { _, r in
+            impact.append(r)
+            return true
+        }
+        let codes = Set(impact.map(\.code))
+        i.displaced = impact.filter { r in !codes.contains { r.code.hasPrefix($0 + ".") } }.reduce(0) { $0 + $1.displaced }
+        i.impact = withImpact ? impact : nil
+        i.reached = try view.value(IncidentReport.Reached.self, "reached", i.incidentId) ?? IncidentReport.Reached()
+        return i
     }
 }

@@ -105,7 +105,9 @@ extension ScenarioGenerator {
         let gudangItems = [item(C.beras, 600), item(C.mi, 60), item(C.selimut, 120), item(C.terpal, 45)]
         let poskoItems = [item(C.hygiene, 43)]
         func lines(_ items: [ItemQuantity], lot: String) -> [LotLine] {
-            items.map { LotLine(item: $0.item, unit: $0.unit, quantity: $0.quantity, lots: [LotQuantity(donationId: lot, quantity: $0.quantity)]) }
+            items.map {
+                LotLine(item: $0.item, unit: $0.unit, quantity: $0.quantity, lots: [LotQuantity(donationId: lot, quantity: $0.quantity)])
+            }
         }
         let community = C.donors.first { $0.kind == "community" } ?? C.donors[0]
         let ngo = C.donors.first { $0.kind == "ngo" } ?? C.donors[0]
@@ -136,7 +138,9 @@ extension ScenarioGenerator {
             event = .shipmentReceived(
                 ShipmentReceived(
                     shipmentId: "SH-2018-KB0001",
-                    lines: gudangItems.map { ReceivedLine(item: $0.item, unit: $0.unit, donationId: "DN-2018-KB0001", quantity: $0.quantity) },
+                    lines: gudangItems.map {
+                        ReceivedLine(item: $0.item, unit: $0.unit, donationId: "DN-2018-KB0001", quantity: $0.quantity)
+                    },
                     receivedAt: Self.text(t), notes: "Diterima lengkap sesuai surat jalan", incidentId: id))
         case .donateAtPosko:
             event = .donationReceived(

@@ -59,7 +59,8 @@ public struct HXLExporter: Exporter {
 
     /// The columns, in order: the name row and the hashtag row.
     public static let columns: [(name: String, tag: String)] = [
-        ("Date", "#date"), ("Incident", "#crisis+code"), ("Activity", "#activity"), ("Activity ID", "#activity+code"), ("Organisation", "#org"),
+        ("Date", "#date"), ("Incident", "#crisis+code"), ("Activity", "#activity"), ("Activity ID", "#activity+code"),
+        ("Organisation", "#org"),
         ("Organisation type", "#org+type"), ("Warehouse", "#loc+name"), ("Warehouse ID", "#loc+code"),
         ("Warehouse kind", "#loc+type"), ("Kecamatan", "#adm3+name"), ("Kecamatan code", "#adm3+code"),
         ("Kelurahan", "#adm4+name"), ("Kelurahan code", "#adm4+code"), ("Item", "#item+name"), ("Unit", "#item+unit"),

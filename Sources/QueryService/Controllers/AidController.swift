@@ -24,6 +24,8 @@ struct AidController {
             .post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
             .post("/v1/aid/distributions", use: command("distribute-aid"))
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
+            .post("/v1/aid/incidents", use: command("declare-incident"))
+            .post("/v1/aid/incidents/{incidentId}/impact", use: command("report-impact", pathField: "incidentId"))
         // Public answers, made once per new aid event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
@@ -31,18 +33,20 @@ struct AidController {
             // A forgotten donor's name changes what donors and traces show.
             cache.cached(types: AidEventType.all.union([PrivacyOffice.forgottenType]), parameters: parameters, services: services, handler)
         }
-        router.get("/v1/aid/stock", use: cached(["warehouseId", "item", "unit"], stock))
-        router.get("/v1/aid/stock/{warehouseId}", use: cached(["item", "unit"], stock))
-        router.get("/v1/aid/kelurahan", use: cached([], kelurahan))
-        router.get("/v1/aid/kelurahan/{code}", use: cached([], kelurahanOne))
-        router.get("/v1/aid/donors", use: cached(["name"], donors))
+        router.get("/v1/aid/stock", use: cached(["warehouseId", "item", "unit", "incident"], stock))
+        router.get("/v1/aid/stock/{warehouseId}", use: cached(["item", "unit", "incident"], stock))
+        router.get("/v1/aid/kelurahan", use: cached(["incident"], kelurahan))
+        router.get("/v1/aid/kelurahan/{code}", use: cached(["incident"], kelurahanOne))
+        router.get("/v1/aid/donors", use: cached(["name", "incident"], donors))
+        router.get("/v1/aid/incidents", use: cached([], incidents))
+        router.get("/v1/aid/incidents/{incidentId}", use: cached([], incident))
         router.group().add(middleware: RequireRole(.auditor))
             .get("/v1/aid/donations/{donationId}/trace", use: trace)
     }
 
     /// A write route (role aid-writer): the body carries the event's data fields (ids made when absent); a path
-    /// parameter, when named, fills that field (only `shipmentId` of a receipt: 404 when no such
-    /// shipment was dispatched).
+    /// parameter, when named, fills that field (`shipmentId` of a receipt, `incidentId` of an
+    /// impact report: 404 when no such shipment was dispatched or incident declared).
     func command(_ name: String, pathField: String? = nil) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { [services] request, context in
             let caller = try context.authenticatedCaller()
@@ -50,10 +54,12 @@ struct AidController {
             if let pathField {
                 let value = try context.path(pathField)
                 // The path names a shipment that must exist: 404 when it cannot or does not.
-                guard (try? AidIDs.check(value, field: pathField)) != nil,
-                    try services.store.version(of: AidIDs.shipmentStream(value)) > 0
-                else {
-                    throw Problem(.notFound, "no shipment \(value.prefix(100)) was dispatched")
+                let (stream, missing) =
+                    pathField == "incidentId"
+                    ? (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
+                    : (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
+                guard (try? AidIDs.check(value, field: pathField)) != nil, try services.store.version(of: stream) > 0 else {
+                    throw Problem(.notFound, missing)
                 }
                 guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
                 members.removeAll { $0.key == pathField }
@@ -74,11 +80,13 @@ struct AidController {
         let warehouse = context.optionalPath("warehouseId") ?? request.query("warehouseId")
         let item = request.query("item")
         let unit = request.query("unit")
+        let incident = request.query("incident")
         guard
             let report = try await services.views(
                 request, replaying: Self.replayed,
                 { views in
-                    try AidQueries.stock(try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit)
+                    try AidQueries.stock(
+                        try views.view(AidViews.stock), warehouseId: warehouse, item: item, unit: unit, incidentId: incident)
                 })
         else {
             throw Problem(.notFound, "no warehouse \(warehouse ?? "")")
@@ -89,17 +97,19 @@ struct AidController {
     /// `GET /v1/aid/kelurahan`: aid received and distributed in each of the 50 kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
         try JSONResponse.make(
-            try await services.views(request, replaying: Self.replayed) { views in
-                try AidQueries.kelurahan(try views.view(AidViews.kelurahan))
+            try await services.views(request, replaying: Self.replayed) { [incident = request.query("incident")] views in
+                try AidQueries.kelurahan(try views.view(AidViews.kelurahan), incidentId: incident)
             })
     }
 
     /// `GET /v1/aid/kelurahan/{code}`.
     @Sendable func kelurahanOne(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.path("code")
+        let incident = request.query("incident")
         guard
             let one = try await services.views(
-                request, replaying: Self.replayed, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
+                request, replaying: Self.replayed,
+                { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code, incidentId: incident) })
         else {
             throw Problem(.notFound, "no kelurahan \(code) in Kota Mataram (codes look like 52.71.01.1004)")
         }
@@ -120,9 +130,29 @@ struct AidController {
             return try JSONResponse.make(donor)
         }
         return try JSONResponse.make(
-            try await services.views(request, replaying: Self.replayed) { views in
-                try AidQueries.donors(try views.view(AidViews.donors), opening: open)
+            try await services.views(request, replaying: Self.replayed) { [incident = request.query("incident")] views in
+                try AidQueries.donors(try views.view(AidViews.donors), opening: open, incidentId: incident)
             })
+    }
+
+    /// `GET /v1/aid/incidents`: every incident, its displaced total and the aid that reached it.
+    @Sendable func incidents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(
+            try await services.views(request, replaying: Self.replayed) { views in
+                try AidQueries.incidents(try views.view(AidViews.incidents))
+            })
+    }
+
+    /// `GET /v1/aid/incidents/{incidentId}`: one incident with the latest impact of each area.
+    @Sendable func incident(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.path("incidentId")
+        guard
+            let one = try await services.views(
+                request, replaying: Self.replayed, { views in try AidQueries.incident(try views.view(AidViews.incidents), incidentId: id) })
+        else {
+            throw Problem(.notFound, "no incident \(id.prefix(100)) was declared")
+        }
+        return try JSONResponse.make(one)
     }
 
     /// `GET /v1/aid/donations/{donationId}/trace` (auditors): every movement of the donation's lots, adding up.

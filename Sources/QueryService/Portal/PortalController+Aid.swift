@@ -87,11 +87,23 @@ extension PortalController {
     /// `GET /bantuan-bencana[?ukuran=jiwa | ?barang=&satuan=]`: city totals, the bar chart of the
     /// 50 kelurahan grouped by kecamatan, the stock totals and the largest donors.
     @Sendable func aid(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (report, stock, donors) = try await services.views(request) { views in
+        let chosen = request.query("insiden").flatMap { $0.isEmpty ? nil : $0 }
+        let (report, stock, donors, incidents) = try await services.views(request) { views in
             (
-                try AidQueries.kelurahan(try views.view(AidViews.kelurahan)), try AidQueries.stock(try views.view(AidViews.stock)),
-                try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault))
+                try AidQueries.kelurahan(try views.view(AidViews.kelurahan), incidentId: chosen),
+                try AidQueries.stock(try views.view(AidViews.stock), incidentId: chosen),
+                try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault), incidentId: chosen),
+                try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
             )
+        }
+        let incident = chosen.flatMap { id in incidents.first { $0.incidentId == id } }
+        if let chosen, incident == nil {
+            throw PortalError.notFound("Tidak ada bencana \"\(chosen.prefix(60))\". Pilih dari daftar bencana.", tab: .aid)
+        }
+        /// `href` with the chosen incident kept.
+        func keeping(_ href: String) -> String {
+            guard let chosen else { return href }
+            return href + (href.contains("?") ? "&" : "?") + "insiden=" + HTML.percentEncode(chosen)
         }
         let measures: [AidMeasure] =
             [.households, .people] + report.totals.items.filter { $0.distributed > 0 }.map { .item($0.item, $0.unit) }
@@ -105,9 +117,17 @@ extension PortalController {
             measure = .people
         }
         let t = report.totals
+        let incidentLinks = ([nil] + incidents.map { Optional($0) }).map { i -> HTML in
+            let href = i.map { "/bantuan-bencana?insiden=\(HTML.percentEncode($0.incidentId))" } ?? "/bantuan-bencana"
+            let label = i.map { "\($0.name) (\(IndonesianFormat.integer($0.displaced)) pengungsi)" } ?? "Semua bencana"
+            return i?.incidentId == chosen
+                ? "<li><a href=\"\(href)\" aria-current=\"true\">\(label)</a></li>" : "<li><a href=\"\(href)\">\(label)</a></li>"
+        }
         var content: HTML = """
-            <h1>Bantuan bencana gempa Lombok 2018</h1>
+            <h1>\(incident.map { "Bantuan bencana: \($0.name)" } ?? "Bantuan bencana")</h1>
             \(Self.aidNav(.summary))
+            <nav aria-label="Bencana"><p class="muted">Bencana:</p><ul class="subnav">\(incidentLinks)</ul></nav>
+            \(incident.map { i in "<p class=\"muted\">Mulai \(i.startedAt.prefix(10)); wilayah terdampak: \(i.affectedNames.joined(separator: ", ")); \(IndonesianFormat.integer(i.displaced)) pengungsi menurut laporan terakhir.</p>" as HTML } ?? .empty)
             <ul class="stats">
             <li>Keluarga<b>\(IndonesianFormat.integer(t.households)) KK</b></li>
             <li>Jiwa<b>\(IndonesianFormat.integer(t.people))</b></li>
@@ -119,8 +139,8 @@ extension PortalController {
             """
         func link(_ m: AidMeasure) -> HTML {
             m == measure
-                ? "<li><a href=\"\(m.href)#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
-                : "<li><a href=\"\(m.href)#kelurahan\">\(m.label)</a></li>"
+                ? "<li><a href=\"\(keeping(m.href))#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
+                : "<li><a href=\"\(keeping(m.href))#kelurahan\">\(m.label)</a></li>"
         }
         let itemMeasures = measures.filter { if case .item = $0 { true } else { false } }
         let itemOpen: HTML = itemMeasures.contains(measure) ? " open" : .empty

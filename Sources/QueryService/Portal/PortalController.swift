@@ -14,7 +14,7 @@ import MarketPrices
 ///   receipt or a wrong PIN alike, 429 when rate-limited);
 /// - `GET /harga-pasar[?komoditas=&pasar=]`, `GET /harga-pasar/{commodityId}`: latest prices,
 ///   alerts, 30-day trends;
-/// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=]`, `/bantuan-bencana/stok`,
+/// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=][&insiden=]`, `/bantuan-bencana/stok`,
 ///   `/bantuan-bencana/gudang/{warehouseId}`, `/bantuan-bencana/kelurahan/{code}`,
 ///   `/bantuan-bencana/donatur`: aid per kelurahan, stock, donors;
 /// - `GET /bantuan-bencana/donasi[?nomor=]`, `/bantuan-bencana/donasi/{donationId}`: a donation's
@@ -40,7 +40,7 @@ struct PortalController {
         router.get("/harga-pasar/{commodityId}", use: page(cache.cached(types: prices, services: services, commodity)))
         router.get(
             "/bantuan-bencana",
-            use: page(cache.cached(types: aid, parameters: ["ukuran", "barang", "satuan"], services: services, self.aid)))
+            use: page(cache.cached(types: aid, parameters: ["ukuran", "barang", "satuan", "insiden"], services: services, self.aid)))
         router.get("/bantuan-bencana/stok", use: page(cache.cached(types: aid, services: services, stock)))
         router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(cache.cached(types: aid, services: services, warehouse)))
         router.get("/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, services: services, kelurahan)))

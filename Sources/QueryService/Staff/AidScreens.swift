@@ -135,6 +135,7 @@ struct AidScreens {
         }
         let day = form["tanggal"].flatMap(CivilDate.init) ?? IndonesianFormat.localDay(.now())
         let body: [(String, JSONValue)] = [
+            ("incidentId", .string(try await incident(form, request))),
             ("warehouseId", .string(here.warehouseId)), ("kelurahanCode", .string(form["kelurahan"] ?? "")),
             ("lines", .array([.object([("item", .string(item)), ("unit", .string(unit)), ("quantity", .number(Double(quantity)))])])),
             ("households", .number(Double(households))), ("people", .number(Double(people))),
@@ -154,6 +155,7 @@ struct AidScreens {
             return try await page(request, context, staff, status: .badRequest, notice: (false, "Jumlah harus bilangan bulat."))
         }
         let body: [(String, JSONValue)] = [
+            ("incidentId", .string(try await incident(form, request))),
             ("fromWarehouseId", .string(here.warehouseId)), ("toWarehouseId", .string(form["ke"] ?? "")),
             ("lines", .array([.object([("item", .string(item)), ("unit", .string(unit)), ("quantity", .number(Double(quantity)))])])),
             ("vehicle", .string(form["kendaraan"] ?? "")), ("driver", .string(form["sopir"] ?? "")),
@@ -278,6 +280,17 @@ struct AidScreens {
         try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? [] }
     }
 
+    /// The declared incidents, the latest started first.
+    private func incidents(_ request: Request) async throws -> [IncidentReport.Incident] {
+        try await services.views(request) { views in try AidQueries.incidents(try views.view(AidViews.incidents)).incidents.reversed() }
+    }
+
+    /// The incident a form names (`insiden`), or the latest declared when it names none.
+    private func incident(_ form: [String: String], _ request: Request) async throws -> String {
+        if let chosen = form["insiden"], !chosen.isEmpty { return chosen }
+        return try await incidents(request).first?.incidentId ?? ""
+    }
+
     /// The warehouse of the path, which the key may act on (404, 403 otherwise).
     private func warehouse(
         _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, id given: String? = nil
@@ -341,6 +354,13 @@ struct AidScreens {
         let destinations = others.map { w -> HTML in
             "<option value=\"\(w.warehouseId)\"\(typed["ke"] == w.warehouseId ? " selected" : "")>\(w.name) (\(Self.kind(w.kind)))</option>"
         }
+        let incidentOptions = try await incidents(request).enumerated().map { i, incident -> HTML in
+            let chosen = typed["insiden"].map { $0 == incident.incidentId } ?? (i == 0)
+            return "<option value=\"\(incident.incidentId)\"\(chosen ? " selected" : "")>\(incident.name)</option>"
+        }
+        func incidentField(_ form: String) -> HTML {
+            "<div><label for=\"insiden-\(form)\">Bencana <span class=\"hint\">stok dari donasi untuk bencana ini</span></label><select id=\"insiden-\(form)\" name=\"insiden\" required>\(HTML(joining: incidentOptions))</select></div>"
+        }
         let csrf = StaffForm.csrfField(staff.session)
         let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
         let today = IndonesianFormat.localDay(.now()).description
@@ -351,6 +371,7 @@ struct AidScreens {
             : """
             <section class="card"><h2>Salurkan bantuan</h2>
             <form class="stack" method="post" action="\(base)/salurkan">\(csrf)\(StaffForm.eventIDField())
+            \(incidentField("salurkan"))
             <div><label for="barang">Barang</label><select id="barang" name="barang" required>\(itemOptions)</select></div>
             <div><label for="jumlah">Jumlah</label><input id="jumlah" name="jumlah" inputmode="numeric" required maxlength="9" value="\(typed["jumlah"] ?? "")"></div>
             <div><label for="kelurahan">Kelurahan</label><select id="kelurahan" name="kelurahan">\(kelurahan)</select></div>
@@ -361,6 +382,7 @@ struct AidScreens {
             </form></section>
             <section class="card"><h2>Kirim ke gudang atau posko lain</h2>
             <form class="stack" method="post" action="\(base)/kirim">\(csrf)\(StaffForm.eventIDField())
+            \(incidentField("kirim"))
             <div><label for="ke">Tujuan</label><select id="ke" name="ke" required>\(destinations)</select></div>
             <div><label for="barang-kirim">Barang</label><select id="barang-kirim" name="barang" required>\(itemOptions)</select></div>
             <div><label for="jumlah-kirim">Jumlah</label><input id="jumlah-kirim" name="jumlah" inputmode="numeric" required maxlength="9"></div>
