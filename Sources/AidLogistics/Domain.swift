@@ -20,7 +20,9 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public typealias Command = AidLogisticsCommand
     public static let name = "aid", eventTypes = AidEventType.all, views = AidViews.all
     public let rules: AidLogisticsRules
-    public let projectors: [any Projector] = [StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector()]
+    public let projectors: [any Projector] = [
+        StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector(), HouseholdsProjector(),
+    ]
 
     /// Where individual donors' names are sealed (nil: a name other than `Donor.anonymous` of an
     /// individual is refused by `receive-donation`).

@@ -19,10 +19,13 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case receiveShipment(ReceiveShipment)
     case distributeAid(DistributeAid)
     case adjustStock(AdjustStock)
+    case registerHousehold(RegisterHousehold)
+    case serveHouseholds(ServeHouseholds)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
+        "register-household", "serve-households",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -34,6 +37,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .receiveShipment: "receive-shipment"
         case .distributeAid: "distribute-aid"
         case .adjustStock: "adjust-stock"
+        case .registerHousehold: "register-household"
+        case .serveHouseholds: "serve-households"
         }
     }
 
@@ -52,6 +57,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "receive-shipment": return .receiveShipment(try .read(body, root: ""))
         case "distribute-aid": return .distributeAid(try .read(body, root: ""))
         case "adjust-stock": return .adjustStock(try .read(body, root: ""))
+        case "register-household": return .registerHousehold(try .read(body, root: ""))
+        case "serve-households": return .serveHouseholds(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -88,6 +95,15 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                 AdjustStock(
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity, reason: e.reason
                 ))
+        case .householdRegistered(let e):
+            self = .registerHousehold(
+                RegisterHousehold(
+                    householdId: e.householdId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode, kk: .sealed(e.kk),
+                    headName: .sealed(e.headName), members: e.members, vulnerable: e.vulnerable, subject: e.subject,
+                    registeredAt: e.registeredAt))
+        case .householdServed(let e):
+            self = .serveHouseholds(
+                ServeHouseholds(distributionId: e.distributionId, round: e.round, householdIds: e.householdIds, servedAt: e.servedAt))
         }
     }
 
@@ -127,6 +143,14 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             return (.distributeAid(c), ["distributionId": id])
         case .adjustStock(let c):
             return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])
+        case .registerHousehold(var c):
+            let id = complete(&c, \.householdId, "HH", time: \.registeredAt)
+            return (.registerHousehold(c), ["householdId": id])
+        case .serveHouseholds(var c):
+            // A new distribution gets an id; naming the households of a recorded one needs its id.
+            let id = c.distributes ? complete(&c, \.distributionId, "DS", time: \.servedAt) : (c.distributionId ?? "")
+            c.servedAt = c.servedAt ?? nowText
+            return (.serveHouseholds(c), ["distributionId": id])
         }
     }
 
@@ -143,7 +167,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     /// dispatches and distributions; the dispatch alone before a receipt.
     var expectedVersion: ExpectedVersion {
         switch self {
-        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid: .noStream
+        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .registerHousehold: .noStream
+        case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
         case .adjustStock: .exists
         }
@@ -168,6 +193,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             if let donorId { ids["donorId"] = donorId }
             resolved = .receiveDonation(c)
         }
+        if case .registerHousehold(let c) = resolved { resolved = .registerHousehold(try c.sealed(in: vault)) }
         let events: [AidEvent]
         do throws(EventLogError) {
             events = try AidDecider.decide(resolved, try rules.state(touchedBy: resolved))
@@ -175,8 +201,10 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             throw Self.bodyField(error)
         }
         var proposed: [ProposedEvent] = []
-        for e in events {
-            proposed.append(try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: resolved.expectedVersion))
+        for (i, e) in events.enumerated() {
+            // The events after the first follow it on its stream (a distribution, then its households).
+            proposed.append(
+                try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: i == 0 ? resolved.expectedVersion : .any))
         }
         return Decision(events: proposed, ids: ids)
     }

@@ -10,6 +10,8 @@ public enum AidEvent: Sendable, Hashable {
     case shipmentReceived(ShipmentReceived)
     case aidDistributed(AidDistributed)
     case stockAdjusted(StockAdjusted)
+    case householdRegistered(HouseholdRegistered)
+    case householdServed(HouseholdServed)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>` or `distribution-<id>`).
@@ -21,6 +23,8 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentReceived(let e): (AidEventType.shipmentReceived, AidIDs.shipmentStream(e.shipmentId))
         case .aidDistributed(let e): (AidEventType.aidDistributed, AidIDs.distributionStream(e.distributionId))
         case .stockAdjusted(let e): (AidEventType.stockAdjusted, AidIDs.warehouseStream(e.warehouseId))
+        case .householdRegistered(let e): (AidEventType.householdRegistered, AidIDs.householdStream(e.householdId))
+        case .householdServed(let e): (AidEventType.householdServed, AidIDs.distributionStream(e.distributionId))
         }
     }
 
@@ -36,6 +40,8 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentReceived(let e): e.json
         case .aidDistributed(let e): e.json
         case .stockAdjusted(let e): e.json
+        case .householdRegistered(let e): e.json
+        case .householdServed(let e): e.json
         }
     }
 
@@ -47,6 +53,8 @@ public enum AidEvent: Sendable, Hashable {
         case .shipmentDispatched(let e): ("dispatchedAt", e.dispatchedAt)
         case .shipmentReceived(let e): ("receivedAt", e.receivedAt)
         case .aidDistributed(let e): ("distributedAt", e.distributedAt)
+        case .householdRegistered(let e): ("registeredAt", e.registeredAt)
+        case .householdServed(let e): ("servedAt", e.servedAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -64,6 +72,8 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.shipmentReceived: return .shipmentReceived(try .read(data, root: root))
         case AidEventType.aidDistributed: return .aidDistributed(try .read(data, root: root))
         case AidEventType.stockAdjusted: return .stockAdjusted(try .read(data, root: root))
+        case AidEventType.householdRegistered: return .householdRegistered(try .read(data, root: root))
+        case AidEventType.householdServed: return .householdServed(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,
@@ -81,6 +91,7 @@ public enum AidEvent: Sendable, Hashable {
     public static func read(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
         let e = try read(type: event.type, data: event.data)
         if case .donationReceived(let d) = e { try d.donor.check() }
+        if case .householdRegistered(let h) = e { try h.check() }
         guard event.stream == e.stream else {
             throw EventLogError(
                 .invalidInput, "stream: an \(event.type) event with these ids belongs on stream \(e.stream), not \(event.stream)",

@@ -9,10 +9,13 @@ public enum AidEventType {
     public static let shipmentReceived = "aid.shipment-received"
     public static let aidDistributed = "aid.aid-distributed"
     public static let stockAdjusted = "aid.stock-adjusted"
+    public static let householdRegistered = "aid.household-registered"
+    public static let householdServed = "aid.household-served"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted,
+        householdRegistered, householdServed,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."

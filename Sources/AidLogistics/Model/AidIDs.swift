@@ -17,6 +17,8 @@ public enum AidIDs {
     public static func shipmentStream(_ id: String) -> String { "shipment-\(id)" }
     /// Stream of a distribution to households.
     public static func distributionStream(_ id: String) -> String { "distribution-\(id)" }
+    /// Stream of a registered household.
+    public static func householdStream(_ id: String) -> String { "household-\(id)" }
 
     /// Throws `.invalidInput` naming `field` unless `id` is a valid id (`Identifier`).
     public static func check(_ id: String, field: String) throws(EventLogError) {

@@ -54,7 +54,7 @@ public struct KelurahanProjector: DomainProjector {
                     $0.distributed += line.quantity
                 }
             }
-        case .stockAdjusted:
+        case .stockAdjusted, .householdRegistered, .householdServed:
             return
         }
     }

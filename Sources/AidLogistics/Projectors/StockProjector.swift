@@ -85,6 +85,8 @@ public struct StockProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)
+        case .householdRegistered, .householdServed:
+            return
         }
     }
 

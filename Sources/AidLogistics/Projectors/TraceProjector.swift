@@ -96,6 +96,8 @@ public struct TraceProjector: DomainProjector {
             var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
+        case .householdRegistered, .householdServed:
+            return
         }
     }
 

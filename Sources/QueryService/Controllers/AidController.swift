@@ -24,6 +24,8 @@ struct AidController {
             .post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
             .post("/v1/aid/distributions", use: command("distribute-aid"))
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
+            .post("/v1/aid/households", use: command("register-household"))
+            .post("/v1/aid/households/served", use: command("serve-households"))
         // Public answers, made once per new aid event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
