@@ -240,4 +240,48 @@ struct HouseholdTests {
         #expect(state.distributionRecords == folded.distributionRecords && state.householdBySubject == folded.householdBySubject)
         #expect(folded.served[AidDecider.ServedKey(round: "putaran-1", householdId: "HH-2")] == "DS-1")
     }
+
+    @Test("a roster reads by header (English or Indonesian), refusing a record naming its line; decided all or nothing")
+    func roster() throws {
+        func refusal(_ text: String) -> HouseholdRoster.Refusal? {
+            do {
+                _ = try HouseholdRoster.parse(text, warehouseId: "posko-b", defaultCode: Fx.selagalas)
+                return nil
+            } catch { return error }
+        }
+        let entries = try HouseholdRoster.parse(
+            "\u{FEFF}KK,headName,members,infants\r\n\(Self.kk1),\"Ahmad, S.Pd\",4,1\r\n\r\n\(Self.kk2),Sari,3,\r\n", warehouseId: "posko-b",
+            defaultCode: Fx.selagalas)
+        #expect(entries.map(\.line) == [2, 4])
+        #expect(entries[0].command.headName == .clear("Ahmad, S.Pd") && entries[0].command.vulnerable?.infants == 1)
+        #expect(entries[1].command.kelurahanCode == Fx.selagalas && entries[1].command.vulnerable?.infants == 0)
+        #expect(refusal("nama,anggota\nA,1\n")?.field == "kk")
+        #expect(
+            refusal("kk,nama,anggota\n\(Self.kk1),A,dua\n")
+                == .init(line: 2, field: "members", message: "members: \"dua\" is not a whole number"))
+        #expect(refusal("kk,nama,anggota\n\(Self.kk1),A,0\n")?.field == "members")
+        #expect(refusal("kk,nama,anggota,bayi\n\(Self.kk1),A,2,-1\n")?.field == "infants")
+        #expect(refusal("kk,nama,anggota\n\(Self.kk1),,2\n")?.line == 2)
+        #expect(refusal("kk,nama,anggota\n")?.message == "the roster lists no household")
+
+        // Decided on the rules' state: a rule refusing the third record names line 4; the first two are not written.
+        let (log, vault) = try Self.log()
+        let three = try HouseholdRoster.parse(
+            "kk,nama,anggota,desa\n\(Self.kk1),A,2,\(Fx.selagalas)\n\(Self.kk2),B,3,\(Fx.selagalas)\n\(Self.kk3),C,1,52.71.09.9999\n",
+            warehouseId: "posko-b", defaultCode: Fx.selagalas)
+        let refused = #expect(throws: HouseholdRoster.Refusal.self) {
+            _ = try log.ruleGuard.withCurrentState(log.store) {
+                try HouseholdRoster.decide(three, domain: log.domain, now: Timestamp("2018-08-07T09:00:00+08:00")!)
+            }
+        }
+        #expect(refused?.line == 4 && refused?.field == "kelurahanCode", "\(String(describing: refused))")
+        let two = Array(three.prefix(2))
+        let decided = try log.ruleGuard.withCurrentState(log.store) {
+            try HouseholdRoster.decide(two, domain: log.domain, now: Timestamp("2018-08-07T09:00:00+08:00")!)
+        }
+        _ = try log.store.appendBlocking(try AppendRequest(events: decided.events, actor: "test"))
+        #expect(decided.ids.count == 2)
+        #expect(try vault.subject(.kk, Self.kk2) != nil)
+        #expect(try log.read(AidViews.households) { try AidQueries.households($0) }.count == 2)
+    }
 }

@@ -27,7 +27,8 @@ public enum HouseholdRoster {
 
         /// An error of the log, on `line`.
         public init(line: Int, _ error: EventLogError) {
-            self.init(line: line, field: error.field ?? "", message: error.namingBodyFields.message)
+            let named = error.namingBodyFields
+            self.init(line: line, field: named.field ?? "", message: named.message)
         }
     }
 
