@@ -120,6 +120,10 @@ struct HouseholdRoutesTests {
             let handed = try await posko.post(salurkan, serve)
             #expect(handed.status == .ok && handed.text.contains("3 keluarga"), "\(handed.text.prefix(600))")
             let distribution = try #require(handed.text.firstMatch(of: /bast\/(DS-[0-9A-Z-]+)/)?.1).description
+            #expect(
+                handed.text.contains(
+                    "<td>putaran-1</td><td>Rembiga</td><td class=\"num\">1</td><td class=\"num\">3</td><td class=\"num\">12</td>"),
+                "\(handed.text)")
             // Again in the same round with a new form: 409, naming the earlier distribution.
             let again = try await posko.post(
                 salurkan,

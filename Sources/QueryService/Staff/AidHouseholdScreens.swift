@@ -169,11 +169,11 @@ extension AidScreens {
         notice: (ok: Bool, text: String)? = nil, typed: [String: String] = [:]
     ) async throws -> Response {
         let here = try await warehouse(request, context, staff)
-        let (households, distributions) = try await services.views(request) { views in
+        let (households, distributions, rounds) = try await services.views(request) { views in
             let view = try views.view(AidViews.households)
             return (
                 try AidQueries.households(view, warehouseId: here.warehouseId),
-                try AidQueries.householdDistributions(view, warehouseId: here.warehouseId)
+                try AidQueries.householdDistributions(view, warehouseId: here.warehouseId), try AidQueries.rounds(view)
             )
         }
         let items = try await stock(request).first { $0.warehouse.warehouseId == here.warehouseId }?.items.filter { $0.onHand > 0 } ?? []
@@ -197,6 +197,10 @@ extension AidScreens {
         }
         let reports = distributions.map { d -> HTML in
             "<li><a href=\"\(Self.path(here.warehouseId))/bast/\(HTML.percentEncode(d.distributionId))\">\(d.distributionId)</a> · putaran \(d.round ?? "") · \(d.households) KK, \(d.people) jiwa · \(IndonesianFormat.dateTime(d.distributedAt))</li>"
+        }
+        // Households and people served per round in the desa this posko serves (counts from the register).
+        let roundRows = rounds.filter { names[$0.kelurahanCode] != nil }.map { r -> HTML in
+            "<tr><td>\(r.round)</td><td>\(names[r.kelurahanCode] ?? r.kelurahanCode)</td><td class=\"num\">\(r.distributions)</td><td class=\"num\">\(r.households)</td><td class=\"num\">\(r.people)</td></tr>"
         }
         let csrf = StaffForm.csrfField(staff.session)
         let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
@@ -237,6 +241,9 @@ extension AidScreens {
             <p class="muted">Nomor KK dan nama disimpan tersegel (data pribadi); layar hanya menampilkan empat angka terakhir KK.</p>
             <div><button type="submit">Daftarkan</button></div>
             </form></section>
+            <section class="card"><h2>Per putaran dan desa</h2>
+            \(roundRows.isEmpty ? "<p class=\"muted\">Belum ada.</p>" : "<table><thead><tr><th>Putaran</th><th>Desa</th><th>Penyaluran</th><th>KK</th><th>Jiwa</th></tr></thead><tbody>\(roundRows)</tbody></table>" as HTML)
+            </section>
             <section class="card"><h2>Berita acara serah terima (BAST)</h2>
             \(reports.isEmpty ? "<p class=\"muted\">Belum ada penyaluran per keluarga.</p>" : "<ul>\(reports)</ul>" as HTML)
             </section>
