@@ -7,6 +7,7 @@ import TestSupport
 import Testing
 
 @testable import LumbungCore
+@testable import PersonalData
 @testable import QueryService
 
 /// The household register over HTTP and on the posko's screens: KK numbers sealed, a KK once, a
@@ -161,6 +162,26 @@ struct HouseholdRoutesTests {
             let registration = try #require(try env.services.store.readStream("household-HH-T2").first)
             let regProof = try await client.get("/bukti/\(registration.position)").text
             #expect(!regProof.contains("subj-") && regProof.contains("[disembunyikan]"), "\(regProof.prefix(2000))")
+        }
+    }
+
+    @Test("a household's kk index lost with the memory (a crash before the vault's checkpoint) is made again from the log")
+    func kkIndexRecovered() async throws {
+        try await withRouter { env, client in
+            try await AidSeed().apply(client, env)
+            let vault = env.services.vault
+            vault.lock.withLock {
+                vault.checkpointTimer?.cancel()
+                vault.checkpointTimer = nil
+            }
+            _ = try await client.command(
+                "/v1/aid/households", token: env.token(.aidWriter),
+                body: Self.household(Self.kk1, name: "Lalu Ahmad", members: 2, id: "HH-R1"))
+            let subject = try #require(try vault.subject(.kk, Self.kk1))
+            vault.lock.withLock { vault.pending.removeAll() }
+            #expect(try vault.subject(.kk, Self.kk1) == nil)
+            #expect(try PrivacyOffice.recoverIndexes(store: env.services.store, vault: vault) == 1)
+            #expect(try vault.subject(.kk, Self.kk1) == subject)
         }
     }
 }
