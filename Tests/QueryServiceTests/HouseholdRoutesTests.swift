@@ -90,6 +90,14 @@ struct HouseholdRoutesTests {
             try await posko.signIn(
                 try await env.services.keys.create(role: .aidWriter, name: "posko", scope: [seed.posko], actor: "test").token)
             let base = "/petugas/bantuan/\(seed.posko)/keluarga"
+            // A key of the posko does not reach the gudang's register, on the screens or in the API.
+            #expect(try await posko.get("/petugas/bantuan/\(seed.gudang)/keluarga").status == .forbidden)
+            let scoped = try await env.services.keys.create(role: .aidWriter, name: "posko-api", scope: [seed.posko], actor: "test")
+            expectProblem(
+                try await client.post(
+                    "/v1/aid/households", token: scoped.token,
+                    body: Self.household("5271050101180009", name: "X", members: 1, id: "HH-T8").replacingOccurrences(
+                        of: "posko-rembiga", with: seed.gudang)), .forbidden, field: "warehouseId")
             let page = try await posko.get(base)
             #expect(page.status == .ok && page.text.contains("Lalu Ahmad Fauzi") && page.text.contains("0001"), "\(page.text.prefix(300))")
             #expect(!page.text.contains(Self.kk1), "the KK is masked")
