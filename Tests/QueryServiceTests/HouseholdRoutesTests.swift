@@ -166,6 +166,9 @@ struct HouseholdRoutesTests {
             #expect(after.text.contains("12 jiwa"), "the counts stay")
             expectProblem(
                 try await client.post("/v1/privacy/export", token: privacy, body: #"{"kk":"\#(Self.kk1)"}"#), .notFound, field: "kk")
+            // The other household's KK still finds it after the master key's rotation that came with the erasure.
+            let other = try await client.post("/v1/privacy/export", token: privacy, body: #"{"kk":"\#(Self.kk2)"}"#)
+            #expect(other.status == .ok && other.text.contains("Baiq Sumarni"), "\(other.text)")
             // The registration's public proof hides the subject and the sealed fields.
             let registration = try #require(try env.services.store.readStream("household-HH-T2").first)
             let regProof = try await client.get("/bukti/\(registration.position)").text
