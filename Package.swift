@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "Regions",
                 "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: upcoming, plugins: ["EmbedFiles"]),
         .target(

@@ -29,10 +29,21 @@ public enum AidDecider: Decider {
     /// distribution is recorded once, for an existing kelurahan, and counts at least one person
     /// per household; an adjustment never leaves a lot below zero. Items, lots and lines are
     /// listed once per payload (`.invalidInput`); a missing id or time is `.invalidInput` too.
+    ///
+    /// Households (see `HouseholdDecider.swift`): a household registers once per KK (its subject;
+    /// 409 naming the earlier household), in a desa of the area, its vulnerable counts at most its
+    /// members; a distribution names its households once, each registered, in its desa, served at
+    /// most once per round (409 naming the earlier distribution), their count and members being
+    /// the distribution's `households` and `people`.
     public static func decide(_ command: Command, _ state: State) throws(EventLogError) -> [Event] {
-        let event = try event(of: command, state)
-        try check(event, state)
-        return [event]
+        var s = state
+        var out: [Event] = []
+        for event in try events(of: command, state) {
+            try check(event, s)
+            s = evolve(s, event)
+            out.append(event)
+        }
+        return out
     }
 
     /// Applies an event already decided (or read from the log). Never fails: an event that a
@@ -90,6 +101,13 @@ public enum AidDecider: Decider {
             }
         case .stockAdjusted(let e):
             s.add(e.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: e.item, unit: e.unit), donationId: e.donationId))
+        case .householdRegistered, .householdServed:
+            s.evolveHousehold(event)
+        }
+        if case .aidDistributed(let e) = event {
+            s.distributionRecords[e.distributionId] = DistributionRecord(
+                warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode, households: e.households, people: e.people, round: nil,
+                incidentId: e.incidentId)
         }
         return s
     }
@@ -99,6 +117,8 @@ public enum AidDecider: Decider {
     /// The event `command` asks for, with the lots and lines it left out filled in from `state`.
     static func event(of command: Command, _ state: State) throws(EventLogError) -> AidEvent {
         switch command {
+        case .registerHousehold, .serveHouseholds:
+            return try events(of: command, state)[0]
         case .registerWarehouse(let c):
             return .warehouseRegistered(
                 WarehouseRegistered(
@@ -246,6 +266,8 @@ extension AidDecider {
                     "code",
                     "\(e.code) lies outside the areas incident \(e.incidentId) affects (\(incident.affectedCodes.joined(separator: ", ")))")
             }
+        case .householdRegistered, .householdServed:
+            try checkHousehold(event, state)
 
         case .warehouseRegistered(let e):
             guard state.warehouses[e.warehouseId] == nil else {

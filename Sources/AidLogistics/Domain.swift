@@ -21,7 +21,7 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public static let name = "aid", eventTypes = AidEventType.all, views = AidViews.all
     public let rules: AidLogisticsRules
     public let projectors: [any Projector] = [
-        StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector(), IncidentsProjector(),
+        StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector(), IncidentsProjector(), HouseholdsProjector(),
     ]
 
     /// Where individual donors' names are sealed (nil: a name other than `Donor.anonymous` of an

@@ -35,6 +35,14 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// `donations`: the count of donations received.
     private let counters = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "counter")
     private let incidents = DecisionTable<AidDecider.Incident>(domain: AidLogisticsDomain.name, table: "incident")
+    /// Registered households by id; the household of each subject (`<subject>`: a KK registers once).
+    private let households = DecisionTable<AidDecider.Household>(domain: AidLogisticsDomain.name, table: "household")
+    private let householdSubjects = DecisionTable<String>(domain: AidLogisticsDomain.name, table: "household-subject")
+    /// The distribution that served a household in a round: `<round> NUL <householdId>`.
+    private let served = DecisionTable<String>(domain: AidLogisticsDomain.name, table: "served")
+    /// Each distribution's warehouse, desa and counts, and the round it named households in.
+    private let distributionRecords = DecisionTable<AidDecider.DistributionRecord>(
+        domain: AidLogisticsDomain.name, table: "distribution-record")
 
     /// The area the deployment serves: every desa/kelurahan code an event names lies in it.
     public let area: ServiceArea
@@ -44,8 +52,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
     /// 2: donations' items and shipments' lots stored as sorted entries; 3: incidents, and the
-    /// incident of each donation and shipment.
-    public var stateVersion: Int { 3 }
+    /// incident of each donation and shipment; 4: households, the rounds they were served in, and
+    /// each distribution's counts.
+    public var stateVersion: Int { 4 }
 
     public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
@@ -67,6 +76,12 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveShipment(let c): (warehouse, field) = (state.shipments[c.shipmentId]?.toWarehouseId, "data.shipmentId")
         case .distributeAid(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .adjustStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .registerHousehold(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        // Naming the households of a distribution: where it was handed out.
+        case .serveHouseholds(let c):
+            (warehouse, field) =
+                c.warehouseId.map { ($0, "data.warehouseId") }
+                ?? (c.distributionId.flatMap { state.distributionRecords[$0]?.warehouseId }, "data.distributionId")
         case .declareIncident, .reportImpact:
             // Incidents are the coordinators': a key scoped to warehouses does not declare them.
             throw EventLogError(
@@ -179,11 +194,34 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             try incident(s.donations[c.donationId]?.incidentId)
         case .declareIncident, .reportImpact:
             break
+        case .registerHousehold(let c):
+            if let id = c.householdId, let h = try households.get(id, in: decisions) { s.households[id] = h }
+            if let subject = c.subject, let id = try householdSubjects.get(subject, in: decisions) { s.householdBySubject[subject] = id }
+            try warehouse(c.warehouseId)
+        case .serveHouseholds(let c):
+            if let id = c.distributionId {
+                if try distributions.get(id, in: decisions) != nil { s.distributions.insert(id) }
+                if let r = try distributionRecords.get(id, in: decisions) {
+                    s.distributionRecords[id] = r
+                    try incident(r.incidentId)
+                }
+            }
+            for id in Set(c.householdIds) {
+                if let h = try households.get(id, in: decisions) { s.households[id] = h }
+                let key = AidDecider.ServedKey(round: c.round, householdId: id)
+                if let d = try served.get(Self.servedKey(key), in: decisions) { s.served[key] = d }
+            }
+            if let warehouseId = c.warehouseId {
+                try warehouse(warehouseId)
+                try lines(c.lines ?? [], at: warehouseId)
+            }
         }
         return s
     }
 
     static let donationCount = "donations"
+
+    static func servedKey(_ key: AidDecider.ServedKey) -> String { "\(key.round)\u{0}\(key.householdId)" }
 
     /// Stores what changed from `loaded` to `next`.
     private func store(_ next: AidDecider.State, over loaded: AidDecider.State) throws(EventLogError) {
@@ -201,6 +239,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         try write(incidents, next.incidents, over: loaded.incidents) { $0 }
         for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
         if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
+        try write(households, next.households, over: loaded.households) { $0 }
+        try write(householdSubjects, next.householdBySubject, over: loaded.householdBySubject) { $0 }
+        try write(served, next.served, over: loaded.served, key: Self.servedKey)
+        try write(distributionRecords, next.distributionRecords, over: loaded.distributionRecords) { $0 }
     }
 
     private func write<K, V: Equatable>(
@@ -221,7 +263,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
                 stockByPlace[AidDecider.Place(warehouseId: parts[0], item: AidDecider.Item(item: parts[1], unit: parts[2])), default: [:]][
                     parts[4]] = q
             }
-            return AidDecider.State(
+            var s = AidDecider.State(
                 warehouses: Dictionary(uniqueKeysWithValues: try warehouses.all(in: decisions).map { ($0.key, $0.value) }),
                 donations: Dictionary(uniqueKeysWithValues: try donations.all(in: decisions).map { ($0.key, $0.value) }),
                 stock: stockByPlace,
@@ -229,6 +271,16 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
                 distributions: Set(try distributions.all(in: decisions).map(\.key)),
                 incidents: Dictionary(uniqueKeysWithValues: try incidents.all(in: decisions).map { ($0.key, $0.value) }),
                 donationCount: try counters.get(Self.donationCount, in: decisions) ?? 0)
+            s.households = Dictionary(uniqueKeysWithValues: try households.all(in: decisions).map { ($0.key, $0.value) })
+            s.householdBySubject = Dictionary(uniqueKeysWithValues: try householdSubjects.all(in: decisions).map { ($0.key, $0.value) })
+            for (key, d) in try served.all(in: decisions) {
+                let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2 else { continue }
+                s.served[AidDecider.ServedKey(round: parts[0], householdId: parts[1])] = d
+            }
+            s.distributionRecords = Dictionary(
+                uniqueKeysWithValues: try distributionRecords.all(in: decisions).map { ($0.key, $0.value) })
+            return s
         }
     }
 }

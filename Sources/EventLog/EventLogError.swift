@@ -27,6 +27,9 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
         /// The request touches what its author may not: an office, warehouse or market outside the
         /// scope of the caller's key (`AppendRequest.scope`) (HTTP 403).
         case forbidden
+        /// A rule of the domain refused what was already done once, naming the earlier event (a
+        /// household served twice in one round, a KK registered twice) (HTTP 409).
+        case conflict
     }
 
     public let code: Code

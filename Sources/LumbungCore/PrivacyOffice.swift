@@ -158,7 +158,42 @@ public struct PrivacyOffice: Sendable {
         let legacy = try linkedReceipts(subject).map { SubjectExport.LegacyApplication(receiptNumber: $0, application: record($0)) }
         return SubjectExport(
             subject: subject, forgotten: try vault.isForgotten(subject) || !vault.hasKey(subject), applications: applications,
-            legacyApplications: legacy, donations: try donations(subject))
+            legacyApplications: legacy, donations: try donations(subject), households: try households(subject))
+    }
+
+    /// The households (in the log) registered under `subject` (a KK), the KK number and the head's
+    /// name opened (`[dihapus]` once forgotten), with the distributions that served them.
+    func households(_ subject: String) throws -> [SubjectExport.Household] {
+        var out: [SubjectExport.Household] = []
+        try services.store.forEachRecord(EventFilter(types: [AidEventType.householdRegistered])) { view in
+            let event = view.decode()
+            guard let data = try? event.dataValue(), data["subject"]?.stringValue == subject,
+                case .householdRegistered(let h)? = try? AidEvent.read(type: event.type, data: data)
+            else { return true }
+            let kk = (try? vault.open(h.kk, field: HouseholdRegistered.kkField)) ?? .erased
+            let name = (try? vault.open(h.headName, field: HouseholdRegistered.headNameField)) ?? .erased
+            out.append(
+                SubjectExport.Household(
+                    householdId: h.householdId, warehouseId: h.warehouseId, kelurahanCode: h.kelurahanCode, registeredAt: h.registeredAt,
+                    kk: kk.text(or: Donor.erased), headName: name.text(or: Donor.erased), members: h.members, vulnerable: h.vulnerable,
+                    erased: kk == .erased, served: [], position: event.position))
+            return true
+        }
+        guard !out.isEmpty else { return out }
+        let ids = Set(out.map(\.householdId))
+        try services.store.forEachRecord(EventFilter(types: [AidEventType.householdServed])) { view in
+            let event = view.decode()
+            guard let data = try? event.dataValue(), case .householdServed(let s)? = try? AidEvent.read(type: event.type, data: data)
+            else { return true }
+            for id in s.householdIds where ids.contains(id) {
+                for i in out.indices where out[i].householdId == id {
+                    out[i].served.append(
+                        .init(distributionId: s.distributionId, round: s.round, servedAt: s.servedAt, position: event.position))
+                }
+            }
+            return true
+        }
+        return out
     }
 
     /// The receipt numbers `privacy.legacy-subject-linked` events link to `subject`, in log order.
@@ -246,6 +281,17 @@ public struct PrivacyOffice: Sendable {
             links.append((.donor, id, subject))
             return true
         }
+        // Households: the KK number is sealed under the subject; opened, it is the identifier.
+        var households = EventFilter(types: [AidEventType.householdRegistered])
+        households.fromPosition = from + 1
+        try store.forEachRecord(households) { view in
+            guard view.position <= head, let data = try? view.decode().dataValue(),
+                case .householdRegistered(let h)? = try? AidEvent.read(type: AidEventType.householdRegistered, data: data),
+                case .value(let kk)? = try? vault.open(h.kk, field: HouseholdRegistered.kkField)
+            else { return true }
+            links.append((.kk, kk, h.subject))
+            return true
+        }
         // Applications linked by `privacy migrate`: the nikHash is in the first linked application.
         var legacy: [(subject: String, receipt: String)] = []
         var linked = EventFilter(types: [DocumentEvents.legacySubjectLinked])
@@ -298,6 +344,27 @@ public struct SubjectExport: Codable, Sendable {
     public var legacyApplications: [LegacyApplication]
     /// Donations the subject gave (an individual donor), the name opened.
     public var donations: [Donation]
+    /// Households registered under the subject (a KK), the KK number and head's name opened.
+    public var households: [Household]
+
+    /// A household of the aid register, as the log holds it with its sealed fields opened.
+    public struct Household: Codable, Sendable {
+        public var householdId, warehouseId, kelurahanCode, registeredAt: String
+        /// The KK number and the head's name, `[dihapus]` once forgotten.
+        public var kk, headName: String
+        public var members: Int
+        public var vulnerable: Vulnerable
+        public var erased: Bool
+        /// The distributions that served the household, in log order.
+        public var served: [Served]
+        /// The registration's position in the log.
+        public var position: UInt64
+
+        public struct Served: Codable, Sendable {
+            public var distributionId, round, servedAt: String
+            public var position: UInt64
+        }
+    }
 
     public struct Application: Codable, Sendable {
         public var application: PublicApplication?

@@ -68,13 +68,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     /// The problem for an error of the log: 400 bad input, 409 an expected-version or event-id
-    /// conflict, 413 too large, 422 a domain rule refused it, 503 the log is closed, 403 a write
+    /// conflict or a domain's conflict (done once already), 413 too large, 422 a domain rule refused it, 503 the log is closed, 403 a write
     /// to a read replica or outside the caller key's scope, 500 a damaged or failing store.
     public init(_ error: EventLogError) {
         let status: HTTPResponse.Status =
             switch error.code {
             case .invalidInput: .badRequest
-            case .wrongExpectedVersion, .duplicateIDConflict: .conflict
+            case .wrongExpectedVersion, .duplicateIDConflict, .conflict: .conflict
             case .tooLarge: .contentTooLarge
             case .ruleViolation: .unprocessableContent
             case .closed: .serviceUnavailable

@@ -7,7 +7,8 @@ import MarketPrices
 extension Lumbung {
     /// `lumbung import`: data from other systems.
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import data from other systems.", subcommands: [WFP.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Import data from other systems.", subcommands: [WFP.self, Households.self])
 
         struct WFP: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

@@ -48,7 +48,7 @@ struct DonorPrivacyCLITests {
         let erasedExport = try JSONParser.parse(erased.stdout)
         #expect(erasedExport["forgotten"]?.boolValue == true && erasedExport["donations"]?[0]?["name"]?.string == "[dihapus]", "\(erased)")
 
-        // A KK finds no subject yet.
+        // A KK never registered finds no subject.
         let kk = try await CLI.run(["privacy", "forget", "--data-dir", data, "--kk", "5271010101900001"])
         #expect(kk.status != 0 && kk.stderr.contains("no subject is held for this KK"), "\(kk)")
         let badKK = try await CLI.run(["privacy", "export", "--data-dir", data, "--kk", "123"])

@@ -222,6 +222,23 @@ def seed(server):
     ok("POST", "/v1/aid/adjustments", {"warehouseId": "gudang-bpbd-mataram", "item": "air mineral", "unit": "dus",
                                         "donationId": "DN-2018-7K3QF2ZA", "quantity": -2,
                                         "reason": "kemasan rusak"}, "aid-writer")
+    for hid, kk, name, members in (("HH-2018-PY000001", "5271050101180001", "Lalu Ahmad", 5),
+                                   ("HH-2018-PY000002", "5271050101180002", "Baiq Sari", 3)):
+        ok("POST", "/v1/aid/households", {"incidentId": "gempa-lombok-2018", "householdId": hid, "warehouseId": "posko-rembiga",
+                                           "kelurahanCode": "52.71.05.1005", "kk": kk, "headName": name,
+                                           "members": members,
+                                           "vulnerable": {"infants": 1, "elderly": 0, "disabled": 0, "pregnant": 0}},
+           "aid-writer")
+    served = ok("POST", "/v1/aid/households/served", {"incidentId": "gempa-lombok-2018", "warehouseId": "posko-rembiga", "round": "putaran-1",
+                                                      "householdIds": ["HH-2018-PY000001", "HH-2018-PY000002"],
+                                                      "lines": [{"item": "beras", "unit": "kg", "quantity": 10}]},
+                "aid-writer")
+    assert served["distributionId"].startswith("DS-2"), served
+    got, _, twice = server.request("POST", "/v1/aid/households/served",
+                                   {"incidentId": "gempa-lombok-2018", "warehouseId": "posko-rembiga", "round": "putaran-1",
+                                    "householdIds": ["HH-2018-PY000002"],
+                                    "lines": [{"item": "beras", "unit": "kg", "quantity": 2}]}, "aid-writer")
+    assert got == 409 and served["distributionId"] in json.dumps(twice), twice
     app = ok("POST", "/v1/documents/applications", {"documentType": "kk", "office": "mpp-mataram",
                                                      "channel": "online", "applicant": {"nik": "5271055507900002"}},
              "documents-writer")

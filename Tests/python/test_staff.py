@@ -246,3 +246,55 @@ def test_surat_jalan_qr_code_leads_to_the_public_proof(office, tmp_path_factory,
     with urllib.request.urlopen(urllib.request.Request(link, headers={"Accept": "text/html"}), timeout=60) as r:
         page = r.read().decode()
     assert "Terbukti" in page and number in page and "aid.shipment-dispatched" in page
+
+
+def test_bast_qr_code_leads_to_the_public_proof_of_the_households_served(office, tmp_path_factory, tmp_path):
+    """The posko registers households and hands aid to them in a round (without script); the
+    printed BAST lists them, and its QR code, read by zbarimg from a Chromium screenshot, opens
+    the proof of the aid.household-served; a second handout in the round is refused with 409."""
+    import shutil
+    import subprocess
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: apt-get install zbar-tools")
+    admin = make_key(office.data_dir, "aid-writer", "admin-bast")
+    shipped = ship(office, admin, ("gudang-bast", "Gudang BAST", "52.71.02.1002"), ("posko-bast", "Posko Karang Pule", "52.71.04.1001"),
+                   "DN-2018-PYBAST01", "beras", "kg", 100, 40, "sopir-21")
+    office.post(f"/v1/aid/shipments/{shipped['shipmentId']}/receipt", {}, admin)
+    browser = NoScriptBrowser(office.base)
+    status, _ = browser.open("/petugas/masuk", {"kunci": admin})
+    assert status == 200
+    base = "/petugas/bantuan/posko-bast/keluarga"
+    status, page = browser.open(base)
+    assert status == 200 and "Daftarkan keluarga" in page, page[:500]
+    for kk, name, members in (("5271040101180001", "Lalu Ahmad Zaini", "5"), ("5271040101180002", "Baiq Nur Aini", "3")):
+        status, page = browser.open(base, {"csrf": hidden(page, base, "csrf"), "eventId": hidden(page, base, "eventId"),
+                                           "kk": kk, "nama": name, "desa": "52.71.04.1001", "anggota": members, "bayi": "1"})
+        assert status == 200 and "terdaftar" in page, page[:800]
+    ids = re.findall(r'id="hh-(HH-[0-9A-Z-]+)"', page)
+    assert len(ids) == 2, ids
+    action = base + "/salurkan"
+    form = {"csrf": hidden(page, action, "csrf"), "eventId": hidden(page, action, "eventId"), "putaran": "putaran-1",
+            "barang": "beras|kg", "jumlah": "20", **{f"hh-{i}": "1" for i in ids}}
+    status, page = browser.open(action, form)
+    assert status == 200 and "2 keluarga" in page, page[:800]
+    distribution = re.search(r"bast/(DS-[0-9A-Z-]+)", page).group(1)
+    form["eventId"], form["jumlah"] = hidden(page, action, "eventId"), "2"
+    status, again = browser.open(action, form)
+    assert status == 409 and distribution in again, again[:800]
+
+    chromium = Browser(tmp_path_factory.mktemp("chromium-bast"))
+    chromium.dom_after_submit(chromium.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": admin}))
+    url = office.base + f"/petugas/bantuan/posko-bast/bast/{distribution}"
+    dom = chromium.dom(url)
+    assert "BERITA ACARA SERAH TERIMA" in dom and "Lalu Ahmad Zaini" in dom and "8 jiwa" in dom
+    assert "5271040101180001" not in dom, "the KK is masked"
+    shot = chromium.screenshot(url, "petugas-bast")
+    decoded = subprocess.run([zbarimg, "--raw", "-q", str(shot)], capture_output=True, text=True, timeout=60)
+    assert decoded.returncode == 0, f"zbarimg read no QR code in {shot}: {decoded.stderr}"
+    link = decoded.stdout.strip().splitlines()[0]
+    assert "/bukti/" in link, link
+    with urllib.request.urlopen(urllib.request.Request(link, headers={"Accept": "text/html"}), timeout=60) as r:
+        proof = r.read().decode()
+    assert "Terbukti" in proof and distribution in proof and "aid.household-served" in proof
+    assert "Lalu Ahmad" not in proof

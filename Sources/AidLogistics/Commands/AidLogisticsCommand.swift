@@ -21,11 +21,13 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case adjustStock(AdjustStock)
     case declareIncident(DeclareIncident)
     case reportImpact(ReportImpact)
+    case registerHousehold(RegisterHousehold)
+    case serveHouseholds(ServeHouseholds)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
-        "declare-incident", "report-impact",
+        "declare-incident", "report-impact", "register-household", "serve-households",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -39,6 +41,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .adjustStock: "adjust-stock"
         case .declareIncident: "declare-incident"
         case .reportImpact: "report-impact"
+        case .registerHousehold: "register-household"
+        case .serveHouseholds: "serve-households"
         }
     }
 
@@ -53,6 +57,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .adjustStock(let c): c.incidentId
         case .declareIncident(let c): c.incidentId
         case .reportImpact(let c): c.incidentId
+        case .registerHousehold(let c): c.incidentId
+        case .serveHouseholds(let c): c.incidentId
         }
     }
 
@@ -73,6 +79,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "adjust-stock": return .adjustStock(try .read(body, root: ""))
         case "declare-incident": return .declareIncident(try .read(body, root: ""))
         case "report-impact": return .reportImpact(try .read(body, root: ""))
+        case "register-household": return .registerHousehold(try .read(body, root: ""))
+        case "serve-households": return .serveHouseholds(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -124,6 +132,17 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
                     reason: e.reason,
                     incidentId: e.incidentId))
+        case .householdRegistered(let e):
+            self = .registerHousehold(
+                RegisterHousehold(
+                    householdId: e.householdId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode, kk: .sealed(e.kk),
+                    headName: .sealed(e.headName), members: e.members, vulnerable: e.vulnerable, subject: e.subject,
+                    registeredAt: e.registeredAt, incidentId: e.incidentId))
+        case .householdServed(let e):
+            self = .serveHouseholds(
+                ServeHouseholds(
+                    distributionId: e.distributionId, round: e.round, householdIds: e.householdIds, servedAt: e.servedAt,
+                    incidentId: e.incidentId))
         }
     }
 
@@ -169,6 +188,14 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact(var c):
             c.reportedAt = c.reportedAt ?? nowText
             return (.reportImpact(c), ["incidentId": c.incidentId])
+        case .registerHousehold(var c):
+            let id = complete(&c, \.householdId, "HH", time: \.registeredAt)
+            return (.registerHousehold(c), ["householdId": id])
+        case .serveHouseholds(var c):
+            // A new distribution gets an id; naming the households of a recorded one needs its id.
+            let id = c.distributes ? complete(&c, \.distributionId, "DS", time: \.servedAt) : (c.distributionId ?? "")
+            c.servedAt = c.servedAt ?? nowText
+            return (.serveHouseholds(c), ["distributionId": id])
         }
     }
 
@@ -185,7 +212,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     /// dispatches and distributions; the dispatch alone before a receipt.
     var expectedVersion: ExpectedVersion {
         switch self {
-        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident: .noStream
+        case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
+        case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
         case .adjustStock, .reportImpact: .exists
         }
@@ -210,6 +238,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             if let donorId { ids["donorId"] = donorId }
             resolved = .receiveDonation(c)
         }
+        if case .registerHousehold(let c) = resolved { resolved = .registerHousehold(try c.sealed(in: vault)) }
         let events: [AidEvent]
         do throws(EventLogError) {
             events = try AidDecider.decide(resolved, try rules.state(touchedBy: resolved))
@@ -217,8 +246,10 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             throw Self.bodyField(error)
         }
         var proposed: [ProposedEvent] = []
-        for e in events {
-            proposed.append(try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: resolved.expectedVersion))
+        for (i, e) in events.enumerated() {
+            // The events after the first follow it on its stream (a distribution, then its households).
+            proposed.append(
+                try e.proposed(occurredAt: resolved.occurredAt(now: now), expectedVersion: i == 0 ? resolved.expectedVersion : .any))
         }
         return Decision(events: proposed, ids: ids)
     }

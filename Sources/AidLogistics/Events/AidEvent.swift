@@ -12,6 +12,8 @@ public enum AidEvent: Sendable, Hashable {
     case stockAdjusted(StockAdjusted)
     case incidentDeclared(IncidentDeclared)
     case impactReported(ImpactReported)
+    case householdRegistered(HouseholdRegistered)
+    case householdServed(HouseholdServed)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -26,6 +28,8 @@ public enum AidEvent: Sendable, Hashable {
         case .stockAdjusted(let e): (AidEventType.stockAdjusted, AidIDs.warehouseStream(e.warehouseId))
         case .incidentDeclared(let e): (AidEventType.incidentDeclared, AidIDs.incidentStream(e.incidentId))
         case .impactReported(let e): (AidEventType.impactReported, AidIDs.incidentStream(e.incidentId))
+        case .householdRegistered(let e): (AidEventType.householdRegistered, AidIDs.householdStream(e.householdId))
+        case .householdServed(let e): (AidEventType.householdServed, AidIDs.distributionStream(e.distributionId))
         }
     }
 
@@ -43,6 +47,8 @@ public enum AidEvent: Sendable, Hashable {
         case .stockAdjusted(let e): e.json
         case .incidentDeclared(let e): e.json
         case .impactReported(let e): e.json
+        case .householdRegistered(let e): e.json
+        case .householdServed(let e): e.json
         }
     }
 
@@ -56,6 +62,8 @@ public enum AidEvent: Sendable, Hashable {
         case .aidDistributed(let e): ("distributedAt", e.distributedAt)
         case .incidentDeclared(let e): ("startedAt", e.startedAt)
         case .impactReported(let e): ("reportedAt", e.reportedAt)
+        case .householdRegistered(let e): ("registeredAt", e.registeredAt)
+        case .householdServed(let e): ("servedAt", e.servedAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -71,6 +79,8 @@ public enum AidEvent: Sendable, Hashable {
         case .stockAdjusted(let e): e.incidentId
         case .incidentDeclared(let e): e.incidentId
         case .impactReported(let e): e.incidentId
+        case .householdRegistered(let e): e.incidentId
+        case .householdServed(let e): e.incidentId
         }
     }
 
@@ -89,6 +99,8 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.stockAdjusted: return .stockAdjusted(try .read(data, root: root))
         case AidEventType.incidentDeclared: return .incidentDeclared(try .read(data, root: root))
         case AidEventType.impactReported: return .impactReported(try .read(data, root: root))
+        case AidEventType.householdRegistered: return .householdRegistered(try .read(data, root: root))
+        case AidEventType.householdServed: return .householdServed(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,
@@ -106,6 +118,7 @@ public enum AidEvent: Sendable, Hashable {
     public static func read(_ event: DomainEvent) throws(EventLogError) -> AidEvent {
         let e = try read(type: event.type, data: event.data)
         if case .donationReceived(let d) = e { try d.donor.check() }
+        if case .householdRegistered(let h) = e { try h.check() }
         guard event.stream == e.stream else {
             throw EventLogError(
                 .invalidInput, "stream: an \(event.type) event with these ids belongs on stream \(e.stream), not \(event.stream)",

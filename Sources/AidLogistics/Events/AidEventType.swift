@@ -11,11 +11,13 @@ public enum AidEventType {
     public static let stockAdjusted = "aid.stock-adjusted"
     public static let incidentDeclared = "aid.incident-declared"
     public static let impactReported = "aid.impact-reported"
+    public static let householdRegistered = "aid.household-registered"
+    public static let householdServed = "aid.household-served"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
-        impactReported,
+        impactReported, householdRegistered, householdServed,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."

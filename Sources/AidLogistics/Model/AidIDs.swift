@@ -19,6 +19,8 @@ public enum AidIDs {
     public static func incidentStream(_ id: String) -> String { "incident-\(id)" }
     /// Stream of a distribution to households.
     public static func distributionStream(_ id: String) -> String { "distribution-\(id)" }
+    /// Stream of a registered household.
+    public static func householdStream(_ id: String) -> String { "household-\(id)" }
 
     /// Throws `.invalidInput` naming `field` unless `id` is a valid id (`Identifier`).
     public static func check(_ id: String, field: String) throws(EventLogError) {

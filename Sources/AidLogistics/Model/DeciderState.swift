@@ -25,6 +25,13 @@ extension AidDecider {
         public var incidents: [String: Incident] = [:]
         /// Donations received so far (the last receipt order given).
         public var donationCount = 0
+        /// Registered households by id, and the household of each subject (a KK registers once).
+        public var households: [String: Household] = [:]
+        public var householdBySubject: [String: String] = [:]
+        /// The distribution that served each household in each round.
+        public var served: [ServedKey: String] = [:]
+        /// Each recorded distribution's desa and counts, and the round it named households in.
+        public var distributionRecords: [String: DistributionRecord] = [:]
         /// The area the deployment serves (`--region`): every desa/kelurahan code must lie in it.
         /// Configuration, not something folded from the log: the rules set it on every state.
         public var area: ServiceArea = .mataram

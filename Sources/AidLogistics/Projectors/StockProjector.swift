@@ -90,7 +90,7 @@ public struct StockProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)
-        case .incidentDeclared, .impactReported:
+        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
             return
         }
     }

@@ -98,7 +98,7 @@ public struct TraceProjector: DomainProjector {
             var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
-        case .incidentDeclared, .impactReported:
+        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
             return
         }
     }

@@ -180,6 +180,12 @@ extension AidEvent {
         case .stockAdjusted(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .stockAdjusted(e)
+        case .householdRegistered(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .householdRegistered(e)
+        case .householdServed(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .householdServed(e)
         case .incidentDeclared, .impactReported:
             return self
         }

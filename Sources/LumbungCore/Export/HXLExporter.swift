@@ -190,7 +190,8 @@ public struct HXLExporter: Exporter {
                 context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
-        case .warehouseRegistered, .incidentDeclared, .impactReported:
+        // Households never leave in an export: a distribution's counts are in its own row.
+        case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
             return
         }
     }

@@ -26,6 +26,8 @@ struct AidController {
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
             .post("/v1/aid/incidents", use: command("declare-incident"))
             .post("/v1/aid/incidents/{incidentId}/impact", use: command("report-impact", pathField: "incidentId"))
+            .post("/v1/aid/households", use: command("register-household"))
+            .post("/v1/aid/households/served", use: command("serve-households"))
         // Public answers, made once per new aid event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response

@@ -87,6 +87,15 @@ struct ProofPages {
     /// then over the whole event, which the auditor's API gives).
     static func publicData(_ event: RecordedEvent) -> (data: JSONValue, hidden: Bool) {
         guard let data = try? event.dataValue() else { return (.null, false) }
+        // A household's subject links its KK; the KK number and the head's name stay out of sight too.
+        if event.type == AidEventType.householdRegistered, case .object(let members) = data {
+            return (
+                .object(
+                    members.map { m in
+                        ["subject", "kk", "headName"].contains(m.key) ? (key: m.key, value: .string(hiddenMark)) : m
+                    }), true
+            )
+        }
         guard event.type == AidEventType.donationReceived, case .object(var members) = data,
             let at = members.firstIndex(where: { $0.key == "donor" }), case .object(let donor) = members[at].value,
             donor.contains(where: { $0.key == "kind" && $0.value == .string(Donor.individual) })
@@ -122,6 +131,12 @@ struct ProofPages {
                 "Penyaluran \(s("distributionId")) dari \(s("warehouseId")) di kelurahan \(s("kelurahanCode")): \(lines), \(data["households"]?.intValue ?? 0) KK."
         case AidEventType.stockAdjusted:
             return "Penyesuaian stok di \(s("warehouseId")): \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."
+        case AidEventType.householdRegistered:
+            return
+                "Keluarga \(s("householdId")) terdaftar di \(s("warehouseId")), kelurahan \(s("kelurahanCode")): \(data["members"]?.intValue ?? 0) jiwa."
+        case AidEventType.householdServed:
+            return
+                "Penyaluran \(s("distributionId")) putaran \(s("round")) diserahkan kepada \(data["householdIds"]?.arrayValue?.count ?? 0) keluarga."
         default: return "Kejadian \(type)."
         }
     }

@@ -40,6 +40,7 @@ struct AidScreens {
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
+        addHouseholdRoutes(to: router)
     }
 
     // MARK: - Pages
@@ -276,23 +277,23 @@ struct AidScreens {
     }
 
     /// Every warehouse with its stock.
-    private func stock(_ request: Request) async throws -> [StockReport.WarehouseStock] {
+    func stock(_ request: Request) async throws -> [StockReport.WarehouseStock] {
         try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? [] }
     }
 
     /// The declared incidents, the latest started first.
-    private func incidents(_ request: Request) async throws -> [IncidentReport.Incident] {
+    func incidents(_ request: Request) async throws -> [IncidentReport.Incident] {
         try await services.views(request) { views in try AidQueries.incidents(try views.view(AidViews.incidents)).incidents.reversed() }
     }
 
     /// The incident a form names (`insiden`), or the latest declared when it names none.
-    private func incident(_ form: [String: String], _ request: Request) async throws -> String {
+    func incident(_ form: [String: String], _ request: Request) async throws -> String {
         if let chosen = form["insiden"], !chosen.isEmpty { return chosen }
         return try await incidents(request).first?.incidentId ?? ""
     }
 
     /// The warehouse of the path, which the key may act on (404, 403 otherwise).
-    private func warehouse(
+    func warehouse(
         _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, id given: String? = nil
     ) async throws -> StockReport.Warehouse {
         let id = try given ?? context.path("warehouseId")
@@ -403,6 +404,7 @@ struct AidScreens {
             <div><label for="kiriman">Nomor kiriman <span class="hint">pada surat jalan, mis. SH-2018-…</span></label><input class="code" id="kiriman" name="kiriman" required maxlength="100" autocapitalize="characters"></div>
             <div><button type="submit">Buka kiriman</button></div>
             </form></section>
+            <p><a href="\(base)/keluarga">Daftar keluarga dan penyaluran per keluarga (BAST)</a></p>
             \(handOut)
             """
         return StaffLayout.response(title: here.name, session: staff.session, status: status, content)
