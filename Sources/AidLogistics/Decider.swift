@@ -50,8 +50,12 @@ public enum AidDecider: Decider {
     /// rule would refuse is folded as well as it can be (it can only be in the log if it was
     /// written without the rules).
     public static func evolve(_ state: State, _ event: Event) -> State {
-        var s = state
+        var receiptOf: Shipment?
+        if case .shipmentReceived(let r) = event { receiptOf = state.shipments[r.shipmentId] }
+        var s = state.evolvingRequests(event, shipment: receiptOf)
         switch event {
+        case .itemsRequested, .requestCommitted, .requestCancelled:
+            break
         case .warehouseRegistered(let e):
             s.warehouses[e.warehouseId] = Warehouse(name: e.name, kind: e.kind, kelurahanCode: e.kelurahanCode)
         case .incidentDeclared(let e):
@@ -78,12 +82,12 @@ public enum AidDecider: Decider {
             }
             s.shipments[e.shipmentId] = Shipment(
                 fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId, lots: lots, received: false,
-                incidentId: e.incidentId)
+                incidentId: e.incidentId, requestId: e.requestId)
         case .shipmentReceived(let e):
             guard let shipment = s.shipments[e.shipmentId] else { return s }
             s.shipments[e.shipmentId] = Shipment(
                 fromWarehouseId: shipment.fromWarehouseId, toWarehouseId: shipment.toWarehouseId, lots: [:], received: true,
-                incidentId: shipment.incidentId)
+                incidentId: shipment.incidentId, requestId: shipment.requestId)
             for line in e.lines {
                 s.add(
                     line.quantity,
@@ -119,6 +123,9 @@ public enum AidDecider: Decider {
         switch command {
         case .registerHousehold, .serveHouseholds:
             return try events(of: command, state)[0]
+        case .requestItems, .commitRequest, .cancelRequest:
+            guard let e = try requestEvent(of: command, state) else { throw invalid("command", "not a request command") }
+            return e
         case .registerWarehouse(let c):
             return .warehouseRegistered(
                 WarehouseRegistered(
@@ -144,7 +151,7 @@ public enum AidDecider: Decider {
                 ShipmentDispatched(
                     shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId, toWarehouseId: c.toWarehouseId,
                     lines: try fill(c.lines, at: c.fromWarehouseId, for: c.incidentId, state), vehicle: c.vehicle, driver: c.driver,
-                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt"), incidentId: c.incidentId))
+                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt"), requestId: c.requestId, incidentId: c.incidentId))
         case .receiveShipment(let c):
             var lines = c.lines
             if lines == nil, let s = state.shipments[c.shipmentId], !s.received {
@@ -268,6 +275,8 @@ extension AidDecider {
             }
         case .householdRegistered, .householdServed:
             try checkHousehold(event, state)
+        case .itemsRequested, .requestCommitted, .requestCancelled:
+            try checkRequest(event, state)
 
         case .warehouseRegistered(let e):
             guard state.warehouses[e.warehouseId] == nil else {
@@ -299,6 +308,7 @@ extension AidDecider {
                 throw violation("toWarehouseId", "a shipment must go to another warehouse than \(e.fromWarehouseId)")
             }
             try checkLines(e.lines, state, from: e.fromWarehouseId, for: e.incidentId, "lines")
+            try checkRequest(event, state)
 
         case .shipmentReceived(let e):
             guard let s = state.shipments[e.shipmentId] else {

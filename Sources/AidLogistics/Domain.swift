@@ -22,6 +22,7 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public let rules: AidLogisticsRules
     public let projectors: [any Projector] = [
         StockProjector(), KelurahanProjector(), TraceProjector(), DonorsProjector(), IncidentsProjector(), HouseholdsProjector(),
+        RequestsProjector(),
     ]
 
     /// Where individual donors' names are sealed (nil: a name other than `Donor.anonymous` of an

@@ -35,6 +35,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// `donations`: the count of donations received.
     private let counters = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "counter")
     private let incidents = DecisionTable<AidDecider.Incident>(domain: AidLogisticsDomain.name, table: "incident")
+    private let requests = DecisionTable<AidDecider.Request>(domain: AidLogisticsDomain.name, table: "request")
     /// Registered households by id; the household of each subject (`<subject>`: a KK registers once).
     private let households = DecisionTable<AidDecider.Household>(domain: AidLogisticsDomain.name, table: "household")
     private let householdSubjects = DecisionTable<String>(domain: AidLogisticsDomain.name, table: "household-subject")
@@ -53,8 +54,8 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
 
     /// 2: donations' items and shipments' lots stored as sorted entries; 3: incidents, and the
     /// incident of each donation and shipment; 4: households, the rounds they were served in, and
-    /// each distribution's counts.
-    public var stateVersion: Int { 4 }
+    /// each distribution's counts; 5: requests, and the request of each shipment.
+    public var stateVersion: Int { 5 }
 
     public func admit(_ event: DomainEvent) throws {
         let command = AidLogisticsCommand(recording: try AidEvent.read(event))
@@ -77,6 +78,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .distributeAid(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .adjustStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .registerHousehold(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .requestItems(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .commitRequest(let c): (warehouse, field) = (c.fromWarehouseId, "data.fromWarehouseId")
+        case .cancelRequest(let c): (warehouse, field) = (state.requests[c.requestId]?.warehouseId, "data.requestId")
         // Naming the households of a distribution: where it was handed out.
         case .serveHouseholds(let c):
             (warehouse, field) =
@@ -118,6 +122,11 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             if let id, s.incidents[id] == nil, let i = try incidents.get(id, in: decisions) { s.incidents[id] = i }
         }
         try incident(command.incidentId)
+        func request(_ id: String?) throws(EventLogError) {
+            guard let id, s.requests[id] == nil, let r = try requests.get(id, in: decisions) else { return }
+            s.requests[id] = r
+            try incident(r.incidentId)
+        }
         func warehouse(_ id: String?) throws(EventLogError) {
             if let id, let w = try warehouses.get(id, in: decisions) { s.warehouses[id] = w }
         }
@@ -178,10 +187,12 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             try warehouse(c.fromWarehouseId)
             try warehouse(c.toWarehouseId)
             try lines(c.lines, at: c.fromWarehouseId)
+            try request(c.requestId)
         case .receiveShipment(let c):
             guard let shipment = try shipments.get(c.shipmentId, in: decisions) else { return s }
             s.shipments[c.shipmentId] = shipment
             try incident(shipment.incidentId)
+            try request(shipment.requestId)
             for key in shipment.lots.keys { try lot(shipment.toWarehouseId, key.item.item, key.item.unit, key.donationId) }
             for line in c.lines ?? [] { try lot(shipment.toWarehouseId, line.item, line.unit, line.donationId) }
         case .distributeAid(let c):
@@ -194,6 +205,14 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             try incident(s.donations[c.donationId]?.incidentId)
         case .declareIncident, .reportImpact:
             break
+        case .requestItems(let c):
+            try request(c.requestId)
+            try warehouse(c.warehouseId)
+        case .commitRequest(let c):
+            try request(c.requestId)
+            try warehouse(c.fromWarehouseId)
+        case .cancelRequest(let c):
+            try request(c.requestId)
         case .registerHousehold(let c):
             if let id = c.householdId, let h = try households.get(id, in: decisions) { s.households[id] = h }
             if let subject = c.subject, let id = try householdSubjects.get(subject, in: decisions) { s.householdBySubject[subject] = id }
@@ -237,6 +256,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         }
         try write(shipments, next.shipments, over: loaded.shipments) { $0 }
         try write(incidents, next.incidents, over: loaded.incidents) { $0 }
+        try write(requests, next.requests, over: loaded.requests) { $0 }
         for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
         if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
         try write(households, next.households, over: loaded.households) { $0 }
@@ -270,6 +290,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
                 shipments: Dictionary(uniqueKeysWithValues: try shipments.all(in: decisions).map { ($0.key, $0.value) }),
                 distributions: Set(try distributions.all(in: decisions).map(\.key)),
                 incidents: Dictionary(uniqueKeysWithValues: try incidents.all(in: decisions).map { ($0.key, $0.value) }),
+                requests: Dictionary(uniqueKeysWithValues: try requests.all(in: decisions).map { ($0.key, $0.value) }),
                 donationCount: try counters.get(Self.donationCount, in: decisions) ?? 0)
             s.households = Dictionary(uniqueKeysWithValues: try households.all(in: decisions).map { ($0.key, $0.value) })
             s.householdBySubject = Dictionary(uniqueKeysWithValues: try householdSubjects.all(in: decisions).map { ($0.key, $0.value) })

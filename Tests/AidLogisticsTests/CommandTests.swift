@@ -40,6 +40,12 @@ struct CommandTests {
                 #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","kk":"5271060101180001","headName":"Lalu Ahmad","members":4}"#
             ),
             ("serve-households", #"{"distributionId":"DS-1","round":"putaran-1","householdIds":["HH-1"]}"#),
+            (
+                "request-items",
+                #"{"incidentId":"gempa-uji","warehouseId":"posko-b","lines":[{"item":"beras","unit":"kg","quantity":100}],"neededBy":"2018-08-08T12:00:00+08:00"}"#
+            ),
+            ("commit-request", #"{"requestId":"RQ-1","fromWarehouseId":"gudang-a","lines":[{"item":"beras","unit":"kg","quantity":60}]}"#),
+            ("cancel-request", #"{"requestId":"RQ-1","reason":"dipenuhi relawan"}"#),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -175,12 +181,14 @@ struct CommandTests {
         let d = AidLogisticsDomain()
         #expect(d.projectors.map(\.name) == AidLogisticsDomain.viewNames)
         #expect(
-            AidLogisticsDomain.viewNames == ["aid.stock", "aid.kelurahan", "aid.trace", "aid.donors", "aid.incidents", "aid.households"])
+            AidLogisticsDomain.viewNames == [
+                "aid.stock", "aid.kelurahan", "aid.trace", "aid.donors", "aid.incidents", "aid.households", "aid.requests",
+            ])
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2; trace and
         // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
         // donors keep a named individual's sealed name under their subject since 4; all four keep
         // the incident since 3 (donors 5).
-        #expect(d.projectors.map(\.version) == [3, 3, 3, 5, 1, 1])
+        #expect(d.projectors.map(\.version) == [3, 3, 3, 5, 1, 1, 1])
         let decision = try d.handle(
             "declare-incident",
             body: try Fx.json(#"{"incidentId":"g1","name":"Gempa","kind":"gempa-bumi","affectedCodes":["52.71.05"]}"#),

@@ -27,7 +27,9 @@ struct Ledger {
 
     mutating func fold(_ e: AidEvent) {
         switch e {
-        case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed: break
+        case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemsRequested, .requestCommitted, .requestCancelled:
+            break
         case .donationReceived(let d):
             donor[d.donationId] = d.donor.publicLabel
             for i in d.items { donated[LotItem(donationId: d.donationId, item: i.item, unit: i.unit), default: 0] += i.quantity }

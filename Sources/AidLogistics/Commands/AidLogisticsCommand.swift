@@ -23,11 +23,15 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case reportImpact(ReportImpact)
     case registerHousehold(RegisterHousehold)
     case serveHouseholds(ServeHouseholds)
+    case requestItems(RequestItems)
+    case commitRequest(CommitRequest)
+    case cancelRequest(CancelRequest)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
-        "declare-incident", "report-impact", "register-household", "serve-households",
+        "declare-incident", "report-impact", "register-household", "serve-households", "request-items", "commit-request",
+        "cancel-request",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -43,6 +47,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact: "report-impact"
         case .registerHousehold: "register-household"
         case .serveHouseholds: "serve-households"
+        case .requestItems: "request-items"
+        case .commitRequest: "commit-request"
+        case .cancelRequest: "cancel-request"
         }
     }
 
@@ -59,6 +66,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact(let c): c.incidentId
         case .registerHousehold(let c): c.incidentId
         case .serveHouseholds(let c): c.incidentId
+        case .requestItems(let c): c.incidentId
+        case .commitRequest(let c): c.incidentId
+        case .cancelRequest(let c): c.incidentId
         }
     }
 
@@ -80,6 +90,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "declare-incident": return .declareIncident(try .read(body, root: ""))
         case "report-impact": return .reportImpact(try .read(body, root: ""))
         case "register-household": return .registerHousehold(try .read(body, root: ""))
+        case "request-items": return .requestItems(try .read(body, root: ""))
+        case "commit-request": return .commitRequest(try .read(body, root: ""))
+        case "cancel-request": return .cancelRequest(try .read(body, root: ""))
         case "serve-households": return .serveHouseholds(try .read(body, root: ""))
         default:
             throw EventLogError(
@@ -115,7 +128,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                 DispatchShipment(
                     shipmentId: e.shipmentId, fromWarehouseId: e.fromWarehouseId, toWarehouseId: e.toWarehouseId,
                     lines: e.lines.map(RequestedLine.init(recording:)), vehicle: e.vehicle, driver: e.driver, dispatchedAt: e.dispatchedAt,
-                    incidentId: e.incidentId))
+                    requestId: e.requestId, incidentId: e.incidentId))
         case .shipmentReceived(let e):
             self = .receiveShipment(
                 ReceiveShipment(
@@ -138,6 +151,19 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                     householdId: e.householdId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode, kk: .sealed(e.kk),
                     headName: .sealed(e.headName), members: e.members, vulnerable: e.vulnerable, subject: e.subject,
                     registeredAt: e.registeredAt, incidentId: e.incidentId))
+        case .itemsRequested(let e):
+            self = .requestItems(
+                RequestItems(
+                    requestId: e.requestId, warehouseId: e.warehouseId, lines: e.lines, priority: e.priority, neededBy: e.neededBy,
+                    requestedAt: e.requestedAt, incidentId: e.incidentId))
+        case .requestCommitted(let e):
+            self = .commitRequest(
+                CommitRequest(
+                    requestId: e.requestId, fromWarehouseId: e.fromWarehouseId, lines: e.lines, committedAt: e.committedAt,
+                    incidentId: e.incidentId))
+        case .requestCancelled(let e):
+            self = .cancelRequest(
+                CancelRequest(requestId: e.requestId, reason: e.reason, cancelledAt: e.cancelledAt, incidentId: e.incidentId))
         case .householdServed(let e):
             self = .serveHouseholds(
                 ServeHouseholds(
@@ -188,6 +214,15 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact(var c):
             c.reportedAt = c.reportedAt ?? nowText
             return (.reportImpact(c), ["incidentId": c.incidentId])
+        case .requestItems(var c):
+            let id = complete(&c, \.requestId, "RQ", time: \.requestedAt)
+            return (.requestItems(c), ["requestId": id])
+        case .commitRequest(var c):
+            c.committedAt = c.committedAt ?? nowText
+            return (.commitRequest(c), ["requestId": c.requestId])
+        case .cancelRequest(var c):
+            c.cancelledAt = c.cancelledAt ?? nowText
+            return (.cancelRequest(c), ["requestId": c.requestId])
         case .registerHousehold(var c):
             let id = complete(&c, \.householdId, "HH", time: \.registeredAt)
             return (.registerHousehold(c), ["householdId": id])
@@ -215,7 +250,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
         case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
-        case .adjustStock, .reportImpact: .exists
+        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest: .exists
+        case .requestItems: .noStream
         }
     }
 

@@ -55,6 +55,7 @@ public struct DispatchShipment: LineRequest, Hashable {
     public var lines: [RequestedLine]
     public var vehicle, driver: String
     public var dispatchedAt: String?
+    public var requestId: String?
     public var incidentId: String?
 }
 
@@ -114,4 +115,54 @@ public struct ReportImpact: AidPayload, Hashable {
     public var reportedAt: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? { ImpactReported.rule(forKey: key) }
+}
+
+/// Body of `request-items`. `requestId` is made when absent (`RQ-<year>-...`), `requestedAt`
+/// defaults to now, `priority` to `sedang`.
+public struct RequestItems: AidPayload, Hashable {
+    public var requestId: String?
+    public var warehouseId: String
+    public var lines: [ItemQuantity]
+    public var priority: String
+    public var neededBy: String
+    public var requestedAt: String?
+    public var incidentId: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { ItemsRequested.rule(forKey: key) }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        requestId = try c.decodeIfPresent(String.self, forKey: .requestId)
+        warehouseId = try c.decode(String.self, forKey: .warehouseId)
+        lines = try c.decode([ItemQuantity].self, forKey: .lines)
+        priority = try c.decodeIfPresent(String.self, forKey: .priority) ?? "sedang"
+        neededBy = try c.decode(String.self, forKey: .neededBy)
+        requestedAt = try c.decodeIfPresent(String.self, forKey: .requestedAt)
+        incidentId = try c.decodeIfPresent(String.self, forKey: .incidentId)
+    }
+
+    public init(
+        requestId: String? = nil, warehouseId: String, lines: [ItemQuantity], priority: String = "sedang", neededBy: String,
+        requestedAt: String? = nil, incidentId: String? = nil
+    ) {
+        (self.requestId, self.warehouseId, self.lines, self.priority) = (requestId, warehouseId, lines, priority)
+        (self.neededBy, self.requestedAt, self.incidentId) = (neededBy, requestedAt, incidentId)
+    }
+}
+
+/// Body of `commit-request` (the path's request id). `committedAt` defaults to now, `incidentId`
+/// to the request's.
+public struct CommitRequest: AidPayload, Hashable {
+    public var requestId, fromWarehouseId: String
+    public var lines: [ItemQuantity]
+    public var committedAt, incidentId: String?
+
+    public static func rule(forKey key: String) -> JSONFieldRule? { RequestCommitted.rule(forKey: key) }
+}
+
+/// Body of `cancel-request` (the path's request id). `cancelledAt` defaults to now, `incidentId` to
+/// the request's.
+public struct CancelRequest: AidPayload, Hashable {
+    public var requestId, reason: String
+    public var cancelledAt, incidentId: String?
 }

@@ -14,6 +14,9 @@ public enum AidEvent: Sendable, Hashable {
     case impactReported(ImpactReported)
     case householdRegistered(HouseholdRegistered)
     case householdServed(HouseholdServed)
+    case itemsRequested(ItemsRequested)
+    case requestCommitted(RequestCommitted)
+    case requestCancelled(RequestCancelled)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -30,6 +33,9 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): (AidEventType.impactReported, AidIDs.incidentStream(e.incidentId))
         case .householdRegistered(let e): (AidEventType.householdRegistered, AidIDs.householdStream(e.householdId))
         case .householdServed(let e): (AidEventType.householdServed, AidIDs.distributionStream(e.distributionId))
+        case .itemsRequested(let e): (AidEventType.itemsRequested, AidIDs.requestStream(e.requestId))
+        case .requestCommitted(let e): (AidEventType.requestCommitted, AidIDs.requestStream(e.requestId))
+        case .requestCancelled(let e): (AidEventType.requestCancelled, AidIDs.requestStream(e.requestId))
         }
     }
 
@@ -49,6 +55,9 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): e.json
         case .householdRegistered(let e): e.json
         case .householdServed(let e): e.json
+        case .itemsRequested(let e): e.json
+        case .requestCommitted(let e): e.json
+        case .requestCancelled(let e): e.json
         }
     }
 
@@ -64,6 +73,9 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): ("reportedAt", e.reportedAt)
         case .householdRegistered(let e): ("registeredAt", e.registeredAt)
         case .householdServed(let e): ("servedAt", e.servedAt)
+        case .itemsRequested(let e): ("requestedAt", e.requestedAt)
+        case .requestCommitted(let e): ("committedAt", e.committedAt)
+        case .requestCancelled(let e): ("cancelledAt", e.cancelledAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -81,6 +93,9 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): e.incidentId
         case .householdRegistered(let e): e.incidentId
         case .householdServed(let e): e.incidentId
+        case .itemsRequested(let e): e.incidentId
+        case .requestCommitted(let e): e.incidentId
+        case .requestCancelled(let e): e.incidentId
         }
     }
 
@@ -101,6 +116,9 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.impactReported: return .impactReported(try .read(data, root: root))
         case AidEventType.householdRegistered: return .householdRegistered(try .read(data, root: root))
         case AidEventType.householdServed: return .householdServed(try .read(data, root: root))
+        case AidEventType.itemsRequested: return .itemsRequested(try .read(data, root: root))
+        case AidEventType.requestCommitted: return .requestCommitted(try .read(data, root: root))
+        case AidEventType.requestCancelled: return .requestCancelled(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

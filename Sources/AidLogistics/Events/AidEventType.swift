@@ -13,11 +13,14 @@ public enum AidEventType {
     public static let impactReported = "aid.impact-reported"
     public static let householdRegistered = "aid.household-registered"
     public static let householdServed = "aid.household-served"
+    public static let itemsRequested = "aid.items-requested"
+    public static let requestCommitted = "aid.request-committed"
+    public static let requestCancelled = "aid.request-cancelled"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
-        impactReported, householdRegistered, householdServed,
+        impactReported, householdRegistered, householdServed, itemsRequested, requestCommitted, requestCancelled,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."
@@ -51,7 +54,8 @@ extension AidPayload {
 public enum AidFields {
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
-        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId", "incidentId": .identifier
+        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId", "incidentId", "requestId":
+            .identifier
         case "name", "vehicle": .text(maxBytes: AidLimits.name)
         // A driver by key or role, never by name (UU PDP minimisation).
         case "driver": .reference(to: "driver", example: "sopir-03")
@@ -63,7 +67,10 @@ public enum AidFields {
         case "reason": .freeText(maxBytes: AidLimits.text)
         case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
         case "quantity", "households", "people": .positiveInteger
-        case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt": .time
+        case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt", "neededBy",
+            "requestedAt", "committedAt",
+            "cancelledAt":
+            .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")
         case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity}")
         case "lines": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots}")

@@ -34,6 +34,9 @@ public struct ShipmentDispatched: AidPayload, Hashable {
     public var shipmentId, fromWarehouseId, toWarehouseId: String
     public var lines: [LotLine]
     public var vehicle, driver, dispatchedAt: String
+    /// The request (`aid.items-requested`) the shipment fulfils, wholly or in part: it goes to the
+    /// requesting post and carries only items the request lists.
+    public var requestId: String?
     /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
     /// in events written before incidents existed, which every view counts under no incident.
     public var incidentId: String?

@@ -15,6 +15,8 @@ public enum AidIDs {
     public static func donationStream(_ id: String) -> String { "donation-\(id)" }
     /// Stream of a shipment (dispatch, then receipt).
     public static func shipmentStream(_ id: String) -> String { "shipment-\(id)" }
+    /// Stream of a request (the request, its commitments, its cancellation).
+    public static func requestStream(_ id: String) -> String { "request-\(id)" }
     /// Stream of an incident (its declaration and impact reports).
     public static func incidentStream(_ id: String) -> String { "incident-\(id)" }
     /// Stream of a distribution to households.

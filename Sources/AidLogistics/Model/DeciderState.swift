@@ -23,6 +23,8 @@ extension AidDecider {
         public var distributions: Set<String> = []
         /// Declared incidents.
         public var incidents: [String: Incident] = [:]
+        /// Requests made, with what was committed and delivered.
+        public var requests: [String: Request] = [:]
         /// Donations received so far (the last receipt order given).
         public var donationCount = 0
         /// Registered households by id, and the household of each subject (a KK registers once).
@@ -138,6 +140,8 @@ extension AidDecider {
         public let received: Bool
         /// The incident it was dispatched for (nil: before incidents existed).
         public var incidentId: String?
+        /// The request it fulfils, if any.
+        public var requestId: String?
     }
 
     /// A declared incident: what a code an impact report names must lie in.

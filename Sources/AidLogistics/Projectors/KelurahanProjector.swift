@@ -57,7 +57,8 @@ public struct KelurahanProjector: DomainProjector {
                     $0.distributed += line.quantity
                 }
             }
-        case .stockAdjusted, .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
+        case .stockAdjusted, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }
     }

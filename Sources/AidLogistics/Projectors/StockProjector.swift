@@ -90,7 +90,8 @@ public struct StockProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)
-        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
+        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }
     }

@@ -98,7 +98,8 @@ public struct TraceProjector: DomainProjector {
             var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
-        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
+        case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }
     }

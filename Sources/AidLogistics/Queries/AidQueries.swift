@@ -363,4 +363,54 @@ public enum AidQueries {
         i.reached = try view.value(IncidentReport.Reached.self, "reached", i.incidentId) ?? IncidentReport.Reached()
         return i
     }
+
+    // MARK: aid.requests
+
+    /// Requests (view `aid.requests`), by request time then id; only those of `incidentId`, of
+    /// `warehouseId`, or in `status` when given.
+    public static func requests(
+        _ view: ViewReader, incidentId: String? = nil, warehouseId: String? = nil, status: RequestStatus? = nil
+    ) throws -> RequestReport {
+        var list: [RequestReport.Request] = []
+        try view.scanValues(RequestReport.Request.self, "requests") { _, r in
+            if (incidentId == nil || r.incidentId == incidentId) && (warehouseId == nil || r.warehouseId == warehouseId)
+                && (status == nil || r.status == status)
+            {
+                list.append(r)
+            }
+            return true
+        }
+        list.sort { (Timestamp($0.requestedAt) ?? .now(), $0.requestId) < (Timestamp($1.requestedAt) ?? .now(), $1.requestId) }
+        return RequestReport(requests: list)
+    }
+
+    /// One request (view `aid.requests`); nil when none was made.
+    public static func request(_ view: ViewReader, requestId: String) throws -> RequestReport.Request? {
+        try view.value(RequestReport.Request.self, "requests", requestId)
+    }
+
+    /// Need against delivery per incident and desa (view `aid.requests`): requests not cancelled,
+    /// added up per item. Ordered by incident, then code.
+    public static func needs(_ view: ViewReader, incidentId: String? = nil) throws -> NeedsReport {
+        var byDesa: [String: NeedsReport.Desa] = [:]
+        for r in try requests(view, incidentId: incidentId).requests where r.status != .cancelled {
+            let key = ViewKey.make(r.incidentId ?? "", r.kelurahanCode)
+            var d =
+                byDesa[key]
+                ?? NeedsReport.Desa(
+                    incidentId: r.incidentId ?? "", kelurahanCode: r.kelurahanCode, name: PlaceNames.name(of: r.kelurahanCode),
+                    requests: 0, items: [])
+            d.requests += 1
+            for line in r.lines {
+                if let i = d.items.firstIndex(where: { $0.item == line.item && $0.unit == line.unit }) {
+                    d.items[i].targeted += line.requested
+                    d.items[i].reached += line.delivered
+                } else {
+                    d.items.append(NeedsReport.Item(item: line.item, unit: line.unit, targeted: line.requested, reached: line.delivered))
+                }
+            }
+            byDesa[key] = d
+        }
+        return NeedsReport(desa: byDesa.keys.sorted().compactMap { byDesa[$0] })
+    }
 }

@@ -186,6 +186,15 @@ extension AidEvent {
         case .householdServed(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .householdServed(e)
+        case .itemsRequested(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .itemsRequested(e)
+        case .requestCommitted(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .requestCommitted(e)
+        case .requestCancelled(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .requestCancelled(e)
         case .incidentDeclared, .impactReported:
             return self
         }

@@ -191,7 +191,8 @@ public struct HXLExporter: Exporter {
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
         // Households never leave in an export: a distribution's counts are in its own row.
-        case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed:
+        case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }
     }

@@ -25,6 +25,9 @@ struct AidController {
             .post("/v1/aid/distributions", use: command("distribute-aid"))
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
             .post("/v1/aid/incidents", use: command("declare-incident"))
+            .post("/v1/aid/requests", use: command("request-items"))
+            .post("/v1/aid/requests/{requestId}/commitments", use: command("commit-request", pathField: "requestId"))
+            .post("/v1/aid/requests/{requestId}/cancellation", use: command("cancel-request", pathField: "requestId"))
             .post("/v1/aid/incidents/{incidentId}/impact", use: command("report-impact", pathField: "incidentId"))
             .post("/v1/aid/households", use: command("register-household"))
             .post("/v1/aid/households/served", use: command("serve-households"))
@@ -41,6 +44,9 @@ struct AidController {
         router.get("/v1/aid/kelurahan/{code}", use: cached(["incident"], kelurahanOne))
         router.get("/v1/aid/donors", use: cached(["name", "incident"], donors))
         router.get("/v1/aid/incidents", use: cached([], incidents))
+        router.get("/v1/aid/requests", use: cached(["incident", "warehouseId", "status"], requests))
+        router.get("/v1/aid/requests/{requestId}", use: cached([], request))
+        router.get("/v1/aid/needs", use: cached(["incident"], needs))
         router.get("/v1/aid/incidents/{incidentId}", use: cached([], incident))
         router.group().add(middleware: RequireRole(.auditor))
             .get("/v1/aid/donations/{donationId}/trace", use: trace)
@@ -57,9 +63,11 @@ struct AidController {
                 let value = try context.path(pathField)
                 // The path names a shipment that must exist: 404 when it cannot or does not.
                 let (stream, missing) =
-                    pathField == "incidentId"
-                    ? (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
-                    : (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
+                    switch pathField {
+                    case "incidentId": (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
+                    case "requestId": (AidIDs.requestStream(value), "no request \(value.prefix(100)) was made")
+                    default: (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
+                    }
                 guard (try? AidIDs.check(value, field: pathField)) != nil, try services.store.version(of: stream) > 0 else {
                     throw Problem(.notFound, missing)
                 }
@@ -134,6 +142,43 @@ struct AidController {
         return try JSONResponse.make(
             try await services.views(request, replaying: Self.replayed) { [incident = request.query("incident")] views in
                 try AidQueries.donors(try views.view(AidViews.donors), opening: open, incidentId: incident)
+            })
+    }
+
+    /// `GET /v1/aid/requests?incident=&warehouseId=&status=`: requests with their lines and status.
+    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var status: RequestStatus?
+        if let text = request.query("status") {
+            guard let s = RequestStatus(rawValue: text) else {
+                throw Problem.field(
+                    "status", "must be one of \(RequestStatus.allCases.map(\.rawValue).joined(separator: ", ")), not \(text.prefix(40))")
+            }
+            status = s
+        }
+        let (incident, warehouse) = (request.query("incident"), request.query("warehouseId"))
+        return try JSONResponse.make(
+            try await services.views(request, replaying: Self.replayed) { views in
+                try AidQueries.requests(try views.view(AidViews.requests), incidentId: incident, warehouseId: warehouse, status: status)
+            })
+    }
+
+    /// `GET /v1/aid/requests/{requestId}`.
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.path("requestId")
+        guard
+            let one = try await services.views(
+                request, replaying: Self.replayed, { views in try AidQueries.request(try views.view(AidViews.requests), requestId: id) })
+        else {
+            throw Problem(.notFound, "no request \(id.prefix(100)) was made")
+        }
+        return try JSONResponse.make(one)
+    }
+
+    /// `GET /v1/aid/needs?incident=`: need against delivery per incident and desa (3W targeted/reached).
+    @Sendable func needs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(
+            try await services.views(request, replaying: Self.replayed) { [incident = request.query("incident")] views in
+                try AidQueries.needs(try views.view(AidViews.requests), incidentId: incident)
             })
     }
 

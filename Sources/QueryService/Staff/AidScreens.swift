@@ -41,6 +41,7 @@ struct AidScreens {
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
         addHouseholdRoutes(to: router)
+        addRequestRoutes(to: router)
     }
 
     // MARK: - Pages
@@ -147,7 +148,7 @@ struct AidScreens {
         }
     }
 
-    /// `POST .../kirim` (`ke`, `barang`, `jumlah`, `kendaraan`, `sopir`, `eventId`).
+    /// `POST .../kirim` (`ke`, `barang`, `jumlah`, `kendaraan`, `sopir`, `permintaan` optional, `eventId`).
     @Sendable func dispatch(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
         let here = try await warehouse(request, context, staff)
         let form = staff.form
@@ -155,12 +156,14 @@ struct AidScreens {
         guard let quantity = Self.count(form["jumlah"]) else {
             return try await page(request, context, staff, status: .badRequest, notice: (false, "Jumlah harus bilangan bulat."))
         }
-        let body: [(String, JSONValue)] = [
+        var body: [(String, JSONValue)] = [
             ("incidentId", .string(try await incident(form, request))),
             ("fromWarehouseId", .string(here.warehouseId)), ("toWarehouseId", .string(form["ke"] ?? "")),
             ("lines", .array([.object([("item", .string(item)), ("unit", .string(unit)), ("quantity", .number(Double(quantity)))])])),
             ("vehicle", .string(form["kendaraan"] ?? "")), ("driver", .string(form["sopir"] ?? "")),
         ]
+        let fulfils = (form["permintaan"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !fulfils.isEmpty { body.append(("requestId", .string(fulfils))) }
         return try await command("dispatch-shipment", body, request, context, staff) { outcome in
             let number = outcome.ids["shipmentId"] ?? ""
             return
@@ -388,6 +391,7 @@ struct AidScreens {
             <div><label for="barang-kirim">Barang</label><select id="barang-kirim" name="barang" required>\(itemOptions)</select></div>
             <div><label for="jumlah-kirim">Jumlah</label><input id="jumlah-kirim" name="jumlah" inputmode="numeric" required maxlength="9"></div>
             <div><label for="kendaraan">Kendaraan <span class="hint">nomor polisi</span></label><input id="kendaraan" name="kendaraan" required maxlength="60"></div>
+            <div><label for="permintaan">Nomor permintaan <span class="hint">jika kiriman ini memenuhi permintaan pos tujuan (mis. RQ-2018-…)</span></label><input class="code" id="permintaan" name="permintaan" maxlength="100" autocapitalize="characters"></div>
             <div><label for="sopir">Sopir <span class="hint">kode atau peran, bukan nama (mis. sopir-03)</span></label><input id="sopir" name="sopir" required maxlength="100" autocapitalize="off"></div>
             <div><button type="submit">Berangkatkan kiriman</button></div>
             </form></section>
@@ -405,6 +409,7 @@ struct AidScreens {
             <div><button type="submit">Buka kiriman</button></div>
             </form></section>
             <p><a href="\(base)/keluarga">Daftar keluarga dan penyaluran per keluarga (BAST)</a></p>
+            <p><a href="\(base)/permintaan">Permintaan barang, janji kirim, dan donasi yang diterima di sini</a></p>
             \(handOut)
             """
         return StaffLayout.response(title: here.name, session: staff.session, status: status, content)
