@@ -12,6 +12,7 @@ public enum ViewKey {
 
     public static func make(_ parts: [String]) -> String {
         var key = ""
+        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (i, part) in parts.enumerated() {
             if i > 0 { key.append(separator) }
             key += escape(part)
@@ -49,6 +50,9 @@ public enum ViewKey {
     }
 
     static func escape(_ part: String) -> String {
+        // Neither character can be there without its byte (`%` is 0x25, U+001F is 0x1F): most
+        // parts are checked by bytes alone, without walking their characters.
+        guard part.utf8.contains(where: { $0 == 0x25 || $0 == 0x1F }) else { return part }
         guard part.contains("%") || part.contains(separator) else { return part }
         var out = ""
         for c in part {

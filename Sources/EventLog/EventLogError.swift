@@ -40,6 +40,10 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
     public let actualVersion: UInt64?
     /// For `corrupt`: the first position found bad.
     public let position: UInt64?
+    /// For `storage`: the LMDB error it wraps, so that the writer can tell a full map (which it
+    /// grows, then writes again) from a failure, wherever the error was wrapped (a guard writing
+    /// its decision state wraps it).
+    let lmdb: LMDBError?
 
     public init(
         _ code: Code, _ message: String, field: String? = nil, actualVersion: UInt64? = nil, position: UInt64? = nil
@@ -49,13 +53,21 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
         self.field = field
         self.actualVersion = actualVersion
         self.position = position
+        self.lmdb = nil
+    }
+
+    init(storage error: LMDBError) {
+        (code, message, field, actualVersion, position, lmdb) = (.storage, error.message, nil, nil, nil, error)
     }
 
     public var description: String { message }
 
     static func storage(_ error: LMDBError) -> EventLogError {
-        EventLogError(.storage, error.message)
+        EventLogError(storage: error)
     }
+
+    /// The full map this error reports, if it is one (the writer grows the map and tries again).
+    var mapFull: LMDBError? { lmdb.flatMap { $0.code == .mapFull ? $0 : nil } }
 
     static func invalid(_ field: String, _ message: String) -> EventLogError {
         EventLogError(.invalidInput, "\(field): \(message)", field: field)

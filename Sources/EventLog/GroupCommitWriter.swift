@@ -125,6 +125,8 @@ extension EventStore {
                         outcomes.append(.success(try apply(requests[0], in: txn, head: &head, tree: &tree, now: now, guard: appendGuard)))
                     } catch let error as LMDBError where error.code == .mapFull {
                         throw error
+                    } catch let error as EventLogError where error.mapFull != nil {
+                        throw error.mapFull!
                     } catch {
                         throw AbortGroup(error: .wrap(error))
                     }
@@ -141,6 +143,8 @@ extension EventStore {
                             outcomes.append(.success(outcome))
                         } catch let error as LMDBError where error.code == .mapFull {
                             throw error
+                        } catch let error as EventLogError where error.mapFull != nil {
+                            throw error.mapFull!
                         } catch {
                             outcomes.append(.failure(.wrap(error)))
                         }

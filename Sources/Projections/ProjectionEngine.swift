@@ -200,7 +200,9 @@ public final class ProjectionEngine: @unchecked Sendable {
             guard from <= target else { return target }
             let to = min(target, from + UInt64(batchSize) - 1)
             let writers = current.map { p, g, _ in
-                ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, g, local) })
+                ViewWriter(
+                    reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, g, local) },
+                    cache: ViewWriteCache())
             }
             let replay = replayFilter
             // Which types each view folds (nil: all), and the types any view folds (nil: all),
@@ -219,7 +221,10 @@ public final class ProjectionEngine: @unchecked Sendable {
                 }
                 return true
             }
-            for (i, (p, _, cp)) in current.enumerated() where cp < to { try p.finishBatch(writers[i]) }
+            for (i, (p, _, cp)) in current.enumerated() where cp < to {
+                try p.finishBatch(writers[i])
+                try writers[i].flush()
+            }
             for (p, g, cp) in current where cp < to {
                 try checkpoints.put(Self.checkpointKey(p.name, g), to, in: txn)
             }
@@ -317,7 +322,9 @@ public final class ProjectionEngine: @unchecked Sendable {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
                 let writers = zip(chosen, generations).map { p, generation in
-                    ViewWriter(reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) })
+                    ViewWriter(
+                        reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) },
+                        cache: ViewWriteCache())
                 }
                 // Every view of the pass is at the same checkpoint.
                 let from = (try checkpoints.get(keys[0], in: txn) ?? 0) + 1
@@ -333,7 +340,10 @@ public final class ProjectionEngine: @unchecked Sendable {
                         }
                         return true
                     }
-                    for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
+                    for (i, p) in chosen.enumerated() {
+                        try p.finishBatch(writers[i])
+                        try writers[i].flush()
+                    }
                     for key in keys { try checkpoints.put(key, to, in: txn) }
                     done = to
                 }

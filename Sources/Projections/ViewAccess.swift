@@ -67,28 +67,55 @@ public struct ViewReader {
 }
 
 /// Write access for a projector's `apply`: its own databases, inside the engine's write
-/// transaction (the one that also writes its checkpoint). Valid only during `apply`.
+/// transaction (the one that also writes its checkpoint). Valid only during `apply` and
+/// `finishBatch`.
+///
+/// The engine gives each projector a writer per write transaction with a `ViewWriteCache`: reads
+/// see the writes made before them. A key read, or written as a Codable value, in the batch is
+/// kept in the cache, and its changes reach LMDB when the engine flushes the cache at the end of
+/// the batch (before the checkpoint): such a key is written once, in key order, and a Codable value
+/// stays typed (read back without decoding, encoded once at the flush). Raw bytes for a key the
+/// cache does not hold go to LMDB at once. A scan writes its database's pending changes first, so
+/// it sees them.
 public struct ViewWriter {
-    public let reader: ViewReader
+    let reader: ViewReader
+    let cache: ViewWriteCache?
+
+    init(reader: ViewReader, cache: ViewWriteCache? = nil) {
+        self.reader = reader
+        self.cache = cache
+    }
 
     var handle: UnsafeTransactionReference { reader.handle }
 
-    public func get(_ db: String, _ key: String) throws -> [UInt8]? { try reader.get(db, key) }
-    public func json(_ db: String, _ key: String) throws -> JSONValue? { try reader.json(db, key) }
-    public func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String) throws -> T? {
-        try reader.value(type, db, key)
+    public func get(_ db: String, _ key: String) throws -> [UInt8]? {
+        guard let cache, ViewReader.storable(key) else { return try reader.get(db, key) }
+        return try cache.bytes(db, key, reader)
     }
+
+    public func json(_ db: String, _ key: String) throws -> JSONValue? {
+        guard cache != nil else { return try reader.json(db, key) }
+        return try get(db, key).map { try JSONParser.parse($0) }
+    }
+
+    public func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String) throws -> T? {
+        guard let cache, ViewReader.storable(key) else { return try reader.value(type, db, key) }
+        return try cache.value(type, db, key, reader)
+    }
+
     public func scan(
         _ db: String, prefix: String = "", from: String? = nil, reverse: Bool = false,
         _ body: (String, [UInt8]) throws -> Bool
     ) throws {
+        try cache?.flush(db, reader)
         try reader.scan(db, prefix: prefix, from: from, reverse: reverse, body)
     }
 
-    /// Stores raw bytes.
+    /// Stores raw bytes: in the cache when it holds the key (read or written in this batch), else
+    /// straight into LMDB (a key only written, such as a new entry, costs no cache entry).
     public func put(_ db: String, _ key: String, bytes: [UInt8]) throws {
-        let d = try reader.resolve(db)
-        try ViewWriter.withWriteTransaction(handle) { txn in try d.put(Array(key.utf8), bytes, in: txn) }
+        guard let cache, ViewReader.storable(key), cache.holds(db, key) else { return try putNow(db, key, bytes) }
+        cache.set(db, key, .stored(bytes, dirty: true))
     }
 
     /// Stores a JSON value (canonical form).
@@ -98,25 +125,197 @@ public struct ViewWriter {
 
     /// Stores a Codable value.
     public func put<T: Encodable>(_ db: String, _ key: String, value: T) throws {
-        try put(db, key, bytes: ViewCoding.encode(value))
+        // A class would be shared with the caller, who may change it after the put.
+        guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
+            return try put(db, key, bytes: ViewCoding.encode(value))
+        }
+        cache.set(db, key, .value(value, stored: nil))
     }
 
-    /// Reads, changes and stores a Codable value (`initial` when absent).
+    /// Reads, changes and stores a Codable value (`initial` when absent). With a cache, the value
+    /// is changed in place (the cache lets go of it meanwhile, so that a value holding
+    /// collections is not copied on each change).
     public func update<T: Codable>(_ db: String, _ key: String, initial: @autoclosure () -> T, _ change: (inout T) throws -> Void) throws {
-        var v = try value(T.self, db, key) ?? initial()
-        try change(&v)
-        try put(db, key, value: v)
+        guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
+            var v = try value(T.self, db, key) ?? initial()
+            try change(&v)
+            return try put(db, key, value: v)
+        }
+        var v = try cache.take(T.self, db, key, reader) ?? initial()
+        do {
+            try change(&v)
+        } catch {
+            // Kept as changed so far: the engine aborts the transaction on any error of a fold,
+            // so nothing of this batch is written.
+            cache.set(db, key, .value(v, stored: nil))
+            throw error
+        }
+        cache.set(db, key, .value(v, stored: nil))
     }
 
     public func delete(_ db: String, _ key: String) throws {
+        guard let cache, ViewReader.storable(key), cache.holds(db, key) else {
+            let d = try reader.resolve(db)
+            return try ViewWriter.withWriteTransaction(handle) { txn in _ = try d.delete(Array(key.utf8), in: txn) }
+        }
+        cache.set(db, key, .absent(dirty: true))
+    }
+
+    /// Writes every pending change to LMDB (the engine calls it at the end of each batch).
+    func flush() throws {
+        try cache?.flushAll(reader)
+    }
+
+    private func putNow(_ db: String, _ key: String, _ bytes: [UInt8]) throws {
         let d = try reader.resolve(db)
-        try ViewWriter.withWriteTransaction(handle) { txn in _ = try d.delete(Array(key.utf8), in: txn) }
+        try ViewWriter.withWriteTransaction(handle) { txn in try d.put(Array(key.utf8), bytes, in: txn) }
     }
 
     /// Lends the engine's write transaction to an LMDB call (it stays open afterwards).
     static func withWriteTransaction<R>(_ handle: UnsafeTransactionReference, _ body: (borrowing WriteTransaction) throws -> R) throws -> R
     {
         try handle.withWriteTransaction(body)
+    }
+}
+
+/// The entries one projector read and wrote in one write transaction, by database and key.
+///
+/// Contract: an entry is what the key holds now (for this transaction); `dirty` entries differ
+/// from LMDB and are written by `flush`. A typed value that is clean was decoded from the bytes
+/// LMDB holds (`stored`); a dirty one is encoded (`ViewCoding`) when flushed, so the stored bytes
+/// are those a put of it would have stored. Only keys LMDB can store (`ViewReader.storable`) get
+/// here: others go to LMDB at once, as before.
+final class ViewWriteCache {
+    enum Entry {
+        /// No value (`dirty`: deleted in this transaction).
+        case absent(dirty: Bool)
+        case stored([UInt8], dirty: Bool)
+        /// A Codable value; `stored` is its bytes in LMDB when clean, nil when dirty.
+        case value(any Encodable, stored: [UInt8]?)
+
+        var isDirty: Bool {
+            switch self {
+            case .absent(let dirty), .stored(_, let dirty): dirty
+            case .value(_, let stored): stored == nil
+            }
+        }
+    }
+
+    /// One database's entries, and the keys changed since its last flush (maybe repeated).
+    final class Table {
+        var entries: [String: Entry] = [:]
+        var changed: [String] = []
+    }
+
+    private var tables: [String: Table] = [:]
+
+    private func table(_ db: String) -> Table {
+        if let t = tables[db] { return t }
+        let t = Table()
+        tables[db] = t
+        return t
+    }
+
+    /// Whether the cache has an entry for `key` (then every change of it must go through the cache).
+    func holds(_ db: String, _ key: String) -> Bool {
+        tables[db]?.entries[key] != nil
+    }
+
+    func set(_ db: String, _ key: String, _ entry: Entry) {
+        let t = table(db)
+        if entry.isDirty { t.changed.append(key) }
+        t.entries[key] = entry
+    }
+
+    private func entry(_ db: String, _ key: String, _ reader: ViewReader) throws -> Entry {
+        let t = table(db)
+        if let e = t.entries[key] { return e }
+        let e: Entry = try reader.get(db, key).map { .stored($0, dirty: false) } ?? .absent(dirty: false)
+        t.entries[key] = e
+        return e
+    }
+
+    func bytes(_ db: String, _ key: String, _ reader: ViewReader) throws -> [UInt8]? {
+        switch try entry(db, key, reader) {
+        case .absent: nil
+        case .stored(let bytes, _): bytes
+        case .value(let v, let stored): try stored ?? ViewCoding.encode(v)
+        }
+    }
+
+    func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader) throws -> T? {
+        switch try entry(db, key, reader) {
+        case .absent:
+            return nil
+        case .stored(let bytes, let dirty):
+            let v = try ViewCoding.decode(type, bytes)
+            // Kept typed only when it holds LMDB's bytes (raw bytes written here stay bytes).
+            if !dirty, let e = v as? any Encodable, !(T.self is AnyObject.Type) { table(db).entries[key] = .value(e, stored: bytes) }
+            return v
+        case .value(let v, let stored):
+            if let t = v as? T { return t }
+            return try ViewCoding.decode(type, stored ?? ViewCoding.encode(v))
+        }
+    }
+
+    /// The value of `key`, which the cache no longer holds: the caller stores it back (`set`).
+    func take<T: Decodable>(_ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader) throws -> T? {
+        let v = try value(type, db, key, reader)
+        // Not dirty, not written: a placeholder until the caller's `set`.
+        table(db).entries[key] = .absent(dirty: false)
+        return v
+    }
+
+    /// Writes the pending changes of `db` (its entries stay, clean).
+    func flush(_ db: String, _ reader: ViewReader) throws {
+        guard let t = tables[db], !t.changed.isEmpty else { return }
+        for (key, bytes) in try write(db, t, reader) {
+            t.entries[key] = bytes.map { .stored($0, dirty: false) } ?? .absent(dirty: false)
+        }
+    }
+
+    /// Writes every pending change and forgets every entry.
+    func flushAll(_ reader: ViewReader) throws {
+        for (db, t) in tables where !t.changed.isEmpty { _ = try write(db, t, reader) }
+        tables = [:]
+    }
+
+    /// Writes `dirty` in key order (appending when every key comes after the database's last);
+    /// returns what each key now holds.
+    private func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(String, [UInt8]?)] {
+        var ops: [([UInt8], String, [UInt8]?)] = []
+        ops.reserveCapacity(table.changed.count)
+        var seen = Set<String>(minimumCapacity: table.changed.count)
+        for key in table.changed where seen.insert(key).inserted {
+            guard let e = table.entries[key], e.isDirty else { continue }
+            let bytes: [UInt8]? =
+                switch e {
+                case .absent: nil
+                case .stored(let b, _): b
+                case .value(let v, _): try ViewCoding.encode(v)
+                }
+            ops.append((Array(key.utf8), key, bytes))
+        }
+        table.changed.removeAll()
+        ops.sort { $0.0.lexicographicallyPrecedes($1.0) }
+        let d = try reader.resolve(db)
+        try ViewWriter.withWriteTransaction(reader.handle) { txn in
+            var last: [UInt8]? = nil
+            do {
+                let cursor = try d.cursor(in: txn)
+                last = try cursor.last().map { [UInt8]($0.key) }
+            }
+            // Every key after the last one stored: LMDB appends (no search, full pages).
+            let appending = last.map { l in ops.first.map { l.lexicographicallyPrecedes($0.0) } ?? false } ?? true
+            for (key, _, bytes) in ops {
+                if let bytes {
+                    try d.put(key, bytes, flags: appending ? .append : [], in: txn)
+                } else if !appending {
+                    _ = try d.delete(key, in: txn)
+                }
+            }
+        }
+        return ops.map { ($0.1, $0.2) }
     }
 }
 

@@ -100,4 +100,32 @@ struct DecisionStatePositionTests {
         try LogTest.append(store, "d")
         #expect(try positions(store) == (5, 4))
     }
+
+    @Test("a guard's decision write that fills the map grows it and is written, alone and in a group")
+    func decisionWriteGrowsTheMap() throws {
+        var options = EventStore.Options()
+        options.mapSize = 256 << 10
+        let scratch = try ScratchLog("decisions-mapfull", options: options)
+        let store = scratch.log
+        store.appendGuard = BulkyDecision()
+        let initial = store.environment.mapSize
+        for i in 0..<8 { try LogTest.append(store, "s-\(i)") }
+        let outcomes = store.commit(try (8..<12).map { try LogTest.request(LogTest.event("s-\($0)")) })
+        #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+        #expect(store.environment.mapSize > initial, "the map never grew: the test did not fill it")
+        let sizes = try store.readDecisions { reader in try (0..<12).map { try reader.decision(BulkyDecision.key("s-\($0)"))?.count } }
+        #expect(sizes == Array(repeating: BulkyDecision.size, count: 12))
+    }
+}
+
+/// A guard that writes 64 KiB of decision state per event (enough to fill a small map).
+private final class BulkyDecision: AppendGuard, @unchecked Sendable {
+    static let size = 64 << 10
+    static func key(_ stream: String) -> [UInt8] { Array("bulk/\(stream)".utf8) }
+
+    func check(_ request: AppendRequest, log: borrowing LogReader) throws {
+        for event in request.events { try log.setDecision(Self.key(event.stream), to: [UInt8](repeating: 7, count: Self.size)) }
+    }
+
+    func transactionEnded(committed: Bool) {}
 }

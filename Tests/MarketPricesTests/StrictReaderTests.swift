@@ -186,4 +186,29 @@ import Testing
         #expect(try PriceCorrected.read(correction.json) == correction)
         #expect(correction.correctedReport == Self.reportID)
     }
+
+    /// The reader of plainly valid reports (without `Codable`, for the views) takes exactly what the
+    /// strict reader takes, with the same value, and leaves everything else to it.
+    @Test func thePlainReaderOfReportsAgreesWithTheStrictOne() {
+        let changes: [[String: JSONValue?]] = [
+            [:], ["price": 11800.5], ["price": 0.0001], ["price": -5], ["priceType": "wholesale"], ["currency": "USD"],
+            ["unit": " kg "], ["reporter": .string(Self.longName)], ["source": .string(String(repeating: "s", count: 200))],
+            // Refused (each leaves the plain reader for the strict one, which refuses it).
+            ["price": 1.23456], ["price": 1e300], ["price": "11800"], ["price": nil], ["price": .null], ["currency": "idr"],
+            ["currency": "IDRR"], ["priceType": "Retail"], ["priceType": 1], ["observedOn": "2018-02-30"], ["observedOn": "6/8/2018"],
+            ["marketId": "pasar baru"], ["marketId": "-pasar"], ["marketId": .string(String(repeating: "m", count: 101))],
+            ["commodityId": ""], ["unit": "   "], ["unit": "k\u{7}g"], ["reporter": "line\nbreak"],
+            ["source": .string(String(repeating: "s", count: 201))], ["extra": "x"], ["unit": nil], ["reporter": .null],
+            ["reporter": .string("Baiq \u{1F}")], ["source": .array(["a"])],
+        ]
+        var plain = 0
+        for change in changes {
+            let data = Self.report(change)
+            let strict = try? PriceReported.read(data)
+            let fast = PriceReported.plainlyValid(data)
+            #expect(fast == strict, "\(change)")
+            if fast != nil { plain += 1 }
+        }
+        #expect(plain == 8)
+    }
 }

@@ -12,8 +12,9 @@ public import Projections
 public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
     /// 4: series per price level (`PriceLevel`). 5: the disparity between markets (`MarketDisparity`).
+    /// 6: a tally keeps each market's sum (the disparity reads no observation).
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 5, folding: ObservationBook.eventTypes,
+        PricesViews.daily, version: 6, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
@@ -27,7 +28,7 @@ public struct DailyPricesProjector: DefinedProjector {
             let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }
             var stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
-            if tally.markets.count >= 2 { stats.disparity = MarketDisparity(try ObservationBook.marketPrices(touched, in: view)) }
+            if tally.markets.count >= 2 { stats.disparity = MarketDisparity(tally.marketPrices) }
             let bytes = try ViewCoding.encode(stats)
             try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
             try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)

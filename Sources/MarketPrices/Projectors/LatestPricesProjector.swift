@@ -87,11 +87,12 @@ public struct LatestPricesProjector: DomainProjector {
         try store(latest, view)
     }
 
+    /// The entry is kept typed until the end of the batch (`ViewWriter`): a key that many reports
+    /// of a batch replace is encoded once.
     private func store(_ latest: LatestPrice, _ view: ViewWriter) throws {
-        let bytes = try ViewCoding.encode(latest)
         let key = Self.marketKey(latest.marketId, latest.commodityId, latest.priceType)
-        try view.put("byMarket", key, bytes: bytes)
-        try view.put("byCommodity", Self.commodityKey(latest.marketId, latest.commodityId, latest.priceType), bytes: bytes)
+        try view.put("byMarket", key, value: latest)
+        try view.put("byCommodity", Self.commodityKey(latest.marketId, latest.commodityId, latest.priceType), value: latest)
         try view.put("stamps", key, bytes: BarValue.make(latest.observedOn.description, String(latest.position), latest.eventId))
     }
 

@@ -9,8 +9,9 @@ import Projections
 /// - `observations`: `ViewKey` of the series' parts, the day and the position (20 digits) ->
 ///   `<price in ten-thousandths>|<marketId>` (the corrected price when a correction came);
 /// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally`, the day's
-///   reports counted by price and by market, kept as each report and correction arrives, so
-///   that a day's statistics cost the same however many reports it holds;
+///   reports counted by price and by market (with each market's sum), kept as each report and
+///   correction arrives, so that a day's statistics and its disparity between markets cost the
+///   same however many reports it holds;
 /// - `pending`: the days touched in the current batch;
 /// - `markets`: marketId -> its `MarketKind` (raw value), which decides a report's `PriceLevel`.
 struct ObservationBook {
@@ -28,10 +29,12 @@ struct ObservationBook {
     ]
 
     /// One series' reports on one day, counted: by price (ten-thousandths, as text keys) and by
-    /// market, with the exact sum of the prices.
+    /// market, with the exact sum of the prices, overall and per market.
     struct Tally: Codable, Equatable {
         var prices: [String: Int] = [:]
         var markets: [String: Int] = [:]
+        /// The sum of each market's prices (ten-thousandths), for its mean (`marketPrices`).
+        var marketSums: [String: Int64] = [:]
         var sum: Int64 = 0
         var count = 0
 
@@ -40,9 +43,23 @@ struct ObservationBook {
             prices[p, default: 0] += n
             if prices[p] == 0 { prices[p] = nil }
             markets[o.marketId, default: 0] += n
-            if markets[o.marketId] == 0 { markets[o.marketId] = nil }
+            marketSums[o.marketId, default: 0] += o.price.scaled * Int64(n)
+            if markets[o.marketId] == 0 {
+                markets[o.marketId] = nil
+                marketSums[o.marketId] = nil
+            }
             sum += o.price.scaled * Int64(n)
             count += n
+        }
+
+        /// Each market's price on the day: the mean of its reports (corrections applied), rounded
+        /// half up to 4 fraction digits.
+        var marketPrices: [String: Price] {
+            var out: [String: Price] = [:]
+            for (market, n) in markets where n > 0 {
+                out[market] = Price(scaled: Int64((Double(marketSums[market] ?? 0) / Double(n)).rounded()))
+            }
+            return out
         }
 
         /// Every report's price, in order (as many times as reported).
@@ -66,9 +83,7 @@ struct ObservationBook {
     }
 
     private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
-        var t = try tally(touched, in: view)
-        t.add(o, n)
-        try view.put(tallies, touched.series.key(on: touched.day), value: t)
+        try view.update(tallies, touched.series.key(on: touched.day), initial: Tally()) { $0.add(o, n) }
     }
 
     /// A report's market and its price (after corrections): `<price in ten-thousandths>|<marketId>`.
@@ -134,20 +149,6 @@ struct ObservationBook {
         try view.put(observations, key, bytes: observation.bytes)
         try count(observation, 1, at: touched, in: view)
         return touched
-    }
-
-    /// Each market's price on `touched`'s day: the mean of its reports (corrections applied).
-    static func marketPrices(_ touched: Touched, in view: ViewWriter) throws -> [String: Price] {
-        var sums: [String: (Int64, Int64)] = [:]
-        try view.scan(observations, prefix: ViewKey.make(touched.series.keyParts + [touched.day.description]) + String(ViewKey.separator)) {
-            _, bytes in
-            if let o = Observation(bytes) {
-                let s = sums[o.marketId] ?? (0, 0)
-                sums[o.marketId] = (s.0 + o.price.scaled, s.1 + 1)
-            }
-            return true
-        }
-        return sums.mapValues { Price(scaled: Int64((Double($0.0) / Double($0.1)).rounded())) }
     }
 
     /// Notes that `touched`'s day must be recomputed at the end of the batch.

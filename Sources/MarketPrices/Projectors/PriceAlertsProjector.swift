@@ -14,9 +14,9 @@ public import Projections
 /// scratch would have them.
 public struct PriceAlertsProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally. 4: series per
-    /// price level (`PriceLevel`).
+    /// price level (`PriceLevel`). 5: a tally keeps each market's sum (`ObservationBook.Tally`).
     public static let definition = ViewDefinition(
-        PricesViews.alerts, version: 4, folding: ObservationBook.eventTypes,
+        PricesViews.alerts, version: 5, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
