@@ -36,7 +36,7 @@ public enum PriceBook: Decider {
         /// The review rule of the commodity the command names (nil: `ReviewRule.standard`).
         public var rule: ReviewRule? = nil
         /// The market's published prices of the reported commodity and price type (the latest
-        /// `recentLimit` days).
+        /// `recentLimit` days, at most `recentCount`).
         public var recent: [RecentPrice] = []
         /// The held report a review names, and what was decided on it.
         public var held: HeldReport? = nil
@@ -62,8 +62,12 @@ public enum PriceBook: Decider {
         public var outcome: String?
     }
 
-    /// How many published prices per market, commodity and price type the rules keep for the band.
+    /// How many days of published prices per market, commodity and price type the rules keep for the band.
     public static let recentLimit = 60
+    /// At most this many of them, the latest (a series has one report a day: 60 in 60 days; a log
+    /// that crowds many reports of a series into a day, as the seeded scenario at a million events
+    /// does, would otherwise read and write thousands per report).
+    public static let recentCount = 240
 
     public typealias Command = MarketPricesCommand
     public typealias Event = PricesEvent
@@ -212,6 +216,7 @@ public enum PriceBook: Decider {
             s.recent.append(RecentPrice(day: r.observedOn, price: r.price, report: id?.description ?? ""))
             s.recent.sort { $0.day < $1.day }
             if let last = s.recent.last?.day { s.recent.removeAll { last.days - $0.day.days >= recentLimit } }
+            if s.recent.count > recentCount { s.recent.removeFirst(s.recent.count - recentCount) }
         case .reportHeld(let id, let h):
             if id != nil, s.held == nil { s.held = HeldReport(report: h, outcome: nil) }
         case .reportApproved:

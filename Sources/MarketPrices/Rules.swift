@@ -35,8 +35,9 @@ public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     /// Each held report and its outcome, by the held event's id.
     private let heldReports = DecisionTable<PriceBook.HeldReport>(domain: MarketPricesDomain.name, table: "held")
 
-    /// 2: review rules, recent published prices and held reports (built from the log on open).
-    public var stateVersion: Int { 2 }
+    /// 2: review rules, recent published prices and held reports (built from the log on open). 3:
+    /// at most `PriceBook.recentCount` recent prices per series.
+    public var stateVersion: Int { 3 }
 
     /// The area the deployment serves: a market's `kelurahanCode` lies in it.
     public let area: ServiceArea
