@@ -40,6 +40,7 @@ struct CommandTests {
                 #"{"warehouseId":"posko-b","kelurahanCode":"52.71.06.1004","kk":"5271060101180001","headName":"Lalu Ahmad","members":4}"#
             ),
             ("serve-households", #"{"distributionId":"DS-1","round":"putaran-1","householdIds":["HH-1"]}"#),
+            ("approve-adjustment", #"{"adjustmentId":"AD-2018-7K3QF2ZA"}"#),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -179,8 +180,9 @@ struct CommandTests {
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2; trace and
         // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
         // donors keep a named individual's sealed name under their subject since 4; all four keep
-        // the incident since 3 (donors 5).
-        #expect(d.projectors.map(\.version) == [3, 3, 3, 5, 1, 1])
+        // the incident since 3 (donors 5); stock and trace count a pending adjustment from its
+        // approval since 4 (four eyes).
+        #expect(d.projectors.map(\.version) == [4, 3, 4, 5, 1, 1])
         let decision = try d.handle(
             "declare-incident",
             body: try Fx.json(#"{"incidentId":"g1","name":"Gempa","kind":"gempa-bumi","affectedCodes":["52.71.05"]}"#),

@@ -23,11 +23,12 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case reportImpact(ReportImpact)
     case registerHousehold(RegisterHousehold)
     case serveHouseholds(ServeHouseholds)
+    case approveAdjustment(ApproveAdjustment)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
-        "declare-incident", "report-impact", "register-household", "serve-households",
+        "declare-incident", "report-impact", "register-household", "serve-households", "approve-adjustment",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -43,6 +44,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact: "report-impact"
         case .registerHousehold: "register-household"
         case .serveHouseholds: "serve-households"
+        case .approveAdjustment: "approve-adjustment"
         }
     }
 
@@ -59,6 +61,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .reportImpact(let c): c.incidentId
         case .registerHousehold(let c): c.incidentId
         case .serveHouseholds(let c): c.incidentId
+        case .approveAdjustment: nil
         }
     }
 
@@ -81,6 +84,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "report-impact": return .reportImpact(try .read(body, root: ""))
         case "register-household": return .registerHousehold(try .read(body, root: ""))
         case "serve-households": return .serveHouseholds(try .read(body, root: ""))
+        case "approve-adjustment": return .approveAdjustment(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -130,14 +134,17 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             self = .adjustStock(
                 AdjustStock(
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
-                    reason: e.reason,
-                    incidentId: e.incidentId))
+                    reason: e.reason, incidentId: e.incidentId, adjustmentId: e.adjustmentId, requestedBy: e.requestedBy,
+                    needsApproval: e.needsApproval))
         case .householdRegistered(let e):
             self = .registerHousehold(
                 RegisterHousehold(
                     householdId: e.householdId, warehouseId: e.warehouseId, kelurahanCode: e.kelurahanCode, kk: .sealed(e.kk),
                     headName: .sealed(e.headName), members: e.members, vulnerable: e.vulnerable, subject: e.subject,
                     registeredAt: e.registeredAt, incidentId: e.incidentId))
+        case .adjustmentApproved(let e):
+            self = .approveAdjustment(
+                ApproveAdjustment(adjustmentId: e.adjustmentId, approvedBy: e.approvedBy, approvedAt: e.approvedAt))
         case .householdServed(let e):
             self = .serveHouseholds(
                 ServeHouseholds(
@@ -149,7 +156,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     // MARK: Deciding
 
     /// Fills what the caller left out and only the server can choose: ids (`make(prefix, year)`,
-    /// prefixes `WH`, `DN`, `SH`, `DS`, `IC`) and times (`now`). Returns the completed command and the
+    /// prefixes `WH`, `DN`, `SH`, `DS`, `IC`, `AD`) and times (`now`). Returns the completed command and the
     /// ids it carries, by field name.
     public func resolved(now: Timestamp, makeID: (String, Int) -> String) -> (command: AidLogisticsCommand, ids: [String: String]) {
         let nowText = now.description
@@ -180,8 +187,12 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .distributeAid(var c):
             let id = complete(&c, \.distributionId, "DS", time: \.distributedAt)
             return (.distributeAid(c), ["distributionId": id])
-        case .adjustStock(let c):
-            return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])
+        case .adjustStock(var c):
+            let id = complete(&c, \.adjustmentId, "AD", time: \.adjustedAt, fillTime: false)
+            return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId, "adjustmentId": id])
+        case .approveAdjustment(var c):
+            c.approvedAt = c.approvedAt ?? nowText
+            return (.approveAdjustment(c), ["adjustmentId": c.adjustmentId])
         case .declareIncident(var c):
             let id = complete(&c, \.incidentId, "IC", time: \.startedAt)
             return (.declareIncident(c), ["incidentId": id])
@@ -215,7 +226,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
         case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
-        case .adjustStock, .reportImpact: .exists
+        case .adjustStock, .reportImpact, .approveAdjustment: .exists
         }
     }
 

@@ -14,6 +14,7 @@ public enum AidEvent: Sendable, Hashable {
     case impactReported(ImpactReported)
     case householdRegistered(HouseholdRegistered)
     case householdServed(HouseholdServed)
+    case adjustmentApproved(AdjustmentApproved)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -30,6 +31,7 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): (AidEventType.impactReported, AidIDs.incidentStream(e.incidentId))
         case .householdRegistered(let e): (AidEventType.householdRegistered, AidIDs.householdStream(e.householdId))
         case .householdServed(let e): (AidEventType.householdServed, AidIDs.distributionStream(e.distributionId))
+        case .adjustmentApproved(let e): (AidEventType.adjustmentApproved, AidIDs.warehouseStream(e.warehouseId))
         }
     }
 
@@ -49,6 +51,7 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): e.json
         case .householdRegistered(let e): e.json
         case .householdServed(let e): e.json
+        case .adjustmentApproved(let e): e.json
         }
     }
 
@@ -64,6 +67,7 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): ("reportedAt", e.reportedAt)
         case .householdRegistered(let e): ("registeredAt", e.registeredAt)
         case .householdServed(let e): ("servedAt", e.servedAt)
+        case .adjustmentApproved(let e): ("approvedAt", e.approvedAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -81,6 +85,7 @@ public enum AidEvent: Sendable, Hashable {
         case .impactReported(let e): e.incidentId
         case .householdRegistered(let e): e.incidentId
         case .householdServed(let e): e.incidentId
+        case .adjustmentApproved(let e): e.incidentId
         }
     }
 
@@ -101,6 +106,7 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.impactReported: return .impactReported(try .read(data, root: root))
         case AidEventType.householdRegistered: return .householdRegistered(try .read(data, root: root))
         case AidEventType.householdServed: return .householdServed(try .read(data, root: root))
+        case AidEventType.adjustmentApproved: return .adjustmentApproved(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

@@ -186,6 +186,9 @@ extension AidEvent {
         case .householdServed(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .householdServed(e)
+        case .adjustmentApproved(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .adjustmentApproved(e)
         case .incidentDeclared, .impactReported:
             return self
         }
