@@ -83,7 +83,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         guard let actor = event.actor else { return }
         let (named, field): (String?, String)
         switch offered {
-        case .stockAdjusted(let e) where e.isPending: (named, field) = (e.requestedBy, "data.requestedBy")
+        case .stockAdjusted(let e): (named, field) = (e.requestedBy, "data.requestedBy")
         case .adjustmentApproved(let e): (named, field) = (e.approvedBy, "data.approvedBy")
         default: return
         }
