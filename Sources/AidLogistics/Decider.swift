@@ -27,7 +27,10 @@ public enum AidDecider: Decider {
     /// source holds, and the lots of a line add up to its quantity; a shipment goes to another
     /// registered warehouse, is received once, never more of a lot than was dispatched; a
     /// distribution is recorded once, for an existing kelurahan, and counts at least one person
-    /// per household; an adjustment never leaves a lot below zero. Items, lots and lines are
+    /// per household; an adjustment never leaves a lot below zero. Four eyes: an adjustment above
+    /// `State.approvalAbove` units is pending (`needsApproval`) and counts only once
+    /// `aid.adjustment-approved` names it, written by another key than the adjustment's
+    /// (`requestedBy`), once, and only if the lot still holds what it takes out. Items, lots and lines are
     /// listed once per payload (`.invalidInput`); a missing id or time is `.invalidInput` too.
     ///
     /// Households (see `HouseholdDecider.swift`): a household registers once per KK (its subject;
@@ -104,7 +107,19 @@ public enum AidDecider: Decider {
                 }
             }
         case .stockAdjusted(let e):
-            s.add(e.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: e.item, unit: e.unit), donationId: e.donationId))
+            if e.isPending, let id = e.adjustmentId {
+                s.adjustments[id] = Adjustment(
+                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
+                    reason: e.reason, requestedBy: e.requestedBy, incidentId: e.incidentId)
+            } else {
+                s.add(e.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: e.item, unit: e.unit), donationId: e.donationId))
+            }
+        case .adjustmentApproved(let e):
+            // The pending adjustment counts from its approval, as it was recorded.
+            guard var a = s.adjustments[e.adjustmentId], a.approvedBy == nil else { return s }
+            a.approvedBy = e.approvedBy
+            s.adjustments[e.adjustmentId] = a
+            s.add(a.quantity, to: LotKey(warehouseId: a.warehouseId, item: Item(item: a.item, unit: a.unit), donationId: a.donationId))
         case .householdRegistered, .householdServed:
             s.evolveHousehold(event)
         }
@@ -172,10 +187,22 @@ public enum AidDecider: Decider {
                     kelurahanCode: c.kelurahanCode, lines: lines, households: c.households, people: c.people,
                     distributedAt: try need(c.distributedAt, "distributedAt"), incidentId: c.incidentId))
         case .adjustStock(let c):
+            // Four eyes: above the threshold (or when asked), the adjustment waits for approval.
+            let pending = c.needsApproval == true || c.quantity.magnitude > UInt(max(0, state.approvalAbove))
             return .stockAdjusted(
                 StockAdjusted(
                     warehouseId: c.warehouseId, item: c.item, unit: c.unit, donationId: c.donationId, quantity: c.quantity,
-                    reason: c.reason, incidentId: c.incidentId ?? state.donations[c.donationId]?.incidentId))
+                    reason: c.reason, incidentId: c.incidentId ?? state.donations[c.donationId]?.incidentId,
+                    adjustmentId: c.adjustmentId, needsApproval: pending ? true : nil, requestedBy: c.requestedBy))
+        case .approveAdjustment(let c):
+            guard let a = state.adjustments[c.adjustmentId] else {
+                throw violation("adjustmentId", "no adjustment \(c.adjustmentId) awaits approval (none was recorded as pending)")
+            }
+            return .adjustmentApproved(
+                AdjustmentApproved(
+                    adjustmentId: c.adjustmentId, warehouseId: a.warehouseId, item: a.item, unit: a.unit, donationId: a.donationId,
+                    quantity: a.quantity, reason: a.reason, approvedBy: try need(c.approvedBy, "approvedBy"),
+                    approvedAt: try need(c.approvedAt, "approvedAt"), incidentId: a.incidentId))
         }
     }
 
@@ -370,6 +397,40 @@ extension AidDecider {
                 throw violation(
                     ("quantity"),
                     "taking \(-e.quantity) \(e.unit) of \(e.item) of lot \(e.donationId) out of \(e.warehouseId) would leave \(have + e.quantity): only \(have) on hand"
+                )
+            }
+            if let id = e.adjustmentId, state.adjustments[id] != nil {
+                throw violation("adjustmentId", "adjustment \(id) is already recorded; an adjustment is recorded once")
+            }
+            if e.isPending {
+                guard e.adjustmentId != nil else { throw invalid("adjustmentId", "is required with needsApproval") }
+                guard e.requestedBy != nil else {
+                    throw invalid("requestedBy", "is required with needsApproval: the key that writes the adjustment")
+                }
+            } else if e.quantity.magnitude > UInt(max(0, state.approvalAbove)) {
+                throw violation(
+                    "needsApproval",
+                    "an adjustment of \(e.quantity) \(e.unit) is above the \(state.approvalAbove) that count without a second officer's approval: write it with needsApproval true, an adjustmentId and requestedBy (adjust-stock does)"
+                )
+            }
+
+        case .adjustmentApproved(let e):
+            guard let a = state.adjustments[e.adjustmentId] else {
+                throw violation("adjustmentId", "no adjustment \(e.adjustmentId) awaits approval (none was recorded as pending)")
+            }
+            if let by = a.approvedBy {
+                throw violation(
+                    "adjustmentId", "adjustment \(e.adjustmentId) is already approved (by \(by)); an adjustment is approved once")
+            }
+            if let by = a.requestedBy, by == e.approvedBy {
+                throw violation(
+                    "approvedBy", "\(by) wrote adjustment \(e.adjustmentId); a second officer (another key) must approve it")
+            }
+            let have = state.onHand(at: a.warehouseId, Item(item: a.item, unit: a.unit), lot: a.donationId)
+            guard have + a.quantity >= 0 else {
+                throw violation(
+                    "quantity",
+                    "approving adjustment \(e.adjustmentId) would take \(-a.quantity) \(a.unit) of \(a.item) of lot \(a.donationId) out of \(a.warehouseId), leaving \(have + a.quantity): only \(have) on hand now"
                 )
             }
         }

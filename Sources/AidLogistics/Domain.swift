@@ -30,9 +30,10 @@ public final class AidLogisticsDomain: Domain, @unchecked Sendable {
     public let vault: Vault?
 
     /// The domain serving `area` (`--region`; Kota Mataram by default), sealing individual donors'
-    /// names in `vault`.
-    public init(area: ServiceArea = .mataram, vault: Vault? = nil) {
-        rules = AidLogisticsRules(area: area)
+    /// names in `vault`; adjustments above `adjustmentApprovalAbove` units wait for a second
+    /// officer's approval (`--adjustment-approval-above`).
+    public init(area: ServiceArea = .mataram, vault: Vault? = nil, adjustmentApprovalAbove: Int = AidDecider.defaultApprovalAbove) {
+        rules = AidLogisticsRules(area: area, approvalAbove: adjustmentApprovalAbove)
         self.vault = vault
     }
 

@@ -45,23 +45,70 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     private let distributionRecords = DecisionTable<AidDecider.DistributionRecord>(
         domain: AidLogisticsDomain.name, table: "distribution-record")
 
+    /// Adjustments that needed a second officer's approval, by `adjustmentId`.
+    private let adjustments = DecisionTable<AidDecider.Adjustment>(domain: AidLogisticsDomain.name, table: "pending-adjustment")
+
     /// The area the deployment serves: every desa/kelurahan code an event names lies in it.
     public let area: ServiceArea
+    /// The largest adjustment that counts without a second officer's approval
+    /// (`--adjustment-approval-above`).
+    public let approvalAbove: Int
 
-    public init(area: ServiceArea = .mataram) { self.area = area }
+    public init(area: ServiceArea = .mataram, approvalAbove: Int = AidDecider.defaultApprovalAbove) {
+        self.area = area
+        self.approvalAbove = approvalAbove
+    }
 
     public func owns(_ type: String) -> Bool { type.hasPrefix(AidEventType.prefix) }
 
     /// 2: donations' items and shipments' lots stored as sorted entries; 3: incidents, and the
     /// incident of each donation and shipment; 4: households, the rounds they were served in, and
-    /// each distribution's counts; 5: requests, and the request of each shipment.
-    public var stateVersion: Int { 5 }
+    /// each distribution's counts; 5: requests, and the request of each shipment; 6: adjustments
+    /// pending a second officer's approval.
+    public var stateVersion: Int { 6 }
 
     public func admit(_ event: DomainEvent) throws {
-        let command = AidLogisticsCommand(recording: try AidEvent.read(event))
+        let offered = try AidEvent.read(event)
+        try Self.checkAuthor(offered, event)
+        let command = AidLogisticsCommand(recording: offered)
         let state = try state(touchedBy: command)
         try Self.checkScope(command, state, event)
-        try store(try AidDecider.run(command, state).state, over: state)
+        let (decided, next) = try AidDecider.run(command, state)
+        try Self.checkFourEyes(offered, decided: decided)
+        try store(next, over: state)
+    }
+
+    /// Four eyes: the key named as an adjustment's writer (`requestedBy`) or approver
+    /// (`approvedBy`) is the key that writes the event (`.forbidden` otherwise; events a key
+    /// writes, not system ones).
+    static func checkAuthor(_ offered: AidEvent, _ event: DomainEvent) throws(EventLogError) {
+        guard let actor = event.actor else { return }
+        let (named, field): (String?, String)
+        switch offered {
+        case .stockAdjusted(let e): (named, field) = (e.requestedBy, "data.requestedBy")
+        case .adjustmentApproved(let e): (named, field) = (e.approvedBy, "data.approvedBy")
+        default: return
+        }
+        guard let named, named != actor else { return }
+        throw EventLogError(.forbidden, "\(field): \(named) is not the key writing this event (\(actor))", field: field)
+    }
+
+    /// What the decider fills in must be what the offered event says: whether an adjustment is
+    /// pending (above the threshold it must be), and the pending adjustment an approval copies.
+    static func checkFourEyes(_ offered: AidEvent, decided: [AidEvent]) throws(EventLogError) {
+        switch (offered, decided.first) {
+        case (.stockAdjusted(let o), .stockAdjusted(let d)) where o.isPending != d.isPending:
+            throw AidDecider.violation(
+                "needsApproval",
+                "an adjustment of \(o.quantity) \(o.unit) must\(d.isPending ? "" : " not") wait for a second officer's approval here")
+        case (.adjustmentApproved(let o), .adjustmentApproved(let d)) where o != d:
+            throw AidDecider.violation(
+                "adjustmentId",
+                "an approval copies its adjustment: warehouseId \(d.warehouseId), item \(d.item), unit \(d.unit), donationId \(d.donationId), quantity \(d.quantity), reason and incidentId as recorded"
+            )
+        default:
+            return
+        }
     }
 
     /// A key scoped to warehouses works at those only: it registers them, receives donations
@@ -77,6 +124,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .receiveShipment(let c): (warehouse, field) = (state.shipments[c.shipmentId]?.toWarehouseId, "data.shipmentId")
         case .distributeAid(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .adjustStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .approveAdjustment(let c): (warehouse, field) = (state.adjustments[c.adjustmentId]?.warehouseId, "data.adjustmentId")
         case .registerHousehold(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .requestItems(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
         case .commitRequest(let c): (warehouse, field) = (c.fromWarehouseId, "data.fromWarehouseId")
@@ -118,6 +166,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     public func state(touchedBy command: AidLogisticsCommand) throws(EventLogError) -> AidDecider.State {
         var s = AidDecider.State()
         s.area = area
+        s.approvalAbove = approvalAbove
         func incident(_ id: String?) throws(EventLogError) {
             if let id, s.incidents[id] == nil, let i = try incidents.get(id, in: decisions) { s.incidents[id] = i }
         }
@@ -203,6 +252,13 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             try warehouse(c.warehouseId)
             try lot(c.warehouseId, c.item, c.unit, c.donationId)
             try incident(s.donations[c.donationId]?.incidentId)
+            if let id = c.adjustmentId, let a = try adjustments.get(id, in: decisions) { s.adjustments[id] = a }
+        case .approveAdjustment(let c):
+            guard let a = try adjustments.get(c.adjustmentId, in: decisions) else { return s }
+            s.adjustments[c.adjustmentId] = a
+            try warehouse(a.warehouseId)
+            try lot(a.warehouseId, a.item, a.unit, a.donationId)
+            try incident(a.incidentId)
         case .declareIncident, .reportImpact:
             break
         case .requestItems(let c):
@@ -263,6 +319,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         try write(householdSubjects, next.householdBySubject, over: loaded.householdBySubject) { $0 }
         try write(served, next.served, over: loaded.served, key: Self.servedKey)
         try write(distributionRecords, next.distributionRecords, over: loaded.distributionRecords) { $0 }
+        try write(adjustments, next.adjustments, over: loaded.adjustments) { $0 }
     }
 
     private func write<K, V: Equatable>(
@@ -301,6 +358,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             }
             s.distributionRecords = Dictionary(
                 uniqueKeysWithValues: try distributionRecords.all(in: decisions).map { ($0.key, $0.value) })
+            s.adjustments = Dictionary(uniqueKeysWithValues: try adjustments.all(in: decisions).map { ($0.key, $0.value) })
             return s
         }
     }

@@ -13,11 +13,15 @@ public struct DomainEvent: Sendable {
     /// For a proposed event: the ids of the offices, warehouses or markets its author may touch
     /// (`AppendRequest.scope`); nil: any.
     public let scope: Set<String>?
+    /// For a proposed event: the actor writing it (`AppendRequest.actor`, the authenticated key);
+    /// nil for system events and events read from the log.
+    public let actor: String?
 
     public init(
         stream: String, type: String, data: JSONValue, occurredAt: Timestamp? = nil, position: UInt64? = nil, id: EventID? = nil,
-        scope: Set<String>? = nil
+        scope: Set<String>? = nil, actor: String? = nil
     ) {
+        self.actor = actor
         self.stream = stream
         self.type = type
         self.data = data

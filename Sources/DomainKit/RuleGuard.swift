@@ -44,7 +44,7 @@ public final class RuleGuard: AppendGuard, @unchecked Sendable {
             try domain.admit(
                 DomainEvent(
                     stream: event.stream, type: event.type, data: event.dataValue, occurredAt: event.occurredAt, id: event.id,
-                    scope: request.isSystem ? nil : request.scope))
+                    scope: request.isSystem ? nil : request.scope, actor: request.isSystem ? nil : request.actor))
         }
     }
 

@@ -13,8 +13,11 @@ public final class Domains: @unchecked Sendable {
     public let documents: DocumentTrackingDomain
     public let prices: MarketPricesDomain
 
-    init(secret: SymmetricKey, vault: Vault, area: ServiceArea = .mataram) {
-        aid = AidLogisticsDomain(area: area, vault: vault)
+    init(
+        secret: SymmetricKey, vault: Vault, area: ServiceArea = .mataram, adjustmentApprovalAbove: Int? = nil
+    ) {
+        aid = AidLogisticsDomain(
+            area: area, vault: vault, adjustmentApprovalAbove: adjustmentApprovalAbove ?? AidDecider.defaultApprovalAbove)
         documents = DocumentTrackingDomain(secret: secret, vault: vault)
         prices = MarketPricesDomain(area: area)
     }

@@ -33,13 +33,16 @@ public final class LumbungServices: @unchecked Sendable {
     /// which every subject forgotten in the log is forgotten again before anything is served.
     ///
     /// `region` (`--region`) is the area the aid domain serves; the directory keeps it
-    /// (`ServiceAreaFile`), and another later is refused.
+    /// (`ServiceAreaFile`), and another later is refused. `adjustmentApprovalAbove`
+    /// (`--adjustment-approval-above`): stock adjustments larger than this wait for a second
+    /// officer's approval (`AidLogisticsRules.approvalAbove`).
     ///
     /// The rules' decision state is brought up to the log here (`RuleGuard.prepare`): built once,
     /// with `stateProgress(done, total)`, for a log written before it was kept.
     public init(
         dataDirectory: String, storeOptions: EventStore.Options = EventStore.Options(),
-        stateProgress: ((UInt64, UInt64) -> Void)? = nil, region: String? = nil
+        stateProgress: ((UInt64, UInt64) -> Void)? = nil, region: String? = nil,
+        adjustmentApprovalAbove: Int? = nil
     ) throws {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(
@@ -59,7 +62,9 @@ public final class LumbungServices: @unchecked Sendable {
         }
         let store = self.store
         vault.startCheckpoints { try store.head().position }
-        domains = Domains(secret: secret, vault: vault, area: try ServiceAreaFile.load(dataDirectory: dataDirectory, requested: region))
+        domains = Domains(
+            secret: secret, vault: vault, area: try ServiceAreaFile.load(dataDirectory: dataDirectory, requested: region),
+            adjustmentApprovalAbove: adjustmentApprovalAbove)
         rules = RuleGuard(rules: domains.rules)
         store.appendGuard = rules
         try rules.prepare(store, progress: stateProgress)

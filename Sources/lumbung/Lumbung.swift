@@ -95,8 +95,17 @@ struct StoreOptions: ParsableArguments {
             "The area a new data directory serves, a Kepmendagri code (52 for NTB; default 52.71, Kota Mataram); kept in the directory.",
             valueName: "CODE"))
     var region: String?
+    @Option(
+        name: .customLong("adjustment-approval-above"),
+        help: ArgumentHelp(
+            "Stock adjustments larger than this (units, either sign) wait for a second officer's approval (default 100).",
+            valueName: "N"))
+    var adjustmentApprovalAbove: Int?
 
     func validate() throws {
+        if let n = adjustmentApprovalAbove, n < 0 {
+            throw ValidationError("--adjustment-approval-above: must be 0 or more")
+        }
         if let region {
             do {
                 _ = try ServiceArea(code: region)
@@ -140,7 +149,8 @@ struct StoreOptions: ParsableArguments {
         let progress = SharedProgress(ProgressBar(label: "decision state"))
         return try LumbungServices(
             dataDirectory: resolvedDataDirectory, storeOptions: Self.storeOptions,
-            stateProgress: { done, total in progress.update(done, of: total) }, region: region)
+            stateProgress: { done, total in progress.update(done, of: total) }, region: region,
+            adjustmentApprovalAbove: adjustmentApprovalAbove)
     }
 
     /// Who the CLI acts as (`metadata.actor`): `cli:<user>`.

@@ -46,6 +46,7 @@ struct CommandTests {
             ),
             ("commit-request", #"{"requestId":"RQ-1","fromWarehouseId":"gudang-a","lines":[{"item":"beras","unit":"kg","quantity":60}]}"#),
             ("cancel-request", #"{"requestId":"RQ-1","reason":"dipenuhi relawan"}"#),
+            ("approve-adjustment", #"{"adjustmentId":"AD-2018-7K3QF2ZA"}"#),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -187,8 +188,9 @@ struct CommandTests {
         // Stock, kelurahan and donors keys escape `%` in their parts since version 2; trace and
         // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
         // donors keep a named individual's sealed name under their subject since 4; all four keep
-        // the incident since 3 (donors 5).
-        #expect(d.projectors.map(\.version) == [3, 3, 3, 5, 1, 1, 1])
+        // the incident since 3 (donors 5); stock and trace count a pending adjustment from its
+        // approval since 4 (four eyes).
+        #expect(d.projectors.map(\.version) == [4, 3, 4, 5, 1, 1, 1])
         let decision = try d.handle(
             "declare-incident",
             body: try Fx.json(#"{"incidentId":"g1","name":"Gempa","kind":"gempa-bumi","affectedCodes":["52.71.05"]}"#),

@@ -21,6 +21,8 @@ struct Ledger {
     var distributed: [LotItem: Int] = [:]
     var lost: [LotItem: Int] = [:]
     var adjustedOut: [LotItem: Int] = [:]
+    /// Adjustments waiting for approval.
+    var pending: [String: StockAdjusted] = [:]
     /// Open shipments: source and lots in transit.
     var open: [String: (from: String, lots: [LotItem: Int])] = [:]
     var distributedByKelurahan: [String: Int] = [:]
@@ -52,6 +54,14 @@ struct Ledger {
                 }
             }
         case .stockAdjusted(let a):
+            // Four eyes: a pending adjustment counts from its approval.
+            if a.isPending, let id = a.adjustmentId {
+                pending[id] = a
+                return
+            }
+            adjustedOut[LotItem(donationId: a.donationId, item: a.item, unit: a.unit), default: 0] -= a.quantity
+        case .adjustmentApproved(let e):
+            guard let a = pending.removeValue(forKey: e.adjustmentId) else { return }
             adjustedOut[LotItem(donationId: a.donationId, item: a.item, unit: a.unit), default: 0] -= a.quantity
         }
     }

@@ -26,12 +26,13 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case requestItems(RequestItems)
     case commitRequest(CommitRequest)
     case cancelRequest(CancelRequest)
+    case approveAdjustment(ApproveAdjustment)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
         "declare-incident", "report-impact", "register-household", "serve-households", "request-items", "commit-request",
-        "cancel-request",
+        "cancel-request", "approve-adjustment",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -50,6 +51,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .requestItems: "request-items"
         case .commitRequest: "commit-request"
         case .cancelRequest: "cancel-request"
+        case .approveAdjustment: "approve-adjustment"
         }
     }
 
@@ -69,6 +71,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .requestItems(let c): c.incidentId
         case .commitRequest(let c): c.incidentId
         case .cancelRequest(let c): c.incidentId
+        case .approveAdjustment: nil
         }
     }
 
@@ -94,6 +97,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "commit-request": return .commitRequest(try .read(body, root: ""))
         case "cancel-request": return .cancelRequest(try .read(body, root: ""))
         case "serve-households": return .serveHouseholds(try .read(body, root: ""))
+        case "approve-adjustment": return .approveAdjustment(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -143,8 +147,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
             self = .adjustStock(
                 AdjustStock(
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
-                    reason: e.reason,
-                    incidentId: e.incidentId))
+                    reason: e.reason, incidentId: e.incidentId, adjustmentId: e.adjustmentId, requestedBy: e.requestedBy,
+                    needsApproval: e.needsApproval))
         case .householdRegistered(let e):
             self = .registerHousehold(
                 RegisterHousehold(
@@ -164,6 +168,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .requestCancelled(let e):
             self = .cancelRequest(
                 CancelRequest(requestId: e.requestId, reason: e.reason, cancelledAt: e.cancelledAt, incidentId: e.incidentId))
+        case .adjustmentApproved(let e):
+            self = .approveAdjustment(
+                ApproveAdjustment(adjustmentId: e.adjustmentId, approvedBy: e.approvedBy, approvedAt: e.approvedAt))
         case .householdServed(let e):
             self = .serveHouseholds(
                 ServeHouseholds(
@@ -175,7 +182,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     // MARK: Deciding
 
     /// Fills what the caller left out and only the server can choose: ids (`make(prefix, year)`,
-    /// prefixes `WH`, `DN`, `SH`, `DS`, `IC`) and times (`now`). Returns the completed command and the
+    /// prefixes `WH`, `DN`, `SH`, `DS`, `IC`, `AD`) and times (`now`). Returns the completed command and the
     /// ids it carries, by field name.
     public func resolved(now: Timestamp, makeID: (String, Int) -> String) -> (command: AidLogisticsCommand, ids: [String: String]) {
         let nowText = now.description
@@ -206,8 +213,12 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .distributeAid(var c):
             let id = complete(&c, \.distributionId, "DS", time: \.distributedAt)
             return (.distributeAid(c), ["distributionId": id])
-        case .adjustStock(let c):
-            return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId])
+        case .adjustStock(var c):
+            let id = complete(&c, \.adjustmentId, "AD", time: \.adjustedAt, fillTime: false)
+            return (.adjustStock(c), ["warehouseId": c.warehouseId, "donationId": c.donationId, "adjustmentId": id])
+        case .approveAdjustment(var c):
+            c.approvedAt = c.approvedAt ?? nowText
+            return (.approveAdjustment(c), ["adjustmentId": c.adjustmentId])
         case .declareIncident(var c):
             let id = complete(&c, \.incidentId, "IC", time: \.startedAt)
             return (.declareIncident(c), ["incidentId": id])
@@ -250,7 +261,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
         case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
-        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest: .exists
+        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest, .approveAdjustment: .exists
         case .requestItems: .noStream
         }
     }

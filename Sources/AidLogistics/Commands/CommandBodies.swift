@@ -91,8 +91,39 @@ public struct AdjustStock: AidPayload, Hashable {
     public var adjustedAt: String?
     /// The lot's incident when left out.
     public var incidentId: String?
+    /// Made when absent (`AD-<year>-...`).
+    public var adjustmentId: String?
+    /// The writer's actor: set by the server from the authenticated caller (a body's own is
+    /// replaced). Recorded on an adjustment that needs a second officer's approval.
+    public var requestedBy: String?
+    /// True: wait for a second officer's approval even at or below the threshold (above it, the
+    /// adjustment always waits).
+    public var needsApproval: Bool?
+
+    public init(
+        warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String,
+        adjustedAt: String? = nil, incidentId: String? = nil, adjustmentId: String? = nil, requestedBy: String? = nil,
+        needsApproval: Bool? = nil
+    ) {
+        (self.warehouseId, self.item, self.unit, self.donationId) = (warehouseId, item, unit, donationId)
+        (self.quantity, self.reason, self.adjustedAt, self.incidentId) = (quantity, reason, adjustedAt, incidentId)
+        (self.adjustmentId, self.requestedBy, self.needsApproval) = (adjustmentId, requestedBy, needsApproval)
+    }
 
     public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }
+}
+
+/// Body of `approve-adjustment` (`POST /v1/aid/adjustments/{adjustmentId}/approval`): the pending
+/// adjustment's lot, item, quantity and incident are filled in from the decision state.
+/// `approvedBy` is set by the server from the authenticated caller; `approvedAt` defaults to now.
+public struct ApproveAdjustment: AidPayload, Hashable {
+    public var adjustmentId: String
+    public var approvedBy: String?
+    public var approvedAt: String?
+
+    public init(adjustmentId: String, approvedBy: String? = nil, approvedAt: String? = nil) {
+        (self.adjustmentId, self.approvedBy, self.approvedAt) = (adjustmentId, approvedBy, approvedAt)
+    }
 }
 
 /// Body of `declare-incident`. `incidentId` is made when absent (`IC-<year>-...`; a readable id

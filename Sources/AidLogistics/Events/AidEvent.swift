@@ -17,6 +17,7 @@ public enum AidEvent: Sendable, Hashable {
     case itemsRequested(ItemsRequested)
     case requestCommitted(RequestCommitted)
     case requestCancelled(RequestCancelled)
+    case adjustmentApproved(AdjustmentApproved)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -36,6 +37,7 @@ public enum AidEvent: Sendable, Hashable {
         case .itemsRequested(let e): (AidEventType.itemsRequested, AidIDs.requestStream(e.requestId))
         case .requestCommitted(let e): (AidEventType.requestCommitted, AidIDs.requestStream(e.requestId))
         case .requestCancelled(let e): (AidEventType.requestCancelled, AidIDs.requestStream(e.requestId))
+        case .adjustmentApproved(let e): (AidEventType.adjustmentApproved, AidIDs.warehouseStream(e.warehouseId))
         }
     }
 
@@ -58,6 +60,7 @@ public enum AidEvent: Sendable, Hashable {
         case .itemsRequested(let e): e.json
         case .requestCommitted(let e): e.json
         case .requestCancelled(let e): e.json
+        case .adjustmentApproved(let e): e.json
         }
     }
 
@@ -76,6 +79,7 @@ public enum AidEvent: Sendable, Hashable {
         case .itemsRequested(let e): ("requestedAt", e.requestedAt)
         case .requestCommitted(let e): ("committedAt", e.committedAt)
         case .requestCancelled(let e): ("cancelledAt", e.cancelledAt)
+        case .adjustmentApproved(let e): ("approvedAt", e.approvedAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -96,6 +100,7 @@ public enum AidEvent: Sendable, Hashable {
         case .itemsRequested(let e): e.incidentId
         case .requestCommitted(let e): e.incidentId
         case .requestCancelled(let e): e.incidentId
+        case .adjustmentApproved(let e): e.incidentId
         }
     }
 
@@ -119,6 +124,7 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.itemsRequested: return .itemsRequested(try .read(data, root: root))
         case AidEventType.requestCommitted: return .requestCommitted(try .read(data, root: root))
         case AidEventType.requestCancelled: return .requestCancelled(try .read(data, root: root))
+        case AidEventType.adjustmentApproved: return .adjustmentApproved(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

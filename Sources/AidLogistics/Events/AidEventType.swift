@@ -16,11 +16,12 @@ public enum AidEventType {
     public static let itemsRequested = "aid.items-requested"
     public static let requestCommitted = "aid.request-committed"
     public static let requestCancelled = "aid.request-cancelled"
+    public static let adjustmentApproved = "aid.adjustment-approved"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
-        impactReported, householdRegistered, householdServed, itemsRequested, requestCommitted, requestCancelled,
+        impactReported, householdRegistered, householdServed, itemsRequested, requestCommitted, requestCancelled, adjustmentApproved,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."
@@ -54,7 +55,8 @@ extension AidPayload {
 public enum AidFields {
     public static func rule(forKey key: String) -> JSONFieldRule? {
         switch key {
-        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId", "incidentId", "requestId":
+        case "warehouseId", "fromWarehouseId", "toWarehouseId", "donationId", "shipmentId", "distributionId", "incidentId", "requestId",
+            "adjustmentId":
             .identifier
         case "name", "vehicle": .text(maxBytes: AidLimits.name)
         // A driver by key or role, never by name (UU PDP minimisation).
@@ -63,13 +65,13 @@ public enum AidFields {
         case "unit": .text(maxBytes: AidLimits.unit)
         case "kelurahanCode", "code": .text(maxBytes: AidLimits.kelurahanCode)
         case "source": .freeText(maxBytes: AidLimits.name)
+        case "requestedBy", "approvedBy": .text(maxBytes: AidLimits.name)
         case "affectedCodes": .list(max: AidLimits.lines, of: "an array of Kepmendagri codes such as 52.08 or 52.71.05.1005")
         case "reason": .freeText(maxBytes: AidLimits.text)
         case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
         case "quantity", "households", "people": .positiveInteger
         case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt", "neededBy",
-            "requestedAt", "committedAt",
-            "cancelledAt":
+            "requestedAt", "committedAt", "cancelledAt", "approvedAt":
             .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")
         case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity}")

@@ -75,6 +75,11 @@ public struct AidDistributed: AidPayload, Hashable {
 
 /// `aid.stock-adjusted` on stream `warehouse-<warehouseId>`: a correction of one lot's stock of
 /// one item (stock-taking, damage, expiry). `quantity` is signed: negative takes stock out.
+///
+/// Four eyes: an adjustment whose size is above the deployment's threshold
+/// (`--adjustment-approval-above`, `AidLogisticsRules.approvalAbove`) is written with
+/// `needsApproval: true`, an `adjustmentId` and `requestedBy` (the key that wrote it), and counts
+/// nowhere (decision state, stock, trace) until `aid.adjustment-approved` names it.
 public struct StockAdjusted: AidPayload, Hashable {
     public var warehouseId, item, unit, donationId: String
     /// Not 0; negative takes stock out.
@@ -82,6 +87,43 @@ public struct StockAdjusted: AidPayload, Hashable {
     public var reason: String
     /// The incident this aid answers (`aid.incident-declared`): required by the rules; absent only
     /// in events written before incidents existed, which every view counts under no incident.
+    public var incidentId: String?
+    /// `AD-<year>-...`, made by `adjust-stock` (absent in events written before four eyes).
+    public var adjustmentId: String?
+    /// True: the adjustment is pending until a second officer approves it (`aid.adjustment-approved`).
+    public var needsApproval: Bool?
+    /// The actor (key) that wrote it; required with `needsApproval` (the rules hold it to the writer).
+    public var requestedBy: String?
+
+    public init(
+        warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String,
+        incidentId: String? = nil, adjustmentId: String? = nil, needsApproval: Bool? = nil, requestedBy: String? = nil
+    ) {
+        (self.warehouseId, self.item, self.unit, self.donationId) = (warehouseId, item, unit, donationId)
+        (self.quantity, self.reason, self.incidentId) = (quantity, reason, incidentId)
+        (self.adjustmentId, self.needsApproval, self.requestedBy) = (adjustmentId, needsApproval, requestedBy)
+    }
+
+    /// Whether it waits for a second officer's approval.
+    public var isPending: Bool { needsApproval == true }
+
+    public static func rule(forKey key: String) -> JSONFieldRule? {
+        key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)
+    }
+}
+
+/// `aid.adjustment-approved` on stream `warehouse-<warehouseId>`: a second officer (`approvedBy`,
+/// the key that writes it, never the one that wrote the adjustment) approves a pending
+/// `aid.stock-adjusted`; from here on it counts. The adjustment's lot, item and quantity are
+/// copied in (the rules hold them to the pending adjustment), so a view folds the approval alone.
+public struct AdjustmentApproved: AidPayload, Hashable {
+    public var adjustmentId, warehouseId, item, unit, donationId: String
+    public var quantity: Int
+    public var reason: String
+    public var approvedBy: String
+    /// RFC 3339; the event's occurredAt.
+    public var approvedAt: String
+    /// The adjustment's incident.
     public var incidentId: String?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {

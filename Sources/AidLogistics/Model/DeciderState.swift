@@ -37,6 +37,12 @@ extension AidDecider {
         /// The area the deployment serves (`--region`): every desa/kelurahan code must lie in it.
         /// Configuration, not something folded from the log: the rules set it on every state.
         public var area: ServiceArea = .mataram
+        /// Adjustments written pending a second officer's approval, by `adjustmentId` (kept once
+        /// approved, with the approver, so that a second approval is refused).
+        public var adjustments: [String: Adjustment] = [:]
+        /// The largest adjustment (in units, either sign) that counts without a second officer's
+        /// approval (`--adjustment-approval-above`). Configuration, like `area`.
+        public var approvalAbove = AidDecider.defaultApprovalAbove
 
         // MARK: Reading
 
@@ -88,6 +94,20 @@ extension AidDecider {
             lots[key.donationId] = new == 0 ? nil : new
             stock[place] = lots.isEmpty ? nil : lots
         }
+    }
+
+    /// The default of `State.approvalAbove`.
+    public static let defaultApprovalAbove = 100
+
+    /// An adjustment that needed a second officer's approval (`aid.stock-adjusted` with
+    /// `needsApproval`): pending while `approvedBy` is nil.
+    public struct Adjustment: Sendable, Hashable, Codable {
+        public let warehouseId, item, unit, donationId: String
+        public let quantity: Int
+        public let reason: String
+        public let requestedBy: String?
+        public let incidentId: String?
+        public var approvedBy: String?
     }
 
     /// A registered warehouse or relief post.

@@ -57,7 +57,7 @@ public struct KelurahanProjector: DomainProjector {
                     $0.distributed += line.quantity
                 }
             }
-        case .stockAdjusted, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+        case .stockAdjusted, .adjustmentApproved, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }

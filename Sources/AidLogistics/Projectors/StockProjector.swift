@@ -45,13 +45,16 @@ struct OpenShipment: Codable, Equatable {
 ///   `incidentId` is the donation's, so that `AidQueries.stock(_:incidentId:)` reads one incident's lots)
 /// - `totals`: `<warehouseId>␟<item>␟<unit>` -> `{onHand, inTransit}` (absent when both are 0)
 /// - `shipments`: `<shipmentId>` -> the lots of a shipment not yet received
+/// - `pending`: `<adjustmentId>` -> an adjustment waiting for a second officer's approval
+///   (`PendingAdjustments.Adjustment`); it counts only from its `aid.adjustment-approved`
 ///
 /// A dispatch moves a lot's quantity from on hand to in transit at the source; the receipt
 /// takes it out of transit and puts what arrived on hand at the destination (the rest is lost).
 public struct StockProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`. 3: lots keep their incident.
+    /// 4: four eyes (pending adjustments count from their approval).
     public static let definition = ViewDefinition(
-        AidViews.stock, version: 3, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments"])
+        AidViews.stock, version: 4, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments", "pending"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -89,7 +92,21 @@ public struct StockProjector: DomainProjector {
                 }
             }
         case .stockAdjusted(let a):
+            if a.isPending, let id = a.adjustmentId {
+                try view.put(
+                    "pending", id,
+                    value: PendingAdjustments.Adjustment(
+                        adjustmentId: id, warehouseId: a.warehouseId, item: a.item, unit: a.unit, donationId: a.donationId,
+                        quantity: a.quantity, reason: a.reason, requestedBy: a.requestedBy, adjustedAt: event.occurredAt.description,
+                        position: event.position, incidentId: a.incidentId))
+                return
+            }
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)
+        case .adjustmentApproved(let a):
+            // What was pending counts now, as it was recorded.
+            guard let p = try view.value(PendingAdjustments.Adjustment.self, "pending", a.adjustmentId) else { return }
+            try view.delete("pending", a.adjustmentId)
+            try bump(view, p.warehouseId, p.item, p.unit, p.donationId, onHand: p.quantity, inTransit: 0)
         case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return

@@ -22,9 +22,10 @@ enum TraceRecords {
 /// A receipt makes a `received` step for what arrived and a `lost-in-transit` step for the rest
 /// of each lot the shipment carried.
 public struct TraceProjector: DomainProjector {
-    /// 3: a donation keeps its incident.
+    /// 3: a donation keeps its incident. 4: four eyes (an adjustment pending approval is a step
+    /// only from its approval).
     public static let definition = ViewDefinition(
-        AidViews.trace, version: 3, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
+        AidViews.trace, version: 4, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         var index = 0
@@ -95,6 +96,12 @@ public struct TraceProjector: DomainProjector {
                 }
             }
         case .stockAdjusted(let a):
+            guard !a.isPending else { return }
+            var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
+            st.reason = a.reason
+            try step(a.donationId, st)
+        case .adjustmentApproved(let a):
+            // The approval carries the adjustment it approves (the rules hold it to it).
             var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)

@@ -12,6 +12,17 @@ public import Projections
 public enum AidQueries {
     // MARK: aid.stock
 
+    /// Adjustments waiting for a second officer's approval (view `aid.stock`, `pending`), oldest
+    /// first; only `warehouseId`'s when given.
+    public static func pendingAdjustments(_ view: ViewReader, warehouseId: String? = nil) throws -> PendingAdjustments {
+        var out: [PendingAdjustments.Adjustment] = []
+        try view.scanValues(PendingAdjustments.Adjustment.self, "pending") { _, a in
+            if warehouseId == nil || a.warehouseId == warehouseId { out.append(a) }
+            return true
+        }
+        return PendingAdjustments(adjustments: out.sorted { $0.position < $1.position })
+    }
+
     /// Stock (view `aid.stock`): every warehouse, or only `warehouseId`; every item, or only
     /// `item` (and `unit`, when given). With an item filter, only warehouses holding it (on hand
     /// or in transit) are listed. With `incidentId`, only the lots given for that incident count

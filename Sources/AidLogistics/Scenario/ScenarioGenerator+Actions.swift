@@ -236,7 +236,8 @@ extension ScenarioGenerator {
         let candidates = ScenarioCatalog.items.indices.filter { stock[g][$0].total > 0 }
         guard let i = rng.element(candidates), let lot = stock[g][i].first else { return }
         let positive = rng.chance(0.2)
-        let size = max(1, lot.quantity / 50)
+        // At most 100 units: what counts without a second officer's approval by default.
+        let size = max(1, min(AidDecider.defaultApprovalAbove, lot.quantity / 50))
         let delta = positive ? rng.int(1...size) : -rng.int(1...min(lot.quantity, size))
         let change = stock[g][i].adjustFirst(by: delta)
         guard change != 0 else { return }

@@ -195,6 +195,9 @@ extension AidEvent {
         case .requestCancelled(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .requestCancelled(e)
+        case .adjustmentApproved(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .adjustmentApproved(e)
         case .incidentDeclared, .impactReported:
             return self
         }

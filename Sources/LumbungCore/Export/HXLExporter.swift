@@ -54,7 +54,7 @@ public struct HXLExporter: Exporter {
     /// The types that give rows.
     public static let movementTypes: Set<String> = [
         AidEventType.donationReceived, AidEventType.shipmentDispatched, AidEventType.shipmentReceived,
-        AidEventType.aidDistributed, AidEventType.stockAdjusted,
+        AidEventType.aidDistributed, AidEventType.stockAdjusted, AidEventType.adjustmentApproved,
     ]
 
     /// The columns, in order: the name row and the hashtag row.
@@ -185,9 +185,17 @@ public struct HXLExporter: Exporter {
                     households: i == 0 ? d.households : nil, people: i == 0 ? d.people : nil, into: &out)
             }
         case .stockAdjusted(let a):
+            // Four eyes: a pending adjustment is a movement from its approval.
+            guard !a.isPending else { return }
             let at = warehouses[a.warehouseId]
             row(
                 context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
+                warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
+                into: &out)
+        case .adjustmentApproved(let a):
+            let at = warehouses[a.warehouseId]
+            row(
+                context, "adjustment", a.adjustmentId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
         // Households never leave in an export: a distribution's counts are in its own row.

@@ -24,6 +24,9 @@ struct AidController {
             .post("/v1/aid/shipments/{shipmentId}/receipt", use: command("receive-shipment", pathField: "shipmentId"))
             .post("/v1/aid/distributions", use: command("distribute-aid"))
             .post("/v1/aid/adjustments", use: command("adjust-stock"))
+            .post(
+                "/v1/aid/adjustments/{adjustmentId}/approval", use: command("approve-adjustment", pathField: "adjustmentId")
+            )
             .post("/v1/aid/incidents", use: command("declare-incident"))
             .post("/v1/aid/requests", use: command("request-items"))
             .post("/v1/aid/requests/{requestId}/commitments", use: command("commit-request", pathField: "requestId"))
@@ -50,6 +53,8 @@ struct AidController {
         router.get("/v1/aid/incidents/{incidentId}", use: cached([], incident))
         router.group().add(middleware: RequireRole(.auditor))
             .get("/v1/aid/donations/{donationId}/trace", use: trace)
+        router.group().add(middleware: RequireRole(anyOf: [.aidWriter, .auditor]))
+            .get("/v1/aid/adjustments", use: adjustments)
     }
 
     /// A write route (role aid-writer): the body carries the event's data fields (ids made when absent); a path
@@ -61,19 +66,34 @@ struct AidController {
             var body = try await request.jsonBody(context: context)
             if let pathField {
                 let value = try context.path(pathField)
-                // The path names a shipment that must exist: 404 when it cannot or does not.
-                let (stream, missing) =
-                    switch pathField {
-                    case "incidentId": (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
-                    case "requestId": (AidIDs.requestStream(value), "no request \(value.prefix(100)) was made")
-                    default: (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
+                // The path names a shipment, incident or request that must exist: 404 when it cannot
+                // or does not. An adjustment lies on its warehouse's stream: the rules refuse an
+                // unknown one.
+                switch pathField {
+                case "adjustmentId":
+                    guard (try? AidIDs.check(value, field: pathField)) != nil else {
+                        throw Problem(.notFound, "no adjustment \(value.prefix(100)) awaits approval")
                     }
-                guard (try? AidIDs.check(value, field: pathField)) != nil, try services.store.version(of: stream) > 0 else {
-                    throw Problem(.notFound, missing)
+                default:
+                    let (stream, missing) =
+                        switch pathField {
+                        case "incidentId": (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
+                        case "requestId": (AidIDs.requestStream(value), "no request \(value.prefix(100)) was made")
+                        default: (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
+                        }
+                    guard (try? AidIDs.check(value, field: pathField)) != nil, try services.store.version(of: stream) > 0 else {
+                        throw Problem(.notFound, missing)
+                    }
                 }
                 guard case .object(var members) = body else { throw Problem.field("body", "must be a JSON object") }
                 members.removeAll { $0.key == pathField }
                 members.append((key: pathField, value: .string(value)))
+                body = .object(members)
+            }
+            // Four eyes: who writes an adjustment or approves one is the authenticated caller.
+            if let field = Self.authorField[name], case .object(var members) = body {
+                members.removeAll { $0.key == field }
+                members.append((key: field, value: .string(caller.actor)))
                 body = .object(members)
             }
             let domain = services.domains.aid
@@ -83,6 +103,21 @@ struct AidController {
                 return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
             }
         }
+    }
+
+    /// The body field a command names its author in, set from the caller (a body's own is replaced).
+    static let authorField = ["adjust-stock": "requestedBy", "approve-adjustment": "approvedBy"]
+
+    /// `GET /v1/aid/adjustments?state=pending[&warehouseId=]` (aid-writer or auditor): the
+    /// adjustments waiting for a second officer's approval, oldest first.
+    @Sendable func adjustments(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let state = request.query("state") ?? "pending"
+        guard state == "pending" else { throw Problem.field("state", "must be pending (the adjustments awaiting approval)") }
+        let warehouse = request.query("warehouseId")
+        let report = try await services.views(request, replaying: Self.replayed) { views in
+            try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouse)
+        }
+        return try JSONResponse.make(report)
     }
 
     /// `GET /v1/aid/stock[/{warehouseId}]?item=&unit=`: on hand and in transit per warehouse, item and lot.

@@ -131,6 +131,9 @@ struct ProofPages {
                 "Penyaluran \(s("distributionId")) dari \(s("warehouseId")) di kelurahan \(s("kelurahanCode")): \(lines), \(data["households"]?.intValue ?? 0) KK."
         case AidEventType.stockAdjusted:
             return "Penyesuaian stok di \(s("warehouseId")): \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."
+        case AidEventType.adjustmentApproved:
+            return
+                "Penyesuaian stok \(s("adjustmentId")) di \(s("warehouseId")) disetujui: \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."
         case AidEventType.householdRegistered:
             return
                 "Keluarga \(s("householdId")) terdaftar di \(s("warehouseId")), kelurahan \(s("kelurahanCode")): \(data["members"]?.intValue ?? 0) jiwa."

@@ -38,6 +38,7 @@ struct AidScreens {
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/terima/{shipmentId}"), use: staff.screen(Self.roles, receive))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/salurkan"), use: staff.screen(Self.roles, distribute))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/setujui/{adjustmentId}"), use: staff.screen(Self.roles, approve))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
         addHouseholdRoutes(to: router)
@@ -171,6 +172,17 @@ struct AidScreens {
         }
     }
 
+    /// `POST .../setujui/{adjustmentId}` (`eventId`): approves a pending adjustment of this
+    /// warehouse as the second officer (four eyes); the key that wrote it is refused (422).
+    @Sendable func approve(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        _ = try await warehouse(request, context, staff)
+        let id = try context.path("adjustmentId")
+        let body: [(String, JSONValue)] = [("adjustmentId", .string(id)), ("approvedBy", .string(staff.key.actor))]
+        return try await command("approve-adjustment", body, request, context, staff) { _ in
+            "Penyesuaian stok \(id) disetujui; sekarang dihitung dalam stok."
+        }
+    }
+
     /// `GET .../surat-jalan/{shipmentId}`: the waybill of a shipment from or to this warehouse, for
     /// A4: lines per lot, vehicle and driver, boxes for the signatures of sender, driver and
     /// receiver, and a QR code of the public proof of the dispatch (`ProofPages`).
@@ -279,6 +291,13 @@ struct AidScreens {
         }
     }
 
+    /// The adjustments of `warehouseId` waiting for a second officer's approval.
+    func pendingAdjustments(_ request: Request, at warehouseId: String) async throws -> [PendingAdjustments.Adjustment] {
+        try await services.views(request) { views in
+            try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouseId).adjustments
+        }
+    }
+
     /// Every warehouse with its stock.
     func stock(_ request: Request) async throws -> [StockReport.WarehouseStock] {
         try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? [] }
@@ -369,6 +388,23 @@ struct AidScreens {
         let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
         let today = IndonesianFormat.localDay(.now()).description
         let base = Self.path(here.warehouseId)
+        // Four eyes: adjustments above the threshold wait here for another officer's approval.
+        let pendingRows = try await pendingAdjustments(request, at: here.warehouseId).map { a -> HTML in
+            let mine = a.requestedBy == staff.key.actor
+            return """
+                <tr><td class="code">\(a.adjustmentId)</td><td>\(a.item)</td><td class="num">\(a.quantity) \(a.unit)</td><td class="code">\(a.donationId)</td><td>\(a.reason)</td><td>\(mine ? "Anda" as HTML : "petugas lain")</td>\
+                <td><form method="post" action="\(base)/setujui/\(HTML.percentEncode(a.adjustmentId))">\(csrf)\(StaffForm.eventIDField())<button type="submit">Setujui</button></form></td></tr>
+                """
+        }
+        let pending: HTML =
+            pendingRows.isEmpty
+            ? .empty
+            : """
+            <section class="card"><h2>Menunggu persetujuan</h2>
+            <p class="muted">Penyesuaian stok di atas ambang baru dihitung setelah disetujui petugas lain (empat mata).</p>
+            <table><thead><tr><th>Nomor</th><th>Barang</th><th>Jumlah</th><th>Lot</th><th>Alasan</th><th>Dicatat oleh</th><th></th></tr></thead><tbody>\(HTML(joining: pendingRows))</tbody></table>
+            </section>
+            """
         let handOut: HTML =
             onHand.isEmpty
             ? "<p class=\"muted\">Tidak ada stok untuk disalurkan atau dikirim.</p>"
@@ -403,6 +439,7 @@ struct AidScreens {
             <section class="card"><h2>Stok</h2>
             \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
             </section>
+            \(pending)
             <section class="card"><h2>Terima kiriman</h2>
             <form class="stack" method="get" action="\(base)/terima">
             <div><label for="kiriman">Nomor kiriman <span class="hint">pada surat jalan, mis. SH-2018-…</span></label><input class="code" id="kiriman" name="kiriman" required maxlength="100" autocapitalize="characters"></div>
