@@ -124,25 +124,8 @@ extension AidScreens {
         _ name: String, _ body: [(String, JSONValue)], _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest,
         done: (CommandOutcome) -> String
     ) async throws -> Response {
-        let id = try staff.eventID()
-        if try services.store.position(of: id) != nil {
-            return try await requestPage(
-                request, context, staff, notice: (true, "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
-        }
-        do {
-            let command = try domain.parse(name, body: .object(body.map { (key: $0.0, value: $0.1) }))
-            let (outcome, written) = try await services.execute(caller: staff.key, eventID: id) {
-                let d = try domain.decide(command, now: .now())
-                return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
-            }
-            _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
-            return try await requestPage(
-                request, context, staff,
-                notice: (true, written.duplicate ? "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali." : done(outcome)))
-        } catch let error as EventLogError {
-            return try await requestPage(
-                request, context, staff, status: Problem(error).status, notice: (false, "Tidak dicatat: \(error.message)"),
-                typed: staff.form)
+        try await runForm(name, body, staff, done: done) { status, notice, typed in
+            try await requestPage(request, context, staff, status: status, notice: notice, typed: typed)
         }
     }
 

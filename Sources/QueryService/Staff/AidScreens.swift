@@ -268,11 +268,22 @@ struct AidScreens {
         done: (CommandOutcome) -> String,
         refused: ((HTTPResponse.Status, String) -> Response)? = nil
     ) async throws -> Response {
-        let id = try staff.eventID()
-        if try services.store.position(of: id) != nil {
-            return try await page(
-                request, context, staff, notice: (true, "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
+        try await runForm(name, body, staff, done: done) { status, notice, typed in
+            if !notice.ok, let refused { return refused(status, notice.text) }
+            return try await page(request, context, staff, status: status, notice: notice, typed: typed)
         }
+    }
+
+    /// Runs the aid command `name` of a staff form with the form's event id (written once however
+    /// often the form is sent) and answers `redraw` with what was done, or with the refusal's
+    /// status, its reason, and what was typed (nothing written then).
+    func runForm(
+        _ name: String, _ body: [(String, JSONValue)], _ staff: StaffRequest, done: (CommandOutcome) -> String,
+        redraw: (HTTPResponse.Status, (ok: Bool, text: String), [String: String]) async throws -> Response
+    ) async throws -> Response {
+        let once = "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."
+        let id = try staff.eventID()
+        if try services.store.position(of: id) != nil { return try await redraw(.ok, (true, once), [:]) }
         do {
             let command = try domain.parse(name, body: .object(body.map { (key: $0.0, value: $0.1) }))
             let (outcome, written) = try await services.execute(caller: staff.key, eventID: id) {
@@ -280,14 +291,9 @@ struct AidScreens {
                 return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
             }
             _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
-            return try await page(
-                request, context, staff,
-                notice: (true, written.duplicate ? "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali." : done(outcome)))
+            return try await redraw(.ok, (true, written.duplicate ? once : done(outcome)), [:])
         } catch let error as EventLogError {
-            let status = Problem(error).status
-            let message = "Tidak dicatat: \(error.message)"
-            if let refused { return refused(status, message) }
-            return try await page(request, context, staff, status: status, notice: (false, message), typed: staff.form)
+            return try await redraw(Problem(error).status, (false, "Tidak dicatat: \(error.message)"), staff.form)
         }
     }
 
