@@ -64,10 +64,10 @@ public enum PriceBook: Decider {
 
     /// How many days of published prices per market, commodity and price type the rules keep for the band.
     public static let recentLimit = 60
-    /// At most this many of them, the latest (a series has one report a day: 60 in 60 days; a log
-    /// that crowds many reports of a series into a day, as the seeded scenario at a million events
-    /// does, would otherwise read and write thousands per report).
-    public static let recentCount = 240
+    /// At most this many of them, the latest: a series has one report a day, 60 in 60 days, so the
+    /// bound only binds on a log that crowds many reports of a series into a day (the seeded
+    /// scenario at a million events), which would otherwise read and write thousands per report.
+    public static let recentCount = 64
 
     public typealias Command = MarketPricesCommand
     public typealias Event = PricesEvent
