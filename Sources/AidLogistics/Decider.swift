@@ -316,14 +316,7 @@ extension AidDecider {
                 throw violation("donationId", "donation \(e.donationId) is already received; a donation (a lot) is received once")
             }
             try requireWarehouse(state, e.warehouseId, "warehouseId")
-            var seen: [Item: Int] = [:]
-            for (i, line) in e.items.enumerated() {
-                let item = Item(item: line.item, unit: line.unit)
-                if let j = seen[item] {
-                    throw invalid("items[\(i)]", "\(item) is already in items[\(j)]; list each item and unit once")
-                }
-                seen[item] = i
-            }
+            try requireDistinct(e.items.map { ($0.item, $0.unit) }, "items")
 
         case .shipmentDispatched(let e):
             guard state.shipments[e.shipmentId] == nil else {
@@ -441,13 +434,9 @@ extension AidDecider {
     static func checkLines(
         _ lines: [LotLine], _ state: State, from warehouseId: String, for incidentId: String?, _ field: String
     ) throws(EventLogError) {
-        var seen: [Item: Int] = [:]
+        try requireDistinct(lines.map { ($0.item, $0.unit) }, field)
         for (i, line) in lines.enumerated() {
             let item = Item(item: line.item, unit: line.unit)
-            if let j = seen[item] {
-                throw invalid("\(field)[\(i)]", "\(item) is already in \(field)[\(j)]; list each item and unit once")
-            }
-            seen[item] = i
             var lotsSeen: [String: Int] = [:]
             var sum = 0
             for (k, lot) in line.lots.enumerated() {
@@ -481,6 +470,18 @@ extension AidDecider {
                     )
                 }
             }
+        }
+    }
+
+    /// Each (item, unit) of `field` listed once (`.invalidInput` naming the second, and the first).
+    static func requireDistinct(_ items: [(item: String, unit: String)], _ field: String) throws(EventLogError) {
+        var seen: [Item: Int] = [:]
+        for (i, line) in items.enumerated() {
+            let item = Item(item: line.item, unit: line.unit)
+            if let j = seen[item] {
+                throw invalid("\(field)[\(i)]", "\(item) is already in \(field)[\(j)]; list each item and unit once")
+            }
+            seen[item] = i
         }
     }
 

@@ -19,9 +19,7 @@ extension AidDecider {
 
         /// The request's status (see `RequestStatus`).
         public var status: RequestStatus {
-            if cancelled { return .cancelled }
-            if requested.allSatisfy({ delivered[$0.key, default: 0] >= $0.value }) { return .fulfilled }
-            return delivered.values.contains { $0 > 0 } ? .partlyFulfilled : .open
+            .of(cancelled: cancelled, requested.map { (requested: $0.value, delivered: delivered[$0.key, default: 0]) })
         }
     }
 
@@ -51,14 +49,6 @@ extension AidDecider {
 
     /// The rules of the request events (see `AidLogisticsCommand` for the commands).
     static func checkRequest(_ event: AidEvent, _ state: State) throws(EventLogError) {
-        func distinct(_ lines: [ItemQuantity]) throws(EventLogError) {
-            var seen: [Item: Int] = [:]
-            for (i, line) in lines.enumerated() {
-                let item = Item(item: line.item, unit: line.unit)
-                if let j = seen[item] { throw invalid("lines[\(i)]", "\(item) is already in lines[\(j)]; list each item and unit once") }
-                seen[item] = i
-            }
-        }
         func open(_ id: String) throws(EventLogError) -> Request {
             guard let r = state.requests[id] else { throw violation("requestId", "no request \(id) was made (aid.items-requested)") }
             guard !r.cancelled else { throw violation("requestId", "request \(id) is cancelled") }
@@ -70,7 +60,7 @@ extension AidDecider {
                 throw violation("requestId", "request \(e.requestId) is already made; a request is made once")
             }
             try requireWarehouse(state, e.warehouseId, "warehouseId")
-            try distinct(e.lines)
+            try requireDistinct(e.lines.map { ($0.item, $0.unit) }, "lines")
             if let needed = Timestamp(e.neededBy), let asked = Timestamp(e.requestedAt), needed < asked {
                 throw violation("neededBy", "\(e.neededBy) is before the request was made (\(e.requestedAt))")
             }
@@ -83,7 +73,7 @@ extension AidDecider {
             guard e.fromWarehouseId != r.warehouseId else {
                 throw violation("fromWarehouseId", "\(e.fromWarehouseId) made request \(e.requestId); another warehouse commits to it")
             }
-            try distinct(e.lines)
+            try requireDistinct(e.lines.map { ($0.item, $0.unit) }, "lines")
             for (i, line) in e.lines.enumerated() {
                 let item = Item(item: line.item, unit: line.unit)
                 guard let asked = r.requested[item] else {

@@ -51,4 +51,17 @@ public enum RequestStatus: String, Codable, Sendable, CaseIterable {
     case partlyFulfilled = "partly-fulfilled"
     case fulfilled
     case cancelled
+
+    /// The status of a request from whether it was cancelled and, per line, what it asks and what
+    /// arrived (the rules' `AidDecider.Request` and the view's `RequestReport.Request` alike).
+    static func of(cancelled: Bool, _ lines: some Sequence<(requested: Int, delivered: Int)>) -> RequestStatus {
+        if cancelled { return .cancelled }
+        var all = true
+        var any = false
+        for l in lines {
+            all = all && l.delivered >= l.requested
+            any = any || l.delivered > 0
+        }
+        return all ? .fulfilled : any ? .partlyFulfilled : .open
+    }
 }

@@ -45,7 +45,9 @@ public struct DonorsProjector: DomainProjector {
             }
             try view.put("donors", name, value: donor)
             for i in d.items {
-                try count(view, name, i.item, i.unit, d.incidentId) { $0.donated += i.quantity }
+                try view.update(
+                    "items", perIncident: "incidentItems", [name, i.item, i.unit], incident: d.incidentId, initial: DonorRecords.Item()
+                ) { $0.donated += i.quantity }
             }
             try view.put(
                 "donations", ViewKey.make(name, ViewKey.position(event.position)),
@@ -56,22 +58,14 @@ public struct DonorsProjector: DomainProjector {
             for line in d.lines {
                 for lot in line.lots {
                     guard let donor = try view.value(DonorRecords.Lot.self, "lots", lot.donationId)?.donor else { continue }
-                    try count(view, donor, line.item, line.unit, d.incidentId) { $0.distributed += lot.quantity }
+                    try view.update(
+                        "items", perIncident: "incidentItems", [donor, line.item, line.unit], incident: d.incidentId,
+                        initial: DonorRecords.Item()
+                    ) { $0.distributed += lot.quantity }
                 }
             }
         default:
             return
-        }
-    }
-
-    /// Updates a donor's counters of an item, for all incidents and for `incidentId`'s.
-    private func count(
-        _ view: ViewWriter, _ donor: String, _ item: String, _ unit: String, _ incidentId: String?,
-        _ change: (inout DonorRecords.Item) -> Void
-    ) throws {
-        try view.update("items", ViewKey.make(donor, item, unit), initial: DonorRecords.Item(), change)
-        if let incidentId {
-            try view.update("incidentItems", ViewKey.make(incidentId, donor, item, unit), initial: DonorRecords.Item(), change)
         }
     }
 }

@@ -27,9 +27,15 @@ public struct KelurahanProjector: DomainProjector {
             try view.put("warehouses", r.warehouseId, value: KelurahanRecords.Warehouse(kind: r.kind, kelurahanCode: r.kelurahanCode))
         case .donationReceived(let d):
             guard let w = try posko(view, d.warehouseId) else { return }
-            try count(view, w.kelurahanCode, e.incidentId) { $0.donationsReceived += 1 }
+            try view.update(
+                "kelurahan", perIncident: "incidentKelurahan", [w.kelurahanCode], incident: e.incidentId,
+                initial: KelurahanRecords.Counters()
+            ) { $0.donationsReceived += 1 }
             for i in d.items {
-                try count(view, w.kelurahanCode, i.item, i.unit, e.incidentId) {
+                try view.update(
+                    "items", perIncident: "incidentItems", [w.kelurahanCode, i.item, i.unit], incident: e.incidentId,
+                    initial: KelurahanRecords.ItemCounters()
+                ) {
                     $0.received += i.quantity
                 }
             }
@@ -40,47 +46,38 @@ public struct KelurahanProjector: DomainProjector {
             guard let to = try view.value(KelurahanRecords.Destination.self, "shipments", r.shipmentId)?.warehouseId else { return }
             try view.delete("shipments", r.shipmentId)
             guard let w = try posko(view, to) else { return }
-            try count(view, w.kelurahanCode, e.incidentId) { $0.shipmentsReceived += 1 }
+            try view.update(
+                "kelurahan", perIncident: "incidentKelurahan", [w.kelurahanCode], incident: e.incidentId,
+                initial: KelurahanRecords.Counters()
+            ) { $0.shipmentsReceived += 1 }
             for line in r.lines {
-                try count(view, w.kelurahanCode, line.item, line.unit, e.incidentId) {
+                try view.update(
+                    "items", perIncident: "incidentItems", [w.kelurahanCode, line.item, line.unit], incident: e.incidentId,
+                    initial: KelurahanRecords.ItemCounters()
+                ) {
                     $0.received += line.quantity
                 }
             }
         case .aidDistributed(let d):
-            try count(view, d.kelurahanCode, e.incidentId) {
+            try view.update(
+                "kelurahan", perIncident: "incidentKelurahan", [d.kelurahanCode], incident: e.incidentId,
+                initial: KelurahanRecords.Counters()
+            ) {
                 $0.distributions += 1
                 $0.households += d.households
                 $0.people += d.people
             }
             for line in d.lines {
-                try count(view, d.kelurahanCode, line.item, line.unit, e.incidentId) {
+                try view.update(
+                    "items", perIncident: "incidentItems", [d.kelurahanCode, line.item, line.unit], incident: e.incidentId,
+                    initial: KelurahanRecords.ItemCounters()
+                ) {
                     $0.distributed += line.quantity
                 }
             }
         case .stockAdjusted, .adjustmentApproved, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return
-        }
-    }
-
-    /// Updates a kelurahan's counters, for all incidents and for `incidentId`'s.
-    private func count(_ view: ViewWriter, _ code: String, _ incidentId: String?, _ change: (inout KelurahanRecords.Counters) -> Void)
-        throws
-    {
-        try view.update("kelurahan", code, initial: KelurahanRecords.Counters(), change)
-        if let incidentId {
-            try view.update("incidentKelurahan", ViewKey.make(incidentId, code), initial: KelurahanRecords.Counters(), change)
-        }
-    }
-
-    /// Updates a kelurahan's counters of an item, for all incidents and for `incidentId`'s.
-    private func count(
-        _ view: ViewWriter, _ code: String, _ item: String, _ unit: String, _ incidentId: String?,
-        _ change: (inout KelurahanRecords.ItemCounters) -> Void
-    ) throws {
-        try view.update("items", ViewKey.make(code, item, unit), initial: KelurahanRecords.ItemCounters(), change)
-        if let incidentId {
-            try view.update("incidentItems", ViewKey.make(incidentId, code, item, unit), initial: KelurahanRecords.ItemCounters(), change)
         }
     }
 

@@ -98,9 +98,7 @@ public struct RequestReport: Codable, Sendable, Equatable {
 
         /// The status from the lines (`cancelled` once a reason is recorded).
         var derivedStatus: RequestStatus {
-            if cancelledReason != nil { return .cancelled }
-            if lines.allSatisfy({ $0.delivered >= $0.requested }) { return .fulfilled }
-            return lines.contains { $0.delivered > 0 } ? .partlyFulfilled : .open
+            .of(cancelled: cancelledReason != nil, lines.lazy.map { (requested: $0.requested, delivered: $0.delivered) })
         }
     }
 
