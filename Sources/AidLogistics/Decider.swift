@@ -67,11 +67,16 @@ public enum AidDecider: Decider {
             break
         case .donationReceived(let e):
             var items: [Item: Int] = [:]
-            for i in e.items { items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity }
+            var expiry: [Item: CivilDate] = [:]
+            for i in e.items {
+                items[Item(item: i.item, unit: i.unit), default: 0] += i.quantity
+                if let day = i.expiresOn.flatMap({ CivilDate($0) }) { expiry[Item(item: i.item, unit: i.unit)] = day }
+            }
             s.donationCount += 1
             s.donations[e.donationId] = Donation(
                 warehouseId: e.warehouseId, sequence: s.donationCount,
-                donorName: e.donor.name.clearText ?? e.donor.subject ?? Donor.anonymous, items: items, incidentId: e.incidentId)
+                donorName: e.donor.name.clearText ?? e.donor.subject ?? Donor.anonymous, items: items, incidentId: e.incidentId,
+                expiry: expiry)
             for (item, q) in items { s.add(q, to: LotKey(warehouseId: e.warehouseId, item: item, donationId: e.donationId)) }
         case .shipmentDispatched(let e):
             var lots: [LotKey: Int] = [:]
@@ -110,7 +115,7 @@ public enum AidDecider: Decider {
             if e.isPending, let id = e.adjustmentId {
                 s.adjustments[id] = Adjustment(
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
-                    reason: e.reason, requestedBy: e.requestedBy, incidentId: e.incidentId)
+                    reason: e.reason, requestedBy: e.requestedBy, incidentId: e.incidentId, writeOff: e.writeOff)
             } else {
                 s.add(e.quantity, to: LotKey(warehouseId: e.warehouseId, item: Item(item: e.item, unit: e.unit), donationId: e.donationId))
             }
@@ -122,6 +127,12 @@ public enum AidDecider: Decider {
             s.add(a.quantity, to: LotKey(warehouseId: a.warehouseId, item: Item(item: a.item, unit: a.unit), donationId: a.donationId))
         case .householdRegistered, .householdServed:
             s.evolveHousehold(event)
+        case .itemCataloged(let e):
+            if s.catalog[e.item] == nil { s.catalogSize += 1 }
+            s.catalog[e.item] = CatalogEntry(
+                name: e.name, category: e.category, baseUnit: e.baseUnit, packs: e.packs ?? [], expires: e.expires)
+        case .minimumStockSet:
+            break
         }
         if case .aidDistributed(let e) = event {
             s.distributionRecords[e.distributionId] = DistributionRecord(
@@ -165,8 +176,9 @@ public enum AidDecider: Decider {
             return .shipmentDispatched(
                 ShipmentDispatched(
                     shipmentId: try need(c.shipmentId, "shipmentId"), fromWarehouseId: c.fromWarehouseId, toWarehouseId: c.toWarehouseId,
-                    lines: try fill(c.lines, at: c.fromWarehouseId, for: c.incidentId, state), vehicle: c.vehicle, driver: c.driver,
-                    dispatchedAt: try need(c.dispatchedAt, "dispatchedAt"), requestId: c.requestId, incidentId: c.incidentId))
+                    lines: try fill(c.lines, at: c.fromWarehouseId, for: c.incidentId, on: day(of: c.dispatchedAt), state),
+                    vehicle: c.vehicle, driver: c.driver, dispatchedAt: try need(c.dispatchedAt, "dispatchedAt"), requestId: c.requestId,
+                    incidentId: c.incidentId))
         case .receiveShipment(let c):
             var lines = c.lines
             if lines == nil, let s = state.shipments[c.shipmentId], !s.received {
@@ -180,7 +192,7 @@ public enum AidDecider: Decider {
                     shipmentId: c.shipmentId, lines: lines ?? [], receivedAt: try need(c.receivedAt, "receivedAt"), notes: c.notes ?? "",
                     incidentId: c.incidentId ?? state.shipments[c.shipmentId]?.incidentId))
         case .distributeAid(let c):
-            let lines = try fill(c.lines, at: c.warehouseId, for: c.incidentId, state)
+            let lines = try fill(c.lines, at: c.warehouseId, for: c.incidentId, on: day(of: c.distributedAt), state)
             return .aidDistributed(
                 AidDistributed(
                     distributionId: try need(c.distributionId, "distributionId"), warehouseId: c.warehouseId,
@@ -193,7 +205,7 @@ public enum AidDecider: Decider {
                 StockAdjusted(
                     warehouseId: c.warehouseId, item: c.item, unit: c.unit, donationId: c.donationId, quantity: c.quantity,
                     reason: c.reason, incidentId: c.incidentId ?? state.donations[c.donationId]?.incidentId,
-                    adjustmentId: c.adjustmentId, needsApproval: pending ? true : nil, requestedBy: c.requestedBy))
+                    adjustmentId: c.adjustmentId, needsApproval: pending ? true : nil, requestedBy: c.requestedBy, writeOff: c.writeOff))
         case .approveAdjustment(let c):
             guard let a = state.adjustments[c.adjustmentId] else {
                 throw violation("adjustmentId", "no adjustment \(c.adjustmentId) awaits approval (none was recorded as pending)")
@@ -202,33 +214,61 @@ public enum AidDecider: Decider {
                 AdjustmentApproved(
                     adjustmentId: c.adjustmentId, warehouseId: a.warehouseId, item: a.item, unit: a.unit, donationId: a.donationId,
                     quantity: a.quantity, reason: a.reason, approvedBy: try need(c.approvedBy, "approvedBy"),
-                    approvedAt: try need(c.approvedAt, "approvedAt"), incidentId: a.incidentId))
+                    approvedAt: try need(c.approvedAt, "approvedAt"), incidentId: a.incidentId, writeOff: a.writeOff))
+        case .catalogItem(let c):
+            return .itemCataloged(
+                ItemCataloged(
+                    item: c.item, name: c.name, category: c.category, baseUnit: c.baseUnit, packs: c.packs, expires: c.expires,
+                    catalogedAt: try need(c.catalogedAt, "catalogedAt")))
+        case .setMinimumStock(let c):
+            return .minimumStockSet(
+                MinimumStockSet(
+                    warehouseId: c.warehouseId, item: c.item, unit: c.unit, minimum: c.minimum, setAt: try need(c.setAt, "setAt"),
+                    incidentId: c.incidentId))
         }
     }
 
-    /// Lines with their lots: as given, or first-in-first-out from `warehouseId`'s stock of the
-    /// lots given for `incidentId` (and lots from before incidents). A line asking for more than
-    /// the warehouse holds of the item for the incident is refused here, naming the total; an
-    /// unknown warehouse is left to `check`.
-    static func fill(_ lines: [RequestedLine], at warehouseId: String, for incidentId: String?, _ state: State) throws(EventLogError)
-        -> [LotLine]
-    {
+    /// The day (in WITA, where the city's days begin) of an RFC 3339 time; nil when absent or
+    /// unreadable (the payload's rules refuse it).
+    static func day(of time: String?) -> CivilDate? {
+        time.flatMap { Timestamp($0) }.map { CivilDate($0, offsetHours: CivilDate.witaOffsetHours) }
+    }
+
+    /// Whether `item` of lot `donationId` expired before `day` (its expiry date is the last day it
+    /// may be handed out).
+    static func expired(_ donationId: String, _ item: Item, on day: CivilDate?, _ state: State) -> Bool {
+        guard let day, let expiry = state.expiry(of: donationId, item) else { return false }
+        return expiry < day
+    }
+
+    /// Lines with their lots: as given, or first-expiry-first-out then first-in-first-out from
+    /// `warehouseId`'s stock of the lots given for `incidentId` (and lots from before incidents)
+    /// that have not expired by `day`. A line asking for more than the warehouse holds of the item
+    /// for the incident is refused here, naming the total; an unknown warehouse is left to `check`.
+    static func fill(
+        _ lines: [RequestedLine], at warehouseId: String, for incidentId: String?, on day: CivilDate?, _ state: State
+    ) throws(EventLogError) -> [LotLine] {
         var taken: [LotKey: Int] = [:]
         var out: [LotLine] = []
         for (i, line) in lines.enumerated() {
             if let lots = line.lots {
-                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
+                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots, reason: line.reason))
                 continue
             }
             guard state.warehouses[warehouseId] != nil else {
-                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: []))
+                out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: [], reason: line.reason))
                 continue
             }
             let item = Item(item: line.item, unit: line.unit)
             var remaining = line.quantity
             var lots: [LotQuantity] = []
             var available = 0
+            var expiredQuantity = 0
             for lot in state.lots(at: warehouseId, item) where state.lot(lot.donationId, serves: incidentId) {
+                if expired(lot.donationId, item, on: day, state) {
+                    expiredQuantity += lot.quantity
+                    continue
+                }
                 let key = LotKey(warehouseId: warehouseId, item: item, donationId: lot.donationId)
                 let free = lot.quantity - (taken[key] ?? 0)
                 guard free > 0 else { continue }
@@ -242,10 +282,10 @@ public enum AidDecider: Decider {
             guard remaining == 0 else {
                 throw violation(
                     "lines[\(i)].quantity",
-                    "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots\(incidentId.map { " given for incident \($0)" } ?? ""))"
+                    "\(line.quantity) \(line.unit) of \(line.item) exceeds the \(available) on hand at \(warehouseId) (all lots\(incidentId.map { " given for incident \($0)" } ?? ""))\(expiredQuantity > 0 ? "; \(expiredQuantity) more lie in lots that have expired" : "")"
                 )
             }
-            out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots))
+            out.append(LotLine(item: line.item, unit: line.unit, quantity: line.quantity, lots: lots, reason: line.reason))
         }
         return out
     }
@@ -302,8 +342,32 @@ extension AidDecider {
             }
         case .householdRegistered, .householdServed:
             try checkHousehold(event, state)
-        case .itemsRequested, .requestCommitted, .requestCancelled:
+        case .itemsRequested(let e):
+            for (i, line) in e.lines.enumerated() {
+                if line.expiresOn != nil { throw invalid("lines[\(i)].expiresOn", "a request's line carries no expiry date") }
+                try checkCataloged(line.item, line.unit, "lines[\(i)]", state)
+            }
             try checkRequest(event, state)
+        case .requestCommitted, .requestCancelled:
+            try checkRequest(event, state)
+
+        case .itemCataloged(let e):
+            guard state.catalog[e.item] == nil else {
+                throw violation("item", "\(e.item) is already in the catalog; an item is cataloged once")
+            }
+            var units = [e.baseUnit: -1]
+            for (i, pack) in (e.packs ?? []).enumerated() {
+                if let j = units[pack.unit] {
+                    throw invalid(
+                        "packs[\(i)].unit",
+                        j < 0 ? "\(pack.unit) is the base unit; a pack is a larger unit" : "\(pack.unit) is already in packs[\(j)]")
+                }
+                units[pack.unit] = i
+            }
+
+        case .minimumStockSet(let e):
+            try requireWarehouse(state, e.warehouseId, "warehouseId")
+            try checkCataloged(e.item, e.unit, "", state)
 
         case .warehouseRegistered(let e):
             guard state.warehouses[e.warehouseId] == nil else {
@@ -317,6 +381,7 @@ extension AidDecider {
             }
             try requireWarehouse(state, e.warehouseId, "warehouseId")
             try requireDistinct(e.items.map { ($0.item, $0.unit) }, "items")
+            try checkExpiry(e, state)
 
         case .shipmentDispatched(let e):
             guard state.shipments[e.shipmentId] == nil else {
@@ -327,7 +392,7 @@ extension AidDecider {
             guard e.fromWarehouseId != e.toWarehouseId else {
                 throw violation("toWarehouseId", "a shipment must go to another warehouse than \(e.fromWarehouseId)")
             }
-            try checkLines(e.lines, state, from: e.fromWarehouseId, for: e.incidentId, "lines")
+            try checkLines(e.lines, state, from: e.fromWarehouseId, for: e.incidentId, on: day(of: e.dispatchedAt), "lines")
             try checkRequest(event, state)
 
         case .shipmentReceived(let e):
@@ -370,7 +435,7 @@ extension AidDecider {
             guard e.people >= e.households else {
                 throw violation("people", "\(e.people) people in \(e.households) households: every household has at least one person")
             }
-            try checkLines(e.lines, state, from: e.warehouseId, for: e.incidentId, "lines")
+            try checkLines(e.lines, state, from: e.warehouseId, for: e.incidentId, on: day(of: e.distributedAt), "lines")
 
         case .stockAdjusted(let e):
             try requireWarehouse(state, e.warehouseId, "warehouseId")
@@ -384,6 +449,9 @@ extension AidDecider {
             guard state.lot(e.donationId, serves: e.incidentId) else {
                 throw violation(
                     "incidentId", "lot \(e.donationId) was given for incident \(d.incidentId ?? "-"), not \(e.incidentId ?? "-")")
+            }
+            if e.isWriteOff, e.quantity > 0 {
+                throw violation("quantity", "a write-off takes stock out: \(e.quantity) must be negative")
             }
             let have = state.onHand(at: e.warehouseId, item, lot: e.donationId)
             guard have + e.quantity >= 0 else {
@@ -429,13 +497,15 @@ extension AidDecider {
         }
     }
 
-    /// Lines of a dispatch or distribution: distinct items, distinct lots per line, lots adding
-    /// up to the line, and never more of a lot than `warehouseId` holds.
+    /// Lines of a dispatch or distribution: cataloged items, distinct items, distinct lots per
+    /// line, lots adding up to the line, never more of a lot than `warehouseId` holds, no lot
+    /// expired by `day`, and first-expiry-first-out (`checkExpiryOrder`).
     static func checkLines(
-        _ lines: [LotLine], _ state: State, from warehouseId: String, for incidentId: String?, _ field: String
+        _ lines: [LotLine], _ state: State, from warehouseId: String, for incidentId: String?, on day: CivilDate?, _ field: String
     ) throws(EventLogError) {
         try requireDistinct(lines.map { ($0.item, $0.unit) }, field)
         for (i, line) in lines.enumerated() {
+            try checkCataloged(line.item, line.unit, "\(field)[\(i)]", state)
             let item = Item(item: line.item, unit: line.unit)
             var lotsSeen: [String: Int] = [:]
             var sum = 0
@@ -469,6 +539,79 @@ extension AidDecider {
                         "\(lot.quantity) \(line.unit) of \(line.item) from lot \(lot.donationId) exceeds the \(have) on hand at \(warehouseId)"
                     )
                 }
+                if expired(lot.donationId, item, on: day, state), let expiry = state.expiry(of: lot.donationId, item) {
+                    throw violation(
+                        "\(field)[\(i)].lots[\(k)].donationId",
+                        "\(item) of lot \(lot.donationId) expired on \(expiry); it may not be handed out: write it off (adjust-stock with writeOff)"
+                    )
+                }
+            }
+            try checkExpiryOrder(line, "\(field)[\(i)]", state, at: warehouseId, for: incidentId, on: day)
+        }
+    }
+
+    /// First-expiry-first-out: unless the line gives a `reason`, no lot of its item that expires
+    /// earlier than a lot it takes (serving the incident, not yet expired) may keep stock the
+    /// line leaves behind. The refusal names the later lot, the earlier one and what it holds.
+    static func checkExpiryOrder(
+        _ line: LotLine, _ field: String, _ state: State, at warehouseId: String, for incidentId: String?, on day: CivilDate?
+    ) throws(EventLogError) {
+        guard line.reason == nil else { return }
+        let item = Item(item: line.item, unit: line.unit)
+        let taken = Dictionary(line.lots.map { ($0.donationId, $0.quantity) }, uniquingKeysWith: +)
+        func order(_ id: String) -> Int { state.expiry(of: id, item)?.days ?? .max }
+        guard let (k, latest) = line.lots.enumerated().max(by: { order($0.element.donationId) < order($1.element.donationId) })
+        else { return }
+        let latestDays = order(latest.donationId)
+        for lot in state.lots(at: warehouseId, item)
+        where order(lot.donationId) < latestDays && state.lot(lot.donationId, serves: incidentId)
+            && !expired(lot.donationId, item, on: day, state)
+        {
+            let left = lot.quantity - (taken[lot.donationId] ?? 0)
+            guard left > 0, let earlier = state.expiry(of: lot.donationId, item) else { continue }
+            let later = state.expiry(of: latest.donationId, item).map { "expires on \($0)" } ?? "does not expire"
+            throw violation(
+                "\(field).lots[\(k)].donationId",
+                "lot \(latest.donationId) of \(item) \(later), but lot \(lot.donationId) expires earlier (\(earlier)) and still holds \(left) \(line.unit) at \(warehouseId): take it first (first-expiry-first-out), or give \(field).reason"
+            )
+        }
+    }
+
+    /// Once the catalog holds an item (`State.hasCatalog`), `item` must be in it and `unit` its
+    /// base unit or one of its packs (naming `<field>.item` or `<field>.unit`).
+    static func checkCataloged(_ item: String, _ unit: String, _ field: String, _ state: State) throws(EventLogError) {
+        guard state.hasCatalog else { return }
+        let at = field.isEmpty ? "" : field + "."
+        guard let entry = state.catalog[item] else {
+            throw violation(
+                "\(at)item", "\(item) is not in the item catalog: use a cataloged item, or catalog it first (aid.item-cataloged)")
+        }
+        guard entry.units.contains(unit) else {
+            throw violation("\(at)unit", "\(item) is counted in \(entry.units.joined(separator: " or ")), not \(unit)")
+        }
+    }
+
+    /// A donation's items: cataloged, and each with an expiry date exactly when the catalog says
+    /// it expires (without a catalog, any item may carry one), never one that passed before the
+    /// donation was received.
+    static func checkExpiry(_ e: DonationReceived, _ state: State) throws(EventLogError) {
+        let received = day(of: e.receivedAt)
+        for (i, line) in e.items.enumerated() {
+            try checkCataloged(line.item, line.unit, "items[\(i)]", state)
+            let expires = state.catalog[line.item]?.expires
+            switch (line.expiresOn.flatMap { CivilDate($0) }, expires) {
+            case (nil, true?):
+                throw violation(
+                    "items[\(i)].expiresOn", "is required: \(line.item) expires (item catalog), so each lot records its expiry date")
+            case (.some, false?):
+                throw violation("items[\(i)].expiresOn", "\(line.item) does not expire (item catalog); leave expiresOn out")
+            case (let day?, _):
+                if let received, day < received {
+                    throw violation(
+                        "items[\(i)].expiresOn", "\(line.item) expired on \(day), before the donation was received (\(received))")
+                }
+            default:
+                break
             }
         }
     }
@@ -487,7 +630,12 @@ extension AidDecider {
 
     /// Every aid event but a declaration names a declared incident (`incidentId`).
     static func checkIncident(of event: AidEvent, _ state: State) throws(EventLogError) {
-        if case .incidentDeclared = event { return }
+        switch event {
+        // The catalog and minimum stock hold across incidents.
+        case .incidentDeclared, .itemCataloged: return
+        case .minimumStockSet(let e) where e.incidentId == nil: return
+        default: break
+        }
         guard let id = event.incidentId else {
             throw invalid("incidentId", "is required: name the incident this aid answers (declared by aid.incident-declared)")
         }

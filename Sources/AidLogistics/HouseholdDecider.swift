@@ -56,7 +56,7 @@ extension AidDecider {
             try checkNamed(c.householdIds, state)
             let people = c.householdIds.reduce(0) { $0 + (state.households[$1]?.members ?? 0) }
             let code = c.kelurahanCode ?? state.households[c.householdIds[0]]?.kelurahanCode ?? ""
-            let lines = try fill(requested, at: warehouseId, for: incidentId, state)
+            let lines = try fill(requested, at: warehouseId, for: incidentId, on: day(of: servedAt), state)
             return [
                 .aidDistributed(
                     AidDistributed(

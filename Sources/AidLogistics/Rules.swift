@@ -26,9 +26,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     private let warehouses = DecisionTable<AidDecider.Warehouse>(domain: AidLogisticsDomain.name, table: "warehouse")
     private let donations = DecisionTable<AidDecider.Donation>(domain: AidLogisticsDomain.name, table: "donation")
     /// Each lot's stock on hand at a place, one key per lot:
-    /// `<warehouseId> NUL <item> NUL <unit> NUL <receipt order, 16 digits> NUL <donationId>`, so
-    /// that a place's lots come first-in-first-out in key order and a command reads only the
-    /// lots it takes, however many lie there.
+    /// `<warehouseId> NUL <item> NUL <unit> NUL <expiry YYYYMMDD, or 99999999> NUL <receipt order,
+    /// 16 digits> NUL <donationId>`, so that a place's lots come first-expiry-first-out, then
+    /// first-in-first-out, in key order, and a command reads only the lots it takes, however many
+    /// lie there.
     private let lots = DecisionTable<Int>(domain: AidLogisticsDomain.name, table: "lot")
     private let shipments = DecisionTable<AidDecider.Shipment>(domain: AidLogisticsDomain.name, table: "shipment")
     private let distributions = DecisionTable<Bool>(domain: AidLogisticsDomain.name, table: "distribution")
@@ -44,6 +45,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// Each distribution's warehouse, desa and counts, and the round it named households in.
     private let distributionRecords = DecisionTable<AidDecider.DistributionRecord>(
         domain: AidLogisticsDomain.name, table: "distribution-record")
+
+    /// Cataloged items by `item` (their count is the counter `catalog`).
+    private let catalog = DecisionTable<AidDecider.CatalogEntry>(domain: AidLogisticsDomain.name, table: "catalog")
 
     /// Adjustments that needed a second officer's approval, by `adjustmentId`.
     private let adjustments = DecisionTable<AidDecider.Adjustment>(domain: AidLogisticsDomain.name, table: "pending-adjustment")
@@ -64,8 +68,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// 2: donations' items and shipments' lots stored as sorted entries; 3: incidents, and the
     /// incident of each donation and shipment; 4: households, the rounds they were served in, and
     /// each distribution's counts; 5: requests, and the request of each shipment; 6: adjustments
-    /// pending a second officer's approval.
-    public var stateVersion: Int { 6 }
+    /// pending a second officer's approval; 7: the item catalog, each lot's expiry date, and lots
+    /// keyed first-expiry-first-out.
+    public var stateVersion: Int { 7 }
 
     public func admit(_ event: DomainEvent) throws {
         let offered = try AidEvent.read(event)
@@ -134,10 +139,12 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             (warehouse, field) =
                 c.warehouseId.map { ($0, "data.warehouseId") }
                 ?? (c.distributionId.flatMap { state.distributionRecords[$0]?.warehouseId }, "data.distributionId")
-        case .declareIncident, .reportImpact:
-            // Incidents are the coordinators': a key scoped to warehouses does not declare them.
+        case .setMinimumStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .declareIncident, .reportImpact, .catalogItem:
+            // Incidents and the catalog are the coordinators': a key scoped to warehouses does not write them.
             throw EventLogError(
-                .forbidden, "type: a key scoped to warehouses may not declare incidents or report their impact", field: "type")
+                .forbidden, "type: a key scoped to warehouses may not declare incidents, report their impact or catalog items",
+                field: "type")
         }
         // An unknown shipment is the decider's to refuse.
         if let warehouse { try event.requireInScope(warehouse, kind: "warehouse", field: field) }
@@ -152,11 +159,26 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
     /// The key prefix of a place's lots.
     static func prefix(_ place: AidDecider.Place) -> String { "\(place.warehouseId)\u{0}\(place.item.item)\u{0}\(place.item.unit)\u{0}" }
 
-    /// The key of a lot at a place; `sequence` is its donation's receipt order (nil: a donation
-    /// the rules never saw, which only a log written without them holds: such lots come last).
-    static func key(_ place: AidDecider.Place, sequence: Int?, donationId: String) -> String {
+    /// The expiry part of a lot's key: `YYYYMMDD`, or `99999999` for a lot that does not expire
+    /// (so it comes after every lot that does).
+    static func expiryPart(_ expiry: CivilDate?) -> String {
+        guard let expiry else { return "99999999" }
+        return String(expiry.description.filter { $0 != "-" })
+    }
+
+    /// The key of a lot at a place; `expiry` is its item's expiry date, `sequence` its donation's
+    /// receipt order (nil: a donation the rules never saw, which only a log written without them
+    /// holds: such lots come last among those of their expiry).
+    static func key(_ place: AidDecider.Place, expiry: CivilDate?, sequence: Int?, donationId: String) -> String {
         let digits = String(sequence ?? 9_999_999_999_999_999)
-        return prefix(place) + String(repeating: "0", count: max(0, 16 - digits.count)) + digits + "\u{0}" + donationId
+        return prefix(place) + expiryPart(expiry) + "\u{0}" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+            + "\u{0}" + donationId
+    }
+
+    /// The key of lot `donationId` at `place`, from its donation in `state`.
+    static func key(_ place: AidDecider.Place, _ donationId: String, in state: AidDecider.State) -> String {
+        let donation = state.donations[donationId]
+        return key(place, expiry: donation?.expiry[place.item], sequence: donation?.sequence, donationId: donationId)
     }
 
     // MARK: Loading and storing
@@ -171,6 +193,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             if let id, s.incidents[id] == nil, let i = try incidents.get(id, in: decisions) { s.incidents[id] = i }
         }
         try incident(command.incidentId)
+        s.catalogSize = try counters.get(Self.catalogCount, in: decisions) ?? 0
+        for item in command.itemsNamed where s.catalogSize > 0 && s.catalog[item] == nil {
+            if let entry = try catalog.get(item, in: decisions) { s.catalog[item] = entry }
+        }
         func request(_ id: String?) throws(EventLogError) {
             guard let id, s.requests[id] == nil, let r = try requests.get(id, in: decisions) else { return }
             s.requests[id] = r
@@ -189,39 +215,52 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         func lot(_ warehouseId: String, _ item: String, _ unit: String, _ donationId: String) throws(EventLogError) {
             try donation(donationId)
             let p = place(warehouseId, item, unit)
-            guard s.stock[p]?[donationId] == nil,
-                let q = try lots.get(Self.key(p, sequence: s.donations[donationId]?.sequence, donationId: donationId), in: decisions)
-            else { return }
+            guard s.stock[p]?[donationId] == nil, let q = try lots.get(Self.key(p, donationId, in: s), in: decisions) else { return }
             s.stock[p, default: [:]][donationId] = q
         }
-        /// The lots of an item at a warehouse first-in-first-out, with their donations, until
-        /// they hold `need` (all of them when they hold less): what a first-in-first-out choice
-        /// of `need` takes, and the whole stock when it cannot be met (the refusal names it).
-        func choose(_ warehouseId: String, _ item: String, _ unit: String, need: Int) throws(EventLogError) {
+        /// The lots of an item at a warehouse in key order (first-expiry-first-out, then
+        /// first-in-first-out), with their donations, while `more(expiry part, held)` says so;
+        /// `held` counts the stock of the lots that serve `incidentId` and have not expired by
+        /// `day`, which are the ones a choice may take.
+        func scan(
+            _ warehouseId: String, _ item: String, _ unit: String, for incidentId: String?, on day: CivilDate?,
+            while more: (Substring, Int) -> Bool
+        ) throws(EventLogError) {
             let p = place(warehouseId, item, unit)
+            let dayPart = day.map { Self.expiryPart($0) }
             var held = 0
-            var found: [(String, Int)] = []
-            try lots.scan(prefix: Self.prefix(p), in: decisions) { suffix, q in
-                guard let nul = suffix.lastIndex(of: "\u{0}") else { return true }
-                found.append((String(suffix[suffix.index(after: nul)...]), q))
-                if q > 0 { held += q }
-                return held < need
-            }
-            for (id, q) in found {
+            try lots.scan(prefix: Self.prefix(p), in: decisions) { suffix, q throws(EventLogError) in
+                let parts = suffix.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3 else { return true }
+                guard more(parts[0], held) else { return false }
+                let id = String(parts[2])
                 try donation(id)
                 s.stock[p, default: [:]][id] = q
+                let usable = dayPart.map { parts[0] >= $0 } ?? true
+                if q > 0, usable, s.lot(id, serves: incidentId) { held += q }
+                return true
             }
         }
-        func lines(_ lines: [RequestedLine], at warehouseId: String) throws(EventLogError) {
+        func lines(_ lines: [RequestedLine], at warehouseId: String, on time: String?) throws(EventLogError) {
+            let day = AidDecider.day(of: time)
             var need: [AidDecider.Item: Int] = [:]
             for line in lines {
                 if let given = line.lots {
                     for l in given { try lot(warehouseId, line.item, line.unit, l.donationId) }
+                    // First-expiry-first-out is checked against every lot that expires before the
+                    // latest one taken.
+                    let item = AidDecider.Item(item: line.item, unit: line.unit)
+                    let latest = given.map { Self.expiryPart(s.expiry(of: $0.donationId, item)) }.max() ?? ""
+                    try scan(warehouseId, line.item, line.unit, for: command.incidentId, on: day) { expiry, _ in expiry < latest }
                 } else {
                     need[AidDecider.Item(item: line.item, unit: line.unit), default: 0] += max(0, line.quantity)
                 }
             }
-            for (item, n) in need.sorted(by: { $0.key < $1.key }) { try choose(warehouseId, item.item, item.unit, need: n) }
+            // What a first-expiry-first-out choice of `need` takes, and the whole stock when it
+            // cannot be met (the refusal names it).
+            for (item, n) in need.sorted(by: { $0.key < $1.key }) {
+                try scan(warehouseId, item.item, item.unit, for: command.incidentId, on: day) { _, held in held < n }
+            }
         }
         switch command {
         case .registerWarehouse(let c):
@@ -235,7 +274,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             if let id = c.shipmentId, let shipment = try shipments.get(id, in: decisions) { s.shipments[id] = shipment }
             try warehouse(c.fromWarehouseId)
             try warehouse(c.toWarehouseId)
-            try lines(c.lines, at: c.fromWarehouseId)
+            try lines(c.lines, at: c.fromWarehouseId, on: c.dispatchedAt)
             try request(c.requestId)
         case .receiveShipment(let c):
             guard let shipment = try shipments.get(c.shipmentId, in: decisions) else { return s }
@@ -247,7 +286,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         case .distributeAid(let c):
             if let id = c.distributionId, try distributions.get(id, in: decisions) != nil { s.distributions.insert(id) }
             try warehouse(c.warehouseId)
-            try lines(c.lines, at: c.warehouseId)
+            try lines(c.lines, at: c.warehouseId, on: c.distributedAt)
         case .adjustStock(let c):
             try warehouse(c.warehouseId)
             try lot(c.warehouseId, c.item, c.unit, c.donationId)
@@ -259,8 +298,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             try warehouse(a.warehouseId)
             try lot(a.warehouseId, a.item, a.unit, a.donationId)
             try incident(a.incidentId)
-        case .declareIncident, .reportImpact:
+        case .declareIncident, .reportImpact, .catalogItem:
             break
+        case .setMinimumStock(let c):
+            try warehouse(c.warehouseId)
         case .requestItems(let c):
             try request(c.requestId)
             try warehouse(c.warehouseId)
@@ -288,13 +329,14 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             }
             if let warehouseId = c.warehouseId {
                 try warehouse(warehouseId)
-                try lines(c.lines ?? [], at: warehouseId)
+                try lines(c.lines ?? [], at: warehouseId, on: c.servedAt)
             }
         }
         return s
     }
 
     static let donationCount = "donations"
+    static let catalogCount = "catalog"
 
     static func servedKey(_ key: AidDecider.ServedKey) -> String { "\(key.round)\u{0}\(key.householdId)" }
 
@@ -306,8 +348,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             let after = next.stock[p] ?? [:]
             let before = loaded.stock[p] ?? [:]
             for id in Set(after.keys).union(before.keys) where after[id] != before[id] {
-                let sequence = next.donations[id]?.sequence ?? loaded.donations[id]?.sequence
-                try lots.set(Self.key(p, sequence: sequence, donationId: id), after[id], in: decisions)
+                try lots.set(Self.key(p, id, in: next.donations[id] != nil ? next : loaded), after[id], in: decisions)
             }
         }
         try write(shipments, next.shipments, over: loaded.shipments) { $0 }
@@ -315,6 +356,8 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         try write(requests, next.requests, over: loaded.requests) { $0 }
         for id in next.distributions.subtracting(loaded.distributions) { try distributions.set(id, true, in: decisions) }
         if next.donationCount != loaded.donationCount { try counters.set(Self.donationCount, next.donationCount, in: decisions) }
+        try write(catalog, next.catalog, over: loaded.catalog) { $0 }
+        if next.catalogSize != loaded.catalogSize { try counters.set(Self.catalogCount, next.catalogSize, in: decisions) }
         try write(households, next.households, over: loaded.households) { $0 }
         try write(householdSubjects, next.householdBySubject, over: loaded.householdBySubject) { $0 }
         try write(served, next.served, over: loaded.served, key: Self.servedKey)
@@ -336,9 +379,9 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             var stockByPlace: [AidDecider.Place: [String: Int]] = [:]
             for (key, q) in try lots.all(in: decisions) {
                 let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 5 else { continue }
+                guard parts.count == 6 else { continue }
                 stockByPlace[AidDecider.Place(warehouseId: parts[0], item: AidDecider.Item(item: parts[1], unit: parts[2])), default: [:]][
-                    parts[4]] = q
+                    parts[5]] = q
             }
             var s = AidDecider.State(
                 warehouses: Dictionary(uniqueKeysWithValues: try warehouses.all(in: decisions).map { ($0.key, $0.value) }),
@@ -359,6 +402,8 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             s.distributionRecords = Dictionary(
                 uniqueKeysWithValues: try distributionRecords.all(in: decisions).map { ($0.key, $0.value) })
             s.adjustments = Dictionary(uniqueKeysWithValues: try adjustments.all(in: decisions).map { ($0.key, $0.value) })
+            s.catalog = Dictionary(uniqueKeysWithValues: try catalog.all(in: decisions).map { ($0.key, $0.value) })
+            s.catalogSize = try counters.get(Self.catalogCount, in: decisions) ?? 0
             return s
         }
     }

@@ -47,6 +47,11 @@ struct CommandTests {
             ("commit-request", #"{"requestId":"RQ-1","fromWarehouseId":"gudang-a","lines":[{"item":"beras","unit":"kg","quantity":60}]}"#),
             ("cancel-request", #"{"requestId":"RQ-1","reason":"dipenuhi relawan"}"#),
             ("approve-adjustment", #"{"adjustmentId":"AD-2018-7K3QF2ZA"}"#),
+            (
+                "catalog-item",
+                #"{"item":"beras","name":"Beras medium","category":"pangan","baseUnit":"kg","packs":[{"unit":"karung","baseQuantity":25}],"expires":true}"#
+            ),
+            ("set-minimum-stock", #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","minimum":500}"#),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))
@@ -189,8 +194,9 @@ struct CommandTests {
         // donors name an individual who did not agree to be named `Hamba Allah` since 2 and 3;
         // donors keep a named individual's sealed name under their subject since 4; all four keep
         // the incident since 3 (donors 5); stock and trace count a pending adjustment from its
-        // approval since 4 (four eyes).
-        #expect(d.projectors.map(\.version) == [4, 3, 4, 5, 1, 1, 1])
+        // approval since 4 (four eyes); stock keeps the catalog, expiry and minimums since 5, and
+        // trace counts write-offs since 5.
+        #expect(d.projectors.map(\.version) == [5, 3, 5, 5, 1, 1, 1])
         let decision = try d.handle(
             "declare-incident",
             body: try Fx.json(#"{"incidentId":"g1","name":"Gempa","kind":"gempa-bumi","affectedCodes":["52.71.05"]}"#),

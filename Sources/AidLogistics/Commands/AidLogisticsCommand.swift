@@ -27,12 +27,14 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case commitRequest(CommitRequest)
     case cancelRequest(CancelRequest)
     case approveAdjustment(ApproveAdjustment)
+    case catalogItem(CatalogItem)
+    case setMinimumStock(SetMinimumStock)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
         "declare-incident", "report-impact", "register-household", "serve-households", "request-items", "commit-request",
-        "cancel-request", "approve-adjustment",
+        "cancel-request", "approve-adjustment", "catalog-item", "set-minimum-stock",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -52,6 +54,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .commitRequest: "commit-request"
         case .cancelRequest: "cancel-request"
         case .approveAdjustment: "approve-adjustment"
+        case .catalogItem: "catalog-item"
+        case .setMinimumStock: "set-minimum-stock"
         }
     }
 
@@ -71,7 +75,22 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .requestItems(let c): c.incidentId
         case .commitRequest(let c): c.incidentId
         case .cancelRequest(let c): c.incidentId
-        case .approveAdjustment: nil
+        case .approveAdjustment, .catalogItem: nil
+        case .setMinimumStock(let c): c.incidentId
+        }
+    }
+
+    /// The items the command names (the rules load their catalog entries).
+    var itemsNamed: [String] {
+        switch self {
+        case .receiveDonation(let c): c.items.map(\.item)
+        case .dispatchShipment(let c): c.lines.map(\.item)
+        case .distributeAid(let c): c.lines.map(\.item)
+        case .serveHouseholds(let c): (c.lines ?? []).map(\.item)
+        case .requestItems(let c): c.lines.map(\.item)
+        case .catalogItem(let c): [c.item]
+        case .setMinimumStock(let c): [c.item]
+        default: []
         }
     }
 
@@ -98,6 +117,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "cancel-request": return .cancelRequest(try .read(body, root: ""))
         case "serve-households": return .serveHouseholds(try .read(body, root: ""))
         case "approve-adjustment": return .approveAdjustment(try .read(body, root: ""))
+        case "catalog-item": return .catalogItem(try .read(body, root: ""))
+        case "set-minimum-stock": return .setMinimumStock(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -148,7 +169,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                 AdjustStock(
                     warehouseId: e.warehouseId, item: e.item, unit: e.unit, donationId: e.donationId, quantity: e.quantity,
                     reason: e.reason, incidentId: e.incidentId, adjustmentId: e.adjustmentId, requestedBy: e.requestedBy,
-                    needsApproval: e.needsApproval))
+                    needsApproval: e.needsApproval, writeOff: e.writeOff))
         case .householdRegistered(let e):
             self = .registerHousehold(
                 RegisterHousehold(
@@ -171,6 +192,15 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .adjustmentApproved(let e):
             self = .approveAdjustment(
                 ApproveAdjustment(adjustmentId: e.adjustmentId, approvedBy: e.approvedBy, approvedAt: e.approvedAt))
+        case .itemCataloged(let e):
+            self = .catalogItem(
+                CatalogItem(
+                    item: e.item, name: e.name, category: e.category, baseUnit: e.baseUnit, packs: e.packs, expires: e.expires,
+                    catalogedAt: e.catalogedAt))
+        case .minimumStockSet(let e):
+            self = .setMinimumStock(
+                SetMinimumStock(
+                    warehouseId: e.warehouseId, item: e.item, unit: e.unit, minimum: e.minimum, setAt: e.setAt, incidentId: e.incidentId))
         case .householdServed(let e):
             self = .serveHouseholds(
                 ServeHouseholds(
@@ -219,6 +249,12 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .approveAdjustment(var c):
             c.approvedAt = c.approvedAt ?? nowText
             return (.approveAdjustment(c), ["adjustmentId": c.adjustmentId])
+        case .catalogItem(var c):
+            c.catalogedAt = c.catalogedAt ?? nowText
+            return (.catalogItem(c), ["item": c.item])
+        case .setMinimumStock(var c):
+            c.setAt = c.setAt ?? nowText
+            return (.setMinimumStock(c), ["warehouseId": c.warehouseId])
         case .declareIncident(var c):
             let id = complete(&c, \.incidentId, "IC", time: \.startedAt)
             return (.declareIncident(c), ["incidentId": id])
@@ -261,7 +297,8 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
         case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
-        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest, .approveAdjustment: .exists
+        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest, .approveAdjustment, .setMinimumStock: .exists
+        case .catalogItem: .any
         case .requestItems: .noStream
         }
     }
@@ -329,6 +366,6 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
 extension RequestedLine {
     /// A line of an event, its lots given.
     init(recording line: LotLine) {
-        self.init(item: line.item, unit: line.unit, quantity: line.quantity, lots: line.lots)
+        self.init(item: line.item, unit: line.unit, quantity: line.quantity, lots: line.lots, reason: line.reason)
     }
 }

@@ -11,6 +11,8 @@ public struct RequestedLine: AidPayload, Hashable {
     public var item, unit: String
     public var quantity: Int
     public var lots: [LotQuantity]?
+    /// Why the given lots leave an earlier-expiring lot in stock (see `LotLine.reason`).
+    public var reason: String?
 
     /// `lines` of a command: lots may be left out.
     static let list = JSONFieldRule.list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots?}")
@@ -99,15 +101,17 @@ public struct AdjustStock: AidPayload, Hashable {
     /// True: wait for a second officer's approval even at or below the threshold (above it, the
     /// adjustment always waits).
     public var needsApproval: Bool?
+    /// True: a write-off of unusable stock (see `StockAdjusted.writeOff`).
+    public var writeOff: Bool?
 
     public init(
         warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String,
         adjustedAt: String? = nil, incidentId: String? = nil, adjustmentId: String? = nil, requestedBy: String? = nil,
-        needsApproval: Bool? = nil
+        needsApproval: Bool? = nil, writeOff: Bool? = nil
     ) {
         (self.warehouseId, self.item, self.unit, self.donationId) = (warehouseId, item, unit, donationId)
         (self.quantity, self.reason, self.adjustedAt, self.incidentId) = (quantity, reason, adjustedAt, incidentId)
-        (self.adjustmentId, self.requestedBy, self.needsApproval) = (adjustmentId, requestedBy, needsApproval)
+        (self.adjustmentId, self.requestedBy, self.needsApproval, self.writeOff) = (adjustmentId, requestedBy, needsApproval, writeOff)
     }
 
     public static func rule(forKey key: String) -> JSONFieldRule? { StockAdjusted.rule(forKey: key) }

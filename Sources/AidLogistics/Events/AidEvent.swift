@@ -18,6 +18,8 @@ public enum AidEvent: Sendable, Hashable {
     case requestCommitted(RequestCommitted)
     case requestCancelled(RequestCancelled)
     case adjustmentApproved(AdjustmentApproved)
+    case itemCataloged(ItemCataloged)
+    case minimumStockSet(MinimumStockSet)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -38,6 +40,8 @@ public enum AidEvent: Sendable, Hashable {
         case .requestCommitted(let e): (AidEventType.requestCommitted, AidIDs.requestStream(e.requestId))
         case .requestCancelled(let e): (AidEventType.requestCancelled, AidIDs.requestStream(e.requestId))
         case .adjustmentApproved(let e): (AidEventType.adjustmentApproved, AidIDs.warehouseStream(e.warehouseId))
+        case .itemCataloged: (AidEventType.itemCataloged, AidIDs.catalogStream)
+        case .minimumStockSet(let e): (AidEventType.minimumStockSet, AidIDs.warehouseStream(e.warehouseId))
         }
     }
 
@@ -61,6 +65,8 @@ public enum AidEvent: Sendable, Hashable {
         case .requestCommitted(let e): e.json
         case .requestCancelled(let e): e.json
         case .adjustmentApproved(let e): e.json
+        case .itemCataloged(let e): e.json
+        case .minimumStockSet(let e): e.json
         }
     }
 
@@ -80,6 +86,8 @@ public enum AidEvent: Sendable, Hashable {
         case .requestCommitted(let e): ("committedAt", e.committedAt)
         case .requestCancelled(let e): ("cancelledAt", e.cancelledAt)
         case .adjustmentApproved(let e): ("approvedAt", e.approvedAt)
+        case .itemCataloged(let e): ("catalogedAt", e.catalogedAt)
+        case .minimumStockSet(let e): ("setAt", e.setAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -101,6 +109,8 @@ public enum AidEvent: Sendable, Hashable {
         case .requestCommitted(let e): e.incidentId
         case .requestCancelled(let e): e.incidentId
         case .adjustmentApproved(let e): e.incidentId
+        case .itemCataloged: nil
+        case .minimumStockSet(let e): e.incidentId
         }
     }
 
@@ -125,6 +135,8 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.requestCommitted: return .requestCommitted(try .read(data, root: root))
         case AidEventType.requestCancelled: return .requestCancelled(try .read(data, root: root))
         case AidEventType.adjustmentApproved: return .adjustmentApproved(try .read(data, root: root))
+        case AidEventType.itemCataloged: return .itemCataloged(try .read(data, root: root))
+        case AidEventType.minimumStockSet: return .minimumStockSet(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

@@ -17,11 +17,14 @@ public enum AidEventType {
     public static let requestCommitted = "aid.request-committed"
     public static let requestCancelled = "aid.request-cancelled"
     public static let adjustmentApproved = "aid.adjustment-approved"
+    public static let itemCataloged = "aid.item-cataloged"
+    public static let minimumStockSet = "aid.minimum-stock-set"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
         impactReported, householdRegistered, householdServed, itemsRequested, requestCommitted, requestCancelled, adjustmentApproved,
+        itemCataloged, minimumStockSet,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."
@@ -69,12 +72,15 @@ public enum AidFields {
         case "affectedCodes": .list(max: AidLimits.lines, of: "an array of Kepmendagri codes such as 52.08 or 52.71.05.1005")
         case "reason": .freeText(maxBytes: AidLimits.text)
         case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
-        case "quantity", "households", "people": .positiveInteger
+        case "quantity", "households", "people", "baseQuantity": .positiveInteger
+        case "minimum": .nonNegativeInteger
+        // The last day a lot may be handed out.
+        case "expiresOn": .date
         case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt", "neededBy",
-            "requestedAt", "committedAt", "cancelledAt", "approvedAt":
+            "requestedAt", "committedAt", "cancelledAt", "approvedAt", "catalogedAt", "setAt":
             .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")
-        case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity}")
+        case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, expiresOn?}")
         case "lines": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, lots}")
         case "lots": .list(max: AidLimits.lines, of: "an array of {donationId, quantity}")
         default: nil

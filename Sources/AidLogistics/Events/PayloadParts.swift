@@ -164,11 +164,14 @@ public enum DonorName: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
     }
 }
 
-/// A quantity of one item in one unit (a donation's line).
+/// A quantity of one item in one unit (a donation's line, or a request's).
 public struct ItemQuantity: AidPayload, Hashable {
     public var item, unit: String
     /// Positive.
     public var quantity: Int
+    /// A donation's item: the last day the lot may be handed out (`YYYY-MM-DD`). Required for an
+    /// item the catalog says expires, refused for one it says does not, and on requests.
+    public var expiresOn: String?
 }
 
 /// How much of a line comes from one lot (a lot is a donation: `donationId`).
@@ -184,6 +187,9 @@ public struct LotLine: AidPayload, Hashable {
     public var item, unit: String
     public var quantity: Int
     public var lots: [LotQuantity]
+    /// Why the lots were taken out of first-expiry-first-out order (an earlier-expiring lot of the
+    /// item was left in stock): without it, such a line is refused.
+    public var reason: String?
 }
 
 /// A line of a shipment's receipt: how much of one lot of one item arrived.

@@ -94,18 +94,25 @@ public struct StockAdjusted: AidPayload, Hashable {
     public var needsApproval: Bool?
     /// The actor (key) that wrote it; required with `needsApproval` (the rules hold it to the writer).
     public var requestedBy: String?
+    /// True: a write-off (pemusnahan): stock taken off the books as unusable, expired or spoilt.
+    /// Its `quantity` is negative; it counts as written off, not as a correction, in the trace's
+    /// balance, and needs approval above the threshold like any adjustment.
+    public var writeOff: Bool?
 
     public init(
         warehouseId: String, item: String, unit: String, donationId: String, quantity: Int, reason: String,
-        incidentId: String? = nil, adjustmentId: String? = nil, needsApproval: Bool? = nil, requestedBy: String? = nil
+        incidentId: String? = nil, adjustmentId: String? = nil, needsApproval: Bool? = nil, requestedBy: String? = nil,
+        writeOff: Bool? = nil
     ) {
         (self.warehouseId, self.item, self.unit, self.donationId) = (warehouseId, item, unit, donationId)
         (self.quantity, self.reason, self.incidentId) = (quantity, reason, incidentId)
-        (self.adjustmentId, self.needsApproval, self.requestedBy) = (adjustmentId, needsApproval, requestedBy)
+        (self.adjustmentId, self.needsApproval, self.requestedBy, self.writeOff) = (adjustmentId, needsApproval, requestedBy, writeOff)
     }
 
     /// Whether it waits for a second officer's approval.
     public var isPending: Bool { needsApproval == true }
+    /// Whether it is a write-off.
+    public var isWriteOff: Bool { writeOff == true }
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)
@@ -125,6 +132,8 @@ public struct AdjustmentApproved: AidPayload, Hashable {
     public var approvedAt: String
     /// The adjustment's incident.
     public var incidentId: String?
+    /// The adjustment's `writeOff` (copied).
+    public var writeOff: Bool?
 
     public static func rule(forKey key: String) -> JSONFieldRule? {
         key == "quantity" ? AidFields.adjustment : AidFields.rule(forKey: key)

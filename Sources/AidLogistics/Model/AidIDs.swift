@@ -21,6 +21,8 @@ public enum AidIDs {
     public static func incidentStream(_ id: String) -> String { "incident-\(id)" }
     /// Stream of a distribution to households.
     public static func distributionStream(_ id: String) -> String { "distribution-\(id)" }
+    /// Stream of the item catalog (every `aid.item-cataloged`).
+    public static let catalogStream = "aid-catalog"
     /// Stream of a registered household.
     public static func householdStream(_ id: String) -> String { "household-\(id)" }
 

@@ -10,8 +10,9 @@ extension AidDecider {
     /// `initial` gives the whole state, which decides the same.
     ///
     /// Stock is kept per warehouse and item (with its unit), lot by lot (the donation it came
-    /// from). Lots are ordered by the donation's receipt order (the order of
-    /// `aid.donation-received` in the log): first-in-first-out picks the lowest.
+    /// from). Lots are ordered first-expiry-first-out, then first-in-first-out: by the lot's
+    /// expiry date (lots without one last), then by the donation's receipt order (the order of
+    /// `aid.donation-received` in the log).
     public struct State: Sendable, Equatable {
         public var warehouses: [String: Warehouse] = [:]
         public var donations: [String: Donation] = [:]
@@ -37,6 +38,11 @@ extension AidDecider {
         /// The area the deployment serves (`--region`): every desa/kelurahan code must lie in it.
         /// Configuration, not something folded from the log: the rules set it on every state.
         public var area: ServiceArea = .mataram
+        /// Cataloged items by `item`: those the command names (the rules load no more).
+        public var catalog: [String: CatalogEntry] = [:]
+        /// How many items the catalog holds: 0 means there is no catalog yet, and free-text items
+        /// are taken.
+        public var catalogSize = 0
         /// Adjustments written pending a second officer's approval, by `adjustmentId` (kept once
         /// approved, with the approver, so that a second approval is refused).
         public var adjustments: [String: Adjustment] = [:]
@@ -60,14 +66,22 @@ extension AidDecider {
             return out
         }
 
-        /// The lots of `item` with stock on hand at `warehouseId`, first-in-first-out (by receipt
-        /// order, then id).
+        /// The lots of `item` with stock on hand at `warehouseId`, first-expiry-first-out, then
+        /// first-in-first-out (by expiry, lots without one last; then receipt order, then id).
         public func lots(at warehouseId: String, _ item: Item) -> [LotQuantity] {
             guard let lots = stock[Place(warehouseId: warehouseId, item: item)] else { return [] }
+            func order(_ id: String) -> (Int, Int, String) { (expiry(of: id, item)?.days ?? .max, sequence(of: id), id) }
             return lots.filter { $0.value > 0 }
-                .sorted { (sequence(of: $0.key), $0.key) < (sequence(of: $1.key), $1.key) }
+                .sorted { order($0.key) < order($1.key) }
                 .map { LotQuantity(donationId: $0.key, quantity: $0.value) }
         }
+
+        /// The expiry date of `item` in lot `donationId` (nil: it does not expire, or unknown).
+        public func expiry(of donationId: String, _ item: Item) -> CivilDate? { donations[donationId]?.expiry[item] }
+
+        /// Whether the catalog rules apply: once the catalog holds an item, every item named must
+        /// be in it.
+        public var hasCatalog: Bool { catalogSize > 0 }
 
         /// Total stock on hand of `item` at `warehouseId`.
         public func total(at warehouseId: String, _ item: Item) -> Int {
@@ -108,6 +122,8 @@ extension AidDecider {
         public let requestedBy: String?
         public let incidentId: String?
         public var approvedBy: String?
+        /// A write-off (`StockAdjusted.writeOff`).
+        public var writeOff: Bool?
     }
 
     /// A registered warehouse or relief post.
@@ -133,6 +149,27 @@ extension AidDecider {
         /// The incident the donation was given for (nil: received before incidents existed; such
         /// a lot may serve any incident).
         public var incidentId: String?
+        /// The expiry date of each item that has one. Sorted when stored.
+        @SortedEntries public private(set) var expiry: [Item: CivilDate]
+
+        public init(
+            warehouseId: String, sequence: Int, donorName: String, items: [Item: Int], incidentId: String?,
+            expiry: [Item: CivilDate] = [:]
+        ) {
+            (self.warehouseId, self.sequence, self.donorName, self.incidentId) = (warehouseId, sequence, donorName, incidentId)
+            self._items = SortedEntries(wrappedValue: items)
+            self._expiry = SortedEntries(wrappedValue: expiry)
+        }
+    }
+
+    /// A cataloged item (`aid.item-cataloged`).
+    public struct CatalogEntry: Sendable, Hashable, Codable {
+        public let name, category, baseUnit: String
+        public let packs: [PackSize]
+        public let expires: Bool
+
+        /// The units the item may be counted in: its base unit and its packs'.
+        public var units: [String] { [baseUnit] + packs.map(\.unit) }
     }
 
     /// Where a quantity of a lot lies.

@@ -76,6 +76,7 @@ public struct KelurahanProjector: DomainProjector {
                 }
             }
         case .stockAdjusted, .adjustmentApproved, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
+            .itemCataloged, .minimumStockSet,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }

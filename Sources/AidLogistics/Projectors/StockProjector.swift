@@ -9,6 +9,8 @@ enum StockRecords {
         var onHand = 0, inTransit = 0
         /// Of a lot: the incident its donation was given for (nil: before incidents, or a total).
         var incidentId: String?
+        /// Of a lot: its expiry date (`YYYY-MM-DD`; nil: it does not expire, or a total).
+        var expiresOn: String?
     }
 }
 
@@ -47,14 +49,20 @@ struct OpenShipment: Codable, Equatable {
 /// - `shipments`: `<shipmentId>` -> the lots of a shipment not yet received
 /// - `pending`: `<adjustmentId>` -> an adjustment waiting for a second officer's approval
 ///   (`PendingAdjustments.Adjustment`); it counts only from its `aid.adjustment-approved`
+/// - `expiry`: `<donationId>␟<item>␟<unit>` -> the lot's expiry date (`YYYY-MM-DD`), for items
+///   that expire, so that the lot keeps it wherever it is received
+/// - `minimums`: `<warehouseId>␟<item>␟<unit>` -> the minimum stock (`aid.minimum-stock-set`; absent: none)
+/// - `catalog`: `<item>` -> `ItemCataloged`, the item catalog
 ///
 /// A dispatch moves a lot's quantity from on hand to in transit at the source; the receipt
 /// takes it out of transit and puts what arrived on hand at the destination (the rest is lost).
 public struct StockProjector: DomainProjector {
     /// 2: key parts are escaped (`%` as `%25`), by DomainKit's `ViewKey`. 3: lots keep their incident.
-    /// 4: four eyes (pending adjustments count from their approval).
+    /// 4: four eyes (pending adjustments count from their approval). 5: the catalog, lots' expiry
+    /// dates and warehouses' minimum stock.
     public static let definition = ViewDefinition(
-        AidViews.stock, version: 4, folding: AidEventType.all, databases: ["warehouses", "lots", "totals", "shipments", "pending"])
+        AidViews.stock, version: 5, folding: AidEventType.all,
+        databases: ["warehouses", "lots", "totals", "shipments", "pending", "expiry", "minimums", "catalog"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -67,7 +75,10 @@ public struct StockProjector: DomainProjector {
                     kelurahanName: place.desa, kecamatanName: place.kecamatan))
         case .donationReceived(let d):
             for i in d.items {
-                try bump(view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0, incidentId: d.incidentId)
+                if let expiresOn = i.expiresOn { try view.put("expiry", ViewKey.make(d.donationId, i.item, i.unit), value: expiresOn) }
+                try bump(
+                    view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0, incidentId: d.incidentId,
+                    expiresOn: i.expiresOn)
             }
         case .shipmentDispatched(let s):
             let open = OpenShipment(s)
@@ -83,7 +94,8 @@ public struct StockProjector: DomainProjector {
             for line in r.lines {
                 try bump(
                     view, s.toWarehouseId, line.item, line.unit, line.donationId, onHand: line.quantity, inTransit: 0,
-                    incidentId: r.incidentId)
+                    incidentId: r.incidentId,
+                    expiresOn: try view.value(String.self, "expiry", ViewKey.make(line.donationId, line.item, line.unit)))
             }
         case .aidDistributed(let d):
             for line in d.lines {
@@ -107,6 +119,11 @@ public struct StockProjector: DomainProjector {
             guard let p = try view.value(PendingAdjustments.Adjustment.self, "pending", a.adjustmentId) else { return }
             try view.delete("pending", a.adjustmentId)
             try bump(view, p.warehouseId, p.item, p.unit, p.donationId, onHand: p.quantity, inTransit: 0)
+        case .itemCataloged(let c):
+            try view.put("catalog", c.item, value: c)
+        case .minimumStockSet(let m):
+            let key = ViewKey.make(m.warehouseId, m.item, m.unit)
+            if m.minimum == 0 { try view.delete("minimums", key) } else { try view.put("minimums", key, value: m.minimum) }
         case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return
@@ -115,12 +132,13 @@ public struct StockProjector: DomainProjector {
 
     private func bump(
         _ view: ViewWriter, _ warehouseId: String, _ item: String, _ unit: String, _ donationId: String, onHand: Int, inTransit: Int,
-        incidentId: String? = nil
+        incidentId: String? = nil, expiresOn: String? = nil
     ) throws {
         let lotKey = ViewKey.make(warehouseId, item, unit, donationId)
         var lot = try view.value(StockRecords.Quantities.self, "lots", lotKey) ?? StockRecords.Quantities()
-        // A lot keeps the incident of its donation wherever it goes (set where it first lies).
+        // A lot keeps the incident of its donation and its expiry wherever it goes (set where it first lies).
         lot.incidentId = lot.incidentId ?? incidentId
+        lot.expiresOn = lot.expiresOn ?? expiresOn
         lot.onHand += onHand
         lot.inTransit += inTransit
         if lot.onHand == 0 && lot.inTransit == 0 { try view.delete("lots", lotKey) } else { try view.put("lots", lotKey, value: lot) }

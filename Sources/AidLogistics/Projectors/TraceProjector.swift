@@ -23,9 +23,9 @@ enum TraceRecords {
 /// of each lot the shipment carried.
 public struct TraceProjector: DomainProjector {
     /// 3: a donation keeps its incident. 4: four eyes (an adjustment pending approval is a step
-    /// only from its approval).
+    /// only from its approval). 5: write-offs are `written-off` steps.
     public static let definition = ViewDefinition(
-        AidViews.trace, version: 4, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
+        AidViews.trace, version: 5, folding: AidEventType.all, databases: ["donations", "steps", "shipments", "warehouses"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         var index = 0
@@ -97,16 +97,18 @@ public struct TraceProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             guard !a.isPending else { return }
-            var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
+            var st = try base(
+                a.isWriteOff ? .writtenOff : .adjusted, a.item, a.unit, a.isWriteOff ? -a.quantity : a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
         case .adjustmentApproved(let a):
             // The approval carries the adjustment it approves (the rules hold it to it).
-            var st = try base(.adjusted, a.item, a.unit, a.quantity, a.warehouseId)
+            let writeOff = a.writeOff == true
+            var st = try base(writeOff ? .writtenOff : .adjusted, a.item, a.unit, writeOff ? -a.quantity : a.quantity, a.warehouseId)
             st.reason = a.reason
             try step(a.donationId, st)
         case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemsRequested, .requestCommitted, .requestCancelled:
+            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
             return
         }
     }

@@ -63,10 +63,13 @@ public enum AidQueries {
                         let parts = ViewKey.split(key)
                         guard parts.count == 4 else { return true }
                         let l = try ViewCoding.decode(StockRecords.Quantities.self, bytes)
-                        items[i].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
+                        items[i].lots.append(
+                            StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit, expiresOn: l.expiresOn))
                         return true
                     }
                 }
+                items[i].lots.sort { ($0.expiresOn ?? "9", $0.donationId) < ($1.expiresOn ?? "9", $1.donationId) }
+                items[i].minimum = try view.value(Int.self, "minimums", ViewKey.make(w.warehouseId, items[i].item, items[i].unit))
                 let key = ViewKey.make(items[i].item, items[i].unit)
                 var t = totals[key] ?? StockReport.Total(item: items[i].item, unit: items[i].unit, onHand: 0, inTransit: 0, warehouses: 0)
                 t.onHand += items[i].onHand
@@ -94,7 +97,8 @@ public enum AidQueries {
             }
             items[items.count - 1].onHand += l.onHand
             items[items.count - 1].inTransit += l.inTransit
-            items[items.count - 1].lots.append(StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit))
+            items[items.count - 1].lots.append(
+                StockReport.Lot(donationId: parts[3], onHand: l.onHand, inTransit: l.inTransit, expiresOn: l.expiresOn))
             return true
         }
         return items
@@ -194,7 +198,7 @@ public enum AidQueries {
     /// it is neither received nor lost is unaccounted for and the identity fails.
     static func balance(of donation: DonationTrace.Donation, steps: [DonationTrace.Step]) -> DonationTrace.Balance {
         struct Acc {
-            var stepsDonated = 0, distributed = 0, lost = 0, adjusted = 0
+            var stepsDonated = 0, distributed = 0, lost = 0, writtenOff = 0, adjusted = 0
             var onHand: [String: (name: String, quantity: Int)] = [:]
             /// Per shipment: dispatched, settled (received + lost), and whether a receipt was seen.
             var shipments: [String: (dispatched: Int, settled: Int, receipt: Bool)] = [:]
@@ -241,6 +245,9 @@ public enum AidQueries {
             case .adjusted:
                 a.hold(s.warehouseId, s.warehouseName, s.quantity)
                 a.adjusted -= s.quantity
+            case .writtenOff:
+                a.hold(s.warehouseId, s.warehouseName, -s.quantity)
+                a.writtenOff += s.quantity
             }
             acc[k] = a
         }
@@ -251,12 +258,12 @@ public enum AidQueries {
                 .map { DonationTrace.Holding(warehouseId: $0.key, warehouseName: $0.value.name, quantity: $0.value.quantity) }
             let onHand = holdings.reduce(0) { $0 + $1.quantity }
             let inTransit = a.shipments.values.reduce(0) { $0 + ($1.receipt ? 0 : $1.dispatched - $1.settled) }
-            let accounted = onHand + inTransit + a.distributed + a.lost + a.adjusted
+            let accounted = onHand + inTransit + a.distributed + a.lost + a.writtenOff + a.adjusted
             let d = donated[k] ?? 0
             items.append(
                 DonationTrace.ItemBalance(
                     item: item, unit: unit, donated: d, onHand: onHand, onHandByWarehouse: holdings, inTransit: inTransit,
-                    distributed: a.distributed, lost: a.lost, adjusted: a.adjusted, accountedFor: accounted,
+                    distributed: a.distributed, lost: a.lost, writtenOff: a.writtenOff, adjusted: a.adjusted, accountedFor: accounted,
                     holds: accounted == d && a.stepsDonated == d))
         }
         return DonationTrace.Balance(identity: DonationTrace.Balance.identity, holds: items.allSatisfy(\.holds), items: items)

@@ -27,6 +27,9 @@ public struct DonationTrace: Codable, Sendable, Equatable {
         case distributed
         /// Stock of `warehouseId` corrected by `quantity` (signed; negative took stock out).
         case adjusted
+        /// Written off at `warehouseId` as unusable (expired, spoilt): `quantity` positive, what left
+        /// the books (an `aid.stock-adjusted` with `writeOff`).
+        case writtenOff = "written-off"
     }
 
     /// One movement of the lot, with the event that recorded it.
@@ -52,7 +55,7 @@ public struct DonationTrace: Codable, Sendable, Equatable {
         public var quantity: Int
     }
 
-    /// The balance of one item of the lot: `donated = onHand + inTransit + distributed + lost + adjusted`.
+    /// The balance of one item of the lot: `donated = onHand + inTransit + distributed + lost + writtenOff + adjusted`.
     public struct ItemBalance: Codable, Sendable, Equatable {
         public var item, unit: String
         public var donated: Int
@@ -60,9 +63,11 @@ public struct DonationTrace: Codable, Sendable, Equatable {
         public var onHand: Int
         public var onHandByWarehouse: [Holding]
         public var inTransit, distributed, lost: Int
+        /// Written off as unusable (expired, spoilt), once approved where four eyes apply.
+        public var writtenOff: Int
         /// Net quantity taken out by adjustments (negative when adjustments added stock).
         public var adjusted: Int
-        /// `onHand + inTransit + distributed + lost + adjusted`.
+        /// `onHand + inTransit + distributed + lost + writtenOff + adjusted`.
         public var accountedFor: Int
         /// `accountedFor == donated`.
         public var holds: Bool
@@ -70,7 +75,7 @@ public struct DonationTrace: Codable, Sendable, Equatable {
 
     /// The balance of every item of the lot, folded from the steps alone.
     public struct Balance: Codable, Sendable, Equatable {
-        public static let identity = "donated = onHand + inTransit + distributed + lost + adjusted"
+        public static let identity = "donated = onHand + inTransit + distributed + lost + writtenOff + adjusted"
         /// The identity checked, in words.
         public var identity: String
         /// True when it holds for every item.

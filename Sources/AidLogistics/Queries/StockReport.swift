@@ -12,13 +12,18 @@ public struct StockReport: Codable, Sendable, Equatable {
     public struct Lot: Codable, Sendable, Equatable {
         public var donationId: String
         public var onHand, inTransit: Int
+        /// The lot's expiry date (`YYYY-MM-DD`; absent: it does not expire).
+        public var expiresOn: String?
     }
 
     /// One item at one warehouse: totals and the lots.
     public struct Item: Codable, Sendable, Equatable {
         public var item, unit: String
         public var onHand, inTransit: Int
+        /// Lots first-expiry-first-out, then by donation id.
         public var lots: [Lot]
+        /// The warehouse's minimum stock of the item (`aid.minimum-stock-set`; absent: none).
+        public var minimum: Int?
     }
 
     /// A warehouse with its stock.

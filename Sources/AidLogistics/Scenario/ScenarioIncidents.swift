@@ -198,7 +198,7 @@ extension AidEvent {
         case .adjustmentApproved(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .adjustmentApproved(e)
-        case .incidentDeclared, .impactReported:
+        case .incidentDeclared, .impactReported, .itemCataloged, .minimumStockSet:
             return self
         }
     }

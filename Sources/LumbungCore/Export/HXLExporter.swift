@@ -189,18 +189,20 @@ public struct HXLExporter: Exporter {
             guard !a.isPending else { return }
             let at = warehouses[a.warehouseId]
             row(
-                context, "adjustment", context.eventId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
+                context, a.isWriteOff ? "write-off" : "adjustment", context.eventId, org: at?.name ?? a.warehouseId,
+                orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
         case .adjustmentApproved(let a):
             let at = warehouses[a.warehouseId]
             row(
-                context, "adjustment", a.adjustmentId, org: at?.name ?? a.warehouseId, orgType: at?.kind ?? "",
+                context, a.writeOff == true ? "write-off" : "adjustment", a.adjustmentId, org: at?.name ?? a.warehouseId,
+                orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
         // Households never leave in an export: a distribution's counts are in its own row.
         case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemsRequested, .requestCommitted, .requestCancelled:
+            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
             return
         }
     }

@@ -388,6 +388,7 @@ extension PortalController {
                     "Disalurkan di kelurahan \(s.kelurahanName ?? s.kelurahanCode ?? "?")"
                     + (s.households.map { ", \(IndonesianFormat.integer($0)) KK" } ?? "")
             case .adjusted: what = "Penyesuaian stok di \(s.warehouseName)"
+            case .writtenOff: what = "Dihapusbukukan (rusak/kedaluwarsa) di \(s.warehouseName)"
             }
             return """
                 <tr><td>\(IndonesianFormat.date(s.occurredAt))</td><td>\(what)<br><a class="muted" href="\(ProofPages.path)/\(String(s.position))">bukti #\(String(s.position))</a></td><td class="num">\(IndonesianFormat.quantity(s.quantity, unit: s.unit)) \(s.item)</td></tr>
@@ -395,7 +396,7 @@ extension PortalController {
         }
         let balance = trace.balance.items.map { b -> HTML in
             """
-            <li><strong>\(b.item)</strong>: \(IndonesianFormat.quantity(b.donated, unit: b.unit)) = \(IndonesianFormat.integer(b.distributed)) disalurkan + \(IndonesianFormat.integer(b.onHand)) di gudang/posko + \(IndonesianFormat.integer(b.inTransit)) dalam perjalanan + \(IndonesianFormat.integer(b.lost + b.adjusted)) susut/penyesuaian <span class="tag">\(b.holds ? "seimbang" : "TIDAK seimbang")</span></li>
+            <li><strong>\(b.item)</strong>: \(IndonesianFormat.quantity(b.donated, unit: b.unit)) = \(IndonesianFormat.integer(b.distributed)) disalurkan + \(IndonesianFormat.integer(b.onHand)) di gudang/posko + \(IndonesianFormat.integer(b.inTransit)) dalam perjalanan + \(IndonesianFormat.integer(b.lost + b.adjusted)) susut/penyesuaian + \(IndonesianFormat.integer(b.writtenOff)) dihapusbukukan <span class="tag">\(b.holds ? "seimbang" : "TIDAK seimbang")</span></li>
             """
         }
         let content: HTML = """
