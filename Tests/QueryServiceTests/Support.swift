@@ -114,6 +114,7 @@ extension Dictionary where Key == String, Value == Any {
     func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
     func uint(_ key: String) -> UInt64? { (self[key] as? NSNumber)?.uint64Value }
     func objects(_ key: String) -> [JSONObject] { self[key] as? [JSONObject] ?? [] }
+    func bool(_ key: String) -> Bool? { (self[key] as? NSNumber)?.boolValue }
     func object(_ key: String) -> JSONObject? { self[key] as? JSONObject }
 }
 

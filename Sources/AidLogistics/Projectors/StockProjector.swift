@@ -110,7 +110,7 @@ public struct StockProjector: DomainProjector {
                     value: PendingAdjustments.Adjustment(
                         adjustmentId: id, warehouseId: a.warehouseId, item: a.item, unit: a.unit, donationId: a.donationId,
                         quantity: a.quantity, reason: a.reason, requestedBy: a.requestedBy, adjustedAt: event.occurredAt.description,
-                        position: event.position, incidentId: a.incidentId))
+                        position: event.position, incidentId: a.incidentId, writeOff: a.writeOff))
                 return
             }
             try bump(view, a.warehouseId, a.item, a.unit, a.donationId, onHand: a.quantity, inTransit: 0)

@@ -13,6 +13,8 @@ public struct PendingAdjustments: Codable, Sendable, Equatable {
         public var adjustedAt: String
         public var position: UInt64
         public var incidentId: String?
+        /// True: a write-off of unusable stock.
+        public var writeOff: Bool?
     }
 
     /// Oldest first.

@@ -34,6 +34,8 @@ struct AidController {
             .post("/v1/aid/incidents/{incidentId}/impact", use: command("report-impact", pathField: "incidentId"))
             .post("/v1/aid/households", use: command("register-household"))
             .post("/v1/aid/households/served", use: command("serve-households"))
+            .post("/v1/aid/catalog", use: command("catalog-item"))
+            .post("/v1/aid/warehouses/{warehouseId}/minimums", use: command("set-minimum-stock", pathField: "warehouseId"))
         // Public answers, made once per new aid event (`ResponseCache`).
         func cached(_ parameters: [String], _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
             -> @Sendable (Request, AppRequestContext) async throws -> Response
@@ -51,6 +53,9 @@ struct AidController {
         router.get("/v1/aid/requests/{requestId}", use: cached([], request))
         router.get("/v1/aid/needs", use: cached(["incident"], needs))
         router.get("/v1/aid/incidents/{incidentId}", use: cached([], incident))
+        router.get("/v1/aid/catalog", use: cached([], catalog))
+        // Not cached: the day defaults to today.
+        router.get("/v1/aid/alerts", use: alerts)
         router.group().add(middleware: RequireRole(.auditor))
             .get("/v1/aid/donations/{donationId}/trace", use: trace)
         router.group().add(middleware: RequireRole(anyOf: [.aidWriter, .auditor]))
@@ -79,6 +84,7 @@ struct AidController {
                         switch pathField {
                         case "incidentId": (AidIDs.incidentStream(value), "no incident \(value.prefix(100)) was declared")
                         case "requestId": (AidIDs.requestStream(value), "no request \(value.prefix(100)) was made")
+                        case "warehouseId": (AidIDs.warehouseStream(value), "no warehouse \(value.prefix(100)) is registered")
                         default: (AidIDs.shipmentStream(value), "no shipment \(value.prefix(100)) was dispatched")
                         }
                     guard (try? AidIDs.check(value, field: pathField)) != nil, try services.store.version(of: stream) > 0 else {
@@ -116,6 +122,40 @@ struct AidController {
         let warehouse = request.query("warehouseId")
         let report = try await services.views(request, replaying: Self.replayed) { views in
             try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouse)
+        }
+        return try JSONResponse.make(report)
+    }
+
+    /// `GET /v1/aid/catalog`: the item catalog, by item.
+    @Sendable func catalog(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try await services.views(request, replaying: Self.replayed) { views in
+            try AidQueries.catalog(try views.view(AidViews.stock))
+        }
+        return try JSONResponse.make(report)
+    }
+
+    /// `GET /v1/aid/alerts?on=&days=&warehouseId=&incident=`: lots on hand expiring within `days`
+    /// (default 14, 0-366) of `on` (a `YYYY-MM-DD` day, default today in WITA) or expired, and
+    /// items below their warehouse's minimum stock.
+    @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let day: CivilDate
+        if let text = request.query("on") {
+            guard let d = CivilDate(text) else { throw Problem.field("on", "must be a day written YYYY-MM-DD, e.g. 2018-08-20") }
+            day = d
+        } else {
+            day = CivilDate(.now(), offsetHours: CivilDate.witaOffsetHours)
+        }
+        var days = AidQueries.expiryWindowDays
+        if let text = request.query("days") {
+            guard let n = Int(text), (0...366).contains(n) else {
+                throw Problem.field("days", "must be a whole number of days from 0 to 366")
+            }
+            days = n
+        }
+        let warehouse = request.query("warehouseId")
+        let incident = request.query("incident")
+        let report = try await services.views(request, replaying: Self.replayed) { views in
+            try AidQueries.alerts(try views.view(AidViews.stock), on: day, withinDays: days, warehouseId: warehouse, incidentId: incident)
         }
         return try JSONResponse.make(report)
     }
