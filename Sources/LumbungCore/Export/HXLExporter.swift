@@ -14,7 +14,7 @@ public import PersonalData
 /// `Date #date` (the day the movement happened, in Mataram's time, WITA = UTC+08:00),
 /// `Incident #crisis+code` (the incident the movement answers, `aid.incident-declared`),
 /// `Activity #activity` (`donation`, `shipment`, `receipt`, `loss`, `distribution`,
-/// `adjustment`), `Activity ID #activity+code` (the donationId, shipmentId or distributionId;
+/// `adjustment`, `write-off`), `Activity ID #activity+code` (the donationId, shipmentId or distributionId;
 /// the event id for an adjustment), `Organisation #org` and `Organisation type #org+type` (the
 /// donor and its kind for a donation; otherwise the warehouse the goods came from and its kind,
 /// `gudang` or `posko`), `Warehouse #loc+name`, `Warehouse ID #loc+code`, `Warehouse kind
@@ -31,7 +31,8 @@ public import PersonalData
 ///   receipt's rows, at the destination warehouse (where it was found missing);
 /// - distribution: one row per line, in the distribution's own `kelurahanCode`, the warehouse
 ///   columns naming the post it was handed out from;
-/// - adjustment: one row, at the warehouse, `Quantity` signed (negative took stock out).
+/// - adjustment: one row, at the warehouse, `Quantity` signed (negative took stock out); a
+///   write-off of unusable stock (`writeOff`) is the activity `write-off`, its quantity negative.
 ///
 /// Sums do not double count when taken per activity: `Quantity` is the quantity of that row's
 /// line only; `Households` and `People` of a distribution are on its first row only (empty on

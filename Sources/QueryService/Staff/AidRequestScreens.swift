@@ -106,10 +106,11 @@ extension AidScreens {
             (
                 "items",
                 .array([
-                    .object([
-                        ("item", .string(Self.trimmed(form["barang"]))), ("unit", .string(Self.trimmed(form["satuan"]))),
-                        ("quantity", .number(Double(quantity))),
-                    ])
+                    .object(
+                        [
+                            ("item", .string(Self.trimmed(form["barang"]))), ("unit", .string(Self.trimmed(form["satuan"]))),
+                            ("quantity", .number(Double(quantity))),
+                        ] + (Self.trimmed(form["kedaluwarsa"]).isEmpty ? [] : [("expiresOn", .string(Self.trimmed(form["kedaluwarsa"])))]))
                 ])
             ),
         ]
@@ -178,15 +179,25 @@ extension AidScreens {
                 """
         }
         let today = IndonesianFormat.localDay(.now()).description
+        // The catalog's items and units, offered as the fields are typed (a datalist works without script).
+        let catalog = try await services.views(request) { try AidQueries.catalog(try $0.view(AidViews.stock)).items }
+        let itemChoices = HTML(joining: catalog.map { c -> HTML in "<option value=\"\(c.item)\">\(c.name)</option>" })
+        let unitChoices = HTML(joining: Array(Set(catalog.flatMap(\.units))).sorted().map { u -> HTML in "<option value=\"\(u)\">" })
+        let expiring = catalog.filter(\.expires).map(\.item)
+        let expiryHint =
+            expiring.isEmpty
+            ? "jika barang punya tanggal kedaluwarsa"
+            : "wajib untuk \(expiring.joined(separator: ", "))"
         let content: HTML = """
+            <datalist id="katalog-barang">\(itemChoices)</datalist><datalist id="katalog-satuan">\(unitChoices)</datalist>
             <h1>Permintaan dan donasi: \(here.name)</h1>
             <p><a href="\(base)">← Kembali ke stok</a></p>
             \(alert)
             <section class="card"><h2>Minta barang</h2>
             <form class="stack" method="post" action="\(base)/permintaan">\(csrf)\(StaffForm.eventIDField())
             \(incidentField("minta"))
-            <div><label for="barang-minta">Barang</label><input id="barang-minta" name="barang" required maxlength="100" value="\(typed["barang"] ?? "")"></div>
-            <div><label for="satuan-minta">Satuan <span class="hint">mis. kg, dus, lembar</span></label><input id="satuan-minta" name="satuan" required maxlength="30" value="\(typed["satuan"] ?? "")"></div>
+            <div><label for="barang-minta">Barang</label><input id="barang-minta" name="barang" list="katalog-barang" required maxlength="100" value="\(typed["barang"] ?? "")"></div>
+            <div><label for="satuan-minta">Satuan <span class="hint">mis. kg, dus, lembar</span></label><input id="satuan-minta" name="satuan" list="katalog-satuan" required maxlength="30" value="\(typed["satuan"] ?? "")"></div>
             <div><label for="jumlah-minta">Jumlah</label><input id="jumlah-minta" name="jumlah" inputmode="numeric" required maxlength="9" value="\(typed["jumlah"] ?? "")"></div>
             <div><label for="prioritas">Prioritas</label><select id="prioritas" name="prioritas"><option value="tinggi">Tinggi</option><option value="sedang" selected>Sedang</option><option value="rendah">Rendah</option></select></div>
             <div><label for="tanggal-minta">Dibutuhkan paling lambat</label><input id="tanggal-minta" name="tanggal" type="date" required value="\(typed["tanggal"] ?? today)"></div>
@@ -203,9 +214,10 @@ extension AidScreens {
             \(incidentField("donasi"))
             <div><label for="donatur">Donatur <span class="hint">nama lembaga, atau nama orang (disimpan tersegel)</span></label><input id="donatur" name="donatur" required maxlength="200"></div>
             <div><label for="jenis">Jenis donatur</label><select id="jenis" name="jenis"><option value="community">Kelompok masyarakat</option><option value="company">Perusahaan</option><option value="ngo">Lembaga/LSM</option><option value="government">Pemerintah</option><option value="individual">Perorangan</option></select></div>
-            <div><label for="barang-donasi">Barang</label><input id="barang-donasi" name="barang" required maxlength="100"></div>
-            <div><label for="satuan-donasi">Satuan</label><input id="satuan-donasi" name="satuan" required maxlength="30"></div>
+            <div><label for="barang-donasi">Barang</label><input id="barang-donasi" name="barang" list="katalog-barang" required maxlength="100"></div>
+            <div><label for="satuan-donasi">Satuan</label><input id="satuan-donasi" name="satuan" list="katalog-satuan" required maxlength="30"></div>
             <div><label for="jumlah-donasi">Jumlah</label><input id="jumlah-donasi" name="jumlah" inputmode="numeric" required maxlength="9"></div>
+            <div><label for="kedaluwarsa-donasi">Kedaluwarsa <span class="hint">\(expiryHint)</span></label><input id="kedaluwarsa-donasi" name="kedaluwarsa" type="date"></div>
             <div><button type="submit">Catat donasi</button></div>
             </form></section>
             """

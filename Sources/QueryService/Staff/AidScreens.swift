@@ -22,7 +22,10 @@ import Regions
 /// `GET /petugas/bantuan/{warehouseId}/terima?kiriman=`, `POST /petugas/bantuan/{warehouseId}/terima/{shipmentId}`,
 /// `POST /petugas/bantuan/{warehouseId}/salurkan`, `POST /petugas/bantuan/{warehouseId}/kirim`,
 /// `GET /petugas/bantuan/{warehouseId}/surat-jalan/{shipmentId}` (the printable waybill),
-/// `GET /petugas/bantuan/{warehouseId}/tanda-terima/{shipmentId}` (the goods-received note).
+/// `GET /petugas/bantuan/{warehouseId}/tanda-terima/{shipmentId}` (the goods-received note),
+/// `POST /petugas/bantuan/{warehouseId}/hapus-buku` (a write-off), `POST /petugas/bantuan/{warehouseId}/minimum`
+/// (a minimum stock). The warehouse page shows the alerts of the day (`?tanggal=`, today by default):
+/// lots expiring within 14 days or expired, and items below their minimum.
 struct AidScreens {
     let services: LumbungServices
     let staff: StaffScreens
@@ -43,6 +46,7 @@ struct AidScreens {
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
         addHouseholdRoutes(to: router)
         addRequestRoutes(to: router)
+        addStockRoutes(to: router)
     }
 
     // MARK: - Pages
@@ -263,7 +267,7 @@ struct AidScreens {
 
     /// Runs an aid command with the form's event id; answers the warehouse page with what was done,
     /// or (`refused`, by default the warehouse page) with the reason.
-    private func command(
+    func command(
         _ name: String, _ body: [(String, JSONValue)], _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest,
         done: (CommandOutcome) -> String,
         refused: ((HTTPResponse.Status, String) -> Response)? = nil
@@ -358,7 +362,7 @@ struct AidScreens {
         s.lines.flatMap { line in line.lots.map { (line.item, line.unit, $0.donationId, $0.quantity) } }
     }
 
-    private func page(
+    func page(
         _ request: Request, _ context: AppRequestContext, _ staff: StaffRequest, status: HTTPResponse.Status = .ok,
         notice: (ok: Bool, text: String)? = nil, typed: [String: String] = [:], warehouseId: String? = nil
     ) async throws -> Response {
@@ -367,7 +371,9 @@ struct AidScreens {
         let items = report.first { $0.warehouse.warehouseId == here.warehouseId }?.items ?? []
         let others = report.map(\.warehouse).filter { $0.warehouseId != here.warehouseId }
         let rows = items.map { i -> HTML in
-            let lots = i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l in "\(l.donationId): \(l.onHand)" }
+            let lots = i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l in
+                "\(l.donationId): \(l.onHand)" + (l.expiresOn.flatMap(CivilDate.init).map { " (s.d. \(IndonesianFormat.date($0)))" } ?? "")
+            }
             return
                 "<tr><td>\(i.item)</td><td class=\"num\">\(i.onHand) \(i.unit)</td><td class=\"num\">\(i.inTransit)</td><td class=\"muted\">\(lots.joined(separator: ", "))</td></tr>"
         }
@@ -442,8 +448,9 @@ struct AidScreens {
             <h1>\(here.name)</h1>
             <p class="muted">\(Self.kind(here.kind)), \(here.kelurahanName), \(here.kecamatanName)</p>
             \(alert)
+            \(try await alertsSection(request, here, items: items, staff: staff, typed: typed))
             <section class="card"><h2>Stok</h2>
-            \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
+            \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada, kedaluwarsa)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
             </section>
             \(pending)
             <section class="card"><h2>Terima kiriman</h2>
