@@ -162,6 +162,41 @@ struct ScenarioTests {
     }
 }
 
+@Suite("The scenario's catalog and expiry dates")
+struct ScenarioCatalogTests {
+    @Test("the catalog comes first; every donated item is cataloged, expiring ones dated; spoilt stock is written off")
+    func cataloged() throws {
+        let events = try AidScenario.scenario(seed: 2018, scale: 0.3).map { try AidEvent.read(type: $0.1.type, data: $0.1.dataValue) }
+        var catalog: [String: ItemCataloged] = [:]
+        for e in events.prefix { if case .itemCataloged = $0 { true } else { false } } {
+            if case .itemCataloged(let c) = e { catalog[c.item] = c }
+        }
+        #expect(catalog.count == 12)
+        #expect(catalog["beras"]?.units == ["kg", "karung"])
+        var dated = 0
+        var writeOffs = 0
+        for e in events.dropFirst(catalog.count) {
+            switch e {
+            case .itemCataloged: Issue.record("a catalog event after the first others")
+            case .donationReceived(let d):
+                for i in d.items {
+                    let entry = try #require(catalog[i.item], "\(i.item) is not cataloged")
+                    #expect(entry.units.contains(i.unit))
+                    #expect((i.expiresOn != nil) == entry.expires, "\(i.item)")
+                    if i.expiresOn != nil { dated += 1 }
+                }
+            case .stockAdjusted(let a) where a.isWriteOff:
+                #expect(a.quantity < 0)
+                writeOffs += 1
+            default:
+                break
+            }
+        }
+        #expect(dated > 100)
+        #expect(writeOffs > 0)
+    }
+}
+
 @Suite("The scenario's incidents")
 struct ScenarioIncidentTests {
     @Test("two incidents: every other aid event names one; the fire runs its whole path on its own lots, which add up")
@@ -172,6 +207,8 @@ struct ScenarioIncidentTests {
         var byIncident: [String: Set<String>] = [:]
         for (_, p) in events {
             let e = try AidEvent.read(type: p.type, data: p.dataValue)
+            // The catalog holds across incidents.
+            if case .itemCataloged = e { continue }
             byIncident[try #require(e.incidentId, "\(p.type) names no incident"), default: []].insert(e.type)
         }
         let path: Set<String> = [

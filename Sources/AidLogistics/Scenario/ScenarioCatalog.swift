@@ -144,8 +144,11 @@ enum ScenarioCatalog {
 
     static let negativeReasons = [
         "stock opname: beras berkutu, dimusnahkan", "stock opname: rusak terkena air hujan", "stock opname: kemasan rusak",
-        "stock opname: kedaluwarsa", "stock opname: selisih kurang dari catatan",
+        "stock opname: kemasan bocor, dimusnahkan", "stock opname: selisih kurang dari catatan",
     ]
+
+    /// The negative reasons that are write-offs (spoilt goods destroyed), not corrections of the books.
+    static let writeOffReasons: Set<String> = Set(negativeReasons.dropLast())
 
     static let positiveReasons = ["stock opname: selisih lebih dari catatan", "stock opname: salah catat saat penerimaan"]
 }

@@ -249,6 +249,6 @@ extension ScenarioGenerator {
             .stockAdjusted(
                 StockAdjusted(
                     warehouseId: warehouseId(g), item: spec.item, unit: spec.unit, donationId: lot.donationId, quantity: change,
-                    reason: reason)), t)
+                    reason: reason, writeOff: ScenarioCatalog.writeOffReasons.contains(reason) ? true : nil)), t)
     }
 }

@@ -137,6 +137,8 @@ struct ScenarioGenerator {
     // MARK: Run
 
     mutating func run() -> [ScenarioEvent] {
+        // The item catalog comes first: every item named after it is cataloged.
+        for event in ScenarioItemCatalog.events(at: { Self.text(Self.at(0, 0, $0)) }) { emit(event, claim(Self.at(0, 0, out.count))) }
         scheduleIncidents()
         for g in 0..<gudangCount { schedule(Self.at(0, 9, 20 * g), .registerGudang(g)) }
         // After the 29 July shock, posko in the five hardest-hit kelurahan.
@@ -228,7 +230,7 @@ struct ScenarioGenerator {
 
     mutating func emit(_ event: AidEvent, _ time: Int64) {
         let ts = Timestamp(millisecondsSince1970: time)
-        let named = event.naming(incident: ScenarioIncidents.earthquake)
+        let named = ScenarioItemCatalog.dated(event.naming(incident: ScenarioIncidents.earthquake))
         guard let proposed = try? named.proposed(id: ids.uuid(), occurredAt: ts) else { return }
         out.append((ts, proposed))
     }

@@ -78,12 +78,17 @@ extension AidScreens {
                 try AidQueries.alerts(stock, on: day, warehouseId: here.warehouseId), try AidQueries.catalog(stock)
             )
         }
-        let expiring = alerts.expiring.map { e -> HTML in
+        // The earliest 20 (a warehouse of an old log may hold hundreds of expired lots).
+        let shown = 20
+        var expiring = alerts.expiring.prefix(shown).map { e -> HTML in
             let when: HTML =
                 e.expired
                 ? "<strong>kedaluwarsa \(IndonesianFormat.date(CivilDate(e.expiresOn) ?? day))</strong>: hapus bukukan"
                 : "kedaluwarsa \(IndonesianFormat.date(CivilDate(e.expiresOn) ?? day)) (\(e.daysLeft) hari lagi)"
             return "<li>\(e.item): \(e.onHand) \(e.unit) dari lot <span class=\"code\">\(e.donationId)</span>, \(when)</li>"
+        }
+        if alerts.expiring.count > shown {
+            expiring.append("<li class=\"muted\">dan \(alerts.expiring.count - shown) lot lainnya</li>")
         }
         let below = alerts.belowMinimum.map { b -> HTML in
             "<li>\(b.item): \(b.onHand) \(b.unit), di bawah minimum \(b.minimum) \(b.unit)</li>"
