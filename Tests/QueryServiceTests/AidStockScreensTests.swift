@@ -89,7 +89,7 @@ struct AidStockScreensTests {
             // Received now: an expiry already past is refused too.
             let past = try await officer.post(donasi, form + [("kedaluwarsa", "2019-02-01")])
             #expect(
-                past.status == .unprocessableContent && past.text.contains("before the donation was received"),
+                past.status == .unprocessableContent && past.text.contains("sebelum donasi diterima"),
                 "\(past.text.firstMatch(of: /Tidak dicatat[^<]*/)?.0 ?? "")")
             let expiry = IndonesianFormat.localDay(.now()).adding(days: 200).description
             let ok = try await officer.post(donasi, form + [("kedaluwarsa", expiry)])

@@ -297,7 +297,7 @@ struct AidScreens {
             _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
             return try await redraw(.ok, (true, written.duplicate ? once : done(outcome)), [:])
         } catch let error as EventLogError {
-            return try await redraw(Problem(error).status, (false, "Tidak dicatat: \(error.message)"), staff.form)
+            return try await redraw(Problem(error).status, (false, StaffRefusal.message(error)), staff.form)
         }
     }
 

@@ -1,0 +1,45 @@
+import EventLog
+import Testing
+
+@testable import QueryService
+
+/// The aid rules' refusals as the staff screens show them: in Bahasa Indonesia, naming the field.
+@Suite("Staff screens: refusals in Bahasa Indonesia")
+struct StaffRefusalTests {
+    @Test("every translation's pattern compiles")
+    func patternsCompile() throws {
+        for t in StaffRefusal.translations { _ = try Regex(t.pattern) }
+    }
+
+    @Test(
+        "the rules' refusals read in Indonesian, with the field's label and path",
+        arguments: [
+            (
+                "data.lines[0].quantity", "data.lines[0].quantity: 71 kg of beras exceeds the 70 on hand at gudang-a (all lots)",
+                "Tidak dicatat: Jumlah (lines[0].quantity): 71 kg beras melebihi stok yang ada di gudang-a, yaitu 70."
+            ),
+            (
+                "data.items[0].expiresOn",
+                "data.items[0].expiresOn: is required: beras expires (item catalog), so each lot records its expiry date",
+                "Tidak dicatat: Kedaluwarsa (items[0].expiresOn): wajib diisi: beras punya tanggal kedaluwarsa menurut katalog barang."
+            ),
+            (
+                "data.lines[0].lots[0].donationId",
+                "data.lines[0].lots[0].donationId: lot DN-OLD of beras (kg) expires on 2018-09-30, but lot DN-NEW expires earlier (2018-08-20) and still holds 60 kg at gudang-a: take it first (first-expiry-first-out), or give lines[0].reason",
+                "Tidak dicatat: Lot (lines[0].lots[0].donationId): lot DN-NEW kedaluwarsa lebih dulu (2018-08-20) dan masih ada 60 kg di gudang-a: keluarkan lot itu lebih dulu, atau isi alasannya."
+            ),
+            (
+                "data.items[0].item", "data.items[0].item: sagu is not in the item catalog: use a cataloged item",
+                "Tidak dicatat: Barang (items[0].item): sagu tidak ada dalam katalog barang; pilih barang dari katalog."
+            ),
+        ])
+    func translated(field: String, message: String, expected: String) {
+        #expect(StaffRefusal.message(EventLogError(.ruleViolation, message, field: field)) == expected)
+    }
+
+    @Test("an untranslated refusal says its kind in Indonesian and keeps the English detail")
+    func fallback() {
+        let m = StaffRefusal.message(EventLogError(.ruleViolation, "data.round: something new", field: "data.round"))
+        #expect(m == "Tidak dicatat: Putaran (round) ditolak oleh aturan. Rincian: something new")
+    }
+}
