@@ -68,12 +68,15 @@ struct ScenarioGenerator {
         case declareEarthquake
         case reportEarthquakeImpact(day: Int)
         case fire(FireStep)
+        case path(PathStep)
     }
 
     struct Pending {
         let shipmentId: String
         let from, to: Int
         let lines: [(item: Int, lots: [LotQueue.Entry])]
+        /// Received exactly as sent (a request's shipment: no loss in transit).
+        var exact = false
     }
 
     struct Scheduled {
@@ -98,6 +101,8 @@ struct ScenarioGenerator {
     var stock: [[LotQueue]]
     var received: [Bool]
     var donations = 0, shipments = 0, distributions = 0
+    /// The requests, households and four-eyes adjustments of the whole path (`ScenarioPath`).
+    var path = PathState()
 
     let weights: [Double]
     let meanWeight: Double
@@ -138,6 +143,7 @@ struct ScenarioGenerator {
 
     mutating func run() -> [ScenarioEvent] {
         scheduleIncidents()
+        schedulePath()
         for g in 0..<gudangCount { schedule(Self.at(0, 9, 20 * g), .registerGudang(g)) }
         // After the 29 July shock, posko in the five hardest-hit kelurahan.
         let hardest = weights.indices.sorted { (weights[$0], -$0) > (weights[$1], -$1) }
