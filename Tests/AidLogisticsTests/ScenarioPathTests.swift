@@ -10,7 +10,8 @@ import Testing
 @testable import AidLogistics
 
 /// The scenario runs the whole path: requests and commitments, the register of households and
-/// its rounds, four eyes on large write-offs.
+/// its rounds, four eyes on large write-offs; and, under a deployment for the province, a posko
+/// in Lombok Utara and a flood in Kota Bima.
 @Suite("The scenario's whole path")
 struct ScenarioPathTests {
     static func vault() throws -> Vault { try Vault(directory: Fx.tempDirectory(), masterKey: SymmetricKey(size: .bits256)) }
@@ -107,5 +108,36 @@ struct ScenarioPathTests {
             _ = try one.store.appendBlocking(try AppendRequest(events: events.map(\.event), actor: "seed"))
         }
         #expect(error?.code == .forbidden && error?.field == "data.requestedBy")
+    }
+
+    @Test("--region 52: a posko in Lombok Utara supplied from Mataram, and a flood in Kota Bima on its own path")
+    func elsewhere() throws {
+        let ntb = try ServiceArea(code: "52")
+        let events = AidScenario.scenario(seed: 2018, scale: 0.05, vault: try Self.vault(), area: ntb)
+        let s = try ScenarioSummary(events, area: ntb)
+        #expect(Set(s.state.incidents.keys) == ["gempa-lombok-2018", "kebakaran-bintaro-2018", "banjir-bima-2018"])
+        #expect(s.state.warehouses["posko-52.08.01.2001"]?.kelurahanCode == "52.08.01.2001")
+        let tanjung = try #require(s.state.shipments["SH-2018-LU0001"])
+        #expect(tanjung.fromWarehouseId == "gudang-bpbd-mataram" && tanjung.toWarehouseId == "posko-52.08.01.2001")
+        #expect(s.state.requests["RQ-2018-LU0001"]?.status == .fulfilled)
+        #expect(s.kelurahanWithDistribution.contains("52.08.01.2001"))
+        // The flood: every event of its own path names it, on its own lot.
+        var types: Set<String> = []
+        for e in s.events where e.incidentId == "banjir-bima-2018" { types.insert(e.type) }
+        #expect(
+            types == [
+                AidEventType.incidentDeclared, AidEventType.warehouseRegistered, AidEventType.donationReceived, AidEventType.itemsRequested,
+                AidEventType.requestCommitted, AidEventType.shipmentDispatched, AidEventType.impactReported, AidEventType.shipmentReceived,
+                AidEventType.aidDistributed,
+            ])
+        #expect(s.state.requests["RQ-2018-BB0001"]?.status == .fulfilled)
+        #expect(s.state.warehouses["gudang-bpbd-kota-bima"]?.kelurahanCode.hasPrefix("52.72.") == true)
+        #expect(s.kelurahanWithDistribution.contains("52.72.01.1014"))
+        #expect(s.unbalancedLots.isEmpty)
+        // The codes are real desa/kelurahan of the national table, inside the area.
+        for code in ["52.08.01.2001", "52.72.01.1014", "52.72.01.1001", "52.72.04.1001"] { #expect(ntb.villageRefusal(code) == nil) }
+        // Kota Mataram's deployment has none of it.
+        let city = try ScenarioSummary(AidScenario.scenario(seed: 2018, scale: 0.05))
+        #expect(city.state.incidents["banjir-bima-2018"] == nil && city.state.warehouses["posko-52.08.01.2001"] == nil)
     }
 }

@@ -55,6 +55,8 @@ extension ScenarioGenerator {
             fire(step, at: time)
         case .path(let step):
             path(step, at: time)
+        case .elsewhere(let step):
+            elsewhere(step, at: time)
         }
     }
 

@@ -69,6 +69,7 @@ struct ScenarioGenerator {
         case reportEarthquakeImpact(day: Int)
         case fire(FireStep)
         case path(PathStep)
+        case elsewhere(ElsewhereStep)
     }
 
     struct Pending {
@@ -144,6 +145,7 @@ struct ScenarioGenerator {
     mutating func run() -> [ScenarioEvent] {
         scheduleIncidents()
         schedulePath()
+        scheduleElsewhere()
         for g in 0..<gudangCount { schedule(Self.at(0, 9, 20 * g), .registerGudang(g)) }
         // After the 29 July shock, posko in the five hardest-hit kelurahan.
         let hardest = weights.indices.sorted { (weights[$0], -$0) > (weights[$1], -$1) }

@@ -17,6 +17,8 @@ import Regions
 ///   donation into the BPBD gudang, its commitment and the shipment that fulfils the request,
 ///   its receipt, a donation handed in at the posko, the 43 households registered (with a vault)
 ///   and one hand-out to all of them, counted from the register (`aid.household-served`).
+/// - Under a deployment for the province, a posko in Lombok Utara and a flood in Kota Bima
+///   (`ScenarioElsewhere`).
 enum ScenarioIncidents {
     static let earthquake = "gempa-lombok-2018"
     static let fire = "kebakaran-bintaro-2018"

@@ -67,6 +67,9 @@ extension ScenarioGenerator {
         var adjustments: [PlannedAdjustment] = []
         /// The households of the fire in Bintaro.
         var fire: [PlannedHousehold] = []
+        /// What the posko in Lombok Utara asks for, and the lots the Mataram gudang committed.
+        var tanjungLines: [(item: Int, quantity: Int)] = []
+        var tanjung: [(item: Int, lots: [LotQueue.Entry])] = []
     }
 
     enum PathStep {
