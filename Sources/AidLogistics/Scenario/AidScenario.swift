@@ -17,12 +17,15 @@ public import Regions
 /// hand aid to households in every kelurahan (20,343 people displaced on 12 August, shared by
 /// the same weights); weekly stock-taking adjusts the gudang's stock.
 ///
-/// Contract: the same `seed` and `scale` give the same events (ids derived from the seed);
-/// events come in strictly increasing occurredAt order (= their payload's time), and each
-/// passes `AidLogisticsRules` when appended in that order into a log without other aid events.
+/// Contract: the same `seed` and `scale` give the same events (ids derived from the seed; with a
+/// vault, sealed values differ from run to run); events come in strictly increasing occurredAt
+/// order (= their payload's time), and each passes `AidLogisticsRules` when appended in that
+/// order into a log without other aid events, the four-eyes events under the key they name
+/// (`author(of:)`, `appendRequests`) and with the default approval threshold or above.
 /// `scale` multiplies the number of donations, shipments, distributions and adjustments (1.0:
-/// about 5,000-6,000 events); the warehouses, a first shipment to every posko and a first
-/// distribution in every kelurahan are there at any scale.
+/// about 5,000-6,000 events); the warehouses, a first shipment to every posko, a first
+/// distribution in every kelurahan and the whole path of `ScenarioPath` are there at any scale;
+/// under an area covering them, the scenario beyond Kota Mataram too (`ScenarioElsewhere`).
 public enum AidScenario {
     /// The key that writes the scenario's write-offs above the four-eyes threshold (`requestedBy`).
     public static let officer = "seed:petugas-gudang"
