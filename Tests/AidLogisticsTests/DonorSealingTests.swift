@@ -123,7 +123,7 @@ struct DonorSealingTests {
         #expect(!individual.isEmpty)
         #expect(individual.allSatisfy { if case .sealed = $0.name { $0.subject != nil && $0.id != nil } else { false } })
         let log = try TestLog()
-        _ = try log.store.appendBlocking(try AppendRequest(events: events.map(\.event), actor: "test"))
+        for request in try AidScenario.appendRequests(events.map(\.event), actor: "test") { _ = try log.store.appendBlocking(request) }
         let names = try log.read(DonorsProjector.viewName) { try AidQueries.donors($0) }.donors.map(\.name)
         #expect(names.contains("Hamba Allah"))
     }

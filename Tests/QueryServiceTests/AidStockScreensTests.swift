@@ -98,4 +98,30 @@ struct AidStockScreensTests {
             #expect(stock.objects("warehouses").first?.objects("items").first?.objects("lots").first?.string("expiresOn") == expiry)
         }
     }
+
+    @Test("?asOf= shows the warehouse as it stood that day, from the log's history, without forms")
+    func asOfDay() async throws {
+        try await withRouter { env, client in
+            let (seed, _) = try await CatalogRoutesTests.seed(client, env)
+            let token = env.token(.aidWriter)
+            let sent = try await client.command(
+                "/v1/aid/shipments", token: token,
+                body:
+                    #"{"incidentId":"gempa-uji","fromWarehouseId":"\#(seed.gudang)","toWarehouseId":"\#(seed.posko)","lines":[{"item":"beras","unit":"kg","quantity":240}],"vehicle":"Truk","driver":"sopir-01","dispatchedAt":"2018-08-09T09:00:00+08:00"}"#
+            )
+            var officer = StaffBrowser(client: client)
+            try await officer.signIn(token)
+            let path = "/petugas/bantuan/\(seed.gudang)"
+            let now = try await officer.get("\(path)?minPosition=\(sent.uint("position") ?? 0)")
+            #expect(now.text.contains("Kirim ke gudang atau posko lain") == false, "nothing on hand: no hand-out forms")
+            #expect(now.text.contains("<td class=\"num\">0 kg</td>"))
+            let then = try await officer.get("\(path)?asOf=2018-08-08")
+            #expect(then.status == .ok)
+            #expect(then.text.contains("Keadaan per"), "\(then.text.prefix(800))")
+            #expect(then.text.contains("<td class=\"num\">240 kg</td>"))
+            #expect(!then.text.contains("Terima kiriman") && !then.text.contains("Hapus bukukan"))
+            #expect(then.text.contains("Peringatan per 8 Agustus 2018"))
+            #expect(try await officer.get("\(path)?asOf=kemarin").status == .badRequest)
+        }
+    }
 }

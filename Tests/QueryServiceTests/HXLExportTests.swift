@@ -177,6 +177,83 @@ struct HXLExportTests {
         #expect(report.totals.households == 12)
     }
 
+    /// The fixture's events, then requests of posko-b: RQ-1 (beras and mi) fulfilled in part by a
+    /// shipment naming it, RQ-2 cancelled.
+    static let requestEvents: [AidEvent] = [
+        .itemsRequested(
+            ItemsRequested(
+                requestId: "RQ-1", warehouseId: "posko-b",
+                lines: [
+                    ItemQuantity(item: "beras", unit: "kg", quantity: 50),
+                    ItemQuantity(item: "mi instan, rasa soto", unit: "dus", quantity: 5),
+                ],
+                priority: "tinggi", neededBy: "2018-08-08T12:00:00+08:00", requestedAt: "2018-08-07T07:00:00+08:00", incidentId: "gempa-uji"
+            )),
+        .itemsRequested(
+            ItemsRequested(
+                requestId: "RQ-2", warehouseId: "posko-b", lines: [ItemQuantity(item: "beras", unit: "kg", quantity: 30)],
+                priority: "sedang",
+                neededBy: "2018-08-08T12:00:00+08:00", requestedAt: "2018-08-07T07:10:00+08:00", incidentId: "gempa-uji")),
+        .shipmentDispatched(
+            ShipmentDispatched(
+                shipmentId: "SH-2", fromWarehouseId: "gudang-a", toWarehouseId: "posko-b",
+                lines: [line("beras", "kg", "DN-1", 20), line("mi instan, rasa soto", "dus", "DN-1", 5)], vehicle: "Truk",
+                driver: "sopir-02",
+                dispatchedAt: "2018-08-07T08:00:00+08:00", requestId: "RQ-1", incidentId: "gempa-uji")),
+        .shipmentReceived(
+            ShipmentReceived(
+                shipmentId: "SH-2",
+                lines: [
+                    ReceivedLine(item: "beras", unit: "kg", donationId: "DN-1", quantity: 20),
+                    ReceivedLine(item: "mi instan, rasa soto", unit: "dus", donationId: "DN-1", quantity: 5),
+                ], receivedAt: "2018-08-07T10:00:00+08:00", notes: "", incidentId: "gempa-uji")),
+        .requestCancelled(
+            RequestCancelled(requestId: "RQ-2", reason: "dobel", cancelledAt: "2018-08-07T11:00:00+08:00", incidentId: "gempa-uji")),
+    ]
+
+    @Test("targeted and reached per incident, desa and item equal GET /v1/aid/needs; a cancelled request counts in neither")
+    func targetedAndReached() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let services = try await Self.services(dir)
+        defer { services.close() }
+        for e in Self.requestEvents { _ = try await services.write([try e.proposed()], actor: "test") }
+        let (_, tags, rows) = try Self.rows(try exportText("hxl", services.store))
+        #expect(tags.contains("#output+num+targeted") && tags.contains("#output+num+reached"))
+        let requests = rows.filter { $0["#activity"] == "request" }
+        #expect(requests.map { $0["#activity+code"] ?? "" } == ["RQ-1", "RQ-1", "RQ-2"])
+        #expect(requests.map { $0["#output+num+targeted"] ?? "-" } == ["50", "5", ""], "the cancelled RQ-2 is not targeted")
+        #expect(
+            requests.allSatisfy { $0["#loc+code"] == "posko-b" && $0["#adm4+code"] == Self.selagalas && $0["#adm4+name"] == "Selagalas" })
+        #expect(requests.map { $0["#value"] ?? "" } == ["50", "5", "30"])
+        // Only the receipt of the shipment naming a request reached it.
+        let reachedRows = rows.filter { !($0["#output+num+reached"] ?? "").isEmpty }
+        #expect(
+            reachedRows.map { $0["#activity+code"] ?? "" } == ["SH-2", "SH-2"] && reachedRows.allSatisfy { $0["#activity"] == "receipt" })
+        // The sums are the needs' figures.
+        _ = try services.engine.catchUp()
+        let needs = try services.engine.read { try AidQueries.needs(try $0.view(AidViews.requests)) }
+        var fromExport: [String: (targeted: Int, reached: Int)] = [:]
+        for r in rows {
+            let key = [r["#crisis+code"] ?? "", r["#adm4+code"] ?? "", r["#item+name"] ?? "", r["#item+unit"] ?? ""].joined(separator: "|")
+            let t = Int(r["#output+num+targeted"] ?? "") ?? 0
+            let q = Int(r["#output+num+reached"] ?? "") ?? 0
+            if t != 0 || q != 0 {
+                fromExport[key, default: (0, 0)] = (
+                    fromExport[key, default: (0, 0)].targeted + t, fromExport[key, default: (0, 0)].reached + q
+                )
+            }
+        }
+        var fromView: [String: (targeted: Int, reached: Int)] = [:]
+        for d in needs.desa {
+            for i in d.items { fromView[[d.incidentId, d.kelurahanCode, i.item, i.unit].joined(separator: "|")] = (i.targeted, i.reached) }
+        }
+        #expect(fromView.count == 2)
+        #expect(fromExport.keys.sorted() == fromView.keys.sorted())
+        for (key, v) in fromView { #expect(fromExport[key]?.targeted == v.targeted && fromExport[key]?.reached == v.reached, "\(key)") }
+        #expect(fromView["gempa-uji|\(Self.selagalas)|beras|kg"].map { [$0.targeted, $0.reached] } == [50, 20])
+    }
+
     @Test("a filtered export still names places, from the state prepare read")
     func filteredExportNamesPlaces() async throws {
         let dir = try TemporaryDirectory()

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSON
 import TestSupport
 import Testing
 
@@ -173,6 +174,58 @@ struct HouseholdRoutesTests {
             let registration = try #require(try env.services.store.readStream("household-HH-T2").first)
             let regProof = try await client.get("/bukti/\(registration.position)").text
             #expect(!regProof.contains("subj-") && regProof.contains("[disembunyikan]"), "\(regProof.prefix(2000))")
+        }
+    }
+
+    @Test("both household forms offer the incidents (the latest declared selected) and write the one picked")
+    func formsPickIncident() async throws {
+        try await withRouter { env, client in
+            let seed = try await Self.setUp(client, env)
+            _ = try await client.command("/v1/aid/incidents", token: env.token(.aidWriter), body: IncidentRoutesTests.fire)
+            var posko = StaffBrowser(client: client)
+            try await posko.signIn(
+                try await env.services.keys.create(role: .aidWriter, name: "posko", scope: [seed.posko], actor: "test").token)
+            let base = "/petugas/bantuan/\(seed.posko)/keluarga"
+            let page = try await posko.get(base)
+            for form in ["daftar", "salurkan"] {
+                #expect(
+                    page.text.contains(
+                        "<select id=\"insiden-\(form)\" name=\"insiden\" required><option value=\"kebakaran-uji\" selected>Kebakaran uji</option><option value=\"gempa-uji\">Gempa uji</option></select>"
+                    ), "\(form): \(page.text)")
+            }
+            // Registered for the earlier incident, picked on the form (not the latest).
+            let form: [(String, String)] = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: page.text, form: base)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: page.text, form: base)), ("insiden", "gempa-uji"),
+                ("kk", "5271050101180004"), ("nama", "Amaq Sahnan"), ("desa", Fx.rembiga), ("anggota", "2"),
+            ]
+            // A refusal keeps the incident picked.
+            let bad = try await posko.post(base, form.map { $0.0 == "kk" ? ($0.0, "5271") : $0 })
+            #expect(bad.status == .badRequest && bad.text.contains("<option value=\"gempa-uji\" selected>"), "\(bad.text.prefix(600))")
+            let registered = try await posko.post(base, form)
+            #expect(registered.status == .ok && registered.text.contains("Amaq Sahnan"), "\(registered.text.prefix(600))")
+            let id = try #require(registered.text.firstMatch(of: /Keluarga (HH-[0-9A-Z-]+) terdaftar/)?.1).description
+            let event = try #require(try env.services.store.readStream("household-\(id)").first)
+            #expect(try JSONParser.parse(event.data)["incidentId"] == .string("gempa-uji"))
+            // Serving for the fire: the posko holds nothing given for it, refused and nothing written.
+            let salurkan = "\(base)/salurkan"
+            let serve: [(String, String)] = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: registered.text, form: salurkan)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: registered.text, form: salurkan)), ("insiden", "kebakaran-uji"),
+                ("putaran", "putaran-1"), ("barang", "beras|kg"), ("jumlah", "5"), ("hh-\(id)", "1"),
+            ]
+            let head = try env.head()
+            let refused = try await posko.post(salurkan, serve)
+            #expect(
+                refused.status == .unprocessableContent && refused.text.contains("Tidak dicatat"),
+                "\(refused.status) \(refused.text.prefix(600))")
+            #expect(try env.head() == head)
+            let served = try await posko.post(salurkan, serve.map { $0.0 == "insiden" ? ($0.0, "gempa-uji") : $0 })
+            #expect(served.status == .ok && served.text.contains("1 keluarga"), "\(served.text.prefix(600))")
+            let distribution = try #require(served.text.firstMatch(of: /bast\/(DS-[0-9A-Z-]+)/)?.1).description
+            for record in try env.services.store.readStream("distribution-\(distribution)") {
+                #expect(try JSONParser.parse(record.data)["incidentId"] == .string("gempa-uji"), "\(record.type)")
+            }
         }
     }
 

@@ -21,7 +21,7 @@ BINARY = os.environ.get("LUMBUNG_BINARY", os.path.join(ROOT, ".build", "debug", 
 HXL_TAGS = [
     "#date", "#crisis+code", "#activity", "#activity+code", "#org", "#org+type", "#loc+name", "#loc+code", "#loc+type",
     "#adm3+name", "#adm3+code", "#adm4+name", "#adm4+code", "#item+name", "#item+unit", "#value",
-    "#reached+hh", "#reached+ind", "#meta+position", "#meta+id",
+    "#reached+hh", "#reached+ind", "#output+num+targeted", "#output+num+reached", "#meta+position", "#meta+id",
 ]
 CSV_COLUMNS = [
     "position", "stream", "version", "id", "type", "occurredAt", "recordedAt", "actor", "prevHash", "hash",
@@ -183,6 +183,50 @@ def test_hxl_is_valid_for_libhxl(store):
         len(json.loads(line)["data"]["lines"])
         for line in lumbung("read", "--data-dir", store["dir"], "--all", "--type", "aid.aid-distributed").splitlines()
     )
+
+
+def events_of(data, event_type):
+    return [json.loads(line)["data"] for line in lumbung("read", "--data-dir", data, "--all", "--type", event_type).splitlines()]
+
+
+def test_hxl_targeted_and_reached_are_the_requests(store):
+    """3W's two figures per incident, desa and item: Targeted (#output+num+targeted) sums what the
+    posts asked in requests not cancelled, Reached (#output+num+reached) what arrived in shipments
+    naming them; computed here from the log's own events, independently of the exporter."""
+    data = store["dir"]
+    desa = {w["warehouseId"]: w["kelurahanCode"] for w in events_of(data, "aid.warehouse-registered")}
+    cancelled = {c["requestId"] for c in events_of(data, "aid.request-cancelled")}
+    requests = {q["requestId"]: q for q in events_of(data, "aid.items-requested")}
+    assert len(requests) >= 5 and cancelled, "the scenario makes requests and cancels one"
+    want = collections.Counter()
+    for q in requests.values():
+        if q["requestId"] not in cancelled:
+            for line in q["lines"]:
+                want[("targeted", q["incidentId"], desa[q["warehouseId"]], line["item"], line["unit"])] += line["quantity"]
+    for_request = {s["shipmentId"]: s["requestId"] for s in events_of(data, "aid.shipment-dispatched")
+                   if s.get("requestId") and s["requestId"] not in cancelled}
+    for r in events_of(data, "aid.shipment-received"):
+        if r["shipmentId"] in for_request:
+            q = requests[for_request[r["shipmentId"]]]
+            for line in r["lines"]:
+                want[("reached", q["incidentId"], desa[q["warehouseId"]], line["item"], line["unit"])] += line["quantity"]
+
+    got = collections.Counter()
+    requested_rows = 0
+    for row in hxl_data(store["hxl"]):
+        key = (row.get("#crisis+code"), row.get("#adm4+code"), row.get("#item+name"), row.get("#item+unit"))
+        for figure in ("targeted", "reached"):
+            value = row.get(f"#output+num+{figure}")
+            if value:
+                got[(figure, *key)] += int(value)
+        if row.get("#activity") == "request":
+            requested_rows += 1
+            assert row.get("#loc+type") == "posko" and row.get("#activity+code").startswith("RQ-")
+        elif row.get("#output+num+reached"):
+            assert row.get("#activity") == "receipt"
+    assert requested_rows == sum(len(q["lines"]) for q in requests.values())
+    assert got == want
+    assert any(k[0] == "reached" for k in got) and any(k[0] == "targeted" for k in got)
 
 
 def test_wfp_imports_back(store, tmp_path):

@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from test_portal import BINARY, Browser, Server, make_key  # noqa: F401
+from test_portal import ARTIFACTS, BINARY, Browser, Server, make_key  # noqa: F401
 
 
 def hidden(page: str, action: str, name: str) -> str:
@@ -298,3 +298,126 @@ def test_bast_qr_code_leads_to_the_public_proof_of_the_households_served(office,
         proof = r.read().decode()
     assert "Terbukti" in proof and distribution in proof and "aid.household-served" in proof
     assert "Lalu Ahmad" not in proof
+
+
+# ---------------------------------------------------------------- printing to PDF (A4 print CSS)
+
+PDF_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
+
+
+def pdf_objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """A PDF's objects by number: (dictionary, stream decompressed or None). Enough for Chromium's
+    (Skia's) output, which writes plain objects with Flate-compressed streams."""
+    import zlib
+    out = {}
+    for m in PDF_OBJECT.finditer(pdf):
+        body, stream = m.group(2), None
+        start = re.search(rb"stream\r?\n", body)
+        if start and body.rstrip().endswith(b"endstream"):
+            head, raw = body[:start.start()], body[start.end():body.rstrip().rindex(b"endstream")]
+            if b"/FlateDecode" in head:
+                raw = zlib.decompressobj().decompress(raw)
+            body, stream = head, raw
+        out[int(m.group(1))] = (body, stream)
+    return out
+
+
+def to_unicode(cmap: bytes) -> dict[int, str]:
+    """A font's ToUnicode CMap: glyph code -> text."""
+    table = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            table[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                table[code] = chr(int(dst, 16) + i)
+    return table
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[list[float], str]]:
+    """Each page's MediaBox and its text (glyphs mapped through their font's ToUnicode CMap)."""
+    objs = pdf_objects(pdf)
+    pages = []
+    for _, (body, _) in sorted(objs.items()):
+        if not re.search(rb"/Type\s*/Page\b", body):
+            continue
+        box = [float(x) for x in re.search(rb"/MediaBox\s*\[([^\]]*)\]", body).group(1).split()]
+        fonts = {}
+        font_dict = re.search(rb"/Font\s*<<(.*?)>>", body, re.S)
+        for name, ref in re.findall(rb"/(\w+)\s+(\d+) 0 R", font_dict.group(1) if font_dict else b""):
+            cmap = re.search(rb"/ToUnicode\s+(\d+) 0 R", objs[int(ref)][0])
+            fonts[name] = to_unicode(objs[int(cmap.group(1))][1]) if cmap else {}
+        refs = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body).group(1)
+        content = b"".join(objs[int(r)][1] or b"" for r in re.findall(rb"(\d+) 0 R", refs))
+        text, font = [], {}
+        for tok in re.finditer(rb"/(\w+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>|(T\*|ET|Td|TD)", content):
+            if tok.group(1):
+                font = fonts.get(tok.group(1), {})
+            elif tok.group(2) is not None:
+                glyphs = tok.group(2).decode()
+                text.append("".join(font.get(int(glyphs[i:i + 4], 16), "") for i in range(0, len(glyphs), 4)))
+            else:
+                text.append(" ")
+        pages.append((box, "".join(text)))
+    return pages
+
+
+def test_pdf_reader_of_this_file(tmp_path):
+    """The reader above against a page whose text and size are known."""
+    page = tmp_path / "a4.html"
+    page.write_text("<!DOCTYPE html><style>@page { size: A4 }</style><h1>SURAT JALAN</h1><p>1.250 kg, Rembiga</p>"
+                    "<style>@page { size: A5 }</style>", encoding="utf-8")
+    pdf = tmp_path / "a4.pdf"
+    Browser(tmp_path / "profile").run(page.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    pages = pdf_pages(pdf.read_bytes())
+    assert len(pages) == 1 and [round(x) for x in pages[0][0]] == [0, 0, 420, 595], pages
+    assert "SURATJALAN1.250kg,Rembiga" in re.sub(r"\s+", "", pages[0][1]), pages
+
+
+def test_printed_documents_are_a4_pdfs_with_their_text(office, tmp_path_factory, tmp_path):
+    """The surat jalan, the goods-received note and the BAST printed by Chromium (--print-to-pdf):
+    every page A4 (MediaBox 595 x 842 pt), the document's text in it, the screen's links not."""
+    admin = make_key(office.data_dir, "aid-writer", "admin-pdf")
+    shipped = ship(office, admin, ("gudang-pdf", "Gudang Cetak", "52.71.03.1004"), ("posko-pdf", "Posko Cakranegara", "52.71.03.1005"),
+                   "DN-2018-PYPDF001", "selimut", "lembar", 60, 45, "sopir-14")
+    number = shipped["shipmentId"]
+    office.post(f"/v1/aid/shipments/{number}/receipt", {"notes": "dua lembar basah"}, admin)
+    ids = ["HH-2018-PYPDF001", "HH-2018-PYPDF002"]
+    for hid, kk, name, members in zip(ids, ("5271030101180001", "5271030101180002"), ("Lalu Muhammad Zohri", "Baiq Rahmawati"),
+                                      (4, 2)):
+        office.post("/v1/aid/households", {"incidentId": "gempa-uji", "householdId": hid, "warehouseId": "posko-pdf",
+                                           "kelurahanCode": "52.71.03.1005", "kk": kk, "headName": name, "members": members}, admin)
+    served = office.post("/v1/aid/households/served", {"incidentId": "gempa-uji", "warehouseId": "posko-pdf", "round": "putaran-1",
+                                                       "householdIds": ids,
+                                                       "lines": [{"item": "selimut", "unit": "lembar", "quantity": 6}]}, admin)
+    distribution = served["distributionId"]
+
+    chromium = Browser(tmp_path_factory.mktemp("chromium-pdf"))
+    chromium.dom_after_submit(chromium.submit(tmp_path / "masuk.html", office.base + "/petugas/masuk", {"kunci": admin}))
+    documents = {
+        "surat-jalan": (f"/petugas/bantuan/gudang-pdf/surat-jalan/{number}",
+                        ["SURAT JALAN", number, "sopir-14", "Gudang Cetak", "Posko Cakranegara", "DN-2018-PYPDF001", "Pengirim"]),
+        "tanda-terima": (f"/petugas/bantuan/posko-pdf/tanda-terima/{number}",
+                         ["TANDA TERIMA BARANG", number, "dua lembar basah", "Susut", "Saksi"]),
+        "bast": (f"/petugas/bantuan/posko-pdf/bast/{distribution}",
+                 ["BERITA ACARA SERAH TERIMA", distribution, "Lalu Muhammad Zohri", "Baiq Rahmawati", "6 jiwa", "putaran-1"]),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, (path, expected) in documents.items():
+        pdf = ARTIFACTS / f"petugas-{name}.pdf"
+        pdf.unlink(missing_ok=True)
+        chromium.run(office.base + path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-"), name
+        pages = pdf_pages(data)
+        assert pages, f"{name}: no page in {pdf}"
+        for box, _ in pages:
+            assert [round(x) for x in box] == [0, 0, 595, 842], f"{name}: a page of {box} pt, not A4"
+        text = re.sub(r"\s+", "", "".join(t for _, t in pages))
+        for want in expected:
+            assert re.sub(r"\s+", "", want) in text, f"{name}: {want!r} not in the PDF's text: {text[:600]}"
+        # The print CSS hides the screen's parts: the way back and the hint to print.
+        assert "Cetakhalamanini" not in text and "Kembali" not in text, f"{name}: {text[:600]}"
+        # The KK numbers stay masked on paper too.
+        assert "5271030101180001" not in text

@@ -53,6 +53,10 @@ extension ScenarioGenerator {
             reportEarthquakeImpact(day: day, at: time)
         case .fire(let step):
             fire(step, at: time)
+        case .path(let step):
+            path(step, at: time)
+        case .elsewhere(let step):
+            elsewhere(step, at: time)
         }
     }
 
@@ -160,7 +164,7 @@ extension ScenarioGenerator {
     mutating func receive(_ p: Pending, at time: Int64) {
         var lines = p.lines
         var notes = rng.element(ScenarioCatalog.fullNotes) ?? ""
-        if rng.chance(0.06), let j = rng.element(Array(lines.indices)) {
+        if !p.exact, rng.chance(0.06), let j = rng.element(Array(lines.indices)) {
             // Some of one line lost in transit, taken from its last lots.
             let q = lines[j].lots.reduce(0) { $0 + $1.quantity }
             var lost = max(1, Int(Double(q) * rng.uniform(0.01, 0.06)))

@@ -68,12 +68,16 @@ struct ScenarioGenerator {
         case declareEarthquake
         case reportEarthquakeImpact(day: Int)
         case fire(FireStep)
+        case path(PathStep)
+        case elsewhere(ElsewhereStep)
     }
 
     struct Pending {
         let shipmentId: String
         let from, to: Int
         let lines: [(item: Int, lots: [LotQueue.Entry])]
+        /// Received exactly as sent (a request's shipment: no loss in transit).
+        var exact = false
     }
 
     struct Scheduled {
@@ -98,6 +102,8 @@ struct ScenarioGenerator {
     var stock: [[LotQueue]]
     var received: [Bool]
     var donations = 0, shipments = 0, distributions = 0
+    /// The requests, households and four-eyes adjustments of the whole path (`ScenarioPath`).
+    var path = PathState()
 
     let weights: [Double]
     let meanWeight: Double
@@ -140,6 +146,8 @@ struct ScenarioGenerator {
         // The item catalog comes first: every item named after it is cataloged.
         for event in ScenarioItemCatalog.events(at: { Self.text(Self.at(0, 0, $0)) }) { emit(event, claim(Self.at(0, 0, out.count))) }
         scheduleIncidents()
+        schedulePath()
+        scheduleElsewhere()
         for g in 0..<gudangCount { schedule(Self.at(0, 9, 20 * g), .registerGudang(g)) }
         // After the 29 July shock, posko in the five hardest-hit kelurahan.
         let hardest = weights.indices.sorted { (weights[$0], -$0) > (weights[$1], -$1) }
@@ -230,7 +238,7 @@ struct ScenarioGenerator {
 
     mutating func emit(_ event: AidEvent, _ time: Int64) {
         let ts = Timestamp(millisecondsSince1970: time)
-        let named = ScenarioItemCatalog.dated(event.naming(incident: ScenarioIncidents.earthquake))
+        let named = ScenarioItemCatalog.dated(explainingHeldAside(event.naming(incident: ScenarioIncidents.earthquake)))
         guard let proposed = try? named.proposed(id: ids.uuid(), occurredAt: ts) else { return }
         out.append((ts, proposed))
     }

@@ -13,8 +13,12 @@ import Regions
 ///   (Kementerian Sosial). Every other event of the scenario names it.
 /// - **`kebakaran-bintaro-2018`**, a smaller, modelled incident (not a record): a fire in the
 ///   fishing settlement of Kelurahan Bintaro (Ampenan) on 22 August 2018, 164 people of 43
-///   households displaced. It runs the whole path on its own lots: a donation into the BPBD
-///   gudang and one handed in at the posko, a shipment, its receipt, and one hand-out.
+///   households displaced. It runs the whole path on its own lots: the posko's request, a
+///   donation into the BPBD gudang, its commitment and the shipment that fulfils the request,
+///   its receipt, a donation handed in at the posko, the 43 households registered (with a vault)
+///   and one hand-out to all of them, counted from the register (`aid.household-served`).
+/// - Under a deployment for the province, a posko in Lombok Utara and a flood in Kota Bima
+///   (`ScenarioElsewhere`).
 enum ScenarioIncidents {
     static let earthquake = "gempa-lombok-2018"
     static let fire = "kebakaran-bintaro-2018"
@@ -43,12 +47,14 @@ extension ScenarioGenerator {
 
     /// The steps of the fire in Bintaro, 22-23 August (days 24 and 25).
     enum FireStep: CaseIterable {
-        case declare, donateToGudang, report, dispatch, receive, donateAtPosko, handOut
+        case declare, request, register, donateToGudang, commit, report, dispatch, receive, donateAtPosko, handOut
         var day: Int { self == .donateAtPosko || self == .handOut ? 25 : 24 }
         var hour: Int {
             switch self {
             case .declare: 10
-            case .donateToGudang: 14
+            case .request: 11
+            case .register: 12
+            case .donateToGudang, .commit: 14
             case .report: 17
             case .dispatch: 15
             case .receive: 16
@@ -56,7 +62,14 @@ extension ScenarioGenerator {
             case .handOut: 9
             }
         }
-        var minute: Int { self == .declare ? 40 : 30 }
+        var minute: Int {
+            switch self {
+            case .declare: 40
+            case .request, .register: 0
+            case .commit: 45
+            default: 30
+            }
+        }
     }
 
     mutating func declareEarthquake(at time: Int64) {
@@ -111,8 +124,23 @@ extension ScenarioGenerator {
         }
         let community = C.donors.first { $0.kind == "community" } ?? C.donors[0]
         let ngo = C.donors.first { $0.kind == "ngo" } ?? C.donors[0]
+        let request = "RQ-2018-KB0001"
         let event: AidEvent
         switch step {
+        case .request:
+            event = .itemsRequested(
+                ItemsRequested(
+                    requestId: request, warehouseId: posko, lines: gudangItems, priority: "tinggi", neededBy: Self.text(Self.at(25, 12)),
+                    requestedAt: Self.text(t), incidentId: id))
+        case .commit:
+            event = .requestCommitted(
+                RequestCommitted(requestId: request, fromWarehouseId: gudang, lines: gudangItems, committedAt: Self.text(t), incidentId: id)
+            )
+        case .register:
+            // 43 households of 164 people, registered as one roster (with a vault).
+            let households = roster(43, in: ScenarioIncidents.bintaro, people: 164, idPrefix: "HH-2018-KB")
+            path.fire = register(households, at: posko, in: ScenarioIncidents.bintaro, incidentId: id, time: t)
+            return
         case .declare:
             event = .incidentDeclared(
                 IncidentDeclared(
@@ -133,7 +161,7 @@ extension ScenarioGenerator {
                 ShipmentDispatched(
                     shipmentId: "SH-2018-KB0001", fromWarehouseId: gudang, toWarehouseId: posko,
                     lines: lines(gudangItems, lot: "DN-2018-KB0001"), vehicle: C.warehouses[0].vehicles.first ?? "Truk",
-                    driver: C.drivers[0], dispatchedAt: Self.text(t), incidentId: id))
+                    driver: C.drivers[0], dispatchedAt: Self.text(t), requestId: request, incidentId: id))
         case .receive:
             event = .shipmentReceived(
                 ShipmentReceived(
@@ -153,6 +181,9 @@ extension ScenarioGenerator {
                     distributionId: "DS-2018-KB0001", warehouseId: posko, kelurahanCode: ScenarioIncidents.bintaro,
                     lines: lines(gudangItems, lot: "DN-2018-KB0001") + lines(poskoItems, lot: "DN-2018-KB0002"), households: 43,
                     people: 164, distributedAt: Self.text(t), incidentId: id))
+            emit(event, t)
+            serve(path.fire, distributionId: "DS-2018-KB0001", round: "kebakaran-1", incidentId: id, at: t)
+            return
         }
         emit(event, t)
     }

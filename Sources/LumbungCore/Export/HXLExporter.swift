@@ -3,7 +3,6 @@ import DomainKit
 public import EventLog
 import JSON
 import MarketPrices
-import MataramReference
 public import PersonalData
 
 /// Aid movements as an HXL-tagged table in the manner of a 3W (who, what, where): CSV
@@ -32,7 +31,8 @@ public import PersonalData
 /// - distribution: one row per line, in the distribution's own `kelurahanCode`, the warehouse
 ///   columns naming the post it was handed out from;
 /// - adjustment: one row, at the warehouse, `Quantity` signed (negative took stock out); a
-///   write-off of unusable stock (`writeOff`) is the activity `write-off`, its quantity negative.
+///   write-off of unusable stock (`writeOff`) is the activity `write-off`, its quantity negative;
+/// - request: one row per line asked, at the requesting post, `Quantity` the quantity asked.
 ///
 /// Sums do not double count when taken per activity: `Quantity` is the quantity of that row's
 /// line only; `Households` and `People` of a distribution are on its first row only (empty on
@@ -55,7 +55,7 @@ public struct HXLExporter: Exporter {
     /// The types that give rows.
     public static let movementTypes: Set<String> = [
         AidEventType.donationReceived, AidEventType.shipmentDispatched, AidEventType.shipmentReceived,
-        AidEventType.aidDistributed, AidEventType.stockAdjusted, AidEventType.adjustmentApproved,
+        AidEventType.aidDistributed, AidEventType.stockAdjusted, AidEventType.adjustmentApproved, AidEventType.itemsRequested,
     ]
 
     /// The columns, in order: the name row and the hashtag row.
@@ -66,7 +66,8 @@ public struct HXLExporter: Exporter {
         ("Warehouse kind", "#loc+type"), ("Kecamatan", "#adm3+name"), ("Kecamatan code", "#adm3+code"),
         ("Kelurahan", "#adm4+name"), ("Kelurahan code", "#adm4+code"), ("Item", "#item+name"), ("Unit", "#item+unit"),
         ("Quantity", "#value"), ("Households", "#reached+hh"), ("People", "#reached+ind"),
-        ("Position", "#meta+position"), ("Event ID", "#meta+id"),
+        ("Targeted", "#output+num+targeted"), ("Reached", "#output+num+reached"), ("Position", "#meta+position"),
+        ("Event ID", "#meta+id"),
     ]
 
     /// Hours Mataram's time (WITA) is ahead of UTC: the `Date` column's day.
@@ -91,10 +92,14 @@ public struct HXLExporter: Exporter {
         var from: String
         var to: String
         var lost: [Amount] = []
+        /// The request it fulfils, if any.
+        var requestId: String? = nil
     }
 
     var warehouses: [String: Warehouse] = [:]
     var shipments: [String: Shipment] = [:]
+    /// Requests cancelled by the export's last position: they count as neither targeted nor reached.
+    var cancelled: Set<String> = []
 
     /// Where individual donors' sealed names are opened (those who agreed to be named); nil (the
     /// command line's export, which opens no vault): they show as `Donor.anonymous`.
@@ -106,7 +111,10 @@ public struct HXLExporter: Exporter {
         var prepared = HXLExporter(vault: vault)
         var dispatched: [String: [Amount]] = [:]
         let scan = EventFilter(
-            types: [AidEventType.warehouseRegistered, AidEventType.shipmentDispatched, AidEventType.shipmentReceived],
+            types: [
+                AidEventType.warehouseRegistered, AidEventType.shipmentDispatched, AidEventType.shipmentReceived,
+                AidEventType.requestCancelled,
+            ],
             toPosition: filter.toPosition)
         try store.forEachRecord(scan) { view in
             guard let data = try? JSONParser.parse(view.dataBytes), let event = try? AidEvent.read(type: view.type, data: data) else {
@@ -116,12 +124,14 @@ public struct HXLExporter: Exporter {
             case .warehouseRegistered(let w):
                 prepared.warehouses[w.warehouseId] = Warehouse(name: w.name, kind: w.kind, kelurahanCode: w.kelurahanCode)
             case .shipmentDispatched(let s):
-                prepared.shipments[s.shipmentId] = Shipment(from: s.fromWarehouseId, to: s.toWarehouseId)
+                prepared.shipments[s.shipmentId] = Shipment(from: s.fromWarehouseId, to: s.toWarehouseId, requestId: s.requestId)
                 dispatched[s.shipmentId] = Self.addUp(s.lines.map { Amount(item: $0.item, unit: $0.unit, quantity: $0.quantity) })
             case .shipmentReceived(let r):
                 guard let sent = dispatched.removeValue(forKey: r.shipmentId) else { return true }
                 let received = Self.addUp(r.lines.map { Amount(item: $0.item, unit: $0.unit, quantity: $0.quantity) })
                 prepared.shipments[r.shipmentId]?.lost = Self.lost(sent: sent, received: received)
+            case .requestCancelled(let c):
+                prepared.cancelled.insert(c.requestId)
             default:
                 break
             }
@@ -166,10 +176,12 @@ public struct HXLExporter: Exporter {
             let to = route.flatMap { warehouses[$0.to] }
             let org = from?.name ?? route?.from ?? ""
             let received = Self.addUp(r.lines.map { Amount(item: $0.item, unit: $0.unit, quantity: $0.quantity) })
+            // What arrived for a request (not cancelled) is what reached its post.
+            let forRequest = route?.requestId.map { !cancelled.contains($0) } ?? false
             for amount in received {
                 row(
                     context, "receipt", r.shipmentId, org: org, orgType: from?.kind ?? "", warehouseId: route?.to ?? "",
-                    kelurahanCode: to?.kelurahanCode, amount, into: &out)
+                    kelurahanCode: to?.kelurahanCode, amount, reached: forRequest ? amount.quantity : nil, into: &out)
             }
             for amount in route?.lost ?? [] {
                 row(
@@ -201,9 +213,19 @@ public struct HXLExporter: Exporter {
                 orgType: at?.kind ?? "",
                 warehouseId: a.warehouseId, kelurahanCode: at?.kelurahanCode, Amount(item: a.item, unit: a.unit, quantity: a.quantity),
                 into: &out)
+        case .itemsRequested(let q):
+            let post = warehouses[q.warehouseId]
+            let counts = !cancelled.contains(q.requestId)
+            for line in q.lines {
+                row(
+                    context, "request", q.requestId, org: post?.name ?? q.warehouseId, orgType: post?.kind ?? "",
+                    warehouseId: q.warehouseId,
+                    kelurahanCode: post?.kelurahanCode, Amount(item: line.item, unit: line.unit, quantity: line.quantity),
+                    targeted: counts ? line.quantity : nil, into: &out)
+            }
         // Households never leave in an export: a distribution's counts are in its own row.
         case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
+            .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
             return
         }
     }
@@ -218,16 +240,19 @@ public struct HXLExporter: Exporter {
 
     private func row(
         _ c: RowContext, _ activity: String, _ code: String, org: String, orgType: String, warehouseId: String,
-        kelurahanCode: String?, _ amount: Amount, households: Int? = nil, people: Int? = nil, into out: inout [UInt8]
+        kelurahanCode: String?, _ amount: Amount, households: Int? = nil, people: Int? = nil, targeted: Int? = nil,
+        reached: Int? = nil, into out: inout [UInt8]
     ) {
         let place = warehouses[warehouseId]
-        let kelurahan = kelurahanCode.flatMap { Mataram.kelurahan(code: $0) }
+        // Kota Mataram's names from its own table, any other desa's from the national one.
+        let names = kelurahanCode.map(PlaceNames.names) ?? (desa: "", kecamatan: "")
+        let kecamatanCode = kelurahanCode.map { $0.split(separator: ".").prefix(3).joined(separator: ".") } ?? ""
         CSVText.appendRecord(
             [
                 c.date, c.incidentId, activity, code, org, orgType, place?.name ?? "", warehouseId, place?.kind ?? "",
-                kelurahan?.kecamatan.name ?? "", kelurahan?.kecamatan.code ?? "", kelurahan?.name ?? "", kelurahanCode ?? "",
+                names.kecamatan, names.kecamatan.isEmpty ? "" : kecamatanCode, names.desa, kelurahanCode ?? "",
                 amount.item, amount.unit, String(amount.quantity), households.map(String.init) ?? "", people.map(String.init) ?? "",
-                String(c.position), c.eventId,
+                targeted.map(String.init) ?? "", reached.map(String.init) ?? "", String(c.position), c.eventId,
             ], to: &out)
     }
 

@@ -18,9 +18,12 @@ import Projections
 /// The pages show a KK number masked (its last four digits) and the head's name; once the household
 /// was forgotten (`privacy forget --kk`) both read `[dihapus]`.
 ///
+/// Both forms name their incident (`insiden`, a select of the declared incidents, the latest
+/// first, as on the other aid forms; the latest when the form names none).
+///
 /// Routes: `GET /petugas/bantuan/{warehouseId}/keluarga`, `POST /petugas/bantuan/{warehouseId}/keluarga`
-/// (`kk`, `nama`, `anggota`, `desa`, `bayi`, `lansia`, `disabilitas`, `hamil`, `eventId`),
-/// `POST /petugas/bantuan/{warehouseId}/keluarga/salurkan` (`putaran`, `barang`, `jumlah`,
+/// (`insiden`, `kk`, `nama`, `anggota`, `desa`, `bayi`, `lansia`, `disabilitas`, `hamil`, `eventId`),
+/// `POST /petugas/bantuan/{warehouseId}/keluarga/salurkan` (`insiden`, `putaran`, `barang`, `jumlah`,
 /// `hh-<householdId>` per chosen household, `eventId`), `GET /petugas/bantuan/{warehouseId}/bast/{distributionId}`.
 extension AidScreens {
     func addHouseholdRoutes(to router: Router<AppRequestContext>) {
@@ -187,6 +190,14 @@ extension AidScreens {
         let roundRows = rounds.filter { names[$0.kelurahanCode] != nil }.map { r -> HTML in
             "<tr><td>\(r.round)</td><td>\(names[r.kelurahanCode] ?? r.kelurahanCode)</td><td class=\"num\">\(r.distributions)</td><td class=\"num\">\(r.households)</td><td class=\"num\">\(r.people)</td></tr>"
         }
+        // The incident each form is for, as on the other aid forms (the latest declared first).
+        let incidentOptions = try await incidents(request).enumerated().map { i, incident -> HTML in
+            let chosen = typed["insiden"].map { $0 == incident.incidentId } ?? (i == 0)
+            return "<option value=\"\(incident.incidentId)\"\(chosen ? " selected" : "")>\(incident.name)</option>"
+        }
+        func incidentField(_ form: String, _ hint: String) -> HTML {
+            "<div><label for=\"insiden-\(form)\">Bencana <span class=\"hint\">\(hint)</span></label><select id=\"insiden-\(form)\" name=\"insiden\" required>\(HTML(joining: incidentOptions))</select></div>"
+        }
         let csrf = StaffForm.csrfField(staff.session)
         let alert = notice.map { StaffLayout.notice(ok: $0.ok, $0.text) } ?? .empty
         let base = Self.path(here.warehouseId)
@@ -198,6 +209,7 @@ extension AidScreens {
             ? "<p class=\"muted\">Penyaluran per keluarga memerlukan keluarga terdaftar dan stok di posko ini.</p>"
             : """
             <form class="stack" id="salurkan" method="post" action="\(base)/keluarga/salurkan">\(csrf)\(StaffForm.eventIDField())
+            \(incidentField("salurkan", "stok dari donasi untuk bencana ini"))
             <div><label for="putaran">Putaran <span class="hint">mis. putaran-1; satu keluarga sekali per putaran</span></label><input id="putaran" name="putaran" required maxlength="100" autocapitalize="off" value="\(typed["putaran"] ?? "putaran-1")"></div>
             <div><label for="barang">Barang</label><select id="barang" name="barang" required>\(itemOptions)</select></div>
             <div><label for="jumlah">Jumlah seluruhnya</label><input id="jumlah" name="jumlah" inputmode="numeric" required maxlength="9" value="\(typed["jumlah"] ?? "")"></div>
@@ -215,6 +227,7 @@ extension AidScreens {
             </section>
             <section class="card"><h2>Daftarkan keluarga</h2>
             <form class="stack" method="post" action="\(base)/keluarga">\(csrf)\(StaffForm.eventIDField())
+            \(incidentField("daftar", "keluarga terdampak bencana ini"))
             <div><label for="kk">Nomor KK <span class="hint">16 angka</span></label><input class="code" id="kk" name="kk" inputmode="numeric" required maxlength="20" autocomplete="off" value="\(typed["kk"] ?? "")"></div>
             <div><label for="nama">Nama kepala keluarga</label><input id="nama" name="nama" required maxlength="200" autocomplete="off" value="\(typed["nama"] ?? "")"></div>
             <div><label for="desa">Desa/kelurahan</label><select id="desa" name="desa">\(desaOptions)</select></div>

@@ -303,14 +303,18 @@ struct AidScreens {
 
     /// The adjustments of `warehouseId` waiting for a second officer's approval.
     func pendingAdjustments(_ request: Request, at warehouseId: String) async throws -> [PendingAdjustments.Adjustment] {
-        try await services.views(request) { views in
+        try await services.views(request, replaying: AidController.replayed) { views in
             try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouseId).adjustments
         }
     }
 
     /// Every warehouse with its stock.
+    /// Every warehouse with its stock (as of `?asOf=`/`?recordedAsOf=` when given: the auditor's
+    /// "what was in posko X on 10 August?").
     func stock(_ request: Request) async throws -> [StockReport.WarehouseStock] {
-        try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? [] }
+        try await services.views(request, replaying: AidController.replayed) { views in
+            try AidQueries.stock(try views.view(AidViews.stock))?.warehouses ?? []
+        }
     }
 
     /// The declared incidents, the latest started first.
@@ -444,14 +448,7 @@ struct AidScreens {
             <div><button type="submit">Berangkatkan kiriman</button></div>
             </form></section>
             """
-        let content: HTML = """
-            <h1>\(here.name)</h1>
-            <p class="muted">\(Self.kind(here.kind)), \(here.kelurahanName), \(here.kecamatanName)</p>
-            \(alert)
-            \(try await alertsSection(request, here, items: items, staff: staff, typed: typed))
-            <section class="card"><h2>Stok</h2>
-            \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada, kedaluwarsa)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
-            </section>
+        let forms: HTML = """
             \(pending)
             <section class="card"><h2>Terima kiriman</h2>
             <form class="stack" method="get" action="\(base)/terima">
@@ -461,6 +458,34 @@ struct AidScreens {
             <p><a href="\(base)/keluarga">Daftar keluarga dan penyaluran per keluarga (BAST)</a></p>
             <p><a href="\(base)/permintaan">Permintaan barang, janji kirim, dan donasi yang diterima di sini</a></p>
             \(handOut)
+            """
+        // As of a day (`?asOf=`): the page as it stood then, from a replay of the log, without forms.
+        let past = try request.pointInHistory()
+        let asOfForm: HTML = """
+            <form class="inline" method="get" action="\(base)"><label for="asof">Lihat keadaan pada tanggal</label> <input id="asof" name="asOf" type="date" value="\(request.query("asOf").map { String($0.prefix(10)) } ?? "")"> <button type="submit">Lihat</button></form>
+            """
+        let history: HTML =
+            past.map { point in
+                let when =
+                    point.occurredUntil.map { IndonesianFormat.dateTime($0) } ?? point.recordedUntil.map {
+                        "tercatat s.d. \(IndonesianFormat.dateTime($0))"
+                    } ?? ""
+                return StaffLayout.notice(
+                    ok: true,
+                    "Keadaan per \(when), dari riwayat log (hanya baca; formulir tidak ditampilkan). Hapus tanggal untuk kembali ke hari ini."
+                )
+            } ?? .empty
+        let content: HTML = """
+            <h1>\(here.name)</h1>
+            <p class="muted">\(Self.kind(here.kind)), \(here.kelurahanName), \(here.kecamatanName)</p>
+            \(asOfForm)
+            \(history)
+            \(alert)
+            \(try await alertsSection(request, here, items: items, staff: staff, typed: typed, readOnly: past != nil))
+            <section class="card"><h2>Stok</h2>
+            \(rows.isEmpty ? "<p class=\"muted\">Belum ada stok.</p>" : "<table><thead><tr><th>Barang</th><th>Ada</th><th>Dalam perjalanan</th><th>Lot (donasi: ada, kedaluwarsa)</th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
+            </section>
+            \(past == nil ? forms : .empty)
             """
         return StaffLayout.response(title: here.name, session: staff.session, status: status, content)
     }

@@ -69,10 +69,13 @@ extension AidScreens {
     /// The alerts of the day (`?tanggal=`, today in WITA by default) for `here`, with the forms to
     /// write off a lot and to set a minimum.
     func alertsSection(
-        _ request: Request, _ here: StockReport.Warehouse, items: [StockReport.Item], staff: StaffRequest, typed: [String: String]
+        _ request: Request, _ here: StockReport.Warehouse, items: [StockReport.Item], staff: StaffRequest, typed: [String: String],
+        readOnly: Bool = false
     ) async throws -> HTML {
-        let day = request.query("tanggal").flatMap { CivilDate($0) } ?? IndonesianFormat.localDay(.now())
-        let (alerts, catalog) = try await services.views(request) { views in
+        // The day asked for, else the day of `?asOf=`, else today.
+        let asOfDay = try request.pointInHistory()?.occurredUntil.map { IndonesianFormat.localDay($0) }
+        let day = request.query("tanggal").flatMap { CivilDate($0) } ?? asOfDay ?? IndonesianFormat.localDay(.now())
+        let (alerts, catalog) = try await services.views(request, replaying: AidController.replayed) { views in
             let stock = try views.view(AidViews.stock)
             return (
                 try AidQueries.alerts(stock, on: day, warehouseId: here.warehouseId), try AidQueries.catalog(stock)
@@ -141,8 +144,8 @@ extension AidScreens {
         return """
             <section class="card"><h2>Peringatan per \(IndonesianFormat.date(day))</h2>
             \(list)
-            \(writeOffForm)
-            \(minimumForm)
+            \(readOnly ? .empty : writeOffForm)
+            \(readOnly ? .empty : minimumForm)
             </section>
             """
     }
