@@ -133,6 +133,10 @@ public enum AidDecider: Decider {
                 name: e.name, category: e.category, baseUnit: e.baseUnit, packs: e.packs ?? [], expires: e.expires)
         case .minimumStockSet:
             break
+        case .adjustmentRejected(let e):
+            guard var a = s.adjustments[e.adjustmentId], a.approvedBy == nil, a.rejectedBy == nil else { return s }
+            a.rejectedBy = e.rejectedBy
+            s.adjustments[e.adjustmentId] = a
         }
         if case .aidDistributed(let e) = event {
             s.distributionRecords[e.distributionId] = DistributionRecord(
@@ -215,6 +219,15 @@ public enum AidDecider: Decider {
                     adjustmentId: c.adjustmentId, warehouseId: a.warehouseId, item: a.item, unit: a.unit, donationId: a.donationId,
                     quantity: a.quantity, reason: a.reason, approvedBy: try need(c.approvedBy, "approvedBy"),
                     approvedAt: try need(c.approvedAt, "approvedAt"), incidentId: a.incidentId, writeOff: a.writeOff))
+        case .rejectAdjustment(let c):
+            guard let a = state.adjustments[c.adjustmentId] else {
+                throw violation("adjustmentId", "no adjustment \(c.adjustmentId) awaits approval (none was recorded as pending)")
+            }
+            return .adjustmentRejected(
+                AdjustmentRejected(
+                    adjustmentId: c.adjustmentId, warehouseId: a.warehouseId, reason: c.reason,
+                    rejectedBy: try need(c.rejectedBy, "rejectedBy"),
+                    rejectedAt: try need(c.rejectedAt, "rejectedAt"), incidentId: a.incidentId))
         case .catalogItem(let c):
             return .itemCataloged(
                 ItemCataloged(
@@ -351,6 +364,23 @@ extension AidDecider {
         case .requestCommitted, .requestCancelled:
             try checkRequest(event, state)
 
+        case .adjustmentRejected(let e):
+            guard let a = state.adjustments[e.adjustmentId] else {
+                throw violation("adjustmentId", "no adjustment \(e.adjustmentId) awaits approval (none was recorded as pending)")
+            }
+            if let by = a.approvedBy {
+                throw violation("adjustmentId", "adjustment \(e.adjustmentId) is already approved (by \(by)); it can no longer be rejected")
+            }
+            if let by = a.rejectedBy {
+                throw violation("adjustmentId", "adjustment \(e.adjustmentId) is already rejected (by \(by))")
+            }
+            if let by = a.requestedBy, by == e.rejectedBy {
+                throw violation("rejectedBy", "\(by) wrote adjustment \(e.adjustmentId); a second officer (another key) must decide on it")
+            }
+            guard e.warehouseId == a.warehouseId else {
+                throw violation("warehouseId", "adjustment \(e.adjustmentId) is of \(a.warehouseId), not \(e.warehouseId)")
+            }
+
         case .itemCataloged(let e):
             guard state.catalog[e.item] == nil else {
                 throw violation("item", "\(e.item) is already in the catalog; an item is cataloged once")
@@ -482,6 +512,9 @@ extension AidDecider {
             if let by = a.approvedBy {
                 throw violation(
                     "adjustmentId", "adjustment \(e.adjustmentId) is already approved (by \(by)); an adjustment is approved once")
+            }
+            if let by = a.rejectedBy {
+                throw violation("adjustmentId", "adjustment \(e.adjustmentId) was rejected (by \(by)); it can no longer be approved")
             }
             if let by = a.requestedBy, by == e.approvedBy {
                 throw violation(

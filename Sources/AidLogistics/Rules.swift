@@ -92,6 +92,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
         switch offered {
         case .stockAdjusted(let e): (named, field) = (e.requestedBy, "data.requestedBy")
         case .adjustmentApproved(let e): (named, field) = (e.approvedBy, "data.approvedBy")
+        case .adjustmentRejected(let e): (named, field) = (e.rejectedBy, "data.rejectedBy")
         default: return
         }
         guard let named, named != actor else { return }
@@ -106,6 +107,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             throw AidDecider.violation(
                 "needsApproval",
                 "an adjustment of \(o.quantity) \(o.unit) must\(d.isPending ? "" : " not") wait for a second officer's approval here")
+        case (.adjustmentRejected(let o), .adjustmentRejected(let d)) where o != d:
+            throw AidDecider.violation(
+                "adjustmentId",
+                "a rejection names its adjustment as recorded: warehouseId \(d.warehouseId), incidentId \(d.incidentId ?? "-")")
         case (.adjustmentApproved(let o), .adjustmentApproved(let d)) where o != d:
             throw AidDecider.violation(
                 "adjustmentId",
@@ -140,6 +145,7 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
                 c.warehouseId.map { ($0, "data.warehouseId") }
                 ?? (c.distributionId.flatMap { state.distributionRecords[$0]?.warehouseId }, "data.distributionId")
         case .setMinimumStock(let c): (warehouse, field) = (c.warehouseId, "data.warehouseId")
+        case .rejectAdjustment(let c): (warehouse, field) = (state.adjustments[c.adjustmentId]?.warehouseId, "data.adjustmentId")
         case .declareIncident, .reportImpact, .catalogItem:
             // Incidents and the catalog are the coordinators': a key scoped to warehouses does not write them.
             throw EventLogError(
@@ -302,6 +308,11 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             break
         case .setMinimumStock(let c):
             try warehouse(c.warehouseId)
+        case .rejectAdjustment(let c):
+            guard let a = try adjustments.get(c.adjustmentId, in: decisions) else { return s }
+            s.adjustments[c.adjustmentId] = a
+            try warehouse(a.warehouseId)
+            try incident(a.incidentId)
         case .requestItems(let c):
             try request(c.requestId)
             try warehouse(c.warehouseId)

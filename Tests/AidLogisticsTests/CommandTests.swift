@@ -52,6 +52,7 @@ struct CommandTests {
                 #"{"item":"beras","name":"Beras medium","category":"pangan","baseUnit":"kg","packs":[{"unit":"karung","baseQuantity":25}],"expires":true}"#
             ),
             ("set-minimum-stock", #"{"warehouseId":"gudang-a","item":"beras","unit":"kg","minimum":500}"#),
+            ("reject-adjustment", #"{"adjustmentId":"AD-2018-7K3QF2ZA","reason":"tidak sesuai berita acara"}"#),
         ]
         for (name, body) in bodies {
             let c = try AidLogisticsCommand.parse(name, body: try Fx.json(body))

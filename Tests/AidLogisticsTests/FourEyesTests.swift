@@ -102,6 +102,30 @@ struct FourEyesTests {
         #expect(again.field == "data.adjustmentId")
     }
 
+    @Test("a second officer may reject a pending adjustment: it never counts and can no longer be approved; the writer may not")
+    func rejected() throws {
+        var s = try Self.run(Self.adjust(-150), try Fx.state(Self.events))
+        func reject(by: String) -> AidLogisticsCommand {
+            .rejectAdjustment(
+                RejectAdjustment(adjustmentId: "AD-1", reason: "tidak sesuai berita acara", rejectedBy: by, rejectedAt: Fx.t(7, 11)))
+        }
+        #expect(Self.refusal(reject(by: "alice"), s)?.field == "data.rejectedBy")
+        let decided = try AidDecider.decide(reject(by: "bob"), s)
+        guard case .adjustmentRejected(let r) = try #require(decided.first) else {
+            Issue.record("not a rejection")
+            return
+        }
+        #expect(r.warehouseId == "gudang-a" && r.incidentId == Fx.incident && r.rejectedBy == "bob")
+        s = try Self.run(reject(by: "bob"), s)
+        #expect(s.onHand(at: "gudang-a", Self.beras, lot: "DN-9") == 500)
+        #expect(s.adjustments["AD-1"]?.rejectedBy == "bob")
+        #expect(Self.refusal(Self.approve(by: "carol"), s)?.message.contains("was rejected (by bob)") == true)
+        #expect(Self.refusal(reject(by: "carol"), s)?.message.contains("already rejected") == true)
+        let unknown = AidLogisticsCommand.rejectAdjustment(
+            RejectAdjustment(adjustmentId: "AD-9", reason: "x", rejectedBy: "bob", rejectedAt: Fx.t(7, 11)))
+        #expect(Self.refusal(unknown, s)?.field == "data.adjustmentId")
+    }
+
     @Test("an approval is checked against the stock of its moment")
     func approvalBelowZero() throws {
         var s = try Self.run(Self.adjust(-400), try Fx.state(Self.events))

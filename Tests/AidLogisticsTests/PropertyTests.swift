@@ -30,7 +30,7 @@ struct Ledger {
     mutating func fold(_ e: AidEvent) {
         switch e {
         case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
+            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet, .adjustmentRejected:
             break
         case .donationReceived(let d):
             donor[d.donationId] = d.donor.publicLabel

@@ -66,6 +66,33 @@ struct AidFourEyesRoutesTests {
         }
     }
 
+    @Test("another key rejects a pending adjustment: no longer listed, never counted; the writer's rejection is 422")
+    func rejectedOverHTTP() async throws {
+        try await withRouter { env, client in
+            let seed = AidSeed()
+            try await seed.apply(client, env)
+            let writer = env.token(.aidWriter)
+            let adj = try await client.command("/v1/aid/adjustments", token: writer, body: Self.adjustment(seed, 150))
+            let id = try #require(adj.string("adjustmentId"))
+            let head = try env.head()
+            expectProblem(
+                try await client.post("/v1/aid/adjustments/\(id)/rejection", token: writer, body: #"{"reason":"salah hitung"}"#),
+                .unprocessableContent, field: "rejectedBy")
+            expectProblem(
+                try await client.post("/v1/aid/adjustments/\(id)/rejection", token: writer, body: "{}"), .badRequest, field: "reason")
+            #expect(try env.head() == head)
+            let second = try await env.services.keys.create(role: .aidWriter, name: "petugas kedua", actor: "test").token
+            let r = try await client.command("/v1/aid/adjustments/\(id)/rejection", token: second, body: #"{"reason":"salah hitung"}"#)
+            let at = try #require(r.uint("position"))
+            #expect(try await onHand(client, seed, after: at) == 100)
+            let list = try await client.get("/v1/aid/adjustments?minPosition=\(at)", token: writer).object()
+            #expect(list.objects("adjustments").isEmpty)
+            expectProblem(
+                try await client.post("/v1/aid/adjustments/\(id)/approval", token: env.token(.admin), body: "{}"), .unprocessableContent,
+                field: "adjustmentId")
+        }
+    }
+
     @Test("a small adjustment counts at once and is not listed")
     func smallAdjustment() async throws {
         try await withRouter { env, client in

@@ -62,6 +62,30 @@ struct AidStockScreensTests {
             let waiting = try await officer.post(hapus, large)
             #expect(waiting.status == .ok && waiting.text.contains("menunggu persetujuan"), "\(waiting.text.prefix(500))")
             #expect(waiting.text.contains("Menunggu persetujuan"))
+            // The writer may not reject it either: a second officer decides.
+            let id = try #require(waiting.text.firstMatch(of: /Penghapusan (AD-[0-9A-Z-]+)/)?.1).description
+            let tolak = "\(path)/tolak/\(id)"
+            let reject: [(String, String)] = [
+                ("csrf", try StaffBrowser.hidden("csrf", in: waiting.text, form: tolak)),
+                ("eventId", try StaffBrowser.hidden("eventId", in: waiting.text, form: tolak)), ("alasan", "tidak sesuai berita acara"),
+            ]
+            let own = try await officer.post(tolak, reject)
+            #expect(own.status == .unprocessableContent)
+            #expect(
+                own.text.contains("Tidak dicatat: Penolak (rejectedBy): penyesuaian \(id) dicatat oleh kunci ini sendiri"),
+                "\(own.text.prefix(600))")
+            var second = StaffBrowser(client: client)
+            let key = try await env.services.keys.create(role: .aidWriter, name: "kepala gudang", actor: "test")
+            try await second.signIn(key.token)
+            let page2 = try await second.get(path)
+            let decided = try await second.post(
+                tolak,
+                [
+                    ("csrf", try StaffBrowser.hidden("csrf", in: page2.text, form: tolak)),
+                    ("eventId", try StaffBrowser.hidden("eventId", in: page2.text, form: tolak)), ("alasan", "tidak sesuai berita acara"),
+                ])
+            #expect(decided.status == .ok && decided.text.contains("ditolak"), "\(decided.text.prefix(600))")
+            #expect(!decided.text.contains("Menunggu persetujuan"))
         }
     }
 

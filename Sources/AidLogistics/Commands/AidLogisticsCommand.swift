@@ -29,12 +29,14 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
     case approveAdjustment(ApproveAdjustment)
     case catalogItem(CatalogItem)
     case setMinimumStock(SetMinimumStock)
+    case rejectAdjustment(RejectAdjustment)
 
     /// The command names, as the HTTP routes use them.
     public static let names = [
         "register-warehouse", "receive-donation", "dispatch-shipment", "receive-shipment", "distribute-aid", "adjust-stock",
         "declare-incident", "report-impact", "register-household", "serve-households", "request-items", "commit-request",
         "cancel-request", "approve-adjustment", "catalog-item", "set-minimum-stock",
+        "reject-adjustment",
     ]
 
     /// The command's name, e.g. `receive-donation`.
@@ -56,6 +58,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .approveAdjustment: "approve-adjustment"
         case .catalogItem: "catalog-item"
         case .setMinimumStock: "set-minimum-stock"
+        case .rejectAdjustment: "reject-adjustment"
         }
     }
 
@@ -75,7 +78,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .requestItems(let c): c.incidentId
         case .commitRequest(let c): c.incidentId
         case .cancelRequest(let c): c.incidentId
-        case .approveAdjustment, .catalogItem: nil
+        case .approveAdjustment, .catalogItem, .rejectAdjustment: nil
         case .setMinimumStock(let c): c.incidentId
         }
     }
@@ -119,6 +122,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case "approve-adjustment": return .approveAdjustment(try .read(body, root: ""))
         case "catalog-item": return .catalogItem(try .read(body, root: ""))
         case "set-minimum-stock": return .setMinimumStock(try .read(body, root: ""))
+        case "reject-adjustment": return .rejectAdjustment(try .read(body, root: ""))
         default:
             throw EventLogError(
                 .invalidInput, "command: \(name) is not a command of the aid domain (known: \(names.joined(separator: ", ")))",
@@ -197,6 +201,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
                 CatalogItem(
                     item: e.item, name: e.name, category: e.category, baseUnit: e.baseUnit, packs: e.packs, expires: e.expires,
                     catalogedAt: e.catalogedAt))
+        case .adjustmentRejected(let e):
+            self = .rejectAdjustment(
+                RejectAdjustment(adjustmentId: e.adjustmentId, reason: e.reason, rejectedBy: e.rejectedBy, rejectedAt: e.rejectedAt))
         case .minimumStockSet(let e):
             self = .setMinimumStock(
                 SetMinimumStock(
@@ -249,6 +256,9 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .approveAdjustment(var c):
             c.approvedAt = c.approvedAt ?? nowText
             return (.approveAdjustment(c), ["adjustmentId": c.adjustmentId])
+        case .rejectAdjustment(var c):
+            c.rejectedAt = c.rejectedAt ?? nowText
+            return (.rejectAdjustment(c), ["adjustmentId": c.adjustmentId])
         case .catalogItem(var c):
             c.catalogedAt = c.catalogedAt ?? nowText
             return (.catalogItem(c), ["item": c.item])
@@ -297,7 +307,7 @@ public enum AidLogisticsCommand: RuledCommand, Sendable, Hashable {
         case .registerWarehouse, .receiveDonation, .dispatchShipment, .distributeAid, .declareIncident, .registerHousehold: .noStream
         case .serveHouseholds(let c): c.distributes ? .noStream : .exact(1)
         case .receiveShipment: .exact(1)
-        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest, .approveAdjustment, .setMinimumStock: .exists
+        case .adjustStock, .reportImpact, .commitRequest, .cancelRequest, .approveAdjustment, .setMinimumStock, .rejectAdjustment: .exists
         case .catalogItem: .any
         case .requestItems: .noStream
         }

@@ -130,6 +130,18 @@ public struct ApproveAdjustment: AidPayload, Hashable {
     }
 }
 
+/// Body of `reject-adjustment` (`POST /v1/aid/adjustments/{adjustmentId}/rejection`): the pending
+/// adjustment's warehouse and incident are filled in from the decision state. `rejectedBy` is set
+/// by the server from the authenticated caller; `rejectedAt` defaults to now.
+public struct RejectAdjustment: AidPayload, Hashable {
+    public var adjustmentId, reason: String
+    public var rejectedBy, rejectedAt: String?
+
+    public init(adjustmentId: String, reason: String, rejectedBy: String? = nil, rejectedAt: String? = nil) {
+        (self.adjustmentId, self.reason, self.rejectedBy, self.rejectedAt) = (adjustmentId, reason, rejectedBy, rejectedAt)
+    }
+}
+
 /// Body of `declare-incident`. `incidentId` is made when absent (`IC-<year>-...`; a readable id
 /// such as `gempa-lombok-2018` is better), `startedAt` defaults to now.
 public struct DeclareIncident: AidPayload, Hashable {

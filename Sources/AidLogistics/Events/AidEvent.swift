@@ -20,6 +20,7 @@ public enum AidEvent: Sendable, Hashable {
     case adjustmentApproved(AdjustmentApproved)
     case itemCataloged(ItemCataloged)
     case minimumStockSet(MinimumStockSet)
+    case adjustmentRejected(AdjustmentRejected)
 
     /// Its type name (e.g. `aid.donation-received`) and the stream it belongs on (`warehouse-<id>` for
     /// registrations and adjustments, `donation-<id>`, `shipment-<id>`, `distribution-<id>` or
@@ -42,6 +43,7 @@ public enum AidEvent: Sendable, Hashable {
         case .adjustmentApproved(let e): (AidEventType.adjustmentApproved, AidIDs.warehouseStream(e.warehouseId))
         case .itemCataloged: (AidEventType.itemCataloged, AidIDs.catalogStream)
         case .minimumStockSet(let e): (AidEventType.minimumStockSet, AidIDs.warehouseStream(e.warehouseId))
+        case .adjustmentRejected(let e): (AidEventType.adjustmentRejected, AidIDs.warehouseStream(e.warehouseId))
         }
     }
 
@@ -67,6 +69,7 @@ public enum AidEvent: Sendable, Hashable {
         case .adjustmentApproved(let e): e.json
         case .itemCataloged(let e): e.json
         case .minimumStockSet(let e): e.json
+        case .adjustmentRejected(let e): e.json
         }
     }
 
@@ -88,6 +91,7 @@ public enum AidEvent: Sendable, Hashable {
         case .adjustmentApproved(let e): ("approvedAt", e.approvedAt)
         case .itemCataloged(let e): ("catalogedAt", e.catalogedAt)
         case .minimumStockSet(let e): ("setAt", e.setAt)
+        case .adjustmentRejected(let e): ("rejectedAt", e.rejectedAt)
         case .warehouseRegistered, .stockAdjusted: nil
         }
     }
@@ -111,6 +115,7 @@ public enum AidEvent: Sendable, Hashable {
         case .adjustmentApproved(let e): e.incidentId
         case .itemCataloged: nil
         case .minimumStockSet(let e): e.incidentId
+        case .adjustmentRejected(let e): e.incidentId
         }
     }
 
@@ -137,6 +142,7 @@ public enum AidEvent: Sendable, Hashable {
         case AidEventType.adjustmentApproved: return .adjustmentApproved(try .read(data, root: root))
         case AidEventType.itemCataloged: return .itemCataloged(try .read(data, root: root))
         case AidEventType.minimumStockSet: return .minimumStockSet(try .read(data, root: root))
+        case AidEventType.adjustmentRejected: return .adjustmentRejected(try .read(data, root: root))
         default:
             throw EventLogError(
                 .invalidInput,

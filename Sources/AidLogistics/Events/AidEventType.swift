@@ -19,12 +19,13 @@ public enum AidEventType {
     public static let adjustmentApproved = "aid.adjustment-approved"
     public static let itemCataloged = "aid.item-cataloged"
     public static let minimumStockSet = "aid.minimum-stock-set"
+    public static let adjustmentRejected = "aid.adjustment-rejected"
 
     /// Every known type.
     public static let all: Set<String> = [
         warehouseRegistered, donationReceived, shipmentDispatched, shipmentReceived, aidDistributed, stockAdjusted, incidentDeclared,
         impactReported, householdRegistered, householdServed, itemsRequested, requestCommitted, requestCancelled, adjustmentApproved,
-        itemCataloged, minimumStockSet,
+        itemCataloged, minimumStockSet, adjustmentRejected,
     ]
     /// The prefix every aid type has.
     public static let prefix = "aid."
@@ -68,7 +69,7 @@ public enum AidFields {
         case "unit": .text(maxBytes: AidLimits.unit)
         case "kelurahanCode", "code": .text(maxBytes: AidLimits.kelurahanCode)
         case "source": .freeText(maxBytes: AidLimits.name)
-        case "requestedBy", "approvedBy": .text(maxBytes: AidLimits.name)
+        case "requestedBy", "approvedBy", "rejectedBy": .text(maxBytes: AidLimits.name)
         case "affectedCodes": .list(max: AidLimits.lines, of: "an array of Kepmendagri codes such as 52.08 or 52.71.05.1005")
         case "reason": .freeText(maxBytes: AidLimits.text)
         case "notes": .freeText(maxBytes: AidLimits.text, allowEmpty: true)
@@ -77,7 +78,7 @@ public enum AidFields {
         // The last day a lot may be handed out.
         case "expiresOn": .date
         case "receivedAt", "dispatchedAt", "distributedAt", "registeredAt", "adjustedAt", "startedAt", "reportedAt", "neededBy",
-            "requestedAt", "committedAt", "cancelledAt", "approvedAt", "catalogedAt", "setAt":
+            "requestedAt", "committedAt", "cancelledAt", "approvedAt", "catalogedAt", "setAt", "rejectedAt":
             .time
         case "donor": JSONFieldRule(expected: "an object {name, kind}")
         case "items": .list(max: AidLimits.lines, of: "an array of {item, unit, quantity, expiresOn?}")

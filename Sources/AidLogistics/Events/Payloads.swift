@@ -140,6 +140,26 @@ public struct AdjustmentApproved: AidPayload, Hashable {
     }
 }
 
+/// `aid.adjustment-rejected` on stream `warehouse-<warehouseId>`: a second officer (`rejectedBy`,
+/// the key that writes it, never the one that wrote the adjustment) refuses a pending
+/// `aid.stock-adjusted`, giving a reason; it never counts, and can no longer be approved.
+public struct AdjustmentRejected: AidPayload, Hashable {
+    public var adjustmentId, warehouseId: String
+    public var reason: String
+    public var rejectedBy: String
+    /// RFC 3339; the event's occurredAt.
+    public var rejectedAt: String
+    /// The adjustment's incident.
+    public var incidentId: String?
+
+    public init(
+        adjustmentId: String, warehouseId: String, reason: String, rejectedBy: String, rejectedAt: String, incidentId: String? = nil
+    ) {
+        (self.adjustmentId, self.warehouseId, self.reason, self.rejectedBy) = (adjustmentId, warehouseId, reason, rejectedBy)
+        (self.rejectedAt, self.incidentId) = (rejectedAt, incidentId)
+    }
+}
+
 extension ShipmentReceived {
     /// `notes` may be left out of a payload (read as "").
     public init(from decoder: any Decoder) throws {

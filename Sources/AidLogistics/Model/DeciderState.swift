@@ -124,6 +124,8 @@ extension AidDecider {
         public var approvedBy: String?
         /// A write-off (`StockAdjusted.writeOff`).
         public var writeOff: Bool?
+        /// The key that rejected it (`aid.adjustment-rejected`): it never counts.
+        public var rejectedBy: String?
     }
 
     /// A registered warehouse or relief post.

@@ -76,7 +76,7 @@ public struct KelurahanProjector: DomainProjector {
                 }
             }
         case .stockAdjusted, .adjustmentApproved, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemCataloged, .minimumStockSet,
+            .itemCataloged, .minimumStockSet, .adjustmentRejected,
             .itemsRequested, .requestCommitted, .requestCancelled:
             return
         }

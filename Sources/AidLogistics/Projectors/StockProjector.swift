@@ -119,6 +119,9 @@ public struct StockProjector: DomainProjector {
             guard let p = try view.value(PendingAdjustments.Adjustment.self, "pending", a.adjustmentId) else { return }
             try view.delete("pending", a.adjustmentId)
             try bump(view, p.warehouseId, p.item, p.unit, p.donationId, onHand: p.quantity, inTransit: 0)
+        case .adjustmentRejected(let r):
+            // Rejected: it never counts, and waits no more.
+            try view.delete("pending", r.adjustmentId)
         case .itemCataloged(let c):
             try view.put("catalog", c.item, value: c)
         case .minimumStockSet(let m):

@@ -108,7 +108,7 @@ public struct TraceProjector: DomainProjector {
             st.reason = a.reason
             try step(a.donationId, st)
         case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
+            .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet, .adjustmentRejected:
             return
         }
     }

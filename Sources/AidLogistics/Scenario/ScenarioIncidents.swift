@@ -229,6 +229,9 @@ extension AidEvent {
         case .adjustmentApproved(var e):
             e.incidentId = e.incidentId ?? incidentId
             return .adjustmentApproved(e)
+        case .adjustmentRejected(var e):
+            e.incidentId = e.incidentId ?? incidentId
+            return .adjustmentRejected(e)
         case .incidentDeclared, .impactReported, .itemCataloged, .minimumStockSet:
             return self
         }

@@ -225,7 +225,7 @@ public struct HXLExporter: Exporter {
             }
         // Households never leave in an export: a distribution's counts are in its own row.
         case .warehouseRegistered, .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
-            .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet:
+            .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet, .adjustmentRejected:
             return
         }
     }

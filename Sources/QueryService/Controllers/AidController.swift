@@ -27,6 +27,9 @@ struct AidController {
             .post(
                 "/v1/aid/adjustments/{adjustmentId}/approval", use: command("approve-adjustment", pathField: "adjustmentId")
             )
+            .post(
+                "/v1/aid/adjustments/{adjustmentId}/rejection", use: command("reject-adjustment", pathField: "adjustmentId")
+            )
             .post("/v1/aid/incidents", use: command("declare-incident"))
             .post("/v1/aid/requests", use: command("request-items"))
             .post("/v1/aid/requests/{requestId}/commitments", use: command("commit-request", pathField: "requestId"))
@@ -112,7 +115,7 @@ struct AidController {
     }
 
     /// The body field a command names its author in, set from the caller (a body's own is replaced).
-    static let authorField = ["adjust-stock": "requestedBy", "approve-adjustment": "approvedBy"]
+    static let authorField = ["adjust-stock": "requestedBy", "approve-adjustment": "approvedBy", "reject-adjustment": "rejectedBy"]
 
     /// `GET /v1/aid/adjustments?state=pending[&warehouseId=]` (aid-writer or auditor): the
     /// adjustments waiting for a second officer's approval, oldest first.

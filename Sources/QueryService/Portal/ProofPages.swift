@@ -130,7 +130,14 @@ struct ProofPages {
             return
                 "Penyaluran \(s("distributionId")) dari \(s("warehouseId")) di kelurahan \(s("kelurahanCode")): \(lines), \(data["households"]?.intValue ?? 0) KK."
         case AidEventType.stockAdjusted:
-            return "Penyesuaian stok di \(s("warehouseId")): \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."
+            let what = data["writeOff"]?.boolValue == true ? "Penghapusan (barang rusak/kedaluwarsa)" : "Penyesuaian stok"
+            return "\(what) di \(s("warehouseId")): \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."
+        case AidEventType.adjustmentRejected:
+            return "Penyesuaian stok \(s("adjustmentId")) di \(s("warehouseId")) ditolak: \(s("reason"))."
+        case AidEventType.itemCataloged:
+            return "Barang \(s("item")) (\(s("name"))) dicatat dalam katalog, satuan dasar \(s("baseUnit"))."
+        case AidEventType.minimumStockSet:
+            return "Stok minimum \(s("item")) di \(s("warehouseId")): \(data["minimum"]?.intValue ?? 0) \(s("unit"))."
         case AidEventType.adjustmentApproved:
             return
                 "Penyesuaian stok \(s("adjustmentId")) di \(s("warehouseId")) disetujui: \(data["quantity"]?.intValue ?? 0) \(s("unit")) \(s("item"))."

@@ -42,6 +42,7 @@ struct AidScreens {
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/salurkan"), use: staff.screen(Self.roles, distribute))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/kirim"), use: staff.screen(Self.roles, dispatch))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/setujui/{adjustmentId}"), use: staff.screen(Self.roles, approve))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/tolak/{adjustmentId}"), use: staff.screen(Self.roles, reject))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/surat-jalan/{shipmentId}"), use: staff.screen(Self.roles, waybill))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/tanda-terima/{shipmentId}"), use: staff.screen(Self.roles, goodsReceivedNote))
         addHouseholdRoutes(to: router)
@@ -184,6 +185,21 @@ struct AidScreens {
         let body: [(String, JSONValue)] = [("adjustmentId", .string(id)), ("approvedBy", .string(staff.key.actor))]
         return try await command("approve-adjustment", body, request, context, staff) { _ in
             "Penyesuaian stok \(id) disetujui; sekarang dihitung dalam stok."
+        }
+    }
+
+    /// `POST .../tolak/{adjustmentId}` (`alasan`, `eventId`): rejects a pending adjustment of this
+    /// warehouse as the second officer; it never counts. The key that wrote it is refused (422).
+    @Sendable func reject(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        _ = try await warehouse(request, context, staff)
+        let id = try context.path("adjustmentId")
+        let body: [(String, JSONValue)] = [
+            ("adjustmentId", .string(id)),
+            ("reason", .string((staff.form["alasan"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))),
+            ("rejectedBy", .string(staff.key.actor)),
+        ]
+        return try await command("reject-adjustment", body, request, context, staff) { _ in
+            "Penyesuaian stok \(id) ditolak; tidak akan dihitung."
         }
     }
 
@@ -409,7 +425,8 @@ struct AidScreens {
             let mine = a.requestedBy == staff.key.actor
             return """
                 <tr><td class="code">\(a.adjustmentId)</td><td>\(a.item)</td><td class="num">\(a.quantity) \(a.unit)</td><td class="code">\(a.donationId)</td><td>\(a.reason)</td><td>\(mine ? "Anda" as HTML : "petugas lain")</td>\
-                <td><form method="post" action="\(base)/setujui/\(HTML.percentEncode(a.adjustmentId))">\(csrf)\(StaffForm.eventIDField())<button type="submit">Setujui</button></form></td></tr>
+                <td><form method="post" action="\(base)/setujui/\(HTML.percentEncode(a.adjustmentId))">\(csrf)\(StaffForm.eventIDField())<button type="submit">Setujui</button></form>\
+                <form method="post" action="\(base)/tolak/\(HTML.percentEncode(a.adjustmentId))">\(csrf)\(StaffForm.eventIDField())<label for="alasan-\(a.adjustmentId)">Alasan menolak</label><input id="alasan-\(a.adjustmentId)" name="alasan" required maxlength="300"><button type="submit">Tolak</button></form></td></tr>
                 """
         }
         let pending: HTML =

@@ -46,7 +46,8 @@ enum StaffRefusal {
         "people": "Jumlah jiwa", "warehouseId": "Gudang/posko", "toWarehouseId": "Tujuan", "fromWarehouseId": "Asal",
         "shipmentId": "Nomor kiriman", "householdIds": "Keluarga", "kk": "Nomor KK", "headName": "Nama kepala keluarga",
         "members": "Jumlah anggota", "round": "Putaran", "minimum": "Stok minimum", "adjustmentId": "Nomor penyesuaian",
-        "approvedBy": "Penyetuju", "needsApproval": "Persetujuan", "donor": "Donatur", "name": "Nama", "neededBy": "Tanggal dibutuhkan",
+        "approvedBy": "Penyetuju", "rejectedBy": "Penolak", "needsApproval": "Persetujuan", "donor": "Donatur", "name": "Nama",
+        "neededBy": "Tanggal dibutuhkan",
         "priority": "Prioritas", "category": "Kategori", "baseUnit": "Satuan dasar", "packs": "Kemasan",
     ]
 
@@ -89,6 +90,9 @@ enum StaffRefusal {
         rule(#"^warehouse (\S+) is not registered"#) { c in "gudang/posko \(c[1]) belum terdaftar" },
         rule(#"^incident (\S+) is not declared"#) { c in "bencana \(c[1]) belum dinyatakan" },
         rule(#"^is required"#) { _ in "wajib diisi" },
+        rule(#"^(\S+) wrote adjustment (\S+); a second officer \(another key\) must decide"#) { c in
+            "penyesuaian \(c[2]) dicatat oleh kunci ini sendiri; petugas lain yang harus memutuskan"
+        },
         rule(#"^(\S+) wrote adjustment (\S+); a second officer"#) { c in
             "penyesuaian \(c[2]) dicatat oleh kunci ini sendiri; harus disetujui petugas lain"
         },
