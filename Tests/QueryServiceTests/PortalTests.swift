@@ -301,6 +301,28 @@ struct PortalTests {
         }
     }
 
+    @Test("Bantuan Bencana: what the posko asked for against what arrived, per incident, and the item catalog")
+    func needsAndCatalog() async throws {
+        let fixture = try await SeededPortal.shared.value
+        try await fixture.withClient { client in
+            try await client.execute(uri: "/bantuan-bencana/kebutuhan", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = text(response)
+                #expect(html.contains("<h1>Kebutuhan dan katalog barang</h1>"))
+                #expect(!html.contains("Belum ada permintaan"))
+                #expect(html.contains("<td>Beras medium</td><td>Pangan</td><td>kg; 1 karung = 25 kg</td><td>ya</td>"))
+                #expect(html.contains("<td>Terpal</td><td>Hunian darurat</td><td>lembar</td><td>tidak</td>"))
+            }
+            try await client.execute(uri: "/bantuan-bencana/kebutuhan?insiden=kebakaran-bintaro-2018", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = text(response)
+                #expect(html.contains("aria-current=\"page\">Kebakaran"))
+                #expect(html.contains(">Bintaro</a>"))
+                #expect(!html.contains("gempa-lombok-2018</td>") && !html.contains("Gempa Bumi Lombok 2018</td>"))
+            }
+        }
+    }
+
     @Test("unknown pages: an HTML 404 for browsers, problem+json for API clients")
     func notFound() async throws {
         let fixture = try await SeededPortal.shared.value

@@ -1,4 +1,5 @@
 import AidLogistics
+import DomainKit
 import Foundation
 import Hummingbird
 import LumbungCore
@@ -27,11 +28,12 @@ extension PortalController {
     }
 
     /// The sub-pages of the aid section.
-    enum AidSection { case summary, stock, donors, donation }
+    enum AidSection { case summary, stock, needs, donors, donation }
 
     static func aidNav(_ current: AidSection?) -> HTML {
         let items: [(AidSection, String, String)] = [
             (.summary, "/bantuan-bencana", "Per kelurahan"), (.stock, "/bantuan-bencana/stok", "Stok gudang & posko"),
+            (.needs, PortalController.needsPath, "Kebutuhan"),
             (.donors, "/bantuan-bencana/donatur", "Donatur"), (.donation, "/bantuan-bencana/donasi", "Lacak donasi"),
         ]
         let links = items.map { s, href, title -> HTML in
@@ -260,8 +262,9 @@ extension PortalController {
         let lots = w.items.flatMap { i in
             i.lots.filter { $0.onHand > 0 || $0.inTransit > 0 }.map { l -> HTML in
                 let transit = l.inTransit > 0 ? ", \(IndonesianFormat.quantity(l.inTransit, unit: i.unit)) dalam perjalanan" : ""
+                let expiry = l.expiresOn.flatMap(CivilDate.init).map { ", kedaluwarsa \(IndonesianFormat.date($0))" } ?? ""
                 return
-                    "<li>\(i.item): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(transit) <span class=\"muted\">(donasi \(l.donationId))</span></li>"
+                    "<li>\(i.item): \(IndonesianFormat.quantity(l.onHand, unit: i.unit)) tersedia\(transit) <span class=\"muted\">(donasi \(l.donationId)\(expiry))</span></li>"
             }
         }
         let lotList: HTML =

@@ -16,7 +16,8 @@ import MarketPrices
 ///   alerts, 30-day trends;
 /// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=][&insiden=]`, `/bantuan-bencana/stok`,
 ///   `/bantuan-bencana/gudang/{warehouseId}`, `/bantuan-bencana/kelurahan/{code}`,
-///   `/bantuan-bencana/donatur`: aid per kelurahan, stock, donors;
+///   `/bantuan-bencana/donatur`, `/bantuan-bencana/kebutuhan[?insiden=]`: aid per kelurahan, stock,
+///   donors, needs against what arrived and the item catalog;
 /// - `GET /bantuan-bencana/donasi[?nomor=]`, `/bantuan-bencana/donasi/{donationId}`: a donation's
 ///   trace for its donor, each step with its public proof (`/bukti/{position}`).
 ///
@@ -45,6 +46,7 @@ struct PortalController {
         router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(cache.cached(types: aid, services: services, warehouse)))
         router.get("/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, services: services, kelurahan)))
         router.get("/bantuan-bencana/donatur", use: page(cache.cached(types: aid, services: services, donors)))
+        router.get(RouterPath(Self.needsPath), use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, needs)))
         router.get(RouterPath(Self.donationPath), use: page(donationLookup))
         router.get(RouterPath("\(Self.donationPath)/{donationId}"), use: page(donation))
     }
