@@ -117,7 +117,7 @@ public enum PriceBook: Decider {
                 priceType: r.priceType, observedOn: observedOn, reporter: r.reporter, source: r.source)
             if r.check {
                 // A retried report (its id already published) is compared without itself: the same events again.
-                let others = state.recent.filter { r.eventId == nil || $0.report != r.eventId!.description }
+                let others = state.recent.filter { r.eventId == nil || $0.report != r.eventId }
                 let found = (state.rule ?? .standard(r.commodityId)).check(price: r.price, on: observedOn, recent: others)
                 if !found.reasons.isEmpty {
                     return [
@@ -213,7 +213,7 @@ public enum PriceBook: Decider {
             if s.commodity == nil { s.commodity = c }
         case .priceReported(let id, let r):
             if id != nil, s.reportMarket == nil { s.reportMarket = r.marketId }
-            s.recent.append(RecentPrice(day: r.observedOn, price: r.price, report: id?.description ?? ""))
+            s.recent.append(RecentPrice(day: r.observedOn, price: r.price, report: id))
             s.recent.sort { $0.day < $1.day }
             if let last = s.recent.last?.day { s.recent.removeAll { last.days - $0.day.days >= recentLimit } }
             if s.recent.count > recentCount { s.recent.removeFirst(s.recent.count - recentCount) }

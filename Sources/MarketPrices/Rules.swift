@@ -22,22 +22,29 @@ public import Regions
 /// (and `RuleGuard.withCurrentState` gives commands a consistent state).
 public final class MarketPricesRules: DomainRules, @unchecked Sendable {
     public var decisions = DecisionState.empty
-    private let markets = DecisionTable<MarketRegistered>(domain: MarketPricesDomain.name, table: "market")
-    private let commodities = DecisionTable<CommodityRegistered>(domain: MarketPricesDomain.name, table: "commodity")
-    /// Each report's market id, by the report's event id.
-    private let reports = DecisionTable<String>(domain: MarketPricesDomain.name, table: "report")
+    // Registrations and review rules are read by every report and written rarely: JSON, each
+    // stored value decoded once (`json(memo:)`).
+    private let markets = DecisionTable<MarketRegistered>(domain: MarketPricesDomain.name, table: "market", coding: .json(memo: 1024))
+    private let commodities = DecisionTable<CommodityRegistered>(
+        domain: MarketPricesDomain.name, table: "commodity", coding: .json(memo: 1024))
+    /// Each report's market id, by the report's event id (written for every report: the id's
+    /// UTF-8 bytes, not JSON).
+    private let reports = DecisionTable<String>(domain: MarketPricesDomain.name, table: "report", coding: .utf8)
     /// The validity periods of each reference price series (`ReferencePriceSet.series`).
     private let references = DecisionTable<[ReferencePeriod]>(domain: MarketPricesDomain.name, table: "reference")
     /// Each commodity's review rule, by commodity id.
-    private let rules = DecisionTable<ReviewRule>(domain: MarketPricesDomain.name, table: "review-rule")
-    /// The published prices of a market, commodity and price type (`recentKey`), for the band.
-    private let recent = DecisionTable<[RecentPrice]>(domain: MarketPricesDomain.name, table: "recent")
+    private let rules = DecisionTable<ReviewRule>(domain: MarketPricesDomain.name, table: "review-rule", coding: .json(memo: 1024))
+    /// The published prices of a market, commodity and price type (`recentKey`), for the band: read
+    /// and written for every report, so kept in a binary form (`RecentPrice.coding`), not JSON.
+    private let recent = DecisionTable<[RecentPrice]>(domain: MarketPricesDomain.name, table: "recent", coding: RecentPrice.coding)
     /// Each held report and its outcome, by the held event's id.
     private let heldReports = DecisionTable<PriceBook.HeldReport>(domain: MarketPricesDomain.name, table: "held")
 
     /// 2: review rules, recent published prices and held reports (built from the log on open). 3:
-    /// at most `PriceBook.recentCount` recent prices per series.
-    public var stateVersion: Int { 3 }
+    /// at most `PriceBook.recentCount` recent prices per series. 4: a series' recent prices in a
+    /// binary form (`RecentPrice.coding`: 29 bytes a price, the report id as 16 bytes) and each
+    /// report's market as plain UTF-8, instead of JSON, as every report reads and writes them.
+    public var stateVersion: Int { 4 }
 
     /// The area the deployment serves: a market's `kelurahanCode` lies in it.
     public let area: ServiceArea

@@ -8,7 +8,7 @@ import Testing
 @Suite("Review rule: a report held before it is published (no storage)")
 struct ReviewRuleTests {
     static func day(_ d: Int) -> CivilDate { CivilDate(year: 2018, month: 8, day: d)! }
-    static let recent = [(1, 12000), (2, 12500), (3, 12200)].map { RecentPrice(day: day($0.0), price: Price($0.1), report: "r\($0.0)") }
+    static let recent = [(1, 12000), (2, 12500), (3, 12200)].map { RecentPrice(day: day($0.0), price: Price($0.1), report: nil) }
 
     @Test func withinTheBandIsPublishedOutsideIsHeldWithTheMedianAndBand() {
         let rule = ReviewRule.standard("beras-medium")

@@ -157,9 +157,74 @@ public struct ReviewRule: Payload, Equatable {
 }
 
 /// A published price of a market, as the review rule compares with it.
-public struct RecentPrice: Codable, Sendable, Equatable {
+public struct RecentPrice: Sendable, Equatable {
     public var day: CivilDate
     public var price: Price
-    /// The report's event id (a correction replaces its price).
-    public var report: String
+    /// The report's event id (nil: a report decided before the log gave it one).
+    public var report: EventID?
+
+    public init(day: CivilDate, price: Price, report: EventID?) { (self.day, self.price, self.report) = (day, price, report) }
+}
+
+extension RecentPrice {
+    /// The bytes of one price in `coding`: day (4), price (8), whether it has a report id (1), the
+    /// id (16, zeros when none).
+    static let codedSize = 29
+    /// The first byte of a series' value in `coding`: the form's version.
+    static let codingVersion: UInt8 = 1
+
+    /// The recent prices of a series as the prices rules keep them (`DecisionTable` "recent",
+    /// read and written for every report, so not JSON): a version byte, then `codedSize` bytes per
+    /// price in order: the day (days since 1970, Int32 little-endian), the price (`Price.scaled`,
+    /// Int64 little-endian), 1 or 0 for a report id or none, and the id's 16 bytes (big-endian
+    /// halves, as the log stores ids). 64 prices take 1,857 bytes: one LMDB node, no overflow page.
+    ///
+    /// Contract: `decode(encode(v)) == v` and the same prices are the same bytes; `decode` throws
+    /// `.corrupt` for bytes of another length, version or flag; `encode` throws `.invalidInput`
+    /// for a day outside Int32 (no `CivilDate` of a parsed `YYYY-MM-DD` is).
+    static let coding = DecisionValueCoding<[RecentPrice]>(encode: encode, decode: decode)
+
+    static func encode(_ prices: [RecentPrice]) throws(EventLogError) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(1 + prices.count * codedSize)
+        out.append(codingVersion)
+        for p in prices {
+            guard let day = Int32(exactly: p.day.days) else {
+                throw EventLogError(.invalidInput, "observedOn: \(p.day.days) days since 1970 is outside the days the rules can keep")
+            }
+            withUnsafeBytes(of: day.littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: p.price.scaled.littleEndian) { out.append(contentsOf: $0) }
+            out.append(p.report == nil ? 0 : 1)
+            let id = p.report ?? EventID(high: 0, low: 0)
+            withUnsafeBytes(of: id.bytes.0.bigEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: id.bytes.1.bigEndian) { out.append(contentsOf: $0) }
+        }
+        return out
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(EventLogError) -> [RecentPrice] {
+        guard bytes.count >= 1, bytes[0] == codingVersion, (bytes.count - 1) % codedSize == 0 else {
+            throw EventLogError(
+                .corrupt, "the recent prices of a series are \(bytes.count) bytes, not version \(codingVersion) of their binary form")
+        }
+        let count = (bytes.count - 1) / codedSize
+        var out = [RecentPrice]()
+        // evolve appends one.
+        out.reserveCapacity(count + 1)
+        var at = 1
+        for _ in 0..<count {
+            let day = Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self))
+            let price = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: Int64.self))
+            let flag = bytes[at + 12]
+            guard flag <= 1 else {
+                throw EventLogError(.corrupt, "the recent prices of a series have a report flag \(flag) (0 or 1 expected)")
+            }
+            let id = EventID(
+                high: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: at + 13, as: UInt64.self)),
+                low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: at + 21, as: UInt64.self)))
+            out.append(RecentPrice(day: CivilDate(days: Int(day)), price: Price(scaled: price), report: flag == 1 ? id : nil))
+            at += codedSize
+        }
+        return out
+    }
 }
