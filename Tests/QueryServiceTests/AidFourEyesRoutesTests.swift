@@ -12,6 +12,15 @@ struct AidFourEyesRoutesTests {
         #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":\#(q),"reason":"stock opname"}"#
     }
 
+    /// The seed, the writer's token, and the answer to the writer's adjustment of +150 kg (above the
+    /// threshold: pending).
+    static func pending(_ client: any TestClientProtocol, _ env: TestEnv) async throws -> (AidSeed, String, JSONObject) {
+        let seed = AidSeed()
+        try await seed.apply(client, env)
+        let writer = env.token(.aidWriter)
+        return (seed, writer, try await client.command("/v1/aid/adjustments", token: writer, body: Self.adjustment(seed, 150)))
+    }
+
     func onHand(_ client: any TestClientProtocol, _ seed: AidSeed, after position: UInt64) async throws -> Int? {
         let stock = try await client.get("/v1/aid/stock/\(seed.gudang)?item=beras&unit=kg&minPosition=\(position)").object()
         return stock.objects("totals").first?.int("onHand")
@@ -20,10 +29,7 @@ struct AidFourEyesRoutesTests {
     @Test("a large adjustment is pending (listed, not counted); its writer's approval is 422; another key's counts it")
     func pendingApproved() async throws {
         try await withRouter { env, client in
-            let seed = AidSeed()
-            try await seed.apply(client, env)
-            let writer = env.token(.aidWriter)
-            let adj = try await client.command("/v1/aid/adjustments", token: writer, body: Self.adjustment(seed, 150))
+            let (seed, writer, adj) = try await Self.pending(client, env)
             let id = try #require(adj.string("adjustmentId"))
             #expect(id.hasPrefix("AD-"))
             let at = try #require(adj.uint("position"))
@@ -69,10 +75,7 @@ struct AidFourEyesRoutesTests {
     @Test("another key rejects a pending adjustment: no longer listed, never counted; the writer's rejection is 422")
     func rejectedOverHTTP() async throws {
         try await withRouter { env, client in
-            let seed = AidSeed()
-            try await seed.apply(client, env)
-            let writer = env.token(.aidWriter)
-            let adj = try await client.command("/v1/aid/adjustments", token: writer, body: Self.adjustment(seed, 150))
+            let (seed, writer, adj) = try await Self.pending(client, env)
             let id = try #require(adj.string("adjustmentId"))
             let head = try env.head()
             expectProblem(
