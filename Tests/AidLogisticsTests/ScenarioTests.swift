@@ -238,6 +238,10 @@ struct ScenarioCatalogTests {
         }
         #expect(dated > 100)
         #expect(writeOffs > 0)
+        let minimums = events.compactMap { e -> MinimumStockSet? in
+            if case .minimumStockSet(let m) = e { m } else { nil }
+        }
+        #expect(minimums.count == 9 && Set(minimums.map(\.warehouseId)).count == 3)
     }
 }
 

@@ -163,7 +163,25 @@ struct ScenarioGenerator {
             while let next = heap.first, next.time < end { runNext() }
         }
         while !heap.isEmpty { runNext() }
+        setMinimums()
         return out
+    }
+
+    /// On the evening of 31 August each gudang sets the minimum stock it keeps for the next
+    /// emergency (`aid.minimum-stock-set`): 2,000 kg beras, 300 dus mi instan, 300 dus air mineral.
+    /// What lies below shows in the alerts (`GET /v1/aid/alerts`, the warehouse pages).
+    mutating func setMinimums() {
+        let minimums = [("beras", "kg", 2_000), ("mi instan", "dus", 300), ("air mineral", "dus", 300)]
+        for g in 0..<gudangCount {
+            for (i, (item, unit, minimum)) in minimums.enumerated() {
+                let t = claim(Self.at(Self.days - 1, 21, 10 * g + i))
+                emit(
+                    .minimumStockSet(
+                        MinimumStockSet(
+                            warehouseId: warehouseId(g), item: item, unit: unit, minimum: minimum, setAt: Self.text(t),
+                            incidentId: ScenarioIncidents.earthquake)), t)
+            }
+        }
     }
 
     mutating func runNext() {
