@@ -365,18 +365,7 @@ extension AidDecider {
             try checkRequest(event, state)
 
         case .adjustmentRejected(let e):
-            guard let a = state.adjustments[e.adjustmentId] else {
-                throw violation("adjustmentId", "no adjustment \(e.adjustmentId) awaits approval (none was recorded as pending)")
-            }
-            if let by = a.approvedBy {
-                throw violation("adjustmentId", "adjustment \(e.adjustmentId) is already approved (by \(by)); it can no longer be rejected")
-            }
-            if let by = a.rejectedBy {
-                throw violation("adjustmentId", "adjustment \(e.adjustmentId) is already rejected (by \(by))")
-            }
-            if let by = a.requestedBy, by == e.rejectedBy {
-                throw violation("rejectedBy", "\(by) wrote adjustment \(e.adjustmentId); a second officer (another key) must decide on it")
-            }
+            let a = try undecided(e.adjustmentId, by: e.rejectedBy, field: "rejectedBy", state)
             guard e.warehouseId == a.warehouseId else {
                 throw violation("warehouseId", "adjustment \(e.adjustmentId) is of \(a.warehouseId), not \(e.warehouseId)")
             }
@@ -506,20 +495,7 @@ extension AidDecider {
             }
 
         case .adjustmentApproved(let e):
-            guard let a = state.adjustments[e.adjustmentId] else {
-                throw violation("adjustmentId", "no adjustment \(e.adjustmentId) awaits approval (none was recorded as pending)")
-            }
-            if let by = a.approvedBy {
-                throw violation(
-                    "adjustmentId", "adjustment \(e.adjustmentId) is already approved (by \(by)); an adjustment is approved once")
-            }
-            if let by = a.rejectedBy {
-                throw violation("adjustmentId", "adjustment \(e.adjustmentId) was rejected (by \(by)); it can no longer be approved")
-            }
-            if let by = a.requestedBy, by == e.approvedBy {
-                throw violation(
-                    "approvedBy", "\(by) wrote adjustment \(e.adjustmentId); a second officer (another key) must approve it")
-            }
+            let a = try undecided(e.adjustmentId, by: e.approvedBy, field: "approvedBy", state)
             let have = state.onHand(at: a.warehouseId, Item(item: a.item, unit: a.unit), lot: a.donationId)
             guard have + a.quantity >= 0 else {
                 throw violation(
@@ -528,6 +504,25 @@ extension AidDecider {
                 )
             }
         }
+    }
+
+    /// The pending adjustment `id` that `decider` (named in `field`) may approve or reject: one was
+    /// recorded pending, neither approved nor rejected yet, and written by another key (four eyes).
+    static func undecided(_ id: String, by decider: String, field: String, _ state: State) throws(EventLogError) -> Adjustment {
+        guard let a = state.adjustments[id] else {
+            throw violation("adjustmentId", "no adjustment \(id) awaits approval (none was recorded as pending)")
+        }
+        if let by = a.approvedBy {
+            throw violation("adjustmentId", "adjustment \(id) is already approved (by \(by)); an adjustment is decided once")
+        }
+        if let by = a.rejectedBy {
+            throw violation(
+                "adjustmentId", "adjustment \(id) is already rejected: it was rejected (by \(by)); an adjustment is decided once")
+        }
+        if let by = a.requestedBy, by == decider {
+            throw violation(field, "\(by) wrote adjustment \(id); a second officer (another key) must decide on it")
+        }
+        return a
     }
 
     /// Lines of a dispatch or distribution: cataloged items, distinct items, distinct lots per

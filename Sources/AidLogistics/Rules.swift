@@ -199,8 +199,10 @@ public final class AidLogisticsRules: DomainRules, @unchecked Sendable {
             if let id, s.incidents[id] == nil, let i = try incidents.get(id, in: decisions) { s.incidents[id] = i }
         }
         try incident(command.incidentId)
-        s.catalogSize = try counters.get(Self.catalogCount, in: decisions) ?? 0
-        for item in command.itemsNamed where s.catalogSize > 0 && s.catalog[item] == nil {
+        // The catalog matters only to commands naming items; the others read none of it.
+        let items = command.itemsNamed
+        if !items.isEmpty { s.catalogSize = try counters.get(Self.catalogCount, in: decisions) ?? 0 }
+        for item in items where s.catalogSize > 0 && s.catalog[item] == nil {
             if let entry = try catalog.get(item, in: decisions) { s.catalog[item] = entry }
         }
         func request(_ id: String?) throws(EventLogError) {

@@ -58,8 +58,8 @@ extension JSONFieldRule {
 
     /// A calendar day written `YYYY-MM-DD` (a real date, `CivilDate`).
     public static let date = JSONFieldRule(
-        expected: "a YYYY-MM-DD date", maxBytes: 10,
-        checkString: { CivilDate($0) == nil ? "must be a date written YYYY-MM-DD, e.g. 2018-09-30" : nil })
+        expected: "a YYYY-MM-DD date",
+        checkString: { CivilDate($0) == nil ? "must be a date written YYYY-MM-DD, e.g. 2018-08-06" : nil })
 
     /// An integer of at least 1.
     public static let positiveInteger = JSONFieldRule(

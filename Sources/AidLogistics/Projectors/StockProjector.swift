@@ -49,8 +49,6 @@ struct OpenShipment: Codable, Equatable {
 /// - `shipments`: `<shipmentId>` -> the lots of a shipment not yet received
 /// - `pending`: `<adjustmentId>` -> an adjustment waiting for a second officer's approval
 ///   (`PendingAdjustments.Adjustment`); it counts only from its `aid.adjustment-approved`
-/// - `expiry`: `<donationId>␟<item>␟<unit>` -> the lot's expiry date (`YYYY-MM-DD`), for items
-///   that expire, so that the lot keeps it wherever it is received
 /// - `minimums`: `<warehouseId>␟<item>␟<unit>` -> the minimum stock (`aid.minimum-stock-set`; absent: none)
 /// - `catalog`: `<item>` -> `ItemCataloged`, the item catalog
 ///
@@ -62,7 +60,7 @@ public struct StockProjector: DomainProjector {
     /// dates and warehouses' minimum stock.
     public static let definition = ViewDefinition(
         AidViews.stock, version: 5, folding: AidEventType.all,
-        databases: ["warehouses", "lots", "totals", "shipments", "pending", "expiry", "minimums", "catalog"])
+        databases: ["warehouses", "lots", "totals", "shipments", "pending", "minimums", "catalog"])
 
     public func apply(_ e: AidEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         switch e {
@@ -75,7 +73,6 @@ public struct StockProjector: DomainProjector {
                     kelurahanName: place.desa, kecamatanName: place.kecamatan))
         case .donationReceived(let d):
             for i in d.items {
-                if let expiresOn = i.expiresOn { try view.put("expiry", ViewKey.make(d.donationId, i.item, i.unit), value: expiresOn) }
                 try bump(
                     view, d.warehouseId, i.item, i.unit, d.donationId, onHand: i.quantity, inTransit: 0, incidentId: d.incidentId,
                     expiresOn: i.expiresOn)
@@ -88,14 +85,16 @@ public struct StockProjector: DomainProjector {
             try open.keep(s.shipmentId, in: view)
         case .shipmentReceived(let r):
             guard let s = try OpenShipment.take(r.shipmentId, from: view) else { return }
+            // A lot arrives with the expiry date it has at the source (read by the source's bump).
+            var expiry: [String: String] = [:]
             for lot in s.lots {
-                try bump(view, s.fromWarehouseId, lot.item, lot.unit, lot.donationId, onHand: 0, inTransit: -lot.quantity)
+                let source = try bump(view, s.fromWarehouseId, lot.item, lot.unit, lot.donationId, onHand: 0, inTransit: -lot.quantity)
+                if let date = source.expiresOn { expiry[ViewKey.make(lot.item, lot.unit, lot.donationId)] = date }
             }
             for line in r.lines {
                 try bump(
                     view, s.toWarehouseId, line.item, line.unit, line.donationId, onHand: line.quantity, inTransit: 0,
-                    incidentId: r.incidentId,
-                    expiresOn: try view.value(String.self, "expiry", ViewKey.make(line.donationId, line.item, line.unit)))
+                    incidentId: r.incidentId, expiresOn: expiry[ViewKey.make(line.item, line.unit, line.donationId)])
             }
         case .aidDistributed(let d):
             for line in d.lines {
@@ -133,10 +132,12 @@ public struct StockProjector: DomainProjector {
         }
     }
 
+    /// Adds to a lot's and its item's quantities at a warehouse; returns the lot's record as it is now.
+    @discardableResult
     private func bump(
         _ view: ViewWriter, _ warehouseId: String, _ item: String, _ unit: String, _ donationId: String, onHand: Int, inTransit: Int,
         incidentId: String? = nil, expiresOn: String? = nil
-    ) throws {
+    ) throws -> StockRecords.Quantities {
         let lotKey = ViewKey.make(warehouseId, item, unit, donationId)
         var lot = try view.value(StockRecords.Quantities.self, "lots", lotKey) ?? StockRecords.Quantities()
         // A lot keeps the incident of its donation and its expiry wherever it goes (set where it first lies).
@@ -155,5 +156,6 @@ public struct StockProjector: DomainProjector {
         } else {
             try view.put("totals", totalKey, value: total)
         }
+        return lot
     }
 }

@@ -144,7 +144,9 @@ struct ScenarioGenerator {
 
     mutating func run() -> [ScenarioEvent] {
         // The item catalog comes first: every item named after it is cataloged.
-        for event in ScenarioItemCatalog.events(at: { Self.text(Self.at(0, 0, $0)) }) { emit(event, claim(Self.at(0, 0, out.count))) }
+        for (i, event) in ScenarioItemCatalog.events(at: { Self.text(Self.at(0, 0, $0)) }).enumerated() {
+            emit(event, claim(Self.at(0, 0, i)))
+        }
         scheduleIncidents()
         schedulePath()
         scheduleElsewhere()

@@ -37,10 +37,8 @@ enum PricesFields {
             ISOCode.isAlpha3($0) ? nil : "must be an ISO 3166-1 alpha-3 country code: 3 upper-case letters, e.g. \"IDN\""
         })
 
-    /// A calendar day written `YYYY-MM-DD` (a real date).
-    static let date = JSONFieldRule(
-        expected: "a YYYY-MM-DD date",
-        checkString: { CivilDate($0) == nil ? "must be a date written YYYY-MM-DD, e.g. 2018-08-06" : nil })
+    /// A calendar day written `YYYY-MM-DD` (a real date): DomainKit's shared rule.
+    static let date = JSONFieldRule.date
 
     /// A Kepmendagri code of a province (`52`) or of a kabupaten or kota (`52.71`).
     static let region = JSONFieldRule(

@@ -93,9 +93,6 @@ enum StaffRefusal {
         rule(#"^(\S+) wrote adjustment (\S+); a second officer \(another key\) must decide"#) { c in
             "penyesuaian \(c[2]) dicatat oleh kunci ini sendiri; petugas lain yang harus memutuskan"
         },
-        rule(#"^(\S+) wrote adjustment (\S+); a second officer"#) { c in
-            "penyesuaian \(c[2]) dicatat oleh kunci ini sendiri; harus disetujui petugas lain"
-        },
         rule(#"^this KK number is already registered as household (\S+)"#) { c in "nomor KK ini sudah terdaftar sebagai keluarga \(c[1])" },
         rule(#"^household (\S+) was already served in round (\S+) by distribution (\S+)"#) { c in
             "keluarga \(c[1]) sudah menerima bantuan pada putaran \(c[2]) (penyaluran \(c[3]))"
