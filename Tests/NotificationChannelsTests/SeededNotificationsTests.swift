@@ -71,14 +71,20 @@ struct SeededNotificationsTests {
         let decision = try services.rules.withCurrentState(services.store) { try domain.decide(command, now: .now()) }
         _ = try await services.write(decision.events, actor: "test")
         let receipt = try #require(decision.ids["receiptNumber"])
-        #expect(try await worker.deliverDue(now: .now()) == 1)
+        let attempted = Timestamp.now()
+        #expect(try await worker.deliverDue(now: attempted) == 1)
+        let recorded = Timestamp.now()
         let pending = try services.engine.read {
             try DocumentTrackingQueries.notifications(try $0.view(DocumentViews.notifications), receiptNumber: receipt)
         }
         #expect(pending.count == 1)
         #expect(pending.first?.state == .pending && pending.first?.failures == 1 && pending.first?.lastError == "connect")
         let next = try #require(pending.first?.nextAttemptAt.flatMap(Timestamp.init))
-        #expect(next.millisecondsSince1970 > Timestamp.now().millisecondsSince1970 + 20_000)
-        #expect(try await worker.deliverDue(now: .now()) == 0, "not before its back-off")
+        // 30 s after the failed attempt, which lies between `attempted` and `recorded` (a loaded
+        // machine may take seconds between them, so the bounds are not taken from the clock now).
+        #expect(next.millisecondsSince1970 >= attempted.millisecondsSince1970 + 30_000)
+        #expect(next.millisecondsSince1970 <= recorded.millisecondsSince1970 + 30_000)
+        let justBefore = Timestamp(millisecondsSince1970: next.millisecondsSince1970 - 1)
+        #expect(try await worker.deliverDue(now: justBefore) == 0, "not before its back-off")
     }
 }
