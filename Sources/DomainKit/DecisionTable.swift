@@ -37,7 +37,7 @@ extension DecisionValueCoding where Value: Codable {
         return DecisionValueCoding(
             encode: plain.encode,
             decode: { bytes in
-                let key = [UInt8](bytes)
+                let key = StoredBytes(bytes)
                 if let value = memo.value(key) { return value }
                 let value = try plain.decode(bytes)
                 memo.keep(key, value)
@@ -46,17 +46,31 @@ extension DecisionValueCoding where Value: Codable {
     }
 }
 
+/// Stored bytes as a dictionary key, hashed as one buffer (`[UInt8]`'s own `Hashable` feeds the
+/// hasher byte by byte, which was most of a memo lookup).
+private struct StoredBytes: Hashable {
+    let bytes: [UInt8]
+
+    init(_ buffer: UnsafeRawBufferPointer) { bytes = [UInt8](buffer) }
+
+    static func == (a: StoredBytes, b: StoredBytes) -> Bool { a.bytes == b.bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// The values a `DecisionValueCoding.json(memo:)` decoded, by their bytes.
 private final class DecodedValues<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [[UInt8]: Value] = [:]
+    private var values: [StoredBytes: Value] = [:]
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func value(_ bytes: [UInt8]) -> Value? { lock.withLock { values[bytes] } }
+    func value(_ bytes: StoredBytes) -> Value? { lock.withLock { values[bytes] } }
 
-    func keep(_ bytes: [UInt8], _ value: Value) {
+    func keep(_ bytes: StoredBytes, _ value: Value) {
         lock.withLock {
             if values.count >= capacity { values.removeAll(keepingCapacity: true) }
             values[bytes] = value

@@ -201,7 +201,13 @@ extension PricesEvent: LoggedEvent {
         case MarketPricesEventType.commodityRegistered:
             typed = .commodityRegistered(try CommodityRegistered.read(event.data))
         case MarketPricesEventType.priceReported:
-            typed = .priceReported(id: event.id, try PriceReported.read(event.data))
+            // Most events of a large log: read without `Codable` when plainly valid (the two
+            // readers agree on every valid payload); anything else gets the strict reader's refusal.
+            if let plain = PriceReported.plainlyValid(event.data) {
+                typed = .priceReported(id: event.id, plain)
+            } else {
+                typed = .priceReported(id: event.id, try PriceReported.read(event.data))
+            }
         case MarketPricesEventType.referencePriceSet:
             typed = .referencePriceSet(try ReferencePriceSet.read(event.data))
         case MarketPricesEventType.reportHeld:

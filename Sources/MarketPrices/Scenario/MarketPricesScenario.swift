@@ -129,15 +129,15 @@ public enum MarketPricesScenario {
         // Registrations, 29 July 06:00 WITA, a second apart.
         var t = firstDay.timestamp(offsetHours: 8, milliseconds: 6 * hour)
         for c in Self.commodities {
-            if let e = try? PricesEvent.commodityRegistered(c).proposed(id: ids.next(), occurredAt: t) { try body(t, e) }
+            if let e = try? PricesEvent.commodityRegistered(c).proposed(id: ids.next(at: t), occurredAt: t) { try body(t, e) }
             t.millisecondsSince1970 += 1000
         }
         for m in markets {
-            if let e = try? PricesEvent.marketRegistered(m.registration).proposed(id: ids.next(), occurredAt: t) { try body(t, e) }
+            if let e = try? PricesEvent.marketRegistered(m.registration).proposed(id: ids.next(at: t), occurredAt: t) { try body(t, e) }
             t.millisecondsSince1970 += 1000
         }
         for p in Self.referencePrices {
-            if let e = try? PricesEvent.referencePriceSet(p).proposed(id: ids.next(), occurredAt: t) { try body(t, e) }
+            if let e = try? PricesEvent.referencePriceSet(p).proposed(id: ids.next(at: t), occurredAt: t) { try body(t, e) }
             t.millisecondsSince1970 += 1000
         }
 
@@ -164,7 +164,7 @@ public enum MarketPricesScenario {
                     if market.shocked { level *= 1 + shock(on: day, peak: shockPeak(category: commodity.category)) }
                     let price = max(50, Int((level / 50).rounded()) * 50)
                     let typo = rng.unit() < 0.002 || (dayIndex % 11 == 3 && k == 0 && mi == 2)
-                    let id = ids.next()
+                    let id = ids.next(at: time)
                     let report = PriceReported(
                         marketId: market.registration.marketId, commodityId: commodity.id, unit: commodity.unit,
                         price: Price(typo ? price * 10 : price), currency: "IDR", priceType: market.priceType, observedOn: day,
@@ -196,7 +196,7 @@ public enum MarketPricesScenario {
                 let correction = PriceCorrected(
                     correctsEventId: p.report.description, price: Price(p.price),
                     reason: "Salah ketik: tertulis Rp \(p.typo)/\(p.unit), seharusnya Rp \(p.price)/\(p.unit) (kelebihan satu angka nol)")
-                if let e = try? PricesEvent.priceCorrected(id: ids.next(), marketId: p.market, correction).proposed(occurredAt: time) {
+                if let e = try? PricesEvent.priceCorrected(id: ids.next(at: time), marketId: p.market, correction).proposed(occurredAt: time) {
                     try body(time, e)
                 }
                 ct += step
@@ -206,7 +206,7 @@ public enum MarketPricesScenario {
                 let review = ReportReview(
                     heldEventId: h.id.description, marketId: h.report.marketId, reasonCode: nil,
                     reason: "Kenaikan harga setelah gempa 5 Agustus, dikonfirmasi ke pedagang", supervisor: "supervisor-harga-disperindag")
-                if let e = try? PricesEvent.reportApproved(id: ids.next(), review).proposed(occurredAt: time) { try body(time, e) }
+                if let e = try? PricesEvent.reportApproved(id: ids.next(at: time), review).proposed(occurredAt: time) { try body(time, e) }
                 let published = PricesEvent.priceReported(id: ReportReview.publishedID(of: h.id), h.report)
                 if let e = try? published.proposed(occurredAt: time) { try body(time, e) }
                 ct += step
@@ -253,18 +253,24 @@ public enum MarketPricesScenario {
         return out
     }
 
-    /// Event ids from the seed and a counter: UUIDs of version 4 form, the same for the same seed.
+    /// Event ids from the seed, a counter and the event's time: UUIDs of version 7 form (RFC 9562:
+    /// the time's milliseconds first, then the counter's low 12 bits, then bits of the seed and
+    /// counter), the same for the same seed. Ids in time order keep the log's id index and the
+    /// rules' report table (and the prices views' report keys) growing at their right edge, as the
+    /// API's own v7 ids do: random (v4) ids put each insert of a batch on a page of its own, every
+    /// one copied and written again (the 10M seed of session 8 ran at 7,540 events/s against
+    /// 17,400 at 1M).
     struct IDMaker {
         let seed: UInt64
         var counter: UInt64 = 0
 
         init(seed: UInt64) { self.seed = SplitMix64.finalize(seed ^ 0x5052_4943_4553_4944) /* "PRICESID" */ }
 
-        mutating func next() -> EventID {
+        mutating func next(at time: Timestamp) -> EventID {
             counter += 1
-            var hi = SplitMix64.finalize(seed &+ counter &* 2)
+            let milliseconds = UInt64(bitPattern: time.millisecondsSince1970) & 0xFFFF_FFFF_FFFF
+            let hi = milliseconds << 16 | 0x7000 | (counter & 0xFFF)
             var lo = SplitMix64.finalize(seed &+ counter &* 2 &+ 1)
-            hi = (hi & ~0xF000) | 0x4000
             lo = (lo & ~(0xC0 << 56)) | (0x80 << 56)
             return EventID(high: hi, low: lo)
         }
