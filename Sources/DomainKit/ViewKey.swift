@@ -11,13 +11,35 @@ public enum ViewKey {
     public static func make(_ parts: String...) -> String { make(parts) }
 
     public static func make(_ parts: [String]) -> String {
-        var key = ""
-        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
-        for (i, part) in parts.enumerated() {
-            if i > 0 { key.append(separator) }
-            key += escape(part)
+        var count = max(0, parts.count - 1)
+        var plain = true
+        for part in parts {
+            count += part.utf8.count
+            if plain && part.utf8.contains(where: { $0 == 0x25 || $0 == 0x1F }) { plain = false }
         }
-        return key
+        guard plain else {
+            var key = ""
+            for (i, part) in parts.enumerated() {
+                if i > 0 { key.append(separator) }
+                key += escape(part)
+            }
+            return key
+        }
+        // Most keys (every part without `%` or U+001F): the parts' bytes copied once.
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            for (i, part) in parts.enumerated() {
+                if i > 0 {
+                    buffer[at] = 0x1F
+                    at += 1
+                }
+                for byte in part.utf8 {
+                    buffer[at] = byte
+                    at += 1
+                }
+            }
+            return at
+        }
     }
 
     /// The prefix selecting every key that starts with these whole parts.

@@ -5,6 +5,10 @@ extension EventStore {
     /// reuse pages, and memory stays constant.
     static let recordsPerTransaction = 8192
 
+    /// The most types a filter may name for `forEachRecord` to merge their indexes instead of
+    /// scanning the log (a filter of many types selects most of it, which a scan reads faster).
+    static let indexedTypesAtMost = 8
+
     /// Visits the events of the whole log that `filter` selects, in position order, in place
     /// (no copy), until `body` returns false. Reads in chunks of short read transactions; constant memory.
     /// Returns the last position scanned (matching or not).
@@ -16,8 +20,14 @@ extension EventStore {
         var next = filter.fromPosition
         var remaining = limit ?? Int.max
         var lastScanned = next - 1
-        // One type: walk its index instead of the whole log.
+        // One type: walk its index instead of the whole log. A few types (2 to `indexedTypesAtMost`):
+        // walk each one's index and merge the positions, so that a scan of rare types (the API
+        // keys' events, on every server's first authenticated request) costs what they hold, not
+        // the log's size.
         let typePrefix: [UInt8]? = filter.types.flatMap { $0.count == 1 ? Array($0.first!.utf8) + [0] : nil }
+        let typePrefixes: [[UInt8]]? = filter.types.flatMap {
+            (2...Self.indexedTypesAtMost).contains($0.count) ? $0.sorted().map { Array($0.utf8) + [0] } : nil
+        }
         while remaining > 0 {
             var scanned = 0
             var done = true
@@ -46,6 +56,38 @@ extension EventStore {
                             throw EventLogError(.corrupt, "the type index names position \(position), which is missing", position: position)
                         }
                         return try visit(try EventRecordView(position: position, raw: entry.value))
+                    }
+                } else if let typePrefixes {
+                    // Up to a chunk of positions of each type; past the lowest last position of a
+                    // type cut at a chunk, another type's positions may be missing: the next
+                    // transaction starts after it.
+                    var positions: [UInt64] = []
+                    var bound = UInt64.max
+                    for prefix in typePrefixes {
+                        var taken = 0
+                        try dbs.types.forEachRaw(in: txn, from: prefix + bigEndian(next), prefix: prefix) { key, _ in
+                            let position = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
+                            if let to = filter.toPosition, position > to { return false }
+                            positions.append(position)
+                            taken += 1
+                            guard taken < Self.recordsPerTransaction else {
+                                bound = min(bound, position)
+                                return false
+                            }
+                            return true
+                        }
+                    }
+                    positions.sort()
+                    let events = try dbs.events.cursor(in: txn)
+                    for position in positions where position <= bound {
+                        guard let entry = try events.seek(exactly: bigEndian(position)) else {
+                            throw EventLogError(.corrupt, "the type index names position \(position), which is missing", position: position)
+                        }
+                        guard try visit(try EventRecordView(position: position, raw: entry.value)) else { return }
+                    }
+                    if bound != .max {
+                        next = bound + 1
+                        done = false
                     }
                 } else {
                     try dbs.events.forEachRaw(in: txn, from: bigEndian(next)) { key, value in

@@ -155,6 +155,13 @@ public final class ProjectionEngine: @unchecked Sendable {
         }
     }
 
+    /// The number of entries database `local` of view `name`'s generation `generation` holds (0, and created
+    /// empty, when it does not exist): what a rebuild leaves in the copy it replaced, for tests and sizes.
+    public func entries(_ name: String, generation: Int, database local: String) throws -> Int {
+        let h = try handle(name, generation, local)
+        return try environment.read { txn in try h.count(in: txn) }
+    }
+
     /// The last position every view has applied.
     public func checkpoint() throws -> UInt64 {
         try environment.read { txn in
@@ -303,9 +310,16 @@ public final class ProjectionEngine: @unchecked Sendable {
     }
 
     private func rebuildLocked(_ chosen: [any Projector], progress: ((String, UInt64, UInt64) -> Void)?) throws {
-        let generations = try environment.read { txn in try chosen.map { try entry($0.name, in: txn).generation + 1 } }
-        for (p, generation) in zip(chosen, generations) {
-            for local in p.databases { _ = try handle(p.name, generation, local) }
+        let current = try environment.read { txn in try chosen.map { try entry($0.name, in: txn).generation } }
+        let generations = current.map { $0 + 1 }
+        // The current copies are emptied at the switch, through their handles: open them now (LMDB
+        // opens a database outside a write transaction), also in a process that never read them (a
+        // CLI rebuild kept the old copy whole, doubling the views on disk).
+        for (i, p) in chosen.enumerated() {
+            for local in p.databases {
+                _ = try handle(p.name, current[i], local)
+                _ = try handle(p.name, generations[i], local)
+            }
         }
         let keys = zip(chosen, generations).map { Self.checkpointKey($0.name, $1) }
         try environment.write { txn in
@@ -330,8 +344,12 @@ public final class ProjectionEngine: @unchecked Sendable {
                 let from = (try checkpoints.get(keys[0], in: txn) ?? 0) + 1
                 let to = min(head, from + UInt64(rebuildBatchSize) - 1)
                 if from <= to {
-                    try store.forEachRecord(EventFilter(types: types, fromPosition: from, toPosition: to)) { view in
+                    // The types' index only for one type: the views' types are most of the log,
+                    // which a scan reads faster than a merge of their indexes (`forEachRecord`).
+                    let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
+                    try store.forEachRecord(filter) { view in
                         let type = view.type
+                        if let types, !types.contains(type) { return true }
                         var decoded: RecordedEvent? = nil
                         for (i, p) in chosen.enumerated() {
                             if let t = wanted[i], !t.contains(type) { continue }

@@ -42,11 +42,22 @@ extension Lumbung {
         }
 
         static func seed(_ services: LumbungServices, seed: UInt64, events: Int?, views: Bool) throws -> ScenarioSeeder.Report {
+            // The views are folded on a second thread while the events are written (the log and the
+            // views are separate LMDB environments, each with its own writer), in transactions of
+            // up to 20,000 events; what is left when the writing ends is folded with its own bar.
+            let folder = views ? BackgroundViewFolder(services.engine, batchSize: 20_000) : nil
             var bar = ProgressBar(label: "seed")
-            let report = try ScenarioSeeder.seed(services, seed: seed, events: events) { done, total in
-                bar.update(UInt64(done), of: UInt64(total))
+            let report: ScenarioSeeder.Report
+            do {
+                report = try ScenarioSeeder.seed(services, seed: seed, events: events) { done, total in
+                    bar.update(UInt64(done), of: UInt64(total))
+                }
+            } catch {
+                _ = try? folder?.stop()
+                throw error
             }
             bar.finish(UInt64(report.events), of: UInt64(report.events))
+            try folder?.stop()
             if views {
                 var viewsBar = ProgressBar(label: "views")
                 try services.engine.catchUp { done, total in viewsBar.update(done, of: total) }
@@ -54,5 +65,47 @@ extension Lumbung {
             }
             return report
         }
+    }
+}
+
+/// Folds the views (`ProjectionEngine.catchUp`) on a thread of its own until `stop`, which waits
+/// for the fold in progress and rethrows the first error the fold met.
+final class BackgroundViewFolder: @unchecked Sendable {
+    private let engine: ProjectionEngine
+    private let lock = NSLock()
+    private var stopping = false
+    private var failure: (any Error)?
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ engine: ProjectionEngine, batchSize: Int) {
+        self.engine = engine
+        engine.batchSize = batchSize
+        let thread = Thread { [self] in run() }
+        thread.name = "seed-views"
+        thread.start()
+    }
+
+    private func run() {
+        defer { finished.signal() }
+        while !lock.withLock({ stopping }) {
+            do {
+                let head = try engine.store.head().position
+                if try engine.checkpoint() >= head {
+                    Thread.sleep(forTimeInterval: 0.05)  // caught up: wait for more events
+                } else {
+                    try engine.catchUp(to: head)
+                }
+            } catch {
+                lock.withLock { failure = error }
+                return
+            }
+        }
+    }
+
+    /// Ends the folding; throws what made it fail, if anything.
+    func stop() throws {
+        lock.withLock { stopping = true }
+        finished.wait()
+        if let failure = lock.withLock({ failure }) { throw failure }
     }
 }

@@ -188,6 +188,15 @@ struct ViewKeyTests {
         #expect(ViewKey.split(odd) == ["a\u{1F}b", "50%"])
         #expect(odd != ViewKey.make("a", "b", "50%"))
     }
+
+    @Test("plain parts (copied as bytes) give the same key as joining them: empty and non-ASCII parts included")
+    func plainParts() {
+        let parts = ["pasar-cakranegara", "", "cabai-rawit-merah", "cabé 🌶", "x"]
+        #expect(ViewKey.make(parts) == parts.joined(separator: "\u{1F}"))
+        #expect(ViewKey.split(ViewKey.make(parts)) == parts)
+        #expect(ViewKey.make([]) == "")
+        #expect(ViewKey.make(["é"]) == "é")
+    }
 }
 
 @Suite("Free text without personal data")

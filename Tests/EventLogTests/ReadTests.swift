@@ -88,7 +88,7 @@ struct ReadTests {
         #expect(try store.readAll(EventFilter(fromPosition: 0)).count == 23)
     }
 
-    @Test("type filter (one type walks the type index; several scan), from a position, with a limit")
+    @Test("type filter (one type walks the type index; a few merge their indexes), from a position, with a limit")
     func typeFilter() throws {
         for type in Self.types + ["aid.unknown"] {
             let expected = all.filter { $0.type == type }
@@ -196,6 +196,20 @@ struct ChunkedReadTests {
         // With a starting position and an end inside the second chunk.
         let window = try store.readAll(EventFilter(types: ["test.odd"], fromPosition: 8000, toPosition: 17_000), limit: .max)
         #expect(window.map(\.position) == stride(from: 8000, through: 17_000, by: 2).map { UInt64($0) })
+        // Both types: their indexes merged, in position order across chunk boundaries (each type
+        // is cut at a chunk of 8,192), from a position, to one, and with a limit.
+        var both: [UInt64] = []
+        try store.forEachRecord(EventFilter(types: ["test.even", "test.odd"])) { view in
+            both.append(view.position)
+            return true
+        }
+        #expect(both == (1...UInt64(total)).map { $0 })
+        let bothWindow = try store.readAll(
+            EventFilter(types: ["test.odd", "test.even"], fromPosition: 7000, toPosition: 19_001), limit: .max)
+        #expect(bothWindow.map(\.position) == (7000...19_001).map { UInt64($0) })
+        #expect(
+            try store.readAll(EventFilter(types: ["test.odd", "test.even", "test.none"], fromPosition: 100), limit: 12_000).map(\.position)
+                == (100..<12_100).map { UInt64($0) })
         // A category over the whole log, and a limit past the first chunk.
         #expect(try store.readAll(EventFilter(categories: ["big"]), limit: 9000).count == 9000)
 

@@ -65,6 +65,26 @@ struct ProjectionEngineTests {
         #expect(fresh.builtVersion == 2)
         #expect(fresh.generation == 2)
         #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") } == 2)
+        // The copy replaced is emptied, though this engine never read it.
+        #expect(try engine.entries("test.counts", generation: 1, database: "sums") == 0)
+        #expect(try engine.entries("test.counts", generation: 2, database: "sums") == 1)
+    }
+
+    @Test("a rebuild by a process that never read the view (the CLI's) empties the copy it replaces")
+    func rebuildEmptiesTheOldCopy() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 2), try move("acct-b", 3)])
+        do {
+            let server = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+            try server.catchUp()
+        }
+        let cli = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        try cli.rebuild("test.counts")
+        #expect(try cli.entries("test.counts", generation: 1, database: "sums") == 0)
+        #expect(try cli.entries("test.counts", generation: 1, database: "types") == 0)
+        #expect(try cli.entries("test.counts", generation: 2, database: "sums") == 2)
+        #expect(try cli.read { try $0.view("test.counts").value(Int.self, "sums", "acct-b") } == 3)
     }
 
     @Test("deleting views/ loses nothing: it is folded again from the log")
