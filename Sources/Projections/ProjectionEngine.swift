@@ -162,6 +162,11 @@ public final class ProjectionEngine: @unchecked Sendable {
         return try environment.read { txn in try h.count(in: txn) }
     }
 
+    /// A number that changes whenever any view changes, by any process: the views environment's
+    /// last committed transaction (read from its meta page, no transaction). Equal stamps mean
+    /// nothing of the views changed in between, so whatever was read from them still holds.
+    public func changeStamp() -> Int { environment.info().lastTransactionID }
+
     /// The last position every view has applied.
     public func checkpoint() throws -> UInt64 {
         try environment.read { txn in

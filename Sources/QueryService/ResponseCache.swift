@@ -27,6 +27,9 @@ import Projections
 final class ResponseCache: @unchecked Sendable {
     struct Entry {
         let position: UInt64
+        /// The views' `changeStamp` when `position` was last found current: while it is the same,
+        /// the entry is current without reading the checkpoints or the type index.
+        var stamp: Int
         let status: HTTPResponse.Status
         let headers: HTTPFields
         let body: ByteBuffer
@@ -54,16 +57,22 @@ final class ResponseCache: @unchecked Sendable {
                 return try await render(request, context)
             }
             let key = Self.key(request, parameters: parameters)
+            // Read before the checkpoints: a change after it only makes the next request look again.
+            let stamp = services.engine.changeStamp()
+            let cached = self.lock.withLock { self.entries[key] }
+            if let cached, cached.stamp == stamp { return Self.answer(cached, request) }
             let applied = try services.engine.checkpoint()
             let position = try services.store.lastPosition(ofTypes: types, atOrBefore: applied)
-            if let entry = self.lock.withLock({ self.entries[key] }), entry.position == position {
+            if var entry = cached, entry.position == position {
+                entry.stamp = stamp
+                self.lock.withLock { if self.entries[key]?.position == position { self.entries[key] = entry } }
                 return Self.answer(entry, request)
             }
             let response = try await render(request, context)
             guard response.status == .ok else { return response }
             let body = try await Self.collect(response.body)
             let entry = Entry(
-                position: position, status: response.status, headers: response.headers, body: body,
+                position: position, stamp: stamp, status: response.status, headers: response.headers, body: body,
                 etag: "\"\(position)-\(Self.fnv1a(body))\"", lastModified: try Self.httpDate(ofPosition: position, services.store))
             self.lock.withLock {
                 if self.entries.count >= self.capacity, self.entries[key] == nil { self.entries.removeAll(keepingCapacity: true) }

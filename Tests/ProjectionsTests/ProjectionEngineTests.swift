@@ -70,6 +70,27 @@ struct ProjectionEngineTests {
         #expect(try engine.entries("test.counts", generation: 2, database: "sums") == 1)
     }
 
+    @Test("the change stamp stays while the views stay, and moves when a fold or another engine writes them")
+    func changeStamp() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 2)])
+        let server = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        try server.catchUp()
+        let first = server.changeStamp()
+        _ = try server.read { try $0.view("test.counts").value(Int.self, "sums", "acct-a") }
+        try server.catchUp()  // nothing new: nothing written
+        #expect(server.changeStamp() == first)
+        _ = try store.write([try move("acct-a", 3)])
+        try server.catchUp()
+        let second = server.changeStamp()
+        #expect(second != first)
+        // A rebuild by another engine on the same directory (the CLI's) moves the server's stamp too.
+        let cli = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        try cli.rebuild("test.counts")
+        #expect(server.changeStamp() != second)
+    }
+
     @Test("a rebuild by a process that never read the view (the CLI's) empties the copy it replaces")
     func rebuildEmptiesTheOldCopy() throws {
         let dir = ScratchDirectory()
