@@ -70,6 +70,25 @@ struct ProjectionEngineTests {
         #expect(try engine.entries("test.counts", generation: 2, database: "sums") == 1)
     }
 
+    @Test("views folded on a second thread while a writer appends equal a rebuild of the whole log")
+    func foldedBesideTheWriter() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+        let folder = BackgroundViewFolder(engine, batchSize: 37)
+        for i in 0..<150 {
+            _ = try store.write((0..<20).map { j in try move("acct-\((i * 7 + j) % 11)", i + j) })
+        }
+        try folder.stop()
+        #expect(try engine.checkpoint() > 0, "the folder folded while the writer wrote")
+        try engine.catchUp()
+        #expect(try engine.checkpoint() == 3000)
+        let beside = try dump(engine, "test.counts", databases: ["types", "sums"])
+        try engine.rebuild("test.counts")
+        #expect(try dump(engine, "test.counts", databases: ["types", "sums"]) == beside)
+        #expect(beside["sums"]?.count == 11)
+    }
+
     @Test("the change stamp stays while the views stay, and moves when a fold or another engine writes them")
     func changeStamp() throws {
         let dir = ScratchDirectory()
