@@ -196,7 +196,9 @@ public enum MarketPricesScenario {
                 let correction = PriceCorrected(
                     correctsEventId: p.report.description, price: Price(p.price),
                     reason: "Salah ketik: tertulis Rp \(p.typo)/\(p.unit), seharusnya Rp \(p.price)/\(p.unit) (kelebihan satu angka nol)")
-                if let e = try? PricesEvent.priceCorrected(id: ids.next(at: time), marketId: p.market, correction).proposed(occurredAt: time) {
+                if let e = try? PricesEvent.priceCorrected(id: ids.next(at: time), marketId: p.market, correction).proposed(
+                    occurredAt: time)
+                {
                     try body(time, e)
                 }
                 ct += step
