@@ -5,8 +5,9 @@ extension EventStore {
     /// reuse pages, and memory stays constant.
     static let recordsPerTransaction = 8192
 
-    /// The most types a filter may name for `forEachRecord` to merge their indexes instead of
-    /// scanning the log (a filter of many types selects most of it, which a scan reads faster).
+    /// The most types a filter may name for `forEachRecord` to walk (and merge) their indexes
+    /// instead of scanning the log (a filter of many types selects most of it, which a scan reads
+    /// faster).
     static let indexedTypesAtMost = 8
 
     /// Visits the events of the whole log that `filter` selects, in position order, in place
@@ -20,13 +21,11 @@ extension EventStore {
         var next = filter.fromPosition
         var remaining = limit ?? Int.max
         var lastScanned = next - 1
-        // One type: walk its index instead of the whole log. A few types (2 to `indexedTypesAtMost`):
-        // walk each one's index and merge the positions, so that a scan of rare types (the API
-        // keys' events, on every server's first authenticated request) costs what they hold, not
-        // the log's size.
-        let typePrefix: [UInt8]? = filter.types.flatMap { $0.count == 1 ? Array($0.first!.utf8) + [0] : nil }
+        // Up to `indexedTypesAtMost` types: walk each one's index and merge the positions instead
+        // of the whole log, so that a scan of rare types (the API keys' events, on every server's
+        // first authenticated request) costs what they hold, not the log's size.
         let typePrefixes: [[UInt8]]? = filter.types.flatMap {
-            (2...Self.indexedTypesAtMost).contains($0.count) ? $0.sorted().map { Array($0.utf8) + [0] } : nil
+            (1...Self.indexedTypesAtMost).contains($0.count) ? $0.sorted().map { Array($0.utf8) + [0] } : nil
         }
         while remaining > 0 {
             var scanned = 0
@@ -48,19 +47,10 @@ extension EventStore {
                 return true
             }
             try environment.read { txn in
-                if let typePrefix {
-                    let events = try dbs.events.cursor(in: txn)
-                    try dbs.types.forEachRaw(in: txn, from: typePrefix + bigEndian(next), prefix: typePrefix) { key, _ in
-                        let position = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
-                        guard let entry = try events.seek(exactly: bigEndian(position)) else {
-                            throw EventLogError(.corrupt, "the type index names position \(position), which is missing", position: position)
-                        }
-                        return try visit(try EventRecordView(position: position, raw: entry.value))
-                    }
-                } else if let typePrefixes {
+                if let typePrefixes {
                     // Up to a chunk of positions of each type; past the lowest last position of a
                     // type cut at a chunk, another type's positions may be missing: the next
-                    // transaction starts after it.
+                    // transaction starts after it. (One type: its positions in order.)
                     var positions: [UInt64] = []
                     var bound = UInt64.max
                     for prefix in typePrefixes {

@@ -243,13 +243,8 @@ extension PricesEvent: LoggedEvent {
     /// An event of the log, or nil when this version cannot read it (for views and exports).
     public static func read(_ event: RecordedEvent) -> PricesEvent? {
         lastRead.value(of: event) {
+            // `read(_: DomainEvent)` reads a plainly valid report without `Codable`.
             guard let data = try? event.dataValue() else { return nil }
-            // Most of a large log: a report read without `Codable` when it is plainly valid.
-            if event.type == MarketPricesEventType.priceReported, let r = PriceReported.plainlyValid(data),
-                MarketPricesEventType.marketStream(r.marketId) == event.stream
-            {
-                return .priceReported(id: event.id, r)
-            }
             return try? read(DomainEvent(stream: event.stream, type: event.type, data: data, position: event.position, id: event.id))
         }
     }

@@ -41,6 +41,14 @@ public struct TraceProjector: DomainProjector {
                 kind: kind, item: item, unit: unit, quantity: quantity, warehouseId: warehouseId,
                 warehouseName: try name(view, warehouseId))
         }
+        /// An adjustment that counts: a write-off is a `written-off` step of the quantity taken out.
+        func adjusted(
+            _ donationId: String, _ item: String, _ unit: String, _ quantity: Int, _ warehouseId: String, reason: String, writeOff: Bool
+        ) throws {
+            var st = try base(writeOff ? .writtenOff : .adjusted, item, unit, writeOff ? -quantity : quantity, warehouseId)
+            st.reason = reason
+            try step(donationId, st)
+        }
         switch e {
         case .warehouseRegistered(let r):
             try view.put("warehouses", r.warehouseId, value: TraceRecords.Warehouse(name: r.name))
@@ -97,16 +105,10 @@ public struct TraceProjector: DomainProjector {
             }
         case .stockAdjusted(let a):
             guard !a.isPending else { return }
-            var st = try base(
-                a.isWriteOff ? .writtenOff : .adjusted, a.item, a.unit, a.isWriteOff ? -a.quantity : a.quantity, a.warehouseId)
-            st.reason = a.reason
-            try step(a.donationId, st)
+            try adjusted(a.donationId, a.item, a.unit, a.quantity, a.warehouseId, reason: a.reason, writeOff: a.isWriteOff)
         case .adjustmentApproved(let a):
             // The approval carries the adjustment it approves (the rules hold it to it).
-            let writeOff = a.writeOff == true
-            var st = try base(writeOff ? .writtenOff : .adjusted, a.item, a.unit, writeOff ? -a.quantity : a.quantity, a.warehouseId)
-            st.reason = a.reason
-            try step(a.donationId, st)
+            try adjusted(a.donationId, a.item, a.unit, a.quantity, a.warehouseId, reason: a.reason, writeOff: a.writeOff == true)
         case .incidentDeclared, .impactReported, .householdRegistered, .householdServed,
             .itemsRequested, .requestCommitted, .requestCancelled, .itemCataloged, .minimumStockSet, .adjustmentRejected:
             return
