@@ -106,6 +106,11 @@ public final class DocumentTrackingDomain: Domain {
         try DocumentTrackingQueries.lookupJSON(view, receiptNumber: receiptNumber, pin: pin, key: preparedKey)
     }
 
+    /// The receipt number and PIN of a lookup as this domain's lookup compares them.
+    public func lookupCredential(receiptNumber: String, pin: String) -> LookupCredential {
+        LookupCredential(receiptNumber: receiptNumber, pin: pin, key: preparedKey)
+    }
+
     /// The lookup's answer: `lookupJSON` with the estimated ready date of a waiting application
     /// (`DocumentTrackingQueries.withEstimate`); `processing` is a reader of `documents.processing`.
     public func lookupAnswer(_ applications: ViewReader, processing: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {

@@ -25,6 +25,9 @@ struct Lumbung: AsyncParsableCommand {
     )
 
     static func main() async {
+        // Without TZ, glibc stats /etc/localtime on every local time it formats (each access-log
+        // line of the server); naming the same file reads it once.
+        setenv("TZ", ":/etc/localtime", 0)
         // serve, relay, follow and privacy sweep: options the flags did not give, from LUMBUNG_* and --config.
         var arguments = Array(CommandLine.arguments.dropFirst())
         var resolved: [ResolvedOption] = []

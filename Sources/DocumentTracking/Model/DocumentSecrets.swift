@@ -72,3 +72,25 @@ public enum DocumentSecrets {
     /// A fresh server secret (256 random bits), for a new data directory or a test.
     public static func newSecret() -> SymmetricKey { SymmetricKey(size: .bits256) }
 }
+
+/// A lookup's receipt number and PIN as the lookup compares them: the receipt number normalized
+/// and the keyed hash of the PIN (`DocumentSecrets.pinHash`), computed whether or not either is
+/// well formed, so that a malformed one costs the same as a wrong one.
+public struct LookupCredential: Sendable {
+    /// The normalized receipt number; nil when it is not one.
+    public let receipt: String?
+    /// The hash the view keeps for this receipt number and PIN (hex, as UTF-8).
+    public let pinHash: [UInt8]
+    /// Whether the PIN has a PIN's form (one that is not can match no application).
+    public let wellFormed: Bool
+
+    public init(receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) {
+        receipt = ReceiptNumber.normalize(receiptNumber)
+        let pinText = PIN.normalize(pin)
+        wellFormed = pinText != nil
+        pinHash = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText ?? pin).utf8)
+    }
+
+    /// Whether `stored` is this credential's hash, compared in constant time.
+    public func matches(_ stored: [UInt8]) -> Bool { DocumentSecrets.constantTimeEqual(pinHash, stored) }
+}

@@ -35,14 +35,11 @@ public enum DocumentTrackingQueries {
     public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws
         -> [UInt8]?
     {
-        let receipt = ReceiptNumber.normalize(receiptNumber)
-        let pinText = PIN.normalize(pin)
-        let expected = Array(key.pinHash(receiptNumber: receipt ?? receiptNumber, pin: pinText ?? pin).utf8)
-        let stored = try receipt.flatMap { try view.get("pins", $0) }
+        let credential = LookupCredential(receiptNumber: receiptNumber, pin: pin, key: key)
+        let stored = try credential.receipt.flatMap { try view.get("pins", $0) }
         // Compared even when nothing is stored: a value that no hex hash can equal.
-        let matches = DocumentSecrets.constantTimeEqual(expected, stored ?? unmatchable)
-        let wellFormed = pinText != nil
-        guard let receipt, stored != nil, matches, wellFormed else { return nil }
+        let matches = credential.matches(stored ?? unmatchable)
+        guard let receipt = credential.receipt, stored != nil, matches, credential.wellFormed else { return nil }
         return try view.get("applications", receipt)
     }
 

@@ -6,6 +6,7 @@ import Hummingbird
 import JSON
 import LumbungCore
 import PersonalData
+import Projections
 
 /// Quick win 2, document tracking ("cek resi"): submissions and status changes by officers,
 /// the public lookup by receipt number + PIN, queues and processing times.
@@ -13,6 +14,8 @@ struct DocumentsController {
     let services: LumbungServices
     /// The public processing times, made once per new documents event (`ResponseCache`).
     let processingCache = ResponseCache()
+    /// The lookups answered since the views last changed (`LookupAnswerCache`).
+    let lookupCache = LookupAnswerCache()
     var domain: DocumentTrackingDomain { services.domains.documents }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -125,13 +128,21 @@ struct DocumentsController {
     }
 
     private func answerLookup(_ request: Request, receipt: String, pin: String) async throws -> Response {
-        let found = try await services.lookupGuard.guarded(ReceiptNumber.normalize(receipt) ?? receipt) {
-            try await services.views(request) { views in
+        let credential = domain.lookupCredential(receiptNumber: receipt, pin: pin)
+        // Read-your-writes waits for the views: answered from them, not from memory.
+        let cacheable = request.uri.queryParameters["minPosition"] == nil
+        let found = try await services.lookupGuard.guarded(credential.receipt ?? receipt) {
+            // Read before the views: a change after it only makes the next lookup read again.
+            let stamp = services.engine.changeStamp()
+            if cacheable, let kept = lookupCache.answer(credential, stamp: stamp) { return kept }
+            let answer = try await services.views(request) { views in
                 try domain.lookupAnswer(
                     try views.view(DocumentTrackingDomain.applicationsView),
                     processing: try views.view(DocumentTrackingDomain.processingView),
                     receiptNumber: receipt, pin: pin)
             }
+            if cacheable, let answer { lookupCache.keep(answer, for: credential, stamp: stamp) }
+            return answer
         }
         guard let found else {
             throw Problem(.notFound, "no application matches this receipt number and PIN")
