@@ -127,6 +127,20 @@ public final class ProjectionEngine: @unchecked Sendable {
         return h
     }
 
+    /// The writer of `p`'s generation `generation` inside a write transaction: its databases'
+    /// handles (opened before the transaction) are looked up once here, not on each read or write
+    /// of a fold.
+    func writer(_ p: any Projector, _ generation: Int, _ handle: UnsafeTransactionReference) throws -> ViewWriter {
+        let resolved = try Dictionary(uniqueKeysWithValues: p.databases.map { ($0, try cachedHandle(p.name, generation, $0)) })
+        let name = p.name
+        return ViewWriter(
+            reader: ViewReader(handle: handle) { local in
+                guard let h = resolved[local] else { throw ProjectionError("view \(name) has no database named \(local)") }
+                return h
+            },
+            cache: ViewWriteCache())
+    }
+
     /// Opens the databases of every projector's current generation; returns the generations.
     func openCurrentGenerations() throws -> [String: CatalogEntry] {
         let entries = try environment.read { txn in
@@ -211,11 +225,7 @@ public final class ProjectionEngine: @unchecked Sendable {
             let from = (current.map(\.2).min() ?? target) + 1
             guard from <= target else { return target }
             let to = min(target, from + UInt64(batchSize) - 1)
-            let writers = current.map { p, g, _ in
-                ViewWriter(
-                    reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, g, local) },
-                    cache: ViewWriteCache())
-            }
+            let writers = try current.map { p, g, _ in try writer(p, g, txn.reference) }
             let replay = replayFilter
             // Which types each view folds (nil: all), and the types any view folds (nil: all),
             // read once per batch: an event no view folds costs one set lookup.
@@ -340,11 +350,7 @@ public final class ProjectionEngine: @unchecked Sendable {
         while true {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
-                let writers = zip(chosen, generations).map { p, generation in
-                    ViewWriter(
-                        reader: ViewReader(handle: txn.reference) { [self] local in try cachedHandle(p.name, generation, local) },
-                        cache: ViewWriteCache())
-                }
+                let writers = try zip(chosen, generations).map { p, generation in try writer(p, generation, txn.reference) }
                 // Every view of the pass is at the same checkpoint.
                 let from = (try checkpoints.get(keys[0], in: txn) ?? 0) + 1
                 let to = min(head, from + UInt64(rebuildBatchSize) - 1)

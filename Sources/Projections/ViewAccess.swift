@@ -223,8 +223,10 @@ final class ViewWriteCache {
 
     func set(_ db: String, _ key: String, _ entry: Entry) {
         let t = table(db)
-        if entry.isDirty { t.changed.append(key) }
-        t.entries[key] = entry
+        let old = t.entries.updateValue(entry, forKey: key)
+        // A key already dirty is listed already (a key changed by every event of a batch is
+        // listed once, not once per event).
+        if entry.isDirty, !(old?.isDirty ?? false) { t.changed.append(key) }
     }
 
     private func entry(_ db: String, _ key: String, _ reader: ViewReader) throws -> Entry {

@@ -30,7 +30,7 @@ public struct DailyPricesProjector: DefinedProjector {
             var stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
             if tally.markets.count >= 2 { stats.disparity = MarketDisparity(tally.marketPrices) }
             let bytes = try ViewCoding.encode(stats)
-            try view.put("daily", touched.series.key(on: touched.day), bytes: bytes)
+            try view.put("daily", touched.key, bytes: bytes)
             try view.put("byDate", touched.series.dayFirstKey(touched.day), bytes: bytes)
         }
     }

@@ -79,11 +79,11 @@ struct ObservationBook {
 
     /// The tally of `series` on `day` (empty when it has no report).
     static func tally(_ touched: Touched, in view: ViewWriter) throws -> Tally {
-        try view.value(Tally.self, tallies, touched.series.key(on: touched.day)) ?? Tally()
+        try view.value(Tally.self, tallies, touched.key) ?? Tally()
     }
 
     private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
-        try view.update(tallies, touched.series.key(on: touched.day), initial: Tally()) { $0.add(o, n) }
+        try view.update(tallies, touched.key, initial: Tally()) { $0.add(o, n) }
     }
 
     /// A report's market and its price (after corrections): `<price in ten-thousandths>|<marketId>`.
@@ -105,8 +105,10 @@ struct ObservationBook {
 
     /// The day of a series that changed.
     struct Touched {
-        var series: PriceSeries
-        var day: CivilDate
+        let series: PriceSeries
+        let day: CivilDate
+        /// The series' key on the day (`PriceSeries.key(on:)`), made once.
+        let key: String
 
         /// Reads an observation's key back.
         init?(observationKey key: String) {
@@ -114,24 +116,25 @@ struct ObservationBook {
             guard parts.count > PriceSeries.keyPartCount, let series = PriceSeries(key: key),
                 let day = CivilDate(parts[PriceSeries.keyPartCount])
             else { return nil }
-            self.series = series
-            self.day = day
+            self.init(series: series, day: day)
         }
 
         init(series: PriceSeries, day: CivilDate) {
             (self.series, self.day) = (series, day)
+            key = series.key(on: day)
         }
     }
 
     /// Records a price report; returns the day it touches.
     static func record(_ report: PriceReported, id: EventID, position: UInt64, in view: ViewWriter) throws -> Touched {
         let kind = try view.get(markets, report.marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
-        let series = PriceSeries(report, kind: kind)
-        let key = ViewKey.make(series.keyParts + [report.observedOn.description, ViewKey.position(position)])
+        let touched = Touched(series: PriceSeries(report, kind: kind), day: report.observedOn)
+        // The day's key and the position: `ViewKey.make` of the series' parts, the day and the
+        // position (a position's digits need no escaping).
+        let key = touched.key + String(ViewKey.separator) + ViewKey.position(position)
         try view.put(reports, id.description, bytes: Array(key.utf8))
         let observation = Observation(marketId: report.marketId, price: report.price)
         try view.put(observations, key, bytes: observation.bytes)
-        let touched = Touched(series: series, day: report.observedOn)
         try count(observation, 1, at: touched, in: view)
         return touched
     }
@@ -153,7 +156,9 @@ struct ObservationBook {
 
     /// Notes that `touched`'s day must be recomputed at the end of the batch.
     static func markPending(_ touched: Touched, in view: ViewWriter) throws {
-        try view.put(pending, touched.series.key(on: touched.day), bytes: [])
+        // Read first, so that the batch's writer keeps the mark: a day marked again costs a
+        // lookup in memory, not a write to LMDB.
+        if try view.get(pending, touched.key) == nil { try view.put(pending, touched.key, bytes: []) }
     }
 
     /// The days touched in this batch, in key order (a series' days in date order), forgotten.

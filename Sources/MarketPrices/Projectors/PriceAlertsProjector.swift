@@ -54,7 +54,7 @@ public struct PriceAlertsProjector: DefinedProjector {
             let series = touched.series
             let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }
-            let medianKey = series.key(on: touched.day)
+            let medianKey = touched.key
             let current = Median(median: tally.median, count: tally.count)
             if Median(try view.get("medians", medianKey)) == current { continue }
             try view.put("medians", medianKey, bytes: current.bytes)
