@@ -1,6 +1,7 @@
 public import EventLog
 import Foundation
 import LMDB
+import Synchronization
 
 /// Failed cek resi lookups counted per receipt number, so that a PIN cannot be guessed: after
 /// `freeFailures` wrong PINs the receipt locks, for `baseLock` doubled with every further failure
@@ -33,6 +34,10 @@ public final class LookupGuard: @unchecked Sendable {
     let environment: Environment
     let counts: Database<UTF8String, Bytes>
     public let policy: Policy
+    /// The environment's last transaction id when `counts` was last read empty (-1: not yet):
+    /// while it is the same, no receipt is counted (by this process or another), and a lookup is
+    /// allowed without a read transaction, the common case of cek resi.
+    private let emptyStamp = Atomic<Int>(-1)
 
     /// Opens (creating, 0700/0600) `<dataDirectory>/guards`.
     public init(dataDirectory: String, policy: Policy = Policy()) throws {
@@ -55,7 +60,12 @@ public final class LookupGuard: @unchecked Sendable {
 
     /// The verdict, and whether wrong PINs are counted for `receipt` (so a success has a count to clear).
     func state(_ receipt: String, now: Int64) throws -> (verdict: Verdict, counted: Bool) {
-        let state = try environment.read { txn in try counts.get(receipt, in: txn) }.flatMap(State.init) ?? State()
+        // Read before the transaction: a write after it only makes the next lookup read again.
+        let stamp = environment.info().lastTransactionID
+        if emptyStamp.load(ordering: .acquiring) == stamp { return (.allowed, false) }
+        let (stored, empty) = try environment.read { txn in (try counts.get(receipt, in: txn), try counts.count(in: txn) == 0) }
+        if empty { emptyStamp.store(stamp, ordering: .releasing) }
+        let state = stored.flatMap(State.init) ?? State()
         return (state.lockedUntil > now ? .locked(retryAfter: Self.seconds(state.lockedUntil - now)) : .allowed, state.failures > 0)
     }
 

@@ -80,10 +80,28 @@ public struct ViewReader {
 public struct ViewWriter {
     let reader: ViewReader
     let cache: ViewWriteCache?
+    private let batch = BatchState()
 
     init(reader: ViewReader, cache: ViewWriteCache? = nil) {
         self.reader = reader
         self.cache = cache
+    }
+
+    /// Objects a fold keeps for one write transaction, one per type.
+    final class BatchState {
+        var objects: [ObjectIdentifier: AnyObject] = [:]
+    }
+
+    /// The object of type `T` kept for the rest of this write transaction, made by `make` on its
+    /// first use: what a fold gathers over a batch in `apply` and writes out once in `finishBatch`
+    /// (the engine calls it in the same transaction, before the checkpoint, so nothing kept here
+    /// is lost or seen half-written; an error aborts the transaction with it). Each projector has
+    /// a writer of its own, so the object is the projector's alone.
+    public func batchState<T: AnyObject>(_ make: () -> T) -> T {
+        if let kept = batch.objects[ObjectIdentifier(T.self)] as? T { return kept }
+        let made = make()
+        batch.objects[ObjectIdentifier(T.self)] = made
+        return made
     }
 
     var handle: UnsafeTransactionReference { reader.handle }

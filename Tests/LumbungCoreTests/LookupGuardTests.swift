@@ -50,4 +50,26 @@ struct LookupGuardTests {
         #expect((try FileManager.default.attributesOfItem(atPath: dir + "/guards")[.posixPermissions] as? Int) == 0o700)
         #expect((try FileManager.default.attributesOfItem(atPath: dir + "/guards/data.mdb")[.posixPermissions] as? Int) == 0o600)
     }
+
+    @Test("a lookup with nothing counted reads no transaction, yet sees a count made since, here or by another opener")
+    func emptyFastPath() throws {
+        let dir = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let t0: Int64 = 3_000_000_000
+        let server = try LookupGuard(dataDirectory: dir)
+        // Nothing counted: allowed, and the empty state is remembered at this transaction id.
+        #expect(try server.state("MTR-5", now: t0) == (.allowed, false))
+        #expect(try server.state("MTR-5", now: t0) == (.allowed, false))
+        // Failures written by this guard lock the receipt at once.
+        for i in 0..<5 { try server.failed("MTR-5", now: t0 + Int64(i)) }
+        #expect(try server.verdict("MTR-5", now: t0 + 10) == .locked(retryAfter: 60))
+        try server.succeeded("MTR-5")
+        #expect(try server.state("MTR-5", now: t0 + 10) == (.allowed, false))
+        // A second opener of the directory (as a second server would be) counts failures: the
+        // first sees them, though it last read the counts empty.
+        let other = try LookupGuard(dataDirectory: dir)
+        for i in 0..<5 { try other.failed("MTR-6", now: t0 + Int64(i)) }
+        #expect(try server.verdict("MTR-6", now: t0 + 10) == .locked(retryAfter: 60))
+        #expect(try server.state("MTR-7", now: t0 + 10) == (.allowed, false))
+    }
 }

@@ -4,7 +4,7 @@ public import Projections
 /// `prices.daily`: daily statistics per price series (commodity, price type, level, currency, unit)
 /// across markets: min, max, mean, median, count.
 ///
-/// Databases: `reports` and `observations` (see `ObservationBook`); `daily`: the series' key on
+/// Databases: `reports`, `tallies` and `markets` (see `ObservationBook`); `daily`: the series' key on
 /// the day (`PriceSeries.key(on:)`) -> `DailyStats`; `byDate`: the day, then the series
 /// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction marks its series' day,
 /// and each marked day is recomputed once at the end of the batch from its tally, so a late report or a correction lands exactly as if it had been
@@ -12,19 +12,20 @@ public import Projections
 public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
     /// 4: series per price level (`PriceLevel`). 5: the disparity between markets (`MarketDisparity`).
-    /// 6: a tally keeps each market's sum (the disparity reads no observation).
+    /// 6: a tally keeps each market's sum (the disparity reads no observation). 7: a report's
+    /// observation is kept in `reports` (no `observations`), the days to recompute in memory.
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 6, folding: ObservationBook.eventTypes,
+        PricesViews.daily, version: 7, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        try ObservationBook.markPending(touched, in: view)
+        ObservationBook.markPending(touched, in: view)
     }
 
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {
-        for touched in try ObservationBook.takePending(in: view) {
+        for touched in ObservationBook.takePending(in: view) {
             let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }
             var stats = DailyStats(series: touched.series, date: touched.day, tally: tally)

@@ -18,7 +18,9 @@ public import Projections
 ///
 /// A report replaces the entry when its (`observedOn`, position) is later. A correction changes
 /// only a price, not a date: it rewrites the entry when its report is the one shown, and is kept
-/// out otherwise (an older report is never shown again).
+/// out otherwise (an older report is never shown again). The entry of each key is chosen over the
+/// batch (`Shown`, judged against the stored stamp) and written once at its end, with the names
+/// known then (as a market registered later in the batch renames its entries).
 public struct LatestPricesProjector: DomainProjector {
     /// 3: keys are `ViewKey` parts (were joined by `|`).
     public static let definition = ViewDefinition(
@@ -51,30 +53,54 @@ public struct LatestPricesProjector: DomainProjector {
             try renameEntries(view, db: "byCommodity", prefix: ViewKey.prefix(c.commodityId)) { $0.commodityName = c.name }
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
-            try view.put("reports", event.id.description, bytes: Array(key.utf8))
-            if let stamp = try view.get("stamps", key).flatMap(Stamp.init),
+            let eventId = event.id.description
+            try view.put("reports", eventId, bytes: Array(key.utf8))
+            let shown = view.batchState(Shown.init)
+            if let entry = shown.entries[key] {
+                guard (entry.observedOn, entry.position) < (r.observedOn, event.position) else { return }
+            } else if let stamp = try view.get("stamps", key).flatMap(Stamp.init),
                 (stamp.observedOn, stamp.position) > (r.observedOn, event.position)
             {
                 return
             }
-            let latest = LatestPrice(
+            shown.entries[key] = LatestPrice(
                 marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
-                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: event.id.description,
+                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: eventId,
                 position: event.position)
-            try put(latest, view)
         case .priceCorrected(_, _, let c):
             guard let keyBytes = try view.get("reports", c.correctedReport) else { return }
             let key = String(decoding: keyBytes, as: UTF8.self)
-            guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
-                var latest = try view.value(LatestPrice.self, "byMarket", key)
-            else { return }
+            let shown = view.batchState(Shown.init)
+            var latest: LatestPrice
+            if let entry = shown.entries[key] {
+                guard entry.eventId == c.correctedReport else { return }
+                latest = entry
+            } else {
+                guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
+                    let stored = try view.value(LatestPrice.self, "byMarket", key)
+                else { return }
+                latest = stored
+            }
             let reported = latest.correction?.reportedPrice ?? latest.price
             latest.price = c.price
             latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
-            try put(latest, view)
+            shown.entries[key] = latest
         case .referencePriceSet, .reportHeld, .reportApproved, .reportRejected, .reviewRuleSet:
             break  // `prices.references` keeps them.
         }
+    }
+
+    /// The entry each key shows after this batch's reports and corrections so far (by its
+    /// `byMarket` key), where it changed: written at the batch's end.
+    final class Shown {
+        var entries: [String: LatestPrice] = [:]
+    }
+
+    /// Writes each entry the batch changed, once, with the names known at its end.
+    public func finishBatch(_ view: ViewWriter) throws {
+        let shown = view.batchState(Shown.init)
+        for key in shown.entries.keys.sorted() { try put(shown.entries[key]!, view) }
+        shown.entries = [:]
     }
 
     /// Stores `latest` under both keys, with the names of its market and commodity.

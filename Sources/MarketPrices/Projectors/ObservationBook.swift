@@ -5,24 +5,24 @@ import Projections
 /// The price observations of a view, kept so that any day of any series can be recomputed when
 /// a report arrives late or is corrected. Used by `prices.daily` and `prices.alerts`, each in
 /// its own databases (values in a compact text form, read on every event):
-/// - `reports`: event id (lower case) -> the key of its observation;
-/// - `observations`: `ViewKey` of the series' parts, the day and the position (20 digits) ->
-///   `<price in ten-thousandths>|<marketId>` (the corrected price when a correction came);
+/// - `reports`: event id (lower case) -> its observation, `<price in ten-thousandths>|<marketId>|
+///   <the series' key on the day>` (the corrected price when a correction came);
 /// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally`, the day's
 ///   reports counted by price and by market (with each market's sum), kept as each report and
 ///   correction arrives, so that a day's statistics and its disparity between markets cost the
 ///   same however many reports it holds;
-/// - `pending`: the days touched in the current batch;
 /// - `markets`: marketId -> its `MarketKind` (raw value), which decides a report's `PriceLevel`.
 struct ObservationBook {
     static let reports = "reports"
-    static let observations = "observations"
-    /// The days touched in the current batch (`PriceSeries.key(on:)` -> nothing), recomputed
-    /// once each at its end (`takePending`).
-    static let pending = "pending"
     static let tallies = "tallies"
     static let markets = "markets"
-    static let databases = [reports, observations, pending, tallies, markets]
+    static let databases = [reports, tallies, markets]
+
+    /// The days touched in the current batch (by `Touched.key`), recomputed once each at its end
+    /// (`takePending`).
+    final class Pending {
+        var days: [String: Touched] = [:]
+    }
     /// The events the views of observations fold.
     static let eventTypes: Set<String> = [
         MarketPricesEventType.marketRegistered, MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected,
@@ -86,20 +86,25 @@ struct ObservationBook {
         try view.update(tallies, touched.key, initial: Tally()) { $0.add(o, n) }
     }
 
-    /// A report's market and its price (after corrections): `<price in ten-thousandths>|<marketId>`.
+    /// A report's market and its price (after corrections).
     struct Observation: Equatable {
         var marketId: String
         var price: Price
-
-        var bytes: [UInt8] { BarValue.make(String(price.scaled), marketId) }
 
         init(marketId: String, price: Price) {
             (self.marketId, self.price) = (marketId, price)
         }
 
-        init?(_ bytes: [UInt8]) {
-            guard let parts = BarValue.split(bytes, count: 2), let scaled = Int64(parts[0]) else { return nil }
-            self.init(marketId: parts[1], price: Price(scaled: scaled))
+        /// The `reports` value of this observation on `touched`'s day: the key is last, as it
+        /// may hold a `|` (a unit's text); a market id is an identifier, which holds none.
+        func bytes(on touched: Touched) -> [UInt8] { BarValue.make(String(price.scaled), marketId, touched.key) }
+
+        /// Reads a `reports` value back: the observation and its day.
+        static func read(_ bytes: [UInt8]?) -> (Observation, Touched)? {
+            guard let parts = BarValue.split(bytes, count: 3), let scaled = Int64(parts[0]),
+                let touched = Touched(dayKey: parts[2])
+            else { return nil }
+            return (Observation(marketId: parts[1], price: Price(scaled: scaled)), touched)
         }
     }
 
@@ -110,8 +115,8 @@ struct ObservationBook {
         /// The series' key on the day (`PriceSeries.key(on:)`), made once.
         let key: String
 
-        /// Reads an observation's key back.
-        init?(observationKey key: String) {
+        /// Reads a key made by `PriceSeries.key(on:)` back.
+        init?(dayKey key: String) {
             let parts = ViewKey.split(key)
             guard parts.count > PriceSeries.keyPartCount, let series = PriceSeries(key: key),
                 let day = CivilDate(parts[PriceSeries.keyPartCount])
@@ -129,12 +134,8 @@ struct ObservationBook {
     static func record(_ report: PriceReported, id: EventID, position: UInt64, in view: ViewWriter) throws -> Touched {
         let kind = try view.get(markets, report.marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
         let touched = Touched(series: PriceSeries(report, kind: kind), day: report.observedOn)
-        // The day's key and the position: `ViewKey.make` of the series' parts, the day and the
-        // position (a position's digits need no escaping).
-        let key = touched.key + String(ViewKey.separator) + ViewKey.position(position)
-        try view.put(reports, id.description, bytes: Array(key.utf8))
         let observation = Observation(marketId: report.marketId, price: report.price)
-        try view.put(observations, key, bytes: observation.bytes)
+        try view.put(reports, id.description, bytes: observation.bytes(on: touched))
         try count(observation, 1, at: touched, in: view)
         return touched
     }
@@ -142,34 +143,24 @@ struct ObservationBook {
     /// Applies a correction to its report's observation; returns the day it touches (nil when the
     /// report is unknown, which the rules do not let happen).
     static func correct(_ correction: PriceCorrected, in view: ViewWriter) throws -> Touched? {
-        guard let keyBytes = try view.get(reports, correction.correctedReport) else { return nil }
-        let key = String(decoding: keyBytes, as: UTF8.self)
-        guard let touched = Touched(observationKey: key), let stored = try view.get(observations, key),
-            var observation = Observation(stored)
-        else { return nil }
+        guard var (observation, touched) = Observation.read(try view.get(reports, correction.correctedReport)) else { return nil }
         try count(observation, -1, at: touched, in: view)
         observation.price = correction.price
-        try view.put(observations, key, bytes: observation.bytes)
+        try view.put(reports, correction.correctedReport, bytes: observation.bytes(on: touched))
         try count(observation, 1, at: touched, in: view)
         return touched
     }
 
     /// Notes that `touched`'s day must be recomputed at the end of the batch.
-    static func markPending(_ touched: Touched, in view: ViewWriter) throws {
-        // Read first, so that the batch's writer keeps the mark: a day marked again costs a
-        // lookup in memory, not a write to LMDB.
-        if try view.get(pending, touched.key) == nil { try view.put(pending, touched.key, bytes: []) }
+    static func markPending(_ touched: Touched, in view: ViewWriter) {
+        view.batchState(Pending.init).days[touched.key] = touched
     }
 
     /// The days touched in this batch, in key order (a series' days in date order), forgotten.
-    static func takePending(in view: ViewWriter) throws -> [Touched] {
-        var keys: [String] = []
-        try view.scan(pending) { key, _ in
-            keys.append(key)
-            return true
-        }
-        for key in keys { try view.delete(pending, key) }
-        return keys.compactMap { Touched(observationKey: $0) }
+    static func takePending(in view: ViewWriter) -> [Touched] {
+        let pending = view.batchState(Pending.init)
+        defer { pending.days = [:] }
+        return pending.days.keys.sorted().map { pending.days[$0]! }
     }
 
     /// The report or correction of a stored event (nil for other events and for one this version

@@ -7,7 +7,7 @@ public import Projections
 /// across markets) is 10% or more above its baseline, the median of the daily medians of the 7
 /// preceding calendar days that have data (no alert without any such day).
 ///
-/// Databases: `reports` and `observations` (see `ObservationBook`); `medians`: the series' key on
+/// Databases: `reports`, `tallies` and `markets` (see `ObservationBook`); `medians`: the series' key on
 /// the day (`PriceSeries.key(on:)`) -> `Median`; `alerts`: the same key -> `PriceAlert`; `byDay`:
 /// the day, then the series (`PriceSeries.dayFirstKey`) -> the same alert. A change of day d's median (a report or
 /// a correction) re-judges days d to d+7, so alerts appear and disappear exactly as a fold from
@@ -15,8 +15,9 @@ public import Projections
 public struct PriceAlertsProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally. 4: series per
     /// price level (`PriceLevel`). 5: a tally keeps each market's sum (`ObservationBook.Tally`).
+    /// 6: a report's observation is kept in `reports` (no `observations`), the days in memory.
     public static let definition = ViewDefinition(
-        PricesViews.alerts, version: 5, folding: ObservationBook.eventTypes,
+        PricesViews.alerts, version: 6, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
@@ -43,14 +44,14 @@ public struct PriceAlertsProjector: DefinedProjector {
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        try ObservationBook.markPending(touched, in: view)
+        ObservationBook.markPending(touched, in: view)
     }
 
     /// Each day touched in the batch gets its median once; the days whose median changed, and
     /// the 7 after each, are judged once (alerts depend on the medians only).
     public func finishBatch(_ view: ViewWriter) throws {
         var judge: [String: (PriceSeries, CivilDate)] = [:]
-        for touched in try ObservationBook.takePending(in: view) {
+        for touched in ObservationBook.takePending(in: view) {
             let series = touched.series
             let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }

@@ -1,7 +1,7 @@
 import DomainKit
 
 /// The view keys of price series (`DomainKit.ViewKey` parts): `<commodityId>␟<priceType>␟<level>␟
-/// <currency>␟<unit>`, then the day (`daily`, `medians`, `alerts`, `observations`), or the day
+/// <currency>␟<unit>`, then the day (`daily`, `medians`, `alerts`, `tallies`), or the day
 /// first (`byDate`, `byDay`). A prefix of whole parts (`<commodityId>␟`) finds every series of a
 /// commodity, in a stable order.
 extension PriceSeries {
