@@ -98,6 +98,23 @@ public final class Environment: @unchecked Sendable {
         return Database(dbi: dbi, name: name)
     }
 
+    /// The names of the named databases that start with `prefix`, in order: the keys of LMDB's
+    /// main database, which holds a record for each named database (also for one no handle of
+    /// this process has opened).
+    public func databaseNames(prefix: String) throws -> [String] {
+        try read { txn in
+            var dbi: MDB_dbi = 0
+            try check(mdb_dbi_open(txn.handle, nil, 0, &dbi), "cannot open the main database")
+            var names: [String] = []
+            try Database<Bytes, Bytes>(dbi: dbi, name: "main").forEachRaw(in: txn, prefix: prefix.isEmpty ? nil : Array(prefix.utf8)) {
+                key, _ in
+                names.append(String(decoding: key, as: UTF8.self))
+                return true
+            }
+            return names
+        }
+    }
+
     // MARK: Transactions
 
     /// Begins a read transaction. Prefer `read(_:)`, which always ends it.

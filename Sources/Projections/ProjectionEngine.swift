@@ -330,11 +330,16 @@ public final class ProjectionEngine: @unchecked Sendable {
         // The current copies are emptied at the switch, through their handles: open them now (LMDB
         // opens a database outside a write transaction), also in a process that never read them (a
         // CLI rebuild kept the old copy whole, doubling the views on disk).
+        // Every database of the current copy, also one this version no longer has (a version that
+        // dropped a database would otherwise leave it whole).
+        var replaced: [[String]] = []
         for (i, p) in chosen.enumerated() {
-            for local in p.databases {
-                _ = try handle(p.name, current[i], local)
-                _ = try handle(p.name, generations[i], local)
-            }
+            let prefix = "\(p.name)@\(current[i])/"
+            let stored = try environment.databaseNames(prefix: prefix).map { String($0.dropFirst(prefix.count)) }
+            let locals = p.databases + stored.filter { !p.databases.contains($0) }
+            for local in locals { _ = try handle(p.name, current[i], local) }
+            for local in p.databases { _ = try handle(p.name, generations[i], local) }
+            replaced.append(locals)
         }
         let keys = zip(chosen, generations).map { Self.checkpointKey($0.name, $1) }
         try environment.write { txn in
@@ -378,12 +383,12 @@ public final class ProjectionEngine: @unchecked Sendable {
                 }
                 guard to >= head else { return false }
                 // Caught up with the head seen: switch every view in this same transaction.
-                for (p, generation) in zip(chosen, generations) {
+                for (i, (p, generation)) in zip(chosen, generations).enumerated() {
                     let current = try entry(p.name, in: txn)
                     try catalog.put(p.name, try ViewCoding.encode(CatalogEntry(version: p.version, generation: generation)), in: txn)
                     // The old copy is emptied, not dropped: readers of this process may still hold its
                     // handles (LMDB closes a dropped database's handle under them).
-                    for local in p.databases {
+                    for local in current.generation == generation - 1 ? replaced[i] : p.databases {
                         if let h = cacheLock.withLock({ handles["\(p.name)@\(current.generation)/\(local)"] }) { try h.clear(in: txn) }
                     }
                     _ = try checkpoints.delete(Self.checkpointKey(p.name, current.generation), in: txn)

@@ -70,6 +70,36 @@ struct ProjectionEngineTests {
         #expect(try engine.entries("test.counts", generation: 2, database: "sums") == 1)
     }
 
+    @Test("a version that drops one of its databases empties it in the copy it replaces")
+    func versionDropsADatabase() throws {
+        /// `CountingProjector` without `types`, as a version 2 that no longer keeps it.
+        struct SumsOnly: Projector {
+            var name = "test.counts"
+            var version = 2
+            var eventTypes: Set<String>? = nil
+            var databases: [String] { ["sums"] }
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                if let amount = try event.dataValue()["amount"]?.intValue {
+                    try view.update("sums", event.stream, initial: 0) { $0 += amount }
+                }
+            }
+        }
+        let dir = ScratchDirectory()
+        do {
+            let store = try EventStore(dataDirectory: dir.path)
+            _ = try store.write([try move("acct-a", 2), try move("acct-b", 4)])
+            let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [CountingProjector()])
+            try engine.catchUp()
+            store.close()
+        }
+        let store = try EventStore(dataDirectory: dir.path)
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [SumsOnly()])
+        try engine.catchUp()
+        #expect(try engine.read { try $0.view("test.counts").value(Int.self, "sums", "acct-b") } == 4)
+        #expect(try engine.entries("test.counts", generation: 1, database: "sums") == 0)
+        #expect(try engine.entries("test.counts", generation: 1, database: "types") == 0)
+    }
+
     @Test("views folded on a second thread while a writer appends equal a rebuild of the whole log")
     func foldedBesideTheWriter() throws {
         let dir = ScratchDirectory()
