@@ -114,7 +114,12 @@ public final class DocumentTrackingDomain: Domain {
     /// The lookup's answer: `lookupJSON` with the estimated ready date of a waiting application
     /// (`DocumentTrackingQueries.withEstimate`); `processing` is a reader of `documents.processing`.
     public func lookupAnswer(_ applications: ViewReader, processing: ViewReader, receiptNumber: String, pin: String) throws -> [UInt8]? {
-        try lookupJSON(applications, receiptNumber: receiptNumber, pin: pin).map {
+        try lookupAnswer(applications, processing: processing, credential: lookupCredential(receiptNumber: receiptNumber, pin: pin))
+    }
+
+    /// As `lookupAnswer(_:processing:receiptNumber:pin:)` with the credential already made.
+    public func lookupAnswer(_ applications: ViewReader, processing: ViewReader, credential: LookupCredential) throws -> [UInt8]? {
+        try DocumentTrackingQueries.lookupJSON(applications, credential: credential).map {
             try DocumentTrackingQueries.withEstimate($0, processing: processing, sla: sla)
         }
     }

@@ -35,7 +35,11 @@ public enum DocumentTrackingQueries {
     public static func lookupJSON(_ view: ViewReader, receiptNumber: String, pin: String, key: DocumentSecrets.PreparedKey) throws
         -> [UInt8]?
     {
-        let credential = LookupCredential(receiptNumber: receiptNumber, pin: pin, key: key)
+        try lookupJSON(view, credential: LookupCredential(receiptNumber: receiptNumber, pin: pin, key: key))
+    }
+
+    /// As `lookupJSON(_:receiptNumber:pin:key:)` with the credential already made (its HMAC once).
+    public static func lookupJSON(_ view: ViewReader, credential: LookupCredential) throws -> [UInt8]? {
         let stored = try credential.receipt.flatMap { try view.get("pins", $0) }
         // Compared even when nothing is stored: a value that no hex hash can equal.
         let matches = credential.matches(stored ?? unmatchable)

@@ -138,8 +138,7 @@ struct DocumentsController {
             let answer = try await services.views(request) { views in
                 try domain.lookupAnswer(
                     try views.view(DocumentTrackingDomain.applicationsView),
-                    processing: try views.view(DocumentTrackingDomain.processingView),
-                    receiptNumber: receipt, pin: pin)
+                    processing: try views.view(DocumentTrackingDomain.processingView), credential: credential)
             }
             if cacheable, let answer { lookupCache.keep(answer, for: credential, stamp: stamp) }
             return answer
