@@ -67,6 +67,58 @@ struct AsOfRoutesTests {
         }
     }
 
+    @Test("requests, needs, incidents, the catalog, alerts and pending adjustments answer asOf and recordedAsOf too")
+    func everyOtherView() async throws {
+        try await withRouter { env, client in
+            let seed = AidSeed()
+            try await seed.apply(client, env)
+            let token = env.token(.aidWriter)
+            try await Task.sleep(for: .milliseconds(20))
+            let recordedBefore = Timestamp.now().description.replacingOccurrences(of: "+", with: "%2B")
+            try await Task.sleep(for: .milliseconds(20))
+            let made = try await client.command(
+                "/v1/aid/requests", token: token,
+                body:
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.posko)","lines":[{"item":"beras","unit":"kg","quantity":80}],"priority":"tinggi","neededBy":"2018-08-12T12:00:00+08:00","requestedAt":"2018-08-10T08:00:00+08:00"}"#
+            )
+            let id = try #require(made.string("requestId"))
+            _ = try await client.command(
+                "/v1/aid/incidents/gempa-uji/impact", token: token,
+                body: #"{"code":"52.71","displaced":500,"source":"BPBD","reportedAt":"2018-08-10T10:00:00+08:00"}"#)
+            _ = try await client.command(
+                "/v1/aid/warehouses/\(seed.gudang)/minimums", token: token,
+                body: #"{"item":"beras","unit":"kg","minimum":150,"setAt":"2018-08-10T09:00:00+08:00"}"#)
+            let last = try await client.command(
+                "/v1/aid/adjustments", token: token,
+                body:
+                    #"{"incidentId":"gempa-uji","warehouseId":"\#(seed.gudang)","item":"beras","unit":"kg","donationId":"\#(seed.donation)","quantity":150,"reason":"stock opname","adjustedAt":"2018-08-10T12:00:00+08:00"}"#
+            )
+            let now = "minPosition=\(try #require(last.uint("position")))"
+
+            func get(_ path: String, _ query: String, auth: Bool = false) async throws -> JSONObject {
+                let r = try await client.get(path + (path.contains("?") ? "&" : "?") + query, token: auth ? env.token(.auditor) : nil)
+                #expect(r.status == .ok, "\(path) \(query): \(r.text.prefix(300))")
+                return try r.object()
+            }
+            for (query, asked) in [(now, true), ("asOf=2018-08-09", false), ("recordedAsOf=\(recordedBefore)", false)] {
+                let requests = try await get("/v1/aid/requests", query).objects("requests").map { $0.string("requestId") }
+                #expect(requests == (asked ? [id] : []), "\(query)")
+                let one = try await client.get("/v1/aid/requests/\(id)?\(query)")
+                #expect(one.status == (asked ? .ok : .notFound), "\(query)")
+                let targeted = try await get("/v1/aid/needs", query).objects("desa").first?.objects("items").first?.int("targeted")
+                #expect(targeted == (asked ? 80 : nil), "\(query)")
+                let displaced = try await get("/v1/aid/incidents/gempa-uji", query).int("displaced")
+                #expect(displaced == (asked ? 500 : 0), "\(query)")
+                let minimum = try await get("/v1/aid/alerts", query + "&on=2018-08-10").objects("belowMinimum").count
+                #expect(minimum == (asked ? 1 : 0), "\(query)")
+                let pending = try await get("/v1/aid/adjustments", query, auth: true).objects("adjustments").count
+                #expect(pending == (asked ? 1 : 0), "\(query)")
+                #expect(try await get("/v1/aid/incidents", query).objects("incidents").count == 1)
+                #expect(try await get("/v1/aid/catalog", query).objects("items").isEmpty)
+            }
+        }
+    }
+
     @Test("a bad asOf is a 400 naming it; routes that are not aid views do not fold for it")
     func badPoints() async throws {
         try await withRouter { env, client in

@@ -139,6 +139,16 @@ struct CatalogRoutesTests {
             let id = try #require(w.string("adjustmentId"))
             let pending = try await client.get("/v1/aid/adjustments?minPosition=\(w.uint("position") ?? 0)", token: writer).object()
             #expect(pending.objects("adjustments").first?.bool("writeOff") == true)
+            // Pending: it counts nowhere before a second officer approves it.
+            let waiting = try await client.get(
+                "/v1/aid/donations/DN-SOON/trace?minPosition=\(w.uint("position") ?? 0)", token: env.token(.auditor)
+            ).object()
+            #expect(waiting.object("balance")?.objects("items").first?.int("writtenOff") == 0)
+            #expect(waiting.object("balance")?.objects("items").first?.int("onHand") == 40)
+            let lots = try await client.get("/v1/aid/stock/\(seed.gudang)?item=beras&unit=kg").object()
+            #expect(
+                lots.objects("warehouses").first?.objects("items").first?.objects("lots").first { $0.string("donationId") == "DN-SOON" }?
+                    .int("onHand") == 40)
             let second = try await env.services.keys.create(role: .aidWriter, name: "petugas kedua", actor: "test").token
             let ok = try await client.command("/v1/aid/adjustments/\(id)/approval", token: second, body: "{}")
             let trace = try await client.get(

@@ -77,9 +77,18 @@ struct HouseholdRoutesTests {
             expectProblem(twice, .conflict, field: "householdIds[0]")
             #expect(twice.text.contains("DS-HH1"), "\(twice.text)")
             #expect(try env.head() == afterServe)
-            // Exports carry counts, never households.
+            // The analysts' export carries counts, never households; the event-stream exports carry
+            // the log as it is (its hash chain needs every event), where a KK and a head's name are
+            // ciphertext.
             let hxl = try await client.get("/v1/export?format=hxl", token: env.token(.auditor)).text
             #expect(!hxl.contains("HH-T1") && !hxl.contains("Lalu Ahmad"))
+            for format in ["ndjson", "csv"] {
+                let stream = try await client.get("/v1/export?format=\(format)", token: env.token(.auditor)).text
+                #expect(stream.contains("aid.household-registered"), "\(format)")
+                for clear in ["Lalu Ahmad Fauzi", "Baiq Sumarni", Self.kk1, Self.kk2] {
+                    #expect(!stream.contains(clear), "\(format): \(clear)")
+                }
+            }
         }
     }
 

@@ -285,6 +285,64 @@ struct PortalTests {
         }
     }
 
+    @Test(
+        "Bantuan Bencana: stock, a gudang, a kelurahan and the donors narrow to one incident (?insiden=), links keep it; an unknown one is a 404"
+    )
+    func perIncident() async throws {
+        let fixture = try await SeededPortal.shared.value
+        let fire = "kebakaran-bintaro-2018"
+        let (all, fireStock, fireDonors, allDonors) = try fixture.services.engine.read { views in
+            (
+                try #require(try AidQueries.stock(try views.view("aid.stock"))),
+                try #require(try AidQueries.stock(try views.view("aid.stock"), incidentId: fire)),
+                try AidQueries.donors(try views.view("aid.donors"), incidentId: fire),
+                try AidQueries.donors(try views.view("aid.donors"))
+            )
+        }
+        #expect(!fireDonors.donors.isEmpty && fireDonors.donors.count < allDonors.donors.count)
+        let posko = try #require(all.warehouses.first { $0.warehouse.kind == "posko" })
+        let firstWord = "Kebakaran"
+        try await fixture.withClient { client in
+            // The whole pages first: a narrowed page is never the whole one from the cache.
+            for path in ["/bantuan-bencana/stok", "/bantuan-bencana/donatur"] {
+                try await client.execute(uri: path, method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/bantuan-bencana/stok?insiden=\(fire)", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = text(response)
+                let links = html.components(separatedBy: "href=\"/bantuan-bencana/gudang/").dropFirst()
+                #expect(links.count == fireStock.warehouses.count, "\(html)")
+                #expect(links.allSatisfy { $0.prefix { $0 != "\"" }.hasSuffix("?insiden=\(fire)") })
+                if fireStock.warehouses.isEmpty { #expect(html.contains("Tidak ada stok bencana ini")) }
+                #expect(html.contains("aria-current=\"page\">\(firstWord)"))
+            }
+            try await client.execute(uri: "/bantuan-bencana/gudang/\(posko.warehouse.warehouseId)?insiden=\(fire)", method: .get) {
+                response in
+                #expect(response.status == .ok)
+                #expect(text(response).contains("/bantuan-bencana/stok?insiden=\(fire)"))
+            }
+            try await client.execute(uri: "/bantuan-bencana/donatur?insiden=\(fire)", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = text(response)
+                #expect(html.components(separatedBy: "<li class=\"card\">").count - 1 == fireDonors.donors.count)
+            }
+            try await client.execute(uri: "/bantuan-bencana/kelurahan/\(posko.warehouse.kelurahanCode)?insiden=\(fire)", method: .get) {
+                response in
+                #expect(response.status == .ok)
+                #expect(text(response).contains("aria-current=\"page\">\(firstWord)"))
+            }
+            for path in [
+                "/bantuan-bencana/stok", "/bantuan-bencana/donatur", "/bantuan-bencana/gudang/\(posko.warehouse.warehouseId)",
+                "/bantuan-bencana/kelurahan/\(posko.warehouse.kelurahanCode)", "/bantuan-bencana/kebutuhan",
+            ] {
+                try await client.execute(uri: path + "?insiden=tidak-ada", method: .get) { response in
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(text(response).contains("Tidak ada bencana"), "\(path)")
+                }
+            }
+        }
+    }
+
     @Test("Bantuan Bencana: donors, with markup in a donor's name escaped")
     func donors() async throws {
         let fixture = try await SeededPortal.shared.value

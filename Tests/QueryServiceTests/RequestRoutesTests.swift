@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Routes: requests and commitments")
 struct RequestRoutesTests {
-    @Test("a posko asks, a gudang commits, a shipment naming the request fulfils it; refusals name the field, nothing written")
+    @Test(
+        "a posko asks, a gudang commits, a shipment naming the request fulfils it; refusals (another posko's request among them) name the field, nothing written"
+    )
     func requests() async throws {
         try await withRouter { env, client in
             let seed = AidSeed()
@@ -23,6 +25,8 @@ struct RequestRoutesTests {
             _ = try await client.command(
                 "/v1/aid/requests/\(id)/commitments", token: token,
                 body: #"{"fromWarehouseId":"\#(seed.gudang)","lines":[{"item":"beras","unit":"kg","quantity":50}]}"#)
+            _ = try await client.command(
+                "/v1/aid/warehouses", token: token, body: Fx.warehouse("posko-cakra", kind: "posko", kelurahan: Fx.cakraTimur))
             let head = try env.head()
             for (uri, body, status, field) in [
                 (
@@ -44,6 +48,12 @@ struct RequestRoutesTests {
                     "/v1/aid/shipments",
                     #"{"incidentId":"gempa-uji","requestId":"\#(id)","fromWarehouseId":"\#(seed.posko)","toWarehouseId":"\#(seed.gudang)","lines":[{"item":"beras","unit":"kg","quantity":1}],"vehicle":"Truk","driver":"sopir-01"}"#,
                     .unprocessableContent, "lines[0].quantity"
+                ),
+                (
+                    // The gudang has the stock; the request is Rembiga's, the shipment goes to Cakra.
+                    "/v1/aid/shipments",
+                    #"{"incidentId":"gempa-uji","requestId":"\#(id)","fromWarehouseId":"\#(seed.gudang)","toWarehouseId":"posko-cakra","lines":[{"item":"beras","unit":"kg","quantity":10}],"vehicle":"Truk","driver":"sopir-01"}"#,
+                    .unprocessableContent, "requestId"
                 ),
             ] {
                 expectProblem(try await client.post(uri, token: token, body: body), status, field: field)

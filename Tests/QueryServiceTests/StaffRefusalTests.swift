@@ -32,6 +32,31 @@ struct StaffRefusalTests {
                 "data.items[0].item", "data.items[0].item: sagu is not in the item catalog: use a cataloged item",
                 "Tidak dicatat: Barang (items[0].item): sagu tidak ada dalam katalog barang; pilih barang dari katalog."
             ),
+            (
+                "data.lines[0].quantity",
+                "data.lines[0].quantity: 31 kg of beras is more than the 30 request RQ-1 still lacks after earlier commitments",
+                "Tidak dicatat: Jumlah (lines[0].quantity): 31 kg beras melebihi kekurangan permintaan RQ-1 setelah janji sebelumnya, yaitu 30."
+            ),
+            (
+                "data.kelurahanCode",
+                "data.kelurahanCode: Tanjung (52.08.01.2001) is outside the area this service covers, Kota Mataram (52.71)",
+                "Tidak dicatat: Kelurahan (kelurahanCode): Tanjung (52.08.01.2001) berada di luar wilayah layanan ini, Kota Mataram (52.71)."
+            ),
+            (
+                "data.kelurahanCode",
+                "data.kelurahanCode: 52.71.99.9999 is not the Kepmendagri code of a desa/kelurahan (e.g. 52.71.01.1004)",
+                "Tidak dicatat: Kelurahan (kelurahanCode): 52.71.99.9999 bukan kode Kepmendagri sebuah desa/kelurahan (mis. 52.71.01.1004)."
+            ),
+            (
+                "data.kelurahanCode",
+                "data.kelurahanCode: Ampenan (52.71.01) is a kecamatan; a desa-kelurahan is needed here",
+                "Tidak dicatat: Kelurahan (kelurahanCode): Ampenan (52.71.01) adalah kecamatan; yang diperlukan di sini desa/kelurahan."
+            ),
+            (
+                "data.householdIds[0]",
+                "data.householdIds[0]: household HH-9 lives in desa 52.71.05.1005, not in 52.71.03.1004 of distribution DS-1",
+                "Tidak dicatat: Keluarga (householdIds[0]): keluarga HH-9 tinggal di desa 52.71.05.1005, bukan 52.71.03.1004 tempat penyaluran DS-1."
+            ),
         ])
     func translated(field: String, message: String, expected: String) {
         #expect(StaffRefusal.message(EventLogError(.ruleViolation, message, field: field)) == expected)

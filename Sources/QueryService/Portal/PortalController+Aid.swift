@@ -89,7 +89,7 @@ extension PortalController {
     /// `GET /bantuan-bencana[?ukuran=jiwa | ?barang=&satuan=]`: city totals, the bar chart of the
     /// 50 kelurahan grouped by kecamatan, the stock totals and the largest donors.
     @Sendable func aid(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let chosen = request.query("insiden").flatMap { $0.isEmpty ? nil : $0 }
+        let chosen = IncidentChoice.requested(request)
         let (report, stock, donors, incidents) = try await services.views(request) { views in
             (
                 try AidQueries.kelurahan(try views.view(AidViews.kelurahan), incidentId: chosen),
@@ -98,15 +98,8 @@ extension PortalController {
                 try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
             )
         }
-        let incident = chosen.flatMap { id in incidents.first { $0.incidentId == id } }
-        if let chosen, incident == nil {
-            throw PortalError.notFound("Tidak ada bencana \"\(chosen.prefix(60))\". Pilih dari daftar bencana.", tab: .aid)
-        }
-        /// `href` with the chosen incident kept.
-        func keeping(_ href: String) -> String {
-            guard let chosen else { return href }
-            return href + (href.contains("?") ? "&" : "?") + "insiden=" + HTML.percentEncode(chosen)
-        }
+        let choice = try IncidentChoice(chosen, among: incidents)
+        let incident = choice.incident
         let measures: [AidMeasure] =
             [.households, .people] + report.totals.items.filter { $0.distributed > 0 }.map { .item($0.item, $0.unit) }
         var measure = AidMeasure.households
@@ -119,16 +112,10 @@ extension PortalController {
             measure = .people
         }
         let t = report.totals
-        let incidentLinks = ([nil] + incidents.map { Optional($0) }).map { i -> HTML in
-            let href = i.map { "/bantuan-bencana?insiden=\(HTML.percentEncode($0.incidentId))" } ?? "/bantuan-bencana"
-            let label = i.map { "\($0.name) (\(IndonesianFormat.integer($0.displaced)) pengungsi)" } ?? "Semua bencana"
-            return i?.incidentId == chosen
-                ? "<li><a href=\"\(href)\" aria-current=\"true\">\(label)</a></li>" : "<li><a href=\"\(href)\">\(label)</a></li>"
-        }
         var content: HTML = """
             <h1>\(incident.map { "Bantuan bencana: \($0.name)" } ?? "Bantuan bencana")</h1>
             \(Self.aidNav(.summary))
-            <nav aria-label="Bencana"><p class="muted">Bencana:</p><ul class="subnav">\(incidentLinks)</ul></nav>
+            \(choice.nav("/bantuan-bencana") { "\($0.name) (\(IndonesianFormat.integer($0.displaced)) pengungsi)" })
             \(incident.map { i in "<p class=\"muted\">Mulai \(i.startedAt.prefix(10)); wilayah terdampak: \(i.affectedNames.joined(separator: ", ")); \(IndonesianFormat.integer(i.displaced)) pengungsi menurut laporan terakhir.</p>" as HTML } ?? .empty)
             <ul class="stats">
             <li>Keluarga<b>\(IndonesianFormat.integer(t.households)) KK</b></li>
@@ -141,8 +128,8 @@ extension PortalController {
             """
         func link(_ m: AidMeasure) -> HTML {
             m == measure
-                ? "<li><a href=\"\(keeping(m.href))#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
-                : "<li><a href=\"\(keeping(m.href))#kelurahan\">\(m.label)</a></li>"
+                ? "<li><a href=\"\(choice.keeping(m.href))#kelurahan\" aria-current=\"true\">\(m.label)</a></li>"
+                : "<li><a href=\"\(choice.keeping(m.href))#kelurahan\">\(m.label)</a></li>"
         }
         let itemMeasures = measures.filter { if case .item = $0 { true } else { false } }
         let itemOpen: HTML = itemMeasures.contains(measure) ? " open" : .empty
@@ -157,7 +144,8 @@ extension PortalController {
             let bars = report.kelurahan.filter { $0.kecamatanCode == kec.code }.map { k in
                 let v = measure.value(k)
                 return PortalCharts.Bar(
-                    label: k.name, value: v, text: measure.text(v), href: "/bantuan-bencana/kelurahan/\(HTML.percentEncode(k.code))")
+                    label: k.name, value: v, text: measure.text(v),
+                    href: choice.keeping("/bantuan-bencana/kelurahan/\(HTML.percentEncode(k.code))"))
             }
             if !bars.isEmpty { groups.append(("Kecamatan \(kec.name)", bars)) }
         }
@@ -168,7 +156,7 @@ extension PortalController {
             groups, title: "Bantuan tersalurkan per kelurahan: \(measure.label)", description: description, id: "grafik-kelurahan")
         let rows = report.kelurahan.map { k -> HTML in
             """
-            <tr><td><a href="/bantuan-bencana/kelurahan/\(HTML.percentEncode(k.code))">\(k.name)</a></td><td>\(k.kecamatanName)</td><td class="num">\(IndonesianFormat.integer(k.households))</td><td class="num">\(IndonesianFormat.integer(k.people))</td><td class="num">\(IndonesianFormat.integer(k.distributions))</td></tr>
+            <tr><td><a href="\(choice.keeping("/bantuan-bencana/kelurahan/\(HTML.percentEncode(k.code))"))">\(k.name)</a></td><td>\(k.kecamatanName)</td><td class="num">\(IndonesianFormat.integer(k.households))</td><td class="num">\(IndonesianFormat.integer(k.people))</td><td class="num">\(IndonesianFormat.integer(k.distributions))</td></tr>
             """
         }
         content += """
@@ -181,7 +169,7 @@ extension PortalController {
             content += """
                 <h2>Stok saat ini</h2>
                 \(Self.stockTotalsTable(stock.totals))
-                <p><a href="/bantuan-bencana/stok">Lihat stok setiap gudang dan posko →</a></p>
+                <p><a href="\(choice.keeping("/bantuan-bencana/stok"))">Lihat stok setiap gudang dan posko →</a></p>
                 """
         }
         let largest = donors.donors.sorted { ($0.donations, $1.name) > ($1.donations, $0.name) }.prefix(5)
@@ -192,7 +180,7 @@ extension PortalController {
             content += """
                 <h2>Donatur terbanyak</h2>
                 <ol>\(items)</ol>
-                <p><a href="/bantuan-bencana/donatur">Lihat semua \(IndonesianFormat.integer(donors.donors.count)) donatur →</a></p>
+                <p><a href="\(choice.keeping("/bantuan-bencana/donatur"))">Lihat semua \(IndonesianFormat.integer(donors.donors.count)) donatur →</a></p>
                 """
         }
         return Self.aidPage(title: "Bantuan Bencana", content)
@@ -214,14 +202,24 @@ extension PortalController {
 
     /// `GET /bantuan-bencana/stok`: the stock of every gudang and posko (on hand, in transit).
     @Sendable func stock(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock)) }
+        let chosen = IncidentChoice.requested(request)
+        let (report, incidents) = try await services.views(request) { views in
+            (
+                try AidQueries.stock(try views.view(AidViews.stock), incidentId: chosen),
+                try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
+            )
+        }
+        let choice = try IncidentChoice(chosen, among: incidents)
         var content: HTML = """
-            <h1>Stok gudang dan posko</h1>
+            <h1>Stok gudang dan posko\(choice.incident.map { ": \($0.name)" } ?? "")</h1>
             \(Self.aidNav(.stock))
+            \(choice.nav("/bantuan-bencana/stok"))
             <p class="lead">Barang bantuan yang ada di setiap gudang dan posko. "Dalam perjalanan" adalah barang yang sudah dikirim dari tempat itu tetapi belum diterima di tujuan.</p>
             """
         guard let report, !report.warehouses.isEmpty else {
-            content += "<p>Belum ada gudang atau posko terdaftar.</p>"
+            content +=
+                choice.incident == nil
+                ? "<p>Belum ada gudang atau posko terdaftar.</p>" : "<p>Tidak ada stok bencana ini di gudang atau posko mana pun.</p>"
             return Self.aidPage(title: "Stok", content)
         }
         content += "<h2>Jumlah seluruhnya</h2>" + Self.stockTotalsTable(report.totals)
@@ -235,7 +233,7 @@ extension PortalController {
             let more = held.count > 3 ? ", +\(held.count - 3) lainnya" : ""
             let transit = w.items.contains { $0.inTransit > 0 } ? " (ada kiriman dalam perjalanan)" : ""
             return """
-                <tr><td><a href="/bantuan-bencana/gudang/\(HTML.percentEncode(w.warehouse.warehouseId))">\(w.warehouse.name)</a><br><span class="tag">\(Self.warehouseKindName(w.warehouse.kind))</span> <span class="muted">\(w.warehouse.kelurahanName), \(w.warehouse.kecamatanName)</span></td><td>\(held.isEmpty ? "Kosong" : summary + more)\(transit)</td></tr>
+                <tr><td><a href="\(choice.keeping("/bantuan-bencana/gudang/\(HTML.percentEncode(w.warehouse.warehouseId))"))">\(w.warehouse.name)</a><br><span class="tag">\(Self.warehouseKindName(w.warehouse.kind))</span> <span class="muted">\(w.warehouse.kelurahanName), \(w.warehouse.kecamatanName)</span></td><td>\(held.isEmpty ? "Kosong" : summary + more)\(transit)</td></tr>
                 """
         }
         content += """
@@ -250,7 +248,14 @@ extension PortalController {
     /// `GET /bantuan-bencana/gudang/{warehouseId}`: one gudang or posko, per item and lot.
     @Sendable func warehouse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("warehouseId")
-        let report = try await services.views(request) { views in try AidQueries.stock(try views.view(AidViews.stock), warehouseId: id) }
+        let chosen = IncidentChoice.requested(request)
+        let (report, incidents) = try await services.views(request) { views in
+            (
+                try AidQueries.stock(try views.view(AidViews.stock), warehouseId: id, incidentId: chosen),
+                try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
+            )
+        }
+        let choice = try IncidentChoice(chosen, among: incidents)
         guard let w = report?.warehouses.first else {
             throw PortalError.notFound("Gudang atau posko \(id) tidak terdaftar. Lihat daftar di halaman stok.", tab: .aid)
         }
@@ -276,8 +281,9 @@ extension PortalController {
             <ul>\(lots)</ul></details>
             """
         let content: HTML = """
-            <p><a href="/bantuan-bencana/stok">← Semua gudang dan posko</a></p>
+            <p><a href="\(choice.keeping("/bantuan-bencana/stok"))">← Semua gudang dan posko</a></p>
             <h1>\(w.warehouse.name)</h1>
+            \(choice.nav("/bantuan-bencana/gudang/\(HTML.percentEncode(w.warehouse.warehouseId))"))
             <p class="lead">\(Self.warehouseKindName(w.warehouse.kind)) di Kelurahan <a href="/bantuan-bencana/kelurahan/\(HTML.percentEncode(w.warehouse.kelurahanCode))">\(w.warehouse.kelurahanName)</a>, Kecamatan \(w.warehouse.kecamatanName).</p>
             <div class="table-wrap"><table><caption>Stok per barang</caption>
             <thead><tr><th scope="col">Barang</th><th scope="col" class="num">Tersedia</th><th scope="col" class="num">Dalam perjalanan</th></tr></thead>
@@ -290,9 +296,15 @@ extension PortalController {
     /// `GET /bantuan-bencana/kelurahan/{code}`: aid received and distributed in one kelurahan.
     @Sendable func kelurahan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
-        guard
-            let k = try await services.views(request, { views in try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code) })
-        else {
+        let chosen = IncidentChoice.requested(request)
+        let (found, incidents) = try await services.views(request) { views in
+            (
+                try AidQueries.kelurahan(try views.view(AidViews.kelurahan), code: code, incidentId: chosen),
+                try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
+            )
+        }
+        let choice = try IncidentChoice(chosen, among: incidents)
+        guard let k = found else {
             throw PortalError.notFound("Kelurahan \(code) tidak ada di Kota Mataram.", tab: .aid)
         }
         let rows = k.items.map { i -> HTML in
@@ -300,10 +312,13 @@ extension PortalController {
             <tr><td>\(i.item)</td><td class="num">\(IndonesianFormat.quantity(i.received, unit: i.unit))</td><td class="num">\(IndonesianFormat.quantity(i.distributed, unit: i.unit))</td></tr>
             """
         }
-        let posko = k.posko.map { id -> HTML in "<li><a href=\"/bantuan-bencana/gudang/\(HTML.percentEncode(id))\">\(id)</a></li>" }
+        let posko = k.posko.map { id -> HTML in
+            "<li><a href=\"\(choice.keeping("/bantuan-bencana/gudang/\(HTML.percentEncode(id))"))\">\(id)</a></li>"
+        }
         let content: HTML = """
-            <p><a href="/bantuan-bencana">← Semua kelurahan</a></p>
+            <p><a href="\(choice.keeping("/bantuan-bencana"))">← Semua kelurahan</a></p>
             <h1>Kelurahan \(k.name)</h1>
+            \(choice.nav("/bantuan-bencana/kelurahan/\(HTML.percentEncode(k.code))"))
             <p class="lead">Kecamatan \(k.kecamatanName), kode wilayah \(k.code).</p>
             <ul class="stats">
             <li>Keluarga<b>\(IndonesianFormat.integer(k.households)) KK</b></li>
@@ -322,9 +337,14 @@ extension PortalController {
     /// `GET /bantuan-bencana/donatur`: every donor with what it gave and how much of it reached
     /// households.
     @Sendable func donors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await services.views(request) { views in
-            try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault))
+        let chosen = IncidentChoice.requested(request)
+        let (report, incidents) = try await services.views(request) { views in
+            (
+                try AidQueries.donors(try views.view(AidViews.donors), opening: Donor.nameOpener(services.vault), incidentId: chosen),
+                try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
+            )
         }
+        let choice = try IncidentChoice(chosen, among: incidents)
         let cards = report.donors.map { d -> HTML in
             let items = d.items.sorted { $0.donated > $1.donated }.map { i -> HTML in
                 let share = i.donated > 0 ? Double(i.distributed) / Double(i.donated) * 100 : 0
@@ -338,8 +358,9 @@ extension PortalController {
                 """
         }
         let content: HTML = """
-            <h1>Donatur</h1>
+            <h1>Donatur\(choice.incident.map { ": \($0.name)" } ?? "")</h1>
             \(Self.aidNav(.donors))
+            \(choice.nav("/bantuan-bencana/donatur"))
             <p class="lead">Siapa menyumbang apa, dan berapa bagian yang sudah sampai ke warga. \(IndonesianFormat.integer(report.donors.count)) donatur, menurut nama.</p>
             \(cards.isEmpty ? HTML("<p>Belum ada donasi tercatat.</p>") : "<ul class=\"donors\">\(cards)</ul>")
             """

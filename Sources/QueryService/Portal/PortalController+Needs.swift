@@ -13,7 +13,7 @@ extension PortalController {
     /// (requests not cancelled: OCHA 3W "targeted") against what arrived ("reached"), and the item
     /// catalog with each item's category, units and whether its lots carry an expiry date.
     @Sendable func needs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let chosen = request.query("insiden").flatMap { $0.isEmpty ? nil : $0 }
+        let chosen = IncidentChoice.requested(request)
         let (needs, catalog, incidents) = try await services.views(request) { views in
             (
                 try AidQueries.needs(try views.view(AidViews.requests), incidentId: chosen),
@@ -21,19 +21,15 @@ extension PortalController {
                 try AidQueries.incidents(try views.view(AidViews.incidents)).incidents
             )
         }
+        let choice = try IncidentChoice(chosen, among: incidents)
         let names = Dictionary(incidents.map { ($0.incidentId, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = needs.desa.flatMap { d in
             d.items.map { i -> HTML in
                 let share = i.targeted > 0 ? Double(i.reached) / Double(i.targeted) * 100 : 0
                 return """
-                    <tr><td>\(names[d.incidentId] ?? d.incidentId)</td><td><a href="/bantuan-bencana/kelurahan/\(HTML.percentEncode(d.kelurahanCode))">\(d.name)</a></td><td>\(i.item)</td><td class="num">\(IndonesianFormat.quantity(i.targeted, unit: i.unit))</td><td class="num">\(IndonesianFormat.quantity(i.reached, unit: i.unit))</td><td class="num">\(IndonesianFormat.percent(share))</td></tr>
+                    <tr><td>\(names[d.incidentId] ?? d.incidentId)</td><td><a href="\(choice.keeping("/bantuan-bencana/kelurahan/\(HTML.percentEncode(d.kelurahanCode))"))">\(d.name)</a></td><td>\(i.item)</td><td class="num">\(IndonesianFormat.quantity(i.targeted, unit: i.unit))</td><td class="num">\(IndonesianFormat.quantity(i.reached, unit: i.unit))</td><td class="num">\(IndonesianFormat.percent(share))</td></tr>
                     """
             }
-        }
-        let incidentLinks = incidents.map { i -> HTML in
-            i.incidentId == chosen
-                ? "<li><a href=\"\(Self.needsPath)?insiden=\(HTML.percentEncode(i.incidentId))\" aria-current=\"page\">\(i.name)</a></li>"
-                : "<li><a href=\"\(Self.needsPath)?insiden=\(HTML.percentEncode(i.incidentId))\">\(i.name)</a></li>"
         }
         let catalogRows = catalog.items.map { c -> HTML in
             let packs = (c.packs ?? []).map { "1 \($0.unit) = \(IndonesianFormat.integer($0.baseQuantity)) \(c.baseUnit)" }
@@ -45,7 +41,7 @@ extension PortalController {
             <h1>Kebutuhan dan katalog barang</h1>
             \(Self.aidNav(.needs))
             <p class="lead">Apa yang diminta posko (permintaan yang tidak dibatalkan) dan apa yang sudah tiba, per bencana dan kelurahan/desa.</p>
-            \(incidentLinks.isEmpty ? HTML.empty : "<nav aria-label=\"Bencana\"><ul class=\"subnav\"><li><a href=\"\(Self.needsPath)\"\(chosen == nil ? " aria-current=\"page\"" : "")>Semua bencana</a></li>\(incidentLinks)</ul></nav>")
+            \(choice.nav(Self.needsPath))
             <div class="table-wrap"><table><caption>Diminta dan diterima</caption>
             <thead><tr><th scope="col">Bencana</th><th scope="col">Kelurahan/desa</th><th scope="col">Barang</th><th scope="col" class="num">Diminta</th><th scope="col" class="num">Diterima</th><th scope="col" class="num">Terpenuhi</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\">Belum ada permintaan.</td></tr>"] : rows)</tbody></table></div>

@@ -14,10 +14,11 @@ import MarketPrices
 ///   receipt or a wrong PIN alike, 429 when rate-limited);
 /// - `GET /harga-pasar[?komoditas=&pasar=]`, `GET /harga-pasar/{commodityId}`: latest prices,
 ///   alerts, 30-day trends;
-/// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=][&insiden=]`, `/bantuan-bencana/stok`,
+/// - `GET /bantuan-bencana[?ukuran=|?barang=&satuan=]`, `/bantuan-bencana/stok`,
 ///   `/bantuan-bencana/gudang/{warehouseId}`, `/bantuan-bencana/kelurahan/{code}`,
-///   `/bantuan-bencana/donatur`, `/bantuan-bencana/kebutuhan[?insiden=]`: aid per kelurahan, stock,
-///   donors, needs against what arrived and the item catalog;
+///   `/bantuan-bencana/donatur`, `/bantuan-bencana/kebutuhan`, each `[?insiden=]` (one incident,
+///   `IncidentChoice`): aid per kelurahan, stock, donors, needs against what arrived and the item
+///   catalog;
 /// - `GET /bantuan-bencana/donasi[?nomor=]`, `/bantuan-bencana/donasi/{donationId}`: a donation's
 ///   trace for its donor, each step with its public proof (`/bukti/{position}`).
 ///
@@ -42,10 +43,14 @@ struct PortalController {
         router.get(
             "/bantuan-bencana",
             use: page(cache.cached(types: aid, parameters: ["ukuran", "barang", "satuan", "insiden"], services: services, self.aid)))
-        router.get("/bantuan-bencana/stok", use: page(cache.cached(types: aid, services: services, stock)))
-        router.get("/bantuan-bencana/gudang/{warehouseId}", use: page(cache.cached(types: aid, services: services, warehouse)))
-        router.get("/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, services: services, kelurahan)))
-        router.get("/bantuan-bencana/donatur", use: page(cache.cached(types: aid, services: services, donors)))
+        router.get("/bantuan-bencana/stok", use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, stock)))
+        router.get(
+            "/bantuan-bencana/gudang/{warehouseId}",
+            use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, warehouse)))
+        router.get(
+            "/bantuan-bencana/kelurahan/{code}", use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, kelurahan))
+        )
+        router.get("/bantuan-bencana/donatur", use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, donors)))
         router.get(RouterPath(Self.needsPath), use: page(cache.cached(types: aid, parameters: ["insiden"], services: services, needs)))
         router.get(RouterPath(Self.donationPath), use: page(donationLookup))
         router.get(RouterPath("\(Self.donationPath)/{donationId}"), use: page(donation))

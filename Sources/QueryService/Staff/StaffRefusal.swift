@@ -101,11 +101,61 @@ enum StaffRefusal {
             "permintaan \(c[1]) milik \(c[2]); kiriman ke \(c[3]) tidak dapat memenuhinya"
         },
         rule(#"^request (\S+) does not ask for (.+)"#) { c in "permintaan \(c[1]) tidak meminta \(c[2])" },
+        rule(#"^(\d+) (\S+) of (.+) is more than the (\d+) request (\S+) still lacks after earlier commitments"#) { c in
+            "\(c[1]) \(c[2]) \(c[3]) melebihi kekurangan permintaan \(c[5]) setelah janji sebelumnya, yaitu \(c[4])"
+        },
+        rule(#"^(\S+) made request (\S+); another warehouse commits to it"#) { c in
+            "\(c[1]) sendiri yang meminta \(c[2]); gudang lain yang menjanjikan"
+        },
+        rule(#"^request (\S+) is cancelled"#) { c in "permintaan \(c[1]) sudah dibatalkan" },
+        rule(#"^request (\S+) is already fulfilled"#) { c in "permintaan \(c[1]) sudah terpenuhi" },
+        rule(#"^request (\S+) is for incident (\S+), not (\S+)"#) { c in "permintaan \(c[1]) untuk bencana \(c[2]), bukan \(c[3])" },
+        rule(#"^no request (\S+) was made"#) { c in "tidak ada permintaan \(c[1])" },
+        rule(#"^(\S+) is before the request was made \((\S+)\)"#) { c in
+            "\(c[1]) lebih awal daripada waktu permintaan dibuat (\(c[2]))"
+        },
+        rule(#"^shipment (\S+) was never dispatched"#) { c in "kiriman \(c[1]) tidak pernah diberangkatkan" },
+        rule(#"^shipment (\S+) is already received"#) { c in "kiriman \(c[1]) sudah diterima; kiriman diterima sekali" },
+        rule(#"^shipment (\S+) is already dispatched"#) { c in "kiriman \(c[1]) sudah diberangkatkan" },
+        rule(#"^a shipment must go to another warehouse than (\S+)"#) { c in "tujuan kiriman harus gudang/posko selain \(c[1])" },
+        rule(#"^the lots add up to (\d+) (\S+) of (.+), not the line's quantity (\d+)"#) { c in
+            "jumlah lot \(c[1]) \(c[2]) \(c[3]) tidak sama dengan jumlah baris, \(c[4])"
+        },
+        rule(#"^donation (\S+) is already received"#) { c in "donasi (lot) \(c[1]) sudah diterima; donasi dicatat sekali" },
+        rule(#"^no donation \(lot\) (\S+) was received"#) { c in "tidak ada donasi (lot) \(c[1])" },
+        rule(#"^household (\S+) is not registered"#) { c in "keluarga \(c[1]) belum terdaftar; daftarkan dulu" },
+        rule(#"^household (\S+) lives in desa (\S+), not in (\S+) of distribution (\S+)"#) { c in
+            "keluarga \(c[1]) tinggal di desa \(c[2]), bukan \(c[3]) tempat penyaluran \(c[4])"
+        },
+        rule(#"^(\d+) is more than the household's (\d+) members"#) { c in "\(c[1]) melebihi jumlah anggota keluarga, \(c[2])" },
+        rule(#"^adjustment (\S+) is already (approved|rejected)"#) { c in
+            "penyesuaian \(c[1]) sudah \(c[2] == "approved" ? "disetujui" : "ditolak"); penyesuaian diputuskan sekali"
+        },
+        rule(#"^no adjustment (\S+) awaits approval"#) { c in "tidak ada penyesuaian \(c[1]) yang menunggu persetujuan" },
+        rule(
+            #"^approving adjustment (\S+) would take (\d+) (\S+) of (.+) of lot (\S+) out of (\S+), leaving (-?\d+): only (\d+) on hand now"#
+        ) {
+            c in
+            "menyetujui penyesuaian \(c[1]) mengurangi \(c[2]) \(c[3]) \(c[4]) dari lot \(c[5]) di \(c[6]) menjadi \(c[7]); yang ada sekarang hanya \(c[8])"
+        },
+        // Area codes (the national Kepmendagri table and the deployment's area).
+        rule(#"^(.+) is outside the area this service covers, (.+)$"#) { c in "\(c[1]) berada di luar wilayah layanan ini, \(c[2])" },
+        rule(#"^(\S+) is not the Kepmendagri code of a desa/kelurahan \(e\.g\. (\S+)\)"#) { c in
+            "\(c[1]) bukan kode Kepmendagri sebuah desa/kelurahan (mis. \(c[2]))"
+        },
+        rule(#"^"(.+)" is not a Kepmendagri area code"#) { c in "\"\(c[1])\" bukan kode wilayah Kepmendagri" },
+        rule(#"^(.+) is a (\S+); a (\S+) is needed here"#) { c in
+            "\(c[1]) adalah \(level(c[2])); yang diperlukan di sini \(level(c[3]))"
+        },
+        rule(#"^(.+) lies outside the areas incident (\S+) affects"#) { c in "\(c[1]) berada di luar wilayah terdampak bencana \(c[2])" },
         rule(#"^must be a positive integer"#) { _ in "harus bilangan bulat positif" },
         rule(#"^must be one of (.+)"#) { c in "harus salah satu dari \(c[1])" },
         rule(#"^must be a date written YYYY-MM-DD"#) { _ in "harus tanggal (TTTT-BB-HH)" },
         rule(#"^must name the (\S+) by key or role"#) { _ in "isi kode atau peran (mis. sopir-03), bukan nama orang" },
     ]
+
+    /// A `Region.Level`'s raw value as it is written (`kabupaten-kota` -> `kabupaten/kota`).
+    static func level(_ raw: Substring) -> String { String(raw.replacing("-", with: "/")) }
 
     /// The Indonesian sentence of an English reason, if one of `translations` reads it.
     static func translate(_ reason: String) -> String? {
