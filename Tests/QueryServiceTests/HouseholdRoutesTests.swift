@@ -92,6 +92,77 @@ struct HouseholdRoutesTests {
         }
     }
 
+    @Test(
+        "a posko's roster as CSV over HTTP and uploaded on its screen: all or nothing, a refusal naming its line, nothing written; a resent upload writes once"
+    )
+    func roster() async throws {
+        try await withRouter { env, client in
+            let seed = try await Self.setUp(client, env)
+            let token = env.token(.aidWriter)
+            let route = "/v1/aid/households/roster?warehouseId=\(seed.posko)&incidentId=gempa-uji"
+            func csv(_ uri: String, _ body: String) async throws -> TestResponse {
+                try await client.send(.post, uri, token: token, body: body, headers: [.contentType: "text/csv"])
+            }
+            let (kk3, kk4, kk5, kk6) = ("5271050101180003", "5271050101180004", "5271050101180005", "5271050101180006")
+            let head = try env.head()
+            let registered = try await csv(route, "nomor_kk,nama_kepala,anggota\n\(kk3),Lalu Satu,2\n\(Self.kk1),Lalu Dua,3\n")
+            expectProblem(registered, .conflict, field: "kk")
+            #expect(registered.text.contains("line 3"), "\(registered.text)")
+            let badCount = try await csv(route, "kk,nama,anggota,bayi\n\(kk3),Lalu Satu,2,dua\n")
+            expectProblem(badCount, .badRequest, field: "infants")
+            #expect(badCount.text.contains("line 2"), "\(badCount.text)")
+            expectProblem(
+                try await csv("/v1/aid/households/roster?incidentId=gempa-uji", "kk,nama,anggota\n"), .badRequest, field: "warehouseId")
+            #expect(
+                try await csv("/v1/aid/households/roster?warehouseId=posko-tidak-ada&incidentId=gempa-uji", "kk,nama,anggota\n\(kk3),A,1\n")
+                    .status == .notFound)
+            #expect(
+                try await client.send(.post, route, body: "kk,nama,anggota\n\(kk3),A,1\n", headers: [.contentType: "text/csv"]).status
+                    == .unauthorized)
+            #expect(try env.head() == head)
+
+            let imported = try await csv(route, "kk,nama_kepala,anggota,lansia\n\(kk3),Lalu Satu,2,1\n\(kk4),\"Baiq Dua, S.Pd\",3,0\n")
+            #expect(imported.status == .created, "\(imported.text)")
+            let answer = try imported.object()
+            #expect(answer.int("imported") == 2 && (answer["householdIds"] as? [String])?.count == 2)
+            #expect(try env.head() == head + 2)
+
+            // On the posko's screen: the file uploaded as multipart/form-data.
+            var posko = StaffBrowser(client: client)
+            try await posko.signIn(
+                try await env.services.keys.create(role: .aidWriter, name: "posko", scope: [seed.posko], actor: "test").token)
+            let base = "/petugas/bantuan/\(seed.posko)/keluarga"
+            let page = try await posko.get(base)
+            #expect(page.text.contains("action=\"\(base)/impor\" enctype=\"multipart/form-data\""))
+            func fields(_ page: String) throws -> [(String, String)] {
+                [
+                    ("csrf", try StaffBrowser.hidden("csrf", in: page, form: base + "/impor")),
+                    ("eventId", try StaffBrowser.hidden("eventId", in: page, form: base + "/impor")), ("insiden", "gempa-uji"),
+                ]
+            }
+            let before = try env.head()
+            let refused = try await posko.postMultipart(
+                base + "/impor", try fields(page.text),
+                file: ("berkas", "daftar.csv", "kk,nama,anggota\n\(kk5),Lalu Lima,2\n123,Lalu Enam,2\n"))
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("Baris 3 berkas: Tidak dicatat: Nomor KK (kk)"), "\(refused.text)")
+            #expect(try env.head() == before)
+            let form = try fields(refused.text)
+            let file = ("berkas", "daftar.csv", "kk,nama,anggota\n\(kk5),Lalu Lima,2\n\(kk6),Lalu Enam,4\n")
+            let done = try await posko.postMultipart(base + "/impor", form, file: file)
+            #expect(done.status == .ok && done.text.contains("2 keluarga dari berkas terdaftar."), "\(done.text.prefix(2000))")
+            #expect(try env.head() == before + 2)
+            let again = try await posko.postMultipart(base + "/impor", form, file: file)
+            #expect(again.text.contains("sudah tercatat sebelumnya"))
+            #expect(try env.head() == before + 2)
+            // Without the session's token: refused, nothing written.
+            let forged = try await posko.postMultipart(
+                base + "/impor", form.map { $0.0 == "csrf" ? ($0.0, "palsu") : $0 }, file: ("berkas", "daftar.csv", "kk,nama,anggota\n"))
+            #expect(forged.status == .forbidden)
+            #expect(try env.head() == before + 2)
+        }
+    }
+
     @Test("the posko registers and serves households on its screen; the BAST prints with a QR code; forget --kk leaves [dihapus]")
     func screensAndPrivacy() async throws {
         try await withRouter { env, client in

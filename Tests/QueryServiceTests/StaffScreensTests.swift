@@ -32,6 +32,24 @@ struct StaffBrowser {
         return try await client.executeRequest(uri: uri, method: .post, headers: h, body: ByteBuffer(string: body))
     }
 
+    /// Sends a form with a file as `multipart/form-data` (RFC 7578), written here by hand.
+    func postMultipart(_ uri: String, _ fields: [(String, String)], file: (name: String, filename: String, content: String))
+        async throws -> TestResponse
+    {
+        let boundary = "----lumbung-test-\(UUID().uuidString)"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n"
+            + "Content-Type: text/csv\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+        var h = HTTPFields()
+        h[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        if let cookie { h[.cookie] = cookie }
+        return try await client.executeRequest(uri: uri, method: .post, headers: h, body: ByteBuffer(string: body))
+    }
+
     /// Signs in with `token`; the session cookie is kept.
     mutating func signIn(_ token: String) async throws {
         let r = try await post("/petugas/masuk", [("kunci", token)])

@@ -21,15 +21,23 @@ public enum HouseholdRoster {
         public let line: Int
         public let field: String
         public let message: String
+        /// What kind of refusal it is: the file's own (`invalidInput`), or the rules' (a KK already
+        /// registered is a `conflict`).
+        public let code: EventLogError.Code
         public var description: String { "line \(line): \(message)" }
 
-        public init(line: Int, field: String, message: String) { (self.line, self.field, self.message) = (line, field, message) }
+        public init(line: Int, field: String, message: String, code: EventLogError.Code = .invalidInput) {
+            (self.line, self.field, self.message, self.code) = (line, field, message, code)
+        }
 
         /// An error of the log, on `line`.
         public init(line: Int, _ error: EventLogError) {
             let named = error.namingBodyFields
-            self.init(line: line, field: named.field ?? "", message: named.message)
+            self.init(line: line, field: named.field ?? "", message: named.message, code: named.code)
         }
+
+        /// The refusal as the API answers it: its kind, `line <n>: <message>`, and the field.
+        public var error: EventLogError { EventLogError(code, description, field: field.isEmpty ? nil : field) }
     }
 
     /// One record: its line and the command it asks for (`kk` and `headName` in clear).

@@ -37,6 +37,7 @@ struct AidController {
             .post("/v1/aid/incidents/{incidentId}/impact", use: command("report-impact", pathField: "incidentId"))
             .post("/v1/aid/households", use: command("register-household"))
             .post("/v1/aid/households/served", use: command("serve-households"))
+            .post("/v1/aid/households/roster", use: roster)
             .post("/v1/aid/catalog", use: command("catalog-item"))
             .post("/v1/aid/warehouses/{warehouseId}/minimums", use: command("set-minimum-stock", pathField: "warehouseId"))
         // Public answers, made once per new aid event (`ResponseCache`).

@@ -24,12 +24,15 @@ import Projections
 /// Routes: `GET /petugas/bantuan/{warehouseId}/keluarga`, `POST /petugas/bantuan/{warehouseId}/keluarga`
 /// (`insiden`, `kk`, `nama`, `anggota`, `desa`, `bayi`, `lansia`, `disabilitas`, `hamil`, `eventId`),
 /// `POST /petugas/bantuan/{warehouseId}/keluarga/salurkan` (`insiden`, `putaran`, `barang`, `jumlah`,
-/// `hh-<householdId>` per chosen household, `eventId`), `GET /petugas/bantuan/{warehouseId}/bast/{distributionId}`.
+/// `hh-<householdId>` per chosen household, `eventId`), `POST /petugas/bantuan/{warehouseId}/keluarga/impor`
+/// (`multipart/form-data`: `insiden`, `berkas`, the roster as a CSV file, `eventId`: all households
+/// or none, a refusal naming its line), `GET /petugas/bantuan/{warehouseId}/bast/{distributionId}`.
 extension AidScreens {
     func addHouseholdRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/keluarga"), use: staff.screen(Self.roles, householdsPage))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/keluarga"), use: staff.screen(Self.roles, registerHousehold))
         router.post(RouterPath("\(Self.homePath)/{warehouseId}/keluarga/salurkan"), use: staff.screen(Self.roles, serveHouseholds))
+        router.post(RouterPath("\(Self.homePath)/{warehouseId}/keluarga/impor"), use: staff.screen(Self.roles, importRoster))
         router.get(RouterPath("\(Self.homePath)/{warehouseId}/bast/{distributionId}"), use: staff.screen(Self.roles, handoverReport))
     }
 
@@ -91,6 +94,44 @@ extension AidScreens {
             return
                 "\(quantity) \(unit) \(item) disalurkan kepada \(chosen.count) keluarga. Cetak BAST-nya: \(Self.path(here.warehouseId))/bast/\(id)"
         }
+    }
+
+    /// `POST .../keluarga/impor`: registers a roster uploaded as a CSV file (the columns of
+    /// `HouseholdRoster`), all or nothing; a refusal names its line and field in Indonesian.
+    @Sendable func importRoster(_ request: Request, context: AppRequestContext, staff: StaffRequest) async throws -> Response {
+        let here = try await warehouse(request, context, staff)
+        let form = staff.form
+        let text = form["berkas"] ?? ""
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return try await householdPage(
+                request, context, staff, status: .badRequest, notice: (false, "Pilih berkas CSV daftar keluarga."), typed: form)
+        }
+        let id = try staff.eventID()
+        if try services.store.position(of: id) != nil {
+            return try await householdPage(
+                request, context, staff, notice: (true, "Daftar ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
+        }
+        do {
+            let (ids, written) = try await services.importRoster(
+                text, warehouseId: here.warehouseId, incidentId: try await incident(form, request), caller: staff.key, eventID: id)
+            _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
+            let done =
+                written.duplicate
+                ? "Daftar ini sudah tercatat sebelumnya; tidak dicatat dua kali." : "\(ids.count) keluarga dari berkas terdaftar."
+            return try await householdPage(request, context, staff, notice: (true, done))
+        } catch let error as EventLogError {
+            return try await householdPage(
+                request, context, staff, status: Problem(error).status, notice: (false, Self.rosterRefusal(error)), typed: form)
+        }
+    }
+
+    /// A roster's refusal (`line <n>: <field>: <reason>`) in Indonesian: "Baris n: ...".
+    static func rosterRefusal(_ error: EventLogError) -> String {
+        guard error.message.hasPrefix("line "), let colon = error.message.firstIndex(of: ":") else { return StaffRefusal.message(error) }
+        let line = error.message[error.message.index(error.message.startIndex, offsetBy: 5)..<colon]
+        let rest = String(error.message[error.message.index(after: colon)...].drop { $0 == " " })
+        let message = StaffRefusal.message(EventLogError(error.code, rest, field: error.field))
+        return "Baris \(line) berkas: " + message
     }
 
     /// `GET .../bast/{distributionId}`: the handover report of a distribution from this posko that
@@ -238,6 +279,13 @@ extension AidScreens {
             \(number("hamil", "Ibu hamil"))
             <p class="muted">Nomor KK dan nama disimpan tersegel (data pribadi); layar hanya menampilkan empat angka terakhir KK.</p>
             <div><button type="submit">Daftarkan</button></div>
+            </form></section>
+            <section class="card"><h2>Impor daftar keluarga (CSV)</h2>
+            <form class="stack" method="post" action="\(base)/keluarga/impor" enctype="multipart/form-data">\(csrf)\(StaffForm.eventIDField())
+            \(incidentField("impor", "keluarga terdampak bencana ini"))
+            <div><label for="berkas">Berkas CSV <span class="hint">kolom: kk, nama_kepala, anggota; boleh juga desa, bayi, lansia, disabilitas, hamil</span></label><input id="berkas" name="berkas" type="file" accept=".csv,text/csv" required></div>
+            <p class="muted">Semua keluarga dalam berkas didaftarkan sekaligus, atau tidak satu pun bila ada baris yang salah (nomor barisnya disebutkan).</p>
+            <div><button type="submit">Impor</button></div>
             </form></section>
             <section class="card"><h2>Per putaran dan desa</h2>
             \(roundRows.isEmpty ? "<p class=\"muted\">Belum ada.</p>" : "<table><thead><tr><th>Putaran</th><th>Desa</th><th>Penyaluran</th><th>KK</th><th>Jiwa</th></tr></thead><tbody>\(roundRows)</tbody></table>" as HTML)

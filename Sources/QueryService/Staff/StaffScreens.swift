@@ -83,8 +83,21 @@ struct StaffScreens {
                     throw PortalError(
                         status: .forbidden, title: "Ditolak", message: "Formulir ini dikirim dari situs lain dan tidak diproses.")
                 }
-                let buffer = try await request.body.collect(upTo: 64 * 1024)
-                form = FormFields.parse(String(buffer: buffer))
+                if let boundary = MultipartFormFields.boundary(request.headers[.contentType]) {
+                    // A form that uploads a file (a posko's roster): up to 2 MiB.
+                    let buffer = try await request.body.collect(upTo: 2 << 20)
+                    guard let fields = MultipartFormFields.parse(buffer, boundary: boundary) else {
+                        throw PortalError(
+                            status: .badRequest, title: "Formulir tidak terbaca",
+                            message:
+                                "Isi formulir atau berkasnya tidak dapat dibaca (berkas harus teks UTF-8). Periksa berkasnya, lalu kirim lagi."
+                        )
+                    }
+                    form = fields
+                } else {
+                    let buffer = try await request.body.collect(upTo: 64 * 1024)
+                    form = FormFields.parse(String(buffer: buffer))
+                }
                 guard StaffSessions.tokenMatches(form["csrf"], session) else {
                     throw PortalError(
                         status: .forbidden, title: "Formulir kedaluwarsa",
