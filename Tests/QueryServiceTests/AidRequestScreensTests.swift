@@ -64,7 +64,9 @@ struct AidRequestScreensTests {
                     ("csrf", try StaffBrowser.hidden("csrf", in: over.text, form: janji)),
                     ("eventId", try StaffBrowser.hidden("eventId", in: over.text, form: janji)), ("jumlah-0", "21"),
                 ])
-            #expect(tooMuch.status == .unprocessableContent && tooMuch.text.contains("still lacks"), "\(tooMuch.text.prefix(400))")
+            #expect(
+                tooMuch.status == .unprocessableContent && tooMuch.text.contains("melebihi kekurangan permintaan"),
+                "\(tooMuch.text.prefix(400))")
 
             // A donation handed in at the gudang.
             let donasi = "/petugas/bantuan/\(seed.gudang)/donasi"

@@ -33,7 +33,9 @@ class NoScriptBrowser:
 
     def __init__(self, base: str):
         self.base = base
-        self.jar = http.cookiejar.CookieJar()
+        # The session cookie is Secure on loopback (browsers keep it there over plain HTTP, as the
+        # tests' server is reached); urllib sends a Secure cookie only over https unless told.
+        self.jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def open(self, path: str, fields: dict[str, str] | None = None) -> tuple[int, str]:

@@ -149,7 +149,7 @@ extension AidScreens {
         }
         let d = found.distribution
         let vault = services.vault
-        let proof = ProofPages.url(position: servedAt, request: request, https: self.staff.secure(request, context))
+        let proof = ProofPages.url(position: servedAt, request: request, https: self.staff.overHTTPS(request, context))
         let qr = QRCode.svg(proof, size: 160, label: "Kode QR bukti serah terima \(d.distributionId)") ?? .empty
         let desa = Self.desa(near: d.kelurahanCode).first { $0.code == d.kelurahanCode }
         let items = d.lines.map { l -> HTML in "<tr><td>\(l.item)</td><td class=\"num\">\(l.quantity)</td><td>\(l.unit)</td></tr>" }

@@ -232,7 +232,7 @@ struct AidScreens {
         let title = receipt ? "TANDA TERIMA BARANG" : "SURAT JALAN"
         let names = Dictionary(try await stock(request).map { ($0.warehouse.warehouseId, $0.warehouse) }, uniquingKeysWith: { a, _ in a })
         let position = receipt ? received!.position : shipment.position
-        let proof = ProofPages.url(position: position, request: request, https: self.staff.secure(request, context))
+        let proof = ProofPages.url(position: position, request: request, https: self.staff.overHTTPS(request, context))
         let qr = QRCode.svg(proof, size: 160, label: "Kode QR bukti \(title.lowercased()) \(s.shipmentId)") ?? .empty
         let arrived = Dictionary(
             (received?.event.lines ?? []).map { ("\($0.item)|\($0.unit)|\($0.donationId)", $0.quantity) }, uniquingKeysWith: +)

@@ -150,7 +150,7 @@ struct StaffScreens {
         var response = Self.redirect(to: next ?? Self.homePath)
         response.headers[.setCookie] =
             "\(StaffSessions.cookieName)=\(session.id); Path=/petugas; HttpOnly; SameSite=Strict; Max-Age=\(Int(sessions.lifetime))"
-            + (secure(request, context) ? "; Secure" : "")
+            + (secureCookie(request, context) ? "; Secure" : "")
         return response
     }
 
@@ -160,14 +160,34 @@ struct StaffScreens {
         var response = Self.redirect(to: Self.signInPath)
         response.headers[.setCookie] =
             "\(StaffSessions.cookieName)=; Path=/petugas; HttpOnly; SameSite=Strict; Max-Age=0"
-            + (secure(request, context) ? "; Secure" : "")
+            + (secureCookie(request, context) ? "; Secure" : "")
         return response
     }
 
-    /// Whether the browser reached us over HTTPS (a trusted proxy says so): the cookie is `Secure`
-    /// then. Served over plain HTTP (loopback, tests) it cannot be.
-    func secure(_ request: Request, _ context: AppRequestContext) -> Bool {
+    /// Whether the cookie is `Secure`: when the browser reached us over HTTPS (a trusted proxy
+    /// says so), and when it reached us on loopback (`localhost`, `127.0.0.1`, `[::1]`), which
+    /// browsers treat as a secure context and keep a `Secure` cookie of over plain HTTP. Only over
+    /// plain HTTP across a network can it not be (a browser would drop the cookie): deploy behind
+    /// TLS (`deploy/`).
+    func secureCookie(_ request: Request, _ context: AppRequestContext) -> Bool {
+        Self.loopbackHost(request.head.authority) || overHTTPS(request, context)
+    }
+
+    /// Whether the browser reached us over HTTPS (a trusted proxy says so): the scheme of the
+    /// links printed for it (a QR code's proof).
+    func overHTTPS(_ request: Request, _ context: AppRequestContext) -> Bool {
         trustedProxies.forwardedHTTPS(peer: context.remoteAddress?.ipAddress ?? "", headers: request.headers)
+    }
+
+    /// Whether a `Host` (with or without its port) names this machine's loopback.
+    static func loopbackHost(_ authority: String?) -> Bool {
+        guard var host = authority?.lowercased() else { return false }
+        if host.hasPrefix("[") {
+            host = String(host.prefix { $0 != "]" }.dropFirst())
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        return host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host.hasPrefix("127.")
     }
 
     /// `GET /petugas`: what the key may do, by its role and scope.
