@@ -57,6 +57,11 @@ struct StaffRefusalTests {
                 "data.householdIds[0]: household HH-9 lives in desa 52.71.05.1005, not in 52.71.03.1004 of distribution DS-1",
                 "Tidak dicatat: Keluarga (householdIds[0]): keluarga HH-9 tinggal di desa 52.71.05.1005, bukan 52.71.03.1004 tempat penyaluran DS-1."
             ),
+            (
+                "data.householdIds[0]",
+                "data.householdIds[0]: household HH-1 was already served in round putaran-1 by distribution DS-9; one handout per household per round",
+                "Tidak dicatat: Keluarga (householdIds[0]): keluarga HH-1 sudah menerima bantuan pada putaran putaran-1 (penyaluran DS-9)."
+            ),
         ])
     func translated(field: String, message: String, expected: String) {
         #expect(StaffRefusal.message(EventLogError(.ruleViolation, message, field: field)) == expected)

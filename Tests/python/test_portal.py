@@ -122,9 +122,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_key(data_dir: Path, role: str, name: str) -> str:
-    """A key made by `lumbung keys create`, which prints its token once."""
-    out = subprocess.run([str(BINARY), "keys", "create", "--data-dir", str(data_dir), "--role", role, "--name", name],
+def make_key(data_dir: Path, role: str, name: str, scope: tuple[str, ...] = ()) -> str:
+    """A key made by `lumbung keys create`, which prints its token once; `scope` limits it to those
+    offices, warehouses/posko or markets (`--scope`, repeated)."""
+    out = subprocess.run([str(BINARY), "keys", "create", "--data-dir", str(data_dir), "--role", role, "--name", name,
+                          *(f"--scope={s}" for s in scope)],
                          check=True, capture_output=True, text=True, timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1])["token"]
 

@@ -99,7 +99,7 @@ enum PortalLayout {
             p{margin:.5rem 0}
             .lead{font-size:1.05rem;color:var(--muted)}
             .muted{color:var(--muted)}
-            .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0}
+            .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0;overflow-x:auto}
             .cards{display:grid;list-style:none;padding:0;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
             .cards .card{margin:0}
             .cards a.card{display:block;text-decoration:none;color:var(--ink)}
@@ -172,8 +172,8 @@ enum PortalLayout {
             ul.alerts .what{display:flex;flex-wrap:wrap;gap:.25rem .6rem;align-items:center}
             ul.alerts .what a{font-weight:700}
             @media (max-width:40rem){header.site nav{width:100%}nav ul{display:grid;grid-template-columns:repeat(3,1fr);gap:.25rem}nav a{text-align:center;padding:.6rem .25rem;font-size:.95rem;line-height:1.25;display:flex;align-items:center;justify-content:center}}
-            @media (max-width:30rem){body{font-size:16px}h1{font-size:1.4rem}th,td{padding:.5rem .5rem}}
-            @media print{header.site nav,.skip,form{display:none}}
+            @media (max-width:30rem){body{font-size:16px}h1{font-size:1.4rem}th,td{padding:.45rem .35rem}}
+            @media print{header.site nav,.skip,form{display:none}.card{overflow:visible}}
             """)
 
     /// A complete HTML response (UTF-8), not cached by shared caches; `noStore` for pages that
@@ -187,7 +187,10 @@ enum PortalLayout {
         headers[.contentSecurityPolicy] =
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         headers[.xContentTypeOptions] = "nosniff"
-        if let referrerPolicy = HTTPField.Name("Referrer-Policy") { headers[referrerPolicy] = "no-referrer" }
+        // No Referer leaves for another site; a form posted to this site carries its Origin (under
+        // `no-referrer` Chromium sends `Origin: null`, which the staff screens refuse as another
+        // site's form: every form a browser sent was refused).
+        if let referrerPolicy = HTTPField.Name("Referrer-Policy") { headers[referrerPolicy] = "same-origin" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.rendered)))
     }
 }

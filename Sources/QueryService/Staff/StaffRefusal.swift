@@ -94,7 +94,7 @@ enum StaffRefusal {
             "penyesuaian \(c[2]) dicatat oleh kunci ini sendiri; petugas lain yang harus memutuskan"
         },
         rule(#"^this KK number is already registered as household (\S+)"#) { c in "nomor KK ini sudah terdaftar sebagai keluarga \(c[1])" },
-        rule(#"^household (\S+) was already served in round (\S+) by distribution (\S+)"#) { c in
+        rule(#"^household ([^\s;,]+) was already served in round ([^\s;,]+) by distribution ([^\s;,]+)"#) { c in
             "keluarga \(c[1]) sudah menerima bantuan pada putaran \(c[2]) (penyaluran \(c[3]))"
         },
         rule(#"^request (\S+) is of (\S+); a shipment to (\S+) cannot fulfil another post's request"#) { c in
