@@ -100,7 +100,7 @@ public final class RateLimiter: @unchecked Sendable {
     /// The bucket key of an address: IPv4 (and anything not IPv6) as given; IPv6 by its /64 network
     /// (`2001:db8:1:2::/64`), an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) as its IPv4 address.
     public static func clientKey(_ address: String) -> String {
-        guard address.contains(":"), let bytes = IPAddress.bytes(address) else { return address }
+        guard address.utf8.contains(UInt8(ascii: ":")), let bytes = IPAddress.bytes(address) else { return address }
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return (0..<4).map { String(UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
     }

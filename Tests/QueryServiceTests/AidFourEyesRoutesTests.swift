@@ -41,6 +41,10 @@ struct AidFourEyesRoutesTests {
             #expect(pending.map { $0.string("adjustmentId") } == [id])
             #expect(pending.first?.int("quantity") == 150)
             #expect(pending.first?.string("requestedBy")?.hasPrefix("key:") == true)
+            for (incident, listed) in [("gempa-uji", [id]), ("banjir-lain", [])] as [(String, [String?])] {
+                let narrowed = try await client.get("/v1/aid/adjustments?incident=\(incident)", token: env.token(.auditor)).object()
+                #expect(narrowed.objects("adjustments").map { $0.string("adjustmentId") } == listed, "\(incident)")
+            }
             expectProblem(try await client.get("/v1/aid/adjustments?state=approved", token: writer), .badRequest, field: "state")
             #expect(try await client.get("/v1/aid/adjustments").status == .unauthorized)
 

@@ -13,28 +13,26 @@ import Testing
 /// PIN that opened it.
 @Suite("The lookup's answers kept in memory")
 struct LookupAnswerCacheTests {
-    static let key = DocumentSecrets.PreparedKey(SymmetricKey(data: Array(repeating: UInt8(7), count: 32)))
-
-    static func credential(_ receipt: String, _ pin: String) -> LookupCredential {
-        LookupCredential(receiptNumber: receipt, pin: pin, key: key)
+    static func key(_ receipt: String, _ pin: String) -> LookupAnswerCache.Key? {
+        LookupAnswerCache.Key(receiptNumber: receipt, pin: pin)
     }
 
     @Test("an answer is kept per receipt number, for its PIN and its stamp only")
-    func keptForItsPINAndStamp() {
+    func keptForItsPINAndStamp() throws {
         let cache = LookupAnswerCache(capacity: 2)
-        let right = Self.credential("MTR-AKPRQ27S2P", "197676")
+        let right = try #require(Self.key("MTR-AKPRQ27S2P", "197676"))
         cache.keep(Array("answer".utf8), for: right, stamp: 5)
         #expect(cache.answer(right, stamp: 5) == Array("answer".utf8))
         // As a resident types it: the same receipt number and PIN.
-        #expect(cache.answer(Self.credential("mtrakprq27s2p", "197676"), stamp: 5) == Array("answer".utf8))
-        // Another PIN, a malformed one, another stamp: not from here.
-        #expect(cache.answer(Self.credential("MTR-AKPRQ27S2P", "197677"), stamp: 5) == nil)
-        #expect(cache.answer(Self.credential("MTR-AKPRQ27S2P", ""), stamp: 5) == nil)
+        #expect(cache.answer(try #require(Self.key("mtrakprq27s2p", " 197676")), stamp: 5) == Array("answer".utf8))
+        // Another PIN or another stamp: not from here; a malformed PIN or receipt number has no key.
+        #expect(cache.answer(try #require(Self.key("MTR-AKPRQ27S2P", "197677")), stamp: 5) == nil)
+        #expect(Self.key("MTR-AKPRQ27S2P", "") == nil && Self.key("bukan resi", "197676") == nil)
         #expect(cache.answer(right, stamp: 6) == nil)
         // Full: a new receipt number empties it first.
-        cache.keep(Array("b".utf8), for: Self.credential("MTR-AKPRQ27S2Q", "1"), stamp: 5)
+        cache.keep(Array("b".utf8), for: try #require(Self.key("MTR-AKPRQ27S2Q", "111111")), stamp: 5)
         #expect(cache.count == 2)
-        cache.keep(Array("c".utf8), for: Self.credential("MTR-AKPRQ27S2R", "1"), stamp: 5)
+        cache.keep(Array("c".utf8), for: try #require(Self.key("MTR-AKPRQ27S2R", "111111")), stamp: 5)
         #expect(cache.count == 1)
         #expect(cache.answer(right, stamp: 5) == nil)
     }

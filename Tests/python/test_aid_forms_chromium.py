@@ -221,6 +221,34 @@ def test_a_household_served_twice_in_a_round_is_refused(depot, tmp_path_factory)
         assert page.value("#jumlah") == "10" and page.value("#putaran") == "putaran-1"
 
 
+def test_a_posko_uploads_its_roster_all_or_nothing(depot, tmp_path_factory, tmp_path):
+    """Impor daftar keluarga: the roster chosen as a file and uploaded (multipart/form-data) by
+    Chromium; a bad line is refused naming it, in Indonesian, and nothing of the file is written;
+    the file mended goes in whole."""
+    _, posko, _ = posko_with_stock(depot, "pagutan", "52.71.04.1002", "52.71.04.1003")
+    key = make_key(depot.data_dir, "aid-writer", "relawan-pagutan", scope=(posko,))
+    bad = tmp_path / "daftar-keluarga.csv"
+    bad.write_text("nomor_kk,nama_kepala,anggota,bayi,lansia\n"
+                   "5271040101180021,Lalu Roster Satu,4,1,0\n"
+                   "52710401011800,Baiq Roster Dua,3,0,1\n", encoding="utf-8")
+    with Chromium(tmp_path_factory.mktemp("chromium-roster")) as page:
+        sign_in(page, depot, key)
+        page.open(f"{depot.base}/petugas/bantuan/{posko}/keluarga")
+        before = head(depot)
+        page.upload("#berkas", bad)
+        page.submit("form[action$='/keluarga/impor']")
+        text = refused(page, depot, before, 400, "petugas-keluarga-impor-ditolak", "baris 3 berkas", "Nomor KK (kk)")
+        assert "5271040101180021" not in page.html(), "nothing of the file is registered"
+        good = tmp_path / "daftar-keluarga-benar.csv"
+        good.write_text(bad.read_text(encoding="utf-8").replace("52710401011800,", "5271040101180022,"), encoding="utf-8")
+        page.upload("#berkas", good)
+        page.submit("form[action$='/keluarga/impor']")
+        done = notice(page)
+        assert page.status == 200 and "2 keluarga dari berkas terdaftar" in done, done
+        assert head(depot)[0] == before[0] + 2
+        page.screenshot("petugas-keluarga-impor")
+
+
 # ---------------------------------------------------------------- b. a resent form writes once
 
 

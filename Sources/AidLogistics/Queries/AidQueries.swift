@@ -13,11 +13,13 @@ public enum AidQueries {
     // MARK: aid.stock
 
     /// Adjustments waiting for a second officer's approval (view `aid.stock`, `pending`), oldest
-    /// first; only `warehouseId`'s when given.
-    public static func pendingAdjustments(_ view: ViewReader, warehouseId: String? = nil) throws -> PendingAdjustments {
+    /// first; only `warehouseId`'s and `incidentId`'s when given.
+    public static func pendingAdjustments(_ view: ViewReader, warehouseId: String? = nil, incidentId: String? = nil) throws
+        -> PendingAdjustments
+    {
         var out: [PendingAdjustments.Adjustment] = []
         try view.scanValues(PendingAdjustments.Adjustment.self, "pending") { _, a in
-            if warehouseId == nil || a.warehouseId == warehouseId { out.append(a) }
+            if warehouseId == nil || a.warehouseId == warehouseId, incidentId == nil || a.incidentId == incidentId { out.append(a) }
             return true
         }
         return PendingAdjustments(adjustments: out.sorted { $0.position < $1.position })

@@ -118,14 +118,14 @@ struct AidController {
     /// The body field a command names its author in, set from the caller (a body's own is replaced).
     static let authorField = ["adjust-stock": "requestedBy", "approve-adjustment": "approvedBy", "reject-adjustment": "rejectedBy"]
 
-    /// `GET /v1/aid/adjustments?state=pending[&warehouseId=]` (aid-writer or auditor): the
-    /// adjustments waiting for a second officer's approval, oldest first.
+    /// `GET /v1/aid/adjustments?state=pending[&warehouseId=][&incident=]` (aid-writer or auditor):
+    /// the adjustments waiting for a second officer's approval, oldest first.
     @Sendable func adjustments(_ request: Request, context: AppRequestContext) async throws -> Response {
         let state = request.query("state") ?? "pending"
         guard state == "pending" else { throw Problem.field("state", "must be pending (the adjustments awaiting approval)") }
-        let warehouse = request.query("warehouseId")
+        let (warehouse, incident) = (request.query("warehouseId"), request.query("incident"))
         let report = try await services.views(request, replaying: Self.replayed) { views in
-            try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouse)
+            try AidQueries.pendingAdjustments(try views.view(AidViews.stock), warehouseId: warehouse, incidentId: incident)
         }
         return try JSONResponse.make(report)
     }

@@ -128,19 +128,19 @@ struct DocumentsController {
     }
 
     private func answerLookup(_ request: Request, receipt: String, pin: String) async throws -> Response {
-        let credential = domain.lookupCredential(receiptNumber: receipt, pin: pin)
         // Read-your-writes waits for the views: answered from them, not from memory.
-        let cacheable = request.uri.queryParameters["minPosition"] == nil
-        let found = try await services.lookupGuard.guarded(credential.receipt ?? receipt) {
+        let key = request.uri.queryParameters["minPosition"] == nil ? LookupAnswerCache.Key(receiptNumber: receipt, pin: pin) : nil
+        let found = try await services.lookupGuard.guarded(key?.receipt ?? ReceiptNumber.normalize(receipt) ?? receipt) {
             // Read before the views: a change after it only makes the next lookup read again.
             let stamp = services.engine.changeStamp()
-            if cacheable, let kept = lookupCache.answer(credential, stamp: stamp) { return kept }
+            if let key, let kept = lookupCache.answer(key, stamp: stamp) { return kept }
+            let credential = domain.lookupCredential(receiptNumber: receipt, pin: pin)
             let answer = try await services.views(request) { views in
                 try domain.lookupAnswer(
                     try views.view(DocumentTrackingDomain.applicationsView),
                     processing: try views.view(DocumentTrackingDomain.processingView), credential: credential)
             }
-            if cacheable, let answer { lookupCache.keep(answer, for: credential, stamp: stamp) }
+            if let key, let answer { lookupCache.keep(answer, for: key, stamp: stamp) }
             return answer
         }
         guard let found else {

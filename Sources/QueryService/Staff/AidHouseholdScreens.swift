@@ -125,13 +125,15 @@ extension AidScreens {
         }
     }
 
-    /// A roster's refusal (`line <n>: <field>: <reason>`) in Indonesian: "Baris n: ...".
+    /// A roster's refusal (`line <n>: <field>: <reason>`) in Indonesian, naming the file's line:
+    /// "Tidak dicatat: baris n berkas, <label> (<field>): ...".
     static func rosterRefusal(_ error: EventLogError) -> String {
+        let lead = "Tidak dicatat: "
         guard error.message.hasPrefix("line "), let colon = error.message.firstIndex(of: ":") else { return StaffRefusal.message(error) }
         let line = error.message[error.message.index(error.message.startIndex, offsetBy: 5)..<colon]
         let rest = String(error.message[error.message.index(after: colon)...].drop { $0 == " " })
         let message = StaffRefusal.message(EventLogError(error.code, rest, field: error.field))
-        return "Baris \(line) berkas: " + message
+        return lead + "baris \(line) berkas, " + message.dropFirst(message.hasPrefix(lead) ? lead.count : 0)
     }
 
     /// `GET .../bast/{distributionId}`: the handover report of a distribution from this posko that
