@@ -138,7 +138,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                 guard let h = resolved[local] else { throw ProjectionError("view \(name) has no database named \(local)") }
                 return h
             },
-            cache: ViewWriteCache())
+            cache: ViewWriteCache(), log: store)
     }
 
     /// Opens the databases of every projector's current generation; returns the generations.

@@ -1,4 +1,4 @@
-import EventLog
+public import EventLog
 public import Foundation
 public import JSON
 import LMDB
@@ -80,11 +80,23 @@ public struct ViewReader {
 public struct ViewWriter {
     let reader: ViewReader
     let cache: ViewWriteCache?
+    /// The log the view is folded from (nil for a writer without one, in tests of a fold alone).
+    let log: EventStore?
     private let batch = BatchState()
 
-    init(reader: ViewReader, cache: ViewWriteCache? = nil) {
+    init(reader: ViewReader, cache: ViewWriteCache? = nil, log: EventStore? = nil) {
         self.reader = reader
         self.cache = cache
+        self.log = log
+    }
+
+    /// The event of the log with the id `id` (text, any case), or nil when the log holds none or
+    /// the writer has no log. Every event a fold is given comes after the events it names (a
+    /// correction after its report), so a view need not keep a copy of what the log already holds
+    /// for the rare event that refers back (`prices.daily`'s report of a correction).
+    public func loggedEvent(_ id: String) throws -> RecordedEvent? {
+        guard let log, let eventID = EventID(id), let position = try log.position(of: eventID) else { return nil }
+        return try log.readAll(EventFilter(fromPosition: position, toPosition: position), limit: 1).first
     }
 
     /// Objects a fold keeps for one write transaction, one per type.

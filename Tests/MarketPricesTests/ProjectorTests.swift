@@ -241,4 +241,40 @@ import Testing
             }
         }
     }
+    @Test(
+        "A correction finds its report in the log; a report made before its market was registered is corrected in the series it was counted in"
+    )
+    func correctionsFindTheirReport() throws {
+        let t = try TestStore(guarded: false)  // unguarded: the rules would refuse a report for an unknown market
+        let early = EventID.random()
+        let late = EventID.random()
+        try t.append(Sample.report(early, market: "pasar-sindu", price: 11_900, on: Self.day(1)))
+        // A supermarket: its reports count at the modern-market level once it is known.
+        try t.append(Sample.market("pasar-sindu", kind: .modern), Sample.commodity("beras-km1"))
+        try t.append(Sample.report(late, market: "pasar-sindu", price: 12_100, on: Self.day(2)))
+        try t.append(
+            Sample.correction(of: early, market: "pasar-sindu", price: 11_500),
+            Sample.correction(of: late, market: "pasar-sindu", price: 12_300))
+        try t.append(Sample.correction(of: early, market: "pasar-sindu", price: 11_400))
+        let engine = try t.engine()
+        try engine.catchUp()
+        func check(_ engine: ProjectionEngine) throws {
+            try engine.read { s in
+                let v = try s.view("prices.daily")
+                let day1 = try MarketPricesQueries.daily(v, on: Self.day(1), commodityId: "beras-km1")
+                let day2 = try MarketPricesQueries.daily(v, on: Self.day(2), commodityId: "beras-km1")
+                // One series each day (the first counted before the market's level was known), one report each.
+                #expect(day1.map(\.count) == [1] && day1.first?.min == Price(11_400) && day1.first?.max == Price(11_400), "\(day1)")
+                #expect(day2.map(\.count) == [1] && day2.first?.min == Price(12_300), "\(day2)")
+                #expect(day1.first?.level != day2.first?.level)
+                let latest = try MarketPricesQueries.latest(s.view("prices.latest"), marketId: "pasar-sindu")
+                #expect(latest.map(\.price) == [Price(12_300)] && latest.first?.correction?.reportedPrice == Price(12_100))
+            }
+        }
+        try check(engine)
+        // Kept only for the corrected report and the one before its market, in each book.
+        #expect(try engine.read { s in try s.view("prices.daily").count("reports") } == 2)
+        try engine.rebuild(["prices.daily", "prices.alerts", "prices.latest"])
+        try check(engine)
+    }
 }

@@ -13,9 +13,10 @@ public struct DailyPricesProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
     /// 4: series per price level (`PriceLevel`). 5: the disparity between markets (`MarketDisparity`).
     /// 6: a tally keeps each market's sum (the disparity reads no observation). 7: a report's
-    /// observation is kept in `reports` (no `observations`), the days to recompute in memory.
+    /// observation is kept in `reports` (no `observations`), the days to recompute in memory. 8:
+    /// `reports` keeps only corrected reports and those before their market (the log has the rest).
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 7, folding: ObservationBook.eventTypes,
+        PricesViews.daily, version: 8, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {

@@ -9,7 +9,6 @@ public import Projections
 /// - `markets`: marketId -> `MarketRegistered`; `commodities`: commodityId -> `CommodityRegistered`;
 /// - `names`: `ViewKey` (`market`, id) and (`commodity`, id) -> the name as UTF-8 (what every
 ///   report's entry needs, read without decoding a registration);
-/// - `reports`: report event id -> the `byMarket` key its latest entry would have;
 /// - `byMarket`: `ViewKey` (marketId, commodityId, priceType) -> `LatestPrice`, with the market's
 ///   and the commodity's names filled in (so that a query answers the stored bytes as they are);
 /// - `byCommodity`: `ViewKey` (commodityId, marketId, priceType) -> the same `LatestPrice`;
@@ -17,15 +16,17 @@ public import Projections
 ///   (compact, so that a report is judged without decoding the entry).
 ///
 /// A report replaces the entry when its (`observedOn`, position) is later. A correction changes
-/// only a price, not a date: it rewrites the entry when its report is the one shown, and is kept
-/// out otherwise (an older report is never shown again). The entry of each key is chosen over the
+/// only a price, not a date: it rewrites the entry when its report (read from the log,
+/// `ViewWriter.loggedEvent`) is the one shown, and is kept out otherwise (an older report is never
+/// shown again). The entry of each key is chosen over the
 /// batch (`Shown`, judged against the stored stamp) and written once at its end, with the names
 /// known then (as a market registered later in the batch renames its entries).
 public struct LatestPricesProjector: DomainProjector {
-    /// 3: keys are `ViewKey` parts (were joined by `|`).
+    /// 3: keys are `ViewKey` parts (were joined by `|`). 4: no `reports` (a correction reads its
+    /// report from the log).
     public static let definition = ViewDefinition(
-        PricesViews.latest, version: 3, folding: MarketPricesEventType.all,
-        databases: ["markets", "commodities", "names", "reports", "byMarket", "byCommodity", "stamps"])
+        PricesViews.latest, version: 4, folding: MarketPricesEventType.all,
+        databases: ["markets", "commodities", "names", "byMarket", "byCommodity", "stamps"])
 
     static func marketKey(_ marketId: String, _ commodityId: String, _ priceType: PriceType) -> String {
         ViewKey.make(marketId, commodityId, priceType.rawValue)
@@ -54,7 +55,6 @@ public struct LatestPricesProjector: DomainProjector {
         case .priceReported(_, let r):
             let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
             let eventId = event.id.description
-            try view.put("reports", eventId, bytes: Array(key.utf8))
             let shown = view.batchState(Shown.init)
             if let entry = shown.entries[key] {
                 guard (entry.observedOn, entry.position) < (r.observedOn, event.position) else { return }
@@ -68,8 +68,10 @@ public struct LatestPricesProjector: DomainProjector {
                 unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: eventId,
                 position: event.position)
         case .priceCorrected(_, _, let c):
-            guard let keyBytes = try view.get("reports", c.correctedReport) else { return }
-            let key = String(decoding: keyBytes, as: UTF8.self)
+            // The corrected report, from the log (the view keeps no copy of every report).
+            guard let logged = try view.loggedEvent(c.correctedReport), case .priceReported(_, let r)? = PricesEvent.read(logged)
+            else { return }
+            let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
             let shown = view.batchState(Shown.init)
             var latest: LatestPrice
             if let entry = shown.entries[key] {

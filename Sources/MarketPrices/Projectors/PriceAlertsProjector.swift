@@ -16,8 +16,9 @@ public struct PriceAlertsProjector: DefinedProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally. 4: series per
     /// price level (`PriceLevel`). 5: a tally keeps each market's sum (`ObservationBook.Tally`).
     /// 6: a report's observation is kept in `reports` (no `observations`), the days in memory.
+    /// 7: `reports` keeps only corrected reports and those before their market (the log has the rest).
     public static let definition = ViewDefinition(
-        PricesViews.alerts, version: 6, folding: ObservationBook.eventTypes,
+        PricesViews.alerts, version: 7, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
