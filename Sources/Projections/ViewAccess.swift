@@ -96,7 +96,7 @@ public struct ViewWriter {
     /// for the rare event that refers back (`prices.daily`'s report of a correction).
     public func loggedEvent(_ id: String) throws -> RecordedEvent? {
         guard let log, let eventID = EventID(id), let position = try log.position(of: eventID) else { return nil }
-        return try log.readAll(EventFilter(fromPosition: position, toPosition: position), limit: 1).first
+        return try log.event(at: position)
     }
 
     /// Objects a fold keeps for one write transaction, one per type.

@@ -106,22 +106,13 @@ extension AidScreens {
             return try await householdPage(
                 request, context, staff, status: .badRequest, notice: (false, "Pilih berkas CSV daftar keluarga."), typed: form)
         }
-        let id = try staff.eventID()
-        if try services.store.position(of: id) != nil {
-            return try await householdPage(
-                request, context, staff, notice: (true, "Daftar ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
-        }
-        do {
+        let incidentId = try await incident(form, request)
+        return try await runForm(staff, refusal: Self.rosterRefusal) { status, notice, typed in
+            try await householdPage(request, context, staff, status: status, notice: notice, typed: typed)
+        } write: { id in
             let (ids, written) = try await services.importRoster(
-                text, warehouseId: here.warehouseId, incidentId: try await incident(form, request), caller: staff.key, eventID: id)
-            _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
-            let done =
-                written.duplicate
-                ? "Daftar ini sudah tercatat sebelumnya; tidak dicatat dua kali." : "\(ids.count) keluarga dari berkas terdaftar."
-            return try await householdPage(request, context, staff, notice: (true, done))
-        } catch let error as EventLogError {
-            return try await householdPage(
-                request, context, staff, status: Problem(error).status, notice: (false, Self.rosterRefusal(error)), typed: form)
+                text, warehouseId: here.warehouseId, incidentId: incidentId, caller: staff.key, eventID: id)
+            return ("\(ids.count) keluarga dari berkas terdaftar.", written)
         }
     }
 

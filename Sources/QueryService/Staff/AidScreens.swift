@@ -301,19 +301,34 @@ struct AidScreens {
         _ name: String, _ body: [(String, JSONValue)], _ staff: StaffRequest, done: (CommandOutcome) -> String,
         redraw: (HTTPResponse.Status, (ok: Bool, text: String), [String: String]) async throws -> Response
     ) async throws -> Response {
-        let once = "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."
-        let id = try staff.eventID()
-        if try services.store.position(of: id) != nil { return try await redraw(.ok, (true, once), [:]) }
-        do {
+        try await runForm(staff, redraw: redraw) { id in
             let command = try domain.parse(name, body: .object(body.map { (key: $0.0, value: $0.1) }))
             let (outcome, written) = try await services.execute(caller: staff.key, eventID: id) {
                 let d = try domain.decide(command, now: .now())
                 return CommandOutcome(events: d.events, ids: d.ids, secrets: d.secrets)
             }
+            return (done(outcome), written)
+        }
+    }
+
+    /// Runs what a staff form writes (`write`, given the form's event id for its first event):
+    /// a form already written answers so and writes nothing; else `redraw` gets what `write` says
+    /// was done once the views show it, or a refusal's status, its reason (`refusal`, in
+    /// Indonesian) and what was typed (nothing written then).
+    func runForm(
+        _ staff: StaffRequest, refusal: (EventLogError) -> String = StaffRefusal.message,
+        redraw: (HTTPResponse.Status, (ok: Bool, text: String), [String: String]) async throws -> Response,
+        write: (EventID) async throws -> (done: String, written: AppendOutcome)
+    ) async throws -> Response {
+        let once = "Formulir ini sudah tercatat sebelumnya; tidak dicatat dua kali."
+        let id = try staff.eventID()
+        if try services.store.position(of: id) != nil { return try await redraw(.ok, (true, once), [:]) }
+        do {
+            let (done, written) = try await write(id)
             _ = await services.engine.waitFor(position: written.lastPosition, timeout: .seconds(2))
-            return try await redraw(.ok, (true, written.duplicate ? once : done(outcome)), [:])
+            return try await redraw(.ok, (true, written.duplicate ? once : done), [:])
         } catch let error as EventLogError {
-            return try await redraw(Problem(error).status, (false, StaffRefusal.message(error)), staff.form)
+            return try await redraw(Problem(error).status, (false, refusal(error)), staff.form)
         }
     }
 
