@@ -243,6 +243,16 @@ extension PricesEvent: LoggedEvent {
     /// An event of the log, or nil when this version cannot read it (for views and exports).
     public static func read(_ event: RecordedEvent) -> PricesEvent? {
         lastRead.value(of: event) {
+            // Most events of a large log: a plainly valid report read from its bytes as stored
+            // (on the stream of its market, as `read(_: DomainEvent)` checks).
+            if event.type == MarketPricesEventType.priceReported, let plain = PriceReported.plainlyValid(bytes: event.data) {
+                let category = MarketPricesEventType.marketCategory.utf8
+                let stream = event.stream.utf8
+                guard stream.count == category.count + plain.marketId.utf8.count, stream.starts(with: category),
+                    stream.dropFirst(category.count).elementsEqual(plain.marketId.utf8)
+                else { return nil }
+                return .priceReported(id: event.id, plain)
+            }
             // `read(_: DomainEvent)` reads a plainly valid report without `Codable`.
             guard let data = try? event.dataValue() else { return nil }
             return try? read(DomainEvent(stream: event.stream, type: event.type, data: data, position: event.position, id: event.id))

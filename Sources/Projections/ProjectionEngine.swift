@@ -227,19 +227,13 @@ public final class ProjectionEngine: @unchecked Sendable {
             let to = min(target, from + UInt64(batchSize) - 1)
             let writers = try current.map { p, g, _ in try writer(p, g, txn.reference) }
             let replay = replayFilter
-            // Which types each view folds (nil: all), and the types any view folds (nil: all),
-            // read once per batch: an event no view folds costs one set lookup.
-            let wanted = current.map { p, _, _ in p.eventTypes }
-            let folded: Set<String>? = wanted.contains { $0 == nil } ? nil : wanted.reduce(into: []) { $0.formUnion($1 ?? []) }
+            var routes = Routes(current.map { p, _, _ in p.eventTypes })
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
                 if let replay, !replay.admits(view) { return true }
-                let type = view.type
-                if let folded, !folded.contains(type) { return true }
                 var decoded: RecordedEvent? = nil
-                for (i, (p, _, cp)) in current.enumerated() where cp < view.position {
-                    if let types = wanted[i], !types.contains(type) { continue }
+                for i in routes.views(folding: view) where current[i].2 < view.position {
                     if decoded == nil { decoded = view.decode() }
-                    try p.apply(decoded!, to: writers[i])
+                    try current[i].0.apply(decoded!, to: writers[i])
                 }
                 return true
             }
@@ -351,6 +345,7 @@ public final class ProjectionEngine: @unchecked Sendable {
         }
         let wanted = chosen.map(\.eventTypes)
         let types: Set<String>? = wanted.contains { $0 == nil } ? nil : wanted.reduce(into: []) { $0.formUnion($1 ?? []) }
+        var routes = Routes(wanted)
         var done: UInt64 = 0
         while true {
             let head = try store.head().position
@@ -364,14 +359,10 @@ public final class ProjectionEngine: @unchecked Sendable {
                     // which a scan reads faster than a merge of their indexes (`forEachRecord`).
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
                     try store.forEachRecord(filter) { view in
-                        let type = view.type
-                        if let types, !types.contains(type) { return true }
-                        var decoded: RecordedEvent? = nil
-                        for (i, p) in chosen.enumerated() {
-                            if let t = wanted[i], !t.contains(type) { continue }
-                            if decoded == nil { decoded = view.decode() }
-                            try p.apply(decoded!, to: writers[i])
-                        }
+                        let targets = routes.views(folding: view)
+                        guard !targets.isEmpty else { return true }
+                        let decoded = view.decode()
+                        for i in targets { try chosen[i].apply(decoded, to: writers[i]) }
                         return true
                     }
                     for (i, p) in chosen.enumerated() {
@@ -435,6 +426,35 @@ public final class ProjectionEngine: @unchecked Sendable {
                     checkpoint: try checkpoints.get(Self.checkpointKey(p.name, e.generation), in: txn) ?? 0, head: head)
             }
         }
+    }
+}
+
+/// Which views of a pass fold an event, by its type: worked out once per type (a set lookup per
+/// view), then found by the type's bytes, with no string made per event. Consecutive events are
+/// mostly of one type (a day of price reports), so the last type is compared first.
+struct Routes {
+    /// The types each view folds (nil: every type), by the view's index in the pass.
+    let wanted: [Set<String>?]
+    private var known: [[UInt8]: [Int]] = [:]
+    private var last: (type: [UInt8], views: [Int])? = nil
+
+    init(_ wanted: [Set<String>?]) { self.wanted = wanted }
+
+    /// The indexes of the views that fold `event`'s type, in the pass's order.
+    mutating func views(folding event: EventRecordView) -> [Int] {
+        let bytes = event.typeBytes
+        if let last, last.type.elementsEqual(bytes) { return last.views }
+        let type = [UInt8](bytes)
+        let views =
+            known[type]
+            ?? {
+                let name = String(decoding: type, as: UTF8.self)
+                let views = wanted.indices.filter { wanted[$0]?.contains(name) ?? true }
+                known[type] = views
+                return views
+            }()
+        last = (type, views)
+        return views
     }
 }
 

@@ -1,5 +1,6 @@
 import DomainKit
 import EventLog
+import Foundation
 import JSON
 import Testing
 
@@ -207,8 +208,59 @@ import Testing
             let strict = try? PriceReported.read(data)
             let fast = PriceReported.plainlyValid(data)
             #expect(fast == strict, "\(change)")
+            // Read from the bytes as the log stores them: the same.
+            #expect(PriceReported.plainlyValid(bytes: CanonicalJSON.encode(data)) == strict, "\(change)")
             if fast != nil { plain += 1 }
         }
         #expect(plain == 8)
+    }
+
+    /// The reader of a report's stored bytes (the views' fast path) accepts only what the parser and
+    /// the strict reader accept, with the same value: text it does not read plainly (escapes,
+    /// whitespace, other number forms) it leaves to them, and it never reads a payload they refuse.
+    @Test func theReaderOfStoredReportsNeverDisagreesWithTheParser() throws {
+        let canonical = String(decoding: CanonicalJSON.encode(Self.report([:])), as: UTF8.self)
+        #expect(PriceReported.plainlyValid(bytes: Array(canonical.utf8)) == (try PriceReported.read(Self.report([:]))))
+        func variant(_ from: String, _ to: String) -> [UInt8] {
+            #expect(canonical.contains(from), "\(from)")
+            return Array(canonical.replacingOccurrences(of: from, with: to).utf8)
+        }
+        let priceText = "\"price\":11800"
+        #expect(canonical.contains(priceText))
+        let variants: [(String, [UInt8])] = [
+            ("an escape in a string", variant("\"unit\":\"kg\"", "\"unit\":\"k\\u0067\"")),
+            ("an escaped key", variant("\"unit\"", "\"\\u0075nit\"")),
+            ("whitespace", variant(",\"unit\"", ", \"unit\"")),
+            ("a leading zero", variant(priceText, "\"price\":011800")),
+            ("an exponent", variant(priceText, "\"price\":1.18e4")),
+            ("five fraction digits", variant(priceText, "\"price\":11800.00001")),
+            ("a fraction", variant(priceText, "\"price\":11800.25")),
+            ("a bare point", variant(priceText, "\"price\":11800.")),
+            ("minus zero", variant(priceText, "\"price\":-0")),
+            ("a price twice", variant(priceText, priceText + "," + priceText)),
+            ("a member twice", variant("\"unit\":\"kg\"", "\"unit\":\"kg\",\"unit\":\"kg\"")),
+            ("a tenth member", variant("\"unit\":\"kg\"", "\"unit\":\"kg\",\"zz\":\"x\"")),
+            ("ill-formed UTF-8", variant("\"unit\":\"kg\"", "\"unit\":\"k\u{FFFD}g\"").map { $0 == 0xEF ? 0xC0 : $0 }),
+            ("a raw control character", variant("\"unit\":\"kg\"", "\"unit\":\"k\u{7}g\"")),
+            ("text after the object", Array((canonical + "}").utf8)),
+            ("a trailing comma", variant(priceText, priceText + ",")),
+            ("nested", variant(priceText, "\"price\":{\"v\":1}")),
+        ]
+        var plain: [String] = []
+        for (name, bytes) in variants {
+            let strict = (try? JSONParser.parse(bytes)).flatMap { try? PriceReported.read($0) }
+            let fast = PriceReported.plainlyValid(bytes: bytes)
+            if let fast {
+                #expect(fast == strict, "\(name)")
+                plain.append(name)
+            }
+        }
+        // The two it reads plainly; the parser and the strict reader read the escapes, the
+        // whitespace and the exponent too, and refuse the rest.
+        #expect(plain == ["a fraction", "minus zero"], "\(plain)")
+        #expect(
+            variants.filter { (try? JSONParser.parse($0.1)).flatMap { try? PriceReported.read($0) } != nil }.map(\.0) == [
+                "an escape in a string", "an escaped key", "whitespace", "an exponent", "a fraction", "minus zero",
+            ])
     }
 }

@@ -15,19 +15,18 @@ public struct DailyPricesProjector: DefinedProjector {
     /// 6: a tally keeps each market's sum (the disparity reads no observation). 7: a report's
     /// observation is kept in `reports` (no `observations`), the days to recompute in memory. 8:
     /// `reports` keeps only corrected reports and those before their market (the log has the rest).
+    /// 9: a tally is stored in a compact binary form (`ObservationBook.Tally.bytes`), not JSON.
     public static let definition = ViewDefinition(
-        PricesViews.daily, version: 8, folding: ObservationBook.eventTypes,
+        PricesViews.daily, version: 9, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        ObservationBook.markPending(touched, in: view)
+        try ObservationBook.fold(event, in: view)
     }
 
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {
-        for touched in ObservationBook.takePending(in: view) {
-            let tally = try ObservationBook.tally(touched, in: view)
+        for (touched, tally) in try ObservationBook.finish(in: view) {
             guard tally.count > 0 else { continue }
             var stats = DailyStats(series: touched.series, date: touched.day, tally: tally)
             if tally.markets.count >= 2 { stats.disparity = MarketDisparity(tally.marketPrices) }

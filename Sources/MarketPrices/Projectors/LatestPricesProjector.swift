@@ -53,33 +53,33 @@ public struct LatestPricesProjector: DomainProjector {
             try view.put("names", Self.nameKey("commodity", c.commodityId), bytes: Array(c.name.utf8))
             try renameEntries(view, db: "byCommodity", prefix: ViewKey.prefix(c.commodityId)) { $0.commodityName = c.name }
         case .priceReported(_, let r):
-            let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
-            let eventId = event.id.description
+            let key = Shown.Key(marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType)
             let shown = view.batchState(Shown.init)
             if let entry = shown.entries[key] {
                 guard (entry.observedOn, entry.position) < (r.observedOn, event.position) else { return }
-            } else if let stamp = try view.get("stamps", key).flatMap(Stamp.init),
+            } else if let stamp = try view.get("stamps", Self.marketKey(r.marketId, r.commodityId, r.priceType)).flatMap(Stamp.init),
                 (stamp.observedOn, stamp.position) > (r.observedOn, event.position)
             {
                 return
             }
             shown.entries[key] = LatestPrice(
                 marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
-                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: eventId,
+                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: event.id.description,
                 position: event.position)
         case .priceCorrected(_, _, let c):
             // The corrected report, from the log (the view keeps no copy of every report).
             guard let logged = try view.loggedEvent(c.correctedReport), case .priceReported(_, let r)? = PricesEvent.read(logged)
             else { return }
-            let key = Self.marketKey(r.marketId, r.commodityId, r.priceType)
+            let key = Shown.Key(marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType)
             let shown = view.batchState(Shown.init)
             var latest: LatestPrice
             if let entry = shown.entries[key] {
                 guard entry.eventId == c.correctedReport else { return }
                 latest = entry
             } else {
-                guard let stamp = try view.get("stamps", key).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
-                    let stored = try view.value(LatestPrice.self, "byMarket", key)
+                let marketKey = Self.marketKey(r.marketId, r.commodityId, r.priceType)
+                guard let stamp = try view.get("stamps", marketKey).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
+                    let stored = try view.value(LatestPrice.self, "byMarket", marketKey)
                 else { return }
                 latest = stored
             }
@@ -92,16 +92,21 @@ public struct LatestPricesProjector: DomainProjector {
         }
     }
 
-    /// The entry each key shows after this batch's reports and corrections so far (by its
-    /// `byMarket` key), where it changed: written at the batch's end.
+    /// The entry each key shows after this batch's reports and corrections so far, where it
+    /// changed: written at the batch's end (in any order: the write cache puts them in key order).
     final class Shown {
-        var entries: [String: LatestPrice] = [:]
+        /// What an entry is kept by (its `byMarket` key's parts: no key is made per report).
+        struct Key: Hashable {
+            var marketId, commodityId: String
+            var priceType: PriceType
+        }
+        var entries: [Key: LatestPrice] = [:]
     }
 
     /// Writes each entry the batch changed, once, with the names known at its end.
     public func finishBatch(_ view: ViewWriter) throws {
         let shown = view.batchState(Shown.init)
-        for key in shown.entries.keys.sorted() { try put(shown.entries[key]!, view) }
+        for latest in shown.entries.values { try put(latest, view) }
         shown.entries = [:]
     }
 

@@ -1,58 +1,78 @@
 import DomainKit
 import EventLog
 import Projections
+import Synchronization
 
 /// The price observations of a view, kept so that any day of any series can be recomputed when
 /// a report arrives late or is corrected. Used by `prices.daily` and `prices.alerts`, each in
-/// its own databases (values in a compact text form, read on every event):
+/// its own databases:
 /// - `reports`: event id (lower case) -> its observation, `<price in ten-thousandths>|<marketId>|
 ///   <the series' key on the day>`, only for a report that was corrected (its price now) or that
 ///   came before its market was registered (its series then had no level). Any other report a
 ///   correction names is read from the log (`ViewWriter.loggedEvent`): its series is the same as
 ///   when it was recorded, since a market registers once. (Every report had an entry before: 80%
 ///   of the views' bytes at 1M events, read only by corrections.)
-/// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally`, the day's
-///   reports counted by price and by market (with each market's sum), kept as each report and
-///   correction arrives, so that a day's statistics and its disparity between markets cost the
-///   same however many reports it holds;
+/// - `tallies`: the series' key on the day (`PriceSeries.key(on:)`) -> `Tally` (in its compact
+///   binary form, `Tally.bytes`), the day's reports counted by price and by market (with each
+///   market's sum), kept as each report and correction arrives, so that a day's statistics and
+///   its disparity between markets cost the same however many reports it holds;
 /// - `markets`: marketId -> its `MarketKind` (raw value), which decides a report's `PriceLevel`.
+///
+/// Within a write transaction the tallies read or changed stay typed in the view's `Batch` (a
+/// report costs one dictionary lookup, no decoding or encoding), and the changed ones are written
+/// once at its end (`finish`), before the checkpoint.
 struct ObservationBook {
     static let reports = "reports"
     static let tallies = "tallies"
     static let markets = "markets"
     static let databases = [reports, tallies, markets]
 
-    /// The days touched in the current batch (by `Touched.key`), recomputed once each at its end
-    /// (`takePending`).
-    final class Pending {
-        var days: [String: Touched] = [:]
-    }
     /// The events the views of observations fold.
     static let eventTypes: Set<String> = [
         MarketPricesEventType.marketRegistered, MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected,
     ]
 
-    /// One series' reports on one day, counted: by price (ten-thousandths, as text keys) and by
-    /// market, with the exact sum of the prices, overall and per market.
-    struct Tally: Codable, Equatable {
-        var prices: [String: Int] = [:]
-        var markets: [String: Int] = [:]
-        /// The sum of each market's prices (ten-thousandths), for its mean (`marketPrices`).
-        var marketSums: [String: Int64] = [:]
+    /// What one view's fold holds for one write transaction: the tallies it read or changed (by
+    /// `Touched.key`) and the kinds of the markets it looked up.
+    final class Batch {
+        struct Entry {
+            var touched: Touched
+            var tally: Tally
+            /// Changed in this batch: written, and its day recomputed, at the end.
+            var changed: Bool
+        }
+        var entries: [String: Entry] = [:]
+        var kinds: [String: MarketKind?] = [:]
+    }
+
+    /// One series' reports on one day, counted: by price (ten-thousandths) and by market, with
+    /// the exact sum of the prices, overall and per market.
+    struct Tally: Equatable {
+        /// A market's reports on the day: how many, and the sum of their prices.
+        struct Share: Equatable {
+            var count = 0
+            var sum: Int64 = 0
+        }
+        var prices: [Int64: Int] = [:]
+        var markets: [String: Share] = [:]
         var sum: Int64 = 0
         var count = 0
 
         mutating func add(_ o: Observation, _ n: Int) {
-            let p = String(o.price.scaled)
-            prices[p, default: 0] += n
-            if prices[p] == 0 { prices[p] = nil }
-            markets[o.marketId, default: 0] += n
-            marketSums[o.marketId, default: 0] += o.price.scaled * Int64(n)
-            if markets[o.marketId] == 0 {
-                markets[o.marketId] = nil
-                marketSums[o.marketId] = nil
+            let scaled = o.price.scaled
+            let amount = scaled * Int64(n)
+            prices[scaled, default: 0] += n
+            if let i = markets.index(forKey: o.marketId) {
+                markets.values[i].count += n
+                markets.values[i].sum += amount
+            } else {
+                markets[o.marketId] = Share(count: n, sum: amount)
             }
-            sum += o.price.scaled * Int64(n)
+            if n < 0 {
+                if prices[scaled] == 0 { prices[scaled] = nil }
+                if markets[o.marketId]?.count == 0 { markets[o.marketId] = nil }
+            }
+            sum += amount
             count += n
         }
 
@@ -60,34 +80,129 @@ struct ObservationBook {
         /// half up to 4 fraction digits.
         var marketPrices: [String: Price] {
             var out: [String: Price] = [:]
-            for (market, n) in markets where n > 0 {
-                out[market] = Price(scaled: Int64((Double(marketSums[market] ?? 0) / Double(n)).rounded()))
+            for (market, share) in markets where share.count > 0 {
+                out[market] = Price(scaled: Int64((Double(share.sum) / Double(share.count)).rounded()))
             }
             return out
         }
 
-        /// Every report's price, in order (as many times as reported).
-        var sortedPrices: [Price] {
-            prices.compactMap { k, n in Int64(k).map { (Price(scaled: $0), n) } }
-                .sorted { $0.0 < $1.0 }
-                .flatMap { Array(repeating: $0.0, count: $0.1) }
+        /// The distinct prices in order, each with how many reports gave it.
+        var sortedCounts: [(price: Int64, count: Int)] {
+            prices.filter { $0.value > 0 }.map { ($0.key, $0.value) }.sorted { $0.price < $1.price }
         }
 
-        /// The middle report, or the mean of the two middle ones (as `Price.median(ofSorted:)`).
-        var median: Price { Price.median(ofSorted: sortedPrices) }
+        /// The report of rank `rank` (from 0) in price order, in `sorted` (`sortedCounts`).
+        static func price(atRank rank: Int, in sorted: [(price: Int64, count: Int)]) -> Price {
+            var seen = 0
+            for (price, n) in sorted {
+                seen += n
+                if rank < seen { return Price(scaled: price) }
+            }
+            return Price(scaled: sorted.last?.price ?? 0)
+        }
+
+        /// The middle report, or the mean of the two middle ones (as `Price.median(ofSorted:)`),
+        /// found by walking the counts (a day of many reports is not spread into an array).
+        var median: Price { Self.median(count: count, sorted: sortedCounts) }
+
+        static func median(count n: Int, sorted: [(price: Int64, count: Int)]) -> Price {
+            if n % 2 == 1 { return price(atRank: n / 2, in: sorted) }
+            return Price.median(ofSorted: [price(atRank: n / 2 - 1, in: sorted), price(atRank: n / 2, in: sorted)])
+        }
 
         /// The mean rounded half up to 4 fraction digits (the sum is exact below 2^53, as
         /// `Price.mean(of:)`'s is).
         var mean: Price { Price(scaled: Int64((Double(sum) / Double(count)).rounded())) }
+
+        /// The stored form: count, sum, then each price (ascending) with its count, then each
+        /// market (by id) with its count and sum; integers as 8 bytes little-endian, a market id
+        /// as its length (2 bytes) and UTF-8.
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(24 + prices.count * 16 + markets.count * 40)
+            func int(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+            int(Int64(count))
+            int(sum)
+            int(Int64(prices.count))
+            for (price, n) in prices.sorted(by: { $0.key < $1.key }) {
+                int(price)
+                int(Int64(n))
+            }
+            int(Int64(markets.count))
+            for (market, share) in markets.sorted(by: { $0.key < $1.key }) {
+                let utf8 = Array(market.utf8)
+                out.append(UInt8(utf8.count & 0xFF))
+                out.append(UInt8(utf8.count >> 8))
+                out.append(contentsOf: utf8)
+                int(Int64(share.count))
+                int(share.sum)
+            }
+            return out
+        }
+
+        init() {}
+
+        /// Reads `bytes` back; throws on bytes `bytes` cannot have written.
+        init(stored bytes: [UInt8]) throws(ProjectionError) {
+            var at = 0
+            func int() throws(ProjectionError) -> Int64 {
+                guard at + 8 <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                var v: UInt64 = 0
+                for i in 0..<8 { v |= UInt64(bytes[at + i]) << (8 * UInt64(i)) }
+                at += 8
+                return Int64(bitPattern: v)
+            }
+            count = Int(try int())
+            sum = try int()
+            let priceCount = try int()
+            guard priceCount >= 0, priceCount <= bytes.count else {
+                throw ProjectionError("a tally of prices.daily or prices.alerts is damaged")
+            }
+            prices.reserveCapacity(Int(priceCount))
+            for _ in 0..<priceCount {
+                let price = try int()
+                prices[price] = Int(try int())
+            }
+            let marketCount = try int()
+            guard marketCount >= 0, marketCount <= bytes.count else {
+                throw ProjectionError("a tally of prices.daily or prices.alerts is damaged")
+            }
+            for _ in 0..<marketCount {
+                guard at + 2 <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                let length = Int(bytes[at]) | Int(bytes[at + 1]) << 8
+                at += 2
+                guard at + length <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                let market = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+                at += length
+                markets[market] = Share(count: Int(try int()), sum: try int())
+            }
+        }
     }
 
-    /// The tally of `series` on `day` (empty when it has no report).
-    static func tally(_ touched: Touched, in view: ViewWriter) throws -> Tally {
-        try view.value(Tally.self, tallies, touched.key) ?? Tally()
-    }
-
+    /// Counts `n` reports of `o` (-1 to take one back) on `touched`'s day, in the batch's tally.
     private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
-        try view.update(tallies, touched.key, initial: Tally()) { $0.add(o, n) }
+        let batch = view.batchState(Batch.init)
+        if let i = batch.entries.index(forKey: touched.key) {
+            batch.entries.values[i].tally.add(o, n)
+            batch.entries.values[i].changed = true
+            return
+        }
+        var tally = try view.get(tallies, touched.key).map { bytes throws(ProjectionError) in try Tally(stored: bytes) } ?? Tally()
+        tally.add(o, n)
+        batch.entries[touched.key] = Batch.Entry(touched: touched, tally: tally, changed: true)
+    }
+
+    /// The days whose tallies changed in this batch, in key order (a series' days in date order),
+    /// with their tallies, which are written (once each) before this returns; the batch forgets
+    /// them. The view's `finishBatch` recomputes each day from its tally.
+    static func finish(in view: ViewWriter) throws -> [(Touched, Tally)] {
+        let batch = view.batchState(Batch.init)
+        defer { batch.entries = [:] }
+        var changed: [(Touched, Tally)] = []
+        for (_, entry) in batch.entries where entry.changed { changed.append((entry.touched, entry.tally)) }
+        changed.sort { $0.0.key < $1.0.key }
+        for (touched, tally) in changed { try view.put(tallies, touched.key, bytes: tally.bytes) }
+        return changed
     }
 
     /// A report's market and its price (after corrections).
@@ -113,7 +228,7 @@ struct ObservationBook {
     }
 
     /// The day of a series that changed.
-    struct Touched {
+    struct Touched: Sendable {
         let series: PriceSeries
         let day: CivilDate
         /// The series' key on the day (`PriceSeries.key(on:)`), made once.
@@ -136,13 +251,30 @@ struct ObservationBook {
 
     /// The kind of `marketId` as registered (nil before its registration).
     static func kind(_ marketId: String, in view: ViewWriter) throws -> MarketKind? {
-        try view.get(markets, marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
+        let batch = view.batchState(Batch.init)
+        if let kind = batch.kinds[marketId] { return kind }
+        let kind = try view.get(markets, marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
+        batch.kinds[marketId] = kind
+        return kind
+    }
+
+    /// The day of the last report recorded, with its market's kind: the two views of
+    /// observations fold the same report one after the other, and the second one finds its day
+    /// (and its key) made.
+    private static let lastTouched = Mutex<(EventHash, MarketKind?, Touched)?>(nil)
+
+    /// The day `report` (the event `hash`) touches at a market of `kind`.
+    private static func touched(by report: PriceReported, hash: EventHash, kind: MarketKind?) -> Touched {
+        if let (h, k, touched) = lastTouched.withLock({ $0 }), h == hash, k == kind { return touched }
+        let touched = Touched(series: PriceSeries(report, kind: kind), day: report.observedOn)
+        lastTouched.withLock { $0 = (hash, kind, touched) }
+        return touched
     }
 
     /// Records a price report; returns the day it touches.
-    static func record(_ report: PriceReported, id: EventID, position: UInt64, in view: ViewWriter) throws -> Touched {
+    static func record(_ report: PriceReported, id: EventID, hash: EventHash, in view: ViewWriter) throws -> Touched {
         let kind = try kind(report.marketId, in: view)
-        let touched = Touched(series: PriceSeries(report, kind: kind), day: report.observedOn)
+        let touched = touched(by: report, hash: hash, kind: kind)
         let observation = Observation(marketId: report.marketId, price: report.price)
         // Its series would differ once the market is known: kept, for a correction to find it.
         if kind == nil { try view.put(reports, id.description, bytes: observation.bytes(on: touched)) }
@@ -170,31 +302,21 @@ struct ObservationBook {
         return touched
     }
 
-    /// Notes that `touched`'s day must be recomputed at the end of the batch.
-    static func markPending(_ touched: Touched, in view: ViewWriter) {
-        view.batchState(Pending.init).days[touched.key] = touched
-    }
-
-    /// The days touched in this batch, in key order (a series' days in date order), forgotten.
-    static func takePending(in view: ViewWriter) -> [Touched] {
-        let pending = view.batchState(Pending.init)
-        defer { pending.days = [:] }
-        return pending.days.keys.sorted().map { pending.days[$0]! }
-    }
-
-    /// The report or correction of a stored event (nil for other events and for one this version
-    /// cannot read), and the day of its series it touches once recorded in `view`.
-    static func touch(_ event: RecordedEvent, in view: ViewWriter) throws -> Touched? {
+    /// Folds a stored event into `view`'s observations: a report or a correction counts in its
+    /// day's tally (recomputed by the view's `finishBatch`, `finish`), a market registers its kind.
+    /// Other events, and one this version cannot read, change nothing.
+    static func fold(_ event: RecordedEvent, in view: ViewWriter) throws {
         switch PricesEvent.read(event) {
         case .priceReported(_, let r)?:
-            return try record(r, id: event.id, position: event.position, in: view)
+            _ = try record(r, id: event.id, hash: event.hash, in: view)
         case .priceCorrected(_, _, let c)?:
-            return try correct(c, in: view)
+            _ = try correct(c, in: view)
         case .marketRegistered(let m)?:
-            if try view.get(markets, m.marketId) == nil { try view.put(markets, m.marketId, bytes: Array(m.kind.rawValue.utf8)) }
-            return nil
+            guard try view.get(markets, m.marketId) == nil else { return }
+            try view.put(markets, m.marketId, bytes: Array(m.kind.rawValue.utf8))
+            view.batchState(Batch.init).kinds[m.marketId] = m.kind
         default:
-            return nil
+            return
         }
     }
 }

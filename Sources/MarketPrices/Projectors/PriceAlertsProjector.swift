@@ -17,8 +17,9 @@ public struct PriceAlertsProjector: DefinedProjector {
     /// price level (`PriceLevel`). 5: a tally keeps each market's sum (`ObservationBook.Tally`).
     /// 6: a report's observation is kept in `reports` (no `observations`), the days in memory.
     /// 7: `reports` keeps only corrected reports and those before their market (the log has the rest).
+    /// 8: a tally is stored in a compact binary form (`ObservationBook.Tally.bytes`), not JSON.
     public static let definition = ViewDefinition(
-        PricesViews.alerts, version: 7, folding: ObservationBook.eventTypes,
+        PricesViews.alerts, version: 8, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["medians", "alerts", "byDay"])
 
     /// The rise, in percent, from which a day is an alert.
@@ -44,17 +45,15 @@ public struct PriceAlertsProjector: DefinedProjector {
     }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let touched = try ObservationBook.touch(event, in: view) else { return }
-        ObservationBook.markPending(touched, in: view)
+        try ObservationBook.fold(event, in: view)
     }
 
     /// Each day touched in the batch gets its median once; the days whose median changed, and
     /// the 7 after each, are judged once (alerts depend on the medians only).
     public func finishBatch(_ view: ViewWriter) throws {
         var judge: [String: (PriceSeries, CivilDate)] = [:]
-        for touched in ObservationBook.takePending(in: view) {
+        for (touched, tally) in try ObservationBook.finish(in: view) {
             let series = touched.series
-            let tally = try ObservationBook.tally(touched, in: view)
             guard tally.count > 0 else { continue }
             let medianKey = touched.key
             let current = Median(median: tally.median, count: tally.count)

@@ -23,17 +23,17 @@ public struct DailyStats: Codable, Sendable, Equatable {
 
     /// The statistics of the reports counted in `tally` (not empty) of `series` on `date`.
     init(series: PriceSeries, date: CivilDate, tally: ObservationBook.Tally) {
-        let sorted = tally.sortedPrices
+        let sorted = tally.sortedCounts
         commodityId = series.commodityId
         priceType = series.priceType
         level = series.level
         currency = series.currency
         unit = series.unit
         self.date = date
-        min = sorted[0]
-        max = sorted[sorted.count - 1]
+        min = Price(scaled: sorted[0].price)
+        max = Price(scaled: sorted[sorted.count - 1].price)
         mean = tally.mean
-        median = Price.median(ofSorted: sorted)
+        median = ObservationBook.Tally.median(count: tally.count, sorted: sorted)
         count = tally.count
         markets = tally.markets.count
     }
