@@ -17,6 +17,9 @@ public protocol DomainProjector: DefinedProjector {
 }
 
 extension DomainProjector {
+    /// Decodes the event ahead (the domain keeps it for `apply`, `LastDecoded`).
+    public func prepare(_ event: RecordedEvent) { _ = Event.read(event) }
+
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let typed = Event.read(event) else { return }
         try apply(typed, of: event, to: view)

@@ -1,22 +1,41 @@
 public import EventLog
-import Synchronization
+public import Synchronization
 
-/// The typed form of the last event a domain's views read, so that the several views of one
+/// The typed form of the events a domain's views read recently, so that the several views of one
 /// domain decode an event once, not once each, when the projection engine hands them the same
-/// event one after another (a batch, a rebuild).
+/// event one after another (a batch, a rebuild), and so that a rebuild can decode events ahead on
+/// another thread (`Projector.prepare`) for its folds to find decoded.
 ///
-/// Contract: keyed by the event's chain hash, which names one event of one log; a miss decodes
-/// with the closure given and keeps the result (nil too). Safe from any thread (one lock).
+/// Contract: a slot per position modulo `capacity`, holding the event's chain hash (which names
+/// one event of one log) and its typed form; a miss (an empty slot, or another event's) decodes
+/// with the closure given and keeps the result (nil too) in the slot. Decoding is a pure function
+/// of the event, so a value found and a value decoded are the same. Safe from any thread (one
+/// lock). Inlinable, so that each domain's use is specialized for its type (a generic call per
+/// event looked its metadata up at run time).
 public final class LastDecoded<Value: Sendable>: Sendable {
-    private let last = Mutex<(EventHash, Value?)?>(nil)
+    /// How many positions the slots span: how far ahead of the folds a rebuild may decode.
+    public static var capacity: Int { 4096 }
+
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var hash: EventHash
+        @usableFromInline var value: Value?
+
+        @inlinable init(hash: EventHash, value: Value?) {
+            self.hash = hash
+            self.value = value
+        }
+    }
+
+    @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: capacity))
 
     public init() {}
 
-    /// The typed form of `event`: the kept one when `event` is the last one read, else `decode()`.
-    public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
-        if let (hash, value) = last.withLock({ $0 }), hash == event.hash { return value }
+    /// The typed form of `event`: the one kept when its slot holds it, else `decode()` (kept).
+    @inlinable public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
+        let i = Int(event.position % UInt64(Self.capacity))
+        if let slot = slots.withLock({ $0[i] }), slot.hash == event.hash { return slot.value }
         let value = decode()
-        last.withLock { $0 = (event.hash, value) }
+        slots.withLock { $0[i] = Slot(hash: event.hash, value: value) }
         return value
     }
 }

@@ -4,7 +4,9 @@ import Crypto
 public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public var words: (UInt64, UInt64, UInt64, UInt64)
 
-    public static func == (a: EventHash, b: EventHash) -> Bool { a.words == b.words }
+    @inlinable public static func == (a: EventHash, b: EventHash) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+    }
     public func hash(into h: inout Hasher) {
         h.combine(words.0)
         h.combine(words.1)

@@ -130,22 +130,50 @@ public struct JSONFieldRule: Sendable {
 
 // MARK: - Paths
 
-/// A JSON path as errors show it: `data.items[0].quantity`.
+/// A JSON path as errors show it: `data.items[0].quantity`. Only errors need its text: a path is
+/// its parent's text and one step, and the text is made when asked for (`text`), not for every
+/// value decoded. A container makes its own path's text once (`materialized`), which its
+/// members then share.
 struct JSONPath {
-    let text: String
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
+    /// The parent's text (or the whole path's, without a step).
+    private let base: String
+    private let step: Step?
 
-    init(_ root: String) { text = root }
+    init(_ root: String) {
+        base = root
+        step = nil
+    }
+
+    private init(base: String, step: Step) {
+        self.base = base
+        self.step = step
+    }
+
+    var text: String {
+        switch step {
+        case nil: base
+        case .key(let key)?: base.isEmpty ? key : "\(base).\(key)"
+        case .index(let index)?: "\(base)[\(index)]"
+        }
+    }
+
+    /// The same path, its text made now (once for every member of a container).
+    var materialized: JSONPath { step == nil ? self : JSONPath(text) }
 
     func appending(_ key: any CodingKey) -> JSONPath {
         if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == String(index) {
-            return JSONPath("\(text)[\(index)]")
+            return appending(index: index)
         }
         return appending(key.stringValue)
     }
 
-    func appending(_ key: String) -> JSONPath { JSONPath(text.isEmpty ? key : "\(text).\(key)") }
+    func appending(_ key: String) -> JSONPath { JSONPath(base: materialized.base, step: .key(key)) }
 
-    func appending(index: Int) -> JSONPath { JSONPath("\(text)[\(index)]") }
+    func appending(index: Int) -> JSONPath { JSONPath(base: materialized.base, step: .index(index)) }
 }
 
 /// A coding key for array elements and for members found by name.
@@ -167,24 +195,31 @@ struct IndexKey: CodingKey {
 /// What the decoding of one value has read, to refuse the members it did not.
 final class DecodingState {
     let maxStringBytes: Int
-    /// Objects in the order they were opened, with the keys read of each.
-    private var objects: [(path: JSONPath, keys: [String], read: Set<String>)] = []
+    /// Objects in the order they were opened, with their members' keys and which were read.
+    private var objects: [(path: JSONPath, keys: [String], read: [Bool])] = []
     private var index: [String: Int] = [:]
 
     init(maxStringBytes: Int) { self.maxStringBytes = maxStringBytes }
 
     func opened(_ path: JSONPath, keys: [String]) -> Int {
-        if let i = index[path.text] { return i }
-        objects.append((path, keys, []))
-        index[path.text] = objects.count - 1
+        let text = path.text
+        if let i = index[text] { return i }
+        objects.append((JSONPath(text), keys, Array(repeating: false, count: keys.count)))
+        index[text] = objects.count - 1
         return objects.count - 1
     }
 
-    func read(_ key: String, in object: Int) { objects[object].read.insert(key) }
+    /// Member `member` (its index in the object) of `object` was read.
+    func read(member: Int, in object: Int) { objects[object].read[member] = true }
+
+    /// The member named `key` of `object` (if it has one) was read.
+    func read(_ key: String, in object: Int) {
+        if let i = objects[object].keys.firstIndex(where: { JSONValue.sameString($0, key) }) { objects[object].read[i] = true }
+    }
 
     func refuseUnread() throws(JSONDecodingError) {
         for object in objects {
-            for key in object.keys where !object.read.contains(key) {
+            for (i, key) in object.keys.enumerated() where !object.read[i] {
                 throw JSONDecodingError(path: object.path.appending(key).text, message: "is not a field of this payload")
             }
         }
@@ -211,13 +246,19 @@ struct ValueDecoder: Decoder {
         guard case .object(let members) = value else {
             throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
         }
-        let object = state.opened(path, keys: members.map(\.key))
-        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, object: object))
+        let shared = materialized
+        let object = state.opened(shared.path, keys: members.map(\.key))
+        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: shared, members: members, object: object))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw refuse("must be an array") }
-        return UnkeyedContainer(decoder: self, elements: elements)
+        return UnkeyedContainer(decoder: materialized, elements: elements)
+    }
+
+    /// This decoder with its path's text made (for a container, whose members' paths share it).
+    var materialized: ValueDecoder {
+        ValueDecoder(value: value, path: path.materialized, state: state, rules: rules, fieldRule: fieldRule)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
@@ -259,6 +300,7 @@ struct ValueDecoder: Decoder {
         guard case .object(let members) = value else {
             throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
         }
+        let path = path.materialized
         let names = R.memberNames
         var strings: [String] = []
         strings.reserveCapacity(names.count)
@@ -335,8 +377,9 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
 
     private func member(_ key: Key) -> JSONValue? {
-        decoder.state.read(key.stringValue, in: object)
-        for m in members where JSONValue.sameString(m.key, key.stringValue) {
+        let name = key.stringValue
+        for (i, m) in members.enumerated() where JSONValue.sameString(m.key, name) {
+            decoder.state.read(member: i, in: object)
             return m.value.isNull ? nil : m.value
         }
         return nil

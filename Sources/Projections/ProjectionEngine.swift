@@ -295,7 +295,7 @@ public final class ProjectionEngine: @unchecked Sendable {
     }
 
     /// Events folded per write transaction of a rebuild.
-    public var rebuildBatchSize = 50_000
+    public var rebuildBatchSize = 200_000
 
     /// Rebuilds view `name` from the whole log into a fresh copy, then switches to it atomically
     /// and drops the old copy. `progress(name, done, total)` reports positions folded.
@@ -358,17 +358,21 @@ public final class ProjectionEngine: @unchecked Sendable {
                     // The types' index only for one type: the views' types are most of the log,
                     // which a scan reads faster than a merge of their indexes (`forEachRecord`).
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
+                    // The events are decoded ahead on another thread (a batch of any size).
+                    let ahead = to - from >= 1000 ? ReadAhead(store: store, filter: filter, projectors: chosen) : nil
+                    defer { ahead?.finish() }
                     try store.forEachRecord(filter) { view in
+                        ahead?.fold(reached: view.position)
                         let targets = routes.views(folding: view)
                         guard !targets.isEmpty else { return true }
                         let decoded = view.decode()
                         for i in targets { try chosen[i].apply(decoded, to: writers[i]) }
                         return true
                     }
-                    for (i, p) in chosen.enumerated() {
-                        try p.finishBatch(writers[i])
-                        try writers[i].flush()
-                    }
+                    ahead?.finish()
+                    for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
+                    ViewWriter.encodePending(writers)
+                    for writer in writers { try writer.flush() }
                     for key in keys { try checkpoints.put(key, to, in: txn) }
                     done = to
                 }

@@ -24,9 +24,16 @@ public protocol Projector: Sendable {
     /// may defer work that many events of a batch share (recomputing a day once, not per
     /// report) to here. Readers never see a view between `apply` and `finishBatch`.
     func finishBatch(_ view: ViewWriter) throws
+    /// Work on `event` that depends on the event alone (decoding it into the domain's typed form,
+    /// kept where `apply` finds it), which a rebuild does ahead of `apply`, on another thread,
+    /// for events of `eventTypes`. It must be safe from any thread, touch no view, and leave
+    /// `apply`'s result unchanged (whether it ran or not, before or after).
+    func prepare(_ event: RecordedEvent)
 }
 
 extension Projector {
     /// Nothing deferred.
     public func finishBatch(_ view: ViewWriter) throws {}
+    /// Nothing to prepare.
+    public func prepare(_ event: RecordedEvent) {}
 }

@@ -196,6 +196,26 @@ public struct ViewWriter {
         try cache?.flushAll(reader)
     }
 
+    /// Encodes the typed values `writers` changed in this batch, on two threads, so that their
+    /// flush writes bytes (a rebuild's batch ends with thousands of values to encode; encoding is
+    /// a pure function of each value, so the bytes are those the flush would have made). A value
+    /// that fails to encode is left to the flush, which reports it.
+    static func encodePending(_ writers: [ViewWriter]) {
+        let jobs = writers.flatMap { $0.cache?.pendingValues() ?? [] }
+        guard jobs.count >= 64 else { return }
+        var encoded = [[UInt8]?](repeating: nil, count: jobs.count)
+        encoded.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let jobs = jobs
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? ViewCoding.encode(jobs[j].value) }
+            }
+        }
+        for (job, bytes) in zip(jobs, encoded) {
+            if let bytes { job.table.entries[job.key] = .stored(bytes, dirty: true) }
+        }
+    }
+
     private func putNow(_ db: String, _ key: String, _ bytes: [UInt8]) throws {
         let d = try reader.resolve(db)
         try ViewWriter.withWriteTransaction(handle) { txn in try d.put(Array(key.utf8), bytes, in: txn) }
@@ -296,6 +316,18 @@ final class ViewWriteCache {
         // Not dirty, not written: a placeholder until the caller's `set`.
         table(db).entries[key] = .absent(dirty: false)
         return v
+    }
+
+    /// The typed values changed since the last flush, each once, with the table holding them.
+    func pendingValues() -> [(table: Table, key: String, value: any Encodable)] {
+        var out: [(table: Table, key: String, value: any Encodable)] = []
+        for (_, t) in tables {
+            var seen = Set<String>(minimumCapacity: t.changed.count)
+            for key in t.changed where seen.insert(key).inserted {
+                if case .value(let v, nil)? = t.entries[key] { out.append((t, key, v)) }
+            }
+        }
+        return out
     }
 
     /// Writes the pending changes of `db` (its entries stay, clean).

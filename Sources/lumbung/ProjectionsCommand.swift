@@ -57,14 +57,20 @@ extension Lumbung {
             @OptionGroup var store: StoreOptions
             @Argument(help: "The view to rebuild.") var name: String?
             @Flag(help: "Rebuild every view.") var all = false
+            @Option(help: "Events folded per write transaction (default 200000): larger uses more memory, fewer writes.")
+            var batchSize: Int?
 
             func validate() throws {
                 guard (name != nil) != all else { throw ValidationError("give a view name or --all") }
+                if let batchSize, !(1...10_000_000).contains(batchSize) {
+                    throw ValidationError("--batch-size must be between 1 and 10000000, not \(batchSize)")
+                }
             }
 
             func run() throws {
                 let services = try store.openServices()
                 defer { services.close() }
+                if let batchSize { services.engine.rebuildBatchSize = batchSize }
                 let names = all ? services.engine.projectors.map(\.name) : [name!]
                 for n in names where services.engine.projector(named: n) == nil {
                     throw CLIError("no view named \(n); views: \(services.engine.projectors.map(\.name).joined(separator: ", "))")

@@ -119,6 +119,8 @@ struct CLIExitCodeTests {
             ["export", "--data-dir", log.data, "--format", "xml"],
             ["export", "--data-dir", log.data, "--since", "not-a-time"],
             ["no-such-command", "--data-dir", log.data],
+            ["projections", "rebuild", "--data-dir", log.data, "--all", "--batch-size", "0"],
+            ["projections", "rebuild", "--data-dir", log.data, "--all", "--batch-size", "many"],
         ]
         let before = try await CLI.stats(log.data)
         for args in cases {

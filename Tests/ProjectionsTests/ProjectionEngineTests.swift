@@ -2,6 +2,7 @@ import DomainKit
 import EventLog
 import Foundation
 import Projections
+import Synchronization
 import Testing
 
 @Suite("Projection engine")
@@ -42,6 +43,48 @@ struct ProjectionEngineTests {
         #expect(after?.checkpoint == 100)
         #expect(try dump(engine, "test.counts", databases: ["types", "sums"]) == incremental)
         #expect(incremental["sums"]?.count == 3)
+    }
+
+    @Test("a rebuild decodes events ahead on another thread (prepare) and its views are the same as without")
+    func rebuildPreparesAhead() throws {
+        /// Counts like `CountingProjector`, and notes which events `prepare` saw, on which thread.
+        final class Preparing: Projector, @unchecked Sendable {
+            let name = "test.counts"
+            let version = 1
+            let eventTypes: Set<String>? = ["acct.moved"]
+            var databases: [String] { ["types", "sums"] }
+            let seen = Mutex<(positions: Set<UInt64>, otherThread: Bool)>(([], false))
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                // A fold that takes its time now and then, so that the thread ahead gets to run
+                // on a busy machine.
+                if event.position % 100 == 0 { usleep(2_000) }
+                try CountingProjector().apply(event, to: view)
+            }
+            func prepare(_ event: RecordedEvent) {
+                let other = !Thread.isMainThread && Thread.current != Self.folding.withLock { $0 }
+                seen.withLock {
+                    $0.positions.insert(event.position)
+                    $0.otherThread = $0.otherThread || other
+                }
+            }
+            static let folding = Mutex<Thread?>(nil)
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        for i in 0..<30 { _ = try store.write((0..<100).map { j in try move("acct-\(j % 7)", i + j) }) }
+        let plain = try ProjectionEngine(store: store, dataDirectory: dir.path + "/plain", projectors: [CountingProjector()])
+        plain.batchSize = 500
+        try plain.catchUp()
+        let preparing = Preparing()
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [preparing])
+        engine.rebuildBatchSize = 1_200
+        Preparing.folding.withLock { $0 = Thread.current }
+        try engine.rebuild("test.counts")
+        #expect(try dump(engine, "test.counts", databases: ["types", "sums"]) == dump(plain, "test.counts", databases: ["types", "sums"]))
+        let seen = preparing.seen.withLock { $0 }
+        #expect(!seen.positions.isEmpty, "prepare was called ahead of the folds")
+        #expect(seen.positions.isSubset(of: Set(1...3000)))
+        #expect(seen.otherThread, "on a thread of its own")
     }
 
     @Test("bumping a projector's version rebuilds its view into a new generation")

@@ -24,6 +24,8 @@ public struct DailyPricesProjector: DefinedProjector {
         try ObservationBook.fold(event, in: view)
     }
 
+    public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
+
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {
         for (touched, tally) in try ObservationBook.finish(in: view) {

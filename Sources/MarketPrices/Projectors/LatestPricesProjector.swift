@@ -55,17 +55,18 @@ public struct LatestPricesProjector: DomainProjector {
         case .priceReported(_, let r):
             let key = Shown.Key(marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType)
             let shown = view.batchState(Shown.init)
-            if let entry = shown.entries[key] {
+            if let i = shown.entries.index(forKey: key) {
+                let entry = shown.entries.values[i]
                 guard (entry.observedOn, entry.position) < (r.observedOn, event.position) else { return }
-            } else if let stamp = try view.get("stamps", Self.marketKey(r.marketId, r.commodityId, r.priceType)).flatMap(Stamp.init),
+                shown.entries.values[i] = .reported(r, id: event.id, position: event.position)
+                return
+            }
+            if let stamp = try view.get("stamps", Self.marketKey(r.marketId, r.commodityId, r.priceType)).flatMap(Stamp.init),
                 (stamp.observedOn, stamp.position) > (r.observedOn, event.position)
             {
                 return
             }
-            shown.entries[key] = LatestPrice(
-                marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
-                unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: event.id.description,
-                position: event.position)
+            shown.entries[key] = .reported(r, id: event.id, position: event.position)
         case .priceCorrected(_, _, let c):
             // The corrected report, from the log (the view keeps no copy of every report).
             guard let logged = try view.loggedEvent(c.correctedReport), case .priceReported(_, let r)? = PricesEvent.read(logged)
@@ -75,7 +76,7 @@ public struct LatestPricesProjector: DomainProjector {
             var latest: LatestPrice
             if let entry = shown.entries[key] {
                 guard entry.eventId == c.correctedReport else { return }
-                latest = entry
+                latest = entry.latest
             } else {
                 let marketKey = Self.marketKey(r.marketId, r.commodityId, r.priceType)
                 guard let stamp = try view.get("stamps", marketKey).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
@@ -86,7 +87,7 @@ public struct LatestPricesProjector: DomainProjector {
             let reported = latest.correction?.reportedPrice ?? latest.price
             latest.price = c.price
             latest.correction = LatestPrice.Correction(eventId: event.id.description, reportedPrice: reported, reason: c.reason)
-            shown.entries[key] = latest
+            shown.entries[key] = .entry(latest)
         case .referencePriceSet, .reportHeld, .reportApproved, .reportRejected, .reviewRuleSet:
             break  // `prices.references` keeps them.
         }
@@ -100,13 +101,52 @@ public struct LatestPricesProjector: DomainProjector {
             var marketId, commodityId: String
             var priceType: PriceType
         }
-        var entries: [Key: LatestPrice] = [:]
+        /// What a key shows: a report of this batch (made into its `LatestPrice` at the end, so
+        /// that a report another replaces in the batch costs no entry), or an entry as corrected.
+        enum Entry {
+            case reported(PriceReported, id: EventID, position: UInt64)
+            case entry(LatestPrice)
+
+            var observedOn: CivilDate {
+                switch self {
+                case .reported(let r, _, _): r.observedOn
+                case .entry(let e): e.observedOn
+                }
+            }
+
+            var position: UInt64 {
+                switch self {
+                case .reported(_, _, let position): position
+                case .entry(let e): e.position
+                }
+            }
+
+            /// The event id of the report shown (lower case).
+            var eventId: String {
+                switch self {
+                case .reported(_, let id, _): id.description
+                case .entry(let e): e.eventId
+                }
+            }
+
+            var latest: LatestPrice {
+                switch self {
+                case .reported(let r, let id, let position):
+                    LatestPrice(
+                        marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
+                        unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: id.description,
+                        position: position)
+                case .entry(let e): e
+                }
+            }
+        }
+        var entries: [Key: Entry] = [:]
     }
 
     /// Writes each entry the batch changed, once, with the names known at its end.
     public func finishBatch(_ view: ViewWriter) throws {
         let shown = view.batchState(Shown.init)
-        for latest in shown.entries.values { try put(latest, view) }
+        for entry in shown.entries.values { try put(entry.latest, view) }
         shown.entries = [:]
     }
 

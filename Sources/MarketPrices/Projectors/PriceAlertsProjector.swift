@@ -48,6 +48,8 @@ public struct PriceAlertsProjector: DefinedProjector {
         try ObservationBook.fold(event, in: view)
     }
 
+    public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
+
     /// Each day touched in the batch gets its median once; the days whose median changed, and
     /// the 7 after each, are judged once (alerts depend on the medians only).
     public func finishBatch(_ view: ViewWriter) throws {
