@@ -26,16 +26,28 @@ public final class LastDecoded<Value: Sendable>: Sendable {
         }
     }
 
-    @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: capacity))
+    /// Slots under one lock: neighbouring positions have different locks, so the thread that
+    /// decodes ahead and the folds seldom wait for each other.
+    @usableFromInline final class Stripe: Sendable {
+        @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: LastDecoded.capacity / LastDecoded.stripes))
+        init() {}
+    }
+
+    /// How many locks the slots are spread over.
+    @usableFromInline static var stripes: Int { 64 }
+
+    @usableFromInline let stripes: [Stripe] = (0..<LastDecoded.stripes).map { _ in Stripe() }
 
     public init() {}
 
     /// The typed form of `event`: the one kept when its slot holds it, else `decode()` (kept).
     @inlinable public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
-        let i = Int(event.position % UInt64(Self.capacity))
-        if let slot = slots.withLock({ $0[i] }), slot.hash == event.hash { return slot.value }
+        let at = Int(event.position % UInt64(Self.capacity))
+        let stripe = stripes[at % Self.stripes]
+        let i = at / Self.stripes
+        if let slot = stripe.slots.withLock({ $0[i] }), slot.hash == event.hash { return slot.value }
         let value = decode()
-        slots.withLock { $0[i] = Slot(hash: event.hash, value: value) }
+        stripe.slots.withLock { $0[i] = Slot(hash: event.hash, value: value) }
         return value
     }
 }

@@ -263,10 +263,28 @@ struct ObservationBook {
     /// (and its key) made.
     private static let lastTouched = Mutex<(EventHash, MarketKind?, Touched)?>(nil)
 
+    /// A series on a day, as the days made recently are found.
+    private struct SeriesDay: Hashable {
+        var series: PriceSeries
+        var day: CivilDate
+    }
+
+    /// The days of series made recently (their keys made once: a day of a series has many
+    /// reports), forgotten by the few thousand.
+    private static let recentDays = Mutex<[SeriesDay: Touched]>([:])
+
     /// The day `report` (the event `hash`) touches at a market of `kind`.
     private static func touched(by report: PriceReported, hash: EventHash, kind: MarketKind?) -> Touched {
         if let (h, k, touched) = lastTouched.withLock({ $0 }), h == hash, k == kind { return touched }
-        let touched = Touched(series: PriceSeries(report, kind: kind), day: report.observedOn)
+        let series = PriceSeries(report, kind: kind)
+        let day = SeriesDay(series: series, day: report.observedOn)
+        let touched = recentDays.withLock { days in
+            if let touched = days[day] { return touched }
+            let touched = Touched(series: series, day: report.observedOn)
+            if days.count >= 4096 { days.removeAll(keepingCapacity: true) }
+            days[day] = touched
+            return touched
+        }
         lastTouched.withLock { $0 = (hash, kind, touched) }
         return touched
     }
