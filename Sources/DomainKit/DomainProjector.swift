@@ -19,6 +19,8 @@ public protocol DomainProjector: DefinedProjector {
 extension DomainProjector {
     /// Decodes the event ahead (the domain keeps it for `apply`, `LastDecoded`).
     public func prepare(_ event: RecordedEvent) { _ = Event.read(event) }
+    /// Every view of the domain prepares the same: its typed event.
+    public var preparation: ObjectIdentifier? { ObjectIdentifier(Event.self) }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
         guard let typed = Event.read(event) else { return }

@@ -439,10 +439,15 @@ public final class ProjectionEngine: @unchecked Sendable {
 struct Routes {
     /// The types each view folds (nil: every type), by the view's index in the pass.
     let wanted: [Set<String>?]
+    /// With groups, only the first view of each group (non-nil) is listed for a type.
+    let groups: [ObjectIdentifier?]?
     private var known: [[UInt8]: [Int]] = [:]
     private var last: (type: [UInt8], views: [Int])? = nil
 
-    init(_ wanted: [Set<String>?]) { self.wanted = wanted }
+    init(_ wanted: [Set<String>?], distinctBy groups: [ObjectIdentifier?]? = nil) {
+        self.wanted = wanted
+        self.groups = groups
+    }
 
     /// The indexes of the views that fold `event`'s type, in the pass's order.
     mutating func views(folding event: EventRecordView) -> [Int] {
@@ -453,7 +458,11 @@ struct Routes {
             known[type]
             ?? {
                 let name = String(decoding: type, as: UTF8.self)
-                let views = wanted.indices.filter { wanted[$0]?.contains(name) ?? true }
+                var views = wanted.indices.filter { wanted[$0]?.contains(name) ?? true }
+                if let groups {
+                    var seen = Set<ObjectIdentifier>()
+                    views = views.filter { groups[$0].map { seen.insert($0).inserted } ?? true }
+                }
                 known[type] = views
                 return views
             }()

@@ -29,6 +29,10 @@ public protocol Projector: Sendable {
     /// for events of `eventTypes`. It must be safe from any thread, touch no view, and leave
     /// `apply`'s result unchanged (whether it ran or not, before or after).
     func prepare(_ event: RecordedEvent)
+    /// What `prepare` makes, when several views make the same (the typed events of one domain,
+    /// kept once for all of them): a rebuild prepares an event once per kind, not once per view.
+    /// Nil: this view's own.
+    var preparation: ObjectIdentifier? { get }
 }
 
 extension Projector {
@@ -36,4 +40,5 @@ extension Projector {
     public func finishBatch(_ view: ViewWriter) throws {}
     /// Nothing to prepare.
     public func prepare(_ event: RecordedEvent) {}
+    public var preparation: ObjectIdentifier? { nil }
 }

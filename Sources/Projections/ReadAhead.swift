@@ -21,9 +21,11 @@ final class ReadAhead: Sendable {
     init(store: EventStore, filter: EventFilter, projectors: [any Projector], window: UInt64 = 2048) {
         self.window = window
         let wanted = projectors.map(\.eventTypes)
+        let groups = projectors.map(\.preparation)
         Thread.detachNewThread { [self] in
             defer { finished.signal() }
-            var routes = Routes(wanted)
+            // An event is prepared once for the views that prepare the same (one domain's).
+            var routes = Routes(wanted, distinctBy: groups)
             try? store.forEachRecord(filter) { view in
                 while true {
                     if stopped.load(ordering: .relaxed) { return false }

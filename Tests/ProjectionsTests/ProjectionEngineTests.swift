@@ -87,6 +87,35 @@ struct ProjectionEngineTests {
         #expect(seen.otherThread, "on a thread of its own")
     }
 
+    @Test("views that prepare the same kind of thing have an event prepared once, by the first of them")
+    func preparedOncePerKind() throws {
+        /// Sums like `CountingProjector` into a view of its own, and counts its `prepare` calls.
+        final class Sharing: Projector, @unchecked Sendable {
+            let name: String
+            let version = 1
+            let eventTypes: Set<String>? = ["acct.moved"]
+            var databases: [String] { ["types", "sums"] }
+            let prepared = Mutex(0)
+            init(_ name: String) { self.name = name }
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                if event.position % 100 == 0 { usleep(2_000) }
+                try CountingProjector().apply(event, to: view)
+            }
+            func prepare(_ event: RecordedEvent) { prepared.withLock { $0 += 1 } }
+            var preparation: ObjectIdentifier? { ObjectIdentifier(Sharing.self) }
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        for i in 0..<20 { _ = try store.write((0..<100).map { j in try move("acct-\(j % 5)", i + j) }) }
+        let (first, second) = (Sharing("test.first"), Sharing("test.second"))
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [first, second])
+        engine.rebuildBatchSize = 1_500
+        try engine.rebuild(["test.first", "test.second"])
+        #expect(first.prepared.withLock { $0 } > 0)
+        #expect(second.prepared.withLock { $0 } == 0)
+        #expect(try dump(engine, "test.first", databases: ["types", "sums"]) == dump(engine, "test.second", databases: ["types", "sums"]))
+    }
+
     @Test("bumping a projector's version rebuilds its view into a new generation")
     func versionBump() throws {
         let dir = ScratchDirectory()

@@ -25,6 +25,7 @@ public struct DailyPricesProjector: DefinedProjector {
     }
 
     public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
+    public var preparation: ObjectIdentifier? { ObjectIdentifier(PricesEvent.self) }
 
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {

@@ -49,6 +49,7 @@ public struct PriceAlertsProjector: DefinedProjector {
     }
 
     public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
+    public var preparation: ObjectIdentifier? { ObjectIdentifier(PricesEvent.self) }
 
     /// Each day touched in the batch gets its median once; the days whose median changed, and
     /// the 7 after each, are judged once (alerts depend on the medians only).
