@@ -358,7 +358,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                     // The types' index only for one type: the views' types are most of the log,
                     // which a scan reads faster than a merge of their indexes (`forEachRecord`).
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
-                    // The events are decoded ahead on another thread (a batch of any size).
+                    // The events are decoded ahead on another thread (a batch of 1,000 events or more).
                     let ahead = to - from >= 1000 ? ReadAhead(store: store, filter: filter, projectors: chosen) : nil
                     defer { ahead?.finish() }
                     try store.forEachRecord(filter) { view in
