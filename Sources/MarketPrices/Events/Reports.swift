@@ -136,6 +136,13 @@ extension PriceReported {
                 return nil
             }
             func text() -> String? { string().flatMap { String(validating: $0, as: UTF8.self) } }
+            /// Reads a string member into `slot`, checked by `rule`; false when the payload is not
+            /// plainly valid (the member twice, or a string the field does not take plainly).
+            func string(into slot: inout String?, _ rule: JSONFieldRule?) -> Bool {
+                guard slot == nil, let s = text(), let checked = PlainField.string(text: s, rule) else { return false }
+                slot = checked
+                return true
+            }
             while true {
                 guard let key = string(), i < n, p[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
@@ -162,29 +169,26 @@ extension PriceReported {
                     price = PlainField.price(.number(d))
                     if price == nil { return nil }
                 } else if named("unit") {
-                    guard unit == nil, let s = text() else { return nil }
-                    unit = PlainField.string(text: s, rules.unit)
+                    guard string(into: &unit, rules.unit) else { return nil }
                 } else if named("source") {
-                    guard source == nil, let s = text() else { return nil }
-                    source = PlainField.string(text: s, rules.source)
+                    guard string(into: &source, rules.source) else { return nil }
                 } else if named("marketId") {
-                    guard marketId == nil, let s = text() else { return nil }
-                    marketId = PlainField.string(text: s, rules.marketId)
+                    guard string(into: &marketId, rules.marketId) else { return nil }
                 } else if named("currency") {
-                    guard currency == nil, let s = text() else { return nil }
-                    currency = PlainField.string(text: s, rules.currency)
+                    guard string(into: &currency, rules.currency) else { return nil }
                 } else if named("reporter") {
-                    guard reporter == nil, let s = text() else { return nil }
-                    reporter = PlainField.string(text: s, rules.reporter)
-                } else if named("priceType") {
-                    guard priceType == nil, let s = text() else { return nil }
-                    priceType = PriceType(rawValue: s)
-                } else if named("observedOn") {
-                    guard observedOn == nil, let s = text() else { return nil }
-                    observedOn = PlainField.string(text: s, rules.observedOn).flatMap { CivilDate($0) }
+                    guard string(into: &reporter, rules.reporter) else { return nil }
                 } else if named("commodityId") {
-                    guard commodityId == nil, let s = text() else { return nil }
-                    commodityId = PlainField.string(text: s, rules.commodityId)
+                    guard string(into: &commodityId, rules.commodityId) else { return nil }
+                } else if named("priceType") {
+                    guard priceType == nil, let s = text(), let type = PriceType(rawValue: s) else { return nil }
+                    priceType = type
+                } else if named("observedOn") {
+                    var written: String? = nil
+                    guard observedOn == nil, string(into: &written, rules.observedOn), let day = written.flatMap({ CivilDate($0) }) else {
+                        return nil
+                    }
+                    observedOn = day
                 } else {
                     return nil
                 }
