@@ -17,7 +17,7 @@ public protocol DomainProjector: DefinedProjector {
 }
 
 extension DomainProjector {
-    /// Decodes the event ahead (the domain keeps it for `apply`, `LastDecoded`).
+    /// Decodes the event ahead (the domain keeps it for `apply`, `DecodedEvents`).
     public func prepare(_ event: RecordedEvent) { _ = Event.read(event) }
     /// Every view of the domain prepares the same: its typed event.
     public var preparation: ObjectIdentifier? { ObjectIdentifier(Event.self) }

@@ -26,6 +26,15 @@ public struct JSONValueDecoder: Sendable {
         self.maxStringBytes = maxStringBytes
     }
 
+    /// Whether `s` is empty or only whitespace (what "must not be empty" refuses). A string that
+    /// starts with a printable ASCII character is known not to be without breaking it into
+    /// characters (its first character, whose first scalar that is, is not whitespace): most
+    /// strings of most payloads, read on every append and every fold.
+    public static func isBlank(_ s: String) -> Bool {
+        if let first = s.utf8.first, first > 0x20 && first < 0x7F { return false }
+        return s.allSatisfy(\.isWhitespace)
+    }
+
     /// Decodes `type` from `value`, then refuses the first member (in document order) that no part
     /// of the type read.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONDecodingError) -> T {
@@ -331,7 +340,7 @@ struct ValueDecoder: Decoder {
     func string() throws -> String {
         guard case .string(let s) = value else { throw refuse("must be a string") }
         let rule = fieldRule
-        if !(rule?.allowEmpty ?? false) && s.allSatisfy(\.isWhitespace) { throw refuse("must not be empty") }
+        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { throw refuse("must not be empty") }
         let max = rule?.maxBytes ?? state.maxStringBytes
         if s.utf8.count > max { throw refuse("is \(s.utf8.count) bytes, longer than the \(max) allowed") }
         // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80).

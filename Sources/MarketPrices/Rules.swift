@@ -242,7 +242,7 @@ extension PricesEvent: LoggedEvent {
 
     /// An event of the log, or nil when this version cannot read it (for views and exports).
     public static func read(_ event: RecordedEvent) -> PricesEvent? {
-        lastRead.value(of: event) {
+        decoded.value(of: event) {
             // Most events of a large log: a plainly valid report read from its bytes as stored
             // (on the stream of its market, as `read(_: DomainEvent)` checks).
             if event.type == MarketPricesEventType.priceReported, let plain = PriceReported.plainlyValid(bytes: event.data) {
@@ -260,7 +260,7 @@ extension PricesEvent: LoggedEvent {
     }
 
     /// The views of the domain read each event once.
-    private static let lastRead = LastDecoded<PricesEvent>()
+    private static let decoded = DecodedEvents<PricesEvent>()
 
     /// An event of the log seen in place, or nil when this version cannot read it.
     public static func read(_ view: EventRecordView) -> PricesEvent? {

@@ -369,7 +369,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                         for i in targets { try chosen[i].apply(decoded, to: writers[i]) }
                         return true
                     }
-                    ahead?.finish()
+                    ahead?.finish()  // before the batch's end (the defer covers a fold that throws)
                     for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
                     ViewWriter.encodePending(writers)
                     for writer in writers { try writer.flush() }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Decodes a rebuild's events ahead of its folds, on a thread of its own: for each event of the
 /// pass (the same filter), the views that fold its type `prepare` it (their domain decodes it into
-/// the typed form its views read, `DomainKit.LastDecoded`), so that the folds, on the rebuild's
+/// the typed form its views read, `DomainKit.DecodedEvents`), so that the folds, on the rebuild's
 /// thread, find it decoded. A rebuild uses both cores of a small machine this way.
 ///
 /// Contract: it only ever calls `prepare`, which touches no view, so the views come out the same

@@ -188,11 +188,11 @@ extension AidEvent: LoggedEvent {
     /// An event of the log as its views read it (nil for another domain's event or one this
     /// version cannot read), decoded once for all the views that read it in turn.
     public static func read(_ event: RecordedEvent) -> AidEvent? {
-        lastRead.value(of: event) {
+        decoded.value(of: event) {
             guard let data = try? event.dataValue() else { return nil }
             return try? AidEvent.read(type: event.type, data: data)
         }
     }
 
-    private static let lastRead = LastDecoded<AidEvent>()
+    private static let decoded = DecodedEvents<AidEvent>()
 }

@@ -81,14 +81,14 @@ extension Application {
         /// The event in the log at `event`, nil for what the rules would have refused (a projector
         /// skips it rather than stop every view).
         public static func read(_ event: RecordedEvent) -> Event? {
-            lastRead.value(of: event) {
+            decoded.value(of: event) {
                 guard let data = try? event.dataValue() else { return nil }
                 return try? read(type: event.type, data: data)
             }
         }
 
         /// The views of the domain read each event once.
-        private static let lastRead = LastDecoded<Event>()
+        private static let decoded = DecodedEvents<Event>()
 
         /// Whether it moves the application (a submission or a status change), not a new PIN or a
         /// notification's outcome.

@@ -55,69 +55,30 @@ extension PriceReported {
     /// never refuses what `read` accepts, and never accepts what it refuses.
     static func plainlyValid(_ value: JSONValue) -> PriceReported? {
         guard case .object(let members) = value, members.count == 9 else { return nil }
-        var marketId: String? = nil
-        var commodityId: String? = nil
-        var unit: String? = nil
-        var currency: String? = nil
-        var reporter: String? = nil
-        var source: String? = nil
-        var price: Price? = nil
-        var priceType: PriceType? = nil
-        var observedOn: CivilDate? = nil
-        // The parser refuses repeated members, so nine members matching nine names are all of them.
+        var plain = PlainMembers()
         for (key, v) in members {
-            switch key.utf8.count {
-            case 4 where key.utf8.elementsEqual("unit".utf8): unit = PlainField.string(v, rules.unit)
-            case 5 where key.utf8.elementsEqual("price".utf8): price = PlainField.price(v)
-            case 6 where key.utf8.elementsEqual("source".utf8): source = PlainField.string(v, rules.source)
-            case 8 where key.utf8.elementsEqual("marketId".utf8): marketId = PlainField.string(v, rules.marketId)
-            case 8 where key.utf8.elementsEqual("currency".utf8): currency = PlainField.string(v, rules.currency)
-            case 8 where key.utf8.elementsEqual("reporter".utf8): reporter = PlainField.string(v, rules.reporter)
-            case 9 where key.utf8.elementsEqual("priceType".utf8): priceType = v.stringValue.flatMap(PriceType.init(rawValue:))
-            case 10 where key.utf8.elementsEqual("observedOn".utf8):
-                observedOn = PlainField.string(v, rules.observedOn).flatMap { CivilDate($0) }
-            case 11 where key.utf8.elementsEqual("commodityId".utf8): commodityId = PlainField.string(v, rules.commodityId)
+            switch v {
+            case .number(let d) where key.utf8.elementsEqual("price".utf8): guard plain.take(price: d) else { return nil }
+            case .string(let s): guard plain.take(key.utf8, text: s) else { return nil }
             default: return nil
             }
         }
-        guard let marketId, let commodityId, let unit, let price, let currency, let priceType, let observedOn, let reporter, let source
-        else { return nil }
-        return PriceReported(
-            marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
-            observedOn: observedOn, reporter: reporter, source: source)
+        return plain.report
     }
-}
 
-extension PriceReported {
     /// As `plainlyValid(_:)`, straight from the payload's bytes as the log stores them, without
     /// parsing them into a `JSONValue` first: an object of exactly the nine members, no
     /// whitespace, strings without escapes, the price a plain decimal of at most 4 fraction
     /// digits. Nil for anything else (the caller parses it and asks `plainlyValid(_:)`, then
     /// `read`). What this reads, `JSONParser` reads alike (valid UTF-8, no control character, no
     /// member twice, a number rounded as `strtod`), and each field passes the same checks as in
-    /// `plainlyValid(_:)`: this too never accepts what `read` refuses.
-    /// The rules of the string fields, looked up once (`rule(forKey:)`).
-    private static let rules = (
-        marketId: rule(forKey: "marketId"), commodityId: rule(forKey: "commodityId"), unit: rule(forKey: "unit"),
-        currency: rule(forKey: "currency"), observedOn: rule(forKey: "observedOn"), reporter: rule(forKey: "reporter"),
-        source: rule(forKey: "source")
-    )
-
+    /// `plainlyValid(_:)` (`PlainMembers`): this too never accepts what `read` refuses.
     static func plainlyValid(bytes: [UInt8]) -> PriceReported? {
         bytes.withUnsafeBufferPointer { p -> PriceReported? in
             let n = p.count
             guard n > 2, p[0] == UInt8(ascii: "{"), p[n - 1] == UInt8(ascii: "}") else { return nil }
             var i = 1
-            var marketId: String? = nil
-            var commodityId: String? = nil
-            var unit: String? = nil
-            var currency: String? = nil
-            var reporter: String? = nil
-            var source: String? = nil
-            var price: Price? = nil
-            var priceType: PriceType? = nil
-            var observedOn: CivilDate? = nil
-            var members = 0
+            var plain = PlainMembers()
             /// The bytes of the string starting at `i` (a quote), without its quotes; nil when it
             /// holds an escape or a control character, or ends early.
             func string() -> UnsafeBufferPointer<UInt8>? {
@@ -135,75 +96,103 @@ extension PriceReported {
                 }
                 return nil
             }
-            func text() -> String? { string().flatMap { String(validating: $0, as: UTF8.self) } }
-            /// Reads a string member into `slot`, checked by `rule`; false when the payload is not
-            /// plainly valid (the member twice, or a string the field does not take plainly).
-            func string(into slot: inout String?, _ rule: JSONFieldRule?) -> Bool {
-                guard slot == nil, let s = text(), let checked = PlainField.string(text: s, rule) else { return false }
-                slot = checked
-                return true
+            /// The plain decimal starting at `i`, as `JSONParser` reads it.
+            func number() -> Double? {
+                let start = i
+                if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
+                let digits = i
+                while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+                // No leading zero (JSON refuses it), at least one digit.
+                guard i > digits, p[digits] != 0x30 || i == digits + 1 else { return nil }
+                if i < n, p[i] == UInt8(ascii: ".") {
+                    i += 1
+                    let fraction = i
+                    while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+                    guard i > fraction, i - fraction <= 4 else { return nil }
+                }
+                guard i - start <= 20 else { return nil }
+                return Double(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
             }
             while true {
                 guard let key = string(), i < n, p[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
-                members += 1
-                func named(_ name: StaticString) -> Bool {
-                    key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
-                }
-                if named("price") {
-                    let start = i
-                    if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
-                    let digits = i
-                    while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                    // No leading zero (JSON refuses it), at least one digit.
-                    guard i > digits, p[digits] != 0x30 || i == digits + 1 else { return nil }
-                    if i < n, p[i] == UInt8(ascii: ".") {
-                        i += 1
-                        let fraction = i
-                        while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                        guard i > fraction, i - fraction <= 4 else { return nil }
-                    }
-                    guard i - start <= 20, price == nil,
-                        let d = Double(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
-                    else { return nil }
-                    price = PlainField.price(.number(d))
-                    if price == nil { return nil }
-                } else if named("unit") {
-                    guard string(into: &unit, rules.unit) else { return nil }
-                } else if named("source") {
-                    guard string(into: &source, rules.source) else { return nil }
-                } else if named("marketId") {
-                    guard string(into: &marketId, rules.marketId) else { return nil }
-                } else if named("currency") {
-                    guard string(into: &currency, rules.currency) else { return nil }
-                } else if named("reporter") {
-                    guard string(into: &reporter, rules.reporter) else { return nil }
-                } else if named("commodityId") {
-                    guard string(into: &commodityId, rules.commodityId) else { return nil }
-                } else if named("priceType") {
-                    guard priceType == nil, let s = text(), let type = PriceType(rawValue: s) else { return nil }
-                    priceType = type
-                } else if named("observedOn") {
-                    var written: String? = nil
-                    guard observedOn == nil, string(into: &written, rules.observedOn), let day = written.flatMap({ CivilDate($0) }) else {
-                        return nil
-                    }
-                    observedOn = day
+                if key.elementsEqual("price".utf8) {
+                    guard let d = number(), plain.take(price: d) else { return nil }
                 } else {
-                    return nil
+                    guard let s = string().flatMap({ String(validating: $0, as: UTF8.self) }), plain.take(key, text: s) else { return nil }
                 }
                 guard i < n else { return nil }
                 if p[i] == UInt8(ascii: "}") { break }
                 guard p[i] == UInt8(ascii: ",") else { return nil }
                 i += 1
             }
-            guard i == n - 1, members == 9, let marketId, let commodityId, let unit, let price, let currency, let priceType,
-                let observedOn, let reporter, let source
-            else { return nil }
-            return PriceReported(
-                marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
-                observedOn: observedOn, reporter: reporter, source: source)
+            guard i == n - 1 else { return nil }
+            return plain.report
         }
+    }
+}
+
+/// The nine members of a plain price report as a reader takes them, each once, each through its
+/// field's checks (`PlainField`): the one place both readers of plain reports (`plainlyValid`)
+/// decide what a member may be.
+private struct PlainMembers {
+    var marketId, commodityId, unit, currency, reporter, source: String?
+    var price: Price?
+    var priceType: PriceType?
+    var observedOn: CivilDate?
+
+    /// The rules of the string fields, looked up once (`PriceReported.rule(forKey:)`).
+    static let rules = (
+        marketId: PriceReported.rule(forKey: "marketId"), commodityId: PriceReported.rule(forKey: "commodityId"),
+        unit: PriceReported.rule(forKey: "unit"), currency: PriceReported.rule(forKey: "currency"),
+        observedOn: PriceReported.rule(forKey: "observedOn"), reporter: PriceReported.rule(forKey: "reporter"),
+        source: PriceReported.rule(forKey: "source")
+    )
+
+    /// Takes the price; false when it is there already or not a plain price.
+    mutating func take(price d: Double) -> Bool {
+        guard price == nil, let p = PlainField.price(d) else { return false }
+        price = p
+        return true
+    }
+
+    /// Takes the string member named `name` (its UTF-8); false for a name that is not a string
+    /// member of a report, one taken already, or text its field does not take plainly.
+    mutating func take(_ name: some Collection<UInt8>, text s: String) -> Bool {
+        func into(_ slot: inout String?, _ rule: JSONFieldRule?) -> Bool {
+            guard slot == nil, let checked = PlainField.string(s, rule) else { return false }
+            slot = checked
+            return true
+        }
+        let rules = Self.rules
+        switch name.count {
+        case 4 where name.elementsEqual("unit".utf8): return into(&unit, rules.unit)
+        case 6 where name.elementsEqual("source".utf8): return into(&source, rules.source)
+        case 8 where name.elementsEqual("marketId".utf8): return into(&marketId, rules.marketId)
+        case 8 where name.elementsEqual("currency".utf8): return into(&currency, rules.currency)
+        case 8 where name.elementsEqual("reporter".utf8): return into(&reporter, rules.reporter)
+        case 11 where name.elementsEqual("commodityId".utf8): return into(&commodityId, rules.commodityId)
+        case 9 where name.elementsEqual("priceType".utf8):
+            guard priceType == nil, let type = PriceType(rawValue: s) else { return false }
+            priceType = type
+            return true
+        case 10 where name.elementsEqual("observedOn".utf8):
+            var written: String? = nil
+            guard observedOn == nil, into(&written, rules.observedOn), let day = written.flatMap({ CivilDate($0) }) else { return false }
+            observedOn = day
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The report, when all nine members were taken.
+    var report: PriceReported? {
+        guard let marketId, let commodityId, let unit, let price, let currency, let priceType, let observedOn, let reporter, let source
+        else { return nil }
+        return PriceReported(
+            marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
+            observedOn: observedOn, reporter: reporter, source: source)
     }
 }
 
@@ -213,33 +202,19 @@ enum PlainField {
     /// A string the decoder reads for a field with `rule`: not only whitespace (unless the rule
     /// allows empty text), within its byte limit (the rule's, else 200), no control character,
     /// and passing the rule's own check.
-    static func string(_ value: JSONValue, _ rule: JSONFieldRule?) -> String? {
-        guard case .string(let s) = value else { return nil }
-        return string(text: s, rule)
-    }
-
-    /// As `string(_:_:)`, for the text of a JSON string.
-    static func string(text s: String, _ rule: JSONFieldRule?) -> String? {
+    static func string(_ s: String, _ rule: JSONFieldRule?) -> String? {
         let utf8 = s.utf8
         if utf8.count > (rule?.maxBytes ?? 200) { return nil }
         if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return nil }
-        if !(rule?.allowEmpty ?? false) && !Self.startsWithPrintableASCII(utf8) && s.allSatisfy(\.isWhitespace) { return nil }
+        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { return nil }
         if let check = rule?.checkString, check(s) != nil { return nil }
         return s
     }
 
-    /// Whether the text starts with an ASCII character that is not whitespace: then its first
-    /// character (whose first scalar it is) is not whitespace, and the text is not only
-    /// whitespace, which is known without breaking it into characters.
-    static func startsWithPrintableASCII(_ utf8: String.UTF8View) -> Bool {
-        guard let first = utf8.first else { return false }
-        return first > 0x20 && first < 0x7F
-    }
-
     /// A price as the decoder reads it: a number the payload policy allows, passing the price
     /// rule, with at most 4 fraction digits within the limit.
-    static func price(_ value: JSONValue) -> Price? {
-        guard case .number(let d) = value, PayloadPolicy.refusalReason(for: d) == nil else { return nil }
+    static func price(_ d: Double) -> Price? {
+        guard PayloadPolicy.refusalReason(for: d) == nil else { return nil }
         if let check = PricesFields.price.checkNumber, check(d) != nil { return nil }
         return Price(exactly: d)
     }

@@ -1,3 +1,4 @@
+public import DomainKit
 public import EventLog
 public import Projections
 
@@ -9,7 +10,7 @@ public import Projections
 /// (`PriceSeries.dayFirstKey`) -> the same. Every report or correction marks its series' day,
 /// and each marked day is recomputed once at the end of the batch from its tally, so a late report or a correction lands exactly as if it had been
 /// there from the start.
-public struct DailyPricesProjector: DefinedProjector {
+public struct DailyPricesProjector: DomainProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: a day's tally (`ObservationBook.Tally`).
     /// 4: series per price level (`PriceLevel`). 5: the disparity between markets (`MarketDisparity`).
     /// 6: a tally keeps each market's sum (the disparity reads no observation). 7: a report's
@@ -20,12 +21,9 @@ public struct DailyPricesProjector: DefinedProjector {
         PricesViews.daily, version: 9, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        try ObservationBook.fold(event, in: view)
+    public func apply(_ decoded: PricesEvent, of event: RecordedEvent, to view: ViewWriter) throws {
+        try ObservationBook.fold(decoded, of: event, in: view)
     }
-
-    public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
-    public var preparation: ObjectIdentifier? { ObjectIdentifier(PricesEvent.self) }
 
     /// Each day touched in the batch is recomputed once from its observations.
     public func finishBatch(_ view: ViewWriter) throws {

@@ -86,9 +86,10 @@ struct ObservationBook {
             return out
         }
 
-        /// The distinct prices in order, each with how many reports gave it.
+        /// The distinct prices in order, each with how many reports gave it (`add` drops a price
+        /// none gives any more).
         var sortedCounts: [(price: Int64, count: Int)] {
-            prices.filter { $0.value > 0 }.map { ($0.key, $0.value) }.sorted { $0.price < $1.price }
+            prices.map { ($0.key, $0.value) }.sorted { $0.price < $1.price }
         }
 
         /// The report of rank `rank` (from 0) in price order, in `sorted` (`sortedCounts`).
@@ -142,11 +143,13 @@ struct ObservationBook {
 
         init() {}
 
+        static let damaged = ProjectionError("a tally of prices.daily or prices.alerts is damaged")
+
         /// Reads `bytes` back; throws on bytes `bytes` cannot have written.
         init(stored bytes: [UInt8]) throws(ProjectionError) {
             var at = 0
             func int() throws(ProjectionError) -> Int64 {
-                guard at + 8 <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                guard at + 8 <= bytes.count else { throw Self.damaged }
                 var v: UInt64 = 0
                 for i in 0..<8 { v |= UInt64(bytes[at + i]) << (8 * UInt64(i)) }
                 at += 8
@@ -156,7 +159,7 @@ struct ObservationBook {
             sum = try int()
             let priceCount = try int()
             guard priceCount >= 0, priceCount <= bytes.count else {
-                throw ProjectionError("a tally of prices.daily or prices.alerts is damaged")
+                throw Self.damaged
             }
             prices.reserveCapacity(Int(priceCount))
             for _ in 0..<priceCount {
@@ -165,13 +168,13 @@ struct ObservationBook {
             }
             let marketCount = try int()
             guard marketCount >= 0, marketCount <= bytes.count else {
-                throw ProjectionError("a tally of prices.daily or prices.alerts is damaged")
+                throw Self.damaged
             }
             for _ in 0..<marketCount {
-                guard at + 2 <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                guard at + 2 <= bytes.count else { throw Self.damaged }
                 let length = Int(bytes[at]) | Int(bytes[at + 1]) << 8
                 at += 2
-                guard at + length <= bytes.count else { throw ProjectionError("a tally of prices.daily or prices.alerts is damaged") }
+                guard at + length <= bytes.count else { throw Self.damaged }
                 let market = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
                 at += length
                 markets[market] = Share(count: Int(try int()), sum: try int())
@@ -289,15 +292,14 @@ struct ObservationBook {
         return touched
     }
 
-    /// Records a price report; returns the day it touches.
-    static func record(_ report: PriceReported, id: EventID, hash: EventHash, in view: ViewWriter) throws -> Touched {
+    /// Records a price report in its day's tally.
+    static func record(_ report: PriceReported, id: EventID, hash: EventHash, in view: ViewWriter) throws {
         let kind = try kind(report.marketId, in: view)
         let touched = touched(by: report, hash: hash, kind: kind)
         let observation = Observation(marketId: report.marketId, price: report.price)
         // Its series would differ once the market is known: kept, for a correction to find it.
         if kind == nil { try view.put(reports, id.description, bytes: observation.bytes(on: touched)) }
         try count(observation, 1, at: touched, in: view)
-        return touched
     }
 
     /// A report's observation and day as a correction finds it: kept in `reports` (corrected
@@ -309,27 +311,26 @@ struct ObservationBook {
         return (Observation(marketId: r.marketId, price: r.price), touched)
     }
 
-    /// Applies a correction to its report's observation; returns the day it touches (nil when the
-    /// report is unknown, which the rules do not let happen).
-    static func correct(_ correction: PriceCorrected, in view: ViewWriter) throws -> Touched? {
-        guard var (observation, touched) = try observation(of: correction.correctedReport, in: view) else { return nil }
+    /// Applies a correction to its report's observation (nothing when the report is unknown, which
+    /// the rules do not let happen).
+    static func correct(_ correction: PriceCorrected, in view: ViewWriter) throws {
+        guard var (observation, touched) = try observation(of: correction.correctedReport, in: view) else { return }
         try count(observation, -1, at: touched, in: view)
         observation.price = correction.price
         try view.put(reports, correction.correctedReport, bytes: observation.bytes(on: touched))
         try count(observation, 1, at: touched, in: view)
-        return touched
     }
 
-    /// Folds a stored event into `view`'s observations: a report or a correction counts in its
-    /// day's tally (recomputed by the view's `finishBatch`, `finish`), a market registers its kind.
-    /// Other events, and one this version cannot read, change nothing.
-    static func fold(_ event: RecordedEvent, in view: ViewWriter) throws {
-        switch PricesEvent.read(event) {
-        case .priceReported(_, let r)?:
-            _ = try record(r, id: event.id, hash: event.hash, in: view)
-        case .priceCorrected(_, _, let c)?:
-            _ = try correct(c, in: view)
-        case .marketRegistered(let m)?:
+    /// Folds an event into `view`'s observations: a report or a correction counts in its day's
+    /// tally (recomputed by the view's `finishBatch`, `finish`), a market registers its kind.
+    /// Other events change nothing.
+    static func fold(_ decoded: PricesEvent, of event: RecordedEvent, in view: ViewWriter) throws {
+        switch decoded {
+        case .priceReported(_, let r):
+            try record(r, id: event.id, hash: event.hash, in: view)
+        case .priceCorrected(_, _, let c):
+            try correct(c, in: view)
+        case .marketRegistered(let m):
             guard try view.get(markets, m.marketId) == nil else { return }
             try view.put(markets, m.marketId, bytes: Array(m.kind.rawValue.utf8))
             view.batchState(Batch.init).kinds[m.marketId] = m.kind

@@ -1,4 +1,4 @@
-import DomainKit
+public import DomainKit
 public import EventLog
 import Foundation
 public import Projections
@@ -12,7 +12,7 @@ public import Projections
 /// the day, then the series (`PriceSeries.dayFirstKey`) -> the same alert. A change of day d's median (a report or
 /// a correction) re-judges days d to d+7, so alerts appear and disappear exactly as a fold from
 /// scratch would have them.
-public struct PriceAlertsProjector: DefinedProjector {
+public struct PriceAlertsProjector: DomainProjector {
     /// 2: keys are `ViewKey` parts (were joined by `|`). 3: medians from a day's tally. 4: series per
     /// price level (`PriceLevel`). 5: a tally keeps each market's sum (`ObservationBook.Tally`).
     /// 6: a report's observation is kept in `reports` (no `observations`), the days in memory.
@@ -44,12 +44,9 @@ public struct PriceAlertsProjector: DefinedProjector {
         }
     }
 
-    public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        try ObservationBook.fold(event, in: view)
+    public func apply(_ decoded: PricesEvent, of event: RecordedEvent, to view: ViewWriter) throws {
+        try ObservationBook.fold(decoded, of: event, in: view)
     }
-
-    public func prepare(_ event: RecordedEvent) { _ = PricesEvent.read(event) }
-    public var preparation: ObjectIdentifier? { ObjectIdentifier(PricesEvent.self) }
 
     /// Each day touched in the batch gets its median once; the days whose median changed, and
     /// the 7 after each, are judged once (alerts depend on the medians only).

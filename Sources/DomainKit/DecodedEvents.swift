@@ -9,10 +9,10 @@ public import Synchronization
 /// Contract: a slot per position modulo `capacity`, holding the event's chain hash (which names
 /// one event of one log) and its typed form; a miss (an empty slot, or another event's) decodes
 /// with the closure given and keeps the result (nil too) in the slot. Decoding is a pure function
-/// of the event, so a value found and a value decoded are the same. Safe from any thread (one
-/// lock). Inlinable, so that each domain's use is specialized for its type (a generic call per
+/// of the event, so a value found and a value decoded are the same. Safe from any thread (a lock
+/// per stripe of slots). Inlinable, so that each domain's use is specialized for its type (a generic call per
 /// event looked its metadata up at run time).
-public final class LastDecoded<Value: Sendable>: Sendable {
+public final class DecodedEvents<Value: Sendable>: Sendable {
     /// How many positions the slots span: how far ahead of the folds a rebuild may decode.
     public static var capacity: Int { 4096 }
 
@@ -29,14 +29,14 @@ public final class LastDecoded<Value: Sendable>: Sendable {
     /// Slots under one lock: neighbouring positions have different locks, so the thread that
     /// decodes ahead and the folds seldom wait for each other.
     @usableFromInline final class Stripe: Sendable {
-        @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: LastDecoded.capacity / LastDecoded.stripes))
+        @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: DecodedEvents.capacity / DecodedEvents.stripes))
         init() {}
     }
 
     /// How many locks the slots are spread over.
     @usableFromInline static var stripes: Int { 64 }
 
-    @usableFromInline let stripes: [Stripe] = (0..<LastDecoded.stripes).map { _ in Stripe() }
+    @usableFromInline let stripes: [Stripe] = (0..<DecodedEvents.stripes).map { _ in Stripe() }
 
     public init() {}
 
