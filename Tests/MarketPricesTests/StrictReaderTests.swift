@@ -263,4 +263,47 @@ import Testing
                 "an escape in a string", "an escaped key", "whitespace", "an exponent", "a fraction", "minus zero",
             ])
     }
+
+    /// The reader of stored reports keeps what it made of the members it met (`ReadMembers`): a
+    /// report reads the same whether its members were met before or not, also when far more
+    /// distinct values pass than it keeps (each slot then holds one value after another, and one
+    /// member's value never stands for another member's or another value's), and a value refused
+    /// once stays refused.
+    @Test func membersMetBeforeReadTheSame() throws {
+        var state: UInt64 = 2018
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        // Valid values and refused ones for every member, more of them than the reader keeps.
+        func reporter(_ n: Int) -> JSONValue { n % 7 == 0 ? "   " : .string("Enumerator \(n)") }
+        func market(_ n: Int) -> JSONValue { n % 5 == 0 ? .string("Pasar \(n)") : .string("pasar-\(n)") }
+        func price(_ n: Int) -> JSONValue { n % 6 == 0 ? .number(Double(n) + 0.12345) : .number(Double(n) + 0.25) }
+        func day(_ n: Int) -> JSONValue { n % 4 == 0 ? .string("2018-02-\(29 + n % 3)") : .string("2018-08-\(10 + n % 20)") }
+        let reports: [[UInt8]] = (0..<12_000).map { _ in
+            CanonicalJSON.encode(
+                Self.report([
+                    "reporter": reporter(next(9_000)), "marketId": market(next(3_000)), "commodityId": market(next(3_000)),
+                    "price": price(next(6_000)), "observedOn": day(next(40)), "source": reporter(next(50)),
+                    "unit": next(3) == 0 ? "liter" : "kg", "currency": next(10) == 0 ? "idr" : "IDR",
+                    "priceType": next(4) == 0 ? "Retail" : "wholesale",
+                ]))
+        }
+        let strict = reports.map { bytes in (try? JSONParser.parse(bytes)).flatMap { try? PriceReported.read($0) } }
+        var read = 0
+        var refused = 0
+        // Twice: first mostly unmet values, then in another order, mostly met ones.
+        for round in 0..<2 {
+            var order = Array(reports.indices)
+            if round == 1 { for i in order.indices.reversed() { order.swapAt(i, next(i + 1)) } }
+            for i in order {
+                let fast = PriceReported.plainlyValid(bytes: reports[i])
+                #expect(fast == strict[i], "report \(i), round \(round)")
+                if fast == nil { refused += 1 } else { read += 1 }
+            }
+        }
+        // Both kinds are there (the test would pass vacuously otherwise).
+        #expect(read > 1_000)
+        #expect(refused > 1_000)
+    }
 }

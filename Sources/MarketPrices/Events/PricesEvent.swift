@@ -3,7 +3,7 @@ public import EventLog
 public import JSON
 
 /// A `prices.*` event, typed, with the stream it belongs on.
-public enum PricesEvent: Sendable, Equatable {
+public indirect enum PricesEvent: Sendable, Equatable {
     case marketRegistered(MarketRegistered)
     case commodityRegistered(CommodityRegistered)
     /// `id` is the event's id (nil when the log is to make one: such a report cannot be corrected

@@ -2,6 +2,7 @@ public import DomainKit
 import EventLog
 import Foundation
 public import JSON
+import Synchronization
 
 /// `prices.price-reported` on `market-<marketId>`: the price of one unit of a commodity at a
 /// market on a day. `price` is positive with at most 4 fraction digits, in `currency`
@@ -96,8 +97,8 @@ extension PriceReported {
                 }
                 return nil
             }
-            /// The plain decimal starting at `i`, as `JSONParser` reads it.
-            func number() -> Double? {
+            /// The plain decimal starting at `i`, as `JSONParser` reads it (its bytes).
+            func number() -> UnsafeBufferPointer<UInt8>? {
                 let start = i
                 if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
                 let digits = i
@@ -111,15 +112,25 @@ extension PriceReported {
                     guard i > fraction, i - fraction <= 4 else { return nil }
                 }
                 guard i - start <= 20 else { return nil }
-                return Double(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
+                return UnsafeBufferPointer(rebasing: p[start..<i])
             }
+            let recent = ReadMembers.shared
             while true {
                 guard let key = string(), i < n, p[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
-                if key.elementsEqual("price".utf8) {
-                    guard let d = number(), plain.take(price: d) else { return nil }
+                guard let member = PlainMembers.Member(named: key) else { return nil }
+                if member == .price {
+                    guard let digits = number() else { return nil }
+                    let made = recent.made(member, digits) {
+                        Double(String(decoding: digits, as: UTF8.self)).map(PlainMembers.made(price:)) ?? .refused
+                    }
+                    guard plain.take(member, made) else { return nil }
                 } else {
-                    guard let s = string().flatMap({ String(validating: $0, as: UTF8.self) }), plain.take(key, text: s) else { return nil }
+                    guard let text = string() else { return nil }
+                    let made = recent.made(member, text) {
+                        String(validating: text, as: UTF8.self).map { PlainMembers.made(member, text: $0) } ?? .refused
+                    }
+                    guard plain.take(member, made) else { return nil }
                 }
                 guard i < n else { return nil }
                 if p[i] == UInt8(ascii: "}") { break }
@@ -141,6 +152,37 @@ private struct PlainMembers {
     var priceType: PriceType?
     var observedOn: CivilDate?
 
+    /// A member of a report, by its name.
+    enum Member: UInt8 {
+        case marketId, commodityId, unit, currency, reporter, source, priceType, observedOn, price
+
+        init?(named name: some Collection<UInt8>) {
+            switch name.count {
+            case 4 where name.elementsEqual("unit".utf8): self = .unit
+            case 5 where name.elementsEqual("price".utf8): self = .price
+            case 6 where name.elementsEqual("source".utf8): self = .source
+            case 8 where name.elementsEqual("marketId".utf8): self = .marketId
+            case 8 where name.elementsEqual("currency".utf8): self = .currency
+            case 8 where name.elementsEqual("reporter".utf8): self = .reporter
+            case 9 where name.elementsEqual("priceType".utf8): self = .priceType
+            case 10 where name.elementsEqual("observedOn".utf8): self = .observedOn
+            case 11 where name.elementsEqual("commodityId".utf8): self = .commodityId
+            default: return nil
+            }
+        }
+    }
+
+    /// What a member's value is once checked (`made`): a function of the member and its value
+    /// alone, so the reader of stored bytes keeps it for values it meets again (`ReadMembers`).
+    enum Made: Sendable {
+        case text(String)
+        case priceType(PriceType)
+        case day(CivilDate)
+        case price(Price)
+        /// Not plainly valid for the member.
+        case refused
+    }
+
     /// The rules of the string fields, looked up once (`PriceReported.rule(forKey:)`).
     static let rules = (
         marketId: PriceReported.rule(forKey: "marketId"), commodityId: PriceReported.rule(forKey: "commodityId"),
@@ -149,41 +191,58 @@ private struct PlainMembers {
         source: PriceReported.rule(forKey: "source")
     )
 
-    /// Takes the price; false when it is there already or not a plain price.
-    mutating func take(price d: Double) -> Bool {
-        guard price == nil, let p = PlainField.price(d) else { return false }
-        price = p
-        return true
+    /// What the text `s` is as `member` (a price is a number, never text).
+    static func made(_ member: Member, text s: String) -> Made {
+        let rules = Self.rules
+        func checked(_ rule: JSONFieldRule?) -> Made { PlainField.string(s, rule).map { .text($0) } ?? .refused }
+        switch member {
+        case .marketId: return checked(rules.marketId)
+        case .commodityId: return checked(rules.commodityId)
+        case .unit: return checked(rules.unit)
+        case .currency: return checked(rules.currency)
+        case .reporter: return checked(rules.reporter)
+        case .source: return checked(rules.source)
+        case .priceType: return PriceType(rawValue: s).map { .priceType($0) } ?? .refused
+        case .observedOn:
+            guard case .text(let written) = checked(rules.observedOn), let day = CivilDate(written) else { return .refused }
+            return .day(day)
+        case .price: return .refused
+        }
     }
+
+    /// What the number `d` is as the price.
+    static func made(price d: Double) -> Made { PlainField.price(d).map { .price($0) } ?? .refused }
+
+    /// Takes `made` as `member`; false when the member is taken already or `made` is refused
+    /// (or not of the member's kind).
+    mutating func take(_ member: Member, _ made: Made) -> Bool {
+        func into<T>(_ slot: inout T?, _ value: T) -> Bool {
+            guard slot == nil else { return false }
+            slot = value
+            return true
+        }
+        switch (member, made) {
+        case (.marketId, .text(let s)): return into(&marketId, s)
+        case (.commodityId, .text(let s)): return into(&commodityId, s)
+        case (.unit, .text(let s)): return into(&unit, s)
+        case (.currency, .text(let s)): return into(&currency, s)
+        case (.reporter, .text(let s)): return into(&reporter, s)
+        case (.source, .text(let s)): return into(&source, s)
+        case (.priceType, .priceType(let t)): return into(&priceType, t)
+        case (.observedOn, .day(let d)): return into(&observedOn, d)
+        case (.price, .price(let p)): return into(&price, p)
+        default: return false
+        }
+    }
+
+    /// Takes the price; false when it is there already or not a plain price.
+    mutating func take(price d: Double) -> Bool { take(.price, Self.made(price: d)) }
 
     /// Takes the string member named `name` (its UTF-8); false for a name that is not a string
     /// member of a report, one taken already, or text its field does not take plainly.
     mutating func take(_ name: some Collection<UInt8>, text s: String) -> Bool {
-        func into(_ slot: inout String?, _ rule: JSONFieldRule?) -> Bool {
-            guard slot == nil, let checked = PlainField.string(s, rule) else { return false }
-            slot = checked
-            return true
-        }
-        let rules = Self.rules
-        switch name.count {
-        case 4 where name.elementsEqual("unit".utf8): return into(&unit, rules.unit)
-        case 6 where name.elementsEqual("source".utf8): return into(&source, rules.source)
-        case 8 where name.elementsEqual("marketId".utf8): return into(&marketId, rules.marketId)
-        case 8 where name.elementsEqual("currency".utf8): return into(&currency, rules.currency)
-        case 8 where name.elementsEqual("reporter".utf8): return into(&reporter, rules.reporter)
-        case 11 where name.elementsEqual("commodityId".utf8): return into(&commodityId, rules.commodityId)
-        case 9 where name.elementsEqual("priceType".utf8):
-            guard priceType == nil, let type = PriceType(rawValue: s) else { return false }
-            priceType = type
-            return true
-        case 10 where name.elementsEqual("observedOn".utf8):
-            var written: String? = nil
-            guard observedOn == nil, into(&written, rules.observedOn), let day = written.flatMap({ CivilDate($0) }) else { return false }
-            observedOn = day
-            return true
-        default:
-            return false
-        }
+        guard let member = Member(named: name) else { return false }
+        return take(member, Self.made(member, text: s))
     }
 
     /// The report, when all nine members were taken.
@@ -193,6 +252,51 @@ private struct PlainMembers {
         return PriceReported(
             marketId: marketId, commodityId: commodityId, unit: unit, price: price, currency: currency, priceType: priceType,
             observedOn: observedOn, reporter: reporter, source: source)
+    }
+}
+
+/// The members the reader of stored reports checked lately, by member and value bytes: a log's
+/// reports repeat few values (a city's markets, commodities, units, enumerators, dates and
+/// prices), so each is checked and made into a `String` (or a day, a price) once, not once per
+/// report. What a slot holds is `PlainMembers.made` of exactly its member and bytes (compared
+/// in full), so a report reads the same with or without it. A fixed number of slots, each
+/// replaced by the next value that hashes to it; safe from any thread (a lock per group of
+/// slots: the thread that decodes ahead and the folds seldom wait for each other).
+private final class ReadMembers: Sendable {
+    struct Slot: Sendable {
+        var member: PlainMembers.Member
+        var bytes: [UInt8]
+        var made: PlainMembers.Made
+    }
+
+    final class Stripe: Sendable {
+        let slots = Mutex<[Slot?]>(Array(repeating: nil, count: ReadMembers.slotsPerStripe))
+    }
+
+    static let stripeCount = 64
+    static let slotsPerStripe = 128
+    static let shared = ReadMembers()
+
+    private let stripes: [Stripe] = (0..<ReadMembers.stripeCount).map { _ in Stripe() }
+
+    /// What `bytes` are as `member`: kept, or `make()` (then kept).
+    func made(
+        _ member: PlainMembers.Member, _ bytes: UnsafeBufferPointer<UInt8>, _ make: () -> PlainMembers.Made
+    ) -> PlainMembers.Made {
+        // FNV-1a over the member and the bytes.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(member.rawValue)
+        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let stripe = stripes[Int(truncatingIfNeeded: hash % UInt64(Self.stripeCount))]
+        let at = Int(truncatingIfNeeded: (hash >> 32) % UInt64(Self.slotsPerStripe))
+        let kept = stripe.slots.withLock { slots -> PlainMembers.Made? in
+            guard let slot = slots[at], slot.member == member, slot.bytes.elementsEqual(bytes) else { return nil }
+            return slot.made
+        }
+        if let kept { return kept }
+        let made = make()
+        let slot = Slot(member: member, bytes: Array(bytes), made: made)
+        stripe.slots.withLock { $0[at] = slot }
+        return made
     }
 }
 

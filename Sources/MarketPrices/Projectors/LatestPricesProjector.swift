@@ -58,7 +58,7 @@ public struct LatestPricesProjector: DomainProjector {
             if let i = shown.entries.index(forKey: key) {
                 let entry = shown.entries.values[i]
                 guard (entry.observedOn, entry.position) < (r.observedOn, event.position) else { return }
-                shown.entries.values[i] = .reported(r, id: event.id, position: event.position)
+                shown.entries.values[i] = .reported(decoded, id: event.id, position: event.position, observedOn: r.observedOn)
                 return
             }
             if let stamp = try view.get("stamps", Self.marketKey(r.marketId, r.commodityId, r.priceType)).flatMap(Stamp.init),
@@ -66,7 +66,7 @@ public struct LatestPricesProjector: DomainProjector {
             {
                 return
             }
-            shown.entries[key] = .reported(r, id: event.id, position: event.position)
+            shown.entries[key] = .reported(decoded, id: event.id, position: event.position, observedOn: r.observedOn)
         case .priceCorrected(_, _, let c):
             // The corrected report, from the log (the view keeps no copy of every report).
             guard let logged = try view.loggedEvent(c.correctedReport), case .priceReported(_, let r)? = PricesEvent.read(logged)
@@ -75,8 +75,8 @@ public struct LatestPricesProjector: DomainProjector {
             let shown = view.batchState(Shown.init)
             var latest: LatestPrice
             if let entry = shown.entries[key] {
-                guard entry.eventId == c.correctedReport else { return }
-                latest = entry.latest
+                guard entry.eventId == c.correctedReport, let shownLatest = entry.latest else { return }
+                latest = shownLatest
             } else {
                 let marketKey = Self.marketKey(r.marketId, r.commodityId, r.priceType)
                 guard let stamp = try view.get("stamps", marketKey).flatMap(Stamp.init), stamp.eventId == c.correctedReport,
@@ -102,21 +102,23 @@ public struct LatestPricesProjector: DomainProjector {
             var priceType: PriceType
         }
         /// What a key shows: a report of this batch (made into its `LatestPrice` at the end, so
-        /// that a report another replaces in the batch costs no entry), or an entry as corrected.
+        /// that a report another replaces in the batch costs no entry; kept as the decoded event,
+        /// which `PricesEvent` boxes, so that keeping it copies no field), or an entry as corrected.
         enum Entry {
-            case reported(PriceReported, id: EventID, position: UInt64)
+            /// `event` is a `.priceReported` (its day beside it, read per report).
+            case reported(PricesEvent, id: EventID, position: UInt64, observedOn: CivilDate)
             case entry(LatestPrice)
 
             var observedOn: CivilDate {
                 switch self {
-                case .reported(let r, _, _): r.observedOn
+                case .reported(_, _, _, let day): day
                 case .entry(let e): e.observedOn
                 }
             }
 
             var position: UInt64 {
                 switch self {
-                case .reported(_, _, let position): position
+                case .reported(_, _, let position, _): position
                 case .entry(let e): e.position
                 }
             }
@@ -124,18 +126,20 @@ public struct LatestPricesProjector: DomainProjector {
             /// The event id of the report shown (lower case).
             var eventId: String {
                 switch self {
-                case .reported(_, let id, _): id.description
+                case .reported(_, let id, _, _): id.description
                 case .entry(let e): e.eventId
                 }
             }
 
-            var latest: LatestPrice {
+            /// Nil only for a `.reported` that holds no report, which `apply` never makes.
+            var latest: LatestPrice? {
                 switch self {
-                case .reported(let r, let id, let position):
+                case .reported(.priceReported(_, let r), let id, let position, _):
                     LatestPrice(
                         marketId: r.marketId, commodityId: r.commodityId, priceType: r.priceType, price: r.price, currency: r.currency,
                         unit: r.unit, observedOn: r.observedOn, reporter: r.reporter, source: r.source, eventId: id.description,
                         position: position)
+                case .reported: nil
                 case .entry(let e): e
                 }
             }
@@ -146,7 +150,7 @@ public struct LatestPricesProjector: DomainProjector {
     /// Writes each entry the batch changed, once, with the names known at its end.
     public func finishBatch(_ view: ViewWriter) throws {
         let shown = view.batchState(Shown.init)
-        for entry in shown.entries.values { try put(entry.latest, view) }
+        for case let latest? in shown.entries.values.lazy.map(\.latest) { try put(latest, view) }
         shown.entries = [:]
     }
 
