@@ -41,7 +41,7 @@ struct ObservationBook {
             /// Changed in this batch: written, and its day recomputed, at the end.
             var changed: Bool
         }
-        var entries: [String: Entry] = [:]
+        var entries: [Touched.Key: Entry] = [:]
         var kinds: [String: MarketKind?] = [:]
     }
 
@@ -185,14 +185,14 @@ struct ObservationBook {
     /// Counts `n` reports of `o` (-1 to take one back) on `touched`'s day, in the batch's tally.
     private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
         let batch = view.batchState(Batch.init)
-        if let i = batch.entries.index(forKey: touched.key) {
+        if let i = batch.entries.index(forKey: touched.hashedKey) {
             batch.entries.values[i].tally.add(o, n)
             batch.entries.values[i].changed = true
             return
         }
         var tally = try view.get(tallies, touched.key).map { bytes throws(ProjectionError) in try Tally(stored: bytes) } ?? Tally()
         tally.add(o, n)
-        batch.entries[touched.key] = Batch.Entry(touched: touched, tally: tally, changed: true)
+        batch.entries[touched.hashedKey] = Batch.Entry(touched: touched, tally: tally, changed: true)
     }
 
     /// The days whose tallies changed in this batch, in key order (a series' days in date order),
@@ -230,15 +230,32 @@ struct ObservationBook {
         }
     }
 
-    /// The day of a series that changed.
-    struct Touched: Sendable {
+    /// The day of a series that changed. A class: every report of the day shares one (a copy
+    /// is one reference, not the series' strings).
+    final class Touched: Sendable {
+        /// The series' key on the day with its hash worked out once: a batch finds a day's tally
+        /// by it without hashing the key's text per report.
+        struct Key: Hashable, Sendable {
+            let text: String
+            let hash: Int
+
+            init(_ text: String) {
+                self.text = text
+                hash = text.hashValue
+            }
+
+            static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
+            func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        }
+
         let series: PriceSeries
         let day: CivilDate
+        let hashedKey: Key
         /// The series' key on the day (`PriceSeries.key(on:)`), made once.
-        let key: String
+        var key: String { hashedKey.text }
 
         /// Reads a key made by `PriceSeries.key(on:)` back.
-        init?(dayKey key: String) {
+        convenience init?(dayKey key: String) {
             let parts = ViewKey.split(key)
             guard parts.count > PriceSeries.keyPartCount, let series = PriceSeries(key: key),
                 let day = CivilDate(parts[PriceSeries.keyPartCount])
@@ -248,7 +265,7 @@ struct ObservationBook {
 
         init(series: PriceSeries, day: CivilDate) {
             (self.series, self.day) = (series, day)
-            key = series.key(on: day)
+            hashedKey = Key(series.key(on: day))
         }
     }
 
