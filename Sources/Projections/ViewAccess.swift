@@ -395,8 +395,19 @@ public enum ViewCoding {
     }()
     static let decoder = JSONDecoder()
 
+    /// `ViewJSON` writes the bytes `encoder` would (checked against it in debug builds, so by
+    /// every test), falling back to `encoder` for what it leaves to it.
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        [UInt8](try encoder.encode(value))
+        guard let bytes = ViewJSON.encode(value) else { return [UInt8](try encoder.encode(value)) }
+        #if DEBUG
+        let expected = [UInt8](try encoder.encode(value))
+        if bytes != expected {
+            preconditionFailure(
+                "ViewJSON wrote \(String(decoding: bytes, as: UTF8.self)) where JSONEncoder writes \(String(decoding: expected, as: UTF8.self))"
+            )
+        }
+        #endif
+        return bytes
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {

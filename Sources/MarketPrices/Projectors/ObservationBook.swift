@@ -331,7 +331,8 @@ struct ObservationBook {
     /// Applies a correction to its report's observation (nothing when the report is unknown, which
     /// the rules do not let happen).
     static func correct(_ correction: PriceCorrected, in view: ViewWriter) throws {
-        guard var (observation, touched) = try observation(of: correction.correctedReport, in: view) else { return }
+        guard let (reported, touched) = try observation(of: correction.correctedReport, in: view) else { return }
+        var observation = reported
         try count(observation, -1, at: touched, in: view)
         observation.price = correction.price
         try view.put(reports, correction.correctedReport, bytes: observation.bytes(on: touched))
