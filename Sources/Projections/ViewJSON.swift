@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Encodes the Codable values views store, as `ViewCoding.encoder` (Foundation's `JSONEncoder`,
 /// sorted keys, slashes unescaped) writes them, without its per-value machinery: a rebuild's batch
@@ -6,12 +7,17 @@ import Foundation
 ///
 /// Contract: for a value it encodes, the bytes are those `JSONEncoder` writes with the same
 /// options: keys sorted by their UTF-8 bytes, a key encoded twice keeps its last value, a value
-/// that encodes nothing is `{}`, strings escaped alike (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`,
-/// other control characters as `\u00xx`), integers in decimal, a float as its `description`
-/// without a trailing `.0`. A value holding what `JSONEncoder` treats apart (a `Date`, `Data`,
-/// `URL` or `Decimal`, a float that is not finite) it does not encode (`nil`): the caller uses
-/// `JSONEncoder`. Debug builds compare every value it encodes with `JSONEncoder`'s bytes
-/// (`ViewCoding.encode`), so the whole test suite checks this contract.
+/// that encodes nothing is `{}` inside another, strings escaped alike (the escapes of RFC 8785,
+/// `CanonicalJSON.appendString`), integers in decimal, a float as its `description` without a
+/// trailing `.0`. A value holding what `JSONEncoder` treats apart (a `Date`, `Data`, `URL` or
+/// `Decimal`, a float that is not finite, a `super` encoder) or encoding nothing at the top it
+/// does not encode (`nil`): the caller uses `JSONEncoder`. Debug builds compare every value it
+/// encodes with `JSONEncoder`'s bytes (`ViewCoding.encode`), so the whole test suite checks this
+/// contract.
+///
+/// Not `JSONValueEncoder`, the payloads' encoder: a `JSONValue` holds a number as a `Double` (an
+/// `Int64` above 2^53 would change) written in RFC 8785's form, and RFC 8785 orders keys by UTF-16,
+/// none of which is what `JSONEncoder` writes.
 enum ViewJSON {
     /// The bytes of `value`, or nil when it holds something this encoder leaves to `JSONEncoder`.
     static func encode<T: Encodable>(_ value: T) -> [UInt8]? {
@@ -31,6 +37,26 @@ enum ViewJSON {
     /// value is placed; none of the views' values uses one, so such a value goes to `JSONEncoder`).
     final class Context {
         var refused = false
+
+        /// Marks the value refused; the encoder returned writes nowhere.
+        func refuse(_ path: [any CodingKey]) -> any Encoder {
+            refused = true
+            return NodeEncoder(codingPath: path, self)
+        }
+
+        /// A new object, placed by `place`, and the container that fills it.
+        func object<Key: CodingKey>(at path: [any CodingKey], place: (Node) -> Void) -> KeyedEncodingContainer<Key> {
+            let members = Members()
+            place(.object(members))
+            return KeyedEncodingContainer(KeyedNodes<Key>(members: members, codingPath: path, context: self))
+        }
+
+        /// A new array, placed by `place`, and the container that fills it.
+        func array(at path: [any CodingKey], place: (Node) -> Void) -> any UnkeyedEncodingContainer {
+            let items = Items()
+            place(.array(items))
+            return UnkeyedNodes(items: items, codingPath: path, context: self)
+        }
     }
 
     /// An encoded value. Containers are classes: a nested container is placed in its parent when
@@ -53,16 +79,11 @@ enum ViewJSON {
     final class Members {
         var nodes: [(key: String, node: Node)] = []
 
-        subscript(key: String) -> Node? {
-            get { nodes.first { $0.key == key }?.node }
-            set {
-                let i = nodes.firstIndex { $0.key == key }
-                switch (i, newValue) {
-                case (let i?, let node?): nodes[i].node = node
-                case (nil, let node?): nodes.append((key, node))
-                case (let i?, nil): nodes.remove(at: i)
-                case (nil, nil): break
-                }
+        func set(_ key: String, _ node: Node) {
+            if let i = nodes.firstIndex(where: { $0.key == key }) {
+                nodes[i].node = node
+            } else {
+                nodes.append((key, node))
             }
         }
     }
@@ -114,7 +135,7 @@ enum ViewJSON {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let n): out.append(contentsOf: n.utf8)
-        case .string(let s): write(string: s, into: &out)
+        case .string(let s): CanonicalJSON.appendString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.nodes.enumerated() {
@@ -127,43 +148,12 @@ enum ViewJSON {
             let sorted = members.nodes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (i, member) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(string: member.key, into: &out)
+                CanonicalJSON.appendString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 write(member.node, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    static func write(string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var text = string
-        let plain = text.withUTF8 { utf8 in
-            // Most text needs no escape: its bytes go as they are.
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-            out.append(contentsOf: utf8)
-            return true
-        }
-        if plain {
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -179,26 +169,17 @@ private final class NodeEncoder: Encoder {
         self.context = context
     }
 
+    /// A second container of the same kind fills the same object or array.
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        let members: ViewJSON.Members
         if case .object(let kept)? = root {
-            members = kept
-        } else {
-            members = ViewJSON.Members()
-            root = .object(members)
+            return KeyedEncodingContainer(KeyedNodes<Key>(members: kept, codingPath: codingPath, context: context))
         }
-        return KeyedEncodingContainer(KeyedNodes<Key>(members: members, codingPath: codingPath, context: context))
+        return context.object(at: codingPath) { root = $0 }
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        let items: ViewJSON.Items
-        if case .array(let kept)? = root {
-            items = kept
-        } else {
-            items = ViewJSON.Items()
-            root = .array(items)
-        }
-        return UnkeyedNodes(items: items, codingPath: codingPath, context: context)
+        if case .array(let kept)? = root { return UnkeyedNodes(items: kept, codingPath: codingPath, context: context) }
+        return context.array(at: codingPath) { root = $0 }
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleNode(encoder: self) }
@@ -209,39 +190,30 @@ private struct KeyedNodes<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
     let context: ViewJSON.Context
 
-    mutating func encodeNil(forKey key: Key) throws { members[key.stringValue] = .null }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { members[key.stringValue] = .bool(value) }
-    mutating func encode(_ value: String, forKey key: Key) throws { members[key.stringValue] = .string(value) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { members[key.stringValue] = .number(value.description) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { members[key.stringValue] = .number(value.description) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { members[key.stringValue] = .number(try ViewJSON.float(value)) }
+    mutating func encodeNil(forKey key: Key) throws { members.set(key.stringValue, .null) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { members.set(key.stringValue, .bool(value)) }
+    mutating func encode(_ value: String, forKey key: Key) throws { members.set(key.stringValue, .string(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { members.set(key.stringValue, .number(value.description)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { members.set(key.stringValue, .number(value.description)) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { members.set(key.stringValue, .number(try ViewJSON.float(value))) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        members[key.stringValue] = try ViewJSON.node(of: value, path: codingPath + [key], context)
+        members.set(key.stringValue, try ViewJSON.node(of: value, path: codingPath + [key], context))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<
-        NestedKey
-    > {
-        let nested = ViewJSON.Members()
-        members[key.stringValue] = .object(nested)
-        return KeyedEncodingContainer(KeyedNodes<NestedKey>(members: nested, codingPath: codingPath + [key], context: context))
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
+        context.object(at: codingPath + [key]) { members.set(key.stringValue, $0) }
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let nested = ViewJSON.Items()
-        members[key.stringValue] = .array(nested)
-        return UnkeyedNodes(items: nested, codingPath: codingPath + [key], context: context)
+        context.array(at: codingPath + [key]) { members.set(key.stringValue, $0) }
     }
 
     /// Refused (`Context`): the value goes to `JSONEncoder`.
-    mutating func superEncoder() -> any Encoder { refuse() }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { refuse() }
-
-    private func refuse() -> any Encoder {
-        context.refused = true
-        return NodeEncoder(codingPath: codingPath, context)
-    }
+    mutating func superEncoder() -> any Encoder { context.refuse(codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { context.refuse(codingPath + [key]) }
 }
 
 private struct UnkeyedNodes: UnkeyedEncodingContainer {
@@ -259,22 +231,15 @@ private struct UnkeyedNodes: UnkeyedEncodingContainer {
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let nested = ViewJSON.Members()
-        items.nodes.append(.object(nested))
-        return KeyedEncodingContainer(KeyedNodes<NestedKey>(members: nested, codingPath: codingPath, context: context))
+        context.object(at: codingPath) { items.nodes.append($0) }
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let nested = ViewJSON.Items()
-        items.nodes.append(.array(nested))
-        return UnkeyedNodes(items: nested, codingPath: codingPath, context: context)
+        context.array(at: codingPath) { items.nodes.append($0) }
     }
 
     /// Refused (`Context`): the value goes to `JSONEncoder`.
-    mutating func superEncoder() -> any Encoder {
-        context.refused = true
-        return NodeEncoder(codingPath: codingPath, context)
-    }
+    mutating func superEncoder() -> any Encoder { context.refuse(codingPath) }
 }
 
 private struct SingleNode: SingleValueEncodingContainer {

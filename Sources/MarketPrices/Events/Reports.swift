@@ -118,20 +118,10 @@ extension PriceReported {
             while true {
                 guard let key = string(), i < n, p[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
-                guard let member = PlainMembers.Member(named: key) else { return nil }
-                if member == .price {
-                    guard let digits = number() else { return nil }
-                    let made = recent.made(member, digits) {
-                        Double(String(decoding: digits, as: UTF8.self)).map(PlainMembers.made(price:)) ?? .refused
-                    }
-                    guard plain.take(member, made) else { return nil }
-                } else {
-                    guard let text = string() else { return nil }
-                    let made = recent.made(member, text) {
-                        String(validating: text, as: UTF8.self).map { PlainMembers.made(member, text: $0) } ?? .refused
-                    }
-                    guard plain.take(member, made) else { return nil }
-                }
+                // The price is a number, every other member a string.
+                guard let member = PlainMembers.Member(named: key), let value = member == .price ? number() : string(),
+                    plain.take(member, recent.made(member, value))
+                else { return nil }
                 guard i < n else { return nil }
                 if p[i] == UInt8(ascii: "}") { break }
                 guard p[i] == UInt8(ascii: ",") else { return nil }
@@ -213,6 +203,13 @@ private struct PlainMembers {
     /// What the number `d` is as the price.
     static func made(price d: Double) -> Made { PlainField.price(d).map { .price($0) } ?? .refused }
 
+    /// What a member's stored bytes are: the price's digits (a plain decimal), another member's
+    /// text without its quotes (no escape).
+    static func made(_ member: Member, bytes: UnsafeBufferPointer<UInt8>) -> Made {
+        if member == .price { return Double(String(decoding: bytes, as: UTF8.self)).map(made(price:)) ?? .refused }
+        return String(validating: bytes, as: UTF8.self).map { made(member, text: $0) } ?? .refused
+    }
+
     /// Takes `made` as `member`; false when the member is taken already or `made` is refused
     /// (or not of the member's kind).
     mutating func take(_ member: Member, _ made: Made) -> Bool {
@@ -279,10 +276,8 @@ private final class ReadMembers: Sendable {
 
     private let stripes: [Stripe] = (0..<ReadMembers.stripeCount).map { _ in Stripe() }
 
-    /// What `bytes` are as `member`: kept, or `make()` (then kept).
-    func made(
-        _ member: PlainMembers.Member, _ bytes: UnsafeBufferPointer<UInt8>, _ make: () -> PlainMembers.Made
-    ) -> PlainMembers.Made {
+    /// `PlainMembers.made(member, bytes:)`: kept, or made (then kept).
+    func made(_ member: PlainMembers.Member, _ bytes: UnsafeBufferPointer<UInt8>) -> PlainMembers.Made {
         // FNV-1a over the member and the bytes.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(member.rawValue)
         for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
@@ -293,7 +288,7 @@ private final class ReadMembers: Sendable {
             return slot.made
         }
         if let kept { return kept }
-        let made = make()
+        let made = PlainMembers.made(member, bytes: bytes)
         let slot = Slot(member: member, bytes: Array(bytes), made: made)
         stripe.slots.withLock { $0[at] = slot }
         return made
