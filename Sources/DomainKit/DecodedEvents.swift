@@ -43,8 +43,10 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
     /// The typed form of `event`: the one kept when its slot holds it, else `decode()` (kept).
     @inlinable public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
         let at = Int(event.position % UInt64(Self.capacity))
-        let stripe = stripes[at % Self.stripes]
+        // Neighbouring positions, and positions a multiple of `stripes` apart (the thread that
+        // decodes ahead keeps 2,048 positions ahead of the folds), fall in different stripes.
         let i = at / Self.stripes
+        let stripe = stripes[(at + i) % Self.stripes]
         if let slot = stripe.slots.withLock({ $0[i] }), slot.hash == event.hash { return slot.value }
         let value = decode()
         stripe.slots.withLock { $0[i] = Slot(hash: event.hash, value: value) }

@@ -42,20 +42,25 @@ public struct EventFilter: Sendable, Equatable {
     struct Compiled {
         let types: [[UInt8]]?
         let categories: [[UInt8]]?
-        let filter: EventFilter
+        // The limits, as plain values: reading them through a kept `EventFilter` copied (and
+        // destroyed) the whole filter, its sets included, per record.
+        let toPosition: UInt64?
+        let recordedSince, recordedUntil, occurredSince, occurredUntil: Timestamp?
 
         init(_ filter: EventFilter) {
-            self.filter = filter
             types = filter.types.map { $0.sorted().map { Array($0.utf8) } }
             categories = filter.categories.map { $0.sorted().map { Array($0.utf8) } }
+            toPosition = filter.toPosition
+            (recordedSince, recordedUntil) = (filter.recordedSince, filter.recordedUntil)
+            (occurredSince, occurredUntil) = (filter.occurredSince, filter.occurredUntil)
         }
 
         /// Whether the scan is over once `view` is reached (its recordedAt or position is past the limits;
         /// recordedAt never decreases along the log).
         @inline(__always)
         func isPastEnd(_ view: EventRecordView) -> Bool {
-            if let to = filter.toPosition, view.position > to { return true }
-            if let until = filter.recordedUntil, view.recordedAt > until { return true }
+            if let to = toPosition, view.position > to { return true }
+            if let until = recordedUntil, view.recordedAt > until { return true }
             return false
         }
 
@@ -68,11 +73,11 @@ public struct EventFilter: Sendable, Equatable {
             if let categories {
                 guard categories.contains(where: { view.hasCategory($0) }) else { return false }
             }
-            if let since = filter.recordedSince, view.recordedAt < since { return false }
-            if filter.occurredSince != nil || filter.occurredUntil != nil {
+            if let since = recordedSince, view.recordedAt < since { return false }
+            if occurredSince != nil || occurredUntil != nil {
                 let o = view.occurredAt
-                if let since = filter.occurredSince, o < since { return false }
-                if let until = filter.occurredUntil, o > until { return false }
+                if let since = occurredSince, o < since { return false }
+                if let until = occurredUntil, o > until { return false }
             }
             return true
         }

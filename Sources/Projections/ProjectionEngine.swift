@@ -130,7 +130,33 @@ public final class ProjectionEngine: @unchecked Sendable {
     /// The writer of `p`'s generation `generation` inside a write transaction: its databases'
     /// handles (opened before the transaction) are looked up once here, not on each read or write
     /// of a fold.
-    func writer(_ p: any Projector, _ generation: Int, _ handle: UnsafeTransactionReference) throws -> ViewWriter {
+    /// The writers of `views` (each with its generation and checkpoint) for one write transaction:
+    /// views of one `Projector.batchGroup` at the same checkpoint fold the same events, so they
+    /// share one batch state.
+    func writers(_ views: [(any Projector, generation: Int, checkpoint: UInt64)], _ handle: UnsafeTransactionReference) throws
+        -> [ViewWriter]
+    {
+        struct Group: Hashable {
+            var id: ObjectIdentifier
+            var checkpoint: UInt64
+        }
+        var members: [Group: Int] = [:]
+        for (p, _, checkpoint) in views { if let id = p.batchGroup { members[Group(id: id, checkpoint: checkpoint), default: 0] += 1 } }
+        var shared: [Group: ViewWriter.BatchState] = [:]
+        return try views.map { p, generation, checkpoint in
+            var batch = ViewWriter.BatchState(sharers: 1)
+            if let id = p.batchGroup {
+                let group = Group(id: id, checkpoint: checkpoint)
+                batch = shared[group] ?? ViewWriter.BatchState(sharers: members[group] ?? 1)
+                shared[group] = batch
+            }
+            return try writer(p, generation, handle, batch: batch)
+        }
+    }
+
+    func writer(_ p: any Projector, _ generation: Int, _ handle: UnsafeTransactionReference, batch: ViewWriter.BatchState) throws
+        -> ViewWriter
+    {
         let resolved = try Dictionary(uniqueKeysWithValues: p.databases.map { ($0, try cachedHandle(p.name, generation, $0)) })
         let name = p.name
         return ViewWriter(
@@ -138,7 +164,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                 guard let h = resolved[local] else { throw ProjectionError("view \(name) has no database named \(local)") }
                 return h
             },
-            cache: ViewWriteCache(), log: store)
+            cache: ViewWriteCache(), log: store, batch: batch)
     }
 
     /// Opens the databases of every projector's current generation; returns the generations.
@@ -225,7 +251,7 @@ public final class ProjectionEngine: @unchecked Sendable {
             let from = (current.map(\.2).min() ?? target) + 1
             guard from <= target else { return target }
             let to = min(target, from + UInt64(batchSize) - 1)
-            let writers = try current.map { p, g, _ in try writer(p, g, txn.reference) }
+            let writers = try writers(current.map { ($0.0, generation: $0.1, checkpoint: $0.2) }, txn.reference)
             let replay = replayFilter
             var routes = Routes(current.map { p, _, _ in p.eventTypes })
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
@@ -350,9 +376,11 @@ public final class ProjectionEngine: @unchecked Sendable {
         while true {
             let head = try store.head().position
             let switched: Bool = try environment.write { txn in
-                let writers = try zip(chosen, generations).map { p, generation in try writer(p, generation, txn.reference) }
                 // Every view of the pass is at the same checkpoint.
-                let from = (try checkpoints.get(keys[0], in: txn) ?? 0) + 1
+                let checkpoint = try checkpoints.get(keys[0], in: txn) ?? 0
+                let writers = try writers(
+                    zip(chosen, generations).map { ($0, generation: $1, checkpoint: checkpoint) }, txn.reference)
+                let from = checkpoint + 1
                 let to = min(head, from + UInt64(rebuildBatchSize) - 1)
                 if from <= to {
                     // The types' index only for one type: the views' types are most of the log,
@@ -442,7 +470,10 @@ struct Routes {
     /// With groups, only the first view of each group (non-nil) is listed for a type.
     let groups: [ObjectIdentifier?]?
     private var known: [[UInt8]: [Int]] = [:]
-    private var last: (type: [UInt8], views: [Int])? = nil
+    /// The last type met (empty before the first) and its views: two fields, not an optional
+    /// tuple, which was copied and destroyed (retains and releases) per event.
+    private var lastType: [UInt8] = []
+    private var lastViews: [Int] = []
 
     init(_ wanted: [Set<String>?], distinctBy groups: [ObjectIdentifier?]? = nil) {
         self.wanted = wanted
@@ -452,7 +483,7 @@ struct Routes {
     /// The indexes of the views that fold `event`'s type, in the pass's order.
     mutating func views(folding event: EventRecordView) -> [Int] {
         let bytes = event.typeBytes
-        if let last, last.type.elementsEqual(bytes) { return last.views }
+        if !lastType.isEmpty, lastType.elementsEqual(bytes) { return lastViews }
         let type = [UInt8](bytes)
         let views =
             known[type]
@@ -466,7 +497,7 @@ struct Routes {
                 known[type] = views
                 return views
             }()
-        last = (type, views)
+        (lastType, lastViews) = (type, views)
         return views
     }
 }

@@ -33,6 +33,13 @@ public protocol Projector: Sendable {
     /// kept once for all of them): a rebuild prepares an event once per kind, not once per view.
     /// Nil: this view's own.
     var preparation: ObjectIdentifier? { get }
+    /// Views that fold the same state in memory over a batch (`ViewWriter.batchState`) name the
+    /// same group: when several views of a group fold the same events in one write transaction
+    /// (they are at the same checkpoint), the engine gives their writers one batch state
+    /// (`ViewWriter.batchSharers` tells how many share it), so that what they have in common is
+    /// folded once, by the first of them to see each event. Each view still writes its own
+    /// databases. Nil: no group (a batch state of its own).
+    var batchGroup: ObjectIdentifier? { get }
 }
 
 extension Projector {
@@ -41,4 +48,5 @@ extension Projector {
     /// Nothing to prepare.
     public func prepare(_ event: RecordedEvent) {}
     public var preparation: ObjectIdentifier? { nil }
+    public var batchGroup: ObjectIdentifier? { nil }
 }

@@ -82,12 +82,13 @@ public struct ViewWriter {
     let cache: ViewWriteCache?
     /// The log the view is folded from (nil for a writer without one, in tests of a fold alone).
     let log: EventStore?
-    private let batch = BatchState()
+    private let batch: BatchState
 
-    init(reader: ViewReader, cache: ViewWriteCache? = nil, log: EventStore? = nil) {
+    init(reader: ViewReader, cache: ViewWriteCache? = nil, log: EventStore? = nil, batch: BatchState = BatchState(sharers: 1)) {
         self.reader = reader
         self.cache = cache
         self.log = log
+        self.batch = batch
     }
 
     /// The event of the log with the id `id` (text, any case), or nil when the log holds none or
@@ -99,20 +100,33 @@ public struct ViewWriter {
         return try log.event(at: position)
     }
 
-    /// Objects a fold keeps for one write transaction, one per type.
+    /// Objects a fold keeps for one write transaction, one per type; shared by the writers of
+    /// one `Projector.batchGroup` that fold the same events.
     final class BatchState {
         var objects: [ObjectIdentifier: AnyObject] = [:]
+        let sharers: Int
+
+        init(sharers: Int) { self.sharers = sharers }
     }
+
+    /// How many writers of this write transaction share this one's batch state (1: none other):
+    /// views of one `Projector.batchGroup` folding the same events, in the order the engine
+    /// applies each event to them. A shared fold does its common work once per event (for the
+    /// first writer to see it) and lets go of its state at the last writer's `finishBatch`.
+    public var batchSharers: Int { batch.sharers }
 
     /// The object of type `T` kept for the rest of this write transaction, made by `make` on its
     /// first use: what a fold gathers over a batch in `apply` and writes out once in `finishBatch`
     /// (the engine calls it in the same transaction, before the checkpoint, so nothing kept here
     /// is lost or seen half-written; an error aborts the transaction with it). Each projector has
-    /// a writer of its own, so the object is the projector's alone.
+    /// a writer of its own, so the object is the projector's alone, unless its
+    /// `Projector.batchGroup` shares it with views that fold the same events (`batchSharers`).
     public func batchState<T: AnyObject>(_ make: () -> T) -> T {
-        if let kept = batch.objects[ObjectIdentifier(T.self)] as? T { return kept }
+        let id = ObjectIdentifier(T.self)
+        // Kept under its own type's identifier, so it is a `T` (no dynamic cast per call).
+        if let kept = batch.objects[id] { return unsafeDowncast(kept, to: T.self) }
         let made = make()
-        batch.objects[ObjectIdentifier(T.self)] = made
+        batch.objects[id] = made
         return made
     }
 

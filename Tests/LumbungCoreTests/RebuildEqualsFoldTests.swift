@@ -49,4 +49,31 @@ struct RebuildEqualsFoldTests {
             #expect(folded.keys.contains { $0.hasPrefix(p.name + "/") }, "\(p.name) is empty")
         }
     }
+
+    @Test("prices.daily and prices.alerts hold the same folded or rebuilt together (one shared batch) as each rebuilt alone")
+    func viewsOfOneBatchGroupHoldWhatEachHoldsAlone() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lumbung-rebuild-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let services = try LumbungServices(dataDirectory: dir)
+        defer { services.close() }
+        _ = try ScenarioSeeder.seed(services, events: 12_000)
+        let engine = services.engine
+        engine.batchSize = 500
+        try engine.catchUp()
+        let folded = try Self.dump(engine)
+        // Each rebuilt alone, neither view shares its batch: what they hold then is the truth.
+        engine.rebuildBatchSize = 1700
+        try engine.rebuild(["prices.alerts"])
+        try engine.rebuild(["prices.daily"])
+        let alone = try Self.dump(engine)
+        let observations = alone.filter { $0.key.hasPrefix("prices.daily/") || $0.key.hasPrefix("prices.alerts/") }
+        #expect(observations.count > 1000, "\(observations.count)")
+        // Folded in batches of 500 and rebuilt together in batches of 1,700, they share each batch.
+        try engine.rebuild(["prices.daily", "prices.alerts"])
+        let together = try Self.dump(engine)
+        for (name, dump) in [("folded", folded), ("rebuilt together", together)] {
+            let differing = Set(alone.keys).union(dump.keys).filter { alone[$0] != dump[$0] }.sorted()
+            #expect(differing.isEmpty, "\(name): \(differing.count) differ: \(differing.prefix(5))")
+        }
+    }
 }

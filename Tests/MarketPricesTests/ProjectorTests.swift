@@ -274,7 +274,32 @@ import Testing
         try check(engine)
         // Kept only for the corrected report and the one before its market, in each book.
         #expect(try engine.read { s in try s.view("prices.daily").count("reports") } == 2)
+        let folded = try Self.books(engine)
+        #expect(folded["prices.alerts"] == folded["prices.daily"] && folded["prices.daily"]?["reports"]?.count == 2)
+        // Rebuilt together, the two books share one batch (the second view counts nothing itself)...
         try engine.rebuild(["prices.daily", "prices.alerts", "prices.latest"])
         try check(engine)
+        #expect(try Self.books(engine) == folded)
+        // ...and hold what each holds rebuilt alone.
+        try engine.rebuild(["prices.alerts"])
+        try engine.rebuild(["prices.daily"])
+        try check(engine)
+        #expect(try Self.books(engine) == folded)
+    }
+
+    /// The observations (`reports`, `tallies`, `markets`) of `prices.daily` and `prices.alerts`.
+    static func books(_ engine: ProjectionEngine) throws -> [String: [String: [String: [UInt8]]]] {
+        try engine.read { s in
+            var out: [String: [String: [String: [UInt8]]]] = [:]
+            for name in ["prices.daily", "prices.alerts"] {
+                for db in ["reports", "tallies", "markets"] {
+                    try s.view(name).scan(db) { key, value in
+                        out[name, default: [:]][db, default: [:]][key] = value
+                        return true
+                    }
+                }
+            }
+            return out
+        }
     }
 }

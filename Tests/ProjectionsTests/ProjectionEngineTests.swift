@@ -370,4 +370,56 @@ struct RuleGuardTests {
         _ = try store2.write([try move("acct-0", -6)])
         #expect(try store2.readDecisions { $0.statePosition } == 6)
     }
+
+    @Test("views of one batch group share a batch state only while they fold the same events (one checkpoint)")
+    func batchGroupsShareAtOneCheckpoint() throws {
+        /// Counts events per batch in a batch state, once per event however many views share it,
+        /// and notes how many writers shared it in each batch.
+        final class Tally { var counted: UInt64 = 0, events = 0, finishes = 0 }
+        final class Grouped: Projector, @unchecked Sendable {
+            let name: String
+            let version = 1
+            let eventTypes: Set<String>? = nil
+            var databases: [String] { ["batches"] }
+            let sharers = Mutex<[Int]>([])
+            init(_ name: String) { self.name = name }
+            var batchGroup: ObjectIdentifier? { ObjectIdentifier(Tally.self) }
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                let tally = view.batchState(Tally.init)
+                guard tally.counted != event.position else { return }
+                (tally.counted, tally.events) = (event.position, tally.events + 1)
+            }
+            func finishBatch(_ view: ViewWriter) throws {
+                let tally = view.batchState(Tally.init)
+                sharers.withLock { $0.append(view.batchSharers) }
+                // Each view writes what the shared fold counted: every event of the batch.
+                try view.update("batches", "events", initial: 0) { $0 += tally.events }
+                tally.finishes += 1
+                if tally.finishes == view.batchSharers { (tally.events, tally.finishes) = (0, 0) }
+            }
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write((0..<10).map { try move("acct-\($0 % 3)", $0) })
+        let (a, b) = (Grouped("test.a"), Grouped("test.b"))
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [a, b, CountingProjector()])
+        func events(_ name: String) throws -> Int? { try engine.read { try $0.view(name).value(Int.self, "batches", "events") } }
+        try engine.catchUp()
+        #expect(a.sharers.withLock { $0 } == [2] && b.sharers.withLock { $0 } == [2])
+        #expect(try events("test.a") == 10 && events("test.b") == 10)
+        // Rebuilt alone, a view's batch state is its own; rebuilt together, shared.
+        try engine.rebuild(["test.a"])
+        #expect(a.sharers.withLock { $0 } == [2, 1])
+        #expect(try events("test.a") == 10)
+        try engine.rebuild(["test.a", "test.b"])
+        #expect(a.sharers.withLock { $0 } == [2, 1, 2] && b.sharers.withLock { $0 } == [2, 2])
+        #expect(try events("test.a") == 10 && events("test.b") == 10)
+        // Views at different checkpoints fold different events: no sharing.
+        _ = try store.write([try move("acct-0", 1)])
+        try engine.rebuild(["test.a"])  // to the head: test.a at 11, test.b at 10
+        _ = try store.write([try move("acct-0", 1)])
+        try engine.catchUp()
+        #expect(b.sharers.withLock { $0 } == [2, 2, 1], "test.b folds 11 and 12, test.a only 12, each alone")
+        #expect(try events("test.a") == 12 && events("test.b") == 12)
+    }
 }

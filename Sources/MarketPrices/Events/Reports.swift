@@ -260,14 +260,28 @@ private struct PlainMembers {
 /// replaced by the next value that hashes to it; safe from any thread (a lock per group of
 /// slots: the thread that decodes ahead and the folds seldom wait for each other).
 private final class ReadMembers: Sendable {
-    struct Slot: Sendable {
+    /// What a slot was made from: plain values only (the bytes are the stripe's own copy), so
+    /// that finding a slot takes no reference count; only a hit copies out what it made.
+    struct Key: @unchecked Sendable {
         var member: PlainMembers.Member
-        var bytes: [UInt8]
-        var made: PlainMembers.Made
+        var hash: UInt64
+        var bytes: UnsafeMutableBufferPointer<UInt8>
+    }
+
+    /// A stripe's slots: the keys, and what each made (one entry per slot in both).
+    struct Slots: ~Copyable, Sendable {
+        var keys: [Key?]
+        var made: [PlainMembers.Made]
+
+        deinit { for case let key? in keys { key.bytes.deallocate() } }
     }
 
     final class Stripe: Sendable {
-        let slots = Mutex<[Slot?]>(Array(repeating: nil, count: ReadMembers.slotsPerStripe))
+        // The bytes a key points to are its stripe's alone, read and replaced under its lock.
+        let slots = Mutex<Slots>(
+            Slots(
+                keys: Array(repeating: nil, count: ReadMembers.slotsPerStripe),
+                made: Array(repeating: .refused, count: ReadMembers.slotsPerStripe)))
     }
 
     static let stripeCount = 64
@@ -284,13 +298,20 @@ private final class ReadMembers: Sendable {
         let stripe = stripes[Int(truncatingIfNeeded: hash % UInt64(Self.stripeCount))]
         let at = Int(truncatingIfNeeded: (hash >> 32) % UInt64(Self.slotsPerStripe))
         let kept = stripe.slots.withLock { slots -> PlainMembers.Made? in
-            guard let slot = slots[at], slot.member == member, slot.bytes.elementsEqual(bytes) else { return nil }
-            return slot.made
+            guard let key = slots.keys[at], key.hash == hash, key.member == member, key.bytes.count == bytes.count,
+                bytes.isEmpty || memcmp(key.bytes.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            else { return nil }
+            return slots.made[at]
         }
         if let kept { return kept }
         let made = PlainMembers.made(member, bytes: bytes)
-        let slot = Slot(member: member, bytes: Array(bytes), made: made)
-        stripe.slots.withLock { $0[at] = slot }
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes)
+        stripe.slots.withLock { slots in
+            slots.keys[at]?.bytes.deallocate()
+            slots.keys[at] = Key(member: member, hash: hash, bytes: copy)
+            slots.made[at] = made
+        }
         return made
     }
 }

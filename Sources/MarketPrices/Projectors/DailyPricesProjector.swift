@@ -21,6 +21,9 @@ public struct DailyPricesProjector: DomainProjector {
         PricesViews.daily, version: 9, folding: ObservationBook.eventTypes,
         databases: ObservationBook.databases + ["daily", "byDate"])
 
+    /// Shares its observations with the other view of observations (`ObservationBook`).
+    public var batchGroup: ObjectIdentifier? { ObservationBook.group }
+
     public func apply(_ decoded: PricesEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         try ObservationBook.fold(decoded, of: event, in: view)
     }

@@ -21,7 +21,15 @@ import Synchronization
 /// Within a write transaction the tallies read or changed stay typed in the view's `Batch` (a
 /// report costs one dictionary lookup, no decoding or encoding), and the changed ones are written
 /// once at its end (`finish`), before the checkpoint.
+///
+/// Both views keep the same observations, so they are one `Projector.batchGroup`: when both fold
+/// the same events (a rebuild of every view, or both current), they share one `Batch`, which
+/// counts each report once, for the first of them to fold it; each view writes the same tallies
+/// and kept reports into its own databases at the end.
 struct ObservationBook {
+    /// The batch group of `prices.daily` and `prices.alerts`.
+    static let group = ObjectIdentifier(Batch.self)
+
     static let reports = "reports"
     static let tallies = "tallies"
     static let markets = "markets"
@@ -32,8 +40,9 @@ struct ObservationBook {
         MarketPricesEventType.marketRegistered, MarketPricesEventType.priceReported, MarketPricesEventType.priceCorrected,
     ]
 
-    /// What one view's fold holds for one write transaction: the tallies it read or changed (by
-    /// `Touched.key`) and the kinds of the markets it looked up.
+    /// What the fold holds for one write transaction (one view's, or both views' when they share
+    /// it): the tallies it read or changed (by `Touched.key`), the kinds of the markets it looked
+    /// up, and the `reports` values it kept, written at the end.
     final class Batch {
         struct Entry {
             var touched: Touched
@@ -43,6 +52,22 @@ struct ObservationBook {
         }
         var entries: [Touched.Key: Entry] = [:]
         var kinds: [String: MarketKind?] = [:]
+        /// `reports` values kept in this batch (event id -> `Observation.bytes(on:)`).
+        var reports: [String: [UInt8]] = [:]
+        /// The position of the last report or correction counted: the second view sharing the
+        /// batch finds it counted.
+        var counted: UInt64 = 0
+        /// The changed days of this batch once the first view's `finish` worked them out, and how
+        /// many views have finished.
+        var finished: [(Touched, Tally)]? = nil
+        var finishes = 0
+
+        /// Whether the event at `position` is the fold's to count (the first view to see it).
+        func claim(_ position: UInt64) -> Bool {
+            guard counted != position else { return false }
+            counted = position
+            return true
+        }
     }
 
     /// One series' reports on one day, counted: by price (ten-thousandths) and by market, with
@@ -183,8 +208,7 @@ struct ObservationBook {
     }
 
     /// Counts `n` reports of `o` (-1 to take one back) on `touched`'s day, in the batch's tally.
-    private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter) throws {
-        let batch = view.batchState(Batch.init)
+    private static func count(_ o: Observation, _ n: Int, at touched: Touched, in view: ViewWriter, _ batch: Batch) throws {
         if let i = batch.entries.index(forKey: touched.hashedKey) {
             batch.entries.values[i].tally.add(o, n)
             batch.entries.values[i].changed = true
@@ -196,15 +220,25 @@ struct ObservationBook {
     }
 
     /// The days whose tallies changed in this batch, in key order (a series' days in date order),
-    /// with their tallies, which are written (once each) before this returns; the batch forgets
-    /// them. The view's `finishBatch` recomputes each day from its tally.
+    /// with their tallies, which are written into `view` (once each) before this returns, with the
+    /// reports kept; after the last view sharing the batch, the batch forgets them. The view's
+    /// `finishBatch` recomputes each day from its tally.
     static func finish(in view: ViewWriter) throws -> [(Touched, Tally)] {
         let batch = view.batchState(Batch.init)
-        defer { batch.entries = [:] }
-        var changed: [(Touched, Tally)] = []
-        for (_, entry) in batch.entries where entry.changed { changed.append((entry.touched, entry.tally)) }
-        changed.sort { $0.0.key < $1.0.key }
+        let changed =
+            batch.finished
+            ?? {
+                var changed: [(Touched, Tally)] = []
+                for (_, entry) in batch.entries where entry.changed { changed.append((entry.touched, entry.tally)) }
+                return changed.sorted { $0.0.key < $1.0.key }
+            }()
+        batch.finished = changed
         for (touched, tally) in changed { try view.put(tallies, touched.key, bytes: tally.bytes) }
+        for (id, bytes) in batch.reports { try view.put(reports, id, bytes: bytes) }
+        batch.finishes += 1
+        if batch.finishes >= view.batchSharers {
+            (batch.entries, batch.reports, batch.finished, batch.finishes) = ([:], [:], nil, 0)
+        }
         return changed
     }
 
@@ -270,18 +304,12 @@ struct ObservationBook {
     }
 
     /// The kind of `marketId` as registered (nil before its registration).
-    static func kind(_ marketId: String, in view: ViewWriter) throws -> MarketKind? {
-        let batch = view.batchState(Batch.init)
+    static func kind(_ marketId: String, in view: ViewWriter, _ batch: Batch) throws -> MarketKind? {
         if let kind = batch.kinds[marketId] { return kind }
         let kind = try view.get(markets, marketId).flatMap { MarketKind(rawValue: String(decoding: $0, as: UTF8.self)) }
         batch.kinds[marketId] = kind
         return kind
     }
-
-    /// The day of the last report recorded, with its market's kind: the two views of
-    /// observations fold the same report one after the other, and the second one finds its day
-    /// (and its key) made.
-    private static let lastTouched = Mutex<(EventHash, MarketKind?, Touched)?>(nil)
 
     /// A series on a day, as the days made recently are found.
     private struct SeriesDay: Hashable {
@@ -290,68 +318,91 @@ struct ObservationBook {
     }
 
     /// The days of series made recently (their keys made once: a day of a series has many
-    /// reports), forgotten by the few thousand.
-    private static let recentDays = Mutex<[SeriesDay: Touched]>([:])
+    /// reports): the last few, compared field by field (consecutive reports are mostly of one
+    /// commodity on one day), then the few thousand before, by hash; forgotten by the few thousand.
+    private struct RecentDays {
+        var last: [Touched] = []
+        var next = 0
+        var days: [SeriesDay: Touched] = [:]
+    }
+    private static let recentDays = Mutex(RecentDays())
 
-    /// The day `report` (the event `hash`) touches at a market of `kind`.
-    private static func touched(by report: PriceReported, hash: EventHash, kind: MarketKind?) -> Touched {
-        if let (h, k, touched) = lastTouched.withLock({ $0 }), h == hash, k == kind { return touched }
-        let series = PriceSeries(report, kind: kind)
-        let day = SeriesDay(series: series, day: report.observedOn)
-        let touched = recentDays.withLock { days in
-            if let touched = days[day] { return touched }
-            let touched = Touched(series: series, day: report.observedOn)
-            if days.count >= 4096 { days.removeAll(keepingCapacity: true) }
-            days[day] = touched
+    /// The day `report` touches at a market of `kind`.
+    private static func touched(by report: PriceReported, kind: MarketKind?) -> Touched {
+        let level = PriceLevel(kind: kind, priceType: report.priceType)
+        return recentDays.withLock { recent in
+            for t in recent.last
+            where t.day == report.observedOn && t.series.priceType == report.priceType && t.series.level == level
+                && t.series.commodityId == report.commodityId && t.series.unit == report.unit && t.series.currency == report.currency
+            {
+                return t
+            }
+            let series = PriceSeries(report, kind: kind)
+            let day = SeriesDay(series: series, day: report.observedOn)
+            let touched: Touched
+            if let known = recent.days[day] {
+                touched = known
+            } else {
+                touched = Touched(series: series, day: report.observedOn)
+                if recent.days.count >= 4096 { recent.days.removeAll(keepingCapacity: true) }
+                recent.days[day] = touched
+            }
+            if recent.last.count < 8 {
+                recent.last.append(touched)
+            } else {
+                recent.last[recent.next] = touched
+                recent.next = (recent.next + 1) % 8
+            }
             return touched
         }
-        lastTouched.withLock { $0 = (hash, kind, touched) }
-        return touched
     }
 
     /// Records a price report in its day's tally.
-    static func record(_ report: PriceReported, id: EventID, hash: EventHash, in view: ViewWriter) throws {
-        let kind = try kind(report.marketId, in: view)
-        let touched = touched(by: report, hash: hash, kind: kind)
+    static func record(_ report: PriceReported, id: EventID, in view: ViewWriter, _ batch: Batch) throws {
+        let kind = try kind(report.marketId, in: view, batch)
+        let touched = touched(by: report, kind: kind)
         let observation = Observation(marketId: report.marketId, price: report.price)
         // Its series would differ once the market is known: kept, for a correction to find it.
-        if kind == nil { try view.put(reports, id.description, bytes: observation.bytes(on: touched)) }
-        try count(observation, 1, at: touched, in: view)
+        if kind == nil { batch.reports[id.description] = observation.bytes(on: touched) }
+        try count(observation, 1, at: touched, in: view, batch)
     }
 
     /// A report's observation and day as a correction finds it: kept in `reports` (corrected
     /// before, or recorded before its market), else read from the log.
-    static func observation(of reportId: String, in view: ViewWriter) throws -> (Observation, Touched)? {
-        if let kept = Observation.read(try view.get(reports, reportId)) { return kept }
+    static func observation(of reportId: String, in view: ViewWriter, _ batch: Batch) throws -> (Observation, Touched)? {
+        if let kept = Observation.read(try batch.reports[reportId] ?? view.get(reports, reportId)) { return kept }
         guard let event = try view.loggedEvent(reportId), case .priceReported(_, let r)? = PricesEvent.read(event) else { return nil }
-        let touched = Touched(series: PriceSeries(r, kind: try kind(r.marketId, in: view)), day: r.observedOn)
+        let touched = Touched(series: PriceSeries(r, kind: try kind(r.marketId, in: view, batch)), day: r.observedOn)
         return (Observation(marketId: r.marketId, price: r.price), touched)
     }
 
     /// Applies a correction to its report's observation (nothing when the report is unknown, which
     /// the rules do not let happen).
-    static func correct(_ correction: PriceCorrected, in view: ViewWriter) throws {
-        guard let (reported, touched) = try observation(of: correction.correctedReport, in: view) else { return }
+    static func correct(_ correction: PriceCorrected, in view: ViewWriter, _ batch: Batch) throws {
+        guard let (reported, touched) = try observation(of: correction.correctedReport, in: view, batch) else { return }
         var observation = reported
-        try count(observation, -1, at: touched, in: view)
+        try count(observation, -1, at: touched, in: view, batch)
         observation.price = correction.price
-        try view.put(reports, correction.correctedReport, bytes: observation.bytes(on: touched))
-        try count(observation, 1, at: touched, in: view)
+        batch.reports[correction.correctedReport] = observation.bytes(on: touched)
+        try count(observation, 1, at: touched, in: view, batch)
     }
 
     /// Folds an event into `view`'s observations: a report or a correction counts in its day's
-    /// tally (recomputed by the view's `finishBatch`, `finish`), a market registers its kind.
-    /// Other events change nothing.
+    /// tally (recomputed by the view's `finishBatch`, `finish`; once for the views sharing the
+    /// batch), a market registers its kind (in each view's `markets`). Other events change nothing.
     static func fold(_ decoded: PricesEvent, of event: RecordedEvent, in view: ViewWriter) throws {
+        let batch = view.batchState(Batch.init)
         switch decoded {
         case .priceReported(_, let r):
-            try record(r, id: event.id, hash: event.hash, in: view)
+            guard batch.claim(event.position) else { return }
+            try record(r, id: event.id, in: view, batch)
         case .priceCorrected(_, _, let c):
-            try correct(c, in: view)
+            guard batch.claim(event.position) else { return }
+            try correct(c, in: view, batch)
         case .marketRegistered(let m):
             guard try view.get(markets, m.marketId) == nil else { return }
             try view.put(markets, m.marketId, bytes: Array(m.kind.rawValue.utf8))
-            view.batchState(Batch.init).kinds[m.marketId] = m.kind
+            batch.kinds[m.marketId] = m.kind
         default:
             return
         }

@@ -44,6 +44,9 @@ public struct PriceAlertsProjector: DomainProjector {
         }
     }
 
+    /// Shares its observations with the other view of observations (`ObservationBook`).
+    public var batchGroup: ObjectIdentifier? { ObservationBook.group }
+
     public func apply(_ decoded: PricesEvent, of event: RecordedEvent, to view: ViewWriter) throws {
         try ObservationBook.fold(decoded, of: event, in: view)
     }
