@@ -16,20 +16,23 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
     /// How many positions the slots span: how far ahead of the folds a rebuild may decode.
     public static var capacity: Int { 4096 }
 
-    @usableFromInline struct Slot: Sendable {
-        @usableFromInline var hash: EventHash
-        @usableFromInline var value: Value?
+    /// A stripe's slots: the hash of the event each holds (nil: none yet), and its typed form.
+    /// Apart, so that finding a slot copies no value (a reference count taken per look, on values
+    /// the other thread also holds, cost a transfer of their cache line between the cores).
+    @usableFromInline struct Slots: Sendable {
+        @usableFromInline var hashes: [EventHash?]
+        @usableFromInline var values: [Value?]
 
-        @inlinable init(hash: EventHash, value: Value?) {
-            self.hash = hash
-            self.value = value
+        init(count: Int) {
+            hashes = Array(repeating: nil, count: count)
+            values = Array(repeating: nil, count: count)
         }
     }
 
     /// Slots under one lock: neighbouring positions have different locks, so the thread that
     /// decodes ahead and the folds seldom wait for each other.
     @usableFromInline final class Stripe: Sendable {
-        @usableFromInline let slots = Mutex<[Slot?]>(Array(repeating: nil, count: DecodedEvents.capacity / DecodedEvents.stripes))
+        @usableFromInline let slots = Mutex<Slots>(Slots(count: DecodedEvents.capacity / DecodedEvents.stripes))
         init() {}
     }
 
@@ -40,16 +43,37 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
 
     public init() {}
 
+    /// The stripe and the index in it of `position`'s slot. Neighbouring positions, and positions
+    /// a multiple of `stripes` apart (the thread that decodes ahead keeps 2,048 positions ahead of
+    /// the folds), fall in different stripes.
+    @inlinable func slot(_ position: UInt64) -> (Stripe, Int) {
+        let at = Int(position % UInt64(Self.capacity))
+        let i = at / Self.stripes
+        return (stripes[(at + i) % Self.stripes], i)
+    }
+
+    /// Keeps the typed form of `event` (`decode()`) unless its slot holds it: what the thread that
+    /// decodes ahead calls (it takes no reference to the value back).
+    @inlinable public func prepare(_ event: RecordedEvent, _ decode: () -> Value?) {
+        let (stripe, i) = slot(event.position)
+        if stripe.slots.withLock({ $0.hashes[i] == event.hash }) { return }
+        keep(decode(), of: event, in: stripe, at: i)
+    }
+
     /// The typed form of `event`: the one kept when its slot holds it, else `decode()` (kept).
     @inlinable public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
-        let at = Int(event.position % UInt64(Self.capacity))
-        // Neighbouring positions, and positions a multiple of `stripes` apart (the thread that
-        // decodes ahead keeps 2,048 positions ahead of the folds), fall in different stripes.
-        let i = at / Self.stripes
-        let stripe = stripes[(at + i) % Self.stripes]
-        if let slot = stripe.slots.withLock({ $0[i] }), slot.hash == event.hash { return slot.value }
+        let (stripe, i) = slot(event.position)
+        let kept = stripe.slots.withLock { slots -> Value?? in slots.hashes[i] == event.hash ? .some(slots.values[i]) : .none }
+        if let kept { return kept }
         let value = decode()
-        stripe.slots.withLock { $0[i] = Slot(hash: event.hash, value: value) }
+        keep(value, of: event, in: stripe, at: i)
         return value
+    }
+
+    @inlinable func keep(_ value: Value?, of event: RecordedEvent, in stripe: Stripe, at i: Int) {
+        stripe.slots.withLock { slots in
+            slots.hashes[i] = event.hash
+            slots.values[i] = value
+        }
     }
 }

@@ -6,6 +6,13 @@ public protocol LoggedEvent {
     /// The typed form of `event` (nil for another domain's event or one this version cannot
     /// read: a view skips it rather than stop every view).
     static func read(_ event: RecordedEvent) -> Self?
+    /// Reads `event` ahead of its folds, on another thread (`Projector.prepare`), so that `read`
+    /// finds it read; the same value `read` makes. By default, `read`.
+    static func prepare(_ event: RecordedEvent)
+}
+
+extension LoggedEvent {
+    public static func prepare(_ event: RecordedEvent) { _ = read(event) }
 }
 
 /// A view of one domain that folds the domain's typed events: `apply(_:of:to:)` sees each event
@@ -18,7 +25,7 @@ public protocol DomainProjector: DefinedProjector {
 
 extension DomainProjector {
     /// Decodes the event ahead (the domain keeps it for `apply`, `DecodedEvents`).
-    public func prepare(_ event: RecordedEvent) { _ = Event.read(event) }
+    public func prepare(_ event: RecordedEvent) { Event.prepare(event) }
     /// Every view of the domain prepares the same: its typed event.
     public var preparation: ObjectIdentifier? { ObjectIdentifier(Event.self) }
 

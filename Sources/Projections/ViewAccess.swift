@@ -77,7 +77,10 @@ public struct ViewReader {
 /// stays typed (read back without decoding, encoded once at the flush). Raw bytes for a key the
 /// cache does not hold go to LMDB at once. A scan writes its database's pending changes first, so
 /// it sees them.
-public struct ViewWriter {
+///
+/// A class: the engine hands the same writer to every event of a batch, which a struct of four
+/// references copied (retained and released) per event and view.
+public final class ViewWriter {
     let reader: ViewReader
     let cache: ViewWriteCache?
     /// The log the view is folded from (nil for a writer without one, in tests of a fold alone).
