@@ -57,7 +57,7 @@ extension Lumbung {
             @OptionGroup var store: StoreOptions
             @Argument(help: "The view to rebuild.") var name: String?
             @Flag(help: "Rebuild every view.") var all = false
-            @Option(help: "Events folded per write transaction (default 200000): larger uses more memory, fewer writes.")
+            @Option(help: "Events folded per write transaction (default 1000000): larger uses more memory, fewer writes.")
             var batchSize: Int?
 
             func validate() throws {
