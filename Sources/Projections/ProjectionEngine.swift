@@ -127,9 +127,6 @@ public final class ProjectionEngine: @unchecked Sendable {
         return h
     }
 
-    /// The writer of `p`'s generation `generation` inside a write transaction: its databases'
-    /// handles (opened before the transaction) are looked up once here, not on each read or write
-    /// of a fold.
     /// The writers of `views` (each with its generation and checkpoint) for one write transaction:
     /// views of one `Projector.batchGroup` at the same checkpoint fold the same events, so they
     /// share one batch state.
@@ -154,6 +151,9 @@ public final class ProjectionEngine: @unchecked Sendable {
         }
     }
 
+    /// The writer of `p`'s generation `generation` inside a write transaction, with `batch` as its
+    /// batch state: its databases' handles (opened before the transaction) are looked up once
+    /// here, not on each read or write of a fold.
     func writer(_ p: any Projector, _ generation: Int, _ handle: UnsafeTransactionReference, batch: ViewWriter.BatchState) throws
         -> ViewWriter
     {
