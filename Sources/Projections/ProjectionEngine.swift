@@ -137,17 +137,12 @@ public final class ProjectionEngine: @unchecked Sendable {
             var id: ObjectIdentifier
             var checkpoint: UInt64
         }
-        var members: [Group: Int] = [:]
-        for (p, _, checkpoint) in views { if let id = p.batchGroup { members[Group(id: id, checkpoint: checkpoint), default: 0] += 1 } }
-        var shared: [Group: ViewWriter.BatchState] = [:]
-        return try views.map { p, generation, checkpoint in
-            var batch = ViewWriter.BatchState(sharers: 1)
-            if let id = p.batchGroup {
-                let group = Group(id: id, checkpoint: checkpoint)
-                batch = shared[group] ?? ViewWriter.BatchState(sharers: members[group] ?? 1)
-                shared[group] = batch
-            }
-            return try writer(p, generation, handle, batch: batch)
+        let groups = views.map { p, _, checkpoint in p.batchGroup.map { Group(id: $0, checkpoint: checkpoint) } }
+        let shared = Dictionary(groups.compactMap { $0.map { ($0, 1) } }, uniquingKeysWith: +).mapValues {
+            ViewWriter.BatchState(sharers: $0)
+        }
+        return try zip(views, groups).map { view, group in
+            try writer(view.0, view.generation, handle, batch: group.flatMap { shared[$0] } ?? ViewWriter.BatchState(sharers: 1))
         }
     }
 
