@@ -1,5 +1,8 @@
 import Foundation
 import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Encodes the Codable values views store, as `ViewCoding.encoder` (Foundation's `JSONEncoder`,
 /// sorted keys, slashes unescaped) writes them, without its per-value machinery: a rebuild's batch
@@ -23,7 +26,7 @@ enum ViewJSON {
     static func encode<T: Encodable>(_ value: T) -> [UInt8]? {
         let context = Context()
         // A value that encodes nothing is `{}` inside another, an error of `JSONEncoder`'s alone.
-        guard let node = try? node(of: value, path: [], context, empty: nil), !context.refused else { return nil }
+        guard let node = try? node(of: value, path: nil, context, empty: nil), !context.refused else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(node, into: &out)
@@ -39,23 +42,46 @@ enum ViewJSON {
         var refused = false
 
         /// Marks the value refused; the encoder returned writes nowhere.
-        func refuse(_ path: [any CodingKey]) -> any Encoder {
+        func refuse(_ path: Path?) -> any Encoder {
             refused = true
-            return NodeEncoder(codingPath: path, self)
+            return NodeEncoder(path: path, self)
         }
 
         /// A new object, placed by `place`, and the container that fills it.
-        func object<Key: CodingKey>(at path: [any CodingKey], place: (Node) -> Void) -> KeyedEncodingContainer<Key> {
+        func object<Key: CodingKey>(at path: Path?, place: (Node) -> Void) -> KeyedEncodingContainer<Key> {
             let members = Members()
             place(.object(members))
-            return KeyedEncodingContainer(KeyedNodes<Key>(members: members, codingPath: path, context: self))
+            return KeyedEncodingContainer(KeyedNodes<Key>(members: members, path: path, context: self))
         }
 
         /// A new array, placed by `place`, and the container that fills it.
-        func array(at path: [any CodingKey], place: (Node) -> Void) -> any UnkeyedEncodingContainer {
+        func array(at path: Path?, place: (Node) -> Void) -> any UnkeyedEncodingContainer {
             let items = Items()
             place(.array(items))
-            return UnkeyedNodes(items: items, codingPath: path, context: self)
+            return UnkeyedNodes(items: items, path: path, context: self)
+        }
+    }
+
+    /// Where a value is, for `codingPath`: its key and its parent's place (nil: the top), made
+    /// into an array only when asked (nothing of the views' values asks; a path copied per value
+    /// made two arrays per member).
+    final class Path {
+        let parent: Path?
+        let key: any CodingKey
+
+        init(_ parent: Path?, _ key: any CodingKey) {
+            self.parent = parent
+            self.key = key
+        }
+
+        static func keys(_ path: Path?) -> [any CodingKey] {
+            var keys: [any CodingKey] = []
+            var at = path
+            while let p = at {
+                keys.append(p.key)
+                at = p.parent
+            }
+            return keys.reversed()
         }
     }
 
@@ -74,51 +100,52 @@ enum ViewJSON {
         var nodes: [Node] = []
     }
 
-    /// An object's members in the order written (a key written again replaces its value, in
-    /// place: objects are small, so a scan finds it).
+    /// An object's members in the order written; a key written again is appended again, and the
+    /// last of a key's members is the one written (`write`): no search per member.
     final class Members {
         var nodes: [(key: String, node: Node)] = []
 
-        func set(_ key: String, _ node: Node) {
-            if let i = nodes.firstIndex(where: { $0.key == key }) {
-                nodes[i].node = node
-            } else {
-                nodes.append((key, node))
-            }
-        }
+        func set(_ key: String, _ node: Node) { nodes.append((key, node)) }
     }
 
     /// `value` encoded; `empty` when it encodes nothing (nil: throw `Unsupported`).
-    static func node<T: Encodable>(of value: T, path: [any CodingKey], _ context: Context, empty: Node? = .object(Members())) throws
+    static func node<T: Encodable>(of value: T, path: Path?, _ context: Context, empty: Node? = .object(Members())) throws
         -> Node
     {
         if let node = try primitive(value) { return node }
         if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw Unsupported() }
-        let encoder = NodeEncoder(codingPath: path, context)
+        let encoder = NodeEncoder(path: path, context)
         try value.encode(to: encoder)
         guard let node = encoder.root ?? empty else { throw Unsupported() }
         return node
     }
 
-    /// A value `JSONEncoder` writes as a JSON scalar, found by its type (nil for any other).
+    /// A value `JSONEncoder` writes as a JSON scalar, found by its type (nil for any other): the
+    /// type's identity is compared, not cast to each scalar type in turn (a value of any other
+    /// type, most of them, tried fourteen dynamic casts).
     static func primitive<T: Encodable>(_ value: T) throws -> Node? {
-        switch value {
-        case let v as String: return .string(v)
-        case let v as Int: return .number(v.description)
-        case let v as Bool: return .bool(v)
-        case let v as Double: return .number(try float(v))
-        case let v as Int64: return .number(v.description)
-        case let v as UInt64: return .number(v.description)
-        case let v as Int32: return .number(v.description)
-        case let v as UInt32: return .number(v.description)
-        case let v as UInt: return .number(v.description)
-        case let v as Int16: return .number(v.description)
-        case let v as UInt16: return .number(v.description)
-        case let v as Int8: return .number(v.description)
-        case let v as UInt8: return .number(v.description)
-        case let v as Float: return .number(try float(v))
+        switch ObjectIdentifier(T.self) {
+        case ObjectIdentifier(String.self): return .string(reinterpret(value, as: String.self))
+        case ObjectIdentifier(Int.self): return .number(reinterpret(value, as: Int.self).description)
+        case ObjectIdentifier(Bool.self): return .bool(reinterpret(value, as: Bool.self))
+        case ObjectIdentifier(Double.self): return .number(try float(reinterpret(value, as: Double.self)))
+        case ObjectIdentifier(Int64.self): return .number(reinterpret(value, as: Int64.self).description)
+        case ObjectIdentifier(UInt64.self): return .number(reinterpret(value, as: UInt64.self).description)
+        case ObjectIdentifier(Int32.self): return .number(reinterpret(value, as: Int32.self).description)
+        case ObjectIdentifier(UInt32.self): return .number(reinterpret(value, as: UInt32.self).description)
+        case ObjectIdentifier(UInt.self): return .number(reinterpret(value, as: UInt.self).description)
+        case ObjectIdentifier(Int16.self): return .number(reinterpret(value, as: Int16.self).description)
+        case ObjectIdentifier(UInt16.self): return .number(reinterpret(value, as: UInt16.self).description)
+        case ObjectIdentifier(Int8.self): return .number(reinterpret(value, as: Int8.self).description)
+        case ObjectIdentifier(UInt8.self): return .number(reinterpret(value, as: UInt8.self).description)
+        case ObjectIdentifier(Float.self): return .number(try float(reinterpret(value, as: Float.self)))
         default: return nil
         }
+    }
+
+    /// `value`, whose type is `U` (the caller compared the types), as a `U`.
+    @inline(__always) static func reinterpret<T, U>(_ value: T, as: U.Type) -> U {
+        withUnsafePointer(to: value) { UnsafeRawPointer($0).load(as: U.self) }
     }
 
     static func float<F: BinaryFloatingPoint & CustomStringConvertible>(_ v: F) throws -> String {
@@ -145,41 +172,65 @@ enum ViewJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.nodes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (i, member) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                CanonicalJSON.appendString(member.key, to: &out)
+            // By key, and among a key's members by the order written: the last of each is written.
+            let nodes = members.nodes
+            let order = nodes.indices.sorted { a, b in
+                let c = compareBytes(nodes[a].key, nodes[b].key)
+                return c != 0 ? c < 0 : a < b
+            }
+            var first = true
+            for (k, i) in order.enumerated() where k + 1 == order.count || nodes[order[k + 1]].key != nodes[i].key {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                CanonicalJSON.appendString(nodes[i].key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                write(member.node, into: &out)
+                write(nodes[i].node, into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The order of two keys' UTF-8 bytes (negative: `a` first), as `memcmp` then length.
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return Int(c) }
+                }
+                return x.count - y.count
+            }
         }
     }
 }
 
 /// The `Encoder` `ViewJSON` hands a value: it keeps what the value encodes as its `root`.
 private final class NodeEncoder: Encoder {
-    let codingPath: [any CodingKey]
+    let path: ViewJSON.Path?
+    var codingPath: [any CodingKey] { ViewJSON.Path.keys(path) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var root: ViewJSON.Node?
     let context: ViewJSON.Context
 
-    init(codingPath: [any CodingKey], _ context: ViewJSON.Context) {
-        self.codingPath = codingPath
+    init(path: ViewJSON.Path?, _ context: ViewJSON.Context) {
+        self.path = path
         self.context = context
     }
 
     /// A second container of the same kind fills the same object or array.
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .object(let kept)? = root {
-            return KeyedEncodingContainer(KeyedNodes<Key>(members: kept, codingPath: codingPath, context: context))
+            return KeyedEncodingContainer(KeyedNodes<Key>(members: kept, path: path, context: context))
         }
-        return context.object(at: codingPath) { root = $0 }
+        return context.object(at: path) { root = $0 }
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array(let kept)? = root { return UnkeyedNodes(items: kept, codingPath: codingPath, context: context) }
-        return context.array(at: codingPath) { root = $0 }
+        if case .array(let kept)? = root { return UnkeyedNodes(items: kept, path: path, context: context) }
+        return context.array(at: path) { root = $0 }
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleNode(encoder: self) }
@@ -187,7 +238,8 @@ private final class NodeEncoder: Encoder {
 
 private struct KeyedNodes<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let members: ViewJSON.Members
-    let codingPath: [any CodingKey]
+    let path: ViewJSON.Path?
+    var codingPath: [any CodingKey] { ViewJSON.Path.keys(path) }
     let context: ViewJSON.Context
 
     mutating func encodeNil(forKey key: Key) throws { members.set(key.stringValue, .null) }
@@ -198,27 +250,28 @@ private struct KeyedNodes<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Double, forKey key: Key) throws { members.set(key.stringValue, .number(try ViewJSON.float(value))) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        members.set(key.stringValue, try ViewJSON.node(of: value, path: codingPath + [key], context))
+        members.set(key.stringValue, try ViewJSON.node(of: value, path: ViewJSON.Path(path, key), context))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        context.object(at: codingPath + [key]) { members.set(key.stringValue, $0) }
+        context.object(at: ViewJSON.Path(path, key)) { members.set(key.stringValue, $0) }
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        context.array(at: codingPath + [key]) { members.set(key.stringValue, $0) }
+        context.array(at: ViewJSON.Path(path, key)) { members.set(key.stringValue, $0) }
     }
 
     /// Refused (`Context`): the value goes to `JSONEncoder`.
-    mutating func superEncoder() -> any Encoder { context.refuse(codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { context.refuse(codingPath + [key]) }
+    mutating func superEncoder() -> any Encoder { context.refuse(path) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { context.refuse(ViewJSON.Path(path, key)) }
 }
 
 private struct UnkeyedNodes: UnkeyedEncodingContainer {
     let items: ViewJSON.Items
-    let codingPath: [any CodingKey]
+    let path: ViewJSON.Path?
+    var codingPath: [any CodingKey] { ViewJSON.Path.keys(path) }
     let context: ViewJSON.Context
     var count: Int { items.nodes.count }
 
@@ -227,19 +280,19 @@ private struct UnkeyedNodes: UnkeyedEncodingContainer {
     mutating func encode(_ value: Int) throws { items.nodes.append(.number(value.description)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        items.nodes.append(try ViewJSON.node(of: value, path: codingPath, context))
+        items.nodes.append(try ViewJSON.node(of: value, path: path, context))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        context.object(at: codingPath) { items.nodes.append($0) }
+        context.object(at: path) { items.nodes.append($0) }
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        context.array(at: codingPath) { items.nodes.append($0) }
+        context.array(at: path) { items.nodes.append($0) }
     }
 
     /// Refused (`Context`): the value goes to `JSONEncoder`.
-    mutating func superEncoder() -> any Encoder { context.refuse(codingPath) }
+    mutating func superEncoder() -> any Encoder { context.refuse(path) }
 }
 
 private struct SingleNode: SingleValueEncodingContainer {
@@ -253,6 +306,6 @@ private struct SingleNode: SingleValueEncodingContainer {
     mutating func encode(_ value: Double) throws { encoder.root = .number(try ViewJSON.float(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        encoder.root = try ViewJSON.node(of: value, path: codingPath, encoder.context)
+        encoder.root = try ViewJSON.node(of: value, path: encoder.path, encoder.context)
     }
 }

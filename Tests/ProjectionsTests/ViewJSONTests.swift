@@ -47,6 +47,39 @@ import Testing
         }
     }
 
+    /// Writes two keys three times each, interleaved: the last of each stays.
+    struct Rewritten: Encodable {
+        enum Key: String, CodingKey { case a, b }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            for round in 1...3 {
+                try c.encode("b\(round)", forKey: .b)
+                try c.encode(round, forKey: .a)
+            }
+        }
+    }
+
+    /// Notes the coding path its innermost value is given (an encoder's path, kept by reference).
+    final class Paths: @unchecked Sendable { var seen: [[String]] = [] }
+
+    struct Probe: Encodable {
+        struct Leaf: Encodable {
+            let paths: Paths
+            func encode(to encoder: any Encoder) throws {
+                paths.seen.append(encoder.codingPath.map(\.stringValue))
+                var c = encoder.singleValueContainer()
+                try c.encode(1)
+            }
+        }
+        enum Key: String, CodingKey { case outer, inner }
+        let paths: Paths
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            var nested = c.nestedContainer(keyedBy: Key.self, forKey: .outer)
+            try nested.encode(Leaf(paths: paths), forKey: .inner)
+        }
+    }
+
     struct Empty: Encodable {
         func encode(to encoder: any Encoder) throws {}
     }
@@ -88,6 +121,11 @@ import Testing
         #expect(ViewJSON.encode(Handmade()) == (try Self.reference(Handmade())))
         #expect(
             ViewJSON.encode(Handmade()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":"second","b":1,"c":[true,null,{"a":2.5}]}"#)
+        #expect(ViewJSON.encode(Rewritten()) == (try Self.reference(Rewritten())))
+        #expect(ViewJSON.encode(Rewritten()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":3,"b":"b3"}"#)
+        let paths = Paths()
+        _ = ViewJSON.encode(Probe(paths: paths))
+        #expect(paths.seen == [["outer", "inner"]])
         #expect(ViewJSON.encode(Empty()) == nil)  // JSONEncoder refuses it at the top
         #expect(ViewJSON.encode([Empty(), Empty()]) == (try Self.reference([Empty(), Empty()])))
         #expect(ViewJSON.encode("top") == (try Self.reference("top")))
