@@ -67,8 +67,22 @@ public enum ViewKey {
 
     /// `v` in decimal, zero-padded to `width` digits.
     public static func padded(_ v: UInt64, width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        var digits = 1
+        var rest = v / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        // The digits written once, from the last (the zeros of the padding come out of `v`'s end).
+        let count = max(width, digits)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var rest = v
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                buffer[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return count
+        }
     }
 
     static func escape(_ part: String) -> String {

@@ -161,8 +161,8 @@ public final class ViewWriter {
     /// Stores raw bytes: in the cache when it holds the key (read or written in this batch), else
     /// straight into LMDB (a key only written, such as a new entry, costs no cache entry).
     public func put(_ db: String, _ key: String, bytes: [UInt8]) throws {
-        guard let cache, ViewReader.storable(key), cache.holds(db, key) else { return try putNow(db, key, bytes) }
-        cache.set(db, key, .stored(bytes, dirty: true))
+        guard let cache, ViewReader.storable(key), let slot = cache.held(db, key) else { return try putNow(db, key, bytes) }
+        cache.change(slot, db, key, to: .stored(bytes))
     }
 
     /// Stores a JSON value (canonical form).
@@ -176,36 +176,28 @@ public final class ViewWriter {
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
             return try put(db, key, bytes: ViewCoding.encode(value))
         }
-        cache.set(db, key, .value(value, stored: nil))
+        cache.put(value, db, key)
     }
 
     /// Reads, changes and stores a Codable value (`initial` when absent). With a cache, the value
-    /// is changed in place (the cache lets go of it meanwhile, so that a value holding
-    /// collections is not copied on each change).
+    /// is changed in place, where the cache keeps it (a value holding collections is not copied).
     public func update<T: Codable>(_ db: String, _ key: String, initial: @autoclosure () -> T, _ change: (inout T) throws -> Void) throws {
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
             var v = try value(T.self, db, key) ?? initial()
             try change(&v)
             return try put(db, key, value: v)
         }
-        var v = try cache.take(T.self, db, key, reader) ?? initial()
-        do {
-            try change(&v)
-        } catch {
-            // Kept as changed so far: the engine aborts the transaction on any error of a fold,
-            // so nothing of this batch is written.
-            cache.set(db, key, .value(v, stored: nil))
-            throw error
-        }
-        cache.set(db, key, .value(v, stored: nil))
+        // Changed in place even when `change` throws: the engine aborts the transaction on any
+        // error of a fold, so nothing of this batch is written.
+        try cache.update(T.self, db, key, reader, initial: initial, change)
     }
 
     public func delete(_ db: String, _ key: String) throws {
-        guard let cache, ViewReader.storable(key), cache.holds(db, key) else {
+        guard let cache, ViewReader.storable(key), let slot = cache.held(db, key) else {
             let d = try reader.resolve(db)
             return try ViewWriter.withWriteTransaction(handle) { txn in _ = try d.delete(Array(key.utf8), in: txn) }
         }
-        cache.set(db, key, .absent(dirty: true))
+        cache.change(slot, db, key, to: .absent)
     }
 
     /// Writes every pending change to LMDB (the engine calls it at the end of each batch).
@@ -225,11 +217,11 @@ public final class ViewWriter {
             nonisolated(unsafe) let out = out
             nonisolated(unsafe) let jobs = jobs
             DispatchQueue.concurrentPerform(iterations: 2) { part in
-                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? ViewCoding.encode(jobs[j].value) }
+                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? jobs[j].box.encode() }
             }
         }
         for (job, bytes) in zip(jobs, encoded) {
-            if let bytes { job.table.entries[job.key] = .stored(bytes, dirty: true) }
+            if let bytes { job.slot.state = .stored(bytes) }
         }
     }
 
@@ -247,138 +239,221 @@ public final class ViewWriter {
 
 /// The entries one projector read and wrote in one write transaction, by database and key.
 ///
-/// Contract: an entry is what the key holds now (for this transaction); `dirty` entries differ
-/// from LMDB and are written by `flush`. A typed value that is clean was decoded from the bytes
-/// LMDB holds (`stored`); a dirty one is encoded (`ViewCoding`) when flushed, so the stored bytes
-/// are those a put of it would have stored. Only keys LMDB can store (`ViewReader.storable`) get
-/// here: others go to LMDB at once, as before.
+/// Contract: a key's slot holds what the key holds now (for this transaction); `dirty` slots
+/// differ from LMDB and are written by `flush`. A typed value that is clean was decoded from the
+/// bytes LMDB holds (`stored`); a dirty one is encoded (`ViewCoding`) when flushed, so the stored
+/// bytes are those a put of it would have stored. Only keys LMDB can store
+/// (`ViewReader.storable`) get here: others go to LMDB at once, as before.
+///
+/// A slot is an object and a typed value sits in a box of its type: an operation finds its key
+/// once (a change is made in the slot, not stored back under the key), reads a value back with a
+/// class cast, and changes it in place.
 final class ViewWriteCache {
-    enum Entry {
-        /// No value (`dirty`: deleted in this transaction).
-        case absent(dirty: Bool)
-        case stored([UInt8], dirty: Bool)
-        /// A Codable value; `stored` is its bytes in LMDB when clean, nil when dirty.
-        case value(any Encodable, stored: [UInt8]?)
+    /// A typed value, of the type its subclass names.
+    class Box {
+        /// The value's bytes (`ViewCoding`).
+        func encode() throws -> [UInt8] { fatalError("a Box is made as an EncodableBox") }
+    }
 
-        var isDirty: Bool {
-            switch self {
-            case .absent(let dirty), .stored(_, let dirty): dirty
-            case .value(_, let stored): stored == nil
-            }
+    /// A value of type `T`; always made as an `EncodableBox`.
+    class TypedBox<T>: Box {
+        var value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    final class EncodableBox<T: Encodable>: TypedBox<T> {
+        override func encode() throws -> [UInt8] { try ViewCoding.encode(value) }
+    }
+
+    /// What one key holds.
+    final class Slot {
+        enum State {
+            case absent
+            case stored([UInt8])
+            case value(Box)
+        }
+        var state: State
+        /// Differs from LMDB (listed in its table's `changed`).
+        var dirty: Bool
+        /// LMDB's bytes of a clean typed value (nil when dirty).
+        var stored: [UInt8]?
+
+        init(_ state: State, dirty: Bool, stored: [UInt8]? = nil) {
+            self.state = state
+            self.dirty = dirty
+            self.stored = stored
         }
     }
 
-    /// One database's entries, and the keys changed since its last flush (maybe repeated).
+    /// One database's slots, and the keys that became dirty since its last flush (each once).
     final class Table {
-        var entries: [String: Entry] = [:]
+        var slots: [String: Slot] = [:]
         var changed: [String] = []
     }
 
     private var tables: [String: Table] = [:]
+    /// The table used last, and its name: a fold uses one database for many operations in a row.
+    private var lastName = ""
+    private var lastTable: Table?
 
     private func table(_ db: String) -> Table {
-        if let t = tables[db] { return t }
-        let t = Table()
-        tables[db] = t
+        if let t = lastTable, lastName == db { return t }
+        let t: Table
+        if let kept = tables[db] {
+            t = kept
+        } else {
+            t = Table()
+            tables[db] = t
+        }
+        (lastName, lastTable) = (db, t)
         return t
     }
 
-    /// Whether the cache has an entry for `key` (then every change of it must go through the cache).
-    func holds(_ db: String, _ key: String) -> Bool {
-        tables[db]?.entries[key] != nil
+    /// The slot of `key` when the cache has one (then every change of the key goes through it).
+    func held(_ db: String, _ key: String) -> Slot? {
+        table(db).slots[key]
     }
 
-    func set(_ db: String, _ key: String, _ entry: Entry) {
+    /// The slot of `key`, read from LMDB when the cache has none.
+    private func slot(_ db: String, _ key: String, _ reader: ViewReader) throws -> Slot {
         let t = table(db)
-        let old = t.entries.updateValue(entry, forKey: key)
-        // A key already dirty is listed already (a key changed by every event of a batch is
-        // listed once, not once per event).
-        if entry.isDirty, !(old?.isDirty ?? false) { t.changed.append(key) }
+        if let s = t.slots[key] { return s }
+        let s = Slot(try reader.get(db, key).map { .stored($0) } ?? .absent, dirty: false)
+        t.slots[key] = s
+        return s
     }
 
-    private func entry(_ db: String, _ key: String, _ reader: ViewReader) throws -> Entry {
+    /// Marks `slot` (of `key` in `db`) changed: written at the next flush.
+    private func touch(_ slot: Slot, _ db: String, _ key: String) {
+        slot.stored = nil
+        if !slot.dirty {
+            slot.dirty = true
+            table(db).changed.append(key)
+        }
+    }
+
+    /// Sets what `key` holds.
+    func change(_ slot: Slot, _ db: String, _ key: String, to state: Slot.State) {
+        slot.state = state
+        touch(slot, db, key)
+    }
+
+    /// Stores `value` under `key` (in its box when the key holds one of its type).
+    func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
-        if let e = t.entries[key] { return e }
-        let e: Entry = try reader.get(db, key).map { .stored($0, dirty: false) } ?? .absent(dirty: false)
-        t.entries[key] = e
-        return e
+        if let s = t.slots[key] {
+            if case .value(let box) = s.state, let typed = box as? TypedBox<T> {
+                typed.value = value
+            } else {
+                s.state = .value(EncodableBox(value))
+            }
+            touch(s, db, key)
+        } else {
+            let s = Slot(.value(EncodableBox(value)), dirty: true)
+            t.slots[key] = s
+            t.changed.append(key)
+        }
     }
 
     func bytes(_ db: String, _ key: String, _ reader: ViewReader) throws -> [UInt8]? {
-        switch try entry(db, key, reader) {
-        case .absent: nil
-        case .stored(let bytes, _): bytes
-        case .value(let v, let stored): try stored ?? ViewCoding.encode(v)
+        let s = try slot(db, key, reader)
+        switch s.state {
+        case .absent: return nil
+        case .stored(let bytes): return bytes
+        case .value(let box): return try s.stored ?? box.encode()
         }
     }
 
     func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader) throws -> T? {
-        switch try entry(db, key, reader) {
+        try typed(type, try slot(db, key, reader))?.value
+    }
+
+    /// The box of type `T` that `slot` holds, made from its bytes when it holds bytes (and kept,
+    /// typed, when they are LMDB's: raw bytes written in this batch stay bytes); nil when absent.
+    private func typed<T: Decodable>(_ type: T.Type, _ slot: Slot) throws -> TypedBox<T>? {
+        switch slot.state {
         case .absent:
             return nil
-        case .stored(let bytes, let dirty):
+        case .stored(let bytes):
             let v = try ViewCoding.decode(type, bytes)
-            // Kept typed only when it holds LMDB's bytes (raw bytes written here stay bytes).
-            if !dirty, let e = v as? any Encodable, !(T.self is AnyObject.Type) { table(db).entries[key] = .value(e, stored: bytes) }
-            return v
-        case .value(let v, let stored):
-            if let t = v as? T { return t }
-            return try ViewCoding.decode(type, stored ?? ViewCoding.encode(v))
+            guard !slot.dirty, let e = v as? any Encodable, !(T.self is AnyObject.Type) else { return TypedBox(v) }
+            let box = Self.box(e)
+            slot.state = .value(box)
+            slot.stored = bytes
+            return box as? TypedBox<T> ?? TypedBox(v)
+        case .value(let box):
+            if let typed = box as? TypedBox<T> { return typed }
+            return TypedBox(try ViewCoding.decode(type, slot.stored ?? box.encode()))
         }
     }
 
-    /// The value of `key`, which the cache no longer holds: the caller stores it back (`set`).
-    func take<T: Decodable>(_ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader) throws -> T? {
-        let v = try value(type, db, key, reader)
-        // Not dirty, not written: a placeholder until the caller's `set`.
-        table(db).entries[key] = .absent(dirty: false)
-        return v
+    /// `value` in a box of its own type.
+    private static func box<E: Encodable>(_ value: E) -> Box { EncodableBox(value) }
+
+    /// Changes the value of `key` in place (`initial` when absent).
+    func update<T: Codable>(
+        _ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader, initial: () -> T, _ change: (inout T) throws -> Void
+    ) throws {
+        let s = try slot(db, key, reader)
+        let box: TypedBox<T>
+        if case .value(let kept) = s.state, let typed = kept as? TypedBox<T> {
+            box = typed
+        } else {
+            box = EncodableBox(try typed(type, s)?.value ?? initial())
+            s.state = .value(box)
+        }
+        touch(s, db, key)
+        try change(&box.value)
     }
 
-    /// The typed values changed since the last flush, each once, with the table holding them.
-    func pendingValues() -> [(table: Table, key: String, value: any Encodable)] {
-        var out: [(table: Table, key: String, value: any Encodable)] = []
+    /// The typed values changed since the last flush, each once, with their slots.
+    func pendingValues() -> [(slot: Slot, box: Box)] {
+        var out: [(slot: Slot, box: Box)] = []
         for (_, t) in tables {
-            var seen = Set<String>(minimumCapacity: t.changed.count)
-            for key in t.changed where seen.insert(key).inserted {
-                if case .value(let v, nil)? = t.entries[key] { out.append((t, key, v)) }
+            for key in t.changed {
+                if let s = t.slots[key], s.dirty, case .value(let box) = s.state { out.append((s, box)) }
             }
         }
         return out
     }
 
-    /// Writes the pending changes of `db` (its entries stay, clean).
+    /// Writes the pending changes of `db` (its slots stay, clean).
     func flush(_ db: String, _ reader: ViewReader) throws {
         guard let t = tables[db], !t.changed.isEmpty else { return }
-        for (key, bytes) in try write(db, t, reader) {
-            t.entries[key] = bytes.map { .stored($0, dirty: false) } ?? .absent(dirty: false)
+        for (slot, bytes) in try write(db, t, reader) {
+            slot.state = bytes.map { .stored($0) } ?? .absent
+            slot.dirty = false
+            slot.stored = nil
         }
     }
 
-    /// Writes every pending change and forgets every entry.
+    /// Writes every pending change and forgets every slot.
     func flushAll(_ reader: ViewReader) throws {
         for (db, t) in tables where !t.changed.isEmpty { _ = try write(db, t, reader) }
         tables = [:]
+        (lastName, lastTable) = ("", nil)
     }
 
-    /// Writes `dirty` in key order (appending when every key comes after the database's last);
-    /// returns what each key now holds.
-    private func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(String, [UInt8]?)] {
-        var ops: [([UInt8], String, [UInt8]?)] = []
+    /// Writes the dirty slots in key order (appending when every key comes after the database's
+    /// last); returns each slot written with what it now holds.
+    private func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(Slot, [UInt8]?)] {
+        var ops: [([UInt8], Slot, [UInt8]?)] = []
         ops.reserveCapacity(table.changed.count)
-        var seen = Set<String>(minimumCapacity: table.changed.count)
-        for key in table.changed where seen.insert(key).inserted {
-            guard let e = table.entries[key], e.isDirty else { continue }
+        for key in table.changed {
+            guard let s = table.slots[key], s.dirty else { continue }
             let bytes: [UInt8]? =
-                switch e {
+                switch s.state {
                 case .absent: nil
-                case .stored(let b, _): b
-                case .value(let v, _): try ViewCoding.encode(v)
+                case .stored(let b): b
+                case .value(let box): try box.encode()
                 }
-            ops.append((Array(key.utf8), key, bytes))
+            ops.append((Array(key.utf8), s, bytes))
         }
         table.changed.removeAll()
         ops.sort { $0.0.lexicographicallyPrecedes($1.0) }
+        // A key is listed once (when its slot becomes dirty); kept so even if it were not (an
+        // append of a key equal to the last is refused by LMDB).
+        ops = ops.enumerated().filter { i, op in i + 1 == ops.count || ops[i + 1].0 != op.0 }.map(\.element)
         let d = try reader.resolve(db)
         try ViewWriter.withWriteTransaction(reader.handle) { txn in
             var last: [UInt8]? = nil

@@ -182,6 +182,19 @@ struct ViewKeyTests {
         #expect(ViewKey.time(Timestamp(millisecondsSince1970: 0)) < ViewKey.time(Timestamp(millisecondsSince1970: 1)))
     }
 
+    @Test("numbers are zero-padded decimals, as long as they need beyond the width")
+    func padding() {
+        for (v, width, text) in [
+            (UInt64(0), 6, "000000"), (7, 1, "7"), (10, 2, "10"), (12_345, 6, "012345"), (1_234_567, 6, "1234567"),
+            (UInt64.max, 20, "18446744073709551615"), (UInt64.max, 22, "0018446744073709551615"), (0, 0, "0"),
+        ] {
+            #expect(ViewKey.padded(v, width: width) == text, "\(v) \(width)")
+        }
+        for v in [UInt64(0), 9, 10, 99, 100, 4_294_967_296, 999_999_999_999] {
+            #expect(ViewKey.padded(v, width: 15) == String(repeating: "0", count: 15 - String(v).count) + String(v))
+        }
+    }
+
     @Test("a part holding the separator or % stays one part and keys stay distinct")
     func escaping() {
         let odd = ViewKey.make("a\u{1F}b", "50%")
