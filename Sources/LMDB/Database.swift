@@ -97,6 +97,26 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
         fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
     }
 
+    /// Stores `value` under `key`, both given as encoded bytes (what `put` writes once its codecs
+    /// have encoded them): for a caller that keeps many keys in one buffer.
+    public func putRaw(
+        key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = [], in txn: borrowing WriteTransaction
+    ) throws(LMDBError) {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        try check(mdb_put(txn.handle, dbi, &k, &v, flags.rawValue), "cannot write to \(name)")
+    }
+
+    /// Removes the key given as encoded bytes; returns whether it was there.
+    @discardableResult
+    public func deleteRaw(key: UnsafeRawBufferPointer, in txn: borrowing WriteTransaction) throws(LMDBError) -> Bool {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc = mdb_del(txn.handle, dbi, &k, nil)
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "cannot delete from \(name)")
+        return true
+    }
+
     /// Removes `key`; returns whether it was there.
     @discardableResult
     public func delete(_ key: Key.Value, in txn: borrowing WriteTransaction) throws(LMDBError) -> Bool {

@@ -2,6 +2,9 @@ public import EventLog
 public import Foundation
 public import JSON
 import LMDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).
@@ -285,10 +288,11 @@ final class ViewWriteCache {
         }
     }
 
-    /// One database's slots, and the keys that became dirty since its last flush (each once).
+    /// One database's slots, and the keys that became dirty since its last flush (each once),
+    /// with their slots.
     final class Table {
         var slots: [String: Slot] = [:]
-        var changed: [String] = []
+        var changed: [(key: String, slot: Slot)] = []
     }
 
     private var tables: [String: Table] = [:]
@@ -328,7 +332,7 @@ final class ViewWriteCache {
         slot.stored = nil
         if !slot.dirty {
             slot.dirty = true
-            table(db).changed.append(key)
+            table(db).changed.append((key, slot))
         }
     }
 
@@ -351,7 +355,7 @@ final class ViewWriteCache {
         } else {
             let s = Slot(.value(EncodableBox(value)), dirty: true)
             t.slots[key] = s
-            t.changed.append(key)
+            t.changed.append((key, s))
         }
     }
 
@@ -410,8 +414,8 @@ final class ViewWriteCache {
     func pendingValues() -> [(slot: Slot, box: Box)] {
         var out: [(slot: Slot, box: Box)] = []
         for (_, t) in tables {
-            for key in t.changed {
-                if let s = t.slots[key], s.dirty, case .value(let box) = s.state { out.append((s, box)) }
+            for (_, s) in t.changed where s.dirty {
+                if case .value(let box) = s.state { out.append((s, box)) }
             }
         }
         return out
@@ -435,43 +439,70 @@ final class ViewWriteCache {
     }
 
     /// Writes the dirty slots in key order (appending when every key comes after the database's
-    /// last); returns each slot written with what it now holds.
+    /// last); returns each slot written with what it now holds. The keys' bytes sit in one
+    /// buffer and are ordered by index (sorting the entries themselves moved references per
+    /// step, and a batch ends with a few hundred thousand).
     private func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(Slot, [UInt8]?)] {
-        var ops: [([UInt8], Slot, [UInt8]?)] = []
-        ops.reserveCapacity(table.changed.count)
-        for key in table.changed {
-            guard let s = table.slots[key], s.dirty else { continue }
+        var keys: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var written: [(Slot, [UInt8]?)] = []
+        spans.reserveCapacity(table.changed.count)
+        written.reserveCapacity(table.changed.count)
+        for (key, s) in table.changed where s.dirty {
             let bytes: [UInt8]? =
                 switch s.state {
                 case .absent: nil
                 case .stored(let b): b
                 case .value(let box): try box.encode()
                 }
-            ops.append((Array(key.utf8), s, bytes))
+            let start = keys.count
+            keys.append(contentsOf: key.utf8)
+            spans.append(start..<keys.count)
+            written.append((s, bytes))
         }
         table.changed.removeAll()
-        ops.sort { $0.0.lexicographicallyPrecedes($1.0) }
-        // A key is listed once (when its slot becomes dirty); kept so even if it were not (an
-        // append of a key equal to the last is refused by LMDB).
-        ops = ops.enumerated().filter { i, op in i + 1 == ops.count || ops[i + 1].0 != op.0 }.map(\.element)
         let d = try reader.resolve(db)
-        try ViewWriter.withWriteTransaction(reader.handle) { txn in
-            var last: [UInt8]? = nil
-            do {
-                let cursor = try d.cursor(in: txn)
-                last = try cursor.last().map { [UInt8]($0.key) }
+        try keys.withUnsafeBytes { arena in
+            func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: arena[spans[i]]) }
+            func order(_ a: Int, _ b: Int) -> Int {
+                let (x, y) = (key(a), key(b))
+                let n = min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return Int(c) }
+                }
+                return x.count - y.count
             }
-            // Every key after the last one stored: LMDB appends (no search, full pages).
-            let appending = last.map { l in ops.first.map { l.lexicographicallyPrecedes($0.0) } ?? false } ?? true
-            for (key, _, bytes) in ops {
-                if let bytes {
-                    try d.put(key, bytes, flags: appending ? .append : [], in: txn)
-                } else if !appending {
-                    _ = try d.delete(key, in: txn)
+            // Key order; a key listed twice (it is not: a slot is listed when it becomes dirty)
+            // would be written once, its last listing (LMDB refuses to append a key twice).
+            let sorted = spans.indices.sorted { a, b in
+                let c = order(a, b)
+                return c != 0 ? c < 0 : a < b
+            }
+            let ops = sorted.indices.filter { k in k + 1 == sorted.count || order(sorted[k], sorted[k + 1]) != 0 }.map { sorted[$0] }
+            try ViewWriter.withWriteTransaction(reader.handle) { txn in
+                // Every key after the last one stored: LMDB appends (no search, full pages).
+                var appending = true
+                if let first = ops.first, let last = try d.cursor(in: txn).last().map({ [UInt8]($0.key) }) {
+                    appending = last.withUnsafeBytes { l in
+                        let k = key(first)
+                        let n = min(l.count, k.count)
+                        let c = n > 0 ? memcmp(l.baseAddress!, k.baseAddress!, n) : 0
+                        return c < 0 || (c == 0 && l.count < k.count)
+                    }
+                }
+                for i in ops {
+                    if let bytes = written[i].1 {
+                        try bytes.withUnsafeBytes { value in
+                            try d.putRaw(key: key(i), value: value, flags: appending ? .append : [], in: txn)
+                        }
+                    } else if !appending {
+                        try d.deleteRaw(key: key(i), in: txn)
+                    }
                 }
             }
         }
-        return ops.map { ($0.1, $0.2) }
+        return written
     }
 }
 

@@ -102,6 +102,42 @@ struct EnvironmentTests {
         #expect(keys == [[0, 0, 0, 0, 0, 0, 0, 42], [UInt8](repeating: 0xFF, count: 8)])
     }
 
+    @Test("putRaw and deleteRaw write and remove encoded bytes as put and delete do; append refuses a key not after the last")
+    func rawBytes() throws {
+        let dir = try TemporaryDirectory()
+        let env = try Environment(path: dir.path)
+        let numbers: Database<UInt64BE, UTF8String> = try env.database("numbers")
+        let key: (UInt64) -> [UInt8] = { withUnsafeBytes(of: $0.bigEndian) { [UInt8]($0) } }
+        try env.write { txn in
+            for n in [UInt64(1), 2, 300] {
+                try key(n).withUnsafeBytes { k in
+                    try Array("n\(n)".utf8).withUnsafeBytes { v in try numbers.putRaw(key: k, value: v, flags: .append, in: txn) }
+                }
+            }
+            #expect(throws: LMDBError.self) {
+                try key(5).withUnsafeBytes { k in
+                    try [UInt8]().withUnsafeBytes { v in try numbers.putRaw(key: k, value: v, flags: .append, in: txn) }
+                }
+            }
+        }
+        try env.write { txn in
+            let removed = try key(2).withUnsafeBytes { try numbers.deleteRaw(key: $0, in: txn) }
+            let absent = try key(7).withUnsafeBytes { try numbers.deleteRaw(key: $0, in: txn) }
+            #expect(removed)
+            #expect(!absent)
+        }
+        try env.read { txn in
+            let one = try numbers.get(1, in: txn)
+            let two = try numbers.get(2, in: txn)
+            let big = try numbers.get(300, in: txn)
+            let five = try numbers.get(5, in: txn)
+            #expect(one == "n1")
+            #expect(two == nil)
+            #expect(big == "n300")
+            #expect(five == nil)
+        }
+    }
+
     @Test("a write transaction whose body throws writes nothing")
     func writeRollsBackOnThrow() throws {
         let dir = try TemporaryDirectory()
