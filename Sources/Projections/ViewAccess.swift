@@ -183,7 +183,8 @@ public final class ViewWriter {
     }
 
     /// Reads, changes and stores a Codable value (`initial` when absent). With a cache, the value
-    /// is changed in place, where the cache keeps it (a value holding collections is not copied).
+    /// is changed in place, where the cache keeps it (a value holding collections is not copied):
+    /// `change` must not read or write this writer's views (it changes a value only).
     public func update<T: Codable>(_ db: String, _ key: String, initial: @autoclosure () -> T, _ change: (inout T) throws -> Void) throws {
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
             var v = try value(T.self, db, key) ?? initial()
@@ -255,10 +256,11 @@ final class ViewWriteCache {
     /// A typed value, of the type its subclass names.
     class Box {
         /// The value's bytes (`ViewCoding`).
-        func encode() throws -> [UInt8] { fatalError("a Box is made as an EncodableBox") }
+        func encode() throws -> [UInt8] { fatalError("a slot holds only EncodableBoxes") }
     }
 
-    /// A value of type `T`; always made as an `EncodableBox`.
+    /// A value of type `T`. A slot holds only `EncodableBox`es; a plain one carries a value read
+    /// as another type, for the moment of the read.
     class TypedBox<T>: Box {
         var value: T
         init(_ value: T) { self.value = value }
