@@ -71,13 +71,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     /// Stores `value` under `key`.
     public func put(_ key: Key.Value, _ value: Value.Value, flags: PutFlags = [], in txn: borrowing WriteTransaction) throws(LMDBError) {
         let handle = txn.handle
-        let rc: Int32 = Key.withEncoded(key) { kb in
-            Value.withEncoded(value) { vb in
-                var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
-                var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
-                return mdb_put(handle, dbi, &k, &v, flags.rawValue)
-            }
-        }
+        let rc: Int32 = Key.withEncoded(key) { kb in Value.withEncoded(value) { vb in rawPut(kb, vb, flags, handle) } }
         try check(rc, "cannot write to \(name)")
     }
 
@@ -102,16 +96,31 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     public func putRaw(
         key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = [], in txn: borrowing WriteTransaction
     ) throws(LMDBError) {
-        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
-        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        try check(mdb_put(txn.handle, dbi, &k, &v, flags.rawValue), "cannot write to \(name)")
+        try check(rawPut(key, value, flags, txn.handle), "cannot write to \(name)")
     }
 
     /// Removes the key given as encoded bytes; returns whether it was there.
     @discardableResult
     public func deleteRaw(key: UnsafeRawBufferPointer, in txn: borrowing WriteTransaction) throws(LMDBError) -> Bool {
+        try removed(rawDelete(key, txn.handle))
+    }
+
+    @inline(__always)
+    private func rawPut(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, _ flags: PutFlags, _ handle: OpaquePointer) -> Int32
+    {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
-        let rc = mdb_del(txn.handle, dbi, &k, nil)
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        return mdb_put(handle, dbi, &k, &v, flags.rawValue)
+    }
+
+    @inline(__always)
+    private func rawDelete(_ key: UnsafeRawBufferPointer, _ handle: OpaquePointer) -> Int32 {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        return mdb_del(handle, dbi, &k, nil)
+    }
+
+    /// Whether a delete that returned `rc` removed its key (`MDB_NOTFOUND`: it was not there).
+    private func removed(_ rc: Int32) throws(LMDBError) -> Bool {
         if rc == MDB_NOTFOUND { return false }
         try check(rc, "cannot delete from \(name)")
         return true
@@ -121,13 +130,7 @@ public struct Database<Key: LMDBCodec, Value: LMDBCodec>: Sendable {
     @discardableResult
     public func delete(_ key: Key.Value, in txn: borrowing WriteTransaction) throws(LMDBError) -> Bool {
         let handle = txn.handle
-        let rc: Int32 = Key.withEncoded(key) { kb in
-            var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
-            return mdb_del(handle, dbi, &k, nil)
-        }
-        if rc == MDB_NOTFOUND { return false }
-        try check(rc, "cannot delete from \(name)")
-        return true
+        return try removed(Key.withEncoded(key) { kb in rawDelete(kb, handle) })
     }
 
     /// Removes every entry (the database stays).

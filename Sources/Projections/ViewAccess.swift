@@ -2,9 +2,6 @@ public import EventLog
 public import Foundation
 public import JSON
 import LMDB
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).
@@ -244,9 +241,9 @@ public final class ViewWriter {
 /// The entries one projector read and wrote in one write transaction, by database and key.
 ///
 /// Contract: a key's slot holds what the key holds now (for this transaction); `dirty` slots
-/// differ from LMDB and are written by `flush`. A typed value that is clean was decoded from the
-/// bytes LMDB holds (`stored`); a dirty one is encoded (`ViewCoding`) when flushed, so the stored
-/// bytes are those a put of it would have stored. Only keys LMDB can store
+/// differ from LMDB and are written by `flush`. A typed value read from LMDB keeps the bytes it
+/// was decoded from (`stored`) until it changes; a changed one is encoded (`ViewCoding`) when
+/// flushed, so the stored bytes are those a put of it would have stored. Only keys LMDB can store
 /// (`ViewReader.storable`) get here: others go to LMDB at once, as before.
 ///
 /// A slot is an object and a typed value sits in a box of its type: an operation finds its key
@@ -275,18 +272,17 @@ final class ViewWriteCache {
         enum State {
             case absent
             case stored([UInt8])
-            case value(Box)
+            /// A typed value; `stored`: the bytes LMDB holds, which it was decoded from (nil once
+            /// changed).
+            case value(Box, stored: [UInt8]?)
         }
         var state: State
         /// Differs from LMDB (listed in its table's `changed`).
         var dirty: Bool
-        /// LMDB's bytes of a clean typed value (nil when dirty).
-        var stored: [UInt8]?
 
-        init(_ state: State, dirty: Bool, stored: [UInt8]? = nil) {
+        init(_ state: State, dirty: Bool) {
             self.state = state
             self.dirty = dirty
-            self.stored = stored
         }
     }
 
@@ -331,7 +327,6 @@ final class ViewWriteCache {
 
     /// Marks `slot` (of `key` in `db`) changed: written at the next flush.
     private func touch(_ slot: Slot, _ db: String, _ key: String) {
-        slot.stored = nil
         if !slot.dirty {
             slot.dirty = true
             table(db).changed.append((key, slot))
@@ -348,14 +343,15 @@ final class ViewWriteCache {
     func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
         if let s = t.slots[key] {
-            if case .value(let box) = s.state, let typed = box as? TypedBox<T> {
+            if case .value(let box, _) = s.state, let typed = box as? TypedBox<T> {
                 typed.value = value
+                s.state = .value(typed, stored: nil)
             } else {
-                s.state = .value(EncodableBox(value))
+                s.state = .value(EncodableBox(value), stored: nil)
             }
             touch(s, db, key)
         } else {
-            let s = Slot(.value(EncodableBox(value)), dirty: true)
+            let s = Slot(.value(EncodableBox(value), stored: nil), dirty: true)
             t.slots[key] = s
             t.changed.append((key, s))
         }
@@ -366,7 +362,7 @@ final class ViewWriteCache {
         switch s.state {
         case .absent: return nil
         case .stored(let bytes): return bytes
-        case .value(let box): return try s.stored ?? box.encode()
+        case .value(let box, let stored): return try stored ?? box.encode()
         }
     }
 
@@ -384,12 +380,11 @@ final class ViewWriteCache {
             let v = try ViewCoding.decode(type, bytes)
             guard !slot.dirty, let e = v as? any Encodable, !(T.self is AnyObject.Type) else { return TypedBox(v) }
             let box = Self.box(e)
-            slot.state = .value(box)
-            slot.stored = bytes
+            slot.state = .value(box, stored: bytes)
             return box as? TypedBox<T> ?? TypedBox(v)
-        case .value(let box):
+        case .value(let box, let stored):
             if let typed = box as? TypedBox<T> { return typed }
-            return TypedBox(try ViewCoding.decode(type, slot.stored ?? box.encode()))
+            return TypedBox(try ViewCoding.decode(type, stored ?? box.encode()))
         }
     }
 
@@ -402,12 +397,12 @@ final class ViewWriteCache {
     ) throws {
         let s = try slot(db, key, reader)
         let box: TypedBox<T>
-        if case .value(let kept) = s.state, let typed = kept as? TypedBox<T> {
+        if case .value(let kept, _) = s.state, let typed = kept as? TypedBox<T> {
             box = typed
         } else {
             box = EncodableBox(try typed(type, s)?.value ?? initial())
-            s.state = .value(box)
         }
+        s.state = .value(box, stored: nil)
         touch(s, db, key)
         try change(&box.value)
     }
@@ -417,7 +412,7 @@ final class ViewWriteCache {
         var out: [(slot: Slot, box: Box)] = []
         for (_, t) in tables {
             for (_, s) in t.changed where s.dirty {
-                if case .value(let box) = s.state { out.append((s, box)) }
+                if case .value(let box, _) = s.state { out.append((s, box)) }
             }
         }
         return out
@@ -429,7 +424,6 @@ final class ViewWriteCache {
         for (slot, bytes) in try write(db, t, reader) {
             slot.state = bytes.map { .stored($0) } ?? .absent
             slot.dirty = false
-            slot.stored = nil
         }
     }
 
@@ -455,7 +449,7 @@ final class ViewWriteCache {
                 switch s.state {
                 case .absent: nil
                 case .stored(let b): b
-                case .value(let box): try box.encode()
+                case .value(let box, _): try box.encode()
                 }
             let start = keys.count
             keys.append(contentsOf: key.utf8)
@@ -466,32 +460,13 @@ final class ViewWriteCache {
         let d = try reader.resolve(db)
         try keys.withUnsafeBytes { arena in
             func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: arena[spans[i]]) }
-            func order(_ a: Int, _ b: Int) -> Int {
-                let (x, y) = (key(a), key(b))
-                let n = min(x.count, y.count)
-                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let c = memcmp(p, q, n)
-                    if c != 0 { return Int(c) }
-                }
-                return x.count - y.count
-            }
-            // Key order; a key listed twice (it is not: a slot is listed when it becomes dirty)
-            // would be written once, its last listing (LMDB refuses to append a key twice).
-            let sorted = spans.indices.sorted { a, b in
-                let c = order(a, b)
-                return c != 0 ? c < 0 : a < b
-            }
-            let ops = sorted.indices.filter { k in k + 1 == sorted.count || order(sorted[k], sorted[k + 1]) != 0 }.map { sorted[$0] }
+            // Each key is listed once (when its slot becomes dirty), so the order is strict.
+            let ops = spans.indices.sorted { compareBytes(key($0), key($1)) < 0 }
             try ViewWriter.withWriteTransaction(reader.handle) { txn in
                 // Every key after the last one stored: LMDB appends (no search, full pages).
                 var appending = true
                 if let first = ops.first, let last = try d.cursor(in: txn).last().map({ [UInt8]($0.key) }) {
-                    appending = last.withUnsafeBytes { l in
-                        let k = key(first)
-                        let n = min(l.count, k.count)
-                        let c = n > 0 ? memcmp(l.baseAddress!, k.baseAddress!, n) : 0
-                        return c < 0 || (c == 0 && l.count < k.count)
-                    }
+                    appending = last.withUnsafeBytes { compareBytes($0, key(first)) < 0 }
                 }
                 for i in ops {
                     if let bytes = written[i].1 {

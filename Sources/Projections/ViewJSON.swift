@@ -1,8 +1,5 @@
 import Foundation
 import JSON
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Encodes the Codable values views store, as `ViewCoding.encoder` (Foundation's `JSONEncoder`,
 /// sorted keys, slashes unescaped) writes them, without its per-value machinery: a rebuild's batch
@@ -179,7 +176,7 @@ enum ViewJSON {
                 return c != 0 ? c < 0 : a < b
             }
             var first = true
-            for (k, i) in order.enumerated() where k + 1 == order.count || nodes[order[k + 1]].key != nodes[i].key {
+            for (k, i) in order.enumerated() where k + 1 == order.count || compareBytes(nodes[order[k + 1]].key, nodes[i].key) != 0 {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 CanonicalJSON.appendString(nodes[i].key, to: &out)
@@ -190,20 +187,11 @@ enum ViewJSON {
         }
     }
 
-    /// The order of two keys' UTF-8 bytes (negative: `a` first), as `memcmp` then length.
+    /// The order of two keys' UTF-8 bytes (negative: `a` first).
     static func compareBytes(_ a: String, _ b: String) -> Int {
         var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = min(x.count, y.count)
-                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let c = memcmp(p, q, n)
-                    if c != 0 { return Int(c) }
-                }
-                return x.count - y.count
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in Projections.compareBytes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) } }
     }
 }
 
