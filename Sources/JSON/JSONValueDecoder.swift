@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reads a `Decodable` type from a `JSONValue`, strictly: the one reader of payloads (an event's
 /// `data`, a command's body), so that a payload is a `Codable` type written once.
 ///
@@ -199,37 +201,85 @@ struct IndexKey: CodingKey {
     }
 }
 
+// MARK: - Types
+
+/// What the decoder asks of a type, found once per process: whether it is a `JSONEnumeration`, a
+/// `JSONStringRecord` or has `JSONFieldRules`, and its fields' rules by name. (Three dynamic casts
+/// per value and a rule found by comparing names per member were most of what decoding a payload
+/// with nested values cost.) A type's facts never change, so they are kept for the process.
+final class TypeFacts: Sendable {
+    let enumeration: (any JSONEnumeration.Type)?
+    let record: (any JSONStringRecord.Type)?
+    let rules: (any JSONFieldRules.Type)?
+    private let ruleByKey = Mutex<[String: JSONFieldRule?]>([:])
+
+    private init<T>(_ type: T.Type) {
+        enumeration = type as? any JSONEnumeration.Type
+        record = type as? any JSONStringRecord.Type
+        rules = type as? any JSONFieldRules.Type
+    }
+
+    private static let known = Mutex<[ObjectIdentifier: TypeFacts]>([:])
+
+    /// The facts of `type`.
+    static func of<T>(_ type: T.Type) -> TypeFacts {
+        let id = ObjectIdentifier(type)
+        if let facts = known.withLock({ $0[id] }) { return facts }
+        let facts = TypeFacts(type)
+        return known.withLock { known in
+            if let kept = known[id] { return kept }
+            known[id] = facts
+            return facts
+        }
+    }
+
+    /// `rules.rule(forKey:)`, asked once per key.
+    func rule(forKey key: String) -> JSONFieldRule? {
+        guard let rules else { return nil }
+        if let kept = ruleByKey.withLock({ $0[key] }) { return kept }
+        let rule = rules.rule(forKey: key)
+        ruleByKey.withLock { $0[key] = .some(rule) }
+        return rule
+    }
+}
+
 // MARK: - State
 
 /// What the decoding of one value has read, to refuse the members it did not.
 final class DecodingState {
     let maxStringBytes: Int
-    /// Objects in the order they were opened, with their members' keys and which were read.
-    private var objects: [(path: JSONPath, keys: [String], read: [Bool])] = []
-    private var index: [String: Int] = [:]
+    /// Objects in the order they were opened, with their members and which were read. An object
+    /// is known by its members' storage (a value decoded twice, as two types or by two containers,
+    /// shares it), which it holds while decoding; an object of no members has nothing to refuse.
+    private var objects: [(path: JSONPath, members: [(key: String, value: JSONValue)], read: [Bool])] = []
+    private var index: [UnsafeRawPointer: Int] = [:]
 
     init(maxStringBytes: Int) { self.maxStringBytes = maxStringBytes }
 
-    func opened(_ path: JSONPath, keys: [String]) -> Int {
-        let text = path.text
-        if let i = index[text] { return i }
-        objects.append((JSONPath(text), keys, Array(repeating: false, count: keys.count)))
-        index[text] = objects.count - 1
+    /// The object whose members are `members`, at `path`; nil for an object of none.
+    func opened(_ path: JSONPath, members: [(key: String, value: JSONValue)]) -> Int? {
+        guard let storage = members.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }) else { return nil }
+        if let i = index[storage] { return i }
+        objects.append((path, members, Array(repeating: false, count: members.count)))
+        index[storage] = objects.count - 1
         return objects.count - 1
     }
 
     /// Member `member` (its index in the object) of `object` was read.
-    func read(member: Int, in object: Int) { objects[object].read[member] = true }
+    func read(member: Int, in object: Int?) {
+        if let object { objects[object].read[member] = true }
+    }
 
     /// The member named `key` of `object` (if it has one) was read.
-    func read(_ key: String, in object: Int) {
-        if let i = objects[object].keys.firstIndex(where: { JSONValue.sameString($0, key) }) { objects[object].read[i] = true }
+    func read(_ key: String, in object: Int?) {
+        guard let object else { return }
+        if let i = objects[object].members.firstIndex(where: { JSONValue.sameString($0.key, key) }) { objects[object].read[i] = true }
     }
 
     func refuseUnread() throws(JSONDecodingError) {
         for object in objects {
-            for (i, key) in object.keys.enumerated() where !object.read[i] {
-                throw JSONDecodingError(path: object.path.appending(key).text, message: "is not a field of this payload")
+            for (i, member) in object.members.enumerated() where !object.read[i] {
+                throw JSONDecodingError(path: object.path.appending(member.key).text, message: "is not a field of this payload")
             }
         }
     }
@@ -241,8 +291,8 @@ struct ValueDecoder: Decoder {
     let value: JSONValue
     let path: JSONPath
     let state: DecodingState
-    /// The rules of the type being decoded here (for its members).
-    let rules: (any JSONFieldRules.Type)?
+    /// The facts of the type being decoded here, when it has rules (for its members).
+    let rules: TypeFacts?
     /// The rule of the field this value is (or is an element of).
     let fieldRule: JSONFieldRule?
 
@@ -256,7 +306,7 @@ struct ValueDecoder: Decoder {
             throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
         }
         let shared = materialized
-        let object = state.opened(shared.path, keys: members.map(\.key))
+        let object = state.opened(shared.path, members: members)
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: shared, members: members, object: object))
     }
 
@@ -290,10 +340,9 @@ struct ValueDecoder: Decoder {
             return UInt64(n) as! T
         }
         if T.self == JSONValue.self { return value as! T }
-        if let enumeration = T.self as? any JSONEnumeration.Type {
-            return try decodeEnumeration(enumeration) as! T
-        }
-        if let record = T.self as? any JSONStringRecord.Type { return try decodeRecord(record) as! T }
+        let facts = TypeFacts.of(T.self)
+        if let enumeration = facts.enumeration { return try decodeEnumeration(enumeration) as! T }
+        if let record = facts.record { return try decodeRecord(record) as! T }
         if case .array(let elements) = value, let rule = fieldRule {
             if !rule.allowEmptyArray && elements.isEmpty { throw refuse("must not be empty") }
             if let max = rule.maxCount, elements.count > max {
@@ -301,7 +350,7 @@ struct ValueDecoder: Decoder {
             }
         }
         let typed = ValueDecoder(
-            value: value, path: path, state: state, rules: T.self as? any JSONFieldRules.Type, fieldRule: fieldRule)
+            value: value, path: path, state: state, rules: facts.rules == nil ? nil : facts, fieldRule: fieldRule)
         return try T(from: typed)
     }
 
@@ -310,11 +359,12 @@ struct ValueDecoder: Decoder {
             throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
         }
         let path = path.materialized
+        let facts = TypeFacts.of(R.self)
         let names = R.memberNames
         var strings: [String] = []
         strings.reserveCapacity(names.count)
         for name in names {
-            let rule = R.rule(forKey: name)
+            let rule = facts.rule(forKey: name)
             let member = members.first { JSONValue.sameString($0.key, name) }?.value
             guard let member, !member.isNull else {
                 let expected = rule?.expected.map { " (\($0))" } ?? ""
@@ -324,7 +374,7 @@ struct ValueDecoder: Decoder {
         }
         if members.count != names.count || members.contains(where: { m in !names.contains { JSONValue.sameString($0, m.key) } }) {
             // Left for `refuseUnread`, in document order with every other object's members.
-            let object = state.opened(path, keys: members.map(\.key))
+            let object = state.opened(path, members: members)
             for name in names { state.read(name, in: object) }
         }
         return R(strings: strings)
@@ -380,7 +430,7 @@ struct ValueDecoder: Decoder {
 struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: ValueDecoder
     let members: [(key: String, value: JSONValue)]
-    let object: Int
+    let object: Int?
 
     var codingPath: [any CodingKey] { [] }
     var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }

@@ -218,7 +218,8 @@ public final class ViewWriter {
             nonisolated(unsafe) let out = out
             nonisolated(unsafe) let jobs = jobs
             DispatchQueue.concurrentPerform(iterations: 2) { part in
-                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? jobs[j].box.encode() }
+                let orders = ViewJSON.KeyOrders()
+                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? jobs[j].box.encode(orders) }
             }
         }
         for (job, bytes) in zip(jobs, encoded) {
@@ -253,7 +254,9 @@ final class ViewWriteCache {
     /// A typed value, of the type its subclass names.
     class Box {
         /// The value's bytes (`ViewCoding`).
-        func encode() throws -> [UInt8] { fatalError("a slot holds only EncodableBoxes") }
+        func encode(_ orders: ViewJSON.KeyOrders = ViewJSON.KeyOrders()) throws -> [UInt8] {
+            fatalError("a slot holds only EncodableBoxes")
+        }
     }
 
     /// A value of type `T`. A slot holds only `EncodableBox`es; a plain one carries a value read
@@ -264,7 +267,9 @@ final class ViewWriteCache {
     }
 
     final class EncodableBox<T: Encodable>: TypedBox<T> {
-        override func encode() throws -> [UInt8] { try ViewCoding.encode(value) }
+        override func encode(_ orders: ViewJSON.KeyOrders = ViewJSON.KeyOrders()) throws -> [UInt8] {
+            try ViewCoding.encode(value, orders: orders)
+        }
     }
 
     /// What one key holds.
@@ -497,8 +502,11 @@ public enum ViewCoding {
 
     /// `ViewJSON` writes the bytes `encoder` would (checked against it in debug builds, so by
     /// every test), falling back to `encoder` for what it leaves to it.
-    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        guard let bytes = ViewJSON.encode(value) else { return [UInt8](try encoder.encode(value)) }
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] { try encode(value, orders: ViewJSON.KeyOrders()) }
+
+    /// As `encode(_:)`, sharing `orders` with other calls of this thread (`ViewJSON.KeyOrders`).
+    static func encode<T: Encodable>(_ value: T, orders: ViewJSON.KeyOrders) throws -> [UInt8] {
+        guard let bytes = ViewJSON.encode(value, orders: orders) else { return [UInt8](try encoder.encode(value)) }
         #if DEBUG
         let expected = [UInt8](try encoder.encode(value))
         if bytes != expected {

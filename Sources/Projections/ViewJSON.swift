@@ -20,14 +20,55 @@ import JSON
 /// none of which is what `JSONEncoder` writes.
 enum ViewJSON {
     /// The bytes of `value`, or nil when it holds something this encoder leaves to `JSONEncoder`.
-    static func encode<T: Encodable>(_ value: T) -> [UInt8]? {
+    /// `orders` keeps the order of members that objects of the same keys share: pass one to many
+    /// calls on one thread (it is not shared between threads).
+    static func encode<T: Encodable>(_ value: T, orders: KeyOrders = KeyOrders()) -> [UInt8]? {
         let context = Context()
         // A value that encodes nothing is `{}` inside another, an error of `JSONEncoder`'s alone.
-        guard let node = try? node(of: value, path: nil, context, empty: nil), !context.refused else { return nil }
+        guard let node = try? node(of: value, path: nil, context, emptyObject: false), !context.refused else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(node, into: &out)
+        write(node, into: &out, orders)
         return out
+    }
+
+    /// The members to write of the objects encoded so far, by the sequence of keys written: the
+    /// values of one type write the same keys in the same order (their `CodingKeys`), so an
+    /// object's members are sorted once per sequence, not once per object. A sequence is found by
+    /// its keyed container's type, then compared key by key (the keys of `CodingKeys` are the
+    /// same strings each time, compared by their storage first).
+    final class KeyOrders {
+        private struct Known {
+            var keys: [String]
+            /// The indices of the members to write, in order (the last of a key written twice).
+            var written: [Int]
+        }
+        /// A few sequences per type (optional members make several).
+        private var known: [ObjectIdentifier: [Known]] = [:]
+
+        /// The indices of `nodes` to write, in order.
+        func written(_ nodes: [(key: String, node: Node)], keyType: ObjectIdentifier?) -> [Int] {
+            guard let keyType else { return Self.order(nodes) }
+            if let kept = known[keyType] {
+                for k in kept where k.keys.count == nodes.count && zip(k.keys, nodes).allSatisfy({ $0 == $1.key }) { return k.written }
+            }
+            let written = Self.order(nodes)
+            var kept = known[keyType] ?? []
+            if kept.count == 4 { kept.removeFirst() }
+            kept.append(Known(keys: nodes.map(\.key), written: written))
+            known[keyType] = kept
+            return written
+        }
+
+        /// By key, and among a key's members by the order written: the last of each.
+        static func order(_ nodes: [(key: String, node: Node)]) -> [Int] {
+            let order = nodes.indices.sorted { a, b in
+                let c = compareBytes(nodes[a].key, nodes[b].key)
+                return c != 0 ? c < 0 : a < b
+            }
+            return order.indices.filter { k in k + 1 == order.count || compareBytes(nodes[order[k + 1]].key, nodes[order[k]].key) != 0 }
+                .map { order[$0] }
+        }
     }
 
     /// Thrown (and caught in `encode`) for what `JSONEncoder` treats apart.
@@ -46,7 +87,7 @@ enum ViewJSON {
 
         /// A new object, placed by `place`, and the container that fills it.
         func object<Key: CodingKey>(at path: Path?, place: (Node) -> Void) -> KeyedEncodingContainer<Key> {
-            let members = Members()
+            let members = Members(keyType: ObjectIdentifier(Key.self), reserving: 8)
             place(.object(members))
             return KeyedEncodingContainer(KeyedNodes<Key>(members: members, path: path, context: self))
         }
@@ -101,20 +142,27 @@ enum ViewJSON {
     /// last of a key's members is the one written (`write`): no search per member.
     final class Members {
         var nodes: [(key: String, node: Node)] = []
+        /// The type of the keyed containers that filled it (nil: containers of several types).
+        var keyType: ObjectIdentifier?
+
+        /// An object of no members (`reserving`: room for the members of a container to come).
+        init(keyType: ObjectIdentifier? = nil, reserving: Int = 0) {
+            self.keyType = keyType
+            nodes.reserveCapacity(reserving)
+        }
 
         func set(_ key: String, _ node: Node) { nodes.append((key, node)) }
     }
 
-    /// `value` encoded; `empty` when it encodes nothing (nil: throw `Unsupported`).
-    static func node<T: Encodable>(of value: T, path: Path?, _ context: Context, empty: Node? = .object(Members())) throws
-        -> Node
-    {
+    /// `value` encoded; when it encodes nothing, `{}` (`emptyObject`) or `Unsupported` thrown.
+    static func node<T: Encodable>(of value: T, path: Path?, _ context: Context, emptyObject: Bool = true) throws -> Node {
         if let node = try primitive(value) { return node }
         if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw Unsupported() }
         let encoder = NodeEncoder(path: path, context)
         try value.encode(to: encoder)
-        guard let node = encoder.root ?? empty else { throw Unsupported() }
-        return node
+        if let node = encoder.root { return node }
+        guard emptyObject else { throw Unsupported() }
+        return .object(Members())
     }
 
     /// A value `JSONEncoder` writes as a JSON scalar, found by its type (nil for any other): the
@@ -154,7 +202,7 @@ enum ViewJSON {
 
     // MARK: Writing
 
-    static func write(_ node: Node, into out: inout [UInt8]) {
+    static func write(_ node: Node, into out: inout [UInt8], _ orders: KeyOrders) {
         switch node {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -164,24 +212,17 @@ enum ViewJSON {
             out.append(UInt8(ascii: "["))
             for (i, item) in items.nodes.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(item, into: &out)
+                write(item, into: &out, orders)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            // By key, and among a key's members by the order written: the last of each is written.
             let nodes = members.nodes
-            let order = nodes.indices.sorted { a, b in
-                let c = compareBytes(nodes[a].key, nodes[b].key)
-                return c != 0 ? c < 0 : a < b
-            }
-            var first = true
-            for (k, i) in order.enumerated() where k + 1 == order.count || compareBytes(nodes[order[k + 1]].key, nodes[i].key) != 0 {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
+            for (k, i) in orders.written(nodes, keyType: members.keyType).enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
                 CanonicalJSON.appendString(nodes[i].key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                write(nodes[i].node, into: &out)
+                write(nodes[i].node, into: &out, orders)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -211,6 +252,7 @@ private final class NodeEncoder: Encoder {
     /// A second container of the same kind fills the same object or array.
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .object(let kept)? = root {
+            if kept.keyType != ObjectIdentifier(Key.self) { kept.keyType = nil }
             return KeyedEncodingContainer(KeyedNodes<Key>(members: kept, path: path, context: context))
         }
         return context.object(at: path) { root = $0 }

@@ -80,6 +80,34 @@ import Testing
         }
     }
 
+    /// Writes to its object between two writes to a nested one.
+    struct Interleaved: Encodable {
+        enum Key: String, CodingKey { case z, a, m }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            var nested = c.nestedContainer(keyedBy: Key.self, forKey: .z)
+            try nested.encode(1, forKey: .m)
+            try c.encode(2, forKey: .a)
+            try nested.encode(3, forKey: .a)
+        }
+    }
+
+    /// Two nested objects filled one after the other, by hand, and a second container of the same
+    /// object.
+    struct InTurn: Encodable {
+        enum Key: String, CodingKey { case z, a, m }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            var first = c.nestedContainer(keyedBy: Key.self, forKey: .z)
+            try first.encode(1, forKey: .m)
+            try first.encode(0, forKey: .a)
+            var second = c.nestedUnkeyedContainer(forKey: .a)
+            try second.encode("x")
+            var again = encoder.container(keyedBy: Key.self)
+            try again.encode(true, forKey: .m)
+        }
+    }
+
     struct Empty: Encodable {
         func encode(to encoder: any Encoder) throws {}
     }
@@ -118,6 +146,13 @@ import Testing
             }
         }
         #expect(checked == texts.count * doubles.count)
+        // One `KeyOrders` over values of one type whose optional members come and go.
+        let orders = ViewJSON.KeyOrders()
+        for i in 0..<12 {
+            let inner = Inner(zeta: i, alpha: i % 3 == 0 ? nil : "a\(i)", list: i % 2 == 0 ? [] : [Double(i)])
+            #expect(ViewJSON.encode(inner, orders: orders) == (try Self.reference(inner)))
+            #expect(ViewJSON.encode([inner], orders: orders) == (try Self.reference([inner])))
+        }
         #expect(ViewJSON.encode(Handmade()) == (try Self.reference(Handmade())))
         #expect(
             ViewJSON.encode(Handmade()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":"second","b":1,"c":[true,null,{"a":2.5}]}"#)
@@ -126,6 +161,8 @@ import Testing
         let paths = Paths()
         _ = ViewJSON.encode(Probe(paths: paths))
         #expect(paths.seen == [["outer", "inner"]])
+        #expect(ViewJSON.encode(InTurn()) == (try Self.reference(InTurn())))
+        #expect(ViewJSON.encode(InTurn()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":["x"],"m":true,"z":{"a":0,"m":1}}"#)
         #expect(ViewJSON.encode(Empty()) == nil)  // JSONEncoder refuses it at the top
         #expect(ViewJSON.encode([Empty(), Empty()]) == (try Self.reference([Empty(), Empty()])))
         #expect(ViewJSON.encode("top") == (try Self.reference("top")))
@@ -140,6 +177,9 @@ import Testing
         #expect(ViewJSON.encode(["u": URL(string: "https://example.org/a")!]) == nil)
         #expect(ViewJSON.encode(Decimal(string: "1.10")!) == nil)
         #expect(ViewJSON.encode(Super()) == nil)
+        // Containers interleaved by hand.
+        #expect(ViewJSON.encode(Interleaved()) == (try Self.reference(Interleaved())))
+        #expect(ViewJSON.encode(Interleaved()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":2,"z":{"a":3,"m":1}}"#)
         #expect(ViewJSON.encode([Double.nan]) == nil)
         #expect(ViewJSON.encode(["x": Double.infinity]) == nil)
         // Through ViewCoding: the same bytes as JSONEncoder's, or its error.
