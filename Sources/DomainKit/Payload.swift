@@ -47,7 +47,9 @@ extension JSONFieldRule {
     public static let time = JSONFieldRule(
         expected: "an RFC 3339 time such as 2018-08-06T10:00:00+08:00", maxBytes: 40,
         checkString: { s in
-            guard s.contains("T") || s.contains("t"), let instant = Timestamp(s) else {
+            // By byte: a Character search breaks the text into graphemes (a `T` a mark follows
+            // matches here and not there, and is then refused by `Timestamp` alike).
+            guard s.utf8.contains(UInt8(ascii: "T")) || s.utf8.contains(UInt8(ascii: "t")), let instant = Timestamp(s) else {
                 return "must be an RFC 3339 time such as 2018-08-06T10:00:00+08:00"
             }
             guard instant.millisecondsSince1970 >= 0, instant.millisecondsSince1970 < 253_402_300_799_999 else {

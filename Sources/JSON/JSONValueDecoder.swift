@@ -204,14 +204,13 @@ struct IndexKey: CodingKey {
 // MARK: - Types
 
 /// What the decoder asks of a type, found once per process: whether it is a `JSONEnumeration`, a
-/// `JSONStringRecord` or has `JSONFieldRules`, and its fields' rules by name. (Three dynamic casts
-/// per value and a rule found by comparing names per member were most of what decoding a payload
-/// with nested values cost.) A type's facts never change, so they are kept for the process.
+/// `JSONStringRecord` or has `JSONFieldRules` (three dynamic casts per value were a tenth of what
+/// decoding a payload with nested values cost). A type's facts never change, so they are kept for
+/// the process.
 final class TypeFacts: Sendable {
     let enumeration: (any JSONEnumeration.Type)?
     let record: (any JSONStringRecord.Type)?
     let rules: (any JSONFieldRules.Type)?
-    private let ruleByKey = Mutex<[String: JSONFieldRule?]>([:])
 
     private init<T>(_ type: T.Type) {
         enumeration = type as? any JSONEnumeration.Type
@@ -233,14 +232,8 @@ final class TypeFacts: Sendable {
         }
     }
 
-    /// `rules.rule(forKey:)`, asked once per key.
-    func rule(forKey key: String) -> JSONFieldRule? {
-        guard let rules else { return nil }
-        if let kept = ruleByKey.withLock({ $0[key] }) { return kept }
-        let rule = rules.rule(forKey: key)
-        ruleByKey.withLock { $0[key] = .some(rule) }
-        return rule
-    }
+    /// `rules.rule(forKey:)`.
+    func rule(forKey key: String) -> JSONFieldRule? { rules?.rule(forKey: key) }
 }
 
 // MARK: - State
@@ -393,8 +386,10 @@ struct ValueDecoder: Decoder {
         if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { throw refuse("must not be empty") }
         let max = rule?.maxBytes ?? state.maxStringBytes
         if s.utf8.count > max { throw refuse("is \(s.utf8.count) bytes, longer than the \(max) allowed") }
-        // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80).
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80),
+        // looked for over the string's contiguous bytes.
+        var bytes = s
+        if bytes.withUTF8({ $0.contains { $0 < 0x20 || $0 == 0x7F } }) {
             throw refuse("must not contain control characters")
         }
         if let check = rule?.checkString, let message = check(s) { throw refuse(message) }
