@@ -231,9 +231,6 @@ final class TypeFacts: Sendable {
             return facts
         }
     }
-
-    /// `rules.rule(forKey:)`.
-    func rule(forKey key: String) -> JSONFieldRule? { rules?.rule(forKey: key) }
 }
 
 // MARK: - State
@@ -284,8 +281,8 @@ struct ValueDecoder: Decoder {
     let value: JSONValue
     let path: JSONPath
     let state: DecodingState
-    /// The facts of the type being decoded here, when it has rules (for its members).
-    let rules: TypeFacts?
+    /// The rules of the type being decoded here (for its members).
+    let rules: (any JSONFieldRules.Type)?
     /// The rule of the field this value is (or is an element of).
     let fieldRule: JSONFieldRule?
 
@@ -343,7 +340,7 @@ struct ValueDecoder: Decoder {
             }
         }
         let typed = ValueDecoder(
-            value: value, path: path, state: state, rules: facts.rules == nil ? nil : facts, fieldRule: fieldRule)
+            value: value, path: path, state: state, rules: facts.rules, fieldRule: fieldRule)
         return try T(from: typed)
     }
 
@@ -352,12 +349,11 @@ struct ValueDecoder: Decoder {
             throw refuse(path.text.isEmpty ? "the body must be a JSON object" : "must be an object")
         }
         let path = path.materialized
-        let facts = TypeFacts.of(R.self)
         let names = R.memberNames
         var strings: [String] = []
         strings.reserveCapacity(names.count)
         for name in names {
-            let rule = facts.rule(forKey: name)
+            let rule = R.rule(forKey: name)
             let member = members.first { JSONValue.sameString($0.key, name) }?.value
             guard let member, !member.isNull else {
                 let expected = rule?.expected.map { " (\($0))" } ?? ""
