@@ -47,8 +47,8 @@ extension JSONFieldRule {
     public static let time = JSONFieldRule(
         expected: "an RFC 3339 time such as 2018-08-06T10:00:00+08:00", maxBytes: 40,
         checkString: { s in
-            // By byte: a Character search breaks the text into graphemes (a `T` a mark follows
-            // matches here and not there, and is then refused by `Timestamp` alike).
+            // By byte, without breaking the text into graphemes (a `T` followed by a combining mark
+            // is found here and not by a `Character` search; `Timestamp` refuses it either way).
             guard s.utf8.contains(UInt8(ascii: "T")) || s.utf8.contains(UInt8(ascii: "t")), let instant = Timestamp(s) else {
                 return "must be an RFC 3339 time such as 2018-08-06T10:00:00+08:00"
             }

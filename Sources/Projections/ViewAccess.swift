@@ -254,7 +254,7 @@ final class ViewWriteCache {
     /// A typed value, of the type its subclass names.
     class Box {
         /// The value's bytes (`ViewCoding`).
-        func encode(_ orders: ViewJSON.KeyOrders = ViewJSON.KeyOrders()) throws -> [UInt8] {
+        func encode(_ orders: ViewJSON.KeyOrders? = nil) throws -> [UInt8] {
             fatalError("a slot holds only EncodableBoxes")
         }
     }
@@ -267,7 +267,7 @@ final class ViewWriteCache {
     }
 
     final class EncodableBox<T: Encodable>: TypedBox<T> {
-        override func encode(_ orders: ViewJSON.KeyOrders = ViewJSON.KeyOrders()) throws -> [UInt8] {
+        override func encode(_ orders: ViewJSON.KeyOrders?) throws -> [UInt8] {
             try ViewCoding.encode(value, orders: orders)
         }
     }
@@ -502,10 +502,10 @@ public enum ViewCoding {
 
     /// `ViewJSON` writes the bytes `encoder` would (checked against it in debug builds, so by
     /// every test), falling back to `encoder` for what it leaves to it.
-    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] { try encode(value, orders: ViewJSON.KeyOrders()) }
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] { try encode(value, orders: nil) }
 
     /// As `encode(_:)`, sharing `orders` with other calls of this thread (`ViewJSON.KeyOrders`).
-    static func encode<T: Encodable>(_ value: T, orders: ViewJSON.KeyOrders) throws -> [UInt8] {
+    static func encode<T: Encodable>(_ value: T, orders: ViewJSON.KeyOrders?) throws -> [UInt8] {
         guard let bytes = ViewJSON.encode(value, orders: orders) else { return [UInt8](try encoder.encode(value)) }
         #if DEBUG
         let expected = [UInt8](try encoder.encode(value))

@@ -21,8 +21,9 @@ import JSON
 enum ViewJSON {
     /// The bytes of `value`, or nil when it holds something this encoder leaves to `JSONEncoder`.
     /// `orders` keeps the order of members that objects of the same keys share: pass one to many
-    /// calls on one thread (it is not shared between threads).
-    static func encode<T: Encodable>(_ value: T, orders: KeyOrders = KeyOrders()) -> [UInt8]? {
+    /// calls on one thread (it is not shared between threads); without it, each object's members
+    /// are sorted (one value encoded alone gains nothing from keeping them).
+    static func encode<T: Encodable>(_ value: T, orders: KeyOrders? = nil) -> [UInt8]? {
         let context = Context()
         // A value that encodes nothing is `{}` inside another, an error of `JSONEncoder`'s alone.
         guard let node = try? node(of: value, path: nil, context, emptyObject: false), !context.refused else { return nil }
@@ -202,7 +203,7 @@ enum ViewJSON {
 
     // MARK: Writing
 
-    static func write(_ node: Node, into out: inout [UInt8], _ orders: KeyOrders) {
+    static func write(_ node: Node, into out: inout [UInt8], _ orders: KeyOrders?) {
         switch node {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -218,7 +219,7 @@ enum ViewJSON {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             let nodes = members.nodes
-            for (k, i) in orders.written(nodes, keyType: members.keyType).enumerated() {
+            for (k, i) in (orders?.written(nodes, keyType: members.keyType) ?? KeyOrders.order(nodes)).enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 CanonicalJSON.appendString(nodes[i].key, to: &out)
                 out.append(UInt8(ascii: ":"))

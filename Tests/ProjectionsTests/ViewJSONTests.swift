@@ -47,16 +47,48 @@ import Testing
         }
     }
 
+    /// A value whose encoder is filled by hand, as `fill` says.
+    struct ByHand: Encodable, Sendable {
+        enum Key: String, CodingKey { case a, b, m, z }
+        let fill: @Sendable (any Encoder) throws -> Void
+        func encode(to encoder: any Encoder) throws { try fill(encoder) }
+    }
+
     /// Writes two keys three times each, interleaved: the last of each stays.
-    struct Rewritten: Encodable {
-        enum Key: String, CodingKey { case a, b }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            for round in 1...3 {
-                try c.encode("b\(round)", forKey: .b)
-                try c.encode(round, forKey: .a)
-            }
+    static let rewritten = ByHand { encoder in
+        var c = encoder.container(keyedBy: ByHand.Key.self)
+        for round in 1...3 {
+            try c.encode("b\(round)", forKey: .b)
+            try c.encode(round, forKey: .a)
         }
+    }
+
+    /// Writes to its object between two writes to a nested one.
+    static let interleaved = ByHand { encoder in
+        var c = encoder.container(keyedBy: ByHand.Key.self)
+        var nested = c.nestedContainer(keyedBy: ByHand.Key.self, forKey: .z)
+        try nested.encode(1, forKey: .m)
+        try c.encode(2, forKey: .a)
+        try nested.encode(3, forKey: .a)
+    }
+
+    /// Two nested containers filled one after the other, then a second container of the same object.
+    static let inTurn = ByHand { encoder in
+        var c = encoder.container(keyedBy: ByHand.Key.self)
+        var first = c.nestedContainer(keyedBy: ByHand.Key.self, forKey: .z)
+        try first.encode(1, forKey: .m)
+        try first.encode(0, forKey: .a)
+        var second = c.nestedUnkeyedContainer(forKey: .a)
+        try second.encode("x")
+        var again = encoder.container(keyedBy: ByHand.Key.self)
+        try again.encode(true, forKey: .m)
+    }
+
+    /// `ViewJSON` writes `value` as `JSONEncoder` does, and that is `text`.
+    static func expectWrites<T: Encodable>(_ value: T, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let bytes = ViewJSON.encode(value)
+        #expect(bytes == (try reference(value)), sourceLocation: sourceLocation)
+        #expect(bytes.map { String(decoding: $0, as: UTF8.self) } == text, sourceLocation: sourceLocation)
     }
 
     /// Notes the coding path its innermost value is given (an encoder's path, kept by reference).
@@ -77,34 +109,6 @@ import Testing
             var c = encoder.container(keyedBy: Key.self)
             var nested = c.nestedContainer(keyedBy: Key.self, forKey: .outer)
             try nested.encode(Leaf(paths: paths), forKey: .inner)
-        }
-    }
-
-    /// Writes to its object between two writes to a nested one.
-    struct Interleaved: Encodable {
-        enum Key: String, CodingKey { case z, a, m }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            var nested = c.nestedContainer(keyedBy: Key.self, forKey: .z)
-            try nested.encode(1, forKey: .m)
-            try c.encode(2, forKey: .a)
-            try nested.encode(3, forKey: .a)
-        }
-    }
-
-    /// Two nested objects filled one after the other, by hand, and a second container of the same
-    /// object.
-    struct InTurn: Encodable {
-        enum Key: String, CodingKey { case z, a, m }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            var first = c.nestedContainer(keyedBy: Key.self, forKey: .z)
-            try first.encode(1, forKey: .m)
-            try first.encode(0, forKey: .a)
-            var second = c.nestedUnkeyedContainer(forKey: .a)
-            try second.encode("x")
-            var again = encoder.container(keyedBy: Key.self)
-            try again.encode(true, forKey: .m)
         }
     }
 
@@ -153,16 +157,12 @@ import Testing
             #expect(ViewJSON.encode(inner, orders: orders) == (try Self.reference(inner)))
             #expect(ViewJSON.encode([inner], orders: orders) == (try Self.reference([inner])))
         }
-        #expect(ViewJSON.encode(Handmade()) == (try Self.reference(Handmade())))
-        #expect(
-            ViewJSON.encode(Handmade()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":"second","b":1,"c":[true,null,{"a":2.5}]}"#)
-        #expect(ViewJSON.encode(Rewritten()) == (try Self.reference(Rewritten())))
-        #expect(ViewJSON.encode(Rewritten()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":3,"b":"b3"}"#)
+        try Self.expectWrites(Handmade(), #"{"a":"second","b":1,"c":[true,null,{"a":2.5}]}"#)
+        try Self.expectWrites(Self.rewritten, #"{"a":3,"b":"b3"}"#)
         let paths = Paths()
         _ = ViewJSON.encode(Probe(paths: paths))
         #expect(paths.seen == [["outer", "inner"]])
-        #expect(ViewJSON.encode(InTurn()) == (try Self.reference(InTurn())))
-        #expect(ViewJSON.encode(InTurn()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":["x"],"m":true,"z":{"a":0,"m":1}}"#)
+        try Self.expectWrites(Self.inTurn, #"{"a":["x"],"m":true,"z":{"a":0,"m":1}}"#)
         #expect(ViewJSON.encode(Empty()) == nil)  // JSONEncoder refuses it at the top
         #expect(ViewJSON.encode([Empty(), Empty()]) == (try Self.reference([Empty(), Empty()])))
         #expect(ViewJSON.encode("top") == (try Self.reference("top")))
@@ -178,8 +178,7 @@ import Testing
         #expect(ViewJSON.encode(Decimal(string: "1.10")!) == nil)
         #expect(ViewJSON.encode(Super()) == nil)
         // Containers interleaved by hand.
-        #expect(ViewJSON.encode(Interleaved()) == (try Self.reference(Interleaved())))
-        #expect(ViewJSON.encode(Interleaved()).map { String(decoding: $0, as: UTF8.self) } == #"{"a":2,"z":{"a":3,"m":1}}"#)
+        try Self.expectWrites(Self.interleaved, #"{"a":2,"z":{"a":3,"m":1}}"#)
         #expect(ViewJSON.encode([Double.nan]) == nil)
         #expect(ViewJSON.encode(["x": Double.infinity]) == nil)
         // Through ViewCoding: the same bytes as JSONEncoder's, or its error.
