@@ -385,20 +385,16 @@ public final class ProjectionEngine: @unchecked Sendable {
                     // The types' index only for one type: the views' types are most of the log,
                     // which a scan reads faster than a merge of their indexes (`forEachRecord`).
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
-                    // The events are decoded ahead on another thread (a batch of 1,000 events or more).
-                    let ahead = to - from >= 1000 ? ReadAhead(store: store, filter: filter, projectors: chosen) : nil
-                    defer { ahead?.finish() }
-                    try store.forEachRecord(filter) { view in
-                        ahead?.fold(reached: view.position)
+                    // A batch of 1,000 events or more is read (and decoded) on another thread.
+                    var reported = from / 65_536
+                    try forEachFolded(filter, chosen, routes: &routes, ahead: to - from >= 1000) { event, targets in
                         // Progress within a batch too (a batch of a million events takes seconds).
-                        if let progress, view.position % 65_536 == 0 { for p in chosen { progress(p.name, view.position, head) } }
-                        let targets = routes.views(folding: view)
-                        guard !targets.isEmpty else { return true }
-                        let decoded = view.decode()
-                        for i in targets { try chosen[i].apply(decoded, to: writers[i]) }
-                        return true
+                        if let progress, event.position / 65_536 != reported {
+                            reported = event.position / 65_536
+                            for p in chosen { progress(p.name, event.position, head) }
+                        }
+                        for i in targets { try chosen[i].apply(event, to: writers[i]) }
                     }
-                    ahead?.finish()  // before the batch's end (the defer covers a fold that throws)
                     for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
                     ViewWriter.encodePending(writers)
                     for writer in writers { try writer.flush() }
@@ -421,6 +417,25 @@ public final class ProjectionEngine: @unchecked Sendable {
             }
             for p in chosen { progress?(p.name, done, head) }
             if switched { return }
+        }
+    }
+
+    /// Calls `body` with each event of `filter` that a view of `chosen` folds, with the indexes of
+    /// those views, in position order: read on another thread when `ahead` (`ReadAhead`, which
+    /// has ended when this returns), else here.
+    private func forEachFolded(
+        _ filter: EventFilter, _ chosen: [any Projector], routes: inout Routes, ahead: Bool,
+        _ body: (RecordedEvent, [Int]) throws -> Void
+    ) throws {
+        if ahead {
+            let reader = ReadAhead(store: store, filter: filter, projectors: chosen)
+            defer { reader.finish() }
+            return try reader.forEach(body)
+        }
+        try store.forEachRecord(filter) { view in
+            let targets = routes.views(folding: view)
+            if !targets.isEmpty { try body(view.decode(), targets) }
+            return true
         }
     }
 
@@ -484,7 +499,11 @@ struct Routes {
     /// The indexes of the views that fold `event`'s type, in the pass's order.
     mutating func views(folding event: EventRecordView) -> [Int] {
         let bytes = event.typeBytes
-        if !lastType.isEmpty, lastType.elementsEqual(bytes) { return lastViews }
+        if !lastType.isEmpty, lastType.count == bytes.count,
+            lastType.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+            return lastViews
+        }
         let type = [UInt8](bytes)
         let views =
             known[type]
