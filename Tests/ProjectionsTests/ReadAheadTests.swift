@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
-@testable import Projections
 import Synchronization
 import Testing
+
+@testable import Projections
 
 @Suite("Read ahead (a rebuild's one scan of the log)")
 struct ReadAheadTests {
@@ -83,7 +84,8 @@ struct ReadAheadTests {
     func nothingFolded() throws {
         let dir = ScratchDirectory()
         let store = try Self.log(dir, count: 300)
-        let reader = ReadAhead(store: store, filter: EventFilter(fromPosition: 1, toPosition: 300), projectors: [Typed("none", ["c.absent"])])
+        let reader = ReadAhead(
+            store: store, filter: EventFilter(fromPosition: 1, toPosition: 300), projectors: [Typed("none", ["c.absent"])])
         defer { reader.finish() }
         var handed = 0
         try reader.forEach { _, _ in handed += 1 }
