@@ -396,8 +396,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                         for i in targets { try chosen[i].apply(event, to: writers[i]) }
                     }
                     for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
-                    ViewWriter.encodePending(writers)
-                    for writer in writers { try writer.flush() }
+                    try ViewWriter.flush(writers)
                     for key in keys { try checkpoints.put(key, to, in: txn) }
                     done = to
                 }

@@ -2,6 +2,7 @@ public import EventLog
 public import Foundation
 public import JSON
 import LMDB
+import Synchronization
 
 /// Read access to the databases of the views environment, by the local names projectors use.
 /// Valid only during the closure it is given to (it wraps a transaction).
@@ -206,25 +207,37 @@ public final class ViewWriter {
         try cache?.flushAll(reader)
     }
 
-    /// Encodes the typed values `writers` changed in this batch, on two threads, so that their
-    /// flush writes bytes (a rebuild's batch ends with thousands of values to encode; encoding is
-    /// a pure function of each value, so the bytes are those the flush would have made). A value
-    /// that fails to encode is left to the flush, which reports it.
-    static func encodePending(_ writers: [ViewWriter]) {
-        let jobs = writers.flatMap { $0.cache?.pendingValues() ?? [] }
-        guard jobs.count >= 64 else { return }
-        var encoded = [[UInt8]?](repeating: nil, count: jobs.count)
-        encoded.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            nonisolated(unsafe) let jobs = jobs
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
+    /// Writes every pending change of `writers` to LMDB, as `flush()` of each would (the engine
+    /// calls it at the end of a rebuild's batch, which ends with hundreds of thousands of typed
+    /// values to encode). Encoding is a pure function of each value, so it is done on two
+    /// threads: both take chunks of values, in the order of their databases, and this thread
+    /// writes each database as soon as its values are encoded, in between chunks (it holds the
+    /// write transaction). A value that fails to encode is left to the write, which reports it.
+    static func flush(_ writers: [ViewWriter]) throws {
+        let tables = writers.flatMap { writer in writer.cache.map { cache in cache.pendingTables().map { (writer, $0) } } ?? [] }
+        let chunks = EncodingChunks(tables.map(\.1.values))
+        if chunks.values >= 64 {
+            let helper = DispatchGroup()
+            DispatchQueue.global(qos: .userInitiated).async(group: helper) {
                 let orders = ViewJSON.KeyOrders()
-                for j in stride(from: part, to: jobs.count, by: 2) { out[j] = try? jobs[j].box.encode(orders) }
+                while chunks.encodeNext(orders) {}
             }
+            defer {
+                chunks.stop()
+                helper.wait()
+            }
+            let orders = ViewJSON.KeyOrders()
+            for (i, (writer, table)) in tables.enumerated() {
+                // Encode while the other thread finishes this database's last chunks.
+                while !chunks.isEncoded(i) {
+                    if !chunks.encodeNext(orders) { sched_yield() }
+                }
+                try writer.cache?.write(table.db, table.table, writer.reader)
+            }
+        } else {
+            for (writer, table) in tables { try writer.cache?.write(table.db, table.table, writer.reader) }
         }
-        for (job, bytes) in zip(jobs, encoded) {
-            if let bytes { job.slot.state = .stored(bytes) }
-        }
+        for writer in writers { writer.cache?.forget() }
     }
 
     private func putNow(_ db: String, _ key: String, _ bytes: [UInt8]) throws {
@@ -237,6 +250,65 @@ public final class ViewWriter {
     {
         try handle.withWriteTransaction(body)
     }
+}
+
+/// The typed values of a batch's databases to encode, in chunks, for `ViewWriter.flush`: threads
+/// take the next chunk (in the databases' order) until none is left, and a database is encoded
+/// when its last chunk is. A chunk's values are encoded into their slots (`stored` bytes), which
+/// the writing thread reads after `isEncoded` says so (the lock orders the two).
+final class EncodingChunks: @unchecked Sendable {
+    /// Values per chunk: small enough that the two threads end together, large enough that the
+    /// lock is taken seldom.
+    static let size = 64
+
+    private let tables: [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]]
+    /// Every chunk: its database's index and its range of values there.
+    private let chunks: [(table: Int, range: Range<Int>)]
+    private struct State {
+        var next = 0
+        var stopped = false
+        /// Chunks not yet encoded, per database.
+        var left: [Int]
+    }
+    private let state: Mutex<State>
+    let values: Int
+
+    init(_ tables: [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]]) {
+        self.tables = tables
+        var chunks: [(table: Int, range: Range<Int>)] = []
+        for (i, values) in tables.enumerated() {
+            for start in stride(from: 0, to: values.count, by: Self.size) {
+                chunks.append((i, start..<min(values.count, start + Self.size)))
+            }
+        }
+        self.chunks = chunks
+        var left = [Int](repeating: 0, count: tables.count)
+        for c in chunks { left[c.table] += 1 }
+        state = Mutex(State(left: left))
+        values = tables.reduce(0) { $0 + $1.count }
+    }
+
+    /// Encodes the next chunk; false when none is left (or `stop()` was called).
+    func encodeNext(_ orders: ViewJSON.KeyOrders) -> Bool {
+        let taken: Int? = state.withLock { s in
+            guard !s.stopped, s.next < chunks.count else { return nil }
+            s.next += 1
+            return s.next - 1
+        }
+        guard let taken else { return false }
+        let chunk = chunks[taken]
+        for (slot, box) in tables[chunk.table][chunk.range] {
+            if let bytes = try? box.encode(orders) { slot.state = .stored(bytes) }
+        }
+        state.withLock { $0.left[chunk.table] -= 1 }
+        return true
+    }
+
+    /// Whether every value of database `table` is encoded.
+    func isEncoded(_ table: Int) -> Bool { state.withLock { $0.left[table] == 0 } }
+
+    /// No chunk is taken after this.
+    func stop() { state.withLock { $0.stopped = true } }
 }
 
 /// The entries one projector read and wrote in one write transaction, by database and key.
@@ -412,15 +484,17 @@ final class ViewWriteCache {
         try change(&box.value)
     }
 
-    /// The typed values changed since the last flush, each once, with their slots.
-    func pendingValues() -> [(slot: Slot, box: Box)] {
-        var out: [(slot: Slot, box: Box)] = []
-        for (_, t) in tables {
+    /// The databases with changes since the last flush, each with the typed values among them
+    /// (each once, with its slot).
+    func pendingTables() -> [(db: String, table: Table, values: [(slot: Slot, box: Box)])] {
+        tables.compactMap { db, t in
+            guard !t.changed.isEmpty else { return nil }
+            var values: [(slot: Slot, box: Box)] = []
             for (_, s) in t.changed where s.dirty {
-                if case .value(let box, _) = s.state { out.append((s, box)) }
+                if case .value(let box, _) = s.state { values.append((s, box)) }
             }
+            return (db, t, values)
         }
-        return out
     }
 
     /// Writes the pending changes of `db` (its slots stay, clean).
@@ -435,6 +509,11 @@ final class ViewWriteCache {
     /// Writes every pending change and forgets every slot.
     func flushAll(_ reader: ViewReader) throws {
         for (db, t) in tables where !t.changed.isEmpty { _ = try write(db, t, reader) }
+        forget()
+    }
+
+    /// Forgets every slot (after their changes are written).
+    func forget() {
         tables = [:]
         (lastName, lastTable) = ("", nil)
     }
@@ -443,7 +522,8 @@ final class ViewWriteCache {
     /// last); returns each slot written with what it now holds. The keys' bytes sit in one
     /// buffer and are ordered by index (sorting the entries themselves moved references per
     /// step, and a batch ends with a few hundred thousand).
-    private func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(Slot, [UInt8]?)] {
+    @discardableResult
+    func write(_ db: String, _ table: Table, _ reader: ViewReader) throws -> [(Slot, [UInt8]?)] {
         var keys: [UInt8] = []
         var spans: [Range<Int>] = []
         var written: [(Slot, [UInt8]?)] = []
