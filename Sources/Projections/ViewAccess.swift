@@ -237,7 +237,18 @@ public final class ViewWriter {
         } else {
             for (writer, table) in tables { try writer.cache?.write(table.db, table.table, writer.reader) }
         }
-        for writer in writers { writer.cache?.forget() }
+        // What the batch kept is let go of on a thread of its own, while this one commits (and a
+        // CLI ends without waiting for it): freeing the slots, keys, values and boxes of a 1M
+        // rebuild's batch took this thread 0.3-0.4 s.
+        let leftovers = Leftovers((consume tables, chunks.takeValues(), writers.compactMap { $0.cache?.forget() }))
+        Thread.detachNewThread { leftovers.drop() }
+    }
+
+    /// What a batch kept, for another thread to let go of.
+    final class Leftovers: @unchecked Sendable {
+        private var held: Any?
+        init(_ held: Any) { self.held = held }
+        func drop() { held = nil }
     }
 
     private func putNow(_ db: String, _ key: String, _ bytes: [UInt8]) throws {
@@ -261,7 +272,7 @@ final class EncodingChunks: @unchecked Sendable {
     /// lock is taken seldom.
     static let size = 64
 
-    private let tables: [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]]
+    private var tables: [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]]
     /// Every chunk: its database's index and its range of values there.
     private let chunks: [(table: Int, range: Range<Int>)]
     private struct State {
@@ -309,6 +320,12 @@ final class EncodingChunks: @unchecked Sendable {
 
     /// No chunk is taken after this.
     func stop() { state.withLock { $0.stopped = true } }
+
+    /// The values, taken out (once no thread encodes any more).
+    func takeValues() -> [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]] {
+        defer { tables = [] }
+        return tables
+    }
 }
 
 /// The entries one projector read and wrote in one write transaction, by database and key.
@@ -512,10 +529,15 @@ final class ViewWriteCache {
         forget()
     }
 
-    /// Forgets every slot (after their changes are written).
-    func forget() {
-        tables = [:]
-        (lastName, lastTable) = ("", nil)
+    /// Forgets every slot (after their changes are written); returns them, for the caller to let
+    /// go of where it wants.
+    @discardableResult
+    func forget() -> [String: Table] {
+        defer {
+            tables = [:]
+            (lastName, lastTable) = ("", nil)
+        }
+        return tables
     }
 
     /// Writes the dirty slots in key order (appending when every key comes after the database's
