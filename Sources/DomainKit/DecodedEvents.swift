@@ -52,20 +52,22 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
         return (stripes[(at + i) % Self.stripes], i)
     }
 
-    /// Keeps the typed form of `event` (`decode()`) unless its slot holds it: what the thread that
-    /// decodes ahead calls (it takes no reference to the value back).
-    @inlinable public func prepare(_ event: RecordedEvent, _ decode: () -> Value?) {
+    /// Keeps the typed form of `event` (`decode(event)`) unless its slot holds it: what the thread
+    /// that decodes ahead calls (it takes no reference to the value back). `decode` is given the
+    /// event, so that it need not capture it (a closure that did held a copy of it, a reference
+    /// count per field).
+    @inlinable public func prepare(_ event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) {
         let (stripe, i) = slot(event.position)
         if stripe.slots.withLock({ $0.hashes[i] == event.hash }) { return }
-        keep(decode(), of: event, in: stripe, at: i)
+        keep(decode(event), of: event, in: stripe, at: i)
     }
 
-    /// The typed form of `event`: the one kept when its slot holds it, else `decode()` (kept).
-    @inlinable public func value(of event: RecordedEvent, _ decode: () -> Value?) -> Value? {
+    /// The typed form of `event`: the one kept when its slot holds it, else `decode(event)` (kept).
+    @inlinable public func value(of event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) -> Value? {
         let (stripe, i) = slot(event.position)
         let kept = stripe.slots.withLock { slots -> Value?? in slots.hashes[i] == event.hash ? .some(slots.values[i]) : .none }
         if let kept { return kept }
-        let value = decode()
+        let value = decode(event)
         keep(value, of: event, in: stripe, at: i)
         return value
     }

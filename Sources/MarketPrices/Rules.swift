@@ -242,13 +242,13 @@ extension PricesEvent: LoggedEvent {
 
     /// An event of the log, or nil when this version cannot read it (for views and exports).
     public static func read(_ event: RecordedEvent) -> PricesEvent? {
-        decoded.value(of: event) { decode(event, ahead: false) }
+        decoded.value(of: event) { decode($0, ahead: false) }
     }
 
     /// Reads `event` ahead of the folds (a rebuild's other thread), with the reader's members of
     /// that thread (`PriceReported.plainlyValid(bytes:ahead:)`).
     public static func prepare(_ event: RecordedEvent) {
-        decoded.prepare(event) { decode(event, ahead: true) }
+        decoded.prepare(event) { decode($0, ahead: true) }
     }
 
     private static func decode(_ event: RecordedEvent, ahead: Bool) -> PricesEvent? {

@@ -188,7 +188,7 @@ extension AidEvent: LoggedEvent {
     /// An event of the log as its views read it (nil for another domain's event or one this
     /// version cannot read), decoded once for all the views that read it in turn.
     public static func read(_ event: RecordedEvent) -> AidEvent? {
-        decoded.value(of: event) {
+        decoded.value(of: event) { event in
             guard let data = try? event.dataValue() else { return nil }
             return try? AidEvent.read(type: event.type, data: data)
         }

@@ -81,7 +81,7 @@ extension Application {
         /// The event in the log at `event`, nil for what the rules would have refused (a projector
         /// skips it rather than stop every view).
         public static func read(_ event: RecordedEvent) -> Event? {
-            decoded.value(of: event) {
+            decoded.value(of: event) { event in
                 guard let data = try? event.dataValue() else { return nil }
                 return try? read(type: event.type, data: data)
             }
