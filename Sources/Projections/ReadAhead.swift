@@ -72,13 +72,15 @@ final class ReadAhead: @unchecked Sendable {
             var count = 0
             do {
                 try store.forEachRecord(filter) { view in
+                    // Looked at for every event scanned, also those no view folds: `finish()` waits
+                    // for this thread, which must not walk the rest of a batch first.
+                    if stopped.load(ordering: .relaxed) { return false }
                     let targets = routes.views(folding: view)
                     guard !targets.isEmpty else { return true }
                     while count - consumed.load(ordering: .acquiring) >= Self.capacity {
                         if stopped.load(ordering: .relaxed) { return false }
                         usleep(50)
                     }
-                    if stopped.load(ordering: .relaxed) { return false }
                     let event = view.decode()
                     if count - consumed.load(ordering: .relaxed) >= Self.lowWater {
                         for i in preparations.views(folding: view) { projectors[i].prepare(event) }
