@@ -258,13 +258,10 @@ public final class ProjectionEngine: @unchecked Sendable {
                 }
                 return true
             }
-            for (i, (p, _, cp)) in current.enumerated() where cp < to {
-                try p.finishBatch(writers[i])
-                try writers[i].flush()
-            }
-            for (p, g, cp) in current where cp < to {
-                try checkpoints.put(Self.checkpointKey(p.name, g), to, in: txn)
-            }
+            let advancing = current.indices.filter { current[$0].2 < to }
+            for i in advancing { try current[i].0.finishBatch(writers[i]) }
+            try ViewWriter.flush(advancing.map { writers[$0] })
+            for i in advancing { try checkpoints.put(Self.checkpointKey(current[i].0.name, current[i].1), to, in: txn) }
             return to
         }
     }
@@ -370,7 +367,6 @@ public final class ProjectionEngine: @unchecked Sendable {
         }
         let wanted = chosen.map(\.eventTypes)
         let types: Set<String>? = wanted.contains { $0 == nil } ? nil : wanted.reduce(into: []) { $0.formUnion($1 ?? []) }
-        var routes = Routes(wanted)
         var done: UInt64 = 0
         while true {
             let head = try store.head().position
@@ -387,7 +383,7 @@ public final class ProjectionEngine: @unchecked Sendable {
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
                     // A batch of 1,000 events or more is read (and decoded) on another thread.
                     var reported = from / 65_536
-                    try forEachFolded(filter, chosen, routes: &routes, ahead: to - from >= 1000) { event, targets in
+                    try forEachFolded(filter, chosen, ahead: to - from >= 1000) { event, targets in
                         // Progress within a batch too (a batch of a million events takes seconds).
                         if let progress, event.position / 65_536 != reported {
                             reported = event.position / 65_536
@@ -423,7 +419,7 @@ public final class ProjectionEngine: @unchecked Sendable {
     /// those views, in position order: read on another thread when `ahead` (`ReadAhead`, which
     /// has ended when this returns), else here.
     private func forEachFolded(
-        _ filter: EventFilter, _ chosen: [any Projector], routes: inout Routes, ahead: Bool,
+        _ filter: EventFilter, _ chosen: [any Projector], ahead: Bool,
         _ body: (RecordedEvent, [Int]) throws -> Void
     ) throws {
         if ahead {
@@ -431,6 +427,7 @@ public final class ProjectionEngine: @unchecked Sendable {
             defer { reader.finish() }
             return try reader.forEach(body)
         }
+        var routes = Routes(chosen.map(\.eventTypes))
         try store.forEachRecord(filter) { view in
             let targets = routes.views(folding: view)
             if !targets.isEmpty { try body(view.decode(), targets) }

@@ -202,21 +202,23 @@ public final class ViewWriter {
         cache.change(slot, db, key, to: .absent)
     }
 
-    /// Writes every pending change to LMDB (the engine calls it at the end of each batch).
-    func flush() throws {
-        try cache?.flushAll(reader)
-    }
-
-    /// Writes every pending change of `writers` to LMDB, as `flush()` of each would (the engine
-    /// calls it at the end of a rebuild's batch, which ends with hundreds of thousands of typed
-    /// values to encode). Encoding is a pure function of each value, so it is done on two
-    /// threads: both take chunks of values, in the order of their databases, and this thread
-    /// writes each database as soon as its values are encoded, in between chunks (it holds the
-    /// write transaction). A value that fails to encode is left to the write, which reports it.
+    /// Writes every pending change of `writers` to LMDB and forgets their slots (the engine calls
+    /// it at the end of each batch, before the checkpoint). A rebuild's batch ends with hundreds of
+    /// thousands of typed values to encode; encoding is a pure function of each value, so from 64
+    /// values on it is done on two threads: both take chunks of values, in the order of their
+    /// databases, and this thread writes each database as soon as its values are encoded, in
+    /// between chunks (it holds the write transaction), and leaves the freeing of what the batch
+    /// kept to a thread of its own. A value that fails to encode is left to the write, which
+    /// reports it.
     static func flush(_ writers: [ViewWriter]) throws {
         let tables = writers.flatMap { writer in writer.cache.map { cache in cache.pendingTables().map { (writer, $0) } } ?? [] }
         let chunks = EncodingChunks(tables.map(\.1.values))
-        if chunks.values >= 64 {
+        guard chunks.values >= 64 else {
+            for (writer, table) in tables { try writer.cache?.write(table.db, table.table, writer.reader) }
+            for writer in writers { writer.cache?.forget() }
+            return
+        }
+        do {  // the helper has ended when this block does
             let helper = DispatchGroup()
             DispatchQueue.global(qos: .userInitiated).async(group: helper) {
                 let orders = ViewJSON.KeyOrders()
@@ -234,12 +236,10 @@ public final class ViewWriter {
                 }
                 try writer.cache?.write(table.db, table.table, writer.reader)
             }
-        } else {
-            for (writer, table) in tables { try writer.cache?.write(table.db, table.table, writer.reader) }
         }
-        // What the batch kept is let go of on a thread of its own, while this one commits (and a
-        // CLI ends without waiting for it): freeing the slots, keys, values and boxes of a 1M
-        // rebuild's batch took this thread 0.3-0.4 s.
+        // Freed on a thread of its own, while this one commits (and a CLI ends without waiting for
+        // it): freeing the slots, keys, values and boxes of a 1M rebuild's batch took this thread
+        // 0.3-0.4 s. Everything is moved into `leftovers`, so that its reference is the last.
         let leftovers = Leftovers((consume tables, chunks.takeValues(), writers.compactMap { $0.cache?.forget() }))
         Thread.detachNewThread { leftovers.drop() }
     }
@@ -321,7 +321,8 @@ final class EncodingChunks: @unchecked Sendable {
     /// No chunk is taken after this.
     func stop() { state.withLock { $0.stopped = true } }
 
-    /// The values, taken out (once no thread encodes any more).
+    /// The values, taken out (once no thread encodes any more): whoever holds them last frees
+    /// them, and this object may be released last by the thread that encoded.
     func takeValues() -> [[(slot: ViewWriteCache.Slot, box: ViewWriteCache.Box)]] {
         defer { tables = [] }
         return tables
@@ -521,12 +522,6 @@ final class ViewWriteCache {
             slot.state = bytes.map { .stored($0) } ?? .absent
             slot.dirty = false
         }
-    }
-
-    /// Writes every pending change and forgets every slot.
-    func flushAll(_ reader: ViewReader) throws {
-        for (db, t) in tables where !t.changed.isEmpty { _ = try write(db, t, reader) }
-        forget()
     }
 
     /// Forgets every slot (after their changes are written); returns them, for the caller to let
