@@ -104,14 +104,60 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `YYYY-MM-DD` (midnight UTC). Fractions beyond milliseconds are truncated. Returns nil when
     /// the text is not such a time or names an impossible date.
     public init?(_ text: some StringProtocol) {
-        guard let t = Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
+        // A native string lends its bytes (no copy: payloads' times are read on every fold).
+        let lent = text.utf8.withContiguousStorageIfAvailable { Timestamp(utf8: $0) }
+        guard let t = lent ?? Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
         self = t
     }
 
     /// As `init?(_:)`, from the text's UTF-8 bytes.
     public init?(utf8 b: UnsafeBufferPointer<UInt8>) {
+        var r = Reader(b: b)
+        guard let year = r.num(4), r.lit(0x2D), let month = r.num(2), r.lit(0x2D), let day = r.num(2) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year) else { return nil }
+        var ms = Timestamp.days(year: year, month: month, day: day) * 86_400_000
+        if r.i == b.count {
+            self.millisecondsSince1970 = ms
+            return
+        }
+        guard r.lit(0x54) || r.lit(0x74) || r.lit(0x20), let h = r.num(2), r.lit(0x3A), let mi = r.num(2), r.lit(0x3A),
+            let s = r.num(2), h < 24, mi < 60, s < 61
+        else { return nil }
+        ms += h * 3_600_000 + mi * 60_000 + min(s, 59) * 1000
+        if r.lit(0x2E) {
+            var frac: Int64 = 0
+            var digits = 0
+            while r.i < b.count, b[r.i] >= 48, b[r.i] <= 57 {
+                if digits < 3 { frac = frac * 10 + Int64(b[r.i] - 48) }
+                digits += 1
+                r.i += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 3 { for _ in digits..<3 { frac *= 10 } }
+            ms += frac
+        }
+        if r.lit(0x5A) || r.lit(0x7A) {
+            // UTC
+        } else if r.i < b.count, b[r.i] == 0x2B || b[r.i] == 0x2D {
+            let sign: Int64 = b[r.i] == 0x2B ? 1 : -1
+            r.i += 1
+            guard let oh = r.num(2), r.lit(0x3A), let om = r.num(2), oh < 24, om < 60 else { return nil }
+            ms -= sign * (oh * 3_600_000 + om * 60_000)
+        } else {
+            return nil
+        }
+        guard r.i == b.count else { return nil }
+        self.millisecondsSince1970 = ms
+    }
+
+    /// The parser's place in the text (a value, not a variable captured by local functions, which
+    /// cost a dynamic exclusivity check per digit).
+    private struct Reader {
+        let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        func num(_ n: Int) -> Int64? {
+
+        /// `n` decimal digits.
+        mutating func num(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }
             var v: Int64 = 0
             for k in 0..<n {
@@ -122,46 +168,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             i += n
             return v
         }
-        func lit(_ c: UInt8) -> Bool {
+
+        /// The byte `c`.
+        mutating func lit(_ c: UInt8) -> Bool {
             guard i < b.count, b[i] == c else { return false }
             i += 1
             return true
         }
-        guard let year = num(4), lit(0x2D), let month = num(2), lit(0x2D), let day = num(2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year) else { return nil }
-        var ms = Timestamp.days(year: year, month: month, day: day) * 86_400_000
-        if i == b.count {
-            self.millisecondsSince1970 = ms
-            return
-        }
-        guard lit(0x54) || lit(0x74) || lit(0x20), let h = num(2), lit(0x3A), let mi = num(2), lit(0x3A), let s = num(2),
-            h < 24, mi < 60, s < 61
-        else { return nil }
-        ms += h * 3_600_000 + mi * 60_000 + min(s, 59) * 1000
-        if lit(0x2E) {
-            var frac: Int64 = 0
-            var digits = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 {
-                if digits < 3 { frac = frac * 10 + Int64(b[i] - 48) }
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            if digits < 3 { for _ in digits..<3 { frac *= 10 } }
-            ms += frac
-        }
-        if lit(0x5A) || lit(0x7A) {
-            // UTC
-        } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
-            let sign: Int64 = b[i] == 0x2B ? 1 : -1
-            i += 1
-            guard let oh = num(2), lit(0x3A), let om = num(2), oh < 24, om < 60 else { return nil }
-            ms -= sign * (oh * 3_600_000 + om * 60_000)
-        } else {
-            return nil
-        }
-        guard i == b.count else { return nil }
-        self.millisecondsSince1970 = ms
     }
 
     /// The number of days of `month` (1-12) in `year`.

@@ -139,7 +139,11 @@ extension JSONValue: Equatable {
     public static func sameString(_ a: String, _ b: String) -> Bool {
         let ua = a.utf8
         let ub = b.utf8
-        return ua.count == ub.count && ua.elementsEqual(ub)
+        guard ua.count == ub.count else { return false }
+        // Native and small strings lend their bytes: a loop over two buffers, not over two
+        // `UTF8View` iterators.
+        let same = ua.withContiguousStorageIfAvailable { pa in ub.withContiguousStorageIfAvailable { pb in pa.elementsEqual(pb) } }
+        return (same ?? nil) ?? ua.elementsEqual(ub)
     }
 }
 

@@ -238,37 +238,58 @@ final class TypeFacts: Sendable {
 /// What the decoding of one value has read, to refuse the members it did not.
 final class DecodingState {
     let maxStringBytes: Int
-    /// Objects in the order they were opened, with their members and which were read. An object
-    /// is known by its members' storage (a value decoded twice, as two types or by two containers,
-    /// shares it), which it holds while decoding; an object of no members has nothing to refuse.
-    private var objects: [(path: JSONPath, members: [(key: String, value: JSONValue)], read: [Bool])] = []
+    /// Objects in the order they were opened, with their members and where their flags start in
+    /// `read` (one per member, in order). An object is known by its members' storage (a value
+    /// decoded twice, as two types or by two containers, shares it), which it holds while
+    /// decoding; an object of no members has nothing to refuse.
+    private var objects: [(path: JSONPath, members: [(key: String, value: JSONValue)], start: Int)] = []
+    /// Whether each member of each object was read.
+    private var read: [Bool] = []
+    /// The objects by their storage, once there are more than a few to look through.
     private var index: [UnsafeRawPointer: Int] = [:]
+    private static let indexFrom = 8
 
     init(maxStringBytes: Int) { self.maxStringBytes = maxStringBytes }
 
     /// The object whose members are `members`, at `path`; nil for an object of none.
     func opened(_ path: JSONPath, members: [(key: String, value: JSONValue)]) -> Int? {
         guard let storage = members.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }) else { return nil }
-        if let i = index[storage] { return i }
-        objects.append((path, members, Array(repeating: false, count: members.count)))
-        index[storage] = objects.count - 1
+        if objects.count < Self.indexFrom {
+            for (i, object) in objects.enumerated()
+            where object.members.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) == storage }) {
+                return i
+            }
+        } else {
+            if index.isEmpty {
+                for (i, object) in objects.enumerated() {
+                    object.members.withUnsafeBufferPointer { index[UnsafeRawPointer($0.baseAddress!)] = i }
+                }
+            }
+            if let i = index[storage] { return i }
+            index[storage] = objects.count
+        }
+        objects.append((path, members, read.count))
+        read.append(contentsOf: repeatElement(false, count: members.count))
         return objects.count - 1
     }
 
     /// Member `member` (its index in the object) of `object` was read.
     func read(member: Int, in object: Int?) {
-        if let object { objects[object].read[member] = true }
+        if let object { read[objects[object].start + member] = true }
     }
 
     /// The member named `key` of `object` (if it has one) was read.
     func read(_ key: String, in object: Int?) {
         guard let object else { return }
-        if let i = objects[object].members.firstIndex(where: { JSONValue.sameString($0.key, key) }) { objects[object].read[i] = true }
+        if let i = objects[object].members.firstIndex(where: { JSONValue.sameString($0.key, key) }) {
+            read[objects[object].start + i] = true
+        }
     }
 
     func refuseUnread() throws(JSONDecodingError) {
+        guard read.contains(false) else { return }
         for object in objects {
-            for (i, member) in object.members.enumerated() where !object.read[i] {
+            for (i, member) in object.members.enumerated() where !read[object.start + i] {
                 throw JSONDecodingError(path: object.path.appending(member.key).text, message: "is not a field of this payload")
             }
         }
@@ -377,43 +398,60 @@ struct ValueDecoder: Decoder {
     }
 
     func string() throws -> String {
-        guard case .string(let s) = value else { throw refuse("must be a string") }
-        let rule = fieldRule
-        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { throw refuse("must not be empty") }
-        let max = rule?.maxBytes ?? state.maxStringBytes
-        if s.utf8.count > max { throw refuse("is \(s.utf8.count) bytes, longer than the \(max) allowed") }
+        try Scalars.string(value, fieldRule, state.maxStringBytes) { path }
+    }
+
+    func integer() throws -> Int { try Scalars.integer(value, fieldRule) { path } }
+
+    func number() throws -> Double { try Scalars.number(value, fieldRule) { path } }
+
+    func bool() throws -> Bool { try Scalars.bool(value) { path } }
+}
+
+/// The checks of scalar values, by value and field rule: what `ValueDecoder` applies to a string,
+/// a number or a boolean, also called by the containers for a member or element of those types
+/// without making a decoder for it (the path, for a refusal only, is made when refused).
+enum Scalars {
+    static func refuse(_ path: () -> JSONPath, _ message: String) -> JSONDecodingError {
+        JSONDecodingError(path: path().text, message: message)
+    }
+
+    static func string(_ value: JSONValue, _ rule: JSONFieldRule?, _ maxStringBytes: Int, _ path: () -> JSONPath) throws(JSONDecodingError)
+        -> String
+    {
+        guard case .string(var s) = value else { throw refuse(path, "must be a string") }
+        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { throw refuse(path, "must not be empty") }
+        let max = rule?.maxBytes ?? maxStringBytes
         // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80),
         // looked for over the string's contiguous bytes.
-        var bytes = s
-        if bytes.withUTF8({ $0.contains { $0 < 0x20 || $0 == 0x7F } }) {
-            throw refuse("must not contain control characters")
-        }
-        if let check = rule?.checkString, let message = check(s) { throw refuse(message) }
+        let (count, control) = s.withUTF8 { ($0.count, $0.contains { $0 < 0x20 || $0 == 0x7F }) }
+        if count > max { throw refuse(path, "is \(count) bytes, longer than the \(max) allowed") }
+        if control { throw refuse(path, "must not contain control characters") }
+        if let check = rule?.checkString, let message = check(s) { throw refuse(path, message) }
         return s
     }
 
-    func integer() throws -> Int {
-        guard case .number(let d) = value, let n = value.intValue, Double(n) == d, n.magnitude <= 9_007_199_254_740_991
-        else {
-            throw refuse(fieldRule?.expected.map { "must be \($0)" } ?? "must be an integer")
+    static func integer(_ value: JSONValue, _ rule: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Int {
+        guard case .number(let d) = value, let n = value.intValue, Double(n) == d, n.magnitude <= 9_007_199_254_740_991 else {
+            throw refuse(path, rule?.expected.map { "must be \($0)" } ?? "must be an integer")
         }
-        if let check = fieldRule?.checkNumber, let message = check(d) { throw refuse(message) }
+        if let check = rule?.checkNumber, let message = check(d) { throw refuse(path, message) }
         return n
     }
 
-    func number() throws -> Double {
+    static func number(_ value: JSONValue, _ rule: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Double {
         guard case .number(let d) = value else {
-            throw refuse(fieldRule?.expected.map { "must be \($0)" } ?? "must be a number")
+            throw refuse(path, rule?.expected.map { "must be \($0)" } ?? "must be a number")
         }
         if let reason = PayloadPolicy.refusalReason(for: d) {
-            throw refuse("number \(CanonicalJSON.formatNumber(d)) is not allowed: \(reason)")
+            throw refuse(path, "number \(CanonicalJSON.formatNumber(d)) is not allowed: \(reason)")
         }
-        if let check = fieldRule?.checkNumber, let message = check(d) { throw refuse(message) }
+        if let check = rule?.checkNumber, let message = check(d) { throw refuse(path, message) }
         return d
     }
 
-    func bool() throws -> Bool {
-        guard case .bool(let b) = value else { throw refuse("must be true or false") }
+    static func bool(_ value: JSONValue, _ path: () -> JSONPath) throws(JSONDecodingError) -> Bool {
+        guard case .bool(let b) = value else { throw refuse(path, "must be true or false") }
         return b
     }
 }
@@ -426,8 +464,9 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     var codingPath: [any CodingKey] { [] }
     var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
 
-    private func member(_ key: Key) -> JSONValue? {
-        let name = key.stringValue
+    private func member(_ key: Key) -> JSONValue? { member(named: key.stringValue) }
+
+    private func member(named name: String) -> JSONValue? {
         for (i, m) in members.enumerated() where JSONValue.sameString(m.key, name) {
             decoder.state.read(member: i, in: object)
             return m.value.isNull ? nil : m.value
@@ -437,18 +476,75 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     private func rule(_ key: Key) -> JSONFieldRule? { decoder.rules?.rule(forKey: key.stringValue) }
 
+    /// A required member `name` with `rule` is absent (or `null`).
+    private func required(_ name: String, _ rule: JSONFieldRule?) -> JSONDecodingError {
+        let expected = rule?.expected.map { " (\($0))" } ?? ""
+        return JSONDecodingError(path: decoder.path.appending(name).text, message: "is required\(expected)")
+    }
+
+    // The scalar types, read here without a decoder of their own (a generic call made one per
+    // member, and cast its result back to the type asked for at run time).
+
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let name = key.stringValue
+        let rule = decoder.rules?.rule(forKey: name)
+        guard let value = member(named: name) else { throw required(name, rule) }
+        return try Scalars.string(value, rule, decoder.state.maxStringBytes) { decoder.path.appending(name) }
+    }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        let name = key.stringValue
+        guard let value = member(named: name) else { return nil }
+        return try Scalars.string(value, decoder.rules?.rule(forKey: name), decoder.state.maxStringBytes) { decoder.path.appending(name) }
+    }
+
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        let name = key.stringValue
+        let rule = decoder.rules?.rule(forKey: name)
+        guard let value = member(named: name) else { throw required(name, rule) }
+        return try Scalars.integer(value, rule) { decoder.path.appending(name) }
+    }
+
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        let name = key.stringValue
+        guard let value = member(named: name) else { return nil }
+        return try Scalars.integer(value, decoder.rules?.rule(forKey: name)) { decoder.path.appending(name) }
+    }
+
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        let name = key.stringValue
+        let rule = decoder.rules?.rule(forKey: name)
+        guard let value = member(named: name) else { throw required(name, rule) }
+        return try Scalars.number(value, rule) { decoder.path.appending(name) }
+    }
+
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        let name = key.stringValue
+        guard let value = member(named: name) else { return nil }
+        return try Scalars.number(value, decoder.rules?.rule(forKey: name)) { decoder.path.appending(name) }
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        let name = key.stringValue
+        guard let value = member(named: name) else { throw required(name, decoder.rules?.rule(forKey: name)) }
+        return try Scalars.bool(value) { decoder.path.appending(name) }
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        let name = key.stringValue
+        guard let value = member(named: name) else { return nil }
+        return try Scalars.bool(value) { decoder.path.appending(name) }
+    }
+
     func contains(_ key: Key) -> Bool { member(key) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool { member(key) == nil }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        let rule = rule(key)
-        let path = decoder.path.appending(key.stringValue)
-        guard let value = member(key) else {
-            let expected = rule?.expected.map { " (\($0))" } ?? ""
-            throw JSONDecodingError(path: path.text, message: "is required\(expected)")
-        }
-        return try decoder.child(value, path: path, fieldRule: rule).decodeValue(T.self)
+        let name = key.stringValue
+        let rule = decoder.rules?.rule(forKey: name)
+        guard let value = member(named: name) else { throw required(name, rule) }
+        return try decoder.child(value, path: decoder.path.appending(name), fieldRule: rule).decodeValue(T.self)
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
@@ -508,6 +604,15 @@ struct UnkeyedContainer: UnkeyedDecodingContainer {
         return try element.decodeValue(T.self)
     }
 
+    mutating func decode(_ type: String.Type) throws -> String {
+        guard !isAtEnd else { throw decoder.refuse("has too few entries") }
+        let (value, index) = (elements[currentIndex], currentIndex)
+        currentIndex += 1
+        let path = { decoder.path.appending(index: index) }
+        if value.isNull { throw Scalars.refuse(path, "must not be null") }
+        return try Scalars.string(value, decoder.fieldRule, decoder.state.maxStringBytes, path)
+    }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
@@ -523,4 +628,8 @@ struct SingleContainer: SingleValueDecodingContainer {
 
     func decodeNil() -> Bool { decoder.value.isNull }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(T.self) }
+    func decode(_ type: String.Type) throws -> String { try decoder.string() }
+    func decode(_ type: Int.Type) throws -> Int { try decoder.integer() }
+    func decode(_ type: Double.Type) throws -> Double { try decoder.number() }
+    func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool() }
 }

@@ -194,6 +194,20 @@ public final class ViewWriter {
         try cache.update(T.self, db, key, reader, initial: initial, change)
     }
 
+    /// Changes the Codable value of `key` in place, as `update`, when the key holds one; false
+    /// (and nothing written) when it holds none. For a value read to be changed and stored back
+    /// (a read and a put copied it, and a collection in it was copied again when it grew).
+    @discardableResult
+    public func updateIfPresent<T: Codable>(_ db: String, _ key: String, _ change: (inout T) throws -> Void) throws -> Bool {
+        guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
+            guard var v = try value(T.self, db, key) else { return false }
+            try change(&v)
+            try put(db, key, value: v)
+            return true
+        }
+        return try cache.updateIfPresent(T.self, db, key, reader, change)
+    }
+
     public func delete(_ db: String, _ key: String) throws {
         guard let cache, ViewReader.storable(key), let slot = cache.held(db, key) else {
             let d = try reader.resolve(db)
@@ -500,6 +514,20 @@ final class ViewWriteCache {
         s.state = .value(box, stored: nil)
         touch(s, db, key)
         try change(&box.value)
+    }
+
+    /// Changes the value of `key` in place when it holds one; false when absent.
+    func updateIfPresent<T: Codable>(
+        _ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader, _ change: (inout T) throws -> Void
+    ) throws -> Bool {
+        let s = try slot(db, key, reader)
+        guard let found = try typed(type, s) else { return false }
+        // The slot's own box when it holds one of this type, else a box of the value read.
+        let box = found as? EncodableBox<T> ?? EncodableBox(found.value)
+        s.state = .value(box, stored: nil)
+        touch(s, db, key)
+        try change(&box.value)
+        return true
     }
 
     /// The databases with changes since the last flush, each with the typed values among them

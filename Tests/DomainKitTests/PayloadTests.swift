@@ -168,6 +168,96 @@ struct PayloadTests {
     }
 }
 
+/// A payload with every scalar type the containers read without a decoder of their own, lists of
+/// strings and many objects.
+private struct Survey: Payload, Equatable {
+    struct Stop: Payload, Equatable {
+        var code: String
+        var visited: Bool
+        static func rule(forKey key: String) -> JSONFieldRule? { key == "code" ? .identifier : nil }
+    }
+    var tags: [String]
+    var done: Bool
+    var count: Int?
+    var share: Double
+    var open: Bool?
+    var stops: [Stop]
+
+    static func rule(forKey key: String) -> JSONFieldRule? {
+        switch key {
+        case "tags": .list(max: 5, of: "an array of tags")
+        case "count": .nonNegativeInteger
+        default: nil
+        }
+    }
+}
+
+private func stops(_ n: Int, extra: Int? = nil) -> String {
+    (0..<n).map { i in i == extra ? #"{"code":"s\#(i)","visited":true,"note":"x"}"# : #"{"code":"s\#(i)","visited":true}"# }
+        .joined(separator: ",")
+}
+
+private func surveyRefusal(_ text: String) throws -> EventLogError {
+    let value = try parse(text)
+    do {
+        _ = try Survey.read(value)
+    } catch {
+        return error
+    }
+    Issue.record("\(text) was accepted")
+    return EventLogError(.invalidInput, "accepted")
+}
+
+@Suite("Payload: scalars, lists of strings and many objects")
+struct PayloadScalarTests {
+    @Test("strings, booleans, integers and decimals read by type, optionals absent or null")
+    func reads() throws {
+        let s = try Survey.read(try parse(#"{"tags":["a","b"],"done":false,"count":3,"share":0.5,"open":null,"stops":[\#(stops(2))]}"#))
+        #expect(
+            s
+                == Survey(
+                    tags: ["a", "b"], done: false, count: 3, share: 0.5, open: nil,
+                    stops: [.init(code: "s0", visited: true), .init(code: "s1", visited: true)]))
+        let none = try Survey.read(try parse(#"{"tags":["a"],"done":true,"share":1,"open":true,"stops":[]}"#))
+        #expect(none.count == nil && none.open == true && none.share == 1)
+    }
+
+    @Test("each scalar refused by its path and its rule, in lists too")
+    func refusals() throws {
+        let base = #""done":true,"share":1,"stops":[]"#
+        #expect(try surveyRefusal(#"{"tags":["a","  "],\#(base)}"#).message == "data.tags[1]: must not be empty")
+        #expect(try surveyRefusal(#"{"tags":["a",null],\#(base)}"#).message == "data.tags[1]: must not be null")
+        #expect(try surveyRefusal(#"{"tags":["a",7],\#(base)}"#).message == "data.tags[1]: must be a string")
+        #expect(try surveyRefusal(#"{"tags":[],\#(base)}"#).message == "data.tags: must not be empty")
+        #expect(try surveyRefusal(#"{"tags":["a"],"done":"yes","share":1,"stops":[]}"#).message == "data.done: must be true or false")
+        #expect(try surveyRefusal(#"{"tags":["a"],"share":1,"stops":[]}"#).message == "data.done: is required")
+        #expect(try surveyRefusal(#"{"tags":["a"],"done":true,"share":"1","stops":[]}"#).message == "data.share: must be a number")
+        #expect(try surveyRefusal(#"{"tags":["a"],"done":true,"share":1e300,"stops":[]}"#).field == "data.share")
+        #expect(try surveyRefusal(#"{"tags":["a"],\#(base),"count":-1}"#).message == "data.count: must be an integer of at least 0")
+        #expect(try surveyRefusal(#"{"tags":["a"],\#(base),"count":1.5}"#).message == "data.count: must be an integer of at least 0")
+        #expect(try surveyRefusal(#"{"tags":["a"],\#(base),"open":1}"#).message == "data.open: must be true or false")
+        #expect(
+            try surveyRefusal(#"{"tags":["a"],"done":true,"share":1,"stops":[{"code":"a b","visited":true}]}"#).message
+                == #"data.stops[0].code: "a b" has a character outside [A-Za-z0-9._:-]"#)
+    }
+
+    @Test("an unknown member is found among many objects")
+    func manyObjects() throws {
+        // More objects than are looked through one by one: the decoder indexes them.
+        for n in [3, 12, 40] {
+            let ok = try Survey.read(try parse(#"{"tags":["a"],"done":true,"share":1,"stops":[\#(stops(n))]}"#))
+            #expect(ok.stops.count == n)
+            for extra in [0, n / 2, n - 1] {
+                let e = try surveyRefusal(#"{"tags":["a"],"done":true,"share":1,"stops":[\#(stops(n, extra: extra))]}"#)
+                #expect(e.message == "data.stops[\(extra)].note: is not a field of this payload")
+            }
+        }
+        let top = try surveyRefusal(#"{"tags":["a"],"done":true,"share":1,"stops":[\#(stops(20, extra: 15))],"zzz":1}"#)
+        // Objects are looked at in the order they were opened: the enclosing one first.
+        #expect(top.field == "data.zzz")
+    }
+}
+
 @Suite("ViewKey: the one view-key codec")
 struct ViewKeyTests {
     @Test("parts round-trip, a prefix selects whole parts only, numbers sort as numbers")

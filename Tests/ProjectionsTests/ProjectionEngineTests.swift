@@ -116,6 +116,42 @@ struct ProjectionEngineTests {
         #expect(try dump(engine, "test.first", databases: ["types", "sums"]) == dump(engine, "test.second", databases: ["types", "sums"]))
     }
 
+    @Test("updateIfPresent changes a value in place when the key holds one, and writes nothing when not")
+    func updateIfPresent() throws {
+        /// `acct.opened` makes a history; `acct.moved` adds to it only when the account is open.
+        struct HistoryProjector: Projector {
+            var name = "test.history"
+            var version = 1
+            var eventTypes: Set<String>? = nil
+            var databases: [String] { ["history", "refused"] }
+
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                if event.type == "acct.opened" { return try view.put("history", event.stream, value: [Int]()) }
+                let amount = try event.dataValue()["amount"]?.intValue ?? 0
+                let found = try view.updateIfPresent("history", event.stream) { (history: inout [Int]) in history.append(amount) }
+                if !found { try view.update("refused", event.stream, initial: 0) { $0 += 1 } }
+            }
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        let open = { (stream: String) in try ProposedEvent(stream: stream, type: "acct.opened", data: Array("{}".utf8)) }
+        _ = try store.write([try move("acct-a", 1), try open("acct-a"), try move("acct-a", 2), try move("acct-b", 5)])
+        _ = try store.write([try move("acct-a", 3), try open("acct-b"), try move("acct-b", 4), try move("acct-a", 5)])
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [HistoryProjector()])
+        // Batches of 3: some values are changed where the batch read them from LMDB, some where it made them.
+        engine.batchSize = 3
+        try engine.catchUp()
+        let history = { (stream: String) in try engine.read { try $0.view("test.history").value([Int].self, "history", stream) } }
+        let refused = { (stream: String) in try engine.read { try $0.view("test.history").value(Int.self, "refused", stream) } }
+        #expect(try history("acct-a") == [2, 3, 5])
+        #expect(try history("acct-b") == [4])
+        #expect(try refused("acct-a") == 1)
+        #expect(try refused("acct-b") == 1)
+        let folded = try dump(engine, "test.history", databases: ["history", "refused"])
+        try engine.rebuild("test.history")
+        #expect(try dump(engine, "test.history", databases: ["history", "refused"]) == folded)
+    }
+
     @Test("bumping a projector's version rebuilds its view into a new generation")
     func versionBump() throws {
         let dir = ScratchDirectory()

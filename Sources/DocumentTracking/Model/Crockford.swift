@@ -17,6 +17,17 @@ enum Crockford {
         case UInt8(ascii: "I"), UInt8(ascii: "L"): b = UInt8(ascii: "1")
         default: break
         }
-        return alphabet.contains(b) ? b : nil
+        return isCanonical(b) ? b : nil
+    }
+
+    /// Whether `b` is a character of `alphabet` (upper case, no `I`, `L`, `O`, `U`): by range, for
+    /// every receipt number of every document event folded.
+    static func isCanonical(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "I"), UInt8(ascii: "L"), UInt8(ascii: "O"), UInt8(ascii: "U"): false
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): true
+        default: false
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum ReceiptNumber {
         // By byte, without a copy (read for every receipt number of every document event).
         let b = text.utf8
         guard b.count == prefix.utf8.count + length, b.starts(with: prefix.utf8) else { return false }
-        return b.dropFirst(prefix.utf8.count).allSatisfy { Crockford.alphabet.contains($0) }
+        return b.dropFirst(prefix.utf8.count).allSatisfy(Crockford.isCanonical)
     }
 
     /// The canonical form of what a resident typed: trimmed, upper case, `O` read as `0`, `I`

@@ -48,11 +48,12 @@ public struct ApplicationsProjector: DomainProjector {
                 try view.put("subjects", ViewKey.make(subject, e.receiptNumber), bytes: Array(e.receiptNumber.utf8))
             }
         case .statusChanged(let e):
-            guard var app = try view.value(PublicApplication.self, "applications", e.receiptNumber) else { return }
-            app.status = e.to
-            app.updatedAt = e.changedAt.description
-            app.timeline.append(TimelineEntry(status: e.to, at: e.changedAt.description, reasonCode: e.reasonCode, reason: e.reason))
-            try view.put("applications", e.receiptNumber, value: app)
+            let at = e.changedAt.description
+            try view.updateIfPresent("applications", e.receiptNumber) { (app: inout PublicApplication) in
+                app.status = e.to
+                app.updatedAt = at
+                app.timeline.append(TimelineEntry(status: e.to, at: at, reasonCode: e.reasonCode, reason: e.reason))
+            }
         case .pinReissued(let e):
             try view.put("pins", e.receiptNumber, bytes: Array(e.pinHash.utf8))
         case .notification:
