@@ -420,7 +420,7 @@ public final class ProjectionEngine: @unchecked Sendable {
     /// has ended when this returns), else here.
     private func forEachFolded(
         _ filter: EventFilter, _ chosen: [any Projector], ahead: Bool,
-        _ body: (RecordedEvent, [Int]) throws -> Void
+        _ body: (RecordedEvent, ViewSet) throws -> Void
     ) throws {
         if ahead {
             let reader = ReadAhead(store: store, filter: filter, projectors: chosen)
@@ -481,19 +481,20 @@ struct Routes {
     let wanted: [Set<String>?]
     /// With groups, only the first view of each group (non-nil) is listed for a type.
     let groups: [ObjectIdentifier?]?
-    private var known: [[UInt8]: [Int]] = [:]
+    private var known: [[UInt8]: ViewSet] = [:]
     /// The last type met (empty before the first) and its views: two fields, not an optional
     /// tuple, which was copied and destroyed (retains and releases) per event.
     private var lastType: [UInt8] = []
-    private var lastViews: [Int] = []
+    private var lastViews = ViewSet()
 
     init(_ wanted: [Set<String>?], distinctBy groups: [ObjectIdentifier?]? = nil) {
+        precondition(wanted.count <= ViewSet.capacity, "a pass folds at most \(ViewSet.capacity) views, not \(wanted.count)")
         self.wanted = wanted
         self.groups = groups
     }
 
     /// The indexes of the views that fold `event`'s type, in the pass's order.
-    mutating func views(folding event: EventRecordView) -> [Int] {
+    mutating func views(folding event: EventRecordView) -> ViewSet {
         let bytes = event.typeBytes
         if !lastType.isEmpty, lastType.count == bytes.count,
             lastType.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
@@ -510,11 +511,37 @@ struct Routes {
                     var seen = Set<ObjectIdentifier>()
                     views = views.filter { groups[$0].map { seen.insert($0).inserted } ?? true }
                 }
-                known[type] = views
-                return views
+                var set = ViewSet()
+                for i in views { set.insert(i) }
+                known[type] = set
+                return set
             }()
         (lastType, lastViews) = (type, views)
         return views
+    }
+}
+
+/// Views of a pass by their indexes (at most 64), in increasing order: a value without a
+/// reference, so that handing it from the thread that reads ahead to the folds' costs no
+/// reference count on an array both threads hold (one per event, on a line both cores wrote).
+struct ViewSet: Sequence, Equatable {
+    static let capacity = 64
+    private(set) var bits: UInt64 = 0
+
+    var isEmpty: Bool { bits == 0 }
+
+    mutating func insert(_ index: Int) { bits |= 1 << UInt64(index) }
+
+    func makeIterator() -> Iterator { Iterator(bits: bits) }
+
+    struct Iterator: IteratorProtocol {
+        var bits: UInt64
+        mutating func next() -> Int? {
+            guard bits != 0 else { return nil }
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            return index
+        }
     }
 }
 

@@ -25,9 +25,9 @@ final class ReadAhead: @unchecked Sendable {
     /// the other core had just written, which cost the folds a twentieth of their time).
     final class Item {
         let event: RecordedEvent
-        let targets: [Int]
+        let targets: ViewSet
 
-        init(event: RecordedEvent, targets: [Int]) {
+        init(event: RecordedEvent, targets: ViewSet) {
             self.event = event
             self.targets = targets
         }
@@ -108,7 +108,7 @@ final class ReadAhead: @unchecked Sendable {
 
     /// Calls `body` with each event and the views that fold it, in position order, until the
     /// scan ends (then throws its error, if it failed) or `body` throws (then stops the thread).
-    func forEach(_ body: (RecordedEvent, [Int]) throws -> Void) throws {
+    func forEach(_ body: (RecordedEvent, ViewSet) throws -> Void) throws {
         var idle = 0
         while true {
             let available = produced.load(ordering: .acquiring)

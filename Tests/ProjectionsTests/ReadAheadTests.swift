@@ -7,6 +7,15 @@ import Testing
 
 @Suite("Read ahead (a rebuild's one scan of the log)")
 struct ReadAheadTests {
+    @Test("a view set lists its indexes once each, in increasing order, up to 63")
+    func viewSet() {
+        var set = ViewSet()
+        #expect(set.isEmpty && Array(set).isEmpty)
+        for i in [63, 5, 0, 5, 31] { set.insert(i) }
+        #expect(Array(set) == [0, 5, 31, 63])
+        #expect(!set.isEmpty)
+    }
+
     /// Folds the types it is given; counts its `prepare` calls.
     final class Typed: Projector, @unchecked Sendable {
         let name: String
@@ -47,7 +56,7 @@ struct ReadAheadTests {
             // Folds slower than the scan fill the ring (the thread waits for room); fast folds
             // empty it (they wait for the thread).
             if slowFolds, event.position % 97 == 0 { usleep(1_000) }
-            seen.append((event.position, event.type, targets))
+            seen.append((event.position, event.type, Array(targets)))
         }
         let expected = (1...UInt64(count)).filter { ($0 - 1) % 3 != 2 }
         #expect(seen.map(\.0) == expected)
