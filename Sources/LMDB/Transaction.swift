@@ -153,4 +153,18 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
         try check(mdb_dbi_open(unsafeHandle, name, flags, &dbi), "cannot open database \(name)")
         return dbi
     }
+
+    /// Removes the named database `name` from the environment, with its entries, when this
+    /// transaction commits; false when there is none. LMDB closes the handle it opens for this:
+    /// drop only a database this process holds no handle of (a handle kept would name whatever
+    /// database reuses its number).
+    @discardableResult
+    public func dropDatabase(named name: String) throws(LMDBError) -> Bool {
+        var dbi: MDB_dbi = 0
+        let rc = mdb_dbi_open(unsafeHandle, name, 0, &dbi)
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "cannot open database \(name)")
+        try check(mdb_drop(unsafeHandle, dbi, 1), "cannot drop database \(name)")
+        return true
+    }
 }

@@ -1,9 +1,10 @@
 import DomainKit
 import EventLog
 import Foundation
-import Projections
 import Synchronization
 import Testing
+
+@testable import Projections
 
 @Suite("Projection engine")
 struct ProjectionEngineTests {
@@ -263,6 +264,42 @@ struct ProjectionEngineTests {
         #expect(try cli.entries("test.counts", generation: 1, database: "types") == 0)
         #expect(try cli.entries("test.counts", generation: 2, database: "sums") == 2)
         #expect(try cli.read { try $0.view("test.counts").value(Int.self, "sums", "acct-b") } == 3)
+    }
+
+    @Test("a rebuild drops the copies replaced before, which a process that opened them keeps until a later rebuild")
+    func rebuildDropsReplacedCopies() throws {
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 2), try move("acct-b", 3)])
+        let projectors = { [CountingProjector(), CountingProjector(name: "test.other")] }
+        func generations(_ engine: ProjectionEngine, _ view: String = "test.counts") throws -> [Int] {
+            let names = try engine.environment.databaseNames(prefix: view + "@")
+            return Set(names.compactMap { Int($0.dropFirst(view.count + 1).prefix { $0 != "/" }) }).sorted()
+        }
+        do {
+            let server = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: projectors())
+            try server.catchUp()
+            // The server rebuilds twice: it holds the handles of generations 1 and 2, so it drops neither.
+            try server.rebuild("test.counts")
+            try server.rebuild("test.counts")
+            try server.rebuild("test.other")
+            #expect(try generations(server) == [1, 2, 3])
+        }
+        // Each CLI rebuild is a process of its own: it drops what came before the generation it replaces.
+        for expected in [[3, 4], [4, 5], [5, 6]] {
+            let cli = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: projectors())
+            try cli.rebuild("test.counts")
+            #expect(try generations(cli) == expected)
+            #expect(try cli.read { try $0.view("test.counts").value(Int.self, "sums", "acct-b") } == 3)
+            // Only the views rebuilt.
+            #expect(try generations(cli, "test.other") == [1, 2])
+        }
+        // The last copy still folds new events.
+        let cli = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: projectors())
+        _ = try store.write([try move("acct-b", 4)])
+        try cli.catchUp()
+        #expect(try cli.read { try $0.view("test.counts").value(Int.self, "sums", "acct-b") } == 7)
+        #expect(try cli.status().first { $0.name == "test.counts" }?.generation == 6)
     }
 
     @Test("deleting views/ loses nothing: it is folded again from the log")
