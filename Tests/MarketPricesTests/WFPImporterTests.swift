@@ -20,6 +20,11 @@ import Testing
         return out
     }
 
+    /// Removes a variant's directory.
+    static func remove(variant path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+
     /// The HXL hashtag row HDX puts under the header of the per-country file.
     static let cogHXL =
         "#date,#adm1+name,#adm2+name,#loc+market+name,#loc+market+code,#geo+lat,#geo+lon,#item+type,#item+name,#item+code,#item+unit,#item+price+flag,#item+price+type,#currency,#value,#value+usd"
@@ -127,6 +132,7 @@ import Testing
             fields[14] = "abc"
             lines[56] = fields.joined(separator: ",")
         }
+        defer { Self.remove(variant: bad) }
         let before = try t.store.stats()
         do {
             _ = try await WFPImporter().run(file: bad, into: t.store)
@@ -152,6 +158,7 @@ import Testing
     @Test func withOrWithoutTheHXLRowImportsTheSame() async throws {
         let plain = try WFPImporter().plan(file: Self.cog)
         let hxlPath = try Self.variant(of: Self.cog, name: "wfp_food_prices_cog.csv") { $0.insert(Self.cogHXL, at: 1) }
+        defer { Self.remove(variant: hxlPath) }
         let hxl = try WFPImporter().plan(file: hxlPath)
         #expect(!plain.hadHXLRow)
         #expect(hxl.hadHXLRow)

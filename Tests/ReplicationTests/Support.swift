@@ -46,6 +46,8 @@ struct LinesHandler: LogHandler {
 /// The primary's audit signing key of the relays these tests run (one per process), and so the
 /// key their followers trust.
 let testSigningKey: AuditSigningKey = {
+    // Removed when the test process exits (the key is the process's: each run makes its own).
+    atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "lumbung-test-signing-\(getpid())") }
     let directory = NSTemporaryDirectory() + "lumbung-test-signing-\(getpid())"
     return try! AuditSigningKey.loadOrCreate(dataDirectory: directory)
 }()
