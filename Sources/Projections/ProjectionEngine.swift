@@ -419,7 +419,7 @@ public final class ProjectionEngine: @unchecked Sendable {
     /// Drops the databases of the generations of `chosen` before their current ones (`current`):
     /// each was emptied when a rebuild replaced it, and no process reads it (every read follows
     /// the catalog to the current generation), but its name stayed, one more per database and
-    /// rebuild (25,000 on a test machine's log). Not those this process has a handle of (it may
+    /// rebuild (31,423 in a test machine's views). Not those this process has a handle of (it may
     /// have replaced them itself, and LMDB closes a dropped database's handle): a later rebuild
     /// drops them.
     private func dropReplaced(_ chosen: [any Projector], current: [Int]) throws {
