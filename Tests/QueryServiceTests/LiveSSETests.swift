@@ -104,7 +104,9 @@ final class SSEClient: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .connect(host: "localhost", port: port).get()
+            // The address the live servers listen on: "localhost" may resolve to ::1 first, where
+            // another test's server (of another address family) can hold the same port number.
+            .connect(host: "127.0.0.1", port: port).get()
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "localhost")
         headers.add(name: "Accept", value: "text/event-stream")
