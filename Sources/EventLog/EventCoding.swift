@@ -225,6 +225,34 @@ public struct EventRecordView {
             hash: hash)
     }
 
+    /// Makes `event` this record, as `decode()` would, reusing what `event` held: its `stream`
+    /// and `type` when their bytes are the record's, and the storage of its `metadata` and `data`
+    /// (when `event` is their only holder; otherwise they are copied as usual). A reader that
+    /// decodes many records into the same few values (`Projections.ReadAhead`'s ring) allocates
+    /// per field only when the field changes: most records of a log share their type.
+    public func decode(into event: inout RecordedEvent) {
+        event.position = position
+        if !Self.same(event.stream, streamBytes) { event.stream = stream }
+        event.version = version
+        event.id = id
+        if !Self.same(event.type, typeBytes) { event.type = type }
+        event.occurredAt = occurredAt
+        event.recordedAt = recordedAt
+        event.metadata.removeAll(keepingCapacity: true)
+        event.metadata.append(contentsOf: metadataBytes)
+        event.data.removeAll(keepingCapacity: true)
+        event.data.append(contentsOf: dataBytes)
+        event.prevHash = prevHash
+        event.hash = hash
+    }
+
+    /// Whether `string`'s UTF-8 is `bytes`.
+    private static func same(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { utf8 in
+            utf8.count == bytes.count && (bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        } ?? string.utf8.elementsEqual(bytes)
+    }
+
     /// Appends the event's JSON line (without newline).
     public func writeJSON(to out: inout [UInt8]) {
         EventCoding.writeJSON(
@@ -243,3 +271,9 @@ public struct EventRecordView {
         return EventHash.sha256(scratch)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -110,6 +110,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self = t
     }
 
+    /// As `init?(_:)` for a `String`: called with one, the generic form reached the string's bytes
+    /// through its witness tables (a lookup of generic metadata per time read).
+    public init?(_ text: String) {
+        let lent = text.utf8.withContiguousStorageIfAvailable { Timestamp(utf8: $0) }
+        guard let t = lent ?? Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
+        self = t
+    }
+
     /// As `init?(_:)`, from the text's UTF-8 bytes.
     public init?(utf8 b: UnsafeBufferPointer<UInt8>) {
         var r = Reader(b: b)

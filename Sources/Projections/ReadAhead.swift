@@ -23,9 +23,13 @@ final class ReadAhead: @unchecked Sendable {
     /// An event and the views that fold it. An object, held in the ring unmanaged: the folds
     /// borrow it without a reference count (a copy of the event took one per field, on objects
     /// the other core had just written, which cost the folds a twentieth of their time).
+    ///
+    /// The thread refills the item of a slot when the slot comes round again (the folds are past
+    /// it, and only borrowed it): `EventRecordView.decode(into:)` keeps the event's type and the
+    /// storage of its payload, so an event costs no allocation per field.
     final class Item {
-        let event: RecordedEvent
-        let targets: ViewSet
+        var event: RecordedEvent
+        var targets: ViewSet
 
         init(event: RecordedEvent, targets: ViewSet) {
             self.event = event
@@ -81,16 +85,23 @@ final class ReadAhead: @unchecked Sendable {
                         if stopped.load(ordering: .relaxed) { return false }
                         usleep(50)
                     }
-                    let event = view.decode()
-                    if count - consumed.load(ordering: .relaxed) >= Self.lowWater {
-                        for i in preparations.views(folding: view) { projectors[i].prepare(event) }
-                    }
                     // The thread that made an item lets go of it (the folds only borrow it): memory
                     // freed by another thread than the one that allocated it waits for the lock of
                     // that thread's malloc arena, which cost the folds a tenth of their time.
                     let slot = slots + (count & (Self.capacity - 1))
-                    if count >= Self.capacity { slot.pointee.release() }
-                    slot.initialize(to: .passRetained(Item(event: event, targets: targets)))
+                    let item: Item
+                    if count >= Self.capacity {
+                        // The folds are past this slot's event: its item is this thread's alone.
+                        item = slot.pointee.takeRetainedValue()
+                        view.decode(into: &item.event)
+                        item.targets = targets
+                    } else {
+                        item = Item(event: view.decode(), targets: targets)
+                    }
+                    if count - consumed.load(ordering: .relaxed) >= Self.lowWater {
+                        for i in preparations.views(folding: view) { projectors[i].prepare(item.event) }
+                    }
+                    slot.initialize(to: .passRetained(item))
                     count += 1
                     produced.store(count, ordering: .releasing)
                     return true

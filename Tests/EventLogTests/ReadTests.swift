@@ -160,6 +160,26 @@ struct ReadTests {
         #expect(count == 5)
         #expect(end == 15)
     }
+
+    @Test("decode(into:) makes the same event as decode(), reusing what it can, never changing a copy held elsewhere")
+    func decodeInto() throws {
+        var reused = try #require(try store.readAll(EventFilter(fromPosition: 1, toPosition: 1)).first)
+        var kept: [RecordedEvent] = []
+        var decoded: [RecordedEvent] = []
+        try store.forEachRecord(EventFilter()) { view in
+            view.decode(into: &reused)
+            #expect(reused == view.decode())
+            decoded.append(view.decode())
+            // Every other event is held on to (its arrays and strings then have two holders).
+            if view.position % 2 == 0 { kept.append(reused) }
+            return true
+        }
+        #expect(decoded.count > 20)
+        #expect(Set(decoded.map(\.type)).count >= 3)
+        #expect(Set(decoded.map(\.stream)).count >= 3)
+        // The copies held are still the events they were copied from.
+        #expect(kept == decoded.filter { $0.position % 2 == 0 })
+    }
 }
 
 @Suite("Reads across many read transactions")

@@ -82,6 +82,7 @@ extension Application {
         /// skips it rather than stop every view).
         public static func read(_ event: RecordedEvent) -> Event? {
             decoded.value(of: event) { event in
+                if let plain = plainlyValid(type: event.type, bytes: event.data) { return plain }
                 guard let data = try? event.dataValue() else { return nil }
                 return try? read(type: event.type, data: data)
             }

@@ -16,8 +16,11 @@ public enum DocumentEvents {
 
     /// The outcome a notification event type records; nil for another type.
     public static func notificationOutcome(_ type: String) -> NotificationRecorded.Outcome? {
-        NotificationRecorded.Outcome.allCases.first { $0.eventType == type }
+        // Against the names made once (each outcome's `eventType` is made when asked).
+        notificationOutcomes.first { $0.type == type }?.outcome
     }
+
+    private static let notificationOutcomes = NotificationRecorded.Outcome.allCases.map { (type: $0.eventType, outcome: $0) }
 
     /// Category of the application streams.
     public static let streamCategory = "application"

@@ -351,21 +351,8 @@ private final class ReadMembers: Sendable {
     }
 }
 
-/// The checks `JSONValueDecoder` makes of a payload's string or price field, for readers that
-/// take a plainly valid payload without `Codable` (nil: not plainly valid; let the decoder say why).
-enum PlainField {
-    /// A string the decoder reads for a field with `rule`: not only whitespace (unless the rule
-    /// allows empty text), within its byte limit (the rule's, else 200), no control character,
-    /// and passing the rule's own check.
-    static func string(_ s: String, _ rule: JSONFieldRule?) -> String? {
-        let utf8 = s.utf8
-        if utf8.count > (rule?.maxBytes ?? 200) { return nil }
-        if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return nil }
-        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { return nil }
-        if let check = rule?.checkString, check(s) != nil { return nil }
-        return s
-    }
-
+/// The checks `JSONValueDecoder` makes of a price field, beside `PlainField`'s of strings.
+extension PlainField {
     /// A price as the decoder reads it: a number the payload policy allows, passing the price
     /// rule, with at most 4 fraction digits within the limit.
     static func price(_ d: Double) -> Price? {
