@@ -631,7 +631,8 @@ public enum ViewCoding {
 
     /// As `encode(_:)`, sharing `orders` with other calls of this thread (`ViewJSON.KeyOrders`).
     static func encode<T: Encodable>(_ value: T, orders: ViewJSON.KeyOrders?) throws -> [UInt8] {
-        guard let bytes = ViewJSON.encode(value, orders: orders) else { return [UInt8](try encoder.encode(value)) }
+        let written = (value as? any ViewJSONWritable)?.viewJSON ?? ViewJSON.encode(value, orders: orders)
+        guard let bytes = written else { return [UInt8](try encoder.encode(value)) }
         #if DEBUG
         let expected = [UInt8](try encoder.encode(value))
         if bytes != expected {
