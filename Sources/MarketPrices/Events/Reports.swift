@@ -166,6 +166,23 @@ private struct PlainMembers {
             }
         }
 
+        /// As `init?(named:)`, from stored bytes: compared with `memcmp` (a generic comparison of
+        /// the bytes was a tenth of the time of reading a stored report).
+        init?(named name: UnsafeBufferPointer<UInt8>) {
+            switch name.count {
+            case 4 where PlainObject.name(name, is: "unit"): self = .unit
+            case 5 where PlainObject.name(name, is: "price"): self = .price
+            case 6 where PlainObject.name(name, is: "source"): self = .source
+            case 8 where PlainObject.name(name, is: "marketId"): self = .marketId
+            case 8 where PlainObject.name(name, is: "currency"): self = .currency
+            case 8 where PlainObject.name(name, is: "reporter"): self = .reporter
+            case 9 where PlainObject.name(name, is: "priceType"): self = .priceType
+            case 10 where PlainObject.name(name, is: "observedOn"): self = .observedOn
+            case 11 where PlainObject.name(name, is: "commodityId"): self = .commodityId
+            default: return nil
+            }
+        }
+
         /// The members' names as UTF-8.
         static let names = (
             unit: Array("unit".utf8), price: Array("price".utf8), source: Array("source".utf8), marketId: Array("marketId".utf8),
