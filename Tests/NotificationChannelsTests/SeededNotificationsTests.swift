@@ -79,7 +79,7 @@ struct SeededNotificationsTests {
         }
         #expect(pending.count == 1)
         #expect(pending.first?.state == .pending && pending.first?.failures == 1 && pending.first?.lastError == "connect")
-        let next = try #require(pending.first?.nextAttemptAt.flatMap { Timestamp($0) })
+        let next = try #require(pending.first?.nextAttemptAt.flatMap(Timestamp.init))
         // 30 s after the failed attempt, which lies between `attempted` and `recorded` (a loaded
         // machine may take seconds between them, so the bounds are not taken from the clock now).
         #expect(next.millisecondsSince1970 >= attempted.millisecondsSince1970 + 30_000)

@@ -141,10 +141,11 @@ public final class ChildProcess: @unchecked Sendable {
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
-    /// Blocks until the child has ended.
+    /// Blocks until the child has ended; returns at once when it was never started (`run()`
+    /// threw: a harness that waits for it in its `deinit` would otherwise wait forever).
     public func waitUntilExit() {
         lock.withLock {
-            while !ended { lock.wait() }
+            while pid != 0 && !ended { lock.wait() }
         }
     }
 
