@@ -173,7 +173,9 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "PersonalDataTests", dependencies: ["PersonalData", "JSON", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "PersonalDataTests",
+            dependencies: ["PersonalData", "JSON", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "EventLog"]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit", "EventLog", "JSON"]),
         .testTarget(name: "LumbungCoreTests", dependencies: ["LumbungCore"]),
@@ -188,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "DocumentTrackingTests",
             dependencies: [
-                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData",
+                "DocumentTracking", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "PersonalData", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(

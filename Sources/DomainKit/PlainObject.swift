@@ -8,23 +8,25 @@ import Darwin
 #endif
 
 /// A member's value in a plain object (`PlainObject`): a string's UTF-8 without its quotes (no
-/// escape, no control character in it), or an integer.
+/// escape, no control character in it), or a number's bytes (a plain decimal).
 public enum PlainValue {
     case string(UnsafeBufferPointer<UInt8>)
-    case integer(Int)
+    case number(UnsafeBufferPointer<UInt8>)
 }
 
-/// Reads payloads of flat objects (each member a string or an integer) straight from the bytes the
+/// Reads payloads of flat objects (each member a string or a number) straight from the bytes the
 /// log stores, without parsing them into a `JSONValue` and decoding that through `Codable`: what
-/// a rebuild's folds do for the most common events of a domain. A payload read this way must be
-/// one the strict reader (`Payload.read`, after `JSONParser`) reads alike: the caller gives up on
-/// anything not plain (nil), and the strict reader then reads it, or refuses it with its message.
+/// a rebuild's folds do for the most common events of a domain (price reports, status changes,
+/// notification outcomes). A payload read this way must be one the strict reader
+/// (`Payload.read`, after `JSONParser`) reads alike: the caller gives up on anything not plain
+/// (nil), and the strict reader then reads it, or refuses it with its message.
 public enum PlainObject {
     /// Calls `member` with each member of the object in `bytes`, in order, when the bytes are a
     /// plain object: `{`, members `"name":value` separated by `,`, `}`, with no whitespace; names
-    /// and strings without escapes or control characters; integers without sign, leading zero,
-    /// fraction or exponent, at most 15 digits. Returns false when they are not, or as soon as
-    /// `member` returns false. Strings are not checked as UTF-8 here (`PlainField.text` does).
+    /// and strings without escapes or control characters; numbers as plain decimals (an optional
+    /// `-`, digits without a leading zero, an optional `.` and digits; no exponent), at most 20
+    /// bytes. Returns false when they are not, or as soon as `member` returns false. Strings are not
+    /// checked as UTF-8 here (`PlainField.text` does).
     public static func forEachMember(_ bytes: [UInt8], _ member: (UnsafeBufferPointer<UInt8>, PlainValue) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { p in
             let n = p.count
@@ -47,6 +49,23 @@ public enum PlainObject {
                 }
                 return nil
             }
+            /// The plain decimal starting at `i`, as `JSONParser` reads it.
+            func number() -> UnsafeBufferPointer<UInt8>? {
+                let start = i
+                if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
+                let digits = i
+                while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+                // At least one digit, no leading zero (JSON refuses it).
+                guard i > digits, p[digits] != 0x30 || i == digits + 1 else { return nil }
+                if i < n, p[i] == UInt8(ascii: ".") {
+                    i += 1
+                    let fraction = i
+                    while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+                    guard i > fraction else { return nil }
+                }
+                guard i - start <= 20 else { return nil }
+                return UnsafeBufferPointer(rebasing: p[start..<i])
+            }
             while true {
                 guard let name = string(), i < n, p[i] == UInt8(ascii: ":"), i + 1 < n else { return false }
                 i += 1
@@ -55,15 +74,8 @@ public enum PlainObject {
                     guard let s = string() else { return false }
                     value = .string(s)
                 } else {
-                    let start = i
-                    var number = 0
-                    while i < n, p[i] >= 0x30, p[i] <= 0x39 {
-                        number = number * 10 + Int(p[i] - 0x30)
-                        i += 1
-                    }
-                    // At least one digit, no leading zero, within 2^53.
-                    guard i > start, i - start <= 15, p[start] != 0x30 || i == start + 1 else { return false }
-                    value = .integer(number)
+                    guard let digits = number() else { return false }
+                    value = .number(digits)
                 }
                 guard member(name, value), i < n else { return false }
                 if p[i] == UInt8(ascii: "}") { return i == n - 1 }
@@ -71,6 +83,11 @@ public enum PlainObject {
                 i += 1
             }
         }
+    }
+
+    /// The digits after the point of a plain decimal's bytes (0 for an integer).
+    public static func fractionDigits(_ number: UnsafeBufferPointer<UInt8>) -> Int {
+        number.firstIndex(of: UInt8(ascii: ".")).map { number.count - $0 - 1 } ?? 0
     }
 
     /// Whether the member name `name` is `expected`.
@@ -87,34 +104,20 @@ public enum PlainObject {
     }
 }
 
-/// The checks `JSONValueDecoder` makes of a payload's string or number field, for readers that
-/// take a plainly valid payload without `Codable` (nil: not plainly valid; let the decoder say why).
+/// The checks `JSONValueDecoder` makes of a payload's field, for readers that take a plainly valid
+/// payload without `Codable` (nil: not plainly valid; let the decoder say why).
 public enum PlainField {
-    /// A string the decoder reads for a field with `rule`: not only whitespace (unless the rule
-    /// allows empty text), within its byte limit (the rule's, else 200), no control character,
-    /// and passing the rule's own check.
+    /// A string the decoder reads for a field with `rule` (`JSONValueDecoder.stringProblem`).
     public static func string(_ s: String, _ rule: JSONFieldRule?) -> String? {
-        let utf8 = s.utf8
-        if utf8.count > (rule?.maxBytes ?? 200) { return nil }
-        if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return nil }
-        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { return nil }
-        if let check = rule?.checkString, check(s) != nil { return nil }
-        return s
+        JSONValueDecoder.stringProblem(s, rule) == nil ? s : nil
     }
 
-    /// `string(_:_:)` of a string's UTF-8 (nil when it is not a string, or not valid UTF-8): the
-    /// same checks, the length and control characters over the bytes, before a `String` is made.
+    /// `string(_:_:)` of a string's UTF-8 (nil when it is not a string, or not valid UTF-8).
     public static func text(_ value: PlainValue, _ rule: JSONFieldRule?) -> String? {
-        guard case .string(let bytes) = value, bytes.count <= (rule?.maxBytes ?? 200) else { return nil }
-        var ascii = true
-        for b in bytes {
-            if b < 0x20 || b == 0x7F { return nil }
-            if b >= 0x80 { ascii = false }
-        }
-        guard let s = ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self) else { return nil }
-        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { return nil }
-        if let check = rule?.checkString, check(s) != nil { return nil }
-        return s
+        guard case .string(let bytes) = value else { return nil }
+        // ASCII (ids, codes, times) needs no check beyond its bytes'.
+        let s = bytes.allSatisfy { $0 < 0x80 } ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+        return s.flatMap { string($0, rule) }
     }
 
     /// A member of a `JSONEnumeration` (as the decoder reads one: its raw value exactly).
@@ -130,10 +133,11 @@ public enum PlainField {
         text(value, rule).flatMap { Timestamp(scalar: $0) }
     }
 
-    /// An integer the decoder reads for a field with `rule` (within ±(2^53-1), which a plain
-    /// integer is, and passing the rule's check).
+    /// An integer the decoder reads for a field with `rule`: plain digits, at most 15 (within
+    /// ±(2^53-1)), passing the rule's check.
     public static func integer(_ value: PlainValue, _ rule: JSONFieldRule?) -> Int? {
-        guard case .integer(let n) = value else { return nil }
+        guard case .number(let digits) = value, digits.count <= 15, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let n = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         if let check = rule?.checkNumber, check(Double(n)) != nil { return nil }
         return n
     }

@@ -103,16 +103,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; also a bare date
     /// `YYYY-MM-DD` (midnight UTC). Fractions beyond milliseconds are truncated. Returns nil when
     /// the text is not such a time or names an impossible date.
-    public init?(_ text: some StringProtocol) {
+    /// Inlinable, so that a caller with a `String` reaches its bytes directly (the generic form went
+    /// through the string's witness tables, a lookup of generic metadata per time read).
+    @inlinable public init?(_ text: some StringProtocol) {
         // A native string lends its bytes (no copy: payloads' times are read on every fold).
-        let lent = text.utf8.withContiguousStorageIfAvailable { Timestamp(utf8: $0) }
-        guard let t = lent ?? Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
-        self = t
-    }
-
-    /// As `init?(_:)` for a `String`: called with one, the generic form reached the string's bytes
-    /// through its witness tables (a lookup of generic metadata per time read).
-    public init?(_ text: String) {
         let lent = text.utf8.withContiguousStorageIfAvailable { Timestamp(utf8: $0) }
         guard let t = lent ?? Array(text.utf8).withUnsafeBufferPointer({ Timestamp(utf8: $0) }) else { return nil }
         self = t

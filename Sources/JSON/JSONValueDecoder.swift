@@ -32,6 +32,22 @@ public struct JSONValueDecoder: Sendable {
     /// starts with a printable ASCII character is known not to be without breaking it into
     /// characters (its first character, whose first scalar that is, is not whitespace): most
     /// strings of most payloads, read on every append and every fold.
+    /// What is wrong with `s` as a string field with `rule` (nil: nothing): blank (unless the rule
+    /// allows empty text), longer than its byte limit (the rule's, else `maxStringBytes`), holding a
+    /// control character, or refused by the rule's own check. The one place string fields are
+    /// judged: the decoder, and the readers of plain payloads (`DomainKit.PlainField`).
+    public static func stringProblem(_ s: String, _ rule: JSONFieldRule?, maxStringBytes: Int = 200) -> String? {
+        if !(rule?.allowEmpty ?? false) && isBlank(s) { return "must not be empty" }
+        let max = rule?.maxBytes ?? maxStringBytes
+        // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80),
+        // looked for over the string's contiguous bytes.
+        var s = s
+        let (count, control) = s.withUTF8 { ($0.count, $0.contains { $0 < 0x20 || $0 == 0x7F }) }
+        if count > max { return "is \(count) bytes, longer than the \(max) allowed" }
+        if control { return "must not contain control characters" }
+        return rule?.checkString?(s)
+    }
+
     public static func isBlank(_ s: String) -> Bool {
         if let first = s.utf8.first, first > 0x20 && first < 0x7F { return false }
         return s.allSatisfy(\.isWhitespace)
@@ -419,15 +435,8 @@ enum Scalars {
     static func string(_ value: JSONValue, _ rule: JSONFieldRule?, _ maxStringBytes: Int, _ path: () -> JSONPath) throws(JSONDecodingError)
         -> String
     {
-        guard case .string(var s) = value else { throw refuse(path, "must be a string") }
-        if !(rule?.allowEmpty ?? false) && JSONValueDecoder.isBlank(s) { throw refuse(path, "must not be empty") }
-        let max = rule?.maxBytes ?? maxStringBytes
-        // In UTF-8 a control character is its own byte (every byte of a longer sequence is >= 0x80),
-        // looked for over the string's contiguous bytes.
-        let (count, control) = s.withUTF8 { ($0.count, $0.contains { $0 < 0x20 || $0 == 0x7F }) }
-        if count > max { throw refuse(path, "is \(count) bytes, longer than the \(max) allowed") }
-        if control { throw refuse(path, "must not contain control characters") }
-        if let check = rule?.checkString, let message = check(s) { throw refuse(path, message) }
+        guard case .string(let s) = value else { throw refuse(path, "must be a string") }
+        if let message = JSONValueDecoder.stringProblem(s, rule, maxStringBytes: maxStringBytes) { throw refuse(path, message) }
         return s
     }
 
@@ -482,58 +491,38 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return JSONDecodingError(path: decoder.path.appending(name).text, message: "is required\(expected)")
     }
 
+    /// Member `key` read by `read` (given its value, its rule and its path); nil when it is absent
+    /// (or `null`), refused as required when `required`.
+    private func scalar<T>(
+        _ key: Key, required: Bool, _ read: (JSONValue, JSONFieldRule?, () -> JSONPath) throws(JSONDecodingError) -> T
+    ) throws -> T? {
+        let name = key.stringValue
+        let rule = decoder.rules?.rule(forKey: name)
+        guard let value = member(named: name) else {
+            if required { throw self.required(name, rule) }
+            return nil
+        }
+        return try read(value, rule) { decoder.path.appending(name) }
+    }
+
     // The scalar types, read here without a decoder of their own (a generic call made one per
     // member, and cast its result back to the type asked for at run time).
 
-    func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        let name = key.stringValue
-        let rule = decoder.rules?.rule(forKey: name)
-        guard let value = member(named: name) else { throw required(name, rule) }
-        return try Scalars.string(value, rule, decoder.state.maxStringBytes) { decoder.path.appending(name) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(key, required: true, string)! }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try scalar(key, required: false, string) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key, required: true, Scalars.integer)! }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try scalar(key, required: false, Scalars.integer) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(key, required: true, Scalars.number)! }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try scalar(key, required: false, Scalars.number) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key, required: true, bool)! }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try scalar(key, required: false, bool) }
+
+    private func string(_ value: JSONValue, _ rule: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> String {
+        try Scalars.string(value, rule, decoder.state.maxStringBytes, path)
     }
 
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        let name = key.stringValue
-        guard let value = member(named: name) else { return nil }
-        return try Scalars.string(value, decoder.rules?.rule(forKey: name), decoder.state.maxStringBytes) { decoder.path.appending(name) }
-    }
-
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
-        let name = key.stringValue
-        let rule = decoder.rules?.rule(forKey: name)
-        guard let value = member(named: name) else { throw required(name, rule) }
-        return try Scalars.integer(value, rule) { decoder.path.appending(name) }
-    }
-
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        let name = key.stringValue
-        guard let value = member(named: name) else { return nil }
-        return try Scalars.integer(value, decoder.rules?.rule(forKey: name)) { decoder.path.appending(name) }
-    }
-
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
-        let name = key.stringValue
-        let rule = decoder.rules?.rule(forKey: name)
-        guard let value = member(named: name) else { throw required(name, rule) }
-        return try Scalars.number(value, rule) { decoder.path.appending(name) }
-    }
-
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        let name = key.stringValue
-        guard let value = member(named: name) else { return nil }
-        return try Scalars.number(value, decoder.rules?.rule(forKey: name)) { decoder.path.appending(name) }
-    }
-
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
-        let name = key.stringValue
-        guard let value = member(named: name) else { throw required(name, decoder.rules?.rule(forKey: name)) }
-        return try Scalars.bool(value) { decoder.path.appending(name) }
-    }
-
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        let name = key.stringValue
-        guard let value = member(named: name) else { return nil }
-        return try Scalars.bool(value) { decoder.path.appending(name) }
+    private func bool(_ value: JSONValue, _: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Bool {
+        try Scalars.bool(value, path)
     }
 
     func contains(_ key: Key) -> Bool { member(key) != nil }

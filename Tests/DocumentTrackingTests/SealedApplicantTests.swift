@@ -5,24 +5,10 @@ import Foundation
 import JSON
 import PersonalData
 import Projections
-import Synchronization
+import TestSupport
 import Testing
 
 @testable import DocumentTracking
-
-/// The directories this file's tests made, removed when the test process exits (a vault's
-/// directory outlives the test that made it in the harnesses it is given to).
-private let madeDirectories = Mutex<[String]>([])
-private let removeMadeDirectoriesAtExit: Void = {
-    atexit { for path in madeDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) } }
-}()
-
-/// `path`, removed when the test process exits.
-private func removedAtExit(_ path: String) -> String {
-    _ = removeMadeDirectoriesAtExit
-    madeDirectories.withLock { $0.append(path) }
-    return path
-}
 
 @Suite("Sealed applicants") struct SealedApplicantTests {
     static let nik = "5271010101900001"
@@ -30,7 +16,8 @@ private func removedAtExit(_ path: String) -> String {
     static let phone = "081234567890"
 
     static func vault() throws -> Vault {
-        let path = removedAtExit(FileManager.default.temporaryDirectory.appendingPathComponent("lumbung-vault-\(UUID().uuidString)").path)
+        let path = RemovedAtExit.path(
+            FileManager.default.temporaryDirectory.appendingPathComponent("lumbung-vault-\(UUID().uuidString)").path)
         return try Vault(directory: path, masterKey: SymmetricKey(size: .bits256))
     }
 

@@ -2,27 +2,14 @@ import Crypto
 import Foundation
 import JSON
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import PersonalData
 
-/// The directories this file's tests made, removed when the test process exits (a vault's
-/// directory outlives the test that made it in the harnesses it is given to).
-private let madeDirectories = Mutex<[String]>([])
-private let removeMadeDirectoriesAtExit: Void = {
-    atexit { for path in madeDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) } }
-}()
-
-/// `path`, removed when the test process exits.
-private func removedAtExit(_ path: String) -> String {
-    _ = removeMadeDirectoriesAtExit
-    madeDirectories.withLock { $0.append(path) }
-    return path
-}
-
 @Suite struct VaultTests {
     static func temporaryDirectory() throws -> String {
-        let path = removedAtExit(NSTemporaryDirectory() + "vault-tests-\(UUID().uuidString)")
+        let path = RemovedAtExit.path(NSTemporaryDirectory() + "vault-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -5,7 +5,7 @@ public enum DocumentEvents {
     public static let statusChanged = "documents.status-changed"
     public static let pinReissued = "documents.pin-reissued"
     /// `documents.notification-delivered`, `-failed`, `-retry-requested` (`NotificationRecorded`).
-    public static let notificationTypes = NotificationRecorded.Outcome.allCases.map(\.eventType)
+    public static let notificationTypes = notificationOutcomes.map(\.type)
     /// The lifecycle's events, which the applications, queue and processing views fold.
     public static let lifecycle: Set<String> = [applicationSubmitted, statusChanged, pinReissued]
     public static let all: Set<String> = lifecycle.union(notificationTypes)
@@ -20,6 +20,7 @@ public enum DocumentEvents {
         notificationOutcomes.first { $0.type == type }?.outcome
     }
 
+    /// Each outcome with its event type, made once.
     private static let notificationOutcomes = NotificationRecorded.Outcome.allCases.map { (type: $0.eventType, outcome: $0) }
 
     /// Category of the application streams.

@@ -77,61 +77,21 @@ extension PriceReported {
     /// `ahead`: read on the thread that decodes ahead of a rebuild's folds, which keeps its own
     /// `ReadMembers` (`ReadMembers.ahead`).
     static func plainlyValid(bytes: [UInt8], ahead: Bool = false) -> PriceReported? {
-        bytes.withUnsafeBufferPointer { p -> PriceReported? in
-            let n = p.count
-            guard n > 2, p[0] == UInt8(ascii: "{"), p[n - 1] == UInt8(ascii: "}") else { return nil }
-            var i = 1
-            var plain = PlainMembers()
-            /// The bytes of the string starting at `i` (a quote), without its quotes; nil when it
-            /// holds an escape or a control character, or ends early.
-            func string() -> UnsafeBufferPointer<UInt8>? {
-                guard i < n, p[i] == UInt8(ascii: "\"") else { return nil }
-                let start = i + 1
-                var j = start
-                while j < n {
-                    let b = p[j]
-                    if b == UInt8(ascii: "\"") {
-                        i = j + 1
-                        return UnsafeBufferPointer(rebasing: p[start..<j])
-                    }
-                    if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
-                    j += 1
-                }
-                return nil
+        let recent = ahead ? ReadMembers.ahead : ReadMembers.shared
+        var plain = PlainMembers()
+        let read = PlainObject.forEachMember(bytes) { name, value in
+            // The price is a number of at most 4 fraction digits, every other member a string.
+            guard let member = PlainMembers.Member(named: name) else { return false }
+            switch value {
+            case .number(let digits) where member == .price && PlainObject.fractionDigits(digits) <= 4:
+                return plain.take(member, recent.made(member, digits))
+            case .string(let text) where member != .price:
+                return plain.take(member, recent.made(member, text))
+            default:
+                return false
             }
-            /// The plain decimal starting at `i`, as `JSONParser` reads it (its bytes).
-            func number() -> UnsafeBufferPointer<UInt8>? {
-                let start = i
-                if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
-                let digits = i
-                while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                // No leading zero (JSON refuses it), at least one digit.
-                guard i > digits, p[digits] != 0x30 || i == digits + 1 else { return nil }
-                if i < n, p[i] == UInt8(ascii: ".") {
-                    i += 1
-                    let fraction = i
-                    while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                    guard i > fraction, i - fraction <= 4 else { return nil }
-                }
-                guard i - start <= 20 else { return nil }
-                return UnsafeBufferPointer(rebasing: p[start..<i])
-            }
-            let recent = ahead ? ReadMembers.ahead : ReadMembers.shared
-            while true {
-                guard let key = string(), i < n, p[i] == UInt8(ascii: ":") else { return nil }
-                i += 1
-                // The price is a number, every other member a string.
-                guard let member = PlainMembers.Member(named: key), let value = member == .price ? number() : string(),
-                    plain.take(member, recent.made(member, value))
-                else { return nil }
-                guard i < n else { return nil }
-                if p[i] == UInt8(ascii: "}") { break }
-                guard p[i] == UInt8(ascii: ",") else { return nil }
-                i += 1
-            }
-            guard i == n - 1 else { return nil }
-            return plain.report
         }
+        return read ? plain.report : nil
     }
 }
 
