@@ -13,15 +13,25 @@ public import Synchronization
 /// per stripe of slots). Inlinable, so that each domain's use is specialized for its type (a generic call per
 /// event looked its metadata up at run time).
 public final class DecodedEvents<Value: Sendable>: Sendable {
+    /// An event's typed form, held once for every view that reads it: a view lends `value` (a
+    /// constant of an object) to its fold as it is, where a copy of a typed event out of a slot
+    /// took a reference count per field of it (a report has ten), four times per report for
+    /// the four views of prices, on objects the thread that decoded it had just written.
+    public final class Decoded: Sendable {
+        public let value: Value
+        @usableFromInline init(_ value: Value) { self.value = value }
+    }
+
     /// How many positions the slots span: how far ahead of the folds a rebuild may decode.
     public static var capacity: Int { 4096 }
 
-    /// A stripe's slots: the hash of the event each holds (nil: none yet), and its typed form.
+    /// A stripe's slots: the hash of the event each holds (nil: none yet), and its typed form
+    /// (nil: the event has none).
     /// Apart, so that finding a slot copies no value (a reference count taken per look, on values
     /// the other thread also holds, cost a transfer of their cache line between the cores).
     @usableFromInline struct Slots: Sendable {
         @usableFromInline var hashes: [EventHash?]
-        @usableFromInline var values: [Value?]
+        @usableFromInline var values: [Decoded?]
 
         init(count: Int) {
             hashes = Array(repeating: nil, count: count)
@@ -59,20 +69,25 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
     @inlinable public func prepare(_ event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) {
         let (stripe, i) = slot(event.position)
         if stripe.slots.withLock({ $0.hashes[i] == event.hash }) { return }
-        keep(decode(event), of: event, in: stripe, at: i)
+        keep(decode(event).map(Decoded.init), of: event, in: stripe, at: i)
     }
 
     /// The typed form of `event`: the one kept when its slot holds it, else `decode(event)` (kept).
-    @inlinable public func value(of event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) -> Value? {
+    @inlinable public func decoded(of event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) -> Decoded? {
         let (stripe, i) = slot(event.position)
-        let kept = stripe.slots.withLock { slots -> Value?? in slots.hashes[i] == event.hash ? .some(slots.values[i]) : .none }
+        let kept = stripe.slots.withLock { slots -> Decoded?? in slots.hashes[i] == event.hash ? .some(slots.values[i]) : .none }
         if let kept { return kept }
-        let value = decode(event)
+        let value = decode(event).map(Decoded.init)
         keep(value, of: event, in: stripe, at: i)
         return value
     }
 
-    @inlinable func keep(_ value: Value?, of event: RecordedEvent, in stripe: Stripe, at i: Int) {
+    /// `decoded(of:_:)`'s value.
+    @inlinable public func value(of event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) -> Value? {
+        decoded(of: event, decode)?.value
+    }
+
+    @inlinable func keep(_ value: Decoded?, of event: RecordedEvent, in stripe: Stripe, at i: Int) {
         stripe.slots.withLock { slots in
             slots.hashes[i] = event.hash
             slots.values[i] = value

@@ -493,10 +493,16 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// Member `key` read by `read` (given its value, its rule and its path); nil when it is absent
     /// (or `null`), refused as required when `required`.
+    ///
+    /// Inlined into each scalar read, so that it runs for its type (a call of it, generic in
+    /// `T` inside a container generic in `Key`, looked types up at run time per member), and the
+    /// path's closure captures the decoder, not this container (a copy of a generic value).
+    @inline(__always)
     private func scalar<T>(
         _ key: Key, required: Bool, _ read: (JSONValue, JSONFieldRule?, () -> JSONPath) throws(JSONDecodingError) -> T
     ) throws -> T? {
         let name = key.stringValue
+        let decoder = self.decoder
         let rule = decoder.rules?.rule(forKey: name)
         guard let value = member(named: name) else {
             if required { throw self.required(name, rule) }
@@ -508,20 +514,26 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     // The scalar types, read here without a decoder of their own (a generic call made one per
     // member, and cast its result back to the type asked for at run time).
 
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(key, required: true, string)! }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try scalar(key, required: false, string) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try string(key, required: true)! }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try string(key, required: false) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key, required: true, Scalars.integer)! }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try scalar(key, required: false, Scalars.integer) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(key, required: true, Scalars.number)! }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try scalar(key, required: false, Scalars.number) }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key, required: true, bool)! }
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try scalar(key, required: false, bool) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key, required: true, Self.bool)! }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try scalar(key, required: false, Self.bool) }
 
-    private func string(_ value: JSONValue, _ rule: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> String {
-        try Scalars.string(value, rule, decoder.state.maxStringBytes, path)
+    // Their readers capture no container (a method passed as a closure copies its generic `self`).
+
+    @inline(__always)
+    private func string(_ key: Key, required: Bool) throws -> String? {
+        let maxBytes = decoder.state.maxStringBytes
+        return try scalar(key, required: required) { value, rule, path throws(JSONDecodingError) in
+            try Scalars.string(value, rule, maxBytes, path)
+        }
     }
 
-    private func bool(_ value: JSONValue, _: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Bool {
+    private static func bool(_ value: JSONValue, _: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Bool {
         try Scalars.bool(value, path)
     }
 

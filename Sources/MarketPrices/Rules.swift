@@ -241,14 +241,17 @@ extension PricesEvent: LoggedEvent {
     }
 
     /// An event of the log, or nil when this version cannot read it (for views and exports).
-    public static func read(_ event: RecordedEvent) -> PricesEvent? {
-        decoded.value(of: event) { decode($0, ahead: false) }
+    public static func read(_ event: RecordedEvent) -> PricesEvent? { decoded(event)?.value }
+
+    /// `read(event)`, held once for every view that reads it.
+    public static func decoded(_ event: RecordedEvent) -> DecodedEvents<PricesEvent>.Decoded? {
+        decodedEvents.decoded(of: event) { decode($0, ahead: false) }
     }
 
     /// Reads `event` ahead of the folds (a rebuild's other thread), with the reader's members of
     /// that thread (`PriceReported.plainlyValid(bytes:ahead:)`).
     public static func prepare(_ event: RecordedEvent) {
-        decoded.prepare(event) { decode($0, ahead: true) }
+        decodedEvents.prepare(event) { decode($0, ahead: true) }
     }
 
     private static func decode(_ event: RecordedEvent, ahead: Bool) -> PricesEvent? {
@@ -281,7 +284,7 @@ extension PricesEvent: LoggedEvent {
     }
 
     /// The views of the domain read each event once.
-    private static let decoded = DecodedEvents<PricesEvent>()
+    private static let decodedEvents = DecodedEvents<PricesEvent>()
 
     /// An event of the log seen in place, or nil when this version cannot read it.
     public static func read(_ view: EventRecordView) -> PricesEvent? {

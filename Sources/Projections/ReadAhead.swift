@@ -121,6 +121,14 @@ final class ReadAhead: @unchecked Sendable {
     /// scan ends (then throws its error, if it failed) or `body` throws (then stops the thread).
     func forEach(_ body: (RecordedEvent, ViewSet) throws -> Void) throws {
         var idle = 0
+        // The event being folded, moved out of its item for the call and back after it: a
+        // class's `var` passed to a function is copied (a reference count per field, on objects
+        // the other core wrote), a local is lent as it is. The item holds this placeholder
+        // meanwhile, which no one reads (the thread refills an item only once the folds are past it).
+        var lent = RecordedEvent(
+            position: 0, stream: "", version: 0, id: EventID(high: 0, low: 0), type: "",
+            occurredAt: Timestamp(millisecondsSince1970: 0), recordedAt: Timestamp(millisecondsSince1970: 0),
+            metadata: [], data: [], prevHash: .zero, hash: .zero)
         while true {
             let available = produced.load(ordering: .acquiring)
             if taken == available {
@@ -139,7 +147,11 @@ final class ReadAhead: @unchecked Sendable {
             while taken < available {
                 let slot = slots + (taken & (Self.capacity - 1))
                 do {
-                    try slot.pointee._withUnsafeGuaranteedRef { try body($0.event, $0.targets) }
+                    try slot.pointee._withUnsafeGuaranteedRef { item in
+                        swap(&lent, &item.event)
+                        defer { swap(&lent, &item.event) }
+                        try body(lent, item.targets)
+                    }
                 } catch {
                     stopped.store(true, ordering: .relaxed)
                     throw error

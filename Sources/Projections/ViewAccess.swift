@@ -357,6 +357,19 @@ final class EncodingChunks: @unchecked Sendable {
 final class ViewWriteCache {
     /// A typed value, of the type its subclass names.
     class Box {
+        /// The type of the value (the `T` of its `TypedBox<T>`), so that a read finds its box by
+        /// comparing types (`typed(_:)`): a cast with `as?` looked the box's generic class up at
+        /// run time, a tenth of a document or aid event's fold.
+        let valueType: ObjectIdentifier
+
+        init(valueType: ObjectIdentifier) { self.valueType = valueType }
+
+        /// This box as a `TypedBox<T>`, when it holds a `T`.
+        @inline(__always)
+        final func typed<T>(_: T.Type) -> TypedBox<T>? {
+            valueType == ObjectIdentifier(T.self) ? unsafeDowncast(self, to: TypedBox<T>.self) : nil
+        }
+
         /// The value's bytes (`ViewCoding`).
         func encode(_ orders: ViewJSON.KeyOrders? = nil) throws -> [UInt8] {
             fatalError("a slot holds only EncodableBoxes")
@@ -367,7 +380,10 @@ final class ViewWriteCache {
     /// as another type, for the moment of the read.
     class TypedBox<T>: Box {
         var value: T
-        init(_ value: T) { self.value = value }
+        init(_ value: T) {
+            self.value = value
+            super.init(valueType: ObjectIdentifier(T.self))
+        }
     }
 
     final class EncodableBox<T: Encodable>: TypedBox<T> {
@@ -452,7 +468,7 @@ final class ViewWriteCache {
     func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
         if let s = t.slots[key] {
-            if case .value(let box, _) = s.state, let typed = box as? TypedBox<T> {
+            if case .value(let box, _) = s.state, let typed = box.typed(T.self) {
                 typed.value = value
                 s.state = .value(typed, stored: nil)
             } else {
@@ -490,9 +506,9 @@ final class ViewWriteCache {
             guard !slot.dirty, let e = v as? any Encodable, !(T.self is AnyObject.Type) else { return TypedBox(v) }
             let box = Self.box(e)
             slot.state = .value(box, stored: bytes)
-            return box as? TypedBox<T> ?? TypedBox(v)
+            return box.typed(T.self) ?? TypedBox(v)
         case .value(let box, let stored):
-            if let typed = box as? TypedBox<T> { return typed }
+            if let typed = box.typed(T.self) { return typed }
             return TypedBox(try ViewCoding.decode(type, stored ?? box.encode()))
         }
     }
@@ -506,7 +522,7 @@ final class ViewWriteCache {
     ) throws {
         let s = try slot(db, key, reader)
         let box: TypedBox<T>
-        if case .value(let kept, _) = s.state, let typed = kept as? TypedBox<T> {
+        if case .value(let kept, _) = s.state, let typed = kept.typed(T.self) {
             box = typed
         } else {
             box = EncodableBox(try typed(type, s)?.value ?? initial())

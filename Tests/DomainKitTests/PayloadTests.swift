@@ -300,6 +300,31 @@ struct ViewKeyTests {
         #expect(ViewKey.make([]) == "")
         #expect(ViewKey.make(["é"]) == "é")
     }
+
+    @Test("the fixed arities make the key the array form makes, plain or escaped, small or long parts")
+    func arities() {
+        let long = String(repeating: "gudang-kecamatan-ampenan-", count: 8)
+        let pool = ["", "a", "gudang-1", "50%", "a\u{1F}b", "cabé 🌶", long, String(long.dropFirst(3)), "%1F", "kg"]
+        var checked = 0
+        for a in pool {
+            #expect(ViewKey.make(a) == ViewKey.make([a]))
+            for b in pool {
+                #expect(ViewKey.make(a, b) == ViewKey.make([a, b]))
+                #expect(ViewKey.split(ViewKey.make(a, b)) == [a, b])
+                for c in pool.prefix(6) {
+                    #expect(ViewKey.make(a, b, c) == ViewKey.make([a, b, c]))
+                    let d = pool[(checked + 3) % pool.count]
+                    let four = ViewKey.make(a, b, c, d)
+                    #expect(four == ViewKey.make([a, b, c, d]))
+                    #expect(ViewKey.split(four) == [a, b, c, d])
+                    checked += 1
+                }
+            }
+        }
+        // Plain parts are joined as they are; one part with `%` escapes that part only.
+        #expect(ViewKey.make("x", "y", "z") == "x\u{1F}y\u{1F}z")
+        #expect(ViewKey.make("x", "5%", "z") == "x\u{1F}5%25\u{1F}z")
+    }
 }
 
 @Suite("Free text without personal data")

@@ -153,6 +153,38 @@ struct ProjectionEngineTests {
         #expect(try dump(engine, "test.history", databases: ["history", "refused"]) == folded)
     }
 
+    @Test("a value kept in a batch reads back as the type asked for: its own box for its type, its bytes for another")
+    func typedReads() throws {
+        /// Each `acct.moved` adds to a total kept as `Int`, then reads it as `Int`, as `Double` and
+        /// as `[String: Int]` (a type it cannot be), and records what each read gave.
+        struct TypesProjector: Projector {
+            var name = "test.types"
+            var version = 1
+            var eventTypes: Set<String>? = nil
+            var databases: [String] { ["total", "seen"] }
+
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                let amount = try event.dataValue()["amount"]?.intValue ?? 0
+                try view.update("total", event.stream, initial: 0) { (total: inout Int) in total += amount }
+                let asInt = try view.value(Int.self, "total", event.stream)
+                let asDouble = try view.value(Double.self, "total", event.stream)
+                let asObject = try? view.value([String: Int].self, "total", event.stream)
+                try view.put("seen", event.stream, value: "\(asInt ?? -1) \(asDouble ?? -1) \(asObject == nil ? "refused" : "read")")
+            }
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write([try move("acct-a", 2), try move("acct-a", 3), try move("acct-b", 5), try move("acct-a", 4)])
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [TypesProjector()])
+        // Batches of 2: reads of values made in the batch and of values read from LMDB.
+        engine.batchSize = 2
+        try engine.catchUp()
+        let seen = { (stream: String) in try engine.read { try $0.view("test.types").value(String.self, "seen", stream) } }
+        #expect(try seen("acct-a") == "9 9.0 refused")
+        #expect(try seen("acct-b") == "5 5.0 refused")
+        #expect(try engine.read { try $0.view("test.types").value(Int.self, "total", "acct-a") } == 9)
+    }
+
     @Test("bumping a projector's version rebuilds its view into a new generation")
     func versionBump() throws {
         let dir = ScratchDirectory()

@@ -29,8 +29,8 @@ public struct ApplicationsProjector: DomainProjector {
             }
             return
         }
-        guard let typed = Application.Event.read(event) else { return }
-        try apply(typed, of: event, to: view)
+        guard let typed = Application.Event.decoded(event) else { return }
+        try apply(typed.value, of: event, to: view)
     }
 
     public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
