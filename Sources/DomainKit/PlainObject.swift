@@ -29,60 +29,88 @@ public enum PlainObject {
     /// checked as UTF-8 here (`PlainField.text` does).
     public static func forEachMember(_ bytes: [UInt8], _ member: (UnsafeBufferPointer<UInt8>, PlainValue) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return false }
             let n = p.count
-            guard n >= 2, p[0] == UInt8(ascii: "{"), p[n - 1] == UInt8(ascii: "}") else { return false }
+            guard n >= 2, base[0] == UInt8(ascii: "{"), base[n - 1] == UInt8(ascii: "}") else { return false }
             if n == 2 { return true }
             var i = 1
-            /// The string starting at `i` (a quote), without its quotes.
-            func string() -> UnsafeBufferPointer<UInt8>? {
-                guard i < n, p[i] == UInt8(ascii: "\"") else { return nil }
-                let start = i + 1
-                var j = start
-                while j < n {
-                    let b = p[j]
-                    if b == UInt8(ascii: "\"") {
-                        i = j + 1
-                        return UnsafeBufferPointer(rebasing: p[start..<j])
-                    }
-                    if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
-                    j += 1
-                }
-                return nil
-            }
-            /// The plain decimal starting at `i`, as `JSONParser` reads it.
-            func number() -> UnsafeBufferPointer<UInt8>? {
-                let start = i
-                if i < n, p[i] == UInt8(ascii: "-") { i += 1 }
-                let digits = i
-                while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                // At least one digit, no leading zero (JSON refuses it).
-                guard i > digits, p[digits] != 0x30 || i == digits + 1 else { return nil }
-                if i < n, p[i] == UInt8(ascii: ".") {
-                    i += 1
-                    let fraction = i
-                    while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-                    guard i > fraction else { return nil }
-                }
-                guard i - start <= 20 else { return nil }
-                return UnsafeBufferPointer(rebasing: p[start..<i])
-            }
             while true {
-                guard let name = string(), i < n, p[i] == UInt8(ascii: ":"), i + 1 < n else { return false }
+                guard let nameEnd = stringEnd(base, n, from: i) else { return false }
+                let name = UnsafeBufferPointer(start: base + i + 1, count: nameEnd - i - 1)
+                i = nameEnd + 1
+                guard i + 1 < n, base[i] == UInt8(ascii: ":") else { return false }
                 i += 1
                 let value: PlainValue
-                if p[i] == UInt8(ascii: "\"") {
-                    guard let s = string() else { return false }
-                    value = .string(s)
+                if base[i] == UInt8(ascii: "\"") {
+                    guard let end = stringEnd(base, n, from: i) else { return false }
+                    value = .string(UnsafeBufferPointer(start: base + i + 1, count: end - i - 1))
+                    i = end + 1
                 } else {
-                    guard let digits = number() else { return false }
-                    value = .number(digits)
+                    guard let end = numberEnd(base, n, from: i) else { return false }
+                    value = .number(UnsafeBufferPointer(start: base + i, count: end - i))
+                    i = end
                 }
                 guard member(name, value), i < n else { return false }
-                if p[i] == UInt8(ascii: "}") { return i == n - 1 }
-                guard p[i] == UInt8(ascii: ",") else { return false }
+                if base[i] == UInt8(ascii: "}") { return i == n - 1 }
+                guard base[i] == UInt8(ascii: ",") else { return false }
                 i += 1
             }
         }
+    }
+
+    /// Where the string whose opening quote is at `start` (of the `n` bytes at `base`) closes;
+    /// nil when `start` holds no quote, or the string holds an escape or a control character
+    /// before its closing quote (it is not plain), or never closes.
+    @inline(__always)
+    static func stringEnd(_ base: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> Int? {
+        guard start < n, base[start] == UInt8(ascii: "\"") else { return nil }
+        var j = start + 1
+        // Eight bytes at a time while none of them is a quote, a backslash or below 0x20 (the
+        // byte that is, is within the next eight: the loop below stops at it).
+        while j + 8 <= n, !mayEndString(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+        while j < n {
+            let b = base[j]
+            if b == UInt8(ascii: "\"") { return j }
+            if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Whether some byte of `word` is a quote (0x22), a backslash (0x5C) or below 0x20: each test
+    /// is exact about whether some byte is (`(x - 0x01…) & ~x & 0x80…` is nonzero if and only if
+    /// a byte of `x` is zero).
+    @inline(__always)
+    static func mayEndString(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & high != 0
+    }
+
+    /// Where the plain decimal starting at `start` ends (as `JSONParser` reads it: an optional
+    /// `-`, digits without a leading zero, an optional `.` and digits, at most 20 bytes); nil
+    /// when none starts there.
+    @inline(__always)
+    static func numberEnd(_ base: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> Int? {
+        var i = start
+        if i < n, base[i] == UInt8(ascii: "-") { i += 1 }
+        let digits = i
+        while i < n, base[i] &- 0x30 < 10 { i += 1 }
+        // At least one digit, no leading zero (JSON refuses it).
+        guard i > digits, base[digits] != 0x30 || i == digits + 1 else { return nil }
+        if i < n, base[i] == UInt8(ascii: ".") {
+            i += 1
+            let fraction = i
+            while i < n, base[i] &- 0x30 < 10 { i += 1 }
+            guard i > fraction else { return nil }
+        }
+        guard i - start <= 20 else { return nil }
+        return i
     }
 
     /// The digits after the point of a plain decimal's bytes (0 for an integer).

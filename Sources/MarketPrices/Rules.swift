@@ -4,6 +4,12 @@ import JSON
 import Projections
 public import Regions
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The rules of the prices domain, run by the `RuleGuard` for every door into the log
 /// (commands, raw appends, imports).
 ///
@@ -273,11 +279,13 @@ extension PricesEvent: LoggedEvent {
     static func isStream(_ stream: String, ofMarket marketId: String) -> Bool {
         var (stream, marketId, category) = (stream, marketId, MarketPricesEventType.marketCategory)
         guard stream.utf8.count == category.utf8.count + marketId.utf8.count else { return false }
+        // Compared with `memcmp` (a generic comparison of the bytes was a tenth of reading a report).
         return stream.withUTF8 { s in
             category.withUTF8 { c in
                 marketId.withUTF8 { m in
-                    UnsafeBufferPointer(rebasing: s[..<c.count]).elementsEqual(c)
-                        && UnsafeBufferPointer(rebasing: s[c.count...]).elementsEqual(m)
+                    guard let s = s.baseAddress else { return c.isEmpty && m.isEmpty }
+                    return (c.isEmpty || memcmp(s, c.baseAddress!, c.count) == 0)
+                        && (m.isEmpty || memcmp(s + c.count, m.baseAddress!, m.count) == 0)
                 }
             }
         }
