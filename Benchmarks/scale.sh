@@ -19,6 +19,8 @@
 #   PORT               port of the timed `serve` [18475]
 #   KEEP=1             keep the data directories (printed)
 #   REBUILD=0          skip `projections rebuild --all` (its column says "-")
+#   REBUILD_RUNS       rebuilds per size [3]: the column shows the median and, after it, the
+#                      fastest and slowest (one run of this VM moved by up to 30%)
 #   WRK_SECS           seconds of wrk per route [5]; 0 skips wrk (its columns say "-")
 # Prints one markdown table row per size, with the `uptime` load at the start of the row.
 set -euo pipefail
@@ -54,7 +56,7 @@ n = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
 print("%.0f %.2f %s" % (rps, p99, n.group(1) if n else 0))'
 }
 
-echo "| events | load (uptime) | seed s (ev/s) | seed peak RSS MB | one append s | /health s | RSS (anon) after start MB | proof ms (median, max) | /ping req/s | cek resi req/s (x ping, p99 ms) | latest prices req/s (x ping, p99 ms) | RSS (anon) after wrk MB | rebuild --all s (ev/s) | export ev/s | verify ev/s | data MB |"
+echo "| events | load (uptime) | seed s (ev/s) | seed peak RSS MB | one append s | /health s | RSS (anon) after start MB | proof ms (median, max) | /ping req/s | cek resi req/s (x ping, p99 ms) | latest prices req/s (x ping, p99 ms) | RSS (anon) after wrk MB | rebuild --all s (ev/s) [range] | export ev/s | verify ev/s | data MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     dir="$(mktemp -d "$base/lumbung-scale-XXXXXX")"
@@ -114,11 +116,17 @@ for n in $SIZES; do
     # VM's DAMON pages out what has gone cold) and the next found them cached.
     warm() { cat "$data"/log/*.mdb "$data"/views/*.mdb >/dev/null; }
     if [ "${REBUILD:-1}" != 0 ]; then
-        warm
-        r0=$(now)
-        "$LUMBUNG" projections rebuild --all --data-dir "$data" >/dev/null 2>&1
-        r1=$(now)
-        rebuilt="$(secs "$r0" "$r1") ($(rate "$events" "$r0" "$r1"))"
+        runs=()
+        for _ in $(seq "${REBUILD_RUNS:-3}"); do
+            warm
+            r0=$(now)
+            "$LUMBUNG" projections rebuild --all --data-dir "$data" >/dev/null 2>&1
+            r1=$(now)
+            runs+=("$(secs "$r0" "$r1")")
+        done
+        # "median (events/s at the median) [fastest-slowest]"
+        rebuilt=$(printf '%s\n' "${runs[@]}" | sort -n | awk -v n="$events" '{ t[NR] = $1 } END {
+            m = t[int((NR + 1) / 2)]; printf "%.2f (%.0f)", m, n / m; if (NR > 1) printf " [%.2f-%.2f]", t[1], t[NR] }')
     else
         rebuilt="-"
     fi

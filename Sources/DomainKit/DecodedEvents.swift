@@ -82,11 +82,6 @@ public final class DecodedEvents<Value: Sendable>: Sendable {
         return value
     }
 
-    /// `decoded(of:_:)`'s value.
-    @inlinable public func value(of event: RecordedEvent, _ decode: (RecordedEvent) -> Value?) -> Value? {
-        decoded(of: event, decode)?.value
-    }
-
     @inlinable func keep(_ value: Decoded?, of event: RecordedEvent, in stripe: Stripe, at i: Int) {
         stripe.slots.withLock { slots in
             slots.hashes[i] = event.hash
