@@ -109,7 +109,9 @@ extension JSONEnumeration {
 
 /// A type whose fields have rules beyond their Swift type (limits, syntax, ranges).
 public protocol JSONFieldRules {
-    /// The rule of the field named `key` (its coding key's string), nil for the defaults.
+    /// The rule of the field named `key` (its coding key's string), nil for the defaults. A
+    /// function of `key` alone: the decoder keeps what it answers per type and key
+    /// (`FieldRules`).
     static func rule(forKey key: String) -> JSONFieldRule?
 }
 
@@ -226,12 +228,12 @@ struct IndexKey: CodingKey {
 final class TypeFacts: Sendable {
     let enumeration: (any JSONEnumeration.Type)?
     let record: (any JSONStringRecord.Type)?
-    let rules: (any JSONFieldRules.Type)?
+    let rules: FieldRules?
 
     private init<T>(_ type: T.Type) {
         enumeration = type as? any JSONEnumeration.Type
         record = type as? any JSONStringRecord.Type
-        rules = type as? any JSONFieldRules.Type
+        rules = (type as? any JSONFieldRules.Type).map(FieldRules.init)
     }
 
     private static let known = Mutex<[ObjectIdentifier: TypeFacts]>([:])
@@ -246,6 +248,28 @@ final class TypeFacts: Sendable {
             known[id] = facts
             return facts
         }
+    }
+}
+
+/// A type's field rules, each key's looked up once: a type's `rule(forKey:)` is mostly a `switch`
+/// over its fields' names, compared one after another for every member decoded (a tenth of the
+/// cost of decoding an aid event). What a rule is depends on the key alone (`JSONFieldRules`).
+/// Only the first `kept` keys are kept: a payload may name any key, and a key a type does not have
+/// is refused (or looked up again) without growing this.
+final class FieldRules: Sendable {
+    let type: any JSONFieldRules.Type
+    private let known = Mutex<[String: JSONFieldRule?]>([:])
+    static let kept = 256
+
+    init(_ type: any JSONFieldRules.Type) { self.type = type }
+
+    func rule(forKey key: String) -> JSONFieldRule? {
+        if let rule = known.withLock({ $0[key] }) { return rule }
+        let rule = type.rule(forKey: key)
+        known.withLock { known in
+            if known.count < Self.kept { known[key] = .some(rule) }
+        }
+        return rule
     }
 }
 
@@ -319,7 +343,7 @@ struct ValueDecoder: Decoder {
     let path: JSONPath
     let state: DecodingState
     /// The rules of the type being decoded here (for its members).
-    let rules: (any JSONFieldRules.Type)?
+    let rules: FieldRules?
     /// The rule of the field this value is (or is an element of).
     let fieldRule: JSONFieldRule?
 
