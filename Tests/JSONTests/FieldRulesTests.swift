@@ -1,6 +1,7 @@
-@testable import JSON
 import Synchronization
 import Testing
+
+@testable import JSON
 
 /// A type whose rules count how often they are asked for.
 private struct Counted: JSONFieldRules {
