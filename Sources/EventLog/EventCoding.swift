@@ -1,5 +1,11 @@
 import JSON
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The byte layouts of an event: the stored record, the canonical form the hash covers, and
 /// the JSON line that reads and exports show.
 ///
@@ -271,9 +277,3 @@ public struct EventRecordView {
         return EventHash.sha256(scratch)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

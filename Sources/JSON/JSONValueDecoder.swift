@@ -28,10 +28,6 @@ public struct JSONValueDecoder: Sendable {
         self.maxStringBytes = maxStringBytes
     }
 
-    /// Whether `s` is empty or only whitespace (what "must not be empty" refuses). A string that
-    /// starts with a printable ASCII character is known not to be without breaking it into
-    /// characters (its first character, whose first scalar that is, is not whitespace): most
-    /// strings of most payloads, read on every append and every fold.
     /// What is wrong with `s` as a string field with `rule` (nil: nothing): blank (unless the rule
     /// allows empty text), longer than its byte limit (the rule's, else `maxStringBytes`), holding a
     /// control character, or refused by the rule's own check. The one place string fields are
@@ -48,6 +44,10 @@ public struct JSONValueDecoder: Sendable {
         return rule?.checkString?(s)
     }
 
+    /// Whether `s` is empty or only whitespace (what "must not be empty" refuses). A string that
+    /// starts with a printable ASCII character is known not to be without breaking it into
+    /// characters (its first character, whose first scalar that is, is not whitespace): most
+    /// strings of most payloads, read on every append and every fold.
     public static func isBlank(_ s: String) -> Bool {
         if let first = s.utf8.first, first > 0x20 && first < 0x7F { return false }
         return s.allSatisfy(\.isWhitespace)
@@ -257,7 +257,7 @@ final class TypeFacts: Sendable {
 /// Only the first `kept` keys are kept: a payload may name any key, and a key a type does not have
 /// is refused (or looked up again) without growing this.
 final class FieldRules: Sendable {
-    let type: any JSONFieldRules.Type
+    private let type: any JSONFieldRules.Type
     private let known = Mutex<[String: JSONFieldRule?]>([:])
     static let kept = 256
 

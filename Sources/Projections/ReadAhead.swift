@@ -152,9 +152,8 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with `event` in place. A class's `var` read for a call is copied (a reference
-    /// count per field, on objects the other core wrote: a twentieth of the folds' time); an
-    /// `inout` access is exclusive, so what `body` passes on is lent as it is. `body` does not
+    /// Calls `body` with `event` in place: a class's `var` read for a call is copied (see `Item`),
+    /// an `inout` access is exclusive, so what `body` passes on is lent as it is. `body` does not
     /// change it (the folds only read an event).
     @inline(__always)
     private static func lend(_ event: inout RecordedEvent, _ body: (inout RecordedEvent) throws -> Void) rethrows {

@@ -58,11 +58,17 @@ extension PriceReported {
         guard case .object(let members) = value, members.count == 9 else { return nil }
         var plain = PlainMembers()
         for (key, v) in members {
-            switch v {
-            case .number(let d) where key.utf8.elementsEqual("price".utf8): guard plain.take(price: d) else { return nil }
-            case .string(let s): guard plain.take(key.utf8, text: s) else { return nil }
-            default: return nil
+            var key = key
+            let taken = key.withUTF8 { name in
+                // The price is a number, every other member a string.
+                guard let member = PlainMembers.Member(named: name) else { return false }
+                switch v {
+                case .number(let d) where member == .price: return plain.take(price: d)
+                case .string(let s) where member != .price: return plain.take(member, PlainMembers.made(member, text: s))
+                default: return false
+                }
             }
+            guard taken else { return nil }
         }
         return plain.report
     }
@@ -108,25 +114,7 @@ private struct PlainMembers {
     enum Member: UInt8 {
         case marketId, commodityId, unit, currency, reporter, source, priceType, observedOn, price
 
-        init?(named name: some Collection<UInt8>) {
-            // Against byte arrays: comparing with a `String.UTF8View` walked it by index (a tenth
-            // of the time of reading a stored report).
-            let names = Self.names
-            switch name.count {
-            case 4 where name.elementsEqual(names.unit): self = .unit
-            case 5 where name.elementsEqual(names.price): self = .price
-            case 6 where name.elementsEqual(names.source): self = .source
-            case 8 where name.elementsEqual(names.marketId): self = .marketId
-            case 8 where name.elementsEqual(names.currency): self = .currency
-            case 8 where name.elementsEqual(names.reporter): self = .reporter
-            case 9 where name.elementsEqual(names.priceType): self = .priceType
-            case 10 where name.elementsEqual(names.observedOn): self = .observedOn
-            case 11 where name.elementsEqual(names.commodityId): self = .commodityId
-            default: return nil
-            }
-        }
-
-        /// As `init?(named:)`, from stored bytes: compared with `memcmp` (a generic comparison of
+        /// The member named by the UTF-8 `name`, compared with `memcmp` (a generic comparison of
         /// the bytes was a tenth of the time of reading a stored report).
         init?(named name: UnsafeBufferPointer<UInt8>) {
             switch name.count {
@@ -142,13 +130,6 @@ private struct PlainMembers {
             default: return nil
             }
         }
-
-        /// The members' names as UTF-8.
-        static let names = (
-            unit: Array("unit".utf8), price: Array("price".utf8), source: Array("source".utf8), marketId: Array("marketId".utf8),
-            currency: Array("currency".utf8), reporter: Array("reporter".utf8), priceType: Array("priceType".utf8),
-            observedOn: Array("observedOn".utf8), commodityId: Array("commodityId".utf8)
-        )
     }
 
     /// What a member's value is once checked (`made`): a function of the member and its value
@@ -223,13 +204,6 @@ private struct PlainMembers {
 
     /// Takes the price; false when it is there already or not a plain price.
     mutating func take(price d: Double) -> Bool { take(.price, Self.made(price: d)) }
-
-    /// Takes the string member named `name` (its UTF-8); false for a name that is not a string
-    /// member of a report, one taken already, or text its field does not take plainly.
-    mutating func take(_ name: some Collection<UInt8>, text s: String) -> Bool {
-        guard let member = Member(named: name) else { return false }
-        return take(member, Self.made(member, text: s))
-    }
 
     /// The report, when all nine members were taken.
     var report: PriceReported? {
