@@ -6,17 +6,14 @@ public protocol LoggedEvent: Sendable {
     /// The typed form of `event` (nil for another domain's event or one this version cannot
     /// read: a view skips it rather than stop every view).
     static func read(_ event: RecordedEvent) -> Self?
-    /// `read(event)` in the object that holds it for every view (`DecodedEvents.Decoded`): what a
-    /// view's fold borrows. By default, `read`'s value in an object of its own.
-    static func decoded(_ event: RecordedEvent) -> DecodedEvents<Self>.Decoded?
-    /// Reads `event` ahead of its folds, on another thread (`Projector.prepare`), so that `read`
-    /// finds it read; the same value `read` makes. By default, `read`.
-    static func prepare(_ event: RecordedEvent)
+    /// `read(event)` in an object (`DecodedEvent`), which the views of the domain share
+    /// (`DomainProjector.prepared`). `ahead`: called on the thread that reads a rebuild's log
+    /// ahead of its folds (a domain may keep what it reuses per thread). By default, `read`'s value.
+    static func decoded(_ event: RecordedEvent, ahead: Bool) -> DecodedEvent<Self>?
 }
 
 extension LoggedEvent {
-    public static func prepare(_ event: RecordedEvent) { _ = read(event) }
-    public static func decoded(_ event: RecordedEvent) -> DecodedEvents<Self>.Decoded? { read(event).map(DecodedEvents.Decoded.init) }
+    public static func decoded(_ event: RecordedEvent, ahead: Bool) -> DecodedEvent<Self>? { read(event).map(DecodedEvent.init) }
 }
 
 /// A view of one domain that folds the domain's typed events: `apply(_:of:to:)` sees each event
@@ -28,13 +25,20 @@ public protocol DomainProjector: DefinedProjector {
 }
 
 extension DomainProjector {
-    /// Decodes the event ahead (the domain keeps it for `apply`, `DecodedEvents`).
-    public func prepare(_ event: RecordedEvent) { Event.prepare(event) }
+    /// The typed event (`Event.decoded`), made once for every view of the domain.
+    public func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject? { Event.decoded(event, ahead: ahead) }
     /// Every view of the domain prepares the same: its typed event.
     public var preparation: ObjectIdentifier? { ObjectIdentifier(Event.self) }
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        guard let typed = Event.decoded(event) else { return }
-        try apply(typed.value, of: event, to: view)
+        guard let typed = Event.read(event) else { return }
+        try apply(typed, of: event, to: view)
+    }
+
+    /// `prepared` is what a view of the domain made (`preparation`): its typed event, or nil for
+    /// one it cannot read (skipped).
+    public func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
+        guard let prepared else { return }
+        try apply(unsafeDowncast(prepared, to: DecodedEvent<Event>.self).value, of: event, to: view)
     }
 }

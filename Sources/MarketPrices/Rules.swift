@@ -247,17 +247,12 @@ extension PricesEvent: LoggedEvent {
     }
 
     /// An event of the log, or nil when this version cannot read it (for views and exports).
-    public static func read(_ event: RecordedEvent) -> PricesEvent? { decoded(event)?.value }
+    public static func read(_ event: RecordedEvent) -> PricesEvent? { decode(event, ahead: false) }
 
-    /// `read(event)`, held once for every view that reads it.
-    public static func decoded(_ event: RecordedEvent) -> DecodedEvents<PricesEvent>.Decoded? {
-        decodedEvents.decoded(of: event) { decode($0, ahead: false) }
-    }
-
-    /// Reads `event` ahead of the folds (a rebuild's other thread), with the reader's members of
-    /// that thread (`PriceReported.plainlyValid(bytes:ahead:)`).
-    public static func prepare(_ event: RecordedEvent) {
-        decodedEvents.prepare(event) { decode($0, ahead: true) }
+    /// `read(event)`, for the views of the domain to share; `ahead` (a rebuild's thread that reads
+    /// the log) reads with that thread's members (`PriceReported.plainlyValid(bytes:ahead:)`).
+    public static func decoded(_ event: RecordedEvent, ahead: Bool) -> DecodedEvent<PricesEvent>? {
+        decode(event, ahead: ahead).map(DecodedEvent.init)
     }
 
     private static func decode(_ event: RecordedEvent, ahead: Bool) -> PricesEvent? {
@@ -290,9 +285,6 @@ extension PricesEvent: LoggedEvent {
             }
         }
     }
-
-    /// The views of the domain read each event once.
-    private static let decodedEvents = DecodedEvents<PricesEvent>()
 
     /// An event of the log seen in place, or nil when this version cannot read it.
     public static func read(_ view: EventRecordView) -> PricesEvent? {

@@ -249,12 +249,15 @@ public final class ProjectionEngine: @unchecked Sendable {
             let writers = try writers(current.map { ($0.0, generation: $0.1, checkpoint: $0.2) }, txn.reference)
             let replay = replayFilter
             var routes = Routes(current.map { p, _, _ in p.eventTypes })
+            let kinds = PreparedForms.kinds(of: current.map(\.0))
+            let forms = PreparedForms(kinds: (kinds.max() ?? -1) + 1)
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
                 if let replay, !replay.admits(view) { return true }
                 var decoded: RecordedEvent? = nil
+                defer { forms.clear() }
                 for i in routes.views(folding: view) where current[i].2 < view.position {
                     if decoded == nil { decoded = view.decode() }
-                    try current[i].0.apply(decoded!, to: writers[i])
+                    try forms.apply(current[i].0, kind: kinds[i], decoded!, to: writers[i])
                 }
                 return true
             }
@@ -384,13 +387,14 @@ public final class ProjectionEngine: @unchecked Sendable {
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
                     // A batch of 1,000 events or more is read (and decoded) on another thread.
                     var reported = from / 65_536
-                    try forEachFolded(filter, chosen, ahead: to - from >= 1000) { event, targets in
+                    let kinds = PreparedForms.kinds(of: chosen)
+                    try forEachFolded(filter, chosen, ahead: to - from >= 1000) { event, targets, forms in
                         // Progress within a batch too (a batch of a million events takes seconds).
                         if let progress, event.position / 65_536 != reported {
                             reported = event.position / 65_536
                             for p in chosen { progress(p.name, event.position, head) }
                         }
-                        for i in targets { try chosen[i].apply(event, to: writers[i]) }
+                        for i in targets { try forms.apply(chosen[i], kind: kinds[i], event, to: writers[i]) }
                     }
                     for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
                     try ViewWriter.flush(writers)
@@ -441,11 +445,12 @@ public final class ProjectionEngine: @unchecked Sendable {
     }
 
     /// Calls `body` with each event of `filter` that a view of `chosen` folds, with the indexes of
-    /// those views, in position order: read on another thread when `ahead` (`ReadAhead`, which
-    /// has ended when this returns), else here.
+    /// those views and the forms prepared for it (by kind, `PreparedForms.kinds(of: chosen)`), in
+    /// position order: read on another thread when `ahead` (`ReadAhead`, which has ended when
+    /// this returns), else here.
     private func forEachFolded(
         _ filter: EventFilter, _ chosen: [any Projector], ahead: Bool,
-        _ body: (RecordedEvent, ViewSet) throws -> Void
+        _ body: (RecordedEvent, ViewSet, PreparedForms) throws -> Void
     ) throws {
         if ahead {
             let reader = ReadAhead(store: store, filter: filter, projectors: chosen)
@@ -453,9 +458,13 @@ public final class ProjectionEngine: @unchecked Sendable {
             return try reader.forEach(body)
         }
         var routes = Routes(chosen.map(\.eventTypes))
+        let forms = PreparedForms(kinds: (PreparedForms.kinds(of: chosen).max() ?? -1) + 1)
         try store.forEachRecord(filter) { view in
             let targets = routes.views(folding: view)
-            if !targets.isEmpty { try body(view.decode(), targets) }
+            if !targets.isEmpty {
+                defer { forms.clear() }
+                try body(view.decode(), targets, forms)
+            }
             return true
         }
     }
@@ -504,18 +513,15 @@ public final class ProjectionEngine: @unchecked Sendable {
 struct Routes {
     /// The types each view folds (nil: every type), by the view's index in the pass.
     let wanted: [Set<String>?]
-    /// With groups, only the first view of each group (non-nil) is listed for a type.
-    let groups: [ObjectIdentifier?]?
     private var known: [[UInt8]: ViewSet] = [:]
     /// The last type met (empty before the first) and its views: two fields, not an optional
     /// tuple, which was copied and destroyed (retains and releases) per event.
     private var lastType: [UInt8] = []
     private var lastViews = ViewSet()
 
-    init(_ wanted: [Set<String>?], distinctBy groups: [ObjectIdentifier?]? = nil) {
+    init(_ wanted: [Set<String>?]) {
         precondition(wanted.count <= ViewSet.capacity, "a pass folds at most \(ViewSet.capacity) views, not \(wanted.count)")
         self.wanted = wanted
-        self.groups = groups
     }
 
     /// The indexes of the views that fold `event`'s type, in the pass's order.
@@ -531,11 +537,7 @@ struct Routes {
             known[type]
             ?? {
                 let name = String(decoding: type, as: UTF8.self)
-                var views = wanted.indices.filter { wanted[$0]?.contains(name) ?? true }
-                if let groups {
-                    var seen = Set<ObjectIdentifier>()
-                    views = views.filter { groups[$0].map { seen.insert($0).inserted } ?? true }
-                }
+                let views = wanted.indices.filter { wanted[$0]?.contains(name) ?? true }
                 var set = ViewSet()
                 for i in views { set.insert(i) }
                 known[type] = set

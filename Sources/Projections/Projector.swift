@@ -24,14 +24,18 @@ public protocol Projector: Sendable {
     /// may defer work that many events of a batch share (recomputing a day once, not per
     /// report) to here. Readers never see a view between `apply` and `finishBatch`.
     func finishBatch(_ view: ViewWriter) throws
-    /// Work on `event` that depends on the event alone (decoding it into the domain's typed form,
-    /// kept where `apply` finds it), which a rebuild does ahead of `apply`, on another thread,
-    /// for events of `eventTypes`. It must be safe from any thread, touch no view, and leave
-    /// `apply`'s result unchanged (whether it ran or not, before or after).
-    func prepare(_ event: RecordedEvent)
-    /// What `prepare` makes, when several views make the same (the typed events of one domain,
-    /// kept once for all of them): a rebuild prepares an event once per kind, not once per view.
-    /// Nil: this view's own.
+    /// Work on `event` that depends on the event alone (decoding it into the domain's typed form),
+    /// handed back to `apply(_:prepared:to:)` with the event: a rebuild does it ahead of the folds,
+    /// on the thread that reads the log (`ahead` true), else the first view to fold the event does
+    /// (false). It must be safe from any thread, touch no view, and depend on the event alone. Nil:
+    /// nothing made (the default).
+    func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject?
+    /// `apply(event, to: view)`, given what `prepared(event, ahead:)` made (this view's, or that of
+    /// a view of the same `preparation`): the same result, without making it again.
+    func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws
+    /// What `prepared` makes, when several views make the same (the typed events of one domain):
+    /// the engine prepares an event once per kind, not once per view, and gives each view of the
+    /// kind the same. Nil: this view's own.
     var preparation: ObjectIdentifier? { get }
     /// Views that fold the same state in memory over a batch (`ViewWriter.batchState`) name the
     /// same group: when several views of a group fold the same events in one write transaction
@@ -46,7 +50,9 @@ extension Projector {
     /// Nothing deferred.
     public func finishBatch(_ view: ViewWriter) throws {}
     /// Nothing to prepare.
-    public func prepare(_ event: RecordedEvent) {}
+    public func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject? { nil }
+    /// Nothing prepared to use: `apply(_:to:)`.
+    public func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws { try apply(event, to: view) }
     public var preparation: ObjectIdentifier? { nil }
     public var batchGroup: ObjectIdentifier? { nil }
 }

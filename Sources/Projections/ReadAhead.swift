@@ -5,24 +5,25 @@ import Synchronization
 /// Reads a rebuild's batch of events on a thread of its own and hands them to the folds, on the
 /// rebuild's thread, through a ring: the log is scanned, and each event decoded into a
 /// `RecordedEvent`, once per batch (the folds used to scan it a second time, which was a fifth of
-/// their thread's time at 10M events). Before it hands an event over, the thread lets the views
-/// that fold its type `prepare` it (their domain decodes it into the typed form its views read,
-/// `DomainKit.DecodedEvents`), so that the folds find it decoded. A rebuild uses both cores of a
-/// small machine this way.
+/// their thread's time at 10M events). Before it hands an event over, the thread has the views
+/// that fold its type prepare it (`Projector.prepared`: their domain decodes it into the typed
+/// form its views read), and hands the forms over with it (`PreparedForms`), so that the folds
+/// find it decoded. A rebuild uses both cores of a small machine this way.
 ///
 /// Contract:
 /// - `forEach` gives every event that `filter` selects and some view of `projectors` folds, in
 ///   position order, each once, with the indexes (in `projectors`) of the views that fold it.
-/// - The thread only ever calls `prepare`, which touches no view, so the views come out the same
+/// - The thread only ever calls `prepared`, which touches no view, so the views come out the same
 ///   whatever it manages to prepare. It prepares an event only while it is at least `lowWater`
-///   events ahead of the folds: when the folds are the faster side, they decode for themselves
-///   (a miss in `DecodedEvents`) and the two threads share the work.
+///   events ahead of the folds: when the folds are the faster side, the first view to fold an
+///   event prepares it (`PreparedForms.apply`) and the two threads share the work.
 /// - An error of the scan reaches the caller of `forEach`, after the events read before it.
 /// - `finish()` stops the thread and waits for it (call it also when a fold throws).
 final class ReadAhead: @unchecked Sendable {
-    /// An event and the views that fold it. An object, held in the ring unmanaged: the folds
-    /// borrow it without a reference count (a copy of the event took one per field, on objects
-    /// the other core had just written, which cost the folds a twentieth of their time).
+    /// An event, the views that fold it and what they prepared for it. An object, held in the ring
+    /// unmanaged: the folds borrow it without a reference count (a copy of the event took one per
+    /// field, on objects the other core had just written, which cost the folds a twentieth of
+    /// their time).
     ///
     /// The thread refills the item of a slot when the slot comes round again (the folds are past
     /// it, and only borrowed it): `EventRecordView.decode(into:)` keeps the event's type and the
@@ -30,15 +31,16 @@ final class ReadAhead: @unchecked Sendable {
     final class Item {
         var event: RecordedEvent
         var targets: ViewSet
+        let forms: PreparedForms
 
-        init(event: RecordedEvent, targets: ViewSet) {
+        init(event: RecordedEvent, targets: ViewSet, kinds: Int) {
             self.event = event
             self.targets = targets
+            forms = PreparedForms(kinds: kinds)
         }
     }
 
-    /// Events the ring holds at most (a power of two): at most this many positions between the
-    /// scan and the folds, within what `DecodedEvents` keeps.
+    /// Events the ring holds at most (a power of two): how far the scan gets ahead of the folds.
     static let capacity = 2048
     /// The fewest events ahead of the folds at which the thread still prepares.
     static let lowWater = 128
@@ -64,15 +66,14 @@ final class ReadAhead: @unchecked Sendable {
     init(store: EventStore, filter: EventFilter, projectors: [any Projector]) {
         slots = .allocate(capacity: Self.capacity)
         let wanted = projectors.map(\.eventTypes)
-        let groups = projectors.map(\.preparation)
+        let kinds = PreparedForms.kinds(of: projectors)
+        let kindCount = (kinds.max() ?? -1) + 1
         Thread.detachNewThread { [self] in
             defer {
                 ended.store(true, ordering: .releasing)
                 finished.signal()
             }
             var routes = Routes(wanted)
-            // An event is prepared once for the views that prepare the same (one domain's).
-            var preparations = Routes(wanted, distinctBy: groups)
             var count = 0
             do {
                 try store.forEachRecord(filter) { view in
@@ -93,13 +94,17 @@ final class ReadAhead: @unchecked Sendable {
                     if count >= Self.capacity {
                         // The folds are past this slot's event: its item is this thread's alone.
                         item = slot.pointee.takeRetainedValue()
+                        item.forms.clear()
                         view.decode(into: &item.event)
                         item.targets = targets
                     } else {
-                        item = Item(event: view.decode(), targets: targets)
+                        item = Item(event: view.decode(), targets: targets, kinds: kindCount)
                     }
                     if count - consumed.load(ordering: .relaxed) >= Self.lowWater {
-                        for i in preparations.views(folding: view) { projectors[i].prepare(item.event) }
+                        // Once per kind: the views of one domain prepare the same.
+                        Self.lend(&item.event) { event in
+                            for i in targets { item.forms.make(kinds[i], projectors[i], event, ahead: true) }
+                        }
                     }
                     slot.initialize(to: .passRetained(item))
                     count += 1
@@ -117,9 +122,11 @@ final class ReadAhead: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Calls `body` with each event and the views that fold it, in position order, until the
-    /// scan ends (then throws its error, if it failed) or `body` throws (then stops the thread).
-    func forEach(_ body: (RecordedEvent, ViewSet) throws -> Void) throws {
+    /// Calls `body` with each event, the views that fold it and the forms prepared for it, in
+    /// position order, until the scan ends (then throws its error, if it failed) or `body` throws
+    /// (then stops the thread). The forms are the event's until `body` returns (the folds make
+    /// those the thread did not, `PreparedForms.apply`).
+    func forEach(_ body: (RecordedEvent, ViewSet, PreparedForms) throws -> Void) throws {
         var idle = 0
         while true {
             let available = produced.load(ordering: .acquiring)
@@ -140,7 +147,7 @@ final class ReadAhead: @unchecked Sendable {
                 let slot = slots + (taken & (Self.capacity - 1))
                 do {
                     try slot.pointee._withUnsafeGuaranteedRef { item in
-                        try Self.lend(&item.event) { event in try body(event, item.targets) }
+                        try Self.lend(&item.event) { event in try body(event, item.targets, item.forms) }
                     }
                 } catch {
                     stopped.store(true, ordering: .relaxed)

@@ -46,27 +46,40 @@ struct ProjectionEngineTests {
         #expect(incremental["sums"]?.count == 3)
     }
 
-    @Test("a rebuild decodes events ahead on another thread (prepare) and its views are the same as without")
+    /// What `prepared` makes in these tests: the event it was made for.
+    final class Form {
+        let position: UInt64
+        init(_ position: UInt64) { self.position = position }
+    }
+
+    @Test("a rebuild prepares events ahead on another thread, hands each fold its own event's form, and its views are the same")
     func rebuildPreparesAhead() throws {
-        /// Counts like `CountingProjector`, and notes which events `prepare` saw, on which thread.
+        /// Counts like `CountingProjector`; notes which events `prepared` saw (how often, on which
+        /// thread) and any fold handed a form not made for its event.
         final class Preparing: Projector, @unchecked Sendable {
             let name = "test.counts"
             let version = 1
             let eventTypes: Set<String>? = ["acct.moved"]
             var databases: [String] { ["types", "sums"] }
-            let seen = Mutex<(positions: Set<UInt64>, otherThread: Bool)>(([], false))
+            let seen = Mutex<(made: [UInt64: Int], ahead: Int, otherThread: Bool, wrong: Set<UInt64>)>(([:], 0, false, []))
             func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
                 // A fold that takes its time now and then, so that the thread ahead gets to run
                 // on a busy machine.
                 if event.position % 100 == 0 { usleep(2_000) }
                 try CountingProjector().apply(event, to: view)
             }
-            func prepare(_ event: RecordedEvent) {
+            func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
+                if (prepared as? Form)?.position != event.position { seen.withLock { $0.wrong.insert(event.position) } }
+                try apply(event, to: view)
+            }
+            func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject? {
                 let other = !Thread.isMainThread && Thread.current != Self.folding.withLock { $0 }
                 seen.withLock {
-                    $0.positions.insert(event.position)
-                    $0.otherThread = $0.otherThread || other
+                    $0.made[event.position, default: 0] += 1
+                    if ahead { $0.ahead += 1 }
+                    $0.otherThread = $0.otherThread || (ahead && other)
                 }
+                return Form(event.position)
             }
             static let folding = Mutex<Thread?>(nil)
         }
@@ -83,26 +96,45 @@ struct ProjectionEngineTests {
         try engine.rebuild("test.counts")
         #expect(try dump(engine, "test.counts", databases: ["types", "sums"]) == dump(plain, "test.counts", databases: ["types", "sums"]))
         let seen = preparing.seen.withLock { $0 }
-        #expect(!seen.positions.isEmpty, "prepare was called ahead of the folds")
-        #expect(seen.positions.isSubset(of: Set(1...3000)))
+        #expect(seen.wrong.min() == nil, "every fold was handed its own event's form")
+        #expect(Set(seen.made.keys) == Set(1...3000) && seen.made.values.allSatisfy { $0 == 1 }, "every event prepared once")
+        #expect(seen.ahead > 0, "some ahead of the folds")
         #expect(seen.otherThread, "on a thread of its own")
+
+        // Folding as events come (not a rebuild): each event prepared once, by its fold.
+        let caughtUp = Preparing()
+        let live = try ProjectionEngine(store: store, dataDirectory: dir.path + "/live", projectors: [caughtUp])
+        live.batchSize = 700
+        try live.catchUp()
+        let liveSeen = caughtUp.seen.withLock { $0 }
+        #expect(try dump(live, "test.counts", databases: ["types", "sums"]) == dump(plain, "test.counts", databases: ["types", "sums"]))
+        #expect(liveSeen.wrong.min() == nil, "every fold was handed its own event's form")
+        #expect(Set(liveSeen.made.keys) == Set(1...3000) && liveSeen.made.values.allSatisfy { $0 == 1 } && liveSeen.ahead == 0)
     }
 
-    @Test("views that prepare the same kind of thing have an event prepared once, by the first of them")
+    @Test("views that prepare the same kind of thing have an event prepared once, by the first of them, and each fold gets it")
     func preparedOncePerKind() throws {
-        /// Sums like `CountingProjector` into a view of its own, and counts its `prepare` calls.
+        /// Sums like `CountingProjector` into a view of its own; counts its `prepared` calls and
+        /// the folds handed a form not made for their event.
         final class Sharing: Projector, @unchecked Sendable {
             let name: String
             let version = 1
             let eventTypes: Set<String>? = ["acct.moved"]
             var databases: [String] { ["types", "sums"] }
-            let prepared = Mutex(0)
+            let counts = Mutex((made: 0, wrong: 0))
             init(_ name: String) { self.name = name }
             func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
                 if event.position % 100 == 0 { usleep(2_000) }
                 try CountingProjector().apply(event, to: view)
             }
-            func prepare(_ event: RecordedEvent) { prepared.withLock { $0 += 1 } }
+            func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
+                if (prepared as? Form)?.position != event.position { counts.withLock { $0.wrong += 1 } }
+                try apply(event, to: view)
+            }
+            func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject? {
+                counts.withLock { $0.made += 1 }
+                return Form(event.position)
+            }
             var preparation: ObjectIdentifier? { ObjectIdentifier(Sharing.self) }
         }
         let dir = ScratchDirectory()
@@ -112,8 +144,10 @@ struct ProjectionEngineTests {
         let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [first, second])
         engine.rebuildBatchSize = 1_500
         try engine.rebuild(["test.first", "test.second"])
-        #expect(first.prepared.withLock { $0 } > 0)
-        #expect(second.prepared.withLock { $0 } == 0)
+        let (a, b) = (first.counts.withLock { $0 }, second.counts.withLock { $0 })
+        #expect(a.made == 2_000, "once per event, by the first view")
+        #expect(b.made == 0)
+        #expect(a.wrong == 0 && b.wrong == 0)
         #expect(try dump(engine, "test.first", databases: ["types", "sums"]) == dump(engine, "test.second", databases: ["types", "sums"]))
     }
 

@@ -16,16 +16,19 @@ struct ReadAheadTests {
         #expect(!set.isEmpty)
     }
 
-    /// Folds the types it is given; counts its `prepare` calls.
+    /// Folds the types it is given; counts its `prepared` calls.
     final class Typed: Projector, @unchecked Sendable {
         let name: String
         let version = 1
         let eventTypes: Set<String>?
         var databases: [String] { ["types"] }
-        let prepared = Mutex(0)
+        let preparations = Mutex(0)
         init(_ name: String, _ types: Set<String>?) { (self.name, eventTypes) = (name, types) }
         func apply(_ event: RecordedEvent, to view: ViewWriter) throws {}
-        func prepare(_ event: RecordedEvent) { prepared.withLock { $0 += 1 } }
+        func prepared(_ event: RecordedEvent, ahead: Bool) -> AnyObject? {
+            preparations.withLock { $0 += 1 }
+            return nil
+        }
     }
 
     /// A log of `count` events whose types cycle through `a.one`, `a.two` and `b.other`.
@@ -52,7 +55,7 @@ struct ReadAheadTests {
         let reader = ReadAhead(store: store, filter: EventFilter(fromPosition: 1, toPosition: UInt64(count)), projectors: projectors)
         defer { reader.finish() }
         var seen: [(UInt64, String, [Int])] = []
-        try reader.forEach { event, targets in
+        try reader.forEach { event, targets, _ in
             // Folds slower than the scan fill the ring (the thread waits for room); fast folds
             // empty it (they wait for the thread).
             if slowFolds, event.position % 97 == 0 { usleep(1_000) }
@@ -65,8 +68,8 @@ struct ReadAheadTests {
             #expect(targets == (type == "a.one" ? [0, 1] : [1]))
         }
         // Views that prepare apart: each prepares what it folds, at most once per event.
-        #expect(projectors[0].prepared.withLock { $0 } <= expected.count / 2 + 1)
-        #expect(projectors[1].prepared.withLock { $0 } <= expected.count)
+        #expect(projectors[0].preparations.withLock { $0 } <= expected.count / 2 + 1)
+        #expect(projectors[1].preparations.withLock { $0 } <= expected.count)
     }
 
     @Test("a fold that throws stops the thread: the error reaches the caller and no event after it is handed over")
@@ -79,7 +82,7 @@ struct ReadAheadTests {
             projectors: [Typed("all", nil)])
         var handed = 0
         #expect(throws: Refused.self) {
-            try reader.forEach { event, _ in
+            try reader.forEach { event, _, _ in
                 handed += 1
                 if event.position == 1_000 { throw Refused() }
             }
@@ -97,7 +100,7 @@ struct ReadAheadTests {
             store: store, filter: EventFilter(fromPosition: 1, toPosition: 300), projectors: [Typed("none", ["c.absent"])])
         defer { reader.finish() }
         var handed = 0
-        try reader.forEach { _, _ in handed += 1 }
+        try reader.forEach { _, _, _ in handed += 1 }
         #expect(handed == 0)
     }
 

@@ -186,16 +186,9 @@ public enum AidEvent: Sendable, Hashable {
 
 extension AidEvent: LoggedEvent {
     /// An event of the log as its views read it (nil for another domain's event or one this
-    /// version cannot read), decoded once for all the views that read it in turn.
-    public static func read(_ event: RecordedEvent) -> AidEvent? { decoded(event)?.value }
-
-    /// `read(event)`, held once for every view that reads it.
-    public static func decoded(_ event: RecordedEvent) -> DecodedEvents<AidEvent>.Decoded? {
-        decodedEvents.decoded(of: event) { event in
-            guard let data = try? event.dataValue() else { return nil }
-            return try? AidEvent.read(type: event.type, data: data)
-        }
+    /// version cannot read).
+    public static func read(_ event: RecordedEvent) -> AidEvent? {
+        guard let data = try? event.dataValue() else { return nil }
+        return try? AidEvent.read(type: event.type, data: data)
     }
-
-    private static let decodedEvents = DecodedEvents<AidEvent>()
 }

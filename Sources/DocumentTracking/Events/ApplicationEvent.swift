@@ -80,19 +80,11 @@ extension Application {
 
         /// The event in the log at `event`, nil for what the rules would have refused (a projector
         /// skips it rather than stop every view).
-        public static func read(_ event: RecordedEvent) -> Event? { decoded(event)?.value }
-
-        /// `read(event)`, held once for every view that reads it.
-        public static func decoded(_ event: RecordedEvent) -> DecodedEvents<Event>.Decoded? {
-            decodedEvents.decoded(of: event) { event in
-                if let plain = plainlyValid(type: event.type, bytes: event.data) { return plain }
-                guard let data = try? event.dataValue() else { return nil }
-                return try? read(type: event.type, data: data)
-            }
+        public static func read(_ event: RecordedEvent) -> Event? {
+            if let plain = plainlyValid(type: event.type, bytes: event.data) { return plain }
+            guard let data = try? event.dataValue() else { return nil }
+            return try? read(type: event.type, data: data)
         }
-
-        /// The views of the domain read each event once.
-        private static let decodedEvents = DecodedEvents<Event>()
 
         /// Whether it moves the application (a submission or a status change), not a new PIN or a
         /// notification's outcome.

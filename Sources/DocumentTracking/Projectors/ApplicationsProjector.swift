@@ -22,15 +22,26 @@ public struct ApplicationsProjector: DomainProjector {
         databases: ["applications", "pins", "applicants", "subjects"])
 
     public func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
-        if event.type == DocumentEvents.legacySubjectLinked {
-            guard let link = try? LegacySubjectLink.read(try event.dataValue()) else { return }
-            for receipt in link.receiptNumbers {
-                try view.put("subjects", ViewKey.make(link.subject, receipt), bytes: Array(receipt.utf8))
-            }
-            return
+        if try linkLegacySubject(event, view) { return }
+        guard let typed = Application.Event.read(event) else { return }
+        try apply(typed, of: event, to: view)
+    }
+
+    /// The typed event, or nil (not a document event: a legacy subject's link, or unreadable).
+    public func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
+        if try linkLegacySubject(event, view) { return }
+        guard let prepared else { return }
+        try apply(unsafeDowncast(prepared, to: DecodedEvent<Application.Event>.self).value, of: event, to: view)
+    }
+
+    /// Keeps the receipts a legacy subject's link names (false: `event` is not such a link).
+    private func linkLegacySubject(_ event: RecordedEvent, _ view: ViewWriter) throws -> Bool {
+        guard event.type == DocumentEvents.legacySubjectLinked else { return false }
+        guard let link = try? LegacySubjectLink.read(try event.dataValue()) else { return true }
+        for receipt in link.receiptNumbers {
+            try view.put("subjects", ViewKey.make(link.subject, receipt), bytes: Array(receipt.utf8))
         }
-        guard let typed = Application.Event.decoded(event) else { return }
-        try apply(typed.value, of: event, to: view)
+        return true
     }
 
     public func apply(_ typed: Application.Event, of event: RecordedEvent, to view: ViewWriter) throws {
