@@ -254,20 +254,38 @@ final class TypeFacts: Sendable {
 /// A type's field rules, each key's looked up once: a type's `rule(forKey:)` is mostly a `switch`
 /// over its fields' names, compared one after another for every member decoded (a tenth of the
 /// cost of decoding an aid event). What a rule is depends on the key alone (`JSONFieldRules`).
-/// Only the first `kept` keys are kept: a payload may name any key, and a key a type does not have
-/// is refused (or looked up again) without growing this.
+/// The keys are kept in the order first asked for and found by comparing them (a type has a few
+/// fields, whose names are short: hashing the key per member cost more than comparing). Only the
+/// first `kept` keys are kept: a payload may name any key, and a key a type does not have is
+/// refused (or looked up again) without growing this.
 final class FieldRules: Sendable {
+    /// The keys kept and their rules, at the same indexes (apart, so that looking for a key
+    /// copies no rule).
+    struct Known {
+        var keys: [String] = []
+        var rules: [JSONFieldRule?] = []
+
+        func index(of key: String) -> Int? {
+            let count = key.utf8.count
+            for i in keys.indices where keys[i].utf8.count == count && keys[i] == key { return i }
+            return nil
+        }
+    }
     private let type: any JSONFieldRules.Type
-    private let known = Mutex<[String: JSONFieldRule?]>([:])
-    static let kept = 256
+    private let known = Mutex(Known())
+    static let kept = 64
 
     init(_ type: any JSONFieldRules.Type) { self.type = type }
 
     func rule(forKey key: String) -> JSONFieldRule? {
-        if let rule = known.withLock({ $0[key] }) { return rule }
+        let found = known.withLock { known -> JSONFieldRule?? in known.index(of: key).map { known.rules[$0] } }
+        if let found { return found }
         let rule = type.rule(forKey: key)
         known.withLock { known in
-            if known.count < Self.kept { known[key] = .some(rule) }
+            if known.keys.count < Self.kept && known.index(of: key) == nil {
+                known.keys.append(key)
+                known.rules.append(rule)
+            }
         }
         return rule
     }
@@ -282,11 +300,13 @@ final class DecodingState {
     /// `read` (one per member, in order). An object is known by its members' storage (a value
     /// decoded twice, as two types or by two containers, shares it), which it holds while
     /// decoding; an object of no members has nothing to refuse.
-    private var objects: [(path: JSONPath, members: [(key: String, value: JSONValue)], start: Int)] = []
+    /// (These three are touched by this object's methods alone, none while another has them:
+    /// unchecked for overlapping access, a check per member read.)
+    @exclusivity(unchecked) private var objects: [(path: JSONPath, members: [(key: String, value: JSONValue)], start: Int)] = []
     /// Whether each member of each object was read.
-    private var read: [Bool] = []
+    @exclusivity(unchecked) private var read: [Bool] = []
     /// The objects by their storage, once there are more than a few to look through.
-    private var index: [UnsafeRawPointer: Int] = [:]
+    @exclusivity(unchecked) private var index: [UnsafeRawPointer: Int] = [:]
     private static let indexFrom = 8
 
     init(maxStringBytes: Int) { self.maxStringBytes = maxStringBytes }

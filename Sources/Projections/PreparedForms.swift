@@ -11,10 +11,12 @@ import EventLog
 /// every view looked its event up in, under a lock both threads took, with a reference count per
 /// look: a twentieth of the folds' time in a rebuild.
 final class PreparedForms {
-    /// The forms by kind, each retained once by this object (nil: made nil, or not made).
-    private var forms: [Unmanaged<AnyObject>?]
+    /// The forms by kind, each retained once by this object (nil: made nil, or not made). This
+    /// and `made` are touched by its methods alone, one at a time (by one thread at a time):
+    /// unchecked for overlapping access, a check per view and event.
+    @exclusivity(unchecked) private var forms: [Unmanaged<AnyObject>?]
     /// The kinds made (a bit per kind: at most 64, as views of a pass, `ViewSet`).
-    private var made: UInt64 = 0
+    @exclusivity(unchecked) private var made: UInt64 = 0
 
     init(kinds: Int) {
         precondition(kinds <= ViewSet.capacity, "at most \(ViewSet.capacity) kinds of preparation, not \(kinds)")

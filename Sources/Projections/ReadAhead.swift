@@ -28,9 +28,13 @@ final class ReadAhead: @unchecked Sendable {
     /// The thread refills the item of a slot when the slot comes round again (the folds are past
     /// it, and only borrowed it): `EventRecordView.decode(into:)` keeps the event's type and the
     /// storage of its payload, so an event costs no allocation per field.
+    ///
+    /// Its event is lent to the folds for the length of a call (`lend`), by one thread at a time,
+    /// and nothing else touches it meanwhile: unchecked for overlapping access (a check per event
+    /// on either thread).
     final class Item {
-        var event: RecordedEvent
-        var targets: ViewSet
+        @exclusivity(unchecked) var event: RecordedEvent
+        @exclusivity(unchecked) var targets: ViewSet
         let forms: PreparedForms
 
         init(event: RecordedEvent, targets: ViewSet, kinds: Int) {
@@ -60,7 +64,7 @@ final class ReadAhead: @unchecked Sendable {
     private var joined = false
     /// Events the folds have folded (the folds' thread only). The thread reuses a slot of the ring
     /// once the folds are past it (`consumed`).
-    private var taken = 0
+    @exclusivity(unchecked) private var taken = 0
 
     /// Starts reading the events `filter` selects for `projectors` (with the types each folds).
     init(store: EventStore, filter: EventFilter, projectors: [any Projector]) {

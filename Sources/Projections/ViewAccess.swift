@@ -393,6 +393,9 @@ final class ViewWriteCache {
     }
 
     /// What one key holds.
+    ///
+    /// Its fields are read and set in single statements by the cache's methods, never across a
+    /// call out: unchecked for overlapping access (a check per operation of every fold).
     final class Slot {
         enum State {
             case absent
@@ -401,9 +404,9 @@ final class ViewWriteCache {
             /// changed).
             case value(Box, stored: [UInt8]?)
         }
-        var state: State
+        @exclusivity(unchecked) var state: State
         /// Differs from LMDB (listed in its table's `changed`).
-        var dirty: Bool
+        @exclusivity(unchecked) var dirty: Bool
 
         init(_ state: State, dirty: Bool) {
             self.state = state
@@ -413,26 +416,27 @@ final class ViewWriteCache {
 
     /// One database's slots, and the keys that became dirty since its last flush (each once),
     /// with their slots.
+    ///
+    /// Only the cache (and its flush, after the folds) touches a table, never two accesses at
+    /// once: unchecked for overlapping access, a check per operation of every fold.
     final class Table {
-        var slots: [String: Slot] = [:]
-        var changed: [(key: String, slot: Slot)] = []
+        @exclusivity(unchecked) var slots: [String: Slot] = [:]
+        @exclusivity(unchecked) var changed: [(key: String, slot: Slot)] = []
     }
 
-    private var tables: [String: Table] = [:]
-    /// The table used last, and its name: a fold uses one database for many operations in a row.
-    private var lastName = ""
-    private var lastTable: Table?
+    /// The tables by database name (`names[i]` names `tables[i]`), in the order first used: a view
+    /// has a few databases, whose names (short literals) compare at once, where a dictionary
+    /// hashed the name per operation. Only this cache's own methods touch them, none while
+    /// another has them: unchecked for overlapping access (the check cost as much as the lookup).
+    @exclusivity(unchecked) private var names: [String] = []
+    @exclusivity(unchecked) private var tables: [Table] = []
 
     private func table(_ db: String) -> Table {
-        if let t = lastTable, lastName == db { return t }
-        let t: Table
-        if let kept = tables[db] {
-            t = kept
-        } else {
-            t = Table()
-            tables[db] = t
-        }
-        (lastName, lastTable) = (db, t)
+        let count = db.utf8.count
+        for i in names.indices where names[i].utf8.count == count && names[i] == db { return tables[i] }
+        let t = Table()
+        names.append(db)
+        tables.append(t)
         return t
     }
 
@@ -549,7 +553,7 @@ final class ViewWriteCache {
     /// The databases with changes since the last flush, each with the typed values among them
     /// (each once, with its slot).
     func pendingTables() -> [(db: String, table: Table, values: [(slot: Slot, box: Box)])] {
-        tables.compactMap { db, t in
+        zip(names, tables).compactMap { db, t in
             guard !t.changed.isEmpty else { return nil }
             var values: [(slot: Slot, box: Box)] = []
             for (_, s) in t.changed where s.dirty {
@@ -561,7 +565,7 @@ final class ViewWriteCache {
 
     /// Writes the pending changes of `db` (its slots stay, clean).
     func flush(_ db: String, _ reader: ViewReader) throws {
-        guard let t = tables[db], !t.changed.isEmpty else { return }
+        guard let i = names.firstIndex(of: db), case let t = tables[i], !t.changed.isEmpty else { return }
         for (slot, bytes) in try write(db, t, reader) {
             slot.state = bytes.map { .stored($0) } ?? .absent
             slot.dirty = false
@@ -571,11 +575,8 @@ final class ViewWriteCache {
     /// Forgets every slot (after their changes are written); returns them, for the caller to let
     /// go of where it wants.
     @discardableResult
-    func forget() -> [String: Table] {
-        defer {
-            tables = [:]
-            (lastName, lastTable) = ("", nil)
-        }
+    func forget() -> [Table] {
+        defer { (names, tables) = ([], []) }
         return tables
     }
 
@@ -603,11 +604,12 @@ final class ViewWriteCache {
             written.append((s, bytes))
         }
         table.changed.removeAll()
+        let ranges = spans  // a constant: the sort's comparisons read it without an access check each
         let d = try reader.resolve(db)
         try keys.withUnsafeBytes { arena in
-            func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: arena[spans[i]]) }
+            func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: arena[ranges[i]]) }
             // Each key is listed once (when its slot becomes dirty), so the order is strict.
-            let ops = spans.indices.sorted { compareBytes(key($0), key($1)) < 0 }
+            let ops = ranges.indices.sorted { compareBytes(key($0), key($1)) < 0 }
             try ViewWriter.withWriteTransaction(reader.handle) { txn in
                 // Every key after the last one stored: LMDB appends (no search, full pages).
                 var appending = true

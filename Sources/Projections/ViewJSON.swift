@@ -135,14 +135,16 @@ enum ViewJSON {
         case object(Members)
     }
 
+    /// (Its nodes and a `Members`' are appended to in single statements, by the one encode that
+    /// made them: unchecked for overlapping access, a check per value written.)
     final class Items {
-        var nodes: [Node] = []
+        @exclusivity(unchecked) var nodes: [Node] = []
     }
 
     /// An object's members in the order written; a key written again is appended again, and the
     /// last of a key's members is the one written (`write`): no search per member.
     final class Members {
-        var nodes: [(key: String, node: Node)] = []
+        @exclusivity(unchecked) var nodes: [(key: String, node: Node)] = []
         /// The type of the keyed containers that filled it (nil: containers of several types).
         var keyType: ObjectIdentifier?
 
