@@ -18,30 +18,28 @@ extension EventStore {
         _ filter: EventFilter = EventFilter(), limit: Int? = nil, _ body: (EventRecordView) throws -> Bool
     ) throws -> UInt64 {
         let compiled = EventFilter.Compiled(filter)
-        var next = filter.fromPosition
-        var remaining = limit ?? Int.max
-        var lastScanned = next - 1
+        let scan = ScanProgress(next: filter.fromPosition, remaining: limit ?? Int.max)
         // Up to `indexedTypesAtMost` types: walk each one's index and merge the positions instead
         // of the whole log, so that a scan of rare types (the API keys' events, on every server's
         // first authenticated request) costs what they hold, not the log's size.
         let typePrefixes: [[UInt8]]? = filter.types.flatMap {
             (1...Self.indexedTypesAtMost).contains($0.count) ? $0.sorted().map { Array($0.utf8) + [0] } : nil
         }
-        while remaining > 0 {
-            var scanned = 0
-            var done = true
+        while scan.remaining > 0 {
+            scan.scanned = 0
+            scan.done = true
             /// Visits one record; false ends this transaction's chunk (or the whole scan).
             func visit(_ view: EventRecordView) throws -> Bool {
                 if compiled.isPastEnd(view) { return false }
-                lastScanned = view.position
-                next = view.position + 1
+                scan.lastScanned = view.position
+                scan.next = view.position + 1
                 if compiled.matches(view) {
-                    remaining -= 1
-                    guard try body(view), remaining > 0 else { return false }
+                    scan.remaining -= 1
+                    guard try body(view), scan.remaining > 0 else { return false }
                 }
-                scanned += 1
-                if scanned >= Self.recordsPerTransaction {
-                    done = false
+                scan.scanned += 1
+                if scan.scanned >= Self.recordsPerTransaction {
+                    scan.done = false
                     return false
                 }
                 return true
@@ -55,7 +53,7 @@ extension EventStore {
                     var bound = UInt64.max
                     for prefix in typePrefixes {
                         var taken = 0
-                        try dbs.types.forEachRaw(in: txn, from: prefix + bigEndian(next), prefix: prefix) { key, _ in
+                        try dbs.types.forEachRaw(in: txn, from: prefix + bigEndian(scan.next), prefix: prefix) { key, _ in
                             let position = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
                             if let to = filter.toPosition, position > to { return false }
                             positions.append(position)
@@ -76,19 +74,35 @@ extension EventStore {
                         guard try visit(try EventRecordView(position: position, raw: entry.value)) else { return }
                     }
                     if bound != .max {
-                        next = bound + 1
-                        done = false
+                        scan.next = bound + 1
+                        scan.done = false
                     }
                 } else {
-                    try dbs.events.forEachRaw(in: txn, from: bigEndian(next)) { key, value in
+                    try dbs.events.forEachRaw(in: txn, from: bigEndian(scan.next)) { key, value in
                         let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
                         return try visit(try EventRecordView(position: position, raw: value))
                     }
                 }
             }
-            if done { break }
+            if scan.done { break }
         }
-        return lastScanned
+        return scan.lastScanned
+    }
+
+    /// Where a `forEachRecord` is: read and set by its visit of each record, in single statements
+    /// on the scanning thread (captured variables were checked for overlapping access per
+    /// statement, five times per event of every scan: unchecked here).
+    private final class ScanProgress {
+        @exclusivity(unchecked) var next: UInt64
+        @exclusivity(unchecked) var remaining: Int
+        @exclusivity(unchecked) var lastScanned: UInt64
+        /// Records visited in the current read transaction, and whether the scan ended in it.
+        @exclusivity(unchecked) var scanned = 0
+        @exclusivity(unchecked) var done = true
+
+        init(next: UInt64, remaining: Int) {
+            (self.next, self.remaining, lastScanned) = (next, remaining, next - 1)
+        }
     }
 
     /// The events of the whole log that `filter` selects, copied, at most `limit`.

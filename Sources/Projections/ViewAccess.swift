@@ -106,8 +106,13 @@ public final class ViewWriter {
 
     /// Objects a fold keeps for one write transaction, one per type; shared by the writers of
     /// one `Projector.batchGroup` that fold the same events.
+    ///
+    /// A fold has one or two kinds of object: they are found by comparing identifiers (a
+    /// dictionary hashed one per report of prices, four views per report), and set and read in
+    /// single statements (unchecked for overlapping access).
     final class BatchState {
-        var objects: [ObjectIdentifier: AnyObject] = [:]
+        @exclusivity(unchecked) var types: [ObjectIdentifier] = []
+        @exclusivity(unchecked) var objects: [AnyObject] = []
         let sharers: Int
 
         init(sharers: Int) { self.sharers = sharers }
@@ -128,9 +133,10 @@ public final class ViewWriter {
     public func batchState<T: AnyObject>(_ make: () -> T) -> T {
         let id = ObjectIdentifier(T.self)
         // Kept under its own type's identifier, so it is a `T` (no dynamic cast per call).
-        if let kept = batch.objects[id] { return unsafeDowncast(kept, to: T.self) }
+        for i in batch.types.indices where batch.types[i] == id { return unsafeDowncast(batch.objects[i], to: T.self) }
         let made = make()
-        batch.objects[id] = made
+        batch.types.append(id)
+        batch.objects.append(made)
         return made
     }
 

@@ -191,4 +191,8 @@ extension AidEvent: LoggedEvent {
         guard let data = try? event.dataValue() else { return nil }
         return try? AidEvent.read(type: event.type, data: data)
     }
+
+    /// `read(event)` in an object, made here (the protocol's default is generic: it looked the
+    /// object's type up at run time per event).
+    public static func decoded(_ event: RecordedEvent, ahead: Bool) -> DecodedEvent<AidEvent>? { read(event).map(DecodedEvent.init) }
 }

@@ -86,6 +86,10 @@ extension Application {
             return try? read(type: event.type, data: data)
         }
 
+        /// `read(event)` in an object, made here (the protocol's default is generic: it looked the
+        /// object's type up at run time per event).
+        public static func decoded(_ event: RecordedEvent, ahead: Bool) -> DecodedEvent<Event>? { read(event).map(DecodedEvent.init) }
+
         /// Whether it moves the application (a submission or a status change), not a new PIN or a
         /// notification's outcome.
         public var isLifecycleStep: Bool {
