@@ -35,9 +35,18 @@ extension DomainProjector {
         try apply(typed, of: event, to: view)
     }
 
-    /// `prepared` is what a view of the domain made (`preparation`): its typed event, or nil for
-    /// one it cannot read (skipped).
     public func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
+        try applyPrepared(prepared, of: event, to: view)
+    }
+
+    /// Folds the typed event a view of the domain prepared for `event` (`prepared`: every view of
+    /// one `preparation` makes a `DecodedEvent<Event>`, `Event.decoded`); nil, an event the domain
+    /// cannot read, is skipped. What a view that overrides `apply(_:prepared:to:)` calls for the
+    /// domain's own events.
+    /// (Inlinable, so that each view's use is specialized for its `Event`: a generic one looked the
+    /// object's type up per event.)
+    @inlinable
+    public func applyPrepared(_ prepared: AnyObject?, of event: RecordedEvent, to view: ViewWriter) throws {
         guard let prepared else { return }
         try apply(unsafeDowncast(prepared, to: DecodedEvent<Event>.self).value, of: event, to: view)
     }

@@ -1,15 +1,36 @@
 import EventLog
 
+/// The kind of preparation of each view of a pass (an index of `PreparedForms`): views with the
+/// same `Projector.preparation` share one, a view without has its own.
+struct PreparationKinds {
+    /// By the view's index in the pass.
+    let ofView: [Int]
+    /// How many kinds (the forms an event can have).
+    let count: Int
+
+    init(_ projectors: [any Projector]) {
+        var known: [ObjectIdentifier: Int] = [:]
+        var next = 0
+        ofView = projectors.map { p in
+            if let id = p.preparation, let kind = known[id] { return kind }
+            defer { next += 1 }
+            if let id = p.preparation { known[id] = next }
+            return next
+        }
+        count = next
+    }
+}
+
 /// What the views folding one event prepared for it (`Projector.prepared`): one form per kind of
-/// preparation (views with the same `Projector.preparation` share one, `kinds(of:)`), each made
-/// at most once, by the thread that reads a rebuild's log ahead or else by the first view to fold
-/// the event, and lent to each view's `apply(_:prepared:to:)` as it is.
+/// preparation (`PreparationKinds`), each made at most once, by the thread that reads a rebuild's
+/// log ahead or else by the first view to fold the event, and lent to each view's
+/// `apply(_:prepared:to:)` as it is.
 ///
 /// Held with the event it was made for (a slot of `ReadAhead`'s ring, which the thread that made
 /// most of its forms reuses, so that their reference counts stay on that core; or one event at a
-/// time by the folds that read the log themselves). Replaced a side table of typed events that
-/// every view looked its event up in, under a lock both threads took, with a reference count per
-/// look: a twentieth of the folds' time in a rebuild.
+/// time by the folds that read the log themselves). It replaced a process-wide side table of typed
+/// events per domain, looked up by position under a lock: no faster (the same instructions, and
+/// times within noise), but nothing shared between engines or kept past its event.
 final class PreparedForms {
     /// The forms by kind, each retained once by this object (nil: made nil, or not made). This
     /// and `made` are touched by its methods alone, one at a time (by one thread at a time):
@@ -18,25 +39,12 @@ final class PreparedForms {
     /// The kinds made (a bit per kind: at most 64, as views of a pass, `ViewSet`).
     @exclusivity(unchecked) private var made: UInt64 = 0
 
-    init(kinds: Int) {
-        precondition(kinds <= ViewSet.capacity, "at most \(ViewSet.capacity) kinds of preparation, not \(kinds)")
-        forms = Array(repeating: nil, count: kinds)
+    init(_ kinds: PreparationKinds) {
+        precondition(kinds.count <= ViewSet.capacity, "at most \(ViewSet.capacity) kinds of preparation, not \(kinds.count)")
+        forms = Array(repeating: nil, count: kinds.count)
     }
 
     deinit { clear() }
-
-    /// The kind of preparation of each of `projectors` (an index here): views with the same
-    /// `preparation` share one, a view without has its own.
-    static func kinds(of projectors: [any Projector]) -> [Int] {
-        var known: [ObjectIdentifier: Int] = [:]
-        var next = 0
-        return projectors.map { p in
-            if let id = p.preparation, let kind = known[id] { return kind }
-            defer { next += 1 }
-            if let id = p.preparation { known[id] = next }
-            return next
-        }
-    }
 
     /// Lets go of the forms, for another event.
     func clear() {

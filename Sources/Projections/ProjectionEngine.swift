@@ -249,15 +249,15 @@ public final class ProjectionEngine: @unchecked Sendable {
             let writers = try writers(current.map { ($0.0, generation: $0.1, checkpoint: $0.2) }, txn.reference)
             let replay = replayFilter
             var routes = Routes(current.map { p, _, _ in p.eventTypes })
-            let kinds = PreparedForms.kinds(of: current.map(\.0))
-            let forms = PreparedForms(kinds: (kinds.max() ?? -1) + 1)
+            let kinds = PreparationKinds(current.map(\.0))
+            let forms = PreparedForms(kinds)
             try store.forEachRecord(EventFilter(fromPosition: from, toPosition: to)) { view in
                 if let replay, !replay.admits(view) { return true }
                 var decoded: RecordedEvent? = nil
                 defer { forms.clear() }
                 for i in routes.views(folding: view) where current[i].2 < view.position {
                     if decoded == nil { decoded = view.decode() }
-                    try forms.apply(current[i].0, kind: kinds[i], decoded!, to: writers[i])
+                    try forms.apply(current[i].0, kind: kinds.ofView[i], decoded!, to: writers[i])
                 }
                 return true
             }
@@ -387,14 +387,14 @@ public final class ProjectionEngine: @unchecked Sendable {
                     let filter = EventFilter(types: types?.count == 1 ? types : nil, fromPosition: from, toPosition: to)
                     // A batch of 1,000 events or more is read (and decoded) on another thread.
                     var reported = from / 65_536
-                    let kinds = PreparedForms.kinds(of: chosen)
+                    let kinds = PreparationKinds(chosen)
                     try forEachFolded(filter, chosen, ahead: to - from >= 1000) { event, targets, forms in
                         // Progress within a batch too (a batch of a million events takes seconds).
                         if let progress, event.position / 65_536 != reported {
                             reported = event.position / 65_536
                             for p in chosen { progress(p.name, event.position, head) }
                         }
-                        for i in targets { try forms.apply(chosen[i], kind: kinds[i], event, to: writers[i]) }
+                        for i in targets { try forms.apply(chosen[i], kind: kinds.ofView[i], event, to: writers[i]) }
                     }
                     for (i, p) in chosen.enumerated() { try p.finishBatch(writers[i]) }
                     try ViewWriter.flush(writers)
@@ -445,7 +445,7 @@ public final class ProjectionEngine: @unchecked Sendable {
     }
 
     /// Calls `body` with each event of `filter` that a view of `chosen` folds, with the indexes of
-    /// those views and the forms prepared for it (by kind, `PreparedForms.kinds(of: chosen)`), in
+    /// those views and the forms prepared for it (by kind, `PreparationKinds(chosen)`), in
     /// position order: read on another thread when `ahead` (`ReadAhead`, which has ended when
     /// this returns), else here.
     private func forEachFolded(
@@ -458,7 +458,7 @@ public final class ProjectionEngine: @unchecked Sendable {
             return try reader.forEach(body)
         }
         var routes = Routes(chosen.map(\.eventTypes))
-        let forms = PreparedForms(kinds: (PreparedForms.kinds(of: chosen).max() ?? -1) + 1)
+        let forms = PreparedForms(PreparationKinds(chosen))
         try store.forEachRecord(filter) { view in
             let targets = routes.views(folding: view)
             if !targets.isEmpty {

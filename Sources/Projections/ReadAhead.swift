@@ -37,10 +37,10 @@ final class ReadAhead: @unchecked Sendable {
         @exclusivity(unchecked) var targets: ViewSet
         let forms: PreparedForms
 
-        init(event: RecordedEvent, targets: ViewSet, kinds: Int) {
+        init(event: RecordedEvent, targets: ViewSet, kinds: PreparationKinds) {
             self.event = event
             self.targets = targets
-            forms = PreparedForms(kinds: kinds)
+            forms = PreparedForms(kinds)
         }
     }
 
@@ -70,8 +70,7 @@ final class ReadAhead: @unchecked Sendable {
     init(store: EventStore, filter: EventFilter, projectors: [any Projector]) {
         slots = .allocate(capacity: Self.capacity)
         let wanted = projectors.map(\.eventTypes)
-        let kinds = PreparedForms.kinds(of: projectors)
-        let kindCount = (kinds.max() ?? -1) + 1
+        let kinds = PreparationKinds(projectors)
         Thread.detachNewThread { [self] in
             defer {
                 ended.store(true, ordering: .releasing)
@@ -102,12 +101,12 @@ final class ReadAhead: @unchecked Sendable {
                         view.decode(into: &item.event)
                         item.targets = targets
                     } else {
-                        item = Item(event: view.decode(), targets: targets, kinds: kindCount)
+                        item = Item(event: view.decode(), targets: targets, kinds: kinds)
                     }
                     if count - consumed.load(ordering: .relaxed) >= Self.lowWater {
                         // Once per kind: the views of one domain prepare the same.
                         Self.lend(&item.event) { event in
-                            for i in targets { item.forms.make(kinds[i], projectors[i], event, ahead: true) }
+                            for i in targets { item.forms.make(kinds.ofView[i], projectors[i], event, ahead: true) }
                         }
                     }
                     slot.initialize(to: .passRetained(item))

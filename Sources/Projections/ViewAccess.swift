@@ -437,9 +437,16 @@ final class ViewWriteCache {
     @exclusivity(unchecked) private var names: [String] = []
     @exclusivity(unchecked) private var tables: [Table] = []
 
-    private func table(_ db: String) -> Table {
+    /// The index of `db`'s table (lengths compared first: most names differ in theirs).
+    @inline(__always)
+    private func index(of db: String) -> Int? {
         let count = db.utf8.count
-        for i in names.indices where names[i].utf8.count == count && names[i] == db { return tables[i] }
+        for i in names.indices where names[i].utf8.count == count && names[i] == db { return i }
+        return nil
+    }
+
+    private func table(_ db: String) -> Table {
+        if let i = index(of: db) { return tables[i] }
         let t = Table()
         names.append(db)
         tables.append(t)
@@ -571,7 +578,7 @@ final class ViewWriteCache {
 
     /// Writes the pending changes of `db` (its slots stay, clean).
     func flush(_ db: String, _ reader: ViewReader) throws {
-        guard let i = names.firstIndex(of: db), case let t = tables[i], !t.changed.isEmpty else { return }
+        guard let i = index(of: db), case let t = tables[i], !t.changed.isEmpty else { return }
         for (slot, bytes) in try write(db, t, reader) {
             slot.state = bytes.map { .stored($0) } ?? .absent
             slot.dirty = false

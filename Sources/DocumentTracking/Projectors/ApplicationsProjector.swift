@@ -27,11 +27,10 @@ public struct ApplicationsProjector: DomainProjector {
         try apply(typed, of: event, to: view)
     }
 
-    /// The typed event, or nil (not a document event: a legacy subject's link, or unreadable).
+    /// A legacy subject's link is not a document event (prepared nil): read here.
     public func apply(_ event: RecordedEvent, prepared: AnyObject?, to view: ViewWriter) throws {
         if try linkLegacySubject(event, view) { return }
-        guard let prepared else { return }
-        try apply(unsafeDowncast(prepared, to: DecodedEvent<Application.Event>.self).value, of: event, to: view)
+        try applyPrepared(prepared, of: event, to: view)
     }
 
     /// Keeps the receipts a legacy subject's link names (false: `event` is not such a link).
