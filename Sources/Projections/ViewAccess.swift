@@ -426,8 +426,38 @@ final class ViewWriteCache {
     /// Only the cache (and its flush, after the folds) touches a table, never two accesses at
     /// once: unchecked for overlapping access, a check per operation of every fold.
     final class Table {
-        @exclusivity(unchecked) var slots: [String: Slot] = [:]
+        @exclusivity(unchecked) var slots: [SlotKey: Slot] = [:]
         @exclusivity(unchecked) var changed: [(key: String, slot: Slot)] = []
+    }
+
+    /// A key of a table's slots, with a hash of its UTF-8 made once: SipHash-1-3 under this
+    /// process's random key (`SipHash.process`; as `Hasher` hashes, so that keys taken from
+    /// payloads cannot be chosen to collide), which the table's dictionary takes as it is
+    /// (`_rawHashValue(seed:)`, mixed with the dictionary's own seed) and compares before the
+    /// keys' bytes. `String`'s hashing went through `Hasher.combine(bytes:)` per lookup and again
+    /// for every key at each growth of the table, and a probe compared the bytes of every key it
+    /// met (~600 instructions a lookup, the largest single cost of the aid and document folds).
+    struct SlotKey: Hashable {
+        let key: String
+        let hash: Int
+
+        @inline(__always)
+        init(_ key: String) {
+            var key = key
+            hash = key.withUTF8 { Int(truncatingIfNeeded: SipHash.process.hash(UnsafeRawBufferPointer($0))) }
+            self.key = key
+        }
+
+        static func == (a: SlotKey, b: SlotKey) -> Bool { a.hash == b.hash && a.key == b.key }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        /// The hash, mixed with the dictionary's seed (a bijection: the hash is already random).
+        func _rawHashValue(seed: Int) -> Int {
+            var x = UInt64(bitPattern: Int64(hash ^ seed))
+            x = (x ^ (x >> 32)) &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: x ^ (x >> 29))
+        }
     }
 
     /// The tables by database name (`names[i]` names `tables[i]`), in the order first used: a view
@@ -455,15 +485,16 @@ final class ViewWriteCache {
 
     /// The slot of `key` when the cache has one (then every change of the key goes through it).
     func held(_ db: String, _ key: String) -> Slot? {
-        table(db).slots[key]
+        table(db).slots[SlotKey(key)]
     }
 
     /// The slot of `key`, read from LMDB when the cache has none.
     private func slot(_ db: String, _ key: String, _ reader: ViewReader) throws -> Slot {
         let t = table(db)
-        if let s = t.slots[key] { return s }
+        let found = SlotKey(key)
+        if let s = t.slots[found] { return s }
         let s = Slot(try reader.get(db, key).map { .stored($0) } ?? .absent, dirty: false)
-        t.slots[key] = s
+        t.slots[found] = s
         return s
     }
 
@@ -484,7 +515,8 @@ final class ViewWriteCache {
     /// Stores `value` under `key` (in its box when the key holds one of its type).
     func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
-        if let s = t.slots[key] {
+        let found = SlotKey(key)
+        if let s = t.slots[found] {
             if case .value(let box, _) = s.state, let typed = box.typed(T.self) {
                 typed.value = value
                 s.state = .value(typed, stored: nil)
@@ -494,7 +526,7 @@ final class ViewWriteCache {
             touch(s, db, key)
         } else {
             let s = Slot(.value(EncodableBox(value), stored: nil), dirty: true)
-            t.slots[key] = s
+            t.slots[found] = s
             t.changed.append((key, s))
         }
     }
