@@ -6,7 +6,7 @@
 /// Written out here, inlined into its caller, because `Hasher` is not: fed word by word it made a
 /// call per word, and fed the bytes (`String`'s hashing) it went through a byte buffer; either
 /// cost ~300 instructions for a 30-byte key, where this costs about half.
-struct SipHash {
+public struct SipHash: Sendable {
     let k0: UInt64
     let k1: UInt64
 
@@ -65,6 +65,17 @@ struct SipHash {
         v2 ^= 0xff
         for _ in 0..<d { Self.round(&v0, &v1, &v2, &v3) }
         return v0 ^ v1 ^ v2 ^ v3
+    }
+}
+
+extension SipHash {
+    /// `hash` (a key's hash, random already) mixed with a `Dictionary`'s `seed`, for a key's
+    /// `_rawHashValue(seed:)`: a bijection of their bits (the seed differs between tables).
+    @inlinable @inline(__always)
+    public static func mixed(_ hash: Int, seed: Int) -> Int {
+        var x = UInt64(bitPattern: Int64(hash ^ seed))
+        x = (x ^ (x >> 32)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: x ^ (x >> 29))
     }
 }
 

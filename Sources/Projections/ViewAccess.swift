@@ -452,12 +452,7 @@ final class ViewWriteCache {
 
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
-        /// The hash, mixed with the dictionary's seed (a bijection: the hash is already random).
-        func _rawHashValue(seed: Int) -> Int {
-            var x = UInt64(bitPattern: Int64(hash ^ seed))
-            x = (x ^ (x >> 32)) &* 0x9E37_79B9_7F4A_7C15
-            return Int(truncatingIfNeeded: x ^ (x >> 29))
-        }
+        func _rawHashValue(seed: Int) -> Int { SipHash.mixed(hash, seed: seed) }
     }
 
     /// The tables by database name (`names[i]` names `tables[i]`), in the order first used: a view

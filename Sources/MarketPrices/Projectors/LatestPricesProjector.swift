@@ -144,7 +144,9 @@ public struct LatestPricesProjector: DomainProjector {
                 }
             }
         }
-        var entries: [Key: Entry] = [:]
+        /// Read and changed by `apply` and `finishBatch` alone, in single statements: unchecked
+        /// for overlapping access (a check per report).
+        @exclusivity(unchecked) var entries: [Key: Entry] = [:]
     }
 
     /// Writes each entry the batch changed, once, with the names known at its end.

@@ -50,10 +50,13 @@ struct ObservationBook {
             /// Changed in this batch: written, and its day recomputed, at the end.
             var changed: Bool
         }
-        var entries: [Touched.Key: Entry] = [:]
-        var kinds: [String: MarketKind?] = [:]
+        // These three are read and changed by the book's functions alone, in single statements
+        // (a tally's `add` touches nothing of the batch): unchecked for overlapping access, a
+        // check per report on each.
+        @exclusivity(unchecked) var entries: [Touched.Key: Entry] = [:]
+        @exclusivity(unchecked) var kinds: [String: MarketKind?] = [:]
         /// `reports` values kept in this batch (event id -> `Observation.bytes(on:)`).
-        var reports: [String: [UInt8]] = [:]
+        @exclusivity(unchecked) var reports: [String: [UInt8]] = [:]
         /// The position of the last report or correction counted: the second view sharing the
         /// batch finds it counted.
         var counted: UInt64 = 0
@@ -280,6 +283,7 @@ struct ObservationBook {
 
             static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
             func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+            func _rawHashValue(seed: Int) -> Int { SipHash.mixed(hash, seed: seed) }
         }
 
         let series: PriceSeries
