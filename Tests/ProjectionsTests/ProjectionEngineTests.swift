@@ -187,6 +187,62 @@ struct ProjectionEngineTests {
         #expect(try dump(engine, "test.history", databases: ["history", "refused"]) == folded)
     }
 
+    @Test("raw puts and deletes kept in a batch are written in key order, and a key put and deleted in one batch is not written")
+    func rawWritesInKeyOrder() throws {
+        /// Each `acct.moved` of amount n puts raw bytes under keys that share their first 16 bytes
+        /// or more, are prefixes of each other, or hold a NUL or a 0xFF byte, and deletes the keys
+        /// of amount n - 2 (some put in an earlier batch, some in the same one).
+        struct RawProjector: Projector {
+            var name = "test.raw"
+            var version = 1
+            var eventTypes: Set<String>? = nil
+            var databases: [String] { ["raw"] }
+
+            static func keys(_ n: Int) -> [String] {
+                let long = "0123456789abcdef-shared"
+                return [
+                    "\(long)\(n)", "\(long)\(n)-tail", "k\(n)", "k\(n)\u{0}", "k\(n)\u{0}z", "k\(n)\u{7F}", "\u{7F}\(n)",
+                    String(repeating: "x", count: 15) + "\(n)", "\(n)",
+                ]
+            }
+
+            func apply(_ event: RecordedEvent, to view: ViewWriter) throws {
+                let n = try event.dataValue()["amount"]?.intValue ?? 0
+                for key in Self.keys(n) { try view.put("raw", key, bytes: Array("\(n)".utf8)) }
+                for key in Self.keys(n - 2) { try view.delete("raw", key) }
+            }
+        }
+        let dir = ScratchDirectory()
+        let store = try EventStore(dataDirectory: dir.path)
+        _ = try store.write((1...9).map { try move("acct-\($0 % 3)", $0) })
+        let engine = try ProjectionEngine(store: store, dataDirectory: dir.path, projectors: [RawProjector()])
+        engine.batchSize = 4
+        try engine.catchUp()
+        var expected: [String: [UInt8]] = [:]
+        for n in 1...9 {
+            for key in RawProjector.keys(n) { expected[key] = Array("\(n)".utf8) }
+            for key in RawProjector.keys(n - 2) { expected[key] = nil }
+        }
+        func scanned() throws -> [(String, [UInt8])] {
+            try engine.read { snapshot in
+                var out: [(String, [UInt8])] = []
+                try snapshot.view("test.raw").scan("raw") { k, v in
+                    out.append((k, v))
+                    return true
+                }
+                return out
+            }
+        }
+        let byBytes = { (a: String, b: String) in Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+        let folded = try scanned()
+        #expect(folded.map(\.0) == expected.keys.sorted(by: byBytes))
+        #expect(folded.allSatisfy { expected[$0.0] == $0.1 })
+        try engine.rebuild("test.raw")
+        let rebuilt = try scanned()
+        #expect(rebuilt.map(\.0) == folded.map(\.0))
+        #expect(rebuilt.map(\.1) == folded.map(\.1))
+    }
+
     @Test("a value kept in a batch reads back as the type asked for: its own box for its type, its bytes for another")
     func typedReads() throws {
         /// Each `acct.moved` adds to a total kept as `Int`, then reads it as `Int`, as `Double` and
