@@ -14,3 +14,13 @@ func compareBytes(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> I
     }
     return x.count - y.count
 }
+
+/// The index of `name` in `names` (lengths compared first: most names differ in theirs): how a
+/// view's few databases, with short names, are found, where a dictionary hashed the name per
+/// operation.
+@inline(__always)
+func indexOfName(_ name: String, in names: [String]) -> Int? {
+    let count = name.utf8.count
+    for i in names.indices where names[i].utf8.count == count && names[i] == name { return i }
+    return nil
+}

@@ -152,16 +152,13 @@ public final class ProjectionEngine: @unchecked Sendable {
     func writer(_ p: any Projector, _ generation: Int, _ handle: UnsafeTransactionReference, batch: ViewWriter.BatchState) throws
         -> ViewWriter
     {
-        // A view has a few databases with short names: found by comparing them (lengths first),
-        // where a dictionary hashed the name on every read a fold makes of LMDB.
         let names = p.databases
         let handles = try names.map { try cachedHandle(p.name, generation, $0) }
         let name = p.name
         return ViewWriter(
             reader: ViewReader(handle: handle) { local in
-                let count = local.utf8.count
-                for i in names.indices where names[i].utf8.count == count && names[i] == local { return handles[i] }
-                throw ProjectionError("view \(name) has no database named \(local)")
+                guard let i = indexOfName(local, in: names) else { throw ProjectionError("view \(name) has no database named \(local)") }
+                return handles[i]
             },
             cache: ViewWriteCache(), log: store, batch: batch)
     }

@@ -466,13 +466,9 @@ final class ViewWriteCache {
     @exclusivity(unchecked) private var names: [String] = []
     @exclusivity(unchecked) private var tables: [Table] = []
 
-    /// The index of `db`'s table (lengths compared first: most names differ in theirs).
+    /// The index of `db`'s table.
     @inline(__always)
-    private func index(of db: String) -> Int? {
-        let count = db.utf8.count
-        for i in names.indices where names[i].utf8.count == count && names[i] == db { return i }
-        return nil
-    }
+    private func index(of db: String) -> Int? { indexOfName(db, in: names) }
 
     private func table(_ db: String) -> Table {
         if let i = index(of: db) { return tables[i] }
@@ -506,8 +502,8 @@ final class ViewWriteCache {
         }
     }
 
-    /// Sets what `key` holds, without reading what LMDB holds (a slot made for it when the cache
-    /// has none).
+    /// Sets what `key` holds (raw bytes, or absent), without reading what LMDB holds (a slot made
+    /// for it when the cache has none).
     func set(_ db: String, _ key: String, to state: Slot.State) {
         let t = table(db)
         let found = SlotKey(key)
@@ -515,13 +511,12 @@ final class ViewWriteCache {
             s.state = state
             touch(s, in: t, key)
         } else {
-            let s = Slot(state, dirty: true)
-            t.slots[found] = s
-            t.changed.append((key, s))
+            add(Slot(state, dirty: true), found, to: t)
         }
     }
 
-    /// Stores `value` under `key` (in its box when the key holds one of its type).
+    /// Stores `value` under `key` (in its box when the key holds one of its type). As `set`, with
+    /// the slot's box reused: a closure given the slot's state copied the state per put.
     func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
         let found = SlotKey(key)
@@ -534,10 +529,15 @@ final class ViewWriteCache {
             }
             touch(s, in: t, key)
         } else {
-            let s = Slot(.value(EncodableBox(value), stored: nil), dirty: true)
-            t.slots[found] = s
-            t.changed.append((key, s))
+            add(Slot(.value(EncodableBox(value), stored: nil), dirty: true), found, to: t)
         }
+    }
+
+    /// Adds the new dirty slot `s` of `key` to table `t`.
+    @inline(__always)
+    private func add(_ s: Slot, _ key: SlotKey, to t: Table) {
+        t.slots[key] = s
+        t.changed.append((key.key, s))
     }
 
     func bytes(_ db: String, _ key: String, _ reader: ViewReader) throws -> [UInt8]? {
@@ -679,14 +679,13 @@ final class ViewWriteCache {
                 if a.1 != b.1 { return a.1 < b.1 }
                 return compareBytes(key(a.2), key(b.2)) < 0
             }
-            let ops = heads.map(\.2)
             try ViewWriter.withWriteTransaction(reader.handle) { txn in
                 // Every key after the last one stored: LMDB appends (no search, full pages).
                 var appending = true
-                if let first = ops.first, let last = try d.cursor(in: txn).last().map({ [UInt8]($0.key) }) {
+                if let first = heads.first?.2, let last = try d.cursor(in: txn).last().map({ [UInt8]($0.key) }) {
                     appending = last.withUnsafeBytes { compareBytes($0, key(first)) < 0 }
                 }
-                for i in ops {
+                for (_, _, i) in heads {
                     if let bytes = written[i].1 {
                         try bytes.withUnsafeBytes { value in
                             try d.putRaw(key: key(i), value: value, flags: appending ? .append : [], in: txn)

@@ -190,7 +190,7 @@ struct ProjectionEngineTests {
     @Test("raw puts and deletes kept in a batch are written in key order, and a key put and deleted in one batch is not written")
     func rawWritesInKeyOrder() throws {
         /// Each `acct.moved` of amount n puts raw bytes under keys that share their first 16 bytes
-        /// or more, are prefixes of each other, or hold a NUL or a 0xFF byte, and deletes the keys
+        /// or more, are prefixes of each other, or hold a NUL or a 0x7F byte, and deletes the keys
         /// of amount n - 2 (some put in an earlier batch, some in the same one).
         struct RawProjector: Projector {
             var name = "test.raw"
@@ -223,22 +223,12 @@ struct ProjectionEngineTests {
             for key in RawProjector.keys(n) { expected[key] = Array("\(n)".utf8) }
             for key in RawProjector.keys(n - 2) { expected[key] = nil }
         }
-        func scanned() throws -> [(String, [UInt8])] {
-            try engine.read { snapshot in
-                var out: [(String, [UInt8])] = []
-                try snapshot.view("test.raw").scan("raw") { k, v in
-                    out.append((k, v))
-                    return true
-                }
-                return out
-            }
-        }
         let byBytes = { (a: String, b: String) in Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
-        let folded = try scanned()
+        let folded = try entries(engine, "test.raw", "raw")
         #expect(folded.map(\.0) == expected.keys.sorted(by: byBytes))
         #expect(folded.allSatisfy { expected[$0.0] == $0.1 })
         try engine.rebuild("test.raw")
-        let rebuilt = try scanned()
+        let rebuilt = try entries(engine, "test.raw", "raw")
         #expect(rebuilt.map(\.0) == folded.map(\.0))
         #expect(rebuilt.map(\.1) == folded.map(\.1))
     }

@@ -75,16 +75,20 @@ extension EventStore {
 
 /// Every key and value of every database of view `name`.
 func dump(_ engine: ProjectionEngine, _ name: String, databases: [String]) throws -> [String: [String: [UInt8]]] {
+    var out: [String: [String: [UInt8]]] = [:]
+    for db in databases {
+        out[db] = Dictionary(uniqueKeysWithValues: try entries(engine, name, db).map { ($0.key, $0.value) })
+    }
+    return out
+}
+
+/// Every key and value of database `db` of view `name`, in LMDB's order.
+func entries(_ engine: ProjectionEngine, _ name: String, _ db: String) throws -> [(key: String, value: [UInt8])] {
     try engine.read { snapshot in
-        let view = try snapshot.view(name)
-        var out: [String: [String: [UInt8]]] = [:]
-        for db in databases {
-            var entries: [String: [UInt8]] = [:]
-            try view.scan(db) { k, v in
-                entries[k] = v
-                return true
-            }
-            out[db] = entries
+        var out: [(key: String, value: [UInt8])] = []
+        try snapshot.view(name).scan(db) { k, v in
+            out.append((k, v))
+            return true
         }
         return out
     }
