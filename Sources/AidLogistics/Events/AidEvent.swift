@@ -186,10 +186,10 @@ public enum AidEvent: Sendable, Hashable {
 
 extension AidEvent: LoggedEvent {
     /// An event of the log as its views read it (nil for another domain's event or one this
-    /// version cannot read).
+    /// version cannot read): plainly (`plainlyValid(type:data:)`) when it can, else strictly.
     public static func read(_ event: RecordedEvent) -> AidEvent? {
         guard let data = try? event.dataValue() else { return nil }
-        return try? AidEvent.read(type: event.type, data: data)
+        return plainlyValid(type: event.type, data: data) ?? (try? AidEvent.read(type: event.type, data: data))
     }
 
     /// `read(event)` in an object, made here (the protocol's default is generic: it looked the
