@@ -185,7 +185,7 @@ let package = Package(
             name: "AidLogisticsTests",
             dependencies: [
                 "AidLogistics", "DomainKit", "Projections", "EventLog", "JSON", "MataramReference", "Regions", "PersonalData",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "DocumentTrackingTests",
@@ -215,7 +215,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         // Child programs for the suites that run `lumbung` (posix_spawn; see ChildProcess.swift).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport", swiftSettings: upcoming),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["EventLog", "JSON", "LumbungVersion", "LumbungCore", "PersonalData", "lumbung", "TestSupport"]),

@@ -1,3 +1,4 @@
+public import EventLog
 public import JSON
 
 /// Reads a payload's object (a parsed `JSONValue`) member by member without `Codable`'s
@@ -66,6 +67,34 @@ public struct PlainRecord {
         return PlainField.string(s, rule)
     }
 
+    /// A required instant member written as RFC 3339 text, read as `Timestamp`'s `ScalarCodable`
+    /// reads it after the field's `rule` (`PlainField.time`); the epoch when it fails the record.
+    public mutating func time(_ name: String, _ rule: JSONFieldRule?) -> Timestamp {
+        guard let value = member(name), let s = Self.string(value, rule), let t = Timestamp(scalar: s) else {
+            return fail(Timestamp(millisecondsSince1970: 0))
+        }
+        return t
+    }
+
+    /// A required member of a `JSONEnumeration`, read as the decoder reads one (its raw value
+    /// exactly); nil when it fails the record.
+    public mutating func choice<E: RawRepresentable>(_ name: String, _ type: E.Type) -> E? where E.RawValue == String {
+        guard let value = member(name), let e = Self.choice(value, type) else { return fail(nil) }
+        return e
+    }
+
+    /// A `JSONEnumeration`'s member from `value` (nil: not a string, or no raw value of `E`).
+    public static func choice<E: RawRepresentable>(_ value: JSONValue, _ type: E.Type) -> E? where E.RawValue == String {
+        guard case .string(let s) = value else { return nil }
+        return E(rawValue: s)
+    }
+
+    /// An optional member that is a `JSONStringRecord` (`record(_:as:)`): nil when absent.
+    public mutating func optionalRecord<R: JSONStringRecord>(_ name: String, as type: R.Type) -> R? {
+        guard let value = member(name) else { return nil }
+        return Self.record(value, as: type) ?? fail(nil)
+    }
+
     /// A required integer member checked with `rule` (0 when it fails the record): an exact
     /// integer within ±(2^53-1), as the decoder reads one.
     public mutating func integer(_ name: String, _ rule: JSONFieldRule?) -> Int {
@@ -99,6 +128,15 @@ public struct PlainRecord {
         }
         return read
     }
+
+    /// An optional array member (`array(_:_:_:)`): nil when absent.
+    public mutating func optionalArray<T>(_ name: String, _ rule: JSONFieldRule?, _ element: (JSONValue) -> T?) -> [T]? {
+        guard contains(name) else { return nil }
+        return array(name, rule, element)
+    }
+
+    /// Whether the object has a member `name` (without reading it).
+    private func contains(_ name: String) -> Bool { members.contains { JSONValue.sameString($0.key, name) } }
 
     /// A required object member read by `object` (nil: not plainly valid).
     public mutating func object<T>(_ name: String, _ object: (JSONValue) -> T?) -> T? {

@@ -83,7 +83,17 @@ extension Application {
         public static func read(_ event: RecordedEvent) -> Event? {
             if let plain = plainlyValid(type: event.type, bytes: event.data) { return plain }
             guard let data = try? event.dataValue() else { return nil }
+            if event.type == DocumentEvents.applicationSubmitted, let plain = plainSubmission(data) { return plain }
             return try? read(type: event.type, data: data)
+        }
+
+        /// A submission's payload read plainly (`ApplicationSubmitted.plainlyValid`), with the checks
+        /// the strict reader makes once it is read; nil when it is not plainly valid or they refuse it
+        /// (the strict reader then reads it, or refuses it with its message).
+        static func plainSubmission(_ data: JSONValue) -> Event? {
+            guard let e = ApplicationSubmitted.plainlyValid(data), (try? e.applicant.check()) != nil, (try? e.checkNotify()) != nil
+            else { return nil }
+            return .submitted(e)
         }
 
         /// `read(event)` in an object, made here (the protocol's default is generic: it looked the

@@ -1,6 +1,7 @@
 public import DomainKit
 import EventLog
 import JSON
+import PersonalData
 
 /// The most common events of an application read from their stored bytes without `Codable`
 /// (`PlainObject`): a status change and a notification's outcome are nine in ten of document
@@ -97,5 +98,48 @@ extension Application.Event {
             (try? e.check(outcome)) != nil
         else { return nil }
         return .notification(outcome, e)
+    }
+}
+
+extension ApplicationSubmitted {
+    /// The rules of its fields and of its applicant's, looked up once.
+    fileprivate static let plainRules = (
+        receiptNumber: rule(forKey: "receiptNumber"), office: rule(forKey: "office"), pinHash: rule(forKey: "pinHash"),
+        submittedAt: rule(forKey: "submittedAt"), notify: rule(forKey: "notify"), nikHash: Applicant.rule(forKey: "nikHash"),
+        subject: Applicant.rule(forKey: "subject")
+    )
+
+    /// The submission in `data` (parsed: its applicant nests sealed values, which `PlainObject` does
+    /// not read) when it is plainly valid (`PlainRecord`); nil otherwise. What `read(_:root:refusing:)`
+    /// refuses before reading (a personal field in clear) is not plainly valid: a sealed field is
+    /// read only as an object. (The rules between its fields, `Applicant.check()` and
+    /// `checkNotify()`, are the caller's, as for the strict reader.)
+    static func plainlyValid(_ data: JSONValue) -> ApplicationSubmitted? {
+        let rules = plainRules
+        guard var r = PlainRecord(data) else { return nil }
+        let read = ApplicationSubmitted(
+            receiptNumber: r.string("receiptNumber", rules.receiptNumber), documentType: r.choice("documentType", DocumentType.self) ?? .kk,
+            office: r.string("office", rules.office), channel: r.choice("channel", ApplicationChannel.self) ?? .online,
+            applicant: r.object("applicant", Applicant.plain) ?? Applicant(nikHash: ""), pinHash: r.string("pinHash", rules.pinHash),
+            submittedAt: r.time("submittedAt", rules.submittedAt),
+            notify: r.optionalArray("notify", rules.notify) { PlainRecord.choice($0, NotificationChannel.self) })
+        return r.complete ? read : nil
+    }
+}
+
+extension Applicant {
+    /// The applicant in `value`, each field as the decoder reads it (its sealed fields as
+    /// `SealedValue` records); nil when not plainly valid.
+    fileprivate static func plain(_ value: JSONValue) -> Applicant? {
+        let rules = ApplicationSubmitted.plainRules
+        guard var r = PlainRecord(value) else { return nil }
+        var read = Applicant(nikHash: "")
+        read.nikHash = r.optionalString("nikHash", rules.nikHash)
+        read.subject = r.optionalString("subject", rules.subject)
+        read.nik = r.optionalRecord("nik", as: SealedValue.self)
+        read.name = r.optionalRecord("name", as: SealedValue.self)
+        read.phone = r.optionalRecord("phone", as: SealedValue.self)
+        read.email = r.optionalRecord("email", as: SealedValue.self)
+        return r.complete ? read : nil
     }
 }
