@@ -67,7 +67,7 @@ public enum PlainObject {
         var j = start + 1
         // Eight bytes at a time while none of them is a quote, a backslash or below 0x20 (the
         // byte that is, is within the next eight: the loop below stops at it).
-        while j + 8 <= n, !mayEndString(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+        while j + 8 <= n, !CanonicalJSON.mayNeedEscape(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
         while j < n {
             let b = base[j]
             if b == UInt8(ascii: "\"") { return j }
@@ -75,21 +75,6 @@ public enum PlainObject {
             j += 1
         }
         return nil
-    }
-
-    /// Whether some byte of `word` is a quote (0x22), a backslash (0x5C) or below 0x20: each test
-    /// is exact about whether some byte is (`(x - 0x01…) & ~x & 0x80…` is nonzero if and only if
-    /// a byte of `x` is zero).
-    @inline(__always)
-    static func mayEndString(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & high != 0
     }
 
     /// Where the plain decimal starting at `start` ends (as `JSONParser` reads it: an optional

@@ -130,12 +130,32 @@ public enum CanonicalJSON {
 
     // MARK: Strings
 
+    /// Whether some byte of `word` is a quote (0x22), a backslash (0x5C) or below 0x20 (a byte a
+    /// JSON string escapes, and ends or breaks a plain string at): each test
+    /// is exact about whether some byte is (`(x - 0x01…) & ~x & 0x80…` is nonzero if and only if
+    /// a byte of `x` is zero).
+    @inlinable
+    public static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & high != 0
+    }
+
     /// Appends `s` as a JCS string literal (with quotes) to `out`.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let done: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
             var runStart = 0
             var k = 0
+            // Eight bytes at a time while none needs an escape.
+            if let base = bytes.baseAddress {
+                while k + 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) { k += 8 }
+            }
             while k < bytes.count {
                 let b = bytes[k]
                 if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
