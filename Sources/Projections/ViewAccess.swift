@@ -15,6 +15,7 @@ public struct ViewReader {
     /// a query with an empty or very long id must answer "not found", not fail).
     public static let maxKeyBytes = 511
 
+    @usableFromInline
     static func storable(_ key: String) -> Bool { !key.isEmpty && key.utf8.count <= maxKeyBytes }
 
     /// The bytes stored under `key` in database `db`, or nil.
@@ -82,8 +83,8 @@ public struct ViewReader {
 /// A class: the engine hands the same writer to every event of a batch, which a struct of four
 /// references copied (retained and released) per event and view.
 public final class ViewWriter {
-    let reader: ViewReader
-    let cache: ViewWriteCache?
+    @usableFromInline let reader: ViewReader
+    @usableFromInline let cache: ViewWriteCache?
     /// The log the view is folded from (nil for a writer without one, in tests of a fold alone).
     let log: EventStore?
     private let batch: BatchState
@@ -152,6 +153,7 @@ public final class ViewWriter {
         return try get(db, key).map { try JSONParser.parse($0) }
     }
 
+    @inlinable
     public func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String) throws -> T? {
         guard let cache, ViewReader.storable(key) else { return try reader.value(type, db, key) }
         return try cache.value(type, db, key, reader)
@@ -180,7 +182,10 @@ public final class ViewWriter {
         try put(db, key, bytes: CanonicalJSON.encode(value))
     }
 
-    /// Stores a Codable value.
+    /// Stores a Codable value. Inlined where it is called, with the cache's typed operations, so
+    /// that they run for the value's own type: generic code of this module looked the type's
+    /// metadata up at run time (an optional's, a box's) per operation.
+    @inlinable
     public func put<T: Encodable>(_ db: String, _ key: String, value: T) throws {
         // A class would be shared with the caller, who may change it after the put.
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
@@ -192,6 +197,7 @@ public final class ViewWriter {
     /// Reads, changes and stores a Codable value (`initial` when absent). With a cache, the value
     /// is changed in place, where the cache keeps it (a value holding collections is not copied):
     /// `change` must not read or write this writer's views (it changes a value only).
+    @inlinable
     public func update<T: Codable>(_ db: String, _ key: String, initial: @autoclosure () -> T, _ change: (inout T) throws -> Void) throws {
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
             var v = try value(T.self, db, key) ?? initial()
@@ -207,6 +213,7 @@ public final class ViewWriter {
     /// (and nothing written) when it holds none. For a value read to be changed and stored back
     /// (a read and a put copied it, and a collection in it was copied again when it grew).
     @discardableResult
+    @inlinable
     public func updateIfPresent<T: Codable>(_ db: String, _ key: String, _ change: (inout T) throws -> Void) throws -> Bool {
         guard let cache, ViewReader.storable(key), !(T.self is AnyObject.Type) else {
             guard var v = try value(T.self, db, key) else { return false }
@@ -364,18 +371,21 @@ final class EncodingChunks: @unchecked Sendable {
 /// A slot is an object and a typed value sits in a box of its type: an operation finds its key
 /// once (a change is made in the slot, not stored back under the key), reads a value back with a
 /// class cast, and changes it in place.
+@usableFromInline
 final class ViewWriteCache {
     /// A typed value, of the type its subclass names.
+    @usableFromInline
     class Box {
         /// The type of the value (the `T` of its `TypedBox<T>`), so that a read finds its box by
         /// comparing types (`typed(_:)`): a cast with `as?` looked the box's generic class up at
         /// run time, a tenth of a document or aid event's fold.
-        let valueType: ObjectIdentifier
+        @usableFromInline let valueType: ObjectIdentifier
 
+        @usableFromInline
         init(valueType: ObjectIdentifier) { self.valueType = valueType }
 
         /// This box as a `TypedBox<T>`, when it holds a `T`.
-        @inline(__always)
+        @inlinable @inline(__always)
         final func typed<T>(_: T.Type) -> TypedBox<T>? {
             valueType == ObjectIdentifier(T.self) ? unsafeDowncast(self, to: TypedBox<T>.self) : nil
         }
@@ -384,19 +394,29 @@ final class ViewWriteCache {
         func encode(_ orders: ViewJSON.KeyOrders? = nil) throws -> [UInt8] {
             fatalError("a slot holds only EncodableBoxes")
         }
+
+        /// `encode()`, for the cache's inlined operations.
+        @usableFromInline
+        final func encodedBytes() throws -> [UInt8] { try encode() }
     }
 
     /// A value of type `T`. A slot holds only `EncodableBox`es; a plain one carries a value read
     /// as another type, for the moment of the read.
+    @usableFromInline
     class TypedBox<T>: Box {
-        var value: T
+        @usableFromInline var value: T
+        @usableFromInline
         init(_ value: T) {
             self.value = value
             super.init(valueType: ObjectIdentifier(T.self))
         }
     }
 
+    @usableFromInline
     final class EncodableBox<T: Encodable>: TypedBox<T> {
+        @usableFromInline
+        override init(_ value: T) { super.init(value) }
+
         override func encode(_ orders: ViewJSON.KeyOrders?) throws -> [UInt8] {
             try ViewCoding.encode(value, orders: orders)
         }
@@ -406,7 +426,9 @@ final class ViewWriteCache {
     ///
     /// Its fields are read and set in single statements by the cache's methods, never across a
     /// call out: unchecked for overlapping access (a check per operation of every fold).
+    @usableFromInline
     final class Slot {
+        @usableFromInline
         enum State {
             case absent
             case stored([UInt8])
@@ -414,10 +436,11 @@ final class ViewWriteCache {
             /// changed).
             case value(Box, stored: [UInt8]?)
         }
-        @exclusivity(unchecked) var state: State
+        @exclusivity(unchecked) @usableFromInline var state: State
         /// Differs from LMDB (listed in its table's `changed`).
-        @exclusivity(unchecked) var dirty: Bool
+        @exclusivity(unchecked) @usableFromInline var dirty: Bool
 
+        @usableFromInline
         init(_ state: State, dirty: Bool) {
             self.state = state
             self.dirty = dirty
@@ -429,8 +452,9 @@ final class ViewWriteCache {
     ///
     /// Only the cache (and its flush, after the folds) touches a table, never two accesses at
     /// once: unchecked for overlapping access, a check per operation of every fold.
+    @usableFromInline
     final class Table {
-        @exclusivity(unchecked) var slots: [SlotKey: Slot] = [:]
+        @exclusivity(unchecked) @usableFromInline var slots: [SlotKey: Slot] = [:]
         @exclusivity(unchecked) var changed: [(key: String, slot: Slot)] = []
     }
 
@@ -441,21 +465,25 @@ final class ViewWriteCache {
     /// keys' bytes. `String`'s hashing went through `Hasher.combine(bytes:)` per lookup and again
     /// for every key at each growth of the table, and a probe compared the bytes of every key it
     /// met (~600 instructions a lookup, the largest single cost of the aid and document folds).
+    @usableFromInline
     struct SlotKey: Hashable {
-        let key: String
-        let hash: Int
+        @usableFromInline let key: String
+        @usableFromInline let hash: Int
 
-        @inline(__always)
+        @usableFromInline
         init(_ key: String) {
             var key = key
             hash = key.withUTF8 { Int(truncatingIfNeeded: SipHash.process.hash(UnsafeRawBufferPointer($0))) }
             self.key = key
         }
 
+        @usableFromInline
         static func == (a: SlotKey, b: SlotKey) -> Bool { a.hash == b.hash && a.key == b.key }
 
+        @usableFromInline
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
+        @usableFromInline
         func _rawHashValue(seed: Int) -> Int { SipHash.mixed(hash, seed: seed) }
     }
 
@@ -470,7 +498,8 @@ final class ViewWriteCache {
     @inline(__always)
     private func index(of db: String) -> Int? { indexOfName(db, in: names) }
 
-    private func table(_ db: String) -> Table {
+    @usableFromInline
+    func table(_ db: String) -> Table {
         if let i = index(of: db) { return tables[i] }
         let t = Table()
         names.append(db)
@@ -479,7 +508,8 @@ final class ViewWriteCache {
     }
 
     /// The slot of `key`, read from LMDB when the cache has none.
-    private func slot(_ db: String, _ key: String, _ reader: ViewReader) throws -> Slot {
+    @usableFromInline
+    func slot(_ db: String, _ key: String, _ reader: ViewReader) throws -> Slot {
         let t = table(db)
         let found = SlotKey(key)
         if let s = t.slots[found] { return s }
@@ -489,13 +519,14 @@ final class ViewWriteCache {
     }
 
     /// Marks `slot` (of `key` in `db`) changed: written at the next flush.
-    private func touch(_ slot: Slot, _ db: String, _ key: String) {
+    @usableFromInline
+    func touch(_ slot: Slot, _ db: String, _ key: String) {
         touch(slot, in: table(db), key)
     }
 
     /// Marks `slot` (of `key` in table `t`) changed.
-    @inline(__always)
-    private func touch(_ slot: Slot, in t: Table, _ key: String) {
+    @usableFromInline
+    func touch(_ slot: Slot, in t: Table, _ key: String) {
         if !slot.dirty {
             slot.dirty = true
             t.changed.append((key, slot))
@@ -517,6 +548,7 @@ final class ViewWriteCache {
 
     /// Stores `value` under `key` (in its box when the key holds one of its type). As `set`, with
     /// the slot's box reused: a closure given the slot's state copied the state per put.
+    @inlinable
     func put<T: Encodable>(_ value: T, _ db: String, _ key: String) {
         let t = table(db)
         let found = SlotKey(key)
@@ -534,8 +566,8 @@ final class ViewWriteCache {
     }
 
     /// Adds the new dirty slot `s` of `key` to table `t`.
-    @inline(__always)
-    private func add(_ s: Slot, _ key: SlotKey, to t: Table) {
+    @usableFromInline
+    func add(_ s: Slot, _ key: SlotKey, to t: Table) {
         t.slots[key] = s
         t.changed.append((key.key, s))
     }
@@ -549,13 +581,15 @@ final class ViewWriteCache {
         }
     }
 
+    @inlinable
     func value<T: Decodable>(_ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader) throws -> T? {
         try typed(type, try slot(db, key, reader))?.value
     }
 
     /// The box of type `T` that `slot` holds, made from its bytes when it holds bytes (and kept,
     /// typed, when they are LMDB's: raw bytes written in this batch stay bytes); nil when absent.
-    private func typed<T: Decodable>(_ type: T.Type, _ slot: Slot) throws -> TypedBox<T>? {
+    @inlinable
+    func typed<T: Decodable>(_ type: T.Type, _ slot: Slot) throws -> TypedBox<T>? {
         switch slot.state {
         case .absent:
             return nil
@@ -567,14 +601,16 @@ final class ViewWriteCache {
             return box.typed(T.self) ?? TypedBox(v)
         case .value(let box, let stored):
             if let typed = box.typed(T.self) { return typed }
-            return TypedBox(try ViewCoding.decode(type, stored ?? box.encode()))
+            return TypedBox(try ViewCoding.decode(type, stored ?? box.encodedBytes()))
         }
     }
 
     /// `value` in a box of its own type.
-    private static func box<E: Encodable>(_ value: E) -> Box { EncodableBox(value) }
+    @inlinable
+    static func box<E: Encodable>(_ value: E) -> Box { EncodableBox(value) }
 
     /// Changes the value of `key` in place (`initial` when absent).
+    @inlinable
     func update<T: Codable>(
         _ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader, initial: () -> T, _ change: (inout T) throws -> Void
     ) throws {
@@ -591,6 +627,7 @@ final class ViewWriteCache {
     }
 
     /// Changes the value of `key` in place when it holds one; false when absent.
+    @inlinable
     func updateIfPresent<T: Codable>(
         _ type: T.Type, _ db: String, _ key: String, _ reader: ViewReader, _ change: (inout T) throws -> Void
     ) throws -> Bool {
@@ -718,7 +755,8 @@ public enum ViewCoding {
 
     /// As `encode(_:)`, sharing `orders` with other calls of this thread (`ViewJSON.KeyOrders`).
     static func encode<T: Encodable>(_ value: T, orders: ViewJSON.KeyOrders?) throws -> [UInt8] {
-        let written = (value as? any ViewJSONWritable)?.viewJSON ?? ViewJSON.encode(value, orders: orders)
+        let written: [UInt8]? =
+            if let orders { writtenJSON(value, orders) } else { (value as? any ViewJSONWritable)?.viewJSON ?? ViewJSON.encode(value) }
         guard let bytes = written else { return [UInt8](try encoder.encode(value)) }
         #if DEBUG
         let expected = [UInt8](try encoder.encode(value))
@@ -729,6 +767,15 @@ public enum ViewCoding {
         }
         #endif
         return bytes
+    }
+
+    /// `value`'s own JSON when its type writes it (`ViewJSONWritable`), else `ViewJSON`'s; whether
+    /// the type writes it is looked up once per type and thread (`orders.writer(of:)`): a cast
+    /// to the protocol searched the type's conformances per value.
+    private static func writtenJSON<T: Encodable>(_ value: T, _ orders: ViewJSON.KeyOrders) -> [UInt8]? {
+        func written<W: ViewJSONWritable>(_: W.Type) -> [UInt8]? { (value as? W)?.viewJSON }
+        guard let writer = orders.writer(of: T.self) else { return ViewJSON.encode(value, orders: orders) }
+        return written(writer)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {

@@ -46,6 +46,16 @@ enum ViewJSON {
         }
         /// A few sequences per type (optional members make several).
         private var known: [ObjectIdentifier: [Known]] = [:]
+        /// Each type encoded so far, as a `ViewJSONWritable` (nil: not one).
+        private var writers: [ObjectIdentifier: (any ViewJSONWritable.Type)?] = [:]
+
+        /// `T` as a `ViewJSONWritable` type, nil when it is not one (found once per type).
+        func writer<T>(of type: T.Type) -> (any ViewJSONWritable.Type)? {
+            if let known = writers[ObjectIdentifier(type)] { return known }
+            let found = type as? any ViewJSONWritable.Type
+            writers[ObjectIdentifier(type)] = .some(found)
+            return found
+        }
 
         /// The indices of `nodes` to write, in order.
         func written(_ nodes: [(key: String, node: Node)], keyType: ObjectIdentifier?) -> [Int] {

@@ -211,6 +211,18 @@ public struct ViewJSONObject: ~Copyable {
         for b in digits.utf8 { byte(b) }
     }
 
+    /// An array of strings (written only when present, as `encodeIfPresent`).
+    public mutating func strings(_ key: StaticString, _ values: [String]?) {
+        guard let values else { return }
+        self.key(key)
+        byte(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { byte(UInt8(ascii: ",")) }
+            quoted(value)
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
     /// An array of objects, each written by its own `write(into:)`.
     public mutating func objects<T: ViewJSONWritable>(_ key: StaticString, _ values: [T]) {
         self.key(key)
