@@ -21,18 +21,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     // MARK: Text
 
-    public var description: String { String(decoding: utf8, as: UTF8.self) }
+    /// Made in place (one allocation: the folds format an event's time for most views).
+    public var description: String {
+        String(unsafeUninitializedCapacity: 24) { out in
+            withText { UnsafeMutableRawBufferPointer(out).copyMemory(from: $0) }
+            return 24
+        }
+    }
 
     /// The 24 bytes of `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var utf8: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        write(to: &out)
-        return out
+        [UInt8](unsafeUninitializedCapacity: 24) { out, count in
+            withText { UnsafeMutableRawBufferPointer(out).copyMemory(from: $0) }
+            count = 24
+        }
     }
 
     /// Appends the 24 bytes of `YYYY-MM-DDTHH:MM:SS.mmmZ` to `out`.
     public func write(to out: inout [UInt8]) {
+        withText { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the 24 bytes of `YYYY-MM-DDTHH:MM:SS.mmmZ`, made on the stack.
+    private func withText(_ body: (UnsafeRawBufferPointer) -> Void) {
         let ms = millisecondsSince1970
         var days = ms / 86_400_000
         var rem = ms % 86_400_000
@@ -45,7 +56,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let minute = (rem / 60_000) % 60
         let second = (rem / 1000) % 60
         let milli = rem % 1000
-        // Built on the stack and appended at once.
         var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &buf) { p in
             func digits(_ v: Int64, _ n: Int, at o: Int) {
@@ -71,7 +81,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             p[19] = 0x2E
             digits(milli, 3, at: 20)
             p[23] = 0x5A
-            out.append(contentsOf: UnsafeRawBufferPointer(p))
+            body(UnsafeRawBufferPointer(p))
         }
     }
 
