@@ -73,12 +73,11 @@ public struct ViewReader {
 /// `finishBatch`.
 ///
 /// The engine gives each projector a writer per write transaction with a `ViewWriteCache`: reads
-/// see the writes made before them. A key read, or written as a Codable value, in the batch is
-/// kept in the cache, and its changes reach LMDB when the engine flushes the cache at the end of
-/// the batch (before the checkpoint): such a key is written once, in key order, and a Codable value
-/// stays typed (read back without decoding, encoded once at the flush). Raw bytes for a key the
-/// cache does not hold go to LMDB at once. A scan writes its database's pending changes first, so
-/// it sees them.
+/// see the writes made before them. A key read or written in the batch (raw bytes, a Codable
+/// value, a delete) is kept in the cache, and its changes reach LMDB when the engine flushes the
+/// cache at the end of the batch (before the checkpoint): such a key is written once, in key order,
+/// and a Codable value stays typed (read back without decoding, encoded once at the flush). A scan
+/// writes its database's pending changes first, so it sees them.
 ///
 /// A class: the engine hands the same writer to every event of a batch, which a struct of four
 /// references copied (retained and released) per event and view.
