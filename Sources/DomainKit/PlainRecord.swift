@@ -11,10 +11,11 @@ public import JSON
 /// reads the same value; on anything else it gives up (nil) and the caller reads the payload
 /// strictly, which accepts it or refuses it with its message. So it checks what the decoder
 /// checks, with the same rules (the payload type's `rule(forKey:)`): each string through
-/// `PlainField.string` (`JSONValueDecoder.stringProblem`), each integer as `Scalars.integer`
-/// reads it, each array's count against its rule; and every member must be read
-/// (`complete`: the decoder refuses a member no field reads). It gives up where the decoder would
-/// still accept (a `null` member, a member named twice), which is only slower.
+/// `PlainField.string` (`JSONValueDecoder.stringProblem`), each integer as the decoder reads it
+/// (`JSONValueDecoder.integerValue`), each array's count against its rule; and every member must
+/// be read (the decoder refuses a member no field reads): `read(_:_:)` answers only a record whose
+/// every member its reader read, none failing. It gives up where the decoder would still accept (a
+/// `null` member, a member named twice), which is only slower.
 public struct PlainRecord {
     private let members: [(key: String, value: JSONValue)]
     /// A bit per member read (at most 64 members: a larger object is not read plainly).
@@ -22,14 +23,22 @@ public struct PlainRecord {
     /// Whether some member was missing or not plainly valid: the record reads nothing.
     public private(set) var failed = false
 
-    /// The members of `value`, when it is an object of at most 64 members.
-    public init?(_ value: JSONValue) {
+    private init?(_ value: JSONValue) {
         guard case .object(let members) = value, members.count <= 64 else { return nil }
         self.members = members
     }
 
+    /// What `reader` reads from the object `value` (at most 64 members), when every member was
+    /// read and none failed; nil otherwise (not an object, a member missing, not plainly valid,
+    /// or not read by `reader`).
+    public static func read<T>(_ value: JSONValue, _ reader: (inout PlainRecord) -> T) -> T? {
+        guard var record = PlainRecord(value) else { return nil }
+        let read = reader(&record)
+        return record.complete ? read : nil
+    }
+
     /// Whether every member was read and none failed.
-    public var complete: Bool {
+    private var complete: Bool {
         !failed && read == (members.count == 64 ? UInt64.max : (1 << UInt64(members.count)) - 1)
     }
 
@@ -98,10 +107,8 @@ public struct PlainRecord {
     /// A required integer member checked with `rule` (0 when it fails the record): an exact
     /// integer within ±(2^53-1), as the decoder reads one.
     public mutating func integer(_ name: String, _ rule: JSONFieldRule?) -> Int {
-        guard let value = member(name), case .number(let d) = value, let n = value.intValue, Double(n) == d,
-            n.magnitude <= 9_007_199_254_740_991
-        else { return fail(0) }
-        if let check = rule?.checkNumber, check(d) != nil { return fail(0) }
+        guard let value = member(name), let n = JSONValueDecoder.integerValue(value) else { return fail(0) }
+        if let check = rule?.checkNumber, check(Double(n)) != nil { return fail(0) }
         return n
     }
 
@@ -115,28 +122,32 @@ public struct PlainRecord {
     /// A required array member whose count its `rule` allows, each element read by `element`
     /// (nil: not plainly valid); [] when it fails the record.
     public mutating func array<T>(_ name: String, _ rule: JSONFieldRule?, _ element: (JSONValue) -> T?) -> [T] {
-        guard let value = member(name), case .array(let elements) = value else { return fail([]) }
-        if let rule {
-            if !rule.allowEmptyArray && elements.isEmpty { return fail([]) }
-            if let max = rule.maxCount, elements.count > max { return fail([]) }
-        }
-        var read: [T] = []
-        read.reserveCapacity(elements.count)
-        for e in elements {
-            guard let r = element(e) else { return fail([]) }
-            read.append(r)
-        }
-        return read
+        guard let value = member(name) else { return fail([]) }
+        return elements(of: value, rule, element)
     }
 
     /// An optional array member (`array(_:_:_:)`): nil when absent.
     public mutating func optionalArray<T>(_ name: String, _ rule: JSONFieldRule?, _ element: (JSONValue) -> T?) -> [T]? {
-        guard contains(name) else { return nil }
-        return array(name, rule, element)
+        guard let value = member(name) else { return nil }
+        return elements(of: value, rule, element)
     }
 
-    /// Whether the object has a member `name` (without reading it).
-    private func contains(_ name: String) -> Bool { members.contains { JSONValue.sameString($0.key, name) } }
+    /// The elements of the array `value`, each read by `element`, when its count is one `rule`
+    /// allows; [] when it fails the record.
+    private mutating func elements<T>(of value: JSONValue, _ rule: JSONFieldRule?, _ element: (JSONValue) -> T?) -> [T] {
+        guard case .array(let elements) = value else { return fail([]) }
+        if let rule {
+            if !rule.allowEmptyArray && elements.isEmpty { return fail([]) }
+            if let max = rule.maxCount, elements.count > max { return fail([]) }
+        }
+        var out: [T] = []
+        out.reserveCapacity(elements.count)
+        for e in elements {
+            guard let r = element(e) else { return fail([]) }
+            out.append(r)
+        }
+        return out
+    }
 
     /// A required object member read by `object` (nil: not plainly valid).
     public mutating func object<T>(_ name: String, _ object: (JSONValue) -> T?) -> T? {
@@ -147,8 +158,6 @@ public struct PlainRecord {
     /// `R` read from `value` as the decoder reads a `JSONStringRecord`: an object of exactly its
     /// members, each a string checked by its rule.
     public static func record<R: JSONStringRecord>(_ value: JSONValue, as type: R.Type) -> R? {
-        guard var record = PlainRecord(value) else { return nil }
-        let strings = R.memberNames.map { record.string($0, R.rule(forKey: $0)) }
-        return record.complete ? R(strings: strings) : nil
+        read(value) { r in R(strings: R.memberNames.map { r.string($0, R.rule(forKey: $0)) }) }
     }
 }

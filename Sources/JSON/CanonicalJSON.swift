@@ -182,23 +182,31 @@ public enum CanonicalJSON {
     }
 
     private static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
+        escape(b) { out.append($0) }
+    }
+
+    /// Gives `write` the bytes of the escape of `b` (a quote, a backslash or a byte below 0x20,
+    /// `mayNeedEscape`), one by one: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, else `\u00XX` in
+    /// lower-case hex (RFC 8785, and what Foundation's `JSONEncoder` writes). Every JSON string this
+    /// project writes is escaped here.
+    public static func escape(_ b: UInt8, _ write: (UInt8) -> Void) {
+        write(UInt8(ascii: "\\"))
         switch b {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\""): write(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): write(UInt8(ascii: "\\"))
+        case 0x08: write(UInt8(ascii: "b"))
+        case 0x09: write(UInt8(ascii: "t"))
+        case 0x0A: write(UInt8(ascii: "n"))
+        case 0x0C: write(UInt8(ascii: "f"))
+        case 0x0D: write(UInt8(ascii: "r"))
         default:
             let hexDigits: StaticString = "0123456789abcdef"
             let h = hexDigits.utf8Start
-            out.append(UInt8(ascii: "u"))
-            out.append(UInt8(ascii: "0"))
-            out.append(UInt8(ascii: "0"))
-            out.append(h[Int(b >> 4)])
-            out.append(h[Int(b & 0x0F)])
+            write(UInt8(ascii: "u"))
+            write(UInt8(ascii: "0"))
+            write(UInt8(ascii: "0"))
+            write(h[Int(b >> 4)])
+            write(h[Int(b & 0x0F)])
         }
     }
 

@@ -44,6 +44,16 @@ public struct JSONValueDecoder: Sendable {
         return rule?.checkString?(s)
     }
 
+    /// `value` as an integer field reads it (before the field's rule): a number with no fraction
+    /// within ±(2^53-1); nil for anything else. The decoder and the readers of plain payloads
+    /// (`DomainKit.PlainRecord`) read integers here.
+    public static func integerValue(_ value: JSONValue) -> Int? {
+        guard case .number(let d) = value, let n = value.intValue, Double(n) == d, n.magnitude <= 9_007_199_254_740_991 else {
+            return nil
+        }
+        return n
+    }
+
     /// Whether `s` is empty or only whitespace (what "must not be empty" refuses). A string that
     /// starts with a printable ASCII character is known not to be without breaking it into
     /// characters (its first character, whose first scalar that is, is not whitespace): most
@@ -485,10 +495,10 @@ enum Scalars {
     }
 
     static func integer(_ value: JSONValue, _ rule: JSONFieldRule?, _ path: () -> JSONPath) throws(JSONDecodingError) -> Int {
-        guard case .number(let d) = value, let n = value.intValue, Double(n) == d, n.magnitude <= 9_007_199_254_740_991 else {
+        guard let n = JSONValueDecoder.integerValue(value) else {
             throw refuse(path, rule?.expected.map { "must be \($0)" } ?? "must be an integer")
         }
-        if let check = rule?.checkNumber, let message = check(d) { throw refuse(path, message) }
+        if let check = rule?.checkNumber, let message = check(Double(n)) { throw refuse(path, message) }
         return n
     }
 

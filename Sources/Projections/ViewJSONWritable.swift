@@ -119,7 +119,7 @@ public struct ViewJSONObject: ~Copyable {
                 let b = p[i]
                 if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
                     bytes(p + run, i - run)
-                    escape(b)
+                    CanonicalJSON.escape(b) { byte($0) }
                     run = i + 1
                 }
                 i += 1
@@ -127,24 +127,6 @@ public struct ViewJSONObject: ~Copyable {
             bytes(p + run, n - run)
         }
         byte(UInt8(ascii: "\""))
-    }
-
-    private mutating func escape(_ b: UInt8) {
-        byte(UInt8(ascii: "\\"))
-        switch b {
-        case UInt8(ascii: "\""): byte(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): byte(UInt8(ascii: "\\"))
-        case 0x08: byte(UInt8(ascii: "b"))
-        case 0x09: byte(UInt8(ascii: "t"))
-        case 0x0A: byte(UInt8(ascii: "n"))
-        case 0x0C: byte(UInt8(ascii: "f"))
-        case 0x0D: byte(UInt8(ascii: "r"))
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            for c in [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 0x0F)]] {
-                byte(c)
-            }
-        }
     }
 
     public mutating func string(_ key: StaticString, _ value: String) {

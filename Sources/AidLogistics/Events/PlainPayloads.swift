@@ -62,12 +62,13 @@ private enum Rules {
 extension DonationReceived {
     static func plain(_ value: JSONValue) -> DonationReceived? {
         let rules = Rules.donation
-        guard var r = PlainRecord(value) else { return nil }
-        let read = DonationReceived(
-            donationId: r.string("donationId", rules.donationId), warehouseId: r.string("warehouseId", rules.warehouseId),
-            donor: r.object("donor", Donor.plain) ?? Donor(name: "", kind: ""), items: r.array("items", rules.items, ItemQuantity.plain),
-            receivedAt: r.string("receivedAt", rules.receivedAt), incidentId: r.optionalString("incidentId", rules.incidentId))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            DonationReceived(
+                donationId: r.string("donationId", rules.donationId), warehouseId: r.string("warehouseId", rules.warehouseId),
+                donor: r.object("donor", Donor.plain) ?? Donor(name: "", kind: ""),
+                items: r.array("items", rules.items, ItemQuantity.plain),
+                receivedAt: r.string("receivedAt", rules.receivedAt), incidentId: r.optionalString("incidentId", rules.incidentId))
+        }
     }
 }
 
@@ -76,95 +77,95 @@ extension Donor {
     /// sealed value, anything else as text).
     static func plain(_ value: JSONValue) -> Donor? {
         let rules = Rules.donor
-        guard var r = PlainRecord(value) else { return nil }
-        let name: DonorName? = r.object("name") { v in
-            if case .object = v { return PlainRecord.record(v, as: SealedValue.self).map { .sealed($0) } }
-            return PlainRecord.string(v, rules.name).map { .clear($0) }
+        return PlainRecord.read(value) { r in
+            let name: DonorName? = r.object("name") { v in
+                if case .object = v { return PlainRecord.record(v, as: SealedValue.self).map { .sealed($0) } }
+                return PlainRecord.string(v, rules.name).map { .clear($0) }
+            }
+            return Donor(
+                name: name ?? .clear(""), kind: r.string("kind", rules.kind), publicName: r.optionalBool("publicName"),
+                id: r.optionalString("id", rules.id), subject: r.optionalString("subject", rules.subject))
         }
-        let read = Donor(
-            name: name ?? .clear(""), kind: r.string("kind", rules.kind), publicName: r.optionalBool("publicName"),
-            id: r.optionalString("id", rules.id), subject: r.optionalString("subject", rules.subject))
-        return r.complete ? read : nil
     }
 }
 
 extension ItemQuantity {
     static func plain(_ value: JSONValue) -> ItemQuantity? {
         let rules = Rules.shared
-        guard var r = PlainRecord(value) else { return nil }
-        let read = ItemQuantity(
-            item: r.string("item", rules.item), unit: r.string("unit", rules.unit), quantity: r.integer("quantity", rules.quantity),
-            expiresOn: r.optionalString("expiresOn", rules.expiresOn))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            ItemQuantity(
+                item: r.string("item", rules.item), unit: r.string("unit", rules.unit), quantity: r.integer("quantity", rules.quantity),
+                expiresOn: r.optionalString("expiresOn", rules.expiresOn))
+        }
     }
 }
 
 extension LotQuantity {
     static func plain(_ value: JSONValue) -> LotQuantity? {
         let rules = Rules.shared
-        guard var r = PlainRecord(value) else { return nil }
-        let read = LotQuantity(donationId: r.string("donationId", rules.id), quantity: r.integer("quantity", rules.quantity))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            LotQuantity(donationId: r.string("donationId", rules.id), quantity: r.integer("quantity", rules.quantity))
+        }
     }
 }
 
 extension LotLine {
     static func plain(_ value: JSONValue) -> LotLine? {
         let rules = Rules.shared
-        guard var r = PlainRecord(value) else { return nil }
-        let read = LotLine(
-            item: r.string("item", rules.item), unit: r.string("unit", rules.unit), quantity: r.integer("quantity", rules.quantity),
-            lots: r.array("lots", rules.lots, LotQuantity.plain), reason: r.optionalString("reason", rules.reason))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            LotLine(
+                item: r.string("item", rules.item), unit: r.string("unit", rules.unit), quantity: r.integer("quantity", rules.quantity),
+                lots: r.array("lots", rules.lots, LotQuantity.plain), reason: r.optionalString("reason", rules.reason))
+        }
     }
 }
 
 extension ReceivedLine {
     static func plain(_ value: JSONValue) -> ReceivedLine? {
         let rules = Rules.shared
-        guard var r = PlainRecord(value) else { return nil }
-        let read = ReceivedLine(
-            item: r.string("item", rules.item), unit: r.string("unit", rules.unit), donationId: r.string("donationId", rules.id),
-            quantity: r.integer("quantity", rules.quantity))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            ReceivedLine(
+                item: r.string("item", rules.item), unit: r.string("unit", rules.unit), donationId: r.string("donationId", rules.id),
+                quantity: r.integer("quantity", rules.quantity))
+        }
     }
 }
 
 extension ShipmentDispatched {
     static func plain(_ value: JSONValue) -> ShipmentDispatched? {
         let rules = Rules.dispatch
-        guard var r = PlainRecord(value) else { return nil }
-        let read = ShipmentDispatched(
-            shipmentId: r.string("shipmentId", rules.shipmentId), fromWarehouseId: r.string("fromWarehouseId", rules.from),
-            toWarehouseId: r.string("toWarehouseId", rules.to), lines: r.array("lines", rules.lines, LotLine.plain),
-            vehicle: r.string("vehicle", rules.vehicle), driver: r.string("driver", rules.driver),
-            dispatchedAt: r.string("dispatchedAt", rules.dispatchedAt), requestId: r.optionalString("requestId", rules.requestId),
-            incidentId: r.optionalString("incidentId", rules.incidentId))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            ShipmentDispatched(
+                shipmentId: r.string("shipmentId", rules.shipmentId), fromWarehouseId: r.string("fromWarehouseId", rules.from),
+                toWarehouseId: r.string("toWarehouseId", rules.to), lines: r.array("lines", rules.lines, LotLine.plain),
+                vehicle: r.string("vehicle", rules.vehicle), driver: r.string("driver", rules.driver),
+                dispatchedAt: r.string("dispatchedAt", rules.dispatchedAt), requestId: r.optionalString("requestId", rules.requestId),
+                incidentId: r.optionalString("incidentId", rules.incidentId))
+        }
     }
 }
 
 extension ShipmentReceived {
     static func plain(_ value: JSONValue) -> ShipmentReceived? {
         let rules = Rules.receipt
-        guard var r = PlainRecord(value) else { return nil }
-        let read = ShipmentReceived(
-            shipmentId: r.string("shipmentId", rules.shipmentId), lines: r.array("lines", rules.lines, ReceivedLine.plain),
-            receivedAt: r.string("receivedAt", rules.receivedAt), notes: r.optionalString("notes", rules.notes) ?? "",
-            incidentId: r.optionalString("incidentId", rules.incidentId))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            ShipmentReceived(
+                shipmentId: r.string("shipmentId", rules.shipmentId), lines: r.array("lines", rules.lines, ReceivedLine.plain),
+                receivedAt: r.string("receivedAt", rules.receivedAt), notes: r.optionalString("notes", rules.notes) ?? "",
+                incidentId: r.optionalString("incidentId", rules.incidentId))
+        }
     }
 }
 
 extension AidDistributed {
     static func plain(_ value: JSONValue) -> AidDistributed? {
         let rules = Rules.distribution
-        guard var r = PlainRecord(value) else { return nil }
-        let read = AidDistributed(
-            distributionId: r.string("distributionId", rules.distributionId), warehouseId: r.string("warehouseId", rules.warehouseId),
-            kelurahanCode: r.string("kelurahanCode", rules.kelurahanCode), lines: r.array("lines", rules.lines, LotLine.plain),
-            households: r.integer("households", rules.households), people: r.integer("people", rules.people),
-            distributedAt: r.string("distributedAt", rules.distributedAt), incidentId: r.optionalString("incidentId", rules.incidentId))
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            AidDistributed(
+                distributionId: r.string("distributionId", rules.distributionId), warehouseId: r.string("warehouseId", rules.warehouseId),
+                kelurahanCode: r.string("kelurahanCode", rules.kelurahanCode), lines: r.array("lines", rules.lines, LotLine.plain),
+                households: r.integer("households", rules.households), people: r.integer("people", rules.people),
+                distributedAt: r.string("distributedAt", rules.distributedAt), incidentId: r.optionalString("incidentId", rules.incidentId))
+        }
     }
 }

@@ -57,10 +57,7 @@ extension Application {
         public static func read(type: String, data: JSONValue) throws(EventLogError) -> Event {
             switch type {
             case DocumentEvents.applicationSubmitted:
-                let e = try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused)
-                try e.applicant.check()
-                try e.checkNotify()
-                return .submitted(e)
+                return .submitted(try ApplicationSubmitted.read(data, root: "data", refusing: ApplicationSubmitted.refused).checked())
             case DocumentEvents.statusChanged:
                 return .statusChanged(try StatusChanged.read(data))
             case DocumentEvents.pinReissued:
@@ -88,12 +85,10 @@ extension Application {
         }
 
         /// A submission's payload read plainly (`ApplicationSubmitted.plainlyValid`), with the checks
-        /// the strict reader makes once it is read; nil when it is not plainly valid or they refuse it
-        /// (the strict reader then reads it, or refuses it with its message).
+        /// the strict reader makes once it is read (`checked()`); nil when it is not plainly valid or
+        /// they refuse it (the strict reader then reads it, or refuses it with its message).
         static func plainSubmission(_ data: JSONValue) -> Event? {
-            guard let e = ApplicationSubmitted.plainlyValid(data), (try? e.applicant.check()) != nil, (try? e.checkNotify()) != nil
-            else { return nil }
-            return .submitted(e)
+            ApplicationSubmitted.plainlyValid(data).flatMap { try? .submitted($0.checked()) }
         }
 
         /// `read(event)` in an object, made here (the protocol's default is generic: it looked the

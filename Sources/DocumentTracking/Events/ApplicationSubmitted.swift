@@ -19,6 +19,15 @@ public struct ApplicationSubmitted: DocumentPayload, Hashable {
     /// `applicant.email`, `sms` needs `applicant.phone`); absent or empty: none.
     public var notify: [NotificationChannel]?
 
+    /// The submission, once the rules between its fields hold: its applicant whole
+    /// (`Applicant.check()`) and a contact for each channel chosen (`checkNotify()`). What both
+    /// readers of a submission (the strict one and the plain one) ask after reading its fields.
+    func checked() throws(EventLogError) -> ApplicationSubmitted {
+        try applicant.check()
+        try checkNotify()
+        return self
+    }
+
     /// Every channel chosen has its contact, sealed (errors name `data.notify[i]`).
     func checkNotify() throws(EventLogError) {
         for (i, channel) in (notify ?? []).enumerated() {

@@ -116,14 +116,15 @@ extension ApplicationSubmitted {
     /// `checkNotify()`, are the caller's, as for the strict reader.)
     static func plainlyValid(_ data: JSONValue) -> ApplicationSubmitted? {
         let rules = plainRules
-        guard var r = PlainRecord(data) else { return nil }
-        let read = ApplicationSubmitted(
-            receiptNumber: r.string("receiptNumber", rules.receiptNumber), documentType: r.choice("documentType", DocumentType.self) ?? .kk,
-            office: r.string("office", rules.office), channel: r.choice("channel", ApplicationChannel.self) ?? .online,
-            applicant: r.object("applicant", Applicant.plain) ?? Applicant(nikHash: ""), pinHash: r.string("pinHash", rules.pinHash),
-            submittedAt: r.time("submittedAt", rules.submittedAt),
-            notify: r.optionalArray("notify", rules.notify) { PlainRecord.choice($0, NotificationChannel.self) })
-        return r.complete ? read : nil
+        return PlainRecord.read(data) { r in
+            ApplicationSubmitted(
+                receiptNumber: r.string("receiptNumber", rules.receiptNumber),
+                documentType: r.choice("documentType", DocumentType.self) ?? .kk,
+                office: r.string("office", rules.office), channel: r.choice("channel", ApplicationChannel.self) ?? .online,
+                applicant: r.object("applicant", Applicant.plain) ?? Applicant(nikHash: ""), pinHash: r.string("pinHash", rules.pinHash),
+                submittedAt: r.time("submittedAt", rules.submittedAt),
+                notify: r.optionalArray("notify", rules.notify) { PlainRecord.choice($0, NotificationChannel.self) })
+        }
     }
 }
 
@@ -132,14 +133,15 @@ extension Applicant {
     /// `SealedValue` records); nil when not plainly valid.
     fileprivate static func plain(_ value: JSONValue) -> Applicant? {
         let rules = ApplicationSubmitted.plainRules
-        guard var r = PlainRecord(value) else { return nil }
-        var read = Applicant(nikHash: "")
-        read.nikHash = r.optionalString("nikHash", rules.nikHash)
-        read.subject = r.optionalString("subject", rules.subject)
-        read.nik = r.optionalRecord("nik", as: SealedValue.self)
-        read.name = r.optionalRecord("name", as: SealedValue.self)
-        read.phone = r.optionalRecord("phone", as: SealedValue.self)
-        read.email = r.optionalRecord("email", as: SealedValue.self)
-        return r.complete ? read : nil
+        return PlainRecord.read(value) { r in
+            var read = Applicant(nikHash: "")
+            read.nikHash = r.optionalString("nikHash", rules.nikHash)
+            read.subject = r.optionalString("subject", rules.subject)
+            read.nik = r.optionalRecord("nik", as: SealedValue.self)
+            read.name = r.optionalRecord("name", as: SealedValue.self)
+            read.phone = r.optionalRecord("phone", as: SealedValue.self)
+            read.email = r.optionalRecord("email", as: SealedValue.self)
+            return read
+        }
     }
 }
