@@ -3,7 +3,9 @@ public import JSON
 
 /// An event's payload or a command's body: a `Codable` type written once, read strictly by
 /// `JSONValueDecoder` and written by `JSONValueEncoder`. This is the one payload reader of every
-/// domain; it applies the strictest rules any domain had:
+/// domain (a rebuild's folds read their most common payloads plainly, `PlainObject` and
+/// `PlainRecord`, which take only what this reads alike and leave the rest to it); it applies the
+/// strictest rules any domain had:
 /// - members the type does not read are refused, keys compared byte for byte;
 /// - strings: at most 200 UTF-8 bytes unless the field's rule says otherwise, not empty, no
 ///   control characters;
